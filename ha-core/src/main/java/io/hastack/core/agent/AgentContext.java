@@ -1,0 +1,52 @@
+package io.hastack.core.agent;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceId;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything an agent is told when the executor calls it: which resource on which node, its
+ * parameters, the operation and the time it has left.
+ *
+ * <p>An agent should finish within {@link #remaining()}; the executor counts a call that outlives
+ * its timeout as failed and interrupts it, whether or not the agent notices.
+ *
+ * @param node the node the agent runs on
+ * @param resource the resource being managed
+ * @param operation the operation being performed
+ * @param parameters the resource's parameters from its spec
+ * @param timeout the operation's timeout
+ * @param startNanos {@link System#nanoTime()} when the call began
+ */
+public record AgentContext(
+        NodeId node,
+        ResourceId resource,
+        Operation operation,
+        Map<String, String> parameters,
+        Duration timeout,
+        long startNanos) {
+
+    /** Copies the parameters. */
+    public AgentContext {
+        parameters = Map.copyOf(parameters);
+    }
+
+    /** The time left before the executor gives up on this call; never negative. */
+    public Duration remaining() {
+        long left = timeout.toNanos() - (System.nanoTime() - startNanos);
+        return Duration.ofNanos(Math.max(0, left));
+    }
+
+    /** The value of parameter {@code name}, if set. */
+    public Optional<String> parameter(String name) {
+        return Optional.ofNullable(parameters.get(name));
+    }
+
+    /** A label for messages and logs: {@code resource@node}. */
+    public String label() {
+        return resource + "@" + node;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The resource agent contract: what an agent implements ({@link io.hastack.core.agent.ResourceAgent}),
+ * what it is told ({@link io.hastack.core.agent.AgentContext}), what it answers
+ * ({@link io.hastack.core.agent.AgentOutcome}, whose codes map 1:1 to OCF return codes) and how
+ * agent types are looked up ({@link io.hastack.core.agent.AgentRegistry}).
+ *
+ * <p>Agents are called only by the executor, which owns timeouts, the monitor schedule and every
+ * state transition. An agent does the work and says what happened; it never retries, schedules or
+ * changes cluster state itself.
+ */
+package io.hastack.core.agent;

@@ -1,0 +1,21 @@
+package io.hastack.core.exec;
+
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceSpec;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls agents. The returned future always completes, within the operation's timeout plus
+ * scheduling slack, and never exceptionally: a timeout or an exception becomes an
+ * {@link OperationResult} that says so. Thread-safe.
+ */
+public interface AgentExecutor extends AutoCloseable {
+    /** Calls {@code operation} of {@code agent}, which manages {@code spec} on {@code node}. */
+    CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation);
+
+    /** Stops accepting calls and interrupts the ones still running. */
+    @Override
+    void close();
+}

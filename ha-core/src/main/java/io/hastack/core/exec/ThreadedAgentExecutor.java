@@ -1,0 +1,115 @@
+package io.hastack.core.exec;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceSpec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every agent call on a thread of its own (from a cached pool) and enforces the operation's
+ * timeout from a separate timer thread: when the timeout fires, the call is interrupted and its
+ * future completes with {@link OperationResult.Completion#TIMED_OUT}. An agent that ignores the
+ * interrupt keeps its thread until it returns, but nothing waits for it; a warning names it.
+ */
+public final class ThreadedAgentExecutor implements AgentExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadedAgentExecutor.class);
+
+    private final ExecutorService calls;
+    private final ScheduledExecutorService timer;
+    private final AtomicInteger running = new AtomicInteger();
+
+    /** An executor whose threads are named after {@code name} (usually the node). */
+    public ThreadedAgentExecutor(String name) {
+        AtomicInteger n = new AtomicInteger();
+        this.calls = Executors.newCachedThreadPool(r -> daemon(r, "ha-agent-" + name + "-" + n.incrementAndGet()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ha-agent-timer-" + name));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Calls still running, including ones that timed out but have not returned. */
+    public int runningCalls() {
+        return running.get();
+    }
+
+    @Override
+    public CompletableFuture<OperationResult> call(
+            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation) {
+        Duration timeout = spec.timeout(operation);
+        long start = System.nanoTime();
+        AgentContext ctx = new AgentContext(node, spec.id(), operation, spec.parameters(), timeout, start);
+        CompletableFuture<OperationResult> result = new CompletableFuture<>();
+        Future<?> task;
+        try {
+            task = calls.submit(() -> {
+                running.incrementAndGet();
+                try {
+                    AgentOutcome outcome = invoke(agent, ctx);
+                    result.complete(answered(ctx, outcome == null
+                            ? AgentOutcome.failed("agent returned no outcome") : outcome));
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("{} {} threw", operation.externalName(), ctx.label(), e);
+                    result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
+                            AgentOutcome.failed(operation.externalName() + " threw " + e), elapsed(start)));
+                } finally {
+                    running.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(new OperationResult(spec.id(), operation,
+                    OperationResult.Completion.THREW, AgentOutcome.failed("executor is closed"), Duration.ZERO));
+        }
+        timer.schedule(() -> {
+            OperationResult timedOut = new OperationResult(spec.id(), operation, OperationResult.Completion.TIMED_OUT,
+                    AgentOutcome.failed(operation.externalName() + " timed out after " + timeout.toMillis() + " ms"),
+                    elapsed(start));
+            if (result.complete(timedOut)) {
+                LOG.warn("{} of {} timed out after {} ms; interrupting it", operation.externalName(), ctx.label(),
+                        timeout.toMillis());
+                task.cancel(true);
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return result;
+    }
+
+    private static AgentOutcome invoke(ResourceAgent agent, AgentContext ctx) {
+        return switch (ctx.operation()) {
+            case START -> agent.start(ctx);
+            case STOP -> agent.stop(ctx);
+            case MONITOR -> agent.monitor(ctx);
+            case VALIDATE -> agent.validate(ctx);
+        };
+    }
+
+    private static OperationResult answered(AgentContext ctx, AgentOutcome outcome) {
+        return new OperationResult(ctx.resource(), ctx.operation(), OperationResult.Completion.ANSWERED, outcome,
+                elapsed(ctx.startNanos()));
+    }
+
+    private static Duration elapsed(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        calls.shutdownNow();
+    }
+}

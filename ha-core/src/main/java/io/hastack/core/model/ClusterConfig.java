@@ -1,0 +1,139 @@
+package io.hastack.core.model;
+
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resource configuration every node of a cluster must share: the resource groups and the
+ * cluster-wide policy. Immutable; build with {@link #builder()}.
+ *
+ * <p>Nodes compare {@link #hash()} values: the coordinator refuses to manage a node whose hash
+ * differs from its own.
+ */
+public final class ClusterConfig {
+    /** Failures of one resource on one node after which its group leaves that node. */
+    public static final int DEFAULT_MIGRATION_THRESHOLD = 3;
+
+    private final List<ResourceGroup> groups;
+    private final int migrationThreshold;
+    private final Map<ResourceId, GroupId> groupOf;
+    private final String hash;
+
+    private ClusterConfig(Builder b) {
+        this.groups = List.copyOf(b.groups.values());
+        this.migrationThreshold = b.migrationThreshold;
+        Map<ResourceId, GroupId> owners = new HashMap<>();
+        for (ResourceGroup g : groups) {
+            for (ResourceSpec r : g.resources()) {
+                GroupId previous = owners.putIfAbsent(r.id(), g.id());
+                if (previous != null) {
+                    throw new IllegalArgumentException("resource " + r.id() + " is in both group " + previous
+                            + " and group " + g.id() + ": a resource belongs to one group");
+                }
+            }
+        }
+        this.groupOf = Map.copyOf(owners);
+        this.hash = Hashing.sha256().hashString(canonicalText(), StandardCharsets.UTF_8).toString().substring(0, 16);
+    }
+
+    /** Starts an empty configuration. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The groups in configuration order (the planner places them in this order). */
+    public List<ResourceGroup> groups() {
+        return groups;
+    }
+
+    /** The group named {@code id}, if configured. */
+    public Optional<ResourceGroup> group(GroupId id) {
+        return groups.stream().filter(g -> g.id().equals(id)).findFirst();
+    }
+
+    /** The group that contains {@code resource}, if the resource is configured. */
+    public Optional<GroupId> groupOf(ResourceId resource) {
+        return Optional.ofNullable(groupOf.get(resource));
+    }
+
+    /** The spec of {@code resource}, if configured. */
+    public Optional<ResourceSpec> resource(ResourceId resource) {
+        return groupOf(resource).flatMap(this::group).flatMap(g -> g.resource(resource));
+    }
+
+    /** Failures of a resource on a node after which the planner moves its group away from that node. */
+    public int migrationThreshold() {
+        return migrationThreshold;
+    }
+
+    /** A short hex digest of {@link #canonicalText()}; equal configurations have equal hashes. */
+    public String hash() {
+        return hash;
+    }
+
+    /** The whole configuration as canonical text, one line per item. */
+    public String canonicalText() {
+        StringBuilder sb = new StringBuilder("migration-threshold=").append(migrationThreshold).append('\n');
+        for (ResourceGroup g : groups) {
+            sb.append("group ").append(g.id()).append('\n');
+            for (ResourceSpec r : g.resources()) {
+                sb.append("  ").append(r.canonicalText()).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClusterConfig other && canonicalText().equals(other.canonicalText());
+    }
+
+    @Override
+    public int hashCode() {
+        return hash.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterConfig[" + groups.size() + " groups, hash " + hash + "]";
+    }
+
+    /** Builds a {@link ClusterConfig}; {@link #build()} validates it. Not thread-safe. */
+    public static final class Builder {
+        private final Map<GroupId, ResourceGroup> groups = new LinkedHashMap<>();
+        private int migrationThreshold = DEFAULT_MIGRATION_THRESHOLD;
+
+        private Builder() {}
+
+        /** Adds a group; its id must not be used by an earlier group. */
+        public Builder group(ResourceGroup group) {
+            if (groups.putIfAbsent(group.id(), group) != null) {
+                throw new IllegalArgumentException("group " + group.id() + " is configured twice");
+            }
+            return this;
+        }
+
+        /** Sets the migration threshold; it must be at least 1. */
+        public Builder migrationThreshold(int threshold) {
+            if (threshold < 1) {
+                throw new IllegalArgumentException("migration-threshold must be at least 1, was " + threshold);
+            }
+            this.migrationThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Validates and builds the configuration.
+         *
+         * @throws IllegalArgumentException naming the group or resource that is wrong
+         */
+        public ClusterConfig build() {
+            return new ClusterConfig(this);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.hastack.core.plan;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceState;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the coordinator knows about one member: its status and, as the member last reported them,
+ * the state and failure count of each resource on it.
+ *
+ * @param node the member
+ * @param status how the coordinator regards it
+ * @param states resource states on the member; a resource not listed is {@link ResourceState#STOPPED}
+ * @param failCounts failures per resource on the member; a resource not listed has none
+ */
+public record NodeInfo(
+        NodeId node, NodeStatus status, Map<ResourceId, ResourceState> states, Map<ResourceId, Integer> failCounts) {
+
+    /** Validates and copies the maps. */
+    public NodeInfo {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(status, "status");
+        states = Map.copyOf(states);
+        failCounts = Map.copyOf(failCounts);
+    }
+
+    /** An online member on which nothing runs and nothing failed. */
+    public static NodeInfo idle(NodeId node) {
+        return new NodeInfo(node, NodeStatus.ONLINE, Map.of(), Map.of());
+    }
+
+    /** The state of {@code resource} on this member. */
+    public ResourceState state(ResourceId resource) {
+        return states.getOrDefault(resource, ResourceState.STOPPED);
+    }
+
+    /** The failure count of {@code resource} on this member. */
+    public int failCount(ResourceId resource) {
+        return failCounts.getOrDefault(resource, 0);
+    }
+}

@@ -1,0 +1,14 @@
+package io.hastack.core.plan;
+
+/** How the coordinator regards a member when placing resources. */
+public enum NodeStatus {
+    /** A member that may run resources. */
+    ONLINE,
+    /** Shutting down: its resources move away, nothing new starts on it. */
+    LEAVING,
+    /**
+     * Its resource configuration differs from the coordinator's: it is not managed at all (never
+     * sent actions), and a group it reports as active is left alone rather than started twice.
+     */
+    CONFIG_MISMATCH
+}

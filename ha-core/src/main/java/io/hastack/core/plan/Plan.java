@@ -1,0 +1,49 @@
+package io.hastack.core.plan;
+
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.NodeId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The planner's answer: the actions to take now, in order, and notes on what it chose not to do
+ * and why. Actions for one node run in list order on that node; a node stops at its first failed
+ * action. The planner only emits actions whose preconditions hold now (a group starts on its new
+ * node only after every stop elsewhere has been confirmed), so a plan never needs cross-node
+ * ordering: the coordinator executes a plan, waits for it to finish, and plans again.
+ *
+ * @param viewId the view the plan was made for; nodes refuse it in any other view
+ * @param actions the actions, in order
+ * @param notes decisions not to act, with reasons ("group db blocked: ...")
+ */
+public record Plan(ViewId viewId, List<Action> actions, List<String> notes) {
+    /** Validates and copies the lists. */
+    public Plan {
+        Objects.requireNonNull(viewId, "viewId");
+        actions = List.copyOf(actions);
+        notes = List.copyOf(notes);
+    }
+
+    /** True if there is nothing to do. */
+    public boolean isEmpty() {
+        return actions.isEmpty();
+    }
+
+    /** The actions for {@code node}, in order. */
+    public List<Action> actionsFor(NodeId node) {
+        return actions.stream().filter(a -> a.node().equals(node)).toList();
+    }
+
+    /** The nodes that have at least one action, in order of first action. */
+    public List<NodeId> nodes() {
+        return actions.stream().map(Action::node).distinct().toList();
+    }
+
+    /** A readable summary, one action or note per line. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        actions.forEach(a -> sb.append("  ").append(a.describe()).append('\n'));
+        notes.forEach(n -> sb.append("  note: ").append(n).append('\n'));
+        return sb.length() == 0 ? "  (nothing to do)\n" : sb.toString();
+    }
+}

@@ -1,0 +1,186 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.membership.View;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.ClusterSnapshot;
+import io.hastack.core.plan.NodeInfo;
+import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.plan.Plan;
+import io.hastack.core.plan.Planner;
+import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.LeaveGranted;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Probe;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's half of a node: active while this node is the first member of the view. After
+ * every view change it probes every member, then plans from their reports, sends each node its
+ * actions, waits until every node has finished (a transition) and plans again, until the plan is
+ * empty. Confined to the node's event thread.
+ *
+ * <p>Only one transition runs at a time, so an action is never sent twice: reports that arrive
+ * during a transition update the state, and the next plan sees them.
+ */
+final class Coordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+    /** How the coordinator reaches the cluster. Called on the event thread. */
+    interface Port {
+        /** Sends {@code message} to {@code node} (possibly this node). */
+        void send(NodeId node, Message message);
+
+        /** Records an event. */
+        void event(Type type, String subject, String detail);
+    }
+
+    private final NodeId self;
+    private final ClusterConfig config;
+    private final Planner planner;
+    private final Clock clock;
+    private final Port port;
+
+    private View view;
+    private final Map<NodeId, NodeReport> reports = new HashMap<>();
+    private final Set<NodeId> probed = new HashSet<>();
+    private final Set<NodeId> mismatchReported = new HashSet<>();
+    private final Set<NodeId> granted = new HashSet<>();
+    private PlanId transition;
+    private final Set<NodeId> pending = new HashSet<>();
+    private long planSequence;
+    private List<String> notes = List.of();
+    private boolean converged;
+
+    Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Port port) {
+        this.self = self;
+        this.config = config;
+        this.planner = planner;
+        this.clock = clock;
+        this.port = port;
+    }
+
+    /** True if this node coordinates the current view. */
+    boolean active() {
+        return view != null && view.coordinator().equals(self);
+    }
+
+    /** A new view: forget the old transition and, if this node coordinates, probe every member. */
+    void viewChanged(View newView) {
+        this.view = newView;
+        reports.keySet().retainAll(newView.members());
+        probed.clear();
+        mismatchReported.clear();
+        granted.clear();
+        transition = null;
+        pending.clear();
+        converged = false;
+        if (!active()) {
+            return;
+        }
+        LOG.info("{} coordinates {}; probing {} member(s)", self, newView, newView.members().size());
+        for (NodeId member : newView.members()) {
+            port.send(member, new Probe(newView.id()));
+        }
+    }
+
+    /** A member reported its state. */
+    void reportReceived(NodeId from, NodeReport report) {
+        if (!active() || !view.contains(from)) {
+            return;
+        }
+        reports.put(from, report);
+        if (report.view().equals(view.id()) && probed.add(from) && probed.size() == view.members().size()) {
+            port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
+        }
+        if (!report.configHash().equals(config.hash()) && mismatchReported.add(from)) {
+            String detail = from + " has configuration " + report.configHash() + " but the coordinator has "
+                    + config.hash() + ": it is not managed until the configurations match";
+            LOG.error(detail);
+            port.event(Type.CONFIG_MISMATCH, from.value(), detail);
+        }
+        if (transition != null && transition.equals(report.completedPlan())) {
+            pending.remove(from);
+        }
+        maybePlan();
+    }
+
+    private void maybePlan() {
+        if (probed.size() < view.members().size()) {
+            return;
+        }
+        if (transition != null) {
+            if (!pending.isEmpty()) {
+                return;
+            }
+            transition = null;
+        }
+        Plan plan = planner.plan(snapshot(), clock.instant());
+        if (!plan.notes().equals(notes)) {
+            plan.notes().forEach(n -> LOG.info("planner note: {}", n));
+        }
+        notes = plan.notes();
+        if (plan.isEmpty()) {
+            if (!converged) {
+                converged = true;
+                port.event(Type.CONVERGED, view.id().toString(), plan.summary().strip());
+            }
+            grantLeaves();
+            return;
+        }
+        converged = false;
+        transition = new PlanId(view.id(), ++planSequence);
+        LOG.info("{} {}:\n{}", self, transition, plan.summary());
+        port.event(Type.PLAN_COMPUTED, transition.toString(), plan.summary().strip());
+        pending.addAll(plan.nodes());
+        for (NodeId node : plan.nodes()) {
+            port.send(node, new Execute(transition, plan.actionsFor(node)));
+        }
+    }
+
+    private void grantLeaves() {
+        reports.forEach((node, report) -> {
+            boolean idle = report.states().values().stream().noneMatch(s -> s.isActive());
+            if (report.leaving() && idle && granted.add(node)) {
+                port.send(node, new LeaveGranted(view.id()));
+            }
+        });
+    }
+
+    /** What the coordinator knows of every member that has reported, in view order. */
+    List<NodeInfo> nodes() {
+        List<NodeInfo> nodes = new ArrayList<>();
+        if (view == null) {
+            return nodes;
+        }
+        for (NodeId member : view.members()) {
+            NodeReport r = reports.get(member);
+            if (r != null) {
+                NodeStatus status = !r.configHash().equals(config.hash()) ? NodeStatus.CONFIG_MISMATCH
+                        : r.leaving() ? NodeStatus.LEAVING : NodeStatus.ONLINE;
+                nodes.add(new NodeInfo(member, status, r.states(), r.failCounts()));
+            }
+        }
+        return nodes;
+    }
+
+    /** The planner's latest notes. */
+    List<String> notes() {
+        return notes;
+    }
+
+    private ClusterSnapshot snapshot() {
+        return new ClusterSnapshot(config, view.id(), nodes());
+    }
+}

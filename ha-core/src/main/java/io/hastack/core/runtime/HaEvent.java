@@ -1,0 +1,61 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.model.NodeId;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Something that happened on a node, for timelines, logs and tests.
+ *
+ * @param time when it happened, by the node's clock
+ * @param node the node that observed it
+ * @param type what happened
+ * @param subject what it happened to: a resource, a node or a view; empty if nothing in particular
+ * @param detail a readable description
+ */
+public record HaEvent(Instant time, NodeId node, Type type, String subject, String detail) {
+    /** Validates the fields. */
+    public HaEvent {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(type, "type");
+        subject = subject == null ? "" : subject;
+        detail = detail == null ? "" : detail;
+    }
+
+    /** Kinds of event. */
+    public enum Type {
+        /** The node joined the cluster. */
+        JOINED,
+        /** The failure detector suspects a member (subject: the member). */
+        MEMBER_SUSPECTED,
+        /** A new view was installed (subject: the view id). */
+        VIEW_INSTALLED,
+        /** The coordinator heard from every member of the view (subject: the view id). */
+        PROBE_COMPLETE,
+        /** The coordinator computed a non-empty plan (detail: its summary). */
+        PLAN_COMPUTED,
+        /** An action began (subject: the resource). */
+        ACTION_STARTED,
+        /** An action succeeded (subject: the resource). */
+        ACTION_SUCCEEDED,
+        /** An action failed or timed out (subject: the resource). */
+        ACTION_FAILED,
+        /** The node refused an action planned in another view. */
+        ACTION_REFUSED,
+        /** A monitor found a running resource failed (subject: the resource). */
+        MONITOR_FAILED,
+        /** The coordinator refuses to manage a member whose configuration differs (subject: it). */
+        CONFIG_MISMATCH,
+        /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
+        CONVERGED,
+        /** The node handed its resources over and is leaving. */
+        LEFT
+    }
+
+    @Override
+    public String toString() {
+        return time + " " + node + " " + type + (subject.isEmpty() ? "" : " " + subject)
+                + (detail.isEmpty() ? "" : ": " + detail);
+    }
+}

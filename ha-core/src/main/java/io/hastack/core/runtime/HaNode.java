@@ -1,0 +1,508 @@
+package io.hastack.core.runtime;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.ThreadedAgentExecutor;
+import io.hastack.core.membership.Membership;
+import io.hastack.core.membership.MembershipListener;
+import io.hastack.core.membership.View;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.DefaultPlanner;
+import io.hastack.core.plan.NodeInfo;
+import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.plan.Planner;
+import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.LeaveGranted;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Probe;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of an HA Stack cluster: joins the membership, runs the resources the coordinator
+ * assigns to it, and coordinates the cluster while it is the first member of the view.
+ *
+ * <p>Lifecycle: {@link #start()} validates every resource, probes which ones already run here,
+ * then joins; {@link #close()} hands this node's resources over to the others and leaves. A node
+ * is started and closed once.
+ *
+ * <p>Threading: all state lives on one event thread per node; public methods are thread-safe and
+ * hand their work to it. Agent calls run on the {@link AgentExecutor}'s threads, so a hung agent
+ * never blocks the node.
+ *
+ * <p>Safety in this version: every action carries the view it was planned in and the node refuses
+ * it in any other view. A node that leaves the view is assumed to have stopped its resources
+ * (there is no quorum or fencing yet); see {@code docs/safety.md}.
+ */
+public final class HaNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HaNode.class);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+
+    private enum Lifecycle { NEW, RUNNING, LEAVING, CLOSED }
+
+    private record Subscription(HaEventListener listener, Executor executor) {}
+
+    private final ClusterConfig config;
+    private final Membership membership;
+    private final AgentExecutor executor;
+    private final Clock clock;
+    private final Duration shutdownTimeout;
+    private final NodeId self;
+    private final MessageCodec codec;
+    private final ScheduledExecutorService loop;
+    private final LocalResources resources;
+    private final Coordinator coordinator;
+    private final List<Subscription> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> leaveGranted = new CompletableFuture<>();
+
+    // Confined to the event thread.
+    private View view;
+    private PlanId lastCompleted;
+    private boolean leaving;
+    private Execute deferred;
+
+    private volatile Lifecycle lifecycle = Lifecycle.NEW;
+
+    private HaNode(Builder b) {
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.membership = Objects.requireNonNull(b.membership, "membership");
+        this.self = membership.localNode();
+        this.executor = b.executor != null ? b.executor : new ThreadedAgentExecutor(self.value());
+        this.clock = b.clock;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.codec = new MessageCodec(b.secret);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ha-node-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        this.resources = createResources(b);
+        this.coordinator = new Coordinator(self, config, b.planner, clock, new Coordinator.Port() {
+            @Override
+            public void send(NodeId node, Message message) {
+                sendTo(node, message);
+            }
+
+            @Override
+            public void event(Type type, String subject, String detail) {
+                emit(type, subject, detail);
+            }
+        });
+    }
+
+    private LocalResources createResources(Builder b) {
+        try {
+            return new LocalResources(self, config, b.agents, executor, loop, new LocalResources.Listener() {
+                @Override
+                public void stateChanged() {
+                    sendReport();
+                }
+
+                @Override
+                public void event(Type type, String subject, String detail) {
+                    emit(type, subject, detail);
+                }
+            });
+        } catch (RuntimeException e) {
+            shutdownThreads();
+            throw e;
+        }
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This node's identifier. */
+    public NodeId id() {
+        return self;
+    }
+
+    /** The configuration this node runs with. */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /**
+     * Adds {@code listener}, called on {@code executor} for every later event, in order.
+     * {@link MoreExecutors#directExecutor()} runs it on the node's event thread: keep it short.
+     */
+    public void addListener(HaEventListener listener, Executor executor) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(new Subscription(listener,
+                MoreExecutors.newSequentialExecutor(Objects.requireNonNull(executor, "executor"))));
+    }
+
+    /**
+     * Validates every resource, probes which ones already run on this node, and joins the cluster.
+     *
+     * @throws IllegalStateException if the node was started before
+     * @throws HaConfigurationException if a resource's agent rejects its parameters; nothing was
+     *     started and the node did not join
+     */
+    public void start() {
+        synchronized (this) {
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException("node " + self + " is " + lifecycle + "; it can be started once");
+            }
+            lifecycle = Lifecycle.RUNNING;
+        }
+        List<String> invalid = await(resources::validateAll, "validate");
+        if (!invalid.isEmpty()) {
+            shutdownThreads();
+            lifecycle = Lifecycle.CLOSED;
+            throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
+        }
+        await(resources::probeAll, "probe");
+        membership.start(new MembershipListener() {
+            @Override
+            public void viewChanged(View v) {
+                post(() -> onView(v));
+            }
+
+            @Override
+            public void messageReceived(NodeId from, byte[] payload) {
+                post(() -> onMessage(from, payload));
+            }
+
+            @Override
+            public void memberSuspected(NodeId node) {
+                post(() -> emit(Type.MEMBER_SUSPECTED, node.value(), "failure detector suspects " + node));
+            }
+        });
+        emit(Type.JOINED, self.value(), "joined with configuration " + config.hash());
+    }
+
+    /**
+     * Hands this node's resources over to the other members and leaves: the coordinator moves them
+     * away (starting them elsewhere where possible) and then lets this node go. If that does not
+     * finish within the shutdown timeout, the node stops its own resources and leaves anyway.
+     * Idempotent; blocks until the node has left.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (lifecycle != Lifecycle.RUNNING) {
+                if (lifecycle == Lifecycle.NEW) {
+                    shutdownThreads();
+                    lifecycle = Lifecycle.CLOSED;
+                }
+                return;
+            }
+            lifecycle = Lifecycle.LEAVING;
+        }
+        post(() -> {
+            leaving = true;
+            LOG.info("{} is shutting down; handing its resources over", self);
+            sendReport();
+        });
+        try {
+            leaveGranted.get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{}: hand-over did not finish within {} ms; stopping local resources before leaving", self,
+                    shutdownTimeout.toMillis());
+            await(() -> resources.stopAll("node " + self + " leaves without a hand-over"), "stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        membership.close();
+        emit(Type.LEFT, self.value(), "left the cluster");
+        shutdownThreads();
+        lifecycle = Lifecycle.CLOSED;
+    }
+
+    /**
+     * Stops this node at once, as a process crash would: no hand-over, no stop of any resource, no
+     * further agent call. Call it after the membership is already gone; it is how tests and
+     * embedders emulate a crash of a node that shares a JVM with others.
+     */
+    public void halt() {
+        lifecycle = Lifecycle.CLOSED;
+        shutdownThreads();
+    }
+
+    /** The cluster status as this node sees it (all members on the coordinator). */
+    public ClusterStatus status() {
+        return query(() -> {
+            List<NodeInfo> nodes = coordinator.active() ? coordinator.nodes()
+                    : List.of(new NodeInfo(self, leaving ? NodeStatus.LEAVING : NodeStatus.ONLINE,
+                            resources.activeStates(), resources.failCounts()));
+            return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, nodes,
+                    coordinator.active() ? coordinator.notes() : List.of());
+        });
+    }
+
+    /** The states of this node's resources, as a {@link NodeInfo}. */
+    public NodeInfo localState() {
+        return query(() -> new NodeInfo(self, leaving ? NodeStatus.LEAVING : NodeStatus.ONLINE,
+                resources.activeStates(), resources.failCounts()));
+    }
+
+    // ---- event thread -------------------------------------------------------------------------
+
+    private void onView(View v) {
+        View previous = view;
+        view = v;
+        emit(Type.VIEW_INSTALLED, v.id().toString(), describeChange(previous, v));
+        coordinator.viewChanged(v);
+        if (deferred != null) {
+            Execute x = deferred;
+            deferred = null;
+            onExecute(v.coordinator(), x);
+        }
+    }
+
+    private static String describeChange(View previous, View v) {
+        StringBuilder sb = new StringBuilder(v.toString());
+        if (previous != null) {
+            List<NodeId> left = previous.members().stream().filter(m -> !v.contains(m)).toList();
+            List<NodeId> joined = v.members().stream().filter(m -> !previous.contains(m)).toList();
+            if (!left.isEmpty()) {
+                sb.append("; left: ").append(left);
+            }
+            if (!joined.isEmpty()) {
+                sb.append("; joined: ").append(joined);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void onMessage(NodeId from, byte[] payload) {
+        Message message;
+        try {
+            message = codec.decode(payload);
+        } catch (MalformedMessageException e) {
+            LOG.warn("{} dropped a malformed message from {} ({} bytes): {}", self, from,
+                    payload == null ? 0 : payload.length, e.getMessage());
+            return;
+        }
+        handle(from, message);
+    }
+
+    private void handle(NodeId from, Message message) {
+        if (message instanceof Probe p) {
+            sendTo(from, report(p.view()));
+        } else if (message instanceof NodeReport r) {
+            coordinator.reportReceived(from, r);
+        } else if (message instanceof Execute x) {
+            onExecute(from, x);
+        } else if (message instanceof LeaveGranted) {
+            if (leaving) {
+                leaveGranted.complete(null);
+            }
+        }
+    }
+
+    private void onExecute(NodeId from, Execute x) {
+        if (view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator())) {
+            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()), () -> {
+                lastCompleted = x.plan();
+                sendReport();
+            });
+        } else if (view == null || x.plan().view().sequence() > view.id().sequence()) {
+            // Planned in a view this node has not installed yet: keep it until the view arrives.
+            deferred = x;
+        } else {
+            String detail = "refusing " + x.plan() + " from " + from + ": this node is in "
+                    + (view == null ? "no view" : "view " + view.id() + " coordinated by " + view.coordinator());
+            LOG.warn("{}: {}", self, detail);
+            emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
+        }
+    }
+
+    private NodeReport report(io.hastack.core.membership.ViewId viewId) {
+        return new NodeReport(viewId, config.hash(), leaving, lastCompleted, resources.activeStates(),
+                resources.failCounts());
+    }
+
+    private void sendReport() {
+        if (view != null) {
+            sendTo(view.coordinator(), report(view.id()));
+        }
+    }
+
+    private void sendTo(NodeId node, Message message) {
+        if (node.equals(self)) {
+            post(() -> handle(self, message));
+        } else {
+            membership.send(node, codec.encode(message));
+        }
+    }
+
+    private void emit(Type type, String subject, String detail) {
+        HaEvent event = new HaEvent(clock.instant(), self, type, subject, detail);
+        LOG.debug("{}", event);
+        for (Subscription s : listeners) {
+            s.executor().execute(() -> {
+                try {
+                    s.listener().onEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("event listener {} threw on {}", s.listener(), event, e);
+                }
+            });
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private void post(Runnable task) {
+        try {
+            loop.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("{}: unexpected error on the event thread", self, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{} is closed; dropping a task", self);
+        }
+    }
+
+    private <T> T query(Supplier<T> supplier) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        post(() -> result.complete(supplier.get()));
+        try {
+            return result.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while querying " + self, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("node " + self + " did not answer within " + QUERY_TIMEOUT.toMillis()
+                    + " ms (closed or overloaded)", e);
+        }
+    }
+
+    private <T> T await(Supplier<CompletableFuture<T>> work, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        post(() -> work.get().whenComplete((v, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(v);
+            }
+        }));
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + what + " on " + self, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed on " + self, e.getCause());
+        }
+    }
+
+    private void shutdownThreads() {
+        loop.shutdownNow();
+        executor.close();
+    }
+
+    /** Builds an {@link HaNode}. Not thread-safe. */
+    public static final class Builder {
+        private ClusterConfig config;
+        private Membership membership;
+        private AgentRegistry agents;
+        private Planner planner = new DefaultPlanner();
+        private AgentExecutor executor;
+        private Clock clock = Clock.systemUTC();
+        private Duration shutdownTimeout = Duration.ofMinutes(2);
+        private byte[] secret;
+
+        private Builder() {}
+
+        /** The resource configuration; every node of the cluster must have the same. Required. */
+        public Builder config(ClusterConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** The membership this node joins; it also names the node. Required. */
+        public Builder membership(Membership membership) {
+            this.membership = membership;
+            return this;
+        }
+
+        /** The agent types the configuration may use. Required. */
+        public Builder agents(AgentRegistry agents) {
+            this.agents = agents;
+            return this;
+        }
+
+        /** The planner; {@link DefaultPlanner} by default. Every node should use the same. */
+        public Builder planner(Planner planner) {
+            this.planner = Objects.requireNonNull(planner, "planner");
+            return this;
+        }
+
+        /** The agent executor; a {@link ThreadedAgentExecutor} by default. The node closes it. */
+        public Builder agentExecutor(AgentExecutor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** The clock for event times and planning; the system clock by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long {@link #close()} waits for the hand-over; 2 minutes by default. Must be positive. */
+        public Builder shutdownTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("shutdown timeout must be positive, was " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * A secret shared by every node: messages are then authenticated with HMAC-SHA256 and
+         * messages without a valid HMAC are dropped. At least 16 bytes. Off by default.
+         */
+        public Builder secret(byte[] secret) {
+            if (secret != null && secret.length < 16) {
+                throw new IllegalArgumentException("cluster secret must have at least 16 bytes, has " + secret.length);
+            }
+            this.secret = secret == null ? null : secret.clone();
+            return this;
+        }
+
+        /**
+         * Builds the node; nothing runs until {@link HaNode#start()}.
+         *
+         * @throws IllegalArgumentException if a required field is missing or a resource names an
+         *     unknown agent type
+         */
+        public HaNode build() {
+            if (config == null || membership == null || agents == null) {
+                throw new IllegalArgumentException("an HaNode needs a config, a membership and agents; missing: "
+                        + (config == null ? "config " : "") + (membership == null ? "membership " : "")
+                        + (agents == null ? "agents" : ""));
+            }
+            return new HaNode(this);
+        }
+    }
+}

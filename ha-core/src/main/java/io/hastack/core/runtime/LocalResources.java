@@ -1,0 +1,291 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.OperationResult;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.runtime.HaEvent.Type;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resources of one node and their observed states. Owns every state transition: runs actions
+ * through the {@link AgentExecutor}, monitors running resources on their interval, and counts
+ * failures. Confined to the node's event thread ({@code loop}): every method must be called there,
+ * and agent results are posted back to it.
+ */
+final class LocalResources {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalResources.class);
+
+    /** What the owner is told. Called on the event thread. */
+    interface Listener {
+        /** A resource's state or failure count changed. */
+        void stateChanged();
+
+        /** Something worth an {@link HaEvent} happened. */
+        void event(Type type, String subject, String detail);
+    }
+
+    private static final class Local {
+        final ResourceSpec spec;
+        final ResourceAgent agent;
+        ResourceState state = ResourceState.STOPPED;
+        int failCount;
+        /** Bumped whenever an action begins, so that an older monitor's result is ignored. */
+        long generation;
+        CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
+
+        Local(ResourceSpec spec, ResourceAgent agent) {
+            this.spec = spec;
+            this.agent = agent;
+        }
+    }
+
+    private final NodeId node;
+    private final ClusterConfig config;
+    private final AgentExecutor executor;
+    private final ScheduledExecutorService loop;
+    private final Listener listener;
+    private final Map<ResourceId, Local> resources = new LinkedHashMap<>();
+
+    /**
+     * Creates an agent for every configured resource.
+     *
+     * @throws IllegalArgumentException if a resource names an unknown agent type
+     */
+    LocalResources(NodeId node, ClusterConfig config, AgentRegistry agents, AgentExecutor executor,
+            ScheduledExecutorService loop, Listener listener) {
+        this.node = node;
+        this.config = config;
+        this.executor = executor;
+        this.loop = loop;
+        this.listener = listener;
+        for (ResourceGroup g : config.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                resources.put(r.id(), new Local(r, agents.create(r)));
+            }
+        }
+    }
+
+    /** Runs validate on every resource at once; completes with the failures, empty if none. */
+    CompletableFuture<List<String>> validateAll() {
+        List<CompletableFuture<OperationResult>> calls = new ArrayList<>();
+        resources.values().forEach(l -> calls.add(executor.call(l.agent, l.spec, node, Operation.VALIDATE)));
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<String> failures = new ArrayList<>();
+            for (CompletableFuture<OperationResult> c : calls) {
+                OperationResult r = c.join();
+                if (!r.succeeded()) {
+                    failures.add("resource " + r.resource() + " on " + node + ": validate says " + r.outcome());
+                }
+            }
+            return failures;
+        });
+    }
+
+    /**
+     * Asks every agent whether its resource already runs here (a probe, as Pacemaker does when a
+     * node joins): running resources are adopted and monitored, failed ones must be stopped.
+     * Completes on the event thread.
+     */
+    CompletableFuture<Void> probeAll() {
+        List<CompletableFuture<Void>> probes = new ArrayList<>();
+        for (Local l : resources.values()) {
+            probes.add(executor.call(l.agent, l.spec, node, Operation.MONITOR).thenAcceptAsync(r -> {
+                switch (r.outcome().result()) {
+                    case SUCCESS -> {
+                        l.state = ResourceState.RUNNING;
+                        scheduleMonitor(l);
+                        LOG.info("probe: {} already runs on {}; adopting it", l.spec.id(), node);
+                    }
+                    case NOT_RUNNING -> l.state = ResourceState.STOPPED;
+                    default -> {
+                        l.state = ResourceState.FAILED;
+                        LOG.warn("probe: {} on {} is in a failed state: {}", l.spec.id(), node, r.outcome());
+                    }
+                }
+            }, loop));
+        }
+        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
+    }
+
+    /** The state of every resource that is not stopped. */
+    Map<ResourceId, ResourceState> activeStates() {
+        Map<ResourceId, ResourceState> states = new HashMap<>();
+        resources.forEach((id, l) -> {
+            if (l.state.isActive()) {
+                states.put(id, l.state);
+            }
+        });
+        return Collections.unmodifiableMap(states);
+    }
+
+    /** The failure count of every resource that has failed here. */
+    Map<ResourceId, Integer> failCounts() {
+        Map<ResourceId, Integer> counts = new HashMap<>();
+        resources.forEach((id, l) -> {
+            if (l.failCount > 0) {
+                counts.put(id, l.failCount);
+            }
+        });
+        return Collections.unmodifiableMap(counts);
+    }
+
+    /** True if any resource is not stopped. */
+    boolean anyActive() {
+        return resources.values().stream().anyMatch(l -> l.state.isActive());
+    }
+
+    /**
+     * Runs {@code actions} one after the other; stops at the first failure, or before an action
+     * when {@code stillValid} turns false (the view changed). Calls {@code done} on the event thread
+     * when finished or abandoned.
+     */
+    void execute(List<Action> actions, BooleanSupplier stillValid, Runnable done) {
+        step(actions, 0, stillValid, done);
+    }
+
+    private void step(List<Action> actions, int index, BooleanSupplier stillValid, Runnable done) {
+        if (index == actions.size()) {
+            done.run();
+            return;
+        }
+        Action action = actions.get(index);
+        Local l = resources.get(action.resource());
+        if (l == null) {
+            listener.event(Type.ACTION_FAILED, action.resource().value(), "no such resource on " + node
+                    + "; abandoning " + (actions.size() - index) + " action(s)");
+            done.run();
+            return;
+        }
+        l.generation++;
+        // Never two calls into one agent at once: wait for a monitor that may be running.
+        l.inFlight.handleAsync((ignored, error) -> null, loop).thenRun(() -> {
+            if (!stillValid.getAsBoolean()) {
+                listener.event(Type.ACTION_REFUSED, action.resource().value(),
+                        "the view changed; abandoning " + (actions.size() - index) + " action(s) of the plan");
+                done.run();
+                return;
+            }
+            run(l, action, () -> step(actions, index + 1, stillValid, done), done);
+        });
+    }
+
+    private void run(Local l, Action action, Runnable next, Runnable failed) {
+        boolean start = action.type() == ActionType.START;
+        long generation = ++l.generation;
+        l.state = start ? ResourceState.STARTING : ResourceState.STOPPING;
+        listener.event(Type.ACTION_STARTED, l.spec.id().value(), action.describe());
+        listener.stateChanged();
+        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, action.type().operation());
+        l.inFlight = call;
+        call.thenAcceptAsync(result -> {
+            if (l.generation != generation) {
+                return;
+            }
+            boolean ok = result.succeeded();
+            if (start) {
+                if (ok) {
+                    l.state = ResourceState.RUNNING;
+                    scheduleMonitor(l);
+                } else {
+                    // Pacemaker's start-failure-is-fatal: a failed start bans the resource from this node.
+                    l.state = ResourceState.FAILED;
+                    l.failCount = Math.max(l.failCount + 1, config.migrationThreshold());
+                }
+            } else {
+                l.state = ok ? ResourceState.STOPPED : ResourceState.BLOCKED;
+            }
+            String verb = action.type().name().toLowerCase(java.util.Locale.ROOT);
+            if (ok) {
+                listener.event(Type.ACTION_SUCCEEDED, l.spec.id().value(),
+                        verb + " " + l.spec.id() + " on " + node + " took " + result.elapsed().toMillis() + " ms");
+            } else {
+                LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
+                listener.event(Type.ACTION_FAILED, l.spec.id().value(), verb + " " + l.spec.id() + " on " + node
+                        + " failed: " + result.outcome() + (start ? "" : "; the resource is blocked"));
+            }
+            listener.stateChanged();
+            (ok ? next : failed).run();
+        }, loop);
+    }
+
+    private void scheduleMonitor(Local l) {
+        long generation = l.generation;
+        loop.schedule(() -> monitor(l, generation), l.spec.monitorInterval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void monitor(Local l, long generation) {
+        if (l.generation != generation || l.state != ResourceState.RUNNING) {
+            return;
+        }
+        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, Operation.MONITOR);
+        l.inFlight = call;
+        call.thenAcceptAsync(result -> {
+            if (l.generation != generation || l.state != ResourceState.RUNNING) {
+                return;
+            }
+            if (result.succeeded()) {
+                scheduleMonitor(l);
+                return;
+            }
+            l.state = ResourceState.FAILED;
+            l.failCount++;
+            LOG.warn("monitor of {} on {} failed ({} of {}): {}", l.spec.id(), node, l.failCount,
+                    config.migrationThreshold(), result.outcome());
+            listener.event(Type.MONITOR_FAILED, l.spec.id().value(), "monitor of " + l.spec.id() + " on " + node
+                    + " failed (failure " + l.failCount + "): " + result.outcome());
+            listener.stateChanged();
+        }, loop);
+    }
+
+    /**
+     * Stops every active resource here, groups and members in reverse order, ignoring views: the
+     * last resort of a node that leaves without a hand-over. Completes on the event thread.
+     */
+    CompletableFuture<Void> stopAll(String reason) {
+        List<Action> stops = new ArrayList<>();
+        List<ResourceGroup> groups = new ArrayList<>(config.groups());
+        Collections.reverse(groups);
+        for (ResourceGroup g : groups) {
+            List<ResourceSpec> members = new ArrayList<>(g.resources());
+            Collections.reverse(members);
+            for (ResourceSpec r : members) {
+                if (resources.get(r.id()).state.isActive()) {
+                    stops.add(new Action(ActionType.STOP, node, g.id(), r.id(), reason));
+                }
+            }
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // Keep going after a failed stop: every resource gets its own chance.
+        stopEach(stops, 0, done);
+        return done;
+    }
+
+    private void stopEach(List<Action> stops, int index, CompletableFuture<Void> done) {
+        if (index == stops.size()) {
+            done.complete(null);
+            return;
+        }
+        execute(List.of(stops.get(index)), () -> true, () -> stopEach(stops, index + 1, done));
+    }
+}

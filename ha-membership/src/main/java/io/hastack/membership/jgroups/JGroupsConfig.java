@@ -1,0 +1,263 @@
+package io.hastack.membership.jgroups;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jgroups.protocols.BARRIER;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG2;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.SHARED_LOOPBACK;
+import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+
+/**
+ * How a {@link JGroupsMembership} builds its protocol stack. Immutable; start from a preset
+ * ({@link #tcp(InetSocketAddress, List)}, {@link #inProcess()}) and adjust with {@link #toBuilder()}.
+ *
+ * <p>Failure detection has two paths. A crashed process closes its sockets, which FD_SOCK2 sees at
+ * once; a hung or unreachable one stops heartbeating, which FD_ALL3 notices after {@link
+ * #heartbeatTimeout()}. Either way VERIFY_SUSPECT2 double-checks for {@link #verifyTimeout()}
+ * before the member is removed. The heartbeat timeout is also the longest pause (GC, SIGSTOP) a
+ * member survives without being removed.
+ */
+public final class JGroupsConfig {
+    /** Which transport the stack uses. */
+    public enum Transport {
+        /** TCP between processes, TCPPING discovery over a fixed host list, FD_SOCK2 crash detection. */
+        TCP,
+        /** In-memory transport between channels of one JVM; for tests. */
+        IN_PROCESS
+    }
+
+    private final Transport transport;
+    private final InetSocketAddress bind;
+    private final List<InetSocketAddress> initialHosts;
+    private final Duration heartbeatInterval;
+    private final Duration heartbeatTimeout;
+    private final Duration verifyTimeout;
+    private final Duration joinTimeout;
+    private final Duration mergeMinInterval;
+    private final Duration mergeMaxInterval;
+
+    private JGroupsConfig(Builder b) {
+        this.transport = b.transport;
+        this.bind = b.bind;
+        this.initialHosts = List.copyOf(b.initialHosts);
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.heartbeatTimeout = b.heartbeatTimeout;
+        this.verifyTimeout = b.verifyTimeout;
+        this.joinTimeout = b.joinTimeout;
+        this.mergeMinInterval = b.mergeMinInterval;
+        this.mergeMaxInterval = b.mergeMaxInterval;
+    }
+
+    /**
+     * The TCP preset: this node listens on {@code bind}, finds its peers at {@code initialHosts}
+     * (every node's address, this one's included), heartbeats every 500 ms, suspects a silent member
+     * after 3 s and verifies a suspicion for 200 ms. Crash detection is therefore about 0.2-0.4 s,
+     * hang detection about 3.2-3.4 s. FD_SOCK2 listens on the bind port + 100.
+     */
+    public static JGroupsConfig tcp(InetSocketAddress bind, List<InetSocketAddress> initialHosts) {
+        return new Builder(Transport.TCP).bind(bind).initialHosts(initialHosts).build();
+    }
+
+    /**
+     * The in-process preset for tests: channels of one JVM with the same cluster name see each
+     * other through memory; a crashed member is detected by heartbeats after 1.5 s + 0.3 s.
+     */
+    public static JGroupsConfig inProcess() {
+        return new Builder(Transport.IN_PROCESS)
+                .heartbeat(Duration.ofMillis(300), Duration.ofMillis(1500))
+                .verifyTimeout(Duration.ofMillis(300))
+                .joinTimeout(Duration.ofMillis(300))
+                .mergeInterval(Duration.ofMillis(500), Duration.ofSeconds(2))
+                .build();
+    }
+
+    /** A builder that starts with this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(transport);
+        b.bind = bind;
+        b.initialHosts.addAll(initialHosts);
+        b.heartbeatInterval = heartbeatInterval;
+        b.heartbeatTimeout = heartbeatTimeout;
+        b.verifyTimeout = verifyTimeout;
+        b.joinTimeout = joinTimeout;
+        b.mergeMinInterval = mergeMinInterval;
+        b.mergeMaxInterval = mergeMaxInterval;
+        return b;
+    }
+
+    /** The transport. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** How long a silent member is tolerated before it is suspected. */
+    public Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
+    /** How long a suspicion is verified before the member is removed. */
+    public Duration verifyTimeout() {
+        return verifyTimeout;
+    }
+
+    /** A fresh protocol stack, bottom first. Each channel needs its own. */
+    List<Protocol> protocols() {
+        List<Protocol> stack = new ArrayList<>();
+        if (transport == Transport.TCP) {
+            TCP tcp = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
+            tcp.setSockConnTimeout(300);
+            stack.add(tcp.setValue("tcp_nodelay", true).setValue("diag.enabled", false));
+            stack.add(new DISCARD());
+            stack.add(new TCPPING().setInitialHosts(initialHosts).setPortRange(0).setValue("async_discovery", true));
+        } else {
+            stack.add(new SHARED_LOOPBACK().setValue("diag.enabled", false));
+            stack.add(new DISCARD());
+            stack.add(new SHARED_LOOPBACK_PING());
+        }
+        stack.add(new MERGE3().setMinInterval(mergeMinInterval.toMillis()).setMaxInterval(mergeMaxInterval.toMillis()));
+        if (transport == Transport.TCP) {
+            stack.add(new FD_SOCK2().setBindAddress(bind.getAddress()).setOffset(100).setPortRange(0));
+        }
+        stack.add(new FD_ALL3().setTimeout(heartbeatTimeout.toMillis()).setInterval(heartbeatInterval.toMillis()));
+        stack.add(new SuspectTap());
+        stack.add(new VERIFY_SUSPECT2().setTimeout(verifyTimeout.toMillis()));
+        stack.add(new BARRIER());
+        stack.add(new NAKACK2().setXmitInterval(100).setValue("use_mcast_xmit", false));
+        stack.add(new UNICAST3().setXmitInterval(100));
+        stack.add(new STABLE().setDesiredAverageGossip(5000).setMaxBytes(1_000_000));
+        stack.add(new GMS().setJoinTimeout(joinTimeout.toMillis()).setLeaveTimeout(500).setViewAckCollectionTimeout(500)
+                .setMergeTimeout(2000).printLocalAddress(false));
+        stack.add(new FRAG2().setFragSize(60_000));
+        return stack;
+    }
+
+    @Override
+    public String toString() {
+        return "JGroupsConfig[" + transport + (transport == Transport.TCP ? " " + bind + " peers " + initialHosts : "")
+                + ", heartbeat " + heartbeatInterval.toMillis() + "/" + heartbeatTimeout.toMillis() + " ms, verify "
+                + verifyTimeout.toMillis() + " ms]";
+    }
+
+    /** Builds a {@link JGroupsConfig}; {@link #build()} validates it. Not thread-safe. */
+    public static final class Builder {
+        private final Transport transport;
+        private InetSocketAddress bind;
+        private final List<InetSocketAddress> initialHosts = new ArrayList<>();
+        private Duration heartbeatInterval = Duration.ofMillis(500);
+        private Duration heartbeatTimeout = Duration.ofSeconds(3);
+        private Duration verifyTimeout = Duration.ofMillis(200);
+        private Duration joinTimeout = Duration.ofMillis(500);
+        private Duration mergeMinInterval = Duration.ofSeconds(1);
+        private Duration mergeMaxInterval = Duration.ofSeconds(3);
+
+        private Builder(Transport transport) {
+            this.transport = transport;
+        }
+
+        /** The address and port this node listens on (TCP only). */
+        public Builder bind(InetSocketAddress bind) {
+            this.bind = bind;
+            return this;
+        }
+
+        /** Every node's address, for discovery (TCP only). */
+        public Builder initialHosts(List<InetSocketAddress> hosts) {
+            initialHosts.clear();
+            initialHosts.addAll(hosts);
+            return this;
+        }
+
+        /** Heartbeat interval and the silence after which a member is suspected. */
+        public Builder heartbeat(Duration interval, Duration timeout) {
+            this.heartbeatInterval = interval;
+            this.heartbeatTimeout = timeout;
+            return this;
+        }
+
+        /** How long a suspicion is verified. */
+        public Builder verifyTimeout(Duration timeout) {
+            this.verifyTimeout = timeout;
+            return this;
+        }
+
+        /** How long the first member waits for an existing cluster before forming its own. */
+        public Builder joinTimeout(Duration timeout) {
+            this.joinTimeout = timeout;
+            return this;
+        }
+
+        /** Bounds of the interval at which partitions look for each other to merge. */
+        public Builder mergeInterval(Duration min, Duration max) {
+            this.mergeMinInterval = min;
+            this.mergeMaxInterval = max;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the field that is wrong
+         */
+        public JGroupsConfig build() {
+            positive("heartbeat interval", heartbeatInterval);
+            positive("heartbeat timeout", heartbeatTimeout);
+            positive("verify timeout", verifyTimeout);
+            positive("join timeout", joinTimeout);
+            positive("merge min interval", mergeMinInterval);
+            positive("merge max interval", mergeMaxInterval);
+            if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("heartbeat timeout (" + heartbeatTimeout.toMillis()
+                        + " ms) must be at least twice the heartbeat interval (" + heartbeatInterval.toMillis() + " ms)");
+            }
+            if (mergeMaxInterval.compareTo(mergeMinInterval) < 0) {
+                throw new IllegalArgumentException("merge max interval must not be below the min interval");
+            }
+            if (transport == Transport.TCP) {
+                Objects.requireNonNull(bind, "a TCP stack needs a bind address");
+                if (bind.isUnresolved()) {
+                    throw new IllegalArgumentException("bind address " + bind + " cannot be resolved");
+                }
+                if (bind.getPort() <= 0 || bind.getPort() > 65535 - 100) {
+                    throw new IllegalArgumentException("bind port " + bind.getPort()
+                            + " is out of range 1-65435 (FD_SOCK2 uses port + 100)");
+                }
+                if (initialHosts.isEmpty()) {
+                    throw new IllegalArgumentException("a TCP stack needs its initial hosts (every node's address)");
+                }
+            }
+            return new JGroupsConfig(this);
+        }
+
+        private static void positive(String what, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+        }
+    }
+
+    /** The loopback address, for presets on one machine. */
+    public static InetAddress loopback() {
+        try {
+            return InetAddress.getByName("127.0.0.1");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("127.0.0.1 does not resolve", e);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.hastack.membership.jgroups;
+
+import io.hastack.core.membership.Membership;
+import io.hastack.core.membership.MembershipException;
+import io.hastack.core.membership.MembershipListener;
+import io.hastack.core.membership.View;
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.NodeId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.util.NameCache;
+import org.jgroups.util.Util;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Membership} on a JGroups channel. The node id is the channel's logical name, so every
+ * node needs a unique one. Views and messages are delivered to the listener one at a time (JGroups
+ * delivers from several threads; this class serializes them).
+ */
+public final class JGroupsMembership implements Membership {
+    private static final Logger LOG = LoggerFactory.getLogger(JGroupsMembership.class);
+
+    private final NodeId self;
+    private final String clusterName;
+    private final JGroupsConfig config;
+    private final Object deliveryLock = new Object();
+    private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
+    private volatile JChannel channel;
+    private volatile View view;
+    private MembershipListener listener;
+
+    /** A membership for node {@code self} in cluster {@code clusterName}, built as {@code config} says. */
+    public JGroupsMembership(NodeId self, String clusterName, JGroupsConfig config) {
+        this.self = Objects.requireNonNull(self, "self");
+        this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public NodeId localNode() {
+        return self;
+    }
+
+    @Override
+    public void start(MembershipListener listener) {
+        synchronized (deliveryLock) {
+            if (this.listener != null) {
+                throw new IllegalStateException("membership of " + self + " was started before");
+            }
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+        try {
+            List<org.jgroups.stack.Protocol> protocols = config.protocols();
+            JChannel ch = new JChannel(protocols);
+            ch.name(self.value());
+            protocols.stream().filter(p -> p instanceof SuspectTap).map(p -> (SuspectTap) p).findFirst()
+                    .ifPresent(tap -> tap.onSuspect(this::suspected));
+            ch.setReceiver(new Receiver() {
+                @Override
+                public void viewAccepted(org.jgroups.View v) {
+                    installed(v);
+                }
+
+                @Override
+                public void receive(Message msg) {
+                    received(msg);
+                }
+            });
+            channel = ch;
+            ch.connect(clusterName);
+        } catch (Exception e) {
+            throw new MembershipException("node " + self + " could not join cluster '" + clusterName + "' with "
+                    + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void installed(org.jgroups.View v) {
+        List<NodeId> members = new ArrayList<>();
+        Map<NodeId, Address> current = new ConcurrentHashMap<>();
+        for (Address a : v.getMembers()) {
+            NodeId id = nodeOf(a);
+            if (current.putIfAbsent(id, a) != null) {
+                LOG.error("two members of cluster '{}' are named {}: node names must be unique; ignoring {}",
+                        clusterName, id, a);
+                continue;
+            }
+            members.add(id);
+        }
+        View mapped = new View(new ViewId(nodeOf(v.getViewId().getCreator()), v.getViewId().getId()), members,
+                v instanceof MergeView);
+        synchronized (deliveryLock) {
+            addresses.keySet().retainAll(current.keySet());
+            addresses.putAll(current);
+            view = mapped;
+            listener.viewChanged(mapped);
+        }
+    }
+
+    private void received(Message msg) {
+        Address src = msg.getSrc();
+        byte[] payload = msg.getArray() == null ? new byte[0]
+                : java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
+        synchronized (deliveryLock) {
+            listener.messageReceived(nodeOf(src), payload);
+        }
+    }
+
+    private void suspected(Address a) {
+        synchronized (deliveryLock) {
+            listener.memberSuspected(nodeOf(a));
+        }
+    }
+
+    private static NodeId nodeOf(Address a) {
+        String name = NameCache.get(a);
+        return NodeId.of(name != null ? name : a.toString());
+    }
+
+    @Override
+    public Optional<View> currentView() {
+        return Optional.ofNullable(view);
+    }
+
+    @Override
+    public void send(NodeId node, byte[] payload) {
+        Address target = addresses.get(node);
+        if (target == null) {
+            LOG.warn("{}: not sending to {}: not a member of the current view", self, node);
+            return;
+        }
+        transmit(new BytesMessage(target, payload), node.value());
+    }
+
+    @Override
+    public void broadcast(byte[] payload) {
+        transmit(new BytesMessage(null, payload), "all");
+    }
+
+    private void transmit(Message message, String to) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
+            LOG.warn("{}: not sending to {}: not connected", self, to);
+            return;
+        }
+        try {
+            ch.send(message);
+        } catch (Exception e) {
+            LOG.warn("{}: sending to {} failed: {}", self, to, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        JChannel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        view = null;
+    }
+
+    /**
+     * Closes the channel abruptly, as a crash would: no leave message, so the others must detect
+     * the failure. For tests of one JVM.
+     */
+    void crash() {
+        JChannel ch = channel;
+        if (ch != null) {
+            try {
+                Util.shutdown(ch);
+            } catch (Exception e) {
+                throw new MembershipException("could not shut down the channel of " + self, e);
+            }
+        }
+        view = null;
+    }
+
+    /** The channel, for fault injection in tests of this package. */
+    JChannel channel() {
+        return channel;
+    }
+}

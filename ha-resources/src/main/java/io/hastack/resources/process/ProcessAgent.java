@@ -1,0 +1,192 @@
+package io.hastack.resources.process;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.resources.Parameters;
+import io.hastack.resources.Parameters.InvalidParameterException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a command as a child process of the node: never through a shell, so each argument is
+ * passed exactly as written, metacharacters and all. The node's JVM is the parent and reaps it.
+ *
+ * <p>Parameters: {@code argv.0} (the executable, required; a bare name is looked up on {@code
+ * PATH}), {@code argv.1} ... (arguments, contiguous), {@code env.NAME} (environment variables added
+ * to the node's), {@code directory} (working directory, must exist), {@code log} (file that
+ * receives stdout and stderr, appended; discarded when unset). Build them with {@link #params}.
+ *
+ * <p>Monitor: running while the process is alive; a process that exited on its own has failed.
+ * Stop: SIGTERM to the process, then SIGKILL to it and its descendants when it has not exited
+ * shortly before the stop timeout.
+ */
+public final class ProcessAgent implements ResourceAgent {
+    /** The type name this agent is registered under. */
+    public static final String TYPE = "process";
+
+    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+            "Runs a command (an argv list, never a shell) as a child process of the node.",
+            List.of(new AgentMetadata.Parameter("argv.0", true, "", "the executable; a bare name is looked up on PATH"),
+                    new AgentMetadata.Parameter("argv.N", false, "", "argument N (1, 2, ... without gaps)"),
+                    new AgentMetadata.Parameter("env.NAME", false, "", "environment variable NAME"),
+                    new AgentMetadata.Parameter("directory", false, "the node's", "working directory"),
+                    new AgentMetadata.Parameter("log", false, "", "file to append stdout and stderr to")));
+
+    private volatile Process process;
+
+    /** Parameters for running {@code argv} with extra environment {@code env}. */
+    public static Map<String, String> params(List<String> argv, Map<String, String> env) {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (int i = 0; i < argv.size(); i++) {
+            p.put("argv." + i, argv.get(i));
+        }
+        env.forEach((k, v) -> p.put("env." + k, v));
+        return p;
+    }
+
+    @Override
+    public AgentMetadata metadata() {
+        return METADATA;
+    }
+
+    /** The command line, parsed from {@code argv.N} parameters. */
+    static List<String> argv(AgentContext ctx) {
+        List<String> argv = new ArrayList<>();
+        argv.add(Parameters.required(ctx, "argv.0"));
+        for (String name : ctx.parameters().keySet()) {
+            if (name.startsWith("argv.")) {
+                int index;
+                try {
+                    index = Integer.parseInt(name.substring(5));
+                } catch (NumberFormatException e) {
+                    throw new InvalidParameterException(ctx, "parameter '" + name + "' must be argv.<number>");
+                }
+                if (index < 0 || index >= ctx.parameters().keySet().stream().filter(n -> n.startsWith("argv.")).count()) {
+                    throw new InvalidParameterException(ctx, "parameter '" + name
+                            + "' leaves a gap: arguments must be argv.0, argv.1, ... without gaps");
+                }
+            }
+        }
+        for (int i = 1; ctx.parameter("argv." + i).isPresent(); i++) {
+            argv.add(ctx.parameter("argv." + i).get());
+        }
+        return argv;
+    }
+
+    /** Where {@code executable} is, if it exists and may be executed. */
+    static Optional<Path> locate(String executable) {
+        if (executable.contains(File.separator)) {
+            Path p = Path.of(executable);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, executable);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public AgentOutcome validate(AgentContext ctx) {
+        try {
+            List<String> argv = argv(ctx);
+            if (locate(argv.get(0)).isEmpty()) {
+                return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": executable '"
+                        + argv.get(0) + "' is not installed (not found or not executable)");
+            }
+            Optional<String> dir = ctx.parameter("directory");
+            if (dir.isPresent() && !Files.isDirectory(Path.of(dir.get()))) {
+                return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
+                        + ": parameter 'directory' names '" + dir.get() + "', which is not a directory");
+            }
+            return AgentOutcome.success();
+        } catch (Parameters.InvalidParameterException e) {
+            return e.outcome();
+        }
+    }
+
+    @Override
+    public synchronized AgentOutcome start(AgentContext ctx) {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            return AgentOutcome.success("already running as pid " + p.pid());
+        }
+        AgentOutcome valid = validate(ctx);
+        if (!valid.isSuccess()) {
+            return valid;
+        }
+        List<String> argv = argv(ctx);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        ctx.parameter("directory").ifPresent(d -> pb.directory(new File(d)));
+        ctx.parameters().forEach((k, v) -> {
+            if (k.startsWith("env.")) {
+                pb.environment().put(k.substring(4), v);
+            }
+        });
+        pb.redirectOutput(ctx.parameter("log").map(l -> ProcessBuilder.Redirect.appendTo(new File(l)))
+                .orElse(ProcessBuilder.Redirect.DISCARD));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            process = pb.start();
+            return AgentOutcome.success("started pid " + process.pid());
+        } catch (IOException e) {
+            return AgentOutcome.failed("cannot run " + argv + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized AgentOutcome stop(AgentContext ctx) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            process = null;
+            return AgentOutcome.success("not running");
+        }
+        Duration remaining = ctx.remaining();
+        // Leave a fifth of the time (at most 2 s) for SIGKILL and reaping.
+        Duration reserve = remaining.dividedBy(5).compareTo(Duration.ofSeconds(2)) < 0 ? remaining.dividedBy(5)
+                : Duration.ofSeconds(2);
+        try {
+            p.destroy();
+            if (!p.waitFor(remaining.minus(reserve).toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                if (!p.waitFor(ctx.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return AgentOutcome.failed("pid " + p.pid() + " survived SIGKILL");
+                }
+                process = null;
+                return AgentOutcome.success("pid " + p.pid() + " ignored SIGTERM; killed");
+            }
+            process = null;
+            return AgentOutcome.success("pid " + p.pid() + " exited with " + p.exitValue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return AgentOutcome.failed("stop interrupted; sent SIGKILL to pid " + p.pid());
+        }
+    }
+
+    @Override
+    public AgentOutcome monitor(AgentContext ctx) {
+        Process p = process;
+        if (p == null) {
+            return AgentOutcome.notRunning("not started on this node");
+        }
+        return p.isAlive() ? AgentOutcome.success("pid " + p.pid() + " is alive")
+                : AgentOutcome.failed("pid " + p.pid() + " exited on its own with " + p.exitValue());
+    }
+}

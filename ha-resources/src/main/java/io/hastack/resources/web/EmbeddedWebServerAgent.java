@@ -1,0 +1,139 @@
+package io.hastack.resources.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.resources.Parameters;
+import io.hastack.resources.Parameters.InvalidParameterException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An HTTP server inside the node's JVM (the JDK's {@code com.sun.net.httpserver}) that serves a
+ * page naming the node that serves it. Monitor is an HTTP GET of {@code /health} expecting 200.
+ *
+ * <p>Parameters: {@code port} (required), {@code bind} (default {@code 127.0.0.1}), {@code title}
+ * (text at the top of the page, default {@code HA Stack}).
+ */
+public final class EmbeddedWebServerAgent implements ResourceAgent {
+    /** The type name this agent is registered under. */
+    public static final String TYPE = "embedded-web";
+
+    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+            "An HTTP server embedded in the node's JVM that serves a page naming its node.",
+            List.of(new AgentMetadata.Parameter("port", true, "", "TCP port to listen on"),
+                    new AgentMetadata.Parameter("bind", false, "127.0.0.1", "address to listen on"),
+                    new AgentMetadata.Parameter("title", false, "HA Stack", "text at the top of the page")));
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile HttpServer server;
+    private volatile Instant startedAt;
+
+    @Override
+    public AgentMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    public AgentOutcome validate(AgentContext ctx) {
+        try {
+            Parameters.port(ctx, "port");
+            InetAddress.getByName(Parameters.optional(ctx, "bind", "127.0.0.1"));
+            return AgentOutcome.success();
+        } catch (InvalidParameterException e) {
+            return e.outcome();
+        } catch (UnknownHostException e) {
+            return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
+                    + ": parameter 'bind' does not resolve: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized AgentOutcome start(AgentContext ctx) {
+        if (server != null) {
+            return AgentOutcome.success("already running");
+        }
+        AgentOutcome valid = validate(ctx);
+        if (!valid.isSuccess()) {
+            return valid;
+        }
+        int port = Parameters.port(ctx, "port");
+        String bind = Parameters.optional(ctx, "bind", "127.0.0.1");
+        String title = Parameters.optional(ctx, "title", "HA Stack");
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 16);
+            Instant since = Instant.now();
+            String page = title + "\nServed by " + ctx.node() + " (resource " + ctx.resource() + ", up since "
+                    + since + ")\n";
+            s.createContext("/", exchange -> respond(exchange, page));
+            s.createContext("/health", exchange -> respond(exchange, "ok\n"));
+            s.start();
+            server = s;
+            startedAt = since;
+            return AgentOutcome.success("listening on " + bind + ":" + port);
+        } catch (BindException e) {
+            return AgentOutcome.failed("cannot listen on " + bind + ":" + port + ": " + e.getMessage()
+                    + " (is another copy running?)");
+        } catch (IOException e) {
+            return AgentOutcome.failed("cannot start HTTP server on " + bind + ":" + port + ": " + e);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public synchronized AgentOutcome stop(AgentContext ctx) {
+        HttpServer s = server;
+        if (s == null) {
+            return AgentOutcome.success("not running");
+        }
+        s.stop(0);
+        server = null;
+        return AgentOutcome.success("stopped after " + Duration.between(startedAt, Instant.now()).toMillis() + " ms");
+    }
+
+    @Override
+    public AgentOutcome monitor(AgentContext ctx) {
+        HttpServer s = server;
+        if (s == null) {
+            return AgentOutcome.notRunning("not started on this node");
+        }
+        InetSocketAddress address = s.getAddress();
+        URI uri = URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/health");
+        Duration budget = ctx.remaining().compareTo(Duration.ofSeconds(5)) < 0 ? ctx.remaining() : Duration.ofSeconds(5);
+        try {
+            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(budget).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? AgentOutcome.success()
+                    : AgentOutcome.failed("GET " + uri + " returned " + response.statusCode());
+        } catch (IOException e) {
+            return AgentOutcome.failed("GET " + uri + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AgentOutcome.failed("monitor interrupted");
+        }
+    }
+}
