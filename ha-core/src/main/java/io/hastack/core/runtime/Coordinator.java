@@ -16,6 +16,7 @@ import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,7 +45,13 @@ final class Coordinator {
 
         /** Records an event. */
         void event(Type type, String subject, String detail);
+
+        /** Runs {@code task} on the event thread after {@code delay}. */
+        void schedule(Runnable task, Duration delay);
     }
+
+    /** How long to wait for probe answers before asking the silent members again. */
+    static final Duration PROBE_RETRY = Duration.ofMillis(500);
 
     private final NodeId self;
     private final ClusterConfig config;
@@ -90,9 +97,20 @@ final class Coordinator {
             return;
         }
         LOG.info("{} coordinates {}; probing {} member(s)", self, newView, newView.members().size());
-        for (NodeId member : newView.members()) {
-            port.send(member, new Probe(newView.id()));
+        probe(newView);
+    }
+
+    /** Probes every member of {@code probing} that has not answered yet, while it is the view. */
+    private void probe(View probing) {
+        if (view != probing || !active() || probed.size() == probing.members().size()) {
+            return;
         }
+        for (NodeId member : probing.members()) {
+            if (!probed.contains(member)) {
+                port.send(member, new Probe(probing.id()));
+            }
+        }
+        port.schedule(() -> probe(probing), PROBE_RETRY);
     }
 
     /** A member reported its state. */

@@ -107,6 +107,15 @@ public final class HaNode implements AutoCloseable {
             public void event(Type type, String subject, String detail) {
                 emit(type, subject, detail);
             }
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {
+                try {
+                    loop.schedule(() -> post(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("{} is closed; not scheduling", self);
+                }
+            }
         });
     }
 

@@ -123,11 +123,11 @@ public final class JGroupsConfig {
         if (transport == Transport.TCP) {
             TCP tcp = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
             tcp.setSockConnTimeout(300);
-            stack.add(tcp.setValue("tcp_nodelay", true).setValue("diag.enabled", false));
+            stack.add(tcp.setValue("tcp_nodelay", true));
             stack.add(new DISCARD());
             stack.add(new TCPPING().setInitialHosts(initialHosts).setPortRange(0).setValue("async_discovery", true));
         } else {
-            stack.add(new SHARED_LOOPBACK().setValue("diag.enabled", false));
+            stack.add(new SHARED_LOOPBACK());
             stack.add(new DISCARD());
             stack.add(new SHARED_LOOPBACK_PING());
         }

@@ -109,6 +109,9 @@ public final class JGroupsMembership implements Membership {
 
     private void received(Message msg) {
         Address src = msg.getSrc();
+        // A message can arrive before the view that lists its sender (a joiner hears from the
+        // coordinator first): remember the sender so that an answer can reach it.
+        addresses.putIfAbsent(nodeOf(src), src);
         byte[] payload = msg.getArray() == null ? new byte[0]
                 : java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
         synchronized (deliveryLock) {

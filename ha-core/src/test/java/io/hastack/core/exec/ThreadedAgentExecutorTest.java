@@ -1,0 +1,105 @@
+package io.hastack.core.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("unit")
+class ThreadedAgentExecutorTest {
+    private static final NodeId NODE = NodeId.of("n1");
+    private final ThreadedAgentExecutor executor = new ThreadedAgentExecutor("test");
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void tearDown() {
+        release.countDown();
+        executor.close();
+    }
+
+    /** An agent whose start blocks until released, ignoring interrupts, and whose stop throws. */
+    private final class HangingAgent implements ResourceAgent {
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata("hanging", "", List.of());
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext context) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext context) {
+            while (true) {
+                try {
+                    release.await();
+                    return AgentOutcome.success();
+                } catch (InterruptedException ignored) {
+                    // a badly behaved agent: keeps hanging
+                }
+            }
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext context) {
+            throw new IllegalStateException("boom");
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext context) {
+            return AgentOutcome.notRunning("stopped");
+        }
+    }
+
+    private static ResourceSpec spec(Duration startTimeout) {
+        return ResourceSpec.builder("r1", "hanging").timeout(Operation.START, startTimeout).build();
+    }
+
+    @Test
+    void aHungCallTimesOutAndDoesNotBlockOtherCalls() throws Exception {
+        HangingAgent agent = new HangingAgent();
+        OperationResult hung = executor.call(agent, spec(Duration.ofMillis(200)), NODE, Operation.START)
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(OperationResult.Completion.TIMED_OUT, hung.completion());
+        assertEquals(AgentResult.ERR_GENERIC, hung.outcome().result());
+        assertTrue(hung.outcome().message().contains("start timed out after 200 ms"), hung.toString());
+        assertTrue(hung.elapsed().toMillis() >= 200, hung.toString());
+
+        // The hung thread is still inside the agent, yet further calls run at once.
+        assertEquals(1, executor.runningCalls());
+        OperationResult monitor = executor.call(agent, spec(Duration.ofMillis(200)), NODE, Operation.MONITOR)
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(AgentResult.NOT_RUNNING, monitor.outcome().result());
+    }
+
+    @Test
+    void anExceptionBecomesAFailedResultNamingIt() throws Exception {
+        OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.STOP)
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(OperationResult.Completion.THREW, r.completion());
+        assertTrue(r.outcome().message().contains("IllegalStateException: boom"), r.toString());
+    }
+
+    @Test
+    void aClosedExecutorAnswersAtOnce() throws Exception {
+        executor.close();
+        OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.MONITOR)
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(r.outcome().message().contains("closed"), r.toString());
+    }
+}

@@ -1,0 +1,228 @@
+package io.hastack.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("unit")
+class PlannerTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
+    private static final ClusterConfig CONFIG = ClusterConfig.builder()
+            .group(ResourceGroup.of("web-group", spec("ip"), spec("app"), spec("web")))
+            .build();
+    private static final ClusterConfig TWO_GROUPS = ClusterConfig.builder()
+            .group(ResourceGroup.of("g1", spec("a")))
+            .group(ResourceGroup.of("g2", spec("b")))
+            .build();
+
+    private final Planner planner = new DefaultPlanner();
+
+    private static ResourceSpec spec(String id) {
+        return ResourceSpec.builder(id, "test").build();
+    }
+
+    /** A readable snapshot: node("n1").running("ip", "app").failed("web", 2). */
+    private static final class Node {
+        final NodeId id;
+        NodeStatus status = NodeStatus.ONLINE;
+        final Map<ResourceId, ResourceState> states = new HashMap<>();
+        final Map<ResourceId, Integer> fails = new HashMap<>();
+
+        Node(String id) {
+            this.id = NodeId.of(id);
+        }
+
+        Node in(ResourceState state, String... resources) {
+            for (String r : resources) {
+                states.put(ResourceId.of(r), state);
+            }
+            return this;
+        }
+
+        Node running(String... resources) {
+            return in(ResourceState.RUNNING, resources);
+        }
+
+        Node failed(String resource, int count) {
+            fails.put(ResourceId.of(resource), count);
+            return in(ResourceState.FAILED, resource);
+        }
+
+        Node failures(String resource, int count) {
+            fails.put(ResourceId.of(resource), count);
+            return this;
+        }
+
+        Node status(NodeStatus s) {
+            status = s;
+            return this;
+        }
+
+        NodeInfo info() {
+            return new NodeInfo(id, status, states, fails);
+        }
+    }
+
+    private static Node node(String id) {
+        return new Node(id);
+    }
+
+    private Plan plan(ClusterConfig config, Node... nodes) {
+        List<NodeInfo> infos = new ArrayList<>();
+        for (Node n : nodes) {
+            infos.add(n.info());
+        }
+        return planner.plan(new ClusterSnapshot(config, new ViewId(NodeId.of("n1"), 7), infos), NOW);
+    }
+
+    private static List<String> steps(Plan plan) {
+        return plan.actions().stream()
+                .map(a -> a.type().name().toLowerCase() + " " + a.resource() + "@" + a.node())
+                .toList();
+    }
+
+    @Test
+    void placesANewGroupOnOneNodeAndStartsItInOrder() {
+        Plan plan = plan(CONFIG, node("n1"), node("n2"), node("n3"));
+        assertEquals(List.of("start ip@n1", "start app@n1", "start web@n1"), steps(plan));
+        assertEquals("group web-group is placed on n1", plan.actions().get(0).reason());
+        assertEquals(new ViewId(NodeId.of("n1"), 7), plan.viewId());
+    }
+
+    @Test
+    void spreadsGroupsOverTheLeastLoadedNodes() {
+        Plan plan = plan(TWO_GROUPS, node("n1"), node("n2"));
+        assertEquals(List.of("start a@n1", "start b@n2"), steps(plan));
+    }
+
+    @Test
+    void aStickyGroupCountsTowardsLoadBeforeNewPlacements() {
+        // g2 already runs on n1, so g1 (placed first in configuration order) goes to n2.
+        Plan plan = plan(TWO_GROUPS, node("n1").running("b"), node("n2"));
+        assertEquals(List.of("start a@n2"), steps(plan));
+    }
+
+    @Test
+    void keepsARunningGroupWhereItRuns() {
+        Plan plan = plan(CONFIG, node("n1"), node("n2").running("ip", "app", "web"), node("n3"));
+        assertTrue(plan.isEmpty(), plan.summary());
+    }
+
+    @Test
+    void startsTheGroupOnASurvivorWhenItsNodeLeftTheView() {
+        // n1 ran the group and is gone: the snapshot lists only the survivors.
+        Plan plan = plan(CONFIG, node("n2"), node("n3"));
+        assertEquals(List.of("start ip@n2", "start app@n2", "start web@n2"), steps(plan));
+    }
+
+    @Test
+    void aLeavingNodeStopsInReverseOrderBeforeTheGroupStartsElsewhere() {
+        Plan first = plan(CONFIG, node("n1").running("ip", "app", "web").status(NodeStatus.LEAVING), node("n2"));
+        assertEquals(List.of("stop web@n1", "stop app@n1", "stop ip@n1"), steps(first));
+        assertEquals("group web-group moves n1 -> n2: n1 is shutting down", first.actions().get(0).reason());
+
+        Plan second = plan(CONFIG, node("n1").status(NodeStatus.LEAVING), node("n2"));
+        assertEquals(List.of("start ip@n2", "start app@n2", "start web@n2"), steps(second));
+    }
+
+    @Test
+    void restartsAFailedResourceInPlaceWithTheResourcesAfterIt() {
+        Plan plan = plan(CONFIG, node("n1").running("ip", "web").failed("app", 1), node("n2"));
+        assertEquals(List.of("stop web@n1", "stop app@n1", "start app@n1", "start web@n1"), steps(plan));
+        assertEquals("restart app in place after its failure (failure 1 of 3 before the group moves)",
+                plan.actions().get(2).reason());
+    }
+
+    @Test
+    void movesTheGroupAfterTheMigrationThresholdOfFailures() {
+        Plan stop = plan(CONFIG, node("n1").running("ip", "app").failed("web", 3), node("n2"));
+        assertEquals(List.of("stop web@n1", "stop app@n1", "stop ip@n1"), steps(stop));
+        assertEquals("group web-group moves n1 -> n2: n1 saw web fail 3 times (migration-threshold 3)",
+                stop.actions().get(0).reason());
+
+        Plan start = plan(CONFIG, node("n1").failures("web", 3), node("n2"));
+        assertEquals(List.of("start ip@n2", "start app@n2", "start web@n2"), steps(start));
+    }
+
+    @Test
+    void theMigrationThresholdIsConfigurable() {
+        ClusterConfig once = ClusterConfig.builder().group(ResourceGroup.of("g", spec("a"))).migrationThreshold(1)
+                .build();
+        assertEquals(List.of("stop a@n1"), steps(plan(once, node("n1").failed("a", 1), node("n2"))));
+    }
+
+    @Test
+    void stopsTheGroupWhenNoNodeMayRunIt() {
+        Plan plan = plan(CONFIG, node("n1").running("ip").failed("app", 3), node("n2").failures("web", 3));
+        assertEquals(List.of("stop app@n1", "stop ip@n1"), steps(plan));
+        assertTrue(plan.notes().get(0).startsWith("group web-group cannot run: n1 saw app fail 3 times"),
+                plan.notes().toString());
+    }
+
+    @Test
+    void aBlockedResourceHoldsItsGroupEverywhere() {
+        Plan plan = plan(CONFIG, node("n1").in(ResourceState.BLOCKED, "web").failures("web", 3), node("n2"));
+        assertTrue(plan.isEmpty(), plan.summary());
+        assertTrue(plan.notes().get(0).contains("stop of web failed on n1"), plan.notes().toString());
+    }
+
+    @Test
+    void waitsWhileAResourceIsStartingOrStopping() {
+        assertTrue(plan(CONFIG, node("n1").in(ResourceState.STARTING, "ip"), node("n2")).isEmpty());
+        assertTrue(plan(CONFIG, node("n1").in(ResourceState.STOPPING, "ip"), node("n2")).isEmpty());
+    }
+
+    @Test
+    void leavesAGroupAloneThatRunsOnANodeWithAnotherConfiguration() {
+        Plan plan = plan(CONFIG, node("n1"), node("n2").running("ip", "app", "web").status(NodeStatus.CONFIG_MISMATCH));
+        assertTrue(plan.isEmpty(), plan.summary());
+        assertTrue(plan.notes().get(0).contains("whose configuration differs"), plan.notes().toString());
+    }
+
+    @Test
+    void neverPlacesAGroupOnANodeWithAnotherConfiguration() {
+        Plan plan = plan(CONFIG, node("n1").status(NodeStatus.CONFIG_MISMATCH), node("n2"));
+        assertEquals(List.of("start ip@n2", "start app@n2", "start web@n2"), steps(plan));
+    }
+
+    @Test
+    void stopsTheSecondCopyAfterAMergeAndStartsNothingUntilItIsGone() {
+        Plan plan = plan(CONFIG, node("n1").running("ip", "app", "web"), node("n2").running("ip", "app"));
+        assertEquals(List.of("stop app@n2", "stop ip@n2"), steps(plan));
+        assertEquals("group web-group moves n2 -> n1: n2 holds a second copy", plan.actions().get(0).reason());
+    }
+
+    @Test
+    void completesAPartlyStartedGroupFromTheFirstStoppedResource() {
+        Plan plan = plan(CONFIG, node("n1").running("ip"), node("n2"));
+        assertEquals(List.of("start app@n1", "start web@n1"), steps(plan));
+    }
+
+    @Test
+    void theSameSnapshotAlwaysGivesTheSamePlan() {
+        Node[] nodes = {node("n1").running("ip").failed("app", 1), node("n2"), node("n3").running("b")};
+        ClusterConfig config = ClusterConfig.builder()
+                .group(ResourceGroup.of("web-group", spec("ip"), spec("app"), spec("web")))
+                .group(ResourceGroup.of("g2", spec("b")))
+                .group(ResourceGroup.of("g3", spec("c")))
+                .build();
+        Plan first = plan(config, nodes);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(first, plan(config, nodes));
+        }
+    }
+}

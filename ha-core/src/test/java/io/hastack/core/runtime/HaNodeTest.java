@@ -1,0 +1,217 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.membership.View;
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Probe;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One real node whose peers are scripted by the test: the test plays the coordinator (n1) and
+ * checks what the node (n2) does with plans from the right and the wrong view.
+ */
+@Tag("unit")
+class HaNodeTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+    private static final int WAIT_SECONDS = 30;
+
+    private final MessageCodec codec = new MessageCodec(null);
+    private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+    private final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
+    private final ScriptedMembership membership = new ScriptedMembership(N2);
+    private HaNode node;
+
+    @AfterEach
+    void tearDown() {
+        if (node != null) {
+            node.halt();
+        }
+    }
+
+    /** Records each call; validate fails when the resource has parameter invalid=yes. */
+    private final class RecordingAgent implements ResourceAgent {
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata("recording", "", List.of());
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext ctx) {
+            return ctx.parameter("invalid").isPresent()
+                    ? AgentOutcome.of(AgentResult.ERR_CONFIGURED, "parameter 'invalid' is set")
+                    : AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext ctx) {
+            calls.add("start " + ctx.resource());
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext ctx) {
+            calls.add("stop " + ctx.resource());
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext ctx) {
+            return AgentOutcome.notRunning("");
+        }
+    }
+
+    private static ClusterConfig config(ResourceSpec spec) {
+        return ClusterConfig.builder().group(new ResourceGroup(GroupId.of("g"), List.of(spec))).build();
+    }
+
+    private HaNode start(ClusterConfig config) {
+        node = HaNode.builder().config(config).membership(membership)
+                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
+                .build();
+        node.addListener(events::add, MoreExecutors.directExecutor());
+        node.start();
+        return node;
+    }
+
+    private static View view(long sequence, NodeId... members) {
+        return new View(new ViewId(members[0], sequence), List.of(members), false);
+    }
+
+    private static Execute startPlan(ViewId view) {
+        return new Execute(new PlanId(view, 1), List.of(
+                new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
+    }
+
+    private HaEvent awaitEvent(HaEvent.Type type) throws InterruptedException {
+        while (true) {
+            HaEvent e = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(e, "no " + type + " event");
+            if (e.type() == type) {
+                return e;
+            }
+        }
+    }
+
+    private Message awaitSent(NodeId to) throws Exception {
+        while (true) {
+            ScriptedMembership.Sent s = membership.sent.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(s, "nothing sent to " + to);
+            if (to.equals(s.to())) {
+                return codec.decode(s.payload());
+            }
+        }
+    }
+
+    @Test
+    void refusesAPlanFromAnEarlierViewAndRunsOneFromItsOwn() throws Exception {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        View old = view(4, N1, N2, N3);
+        View current = view(5, N1, N2);
+        membership.install(current);
+
+        membership.deliver(N1, codec.encode(startPlan(old.id())));
+        HaEvent refused = awaitEvent(HaEvent.Type.ACTION_REFUSED);
+        assertTrue(refused.detail().contains("refusing plan 1 of view n1#4"), refused.detail());
+
+        membership.deliver(N1, codec.encode(startPlan(current.id())));
+        assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        // The refused plan never ran: the only call is the one from the current view.
+        assertTrue(calls.isEmpty(), calls.toString());
+        NodeReport done;
+        do {
+            done = (NodeReport) awaitSent(N1);
+        } while (done.completedPlan() == null);
+        assertEquals(new PlanId(current.id(), 1), done.completedPlan());
+        assertEquals(ResourceState.RUNNING, done.states().get(ResourceId.of("r")));
+    }
+
+    @Test
+    void refusesAPlanFromAMemberThatDoesNotCoordinate() throws Exception {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        View current = view(5, N1, N2, N3);
+        membership.install(current);
+
+        membership.deliver(N3, codec.encode(startPlan(current.id())));
+        HaEvent refused = awaitEvent(HaEvent.Type.ACTION_REFUSED);
+        assertTrue(refused.detail().contains("from n3"), refused.detail());
+        assertTrue(calls.isEmpty(), calls.toString());
+    }
+
+    @Test
+    void aPlanForAViewNotYetInstalledWaitsForThatView() throws Exception {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        membership.install(view(5, N1, N2, N3));
+        View next = view(6, N1, N2);
+
+        membership.deliver(N1, codec.encode(startPlan(next.id())));
+        assertEquals(null, calls.poll(200, TimeUnit.MILLISECONDS), "must wait for view 6");
+
+        membership.install(next);
+        assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void answersAProbeWithItsConfigurationHashAndStates() throws Exception {
+        ClusterConfig config = config(ResourceSpec.builder("r", "recording").build());
+        start(config);
+        View current = view(5, N1, N2);
+        membership.install(current);
+
+        membership.deliver(N1, codec.encode(new Probe(current.id())));
+        NodeReport report = (NodeReport) awaitSent(N1);
+        assertEquals(current.id(), report.view());
+        assertEquals(config.hash(), report.configHash());
+        assertFalse(report.leaving());
+        assertTrue(report.states().isEmpty());
+    }
+
+    @Test
+    void aResourceThatFailsValidationStopsTheNodeFromJoining() {
+        HaConfigurationException e = assertThrows(HaConfigurationException.class,
+                () -> start(config(ResourceSpec.builder("r", "recording").param("invalid", "yes").build())));
+        assertEquals("node n2 cannot start: resource r on n2: validate says ERR_CONFIGURED (parameter 'invalid' is set)",
+                e.getMessage());
+        assertFalse(membership.started);
+    }
+
+    @Test
+    void anUnknownAgentTypeIsRejectedWhenTheNodeIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HaNode.builder()
+                .config(config(ResourceSpec.builder("r", "nginx").build())).membership(membership)
+                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build()).build());
+        assertEquals("resource r: unknown agent type 'nginx'; known types: [recording]", e.getMessage());
+    }
+}

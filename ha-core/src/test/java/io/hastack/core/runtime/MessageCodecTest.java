@@ -1,0 +1,120 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.LeaveGranted;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Probe;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("unit")
+class MessageCodecTest {
+    private static final ViewId VIEW = new ViewId(NodeId.of("node1"), 42);
+    private static final byte[] SECRET = "0123456789abcdef-secret".getBytes(StandardCharsets.UTF_8);
+
+    private static List<Message> samples() {
+        PlanId plan = new PlanId(VIEW, 3);
+        return List.of(
+                new Probe(VIEW),
+                new NodeReport(VIEW, "abcdef0123456789", true, plan,
+                        Map.of(ResourceId.of("web"), ResourceState.RUNNING, ResourceId.of("db"), ResourceState.FAILED),
+                        Map.of(ResourceId.of("db"), 2)),
+                new NodeReport(VIEW, "abcdef0123456789", false, null, Map.of(), Map.of()),
+                new Execute(plan, List.of(
+                        new Action(ActionType.STOP, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("web"),
+                                "group g moves node2 -> node1: node2 is shutting down"),
+                        new Action(ActionType.START, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("db"),
+                                "ünïcode réason ✓"))),
+                new LeaveGranted(VIEW));
+    }
+
+    @Test
+    void everyMessageSurvivesARoundTrip() throws Exception {
+        for (MessageCodec codec : List.of(new MessageCodec(null), new MessageCodec(SECRET))) {
+            for (Message m : samples()) {
+                assertEquals(m, codec.decode(codec.encode(m)));
+            }
+        }
+    }
+
+    @Test
+    void rejectsGarbageTruncationAndUnknownVersionsWithAClearMessage() {
+        MessageCodec codec = new MessageCodec(null);
+        byte[] good = codec.encode(samples().get(1));
+
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(new byte[] {1, 2}))
+                .getMessage().contains("shorter than a header"));
+        assertTrue(assertThrows(MalformedMessageException.class,
+                () -> codec.decode("GET / HTTP/1.1".getBytes(StandardCharsets.US_ASCII))).getMessage()
+                .contains("bad magic"));
+        byte[] future = good.clone();
+        future[2] = 99;
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(future)).getMessage()
+                .contains("unsupported message version 99"));
+        for (int cut = 5; cut < good.length; cut++) {
+            byte[] truncated = Arrays.copyOf(good, cut);
+            assertThrows(MalformedMessageException.class, () -> codec.decode(truncated), "cut at " + cut);
+        }
+        byte[] unknownType = good.clone();
+        unknownType[4] = 77;
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(unknownType)).getMessage()
+                .contains("unknown message type 77"));
+        byte[] trailing = Arrays.copyOf(good, good.length + 3);
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(trailing)).getMessage()
+                .contains("trailing bytes"));
+    }
+
+    @Test
+    void randomBytesNeverEscapeAsAnythingButMalformedMessageException() {
+        MessageCodec codec = new MessageCodec(null);
+        Random random = new Random(1234);
+        byte[] good = codec.encode(samples().get(3));
+        for (int i = 0; i < 5000; i++) {
+            byte[] mutated = good.clone();
+            for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+                mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(256);
+            }
+            try {
+                codec.decode(mutated);
+            } catch (MalformedMessageException expected) {
+                // the only acceptable failure
+            }
+        }
+    }
+
+    @Test
+    void anAuthenticatedClusterRejectsForgedAndUnauthenticatedMessages() {
+        MessageCodec ours = new MessageCodec(SECRET);
+        MessageCodec theirs = new MessageCodec("another-secret-of-16+".getBytes(StandardCharsets.UTF_8));
+        MessageCodec none = new MessageCodec(null);
+        Message m = samples().get(3);
+
+        assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(theirs.encode(m))).getMessage()
+                .contains("HMAC does not match"));
+        assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(none.encode(m))).getMessage()
+                .contains("unauthenticated"));
+        assertTrue(assertThrows(MalformedMessageException.class, () -> none.decode(ours.encode(m))).getMessage()
+                .contains("no cluster secret"));
+        byte[] tampered = ours.encode(m);
+        tampered[10] ^= 1;
+        assertThrows(MalformedMessageException.class, () -> ours.decode(tampered));
+    }
+}

@@ -1,0 +1,68 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.membership.Membership;
+import io.hastack.core.membership.MembershipListener;
+import io.hastack.core.membership.View;
+import io.hastack.core.model.NodeId;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A membership the test drives by hand: it installs views and delivers messages when told, and
+ * records what the node sends.
+ */
+final class ScriptedMembership implements Membership {
+    /** A message the node sent. */
+    record Sent(NodeId to, byte[] payload) {}
+
+    final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+    private final NodeId self;
+    private volatile MembershipListener listener;
+    private volatile View view;
+    volatile boolean started;
+
+    ScriptedMembership(NodeId self) {
+        this.self = self;
+    }
+
+    void install(View v) {
+        view = v;
+        listener.viewChanged(v);
+    }
+
+    void deliver(NodeId from, byte[] payload) {
+        listener.messageReceived(from, payload);
+    }
+
+    @Override
+    public NodeId localNode() {
+        return self;
+    }
+
+    @Override
+    public void start(MembershipListener l) {
+        listener = l;
+        started = true;
+    }
+
+    @Override
+    public Optional<View> currentView() {
+        return Optional.ofNullable(view);
+    }
+
+    @Override
+    public void send(NodeId node, byte[] payload) {
+        sent.add(new Sent(node, payload));
+    }
+
+    @Override
+    public void broadcast(byte[] payload) {
+        sent.add(new Sent(null, payload));
+    }
+
+    @Override
+    public void close() {
+        view = null;
+    }
+}

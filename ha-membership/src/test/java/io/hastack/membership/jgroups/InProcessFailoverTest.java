@@ -1,0 +1,200 @@
+package io.hastack.membership.jgroups;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.plan.NodeInfo;
+import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.runtime.ClusterStatus;
+import io.hastack.core.runtime.HaEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Three (or two) nodes on the in-process JGroups stack, with a witness recording where things run. */
+@Tag("functional")
+class InProcessFailoverTest {
+    private final TestCluster cluster = new TestCluster();
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    private static ClusterConfig config(Duration startTimeout, String flavour) {
+        ResourceSpec.Builder app = ResourceSpec.builder("app", "witness").monitorInterval(Duration.ofMillis(200))
+                .timeout(Operation.START, startTimeout).param("flavour", flavour);
+        ResourceSpec.Builder web = ResourceSpec.builder("web", "witness").monitorInterval(Duration.ofMillis(200));
+        return ClusterConfig.builder().group(ResourceGroup.of("web-group", app.build(), web.build())).build();
+    }
+
+    private static ClusterConfig config() {
+        return config(Duration.ofSeconds(10), "plain");
+    }
+
+    /** Waits until the group runs on exactly one live node and returns it. */
+    private NodeId awaitGroupOnOneNode() {
+        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").size() == 1
+                && cluster.witness.runningOn("app").equals(cluster.witness.runningOn("web")));
+        return cluster.witness.runningOn("web").iterator().next();
+    }
+
+    @Test
+    void aCrashOfTheActiveNodeMovesTheGroupToExactlyOneSurvivor() {
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config());
+        }
+        cluster.awaitView(3);
+        NodeId active = awaitGroupOnOneNode();
+
+        cluster.crash(active.value());
+
+        await().atMost(TestCluster.WAIT).until(() -> {
+            Set<NodeId> web = cluster.witness.runningOn("web");
+            return web.size() == 1 && !web.contains(active) && cluster.witness.runningOn("app").equals(web);
+        });
+        NodeId survivor = cluster.witness.runningOn("web").iterator().next();
+        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+            ClusterStatus status = cluster.coordinatorStatus();
+            assertEquals(List.of(survivor), status.runningOn(ResourceId.of("web")));
+            assertEquals(2, status.nodes().size());
+        });
+        // Exactly once: no other live node ever started the group after the crash.
+        long startsElsewhere = cluster.witness.history().stream()
+                .filter(e -> e.what().equals("start") && !e.node().equals(active) && !e.node().equals(survivor))
+                .count();
+        assertEquals(0, startsElsewhere, cluster.witness.history().toString());
+    }
+
+    @Test
+    void aFailingMonitorRestartsInPlaceThenMovesAfterTheThreshold() {
+        cluster.start("n1", config());
+        cluster.start("n2", config());
+        cluster.awaitView(2);
+        NodeId active = awaitGroupOnOneNode();
+        NodeId other = NodeId.of(active.value().equals("n1") ? "n2" : "n1");
+
+        cluster.witness.failMonitor(active, "web", true);
+
+        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other))
+                && cluster.witness.runningOn("app").equals(Set.of(other)));
+        // Threshold 3: the first start and two restarts in place, then the move; app before web was
+        // never restarted, only stopped when the group moved.
+        assertEquals(3, cluster.witness.starts(active.value(), "web"), cluster.witness.history().toString());
+        assertEquals(1, cluster.witness.starts(active.value(), "app"), cluster.witness.history().toString());
+        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+            NodeInfo failed = cluster.coordinatorStatus().nodes().stream().filter(n -> n.node().equals(active))
+                    .findFirst().orElseThrow();
+            assertEquals(3, failed.failCount(ResourceId.of("web")));
+        });
+        assertEquals(3, cluster.eventsOf(HaEvent.Type.MONITOR_FAILED).size());
+    }
+
+    @Test
+    void aCleanShutdownHandsTheGroupOverBeforeTheNodeLeaves() {
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config());
+        }
+        cluster.awaitView(3);
+        NodeId first = awaitGroupOnOneNode();
+
+        cluster.node(first.value()).close();
+
+        // No waiting: close() returns only once the group runs elsewhere.
+        Set<NodeId> now = cluster.witness.runningOn("web");
+        assertEquals(1, now.size(), cluster.witness.history().toString());
+        NodeId second = now.iterator().next();
+        assertNotEquals(first, second);
+        assertEquals(now, cluster.witness.runningOn("app"));
+        List<Witness.Event> history = cluster.witness.history();
+        int stopped = history.indexOf(new Witness.Event(first, ResourceId.of("app"), "stop"));
+        int started = history.indexOf(new Witness.Event(second, ResourceId.of("app"), "start"));
+        assertTrue(stopped >= 0 && stopped < started, "stop on the old node precedes start on the new: " + history);
+
+        cluster.node(second.value()).close();
+        Set<NodeId> third = cluster.witness.runningOn("web");
+        assertEquals(1, third.size());
+        assertFalse(third.contains(first) || third.contains(second));
+
+        // The last node stops everything as it leaves: nowhere else to go.
+        cluster.node(third.iterator().next().value()).close();
+        assertTrue(cluster.witness.runningOn("web").isEmpty());
+        assertTrue(cluster.witness.runningOn("app").isEmpty());
+    }
+
+    @Test
+    void aHungStartTimesOutAndTheGroupMovesWhileTheNodeStaysResponsive() {
+        ClusterConfig config = config(Duration.ofMillis(500), "plain");
+        cluster.witness.hangStart(NodeId.of("n1"), "app");
+        cluster.start("n1", config);
+        cluster.start("n2", config);
+        cluster.awaitView(2);
+
+        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(NodeId.of("n2")))
+                && cluster.witness.runningOn("app").equals(Set.of(NodeId.of("n2"))));
+        assertTrue(cluster.eventsOf(HaEvent.Type.ACTION_FAILED).stream()
+                .anyMatch(e -> e.detail().contains("start app on n1 failed") && e.detail().contains("timed out")),
+                cluster.eventsOf(HaEvent.Type.ACTION_FAILED).toString());
+        // The agent thread is still stuck in start, yet n1 answers and coordinates.
+        ClusterStatus status = cluster.node("n1").status();
+        assertTrue(status.coordinator());
+        assertEquals(List.of(NodeId.of("n2")), status.runningOn(ResourceId.of("app")));
+    }
+
+    @Test
+    void aNodeWithAnotherConfigurationIsNotManaged() {
+        cluster.start("n1", config());
+        cluster.awaitView(1);
+        awaitGroupOnOneNode();
+        cluster.start("n2", config(Duration.ofSeconds(10), "different"));
+        cluster.awaitView(2);
+
+        await().atMost(TestCluster.WAIT).until(() -> !cluster.eventsOf(HaEvent.Type.CONFIG_MISMATCH).isEmpty());
+        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+            ClusterStatus status = cluster.node("n1").status();
+            assertEquals(NodeStatus.CONFIG_MISMATCH, status.nodes().get(1).status());
+            assertTrue(status.render().contains("config-mismatch"), status.render());
+        });
+        // Even when the group must leave n1, it does not move to the mismatched node.
+        cluster.witness.failMonitor(NodeId.of("n1"), "web", true);
+        await().atMost(TestCluster.WAIT).untilAsserted(() -> assertTrue(cluster.node("n1").status().notes().stream()
+                .anyMatch(n -> n.startsWith("group web-group cannot run: n1 saw web fail 3 times")
+                        && n.contains("n2 has a different configuration"))));
+        assertTrue(cluster.witness.history().stream().noneMatch(e -> e.node().equals(NodeId.of("n2"))),
+                cluster.witness.history().toString());
+        assertTrue(cluster.witness.runningOn("web").isEmpty());
+    }
+
+    @Test
+    void malformedMessagesAreDroppedAndTheClusterCarriesOn() throws Exception {
+        cluster.start("n1", config());
+        cluster.start("n2", config());
+        cluster.awaitView(2);
+        NodeId active = awaitGroupOnOneNode();
+
+        JChannel rogue = cluster.membership("n2").channel();
+        byte[][] garbage = {new byte[0], {0x48, 0x41}, "not a message".getBytes(), {0x48, 0x41, 1, 0, 3, -1, -1}};
+        for (byte[] g : garbage) {
+            rogue.send(new BytesMessage(null, g));
+        }
+
+        // Both nodes still work: the group fails over on a clean shutdown as usual.
+        cluster.node(active.value()).close();
+        NodeId other = NodeId.of(active.value().equals("n1") ? "n2" : "n1");
+        assertEquals(Set.of(other), cluster.witness.runningOn("web"));
+    }
+}

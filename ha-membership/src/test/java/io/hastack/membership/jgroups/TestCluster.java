@@ -1,0 +1,94 @@
+package io.hastack.membership.jgroups;
+
+import static org.awaitility.Awaitility.await;
+
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.runtime.HaEvent;
+import io.hastack.core.runtime.HaNode;
+import io.hastack.core.runtime.ClusterStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import com.google.common.util.concurrent.MoreExecutors;
+
+/** N nodes on the in-process JGroups stack, sharing one {@link Witness}. Close it after the test. */
+final class TestCluster implements AutoCloseable {
+    /** One timeout for every wait; generous, since CI machines are small and shared. */
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final Witness witness = new Witness();
+    final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
+    private final String clusterName = "test-" + UUID.randomUUID();
+    private final Map<NodeId, HaNode> nodes = new LinkedHashMap<>();
+    private final Map<NodeId, JGroupsMembership> memberships = new LinkedHashMap<>();
+    private final AgentRegistry agents = AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
+
+    /** Starts a node named {@code name} with {@code config}, and waits until it has joined. */
+    HaNode start(String name, ClusterConfig config) {
+        NodeId id = NodeId.of(name);
+        JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
+        HaNode node = HaNode.builder().config(config).membership(membership).agents(agents)
+                .shutdownTimeout(Duration.ofSeconds(20)).build();
+        node.addListener(events::add, MoreExecutors.directExecutor());
+        memberships.put(id, membership);
+        nodes.put(id, node);
+        node.start();
+        return node;
+    }
+
+    HaNode node(String name) {
+        return nodes.get(NodeId.of(name));
+    }
+
+    JGroupsMembership membership(String name) {
+        return memberships.get(NodeId.of(name));
+    }
+
+    /** Waits until every started node is in one view of {@code size} members. */
+    void awaitView(int size) {
+        await().atMost(WAIT).until(() -> memberships.values().stream()
+                .allMatch(m -> m.currentView().map(v -> v.members().size() == size).orElse(false)));
+    }
+
+    /** Crashes {@code name}: its channel dies without a leave and its agents die with it. */
+    void crash(String name) {
+        NodeId id = NodeId.of(name);
+        witness.crashed(id);
+        memberships.get(id).crash();
+        nodes.remove(id).halt();
+    }
+
+    /** The status from the current coordinator among the live nodes. */
+    ClusterStatus coordinatorStatus() {
+        for (HaNode n : nodes.values()) {
+            ClusterStatus s = n.status();
+            if (s.coordinator()) {
+                return s;
+            }
+        }
+        throw new AssertionError("no live node coordinates");
+    }
+
+    /** The events of type {@code type} received so far, draining none. */
+    List<HaEvent> eventsOf(HaEvent.Type type) {
+        return new ArrayList<>(events).stream().filter(e -> e.type() == type).toList();
+    }
+
+    @Override
+    public void close() {
+        witness.releaseAll();
+        List<HaNode> live = new ArrayList<>(nodes.values());
+        java.util.Collections.reverse(live);
+        for (HaNode n : live) {
+            n.halt();
+        }
+        memberships.values().forEach(JGroupsMembership::close);
+    }
+}

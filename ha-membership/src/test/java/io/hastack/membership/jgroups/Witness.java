@@ -1,0 +1,127 @@
+package io.hastack.membership.jgroups;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An external observer of a test cluster: its agents record every start and stop, so a test can
+ * ask where a resource really runs, independently of what the nodes believe. Faults are switched
+ * per node and resource: a failing monitor, a hanging start.
+ */
+final class Witness {
+    /** One start or stop that an agent performed. */
+    record Event(NodeId node, ResourceId resource, String what) {}
+
+    private final Map<ResourceId, Set<NodeId>> running = new ConcurrentHashMap<>();
+    private final List<Event> history = new CopyOnWriteArrayList<>();
+    private final Set<String> failingMonitors = ConcurrentHashMap.newKeySet();
+    private final Set<String> hangingStarts = ConcurrentHashMap.newKeySet();
+    private final Set<NodeId> dead = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    private static String key(NodeId node, ResourceId resource) {
+        return node + "/" + resource;
+    }
+
+    /** The live nodes on which {@code resource} runs. */
+    Set<NodeId> runningOn(String resource) {
+        Set<NodeId> nodes = ConcurrentHashMap.newKeySet();
+        nodes.addAll(running.getOrDefault(ResourceId.of(resource), Set.of()));
+        nodes.removeAll(dead);
+        return nodes;
+    }
+
+    /** Every start and stop so far, in order. */
+    List<Event> history() {
+        return new ArrayList<>(history);
+    }
+
+    /** How many times {@code resource} was started on {@code node}. */
+    long starts(String node, String resource) {
+        return history.stream().filter(e -> e.what().equals("start") && e.node().equals(NodeId.of(node))
+                && e.resource().equals(ResourceId.of(resource))).count();
+    }
+
+    /** Marks {@code node} crashed: what ran there died with it. */
+    void crashed(NodeId node) {
+        dead.add(node);
+    }
+
+    void failMonitor(NodeId node, String resource, boolean fail) {
+        if (fail) {
+            failingMonitors.add(key(node, ResourceId.of(resource)));
+        } else {
+            failingMonitors.remove(key(node, ResourceId.of(resource)));
+        }
+    }
+
+    void hangStart(NodeId node, String resource) {
+        hangingStarts.add(key(node, ResourceId.of(resource)));
+    }
+
+    /** Lets every hanging start return (at the end of a test). */
+    void releaseAll() {
+        release.countDown();
+    }
+
+    /** An agent for one resource on one node. */
+    ResourceAgent agent() {
+        return new ResourceAgent() {
+            @Override
+            public AgentMetadata metadata() {
+                return new AgentMetadata("witness", "records starts and stops", List.of());
+            }
+
+            @Override
+            public AgentOutcome validate(AgentContext ctx) {
+                return AgentOutcome.success();
+            }
+
+            @Override
+            public AgentOutcome start(AgentContext ctx) {
+                if (hangingStarts.contains(key(ctx.node(), ctx.resource()))) {
+                    // Ignores interrupts, like a stuck system call.
+                    while (true) {
+                        try {
+                            release.await();
+                            break;
+                        } catch (InterruptedException ignored) {
+                            // keep hanging
+                        }
+                    }
+                }
+                running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet()).add(ctx.node());
+                history.add(new Event(ctx.node(), ctx.resource(), "start"));
+                return AgentOutcome.success();
+            }
+
+            @Override
+            public AgentOutcome stop(AgentContext ctx) {
+                running.getOrDefault(ctx.resource(), ConcurrentHashMap.newKeySet()).remove(ctx.node());
+                history.add(new Event(ctx.node(), ctx.resource(), "stop"));
+                return AgentOutcome.success();
+            }
+
+            @Override
+            public AgentOutcome monitor(AgentContext ctx) {
+                boolean up = running.getOrDefault(ctx.resource(), Set.of()).contains(ctx.node());
+                if (!up) {
+                    return AgentOutcome.notRunning("not running");
+                }
+                return failingMonitors.contains(key(ctx.node(), ctx.resource()))
+                        ? AgentOutcome.failed("injected monitor failure") : AgentOutcome.success();
+            }
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package io.hastack.resources.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceId;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The embedded web server agent on a real loopback port. */
+@Tag("functional")
+class EmbeddedWebServerAgentTest {
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static AgentContext ctx(String node, Map<String, String> params) {
+        return new AgentContext(NodeId.of(node), ResourceId.of("web"), Operation.START, params, Duration.ofSeconds(10),
+                System.nanoTime());
+    }
+
+    @Test
+    void servesAPageNamingItsNodeAndFollowsTheOcfRules() throws Exception {
+        int port = freePort();
+        Map<String, String> params = Map.of("port", Integer.toString(port), "title", "Demo");
+        EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
+        EmbeddedWebServerAgent rival = new EmbeddedWebServerAgent();
+        try {
+            assertEquals(AgentResult.NOT_RUNNING, agent.monitor(ctx("n1", params)).result());
+            assertEquals(AgentResult.SUCCESS, agent.stop(ctx("n1", params)).result());
+            assertEquals(AgentResult.SUCCESS, agent.start(ctx("n1", params)).result());
+            assertEquals(AgentResult.SUCCESS, agent.start(ctx("n1", params)).result());
+            assertEquals(AgentResult.SUCCESS, agent.monitor(ctx("n1", params)).result());
+
+            HttpResponse<String> page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().startsWith("Demo\nServed by n1 (resource web"), page.body());
+
+            // A second copy cannot take the port: the failure says why.
+            AgentOutcome second = rival.start(ctx("n2", params));
+            assertEquals(AgentResult.ERR_GENERIC, second.result());
+            assertTrue(second.message().contains("is another copy running?"), second.message());
+            assertEquals(AgentResult.NOT_RUNNING, rival.monitor(ctx("n2", params)).result());
+        } finally {
+            assertEquals(AgentResult.SUCCESS, agent.stop(ctx("n1", params)).result());
+        }
+        assertEquals(AgentResult.NOT_RUNNING, agent.monitor(ctx("n1", params)).result());
+        assertEquals(AgentResult.SUCCESS, agent.stop(ctx("n1", params)).result());
+    }
+
+    @Test
+    void rejectsAMissingOrOutOfRangePort() {
+        EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
+        assertEquals(new AgentOutcome(AgentResult.ERR_CONFIGURED, "resource web: required parameter 'port' is missing"),
+                agent.validate(ctx("n1", Map.of())));
+        assertEquals(new AgentOutcome(AgentResult.ERR_CONFIGURED,
+                "resource web: parameter 'port' must be a port number 1-65535, was '70000'"),
+                agent.start(ctx("n1", Map.of("port", "70000"))));
+    }
+}
