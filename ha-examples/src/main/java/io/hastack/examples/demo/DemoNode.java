@@ -1,0 +1,95 @@
+package io.hastack.examples.demo;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.runtime.HaEvent;
+import io.hastack.core.runtime.HaNode;
+import io.hastack.membership.jgroups.JGroupsConfig;
+import io.hastack.membership.jgroups.JGroupsMembership;
+import io.hastack.resources.StandardAgents;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * One demo node in its own JVM:
+ * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080}.
+ *
+ * <p>Prints each event on stdout as {@code EVENT|epochMillis|TYPE|subject|detail}; reads commands
+ * from stdin: {@code status} prints the status between {@code STATUS|} lines, {@code quit} (or end
+ * of input) shuts down with a hand-over. SIGTERM also hands over before exiting.
+ */
+public final class DemoNode {
+    private DemoNode() {}
+
+    /** Runs one node until told to quit. */
+    public static void main(String[] args) throws IOException {
+        Map<String, String> opts = parse(args);
+        String name = require(opts, "name");
+        int port = Integer.parseInt(require(opts, "port"));
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (String p : require(opts, "peers").split(",")) {
+            peers.add(new InetSocketAddress(JGroupsConfig.loopback(), Integer.parseInt(p.trim())));
+        }
+        int webPort = Integer.parseInt(require(opts, "web-port"));
+
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"),
+                JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers));
+        HaNode node = HaNode.builder().config(DemoCluster.config(webPort)).membership(membership)
+                .agents(StandardAgents.registry()).build();
+        node.addListener(e -> print(out, e), Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "demo-events");
+            t.setDaemon(true);
+            return t;
+        }));
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "demo-shutdown"));
+        node.start();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null && !line.trim().equals("quit"); line = in.readLine()) {
+            if (line.trim().equals("status")) {
+                synchronized (out) {
+                    node.status().render().lines().forEach(l -> out.println("STATUS|" + l));
+                    out.println("STATUS-END|");
+                }
+            }
+        }
+        node.close();
+        System.exit(0);
+    }
+
+    private static void print(PrintStream out, HaEvent e) {
+        synchronized (out) {
+            out.println("EVENT|" + e.time().toEpochMilli() + "|" + e.type() + "|" + e.subject() + "|"
+                    + e.detail().replace('\n', ';').replaceAll(" {2,}", " "));
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        return opts;
+    }
+
+    private static String require(Map<String, String> opts, String name) {
+        String v = opts.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("missing --" + name
+                    + "; usage: DemoNode --name N --cluster C --port P --peers P1,P2 --web-port W");
+        }
+        return v;
+    }
+}

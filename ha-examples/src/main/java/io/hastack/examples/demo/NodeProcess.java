@@ -1,0 +1,219 @@
+package io.hastack.examples.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A {@link DemoNode} running in a JVM of its own, started by this JVM: its events as they arrive,
+ * its status on request, and a way to kill it. Its other output (logs) goes to a file.
+ */
+public final class NodeProcess implements AutoCloseable {
+    /**
+     * One event the node printed.
+     *
+     * @param node the node's name
+     * @param epochMillis when it happened, by the node's clock
+     * @param type the {@link io.hastack.core.runtime.HaEvent.Type} name
+     * @param subject what it concerns
+     * @param detail what happened
+     */
+    public record Event(String node, long epochMillis, String type, String subject, String detail) {}
+
+    private final String name;
+    private final Process process;
+    private final PrintWriter stdin;
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> statusLines = new LinkedBlockingQueue<>();
+    private final Path log;
+
+    private NodeProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.stdin = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        Thread reader = new Thread(this::readOutput, "node-output-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts node {@code name} of {@code cluster} listening on {@code port} with peers at {@code
+     * peerPorts} (all on 127.0.0.1), its logs in {@code logDir}.
+     */
+    public static NodeProcess launch(String name, String cluster, int port, List<Integer> peerPorts, int webPort,
+            Path logDir) {
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            Files.deleteIfExists(log);
+            List<String> peers = peerPorts.stream().map(String::valueOf).toList();
+            List<String> command = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
+                    "-cp", System.getProperty("java.class.path"),
+                    DemoNode.class.getName(),
+                    "--name", name, "--cluster", cluster, "--port", Integer.toString(port),
+                    "--peers", String.join(",", peers), "--web-port", Integer.toString(webPort));
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return new NodeProcess(name, p, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + name, e);
+        }
+    }
+
+    private void readOutput() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)); Writer w = Files.newBufferedWriter(log.resolveSibling(name + ".out"))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.startsWith("EVENT|")) {
+                    String[] f = line.split("\\|", 5);
+                    if (f.length == 5) {
+                        events.add(new Event(name, Long.parseLong(f[1]), f[2], f[3], f[4]));
+                    }
+                } else if (line.startsWith("STATUS|") || line.startsWith("STATUS-END|")) {
+                    statusLines.add(line);
+                } else {
+                    w.write(line);
+                    w.write('\n');
+                }
+                w.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone; nothing more to read
+        }
+    }
+
+    /** The node's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the node's log goes. */
+    public Path log() {
+        return log;
+    }
+
+    /** True while the JVM runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Every event so far, in order. */
+    public List<Event> events() {
+        return new ArrayList<>(events);
+    }
+
+    /** The first event so far that matches {@code filter}. */
+    public Optional<Event> firstEvent(Predicate<Event> filter) {
+        return events.stream().filter(filter).findFirst();
+    }
+
+    /** Asks the node for its status table; empty if it does not answer within {@code timeout}. */
+    public Optional<String> status(Duration timeout) {
+        statusLines.clear();
+        stdin.println("status");
+        StringBuilder sb = new StringBuilder();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                String line = statusLines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    return Optional.empty();
+                }
+                if (line.startsWith("STATUS-END|")) {
+                    return Optional.of(sb.toString());
+                }
+                sb.append(line.substring("STATUS|".length())).append('\n');
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Kills the JVM with SIGKILL, as {@link Process#destroyForcibly()} does on Unix. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Asks the node to hand over and exit; kills it if it has not exited within {@code timeout}. */
+    public boolean quit(Duration timeout) {
+        stdin.println("quit");
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Finds {@code count} free TCP ports on 127.0.0.1 whose port + 100 (FD_SOCK2's) is free too.
+     * Another program may still take one before the node binds it; callers retry on failure.
+     */
+    public static List<Integer> freePorts(int count) {
+        List<Integer> ports = new ArrayList<>();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            while (ports.size() < count) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                int p = s.getLocalPort();
+                if (p + 100 > 65535) {
+                    continue;
+                }
+                try (ServerSocket partner = new ServerSocket(p + 100, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    if (!ports.contains(p) && !ports.contains(p + 100) && ports.stream().noneMatch(q -> q + 100 == p)) {
+                        ports.add(p);
+                    }
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find free ports", e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a probe socket
+                }
+            }
+        }
+    }
+}

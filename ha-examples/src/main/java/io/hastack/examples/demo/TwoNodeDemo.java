@@ -1,0 +1,181 @@
+package io.hastack.examples.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The two-node demo: starts two node JVMs on 127.0.0.1, waits until one serves the web page, kills
+ * that JVM with SIGKILL, and prints the failover timeline and the final status. Exits 0 on
+ * success, 1 if a phase does not complete in time (the message names the phase and the logs).
+ */
+public final class TwoNodeDemo {
+    private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    private final Path logDir = Path.of(System.getProperty("demo.logs", "target/demo-logs")).toAbsolutePath();
+    private final long begin = System.nanoTime();
+
+    private TwoNodeDemo() {}
+
+    /** Runs the demo. */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = new TwoNodeDemo().run();
+        } catch (DemoFailure e) {
+            System.out.println();
+            System.out.println("DEMO FAILED: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private static final class DemoFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DemoFailure(String message) {
+            super(message);
+        }
+    }
+
+    private void progress(int step, String text) {
+        System.out.printf("[%d/5 %5.1fs] %s%n", step, (System.nanoTime() - begin) / 1e9, text);
+    }
+
+    private int run() {
+        List<Integer> ports = NodeProcess.freePorts(3);
+        int webPort = ports.get(2);
+        List<Integer> peers = ports.subList(0, 2);
+        String cluster = "ha-demo-" + UUID.randomUUID().toString().substring(0, 8);
+        System.out.println("HA Stack two-node demo: a resource group (worker process + web server) fails over after"
+                + " a SIGKILL.");
+        System.out.println("Web page: http://127.0.0.1:" + webPort + "/   node logs: " + logDir);
+        System.out.println();
+
+        progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
+                + ") in two JVMs ...");
+        try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir);
+                NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir)) {
+            List<NodeProcess> nodes = List.of(node1, node2);
+            for (NodeProcess n : nodes) {
+                awaitEvent(n, e -> e.type().equals("VIEW_INSTALLED") && e.detail().contains("node1")
+                        && e.detail().contains("node2"), "both nodes to join one view");
+            }
+            progress(2, "Both nodes are in one view; waiting for the cluster to place " + DemoCluster.GROUP + " ...");
+            String active = awaitPage(webPort, Optional.empty());
+            System.out.println("        " + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
+            NodeProcess victim = active.equals("node1") ? node1 : node2;
+            NodeProcess survivor = victim == node1 ? node2 : node1;
+
+            progress(3, "The page is served by " + active + ". Killing " + active + "'s JVM with SIGKILL ...");
+            long killedAt = System.currentTimeMillis();
+            victim.kill();
+
+            String after = awaitPage(webPort, Optional.of(active));
+            long answeredAt = System.currentTimeMillis();
+            progress(4, "The page answers again, from " + after + ". Failover timeline (ms after the SIGKILL):");
+            printTimeline(survivor, killedAt, answeredAt, after);
+
+            progress(5, "Final status, from " + survivor.name() + ":");
+            String status = survivor.status(PHASE_TIMEOUT)
+                    .orElseThrow(() -> new DemoFailure(survivor.name() + " did not report its status; see "
+                            + survivor.log()));
+            status.lines().forEach(l -> System.out.println("        " + l));
+            survivor.quit(PHASE_TIMEOUT);
+            System.out.printf("%nDone in %.1f s. Node logs are in %s%n", (System.nanoTime() - begin) / 1e9, logDir);
+            return 0;
+        }
+    }
+
+    private void printTimeline(NodeProcess survivor, long killedAt, long answeredAt, String server) {
+        // Events arrive through a pipe; give the last ones a moment to be read.
+        awaitEvent(survivor, e -> e.epochMillis() >= killedAt && e.type().equals("CONVERGED"),
+                "the survivor to converge");
+        Predicate<NodeProcess.Event> afterKill = e -> e.epochMillis() >= killedAt;
+        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("MEMBER_SUSPECTED"))), killedAt,
+                "failure detected", e -> survivor.name() + "'s failure detector suspects " + e.subject());
+        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("VIEW_INSTALLED"))), killedAt,
+                "new view installed", NodeProcess.Event::detail);
+        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("PLAN_COMPUTED"))), killedAt,
+                "plan computed", e -> e.detail().replace(";", " |"));
+        for (String resource : List.of("worker", "web")) {
+            row(survivor.firstEvent(afterKill.and(e -> e.type().equals("ACTION_SUCCEEDED")
+                    && e.subject().equals(resource) && e.detail().startsWith("start"))), killedAt,
+                    resource + " started", NodeProcess.Event::detail);
+        }
+        System.out.printf("        %6d  %-20s %s%n", answeredAt - killedAt, "web page answers",
+                "GET / is served by " + server);
+    }
+
+    private static void row(Optional<NodeProcess.Event> event, long killedAt, String label,
+            java.util.function.Function<NodeProcess.Event, String> text) {
+        if (event.isPresent()) {
+            System.out.printf("        %6d  %-20s %s%n", event.get().epochMillis() - killedAt, label,
+                    text.apply(event.get()));
+        } else {
+            System.out.printf("        %6s  %-20s %s%n", "-", label, "(not observed)");
+        }
+    }
+
+    private void awaitEvent(NodeProcess node, Predicate<NodeProcess.Event> filter, String what) {
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        while (node.firstEvent(filter).isEmpty()) {
+            if (!node.isAlive()) {
+                throw new DemoFailure(node.name() + " exited while waiting for " + what + "; see " + node.log());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DemoFailure("timed out after " + PHASE_TIMEOUT.toSeconds() + " s waiting for " + what
+                        + "; see " + node.log());
+            }
+            pause(10);
+        }
+    }
+
+    /** Polls the page until a node other than {@code not} serves it; returns that node's name. */
+    private String awaitPage(int port, Optional<String> not) {
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> server = fetch(port).map(SERVED_BY::matcher).filter(Matcher::find).map(m -> m.group(1));
+            if (server.isPresent() && !server.equals(not)) {
+                return server.get();
+            }
+            pause(2);
+        }
+        throw new DemoFailure("timed out after " + PHASE_TIMEOUT.toSeconds() + " s waiting for the web page on port "
+                + port + "; see the logs in " + logDir);
+    }
+
+    private Optional<String> fetch(int port) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure("interrupted");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DemoFailure("interrupted");
+        }
+    }
+}

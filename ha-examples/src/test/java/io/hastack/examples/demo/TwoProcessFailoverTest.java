@@ -1,0 +1,77 @@
+package io.hastack.examples.demo;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two node JVMs on loopback over the TCP stack: SIGKILL the active one, the survivor takes over. */
+@Tag("integration")
+class TwoProcessFailoverTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
+
+    @TempDir
+    Path logs;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+    private Optional<String> servedBy(int port) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            Matcher m = SERVED_BY.matcher(r.body());
+            return r.statusCode() == 200 && m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void sigkillOfTheActiveJvmMovesTheGroupToTheSurvivor() {
+        List<Integer> ports = NodeProcess.freePorts(3);
+        List<Integer> peers = ports.subList(0, 2);
+        int web = ports.get(2);
+        String cluster = "it-" + UUID.randomUUID();
+        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs);
+                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs)) {
+            await().atMost(WAIT).until(() -> servedBy(web).isPresent());
+            String active = servedBy(web).orElseThrow();
+            NodeProcess victim = active.equals("node1") ? a : b;
+            NodeProcess survivor = victim == a ? b : a;
+
+            victim.kill();
+
+            await().atMost(WAIT).until(() -> servedBy(web).equals(Optional.of(survivor.name())));
+            assertFalse(victim.isAlive());
+            await().atMost(WAIT).untilAsserted(() -> {
+                String status = survivor.status(Duration.ofSeconds(10)).orElseThrow();
+                assertTrue(status.contains("worker         process          RUNNING@" + survivor.name()), status);
+                assertTrue(status.contains("web            embedded-web     RUNNING@" + survivor.name()), status);
+                assertTrue(status.contains("[" + survivor.name() + "]"), "the view has the survivor alone: " + status);
+            });
+            // The survivor saw the failure, installed a view without the victim, and started both resources.
+            List<NodeProcess.Event> events = survivor.events();
+            assertTrue(events.stream().anyMatch(e -> e.type().equals("VIEW_INSTALLED")
+                    && e.detail().contains("left: [" + victim.name() + "]")), events.toString());
+            assertEquals(1, events.stream().filter(e -> e.type().equals("ACTION_SUCCEEDED")
+                    && e.detail().startsWith("start web on " + survivor.name())).count(), events.toString());
+            assertTrue(survivor.quit(WAIT));
+        }
+    }
+}
