@@ -217,8 +217,9 @@ final class LocalResources {
             }
             String verb = action.type().name().toLowerCase(java.util.Locale.ROOT);
             if (ok) {
-                listener.event(Type.ACTION_SUCCEEDED, l.spec.id().value(),
-                        verb + " " + l.spec.id() + " on " + node + " took " + result.elapsed().toMillis() + " ms");
+                String said = result.outcome().message();
+                listener.event(Type.ACTION_SUCCEEDED, l.spec.id().value(), verb + " " + l.spec.id() + " on " + node
+                        + " took " + result.elapsed().toMillis() + " ms" + (said.isEmpty() ? "" : ": " + said));
             } else {
                 LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
                 listener.event(Type.ACTION_FAILED, l.spec.id().value(), verb + " " + l.spec.id() + " on " + node

@@ -54,11 +54,18 @@ class TwoProcessFailoverTest {
             String active = servedBy(web).orElseThrow();
             NodeProcess victim = active.equals("node1") ? a : b;
             NodeProcess survivor = victim == a ? b : a;
+            long workerPid = victim.events().stream()
+                    .filter(e -> e.type().equals("ACTION_SUCCEEDED") && e.subject().equals("worker"))
+                    .map(e -> Long.parseLong(e.detail().replaceAll(".*started pid (\\d+).*", "$1")))
+                    .findFirst().orElseThrow();
+            assertTrue(ProcessHandle.of(workerPid).isPresent(), "the victim's worker runs");
 
             victim.kill();
 
             await().atMost(WAIT).until(() -> servedBy(web).equals(Optional.of(survivor.name())));
             assertFalse(victim.isAlive());
+            // The victim's child process died with it, so the group does not run twice.
+            await().atMost(WAIT).until(() -> ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true));
             await().atMost(WAIT).untilAsserted(() -> {
                 String status = survivor.status(Duration.ofSeconds(10)).orElseThrow();
                 assertTrue(status.contains("worker         process          RUNNING@" + survivor.name()), status);

@@ -8,7 +8,6 @@ import io.hastack.core.agent.ResourceAgent;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a command as a child process of the node: never through a shell, so each argument is
@@ -31,6 +36,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Monitor: running while the process is alive; a process that exited on its own has failed.
  * Stop: SIGTERM to the process, then SIGKILL to it and its descendants when it has not exited
  * shortly before the stop timeout.
+ *
+ * <p>The child dies with the node: it is started through util-linux's {@code setpriv --pdeathsig
+ * KILL} (no shell), so when the node's JVM dies, even by SIGKILL, the kernel kills the child too
+ * and the group can safely start elsewhere. Linux sends that signal when the <em>thread</em> that
+ * spawned the child ends, so every child is spawned from one thread that lives as long as the JVM.
+ * Without {@code setpriv} the child is started directly and would outlive a crashed node (a
+ * warning says so). Processes that daemonize (fork and let the parent exit) escape both: run
+ * services in the foreground.
  */
 public final class ProcessAgent implements ResourceAgent {
     /** The type name this agent is registered under. */
@@ -43,6 +56,22 @@ public final class ProcessAgent implements ResourceAgent {
                     new AgentMetadata.Parameter("env.NAME", false, "", "environment variable NAME"),
                     new AgentMetadata.Parameter("directory", false, "the node's", "working directory"),
                     new AgentMetadata.Parameter("log", false, "", "file to append stdout and stderr to")));
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessAgent.class);
+    private static final Optional<Path> SETPRIV = locate("setpriv");
+    /** Spawns every child; never ends (a task's exception is caught by its Future). */
+    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ha-process-spawner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        if (SETPRIV.isEmpty()) {
+            LOG.warn("setpriv (util-linux) is not installed: processes started by the process agent will outlive"
+                    + " a crash of this node");
+        }
+    }
 
     private volatile Process process;
 
@@ -131,7 +160,10 @@ public final class ProcessAgent implements ResourceAgent {
             return valid;
         }
         List<String> argv = argv(ctx);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        SETPRIV.ifPresent(setpriv -> command.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--")));
+        command.addAll(argv);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         ctx.parameter("directory").ifPresent(d -> pb.directory(new File(d)));
         ctx.parameters().forEach((k, v) -> {
             if (k.startsWith("env.")) {
@@ -141,11 +173,26 @@ public final class ProcessAgent implements ResourceAgent {
         pb.redirectOutput(ctx.parameter("log").map(l -> ProcessBuilder.Redirect.appendTo(new File(l)))
                 .orElse(ProcessBuilder.Redirect.DISCARD));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Future<Process> spawn = SPAWNER.submit(pb::start);
         try {
-            process = pb.start();
+            process = spawn.get();
             return AgentOutcome.success("started pid " + process.pid());
-        } catch (IOException e) {
-            return AgentOutcome.failed("cannot run " + argv + ": " + e.getMessage());
+        } catch (ExecutionException e) {
+            return AgentOutcome.failed("cannot run " + argv + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            // Timed out while queued behind other spawns: do not leave an untracked child behind.
+            spawn.cancel(false);
+            Thread.currentThread().interrupt();
+            SPAWNER.execute(() -> {
+                if (spawn.isDone() && !spawn.isCancelled()) {
+                    try {
+                        spawn.get().destroyForcibly();
+                    } catch (InterruptedException | ExecutionException ignored) {
+                        // nothing was started
+                    }
+                }
+            });
+            return AgentOutcome.failed("start interrupted before " + argv.get(0) + " was running");
         }
     }
 
