@@ -76,16 +76,23 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
             return CompletableFuture.completedFuture(new OperationResult(spec.id(), operation,
                     OperationResult.Completion.THREW, AgentOutcome.failed("executor is closed"), Duration.ZERO));
         }
-        timer.schedule(() -> {
-            OperationResult timedOut = new OperationResult(spec.id(), operation, OperationResult.Completion.TIMED_OUT,
-                    AgentOutcome.failed(operation.externalName() + " timed out after " + timeout.toMillis() + " ms"),
-                    elapsed(start));
-            if (result.complete(timedOut)) {
-                LOG.warn("{} of {} timed out after {} ms; interrupting it", operation.externalName(), ctx.label(),
-                        timeout.toMillis());
-                task.cancel(true);
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            timer.schedule(() -> {
+                OperationResult timedOut = new OperationResult(spec.id(), operation, OperationResult.Completion.TIMED_OUT,
+                        AgentOutcome.failed(operation.externalName() + " timed out after " + timeout.toMillis() + " ms"),
+                        elapsed(start));
+                if (result.complete(timedOut)) {
+                    LOG.warn("{} of {} timed out after {} ms; interrupting it", operation.externalName(), ctx.label(),
+                            timeout.toMillis());
+                    task.cancel(true);
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed while the call was being submitted: nothing will time it out, so end it now.
+            task.cancel(true);
+            result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
+                    AgentOutcome.failed("executor is closed"), elapsed(start)));
+        }
         return result;
     }
 

@@ -145,8 +145,9 @@ public final class ResourceSpec {
             if (agentType == null || agentType.isBlank()) {
                 throw new IllegalArgumentException("resource " + id + ": agent type must not be empty");
             }
-            timeouts.forEach((op, t) -> requirePositive(op.externalName() + " timeout", t));
-            requirePositive("monitor interval", monitorInterval);
+            timeouts.forEach((op, t) -> Durations.requirePositive(
+                    "resource " + id + ": " + op.externalName() + " timeout", t));
+            Durations.requirePositive("resource " + id + ": monitor interval", monitorInterval);
             for (String name : parameters.keySet()) {
                 if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
                     throw new IllegalArgumentException("resource " + id + ": parameter name '" + name
@@ -154,12 +155,6 @@ public final class ResourceSpec {
                 }
             }
             return new ResourceSpec(this);
-        }
-
-        private void requirePositive(String what, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("resource " + id + ": " + what + " must be positive, was " + d);
-            }
         }
     }
 }

@@ -8,6 +8,7 @@ import io.hastack.core.membership.Membership;
 import io.hastack.core.membership.MembershipListener;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.Durations;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.plan.NodeInfo;
@@ -169,6 +170,8 @@ public final class HaNode implements AutoCloseable {
      * @throws IllegalStateException if the node was started before
      * @throws HaConfigurationException if a resource's agent rejects its parameters; nothing was
      *     started and the node did not join
+     * @throws io.hastack.core.membership.MembershipException if the cluster cannot be joined; the
+     *     node is then closed
      */
     public void start() {
         synchronized (this) {
@@ -184,6 +187,17 @@ public final class HaNode implements AutoCloseable {
             throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
         }
         await(resources::probeAll, "probe");
+        try {
+            joinMembership();
+        } catch (RuntimeException e) {
+            shutdownThreads();
+            lifecycle = Lifecycle.CLOSED;
+            throw e;
+        }
+        emit(Type.JOINED, self.value(), "joined with configuration " + config.hash());
+    }
+
+    private void joinMembership() {
         membership.start(new MembershipListener() {
             @Override
             public void viewChanged(View v) {
@@ -200,7 +214,6 @@ public final class HaNode implements AutoCloseable {
                 post(() -> emit(Type.MEMBER_SUSPECTED, node.value(), "failure detector suspects " + node));
             }
         });
-        emit(Type.JOINED, self.value(), "joined with configuration " + config.hash());
     }
 
     /**
@@ -480,10 +493,7 @@ public final class HaNode implements AutoCloseable {
 
         /** How long {@link #close()} waits for the hand-over; 2 minutes by default. Must be positive. */
         public Builder shutdownTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("shutdown timeout must be positive, was " + timeout);
-            }
-            this.shutdownTimeout = timeout;
+            this.shutdownTimeout = Durations.requirePositive("shutdown timeout", timeout);
             return this;
         }
 

@@ -208,6 +208,17 @@ class HaNodeTest {
     }
 
     @Test
+    void aNodeThatCannotJoinIsClosedAndClosesAtOnce() {
+        // Regression: a failed join left the node running, and close() waited for a hand-over that
+        // could never come (the 2-minute shutdown timeout).
+        membership.refuseToStart = true;
+        assertThrows(io.hastack.core.membership.MembershipException.class,
+                () -> start(config(ResourceSpec.builder("r", "recording").build())));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), node::close);
+        assertThrows(IllegalStateException.class, node::start);
+    }
+
+    @Test
     void anUnknownAgentTypeIsRejectedWhenTheNodeIsBuilt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HaNode.builder()
                 .config(config(ResourceSpec.builder("r", "nginx").build())).membership(membership)

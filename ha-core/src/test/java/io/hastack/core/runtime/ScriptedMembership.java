@@ -21,6 +21,7 @@ final class ScriptedMembership implements Membership {
     private volatile MembershipListener listener;
     private volatile View view;
     volatile boolean started;
+    volatile boolean refuseToStart;
 
     ScriptedMembership(NodeId self) {
         this.self = self;
@@ -42,6 +43,9 @@ final class ScriptedMembership implements Membership {
 
     @Override
     public void start(MembershipListener l) {
+        if (refuseToStart) {
+            throw new io.hastack.core.membership.MembershipException("no cluster to join (scripted)");
+        }
         listener = l;
         started = true;
     }

@@ -1,5 +1,6 @@
 package io.hastack.membership.jgroups;
 
+import io.hastack.core.model.Durations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -216,12 +217,12 @@ public final class JGroupsConfig {
          * @throws IllegalArgumentException naming the field that is wrong
          */
         public JGroupsConfig build() {
-            positive("heartbeat interval", heartbeatInterval);
-            positive("heartbeat timeout", heartbeatTimeout);
-            positive("verify timeout", verifyTimeout);
-            positive("join timeout", joinTimeout);
-            positive("merge min interval", mergeMinInterval);
-            positive("merge max interval", mergeMaxInterval);
+            Durations.requirePositive("heartbeat interval", heartbeatInterval);
+            Durations.requirePositive("heartbeat timeout", heartbeatTimeout);
+            Durations.requirePositive("verify timeout", verifyTimeout);
+            Durations.requirePositive("join timeout", joinTimeout);
+            Durations.requirePositive("merge min interval", mergeMinInterval);
+            Durations.requirePositive("merge max interval", mergeMaxInterval);
             if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
                 throw new IllegalArgumentException("heartbeat timeout (" + heartbeatTimeout.toMillis()
                         + " ms) must be at least twice the heartbeat interval (" + heartbeatInterval.toMillis() + " ms)");
@@ -243,12 +244,6 @@ public final class JGroupsConfig {
                 }
             }
             return new JGroupsConfig(this);
-        }
-
-        private static void positive(String what, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + d);
-            }
         }
     }
 
