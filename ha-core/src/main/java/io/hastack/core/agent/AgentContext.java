@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param parameters the resource's parameters from its spec
  * @param timeout the operation's timeout
  * @param startNanos {@link System#nanoTime()} when the call began
+ * @param epoch the fencing epoch of the start that brought the resource up on this node (for start:
+ *     of this start); strictly greater than the epoch of any earlier start of the resource anywhere
+ *     in the cluster, when the cluster has a quorum device; 0 when it has none
  */
 public record AgentContext(
         NodeId node,
@@ -27,7 +30,8 @@ public record AgentContext(
         Operation operation,
         Map<String, String> parameters,
         Duration timeout,
-        long startNanos) {
+        long startNanos,
+        long epoch) {
 
     /** Copies the parameters. */
     public AgentContext {

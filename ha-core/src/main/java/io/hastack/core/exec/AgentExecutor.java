@@ -12,8 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link OperationResult} that says so. Thread-safe.
  */
 public interface AgentExecutor extends AutoCloseable {
-    /** Calls {@code operation} of {@code agent}, which manages {@code spec} on {@code node}. */
-    CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation);
+    /**
+     * Calls {@code operation} of {@code agent}, which manages {@code spec} on {@code node}, passing
+     * fencing epoch {@code epoch} (0 for none) in the agent's context.
+     */
+    CompletableFuture<OperationResult> call(
+            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch);
 
     /** Stops accepting calls and interrupts the ones still running. */
     @Override

@@ -51,10 +51,10 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
 
     @Override
     public CompletableFuture<OperationResult> call(
-            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation) {
+            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch) {
         Duration timeout = spec.timeout(operation);
         long start = System.nanoTime();
-        AgentContext ctx = new AgentContext(node, spec.id(), operation, spec.parameters(), timeout, start);
+        AgentContext ctx = new AgentContext(node, spec.id(), operation, spec.parameters(), timeout, start, epoch);
         CompletableFuture<OperationResult> result = new CompletableFuture<>();
         Future<?> task;
         try {

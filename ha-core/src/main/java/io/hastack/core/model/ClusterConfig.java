@@ -20,12 +20,16 @@ public final class ClusterConfig {
     public static final int DEFAULT_MIGRATION_THRESHOLD = 3;
 
     private final List<ResourceGroup> groups;
+    private final List<NodeId> nodes;
+    private final NoQuorumPolicy noQuorumPolicy;
     private final int migrationThreshold;
     private final Map<ResourceId, GroupId> groupOf;
     private final String hash;
 
     private ClusterConfig(Builder b) {
         this.groups = List.copyOf(b.groups.values());
+        this.nodes = List.copyOf(b.nodes);
+        this.noQuorumPolicy = b.noQuorumPolicy;
         this.migrationThreshold = b.migrationThreshold;
         Map<ResourceId, GroupId> owners = new HashMap<>();
         for (ResourceGroup g : groups) {
@@ -66,6 +70,20 @@ public final class ClusterConfig {
         return groupOf(resource).flatMap(this::group).flatMap(g -> g.resource(resource));
     }
 
+    /**
+     * The nodes of the cluster, one vote each: a partition is quorate with more than half of them,
+     * or with exactly half and the quorum device's tie-break. Empty if not configured (a node then
+     * refuses to start).
+     */
+    public List<NodeId> nodes() {
+        return nodes;
+    }
+
+    /** What a partition without quorum does. */
+    public NoQuorumPolicy noQuorumPolicy() {
+        return noQuorumPolicy;
+    }
+
     /** Failures of a resource on a node after which the planner moves its group away from that node. */
     public int migrationThreshold() {
         return migrationThreshold;
@@ -79,6 +97,8 @@ public final class ClusterConfig {
     /** The whole configuration as canonical text, one line per item. */
     public String canonicalText() {
         StringBuilder sb = new StringBuilder("migration-threshold=").append(migrationThreshold).append('\n');
+        sb.append("no-quorum-policy=").append(noQuorumPolicy.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        sb.append("nodes=").append(nodes).append('\n');
         for (ResourceGroup g : groups) {
             sb.append("group ").append(g.id()).append('\n');
             for (ResourceSpec r : g.resources()) {
@@ -106,6 +126,8 @@ public final class ClusterConfig {
     /** Builds a {@link ClusterConfig}; {@link #build()} validates it. Not thread-safe. */
     public static final class Builder {
         private final Map<GroupId, ResourceGroup> groups = new LinkedHashMap<>();
+        private final List<NodeId> nodes = new java.util.ArrayList<>();
+        private NoQuorumPolicy noQuorumPolicy = NoQuorumPolicy.STOP;
         private int migrationThreshold = DEFAULT_MIGRATION_THRESHOLD;
 
         private Builder() {}
@@ -115,6 +137,25 @@ public final class ClusterConfig {
             if (groups.putIfAbsent(group.id(), group) != null) {
                 throw new IllegalArgumentException("group " + group.id() + " is configured twice");
             }
+            return this;
+        }
+
+        /** Sets the cluster's nodes (the votes for quorum); each at most once. */
+        public Builder nodes(String... names) {
+            nodes.clear();
+            for (String name : names) {
+                NodeId id = NodeId.of(name);
+                if (nodes.contains(id)) {
+                    throw new IllegalArgumentException("node " + id + " is listed twice in the node list");
+                }
+                nodes.add(id);
+            }
+            return this;
+        }
+
+        /** Sets what a partition without quorum does; {@link NoQuorumPolicy#STOP} by default. */
+        public Builder noQuorumPolicy(NoQuorumPolicy policy) {
+            this.noQuorumPolicy = java.util.Objects.requireNonNull(policy, "no-quorum-policy");
             return this;
         }
 

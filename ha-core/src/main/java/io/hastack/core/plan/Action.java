@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param group the group the resource belongs to
  * @param resource the resource
  * @param reason why, in words a user can read ("node1 is shutting down")
+ * @param epoch for a start, the fencing epoch the coordinator obtained for it (0 until then, and
+ *     for stops)
  */
-public record Action(ActionType type, NodeId node, GroupId group, ResourceId resource, String reason) {
+public record Action(ActionType type, NodeId node, GroupId group, ResourceId resource, String reason, long epoch) {
     /** Validates the fields. */
     public Action {
         Objects.requireNonNull(type, "type");
@@ -23,11 +25,25 @@ public record Action(ActionType type, NodeId node, GroupId group, ResourceId res
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(reason, "reason");
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must not be negative, was " + epoch);
+        }
+    }
+
+    /** An action without an epoch, as the planner makes it. */
+    public Action(ActionType type, NodeId node, GroupId group, ResourceId resource, String reason) {
+        this(type, node, group, resource, reason, 0);
+    }
+
+    /** This action with fencing epoch {@code newEpoch}. */
+    public Action withEpoch(long newEpoch) {
+        return new Action(type, node, group, resource, reason, newEpoch);
     }
 
     /** One line: {@code start web on node2: <reason>}. */
     public String describe() {
-        return type.name().toLowerCase(Locale.ROOT) + " " + resource + " on " + node + ": " + reason;
+        return type.name().toLowerCase(Locale.ROOT) + " " + resource + " on " + node
+                + (epoch > 0 ? " (epoch " + epoch + ")" : "") + ": " + reason;
     }
 
     @Override

@@ -6,6 +6,8 @@ public enum NodeStatus {
     ONLINE,
     /** Shutting down: its resources move away, nothing new starts on it. */
     LEAVING,
+    /** Believes its partition has no quorum: it has stopped (or frozen) its resources; nothing starts on it. */
+    NO_QUORUM,
     /**
      * Its resource configuration differs from the coordinator's: it is not managed at all (never
      * sent actions), and a group it reports as active is left alone rather than started twice.

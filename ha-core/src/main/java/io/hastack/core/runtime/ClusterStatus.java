@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param coordinator whether {@code node} coordinates the view
  * @param config the configuration
  * @param nodes what is known of each member (all members on the coordinator)
+ * @param quorum this node's quorum, in words ("quorate: 2 of 3 votes [n1, n2]")
  * @param notes the planner's latest notes (things it chose not to do and why)
  */
 public record ClusterStatus(
-        NodeId node, Optional<View> view, boolean coordinator, ClusterConfig config, List<NodeInfo> nodes,
-        List<String> notes) {
+        NodeId node, Optional<View> view, boolean coordinator, ClusterConfig config, String quorum,
+        List<NodeInfo> nodes, List<String> notes) {
 
     /** Copies the lists. */
     public ClusterStatus {
@@ -51,6 +52,7 @@ public record ClusterStatus(
                 .append(view.map(v -> " (" + v + (coordinator ? ", coordinator" : ", coordinator is "
                         + v.coordinator()) + ")").orElse(" (not a member)"))
                 .append('\n');
+        sb.append("  quorum: ").append(quorum).append('\n');
         sb.append(String.format("  %-14s %-16s %s%n", "NODE", "STATUS", "FAILURES"));
         for (NodeInfo n : nodes) {
             sb.append(String.format("  %-14s %-16s %s%n", n.node(), describe(n.status()),
@@ -78,6 +80,7 @@ public record ClusterStatus(
         return switch (status) {
             case ONLINE -> "online";
             case LEAVING -> "leaving";
+            case NO_QUORUM -> "no-quorum";
             case CONFIG_MISMATCH -> "config-mismatch";
         };
     }

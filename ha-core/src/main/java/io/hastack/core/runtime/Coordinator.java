@@ -15,7 +15,9 @@ import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.plan.Action;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +50,16 @@ final class Coordinator {
 
         /** Runs {@code task} on the event thread after {@code delay}. */
         void schedule(Runnable task, Duration delay);
+
+        /**
+         * Gives every start in {@code actions} a fresh fencing epoch (off the event thread, since the
+         * quorum device may block); completes on the event thread, exceptionally if the device fails.
+         */
+        CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
     }
+
+    /** How long to wait before planning again after the epochs of a plan could not be obtained. */
+    static final Duration EPOCH_RETRY = Duration.ofSeconds(1);
 
     /** How long to wait for probe answers before asking the silent members again. */
     static final Duration PROBE_RETRY = Duration.ofMillis(500);
@@ -69,6 +80,7 @@ final class Coordinator {
     private long planSequence;
     private List<String> notes = List.of();
     private boolean converged;
+    private boolean quorate;
 
     Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Port port) {
         this.self = self;
@@ -93,6 +105,7 @@ final class Coordinator {
         transition = null;
         pending.clear();
         converged = false;
+        quorate = false; // until the node has decided quorum for this view
         if (!active()) {
             return;
         }
@@ -113,6 +126,14 @@ final class Coordinator {
         port.schedule(() -> probe(probing), PROBE_RETRY);
     }
 
+    /** This node's partition gained or lost quorum: a coordinator plans only while quorate. */
+    void quorumChanged(boolean nowQuorate) {
+        this.quorate = nowQuorate;
+        if (active() && nowQuorate) {
+            maybePlan();
+        }
+    }
+
     /** A member reported its state. */
     void reportReceived(NodeId from, NodeReport report) {
         if (!active() || !view.contains(from)) {
@@ -122,8 +143,11 @@ final class Coordinator {
         if (report.view().equals(view.id()) && probed.add(from) && probed.size() == view.members().size()) {
             port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
         }
-        if (!report.configHash().equals(config.hash()) && mismatchReported.add(from)) {
-            String detail = from + " has configuration " + report.configHash() + " but the coordinator has "
+        boolean foreign = !config.nodes().contains(from);
+        if ((foreign || !report.configHash().equals(config.hash())) && mismatchReported.add(from)) {
+            String detail = foreign ? from + " is not in the configured node list " + config.nodes()
+                    + ": it has no vote and is not managed"
+                    : from + " has configuration " + report.configHash() + " but the coordinator has "
                     + config.hash() + ": it is not managed until the configurations match";
             LOG.error(detail);
             port.event(Type.CONFIG_MISMATCH, from.value(), detail);
@@ -135,7 +159,7 @@ final class Coordinator {
     }
 
     private void maybePlan() {
-        if (probed.size() < view.members().size()) {
+        if (!quorate || probed.size() < view.members().size()) {
             return;
         }
         if (transition != null) {
@@ -158,13 +182,33 @@ final class Coordinator {
             return;
         }
         converged = false;
-        transition = new PlanId(view.id(), ++planSequence);
-        LOG.info("{} {}:\n{}", self, transition, plan.summary());
-        port.event(Type.PLAN_COMPUTED, transition.toString(), plan.summary().strip());
+        PlanId id = new PlanId(view.id(), ++planSequence);
+        transition = id;
         pending.addAll(plan.nodes());
-        for (NodeId node : plan.nodes()) {
-            port.send(node, new Execute(transition, plan.actionsFor(node)));
-        }
+        port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
+            if (!id.equals(transition)) {
+                return; // the view changed meanwhile; the new one re-plans
+            }
+            if (error != null) {
+                String note = "cannot obtain fencing epochs, starting nothing: " + error.getMessage();
+                LOG.warn("{}: {}", self, note);
+                notes = List.of(note);
+                transition = null;
+                pending.clear();
+                port.schedule(() -> {
+                    if (view != null && view.id().equals(id.view())) {
+                        maybePlan();
+                    }
+                }, EPOCH_RETRY);
+                return;
+            }
+            Plan sent = new Plan(plan.viewId(), stamped, plan.notes());
+            LOG.info("{} {}:\n{}", self, id, sent.summary());
+            port.event(Type.PLAN_COMPUTED, id.toString(), sent.summary().strip());
+            for (NodeId node : sent.nodes()) {
+                port.send(node, new Execute(id, sent.actionsFor(node)));
+            }
+        });
     }
 
     private void grantLeaves() {
@@ -185,8 +229,9 @@ final class Coordinator {
         for (NodeId member : view.members()) {
             NodeReport r = reports.get(member);
             if (r != null) {
-                NodeStatus status = !r.configHash().equals(config.hash()) ? NodeStatus.CONFIG_MISMATCH
-                        : r.leaving() ? NodeStatus.LEAVING : NodeStatus.ONLINE;
+                NodeStatus status = !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
+                        ? NodeStatus.CONFIG_MISMATCH
+                        : r.leaving() ? NodeStatus.LEAVING : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
                 nodes.add(new NodeInfo(member, status, r.states(), r.failCounts()));
             }
         }

@@ -47,6 +47,10 @@ public record HaEvent(Instant time, NodeId node, Type type, String subject, Stri
         MONITOR_FAILED,
         /** The coordinator refuses to manage a member whose configuration differs (subject: it). */
         CONFIG_MISMATCH,
+        /** This node's partition has quorum (detail: the votes, and how a tie was broken). */
+        QUORUM_GAINED,
+        /** This node's partition lost quorum (detail: the votes and what the no-quorum-policy does). */
+        QUORUM_LOST,
         /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
         CONVERGED,
         /** The node handed its resources over and is leaving. */

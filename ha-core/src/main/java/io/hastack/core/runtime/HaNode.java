@@ -9,6 +9,13 @@ import io.hastack.core.membership.MembershipListener;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.Durations;
+import io.hastack.core.model.NoQuorumPolicy;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.core.quorum.Votes;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.plan.NodeInfo;
@@ -61,6 +68,9 @@ public final class HaNode implements AutoCloseable {
 
     private enum Lifecycle { NEW, RUNNING, LEAVING, CLOSED }
 
+    /** This node's view of its partition's quorum. */
+    private enum Quorum { UNDECIDED, QUORATE, NOT_QUORATE }
+
     private record Subscription(HaEventListener listener, Executor executor) {}
 
     private final ClusterConfig config;
@@ -71,6 +81,8 @@ public final class HaNode implements AutoCloseable {
     private final NodeId self;
     private final MessageCodec codec;
     private final ScheduledExecutorService loop;
+    private final Optional<QuorumDevice> device;
+    private final ExecutorService deviceCalls;
     private final LocalResources resources;
     private final Coordinator coordinator;
     private final List<Subscription> listeners = new CopyOnWriteArrayList<>();
@@ -81,6 +93,8 @@ public final class HaNode implements AutoCloseable {
     private PlanId lastCompleted;
     private boolean leaving;
     private Execute deferred;
+    private Quorum quorum = Quorum.UNDECIDED;
+    private String quorumText = "undecided: not in a view yet";
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
 
@@ -92,6 +106,12 @@ public final class HaNode implements AutoCloseable {
         this.clock = b.clock;
         this.shutdownTimeout = b.shutdownTimeout;
         this.codec = new MessageCodec(b.secret);
+        this.device = Optional.ofNullable(b.device);
+        this.deviceCalls = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ha-quorum-device-" + self);
+            t.setDaemon(true);
+            return t;
+        });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ha-node-" + self);
             t.setDaemon(true);
@@ -107,6 +127,11 @@ public final class HaNode implements AutoCloseable {
             @Override
             public void event(Type type, String subject, String detail) {
                 emit(type, subject, detail);
+            }
+
+            @Override
+            public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
+                return HaNode.this.stampEpochs(actions);
             }
 
             @Override
@@ -269,18 +294,21 @@ public final class HaNode implements AutoCloseable {
     /** The cluster status as this node sees it (all members on the coordinator). */
     public ClusterStatus status() {
         return query(() -> {
-            List<NodeInfo> nodes = coordinator.active() ? coordinator.nodes()
-                    : List.of(new NodeInfo(self, leaving ? NodeStatus.LEAVING : NodeStatus.ONLINE,
-                            resources.activeStates(), resources.failCounts()));
-            return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, nodes,
+            List<NodeInfo> nodes = coordinator.active() ? coordinator.nodes() : List.of(ownInfo());
+            return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, quorumText, nodes,
                     coordinator.active() ? coordinator.notes() : List.of());
         });
     }
 
     /** The states of this node's resources, as a {@link NodeInfo}. */
     public NodeInfo localState() {
-        return query(() -> new NodeInfo(self, leaving ? NodeStatus.LEAVING : NodeStatus.ONLINE,
-                resources.activeStates(), resources.failCounts()));
+        return query(this::ownInfo);
+    }
+
+    private NodeInfo ownInfo() {
+        NodeStatus status = leaving ? NodeStatus.LEAVING
+                : quorum == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+        return new NodeInfo(self, status, resources.activeStates(), resources.failCounts());
     }
 
     // ---- event thread -------------------------------------------------------------------------
@@ -290,6 +318,7 @@ public final class HaNode implements AutoCloseable {
         view = v;
         emit(Type.VIEW_INSTALLED, v.id().toString(), describeChange(previous, v));
         coordinator.viewChanged(v);
+        evaluateQuorum(v);
         if (deferred != null) {
             Execute x = deferred;
             deferred = null;
@@ -339,7 +368,18 @@ public final class HaNode implements AutoCloseable {
     }
 
     private void onExecute(NodeId from, Execute x) {
-        if (view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator())) {
+        boolean fromCoordinator = view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator());
+        if (fromCoordinator && quorum == Quorum.UNDECIDED) {
+            // The tie-break is still being decided here: run or refuse once it is.
+            deferred = x;
+        } else if (fromCoordinator && quorum == Quorum.NOT_QUORATE) {
+            String detail = "refusing " + x.plan() + ": this node's partition has no quorum (" + quorumText + ")";
+            LOG.warn("{}: {}", self, detail);
+            emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
+            // Report it finished, so that the coordinator's transition ends and it sees no-quorum.
+            lastCompleted = x.plan();
+            sendReport();
+        } else if (fromCoordinator) {
             resources.execute(x.actions(), () -> view.id().equals(x.plan().view()), () -> {
                 lastCompleted = x.plan();
                 sendReport();
@@ -356,8 +396,107 @@ public final class HaNode implements AutoCloseable {
     }
 
     private NodeReport report(io.hastack.core.membership.ViewId viewId) {
-        return new NodeReport(viewId, config.hash(), leaving, lastCompleted, resources.activeStates(),
-                resources.failCounts());
+        return new NodeReport(viewId, config.hash(), leaving, quorum == Quorum.QUORATE, lastCompleted,
+                resources.activeStates(), resources.failCounts());
+    }
+
+    // ---- quorum --------------------------------------------------------------------------------
+
+    private void evaluateQuorum(View v) {
+        Votes votes = Votes.of(config.nodes(), v.members());
+        if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
+            if (!votes.isMajority()) {
+                LOG.warn("{}: {} is not a majority; no-quorum-policy=ignore runs resources anyway (unsafe)", self,
+                        votes);
+            }
+            setQuorum(v, Quorum.QUORATE, "quorate by no-quorum-policy=ignore: " + votes);
+            return;
+        }
+        if (votes.isMajority()) {
+            setQuorum(v, Quorum.QUORATE, "quorate: " + votes);
+            device.ifPresent(d -> deviceCalls.execute(() -> {
+                try {
+                    d.recordMajority(votes.present());
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: could not record the majority {} on {}: {}", self, votes, d.describe(),
+                            e.getMessage());
+                }
+            }));
+        } else if (votes.isTie() && device.isPresent()) {
+            QuorumDevice d = device.get();
+            setQuorum(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
+            deviceCalls.execute(() -> {
+                Quorum result;
+                String text;
+                try {
+                    boolean won = d.claimTie(votes.present());
+                    result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
+                    text = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost") + " on "
+                            + d.describe();
+                } catch (RuntimeException e) {
+                    result = Quorum.NOT_QUORATE;
+                    text = "no quorum: " + votes + ", tie-break failed: " + e.getMessage();
+                }
+                Quorum decided = result;
+                String decidedText = text;
+                post(() -> setQuorum(v, decided, decidedText));
+            });
+        } else {
+            setQuorum(v, Quorum.NOT_QUORATE, "no quorum: " + votes
+                    + (votes.isTie() ? " and no quorum device to break the tie" : ""));
+        }
+    }
+
+    private void setQuorum(View forView, Quorum newQuorum, String text) {
+        if (view != forView) {
+            return; // decided for a view that is gone
+        }
+        Quorum old = quorum;
+        quorum = newQuorum;
+        quorumText = text;
+        // Every view must establish quorum anew, so the coordinator hears the decision every time.
+        coordinator.quorumChanged(newQuorum == Quorum.QUORATE);
+        if (newQuorum == old) {
+            return;
+        }
+        if (newQuorum == Quorum.QUORATE) {
+            emit(Type.QUORUM_GAINED, forView.id().toString(), text);
+        } else if (newQuorum == Quorum.NOT_QUORATE) {
+            NoQuorumPolicy policy = config.noQuorumPolicy();
+            emit(Type.QUORUM_LOST, forView.id().toString(), text + "; no-quorum-policy="
+                    + policy.name().toLowerCase(java.util.Locale.ROOT));
+            if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
+                LOG.warn("{}: {}; stopping every local resource", self, text);
+                resources.stopAll("node " + self + " lost quorum (" + text + ")");
+            }
+        }
+        if (deferred != null && newQuorum != Quorum.UNDECIDED) {
+            Execute x = deferred;
+            deferred = null;
+            onExecute(forView.coordinator(), x);
+        }
+        sendReport();
+    }
+
+    private CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
+        CompletableFuture<List<Action>> result = new CompletableFuture<>();
+        if (device.isEmpty() || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
+            result.complete(actions);
+            return result;
+        }
+        QuorumDevice d = device.get();
+        deviceCalls.execute(() -> {
+            try {
+                List<Action> stamped = new ArrayList<>();
+                for (Action a : actions) {
+                    stamped.add(a.type() == ActionType.START ? a.withEpoch(d.nextEpoch(a.resource())) : a);
+                }
+                post(() -> result.complete(stamped));
+            } catch (RuntimeException e) {
+                post(() -> result.completeExceptionally(e));
+            }
+        });
+        return result;
     }
 
     private void sendReport() {
@@ -439,6 +578,7 @@ public final class HaNode implements AutoCloseable {
 
     private void shutdownThreads() {
         loop.shutdownNow();
+        deviceCalls.shutdownNow();
         executor.close();
     }
 
@@ -452,8 +592,19 @@ public final class HaNode implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration shutdownTimeout = Duration.ofMinutes(2);
         private byte[] secret;
+        private QuorumDevice device;
 
         private Builder() {}
+
+        /**
+         * The quorum device that breaks ties between halves and hands out fencing epochs. Without
+         * one, a partition with exactly half the votes (either node of a two-node cluster, alone)
+         * has no quorum, and starts carry epoch 0. The node does not close it.
+         */
+        public Builder quorumDevice(QuorumDevice quorumDevice) {
+            this.device = quorumDevice;
+            return this;
+        }
 
         /** The resource configuration; every node of the cluster must have the same. Required. */
         public Builder config(ClusterConfig config) {
@@ -520,6 +671,10 @@ public final class HaNode implements AutoCloseable {
                 throw new IllegalArgumentException("an HaNode needs a config, a membership and agents; missing: "
                         + (config == null ? "config " : "") + (membership == null ? "membership " : "")
                         + (agents == null ? "agents" : ""));
+            }
+            if (!config.nodes().contains(membership.localNode())) {
+                throw new IllegalArgumentException("node " + membership.localNode() + " is not in the configured"
+                        + " node list " + config.nodes() + ": every node needs a vote (ClusterConfig.Builder.nodes)");
             }
             return new HaNode(this);
         }

@@ -50,6 +50,8 @@ final class LocalResources {
         final ResourceAgent agent;
         ResourceState state = ResourceState.STOPPED;
         int failCount;
+        /** The fencing epoch of the start that brought the resource up here (0: none). */
+        long epoch;
         /** Bumped whenever an action begins, so that an older monitor's result is ignored. */
         long generation;
         CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
@@ -89,7 +91,7 @@ final class LocalResources {
     /** Runs validate on every resource at once; completes with the failures, empty if none. */
     CompletableFuture<List<String>> validateAll() {
         List<CompletableFuture<OperationResult>> calls = new ArrayList<>();
-        resources.values().forEach(l -> calls.add(executor.call(l.agent, l.spec, node, Operation.VALIDATE)));
+        resources.values().forEach(l -> calls.add(executor.call(l.agent, l.spec, node, Operation.VALIDATE, 0)));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<String> failures = new ArrayList<>();
             for (CompletableFuture<OperationResult> c : calls) {
@@ -110,7 +112,7 @@ final class LocalResources {
     CompletableFuture<Void> probeAll() {
         List<CompletableFuture<Void>> probes = new ArrayList<>();
         for (Local l : resources.values()) {
-            probes.add(executor.call(l.agent, l.spec, node, Operation.MONITOR).thenAcceptAsync(r -> {
+            probes.add(executor.call(l.agent, l.spec, node, Operation.MONITOR, 0).thenAcceptAsync(r -> {
                 switch (r.outcome().result()) {
                     case SUCCESS -> {
                         l.state = ResourceState.RUNNING;
@@ -194,9 +196,13 @@ final class LocalResources {
         boolean start = action.type() == ActionType.START;
         long generation = ++l.generation;
         l.state = start ? ResourceState.STARTING : ResourceState.STOPPING;
+        if (start) {
+            l.epoch = action.epoch();
+        }
         listener.event(Type.ACTION_STARTED, l.spec.id().value(), action.describe());
         listener.stateChanged();
-        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, action.type().operation());
+        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, action.type().operation(),
+                l.epoch);
         l.inFlight = call;
         call.thenAcceptAsync(result -> {
             if (l.generation != generation) {
@@ -239,7 +245,7 @@ final class LocalResources {
         if (l.generation != generation || l.state != ResourceState.RUNNING) {
             return;
         }
-        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, Operation.MONITOR);
+        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, Operation.MONITOR, l.epoch);
         l.inFlight = call;
         call.thenAcceptAsync(result -> {
             if (l.generation != generation || l.state != ResourceState.RUNNING) {

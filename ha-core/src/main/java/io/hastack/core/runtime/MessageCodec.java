@@ -83,6 +83,7 @@ final class MessageCodec {
                     out.writeUTF(a.group().value());
                     out.writeUTF(a.resource().value());
                     out.writeUTF(a.reason());
+                    out.writeLong(a.epoch());
                 }
             } else if (message instanceof LeaveGranted g) {
                 out.writeByte(TYPE_LEAVE_GRANTED);
@@ -181,6 +182,7 @@ final class MessageCodec {
         writeView(out, r.view());
         out.writeUTF(r.configHash());
         out.writeBoolean(r.leaving());
+        out.writeBoolean(r.quorate());
         out.writeBoolean(r.completedPlan() != null);
         if (r.completedPlan() != null) {
             writePlanId(out, r.completedPlan());
@@ -201,6 +203,7 @@ final class MessageCodec {
         ViewId view = readView(in);
         String hash = in.readUTF();
         boolean leaving = in.readBoolean();
+        boolean quorate = in.readBoolean();
         PlanId completed = in.readBoolean() ? readPlanId(in) : null;
         int n = count(in);
         Map<ResourceId, ResourceState> states = new HashMap<>();
@@ -217,7 +220,7 @@ final class MessageCodec {
             }
             failCounts.put(id, c);
         }
-        return new NodeReport(view, hash, leaving, completed, states, failCounts);
+        return new NodeReport(view, hash, leaving, quorate, completed, states, failCounts);
     }
 
     private static Execute readExecute(DataInputStream in) throws IOException, MalformedMessageException {
@@ -226,7 +229,7 @@ final class MessageCodec {
         List<Action> actions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             actions.add(new Action(ActionType.valueOf(in.readUTF()), NodeId.of(in.readUTF()), GroupId.of(in.readUTF()),
-                    ResourceId.of(in.readUTF()), in.readUTF()));
+                    ResourceId.of(in.readUTF()), in.readUTF(), in.readLong()));
         }
         return new Execute(plan, actions);
     }

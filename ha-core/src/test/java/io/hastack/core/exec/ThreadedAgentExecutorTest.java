@@ -73,7 +73,7 @@ class ThreadedAgentExecutorTest {
     @Test
     void aHungCallTimesOutAndDoesNotBlockOtherCalls() throws Exception {
         HangingAgent agent = new HangingAgent();
-        OperationResult hung = executor.call(agent, spec(Duration.ofMillis(200)), NODE, Operation.START)
+        OperationResult hung = executor.call(agent, spec(Duration.ofMillis(200)), NODE, Operation.START, 0)
                 .get(30, TimeUnit.SECONDS);
         assertEquals(OperationResult.Completion.TIMED_OUT, hung.completion());
         assertEquals(AgentResult.ERR_GENERIC, hung.outcome().result());
@@ -82,14 +82,14 @@ class ThreadedAgentExecutorTest {
 
         // The hung thread is still inside the agent, yet further calls run at once.
         assertEquals(1, executor.runningCalls());
-        OperationResult monitor = executor.call(agent, spec(Duration.ofMillis(200)), NODE, Operation.MONITOR)
+        OperationResult monitor = executor.call(agent, spec(Duration.ofMillis(200)), NODE, Operation.MONITOR, 0)
                 .get(30, TimeUnit.SECONDS);
         assertEquals(AgentResult.NOT_RUNNING, monitor.outcome().result());
     }
 
     @Test
     void anExceptionBecomesAFailedResultNamingIt() throws Exception {
-        OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.STOP)
+        OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.STOP, 0)
                 .get(30, TimeUnit.SECONDS);
         assertEquals(OperationResult.Completion.THREW, r.completion());
         assertTrue(r.outcome().message().contains("IllegalStateException: boom"), r.toString());
@@ -98,7 +98,7 @@ class ThreadedAgentExecutorTest {
     @Test
     void aClosedExecutorAnswersAtOnce() throws Exception {
         executor.close();
-        OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.MONITOR)
+        OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.MONITOR, 0)
                 .get(30, TimeUnit.SECONDS);
         assertTrue(r.outcome().message().contains("closed"), r.toString());
     }

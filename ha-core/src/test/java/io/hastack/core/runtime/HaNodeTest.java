@@ -94,7 +94,8 @@ class HaNodeTest {
     }
 
     private static ClusterConfig config(ResourceSpec spec) {
-        return ClusterConfig.builder().group(new ResourceGroup(GroupId.of("g"), List.of(spec))).build();
+        return ClusterConfig.builder().nodes("n1", "n2", "n3")
+                .group(new ResourceGroup(GroupId.of("g"), List.of(spec))).build();
     }
 
     private HaNode start(ClusterConfig config) {

@@ -33,6 +33,6 @@ public final class DemoCluster {
                 .param("title", "HA Stack demo")
                 .monitorInterval(Duration.ofSeconds(1))
                 .build();
-        return ClusterConfig.builder().group(ResourceGroup.of(GROUP, worker, web)).build();
+        return ClusterConfig.builder().nodes("node1", "node2").group(ResourceGroup.of(GROUP, worker, web)).build();
     }
 }

@@ -1,6 +1,7 @@
 package io.hastack.examples.demo;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.quorum.FileQuorumDevice;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
 import io.hastack.membership.jgroups.JGroupsConfig;
@@ -12,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +22,10 @@ import java.util.concurrent.Executors;
 
 /**
  * One demo node in its own JVM:
- * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080}.
+ * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080 --shared DIR}.
+ *
+ * <p>{@code DIR} is a directory both nodes share: it holds the {@link FileQuorumDevice} that breaks
+ * the tie when one of the two nodes is alone, and hands out fencing epochs.
  *
  * <p>Prints each event on stdout as {@code EVENT|epochMillis|TYPE|subject|detail}; reads commands
  * from stdin: {@code status} prints the status between {@code STATUS|} lines, {@code quit} (or end
@@ -43,8 +48,9 @@ public final class DemoNode {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"),
                 JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers));
+        FileQuorumDevice device = new FileQuorumDevice(Path.of(require(opts, "shared")));
         HaNode node = HaNode.builder().config(DemoCluster.config(webPort)).membership(membership)
-                .agents(StandardAgents.registry()).build();
+                .agents(StandardAgents.registry()).quorumDevice(device).build();
         node.addListener(e -> print(out, e), Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "demo-events");
             t.setDaemon(true);
@@ -88,7 +94,7 @@ public final class DemoNode {
         String v = opts.get(name);
         if (v == null) {
             throw new IllegalArgumentException("missing --" + name
-                    + "; usage: DemoNode --name N --cluster C --port P --peers P1,P2 --web-port W");
+                    + "; usage: DemoNode --name N --cluster C --port P --peers P1,P2 --web-port W --shared DIR");
         }
         return v;
     }

@@ -55,10 +55,11 @@ public final class NodeProcess implements AutoCloseable {
 
     /**
      * Starts node {@code name} of {@code cluster} listening on {@code port} with peers at {@code
-     * peerPorts} (all on 127.0.0.1), its logs in {@code logDir}.
+     * peerPorts} (all on 127.0.0.1), its logs in {@code logDir}, its quorum device in {@code
+     * shared} (the same directory for every node of the cluster).
      */
     public static NodeProcess launch(String name, String cluster, int port, List<Integer> peerPorts, int webPort,
-            Path logDir) {
+            Path logDir, Path shared) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
@@ -70,7 +71,8 @@ public final class NodeProcess implements AutoCloseable {
                     "-cp", System.getProperty("java.class.path"),
                     DemoNode.class.getName(),
                     "--name", name, "--cluster", cluster, "--port", Integer.toString(port),
-                    "--peers", String.join(",", peers), "--web-port", Integer.toString(webPort));
+                    "--peers", String.join(",", peers), "--web-port", Integer.toString(webPort),
+                    "--shared", shared.toAbsolutePath().toString());
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             return new NodeProcess(name, p, log);

@@ -66,8 +66,9 @@ public final class TwoNodeDemo {
 
         progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
                 + ") in two JVMs ...");
-        try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir);
-                NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir)) {
+        Path shared = logDir.resolve(cluster);
+        try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared);
+                NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared)) {
             List<NodeProcess> nodes = List.of(node1, node2);
             for (NodeProcess n : nodes) {
                 awaitEvent(n, e -> e.type().equals("VIEW_INSTALLED") && e.detail().contains("node1")
@@ -85,7 +86,9 @@ public final class TwoNodeDemo {
 
             String after = awaitPage(webPort, Optional.of(active));
             long answeredAt = System.currentTimeMillis();
-            progress(4, "The page answers again, from " + after + ". Failover timeline (ms after the SIGKILL):");
+            progress(4, "The page answers again, from " + after + ":");
+            System.out.println("        " + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
+            System.out.println("      Failover timeline (ms after the SIGKILL):");
             printTimeline(survivor, killedAt, answeredAt, after);
 
             progress(5, "Final status, from " + survivor.name() + ":");
@@ -108,6 +111,8 @@ public final class TwoNodeDemo {
                 "failure detected", e -> survivor.name() + "'s failure detector suspects " + e.subject());
         row(survivor.firstEvent(afterKill.and(e -> e.type().equals("VIEW_INSTALLED"))), killedAt,
                 "new view installed", NodeProcess.Event::detail);
+        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("QUORUM_GAINED"))), killedAt,
+                "quorum decided", NodeProcess.Event::detail);
         row(survivor.firstEvent(afterKill.and(e -> e.type().equals("PLAN_COMPUTED"))), killedAt,
                 "plan computed", e -> e.detail().replace(";", " |"));
         for (String resource : List.of("worker", "web")) {

@@ -48,8 +48,9 @@ class TwoProcessFailoverTest {
         List<Integer> peers = ports.subList(0, 2);
         int web = ports.get(2);
         String cluster = "it-" + UUID.randomUUID();
-        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs);
-                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs)) {
+        Path shared = logs.resolve("shared");
+        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared);
+                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared)) {
             await().atMost(WAIT).until(() -> servedBy(web).isPresent());
             String active = servedBy(web).orElseThrow();
             NodeProcess victim = active.equals("node1") ? a : b;

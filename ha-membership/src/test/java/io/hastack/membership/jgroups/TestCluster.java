@@ -8,6 +8,12 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
 import io.hastack.core.runtime.ClusterStatus;
+import io.hastack.core.quorum.FileQuorumDevice;
+import io.hastack.core.quorum.QuorumDevice;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +24,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import com.google.common.util.concurrent.MoreExecutors;
 
-/** N nodes on the in-process JGroups stack, sharing one {@link Witness}. Close it after the test. */
+/**
+ * N nodes on the in-process JGroups stack, sharing one {@link Witness} and one {@link
+ * FileQuorumDevice} in a temporary directory. Close it after the test.
+ */
 final class TestCluster implements AutoCloseable {
     /** One timeout for every wait; generous, since CI machines are small and shared. */
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -29,12 +38,23 @@ final class TestCluster implements AutoCloseable {
     private final Map<NodeId, HaNode> nodes = new LinkedHashMap<>();
     private final Map<NodeId, JGroupsMembership> memberships = new LinkedHashMap<>();
     private final AgentRegistry agents = AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
+    private final Path shared;
+    final QuorumDevice device;
+
+    TestCluster() {
+        try {
+            shared = Files.createTempDirectory("ha-test-quorum");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        device = new FileQuorumDevice(shared);
+    }
 
     /** Starts a node named {@code name} with {@code config}, and waits until it has joined. */
     HaNode start(String name, ClusterConfig config) {
         NodeId id = NodeId.of(name);
         JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
-        HaNode node = HaNode.builder().config(config).membership(membership).agents(agents)
+        HaNode node = HaNode.builder().config(config).membership(membership).agents(agents).quorumDevice(device)
                 .shutdownTimeout(Duration.ofSeconds(20)).build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         memberships.put(id, membership);

@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * An HTTP server inside the node's JVM (the JDK's {@code com.sun.net.httpserver}) that serves a
- * page naming the node that serves it. Monitor is an HTTP GET of {@code /health} expecting 200.
+ * page naming the node that serves it and the fencing epoch it was started with. Monitor is an HTTP GET of {@code /health} expecting 200.
  *
  * <p>Parameters: {@code port} (required), {@code bind} (default {@code 127.0.0.1}), {@code title}
  * (text at the top of the page, default {@code HA Stack}).
@@ -79,8 +79,8 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 16);
             Instant since = Instant.now();
-            String page = title + "\nServed by " + ctx.node() + " (resource " + ctx.resource() + ", up since "
-                    + since + ")\n";
+            String page = title + "\nServed by " + ctx.node() + " (resource " + ctx.resource() + ", epoch "
+                    + ctx.epoch() + ", up since " + since + ")\n";
             s.createContext("/", exchange -> respond(exchange, page));
             s.createContext("/health", exchange -> respond(exchange, "ok\n"));
             s.start();

@@ -36,7 +36,7 @@ class ProcessAgentTest {
     }
 
     private AgentContext ctx(Operation op, Duration timeout) {
-        return new AgentContext(NodeId.of("n1"), ResourceId.of("proc"), op, params, timeout, System.nanoTime());
+        return new AgentContext(NodeId.of("n1"), ResourceId.of("proc"), op, params, timeout, System.nanoTime(), 0);
     }
 
     private AgentOutcome call(Operation op) {

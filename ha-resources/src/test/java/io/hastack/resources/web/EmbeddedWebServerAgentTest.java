@@ -30,7 +30,7 @@ class EmbeddedWebServerAgentTest {
 
     private static AgentContext ctx(String node, Map<String, String> params) {
         return new AgentContext(NodeId.of(node), ResourceId.of("web"), Operation.START, params, Duration.ofSeconds(10),
-                System.nanoTime());
+                System.nanoTime(), 7);
     }
 
     @Test
@@ -50,7 +50,7 @@ class EmbeddedWebServerAgentTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
-            assertTrue(page.body().startsWith("Demo\nServed by n1 (resource web"), page.body());
+            assertTrue(page.body().startsWith("Demo\nServed by n1 (resource web, epoch 7, up since"), page.body());
 
             // A second copy cannot take the port: the failure says why.
             AgentOutcome second = rival.start(ctx("n2", params));

@@ -1,0 +1,144 @@
+package io.hastack.core.quorum;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A {@link QuorumDevice} on a directory every node can write, as SBD uses a shared disk: one file
+ * holds the winning partition and the epochs, updated under an exclusive file lock (and a lock
+ * within the JVM, since file locks do not exclude threads of one process), and forced to storage
+ * before the lock is released.
+ *
+ * <p>Suits nodes on one host (the demo, tests) and storage with working POSIX locks between hosts.
+ * It has no timeout of its own: storage that hangs makes calls hang, which the runtime tolerates
+ * (quorum stays undecided, nothing starts).
+ */
+public final class FileQuorumDevice implements QuorumDevice {
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path file;
+
+    /**
+     * A device whose state lives in {@code directory}/{@code quorum-device} (created if needed).
+     *
+     * @throws QuorumDeviceException if the directory cannot be created
+     */
+    public FileQuorumDevice(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            this.file = directory.resolve("quorum-device").toAbsolutePath().normalize();
+        } catch (IOException e) {
+            throw new QuorumDeviceException("cannot use " + directory + " for a quorum device: " + e, e);
+        }
+    }
+
+    /** The state: the winning partition (empty until first recorded) and the last epoch per resource. */
+    private record State(Set<NodeId> winner, Map<ResourceId, Long> epochs) {}
+
+    @Override
+    public boolean claimTie(Set<NodeId> partition) {
+        return update(state -> {
+            if (state.winner().isEmpty()) {
+                return new Outcome<>(true, new State(partition, state.epochs()));
+            }
+            return switch (TieRule.decide(state.winner(), partition)) {
+                case HOLDS -> new Outcome<>(true, null);
+                case LOSES -> new Outcome<>(false, null);
+                case TAKE -> new Outcome<>(true, new State(partition, state.epochs()));
+            };
+        });
+    }
+
+    @Override
+    public void recordMajority(Set<NodeId> partition) {
+        update(state -> new Outcome<>(null,
+                state.winner().equals(partition) ? null : new State(partition, state.epochs())));
+    }
+
+    @Override
+    public long nextEpoch(ResourceId resource) {
+        return update(state -> {
+            long next = state.epochs().getOrDefault(resource, 0L) + 1;
+            Map<ResourceId, Long> epochs = new TreeMap<>(state.epochs());
+            epochs.put(resource, next);
+            return new Outcome<>(next, new State(state.winner(), epochs));
+        });
+    }
+
+    @Override
+    public String describe() {
+        return "file " + file;
+    }
+
+    @Override
+    public void close() {
+        // nothing held between calls
+    }
+
+    /** What an update returns, and the new state to write (null: unchanged). */
+    private record Outcome<T>(T result, State next) {}
+
+    private <T> T update(Function<State, Outcome<T>> change) {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read it all
+            }
+            Outcome<T> outcome = change.apply(parse(new String(buffer.array(), StandardCharsets.UTF_8)));
+            if (outcome.next() != null) {
+                byte[] text = format(outcome.next()).getBytes(StandardCharsets.UTF_8);
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(text), 0);
+                channel.force(true);
+            }
+            return outcome.result();
+        } catch (IOException | RuntimeException e) {
+            throw new QuorumDeviceException("quorum device " + file + ": " + e, e);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private State parse(String text) {
+        Set<NodeId> winner = new TreeSet<>();
+        Map<ResourceId, Long> epochs = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("winner=") && line.length() > "winner=".length()) {
+                for (String n : line.substring("winner=".length()).split(",")) {
+                    winner.add(NodeId.of(n));
+                }
+            } else if (line.startsWith("epoch.")) {
+                int eq = line.indexOf('=');
+                epochs.put(ResourceId.of(line.substring("epoch.".length(), eq)), Long.parseLong(line.substring(eq + 1)));
+            } else if (!line.isBlank()) {
+                throw new IllegalStateException("unexpected line '" + line + "'");
+            }
+        }
+        return new State(winner, epochs);
+    }
+
+    private static String format(State state) {
+        StringBuilder sb = new StringBuilder("winner=");
+        sb.append(String.join(",", new TreeSet<>(state.winner()).stream().map(NodeId::value).toList())).append('\n');
+        state.epochs().forEach((r, e) -> sb.append("epoch.").append(r).append('=').append(e).append('\n'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,27 @@
+package io.hastack.core.quorum;
+
+import io.hastack.core.model.NodeId;
+import java.util.Collections;
+import java.util.Set;
+
+/** The tie-break rule every {@link QuorumDevice} applies, given the recorded winner. */
+final class TieRule {
+    /** What a claim should do. */
+    enum Decision {
+        /** The partition already holds the tie. */
+        HOLDS,
+        /** The partition cannot win: it shares no member with the last winner. */
+        LOSES,
+        /** The partition may take the tie by replacing the winner, if nobody changed it meanwhile. */
+        TAKE
+    }
+
+    private TieRule() {}
+
+    static Decision decide(Set<NodeId> winner, Set<NodeId> partition) {
+        if (partition.containsAll(winner)) {
+            return Decision.HOLDS;
+        }
+        return Collections.disjoint(winner, partition) ? Decision.LOSES : Decision.TAKE;
+    }
+}
