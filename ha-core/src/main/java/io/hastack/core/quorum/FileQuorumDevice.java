@@ -121,8 +121,9 @@ public final class FileQuorumDevice implements QuorumDevice {
         Set<NodeId> winner = new TreeSet<>();
         Map<ResourceId, Long> epochs = new TreeMap<>();
         for (String line : text.split("\n")) {
-            if (line.startsWith("winner=") && line.length() > "winner=".length()) {
-                for (String n : line.substring("winner=".length()).split(",")) {
+            if (line.startsWith("winner=")) {
+                String list = line.substring("winner=".length());
+                for (String n : list.isEmpty() ? new String[0] : list.split(",")) {
                     winner.add(NodeId.of(n));
                 }
             } else if (line.startsWith("epoch.")) {

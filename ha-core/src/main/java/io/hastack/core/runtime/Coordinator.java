@@ -126,12 +126,12 @@ final class Coordinator {
         port.schedule(() -> probe(probing), PROBE_RETRY);
     }
 
-    /** This node's partition gained or lost quorum: a coordinator plans only while quorate. */
+    /**
+     * This node decided its partition's quorum for the current view. A coordinator plans only while
+     * quorate; it plans next when a report arrives (the node sends its own, with the new quorum).
+     */
     void quorumChanged(boolean nowQuorate) {
         this.quorate = nowQuorate;
-        if (active() && nowQuorate) {
-            maybePlan();
-        }
     }
 
     /** A member reported its state. */

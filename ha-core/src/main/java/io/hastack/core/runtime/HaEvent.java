@@ -51,6 +51,11 @@ public record HaEvent(Instant time, NodeId node, Type type, String subject, Stri
         QUORUM_GAINED,
         /** This node's partition lost quorum (detail: the votes and what the no-quorum-policy does). */
         QUORUM_LOST,
+        /**
+         * A majority was recorded on the quorum device as the last winning partition (subject: the
+         * view): from now on any of its members that is left alone with half the votes can win a tie.
+         */
+        QUORUM_RECORDED,
         /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
         CONVERGED,
         /** The node handed its resources over and is leaving. */

@@ -97,6 +97,8 @@ public final class HaNode implements AutoCloseable {
     private String quorumText = "undecided: not in a view yet";
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    /** Set once the node has handed over (or given up) and is leaving: later views are ignored. */
+    private volatile boolean departing;
 
     private HaNode(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
@@ -275,6 +277,9 @@ public final class HaNode implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
+        // From here on the node must not act on views: leaving can deliver a last view of this node
+        // alone, and claiming the tie for it would take quorum from the nodes that remain.
+        departing = true;
         membership.close();
         emit(Type.LEFT, self.value(), "left the cluster");
         shutdownThreads();
@@ -287,6 +292,7 @@ public final class HaNode implements AutoCloseable {
      * embedders emulate a crash of a node that shares a JVM with others.
      */
     public void halt() {
+        departing = true;
         lifecycle = Lifecycle.CLOSED;
         shutdownThreads();
     }
@@ -314,6 +320,10 @@ public final class HaNode implements AutoCloseable {
     // ---- event thread -------------------------------------------------------------------------
 
     private void onView(View v) {
+        if (departing) {
+            LOG.debug("{} is leaving; ignoring {}", self, v);
+            return;
+        }
         View previous = view;
         view = v;
         emit(Type.VIEW_INSTALLED, v.id().toString(), describeChange(previous, v));
@@ -417,6 +427,8 @@ public final class HaNode implements AutoCloseable {
             device.ifPresent(d -> deviceCalls.execute(() -> {
                 try {
                     d.recordMajority(votes.present());
+                    post(() -> emit(Type.QUORUM_RECORDED, v.id().toString(), "majority " + votes.present()
+                            + " recorded on " + d.describe()));
                 } catch (RuntimeException e) {
                     LOG.warn("{}: could not record the majority {} on {}: {}", self, votes, d.describe(),
                             e.getMessage());
@@ -459,6 +471,8 @@ public final class HaNode implements AutoCloseable {
         if (newQuorum == old) {
             return;
         }
+        // The coordinator plans once this report (with the new quorum) reaches it.
+        sendReport();
         if (newQuorum == Quorum.QUORATE) {
             emit(Type.QUORUM_GAINED, forView.id().toString(), text);
         } else if (newQuorum == Quorum.NOT_QUORATE) {
@@ -475,7 +489,6 @@ public final class HaNode implements AutoCloseable {
             deferred = null;
             onExecute(forView.coordinator(), x);
         }
-        sendReport();
     }
 
     private CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {

@@ -70,8 +70,9 @@ public final class TwoNodeDemo {
         try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared);
                 NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared)) {
             List<NodeProcess> nodes = List.of(node1, node2);
+            // Both in one view, recorded on the quorum device: from then on either can survive the other.
             for (NodeProcess n : nodes) {
-                awaitEvent(n, e -> e.type().equals("VIEW_INSTALLED") && e.detail().contains("node1")
+                awaitEvent(n, e -> e.type().equals("QUORUM_RECORDED") && e.detail().contains("node1")
                         && e.detail().contains("node2"), "both nodes to join one view");
             }
             progress(2, "Both nodes are in one view; waiting for the cluster to place " + DemoCluster.GROUP + " ...");

@@ -18,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two node JVMs on loopback over the TCP stack: SIGKILL the active one, the survivor takes over. */
 @Tag("integration")
@@ -26,8 +25,8 @@ class TwoProcessFailoverTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
 
-    @TempDir
-    Path logs;
+    /** Under target/ so that the node logs outlive a failed run. */
+    private final Path logs = Path.of("target", "it-logs", UUID.randomUUID().toString()).toAbsolutePath();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
@@ -51,6 +50,13 @@ class TwoProcessFailoverTest {
         Path shared = logs.resolve("shared");
         try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared);
                 NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared)) {
+            // Kill only once the two-node view is recorded on the quorum device: before that, a node
+            // alone cannot tell a dead peer from a partitioned one, and rightly keeps nothing running.
+            for (NodeProcess n : List.of(a, b)) {
+                await().atMost(WAIT).alias(n.name() + " to record the two-node view; logs in " + logs)
+                        .until(() -> n.firstEvent(e -> e.type().equals("QUORUM_RECORDED")
+                                && e.detail().contains("node1") && e.detail().contains("node2")).isPresent());
+            }
             await().atMost(WAIT).until(() -> servedBy(web).isPresent());
             String active = servedBy(web).orElseThrow();
             NodeProcess victim = active.equals("node1") ? a : b;
@@ -63,7 +69,8 @@ class TwoProcessFailoverTest {
 
             victim.kill();
 
-            await().atMost(WAIT).until(() -> servedBy(web).equals(Optional.of(survivor.name())));
+            await().atMost(WAIT).alias("the page served by " + survivor.name() + "; node logs in " + logs)
+                    .until(() -> servedBy(web).equals(Optional.of(survivor.name())));
             assertFalse(victim.isAlive());
             // The victim's child process died with it, so the group does not run twice.
             await().atMost(WAIT).until(() -> ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true));

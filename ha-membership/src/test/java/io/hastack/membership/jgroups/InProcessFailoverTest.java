@@ -122,8 +122,8 @@ class InProcessFailoverTest {
         assertNotEquals(first, second);
         assertEquals(now, cluster.witness.runningOn("app"));
         List<Witness.Event> history = cluster.witness.history();
-        int stopped = history.indexOf(new Witness.Event(first, ResourceId.of("app"), "stop"));
-        int started = history.indexOf(new Witness.Event(second, ResourceId.of("app"), "start"));
+        int stopped = indexOf(history, first, "app", "stop");
+        int started = indexOf(history, second, "app", "start");
         assertTrue(stopped >= 0 && stopped < started, "stop on the old node precedes start on the new: " + history);
 
         // With one of three nodes left the cluster has no quorum: no-quorum-policy=stop stops the group.
@@ -134,6 +134,21 @@ class InProcessFailoverTest {
                 .filter(n -> !n.equals(first) && !n.equals(second)).findFirst().orElseThrow();
         assertTrue(cluster.node(last.value()).status().quorum().startsWith("no quorum: 1 of 3 votes"),
                 cluster.node(last.value()).status().quorum());
+    }
+
+    private static int indexOf(List<Witness.Event> history, NodeId node, String resource, String what) {
+        for (int i = 0; i < history.size(); i++) {
+            Witness.Event e = history.get(i);
+            if (e.node().equals(node) && e.resource().equals(ResourceId.of(resource)) && e.what().equals(what)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @AfterEach
+    void everyStartHadAFreshEpoch() {
+        assertEquals(List.of(), cluster.witness.violations());
     }
 
     @Test
@@ -183,7 +198,8 @@ class InProcessFailoverTest {
     void malformedMessagesAreDroppedAndTheClusterCarriesOn() throws Exception {
         cluster.start("n1", config());
         cluster.start("n2", config());
-        cluster.awaitView(2);
+        cluster.start("n3", config());
+        cluster.awaitView(3);
         NodeId active = awaitGroupOnOneNode();
 
         JChannel rogue = cluster.membership("n2").channel();
@@ -192,9 +208,10 @@ class InProcessFailoverTest {
             rogue.send(new BytesMessage(null, g));
         }
 
-        // Both nodes still work: the group fails over on a clean shutdown as usual.
+        // The nodes still work: the group fails over on a clean shutdown as usual.
         cluster.node(active.value()).close();
-        NodeId other = NodeId.of(active.value().equals("n1") ? "n2" : "n1");
-        assertEquals(Set.of(other), cluster.witness.runningOn("web"));
+        Set<NodeId> now = cluster.witness.runningOn("web");
+        assertEquals(1, now.size());
+        assertFalse(now.contains(active));
     }
 }

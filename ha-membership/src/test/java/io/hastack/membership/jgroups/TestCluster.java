@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -77,12 +78,57 @@ final class TestCluster implements AutoCloseable {
                 .allMatch(m -> m.currentView().map(v -> v.members().size() == size).orElse(false)));
     }
 
-    /** Crashes {@code name}: its channel dies without a leave and its agents die with it. */
+    /**
+     * Crashes {@code name}: the node stops at once (a killed process runs nothing more), then its
+     * channel dies without a leave, and what it ran dies with it.
+     */
     void crash(String name) {
         NodeId id = NodeId.of(name);
         witness.crashed(id);
-        memberships.get(id).crash();
         nodes.remove(id).halt();
+        memberships.get(id).crash();
+    }
+
+    /**
+     * Splits the live nodes into {@code side} and the rest: each side drops every message from the
+     * other, as a network partition would, while both keep running.
+     */
+    void partition(Set<String> side) {
+        Map<String, org.jgroups.Address> addresses = new LinkedHashMap<>();
+        memberships.forEach((id, m) -> {
+            if (nodes.containsKey(id)) {
+                addresses.put(id.value(), m.channel().getAddress());
+            }
+        });
+        memberships.forEach((id, m) -> {
+            if (!nodes.containsKey(id)) {
+                return;
+            }
+            org.jgroups.protocols.DISCARD discard = m.channel().getProtocolStack()
+                    .findProtocol(org.jgroups.protocols.DISCARD.class);
+            boolean inSide = side.contains(id.value());
+            addresses.forEach((name, address) -> {
+                if (side.contains(name) != inSide) {
+                    discard.addIgnoreMember(address);
+                }
+            });
+        });
+    }
+
+    /** Ends every partition; the sides merge. */
+    void heal() {
+        memberships.forEach((id, m) -> {
+            if (nodes.containsKey(id)) {
+                m.channel().getProtocolStack().<org.jgroups.protocols.DISCARD>findProtocol(
+                        org.jgroups.protocols.DISCARD.class).resetIgnoredMembers();
+            }
+        });
+    }
+
+    /** Waits until {@code name} sees a view of exactly {@code size} members. */
+    void awaitViewOf(String name, int size) {
+        await().atMost(WAIT).until(() -> memberships.get(NodeId.of(name)).currentView()
+                .map(v -> v.members().size() == size).orElse(false));
     }
 
     /** The status from the current coordinator among the live nodes. */

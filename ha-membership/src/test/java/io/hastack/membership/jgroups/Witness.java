@@ -3,6 +3,7 @@ package io.hastack.membership.jgroups;
 import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.EpochGuard;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
@@ -20,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
  * per node and resource: a failing monitor, a hanging start.
  */
 final class Witness {
-    /** One start or stop that an agent performed. */
-    record Event(NodeId node, ResourceId resource, String what) {}
+    /** One start or stop that an agent performed, with the epoch the resource was started with. */
+    record Event(NodeId node, ResourceId resource, String what, long epoch) {}
 
     private final Map<ResourceId, Set<NodeId>> running = new ConcurrentHashMap<>();
     private final List<Event> history = new CopyOnWriteArrayList<>();
@@ -29,6 +30,8 @@ final class Witness {
     private final Set<String> hangingStarts = ConcurrentHashMap.newKeySet();
     private final Set<NodeId> dead = ConcurrentHashMap.newKeySet();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final Map<ResourceId, EpochGuard> guards = new ConcurrentHashMap<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
 
     private static String key(NodeId node, ResourceId resource) {
         return node + "/" + resource;
@@ -45,6 +48,16 @@ final class Witness {
     /** Every start and stop so far, in order. */
     List<Event> history() {
         return new ArrayList<>(history);
+    }
+
+    /**
+     * Safety violations seen so far: a start that was accepted although its epoch was not greater
+     * than every earlier accepted start's epoch of the same resource (an epoch handed out twice).
+     * Starts with a stale epoch (a timed-out start that returns late) are rejected, as a resource
+     * guarded by an {@link EpochGuard} rejects them, and recorded as {@code rejected}.
+     */
+    List<String> violations() {
+        return new ArrayList<>(violations);
     }
 
     /** How many times {@code resource} was started on {@code node}. */
@@ -101,15 +114,27 @@ final class Witness {
                         }
                     }
                 }
+                EpochGuard guard = guards.computeIfAbsent(ctx.resource(), r -> EpochGuard.inMemory());
+                synchronized (guard) {
+                    long before = guard.highest();
+                    if (!guard.admit(ctx.epoch())) {
+                        history.add(new Event(ctx.node(), ctx.resource(), "rejected", ctx.epoch()));
+                        return AgentOutcome.failed("stale epoch " + ctx.epoch() + " < " + before);
+                    }
+                    if (ctx.epoch() == before) {
+                        violations.add("start of " + ctx.resource() + " on " + ctx.node() + " reused epoch "
+                                + ctx.epoch());
+                    }
+                }
                 running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet()).add(ctx.node());
-                history.add(new Event(ctx.node(), ctx.resource(), "start"));
+                history.add(new Event(ctx.node(), ctx.resource(), "start", ctx.epoch()));
                 return AgentOutcome.success();
             }
 
             @Override
             public AgentOutcome stop(AgentContext ctx) {
                 running.getOrDefault(ctx.resource(), ConcurrentHashMap.newKeySet()).remove(ctx.node());
-                history.add(new Event(ctx.node(), ctx.resource(), "stop"));
+                history.add(new Event(ctx.node(), ctx.resource(), "stop", ctx.epoch()));
                 return AgentOutcome.success();
             }
 
