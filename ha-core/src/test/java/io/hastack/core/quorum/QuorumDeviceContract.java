@@ -1,0 +1,125 @@
+package io.hastack.core.quorum;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link QuorumDevice} must do: the tie rule and the epochs, including races between two
+ * instances on the same store. A subclass says how to make an instance on a fresh store.
+ */
+public abstract class QuorumDeviceContract {
+    private static final Set<NodeId> A = Set.of(NodeId.of("a"));
+    private static final Set<NodeId> B = Set.of(NodeId.of("b"));
+    private static final Set<NodeId> AB = Set.of(NodeId.of("a"), NodeId.of("b"));
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    private final List<QuorumDevice> opened = new ArrayList<>();
+
+    /** A fresh, empty store for one test or round; {@link #device} makes instances on it. */
+    protected abstract String newStore() throws Exception;
+
+    /** Rounds of the simultaneous-claims race; a store with slow connections may want fewer. */
+    protected int splitRounds() {
+        return 50;
+    }
+
+    /** A new device instance on {@code store} (another node's view of the same store). */
+    protected abstract QuorumDevice open(String store) throws Exception;
+
+    private QuorumDevice device(String store) throws Exception {
+        QuorumDevice d = open(store);
+        opened.add(d);
+        return d;
+    }
+
+    @AfterEach
+    void closeDevices() {
+        pool.shutdownNow();
+        opened.forEach(QuorumDevice::close);
+    }
+
+    @Test
+    public void theSurvivorOfACrashWinsAtOnceAndTheDeadSideCannotComeBackAlone() throws Exception {
+        QuorumDevice device = device(newStore());
+        device.recordMajority(AB);
+        assertTrue(device.claimTie(A), "b crashed: a shares members with the winner {a, b}, so it takes the tie");
+        assertFalse(device.claimTie(B), "b, restarted alone, is disjoint from the winner {a}");
+        assertTrue(device.claimTie(A), "a still holds it");
+        device.recordMajority(AB);
+        assertTrue(device.claimTie(B), "after the cluster was whole again, either side can take a new tie");
+    }
+
+    @Test
+    public void theFirstClaimOnAFreshDeviceWins() throws Exception {
+        String store = newStore();
+        assertTrue(device(store).claimTie(B));
+        assertFalse(device(store).claimTie(A), "a second device on the same store sees b's win");
+    }
+
+    @Test
+    public void exactlyOneHalfOfASplitWinsEvenWhenBothClaimAtOnce() throws Exception {
+        for (int round = 0; round < splitRounds(); round++) {
+            String store = newStore();
+            // Each round's instances are closed with the round: a store may limit connections.
+            try (QuorumDevice recorder = open(store); QuorumDevice left = open(store); QuorumDevice right = open(store)) {
+                recorder.recordMajority(AB);
+                CountDownLatch go = new CountDownLatch(1);
+                CompletableFuture<Boolean> a = CompletableFuture.supplyAsync(() -> await(go, () -> left.claimTie(A)),
+                        pool);
+                CompletableFuture<Boolean> b = CompletableFuture.supplyAsync(() -> await(go, () -> right.claimTie(B)),
+                        pool);
+                go.countDown();
+                assertTrue(a.get(30, TimeUnit.SECONDS) ^ b.get(30, TimeUnit.SECONDS), "round " + round);
+            }
+        }
+    }
+
+    private static boolean await(CountDownLatch go, java.util.function.BooleanSupplier claim) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return claim.getAsBoolean();
+    }
+
+    @Test
+    public void epochsStrictlyIncreaseAcrossInstancesAndThreads() throws Exception {
+        ResourceId r = ResourceId.of("db");
+        String store = newStore();
+        List<QuorumDevice> devices = List.of(device(store), device(store));
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            QuorumDevice d = devices.get(t % 2);
+            work.add(CompletableFuture.runAsync(() -> {
+                long last = 0;
+                for (int i = 0; i < 50; i++) {
+                    long e = d.nextEpoch(r);
+                    assertTrue(e > last, "epochs handed to one caller increase");
+                    assertTrue(seen.add(e), "epoch " + e + " handed out twice");
+                    last = e;
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertEquals(400, seen.size());
+        assertEquals(401, device(store).nextEpoch(r), "survives new instances");
+        assertEquals(1, devices.get(0).nextEpoch(ResourceId.of("other")), "per resource, from 1");
+    }
+}

@@ -1,0 +1,210 @@
+package io.hastack.membership.zookeeper;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.core.quorum.QuorumDeviceException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * A {@link QuorumDevice} on ZooKeeper. Under {@code basePath} it keeps the last winning partition
+ * ({@code winner}, the sorted node names) and one counter per resource ({@code epochs/<resource>}).
+ * Every change is a versioned {@code setData} (compare-and-set), and so is the confirmation that a
+ * partition already holds the tie: a read may be served by a lagging follower, a versioned write
+ * cannot succeed on a stale version. Nothing here is ephemeral or leased, so a crashed node holds
+ * nothing its survivor must wait for.
+ *
+ * <p>When ZooKeeper cannot be reached within the client's connection timeout, calls throw {@link
+ * QuorumDeviceException}; the runtime then treats a tie as lost (safe) and a majority as quorate
+ * (it needs no device).
+ */
+public final class ZooKeeperQuorumDevice implements QuorumDevice {
+    private static final int MAX_ATTEMPTS = 100;
+
+    private final CuratorFramework client;
+    private final boolean ownsClient;
+    private final String winnerPath;
+    private final String epochsPath;
+
+    /**
+     * A device on {@code client} (started by the caller, who also closes it) under {@code basePath},
+     * e.g. {@code /hastack/my-cluster}.
+     */
+    public ZooKeeperQuorumDevice(CuratorFramework client, String basePath) {
+        this(client, basePath, false);
+    }
+
+    private ZooKeeperQuorumDevice(CuratorFramework client, String basePath, boolean ownsClient) {
+        this.client = Objects.requireNonNull(client, "client");
+        if (!basePath.startsWith("/") || basePath.endsWith("/")) {
+            throw new IllegalArgumentException("base path '" + basePath + "' must start and not end with '/'");
+        }
+        this.ownsClient = ownsClient;
+        this.winnerPath = basePath + "/winner";
+        this.epochsPath = basePath + "/epochs";
+    }
+
+    /**
+     * Connects to {@code connectString} (e.g. {@code zk1:2181,zk2:2181,zk3:2181}) with a client of
+     * its own, which {@link #close()} closes. Waits up to {@code connectTimeout} for the first
+     * connection.
+     *
+     * @throws QuorumDeviceException if ZooKeeper cannot be reached in time
+     */
+    public static ZooKeeperQuorumDevice connect(String connectString, String basePath, Duration connectTimeout) {
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .connectionTimeoutMs((int) connectTimeout.toMillis())
+                .sessionTimeoutMs((int) Math.max(4000, connectTimeout.toMillis() * 2))
+                .retryPolicy(new RetryNTimes(2, 100))
+                .build();
+        client.start();
+        try {
+            if (!client.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                client.close();
+                throw new QuorumDeviceException("ZooKeeper at " + connectString + " did not answer within "
+                        + connectTimeout.toMillis() + " ms", null);
+            }
+        } catch (InterruptedException e) {
+            client.close();
+            Thread.currentThread().interrupt();
+            throw new QuorumDeviceException("interrupted while connecting to ZooKeeper at " + connectString, e);
+        }
+        return new ZooKeeperQuorumDevice(client, basePath, true);
+    }
+
+    @Override
+    public boolean claimTie(Set<NodeId> partition) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Versioned current = read(winnerPath);
+            if (current == null) {
+                if (create(winnerPath, encode(partition))) {
+                    return true;
+                }
+                continue; // someone else created it first: decide against theirs
+            }
+            Set<NodeId> winner = decode(current.data());
+            boolean ours = partition.containsAll(winner);
+            if (!ours && Collections.disjoint(winner, partition)) {
+                return false;
+            }
+            // Holding (confirm the read) or taking over (replace the winner): both conditional on
+            // the version read.
+            if (compareAndSet(winnerPath, ours ? current.data() : encode(partition), current.version())) {
+                return true;
+            }
+        }
+        throw new QuorumDeviceException("claiming the tie on " + describe() + " kept conflicting", null);
+    }
+
+    @Override
+    public void recordMajority(Set<NodeId> partition) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Versioned current = read(winnerPath);
+            if (current == null ? create(winnerPath, encode(partition))
+                    : decode(current.data()).equals(partition)
+                            || compareAndSet(winnerPath, encode(partition), current.version())) {
+                return;
+            }
+        }
+        throw new QuorumDeviceException("recording the majority on " + describe() + " kept conflicting", null);
+    }
+
+    @Override
+    public long nextEpoch(ResourceId resource) {
+        String path = epochsPath + "/" + resource.value();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Versioned current = read(path);
+            if (current == null) {
+                if (create(path, "1")) {
+                    return 1;
+                }
+                continue;
+            }
+            long next = Long.parseLong(current.data()) + 1;
+            if (compareAndSet(path, Long.toString(next), current.version())) {
+                return next;
+            }
+        }
+        throw new QuorumDeviceException("taking an epoch for " + resource + " on " + describe() + " kept conflicting",
+                null);
+    }
+
+    @Override
+    public String describe() {
+        return "ZooKeeper " + client.getZookeeperClient().getCurrentConnectionString() + winnerPath.replace("/winner", "");
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private record Versioned(String data, int version) {}
+
+    private Versioned read(String path) {
+        try {
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).forPath(path);
+            return new Versioned(new String(data, StandardCharsets.UTF_8), stat.getVersion());
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        } catch (Exception e) {
+            throw failure("reading " + path, e);
+        }
+    }
+
+    private boolean create(String path, String data) {
+        try {
+            client.create().creatingParentsIfNeeded().forPath(path, data.getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (KeeperException.NodeExistsException e) {
+            return false;
+        } catch (Exception e) {
+            throw failure("creating " + path, e);
+        }
+    }
+
+    private boolean compareAndSet(String path, String data, int version) {
+        try {
+            client.setData().withVersion(version).forPath(path, data.getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (KeeperException.BadVersionException e) {
+            return false;
+        } catch (Exception e) {
+            throw failure("writing " + path, e);
+        }
+    }
+
+    private QuorumDeviceException failure(String what, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new QuorumDeviceException(describe() + ": " + what + " failed: " + e, e);
+    }
+
+    private static String encode(Set<NodeId> nodes) {
+        return String.join(",", new TreeSet<>(nodes).stream().map(NodeId::value).toList());
+    }
+
+    private static Set<NodeId> decode(String data) {
+        Set<NodeId> nodes = new TreeSet<>();
+        for (String n : data.isEmpty() ? new String[0] : data.split(",")) {
+            nodes.add(NodeId.of(n));
+        }
+        return nodes;
+    }
+}

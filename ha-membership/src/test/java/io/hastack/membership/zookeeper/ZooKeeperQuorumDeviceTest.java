@@ -1,0 +1,76 @@
+package io.hastack.membership.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.core.quorum.QuorumDeviceContract;
+import io.hastack.core.quorum.QuorumDeviceException;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The quorum device contract against an embedded ZooKeeper server (curator-test). */
+@Tag("functional")
+class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
+    private static TestingServer server;
+    private int stores;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new TestingServer(true);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Override
+    protected String newStore() {
+        return "/hastack/test-" + System.nanoTime() + "-" + stores++;
+    }
+
+    @Override
+    protected int splitRounds() {
+        return 15; // each round opens three ZooKeeper sessions
+    }
+
+    @Override
+    protected QuorumDevice open(String store) {
+        return ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anUnreachableServerFailsFastWithAClearError() throws Exception {
+        try (TestingServer doomed = new TestingServer(true)) {
+            String where = doomed.getConnectString();
+            doomed.stop();
+            QuorumDeviceException e = assertThrows(QuorumDeviceException.class,
+                    () -> ZooKeeperQuorumDevice.connect(where, "/hastack/x", Duration.ofMillis(500)));
+            assertTrue(e.getMessage().contains("did not answer within 500 ms"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDeviceWhoseServerDiesReportsItInsteadOfGuessing() throws Exception {
+        try (TestingServer doomed = new TestingServer(true)) {
+            QuorumDevice device = ZooKeeperQuorumDevice.connect(doomed.getConnectString(), "/hastack/y",
+                    Duration.ofSeconds(2));
+            try {
+                assertTrue(device.claimTie(Set.of(NodeId.of("a"))));
+                doomed.stop();
+                QuorumDeviceException e = assertThrows(QuorumDeviceException.class,
+                        () -> device.claimTie(Set.of(NodeId.of("a"))));
+                assertTrue(e.getMessage().contains("ZooKeeper"), e.getMessage());
+            } finally {
+                device.close();
+            }
+        }
+    }
+}
