@@ -19,6 +19,12 @@ public interface AgentExecutor extends AutoCloseable {
     CompletableFuture<OperationResult> call(
             ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch);
 
+    /**
+     * Calls {@code agent}'s {@link io.hastack.core.agent.ForceStoppable#forceStop} with the stop
+     * timeout; the result says {@code ERR_UNIMPLEMENTED} if the agent cannot force a stop.
+     */
+    CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch);
+
     /** Stops accepting calls and interrupts the ones still running. */
     @Override
     void close();

@@ -2,6 +2,9 @@ package io.hastack.core.exec;
 
 import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ForceStoppable;
+import java.util.function.Function;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
@@ -52,6 +55,19 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
     @Override
     public CompletableFuture<OperationResult> call(
             ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch) {
+        return run(agent, spec, node, operation, epoch, ctx -> invoke(agent, ctx));
+    }
+
+    @Override
+    public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
+            long epoch) {
+        return run(agent, spec, node, Operation.STOP, epoch, ctx -> agent instanceof ForceStoppable f
+                ? f.forceStop(ctx)
+                : AgentOutcome.of(AgentResult.ERR_UNIMPLEMENTED, "agent cannot force a stop"));
+    }
+
+    private CompletableFuture<OperationResult> run(ResourceAgent agent, ResourceSpec spec, NodeId node,
+            Operation operation, long epoch, Function<AgentContext, AgentOutcome> body) {
         Duration timeout = spec.timeout(operation);
         long start = System.nanoTime();
         AgentContext ctx = new AgentContext(node, spec.id(), operation, spec.parameters(), timeout, start, epoch);
@@ -61,7 +77,7 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
             task = calls.submit(() -> {
                 running.incrementAndGet();
                 try {
-                    AgentOutcome outcome = invoke(agent, ctx);
+                    AgentOutcome outcome = body.apply(ctx);
                     result.complete(answered(ctx, outcome == null
                             ? AgentOutcome.failed("agent returned no outcome") : outcome));
                 } catch (RuntimeException | Error e) {

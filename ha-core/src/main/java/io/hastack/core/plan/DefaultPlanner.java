@@ -162,6 +162,7 @@ public final class DefaultPlanner implements Planner {
         return switch (n.status()) {
             case LEAVING -> "is shutting down";
             case NO_QUORUM -> "has no quorum";
+            case FENCED -> "has been fenced";
             case CONFIG_MISMATCH -> "has a different configuration";
             case ONLINE -> failedOut(snapshot.config(), group, n)
                     .map(r -> "saw " + r.id() + " fail " + n.failCount(r.id()) + " times (migration-threshold "

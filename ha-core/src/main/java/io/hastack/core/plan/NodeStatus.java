@@ -6,6 +6,11 @@ public enum NodeStatus {
     ONLINE,
     /** Shutting down: its resources move away, nothing new starts on it. */
     LEAVING,
+    /**
+     * Fenced by the coordinator (powered off or cut off, confirmed by the fence device): whatever it
+     * reports is ignored, its resources count as stopped, nothing starts on it.
+     */
+    FENCED,
     /** Believes its partition has no quorum: it has stopped (or frozen) its resources; nothing starts on it. */
     NO_QUORUM,
     /**

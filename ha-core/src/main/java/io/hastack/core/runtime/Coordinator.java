@@ -15,6 +15,7 @@ import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.fence.FenceResult;
 import io.hastack.core.plan.Action;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -52,11 +53,20 @@ final class Coordinator {
         void schedule(Runnable task, Duration delay);
 
         /**
+         * Fences {@code node} with the cluster's fence device (off the event thread); completes on
+         * the event thread. Empty if the cluster has no fence device.
+         */
+        java.util.Optional<CompletableFuture<FenceResult>> fence(NodeId node);
+
+        /**
          * Gives every start in {@code actions} a fresh fencing epoch (off the event thread, since the
          * quorum device may block); completes on the event thread, exceptionally if the device fails.
          */
         CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
     }
+
+    /** How long to wait before fencing a node again after a failed attempt. */
+    static final Duration FENCE_RETRY = Duration.ofSeconds(5);
 
     /** How long to wait before planning again after the epochs of a plan could not be obtained. */
     static final Duration EPOCH_RETRY = Duration.ofSeconds(1);
@@ -81,6 +91,9 @@ final class Coordinator {
     private List<String> notes = List.of();
     private boolean converged;
     private boolean quorate;
+    /** Members fenced by this coordinator (kept while they stay in the view) and being fenced. */
+    private final Set<NodeId> fenced = new HashSet<>();
+    private final Set<NodeId> fencing = new HashSet<>();
 
     Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Port port) {
         this.self = self;
@@ -99,6 +112,8 @@ final class Coordinator {
     void viewChanged(View newView) {
         this.view = newView;
         reports.keySet().retainAll(newView.members());
+        fenced.retainAll(newView.members());
+        fencing.retainAll(newView.members());
         probed.clear();
         mismatchReported.clear();
         granted.clear();
@@ -115,11 +130,11 @@ final class Coordinator {
 
     /** Probes every member of {@code probing} that has not answered yet, while it is the view. */
     private void probe(View probing) {
-        if (view != probing || !active() || probed.size() == probing.members().size()) {
+        if (view != probing || !active() || allProbed()) {
             return;
         }
         for (NodeId member : probing.members()) {
-            if (!probed.contains(member)) {
+            if (!probed.contains(member) && !fenced.contains(member)) {
                 port.send(member, new Probe(probing.id()));
             }
         }
@@ -155,11 +170,14 @@ final class Coordinator {
         if (transition != null && transition.equals(report.completedPlan())) {
             pending.remove(from);
         }
+        if (quorate && report.states().containsValue(io.hastack.core.model.ResourceState.BLOCKED)) {
+            fence(from);
+        }
         maybePlan();
     }
 
     private void maybePlan() {
-        if (!quorate || probed.size() < view.members().size()) {
+        if (!quorate || !allProbed()) {
             return;
         }
         if (transition != null) {
@@ -211,6 +229,44 @@ final class Coordinator {
         });
     }
 
+    /** Every member has answered the probe, or was fenced (a fenced node may never answer). */
+    private boolean allProbed() {
+        return view.members().stream().allMatch(m -> probed.contains(m) || fenced.contains(m));
+    }
+
+    /**
+     * Stop escalation's last step: fence a member that reports a blocked resource. That may be the
+     * coordinator itself: it then goes down (as with SBD's self-fencing) and the others re-plan.
+     */
+    private void fence(NodeId node) {
+        if (fenced.contains(node) || !fencing.add(node)) {
+            return;
+        }
+        View fencingView = view;
+        java.util.Optional<CompletableFuture<FenceResult>> attempt = port.fence(node);
+        if (attempt.isEmpty()) {
+            return; // no fence device: the group stays blocked, and the plan notes say why
+        }
+        LOG.warn("{} fences {}: it reports a resource whose stop failed", self, node);
+        attempt.get().whenComplete((result, error) -> {
+            if (view != fencingView) {
+                return;
+            }
+            if (error == null && result.confirmed()) {
+                fencing.remove(node);
+                fenced.add(node);
+                pending.remove(node);
+                port.event(Type.NODE_FENCED, node.value(), result.message());
+                maybePlan();
+            } else {
+                String why = error != null ? error.toString() : result.message();
+                LOG.error("{}: fencing {} failed: {}", self, node, why);
+                port.event(Type.FENCE_FAILED, node.value(), why);
+                port.schedule(() -> fencing.remove(node), FENCE_RETRY);
+            }
+        });
+    }
+
     private void grantLeaves() {
         reports.forEach((node, report) -> {
             boolean idle = report.states().values().stream().noneMatch(s -> s.isActive());
@@ -228,7 +284,9 @@ final class Coordinator {
         }
         for (NodeId member : view.members()) {
             NodeReport r = reports.get(member);
-            if (r != null) {
+            if (fenced.contains(member)) {
+                nodes.add(new NodeInfo(member, NodeStatus.FENCED, java.util.Map.of(), java.util.Map.of()));
+            } else if (r != null) {
                 NodeStatus status = !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
                         ? NodeStatus.CONFIG_MISMATCH
                         : r.leaving() ? NodeStatus.LEAVING : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;

@@ -56,6 +56,10 @@ public record HaEvent(Instant time, NodeId node, Type type, String subject, Stri
          * view): from now on any of its members that is left alone with half the votes can win a tie.
          */
         QUORUM_RECORDED,
+        /** The coordinator fenced a node (subject: the node; detail: what the fence device said). */
+        NODE_FENCED,
+        /** Fencing a node failed; its blocked groups stay blocked (subject: the node). */
+        FENCE_FAILED,
         /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
         CONVERGED,
         /** The node handed its resources over and is leaving. */

@@ -12,6 +12,8 @@ import io.hastack.core.model.Durations;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
+import io.hastack.core.fence.FenceDevice;
+import io.hastack.core.fence.FenceResult;
 import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.quorum.Votes;
 import java.util.ArrayList;
@@ -82,6 +84,9 @@ public final class HaNode implements AutoCloseable {
     private final MessageCodec codec;
     private final ScheduledExecutorService loop;
     private final Optional<QuorumDevice> device;
+    private final Optional<FenceDevice> fenceDevice;
+    private final Duration fenceTimeout;
+    private final ExecutorService fenceCalls;
     private final ExecutorService deviceCalls;
     private final LocalResources resources;
     private final Coordinator coordinator;
@@ -109,6 +114,13 @@ public final class HaNode implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.codec = new MessageCodec(b.secret);
         this.device = Optional.ofNullable(b.device);
+        this.fenceDevice = Optional.ofNullable(b.fenceDevice);
+        this.fenceTimeout = b.fenceTimeout;
+        this.fenceCalls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ha-fence-" + self);
+            t.setDaemon(true);
+            return t;
+        });
         this.deviceCalls = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ha-quorum-device-" + self);
             t.setDaemon(true);
@@ -129,6 +141,24 @@ public final class HaNode implements AutoCloseable {
             @Override
             public void event(Type type, String subject, String detail) {
                 emit(type, subject, detail);
+            }
+
+            @Override
+            public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
+                return fenceDevice.map(d -> {
+                    CompletableFuture<FenceResult> result = new CompletableFuture<>();
+                    fenceCalls.execute(() -> {
+                        FenceResult r;
+                        try {
+                            r = d.fence(node, fenceTimeout);
+                        } catch (RuntimeException e) {
+                            r = FenceResult.failed(d.describe() + " threw " + e);
+                        }
+                        FenceResult done = r;
+                        post(() -> result.complete(done));
+                    });
+                    return result;
+                });
             }
 
             @Override
@@ -592,6 +622,7 @@ public final class HaNode implements AutoCloseable {
     private void shutdownThreads() {
         loop.shutdownNow();
         deviceCalls.shutdownNow();
+        fenceCalls.shutdownNow();
         executor.close();
     }
 
@@ -606,8 +637,26 @@ public final class HaNode implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofMinutes(2);
         private byte[] secret;
         private QuorumDevice device;
+        private FenceDevice fenceDevice;
+        private Duration fenceTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
+
+        /**
+         * The fence device of stop escalation: when a member's stop fails and cannot be forced, the
+         * coordinator fences it, and once fencing is confirmed its groups start elsewhere. Without
+         * one, such a group stays blocked.
+         */
+        public Builder fenceDevice(FenceDevice fenceDevice) {
+            this.fenceDevice = fenceDevice;
+            return this;
+        }
+
+        /** How long a fence attempt may take; 60 s by default (Pacemaker's stonith-timeout). */
+        public Builder fenceTimeout(Duration timeout) {
+            this.fenceTimeout = Durations.requirePositive("fence timeout", timeout);
+            return this;
+        }
 
         /**
          * The quorum device that breaks ties between halves and hands out fencing epochs. Without

@@ -218,8 +218,11 @@ final class LocalResources {
                     l.state = ResourceState.FAILED;
                     l.failCount = Math.max(l.failCount + 1, config.migrationThreshold());
                 }
+            } else if (!ok) {
+                escalate(l, action, result, generation, next, failed);
+                return;
             } else {
-                l.state = ok ? ResourceState.STOPPED : ResourceState.BLOCKED;
+                l.state = ResourceState.STOPPED;
             }
             String verb = action.type().name().toLowerCase(java.util.Locale.ROOT);
             if (ok) {
@@ -233,6 +236,34 @@ final class LocalResources {
             }
             listener.stateChanged();
             (ok ? next : failed).run();
+        }, loop);
+    }
+
+    /**
+     * A stop failed or timed out: force the stop if the agent can (kill); if that fails too, the
+     * resource is BLOCKED and only fencing the node (by the coordinator) can release its group.
+     */
+    private void escalate(Local l, Action action, OperationResult failedStop, long generation, Runnable next,
+            Runnable failed) {
+        LOG.warn("stop of {} on {} failed: {}; forcing it", l.spec.id(), node, failedStop.outcome());
+        executor.forceStop(l.agent, l.spec, node, l.epoch).thenAcceptAsync(forced -> {
+            if (l.generation != generation) {
+                return;
+            }
+            if (forced.succeeded()) {
+                l.state = ResourceState.STOPPED;
+                listener.event(Type.ACTION_SUCCEEDED, l.spec.id().value(), "stop " + l.spec.id() + " on " + node
+                        + " failed (" + failedStop.outcome() + ") but a forced stop succeeded: " + forced.outcome());
+                listener.stateChanged();
+                next.run();
+            } else {
+                l.state = ResourceState.BLOCKED;
+                listener.event(Type.ACTION_FAILED, l.spec.id().value(), "stop " + l.spec.id() + " on " + node
+                        + " failed: " + failedStop.outcome() + "; forced stop: " + forced.outcome()
+                        + "; the resource is blocked until the node is fenced or the resource cleaned up");
+                listener.stateChanged();
+                failed.run();
+            }
         }, loop);
     }
 

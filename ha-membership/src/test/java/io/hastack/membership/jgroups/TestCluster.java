@@ -8,6 +8,8 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
 import io.hastack.core.runtime.ClusterStatus;
+import io.hastack.core.fence.FenceDevice;
+import io.hastack.core.fence.FenceResult;
 import io.hastack.core.quorum.FileQuorumDevice;
 import io.hastack.core.quorum.QuorumDevice;
 import java.io.IOException;
@@ -36,11 +38,14 @@ final class TestCluster implements AutoCloseable {
     final Witness witness = new Witness();
     final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
     private final String clusterName = "test-" + UUID.randomUUID();
-    private final Map<NodeId, HaNode> nodes = new LinkedHashMap<>();
+    private final Map<NodeId, HaNode> nodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<NodeId, JGroupsMembership> memberships = new LinkedHashMap<>();
     private final AgentRegistry agents = AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
     private final Path shared;
     final QuorumDevice device;
+    private FenceDevice fenceDevice;
+    /** Nodes fenced by {@link #fenceByCrashing()}, in order. */
+    final List<NodeId> fencedNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     TestCluster() {
         try {
@@ -55,13 +60,44 @@ final class TestCluster implements AutoCloseable {
     HaNode start(String name, ClusterConfig config) {
         NodeId id = NodeId.of(name);
         JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
-        HaNode node = HaNode.builder().config(config).membership(membership).agents(agents).quorumDevice(device)
-                .shutdownTimeout(Duration.ofSeconds(20)).build();
+        HaNode.Builder builder = HaNode.builder().config(config).membership(membership).agents(agents)
+                .quorumDevice(device).shutdownTimeout(Duration.ofSeconds(20));
+        if (fenceDevice != null) {
+            builder.fenceDevice(fenceDevice);
+        }
+        HaNode node = builder.build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         memberships.put(id, membership);
         nodes.put(id, node);
         node.start();
         return node;
+    }
+
+    /**
+     * Gives nodes started from now on a fence device that "powers off" a node by crashing it in
+     * this JVM, as a real STONITH device would, and confirms.
+     */
+    void fenceByCrashing() {
+        fenceDevice = new FenceDevice() {
+            @Override
+            public FenceResult fence(NodeId node, Duration timeout) {
+                fencedNodes.add(node);
+                // On a thread of its own: a node that fences itself interrupts its fence thread.
+                Thread t = new Thread(() -> crash(node.value()), "fence-" + node);
+                t.start();
+                try {
+                    t.join(timeout.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return FenceResult.confirmed("crashed " + node + " in-process");
+            }
+
+            @Override
+            public String describe() {
+                return "in-process crash";
+            }
+        };
     }
 
     HaNode node(String name) {
@@ -85,8 +121,11 @@ final class TestCluster implements AutoCloseable {
     void crash(String name) {
         NodeId id = NodeId.of(name);
         witness.crashed(id);
-        nodes.remove(id).halt();
-        memberships.get(id).crash();
+        HaNode node = nodes.remove(id);
+        if (node != null) {
+            node.halt();
+            memberships.get(id).crash();
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.agent.EpochGuard;
+import io.hastack.core.agent.ForceStoppable;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
@@ -28,6 +29,8 @@ final class Witness {
     private final List<Event> history = new CopyOnWriteArrayList<>();
     private final Set<String> failingMonitors = ConcurrentHashMap.newKeySet();
     private final Set<String> hangingStarts = ConcurrentHashMap.newKeySet();
+    private final Set<String> failingStops = ConcurrentHashMap.newKeySet();
+    private final Set<String> failingForcedStops = ConcurrentHashMap.newKeySet();
     private final Set<NodeId> dead = ConcurrentHashMap.newKeySet();
     private final CountDownLatch release = new CountDownLatch(1);
     private final Map<ResourceId, EpochGuard> guards = new ConcurrentHashMap<>();
@@ -79,6 +82,14 @@ final class Witness {
         }
     }
 
+    /** Makes stop of {@code resource} on {@code node} fail, and also its forced stop if {@code evenForced}. */
+    void failStop(NodeId node, String resource, boolean evenForced) {
+        failingStops.add(key(node, ResourceId.of(resource)));
+        if (evenForced) {
+            failingForcedStops.add(key(node, ResourceId.of(resource)));
+        }
+    }
+
     void hangStart(NodeId node, String resource) {
         hangingStarts.add(key(node, ResourceId.of(resource)));
     }
@@ -90,63 +101,79 @@ final class Witness {
 
     /** An agent for one resource on one node. */
     ResourceAgent agent() {
-        return new ResourceAgent() {
-            @Override
-            public AgentMetadata metadata() {
-                return new AgentMetadata("witness", "records starts and stops", List.of());
-            }
+        return new WitnessAgent();
+    }
 
-            @Override
-            public AgentOutcome validate(AgentContext ctx) {
-                return AgentOutcome.success();
+    /** Records what it does in the witness; can force a stop. */
+    private final class WitnessAgent implements ResourceAgent, ForceStoppable {
+        @Override
+        public AgentOutcome forceStop(AgentContext ctx) {
+            if (failingForcedStops.contains(key(ctx.node(), ctx.resource()))) {
+                return AgentOutcome.failed("injected forced-stop failure");
             }
+            running.getOrDefault(ctx.resource(), ConcurrentHashMap.newKeySet()).remove(ctx.node());
+            history.add(new Event(ctx.node(), ctx.resource(), "killed", ctx.epoch()));
+            return AgentOutcome.success("killed");
+        }
 
-            @Override
-            public AgentOutcome start(AgentContext ctx) {
-                if (hangingStarts.contains(key(ctx.node(), ctx.resource()))) {
-                    // Ignores interrupts, like a stuck system call.
-                    while (true) {
-                        try {
-                            release.await();
-                            break;
-                        } catch (InterruptedException ignored) {
-                            // keep hanging
-                        }
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata("witness", "records starts and stops", List.of());
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext ctx) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext ctx) {
+            if (hangingStarts.contains(key(ctx.node(), ctx.resource()))) {
+                // Ignores interrupts, like a stuck system call.
+                while (true) {
+                    try {
+                        release.await();
+                        break;
+                    } catch (InterruptedException ignored) {
+                        // keep hanging
                     }
                 }
-                EpochGuard guard = guards.computeIfAbsent(ctx.resource(), r -> EpochGuard.inMemory());
-                synchronized (guard) {
-                    long before = guard.highest();
-                    if (!guard.admit(ctx.epoch())) {
-                        history.add(new Event(ctx.node(), ctx.resource(), "rejected", ctx.epoch()));
-                        return AgentOutcome.failed("stale epoch " + ctx.epoch() + " < " + before);
-                    }
-                    if (ctx.epoch() == before) {
-                        violations.add("start of " + ctx.resource() + " on " + ctx.node() + " reused epoch "
-                                + ctx.epoch());
-                    }
+            }
+            EpochGuard guard = guards.computeIfAbsent(ctx.resource(), r -> EpochGuard.inMemory());
+            synchronized (guard) {
+                long before = guard.highest();
+                if (!guard.admit(ctx.epoch())) {
+                    history.add(new Event(ctx.node(), ctx.resource(), "rejected", ctx.epoch()));
+                    return AgentOutcome.failed("stale epoch " + ctx.epoch() + " < " + before);
                 }
-                running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet()).add(ctx.node());
-                history.add(new Event(ctx.node(), ctx.resource(), "start", ctx.epoch()));
-                return AgentOutcome.success();
-            }
-
-            @Override
-            public AgentOutcome stop(AgentContext ctx) {
-                running.getOrDefault(ctx.resource(), ConcurrentHashMap.newKeySet()).remove(ctx.node());
-                history.add(new Event(ctx.node(), ctx.resource(), "stop", ctx.epoch()));
-                return AgentOutcome.success();
-            }
-
-            @Override
-            public AgentOutcome monitor(AgentContext ctx) {
-                boolean up = running.getOrDefault(ctx.resource(), Set.of()).contains(ctx.node());
-                if (!up) {
-                    return AgentOutcome.notRunning("not running");
+                if (ctx.epoch() == before) {
+                    violations.add("start of " + ctx.resource() + " on " + ctx.node() + " reused epoch "
+                            + ctx.epoch());
                 }
-                return failingMonitors.contains(key(ctx.node(), ctx.resource()))
-                        ? AgentOutcome.failed("injected monitor failure") : AgentOutcome.success();
             }
-        };
+            running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet()).add(ctx.node());
+            history.add(new Event(ctx.node(), ctx.resource(), "start", ctx.epoch()));
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext ctx) {
+            if (failingStops.contains(key(ctx.node(), ctx.resource()))) {
+                return AgentOutcome.failed("injected stop failure");
+            }
+            running.getOrDefault(ctx.resource(), ConcurrentHashMap.newKeySet()).remove(ctx.node());
+            history.add(new Event(ctx.node(), ctx.resource(), "stop", ctx.epoch()));
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext ctx) {
+            boolean up = running.getOrDefault(ctx.resource(), Set.of()).contains(ctx.node());
+            if (!up) {
+                return AgentOutcome.notRunning("not running");
+            }
+            return failingMonitors.contains(key(ctx.node(), ctx.resource()))
+                    ? AgentOutcome.failed("injected monitor failure") : AgentOutcome.success();
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ForceStoppable;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * warning says so). Processes that daemonize (fork and let the parent exit) escape both: run
  * services in the foreground.
  */
-public final class ProcessAgent implements ResourceAgent {
+public final class ProcessAgent implements ResourceAgent, ForceStoppable {
     /** The type name this agent is registered under. */
     public static final String TYPE = "process";
 
@@ -224,6 +225,28 @@ public final class ProcessAgent implements ResourceAgent {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             return AgentOutcome.failed("stop interrupted; sent SIGKILL to pid " + p.pid());
+        }
+    }
+
+    /** SIGKILL to the process and its descendants; success once the process is gone. */
+    @Override
+    public synchronized AgentOutcome forceStop(AgentContext ctx) {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            process = null;
+            return AgentOutcome.success("not running");
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            if (p.waitFor(ctx.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+                process = null;
+                return AgentOutcome.success("killed pid " + p.pid());
+            }
+            return AgentOutcome.failed("pid " + p.pid() + " survived SIGKILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AgentOutcome.failed("interrupted while killing pid " + p.pid());
         }
     }
 
