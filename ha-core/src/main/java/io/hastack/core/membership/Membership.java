@@ -31,6 +31,15 @@ public interface Membership extends AutoCloseable {
     /** Sends {@code payload} to every member, this node included. */
     void broadcast(byte[] payload);
 
+    /**
+     * The longest stall of this node (GC pause, SIGSTOP) that cannot make the others remove it from
+     * the view, if the implementation knows it. A node that stalled longer must assume it was
+     * declared dead.
+     */
+    default Optional<java.time.Duration> pauseTolerance() {
+        return Optional.empty();
+    }
+
     /** Leaves the cluster gracefully; idempotent. */
     @Override
     void close();

@@ -60,6 +60,11 @@ public record HaEvent(Instant time, NodeId node, Type type, String subject, Stri
         NODE_FENCED,
         /** Fencing a node failed; its blocked groups stay blocked (subject: the node). */
         FENCE_FAILED,
+        /**
+         * This node stalled longer than its safe bound (detail: for how long): it stopped its
+         * resources before doing anything else, since the others may have started them already.
+         */
+        PAUSE_DETECTED,
         /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
         CONVERGED,
         /** The node handed its resources over and is leaving. */

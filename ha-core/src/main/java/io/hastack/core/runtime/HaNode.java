@@ -87,6 +87,7 @@ public final class HaNode implements AutoCloseable {
     private final Optional<FenceDevice> fenceDevice;
     private final Duration fenceTimeout;
     private final ExecutorService fenceCalls;
+    private final PauseDetector pauseDetector;
     private final ExecutorService deviceCalls;
     private final LocalResources resources;
     private final Coordinator coordinator;
@@ -99,6 +100,8 @@ public final class HaNode implements AutoCloseable {
     private boolean leaving;
     private Execute deferred;
     private Quorum quorum = Quorum.UNDECIDED;
+    /** Set by a detected pause until the node has stopped its resources and reported. */
+    private boolean demoted;
     private String quorumText = "undecided: not in a view yet";
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -116,6 +119,10 @@ public final class HaNode implements AutoCloseable {
         this.device = Optional.ofNullable(b.device);
         this.fenceDevice = Optional.ofNullable(b.fenceDevice);
         this.fenceTimeout = b.fenceTimeout;
+        Duration bound = b.pauseBound != null ? b.pauseBound
+                : membership.pauseTolerance().orElse(Duration.ofSeconds(3));
+        this.pauseDetector = new PauseDetector(self.value(), bound, Duration.ofMillis(100), b.nanoClock,
+                gap -> post(() -> onPause(gap)));
         this.fenceCalls = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ha-fence-" + self);
             t.setDaemon(true);
@@ -244,6 +251,7 @@ public final class HaNode implements AutoCloseable {
             throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
         }
         await(resources::probeAll, "probe");
+        pauseDetector.start();
         try {
             joinMembership();
         } catch (RuntimeException e) {
@@ -409,7 +417,14 @@ public final class HaNode implements AutoCloseable {
 
     private void onExecute(NodeId from, Execute x) {
         boolean fromCoordinator = view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator());
-        if (fromCoordinator && quorum == Quorum.UNDECIDED) {
+        if (fromCoordinator && (demoted || !pauseDetector.fresh())) {
+            String detail = "refusing " + x.plan() + ": this node stalled for "
+                    + pauseDetector.stalledFor().toMillis() + " ms and is stopping its resources";
+            LOG.warn("{}: {}", self, detail);
+            emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
+            lastCompleted = x.plan();
+            sendReport();
+        } else if (fromCoordinator && quorum == Quorum.UNDECIDED) {
             // The tie-break is still being decided here: run or refuse once it is.
             deferred = x;
         } else if (fromCoordinator && quorum == Quorum.NOT_QUORATE) {
@@ -420,7 +435,8 @@ public final class HaNode implements AutoCloseable {
             lastCompleted = x.plan();
             sendReport();
         } else if (fromCoordinator) {
-            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()), () -> {
+            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()) && !demoted && pauseDetector.fresh(),
+                    () -> {
                 lastCompleted = x.plan();
                 sendReport();
             });
@@ -438,6 +454,28 @@ public final class HaNode implements AutoCloseable {
     private NodeReport report(io.hastack.core.membership.ViewId viewId) {
         return new NodeReport(viewId, config.hash(), leaving, quorum == Quorum.QUORATE, lastCompleted,
                 resources.activeStates(), resources.failCounts());
+    }
+
+    // ---- pauses --------------------------------------------------------------------------------
+
+    /**
+     * This node stalled longer than its safe bound: the others may have declared it dead and
+     * started its resources. Stop them all before anything else, then report, and let the
+     * coordinator plan again from the facts.
+     */
+    private void onPause(long gapNanos) {
+        String detail = "stalled for " + Duration.ofNanos(gapNanos).toMillis() + " ms, longer than the safe bound of "
+                + pauseDetector.bound().toMillis() + " ms; stopping every local resource";
+        LOG.error("{}: {}", self, detail);
+        emit(Type.PAUSE_DETECTED, self.value(), detail);
+        if (demoted) {
+            return;
+        }
+        demoted = true;
+        resources.stopAll("node " + self + " " + detail).whenComplete((v, e) -> {
+            demoted = false;
+            sendReport();
+        });
     }
 
     // ---- quorum --------------------------------------------------------------------------------
@@ -620,6 +658,7 @@ public final class HaNode implements AutoCloseable {
     }
 
     private void shutdownThreads() {
+        pauseDetector.stop();
         loop.shutdownNow();
         deviceCalls.shutdownNow();
         fenceCalls.shutdownNow();
@@ -639,6 +678,8 @@ public final class HaNode implements AutoCloseable {
         private QuorumDevice device;
         private FenceDevice fenceDevice;
         private Duration fenceTimeout = Duration.ofSeconds(60);
+        private Duration pauseBound;
+        private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
         private Builder() {}
 
@@ -649,6 +690,22 @@ public final class HaNode implements AutoCloseable {
          */
         public Builder fenceDevice(FenceDevice fenceDevice) {
             this.fenceDevice = fenceDevice;
+            return this;
+        }
+
+        /**
+         * The longest stall after which this node still trusts that it was not declared dead;
+         * after a longer one it stops its resources before doing anything else. By default the
+         * membership's {@link Membership#pauseTolerance()} (the JGroups heartbeat timeout), else 3 s.
+         */
+        public Builder pauseBound(Duration bound) {
+            this.pauseBound = Durations.requirePositive("pause bound", bound);
+            return this;
+        }
+
+        /** The monotonic clock of the pause detector; for tests that simulate a stall. */
+        Builder nanoClock(java.util.function.LongSupplier clock) {
+            this.nanoClock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

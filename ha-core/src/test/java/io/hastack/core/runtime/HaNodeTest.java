@@ -98,9 +98,13 @@ class HaNodeTest {
                 .group(new ResourceGroup(GroupId.of("g"), List.of(spec))).build();
     }
 
+    /** The pause detector's monotonic clock: still unless a test moves it. */
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+
     private HaNode start(ClusterConfig config) {
         node = HaNode.builder().config(config).membership(membership)
                 .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
+                .pauseBound(java.time.Duration.ofSeconds(1)).nanoClock(nanos::get)
                 .build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
@@ -206,6 +210,26 @@ class HaNodeTest {
         assertEquals("node n2 cannot start: resource r on n2: validate says ERR_CONFIGURED (parameter 'invalid' is set)",
                 e.getMessage());
         assertFalse(membership.started);
+    }
+
+    @Test
+    void aStallLongerThanTheBoundStopsLocalResourcesBeforeAnythingElse() throws Exception {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        View current = view(5, N1, N2);
+        membership.install(current);
+        membership.deliver(N1, codec.encode(startPlan(current.id())));
+        assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        // A stall shorter than the bound (an ordinary GC pause) changes nothing.
+        nanos.addAndGet(java.time.Duration.ofMillis(800).toNanos());
+        assertEquals(null, calls.poll(500, TimeUnit.MILLISECONDS));
+
+        // A longer one (SIGSTOP, a huge GC): the node may have been declared dead.
+        nanos.addAndGet(java.time.Duration.ofSeconds(10).toNanos());
+        assertEquals("stop r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        HaEvent pause = awaitEvent(HaEvent.Type.PAUSE_DETECTED);
+        assertTrue(pause.detail().startsWith("stalled for 10000 ms, longer than the safe bound of 1000 ms"),
+                pause.detail());
     }
 
     @Test

@@ -151,6 +151,26 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) to the JVM with {@code kill}, which Java
+     * cannot send itself.
+     *
+     * @throws IllegalStateException if {@code kill} fails
+     */
+    public void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
     /** Kills the JVM with SIGKILL, as {@link Process#destroyForcibly()} does on Unix. */
     public void kill() {
         process.destroyForcibly();

@@ -41,6 +41,66 @@ class TwoProcessFailoverTest {
         }
     }
 
+    /** Waits until both nodes recorded their two-node view on the quorum device. */
+    private void awaitRecorded(NodeProcess a, NodeProcess b) {
+        for (NodeProcess n : List.of(a, b)) {
+            await().atMost(WAIT).alias(n.name() + " to record the two-node view; logs in " + logs)
+                    .until(() -> n.firstEvent(e -> e.type().equals("QUORUM_RECORDED")
+                            && e.detail().contains("node1") && e.detail().contains("node2")).isPresent());
+        }
+    }
+
+    private static boolean leftView(NodeProcess observer, NodeProcess other) {
+        return observer.events().stream().anyMatch(e -> e.type().equals("VIEW_INSTALLED")
+                && e.detail().contains("left: [" + other.name() + "]"));
+    }
+
+    @Test
+    void aStallShorterThanTheToleranceFailsNothingOverAndALongerOneIsHealedToOneCopy() {
+        List<Integer> ports = NodeProcess.freePorts(3);
+        List<Integer> peers = ports.subList(0, 2);
+        int web = ports.get(2);
+        String cluster = "it-" + UUID.randomUUID();
+        Path shared = logs.resolve("shared");
+        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared);
+                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared)) {
+            awaitRecorded(a, b);
+            await().atMost(WAIT).until(() -> servedBy(web).isPresent());
+            NodeProcess frozen = servedBy(web).orElseThrow().equals("node1") ? a : b;
+            NodeProcess other = frozen == a ? b : a;
+
+            // 1 s frozen: well inside the 3 s heartbeat timeout, so nobody may fail it over.
+            frozen.signal("STOP");
+            await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> true);
+            frozen.signal("CONT");
+            await().during(Duration.ofSeconds(4)).atMost(WAIT).until(() -> !leftView(other, frozen));
+            assertEquals(Optional.of(frozen.name()), servedBy(web));
+
+            // 6 s frozen: the other node removes it, wins the tie and takes the group over as far as
+            // it can (here the frozen JVM still holds the web port, as a frozen host holds its disk).
+            frozen.signal("STOP");
+            await().atMost(WAIT).until(() -> leftView(other, frozen) && other.firstEvent(e -> e.type().equals(
+                    "QUORUM_GAINED") && e.detail().contains("tie won")).isPresent());
+            await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> true);
+            frozen.signal("CONT");
+
+            // On resuming, the frozen node notices its stall and stops its copy before anything else.
+            await().atMost(WAIT).alias("a pause report from " + frozen.name() + "; logs in " + logs)
+                    .until(() -> frozen.firstEvent(e -> e.type().equals("PAUSE_DETECTED")).isPresent());
+            // The cluster heals into one view with the group running once.
+            await().atMost(WAIT).alias("one copy after the merge; logs in " + logs).untilAsserted(() -> {
+                String status = other.status(Duration.ofSeconds(10)).orElse("")
+                        + frozen.status(Duration.ofSeconds(10)).orElse("");
+                assertTrue(status.contains("[node1, node2]") || status.contains("[node2, node1]"), status);
+                assertTrue(servedBy(web).isPresent(), status);
+                assertEquals(1, status.lines().filter(l -> l.contains(" web ") && l.contains("RUNNING@")).count(),
+                        status);
+                assertFalse(status.lines().anyMatch(l -> l.contains(" web ") && l.contains("RUNNING@node1")
+                        && l.contains("RUNNING@node2")), status);
+            });
+        }
+    }
+
     @Test
     void sigkillOfTheActiveJvmMovesTheGroupToTheSurvivor() {
         List<Integer> ports = NodeProcess.freePorts(3);

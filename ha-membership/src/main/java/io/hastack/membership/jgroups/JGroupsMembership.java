@@ -130,6 +130,12 @@ public final class JGroupsMembership implements Membership {
         return NodeId.of(name != null ? name : a.toString());
     }
 
+    /** The heartbeat timeout: peers do not suspect a node that stalls for less. */
+    @Override
+    public Optional<java.time.Duration> pauseTolerance() {
+        return Optional.of(config.heartbeatTimeout());
+    }
+
     @Override
     public Optional<View> currentView() {
         return Optional.ofNullable(view);
