@@ -1,5 +1,8 @@
 package io.hastack.membership.jgroups;
 
+import io.hastack.membership.testkit.InProcessCluster;
+import io.hastack.membership.testkit.Witness;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /** Three (or two) nodes on the in-process JGroups stack, with a witness recording where things run. */
 @Tag("functional")
 class InProcessFailoverTest {
-    private final TestCluster cluster = new TestCluster();
+    private final InProcessCluster cluster = new InProcessCluster();
 
     @AfterEach
     void tearDown() {
@@ -49,7 +52,7 @@ class InProcessFailoverTest {
 
     /** Waits until the group runs on exactly one live node and returns it. */
     private NodeId awaitGroupOnOneNode() {
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").size() == 1
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").size() == 1
                 && cluster.witness.runningOn("app").equals(cluster.witness.runningOn("web")));
         return cluster.witness.runningOn("web").iterator().next();
     }
@@ -64,12 +67,12 @@ class InProcessFailoverTest {
 
         cluster.crash(active.value());
 
-        await().atMost(TestCluster.WAIT).until(() -> {
+        await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> web = cluster.witness.runningOn("web");
             return web.size() == 1 && !web.contains(active) && cluster.witness.runningOn("app").equals(web);
         });
         NodeId survivor = cluster.witness.runningOn("web").iterator().next();
-        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             ClusterStatus status = cluster.coordinatorStatus();
             assertEquals(List.of(survivor), status.runningOn(ResourceId.of("web")));
             assertEquals(2, status.nodes().size());
@@ -91,13 +94,13 @@ class InProcessFailoverTest {
 
         cluster.witness.failMonitor(active, "web", true);
 
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other))
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other))
                 && cluster.witness.runningOn("app").equals(Set.of(other)));
         // Threshold 3: the first start and two restarts in place, then the move; app before web was
         // never restarted, only stopped when the group moved.
         assertEquals(3, cluster.witness.starts(active.value(), "web"), cluster.witness.history().toString());
         assertEquals(1, cluster.witness.starts(active.value(), "app"), cluster.witness.history().toString());
-        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             NodeInfo failed = cluster.coordinatorStatus().nodes().stream().filter(n -> n.node().equals(active))
                     .findFirst().orElseThrow();
             assertEquals(3, failed.failCount(ResourceId.of("web")));
@@ -128,7 +131,7 @@ class InProcessFailoverTest {
 
         // With one of three nodes left the cluster has no quorum: no-quorum-policy=stop stops the group.
         cluster.node(second.value()).close();
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").isEmpty()
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").isEmpty()
                 && cluster.witness.runningOn("app").isEmpty());
         NodeId last = List.of("n1", "n2", "n3").stream().map(NodeId::of)
                 .filter(n -> !n.equals(first) && !n.equals(second)).findFirst().orElseThrow();
@@ -159,7 +162,7 @@ class InProcessFailoverTest {
         cluster.start("n2", config);
         cluster.awaitView(2);
 
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(NodeId.of("n2")))
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(NodeId.of("n2")))
                 && cluster.witness.runningOn("app").equals(Set.of(NodeId.of("n2"))));
         assertTrue(cluster.eventsOf(HaEvent.Type.ACTION_FAILED).stream()
                 .anyMatch(e -> e.detail().contains("start app on n1 failed") && e.detail().contains("timed out")),
@@ -179,8 +182,8 @@ class InProcessFailoverTest {
         cluster.start("n2", config(Duration.ofSeconds(10), "different"));
         cluster.awaitView(3);
 
-        await().atMost(TestCluster.WAIT).until(() -> !cluster.eventsOf(HaEvent.Type.CONFIG_MISMATCH).isEmpty());
-        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+        await().atMost(InProcessCluster.WAIT).until(() -> !cluster.eventsOf(HaEvent.Type.CONFIG_MISMATCH).isEmpty());
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             ClusterStatus status = cluster.node("n1").status();
             assertEquals(NodeStatus.CONFIG_MISMATCH, status.nodes().stream()
                     .filter(n -> n.node().equals(NodeId.of("n2"))).findFirst().orElseThrow().status());
@@ -189,7 +192,7 @@ class InProcessFailoverTest {
         // When the group must leave its node, it goes to the other managed node, never to n2.
         NodeId other = NodeId.of(active.value().equals("n1") ? "n3" : "n1");
         cluster.witness.failMonitor(active, "web", true);
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other)));
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other)));
         assertTrue(cluster.witness.history().stream().noneMatch(e -> e.node().equals(NodeId.of("n2"))),
                 cluster.witness.history().toString());
     }

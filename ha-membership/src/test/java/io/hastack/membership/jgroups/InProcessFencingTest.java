@@ -1,5 +1,8 @@
 package io.hastack.membership.jgroups;
 
+import io.hastack.membership.testkit.InProcessCluster;
+import io.hastack.membership.testkit.Witness;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("functional")
 class InProcessFencingTest {
-    private final TestCluster cluster = new TestCluster();
+    private final InProcessCluster cluster = new InProcessCluster();
 
     @AfterEach
     void tearDown() {
@@ -39,7 +42,7 @@ class InProcessFencingTest {
             cluster.start(n, config());
         }
         cluster.awaitView(3);
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("db").size() == 1);
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").size() == 1);
         return cluster.witness.runningOn("db").iterator().next();
     }
 
@@ -50,7 +53,7 @@ class InProcessFencingTest {
         cluster.witness.failStop(active, "db", false);
         cluster.witness.failMonitor(active, "db", true);
 
-        await().atMost(TestCluster.WAIT).until(() -> {
+        await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> on = cluster.witness.runningOn("db");
             return on.size() == 1 && !on.contains(active);
         });
@@ -66,8 +69,8 @@ class InProcessFencingTest {
         cluster.witness.failStop(active, "db", true);
         cluster.witness.failMonitor(active, "db", true);
 
-        await().atMost(TestCluster.WAIT).until(() -> cluster.fencedNodes.contains(active));
-        await().atMost(TestCluster.WAIT).until(() -> {
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.fencedNodes.contains(active));
+        await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> on = cluster.witness.runningOn("db");
             return on.size() == 1 && !on.contains(active);
         });
@@ -83,7 +86,7 @@ class InProcessFencingTest {
         cluster.witness.failStop(active, "db", true);
         cluster.witness.failMonitor(active, "db", true);
 
-        await().atMost(TestCluster.WAIT).untilAsserted(() -> assertTrue(cluster.coordinatorStatus().notes().stream()
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertTrue(cluster.coordinatorStatus().notes().stream()
                 .anyMatch(n -> n.startsWith("group g is blocked: stop of db failed on " + active)),
                 cluster.coordinatorStatus().render()));
         // Nothing was started anywhere else.

@@ -1,5 +1,8 @@
 package io.hastack.membership.jgroups;
 
+import io.hastack.membership.testkit.InProcessCluster;
+import io.hastack.membership.testkit.Witness;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Network partitions on the in-process JGroups stack: only a quorate side runs the group. */
 @Tag("functional")
 class InProcessPartitionTest {
-    private final TestCluster cluster = new TestCluster();
+    private final InProcessCluster cluster = new InProcessCluster();
 
     @AfterEach
     void tearDown() {
@@ -36,7 +39,7 @@ class InProcessPartitionTest {
     }
 
     private NodeId awaitRunningOnOne() {
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("db").size() == 1);
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").size() == 1);
         return cluster.witness.runningOn("db").iterator().next();
     }
 
@@ -58,20 +61,20 @@ class InProcessPartitionTest {
         cluster.partition(Set.of(active.value()));
 
         // The minority stops its copy (no-quorum-policy=stop); the majority starts exactly one.
-        await().atMost(TestCluster.WAIT).until(() -> {
+        await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> running = cluster.witness.runningOn("db");
             return running.size() == 1 && !running.contains(active);
         });
         NodeId successor = cluster.witness.runningOn("db").iterator().next();
         assertTrue(lastStartEpoch() > firstEpoch);
-        await().atMost(TestCluster.WAIT).until(() -> cluster.eventsOf(HaEvent.Type.QUORUM_LOST).stream()
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.eventsOf(HaEvent.Type.QUORUM_LOST).stream()
                 .anyMatch(e -> e.node().equals(active)));
         assertTrue(cluster.node(active.value()).status().quorum().startsWith("no quorum: 1 of 3 votes"));
 
         cluster.heal();
         cluster.awaitView(3);
         // After the merge the group stays where the majority put it, once.
-        await().atMost(TestCluster.WAIT).untilAsserted(() -> {
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             assertEquals(Set.of(successor), cluster.witness.runningOn("db"));
             assertEquals(List.of(successor), cluster.coordinatorStatus().runningOn(io.hastack.core.model.ResourceId.of("db")));
         });
@@ -88,7 +91,7 @@ class InProcessPartitionTest {
         cluster.awaitViewOf("n1", 1);
         cluster.awaitViewOf("n2", 1);
 
-        await().atMost(TestCluster.WAIT).until(() -> {
+        await().atMost(InProcessCluster.WAIT).until(() -> {
             String q1 = cluster.node("n1").status().quorum();
             String q2 = cluster.node("n2").status().quorum();
             return !q1.startsWith("undecided") && !q2.startsWith("undecided");
@@ -97,7 +100,7 @@ class InProcessPartitionTest {
         boolean n2Won = cluster.node("n2").status().quorum().startsWith("quorate");
         assertTrue(n1Won ^ n2Won, "exactly one side holds the tie: n1 " + n1Won + ", n2 " + n2Won);
         NodeId winner = NodeId.of(n1Won ? "n1" : "n2");
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("db").equals(Set.of(winner)));
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").equals(Set.of(winner)));
     }
 
     @Test
@@ -110,7 +113,7 @@ class InProcessPartitionTest {
 
         cluster.crash(active.value());
 
-        await().atMost(TestCluster.WAIT).until(() -> cluster.witness.runningOn("db").equals(Set.of(survivor)));
+        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").equals(Set.of(survivor)));
         assertTrue(cluster.node(survivor.value()).status().quorum().contains("tie won"),
                 cluster.node(survivor.value()).status().quorum());
     }

@@ -1,4 +1,4 @@
-package io.hastack.membership.jgroups;
+package io.hastack.membership.testkit;
 
 import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentMetadata;
@@ -17,13 +17,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * An external observer of a test cluster: its agents record every start and stop, so a test can
+ * An external observer of a test cluster (part of the test kit): its agents record every start and stop, so a test can
  * ask where a resource really runs, independently of what the nodes believe. Faults are switched
  * per node and resource: a failing monitor, a hanging start.
  */
-final class Witness {
+public final class Witness {
     /** One start or stop that an agent performed, with the epoch the resource was started with. */
-    record Event(NodeId node, ResourceId resource, String what, long epoch) {}
+    public record Event(NodeId node, ResourceId resource, String what, long epoch) {}
 
     private final Map<ResourceId, Set<NodeId>> running = new ConcurrentHashMap<>();
     private final List<Event> history = new CopyOnWriteArrayList<>();
@@ -41,7 +41,7 @@ final class Witness {
     }
 
     /** The live nodes on which {@code resource} runs. */
-    Set<NodeId> runningOn(String resource) {
+    public Set<NodeId> runningOn(String resource) {
         Set<NodeId> nodes = ConcurrentHashMap.newKeySet();
         nodes.addAll(running.getOrDefault(ResourceId.of(resource), Set.of()));
         nodes.removeAll(dead);
@@ -49,7 +49,7 @@ final class Witness {
     }
 
     /** Every start and stop so far, in order. */
-    List<Event> history() {
+    public List<Event> history() {
         return new ArrayList<>(history);
     }
 
@@ -59,22 +59,22 @@ final class Witness {
      * Starts with a stale epoch (a timed-out start that returns late) are rejected, as a resource
      * guarded by an {@link EpochGuard} rejects them, and recorded as {@code rejected}.
      */
-    List<String> violations() {
+    public List<String> violations() {
         return new ArrayList<>(violations);
     }
 
     /** How many times {@code resource} was started on {@code node}. */
-    long starts(String node, String resource) {
+    public long starts(String node, String resource) {
         return history.stream().filter(e -> e.what().equals("start") && e.node().equals(NodeId.of(node))
                 && e.resource().equals(ResourceId.of(resource))).count();
     }
 
     /** Marks {@code node} crashed: what ran there died with it. */
-    void crashed(NodeId node) {
+    public void crashed(NodeId node) {
         dead.add(node);
     }
 
-    void failMonitor(NodeId node, String resource, boolean fail) {
+    public void failMonitor(NodeId node, String resource, boolean fail) {
         if (fail) {
             failingMonitors.add(key(node, ResourceId.of(resource)));
         } else {
@@ -83,24 +83,24 @@ final class Witness {
     }
 
     /** Makes stop of {@code resource} on {@code node} fail, and also its forced stop if {@code evenForced}. */
-    void failStop(NodeId node, String resource, boolean evenForced) {
+    public void failStop(NodeId node, String resource, boolean evenForced) {
         failingStops.add(key(node, ResourceId.of(resource)));
         if (evenForced) {
             failingForcedStops.add(key(node, ResourceId.of(resource)));
         }
     }
 
-    void hangStart(NodeId node, String resource) {
+    public void hangStart(NodeId node, String resource) {
         hangingStarts.add(key(node, ResourceId.of(resource)));
     }
 
     /** Lets every hanging start return (at the end of a test). */
-    void releaseAll() {
+    public void releaseAll() {
         release.countDown();
     }
 
     /** An agent for one resource on one node. */
-    ResourceAgent agent() {
+    public ResourceAgent agent() {
         return new WitnessAgent();
     }
 

@@ -1,6 +1,4 @@
-package io.hastack.membership.jgroups;
-
-import static org.awaitility.Awaitility.await;
+package io.hastack.membership.testkit;
 
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.model.ClusterConfig;
@@ -26,28 +24,31 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.hastack.membership.jgroups.JGroupsConfig;
+import io.hastack.membership.jgroups.JGroupsMembership;
 
 /**
- * N nodes on the in-process JGroups stack, sharing one {@link Witness} and one {@link
+ * Nodes on the in-process JGroups stack (part of the test kit), sharing one {@link Witness} and one {@link
  * FileQuorumDevice} in a temporary directory. Close it after the test.
  */
-final class TestCluster implements AutoCloseable {
+public final class InProcessCluster implements AutoCloseable {
     /** One timeout for every wait; generous, since CI machines are small and shared. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
-    final Witness witness = new Witness();
-    final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
+    public final Witness witness = new Witness();
+    public final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
     private final String clusterName = "test-" + UUID.randomUUID();
     private final Map<NodeId, HaNode> nodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<NodeId, JGroupsMembership> memberships = new LinkedHashMap<>();
     private final AgentRegistry agents = AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
     private final Path shared;
-    final QuorumDevice device;
+    public final QuorumDevice device;
     private FenceDevice fenceDevice;
     /** Nodes fenced by {@link #fenceByCrashing()}, in order. */
-    final List<NodeId> fencedNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public final List<NodeId> fencedNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    TestCluster() {
+    /** A cluster with no nodes yet, and a fresh quorum device directory. */
+    public InProcessCluster() {
         try {
             shared = Files.createTempDirectory("ha-test-quorum");
         } catch (IOException e) {
@@ -57,7 +58,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** Starts a node named {@code name} with {@code config}, and waits until it has joined. */
-    HaNode start(String name, ClusterConfig config) {
+    public HaNode start(String name, ClusterConfig config) {
         NodeId id = NodeId.of(name);
         JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
         HaNode.Builder builder = HaNode.builder().config(config).membership(membership).agents(agents)
@@ -77,7 +78,7 @@ final class TestCluster implements AutoCloseable {
      * Gives nodes started from now on a fence device that "powers off" a node by crashing it in
      * this JVM, as a real STONITH device would, and confirms.
      */
-    void fenceByCrashing() {
+    public void fenceByCrashing() {
         fenceDevice = new FenceDevice() {
             @Override
             public FenceResult fence(NodeId node, Duration timeout) {
@@ -100,25 +101,26 @@ final class TestCluster implements AutoCloseable {
         };
     }
 
-    HaNode node(String name) {
+    public HaNode node(String name) {
         return nodes.get(NodeId.of(name));
     }
 
-    JGroupsMembership membership(String name) {
+    public JGroupsMembership membership(String name) {
         return memberships.get(NodeId.of(name));
     }
 
     /** Waits until every started node is in one view of {@code size} members. */
-    void awaitView(int size) {
-        await().atMost(WAIT).until(() -> memberships.values().stream()
-                .allMatch(m -> m.currentView().map(v -> v.members().size() == size).orElse(false)));
+    public void awaitView(int size) {
+        waitUntil(() -> memberships.values().stream()
+                .allMatch(m -> m.currentView().map(v -> v.members().size() == size).orElse(false)),
+                "every node to see a view of " + size);
     }
 
     /**
      * Crashes {@code name}: the node stops at once (a killed process runs nothing more), then its
      * channel dies without a leave, and what it ran dies with it.
      */
-    void crash(String name) {
+    public void crash(String name) {
         NodeId id = NodeId.of(name);
         witness.crashed(id);
         HaNode node = nodes.remove(id);
@@ -132,46 +134,50 @@ final class TestCluster implements AutoCloseable {
      * Splits the live nodes into {@code side} and the rest: each side drops every message from the
      * other, as a network partition would, while both keep running.
      */
-    void partition(Set<String> side) {
-        Map<String, org.jgroups.Address> addresses = new LinkedHashMap<>();
+    public void partition(Set<String> side) {
+        java.util.List<JGroupsMembership> inside = new ArrayList<>();
+        java.util.List<JGroupsMembership> outside = new ArrayList<>();
         memberships.forEach((id, m) -> {
             if (nodes.containsKey(id)) {
-                addresses.put(id.value(), m.channel().getAddress());
+                (side.contains(id.value()) ? inside : outside).add(m);
             }
         });
-        memberships.forEach((id, m) -> {
-            if (!nodes.containsKey(id)) {
-                return;
-            }
-            org.jgroups.protocols.DISCARD discard = m.channel().getProtocolStack()
-                    .findProtocol(org.jgroups.protocols.DISCARD.class);
-            boolean inSide = side.contains(id.value());
-            addresses.forEach((name, address) -> {
-                if (side.contains(name) != inSide) {
-                    discard.addIgnoreMember(address);
-                }
-            });
-        });
+        inside.forEach(m -> m.isolateFrom(outside));
+        outside.forEach(m -> m.isolateFrom(inside));
     }
 
     /** Ends every partition; the sides merge. */
-    void heal() {
+    public void heal() {
         memberships.forEach((id, m) -> {
             if (nodes.containsKey(id)) {
-                m.channel().getProtocolStack().<org.jgroups.protocols.DISCARD>findProtocol(
-                        org.jgroups.protocols.DISCARD.class).resetIgnoredMembers();
+                m.heal();
             }
         });
     }
 
     /** Waits until {@code name} sees a view of exactly {@code size} members. */
-    void awaitViewOf(String name, int size) {
-        await().atMost(WAIT).until(() -> memberships.get(NodeId.of(name)).currentView()
-                .map(v -> v.members().size() == size).orElse(false));
+    public void awaitViewOf(String name, int size) {
+        waitUntil(() -> memberships.get(NodeId.of(name)).currentView()
+                .map(v -> v.members().size() == size).orElse(false), name + " to see a view of " + size);
+    }
+
+    /**
+     * Polls {@code condition} every 10 ms until it holds.
+     *
+     * @throws AssertionError naming {@code what} if it does not hold within {@link #WAIT}
+     */
+    public static void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
     }
 
     /** The status from the current coordinator among the live nodes. */
-    ClusterStatus coordinatorStatus() {
+    public ClusterStatus coordinatorStatus() {
         for (HaNode n : nodes.values()) {
             ClusterStatus s = n.status();
             if (s.coordinator()) {
@@ -182,7 +188,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     /** The events of type {@code type} received so far, draining none. */
-    List<HaEvent> eventsOf(HaEvent.Type type) {
+    public List<HaEvent> eventsOf(HaEvent.Type type) {
         return new ArrayList<>(events).stream().filter(e -> e.type() == type).toList();
     }
 
