@@ -86,15 +86,25 @@ public final class JGroupsMembership implements Membership {
     }
 
     private void installed(org.jgroups.View v) {
+        // A node restarted under its name can join before its old incarnation is removed. JGroups
+        // lists joiners last, so the later address of a name is the newer incarnation; this node's
+        // own name always maps to its own address.
         List<NodeId> members = new ArrayList<>();
-        Map<NodeId, Address> current = new ConcurrentHashMap<>();
+        Map<NodeId, Address> current = new java.util.LinkedHashMap<>();
+        Address own = channel == null ? null : channel.getAddress();
         for (Address a : v.getMembers()) {
             NodeId id = nodeOf(a);
-            if (current.putIfAbsent(id, a) != null) {
-                LOG.error("two members of cluster '{}' are named {}: node names must be unique; ignoring {}",
-                        clusterName, id, a);
+            Address earlier = current.get(id);
+            if (earlier != null) {
+                boolean keepEarlier = earlier.equals(own);
+                LOG.warn("two members of cluster '{}' are named {} ({} and {}): taking {} as the newer incarnation",
+                        clusterName, id, earlier, a, keepEarlier ? earlier : a);
+                if (!keepEarlier) {
+                    current.put(id, a);
+                }
                 continue;
             }
+            current.put(id, a);
             members.add(id);
         }
         View mapped = new View(new ViewId(nodeOf(v.getViewId().getCreator()), v.getViewId().getId()), members,

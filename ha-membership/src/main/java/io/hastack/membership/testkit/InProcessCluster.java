@@ -57,9 +57,13 @@ public final class InProcessCluster implements AutoCloseable {
         device = new FileQuorumDevice(shared);
     }
 
-    /** Starts a node named {@code name} with {@code config}, and waits until it has joined. */
+    /**
+     * Starts a node named {@code name} with {@code config}, and waits until it has joined. A node
+     * that crashed may be started again under its name.
+     */
     public HaNode start(String name, ClusterConfig config) {
         NodeId id = NodeId.of(name);
+        witness.revived(id);
         JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
         HaNode.Builder builder = HaNode.builder().config(config).membership(membership).agents(agents)
                 .quorumDevice(device).shutdownTimeout(Duration.ofSeconds(20));
@@ -174,6 +178,13 @@ public final class InProcessCluster implements AutoCloseable {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
         }
+    }
+
+    /** The names of the nodes that run (started and not crashed or closed). */
+    public Set<String> liveNodes() {
+        Set<String> live = new java.util.TreeSet<>();
+        nodes.keySet().forEach(n -> live.add(n.value()));
+        return live;
     }
 
     /** The status from the current coordinator among the live nodes. */

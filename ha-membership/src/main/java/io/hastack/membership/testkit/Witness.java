@@ -30,6 +30,7 @@ public final class Witness {
     private final Set<String> failingMonitors = ConcurrentHashMap.newKeySet();
     private final Set<String> hangingStarts = ConcurrentHashMap.newKeySet();
     private final Set<String> failingStops = ConcurrentHashMap.newKeySet();
+    private final Map<String, CountDownLatch> hangingStops = new ConcurrentHashMap<>();
     private final Set<String> failingForcedStops = ConcurrentHashMap.newKeySet();
     private final Set<NodeId> dead = ConcurrentHashMap.newKeySet();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -72,6 +73,28 @@ public final class Witness {
     /** Marks {@code node} crashed: what ran there died with it. */
     public void crashed(NodeId node) {
         dead.add(node);
+        running.values().forEach(nodes -> nodes.remove(node));
+    }
+
+    /** Marks {@code node} restarted: it is alive again, running nothing yet. */
+    public void revived(NodeId node) {
+        dead.remove(node);
+    }
+
+    /** Makes the next stops of {@code resource} on {@code node} hang until {@link #releaseStops()}. */
+    public void hangStop(NodeId node, String resource) {
+        hangingStops.putIfAbsent(key(node, ResourceId.of(resource)), new CountDownLatch(1));
+    }
+
+    /** Lets every hanging stop return, and stops making stops hang. */
+    public void releaseStops() {
+        hangingStops.values().forEach(CountDownLatch::countDown);
+        hangingStops.clear();
+    }
+
+    /** Clears every monitor failure switched on by {@link #failMonitor}. */
+    public void healMonitors() {
+        failingMonitors.clear();
     }
 
     public void failMonitor(NodeId node, String resource, boolean fail) {
@@ -158,6 +181,15 @@ public final class Witness {
 
         @Override
         public AgentOutcome stop(AgentContext ctx) {
+            CountDownLatch hang = hangingStops.get(key(ctx.node(), ctx.resource()));
+            if (hang != null) {
+                try {
+                    hang.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return AgentOutcome.failed("stop interrupted while hanging");
+                }
+            }
             if (failingStops.contains(key(ctx.node(), ctx.resource()))) {
                 return AgentOutcome.failed("injected stop failure");
             }

@@ -1,0 +1,318 @@
+package io.hastack.examples.nemesis;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.membership.testkit.InProcessCluster;
+import io.hastack.membership.testkit.Witness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs a randomized fault schedule, derived from a seed, against an in-process cluster (three
+ * nodes, or two with the file quorum device) running one group of two resources, and checks it:
+ *
+ * <ul>
+ *   <li>every accepted start of a resource has a fresh, higher epoch, so two active copies never
+ *       write in the same epoch and a stale epoch is never accepted after a newer one (the
+ *       witness's resources are guarded by {@code EpochGuard});
+ *   <li>after the last fault is undone, every resource runs exactly once within the recovery bound.
+ * </ul>
+ *
+ * Each step injects one topology fault (crash, freeze, partition), sometimes with a resource fault
+ * (failing monitor, hanging stop) on the active node, holds it, then undoes it (restart, resume,
+ * heal). A sampler watches the witness throughout and counts double activations (two live nodes
+ * running one resource, allowed only with distinct epochs), and the time each recovery to exactly
+ * one copy took. The fault sequence is reproducible from the seed; timing is real, so outcomes may
+ * differ between runs of one seed. Not thread-safe: one run at a time.
+ */
+public final class Nemesis {
+    /** Kinds of fault. */
+    enum Fault { CRASH, FREEZE, PARTITION, MONITOR_FAILURE, HANGING_STOP }
+
+    /**
+     * What to run.
+     *
+     * @param seed the seed of the fault schedule
+     * @param faults how many topology faults to inject
+     * @param nodes 2 (with the file quorum device) or 3
+     * @param hold how long a fault is held, at most (at least a fifth of it)
+     * @param recoveryBound how long the cluster may take to converge after the last fault
+     */
+    public record Config(long seed, int faults, int nodes, Duration hold, Duration recoveryBound) {
+        /** Validates the fields. */
+        public Config {
+            if (nodes != 2 && nodes != 3) {
+                throw new IllegalArgumentException("nodes must be 2 or 3, was " + nodes);
+            }
+            if (faults < 1) {
+                throw new IllegalArgumentException("faults must be at least 1, was " + faults);
+            }
+        }
+    }
+
+    /**
+     * What happened.
+     *
+     * @param seed the seed
+     * @param faultCounts faults injected, by kind
+     * @param doubleActivations times two live nodes ran one resource at once (distinct epochs)
+     * @param lostResources resources not running exactly once when the recovery bound expired
+     * @param worstRecovery the longest time from a fault (or its undoing) to exactly one copy
+     * @param violations safety violations (empty in a correct run)
+     * @param history the faults, in order, with times since the start
+     */
+    public record Report(long seed, Map<Fault, Integer> faultCounts, int doubleActivations, int lostResources,
+            Duration worstRecovery, List<String> violations, List<String> history) {
+
+        /** Faults injected in all. */
+        public int faultsInjected() {
+            return faultCounts.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** True if nothing unsafe happened and everything recovered. */
+        public boolean passed() {
+            return violations.isEmpty() && lostResources == 0;
+        }
+
+        /** A readable summary. */
+        public String summary() {
+            return String.format("seed %d: %d faults %s, %d double activations (distinct epochs), %d lost resources,"
+                    + " worst recovery %d ms, %d violations%s", seed, faultsInjected(), faultCounts,
+                    doubleActivations, lostResources, worstRecovery.toMillis(), violations.size(),
+                    violations.isEmpty() ? "" : ": " + violations);
+        }
+    }
+
+    private static final List<String> RESOURCES = List.of("app", "db");
+
+    private final Config config;
+    private final Random random;
+    private final List<String> history = new CopyOnWriteArrayList<>();
+    private final long began = System.nanoTime();
+
+    private Nemesis(Config config) {
+        this.config = config;
+        this.random = new Random(config.seed());
+    }
+
+    /** Runs {@code config}'s schedule and returns the report. */
+    public static Report run(Config config) {
+        return new Nemesis(config).run();
+    }
+
+    private static ClusterConfig clusterConfig(List<String> names) {
+        ResourceSpec.Builder app = ResourceSpec.builder("app", "witness");
+        ResourceSpec.Builder db = ResourceSpec.builder("db", "witness");
+        List<ResourceSpec> specs = new ArrayList<>();
+        for (ResourceSpec.Builder b : List.of(app, db)) {
+            specs.add(b.monitorInterval(Duration.ofMillis(200)).timeout(Operation.STOP, Duration.ofMillis(800))
+                    .timeout(Operation.START, Duration.ofSeconds(5)).build());
+        }
+        // Failures never expire yet, so a long run would ban every node: restart in place instead.
+        return ClusterConfig.builder().nodes(names.toArray(String[]::new)).migrationThreshold(1_000_000)
+                .group(new ResourceGroup(io.hastack.core.model.GroupId.of("g"), specs)).build();
+    }
+
+    private Report run() {
+        List<String> names = config.nodes() == 3 ? List.of("n1", "n2", "n3") : List.of("n1", "n2");
+        ClusterConfig cc = clusterConfig(names);
+        Map<Fault, Integer> counts = new TreeMap<>();
+        Sampler sampler;
+        int lost = 0;
+        List<String> violations = new ArrayList<>();
+        try (InProcessCluster cluster = new InProcessCluster()) {
+            names.forEach(n -> cluster.start(n, cc));
+            cluster.awaitView(names.size());
+            sampler = new Sampler(cluster.witness, cluster);
+            sampler.start();
+            awaitExactlyOnce(cluster, config.recoveryBound());
+            for (int i = 0; i < config.faults(); i++) {
+                step(cluster, cc, names, counts);
+            }
+            log("all faults undone; waiting for convergence");
+            lost = awaitExactlyOnce(cluster, config.recoveryBound());
+            sampler.stop();
+            violations.addAll(cluster.witness.violations());
+            if (lost > 0) {
+                violations.add(lost + " resource(s) not running exactly once " + config.recoveryBound().toMillis()
+                        + " ms after the last fault: " + running(cluster.witness));
+            }
+            cluster.witness.releaseStops();
+            return new Report(config.seed(), counts, sampler.doubleActivations.get(), lost,
+                    Duration.ofNanos(sampler.worstRecovery.get()), violations, List.copyOf(history));
+        }
+    }
+
+    private void step(InProcessCluster cluster, ClusterConfig cc, List<String> names, Map<Fault, Integer> counts) {
+        List<String> live = new ArrayList<>(cluster.liveNodes());
+        String victim = random.nextBoolean() ? active(cluster).orElse(live.get(random.nextInt(live.size())))
+                : live.get(random.nextInt(live.size()));
+        Fault topology = List.of(Fault.CRASH, Fault.FREEZE, Fault.PARTITION).get(random.nextInt(3));
+        Fault resourceFault = random.nextInt(3) == 0 ? (random.nextBoolean() ? Fault.MONITOR_FAILURE
+                : Fault.HANGING_STOP) : null;
+        String resource = RESOURCES.get(random.nextInt(RESOURCES.size()));
+        long holdMillis = config.hold().toMillis() / 5 + random.nextInt((int) Math.max(1, config.hold().toMillis() * 4 / 5));
+
+        if (resourceFault != null) {
+            String on = active(cluster).orElse(victim);
+            counts.merge(resourceFault, 1, Integer::sum);
+            log(resourceFault + " of " + resource + " on " + on);
+            if (resourceFault == Fault.MONITOR_FAILURE) {
+                cluster.witness.failMonitor(NodeId.of(on), resource, true);
+            } else {
+                cluster.witness.hangStop(NodeId.of(on), resource);
+            }
+        }
+        counts.merge(topology, 1, Integer::sum);
+        Set<String> side = new TreeSet<>();
+        switch (topology) {
+            case CRASH -> {
+                log("CRASH " + victim);
+                cluster.crash(victim);
+            }
+            case FREEZE -> {
+                log("FREEZE " + victim);
+                cluster.membership(victim).mute(true);
+            }
+            default -> {
+                side.add(victim);
+                if (names.size() == 3 && random.nextBoolean()) {
+                    List<String> others = new ArrayList<>(live);
+                    others.remove(victim);
+                    Collections.shuffle(others, random);
+                    side.add(others.get(0));
+                }
+                log("PARTITION " + side + " | rest");
+                cluster.partition(side);
+            }
+        }
+        pause(holdMillis);
+        switch (topology) {
+            case CRASH -> {
+                log("RESTART " + victim);
+                cluster.start(victim, cc);
+            }
+            case FREEZE -> {
+                log("RESUME " + victim);
+                cluster.membership(victim).mute(false);
+            }
+            default -> {
+                log("HEAL");
+                cluster.heal();
+            }
+        }
+        if (resourceFault != null) {
+            cluster.witness.healMonitors();
+            cluster.witness.releaseStops();
+        }
+        pause(holdMillis);
+    }
+
+    private static java.util.Optional<String> active(InProcessCluster cluster) {
+        Set<NodeId> on = cluster.witness.runningOn("db");
+        return on.size() == 1 ? java.util.Optional.of(on.iterator().next().value()) : java.util.Optional.empty();
+    }
+
+    /** Waits until every resource runs exactly once; returns how many do not when {@code bound} expires. */
+    private static int awaitExactlyOnce(InProcessCluster cluster, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            int wrong = (int) RESOURCES.stream().filter(r -> cluster.witness.runningOn(r).size() != 1).count();
+            if (wrong == 0 || System.nanoTime() > deadline) {
+                return wrong;
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    private static Map<String, Set<NodeId>> running(Witness witness) {
+        Map<String, Set<NodeId>> m = new TreeMap<>();
+        RESOURCES.forEach(r -> m.put(r, witness.runningOn(r)));
+        return m;
+    }
+
+    private void log(String what) {
+        history.add(String.format("%7d ms %s", (System.nanoTime() - began) / 1_000_000, what));
+    }
+
+    private static void pause(long millis) {
+        LockSupport.parkNanos(millis * 1_000_000L);
+    }
+
+    /** Watches the witness every 10 ms: double activations and recovery times. */
+    private static final class Sampler {
+        final AtomicInteger doubleActivations = new AtomicInteger();
+        final AtomicLong worstRecovery = new AtomicLong();
+        private final Witness witness;
+        private final InProcessCluster cluster;
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        Sampler(Witness witness, InProcessCluster cluster) {
+            this.witness = witness;
+            this.cluster = cluster;
+            this.thread = new Thread(this::loop, "nemesis-sampler");
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void loop() {
+            boolean wasDouble = false;
+            long unhealthySince = -1;
+            while (running) {
+                boolean isDouble = false;
+                boolean healthy = true;
+                for (String r : RESOURCES) {
+                    int copies = witness.runningOn(r).size();
+                    isDouble |= copies > 1;
+                    healthy &= copies == 1;
+                }
+                if (isDouble && !wasDouble) {
+                    doubleActivations.incrementAndGet();
+                }
+                wasDouble = isDouble;
+                long now = System.nanoTime();
+                if (!healthy && unhealthySince < 0) {
+                    unhealthySince = now;
+                } else if (healthy && unhealthySince >= 0) {
+                    long took = now - unhealthySince;
+                    worstRecovery.accumulateAndGet(took, Math::max);
+                    unhealthySince = -1;
+                }
+                LockSupport.parkNanos(10_000_000L);
+            }
+        }
+    }
+
+    /** The resource ids the nemesis runs, for reports. */
+    static List<ResourceId> resources() {
+        return RESOURCES.stream().map(ResourceId::of).toList();
+    }
+}

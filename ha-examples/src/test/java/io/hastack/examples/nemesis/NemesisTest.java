@@ -1,0 +1,37 @@
+package io.hastack.examples.nemesis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A short nemesis schedule in CI: crashes, freezes, partitions, failing monitors and hanging stops
+ * against three nodes, and against two with the file quorum device. A failure prints the seed and
+ * the fault history; run {@code NemesisRun --seed S} to replay the schedule.
+ */
+@Tag("functional")
+class NemesisTest {
+    private static void check(Nemesis.Report report) {
+        String replay = report.summary() + "\n  " + String.join("\n  ", report.history());
+        assertEquals(List.of(), report.violations(), replay);
+        assertEquals(0, report.lostResources(), replay);
+        assertTrue(report.faultsInjected() > 0, replay);
+        System.out.println(report.summary());
+    }
+
+    @Test
+    void threeNodesSurviveARandomScheduleSafely() {
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 12, 3, Duration.ofMillis(1200),
+                Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void twoNodesWithAQuorumDeviceSurviveARandomScheduleSafely() {
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 8, 2, Duration.ofMillis(1200),
+                Duration.ofSeconds(30))));
+    }
+}
