@@ -615,6 +615,13 @@ public final class HaNode implements AutoCloseable {
             loop.execute(() -> {
                 try {
                     task.run();
+                } catch (RejectedExecutionException e) {
+                    if (departing) {
+                        // halted mid-task: the executors it hands work to are already shut down
+                        LOG.debug("{} is stopping; dropped work: {}", self, e.toString());
+                    } else {
+                        LOG.error("{}: an executor refused work on the event thread", self, e);
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("{}: unexpected error on the event thread", self, e);
                 }
@@ -703,8 +710,11 @@ public final class HaNode implements AutoCloseable {
             return this;
         }
 
-        /** The monotonic clock of the pause detector; for tests that simulate a stall. */
-        Builder nanoClock(java.util.function.LongSupplier clock) {
+        /**
+         * The monotonic clock of the pause detector ({@link System#nanoTime()} by default); tests
+         * and fault injection replace it to simulate a stall of the whole process.
+         */
+        public Builder nanoClock(java.util.function.LongSupplier clock) {
             this.nanoClock = Objects.requireNonNull(clock, "clock");
             return this;
         }

@@ -212,6 +212,48 @@ class HaNodeTest {
         assertFalse(membership.started);
     }
 
+    private ClusterConfig config(io.hastack.core.model.NoQuorumPolicy policy) {
+        return ClusterConfig.builder().nodes("n1", "n2", "n3").noQuorumPolicy(policy)
+                .group(new ResourceGroup(GroupId.of("g"), List.of(ResourceSpec.builder("r", "recording").build())))
+                .build();
+    }
+
+    /** Starts r in a quorate view, then leaves the node alone: 1 of 3 votes. */
+    private void runThenLoseQuorum(io.hastack.core.model.NoQuorumPolicy policy) throws Exception {
+        start(config(policy));
+        View quorate = view(5, N1, N2);
+        membership.install(quorate);
+        membership.deliver(N1, codec.encode(startPlan(quorate.id())));
+        assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        membership.install(view(6, N2));
+    }
+
+    @Test
+    void withNoQuorumPolicyStopANodeAloneStopsItsResources() throws Exception {
+        runThenLoseQuorum(io.hastack.core.model.NoQuorumPolicy.STOP);
+        assertEquals("stop r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        HaEvent lost = awaitEvent(HaEvent.Type.QUORUM_LOST);
+        assertEquals("no quorum: 1 of 3 votes [n2]; no-quorum-policy=stop", lost.detail());
+    }
+
+    @Test
+    void withNoQuorumPolicyFreezeANodeAloneKeepsWhatRunsButStartsNothing() throws Exception {
+        runThenLoseQuorum(io.hastack.core.model.NoQuorumPolicy.FREEZE);
+        HaEvent lost = awaitEvent(HaEvent.Type.QUORUM_LOST);
+        assertTrue(lost.detail().endsWith("no-quorum-policy=freeze"), lost.detail());
+        assertEquals(null, calls.poll(500, TimeUnit.MILLISECONDS), "nothing is stopped");
+        assertEquals(ResourceState.RUNNING, node.localState().state(ResourceId.of("r")));
+        assertTrue(node.status().notes().isEmpty() && node.status().quorum().startsWith("no quorum"),
+                node.status().render());
+    }
+
+    @Test
+    void withNoQuorumPolicyIgnoreANodeAloneStaysQuorate() throws Exception {
+        runThenLoseQuorum(io.hastack.core.model.NoQuorumPolicy.IGNORE);
+        assertEquals(null, calls.poll(500, TimeUnit.MILLISECONDS), "nothing is stopped");
+        assertEquals("quorate by no-quorum-policy=ignore: 1 of 3 votes [n2]", node.status().quorum());
+    }
+
     @Test
     void aStallLongerThanTheBoundStopsLocalResourcesBeforeAnythingElse() throws Exception {
         start(config(ResourceSpec.builder("r", "recording").build()));

@@ -8,6 +8,7 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.membership.testkit.InProcessCluster;
 import io.hastack.membership.testkit.Witness;
+import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a randomized fault schedule, derived from a seed, against an in-process cluster (three
- * nodes, or two with the file quorum device) running one group of two resources, and checks it:
+ * nodes, or two with the file or the ZooKeeper quorum device) running one group of two resources, and checks it:
  *
  * <ul>
  *   <li>every accepted start of a resource has a fresh, higher epoch, so two active copies never
@@ -52,8 +53,10 @@ public final class Nemesis {
      * @param nodes 2 (with the file quorum device) or 3
      * @param hold how long a fault is held, at most (at least a fifth of it)
      * @param recoveryBound how long the cluster may take to converge after the last fault
+     * @param zookeeper the connect string of a ZooKeeper ensemble to use as the quorum device (each
+     *     node its own session), or null for the file quorum device
      */
-    public record Config(long seed, int faults, int nodes, Duration hold, Duration recoveryBound) {
+    public record Config(long seed, int faults, int nodes, Duration hold, Duration recoveryBound, String zookeeper) {
         /** Validates the fields. */
         public Config {
             if (nodes != 2 && nodes != 3) {
@@ -135,7 +138,9 @@ public final class Nemesis {
         Sampler sampler;
         int lost = 0;
         List<String> violations = new ArrayList<>();
-        try (InProcessCluster cluster = new InProcessCluster()) {
+        String base = "/hastack/nemesis-" + config.seed() + "-" + System.nanoTime();
+        try (InProcessCluster cluster = new InProcessCluster(config.zookeeper() == null ? null
+                : id -> ZooKeeperQuorumDevice.connect(config.zookeeper(), base, Duration.ofSeconds(10)))) {
             names.forEach(n -> cluster.start(n, cc));
             cluster.awaitView(names.size());
             sampler = new Sampler(cluster.witness, cluster);
@@ -187,7 +192,7 @@ public final class Nemesis {
             }
             case FREEZE -> {
                 log("FREEZE " + victim);
-                cluster.membership(victim).mute(true);
+                cluster.freeze(victim);
             }
             default -> {
                 side.add(victim);
@@ -209,7 +214,7 @@ public final class Nemesis {
             }
             case FREEZE -> {
                 log("RESUME " + victim);
-                cluster.membership(victim).mute(false);
+                cluster.resume(victim);
             }
             default -> {
                 log("HEAL");

@@ -3,7 +3,8 @@ package io.hastack.examples.nemesis;
 import java.time.Duration;
 
 /**
- * Command line of the nemesis: {@code NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]}.
+ * Command line of the nemesis: {@code NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]
+ * [--zookeeper host:port]} (the file quorum device unless a ZooKeeper ensemble is given).
  * Prints the fault history and the counts (faults injected, double activations, lost resources,
  * worst recovery time); exits 1 if a safety check failed, printing the seed to reproduce it.
  */
@@ -19,20 +20,23 @@ public final class NemesisRun {
         long seed = System.nanoTime();
         int nodes = 3;
         long hold = 1500;
+        String zookeeper = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--faults" -> faults = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 case "--hold-ms" -> hold = Long.parseLong(args[i + 1]);
+                case "--zookeeper" -> zookeeper = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]");
+                        + "; usage: NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]"
+                        + " [--zookeeper host:port]");
             }
         }
         System.out.printf("nemesis: %d faults on %d nodes, seed %d, faults held up to %d ms%n", faults, nodes, seed,
                 hold);
         Nemesis.Report report = Nemesis.run(new Nemesis.Config(seed, faults, nodes, Duration.ofMillis(hold),
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), zookeeper));
         if (!report.passed()) {
             report.history().forEach(h -> System.out.println("  " + h));
         }

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A short nemesis schedule in CI: crashes, freezes, partitions, failing monitors and hanging stops
- * against three nodes, and against two with the file quorum device. A failure prints the seed and
+ * against three nodes, and against two with each quorum device (file, ZooKeeper). A failure prints the seed and
  * the fault history; run {@code NemesisRun --seed S} to replay the schedule.
  */
 @Tag("functional")
@@ -26,12 +27,20 @@ class NemesisTest {
     @Test
     void threeNodesSurviveARandomScheduleSafely() {
         check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 12, 3, Duration.ofMillis(1200),
-                Duration.ofSeconds(30))));
+                Duration.ofSeconds(30), null)));
     }
 
     @Test
-    void twoNodesWithAQuorumDeviceSurviveARandomScheduleSafely() {
+    void twoNodesWithTheFileQuorumDeviceSurviveARandomScheduleSafely() {
         check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 8, 2, Duration.ofMillis(1200),
-                Duration.ofSeconds(30))));
+                Duration.ofSeconds(30), null)));
+    }
+
+    @Test
+    void twoNodesWithTheZooKeeperQuorumDeviceSurviveARandomScheduleSafely() throws Exception {
+        try (TestingServer zookeeper = new TestingServer(true)) {
+            check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 8, 2, Duration.ofMillis(1200),
+                    Duration.ofSeconds(30), zookeeper.getConnectString())));
+        }
     }
 }

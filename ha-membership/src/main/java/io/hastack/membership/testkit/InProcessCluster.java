@@ -42,19 +42,34 @@ public final class InProcessCluster implements AutoCloseable {
     private final Map<NodeId, JGroupsMembership> memberships = new LinkedHashMap<>();
     private final AgentRegistry agents = AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
     private final Path shared;
+    /** The file quorum device of the default factory, for tests that use it directly. */
     public final QuorumDevice device;
+    private final java.util.function.Function<NodeId, QuorumDevice> deviceFactory;
+    private final Map<NodeId, QuorumDevice> devices = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<NodeId, PausableAgentExecutor> executors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per node: the instant its clock stopped (a frozen node), or absent. */
+    private final Map<NodeId, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
     private FenceDevice fenceDevice;
     /** Nodes fenced by {@link #fenceByCrashing()}, in order. */
     public final List<NodeId> fencedNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** A cluster with no nodes yet, and a fresh quorum device directory. */
+    /** A cluster with no nodes yet, whose nodes share a file quorum device in a fresh directory. */
     public InProcessCluster() {
+        this(null);
+    }
+
+    /**
+     * A cluster whose nodes each get their own quorum device from {@code deviceFactory} (e.g. a
+     * ZooKeeper session each), or share a file device if it is null. The cluster closes them.
+     */
+    public InProcessCluster(java.util.function.Function<NodeId, QuorumDevice> deviceFactory) {
         try {
             shared = Files.createTempDirectory("ha-test-quorum");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         device = new FileQuorumDevice(shared);
+        this.deviceFactory = deviceFactory != null ? deviceFactory : id -> device;
     }
 
     /**
@@ -65,8 +80,18 @@ public final class InProcessCluster implements AutoCloseable {
         NodeId id = NodeId.of(name);
         witness.revived(id);
         JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
+        QuorumDevice nodeDevice = deviceFactory.apply(id);
+        QuorumDevice old = devices.put(id, nodeDevice);
+        if (old != null && old != nodeDevice && old != device) {
+            old.close();
+        }
+        PausableAgentExecutor executor = new PausableAgentExecutor(
+                new io.hastack.core.exec.ThreadedAgentExecutor(name));
+        executors.put(id, executor);
+        frozenAt.remove(id);
         HaNode.Builder builder = HaNode.builder().config(config).membership(membership).agents(agents)
-                .quorumDevice(device).shutdownTimeout(Duration.ofSeconds(20));
+                .quorumDevice(nodeDevice).agentExecutor(executor).shutdownTimeout(Duration.ofSeconds(20))
+                .nanoClock(() -> frozenAt.getOrDefault(id, System.nanoTime()));
         if (fenceDevice != null) {
             builder.fenceDevice(fenceDevice);
         }
@@ -180,6 +205,26 @@ public final class InProcessCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes {@code name} as SIGSTOP would, as far as one JVM allows: its traffic is dropped, its
+     * agent calls wait, and its monotonic clock stands still, so that on {@link #resume} the node's
+     * pause detector sees the whole stall at once. (Its event thread still runs.)
+     */
+    public void freeze(String name) {
+        NodeId id = NodeId.of(name);
+        frozenAt.put(id, System.nanoTime());
+        executors.get(id).pause();
+        memberships.get(id).mute(true);
+    }
+
+    /** Ends {@link #freeze}: the clock jumps to now, agent calls run, traffic flows. */
+    public void resume(String name) {
+        NodeId id = NodeId.of(name);
+        frozenAt.remove(id);
+        executors.get(id).resume();
+        memberships.get(id).mute(false);
+    }
+
     /** The names of the nodes that run (started and not crashed or closed). */
     public Set<String> liveNodes() {
         Set<String> live = new java.util.TreeSet<>();
@@ -206,11 +251,14 @@ public final class InProcessCluster implements AutoCloseable {
     @Override
     public void close() {
         witness.releaseAll();
+        witness.releaseStops();
+        executors.values().forEach(PausableAgentExecutor::resume);
         List<HaNode> live = new ArrayList<>(nodes.values());
         java.util.Collections.reverse(live);
         for (HaNode n : live) {
             n.halt();
         }
         memberships.values().forEach(JGroupsMembership::close);
+        devices.values().stream().filter(d -> d != device).distinct().forEach(QuorumDevice::close);
     }
 }
