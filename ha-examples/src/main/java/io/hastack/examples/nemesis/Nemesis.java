@@ -29,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ul>
  *   <li>every accepted start of a resource has a fresh, higher epoch, so two active copies never
- *       write in the same epoch and a stale epoch is never accepted after a newer one (the
- *       witness's resources are guarded by {@code EpochGuard});
+ *       write in the same epoch; every running copy writes through its resource's {@code
+ *       EpochGuard} on each monitor, and a stale epoch is never accepted after a newer one wrote;
  *   <li>after the last fault is undone, every resource runs exactly once within the recovery bound.
  * </ul>
  *
@@ -74,12 +74,14 @@ public final class Nemesis {
      * @param seed the seed
      * @param faultCounts faults injected, by kind
      * @param doubleActivations times two live nodes ran one resource at once (distinct epochs)
+     * @param staleWritesRejected writes of an old copy rejected because a newer epoch had written
      * @param lostResources resources not running exactly once when the recovery bound expired
      * @param worstRecovery the longest time from a fault (or its undoing) to exactly one copy
      * @param violations safety violations (empty in a correct run)
      * @param history the faults, in order, with times since the start
      */
-    public record Report(long seed, Map<Fault, Integer> faultCounts, int doubleActivations, int lostResources,
+    public record Report(long seed, Map<Fault, Integer> faultCounts, int doubleActivations, int staleWritesRejected,
+            int lostResources,
             Duration worstRecovery, List<String> violations, List<String> history) {
 
         /** Faults injected in all. */
@@ -94,9 +96,10 @@ public final class Nemesis {
 
         /** A readable summary. */
         public String summary() {
-            return String.format("seed %d: %d faults %s, %d double activations (distinct epochs), %d lost resources,"
-                    + " worst recovery %d ms, %d violations%s", seed, faultsInjected(), faultCounts,
-                    doubleActivations, lostResources, worstRecovery.toMillis(), violations.size(),
+            return String.format("seed %d: %d faults %s, %d double activations (distinct epochs), %d stale writes"
+                    + " rejected, %d lost resources, worst recovery %d ms, %d violations%s", seed, faultsInjected(),
+                    faultCounts, doubleActivations, staleWritesRejected, lostResources, worstRecovery.toMillis(),
+                    violations.size(),
                     violations.isEmpty() ? "" : ": " + violations);
         }
     }
@@ -115,8 +118,17 @@ public final class Nemesis {
 
     /** Runs {@code config}'s schedule and returns the report. */
     public static Report run(Config config) {
-        return new Nemesis(config).run();
+        return run(config, line -> { });
     }
+
+    /** Runs {@code config}'s schedule, telling {@code progress} every 50 faults, and returns the report. */
+    public static Report run(Config config, java.util.function.Consumer<String> progress) {
+        Nemesis n = new Nemesis(config);
+        n.progress = progress;
+        return n.run();
+    }
+
+    private java.util.function.Consumer<String> progress = line -> { };
 
     private static ClusterConfig clusterConfig(List<String> names) {
         ResourceSpec.Builder app = ResourceSpec.builder("app", "witness");
@@ -148,6 +160,11 @@ public final class Nemesis {
             awaitExactlyOnce(cluster, config.recoveryBound());
             for (int i = 0; i < config.faults(); i++) {
                 step(cluster, cc, names, counts);
+                if ((i + 1) % 50 == 0) {
+                    progress.accept(String.format("%d of %d faults after %d s; double activations %d, worst recovery"
+                            + " %d ms so far", i + 1, config.faults(), (System.nanoTime() - began) / 1_000_000_000L,
+                            sampler.doubleActivations.get(), sampler.worstRecovery.get() / 1_000_000));
+                }
             }
             log("all faults undone; waiting for convergence");
             lost = awaitExactlyOnce(cluster, config.recoveryBound());
@@ -158,7 +175,8 @@ public final class Nemesis {
                         + " ms after the last fault: " + running(cluster.witness));
             }
             cluster.witness.releaseStops();
-            return new Report(config.seed(), counts, sampler.doubleActivations.get(), lost,
+            return new Report(config.seed(), counts, sampler.doubleActivations.get(),
+                    cluster.witness.staleWritesRejected(), lost,
                     Duration.ofNanos(sampler.worstRecovery.get()), violations, List.copyOf(history));
         }
     }

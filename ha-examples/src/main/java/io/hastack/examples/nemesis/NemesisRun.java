@@ -19,7 +19,7 @@ public final class NemesisRun {
         int faults = 1000;
         long seed = System.nanoTime();
         int nodes = 3;
-        long hold = 1500;
+        long hold = 3000;
         String zookeeper = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -36,7 +36,7 @@ public final class NemesisRun {
         System.out.printf("nemesis: %d faults on %d nodes, seed %d, faults held up to %d ms%n", faults, nodes, seed,
                 hold);
         Nemesis.Report report = Nemesis.run(new Nemesis.Config(seed, faults, nodes, Duration.ofMillis(hold),
-                Duration.ofSeconds(30), zookeeper));
+                Duration.ofSeconds(30), zookeeper), line -> System.out.println("  " + line));
         if (!report.passed()) {
             report.history().forEach(h -> System.out.println("  " + h));
         }

@@ -36,6 +36,8 @@ public final class Witness {
     private final CountDownLatch release = new CountDownLatch(1);
     private final Map<ResourceId, EpochGuard> guards = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger staleWrites = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<ResourceId, Long> lastAcceptedWrite = new ConcurrentHashMap<>();
 
     private static String key(NodeId node, ResourceId resource) {
         return node + "/" + resource;
@@ -62,6 +64,14 @@ public final class Witness {
      */
     public List<String> violations() {
         return new ArrayList<>(violations);
+    }
+
+    /**
+     * Writes rejected because a newer epoch had written already: an old copy fenced off by its
+     * epoch. Each running copy writes once per monitor call.
+     */
+    public int staleWritesRejected() {
+        return staleWrites.get();
     }
 
     /** How many times {@code resource} was started on {@code node}. */
@@ -203,6 +213,21 @@ public final class Witness {
             boolean up = running.getOrDefault(ctx.resource(), Set.of()).contains(ctx.node());
             if (!up) {
                 return AgentOutcome.notRunning("not running");
+            }
+            // Every monitor is also a write through the resource's epoch guard.
+            EpochGuard guard = guards.computeIfAbsent(ctx.resource(), r -> EpochGuard.inMemory());
+            synchronized (guard) {
+                if (!guard.admit(ctx.epoch())) {
+                    staleWrites.incrementAndGet();
+                    return AgentOutcome.failed("write with epoch " + ctx.epoch() + " rejected: epoch "
+                            + guard.highest() + " has written");
+                }
+                long last = lastAcceptedWrite.getOrDefault(ctx.resource(), 0L);
+                if (ctx.epoch() < last) {
+                    violations.add("write of " + ctx.resource() + " from " + ctx.node() + " accepted with epoch "
+                            + ctx.epoch() + " after a write with epoch " + last);
+                }
+                lastAcceptedWrite.put(ctx.resource(), Math.max(last, ctx.epoch()));
             }
             return failingMonitors.contains(key(ctx.node(), ctx.resource()))
                     ? AgentOutcome.failed("injected monitor failure") : AgentOutcome.success();
