@@ -41,6 +41,24 @@ class TwoProcessFailoverTest {
         }
     }
 
+    /** Two node JVMs of one cluster on fresh ports, sharing a quorum device directory. */
+    private record Pair(NodeProcess a, NodeProcess b, int web) implements AutoCloseable {
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+        }
+    }
+
+    private Pair launchPair() {
+        List<Integer> ports = NodeProcess.freePorts(3);
+        List<Integer> peers = ports.subList(0, 2);
+        String cluster = "it-" + UUID.randomUUID();
+        Path shared = logs.resolve("shared");
+        return new Pair(NodeProcess.launch("node1", cluster, peers.get(0), peers, ports.get(2), logs, shared),
+                NodeProcess.launch("node2", cluster, peers.get(1), peers, ports.get(2), logs, shared), ports.get(2));
+    }
+
     /** Waits until both nodes recorded their two-node view on the quorum device. */
     private void awaitRecorded(NodeProcess a, NodeProcess b) {
         for (NodeProcess n : List.of(a, b)) {
@@ -57,13 +75,10 @@ class TwoProcessFailoverTest {
 
     @Test
     void aStallShorterThanTheToleranceFailsNothingOverAndALongerOneIsHealedToOneCopy() {
-        List<Integer> ports = NodeProcess.freePorts(3);
-        List<Integer> peers = ports.subList(0, 2);
-        int web = ports.get(2);
-        String cluster = "it-" + UUID.randomUUID();
-        Path shared = logs.resolve("shared");
-        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared);
-                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared)) {
+        try (Pair pair = launchPair()) {
+            NodeProcess a = pair.a();
+            NodeProcess b = pair.b();
+            int web = pair.web();
             awaitRecorded(a, b);
             await().atMost(WAIT).until(() -> servedBy(web).isPresent());
             NodeProcess frozen = servedBy(web).orElseThrow().equals("node1") ? a : b;
@@ -103,20 +118,13 @@ class TwoProcessFailoverTest {
 
     @Test
     void sigkillOfTheActiveJvmMovesTheGroupToTheSurvivor() {
-        List<Integer> ports = NodeProcess.freePorts(3);
-        List<Integer> peers = ports.subList(0, 2);
-        int web = ports.get(2);
-        String cluster = "it-" + UUID.randomUUID();
-        Path shared = logs.resolve("shared");
-        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared);
-                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared)) {
+        try (Pair pair = launchPair()) {
+            NodeProcess a = pair.a();
+            NodeProcess b = pair.b();
+            int web = pair.web();
             // Kill only once the two-node view is recorded on the quorum device: before that, a node
             // alone cannot tell a dead peer from a partitioned one, and rightly keeps nothing running.
-            for (NodeProcess n : List.of(a, b)) {
-                await().atMost(WAIT).alias(n.name() + " to record the two-node view; logs in " + logs)
-                        .until(() -> n.firstEvent(e -> e.type().equals("QUORUM_RECORDED")
-                                && e.detail().contains("node1") && e.detail().contains("node2")).isPresent());
-            }
+            awaitRecorded(a, b);
             await().atMost(WAIT).until(() -> servedBy(web).isPresent());
             String active = servedBy(web).orElseThrow();
             NodeProcess victim = active.equals("node1") ? a : b;

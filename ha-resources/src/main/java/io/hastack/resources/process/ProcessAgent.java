@@ -211,13 +211,9 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         try {
             p.destroy();
             if (!p.waitFor(remaining.minus(reserve).toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                if (!p.waitFor(ctx.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
-                    return AgentOutcome.failed("pid " + p.pid() + " survived SIGKILL");
-                }
-                process = null;
-                return AgentOutcome.success("pid " + p.pid() + " ignored SIGTERM; killed");
+                AgentOutcome killed = forceStop(ctx);
+                return killed.isSuccess() ? AgentOutcome.success("pid " + p.pid() + " ignored SIGTERM; killed")
+                        : killed;
             }
             process = null;
             return AgentOutcome.success("pid " + p.pid() + " exited with " + p.exitValue());
