@@ -11,12 +11,10 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.Durations;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
 import io.hastack.core.fence.FenceDevice;
 import io.hastack.core.fence.FenceResult;
 import io.hastack.core.quorum.QuorumDevice;
-import io.hastack.core.quorum.Votes;
-import java.util.ArrayList;
+import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import java.util.concurrent.ExecutorService;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.plan.DefaultPlanner;
@@ -70,8 +68,6 @@ public final class HaNode implements AutoCloseable {
 
     private enum Lifecycle { NEW, RUNNING, LEAVING, CLOSED }
 
-    /** This node's view of its partition's quorum. */
-    private enum Quorum { UNDECIDED, QUORATE, NOT_QUORATE }
 
     private record Subscription(HaEventListener listener, Executor executor) {}
 
@@ -83,12 +79,11 @@ public final class HaNode implements AutoCloseable {
     private final NodeId self;
     private final MessageCodec codec;
     private final ScheduledExecutorService loop;
-    private final Optional<QuorumDevice> device;
+    private final QuorumKeeper quorum;
     private final Optional<FenceDevice> fenceDevice;
     private final Duration fenceTimeout;
     private final ExecutorService fenceCalls;
     private final PauseDetector pauseDetector;
-    private final ExecutorService deviceCalls;
     private final LocalResources resources;
     private final Coordinator coordinator;
     private final List<Subscription> listeners = new CopyOnWriteArrayList<>();
@@ -99,10 +94,8 @@ public final class HaNode implements AutoCloseable {
     private PlanId lastCompleted;
     private boolean leaving;
     private Execute deferred;
-    private Quorum quorum = Quorum.UNDECIDED;
     /** Set by a detected pause until the node has stopped its resources and reported. */
     private boolean demoted;
-    private String quorumText = "undecided: not in a view yet";
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     /** Set once the node has handed over (or given up) and is leaving: later views are ignored. */
@@ -116,7 +109,6 @@ public final class HaNode implements AutoCloseable {
         this.clock = b.clock;
         this.shutdownTimeout = b.shutdownTimeout;
         this.codec = new MessageCodec(b.secret);
-        this.device = Optional.ofNullable(b.device);
         this.fenceDevice = Optional.ofNullable(b.fenceDevice);
         this.fenceTimeout = b.fenceTimeout;
         Duration bound = b.pauseBound != null ? b.pauseBound
@@ -128,10 +120,21 @@ public final class HaNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.deviceCalls = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ha-quorum-device-" + self);
-            t.setDaemon(true);
-            return t;
+        this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(b.device), new QuorumKeeper.Host() {
+            @Override
+            public void post(Runnable task) {
+                HaNode.this.post(task);
+            }
+
+            @Override
+            public void decided(View view, Quorum previous, Quorum now, String text) {
+                onQuorumDecided(view, previous, now, text);
+            }
+
+            @Override
+            public void recorded(View view, String detail) {
+                emit(Type.QUORUM_RECORDED, view.id().toString(), detail);
+            }
         });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ha-node-" + self);
@@ -170,7 +173,7 @@ public final class HaNode implements AutoCloseable {
 
             @Override
             public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
-                return HaNode.this.stampEpochs(actions);
+                return quorum.stampEpochs(actions);
             }
 
             @Override
@@ -339,7 +342,7 @@ public final class HaNode implements AutoCloseable {
     public ClusterStatus status() {
         return query(() -> {
             List<NodeInfo> nodes = coordinator.active() ? coordinator.nodes() : List.of(ownInfo());
-            return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, quorumText, nodes,
+            return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, quorum.text(), nodes,
                     coordinator.active() ? coordinator.notes() : List.of());
         });
     }
@@ -351,7 +354,7 @@ public final class HaNode implements AutoCloseable {
 
     private NodeInfo ownInfo() {
         NodeStatus status = leaving ? NodeStatus.LEAVING
-                : quorum == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+                : quorum.state() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
         return new NodeInfo(self, status, resources.activeStates(), resources.failCounts());
     }
 
@@ -366,7 +369,7 @@ public final class HaNode implements AutoCloseable {
         view = v;
         emit(Type.VIEW_INSTALLED, v.id().toString(), describeChange(previous, v));
         coordinator.viewChanged(v);
-        evaluateQuorum(v);
+        quorum.evaluate(v);
         if (deferred != null) {
             Execute x = deferred;
             deferred = null;
@@ -424,11 +427,11 @@ public final class HaNode implements AutoCloseable {
             emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
             lastCompleted = x.plan();
             sendReport();
-        } else if (fromCoordinator && quorum == Quorum.UNDECIDED) {
+        } else if (fromCoordinator && quorum.state() == Quorum.UNDECIDED) {
             // The tie-break is still being decided here: run or refuse once it is.
             deferred = x;
-        } else if (fromCoordinator && quorum == Quorum.NOT_QUORATE) {
-            String detail = "refusing " + x.plan() + ": this node's partition has no quorum (" + quorumText + ")";
+        } else if (fromCoordinator && quorum.state() == Quorum.NOT_QUORATE) {
+            String detail = "refusing " + x.plan() + ": this node's partition has no quorum (" + quorum.text() + ")";
             LOG.warn("{}: {}", self, detail);
             emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
             // Report it finished, so that the coordinator's transition ends and it sees no-quorum.
@@ -452,7 +455,7 @@ public final class HaNode implements AutoCloseable {
     }
 
     private NodeReport report(io.hastack.core.membership.ViewId viewId) {
-        return new NodeReport(viewId, config.hash(), leaving, quorum == Quorum.QUORATE, lastCompleted,
+        return new NodeReport(viewId, config.hash(), leaving, quorum.state() == Quorum.QUORATE, lastCompleted,
                 resources.activeStates(), resources.failCounts());
     }
 
@@ -480,70 +483,18 @@ public final class HaNode implements AutoCloseable {
 
     // ---- quorum --------------------------------------------------------------------------------
 
-    private void evaluateQuorum(View v) {
-        Votes votes = Votes.of(config.nodes(), v.members());
-        if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
-            if (!votes.isMajority()) {
-                LOG.warn("{}: {} is not a majority; no-quorum-policy=ignore runs resources anyway (unsafe)", self,
-                        votes);
-            }
-            setQuorum(v, Quorum.QUORATE, "quorate by no-quorum-policy=ignore: " + votes);
-            return;
-        }
-        if (votes.isMajority()) {
-            setQuorum(v, Quorum.QUORATE, "quorate: " + votes);
-            device.ifPresent(d -> deviceCalls.execute(() -> {
-                try {
-                    d.recordMajority(votes.present());
-                    post(() -> emit(Type.QUORUM_RECORDED, v.id().toString(), "majority " + votes.present()
-                            + " recorded on " + d.describe()));
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: could not record the majority {} on {}: {}", self, votes, d.describe(),
-                            e.getMessage());
-                }
-            }));
-        } else if (votes.isTie() && device.isPresent()) {
-            QuorumDevice d = device.get();
-            setQuorum(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
-            deviceCalls.execute(() -> {
-                Quorum result;
-                String text;
-                try {
-                    boolean won = d.claimTie(votes.present());
-                    result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
-                    text = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost") + " on "
-                            + d.describe();
-                } catch (RuntimeException e) {
-                    result = Quorum.NOT_QUORATE;
-                    text = "no quorum: " + votes + ", tie-break failed: " + e.getMessage();
-                }
-                Quorum decided = result;
-                String decidedText = text;
-                post(() -> setQuorum(v, decided, decidedText));
-            });
-        } else {
-            setQuorum(v, Quorum.NOT_QUORATE, "no quorum: " + votes
-                    + (votes.isTie() ? " and no quorum device to break the tie" : ""));
-        }
-    }
-
-    private void setQuorum(View forView, Quorum newQuorum, String text) {
-        if (view != forView) {
-            return; // decided for a view that is gone
-        }
-        Quorum old = quorum;
-        quorum = newQuorum;
-        quorumText = text;
+    /** The quorum keeper decided (or left undecided) quorum for {@code forView}: act on it. */
+    private void onQuorumDecided(View forView, Quorum previous, Quorum now, String text) {
         // Every view must establish quorum anew, so the coordinator hears the decision every time.
-        coordinator.quorumChanged(newQuorum == Quorum.QUORATE);
-        if (newQuorum == old) {
+        coordinator.quorumChanged(now == Quorum.QUORATE);
+        if (now == previous) {
             return;
         }
         // The coordinator plans once this report (with the new quorum) reaches it.
         sendReport();
-        if (newQuorum == Quorum.QUORATE) {
+        if (now == Quorum.QUORATE) {
             emit(Type.QUORUM_GAINED, forView.id().toString(), text);
-        } else if (newQuorum == Quorum.NOT_QUORATE) {
+        } else if (now == Quorum.NOT_QUORATE) {
             NoQuorumPolicy policy = config.noQuorumPolicy();
             emit(Type.QUORUM_LOST, forView.id().toString(), text + "; no-quorum-policy="
                     + policy.name().toLowerCase(java.util.Locale.ROOT));
@@ -552,32 +503,11 @@ public final class HaNode implements AutoCloseable {
                 resources.stopAll("node " + self + " lost quorum (" + text + ")");
             }
         }
-        if (deferred != null && newQuorum != Quorum.UNDECIDED) {
+        if (deferred != null && now != Quorum.UNDECIDED) {
             Execute x = deferred;
             deferred = null;
             onExecute(forView.coordinator(), x);
         }
-    }
-
-    private CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
-        CompletableFuture<List<Action>> result = new CompletableFuture<>();
-        if (device.isEmpty() || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
-            result.complete(actions);
-            return result;
-        }
-        QuorumDevice d = device.get();
-        deviceCalls.execute(() -> {
-            try {
-                List<Action> stamped = new ArrayList<>();
-                for (Action a : actions) {
-                    stamped.add(a.type() == ActionType.START ? a.withEpoch(d.nextEpoch(a.resource())) : a);
-                }
-                post(() -> result.complete(stamped));
-            } catch (RuntimeException e) {
-                post(() -> result.completeExceptionally(e));
-            }
-        });
-        return result;
     }
 
     private void sendReport() {
@@ -667,7 +597,7 @@ public final class HaNode implements AutoCloseable {
     private void shutdownThreads() {
         pauseDetector.stop();
         loop.shutdownNow();
-        deviceCalls.shutdownNow();
+        quorum.shutdown();
         fenceCalls.shutdownNow();
         executor.close();
     }
