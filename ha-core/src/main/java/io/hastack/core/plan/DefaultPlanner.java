@@ -36,7 +36,8 @@ import java.util.Optional;
 public final class DefaultPlanner implements Planner {
 
     @Override
-    public Plan plan(ClusterSnapshot snapshot, Instant now) {
+    public Plan plan(ClusterSnapshot given, Instant now) {
+        ClusterSnapshot snapshot = withoutFencedStates(given);
         ClusterConfig config = snapshot.config();
         List<Action> actions = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -87,6 +88,18 @@ public final class DefaultPlanner implements Planner {
             }
         }
         return new Plan(snapshot.viewId(), actions, notes);
+    }
+
+    /** A fenced node runs nothing, whatever it last reported. */
+    private static ClusterSnapshot withoutFencedStates(ClusterSnapshot snapshot) {
+        if (snapshot.nodes().stream().noneMatch(n -> n.status() == NodeStatus.FENCED)) {
+            return snapshot;
+        }
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (NodeInfo n : snapshot.nodes()) {
+            nodes.add(n.status() == NodeStatus.FENCED ? new NodeInfo(n.node(), n.status(), Map.of(), Map.of()) : n);
+        }
+        return new ClusterSnapshot(snapshot.config(), snapshot.viewId(), nodes);
     }
 
     /** Why the planner must not touch {@code group} now, if it must not. */
@@ -165,10 +178,14 @@ public final class DefaultPlanner implements Planner {
             case FENCED -> "has been fenced";
             case CONFIG_MISMATCH -> "has a different configuration";
             case ONLINE -> failedOut(snapshot.config(), group, n)
-                    .map(r -> "saw " + r.id() + " fail " + n.failCount(r.id()) + " times (migration-threshold "
+                    .map(r -> "saw " + r.id() + " fail " + times(n.failCount(r.id())) + " (migration-threshold "
                             + snapshot.config().migrationThreshold() + ")")
                     .orElse("holds a second copy");
         };
+    }
+
+    private static String times(int n) {
+        return n == 1 ? "once" : n + " times";
     }
 
     private static void actionsFor(ClusterSnapshot snapshot, ResourceGroup group, NodeId target, List<Action> out) {
@@ -217,12 +234,15 @@ public final class DefaultPlanner implements Planner {
             out.add(new Action(ActionType.STOP, target, group.id(), broken.id(),
                     "recover " + broken.id() + " on " + target + ": it failed (" + count + ")"));
             startReason = "restart " + broken.id() + " in place after its failure (" + count + ")";
+        } else if (first > 0) {
+            startReason = "group " + group.id() + " continues on " + target + " from " + broken.id();
         } else {
             startReason = "group " + group.id() + " is placed on " + target;
         }
         for (int i = first; i < resources.size(); i++) {
             out.add(new Action(ActionType.START, target, group.id(), resources.get(i).id(),
-                    i == first ? startReason : "group " + group.id() + " starts in order after " + broken.id()));
+                    i == first ? startReason
+                            : "group " + group.id() + " starts in order after " + resources.get(i - 1).id()));
         }
     }
 

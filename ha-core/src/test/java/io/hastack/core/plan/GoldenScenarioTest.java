@@ -1,0 +1,72 @@
+package io.hastack.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Golden scenarios: each folder under {@code src/test/resources/scenarios} holds {@code input.txt}
+ * (a {@link SnapshotText}) and {@code expected.txt} (the plan, one action or note per line). Run with
+ * {@code -Dgolden.update=true} to rewrite the expected files from the planner, then read the diff.
+ */
+@Tag("unit")
+class GoldenScenarioTest {
+    private static final Path SCENARIOS = Path.of("src", "test", "resources", "scenarios");
+    private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
+    private static final boolean UPDATE = Boolean.getBoolean("golden.update");
+
+    private static List<Path> scenarios() throws IOException {
+        try (Stream<Path> dirs = Files.list(SCENARIOS)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /** The plan as the expected files hold it. */
+    static String render(Plan plan) {
+        StringBuilder sb = new StringBuilder();
+        plan.actions().forEach(a -> sb.append(a.describe()).append('\n'));
+        plan.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
+        return sb.length() == 0 ? "(nothing to do)\n" : sb.toString();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyScenarioPlansAsExpected() throws IOException {
+        return scenarios().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+            String input = Files.readString(dir.resolve("input.txt"), StandardCharsets.UTF_8);
+            String actual = render(new DefaultPlanner().plan(SnapshotText.parse(input), NOW));
+            Path expected = dir.resolve("expected.txt");
+            if (UPDATE) {
+                Files.writeString(expected, actual, StandardCharsets.UTF_8);
+            } else {
+                assertTrue(Files.exists(expected), dir + " has no expected.txt: run with -Dgolden.update=true");
+                assertEquals(Files.readString(expected, StandardCharsets.UTF_8), actual, dir.toString());
+            }
+        }));
+    }
+
+    @Test
+    void thereAreScenariosToRun() throws IOException {
+        assertTrue(scenarios().size() >= 15, "scenarios found: " + scenarios());
+    }
+
+    @Test
+    void badInputIsReportedWithItsLine() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SnapshotText.parse("nodes n1\ngroup g a\nnode n1 a=SLEEPING\n"));
+        assertTrue(e.getMessage().contains("SLEEPING"), e.getMessage());
+        IllegalArgumentException f = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SnapshotText.parse("nodes n1\ncolour blue\n"));
+        assertEquals("line 2 'colour blue': unknown item 'colour'", f.getMessage());
+    }
+}
