@@ -1,0 +1,158 @@
+package io.hastack.core.simulate;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.ClusterSnapshot;
+import io.hastack.core.plan.NodeInfo;
+import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.plan.Plan;
+import io.hastack.core.plan.Planner;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Answers "what would happen if ...": applies each event to the snapshot, then plans, applies the
+ * plan as if every action succeeded, and plans again until the plan is empty, recording every step.
+ * Nothing is executed. Pure and thread-safe: the same arguments give the same simulation.
+ */
+public final class Simulator {
+    /** Plans after one event before the simulation declares the cluster unsettled. */
+    static final int MAX_STEPS = 20;
+
+    private final Planner planner;
+
+    /** A simulator driving {@code planner} (use the cluster's own). */
+    public Simulator(Planner planner) {
+        this.planner = Objects.requireNonNull(planner, "planner");
+    }
+
+    /**
+     * One step of a simulation.
+     *
+     * @param trigger what led to it: an event, or "plan N after ..."
+     * @param plan the plan at this step (empty once settled)
+     */
+    public record Step(String trigger, Plan plan) {}
+
+    /**
+     * A whole simulation.
+     *
+     * @param steps every plan, in order
+     * @param end the snapshot after the last step
+     */
+    public record Simulation(List<Step> steps, ClusterSnapshot end) {
+        /** Copies the list. */
+        public Simulation {
+            steps = List.copyOf(steps);
+        }
+
+        /** The steps as text, one block each. */
+        public String render() {
+            StringBuilder sb = new StringBuilder();
+            for (Step s : steps) {
+                sb.append(s.trigger()).append(":\n").append(s.plan().summary());
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Simulates {@code events}, in order, starting from {@code start}. */
+    public Simulation run(ClusterSnapshot start, List<SimEvent> events, Instant now) {
+        List<Step> steps = new ArrayList<>();
+        ClusterSnapshot snapshot = settle(start, "before any event", steps, now);
+        for (SimEvent event : events) {
+            snapshot = apply(snapshot, event);
+            snapshot = settle(snapshot, "after " + event, steps, now);
+            if (event instanceof SimEvent.NodeLeaves leaves) {
+                snapshot = without(snapshot, leaves.node());
+                snapshot = settle(snapshot, "after " + leaves.node() + " has left", steps, now);
+            }
+        }
+        return new Simulation(steps, snapshot);
+    }
+
+    private ClusterSnapshot settle(ClusterSnapshot snapshot, String trigger, List<Step> steps, Instant now) {
+        for (int i = 1; i <= MAX_STEPS; i++) {
+            Plan plan = planner.plan(snapshot, now);
+            steps.add(new Step(i == 1 ? trigger : "step " + i + " " + trigger, plan));
+            if (plan.isEmpty()) {
+                return snapshot;
+            }
+            snapshot = succeed(snapshot, plan);
+        }
+        throw new IllegalStateException("the plan did not settle within " + MAX_STEPS + " steps " + trigger);
+    }
+
+    private static ClusterSnapshot apply(ClusterSnapshot snapshot, SimEvent event) {
+        if (event instanceof SimEvent.NodeFails fails) {
+            requireMember(snapshot, fails.node());
+            return without(snapshot, fails.node());
+        }
+        if (event instanceof SimEvent.NodeLeaves leaves) {
+            requireMember(snapshot, leaves.node());
+            return map(snapshot, n -> n.node().equals(leaves.node())
+                    ? new NodeInfo(n.node(), NodeStatus.LEAVING, n.states(), n.failCounts()) : n);
+        }
+        SimEvent.MonitorFails fails = (SimEvent.MonitorFails) event;
+        requireMember(snapshot, fails.node());
+        return map(snapshot, n -> {
+            if (!n.node().equals(fails.node())) {
+                return n;
+            }
+            if (n.state(fails.resource()) != ResourceState.RUNNING) {
+                throw new IllegalArgumentException(fails.resource() + " does not run on " + fails.node()
+                        + " at this point of the simulation");
+            }
+            Map<ResourceId, ResourceState> states = new HashMap<>(n.states());
+            states.put(fails.resource(), ResourceState.FAILED);
+            Map<ResourceId, Integer> counts = new HashMap<>(n.failCounts());
+            counts.merge(fails.resource(), 1, Integer::sum);
+            return new NodeInfo(n.node(), n.status(), states, counts);
+        });
+    }
+
+    /** The snapshot after every action of {@code plan} succeeded. */
+    private static ClusterSnapshot succeed(ClusterSnapshot snapshot, Plan plan) {
+        return map(snapshot, n -> {
+            Map<ResourceId, ResourceState> states = new HashMap<>(n.states());
+            for (Action a : plan.actionsFor(n.node())) {
+                if (a.type() == ActionType.START) {
+                    states.put(a.resource(), ResourceState.RUNNING);
+                } else {
+                    states.remove(a.resource());
+                }
+            }
+            return new NodeInfo(n.node(), n.status(), states, n.failCounts());
+        });
+    }
+
+    private static void requireMember(ClusterSnapshot snapshot, NodeId node) {
+        if (!snapshot.members().contains(node)) {
+            throw new IllegalArgumentException("node " + node + " is not a member at this point of the simulation");
+        }
+    }
+
+    private static ClusterSnapshot without(ClusterSnapshot snapshot, NodeId node) {
+        List<NodeInfo> nodes = new ArrayList<>(snapshot.nodes());
+        nodes.removeIf(n -> n.node().equals(node));
+        return new ClusterSnapshot(snapshot.config(), snapshot.viewId(), nodes);
+    }
+
+    private static ClusterSnapshot map(ClusterSnapshot snapshot, java.util.function.UnaryOperator<NodeInfo> f) {
+        List<NodeInfo> nodes = new ArrayList<>();
+        snapshot.nodes().forEach(n -> nodes.add(f.apply(n)));
+        return new ClusterSnapshot(snapshot.config(), snapshot.viewId(), nodes);
+    }
+
+    /** Parses events written as {@code node-fails N}, {@code node-leaves N}, {@code monitor-fails R on N}. */
+    public static List<SimEvent> parseEvents(List<String> texts) {
+        return texts.stream().map(SimEvent::parse).toList();
+    }
+}
