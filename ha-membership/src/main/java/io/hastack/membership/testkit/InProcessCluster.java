@@ -130,10 +130,12 @@ public final class InProcessCluster implements AutoCloseable {
         };
     }
 
+    /** The running node named {@code name}, or null if it crashed, closed or never started. */
     public HaNode node(String name) {
         return nodes.get(NodeId.of(name));
     }
 
+    /** The membership of the node named {@code name}, for its fault switches. */
     public JGroupsMembership membership(String name) {
         return memberships.get(NodeId.of(name));
     }

@@ -107,6 +107,7 @@ public final class Witness {
         failingMonitors.clear();
     }
 
+    /** Makes the monitor of {@code resource} on {@code node} fail while {@code fail}. */
     public void failMonitor(NodeId node, String resource, boolean fail) {
         if (fail) {
             failingMonitors.add(key(node, ResourceId.of(resource)));
@@ -123,6 +124,7 @@ public final class Witness {
         }
     }
 
+    /** Makes starts of {@code resource} on {@code node} hang, ignoring interrupts, until {@link #releaseAll()}. */
     public void hangStart(NodeId node, String resource) {
         hangingStarts.add(key(node, ResourceId.of(resource)));
     }
