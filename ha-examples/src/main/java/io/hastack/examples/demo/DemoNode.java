@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
  * One demo node in its own JVM:
  * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080 --shared DIR}.
  *
+ * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks).
+ *
  * <p>{@code DIR} is a directory both nodes share: it holds the {@link FileQuorumDevice} that breaks
  * the tie when one of the two nodes is alone, and hands out fencing epochs.
  *
@@ -46,8 +48,13 @@ public final class DemoNode {
         int webPort = Integer.parseInt(require(opts, "web-port"));
 
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        JGroupsConfig.Builder stack = JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers)
+                .toBuilder();
+        if (opts.containsKey("verify-ms")) {
+            stack.verifyTimeout(java.time.Duration.ofMillis(Long.parseLong(opts.get("verify-ms"))));
+        }
         JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"),
-                JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers));
+                stack.build());
         FileQuorumDevice device = new FileQuorumDevice(Path.of(require(opts, "shared")));
         HaNode node = HaNode.builder().config(DemoCluster.config(webPort)).membership(membership)
                 .agents(StandardAgents.registry()).quorumDevice(device).build();

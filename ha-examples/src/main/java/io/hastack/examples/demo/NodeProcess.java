@@ -60,19 +60,26 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess launch(String name, String cluster, int port, List<Integer> peerPorts, int webPort,
             Path logDir, Path shared) {
+        return launch(name, cluster, port, peerPorts, webPort, logDir, shared, List.of());
+    }
+
+    /** As the other {@code launch}, passing {@code extraArgs} (e.g. {@code --verify-ms 500}) to the node. */
+    public static NodeProcess launch(String name, String cluster, int port, List<Integer> peerPorts, int webPort,
+            Path logDir, Path shared, List<String> extraArgs) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
             Files.deleteIfExists(log);
             List<String> peers = peerPorts.stream().map(String::valueOf).toList();
-            List<String> command = List.of(
+            List<String> command = new java.util.ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
                     "-cp", System.getProperty("java.class.path"),
                     DemoNode.class.getName(),
                     "--name", name, "--cluster", cluster, "--port", Integer.toString(port),
                     "--peers", String.join(",", peers), "--web-port", Integer.toString(webPort),
-                    "--shared", shared.toAbsolutePath().toString());
+                    "--shared", shared.toAbsolutePath().toString()));
+            command.addAll(extraArgs);
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             return new NodeProcess(name, p, log);
