@@ -329,8 +329,9 @@ public final class HaNode implements AutoCloseable {
 
     /**
      * Stops this node at once, as a process crash would: no hand-over, no stop of any resource, no
-     * further agent call. Call it after the membership is already gone; it is how tests and
-     * embedders emulate a crash of a node that shares a JVM with others.
+     * further agent call, and no reaction to later views. It does not close the membership: to
+     * emulate a crash in one JVM, halt the node first, then close its channel abruptly (halting
+     * second would let the dying node act on its last view, e.g. claim a tie).
      */
     public void halt() {
         departing = true;
