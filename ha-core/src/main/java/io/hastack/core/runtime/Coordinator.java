@@ -296,6 +296,11 @@ final class Coordinator {
         return nodes;
     }
 
+    /** The snapshot the coordinator would plan from now, once every member has answered its probe. */
+    java.util.Optional<ClusterSnapshot> currentSnapshot() {
+        return active() && allProbed() ? java.util.Optional.of(snapshot()) : java.util.Optional.empty();
+    }
+
     /** The planner's latest notes. */
     List<String> notes() {
         return notes;

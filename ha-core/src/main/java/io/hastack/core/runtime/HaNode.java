@@ -17,7 +17,10 @@ import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import java.util.concurrent.ExecutorService;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.DefaultPlanner;
+import io.hastack.core.simulate.SimEvent;
+import io.hastack.core.simulate.Simulator;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.plan.Planner;
@@ -88,6 +91,7 @@ public final class HaNode implements AutoCloseable {
     private final Coordinator coordinator;
     private final List<Subscription> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> leaveGranted = new CompletableFuture<>();
+    private final Planner planner;
 
     // Confined to the event thread.
     private View view;
@@ -109,6 +113,7 @@ public final class HaNode implements AutoCloseable {
         this.clock = b.clock;
         this.shutdownTimeout = b.shutdownTimeout;
         this.codec = new MessageCodec(b.secret);
+        this.planner = b.planner;
         this.fenceDevice = Optional.ofNullable(b.fenceDevice);
         this.fenceTimeout = b.fenceTimeout;
         Duration bound = b.pauseBound != null ? b.pauseBound
@@ -346,6 +351,21 @@ public final class HaNode implements AutoCloseable {
             return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, quorum.text(), nodes,
                     coordinator.active() ? coordinator.notes() : List.of());
         });
+    }
+
+    /**
+     * What would happen if {@code events} occurred now: runs the {@link Simulator} on the live
+     * cluster state with this node's planner. Changes nothing.
+     *
+     * @throws IllegalStateException if this node does not coordinate (only the coordinator knows
+     *     every member's state) or has not heard from every member yet
+     */
+    public Simulator.Simulation whatIf(List<SimEvent> events) {
+        ClusterSnapshot now = query(coordinator::currentSnapshot).orElseThrow(() -> new IllegalStateException(
+                "node " + self + " cannot simulate: only the coordinator"
+                        + query(() -> Optional.ofNullable(view).map(v -> " (" + v.coordinator() + ")").orElse(""))
+                        + " knows every member's state, once all have answered its probe"));
+        return new Simulator(planner).run(now, events, clock.instant());
     }
 
     /** The states of this node's resources, as a {@link NodeInfo}. */

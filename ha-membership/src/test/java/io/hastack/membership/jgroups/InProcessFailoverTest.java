@@ -85,6 +85,26 @@ class InProcessFailoverTest {
     }
 
     @Test
+    void theLiveClusterAnswersWhatIfWithoutChangingAnything() {
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config());
+        }
+        cluster.awaitView(3);
+        NodeId active = awaitGroupOnOneNode();
+        List<Witness.Event> before = cluster.witness.history();
+        io.hastack.core.runtime.HaNode coordinator = cluster.node("n1");
+        await().atMost(InProcessCluster.WAIT).until(() -> coordinator.status().nodes().size() == 3);
+
+        String answer = coordinator.whatIf(io.hastack.core.simulate.Simulator.parseEvents(
+                List.of("node-fails " + active.value()))).render();
+
+        assertTrue(answer.contains("after node " + active + " fails:\n  start app on "), answer);
+        assertEquals(before, cluster.witness.history(), "a simulation executes nothing");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> cluster.node("n2").whatIf(List.of())).getMessage().contains("only the coordinator (n1)"));
+    }
+
+    @Test
     void aFailingMonitorRestartsInPlaceThenMovesAfterTheThreshold() {
         cluster.start("n1", config());
         cluster.start("n2", config());
