@@ -93,6 +93,7 @@ public final class FileQuorumDevice implements QuorumDevice {
     /** What an update returns, and the new state to write (null: unchanged). */
     private record Outcome<T>(T result, State next) {}
 
+    @SuppressWarnings("try") // the file lock is held by the try, not used in it
     private <T> T update(Function<State, Outcome<T>> change) {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         jvmLock.lock();

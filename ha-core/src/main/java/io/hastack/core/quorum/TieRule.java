@@ -4,10 +4,14 @@ import io.hastack.core.model.NodeId;
 import java.util.Collections;
 import java.util.Set;
 
-/** The tie-break rule every {@link QuorumDevice} applies, given the recorded winner. */
-final class TieRule {
+/**
+ * The tie-break rule every {@link QuorumDevice} applies, given the recorded winning partition: one
+ * implementation for all devices, since it is what makes a split safe (see {@code
+ * docs/design/quorum-device.md}).
+ */
+public final class TieRule {
     /** What a claim should do. */
-    enum Decision {
+    public enum Decision {
         /** The partition already holds the tie. */
         HOLDS,
         /** The partition cannot win: it shares no member with the last winner. */
@@ -18,7 +22,8 @@ final class TieRule {
 
     private TieRule() {}
 
-    static Decision decide(Set<NodeId> winner, Set<NodeId> partition) {
+    /** What {@code partition} may do, given the last winning partition {@code winner}. */
+    public static Decision decide(Set<NodeId> winner, Set<NodeId> partition) {
         if (partition.containsAll(winner)) {
             return Decision.HOLDS;
         }

@@ -213,6 +213,7 @@ public final class NodeProcess implements AutoCloseable {
      * Finds {@code count} free TCP ports on 127.0.0.1 whose port + 100 (FD_SOCK2's) is free too.
      * Another program may still take one before the node binds it; callers retry on failure.
      */
+    @SuppressWarnings("try") // the partner socket only proves the port is free
     public static List<Integer> freePorts(int count) {
         List<Integer> ports = new ArrayList<>();
         List<ServerSocket> held = new ArrayList<>();

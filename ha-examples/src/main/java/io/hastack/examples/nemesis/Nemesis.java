@@ -4,7 +4,6 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
-import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.membership.testkit.InProcessCluster;
 import io.hastack.membership.testkit.Witness;
@@ -332,10 +331,5 @@ public final class Nemesis {
                 LockSupport.parkNanos(10_000_000L);
             }
         }
-    }
-
-    /** The resource ids the nemesis runs, for reports. */
-    static List<ResourceId> resources() {
-        return RESOURCES.stream().map(ResourceId::of).toList();
     }
 }

@@ -4,9 +4,9 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.quorum.QuorumDeviceException;
+import io.hastack.core.quorum.TieRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -94,11 +94,11 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
                 }
                 continue; // someone else created it first: decide against theirs
             }
-            Set<NodeId> winner = decode(current.data());
-            boolean ours = partition.containsAll(winner);
-            if (!ours && Collections.disjoint(winner, partition)) {
+            TieRule.Decision decision = TieRule.decide(decode(current.data()), partition);
+            if (decision == TieRule.Decision.LOSES) {
                 return false;
             }
+            boolean ours = decision == TieRule.Decision.HOLDS;
             // Holding (confirm the read) or taking over (replace the winner): both conditional on
             // the version read.
             if (compareAndSet(winnerPath, ours ? current.data() : encode(partition), current.version())) {
