@@ -368,6 +368,26 @@ public final class HaNode implements AutoCloseable {
         return new Simulator(planner).run(now, events, clock.instant());
     }
 
+    /**
+     * Forgets the failures of {@code resource} on every node and probes it again (Pacemaker's
+     * cleanup): a resource whose stop failed (blocked) or that failed becomes what its monitor says
+     * now, and the coordinator re-plans from that. Asynchronous; use it once the cause is fixed.
+     *
+     * @param resource the resource, or null for every resource
+     */
+    public void cleanup(io.hastack.core.model.ResourceId resource) {
+        post(() -> {
+            if (view == null) {
+                LOG.warn("{}: cleanup requested outside a view; cleaning up locally only", self);
+                handle(self, new Messages.Cleanup(resource));
+                return;
+            }
+            for (NodeId member : view.members()) {
+                sendTo(member, new Messages.Cleanup(resource));
+            }
+        });
+    }
+
     /** The states of this node's resources, as a {@link NodeInfo}. */
     public NodeInfo localState() {
         return query(this::ownInfo);
@@ -432,6 +452,10 @@ public final class HaNode implements AutoCloseable {
             coordinator.reportReceived(from, r);
         } else if (message instanceof Execute x) {
             onExecute(from, x);
+        } else if (message instanceof Messages.Cleanup c) {
+            resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
+            // The reset failure counts matter even if nothing had failed: report them now.
+            sendReport();
         } else if (message instanceof LeaveGranted) {
             if (leaving) {
                 leaveGranted.complete(null);

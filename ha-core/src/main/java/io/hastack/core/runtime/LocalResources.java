@@ -130,6 +130,42 @@ final class LocalResources {
         return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Forgets the failures of {@code resource} (every resource if null) and probes every failed or
+     * blocked one again with its monitor: running means RUNNING (monitored again), not running means
+     * STOPPED, anything else stays FAILED. Resources with an action in progress are left alone.
+     * Completes on the event thread.
+     */
+    CompletableFuture<Void> cleanup(ResourceId resource) {
+        List<CompletableFuture<Void>> probes = new ArrayList<>();
+        for (Local l : resources.values()) {
+            if (resource != null && !l.spec.id().equals(resource)) {
+                continue;
+            }
+            l.failCount = 0;
+            if (l.state != ResourceState.FAILED && l.state != ResourceState.BLOCKED) {
+                continue;
+            }
+            long generation = ++l.generation;
+            probes.add(executor.call(l.agent, l.spec, node, Operation.MONITOR, l.epoch).thenAcceptAsync(r -> {
+                if (l.generation != generation) {
+                    return;
+                }
+                ResourceState before = l.state;
+                l.state = switch (r.outcome().result()) {
+                    case SUCCESS -> ResourceState.RUNNING;
+                    case NOT_RUNNING -> ResourceState.STOPPED;
+                    default -> ResourceState.FAILED;
+                };
+                if (l.state == ResourceState.RUNNING) {
+                    scheduleMonitor(l);
+                }
+                LOG.info("cleanup of {} on {}: {} -> {} ({})", l.spec.id(), node, before, l.state, r.outcome());
+            }, loop));
+        }
+        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
+    }
+
     /** The state of every resource that is not stopped. */
     Map<ResourceId, ResourceState> activeStates() {
         Map<ResourceId, ResourceState> states = new HashMap<>();

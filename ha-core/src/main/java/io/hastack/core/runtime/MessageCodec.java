@@ -52,6 +52,7 @@ final class MessageCodec {
     private static final byte TYPE_REPORT = 2;
     private static final byte TYPE_EXECUTE = 3;
     private static final byte TYPE_LEAVE_GRANTED = 4;
+    private static final byte TYPE_CLEANUP = 5;
 
     private final SecretKeySpec key;
 
@@ -88,6 +89,9 @@ final class MessageCodec {
             } else if (message instanceof LeaveGranted g) {
                 out.writeByte(TYPE_LEAVE_GRANTED);
                 writeView(out, g.view());
+            } else if (message instanceof Messages.Cleanup c) {
+                out.writeByte(TYPE_CLEANUP);
+                out.writeUTF(c.resource() == null ? "" : c.resource().value());
             } else {
                 throw new IllegalArgumentException("no encoding for " + message);
             }
@@ -130,6 +134,10 @@ final class MessageCodec {
                 case TYPE_REPORT -> readReport(in);
                 case TYPE_EXECUTE -> readExecute(in);
                 case TYPE_LEAVE_GRANTED -> new LeaveGranted(readView(in));
+                case TYPE_CLEANUP -> {
+                    String r = in.readUTF();
+                    yield new Messages.Cleanup(r.isEmpty() ? null : ResourceId.of(r));
+                }
                 default -> throw new MalformedMessageException("unknown message type " + type);
             };
             if (in.available() > 0) {

@@ -13,7 +13,7 @@ final class Messages {
     private Messages() {}
 
     /** A cluster message. */
-    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted {}
+    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup {}
 
     /**
      * Identifies one plan: the view it was made in and its number among the coordinator's plans.
@@ -71,4 +71,10 @@ final class Messages {
 
     /** Coordinator to a leaving node: your resources have been handed over; you may leave. */
     record LeaveGranted(ViewId view) implements Message {}
+
+    /**
+     * Any node to every node: forget the failures of {@code resource} (every resource if null) and
+     * probe it again; a blocked or failed resource becomes what its monitor now says.
+     */
+    record Cleanup(ResourceId resource) implements Message {}
 }

@@ -43,7 +43,9 @@ class MessageCodecTest {
                                 "group g moves node2 -> node1: node2 is shutting down"),
                         new Action(ActionType.START, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("db"),
                                 "ünïcode réason ✓", 42))),
-                new LeaveGranted(VIEW));
+                new LeaveGranted(VIEW),
+                new Messages.Cleanup(ResourceId.of("web")),
+                new Messages.Cleanup(null));
     }
 
     @Test

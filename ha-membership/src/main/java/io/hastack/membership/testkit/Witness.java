@@ -102,6 +102,12 @@ public final class Witness {
         hangingStops.clear();
     }
 
+    /** Clears every stop and forced-stop failure switched on by {@link #failStop}. */
+    public void healStops() {
+        failingStops.clear();
+        failingForcedStops.clear();
+    }
+
     /** Clears every monitor failure switched on by {@link #failMonitor}. */
     public void healMonitors() {
         failingMonitors.clear();

@@ -81,7 +81,7 @@ class InProcessFencingTest {
     }
 
     @Test
-    void withoutAFenceDeviceTheGroupStaysBlockedAndStatusSaysWhy() {
+    void withoutAFenceDeviceTheGroupStaysBlockedUntilCleanedUp() {
         NodeId active = startThreeAndFindActive();
         cluster.witness.failStop(active, "db", true);
         cluster.witness.failMonitor(active, "db", true);
@@ -92,5 +92,18 @@ class InProcessFencingTest {
         // Nothing was started anywhere else.
         assertTrue(cluster.witness.history().stream().filter(e -> e.what().equals("start"))
                 .allMatch(e -> e.node().equals(active)), cluster.witness.history().toString());
+
+        // The operator fixes the cause and cleans up: the probe finds db still running where its
+        // stop failed, forgets the failures, and the group is healthy there again.
+        cluster.witness.healStops();
+        cluster.witness.healMonitors();
+        cluster.node("n2").cleanup(io.hastack.core.model.ResourceId.of("db"));
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
+            io.hastack.core.runtime.ClusterStatus status = cluster.coordinatorStatus();
+            assertEquals(List.of(active), status.runningOn(io.hastack.core.model.ResourceId.of("db")), status.render());
+            assertTrue(status.notes().isEmpty(), status.render());
+            assertTrue(status.nodes().stream().allMatch(n -> n.failCounts().isEmpty()), status.render());
+        });
+        assertEquals(Set.of(active), cluster.witness.runningOn("db"));
     }
 }
