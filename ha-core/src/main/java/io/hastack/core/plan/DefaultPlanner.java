@@ -174,6 +174,7 @@ public final class DefaultPlanner implements Planner {
     private static String whyNot(ClusterSnapshot snapshot, ResourceGroup group, NodeInfo n) {
         return switch (n.status()) {
             case LEAVING -> "is shutting down";
+            case STANDBY -> "is in standby";
             case NO_QUORUM -> "has no quorum";
             case FENCED -> "has been fenced";
             case CONFIG_MISMATCH -> "has a different configuration";

@@ -6,6 +6,8 @@ public enum NodeStatus {
     ONLINE,
     /** Shutting down: its resources move away, nothing new starts on it. */
     LEAVING,
+    /** Put in standby by an operator: stays in the cluster, its resources move away, nothing starts on it. */
+    STANDBY,
     /**
      * Fenced by the coordinator (powered off or cut off, confirmed by the fence device): whatever it
      * reports is ignored, its resources count as stopped, nothing starts on it.

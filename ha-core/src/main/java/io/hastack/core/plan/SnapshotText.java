@@ -25,7 +25,7 @@ import java.util.Map;
  * no-quorum-policy stop               # optional
  * group web-group ip app web          # a group and its resources, in start order
  * node n1 ip=RUNNING app=FAILED:2     # what a member reports: state[:failures] per resource
- * node n2 status=leaving fail.web=3   # status (online, leaving, no-quorum, fenced, config-mismatch),
+ * node n2 status=leaving fail.web=3   # status (online, leaving, standby, no-quorum, fenced, config-mismatch),
  *                                     # failures of a resource that is stopped
  * </pre>
  *

@@ -80,6 +80,7 @@ public record ClusterStatus(
         return switch (status) {
             case ONLINE -> "online";
             case LEAVING -> "leaving";
+            case STANDBY -> "standby";
             case NO_QUORUM -> "no-quorum";
             case FENCED -> "fenced";
             case CONFIG_MISMATCH -> "config-mismatch";

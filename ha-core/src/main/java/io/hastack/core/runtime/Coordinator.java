@@ -289,7 +289,8 @@ final class Coordinator {
             } else if (r != null) {
                 NodeStatus status = !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
                         ? NodeStatus.CONFIG_MISMATCH
-                        : r.leaving() ? NodeStatus.LEAVING : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+                        : r.leaving() ? NodeStatus.LEAVING : r.standby() ? NodeStatus.STANDBY
+                        : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
                 nodes.add(new NodeInfo(member, status, r.states(), r.failCounts()));
             }
         }

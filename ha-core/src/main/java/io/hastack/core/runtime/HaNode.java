@@ -97,6 +97,7 @@ public final class HaNode implements AutoCloseable {
     private View view;
     private PlanId lastCompleted;
     private boolean leaving;
+    private boolean standby;
     private Execute deferred;
     /** Set by a detected pause until the node has stopped its resources and reported. */
     private boolean demoted;
@@ -369,6 +370,21 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
+     * Puts this node in standby ({@code true}) or takes it out ({@code false}), as Pacemaker's node
+     * standby: a node in standby stays in the cluster, but its groups move away and nothing starts on
+     * it. Taking it out makes it eligible again (groups stay where they run). Asynchronous.
+     */
+    public void standby(boolean on) {
+        post(() -> {
+            if (standby != on) {
+                standby = on;
+                LOG.info("{} {} standby", self, on ? "enters" : "leaves");
+                sendReport();
+            }
+        });
+    }
+
+    /**
      * Forgets the failures of {@code resource} on every node and probes it again (Pacemaker's
      * cleanup): a resource whose stop failed (blocked) or that failed becomes what its monitor says
      * now, and the coordinator re-plans from that. Asynchronous; use it once the cause is fixed.
@@ -394,7 +410,7 @@ public final class HaNode implements AutoCloseable {
     }
 
     private NodeInfo ownInfo() {
-        NodeStatus status = leaving ? NodeStatus.LEAVING
+        NodeStatus status = leaving ? NodeStatus.LEAVING : standby ? NodeStatus.STANDBY
                 : quorum.state() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
         return new NodeInfo(self, status, resources.activeStates(), resources.failCounts());
     }
@@ -500,7 +516,7 @@ public final class HaNode implements AutoCloseable {
     }
 
     private NodeReport report(io.hastack.core.membership.ViewId viewId) {
-        return new NodeReport(viewId, config.hash(), leaving, quorum.state() == Quorum.QUORATE, lastCompleted,
+        return new NodeReport(viewId, config.hash(), leaving, standby, quorum.state() == Quorum.QUORATE, lastCompleted,
                 resources.activeStates(), resources.failCounts());
     }
 

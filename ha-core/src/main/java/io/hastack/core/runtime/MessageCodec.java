@@ -190,6 +190,7 @@ final class MessageCodec {
         writeView(out, r.view());
         out.writeUTF(r.configHash());
         out.writeBoolean(r.leaving());
+        out.writeBoolean(r.standby());
         out.writeBoolean(r.quorate());
         out.writeBoolean(r.completedPlan() != null);
         if (r.completedPlan() != null) {
@@ -211,6 +212,7 @@ final class MessageCodec {
         ViewId view = readView(in);
         String hash = in.readUTF();
         boolean leaving = in.readBoolean();
+        boolean standby = in.readBoolean();
         boolean quorate = in.readBoolean();
         PlanId completed = in.readBoolean() ? readPlanId(in) : null;
         int n = count(in);
@@ -228,7 +230,7 @@ final class MessageCodec {
             }
             failCounts.put(id, c);
         }
-        return new NodeReport(view, hash, leaving, quorate, completed, states, failCounts);
+        return new NodeReport(view, hash, leaving, standby, quorate, completed, states, failCounts);
     }
 
     private static Execute readExecute(DataInputStream in) throws IOException, MalformedMessageException {

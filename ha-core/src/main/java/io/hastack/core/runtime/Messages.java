@@ -39,6 +39,7 @@ final class Messages {
      * @param view the view the report answers (the probe's) or was sent in
      * @param configHash the node's configuration hash
      * @param leaving whether the node is shutting down
+     * @param standby whether an operator put the node in standby
      * @param quorate whether the node believes its partition has quorum
      * @param completedPlan the last plan whose actions this node finished (or abandoned), or null
      * @param states resource states; a resource not listed is stopped
@@ -48,6 +49,7 @@ final class Messages {
             ViewId view,
             String configHash,
             boolean leaving,
+            boolean standby,
             boolean quorate,
             PlanId completedPlan,
             Map<ResourceId, ResourceState> states,

@@ -4,7 +4,8 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 
 /** Something injected into a simulation. */
-public sealed interface SimEvent permits SimEvent.NodeFails, SimEvent.NodeLeaves, SimEvent.MonitorFails {
+public sealed interface SimEvent permits SimEvent.NodeFails, SimEvent.NodeLeaves, SimEvent.MonitorFails,
+        SimEvent.Standby {
     /**
      * A node crashes: it leaves the view without stopping anything.
      *
@@ -30,6 +31,18 @@ public sealed interface SimEvent permits SimEvent.NodeFails, SimEvent.NodeLeaves
     }
 
     /**
+     * An operator puts a node in standby: its groups move away.
+     *
+     * @param node the node
+     */
+    record Standby(NodeId node) implements SimEvent {
+        @Override
+        public String toString() {
+            return "node " + node + " enters standby";
+        }
+    }
+
+    /**
      * The monitor of a resource fails on the node that runs it.
      *
      * @param resource the resource
@@ -43,7 +56,7 @@ public sealed interface SimEvent permits SimEvent.NodeFails, SimEvent.NodeLeaves
     }
 
     /**
-     * Parses {@code node-fails N}, {@code node-leaves N} or {@code monitor-fails R on N}.
+     * Parses {@code node-fails N}, {@code node-leaves N}, {@code standby N} or {@code monitor-fails R on N}.
      *
      * @throws IllegalArgumentException saying what is expected
      */
@@ -55,10 +68,13 @@ public sealed interface SimEvent permits SimEvent.NodeFails, SimEvent.NodeLeaves
         if (w.length == 2 && w[0].equals("node-leaves")) {
             return new NodeLeaves(NodeId.of(w[1]));
         }
+        if (w.length == 2 && w[0].equals("standby")) {
+            return new Standby(NodeId.of(w[1]));
+        }
         if (w.length == 4 && w[0].equals("monitor-fails") && w[2].equals("on")) {
             return new MonitorFails(ResourceId.of(w[1]), NodeId.of(w[3]));
         }
         throw new IllegalArgumentException("event '" + text + "' is not one of: node-fails NODE, node-leaves NODE,"
-                + " monitor-fails RESOURCE on NODE");
+                + " standby NODE, monitor-fails RESOURCE on NODE");
     }
 }

@@ -95,6 +95,11 @@ public final class Simulator {
             requireMember(snapshot, fails.node());
             return without(snapshot, fails.node());
         }
+        if (event instanceof SimEvent.Standby standby) {
+            requireMember(snapshot, standby.node());
+            return map(snapshot, n -> n.node().equals(standby.node())
+                    ? new NodeInfo(n.node(), NodeStatus.STANDBY, n.states(), n.failCounts()) : n);
+        }
         if (event instanceof SimEvent.NodeLeaves leaves) {
             requireMember(snapshot, leaves.node());
             return map(snapshot, n -> n.node().equals(leaves.node())

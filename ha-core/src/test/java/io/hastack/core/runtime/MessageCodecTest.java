@@ -34,10 +34,10 @@ class MessageCodecTest {
         PlanId plan = new PlanId(VIEW, 3);
         return List.of(
                 new Probe(VIEW),
-                new NodeReport(VIEW, "abcdef0123456789", true, true, plan,
+                new NodeReport(VIEW, "abcdef0123456789", true, false, true, plan,
                         Map.of(ResourceId.of("web"), ResourceState.RUNNING, ResourceId.of("db"), ResourceState.FAILED),
                         Map.of(ResourceId.of("db"), 2)),
-                new NodeReport(VIEW, "abcdef0123456789", false, false, null, Map.of(), Map.of()),
+                new NodeReport(VIEW, "abcdef0123456789", false, true, false, null, Map.of(), Map.of()),
                 new Execute(plan, List.of(
                         new Action(ActionType.STOP, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("web"),
                                 "group g moves node2 -> node1: node2 is shutting down"),

@@ -67,6 +67,13 @@ class SimulatorTest {
     }
 
     @Test
+    void standbyMovesTheGroupAway() {
+        String text = run("standby n1").render();
+        assertTrue(text.contains("stop web on n1: group web-group moves n1 -> n2: n1 is in standby"), text);
+        assertTrue(text.contains("start ip on n2: group web-group is placed on n2"), text);
+    }
+
+    @Test
     void impossibleEventsAreRejectedWithTheReason() {
         assertEquals("node n9 is not a member at this point of the simulation",
                 assertThrows(IllegalArgumentException.class, () -> run("node-fails n9")).getMessage());

@@ -105,6 +105,31 @@ class InProcessFailoverTest {
     }
 
     @Test
+    void standbyMovesTheGroupAwayAndUnstandbyMakesTheNodeEligibleAgain() {
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config());
+        }
+        cluster.awaitView(3);
+        NodeId active = awaitGroupOnOneNode();
+
+        cluster.node(active.value()).standby(true);
+        await().atMost(InProcessCluster.WAIT).until(() -> {
+            Set<NodeId> on = cluster.witness.runningOn("web");
+            return on.size() == 1 && !on.contains(active) && cluster.witness.runningOn("app").equals(on);
+        });
+        NodeId next = cluster.witness.runningOn("web").iterator().next();
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertTrue(cluster.coordinatorStatus().render()
+                .contains(String.format("%-14s %-16s", active, "standby")), cluster.coordinatorStatus().render()));
+
+        // Out of standby the node may run groups again; this one stays where it runs now.
+        cluster.node(active.value()).standby(false);
+        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertEquals(NodeStatus.ONLINE,
+                cluster.coordinatorStatus().nodes().stream().filter(n -> n.node().equals(active)).findFirst()
+                        .orElseThrow().status()));
+        assertEquals(Set.of(next), cluster.witness.runningOn("web"));
+    }
+
+    @Test
     void aFailingMonitorRestartsInPlaceThenMovesAfterTheThreshold() {
         cluster.start("n1", config());
         cluster.start("n2", config());
