@@ -242,6 +242,10 @@ final class LocalResources {
         l.inFlight = call;
         call.thenAcceptAsync(result -> {
             if (l.generation != generation) {
+                // Superseded (e.g. everything was stopped after a pause or a quorum loss): the newer
+                // action owns the state, but this batch must still end, or its plan is never
+                // reported finished and the coordinator waits for it forever.
+                failed.run();
                 return;
             }
             boolean ok = result.succeeded();
@@ -284,6 +288,7 @@ final class LocalResources {
         LOG.warn("stop of {} on {} failed: {}; forcing it", l.spec.id(), node, failedStop.outcome());
         executor.forceStop(l.agent, l.spec, node, l.epoch).thenAcceptAsync(forced -> {
             if (l.generation != generation) {
+                failed.run(); // superseded: end the batch all the same (see run)
                 return;
             }
             if (forced.succeeded()) {

@@ -52,6 +52,7 @@ class HaNodeTest {
     private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
     private final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
     private final ScriptedMembership membership = new ScriptedMembership(N2);
+    private final java.util.concurrent.CountDownLatch slowStart = new java.util.concurrent.CountDownLatch(1);
     private HaNode node;
 
     @AfterEach
@@ -78,6 +79,13 @@ class HaNodeTest {
         @Override
         public AgentOutcome start(AgentContext ctx) {
             calls.add("start " + ctx.resource());
+            if (ctx.parameter("slow").isPresent()) {
+                try {
+                    slowStart.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return AgentOutcome.success();
         }
 
@@ -272,6 +280,28 @@ class HaNodeTest {
         HaEvent pause = awaitEvent(HaEvent.Type.PAUSE_DETECTED);
         assertTrue(pause.detail().startsWith("stalled for 10000 ms, longer than the safe bound of 1000 ms"),
                 pause.detail());
+    }
+
+    @Test
+    void aPlanWhoseActionIsSupersededStillReportsFinished() throws Exception {
+        // Regression (found by a 1,000-fault nemesis run): a pause stopped everything while a start
+        // was in flight; the start's result was ignored and the plan never reported finished, so the
+        // coordinator waited for it forever and never planned again.
+        start(config(ResourceSpec.builder("r", "recording").param("slow", "yes").build()));
+        View current = view(5, N1, N2);
+        membership.install(current);
+        membership.deliver(N1, codec.encode(startPlan(current.id())));
+        assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        nanos.addAndGet(java.time.Duration.ofSeconds(10).toNanos()); // a stall: the node stops everything
+        awaitEvent(HaEvent.Type.PAUSE_DETECTED);
+        slowStart.countDown();
+        assertEquals("stop r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        NodeReport done;
+        do {
+            done = (NodeReport) awaitSent(N1);
+        } while (done.completedPlan() == null);
+        assertEquals(new PlanId(current.id(), 1), done.completedPlan());
     }
 
     @Test
