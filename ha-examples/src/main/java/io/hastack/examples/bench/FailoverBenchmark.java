@@ -1,11 +1,7 @@
 package io.hastack.examples.bench;
 
+import io.hastack.examples.demo.DemoPage;
 import io.hastack.examples.demo.NodeProcess;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Failover after SIGKILL, two node JVMs on loopback: {@code FailoverBenchmark [--trials N]}. Each
@@ -28,10 +22,8 @@ import java.util.regex.Pattern;
  * tcp-loopback.xml}), so that both see the same machine; p50 and p99 are printed for each.
  */
 public final class FailoverBenchmark {
-    private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private final Path logs = Path.of("target", "bench-logs").toAbsolutePath();
 
     private FailoverBenchmark() {}
@@ -101,18 +93,8 @@ public final class FailoverBenchmark {
         }
     }
 
-    private Optional<String> servedBy(int port) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = SERVED_BY.matcher(r.body());
-            return r.statusCode() == 200 && m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static Optional<String> servedBy(int port) {
+        return new DemoPage(port).servedBy();
     }
 
     private static void waitFor(BooleanSupplier condition, String what) {

@@ -1,18 +1,11 @@
 package io.hastack.examples.demo;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The two-node demo: starts two node JVMs on 127.0.0.1, waits until one serves the web page, kills
@@ -21,9 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class TwoNodeDemo {
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private final Path logDir = Path.of(System.getProperty("demo.logs", "target/demo-logs")).toAbsolutePath();
     private final long begin = System.nanoTime();
 
@@ -153,7 +144,7 @@ public final class TwoNodeDemo {
     private String awaitPage(int port, Optional<String> not) {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<String> server = fetch(port).map(SERVED_BY::matcher).filter(Matcher::find).map(m -> m.group(1));
+            Optional<String> server = new DemoPage(port).servedBy();
             if (server.isPresent() && !server.equals(not)) {
                 return server.get();
             }
@@ -163,17 +154,8 @@ public final class TwoNodeDemo {
                 + port + "; see the logs in " + logDir);
     }
 
-    private Optional<String> fetch(int port) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoFailure("interrupted");
-        }
+    private static Optional<String> fetch(int port) {
+        return new DemoPage(port).body();
     }
 
     private static void pause(long millis) {

@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -23,22 +17,13 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class TwoProcessFailoverTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
 
     /** Under target/ so that the node logs outlive a failed run. */
     private final Path logs = Path.of("target", "it-logs", UUID.randomUUID().toString()).toAbsolutePath();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-    private Optional<String> servedBy(int port) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = SERVED_BY.matcher(r.body());
-            return r.statusCode() == 200 && m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+    private static Optional<String> servedBy(int port) {
+        return new DemoPage(port).servedBy();
     }
 
     /** Two node JVMs of one cluster on fresh ports, sharing a quorum device directory. */
