@@ -18,11 +18,19 @@ import java.util.Optional;
 public final class ClusterConfig {
     /** Failures of one resource on one node after which its group leaves that node. */
     public static final int DEFAULT_MIGRATION_THRESHOLD = 3;
+    /** Stickiness of a resource that sets none (pcs sets 1 on a new cluster). */
+    public static final int DEFAULT_STICKINESS = 1;
 
     private final List<ResourceGroup> groups;
     private final List<NodeId> nodes;
     private final NoQuorumPolicy noQuorumPolicy;
     private final int migrationThreshold;
+    private final int defaultStickiness;
+    private final java.time.Duration failureTimeout;
+    private final boolean maintenanceMode;
+    private final List<LocationConstraint> locations;
+    private final List<ColocationConstraint> colocations;
+    private final List<OrderConstraint> orders;
     private final Map<ResourceId, GroupId> groupOf;
     private final String hash;
 
@@ -31,6 +39,12 @@ public final class ClusterConfig {
         this.nodes = List.copyOf(b.nodes);
         this.noQuorumPolicy = b.noQuorumPolicy;
         this.migrationThreshold = b.migrationThreshold;
+        this.defaultStickiness = b.defaultStickiness;
+        this.failureTimeout = b.failureTimeout;
+        this.maintenanceMode = b.maintenanceMode;
+        this.locations = List.copyOf(b.locations);
+        this.colocations = List.copyOf(b.colocations);
+        this.orders = List.copyOf(b.orders);
         Map<ResourceId, GroupId> owners = new HashMap<>();
         for (ResourceGroup g : groups) {
             for (ResourceSpec r : g.resources()) {
@@ -42,6 +56,7 @@ public final class ClusterConfig {
             }
         }
         this.groupOf = Map.copyOf(owners);
+        ConfigValidator.validate(this);
         this.hash = Hashing.sha256().hashString(canonicalText(), StandardCharsets.UTF_8).toString().substring(0, 16);
     }
 
@@ -89,6 +104,65 @@ public final class ClusterConfig {
         return migrationThreshold;
     }
 
+    /** The stickiness of resources that set none ({@link #DEFAULT_STICKINESS} unless set). */
+    public int defaultStickiness() {
+        return defaultStickiness;
+    }
+
+    /** How long failures count unless a resource sets its own; {@link java.time.Duration#ZERO} = forever. */
+    public java.time.Duration failureTimeout() {
+        return failureTimeout;
+    }
+
+    /** True in maintenance mode: the cluster monitors everything and starts or stops nothing. */
+    public boolean maintenanceMode() {
+        return maintenanceMode;
+    }
+
+    /** The location constraints, in configuration order. */
+    public List<LocationConstraint> locations() {
+        return locations;
+    }
+
+    /** The colocation constraints, in configuration order. */
+    public List<ColocationConstraint> colocations() {
+        return colocations;
+    }
+
+    /** The order constraints, in configuration order. */
+    public List<OrderConstraint> orders() {
+        return orders;
+    }
+
+    /** The stickiness of {@code resource}: its own, else the default. */
+    public int stickiness(ResourceSpec resource) {
+        return resource.stickiness().orElse(defaultStickiness);
+    }
+
+    /** The migration threshold of {@code resource}: its own, else the cluster's. */
+    public int migrationThreshold(ResourceSpec resource) {
+        return resource.migrationThreshold().orElse(migrationThreshold);
+    }
+
+    /** The failure timeout of {@code resource}: its own, else the cluster's. */
+    public java.time.Duration failureTimeout(ResourceSpec resource) {
+        return resource.failureTimeout().orElse(failureTimeout);
+    }
+
+    /**
+     * What a failure of {@code operation} on {@code resource} leads to: the resource's own policy,
+     * else Pacemaker's defaults: {@link OnFail#RESTART} for a monitor, {@link OnFail#MIGRATE} for a
+     * start (Pacemaker's start-failure-is-fatal), {@link OnFail#FENCE} for a stop (forced stop first;
+     * without a fence device the resource stays blocked).
+     */
+    public OnFail onFail(ResourceSpec resource, Operation operation) {
+        return resource.onFail(operation).orElse(switch (operation) {
+            case START -> OnFail.MIGRATE;
+            case STOP -> OnFail.FENCE;
+            case MONITOR, VALIDATE -> OnFail.RESTART;
+        });
+    }
+
     /** A short hex digest of {@link #canonicalText()}; equal configurations have equal hashes. */
     public String hash() {
         return hash;
@@ -99,12 +173,18 @@ public final class ClusterConfig {
         StringBuilder sb = new StringBuilder("migration-threshold=").append(migrationThreshold).append('\n');
         sb.append("no-quorum-policy=").append(noQuorumPolicy.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
         sb.append("nodes=").append(nodes).append('\n');
+        sb.append("default-stickiness=").append(Score.format(defaultStickiness)).append('\n');
+        sb.append("failure-timeout=").append(failureTimeout.toMillis()).append('\n');
+        sb.append("maintenance-mode=").append(maintenanceMode).append('\n');
         for (ResourceGroup g : groups) {
-            sb.append("group ").append(g.id()).append('\n');
+            sb.append("group ").append(g.id()).append(g.isClone() ? " clone-max=" + g.cloneMax() : "").append('\n');
             for (ResourceSpec r : g.resources()) {
                 sb.append("  ").append(r.canonicalText()).append('\n');
             }
         }
+        locations.forEach(c -> sb.append(c.canonicalText()).append('\n'));
+        colocations.forEach(c -> sb.append(c.canonicalText()).append('\n'));
+        orders.forEach(c -> sb.append(c.canonicalText()).append('\n'));
         return sb.toString();
     }
 
@@ -129,6 +209,12 @@ public final class ClusterConfig {
         private final List<NodeId> nodes = new java.util.ArrayList<>();
         private NoQuorumPolicy noQuorumPolicy = NoQuorumPolicy.STOP;
         private int migrationThreshold = DEFAULT_MIGRATION_THRESHOLD;
+        private int defaultStickiness = DEFAULT_STICKINESS;
+        private java.time.Duration failureTimeout = java.time.Duration.ZERO;
+        private boolean maintenanceMode;
+        private final List<LocationConstraint> locations = new java.util.ArrayList<>();
+        private final List<ColocationConstraint> colocations = new java.util.ArrayList<>();
+        private final List<OrderConstraint> orders = new java.util.ArrayList<>();
 
         private Builder() {}
 
@@ -168,10 +254,50 @@ public final class ClusterConfig {
             return this;
         }
 
+        /** Sets the stickiness of resources that set none; {@link ClusterConfig#DEFAULT_STICKINESS} by default. */
+        public Builder defaultStickiness(int score) {
+            this.defaultStickiness = Score.require("default stickiness", score);
+            return this;
+        }
+
+        /** Sets how long failures count ({@link java.time.Duration#ZERO}, the default: until cleanup). */
+        public Builder failureTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("failure-timeout must be zero (never) or positive, was " + timeout);
+            }
+            this.failureTimeout = timeout;
+            return this;
+        }
+
+        /** Sets maintenance mode: nothing is started or stopped while it is on. */
+        public Builder maintenanceMode(boolean on) {
+            this.maintenanceMode = on;
+            return this;
+        }
+
+        /** Adds a location constraint. */
+        public Builder location(LocationConstraint constraint) {
+            locations.add(java.util.Objects.requireNonNull(constraint, "location"));
+            return this;
+        }
+
+        /** Adds a colocation constraint. */
+        public Builder colocation(ColocationConstraint constraint) {
+            colocations.add(java.util.Objects.requireNonNull(constraint, "colocation"));
+            return this;
+        }
+
+        /** Adds an order constraint. */
+        public Builder order(OrderConstraint constraint) {
+            orders.add(java.util.Objects.requireNonNull(constraint, "order"));
+            return this;
+        }
+
         /**
          * Validates and builds the configuration.
          *
-         * @throws IllegalArgumentException naming the group or resource that is wrong
+         * @throws IllegalArgumentException naming the group, resource or constraint that is wrong and
+         *     why: unknown references, ordering or colocation cycles, contradictory scores
          */
         public ClusterConfig build() {
             return new ClusterConfig(this);

@@ -7,12 +7,20 @@ import java.util.Set;
 
 /**
  * An ordered list of resources that run together on one node: started in list order, stopped in
- * reverse order, and moved as a unit.
+ * reverse order, and moved as a unit. A resource on its own is a group of one.
+ *
+ * <p>A <b>clone</b> ({@code cloneMax > 0}) runs one copy of the group on each of up to
+ * {@code cloneMax} nodes at once, like a Pacemaker clone with {@code clone-node-max=1}: for example a
+ * monitoring agent on every node. Clones are not exclusive, so the one-copy rule does not apply.
  *
  * @param id the group's identifier, unique in the cluster
  * @param resources the members in start order; at least one, identifiers unique
+ * @param cloneMax 0 for an exclusive group, else the most nodes a clone runs on at once
  */
-public record ResourceGroup(GroupId id, List<ResourceSpec> resources) {
+public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneMax) {
+    /** Runs on as many nodes as there are (a clone's {@code cloneMax} when unbounded). */
+    public static final int EVERY_NODE = Integer.MAX_VALUE;
+
     /** Validates and copies the member list. */
     public ResourceGroup {
         if (id == null) {
@@ -28,6 +36,28 @@ public record ResourceGroup(GroupId id, List<ResourceSpec> resources) {
                 throw new IllegalArgumentException("group " + id + " lists resource " + r.id() + " twice");
             }
         }
+        if (cloneMax < 0) {
+            throw new IllegalArgumentException("group " + id + ": clone-max must be at least 1 for a clone (0 for an"
+                    + " exclusive group), was " + cloneMax);
+        }
+    }
+
+    /** An exclusive group. */
+    public ResourceGroup(GroupId id, List<ResourceSpec> resources) {
+        this(id, resources, 0);
+    }
+
+    /** A clone of {@code resources} on up to {@code cloneMax} nodes ({@link #EVERY_NODE} for all). */
+    public static ResourceGroup clone(String id, int cloneMax, ResourceSpec... resources) {
+        if (cloneMax < 1) {
+            throw new IllegalArgumentException("group " + id + ": clone-max must be at least 1, was " + cloneMax);
+        }
+        return new ResourceGroup(GroupId.of(id), List.of(resources), cloneMax);
+    }
+
+    /** True if the group is a clone. */
+    public boolean isClone() {
+        return cloneMax > 0;
     }
 
     /** A group named {@code id} with {@code resources} in start order. */

@@ -26,6 +26,11 @@ public final class ResourceSpec {
     private final Map<String, String> parameters;
     private final Map<Operation, Duration> timeouts;
     private final Duration monitorInterval;
+    private final Integer stickiness;
+    private final Integer migrationThreshold;
+    private final Duration failureTimeout;
+    private final Map<Operation, OnFail> onFail;
+    private final boolean managed;
 
     private ResourceSpec(Builder b) {
         this.id = b.id;
@@ -37,6 +42,13 @@ public final class ResourceSpec {
         }
         this.timeouts = Collections.unmodifiableMap(t);
         this.monitorInterval = b.monitorInterval;
+        this.stickiness = b.stickiness;
+        this.migrationThreshold = b.migrationThreshold;
+        this.failureTimeout = b.failureTimeout;
+        EnumMap<Operation, OnFail> policies = new EnumMap<>(Operation.class);
+        policies.putAll(b.onFail);
+        this.onFail = Collections.unmodifiableMap(policies);
+        this.managed = b.managed;
     }
 
     /** Starts a spec for resource {@code id} managed by the agent registered as {@code agentType}. */
@@ -69,6 +81,38 @@ public final class ResourceSpec {
         return monitorInterval;
     }
 
+    /**
+     * The resource's stickiness, if set: the score it adds to the node where it runs. Unset means the
+     * cluster's default ({@link ClusterConfig#defaultStickiness()}).
+     */
+    public java.util.OptionalInt stickiness() {
+        return stickiness == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(stickiness);
+    }
+
+    /** The resource's migration threshold, if set; unset means the cluster's. */
+    public java.util.OptionalInt migrationThreshold() {
+        return migrationThreshold == null ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(migrationThreshold);
+    }
+
+    /** The resource's failure timeout, if set ({@link Duration#ZERO}: failures never expire); unset means the cluster's. */
+    public java.util.Optional<Duration> failureTimeout() {
+        return java.util.Optional.ofNullable(failureTimeout);
+    }
+
+    /** The on-fail policy set for {@code operation}, if any; unset means the default of {@link ClusterConfig#onFail}. */
+    public java.util.Optional<OnFail> onFail(Operation operation) {
+        return java.util.Optional.ofNullable(onFail.get(operation));
+    }
+
+    /**
+     * False if the resource is unmanaged: it is monitored and its state reported, but the cluster
+     * never starts or stops it (Pacemaker's {@code is-managed=false}).
+     */
+    public boolean managed() {
+        return managed;
+    }
+
     /** A canonical one-line text of everything in the spec; equal specs give equal text. */
     public String canonicalText() {
         StringBuilder sb = new StringBuilder();
@@ -76,6 +120,19 @@ public final class ResourceSpec {
         parameters.forEach((k, v) -> sb.append(" param.").append(k).append('=').append(escape(v)));
         timeouts.forEach((k, v) -> sb.append(" timeout.").append(k.externalName()).append('=').append(v.toMillis()));
         sb.append(" monitor-interval=").append(monitorInterval.toMillis());
+        if (stickiness != null) {
+            sb.append(" stickiness=").append(Score.format(stickiness));
+        }
+        if (migrationThreshold != null) {
+            sb.append(" migration-threshold=").append(migrationThreshold);
+        }
+        if (failureTimeout != null) {
+            sb.append(" failure-timeout=").append(failureTimeout.toMillis());
+        }
+        onFail.forEach((op, f) -> sb.append(" on-fail.").append(op.externalName()).append('=').append(f.externalName()));
+        if (!managed) {
+            sb.append(" managed=false");
+        }
         return sb.toString();
     }
 
@@ -105,6 +162,11 @@ public final class ResourceSpec {
         private final Map<String, String> parameters = new TreeMap<>();
         private final Map<Operation, Duration> timeouts = new EnumMap<>(Operation.class);
         private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
+        private Integer stickiness;
+        private Integer migrationThreshold;
+        private Duration failureTimeout;
+        private final Map<Operation, OnFail> onFail = new EnumMap<>(Operation.class);
+        private boolean managed = true;
 
         private Builder(ResourceId id, String agentType) {
             this.id = id;
@@ -133,6 +195,60 @@ public final class ResourceSpec {
         /** Sets the monitor interval; it must be positive. */
         public Builder monitorInterval(Duration interval) {
             this.monitorInterval = interval;
+            return this;
+        }
+
+        /** Sets the resource's stickiness, within +-INFINITY (the cluster default when not set). */
+        public Builder stickiness(int score) {
+            this.stickiness = Score.require("resource " + id + ": stickiness", score);
+            return this;
+        }
+
+        /** Sets the failures on one node after which the group leaves it; at least 1. */
+        public Builder migrationThreshold(int threshold) {
+            if (threshold < 1) {
+                throw new IllegalArgumentException("resource " + id + ": migration-threshold must be at least 1, was "
+                        + threshold);
+            }
+            this.migrationThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * Sets how long after the last failure the failures of this resource on a node are forgotten;
+         * {@link Duration#ZERO} for never. Must not be negative.
+         */
+        public Builder failureTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("resource " + id + ": failure-timeout must be zero (never) or"
+                        + " positive, was " + timeout);
+            }
+            this.failureTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets what happens when {@code operation} fails. A failed stop allows only
+         * {@link OnFail#BLOCK} or {@link OnFail#FENCE}: its resource may still run.
+         */
+        public Builder onFail(Operation operation, OnFail policy) {
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(policy, () -> "resource " + id + ": on-fail policy of " + operation.externalName());
+            if (operation == Operation.STOP && policy != OnFail.BLOCK && policy != OnFail.FENCE) {
+                throw new IllegalArgumentException("resource " + id + ": on-fail of stop must be block or fence, was "
+                        + policy.externalName() + " (after a failed stop the resource may still run)");
+            }
+            if (operation == Operation.VALIDATE) {
+                throw new IllegalArgumentException("resource " + id + ": validate has no on-fail policy (a failed"
+                        + " validate keeps the node from starting)");
+            }
+            onFail.put(operation, policy);
+            return this;
+        }
+
+        /** Sets whether the cluster starts and stops the resource ({@code true} by default). */
+        public Builder managed(boolean isManaged) {
+            this.managed = isManaged;
             return this;
         }
 

@@ -1,258 +1,415 @@
 package io.hastack.core.plan;
 
-import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
+import io.hastack.core.model.Score;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The planner of the walking skeleton. For each group, in configuration order, it runs three
- * stages:
+ * The policy engine: a pure function from a snapshot and a time to a plan. Its stages:
  *
  * <ol>
- *   <li><b>hold</b>: a group that is blocked (a stop failed), mid-action, or active on a node whose
- *       configuration differs is left alone, with a note saying why;
- *   <li><b>placement</b>: the group stays on the node where it is active if that node may still run
- *       it (stickiness); otherwise it goes to the eligible node running the fewest groups, ties
- *       broken by view order. A node may run a group if it is {@link NodeStatus#ONLINE} and no
- *       resource of the group has reached the migration threshold of failures there;
- *   <li><b>actions</b>: stop every copy of the group away from its target (reverse group order);
- *       once nothing is active elsewhere, restart from the first resource on the target that is not
- *       running: stop the resources after it and it if it failed, then start it and the rest in
- *       order.
+ *   <li><b>fence</b>: a resource whose failed operation has {@code on-fail=fence} gets its node
+ *       fenced (a {@link ActionType#FENCE} action, carried out by the coordinator);
+ *   <li><b>hold</b>: a group that is blocked (a stop failed, or {@code on-fail=block}), mid-action,
+ *       active on a node being fenced, in maintenance or with a different configuration, or with a
+ *       failed unmanaged member, is left alone with a note saying why. In cluster maintenance mode
+ *       every group is;
+ *   <li><b>placement</b> ({@link Placement}): every other group is scored on every member (location,
+ *       moves, stickiness, colocation, failures, node status) and goes to its best node, or nowhere
+ *       if no node scores 0 or more; a clone goes to its best {@code clone-max} nodes;
+ *   <li><b>actions</b>: stop every copy away from the target (reverse group order); once nothing is
+ *       active elsewhere, restart from the first member on the target that is not running;
+ *   <li><b>ordering</b>: a mandatory order stops the then-group before its first-group stops and
+ *       starts it only once the first-group runs (or starts before it on the same node); an optional
+ *       order only sequences starts in one transition. All stops come before all starts, stops in
+ *       reverse order of the order constraints, starts in their order.
  * </ol>
  *
- * Starts on a new node are emitted only when no other node reports a resource of the group active,
- * so an exclusive group is never started while a member still holds it.
+ * <p>Starts on a node are emitted only when no other node reports a member of an exclusive group
+ * active, so an exclusive group is never started while a member still holds it.
  */
 public final class DefaultPlanner implements Planner {
 
+    /** The actions of one group, before ordering. */
+    private static final class GroupActions {
+        List<Action> stops = new ArrayList<>();
+        List<Action> starts = new ArrayList<>();
+    }
+
     @Override
-    public Plan plan(ClusterSnapshot given, Instant now) {
-        ClusterSnapshot snapshot = withoutFencedStates(given);
-        ClusterConfig config = snapshot.config();
-        List<Action> actions = new ArrayList<>();
+    public Plan plan(ClusterSnapshot snapshot, Instant now) {
+        PlanContext ctx = new PlanContext(snapshot, now);
         List<String> notes = new ArrayList<>();
-
-        Map<ResourceGroup, Optional<NodeId>> held = new LinkedHashMap<>();
-        for (ResourceGroup group : config.groups()) {
-            holdReason(snapshot, group).ifPresent(reason -> {
+        if (ctx.config.maintenanceMode()) {
+            notes.add("maintenance mode: the cluster starts and stops nothing; resources are monitored and left as"
+                    + " they are");
+            return new Plan(snapshot.viewId(), List.of(), notes, List.of(), ctx.recheck());
+        }
+        Map<NodeId, Action> fences = fences(ctx);
+        Map<GroupId, String> held = new LinkedHashMap<>();
+        for (ResourceGroup group : ctx.config.groups()) {
+            holdReason(ctx, group, fences.keySet()).ifPresent(reason -> {
                 notes.add(reason);
-                held.put(group, activeNode(snapshot, group));
+                held.put(group.id(), reason);
             });
         }
 
-        // Placement: sticky groups first, so that new placements see the true load of each node.
-        Map<NodeId, Integer> load = new HashMap<>();
-        held.values().forEach(n -> n.ifPresent(node -> load.merge(node, 1, Integer::sum)));
-        Map<ResourceGroup, NodeId> targets = new LinkedHashMap<>();
-        for (ResourceGroup group : config.groups()) {
-            if (held.containsKey(group)) {
+        Placement placement = new Placement(ctx, fences.keySet());
+        ctx.config.groups().stream().filter(g -> held.containsKey(g.id())).forEach(placement::hold);
+        for (ResourceGroup group : Placement.placementOrder(ctx)) {
+            if (held.containsKey(group.id())) {
                 continue;
             }
-            activeNode(snapshot, group).filter(n -> mayRun(snapshot, group, n)).ifPresent(n -> {
-                targets.put(group, n);
-                load.merge(n, 1, Integer::sum);
-            });
+            placement.place(group, stopReason(ctx, group));
+            if (placement.targets.get(group.id()).isEmpty()) {
+                notes.add((group.isClone() ? "clone " : "group ") + group.id() + " cannot run: "
+                        + whyNowhere(placement, group));
+            }
         }
-        for (ResourceGroup group : config.groups()) {
-            if (held.containsKey(group) || targets.containsKey(group)) {
+
+        Map<GroupId, GroupActions> perGroup = new HashMap<>();
+        for (ResourceGroup group : ctx.config.groups()) {
+            if (!held.containsKey(group.id())) {
+                perGroup.put(group.id(), actionsFor(ctx, placement, group, notes));
+            }
+        }
+        List<ResourceGroup> ordered = orderTopological(ctx);
+        applyOrders(ctx, placement, ordered, perGroup, notes);
+
+        List<Action> actions = new ArrayList<>(fences.values());
+        List<ResourceGroup> reversed = new ArrayList<>(ordered);
+        Collections.reverse(reversed);
+        reversed.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.stops));
+        ordered.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.starts));
+
+        List<PlacementScore> scores = new ArrayList<>();
+        for (ResourceGroup group : ctx.config.groups()) {
+            for (Placement.NodeScore s : placement.scores.getOrDefault(group.id(), List.of())) {
+                scores.add(new PlacementScore(group.id(), s.node, s.total,
+                        s.parts.stream().map(Placement.Part::render).toList()));
+            }
+        }
+        return new Plan(snapshot.viewId(), actions, notes, scores, ctx.recheck());
+    }
+
+    /** Stage 1: a failed operation with on-fail=fence fences its node (once per node). */
+    private static Map<NodeId, Action> fences(PlanContext ctx) {
+        Map<NodeId, Action> fences = new LinkedHashMap<>();
+        for (NodeInfo n : ctx.nodes) {
+            if (n.status() == NodeStatus.FENCED || n.status() == NodeStatus.CONFIG_MISMATCH) {
                 continue;
             }
-            NodeId best = null;
-            for (NodeInfo n : snapshot.nodes()) {
-                if (mayRun(snapshot, group, n.node())
-                        && (best == null || load.getOrDefault(n.node(), 0) < load.getOrDefault(best, 0))) {
-                    best = n.node();
+            for (ResourceGroup group : ctx.config.groups()) {
+                for (ResourceSpec r : group.resources()) {
+                    if (!fences.containsKey(n.node()) && ctx.state(n.node(), r.id()) == ResourceState.FAILED
+                            && ctx.policy(n.node(), r) == OnFail.FENCE) {
+                        fences.put(n.node(), new Action(ActionType.FENCE, n.node(), group.id(), r.id(),
+                                "fence " + n.node() + ": " + ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
+                    }
                 }
             }
-            if (best == null) {
-                notes.add("group " + group.id() + " cannot run: " + whyNowhere(snapshot, group));
-            } else {
-                targets.put(group, best);
-                load.merge(best, 1, Integer::sum);
-            }
         }
-
-        for (ResourceGroup group : config.groups()) {
-            if (!held.containsKey(group)) {
-                actionsFor(snapshot, group, targets.get(group), actions);
-            }
-        }
-        return new Plan(snapshot.viewId(), actions, notes);
+        return fences;
     }
 
-    /** A fenced node runs nothing, whatever it last reported. */
-    private static ClusterSnapshot withoutFencedStates(ClusterSnapshot snapshot) {
-        if (snapshot.nodes().stream().noneMatch(n -> n.status() == NodeStatus.FENCED)) {
-            return snapshot;
-        }
-        List<NodeInfo> nodes = new ArrayList<>();
-        for (NodeInfo n : snapshot.nodes()) {
-            nodes.add(n.status() == NodeStatus.FENCED ? new NodeInfo(n.node(), n.status(), Map.of(), Map.of()) : n);
-        }
-        return new ClusterSnapshot(snapshot.config(), snapshot.viewId(), nodes);
-    }
-
-    /** Why the planner must not touch {@code group} now, if it must not. */
-    private static Optional<String> holdReason(ClusterSnapshot snapshot, ResourceGroup group) {
-        for (NodeInfo n : snapshot.nodes()) {
+    /** Stage 2: why the planner must not touch {@code group} now, if it must not. */
+    private static Optional<String> holdReason(PlanContext ctx, ResourceGroup group, Set<NodeId> fencing) {
+        for (NodeInfo n : ctx.nodes) {
             for (ResourceSpec r : group.resources()) {
-                ResourceState s = n.state(r.id());
+                ResourceState s = ctx.state(n.node(), r.id());
+                if (!s.isActive()) {
+                    continue;
+                }
+                String g = "group " + group.id();
                 if (s == ResourceState.BLOCKED) {
-                    return Optional.of("group " + group.id() + " is blocked: stop of " + r.id() + " failed on "
-                            + n.node() + "; it may still run there, so the group is not started anywhere"
+                    return Optional.of(g + " is blocked: stop of " + r.id() + " failed on " + n.node()
+                            + "; it may still run there, so the group is not started anywhere"
                             + " until the resource is cleaned up");
                 }
                 if (s.isTransient()) {
-                    return Optional.of("group " + group.id() + " waits: " + r.id() + " is "
-                            + s.name().toLowerCase(java.util.Locale.ROOT) + " on " + n.node());
+                    return Optional.of(g + " waits: " + r.id() + " is " + s.name().toLowerCase(Locale.ROOT) + " on "
+                            + n.node());
                 }
-                if (s.isActive() && n.status() == NodeStatus.CONFIG_MISMATCH) {
-                    return Optional.of("group " + group.id() + " is left alone: " + r.id() + " is active on "
-                            + n.node() + ", whose configuration differs from the coordinator's");
+                if (n.status() == NodeStatus.CONFIG_MISMATCH) {
+                    return Optional.of(g + " is left alone: " + r.id() + " is active on " + n.node()
+                            + ", whose configuration differs from the coordinator's");
+                }
+                if (fencing.contains(n.node())) {
+                    return Optional.of(g + " waits: " + r.id() + " is active on " + n.node() + ", which is being fenced");
+                }
+                if (n.status() == NodeStatus.MAINTENANCE) {
+                    return Optional.of(g + " is left as it is: " + r.id() + " is active on " + n.node()
+                            + ", which is in maintenance");
+                }
+                if (s == ResourceState.FAILED && ctx.policy(n.node(), r) == OnFail.BLOCK) {
+                    return Optional.of(g + " is blocked: " + ctx.whatFailed(n.node(), r) + " failed on " + n.node()
+                            + " (on-fail=block); it is left as it is until " + r.id() + " is cleaned up");
+                }
+                if (s == ResourceState.FAILED && !r.managed()) {
+                    return Optional.of(g + " is left as it is: " + r.id() + " failed on " + n.node()
+                            + " but is unmanaged");
                 }
             }
         }
         return Optional.empty();
     }
 
-    /**
-     * The node where the group is active: most running resources, then most active ones, then view
-     * order. Empty if it is active nowhere.
-     */
-    private static Optional<NodeId> activeNode(ClusterSnapshot snapshot, ResourceGroup group) {
-        NodeId best = null;
-        int bestRunning = 0;
-        int bestActive = 0;
-        for (NodeInfo n : snapshot.nodes()) {
-            int running = 0;
-            int active = 0;
+    /** A member whose failure has on-fail=stop keeps its group stopped everywhere until cleanup. */
+    private static String stopReason(PlanContext ctx, ResourceGroup group) {
+        for (NodeInfo n : ctx.nodes) {
             for (ResourceSpec r : group.resources()) {
-                ResourceState s = n.state(r.id());
-                running += s == ResourceState.RUNNING ? 1 : 0;
-                active += s.isActive() ? 1 : 0;
-            }
-            if (active > 0 && (running > bestRunning || (running == bestRunning && active > bestActive))) {
-                best = n.node();
-                bestRunning = running;
-                bestActive = active;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    private static boolean mayRun(ClusterSnapshot snapshot, ResourceGroup group, NodeId node) {
-        NodeInfo info = info(snapshot, node);
-        return info.status() == NodeStatus.ONLINE && failedOut(snapshot.config(), group, info).isEmpty();
-    }
-
-    /** The first resource of the group that reached the migration threshold on {@code info}'s node. */
-    private static Optional<ResourceSpec> failedOut(ClusterConfig config, ResourceGroup group, NodeInfo info) {
-        return group.resources().stream()
-                .filter(r -> info.failCount(r.id()) >= config.migrationThreshold())
-                .findFirst();
-    }
-
-    private static String whyNowhere(ClusterSnapshot snapshot, ResourceGroup group) {
-        List<String> why = new ArrayList<>();
-        for (NodeInfo n : snapshot.nodes()) {
-            why.add(n.node() + " " + whyNot(snapshot, group, n));
-        }
-        return String.join("; ", why);
-    }
-
-    /** Why {@code n} may not run the group, in words that follow the node's name. */
-    private static String whyNot(ClusterSnapshot snapshot, ResourceGroup group, NodeInfo n) {
-        return switch (n.status()) {
-            case LEAVING -> "is shutting down";
-            case STANDBY -> "is in standby";
-            case NO_QUORUM -> "has no quorum";
-            case FENCED -> "has been fenced";
-            case CONFIG_MISMATCH -> "has a different configuration";
-            case ONLINE -> failedOut(snapshot.config(), group, n)
-                    .map(r -> "saw " + r.id() + " fail " + times(n.failCount(r.id())) + " (migration-threshold "
-                            + snapshot.config().migrationThreshold() + ")")
-                    .orElse("holds a second copy");
-        };
-    }
-
-    private static String times(int n) {
-        return n == 1 ? "once" : n + " times";
-    }
-
-    private static void actionsFor(ClusterSnapshot snapshot, ResourceGroup group, NodeId target, List<Action> out) {
-        boolean activeElsewhere = false;
-        for (NodeInfo n : snapshot.nodes()) {
-            if (n.node().equals(target)) {
-                continue;
-            }
-            List<ResourceSpec> reversed = new ArrayList<>(group.resources());
-            java.util.Collections.reverse(reversed);
-            for (ResourceSpec r : reversed) {
-                if (n.state(r.id()).isActive()) {
-                    activeElsewhere = true;
-                    String why = n.node() + " " + whyNot(snapshot, group, n);
-                    String reason = target == null
-                            ? "group " + group.id() + " can run nowhere: " + why
-                            : "group " + group.id() + " moves " + n.node() + " -> " + target + ": " + why;
-                    out.add(new Action(ActionType.STOP, n.node(), group.id(), r.id(), reason));
+                if (ctx.failure(n.node(), r.id()).isPresent() && ctx.policy(n.node(), r) == OnFail.STOP) {
+                    return ctx.whatFailed(n.node(), r) + " failed on " + n.node()
+                            + " (on-fail=stop): stopped until it is cleaned up";
                 }
             }
         }
-        if (target == null || activeElsewhere) {
-            return;
+        return null;
+    }
+
+    private static String whyNowhere(Placement placement, ResourceGroup group) {
+        List<Placement.NodeScore> scores = placement.scores.get(group.id());
+        if (scores.isEmpty()) {
+            return "no member may run it";
         }
-        NodeInfo node = info(snapshot, target);
+        List<String> why = new ArrayList<>();
+        scores.forEach(s -> why.add(s.against()));
+        return String.join("; ", why.stream().distinct().toList());
+    }
+
+    /** Why node {@code n} does not keep {@code group}, whose target is {@code target} (may be null). */
+    private static String why(PlanContext ctx, Placement placement, ResourceGroup group, NodeId n, NodeId target) {
+        Placement.NodeScore s = placement.scoreOf(group.id(), n);
+        if (s.total < 0) {
+            return s.against();
+        }
+        if (group.isClone()) {
+            return "clone-max " + group.cloneMax() + " is reached on better-scoring nodes";
+        }
+        Placement.NodeScore t = target == null ? null : placement.scoreOf(group.id(), target);
+        if (t != null && ctx.presence(group.id()).containsKey(target)) {
+            return n + " holds a second copy";
+        }
+        if (t != null && t.total > s.total) {
+            return target + " scores " + Score.format(t.total) + ", " + n + " " + Score.format(s.total);
+        }
+        return n + " holds a second copy";
+    }
+
+    /** Stage 4: the stops and starts that bring {@code group} to its target node(s). */
+    private static GroupActions actionsFor(PlanContext ctx, Placement placement, ResourceGroup group,
+            List<String> notes) {
+        GroupActions out = new GroupActions();
+        List<NodeId> targets = placement.targets.get(group.id());
+        NodeId single = targets.isEmpty() ? null : targets.get(0);
+        String label = (group.isClone() ? "clone " : "group ") + group.id();
+        boolean activeElsewhere = false;
+        List<ResourceSpec> reversed = new ArrayList<>(group.resources());
+        Collections.reverse(reversed);
+        for (NodeId n : ctx.activeNodes(group)) {
+            if (targets.contains(n)) {
+                continue;
+            }
+            String why = why(ctx, placement, group, n, single);
+            String reason = group.isClone() ? label + " stops on " + n + ": " + why
+                    : single == null ? label + " can run nowhere: " + why
+                    : label + " moves " + n + " -> " + single + ": " + why;
+            for (ResourceSpec r : reversed) {
+                if (ctx.state(n, r.id()).isActive()) {
+                    activeElsewhere = true;
+                    if (r.managed()) {
+                        out.stops.add(new Action(ActionType.STOP, n, group.id(), r.id(), reason));
+                    }
+                }
+            }
+        }
+        if (!group.isClone() && activeElsewhere) {
+            return out;
+        }
+        for (NodeId target : targets) {
+            onTarget(ctx, group, label, target, out, notes);
+        }
+        return out;
+    }
+
+    /** Restarts {@code group} on {@code target} from its first member that is not running. */
+    private static void onTarget(PlanContext ctx, ResourceGroup group, String label, NodeId target,
+            GroupActions out, List<String> notes) {
         List<ResourceSpec> resources = group.resources();
         int first = 0;
-        while (first < resources.size() && node.state(resources.get(first).id()) == ResourceState.RUNNING) {
+        while (first < resources.size() && ctx.state(target, resources.get(first).id()) == ResourceState.RUNNING) {
             first++;
         }
         if (first == resources.size()) {
             return;
         }
         ResourceSpec broken = resources.get(first);
-        boolean failed = node.state(broken.id()) == ResourceState.FAILED;
+        for (int i = first; i < resources.size(); i++) {
+            ResourceSpec r = resources.get(i);
+            if (!r.managed() && (i == first || ctx.state(target, r.id()).isActive())) {
+                notes.add(label + " cannot go on from " + broken.id() + " on " + target + ": " + r.id()
+                        + " is unmanaged" + (i == first ? " and not running" : " and active after it"));
+                return;
+            }
+        }
+        boolean failed = ctx.state(target, broken.id()) == ResourceState.FAILED;
         for (int i = resources.size() - 1; i > first; i--) {
-            if (node.state(resources.get(i).id()).isActive()) {
-                out.add(new Action(ActionType.STOP, target, group.id(), resources.get(i).id(),
-                        "restart after " + broken.id() + " in group " + group.id()));
+            if (ctx.state(target, resources.get(i).id()).isActive()) {
+                out.stops.add(new Action(ActionType.STOP, target, group.id(), resources.get(i).id(),
+                        "restart after " + broken.id() + " in " + label));
             }
         }
         String startReason;
         if (failed) {
-            String count = "failure " + node.failCount(broken.id()) + " of "
-                    + snapshot.config().migrationThreshold() + " before the group moves";
-            out.add(new Action(ActionType.STOP, target, group.id(), broken.id(),
-                    "recover " + broken.id() + " on " + target + ": it failed (" + count + ")"));
-            startReason = "restart " + broken.id() + " in place after its failure (" + count + ")";
+            int count = ctx.failCount(target, broken);
+            String how = count == 0 ? "its failures have expired or were not counted"
+                    : "failure " + count + " of " + ctx.config.migrationThreshold(broken) + " before the group moves";
+            out.stops.add(new Action(ActionType.STOP, target, group.id(), broken.id(),
+                    "recover " + broken.id() + " on " + target + ": it failed (" + how + ")"));
+            startReason = "restart " + broken.id() + " in place after its failure (" + how + ")";
         } else if (first > 0) {
-            startReason = "group " + group.id() + " continues on " + target + " from " + broken.id();
+            startReason = label + " continues on " + target + " from " + broken.id();
         } else {
-            startReason = "group " + group.id() + " is placed on " + target;
+            startReason = label + " is placed on " + target;
         }
         for (int i = first; i < resources.size(); i++) {
-            out.add(new Action(ActionType.START, target, group.id(), resources.get(i).id(),
-                    i == first ? startReason
-                            : "group " + group.id() + " starts in order after " + resources.get(i - 1).id()));
+            out.starts.add(new Action(ActionType.START, target, group.id(), resources.get(i).id(),
+                    i == first ? startReason : label + " starts in order after " + resources.get(i - 1).id()));
         }
     }
 
-    private static NodeInfo info(ClusterSnapshot snapshot, NodeId node) {
-        for (NodeInfo n : snapshot.nodes()) {
-            if (n.node().equals(node)) {
-                return n;
+    /** The groups with every first-group of an order constraint before its then-group. */
+    private static List<ResourceGroup> orderTopological(PlanContext ctx) {
+        Map<GroupId, List<GroupId>> before = new HashMap<>();
+        for (OrderConstraint o : ctx.config.orders()) {
+            before.computeIfAbsent(o.then(), k -> new ArrayList<>()).add(o.first());
+        }
+        return Placement.topological(ctx, before, g -> 0);
+    }
+
+    /** Stage 5: applies the order constraints to the groups' actions. */
+    private static void applyOrders(PlanContext ctx, Placement placement, List<ResourceGroup> ordered,
+            Map<GroupId, GroupActions> perGroup, List<String> notes) {
+        Set<GroupId> disrupted = new HashSet<>();
+        perGroup.forEach((g, a) -> {
+            if (!a.stops.isEmpty()) {
+                disrupted.add(g);
+            }
+        });
+        for (ResourceGroup then : ordered) {
+            GroupActions thenActions = perGroup.get(then.id());
+            if (thenActions == null) {
+                continue;
+            }
+            for (OrderConstraint o : ctx.config.orders()) {
+                if (!o.then().equals(then.id())) {
+                    continue;
+                }
+                ResourceGroup first = ctx.config.group(o.first()).orElseThrow();
+                GroupActions firstActions = perGroup.get(first.id());
+                boolean firstStops = disrupted.contains(first.id());
+                boolean firstStarts = firstActions != null && !firstActions.starts.isEmpty();
+                NodeId thenTarget = placement.targets.get(then.id()).isEmpty() ? null
+                        : placement.targets.get(then.id()).get(0);
+                boolean startsWithThen = firstStarts && !first.isClone() && !then.isClone() && thenTarget != null
+                        && firstActions.starts.stream().allMatch(a -> a.node().equals(thenTarget));
+                if (o.kind() == OrderConstraint.Kind.MANDATORY) {
+                    boolean firstRuns = !firstStops && !firstStarts && runsEverywhere(ctx, placement, first);
+                    if (firstRuns) {
+                        continue;
+                    }
+                    if (anyManagedActive(ctx, then)) {
+                        stopAll(ctx, then, thenActions, "order " + o.id() + ": " + then.id() + " runs only while "
+                                + first.id() + " runs, and " + first.id() + (firstStops ? " stops" : " is not running"));
+                        disrupted.add(then.id());
+                        if (firstActions != null && !firstActions.stops.isEmpty()
+                                && !sameSingleNode(thenActions.stops, firstActions.stops)) {
+                            firstActions.stops.clear();
+                            firstActions.starts.clear();
+                            notes.add("the stop of group " + first.id() + " waits until " + then.id()
+                                    + " has stopped (order " + o.id() + ")");
+                        }
+                        continue;
+                    }
+                    if (!startsWithThen && !thenActions.starts.isEmpty()) {
+                        thenActions.starts.clear();
+                        notes.add("group " + then.id() + " waits until " + first.id() + " runs (order " + o.id() + ")");
+                    }
+                } else if (firstStarts && !startsWithThen && !thenActions.starts.isEmpty()) {
+                    thenActions.starts.clear();
+                    notes.add("group " + then.id() + " starts after " + first.id() + " has started (optional order "
+                            + o.id() + ")");
+                }
             }
         }
-        throw new IllegalArgumentException("node " + node + " is not in the snapshot");
+    }
+
+    /** True if every action of both lists runs on one and the same node (so list order orders them). */
+    private static boolean sameSingleNode(List<Action> a, List<Action> b) {
+        Set<NodeId> nodes = new HashSet<>();
+        a.forEach(x -> nodes.add(x.node()));
+        b.forEach(x -> nodes.add(x.node()));
+        return nodes.size() == 1;
+    }
+
+    private static boolean runsEverywhere(PlanContext ctx, Placement placement, ResourceGroup group) {
+        List<NodeId> targets = placement.targets.get(group.id());
+        if (targets == null || targets.isEmpty()) {
+            return false;
+        }
+        for (NodeId t : targets) {
+            for (ResourceSpec r : group.resources()) {
+                if (ctx.state(t, r.id()) != ResourceState.RUNNING) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean anyManagedActive(PlanContext ctx, ResourceGroup group) {
+        for (NodeId n : ctx.activeNodes(group)) {
+            for (ResourceSpec r : group.resources()) {
+                if (r.managed() && ctx.state(n, r.id()).isActive()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Replaces {@code actions} with stops of every managed active member of {@code group}, keeping known reasons. */
+    private static void stopAll(PlanContext ctx, ResourceGroup group, GroupActions actions, String reason) {
+        Map<String, String> reasons = new HashMap<>();
+        actions.stops.forEach(a -> reasons.put(a.node() + "/" + a.resource(), a.reason()));
+        List<Action> stops = new ArrayList<>();
+        List<ResourceSpec> reversed = new ArrayList<>(group.resources());
+        Collections.reverse(reversed);
+        for (NodeId n : ctx.activeNodes(group)) {
+            for (ResourceSpec r : reversed) {
+                if (r.managed() && ctx.state(n, r.id()).isActive()) {
+                    stops.add(new Action(ActionType.STOP, n, group.id(), r.id(),
+                            reasons.getOrDefault(n + "/" + r.id(), reason)));
+                }
+            }
+        }
+        actions.stops = stops;
+        actions.starts = new ArrayList<>();
     }
 }

@@ -1,5 +1,6 @@
 package io.hastack.core.plan;
 
+import io.hastack.core.model.Failure;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
@@ -8,22 +9,22 @@ import java.util.Objects;
 
 /**
  * What the coordinator knows about one member: its status and, as the member last reported them,
- * the state and failure count of each resource on it.
+ * the state and failure history of each resource on it.
  *
  * @param node the member
  * @param status how the coordinator regards it
  * @param states resource states on the member; a resource not listed is {@link ResourceState#STOPPED}
- * @param failCounts failures per resource on the member; a resource not listed has none
+ * @param failures failures per resource on the member, expired or not; a resource not listed has none
  */
 public record NodeInfo(
-        NodeId node, NodeStatus status, Map<ResourceId, ResourceState> states, Map<ResourceId, Integer> failCounts) {
+        NodeId node, NodeStatus status, Map<ResourceId, ResourceState> states, Map<ResourceId, Failure> failures) {
 
     /** Validates and copies the maps. */
     public NodeInfo {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(status, "status");
         states = Map.copyOf(states);
-        failCounts = Map.copyOf(failCounts);
+        failures = Map.copyOf(failures);
     }
 
     /** An online member on which nothing runs and nothing failed. */
@@ -36,8 +37,21 @@ public record NodeInfo(
         return states.getOrDefault(resource, ResourceState.STOPPED);
     }
 
-    /** The failure count of {@code resource} on this member. */
+    /** The failure count of {@code resource} on this member, expired or not. */
     public int failCount(ResourceId resource) {
-        return failCounts.getOrDefault(resource, 0);
+        Failure f = failures.get(resource);
+        return f == null ? 0 : f.count();
+    }
+
+    /** The failure count of every resource that has failed here, expired or not. */
+    public Map<ResourceId, Integer> failCounts() {
+        Map<ResourceId, Integer> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(ResourceId::value));
+        failures.forEach((r, f) -> counts.put(r, f.count()));
+        return counts;
+    }
+
+    /** This member with status {@code newStatus}. */
+    public NodeInfo withStatus(NodeStatus newStatus) {
+        return new NodeInfo(node, newStatus, states, failures);
     }
 }

@@ -13,6 +13,11 @@ public enum NodeStatus {
      * reports is ignored, its resources count as stopped, nothing starts on it.
      */
     FENCED,
+    /**
+     * In maintenance, as Pacemaker's node maintenance: whatever runs on it is left exactly as it is
+     * (monitored, never started or stopped) and nothing new is placed on it.
+     */
+    MAINTENANCE,
     /** Believes its partition has no quorum: it has stopped (or frozen) its resources; nothing starts on it. */
     NO_QUORUM,
     /**

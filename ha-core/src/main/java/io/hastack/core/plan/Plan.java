@@ -15,13 +15,29 @@ import java.util.Objects;
  * @param viewId the view the plan was made for; nodes refuse it in any other view
  * @param actions the actions, in order
  * @param notes decisions not to act, with reasons ("group db blocked: ...")
+ * @param scores the placement score of every group on every member, with the parts behind it
+ * @param recheckAt when the plan may change without any new event (a failure expires, a move
+ *     lapses): the coordinator plans again then; empty if never
  */
-public record Plan(ViewId viewId, List<Action> actions, List<String> notes) {
+public record Plan(ViewId viewId, List<Action> actions, List<String> notes, List<PlacementScore> scores,
+        java.util.Optional<java.time.Instant> recheckAt) {
     /** Validates and copies the lists. */
     public Plan {
         Objects.requireNonNull(viewId, "viewId");
         actions = List.copyOf(actions);
         notes = List.copyOf(notes);
+        scores = List.copyOf(scores);
+        Objects.requireNonNull(recheckAt, "recheckAt");
+    }
+
+    /** A plan without scores or recheck time. */
+    public Plan(ViewId viewId, List<Action> actions, List<String> notes) {
+        this(viewId, actions, notes, List.of(), java.util.Optional.empty());
+    }
+
+    /** This plan with {@code newActions} in place of its actions. */
+    public Plan withActions(List<Action> newActions) {
+        return new Plan(viewId, newActions, notes, scores, recheckAt);
     }
 
     /** True if there is nothing to do. */
@@ -45,5 +61,12 @@ public record Plan(ViewId viewId, List<Action> actions, List<String> notes) {
         actions.forEach(a -> sb.append("  ").append(a.describe()).append('\n'));
         notes.forEach(n -> sb.append("  note: ").append(n).append('\n'));
         return sb.length() == 0 ? "  (nothing to do)\n" : sb.toString();
+    }
+
+    /** The scores view, one line per group and node, as Pacemaker's {@code crm_simulate -s}. */
+    public String scoresText() {
+        StringBuilder sb = new StringBuilder();
+        scores.forEach(s -> sb.append("  ").append(s.describe()).append('\n'));
+        return sb.toString();
     }
 }

@@ -2,49 +2,85 @@ package io.hastack.core.plan;
 
 import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.ColocationConstraint;
+import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
+import io.hastack.core.model.LocationConstraint;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
+import io.hastack.core.model.Score;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A plain-text form of a {@link ClusterSnapshot}, for golden scenarios and saved snapshots. One item
- * per line; {@code #} starts a comment:
+ * per line; {@code #} starts a comment. Times are relative to the instant the snapshot is read for:
  *
  * <pre>
  * nodes n1 n2 n3                      # the configured nodes, in view order
- * migration-threshold 3               # optional
- * no-quorum-policy stop               # optional
+ * members n1 n3                       # optional: the members (default: every configured node)
+ * migration-threshold 3               # optional cluster options ...
+ * failure-timeout 10m
+ * default-stickiness 1
+ * no-quorum-policy stop
+ * maintenance-mode true
  * group web-group ip app web          # a group and its resources, in start order
- * node n1 ip=RUNNING app=FAILED:2     # what a member reports: state[:failures] per resource
- * node n2 status=leaving fail.web=3   # status (online, leaving, standby, no-quorum, fenced, config-mismatch),
- *                                     # failures of a resource that is stopped
+ * clone mon 2 agent                   # a clone on up to 2 nodes ("all": every node) of resource agent
+ * resource web stickiness=100 migration-threshold=2 failure-timeout=60s on-fail.monitor=block managed=false
+ * location prefer-n1 web-group n1 100 # id group node score (INFINITY, -INFINITY or an integer)
+ * colocation c1 app with db INFINITY  # id group with with-group score
+ * order o1 db then app mandatory      # id first then then-group mandatory|optional
+ * move web-group n2 for 10m           # an operator's move (ban: "ban"); "for" is optional, negative = lapsed
+ * node n1 ip=RUNNING app=FAILED:2:monitor:30s   # state[:failures[:operation[:how long ago]]] per resource
+ * node n2 status=leaving fail.web=3:start:5m    # status; failures of a resource that is stopped
  * </pre>
  *
- * Every configured node is a member unless the text has {@code members n1 n3}; a member without a
- * {@code node} line reports nothing running. Resources get agent type {@code test}.
+ * Statuses: online, leaving, standby, maintenance, no-quorum, fenced, config-mismatch. Resources get
+ * agent type {@code test}; a {@code resource} line must come after the group that holds it.
  */
 public final class SnapshotText {
+    /** The instant {@link #parse(String)} reads times relative to. */
+    public static final Instant DEFAULT_NOW = Instant.parse("2026-11-22T00:00:00Z");
+
+    private static final Pattern DURATION = Pattern.compile("(-?\\d+)(ms|s|m|h|d)");
+
     private SnapshotText() {}
 
+    /** Parses {@code text} with times relative to {@link #DEFAULT_NOW}. */
+    public static ClusterSnapshot parse(String text) {
+        return parse(text, DEFAULT_NOW);
+    }
+
     /**
-     * Parses {@code text}.
+     * Parses {@code text}, reading relative times ("30s ago", "for 10m") against {@code now}.
      *
      * @throws IllegalArgumentException naming the line and what is wrong with it
      */
-    public static ClusterSnapshot parse(String text) {
+    public static ClusterSnapshot parse(String text, Instant now) {
         ClusterConfig.Builder config = ClusterConfig.builder();
+        Map<String, GroupLine> groups = new LinkedHashMap<>();
+        Map<String, String> groupOfResource = new HashMap<>();
         List<String> nodes = new ArrayList<>();
         List<String> members = null;
         Map<String, String[]> nodeLines = new HashMap<>();
+        List<Move> moves = new ArrayList<>();
+        List<Runnable> constraints = new ArrayList<>();
         int number = 0;
         for (String raw : text.split("\n")) {
             number++;
@@ -60,40 +96,157 @@ public final class SnapshotText {
                         config.nodes(nodes.toArray(String[]::new));
                     }
                     case "members" -> members = List.of(words).subList(1, words.length);
-                    case "migration-threshold" -> config.migrationThreshold(Integer.parseInt(words[1]));
+                    case "migration-threshold" -> config.migrationThreshold(Integer.parseInt(arg(words, 1)));
+                    case "failure-timeout" -> config.failureTimeout(duration(arg(words, 1)));
+                    case "default-stickiness" -> config.defaultStickiness(Score.parse(arg(words, 1)));
+                    case "maintenance-mode" -> config.maintenanceMode(Boolean.parseBoolean(arg(words, 1)));
                     case "no-quorum-policy" -> config.noQuorumPolicy(
-                            NoQuorumPolicy.valueOf(words[1].toUpperCase(Locale.ROOT)));
-                    case "group" -> {
-                        List<ResourceSpec> specs = new ArrayList<>();
-                        for (int i = 2; i < words.length; i++) {
-                            specs.add(ResourceSpec.builder(words[i], "test").build());
+                            NoQuorumPolicy.valueOf(arg(words, 1).toUpperCase(Locale.ROOT)));
+                    case "group", "clone" -> {
+                        boolean clone = words[0].equals("clone");
+                        int first = clone ? 3 : 2;
+                        int cloneMax = clone ? (arg(words, 2).equals("all") ? ResourceGroup.EVERY_NODE
+                                : Integer.parseInt(words[2])) : 0;
+                        GroupLine g = new GroupLine(arg(words, 1), cloneMax);
+                        if (groups.put(g.id, g) != null) {
+                            throw new IllegalArgumentException("group " + g.id + " is configured twice");
                         }
-                        config.group(new ResourceGroup(GroupId.of(words[1]), specs));
+                        for (int i = first; i < words.length; i++) {
+                            g.resources.put(words[i], ResourceSpec.builder(words[i], "test"));
+                            groupOfResource.put(words[i], g.id);
+                        }
                     }
-                    case "node" -> nodeLines.put(words[1], words);
+                    case "resource" -> {
+                        String group = groupOfResource.get(arg(words, 1));
+                        if (group == null) {
+                            throw new IllegalArgumentException("resource " + words[1] + " is in no group above");
+                        }
+                        ResourceSpec.Builder b = groups.get(group).resources.get(words[1]);
+                        for (int i = 2; i < words.length; i++) {
+                            option(b, words[i]);
+                        }
+                    }
+                    case "location" -> {
+                        LocationConstraint c = new LocationConstraint(arg(words, 1), GroupId.of(arg(words, 2)),
+                                NodeId.of(arg(words, 3)), Score.parse(arg(words, 4)));
+                        constraints.add(() -> config.location(c));
+                    }
+                    case "colocation" -> {
+                        expect(words, 3, "with");
+                        ColocationConstraint c = new ColocationConstraint(arg(words, 1), GroupId.of(arg(words, 2)),
+                                GroupId.of(arg(words, 4)), Score.parse(arg(words, 5)));
+                        constraints.add(() -> config.colocation(c));
+                    }
+                    case "order" -> {
+                        expect(words, 3, "then");
+                        OrderConstraint c = new OrderConstraint(arg(words, 1), GroupId.of(arg(words, 2)),
+                                GroupId.of(arg(words, 4)), OrderConstraint.Kind.valueOf(
+                                        arg(words, 5).toUpperCase(Locale.ROOT)));
+                        constraints.add(() -> config.order(c));
+                    }
+                    case "move", "ban" -> {
+                        Optional<Instant> until = Optional.empty();
+                        if (words.length > 3) {
+                            expect(words, 3, "for");
+                            until = Optional.of(now.plus(duration(arg(words, 4))));
+                        }
+                        moves.add(new Move(GroupId.of(arg(words, 1)), NodeId.of(arg(words, 2)),
+                                words[0].equals("ban"), until));
+                    }
+                    case "node" -> nodeLines.put(arg(words, 1), words);
                     default -> throw new IllegalArgumentException("unknown item '" + words[0] + "'");
                 }
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("line " + number + " '" + line + "': " + e.getMessage(), e);
             }
         }
-        List<NodeInfo> infos = new ArrayList<>();
-        for (String name : members != null ? members : nodes) {
-            infos.add(node(name, nodeLines.get(name)));
+        for (GroupLine g : groups.values()) {
+            List<ResourceSpec> specs = new ArrayList<>();
+            g.resources.values().forEach(b -> specs.add(b.build()));
+            config.group(new ResourceGroup(GroupId.of(g.id), specs, g.cloneMax));
         }
+        constraints.forEach(Runnable::run);
+        List<String> memberNames = members != null ? members : nodes;
         for (String name : nodeLines.keySet()) {
-            if (!(members != null ? members : nodes).contains(name)) {
+            if (!memberNames.contains(name)) {
                 throw new IllegalArgumentException("node line for '" + name + "', which is not a member");
             }
         }
+        List<NodeInfo> infos = new ArrayList<>();
+        for (String name : memberNames) {
+            infos.add(node(name, nodeLines.get(name), now));
+        }
         NodeId creator = infos.isEmpty() ? NodeId.of("none") : infos.get(0).node();
-        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos);
+        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves);
     }
 
-    private static NodeInfo node(String name, String[] words) {
+    private static final class GroupLine {
+        final String id;
+        final int cloneMax;
+        final Map<String, ResourceSpec.Builder> resources = new LinkedHashMap<>();
+
+        GroupLine(String id, int cloneMax) {
+            this.id = id;
+            this.cloneMax = cloneMax;
+        }
+    }
+
+    private static String arg(String[] words, int index) {
+        if (index >= words.length) {
+            throw new IllegalArgumentException("'" + words[0] + "' needs more words");
+        }
+        return words[index];
+    }
+
+    private static void expect(String[] words, int index, String word) {
+        if (!arg(words, index).equals(word)) {
+            throw new IllegalArgumentException("expected '" + word + "' where '" + words[index] + "' is");
+        }
+    }
+
+    private static void option(ResourceSpec.Builder b, String word) {
+        String[] kv = word.split("=", 2);
+        if (kv.length != 2) {
+            throw new IllegalArgumentException("'" + word + "' is not key=value");
+        }
+        switch (kv[0]) {
+            case "stickiness" -> b.stickiness(Score.parse(kv[1]));
+            case "migration-threshold" -> b.migrationThreshold(Integer.parseInt(kv[1]));
+            case "failure-timeout" -> b.failureTimeout(duration(kv[1]));
+            case "managed" -> b.managed(Boolean.parseBoolean(kv[1]));
+            default -> {
+                if (!kv[0].startsWith("on-fail.")) {
+                    throw new IllegalArgumentException("unknown resource option '" + kv[0] + "'");
+                }
+                b.onFail(operation(kv[0].substring(8)), OnFail.parse(kv[1]));
+            }
+        }
+    }
+
+    private static Operation operation(String name) {
+        return Operation.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}; may be negative. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 10m, 2h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static NodeInfo node(String name, String[] words, Instant now) {
         NodeStatus status = NodeStatus.ONLINE;
         Map<ResourceId, ResourceState> states = new HashMap<>();
-        Map<ResourceId, Integer> failures = new HashMap<>();
+        Map<ResourceId, Failure> failures = new HashMap<>();
         for (int i = 2; words != null && i < words.length; i++) {
             String[] kv = words[i].split("=", 2);
             if (kv.length != 2) {
@@ -102,15 +255,38 @@ public final class SnapshotText {
             if (kv[0].equals("status")) {
                 status = NodeStatus.valueOf(kv[1].toUpperCase(Locale.ROOT).replace('-', '_'));
             } else if (kv[0].startsWith("fail.")) {
-                failures.put(ResourceId.of(kv[0].substring(5)), Integer.parseInt(kv[1]));
+                failures.put(ResourceId.of(kv[0].substring(5)), failure(kv[1].split(":"), 0, now));
             } else {
-                String[] stateAndCount = kv[1].split(":", 2);
-                states.put(ResourceId.of(kv[0]), ResourceState.valueOf(stateAndCount[0]));
-                if (stateAndCount.length == 2) {
-                    failures.put(ResourceId.of(kv[0]), Integer.parseInt(stateAndCount[1]));
+                String[] parts = kv[1].split(":");
+                states.put(ResourceId.of(kv[0]), ResourceState.valueOf(parts[0]));
+                if (parts.length > 1) {
+                    failures.put(ResourceId.of(kv[0]), failure(parts, 1, now));
                 }
             }
         }
         return new NodeInfo(NodeId.of(name), status, states, failures);
+    }
+
+    /** {@code count[:operation[:ago]]} starting at {@code parts[from]}. */
+    private static Failure failure(String[] parts, int from, Instant now) {
+        int count = Integer.parseInt(parts[from]);
+        Operation op = parts.length > from + 1 ? operation(parts[from + 1]) : Operation.MONITOR;
+        Duration ago = parts.length > from + 2 ? duration(parts[from + 2]) : Duration.ZERO;
+        return new Failure(count, now.minus(ago), op);
+    }
+
+    /** The plan as golden files hold it: actions, notes, then the scores view. */
+    public static String renderPlan(Plan plan) {
+        StringBuilder sb = new StringBuilder();
+        plan.actions().forEach(a -> sb.append(a.describe()).append('\n'));
+        plan.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
+        if (sb.length() == 0) {
+            sb.append("(nothing to do)\n");
+        }
+        plan.recheckAt().ifPresent(t -> sb.append("recheck at ").append(t).append('\n'));
+        if (!plan.scores().isEmpty()) {
+            sb.append("scores:\n").append(plan.scoresText());
+        }
+        return sb.toString();
     }
 }

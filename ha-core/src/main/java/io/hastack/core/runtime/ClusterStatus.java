@@ -81,6 +81,7 @@ public record ClusterStatus(
             case ONLINE -> "online";
             case LEAVING -> "leaving";
             case STANDBY -> "standby";
+            case MAINTENANCE -> "maintenance";
             case NO_QUORUM -> "no-quorum";
             case FENCED -> "fenced";
             case CONFIG_MISMATCH -> "config-mismatch";

@@ -94,6 +94,10 @@ final class Coordinator {
     /** Members fenced by this coordinator (kept while they stay in the view) and being fenced. */
     private final Set<NodeId> fenced = new HashSet<>();
     private final Set<NodeId> fencing = new HashSet<>();
+    /** The latest manual move order of every group, merged from the members' reports. */
+    private final Map<io.hastack.core.model.GroupId, Messages.MoveOrder> moves = new HashMap<>();
+    /** When a re-plan is already scheduled for (a failure expires, a move lapses). */
+    private java.time.Instant recheckScheduled;
 
     Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Port port) {
         this.self = self;
@@ -155,6 +159,11 @@ final class Coordinator {
             return;
         }
         reports.put(from, report);
+        for (Messages.MoveOrder m : report.moves()) {
+            if (m.supersedes(moves.get(m.group()))) {
+                moves.put(m.group(), m);
+            }
+        }
         if (report.view().equals(view.id()) && probed.add(from) && probed.size() == view.members().size()) {
             port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
         }
@@ -170,8 +179,8 @@ final class Coordinator {
         if (transition != null && transition.equals(report.completedPlan())) {
             pending.remove(from);
         }
-        if (quorate && report.states().containsValue(io.hastack.core.model.ResourceState.BLOCKED)) {
-            fence(from);
+        if (quorate && blockedWithFencing(report)) {
+            fence(from, "it reports a resource whose stop failed");
         }
         maybePlan();
     }
@@ -186,11 +195,24 @@ final class Coordinator {
             }
             transition = null;
         }
-        Plan plan = planner.plan(snapshot(), clock.instant());
+        Plan planned = planner.plan(snapshot(), clock.instant());
+        planned.recheckAt().ifPresent(this::scheduleRecheck);
+        for (Action f : planned.actions()) {
+            if (f.type() == io.hastack.core.plan.ActionType.FENCE) {
+                port.event(Type.PLAN_COMPUTED, view.id().toString(), f.describe());
+                fence(f.node(), f.reason());
+            }
+        }
+        Plan plan = planned.withActions(planned.actions().stream()
+                .filter(a -> a.type() != io.hastack.core.plan.ActionType.FENCE).toList());
         if (!plan.notes().equals(notes)) {
             plan.notes().forEach(n -> LOG.info("planner note: {}", n));
         }
         notes = plan.notes();
+        if (plan.isEmpty() && !planned.isEmpty()) {
+            converged = false;
+            return; // only fencing to do: its outcome triggers the next plan
+        }
         if (plan.isEmpty()) {
             if (!converged) {
                 converged = true;
@@ -238,7 +260,7 @@ final class Coordinator {
      * Stop escalation's last step: fence a member that reports a blocked resource. That may be the
      * coordinator itself: it then goes down (as with SBD's self-fencing) and the others re-plan.
      */
-    private void fence(NodeId node) {
+    private void fence(NodeId node, String why) {
         if (fenced.contains(node) || !fencing.add(node)) {
             return;
         }
@@ -247,7 +269,7 @@ final class Coordinator {
         if (attempt.isEmpty()) {
             return; // no fence device: the group stays blocked, and the plan notes say why
         }
-        LOG.warn("{} fences {}: it reports a resource whose stop failed", self, node);
+        LOG.warn("{} fences {}: {}", self, node, why);
         attempt.get().whenComplete((result, error) -> {
             if (view != fencingView) {
                 return;
@@ -259,12 +281,41 @@ final class Coordinator {
                 port.event(Type.NODE_FENCED, node.value(), result.message());
                 maybePlan();
             } else {
-                String why = error != null ? error.toString() : result.message();
-                LOG.error("{}: fencing {} failed: {}", self, node, why);
-                port.event(Type.FENCE_FAILED, node.value(), why);
+                String failure = error != null ? error.toString() : result.message();
+                LOG.error("{}: fencing {} failed: {}", self, node, failure);
+                port.event(Type.FENCE_FAILED, node.value(), failure);
                 port.schedule(() -> fencing.remove(node), FENCE_RETRY);
             }
         });
+    }
+
+    /** True if the report shows a blocked resource whose stop on-fail policy is fence. */
+    private boolean blockedWithFencing(NodeReport report) {
+        return report.states().entrySet().stream()
+                .anyMatch(e -> e.getValue() == io.hastack.core.model.ResourceState.BLOCKED
+                        && config.resource(e.getKey())
+                                .map(r -> config.onFail(r, io.hastack.core.model.Operation.STOP)
+                                        == io.hastack.core.model.OnFail.FENCE)
+                                .orElse(true));
+    }
+
+    /** Plans again at {@code at} (a failure expires or a move lapses), unless that is already arranged. */
+    private void scheduleRecheck(java.time.Instant at) {
+        java.time.Instant now = clock.instant();
+        if (recheckScheduled != null && !recheckScheduled.isBefore(now) && !recheckScheduled.isAfter(at)) {
+            return;
+        }
+        recheckScheduled = at;
+        View planned = view;
+        // A little after the instant, so that the planner sees it as past.
+        port.schedule(() -> {
+            if (at.equals(recheckScheduled)) {
+                recheckScheduled = null;
+            }
+            if (view == planned) {
+                maybePlan();
+            }
+        }, Duration.between(now, at).plusMillis(10));
     }
 
     private void grantLeaves() {
@@ -289,9 +340,10 @@ final class Coordinator {
             } else if (r != null) {
                 NodeStatus status = !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
                         ? NodeStatus.CONFIG_MISMATCH
-                        : r.leaving() ? NodeStatus.LEAVING : r.standby() ? NodeStatus.STANDBY
+                        : r.leaving() ? NodeStatus.LEAVING : r.maintenance() ? NodeStatus.MAINTENANCE
+                        : r.standby() ? NodeStatus.STANDBY
                         : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
-                nodes.add(new NodeInfo(member, status, r.states(), r.failCounts()));
+                nodes.add(new NodeInfo(member, status, r.states(), r.failures()));
             }
         }
         return nodes;
@@ -308,6 +360,9 @@ final class Coordinator {
     }
 
     private ClusterSnapshot snapshot() {
-        return new ClusterSnapshot(config, view.id(), nodes());
+        List<io.hastack.core.plan.Move> active = new ArrayList<>();
+        moves.values().forEach(m -> m.move().ifPresent(active::add));
+        active.sort(java.util.Comparator.comparing(m -> m.group().value()));
+        return new ClusterSnapshot(config, view.id(), nodes(), active);
     }
 }

@@ -8,6 +8,11 @@ import io.hastack.core.membership.Membership;
 import io.hastack.core.membership.MembershipListener;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.plan.Move;
+import io.hastack.core.runtime.Messages.MoveOrder;
+import java.util.HashMap;
+import java.util.Map;
 import io.hastack.core.model.Durations;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.plan.Action;
@@ -98,6 +103,9 @@ public final class HaNode implements AutoCloseable {
     private PlanId lastCompleted;
     private boolean leaving;
     private boolean standby;
+    private boolean maintenance;
+    /** The latest manual move order of every group this node has heard of. */
+    private final Map<GroupId, MoveOrder> moves = new HashMap<>();
     private Execute deferred;
     /** Set by a detected pause until the node has stopped its resources and reported. */
     private boolean demoted;
@@ -195,7 +203,7 @@ public final class HaNode implements AutoCloseable {
 
     private LocalResources createResources(Builder b) {
         try {
-            return new LocalResources(self, config, b.agents, executor, loop, new LocalResources.Listener() {
+            return new LocalResources(self, config, clock, b.agents, executor, loop, new LocalResources.Listener() {
                 @Override
                 public void stateChanged() {
                     sendReport();
@@ -385,6 +393,77 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
+     * Puts this node in maintenance ({@code true}) or takes it out, as Pacemaker's node maintenance:
+     * what runs here is left exactly as it is (monitored and reported, never started or stopped by
+     * the cluster) and nothing new is placed here. Asynchronous.
+     */
+    public void maintenance(boolean on) {
+        post(() -> {
+            if (maintenance != on) {
+                maintenance = on;
+                LOG.info("{} {} maintenance", self, on ? "enters" : "leaves");
+                sendReport();
+            }
+        });
+    }
+
+    /**
+     * Moves {@code group} to {@code node} (Pacemaker's {@code crm_resource --move}): a location
+     * constraint of +INFINITY that replaces any earlier move or ban of the group, for
+     * {@code lifetime} or, if null, until {@link #clearMove}. Asynchronous; every member hears it.
+     *
+     * @throws IllegalArgumentException if the group is not configured, the node is not in the node
+     *     list, or the lifetime is not positive
+     */
+    public void move(GroupId group, NodeId node, Duration lifetime) {
+        order(group, node, false, lifetime);
+    }
+
+    /**
+     * Bans {@code group} from {@code node} ({@code crm_resource --ban}): -INFINITY there, replacing
+     * any earlier move or ban of the group, for {@code lifetime} or, if null, until cleared.
+     *
+     * @throws IllegalArgumentException as {@link #move}
+     */
+    public void ban(GroupId group, NodeId node, Duration lifetime) {
+        order(group, node, true, lifetime);
+    }
+
+    /** Clears the move or ban of {@code group} ({@code crm_resource --clear}). Asynchronous. */
+    public void clearMove(GroupId group) {
+        requireGroup(group);
+        broadcast(new MoveOrder(group, Optional.empty(), clock.instant()));
+    }
+
+    private void order(GroupId group, NodeId node, boolean ban, Duration lifetime) {
+        requireGroup(group);
+        if (!config.nodes().contains(node)) {
+            throw new IllegalArgumentException("cannot " + (ban ? "ban " : "move ") + group + (ban ? " from " : " to ")
+                    + node + ": it is not in the node list " + config.nodes());
+        }
+        java.time.Instant now = clock.instant();
+        Optional<java.time.Instant> until = lifetime == null ? Optional.empty()
+                : Optional.of(now.plus(io.hastack.core.model.Durations.requirePositive("lifetime of the "
+                        + (ban ? "ban" : "move"), lifetime)));
+        broadcast(new MoveOrder(group, Optional.of(new Move(group, node, ban, until)), now));
+    }
+
+    private void requireGroup(GroupId group) {
+        if (config.group(group).isEmpty()) {
+            throw new IllegalArgumentException("no group " + group + " is configured");
+        }
+    }
+
+    private void broadcast(MoveOrder order) {
+        post(() -> {
+            handle(self, order);
+            if (view != null) {
+                view.members().stream().filter(m -> !m.equals(self)).forEach(m -> sendTo(m, order));
+            }
+        });
+    }
+
+    /**
      * Forgets the failures of {@code resource} on every node and probes it again (Pacemaker's
      * cleanup): a resource whose stop failed (blocked) or that failed becomes what its monitor says
      * now, and the coordinator re-plans from that. Asynchronous; use it once the cause is fixed.
@@ -410,9 +489,10 @@ public final class HaNode implements AutoCloseable {
     }
 
     private NodeInfo ownInfo() {
-        NodeStatus status = leaving ? NodeStatus.LEAVING : standby ? NodeStatus.STANDBY
+        NodeStatus status = leaving ? NodeStatus.LEAVING : maintenance ? NodeStatus.MAINTENANCE
+                : standby ? NodeStatus.STANDBY
                 : quorum.state() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
-        return new NodeInfo(self, status, resources.activeStates(), resources.failCounts());
+        return new NodeInfo(self, status, resources.activeStates(), resources.failures());
     }
 
     // ---- event thread -------------------------------------------------------------------------
@@ -472,6 +552,12 @@ public final class HaNode implements AutoCloseable {
             resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
             // The reset failure counts matter even if nothing had failed: report them now.
             sendReport();
+        } else if (message instanceof MoveOrder m) {
+            if (m.supersedes(moves.get(m.group()))) {
+                moves.put(m.group(), m);
+                LOG.info("{}: {}", self, m.move().map(Move::describe).orElse("move of " + m.group() + " cleared"));
+                sendReport();
+            }
         } else if (message instanceof LeaveGranted) {
             if (leaving) {
                 leaveGranted.complete(null);
@@ -516,8 +602,8 @@ public final class HaNode implements AutoCloseable {
     }
 
     private NodeReport report(io.hastack.core.membership.ViewId viewId) {
-        return new NodeReport(viewId, config.hash(), leaving, standby, quorum.state() == Quorum.QUORATE, lastCompleted,
-                resources.activeStates(), resources.failCounts());
+        return new NodeReport(viewId, config.hash(), leaving, standby, maintenance, quorum.state() == Quorum.QUORATE,
+                lastCompleted, resources.activeStates(), resources.failures(), List.copyOf(moves.values()));
     }
 
     // ---- pauses --------------------------------------------------------------------------------
@@ -795,6 +881,20 @@ public final class HaNode implements AutoCloseable {
             if (!config.nodes().contains(membership.localNode())) {
                 throw new IllegalArgumentException("node " + membership.localNode() + " is not in the configured"
                         + " node list " + config.nodes() + ": every node needs a vote (ClusterConfig.Builder.nodes)");
+            }
+            if (fenceDevice == null) {
+                for (io.hastack.core.model.ResourceGroup g : config.groups()) {
+                    for (io.hastack.core.model.ResourceSpec r : g.resources()) {
+                        for (io.hastack.core.model.Operation op : List.of(io.hastack.core.model.Operation.START,
+                                io.hastack.core.model.Operation.MONITOR)) {
+                            if (r.onFail(op).orElse(null) == io.hastack.core.model.OnFail.FENCE) {
+                                throw new IllegalArgumentException("resource " + r.id() + ": on-fail of "
+                                        + op.externalName() + " is fence, but the node has no fence device"
+                                        + " (HaNode.Builder.fenceDevice)");
+                            }
+                        }
+                    }
+                }
             }
             return new HaNode(this);
         }

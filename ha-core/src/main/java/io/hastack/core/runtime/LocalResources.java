@@ -5,7 +5,9 @@ import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.Failure;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
@@ -49,7 +51,8 @@ final class LocalResources {
         final ResourceSpec spec;
         final ResourceAgent agent;
         ResourceState state = ResourceState.STOPPED;
-        int failCount;
+        /** The failure history here, or null if none (since the last cleanup). */
+        Failure failure;
         /** The fencing epoch of the start that brought the resource up here (0: none). */
         long epoch;
         /** Bumped whenever an action begins, so that an older monitor's result is ignored. */
@@ -64,6 +67,7 @@ final class LocalResources {
 
     private final NodeId node;
     private final ClusterConfig config;
+    private final java.time.Clock clock;
     private final AgentExecutor executor;
     private final ScheduledExecutorService loop;
     private final Listener listener;
@@ -74,10 +78,11 @@ final class LocalResources {
      *
      * @throws IllegalArgumentException if a resource names an unknown agent type
      */
-    LocalResources(NodeId node, ClusterConfig config, AgentRegistry agents, AgentExecutor executor,
-            ScheduledExecutorService loop, Listener listener) {
+    LocalResources(NodeId node, ClusterConfig config, java.time.Clock clock, AgentRegistry agents,
+            AgentExecutor executor, ScheduledExecutorService loop, Listener listener) {
         this.node = node;
         this.config = config;
+        this.clock = clock;
         this.executor = executor;
         this.loop = loop;
         this.listener = listener;
@@ -142,7 +147,7 @@ final class LocalResources {
             if (resource != null && !l.spec.id().equals(resource)) {
                 continue;
             }
-            l.failCount = 0;
+            l.failure = null;
             if (l.state != ResourceState.FAILED && l.state != ResourceState.BLOCKED) {
                 continue;
             }
@@ -177,15 +182,27 @@ final class LocalResources {
         return Collections.unmodifiableMap(states);
     }
 
-    /** The failure count of every resource that has failed here. */
-    Map<ResourceId, Integer> failCounts() {
-        Map<ResourceId, Integer> counts = new HashMap<>();
+    /** The failure history of every resource that has failed here (since its last cleanup). */
+    Map<ResourceId, Failure> failures() {
+        Map<ResourceId, Failure> failures = new HashMap<>();
         resources.forEach((id, l) -> {
-            if (l.failCount > 0) {
-                counts.put(id, l.failCount);
+            if (l.failure != null) {
+                failures.put(id, l.failure);
             }
         });
-        return Collections.unmodifiableMap(counts);
+        return Collections.unmodifiableMap(failures);
+    }
+
+    /**
+     * Counts a failure of {@code operation}; failures that have expired under the resource's
+     * failure-timeout are forgotten first, so that they do not count towards the threshold again.
+     */
+    private int recordFailure(Local l, Operation operation) {
+        java.time.Instant now = clock.instant();
+        int previous = l.failure == null || l.failure.expired(config.failureTimeout(l.spec), now) ? 0
+                : l.failure.count();
+        l.failure = new Failure(previous + 1, now, operation);
+        return l.failure.count();
     }
 
     /** True if any resource is not stopped. */
@@ -254,11 +271,13 @@ final class LocalResources {
                     l.state = ResourceState.RUNNING;
                     scheduleMonitor(l);
                 } else {
-                    // Pacemaker's start-failure-is-fatal: a failed start bans the resource from this node.
+                    // The planner applies the start's on-fail policy (migrate by default, as Pacemaker's
+                    // start-failure-is-fatal).
                     l.state = ResourceState.FAILED;
-                    l.failCount = Math.max(l.failCount + 1, config.migrationThreshold());
+                    recordFailure(l, Operation.START);
                 }
             } else if (!ok) {
+                recordFailure(l, Operation.STOP);
                 escalate(l, action, result, generation, next, failed);
                 return;
             } else {
@@ -327,12 +346,17 @@ final class LocalResources {
                 scheduleMonitor(l);
                 return;
             }
-            l.state = ResourceState.FAILED;
-            l.failCount++;
-            LOG.warn("monitor of {} on {} failed ({} of {}): {}", l.spec.id(), node, l.failCount,
-                    config.migrationThreshold(), result.outcome());
+            int count = recordFailure(l, Operation.MONITOR);
+            OnFail policy = config.onFail(l.spec, Operation.MONITOR);
+            LOG.warn("monitor of {} on {} failed ({} of {}, on-fail={}): {}", l.spec.id(), node, count,
+                    config.migrationThreshold(l.spec), policy.externalName(), result.outcome());
             listener.event(Type.MONITOR_FAILED, l.spec.id().value(), "monitor of " + l.spec.id() + " on " + node
-                    + " failed (failure " + l.failCount + "): " + result.outcome());
+                    + " failed (failure " + count + ", on-fail=" + policy.externalName() + "): " + result.outcome());
+            if (policy == OnFail.IGNORE) {
+                scheduleMonitor(l); // pretend it succeeded: keep running and monitoring
+            } else {
+                l.state = ResourceState.FAILED;
+            }
             listener.stateChanged();
         }, loop);
     }

@@ -1,7 +1,13 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.plan.Move;
+import io.hastack.core.runtime.Messages.MoveOrder;
+import java.time.Instant;
+import java.util.Optional;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
@@ -44,7 +50,7 @@ import javax.crypto.spec.SecretKeySpec;
  * is noticed. Thread-safe.
  */
 final class MessageCodec {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int MAGIC = 0x4841;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_COUNT = 1 << 20;
@@ -53,6 +59,7 @@ final class MessageCodec {
     private static final byte TYPE_EXECUTE = 3;
     private static final byte TYPE_LEAVE_GRANTED = 4;
     private static final byte TYPE_CLEANUP = 5;
+    private static final byte TYPE_MOVE = 6;
 
     private final SecretKeySpec key;
 
@@ -92,6 +99,9 @@ final class MessageCodec {
             } else if (message instanceof Messages.Cleanup c) {
                 out.writeByte(TYPE_CLEANUP);
                 out.writeUTF(c.resource() == null ? "" : c.resource().value());
+            } else if (message instanceof MoveOrder m) {
+                out.writeByte(TYPE_MOVE);
+                writeMove(out, m);
             } else {
                 throw new IllegalArgumentException("no encoding for " + message);
             }
@@ -138,6 +148,7 @@ final class MessageCodec {
                     String r = in.readUTF();
                     yield new Messages.Cleanup(r.isEmpty() ? null : ResourceId.of(r));
                 }
+                case TYPE_MOVE -> readMove(in);
                 default -> throw new MalformedMessageException("unknown message type " + type);
             };
             if (in.available() > 0) {
@@ -191,6 +202,7 @@ final class MessageCodec {
         out.writeUTF(r.configHash());
         out.writeBoolean(r.leaving());
         out.writeBoolean(r.standby());
+        out.writeBoolean(r.maintenance());
         out.writeBoolean(r.quorate());
         out.writeBoolean(r.completedPlan() != null);
         if (r.completedPlan() != null) {
@@ -201,11 +213,43 @@ final class MessageCodec {
             out.writeUTF(e.getKey().value());
             out.writeUTF(e.getValue().name());
         }
-        out.writeInt(r.failCounts().size());
-        for (Map.Entry<ResourceId, Integer> e : r.failCounts().entrySet()) {
+        out.writeInt(r.failures().size());
+        for (Map.Entry<ResourceId, Failure> e : r.failures().entrySet()) {
             out.writeUTF(e.getKey().value());
-            out.writeInt(e.getValue());
+            out.writeInt(e.getValue().count());
+            out.writeLong(e.getValue().last().toEpochMilli());
+            out.writeUTF(e.getValue().operation().name());
         }
+        out.writeInt(r.moves().size());
+        for (MoveOrder m : r.moves()) {
+            writeMove(out, m);
+        }
+    }
+
+    private static void writeMove(DataOutputStream out, MoveOrder m) throws IOException {
+        out.writeUTF(m.group().value());
+        out.writeLong(m.issued().toEpochMilli());
+        out.writeBoolean(m.move().isPresent());
+        if (m.move().isPresent()) {
+            Move move = m.move().get();
+            out.writeUTF(move.node().value());
+            out.writeBoolean(move.ban());
+            out.writeLong(move.until().map(Instant::toEpochMilli).orElse(-1L));
+        }
+    }
+
+    private static MoveOrder readMove(DataInputStream in) throws IOException {
+        GroupId group = GroupId.of(in.readUTF());
+        Instant issued = Instant.ofEpochMilli(in.readLong());
+        Optional<Move> move = Optional.empty();
+        if (in.readBoolean()) {
+            NodeId node = NodeId.of(in.readUTF());
+            boolean ban = in.readBoolean();
+            long until = in.readLong();
+            move = Optional.of(new Move(group, node, ban, until < 0 ? Optional.empty()
+                    : Optional.of(Instant.ofEpochMilli(until))));
+        }
+        return new MoveOrder(group, move, issued);
     }
 
     private static NodeReport readReport(DataInputStream in) throws IOException, MalformedMessageException {
@@ -213,6 +257,7 @@ final class MessageCodec {
         String hash = in.readUTF();
         boolean leaving = in.readBoolean();
         boolean standby = in.readBoolean();
+        boolean maintenance = in.readBoolean();
         boolean quorate = in.readBoolean();
         PlanId completed = in.readBoolean() ? readPlanId(in) : null;
         int n = count(in);
@@ -221,16 +266,21 @@ final class MessageCodec {
             states.put(ResourceId.of(in.readUTF()), ResourceState.valueOf(in.readUTF()));
         }
         int m = count(in);
-        Map<ResourceId, Integer> failCounts = new HashMap<>();
+        Map<ResourceId, Failure> failures = new HashMap<>();
         for (int i = 0; i < m; i++) {
             ResourceId id = ResourceId.of(in.readUTF());
             int c = in.readInt();
-            if (c < 0) {
-                throw new MalformedMessageException("negative failure count " + c + " for " + id);
+            if (c < 1) {
+                throw new MalformedMessageException("failure count " + c + " for " + id + " is not positive");
             }
-            failCounts.put(id, c);
+            failures.put(id, new Failure(c, Instant.ofEpochMilli(in.readLong()), Operation.valueOf(in.readUTF())));
         }
-        return new NodeReport(view, hash, leaving, standby, quorate, completed, states, failCounts);
+        int k = count(in);
+        List<MoveOrder> moves = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            moves.add(readMove(in));
+        }
+        return new NodeReport(view, hash, leaving, standby, maintenance, quorate, completed, states, failures, moves);
     }
 
     private static Execute readExecute(DataInputStream in) throws IOException, MalformedMessageException {

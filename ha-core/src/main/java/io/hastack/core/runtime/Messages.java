@@ -1,9 +1,14 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.Failure;
+import io.hastack.core.model.GroupId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
+import io.hastack.core.plan.Move;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +18,7 @@ final class Messages {
     private Messages() {}
 
     /** A cluster message. */
-    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup {}
+    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder {}
 
     /**
      * Identifies one plan: the view it was made in and its number among the coordinator's plans.
@@ -40,26 +45,31 @@ final class Messages {
      * @param configHash the node's configuration hash
      * @param leaving whether the node is shutting down
      * @param standby whether an operator put the node in standby
+     * @param maintenance whether an operator put the node in maintenance
      * @param quorate whether the node believes its partition has quorum
      * @param completedPlan the last plan whose actions this node finished (or abandoned), or null
      * @param states resource states; a resource not listed is stopped
-     * @param failCounts failure counts; a resource not listed has none
+     * @param failures failure histories; a resource not listed has none
+     * @param moves the latest manual move order of every group this node has heard of
      */
     record NodeReport(
             ViewId view,
             String configHash,
             boolean leaving,
             boolean standby,
+            boolean maintenance,
             boolean quorate,
             PlanId completedPlan,
             Map<ResourceId, ResourceState> states,
-            Map<ResourceId, Integer> failCounts)
+            Map<ResourceId, Failure> failures,
+            List<MoveOrder> moves)
             implements Message {
         NodeReport {
             Objects.requireNonNull(view, "view");
             Objects.requireNonNull(configHash, "configHash");
             states = Map.copyOf(states);
-            failCounts = Map.copyOf(failCounts);
+            failures = Map.copyOf(failures);
+            moves = List.copyOf(moves);
         }
     }
 
@@ -79,4 +89,27 @@ final class Messages {
      * probe it again; a blocked or failed resource becomes what its monitor now says.
      */
     record Cleanup(ResourceId resource) implements Message {}
+
+    /**
+     * Any node to every node (and in every report): the operator's latest move order for
+     * {@code group}, issued at {@code issued}: a move or ban, or empty to clear it. The newest order
+     * of a group wins, so a coordinator that takes over learns the moves from the reports.
+     */
+    record MoveOrder(GroupId group, Optional<Move> move, Instant issued) implements Message {
+        MoveOrder {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(move, "move");
+            Objects.requireNonNull(issued, "issued");
+            move.ifPresent(m -> {
+                if (!m.group().equals(group)) {
+                    throw new IllegalArgumentException("move order for " + group + " carries a move of " + m.group());
+                }
+            });
+        }
+
+        /** True if this order replaces {@code other} (null: none yet). */
+        boolean supersedes(MoveOrder other) {
+            return other == null || issued.isAfter(other.issued());
+        }
+    }
 }

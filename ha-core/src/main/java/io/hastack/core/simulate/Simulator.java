@@ -1,6 +1,8 @@
 package io.hastack.core.simulate;
 
+import io.hastack.core.model.Failure;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
@@ -68,7 +70,7 @@ public final class Simulator {
         List<Step> steps = new ArrayList<>();
         ClusterSnapshot snapshot = settle(start, "before any event", steps, now);
         for (SimEvent event : events) {
-            snapshot = apply(snapshot, event);
+            snapshot = apply(snapshot, event, now);
             snapshot = settle(snapshot, "after " + event, steps, now);
             if (event instanceof SimEvent.NodeLeaves leaves) {
                 snapshot = without(snapshot, leaves.node());
@@ -90,7 +92,7 @@ public final class Simulator {
         throw new IllegalStateException("the plan did not settle within " + MAX_STEPS + " steps " + trigger);
     }
 
-    private static ClusterSnapshot apply(ClusterSnapshot snapshot, SimEvent event) {
+    private static ClusterSnapshot apply(ClusterSnapshot snapshot, SimEvent event, Instant now) {
         if (event instanceof SimEvent.NodeFails fails) {
             requireMember(snapshot, fails.node());
             return without(snapshot, fails.node());
@@ -98,12 +100,12 @@ public final class Simulator {
         if (event instanceof SimEvent.Standby standby) {
             requireMember(snapshot, standby.node());
             return map(snapshot, n -> n.node().equals(standby.node())
-                    ? new NodeInfo(n.node(), NodeStatus.STANDBY, n.states(), n.failCounts()) : n);
+                    ? n.withStatus(NodeStatus.STANDBY) : n);
         }
         if (event instanceof SimEvent.NodeLeaves leaves) {
             requireMember(snapshot, leaves.node());
             return map(snapshot, n -> n.node().equals(leaves.node())
-                    ? new NodeInfo(n.node(), NodeStatus.LEAVING, n.states(), n.failCounts()) : n);
+                    ? n.withStatus(NodeStatus.LEAVING) : n);
         }
         SimEvent.MonitorFails fails = (SimEvent.MonitorFails) event;
         requireMember(snapshot, fails.node());
@@ -117,15 +119,22 @@ public final class Simulator {
             }
             Map<ResourceId, ResourceState> states = new HashMap<>(n.states());
             states.put(fails.resource(), ResourceState.FAILED);
-            Map<ResourceId, Integer> counts = new HashMap<>(n.failCounts());
-            counts.merge(fails.resource(), 1, Integer::sum);
-            return new NodeInfo(n.node(), n.status(), states, counts);
+            Map<ResourceId, Failure> failures = new HashMap<>(n.failures());
+            Failure before = failures.get(fails.resource());
+            int previous = before == null || snapshot.config().resource(fails.resource())
+                    .map(r -> before.expired(snapshot.config().failureTimeout(r), now)).orElse(false)
+                    ? 0 : before.count();
+            failures.put(fails.resource(), new Failure(previous + 1, now, Operation.MONITOR));
+            return new NodeInfo(n.node(), n.status(), states, failures);
         });
     }
 
     /** The snapshot after every action of {@code plan} succeeded. */
     private static ClusterSnapshot succeed(ClusterSnapshot snapshot, Plan plan) {
         return map(snapshot, n -> {
+            if (plan.actionsFor(n.node()).stream().anyMatch(a -> a.type() == ActionType.FENCE)) {
+                return new NodeInfo(n.node(), NodeStatus.FENCED, Map.of(), Map.of());
+            }
             Map<ResourceId, ResourceState> states = new HashMap<>(n.states());
             for (Action a : plan.actionsFor(n.node())) {
                 if (a.type() == ActionType.START) {
@@ -134,7 +143,7 @@ public final class Simulator {
                     states.remove(a.resource());
                 }
             }
-            return new NodeInfo(n.node(), n.status(), states, n.failCounts());
+            return new NodeInfo(n.node(), n.status(), states, n.failures());
         });
     }
 
@@ -147,13 +156,13 @@ public final class Simulator {
     private static ClusterSnapshot without(ClusterSnapshot snapshot, NodeId node) {
         List<NodeInfo> nodes = new ArrayList<>(snapshot.nodes());
         nodes.removeIf(n -> n.node().equals(node));
-        return new ClusterSnapshot(snapshot.config(), snapshot.viewId(), nodes);
+        return snapshot.withNodes(nodes);
     }
 
     private static ClusterSnapshot map(ClusterSnapshot snapshot, java.util.function.UnaryOperator<NodeInfo> f) {
         List<NodeInfo> nodes = new ArrayList<>();
         snapshot.nodes().forEach(n -> nodes.add(f.apply(n)));
-        return new ClusterSnapshot(snapshot.config(), snapshot.viewId(), nodes);
+        return snapshot.withNodes(nodes);
     }
 
     /** Parses events written as {@code node-fails N}, {@code node-leaves N}, {@code monitor-fails R on N}. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Golden scenarios: each folder under {@code src/test/resources/scenarios} holds {@code input.txt}
- * (a {@link SnapshotText}) and {@code expected.txt} (the plan, one action or note per line). Run with
+ * (a {@link SnapshotText}) and {@code expected.txt} (the plan, one action or note per line, then the
+ * placement scores; see {@link SnapshotText#renderPlan}). Run with
  * {@code -Dgolden.update=true} to rewrite the expected files from the planner, then read the diff.
  */
 @Tag("unit")
@@ -32,19 +33,11 @@ class GoldenScenarioTest {
         }
     }
 
-    /** The plan as the expected files hold it. */
-    static String render(Plan plan) {
-        StringBuilder sb = new StringBuilder();
-        plan.actions().forEach(a -> sb.append(a.describe()).append('\n'));
-        plan.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
-        return sb.length() == 0 ? "(nothing to do)\n" : sb.toString();
-    }
-
     @TestFactory
     Stream<DynamicTest> everyScenarioPlansAsExpected() throws IOException {
         return scenarios().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
             String input = Files.readString(dir.resolve("input.txt"), StandardCharsets.UTF_8);
-            String actual = render(new DefaultPlanner().plan(SnapshotText.parse(input), NOW));
+            String actual = SnapshotText.renderPlan(new DefaultPlanner().plan(SnapshotText.parse(input, NOW), NOW));
             Path expected = dir.resolve("expected.txt");
             if (UPDATE) {
                 Files.writeString(expected, actual, StandardCharsets.UTF_8);

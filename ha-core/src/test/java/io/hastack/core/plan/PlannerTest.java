@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.Failure;
+import io.hastack.core.model.Operation;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
@@ -73,7 +75,9 @@ class PlannerTest {
         }
 
         NodeInfo info() {
-            return new NodeInfo(id, status, states, fails);
+            Map<ResourceId, Failure> failures = new HashMap<>();
+            fails.forEach((r, c) -> failures.put(r, new Failure(c, NOW, Operation.MONITOR)));
+            return new NodeInfo(id, status, states, failures);
         }
     }
 

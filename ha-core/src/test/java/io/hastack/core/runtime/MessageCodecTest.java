@@ -22,6 +22,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import io.hastack.core.model.Failure;
+import io.hastack.core.model.Operation;
+import io.hastack.core.plan.Move;
+import io.hastack.core.runtime.Messages.MoveOrder;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -34,10 +40,18 @@ class MessageCodecTest {
         PlanId plan = new PlanId(VIEW, 3);
         return List.of(
                 new Probe(VIEW),
-                new NodeReport(VIEW, "abcdef0123456789", true, false, true, plan,
+                new NodeReport(VIEW, "abcdef0123456789", true, false, true, true, plan,
                         Map.of(ResourceId.of("web"), ResourceState.RUNNING, ResourceId.of("db"), ResourceState.FAILED),
-                        Map.of(ResourceId.of("db"), 2)),
-                new NodeReport(VIEW, "abcdef0123456789", false, true, false, null, Map.of(), Map.of()),
+                        Map.of(ResourceId.of("db"), new Failure(2, Instant.ofEpochMilli(1_763_000_000_123L),
+                                Operation.MONITOR)),
+                        List.of(new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node2"),
+                                        false, Optional.of(Instant.ofEpochMilli(1_763_000_600_000L)))),
+                                        Instant.ofEpochMilli(1_763_000_000_000L)),
+                                new MoveOrder(GroupId.of("h"), Optional.empty(), Instant.ofEpochMilli(5)))),
+                new NodeReport(VIEW, "abcdef0123456789", false, true, false, false, null, Map.of(), Map.of(),
+                        List.of()),
+                new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node1"), true,
+                        Optional.empty())), Instant.ofEpochMilli(77)),
                 new Execute(plan, List.of(
                         new Action(ActionType.STOP, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("web"),
                                 "group g moves node2 -> node1: node2 is shutting down"),

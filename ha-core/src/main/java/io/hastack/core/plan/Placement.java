@@ -1,0 +1,277 @@
+package io.hastack.core.plan;
+
+import io.hastack.core.model.ColocationConstraint;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.LocationConstraint;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.model.Score;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The placement stage: scores every group on every member and picks its node (or, for a clone, its
+ * nodes). Groups are placed with-groups first (colocation order), then in configuration order.
+ *
+ * <p>A score is the sum ({@link Score#add}) of: -INFINITY where the node may not run the group
+ * (not online, being fenced, failures at the threshold, on-fail=migrate, an unmanaged member active
+ * elsewhere), location constraints and manual moves, stickiness on the node where the group runs
+ * (the stickiness of each running member), and colocation with groups already placed. The group
+ * goes to the node with the highest score of 0 or more; ties go to the node where it runs, then to
+ * the node with the fewest groups, then to the first in view order.
+ */
+final class Placement {
+    /** One contribution to a score. */
+    record Part(String text, int value) {
+        String render() {
+            return text + " " + Score.signed(value);
+        }
+    }
+
+    /** A group's score on one node. */
+    static final class NodeScore {
+        final NodeId node;
+        final List<Part> parts = new ArrayList<>(2);
+        int total;
+
+        NodeScore(NodeId node) {
+            this.node = node;
+        }
+
+        void add(String text, int value) {
+            parts.add(new Part(text, value));
+            total = Score.add(total, value);
+        }
+
+        /** Why this node may not (or would rather not) run the group, from its negative parts. */
+        String against() {
+            List<String> negatives = new ArrayList<>();
+            for (Part p : parts) {
+                if (p.value() <= -Score.INFINITY) {
+                    return p.text();
+                }
+                if (p.value() < 0) {
+                    negatives.add(p.render());
+                }
+            }
+            return node + " scores " + Score.format(total) + (negatives.isEmpty() ? "" : " (" + String.join(", ",
+                    negatives) + ")");
+        }
+    }
+
+    private final PlanContext ctx;
+    private final Map<GroupId, List<LocationConstraint>> locations = new HashMap<>();
+    private final Map<GroupId, List<ColocationConstraint>> colocations = new HashMap<>();
+    private final Map<NodeId, Integer> load = new HashMap<>();
+    private final Map<NodeId, Integer> viewIndex = new HashMap<>();
+    /** Chosen nodes per group: one for an exclusive group, any number for a clone, none if it runs nowhere. */
+    final Map<GroupId, List<NodeId>> targets = new HashMap<>();
+    final Map<GroupId, List<NodeScore>> scores = new HashMap<>();
+
+    private final Set<NodeId> fencing;
+
+    Placement(PlanContext ctx, Set<NodeId> fencing) {
+        this.ctx = ctx;
+        this.fencing = fencing;
+        ctx.config.locations().forEach(c -> locations.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
+        ctx.config.colocations().forEach(c -> colocations.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
+        for (int i = 0; i < ctx.nodes.size(); i++) {
+            viewIndex.put(ctx.nodes.get(i).node(), i);
+        }
+    }
+
+    /**
+     * The groups in placement order: every with-group before the groups colocated with it; among the
+     * groups that are free to go, those active somewhere first (so that new placements see the true
+     * load of each node), then configuration order.
+     */
+    static List<ResourceGroup> placementOrder(PlanContext ctx) {
+        Map<GroupId, List<GroupId>> before = new HashMap<>();
+        ctx.config.colocations().forEach(c -> before.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c.with()));
+        return topological(ctx, before, g -> ctx.presence(g.id()).isEmpty() ? 1 : 0);
+    }
+
+    /**
+     * {@code ctx}'s groups, each after the groups {@code before} lists for it; among the groups whose
+     * predecessors are all listed, the lowest {@code rank} first, then configuration order.
+     */
+    static List<ResourceGroup> topological(PlanContext ctx, Map<GroupId, List<GroupId>> before,
+            java.util.function.ToIntFunction<ResourceGroup> rank) {
+        List<ResourceGroup> groups = ctx.config.groups();
+        Map<GroupId, Integer> index = new HashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            index.put(groups.get(i).id(), i);
+        }
+        Map<GroupId, Integer> waiting = new HashMap<>();
+        Map<GroupId, List<GroupId>> after = new HashMap<>();
+        before.forEach((g, firsts) -> {
+            for (GroupId f : firsts) {
+                waiting.merge(g, 1, Integer::sum);
+                after.computeIfAbsent(f, k -> new ArrayList<>()).add(g);
+            }
+        });
+        java.util.PriorityQueue<ResourceGroup> ready = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingInt(rank).thenComparingInt(g -> index.get(g.id())));
+        groups.stream().filter(g -> !waiting.containsKey(g.id())).forEach(ready::add);
+        List<ResourceGroup> result = new ArrayList<>(groups.size());
+        while (!ready.isEmpty()) {
+            ResourceGroup g = ready.poll();
+            result.add(g);
+            for (GroupId next : after.getOrDefault(g.id(), List.of())) {
+                if (waiting.merge(next, -1, Integer::sum) == 0) {
+                    ready.add(groups.get(index.get(next)));
+                }
+            }
+        }
+        if (result.size() != groups.size()) {
+            throw new IllegalStateException("constraint cycle among groups; the configuration should have refused it");
+        }
+        return result;
+    }
+
+    /** Counts a group that stays where it is without being placed (held). */
+    void hold(ResourceGroup group) {
+        List<NodeId> where = group.isClone() ? ctx.activeNodes(group) : ctx.activeNode(group).stream().toList();
+        targets.put(group.id(), where);
+        where.forEach(n -> load.merge(n, 1, Integer::sum));
+    }
+
+    /** Scores {@code group} on every member and chooses its node(s), or none with {@code why}. */
+    void place(ResourceGroup group, String stopReason) {
+        List<NodeScore> perNode = new ArrayList<>(ctx.nodes.size());
+        for (NodeInfo n : ctx.nodes) {
+            perNode.add(score(group, n, stopReason));
+        }
+        scores.put(group.id(), perNode);
+        List<NodeScore> eligible = new ArrayList<>();
+        for (NodeScore s : perNode) {
+            if (s.total >= 0) {
+                eligible.add(s);
+            }
+        }
+        eligible.sort((a, b) -> {
+            if (a.total != b.total) {
+                return Integer.compare(b.total, a.total);
+            }
+            boolean aHere = ctx.presence(group.id()).containsKey(a.node);
+            boolean bHere = ctx.presence(group.id()).containsKey(b.node);
+            if (aHere != bHere) {
+                return aHere ? -1 : 1;
+            }
+            int byLoad = Integer.compare(load.getOrDefault(a.node, 0), load.getOrDefault(b.node, 0));
+            return byLoad != 0 ? byLoad : Integer.compare(viewIndex.get(a.node), viewIndex.get(b.node));
+        });
+        int copies = group.isClone() ? Math.min(group.cloneMax(), eligible.size()) : Math.min(1, eligible.size());
+        List<NodeId> chosen = new ArrayList<>(copies);
+        for (int i = 0; i < copies; i++) {
+            chosen.add(eligible.get(i).node);
+            load.merge(eligible.get(i).node, 1, Integer::sum);
+        }
+        targets.put(group.id(), chosen);
+    }
+
+    private NodeScore score(ResourceGroup group, NodeInfo n, String stopReason) {
+        NodeScore s = new NodeScore(n.node());
+        NodeId node = n.node();
+        if (stopReason != null) {
+            s.add(stopReason, -Score.INFINITY);
+        }
+        String unavailable = switch (n.status()) {
+            case ONLINE -> null;
+            case LEAVING -> node + " is shutting down";
+            case STANDBY -> node + " is in standby";
+            case MAINTENANCE -> node + " is in maintenance";
+            case NO_QUORUM -> node + " has no quorum";
+            case FENCED -> node + " has been fenced";
+            case CONFIG_MISMATCH -> node + " has a different configuration";
+        };
+        if (unavailable == null && fencing.contains(node)) {
+            unavailable = node + " is being fenced";
+        }
+        if (unavailable != null) {
+            s.add(unavailable, -Score.INFINITY);
+        }
+        for (ResourceSpec r : group.resources()) {
+            int failures = ctx.failCount(node, r);
+            if (failures == 0) {
+                continue;
+            }
+            OnFail policy = ctx.policy(node, r);
+            if (policy == OnFail.IGNORE) {
+                continue;
+            }
+            int threshold = ctx.config.migrationThreshold(r);
+            if (policy == OnFail.MIGRATE) {
+                s.add(node + " saw " + ctx.whatFailed(node, r) + " fail (on-fail=migrate)", -Score.INFINITY);
+            } else if (failures >= threshold) {
+                s.add(node + " saw " + r.id() + " fail " + times(failures) + " (migration-threshold " + threshold
+                        + ")", -Score.INFINITY);
+            }
+        }
+        for (ResourceSpec r : group.resources()) {
+            if (!r.managed()) {
+                for (NodeId where : ctx.activeNodes(group)) {
+                    if (ctx.state(where, r.id()).isActive()) {
+                        s.add(where.equals(node) ? r.id() + " is unmanaged and active here"
+                                : r.id() + " is unmanaged and active on " + where,
+                                where.equals(node) ? Score.INFINITY : -Score.INFINITY);
+                    }
+                }
+            }
+        }
+        for (LocationConstraint c : locations.getOrDefault(group.id(), List.of())) {
+            if (c.node().equals(node)) {
+                s.add("location " + c.id(), c.score());
+            }
+        }
+        for (Move m : ctx.snapshot.moves()) {
+            if (m.group().equals(group.id()) && m.node().equals(node) && m.activeAt(ctx.now)) {
+                s.add((m.ban() ? "banned by an operator" : "moved by an operator")
+                        + m.until().map(u -> " until " + u).orElse(""), m.score());
+            }
+        }
+        int stickiness = 0;
+        for (ResourceSpec r : group.resources()) {
+            if (ctx.state(node, r.id()) == ResourceState.RUNNING) {
+                stickiness = Score.add(stickiness, ctx.config.stickiness(r));
+            }
+        }
+        if (stickiness != 0) {
+            s.add("stickiness", stickiness);
+        }
+        for (ColocationConstraint c : colocations.getOrDefault(group.id(), List.of())) {
+            List<NodeId> with = targets.getOrDefault(c.with(), List.of());
+            if (with.isEmpty()) {
+                if (c.score() >= Score.INFINITY) {
+                    s.add("colocation " + c.id() + ": " + c.with() + " runs nowhere", -Score.INFINITY);
+                }
+            } else if (with.contains(node)) {
+                s.add("colocation " + c.id() + (c.score() > 0 ? " with " : " apart from ") + c.with(), c.score());
+            } else if (c.score() >= Score.INFINITY) {
+                s.add("colocation " + c.id() + ": " + c.with() + " runs on " + with.get(0)
+                        + (with.size() > 1 ? " and " + (with.size() - 1) + " more" : ""), -Score.INFINITY);
+            }
+        }
+        return s;
+    }
+
+    static String times(int n) {
+        return n == 1 ? "once" : n + " times";
+    }
+
+    /** The score of {@code group} on {@code node}, if the group was placed (not held). */
+    NodeScore scoreOf(GroupId group, NodeId node) {
+        for (NodeScore s : scores.getOrDefault(group, List.of())) {
+            if (s.node.equals(node)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
