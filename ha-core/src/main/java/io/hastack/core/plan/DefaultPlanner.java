@@ -120,7 +120,7 @@ public final class DefaultPlanner implements Planner {
                     if (!fences.containsKey(n.node()) && ctx.state(n.node(), r.id()) == ResourceState.FAILED
                             && ctx.policy(n.node(), r) == OnFail.FENCE) {
                         fences.put(n.node(), new Action(ActionType.FENCE, n.node(), group.id(), r.id(),
-                                "fence " + n.node() + ": " + ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
+                                ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
                     }
                 }
             }
@@ -207,7 +207,9 @@ public final class DefaultPlanner implements Planner {
             return n + " holds a second copy";
         }
         if (t != null && t.total > s.total) {
-            return target + " scores " + Score.format(t.total) + ", " + n + " " + Score.format(s.total);
+            List<String> pros = t.parts.stream().filter(p -> p.value() > 0).map(Placement.Part::render).toList();
+            return target + " scores " + Score.format(t.total) + (pros.isEmpty() ? "" : " (" + String.join(", ", pros)
+                    + ")") + ", " + n + " " + Score.format(s.total);
         }
         return n + " holds a second copy";
     }

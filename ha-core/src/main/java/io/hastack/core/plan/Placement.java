@@ -84,6 +84,14 @@ final class Placement {
         for (int i = 0; i < ctx.nodes.size(); i++) {
             viewIndex.put(ctx.nodes.get(i).node(), i);
         }
+        // Every group counts where it runs now until it is placed, so that early placements see the load.
+        for (ResourceGroup g : ctx.config.groups()) {
+            current(g).forEach(n -> load.merge(n, 1, Integer::sum));
+        }
+    }
+
+    private List<NodeId> current(ResourceGroup group) {
+        return group.isClone() ? ctx.activeNodes(group) : ctx.activeNode(group).stream().toList();
     }
 
     /**
@@ -137,9 +145,7 @@ final class Placement {
 
     /** Counts a group that stays where it is without being placed (held). */
     void hold(ResourceGroup group) {
-        List<NodeId> where = group.isClone() ? ctx.activeNodes(group) : ctx.activeNode(group).stream().toList();
-        targets.put(group.id(), where);
-        where.forEach(n -> load.merge(n, 1, Integer::sum));
+        targets.put(group.id(), current(group)); // already counted in the load
     }
 
     /** Scores {@code group} on every member and chooses its node(s), or none with {@code why}. */
@@ -149,6 +155,7 @@ final class Placement {
             perNode.add(score(group, n, stopReason));
         }
         scores.put(group.id(), perNode);
+        current(group).forEach(n -> load.merge(n, -1, Integer::sum));
         List<NodeScore> eligible = new ArrayList<>();
         for (NodeScore s : perNode) {
             if (s.total >= 0) {
@@ -227,12 +234,13 @@ final class Placement {
         }
         for (LocationConstraint c : locations.getOrDefault(group.id(), List.of())) {
             if (c.node().equals(node)) {
-                s.add("location " + c.id(), c.score());
+                s.add(c.score() <= -Score.INFINITY ? node + " is banned by location " + c.id() : "location " + c.id(),
+                        c.score());
             }
         }
         for (Move m : ctx.snapshot.moves()) {
             if (m.group().equals(group.id()) && m.node().equals(node) && m.activeAt(ctx.now)) {
-                s.add((m.ban() ? "banned by an operator" : "moved by an operator")
+                s.add((m.ban() ? node + " is banned by an operator" : "moved here by an operator")
                         + m.until().map(u -> " until " + u).orElse(""), m.score());
             }
         }
