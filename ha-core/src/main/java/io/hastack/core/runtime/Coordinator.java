@@ -306,13 +306,13 @@ final class Coordinator {
             return;
         }
         recheckScheduled = at;
-        View planned = view;
-        // A little after the instant, so that the planner sees it as past.
+        // A little after the instant, so that the planner sees it as past. Whatever the view is by
+        // then: a recheck skipped above relies on this one, even across a view change.
         port.schedule(() -> {
             if (at.equals(recheckScheduled)) {
                 recheckScheduled = null;
             }
-            if (view == planned) {
+            if (active()) {
                 maybePlan();
             }
         }, Duration.between(now, at).plusMillis(10));
@@ -352,6 +352,11 @@ final class Coordinator {
     /** The snapshot the coordinator would plan from now, once every member has answered its probe. */
     java.util.Optional<ClusterSnapshot> currentSnapshot() {
         return active() && allProbed() ? java.util.Optional.of(snapshot()) : java.util.Optional.empty();
+    }
+
+    /** True if this node coordinates and its latest plan was empty (nothing left to do). */
+    boolean converged() {
+        return active() && converged && transition == null;
     }
 
     /** The planner's latest notes. */

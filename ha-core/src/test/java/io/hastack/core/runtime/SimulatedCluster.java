@@ -1,0 +1,537 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.agent.ForceStoppable;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.OperationResult;
+import io.hastack.core.exec.OperationResult.Completion;
+import io.hastack.core.fence.FenceResult;
+import io.hastack.core.membership.View;
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.DefaultPlanner;
+import io.hastack.core.plan.Move;
+import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.MoveOrder;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Probe;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A deterministic in-process cluster for tests: the real {@link Coordinator}, {@link LocalResources}
+ * and {@link DefaultPlanner} of every node, on one {@link VirtualTime} (virtual clock, one thread),
+ * with an in-memory membership (views installed by the harness after a detection delay), messages
+ * through the real {@link MessageCodec}, and scripted agents acting on a model of the world
+ * (which resource really runs where). Faults: crash and restart a node, kill a resource instance
+ * (its next monitor fails), fail the next start, hang stops. A seed drives every random choice, so a
+ * run is reproduced from its seed; {@link #trace()} is the history.
+ *
+ * <p>The node-side message handling below is a compact copy of {@link HaNode}'s (probe, execute,
+ * cleanup, move orders), without its threads, quorum device or pause detection: those are covered
+ * by the in-process JGroups and multi-process tests.
+ */
+final class SimulatedCluster {
+    /** Virtual time from a crash until the survivors install a view without the node. */
+    static final Duration DETECTION = Duration.ofMillis(1500);
+    /** Virtual time {@link #settle} waits before it looks: detection plus a few monitor intervals. */
+    static final Duration QUIET = Duration.ofSeconds(5);
+    /** Virtual one-way message delay. */
+    static final Duration HOP = Duration.ofMillis(1);
+
+    final VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
+    final ClusterConfig config;
+    private final Random random;
+    private final boolean fenceDevice;
+    private final MessageCodec codec = new MessageCodec(null);
+    private final List<String> trace = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    /** The world: which resources really run on which node. */
+    private final Map<NodeId, Set<ResourceId>> running = new HashMap<>();
+    private final Map<String, Integer> failingStarts = new HashMap<>();
+    private final Set<String> hangingStops = new HashSet<>();
+    private final Map<NodeId, SimNode> live = new LinkedHashMap<>();
+    private long viewSequence;
+    private long epochs;
+
+    SimulatedCluster(ClusterConfig config, long seed, boolean fenceDevice) {
+        this.config = config;
+        this.random = new Random(seed);
+        this.fenceDevice = fenceDevice;
+        config.nodes().forEach(n -> running.put(n, new HashSet<>()));
+    }
+
+    // ---- driving -------------------------------------------------------------------------------
+
+    /** Boots every configured node, in order. */
+    SimulatedCluster start() {
+        config.nodes().forEach(this::boot);
+        return this;
+    }
+
+    /** Crashes {@code node}: its resources die with it; the others notice after {@link #DETECTION}. */
+    void crash(NodeId node) {
+        SimNode n = live.remove(node);
+        if (n == null) {
+            return;
+        }
+        n.alive = false;
+        running.get(node).clear();
+        record("crash " + node);
+        time.at(DETECTION.toNanos(), this::installView);
+    }
+
+    /** Boots {@code node} again (or for the first time): it probes, then joins. */
+    void boot(NodeId node) {
+        if (live.containsKey(node)) {
+            return;
+        }
+        SimNode n = new SimNode(node);
+        live.put(node, n);
+        record("boot " + node);
+        n.resources.probeAll().thenRunAsync(() -> {
+            if (n.alive) {
+                installView();
+            }
+        }, time);
+    }
+
+    /** Kills the instance of {@code resource} on {@code node} behind the cluster's back. */
+    void kill(NodeId node, ResourceId resource) {
+        if (running.get(node).remove(resource)) {
+            record("kill " + resource + " on " + node);
+        }
+    }
+
+    /** Makes the next {@code count} starts of {@code resource} on {@code node} fail. */
+    void failStarts(NodeId node, ResourceId resource, int count) {
+        failingStarts.merge(node + "/" + resource, count, Integer::sum);
+        record("next " + count + " start(s) of " + resource + " on " + node + " fail");
+    }
+
+    /** Makes stops of {@code resource} on {@code node} hang ({@code true}) or work again. */
+    void hangStops(NodeId node, ResourceId resource, boolean hang) {
+        if (hang ? hangingStops.add(node + "/" + resource) : hangingStops.remove(node + "/" + resource)) {
+            record((hang ? "stops hang: " : "stops work: ") + resource + " on " + node);
+        }
+    }
+
+    /** Sends an operator's move order from the first live node, as {@link HaNode#move} does. */
+    void move(GroupId group, NodeId to, Duration lifetime) {
+        MoveOrder order = new MoveOrder(group, Optional.of(new Move(group, to, false,
+                Optional.ofNullable(lifetime).map(l -> time.now().plus(l)))), time.now());
+        record("move " + group + " to " + to + (lifetime == null ? "" : " for " + lifetime));
+        SimNode from = live.values().iterator().next();
+        live.keySet().forEach(n -> from.send(n, order));
+    }
+
+    /** Runs the cluster for {@code span} of virtual time. */
+    void run(Duration span) {
+        time.runFor(span);
+    }
+
+    /**
+     * Runs for {@link #QUIET}, then until the coordinator reports convergence (an empty plan) and every live node has joined,
+     * or {@code limit} of virtual time passes; true if converged.
+     */
+    boolean settle(Duration limit) {
+        Instant end = time.now().plus(limit);
+        time.runFor(QUIET); // long enough for a crash or a dead instance to be noticed
+        while (time.now().isBefore(end)) {
+            time.runFor(Duration.ofMillis(10));
+            if (!live.isEmpty() && live.values().iterator().next().coordinator.converged()
+                    && live.values().stream().allMatch(n -> n.view != null
+                    && n.view.id().sequence() == viewSequence
+                    && n.resources.activeStates().values().stream().noneMatch(ResourceState::isTransient))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Injects {@code faults} random faults, {@code gap} apart: crashes (never below quorum), boots,
+     * killed instances, failing starts, hanging stops that heal after a while.
+     */
+    void randomFaults(int faults, Duration gap) {
+        List<ResourceId> resources = new ArrayList<>();
+        config.groups().forEach(g -> g.resources().forEach(r -> resources.add(r.id())));
+        for (int i = 0; i < faults; i++) {
+            NodeId node = config.nodes().get(random.nextInt(config.nodes().size()));
+            ResourceId resource = resources.get(random.nextInt(resources.size()));
+            switch (random.nextInt(5)) {
+                case 0 -> {
+                    if (live.containsKey(node) && live.size() - 1 > config.nodes().size() / 2) {
+                        crash(node);
+                    } else {
+                        boot(node);
+                    }
+                }
+                case 1 -> boot(node);
+                case 2 -> kill(node, resource);
+                case 3 -> failStarts(node, resource, 1);
+                default -> {
+                    hangStops(node, resource, true);
+                    time.at(Duration.ofSeconds(5).toNanos(), () -> hangStops(node, resource, false));
+                }
+            }
+            time.runFor(gap.plusMillis(random.nextInt(1000)));
+        }
+    }
+
+    // ---- observing -----------------------------------------------------------------------------
+
+    /** The history: one line per fault, view, plan, action result and monitor failure, with virtual times. */
+    List<String> trace() {
+        return List.copyOf(trace);
+    }
+
+    /** Every time an exclusive resource ran on two nodes at once. */
+    List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    /** Where {@code resource} really runs now. */
+    List<NodeId> whereRuns(ResourceId resource) {
+        List<NodeId> where = new ArrayList<>();
+        running.forEach((n, set) -> {
+            if (set.contains(resource)) {
+                where.add(n);
+            }
+        });
+        where.sort(null);
+        return where;
+    }
+
+    /** What {@code node}'s executor believes about {@code resource} (STOPPED if the node is down). */
+    ResourceState stateOn(NodeId node, ResourceId resource) {
+        SimNode n = live.get(node);
+        return n == null ? ResourceState.STOPPED : n.resources.activeStates().getOrDefault(resource,
+                ResourceState.STOPPED);
+    }
+
+    /** The live nodes, oldest first. */
+    List<NodeId> liveNodes() {
+        return List.copyOf(live.keySet());
+    }
+
+    /** True if every exclusive group fully runs on exactly one live node and every clone on its nodes. */
+    boolean everythingRuns() {
+        for (ResourceGroup g : config.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                int copies = whereRuns(r.id()).size();
+                if (g.isClone() ? copies == 0 : copies != 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void record(String line) {
+        trace.add(String.format("%8.3fs %s", Duration.between(Instant.parse("2026-11-22T00:00:00Z"), time.now())
+                .toNanos() / 1e9, line));
+    }
+
+    private void installView() {
+        if (live.isEmpty()) {
+            return;
+        }
+        View view = new View(new ViewId(live.keySet().iterator().next(), ++viewSequence), List.copyOf(live.keySet()),
+                false);
+        boolean quorate = live.size() > config.nodes().size() / 2;
+        record("view " + view.id() + " " + view.members() + (quorate ? "" : " (no quorum)"));
+        for (SimNode n : live.values()) {
+            n.viewChanged(view, quorate);
+        }
+    }
+
+    private void checkExclusive(ResourceId resource) {
+        boolean clone = config.groupOf(resource).flatMap(config::group).map(ResourceGroup::isClone).orElse(false);
+        List<NodeId> where = whereRuns(resource);
+        if (!clone && where.size() > 1) {
+            String v = "at " + time.now() + " exclusive resource " + resource + " runs on " + where;
+            violations.add(v);
+            record("VIOLATION " + v);
+        }
+    }
+
+    // ---- one node --------------------------------------------------------------------------------
+
+    /** One incarnation of a node. */
+    private final class SimNode {
+        final NodeId id;
+        boolean alive = true;
+        View view;
+        boolean quorate;
+        PlanId lastCompleted;
+        final Map<GroupId, MoveOrder> moves = new HashMap<>();
+        final LocalResources resources;
+        final Coordinator coordinator;
+
+        SimNode(NodeId id) {
+            this.id = id;
+            AgentRegistry agents = AgentRegistry.builder().register("test", spec -> new ScriptedAgent()).build();
+            this.resources = new LocalResources(id, config, time.clock(), agents, new VirtualExecutor(this), time,
+                    new LocalResources.Listener() {
+                        @Override
+                        public void stateChanged() {
+                            if (alive) {
+                                sendReport();
+                            }
+                        }
+
+                        @Override
+                        public void event(Type type, String subject, String detail) {
+                            if (alive && (type == Type.ACTION_FAILED || type == Type.MONITOR_FAILED
+                                    || type == Type.ACTION_SUCCEEDED)) {
+                                record(id + " " + detail);
+                            }
+                        }
+                    });
+            this.coordinator = new Coordinator(id, config, new DefaultPlanner(), time.clock(), new Coordinator.Port() {
+                @Override
+                public void send(NodeId node, Message message) {
+                    SimNode.this.send(node, message);
+                }
+
+                @Override
+                public void event(Type type, String subject, String detail) {
+                    if (!alive) {
+                        return;
+                    }
+                    if (type == Type.CONVERGED) {
+                        record(id + " converged");
+                    } else if (type == Type.PLAN_COMPUTED || type == Type.NODE_FENCED) {
+                        record(id + " " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + subject + ":\n"
+                                + detail.indent(12).stripTrailing());
+                    }
+                }
+
+                @Override
+                public void schedule(Runnable task, Duration delay) {
+                    time.at(delay.toNanos(), () -> {
+                        if (alive) {
+                            task.run();
+                        }
+                    });
+                }
+
+                @Override
+                public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
+                    if (!fenceDevice) {
+                        return Optional.empty();
+                    }
+                    CompletableFuture<FenceResult> done = new CompletableFuture<>();
+                    time.at(Duration.ofMillis(50).toNanos(), () -> {
+                        record("fence device powers off " + node);
+                        crash(node);
+                        done.complete(FenceResult.confirmed("simulated power-off of " + node));
+                    });
+                    return Optional.of(done);
+                }
+
+                @Override
+                public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
+                    List<Action> stamped = new ArrayList<>();
+                    actions.forEach(a -> stamped.add(a.type() == ActionType.START ? a.withEpoch(++epochs) : a));
+                    CompletableFuture<List<Action>> done = new CompletableFuture<>();
+                    time.execute(() -> done.complete(stamped));
+                    return done;
+                }
+            });
+        }
+
+        void send(NodeId to, Message message) {
+            byte[] frame = codec.encode(message);
+            time.at(HOP.toNanos(), () -> {
+                SimNode target = live.get(to);
+                if (alive && target != null) {
+                    try {
+                        target.handle(id, codec.decode(frame));
+                    } catch (MalformedMessageException e) {
+                        throw new IllegalStateException("the codec rejected its own frame", e);
+                    }
+                }
+            });
+        }
+
+        void viewChanged(View newView, boolean nowQuorate) {
+            view = newView;
+            quorate = nowQuorate;
+            coordinator.viewChanged(newView);
+            coordinator.quorumChanged(nowQuorate);
+            if (!nowQuorate) {
+                resources.stopAll("no quorum").thenRun(this::sendReport);
+            }
+            sendReport();
+        }
+
+        void sendReport() {
+            if (view != null) {
+                send(view.coordinator(), report(view.id()));
+            }
+        }
+
+        NodeReport report(ViewId viewId) {
+            return new NodeReport(viewId, config.hash(), false, false, false, quorate, lastCompleted,
+                    resources.activeStates(), resources.failures(), List.copyOf(moves.values()));
+        }
+
+        void handle(NodeId from, Message message) {
+            if (message instanceof Probe p) {
+                send(from, report(p.view()));
+            } else if (message instanceof NodeReport r) {
+                coordinator.reportReceived(from, r);
+            } else if (message instanceof Execute x) {
+                if (view == null || !x.plan().view().equals(view.id()) || !from.equals(view.coordinator())
+                        || !quorate) {
+                    lastCompleted = x.plan();
+                    sendReport();
+                    return;
+                }
+                resources.execute(x.actions(), () -> alive && view.id().equals(x.plan().view()), () -> {
+                    lastCompleted = x.plan();
+                    sendReport();
+                });
+            } else if (message instanceof Messages.Cleanup c) {
+                resources.cleanup(c.resource()).thenRun(this::sendReport);
+                sendReport();
+            } else if (message instanceof MoveOrder m) {
+                if (m.supersedes(moves.get(m.group()))) {
+                    moves.put(m.group(), m);
+                    sendReport();
+                }
+            }
+        }
+    }
+
+    // ---- scripted agents and a virtual-time executor -------------------------------------------
+
+    /** An agent that acts on the world model; the executor gives it its node in the context. */
+    private final class ScriptedAgent implements ResourceAgent, ForceStoppable {
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata("test", "scripted agent of the simulated cluster", List.of());
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext c) {
+            String key = c.node() + "/" + c.resource();
+            Integer failing = failingStarts.get(key);
+            if (failing != null && failing > 0) {
+                failingStarts.put(key, failing - 1);
+                return AgentOutcome.failed("scripted start failure");
+            }
+            running.get(c.node()).add(c.resource());
+            checkExclusive(c.resource());
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext c) {
+            running.get(c.node()).remove(c.resource());
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext c) {
+            return running.get(c.node()).contains(c.resource()) ? AgentOutcome.success()
+                    : AgentOutcome.notRunning("not running");
+        }
+
+        @Override
+        public AgentOutcome forceStop(AgentContext c) {
+            return stop(c);
+        }
+    }
+
+    /**
+     * Calls agents in virtual time: an operation takes 2-6 ms, a hanging stop longer than its timeout;
+     * the agent acts when the operation ends. Calls of a dead incarnation never complete.
+     */
+    private final class VirtualExecutor implements AgentExecutor {
+        private final SimNode owner;
+
+        VirtualExecutor(SimNode owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                Operation operation, long epoch) {
+            return run(agent, spec, node, operation, epoch, false);
+        }
+
+        @Override
+        public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                long epoch) {
+            return run(agent, spec, node, Operation.STOP, epoch, true);
+        }
+
+        private CompletableFuture<OperationResult> run(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                Operation op, long epoch, boolean force) {
+            CompletableFuture<OperationResult> result = new CompletableFuture<>();
+            Duration timeout = spec.timeout(op);
+            boolean hangs = !force && op == Operation.STOP && hangingStops.contains(node + "/" + spec.id());
+            Duration takes = hangs ? timeout.plusSeconds(1) : Duration.ofMillis(2 + random.nextInt(5));
+            AgentContext ctx = new AgentContext(node, spec.id(), op, spec.parameters(), timeout, 0, epoch);
+            if (takes.compareTo(timeout) > 0) {
+                time.at(timeout.toNanos(), () -> {
+                    if (owner.alive) {
+                        result.complete(new OperationResult(spec.id(), op, Completion.TIMED_OUT,
+                                AgentOutcome.failed("timed out after " + timeout.toMillis() + " ms"), timeout));
+                    }
+                });
+                return result;
+            }
+            time.at(takes.toNanos(), () -> {
+                if (!owner.alive) {
+                    return;
+                }
+                AgentOutcome outcome = switch (op) {
+                    case START -> agent.start(ctx);
+                    case STOP -> force ? ((ForceStoppable) agent).forceStop(ctx) : agent.stop(ctx);
+                    case MONITOR -> agent.monitor(ctx);
+                    case VALIDATE -> agent.validate(ctx);
+                };
+                result.complete(new OperationResult(spec.id(), op, Completion.ANSWERED, outcome, takes));
+            });
+            return result;
+        }
+
+        @Override
+        public void close() {}
+    }
+}

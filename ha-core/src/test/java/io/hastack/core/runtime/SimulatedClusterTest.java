@@ -1,0 +1,185 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.LocationConstraint;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.OrderConstraint;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failover sequences on the deterministic {@link SimulatedCluster}: the real coordinator, executor
+ * and planner on a virtual clock. Every assertion message carries the trace, and random runs name
+ * their seed.
+ */
+@Tag("unit")
+class SimulatedClusterTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+    private static final ResourceId IP = ResourceId.of("ip");
+    private static final ResourceId WEB = ResourceId.of("web");
+    private static final ResourceId DB = ResourceId.of("db");
+    private static final Duration SETTLE = Duration.ofMinutes(2);
+
+    private static ResourceSpec.Builder spec(String id) {
+        return ResourceSpec.builder(id, "test").monitorInterval(Duration.ofSeconds(1))
+                .timeout(Operation.STOP, Duration.ofSeconds(2));
+    }
+
+    private static ClusterConfig.Builder threeNodes() {
+        return ClusterConfig.builder().nodes("n1", "n2", "n3");
+    }
+
+    private static String history(SimulatedCluster c) {
+        return "\n" + String.join("\n", c.trace());
+    }
+
+    @Test
+    void aCrashedNodesGroupStartsOnASurvivorInVirtualTime() {
+        SimulatedCluster c = new SimulatedCluster(threeNodes()
+                .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build())).build(), 1, false)
+                .start();
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
+        c.crash(N1);
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N2), c.whereRuns(IP), history(c));
+        assertEquals(List.of(N2), c.whereRuns(WEB), history(c));
+        assertTrue(c.violations().isEmpty(), c.violations() + history(c));
+    }
+
+    @Test
+    void theSameSeedReproducesTheSameHistory() {
+        List<String> first = randomRun(42).trace();
+        List<String> again = randomRun(42).trace();
+        List<String> other = randomRun(43).trace();
+        assertEquals(first, again);
+        assertNotEquals(first, other);
+    }
+
+    @Test
+    void randomFaultsNeverRunAnExclusiveResourceTwiceAndEverythingRecovers() {
+        for (long seed = 1; seed <= Long.getLong("sim.seeds", 30); seed++) {
+            SimulatedCluster c = randomRun(seed);
+            assertTrue(c.violations().isEmpty(), "seed " + seed + ": " + c.violations() + history(c));
+            c.run(Duration.ofSeconds(30)); // failed starts ban a node until their failures expire (20 s)
+            assertTrue(c.settle(SETTLE) && c.everythingRuns(), "seed " + seed + " did not recover" + history(c));
+        }
+    }
+
+    private static SimulatedCluster randomRun(long seed) {
+        ClusterConfig config = threeNodes().migrationThreshold(1_000).failureTimeout(Duration.ofSeconds(20))
+                .group(ResourceGroup.of("db-group", spec("db").build()))
+                .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build()))
+                .group(ResourceGroup.clone("monitor", ResourceGroup.EVERY_NODE, spec("agent").build()))
+                .order(OrderConstraint.mandatory("db-then-web", "db-group", "web-group"))
+                .build();
+        SimulatedCluster c = new SimulatedCluster(config, seed, false).start();
+        c.settle(SETTLE);
+        c.randomFaults(25, Duration.ofSeconds(1));
+        config.nodes().forEach(c::boot);
+        return c;
+    }
+
+    @Test
+    void expiredFailuresLetAGroupReturnToANodeOnTheVirtualClock() {
+        ClusterConfig config = ClusterConfig.builder().nodes("n1", "n2", "n3")
+                .group(ResourceGroup.of("db-group", spec("db").migrationThreshold(1)
+                        .failureTimeout(Duration.ofMinutes(5)).build()))
+                .location(LocationConstraint.prefer("home", "db-group", "n1", 100))
+                .build();
+        SimulatedCluster c = new SimulatedCluster(config, 7, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(DB), history(c));
+        c.kill(N1, DB); // one failure reaches the threshold of 1: db leaves n1
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N2), c.whereRuns(DB), history(c));
+        c.run(Duration.ofMinutes(4)); // failures still count
+        assertEquals(List.of(N2), c.whereRuns(DB), history(c));
+        c.run(Duration.ofMinutes(2)); // the failure expired: the preference for n1 wins again
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(DB), history(c));
+    }
+
+    @Test
+    void onFailFenceFencesTheNodeAndItsGroupsStartElsewhere() {
+        ClusterConfig config = threeNodes()
+                .group(ResourceGroup.of("db-group", spec("db").onFail(Operation.MONITOR, OnFail.FENCE).build()))
+                .group(ResourceGroup.of("web-group", spec("web").build()))
+                .location(LocationConstraint.prefer("web-home", "web-group", "n1", 10))
+                .build();
+        SimulatedCluster c = new SimulatedCluster(config, 3, true).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(DB), history(c));
+        assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
+        c.kill(N1, DB);
+        assertTrue(c.settle(SETTLE), history(c));
+        assertTrue(history(c).contains("fence device powers off n1"), history(c));
+        assertEquals(List.of(N2, N3), c.liveNodes(), history(c));
+        assertEquals(1, c.whereRuns(DB).size(), history(c));
+        assertEquals(1, c.whereRuns(WEB).size(), history(c));
+    }
+
+    @Test
+    void onFailIgnoreKeepsTheResourceWhereItIsAndOnFailStopStopsItsGroup() {
+        ClusterConfig config = threeNodes()
+                .group(ResourceGroup.of("db-group", spec("db").onFail(Operation.MONITOR, OnFail.IGNORE).build()))
+                .group(ResourceGroup.of("web-group", spec("web").onFail(Operation.MONITOR, OnFail.STOP).build()))
+                .build();
+        SimulatedCluster c = new SimulatedCluster(config, 5, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        NodeId dbNode = c.whereRuns(DB).get(0);
+        NodeId webNode = c.whereRuns(WEB).get(0);
+        c.kill(dbNode, DB);
+        c.kill(webNode, WEB);
+        c.run(Duration.ofSeconds(30));
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(ResourceState.RUNNING, c.stateOn(dbNode, DB), "ignored: still believed running" + history(c));
+        assertEquals(List.of(), c.whereRuns(WEB), history(c));
+        assertEquals(ResourceState.STOPPED, c.stateOn(webNode, WEB), history(c));
+    }
+
+    @Test
+    void aMoveWithALifetimeMovesTheGroupAndLapses() {
+        ClusterConfig config = threeNodes()
+                .group(ResourceGroup.of("db-group", spec("db").build()))
+                .location(LocationConstraint.prefer("home", "db-group", "n1", 100))
+                .build();
+        SimulatedCluster c = new SimulatedCluster(config, 9, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        c.move(GroupId.of("db-group"), N3, Duration.ofMinutes(10));
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N3), c.whereRuns(DB), history(c));
+        c.run(Duration.ofMinutes(11));
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(DB), "the move lapsed: the preference wins again" + history(c));
+    }
+
+    @Test
+    void aHangingStopIsForcedAndTheGroupMoves() {
+        ClusterConfig config = threeNodes().migrationThreshold(1)
+                .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build())).build();
+        SimulatedCluster c = new SimulatedCluster(config, 11, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        c.hangStops(N1, WEB, true);
+        c.kill(N1, IP); // ip fails: the group must leave n1, and web's stop hangs
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N2), c.whereRuns(WEB), history(c));
+        assertTrue(history(c).contains("forced stop succeeded"), history(c));
+        assertTrue(c.violations().isEmpty(), history(c));
+    }
+}
