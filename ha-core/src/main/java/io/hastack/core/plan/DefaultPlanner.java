@@ -101,8 +101,9 @@ public final class DefaultPlanner implements Planner {
         List<PlacementScore> scores = new ArrayList<>();
         for (ResourceGroup group : ctx.config.groups()) {
             for (Placement.NodeScore s : placement.scores.getOrDefault(group.id(), List.of())) {
-                scores.add(new PlacementScore(group.id(), s.node, s.total,
-                        s.parts.stream().map(Placement.Part::render).toList()));
+                List<String> parts = new ArrayList<>(s.parts.size());
+                s.parts.forEach(p -> parts.add(p.render()));
+                scores.add(new PlacementScore(group.id(), s.node, s.total, parts));
             }
         }
         return new Plan(snapshot.viewId(), actions, notes, scores, ctx.recheck());
@@ -116,8 +117,10 @@ public final class DefaultPlanner implements Planner {
                 continue;
             }
             for (ResourceGroup group : ctx.config.groups()) {
-                for (ResourceSpec r : group.resources()) {
-                    if (!fences.containsKey(n.node()) && ctx.state(n.node(), r.id()) == ResourceState.FAILED
+                for (PlanContext.FailureAt f : ctx.failures(group.id())) {
+                    ResourceSpec r = f.resource();
+                    if (f.node().equals(n.node()) && !fences.containsKey(n.node())
+                            && ctx.state(n.node(), r.id()) == ResourceState.FAILED
                             && ctx.policy(n.node(), r) == OnFail.FENCE) {
                         fences.put(n.node(), new Action(ActionType.FENCE, n.node(), group.id(), r.id(),
                                 ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
@@ -130,7 +133,8 @@ public final class DefaultPlanner implements Planner {
 
     /** Stage 2: why the planner must not touch {@code group} now, if it must not. */
     private static Optional<String> holdReason(PlanContext ctx, ResourceGroup group, Set<NodeId> fencing) {
-        for (NodeInfo n : ctx.nodes) {
+        for (NodeId active : ctx.activeNodes(group)) {
+            NodeInfo n = ctx.node(active);
             for (ResourceSpec r : group.resources()) {
                 ResourceState s = ctx.state(n.node(), r.id());
                 if (!s.isActive()) {
@@ -172,12 +176,10 @@ public final class DefaultPlanner implements Planner {
 
     /** A member whose failure has on-fail=stop keeps its group stopped everywhere until cleanup. */
     private static String stopReason(PlanContext ctx, ResourceGroup group) {
-        for (NodeInfo n : ctx.nodes) {
-            for (ResourceSpec r : group.resources()) {
-                if (ctx.failure(n.node(), r.id()).isPresent() && ctx.policy(n.node(), r) == OnFail.STOP) {
-                    return ctx.whatFailed(n.node(), r) + " failed on " + n.node()
-                            + " (on-fail=stop): stopped until it is cleaned up";
-                }
+        for (PlanContext.FailureAt f : ctx.failures(group.id())) {
+            if (ctx.policy(f.node(), f.resource()) == OnFail.STOP) {
+                return ctx.whatFailed(f.node(), f.resource()) + " failed on " + f.node()
+                        + " (on-fail=stop): stopped until it is cleaned up";
             }
         }
         return null;

@@ -1,6 +1,7 @@
 package io.hastack.core.plan;
 
 import io.hastack.core.model.ColocationConstraint;
+import io.hastack.core.plan.PlanContext.Presence;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.LocationConstraint;
 import io.hastack.core.model.NodeId;
@@ -68,6 +69,8 @@ final class Placement {
     private final PlanContext ctx;
     private final Map<GroupId, List<LocationConstraint>> locations = new HashMap<>();
     private final Map<GroupId, List<ColocationConstraint>> colocations = new HashMap<>();
+    private final Map<GroupId, List<Move>> moves = new HashMap<>();
+    private final Map<GroupId, List<ResourceSpec>> unmanaged = new HashMap<>();
     private final Map<NodeId, Integer> load = new HashMap<>();
     private final Map<NodeId, Integer> viewIndex = new HashMap<>();
     /** Chosen nodes per group: one for an exclusive group, any number for a clone, none if it runs nowhere. */
@@ -81,6 +84,9 @@ final class Placement {
         this.fencing = fencing;
         ctx.config.locations().forEach(c -> locations.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
         ctx.config.colocations().forEach(c -> colocations.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
+        ctx.snapshot.moves().forEach(m -> moves.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(m));
+        ctx.config.groups().forEach(g -> g.resources().stream().filter(r -> !r.managed())
+                .forEach(r -> unmanaged.computeIfAbsent(g.id(), k -> new ArrayList<>()).add(r)));
         for (int i = 0; i < ctx.nodes.size(); i++) {
             viewIndex.put(ctx.nodes.get(i).node(), i);
         }
@@ -162,24 +168,21 @@ final class Placement {
                 eligible.add(s);
             }
         }
-        eligible.sort((a, b) -> {
-            if (a.total != b.total) {
-                return Integer.compare(b.total, a.total);
-            }
-            boolean aHere = ctx.presence(group.id()).containsKey(a.node);
-            boolean bHere = ctx.presence(group.id()).containsKey(b.node);
-            if (aHere != bHere) {
-                return aHere ? -1 : 1;
-            }
-            int byLoad = Integer.compare(load.getOrDefault(a.node, 0), load.getOrDefault(b.node, 0));
-            return byLoad != 0 ? byLoad : Integer.compare(viewIndex.get(a.node), viewIndex.get(b.node));
-        });
+        Map<NodeId, Presence> here = ctx.presence(group.id());
+        java.util.Comparator<NodeScore> better = java.util.Comparator.<NodeScore>comparingInt(x -> -x.total)
+                .thenComparingInt(x -> here.containsKey(x.node) ? 0 : 1)
+                .thenComparingInt(x -> load.getOrDefault(x.node, 0))
+                .thenComparingInt(x -> viewIndex.get(x.node));
         int copies = group.isClone() ? Math.min(group.cloneMax(), eligible.size()) : Math.min(1, eligible.size());
         List<NodeId> chosen = new ArrayList<>(copies);
-        for (int i = 0; i < copies; i++) {
-            chosen.add(eligible.get(i).node);
-            load.merge(eligible.get(i).node, 1, Integer::sum);
+        if (copies == 1) {
+            NodeScore best = java.util.Collections.min(eligible, better);
+            chosen.add(best.node);
+        } else if (copies > 1) {
+            eligible.sort(better);
+            eligible.subList(0, copies).forEach(x -> chosen.add(x.node));
         }
+        chosen.forEach(n -> load.merge(n, 1, Integer::sum));
         targets.put(group.id(), chosen);
     }
 
@@ -204,7 +207,11 @@ final class Placement {
         if (unavailable != null) {
             s.add(unavailable, -Score.INFINITY);
         }
-        for (ResourceSpec r : group.resources()) {
+        for (PlanContext.FailureAt f : ctx.failures(group.id())) {
+            if (!f.node().equals(node)) {
+                continue;
+            }
+            ResourceSpec r = f.resource();
             int failures = ctx.failCount(node, r);
             if (failures == 0) {
                 continue;
@@ -221,8 +228,8 @@ final class Placement {
                         + ")", -Score.INFINITY);
             }
         }
-        for (ResourceSpec r : group.resources()) {
-            if (!r.managed()) {
+        for (ResourceSpec r : unmanaged.getOrDefault(group.id(), List.of())) {
+            {
                 for (NodeId where : ctx.activeNodes(group)) {
                     if (ctx.state(where, r.id()).isActive()) {
                         s.add(where.equals(node) ? r.id() + " is unmanaged and active here"
@@ -238,16 +245,18 @@ final class Placement {
                         c.score());
             }
         }
-        for (Move m : ctx.snapshot.moves()) {
+        for (Move m : moves.getOrDefault(group.id(), List.of())) {
             if (m.group().equals(group.id()) && m.node().equals(node) && m.activeAt(ctx.now)) {
                 s.add((m.ban() ? node + " is banned by an operator" : "moved here by an operator")
                         + m.until().map(u -> " until " + u).orElse(""), m.score());
             }
         }
         int stickiness = 0;
-        for (ResourceSpec r : group.resources()) {
-            if (ctx.state(node, r.id()) == ResourceState.RUNNING) {
-                stickiness = Score.add(stickiness, ctx.config.stickiness(r));
+        if (ctx.presence(group.id()).containsKey(node)) {
+            for (ResourceSpec r : group.resources()) {
+                if (ctx.state(node, r.id()) == ResourceState.RUNNING) {
+                    stickiness = Score.add(stickiness, ctx.config.stickiness(r));
+                }
             }
         }
         if (stickiness != 0) {

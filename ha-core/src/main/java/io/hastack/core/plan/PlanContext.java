@@ -27,6 +27,9 @@ final class PlanContext {
     /** How many members of a group run, and how many are active, on one node. */
     record Presence(int running, int active) {}
 
+    /** A failure of a resource of some group on some node. */
+    record FailureAt(NodeId node, ResourceSpec resource, Failure failure) {}
+
     final ClusterSnapshot snapshot;
     final ClusterConfig config;
     final Instant now;
@@ -34,6 +37,7 @@ final class PlanContext {
     private final Map<NodeId, NodeInfo> byId = new HashMap<>();
     private final Map<NodeId, Map<ResourceId, ResourceState>> states = new HashMap<>();
     private final Map<GroupId, Map<NodeId, Presence>> presence = new HashMap<>();
+    private final Map<GroupId, List<FailureAt>> failures = new HashMap<>();
     private Instant recheck;
 
     PlanContext(ClusterSnapshot snapshot, Instant now) {
@@ -58,6 +62,8 @@ final class PlanContext {
                     .merge(n.node(), new Presence(s == ResourceState.RUNNING ? 1 : 0, 1),
                             (a, b) -> new Presence(a.running() + b.running(), a.active() + b.active()))));
             n.failures().forEach((r, f) -> config.resource(r).ifPresent(spec -> {
+                failures.computeIfAbsent(config.groupOf(r).orElseThrow(), k -> new ArrayList<>())
+                        .add(new FailureAt(n.node(), spec, f));
                 Instant expires = f.expiresAt(config.failureTimeout(spec));
                 if (expires != null && expires.isAfter(now)) {
                     recheckAt(expires);
@@ -92,6 +98,16 @@ final class PlanContext {
     /** Where members of {@code group} are active, in view order of first report. */
     Map<NodeId, Presence> presence(GroupId group) {
         return presence.getOrDefault(group, Map.of());
+    }
+
+    /** Every recorded failure (expired or not) of a member of {@code group}, by node in view order. */
+    List<FailureAt> failures(GroupId group) {
+        return failures.getOrDefault(group, List.of());
+    }
+
+    /** The effective states of the active resources on {@code node}. */
+    Map<ResourceId, ResourceState> activeStates(NodeId node) {
+        return states.get(node);
     }
 
     /** The failures of {@code resource} on {@code node} that still count now (0 once expired). */

@@ -57,9 +57,17 @@ public final class Simulator {
 
         /** The steps as text, one block each. */
         public String render() {
+            return render(false);
+        }
+
+        /** The steps as text, one block each, with each plan's placement scores if {@code scores}. */
+        public String render(boolean scores) {
             StringBuilder sb = new StringBuilder();
             for (Step s : steps) {
                 sb.append(s.trigger()).append(":\n").append(s.plan().summary());
+                if (scores && !s.plan().scores().isEmpty()) {
+                    sb.append("  scores:\n").append(s.plan().scoresText().indent(2));
+                }
             }
             return sb.toString();
         }

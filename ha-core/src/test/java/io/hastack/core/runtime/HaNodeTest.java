@@ -212,6 +212,70 @@ class HaNodeTest {
     }
 
     @Test
+    void aMoveIsSentToEveryMemberAndReportedUntilClearedAndMaintenanceIsReported() throws Exception {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        View current = view(5, N1, N2, N3);
+        membership.install(current);
+        node.move(GroupId.of("g"), N3, java.time.Duration.ofMinutes(10));
+        Messages.MoveOrder toN3 = null;
+        NodeReport report = null;
+        while (toN3 == null || report == null) {
+            ScriptedMembership.Sent sent = membership.sent.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(sent, "no move order to n3 or report with the move to n1");
+            Message m = codec.decode(sent.payload());
+            if (sent.to().equals(N3) && m instanceof Messages.MoveOrder order) {
+                toN3 = order;
+            } else if (sent.to().equals(N1) && m instanceof NodeReport r && !r.moves().isEmpty()) {
+                report = r;
+            }
+        }
+        assertEquals(GroupId.of("g"), toN3.group());
+        assertEquals(N3, toN3.move().orElseThrow().node());
+        assertTrue(toN3.move().orElseThrow().until().isPresent());
+        assertEquals(toN3, report.moves().get(0));
+
+        node.clearMove(GroupId.of("g"));
+        NodeReport cleared = awaitReport(r -> r.moves().stream().allMatch(m -> m.move().isEmpty()));
+        assertEquals(1, cleared.moves().size());
+
+        node.maintenance(true);
+        assertTrue(awaitReport(NodeReport::maintenance).maintenance());
+        assertEquals(io.hastack.core.plan.NodeStatus.MAINTENANCE, node.localState().status());
+    }
+
+    @Test
+    void aMoveToAnUnknownGroupOrNodeOrWithANegativeLifetimeIsRefused() {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        assertEquals("no group nope is configured", assertThrows(IllegalArgumentException.class,
+                () -> node.move(GroupId.of("nope"), N1, null)).getMessage());
+        assertEquals("cannot move g to n9: it is not in the node list [n1, n2, n3]",
+                assertThrows(IllegalArgumentException.class, () -> node.move(GroupId.of("g"), NodeId.of("n9"), null))
+                        .getMessage());
+        assertEquals("lifetime of the ban must be positive, was PT-1S", assertThrows(IllegalArgumentException.class,
+                () -> node.ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1))).getMessage());
+    }
+
+    @Test
+    void onFailFenceWithoutAFenceDeviceIsRefusedWhenTheNodeIsBuilt() {
+        ClusterConfig config = config(ResourceSpec.builder("r", "recording")
+                .onFail(io.hastack.core.model.Operation.MONITOR, io.hastack.core.model.OnFail.FENCE).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HaNode.builder().config(config)
+                .membership(membership).agents(AgentRegistry.builder().register("recording",
+                        s -> new RecordingAgent()).build()).build());
+        assertEquals("resource r: on-fail of monitor is fence, but the node has no fence device"
+                + " (HaNode.Builder.fenceDevice)", e.getMessage());
+    }
+
+    private NodeReport awaitReport(java.util.function.Predicate<NodeReport> wanted) throws Exception {
+        while (true) {
+            Message m = awaitSent(N1);
+            if (m instanceof NodeReport r && wanted.test(r)) {
+                return r;
+            }
+        }
+    }
+
+    @Test
     void aResourceThatFailsValidationStopsTheNodeFromJoining() {
         HaConfigurationException e = assertThrows(HaConfigurationException.class,
                 () -> start(config(ResourceSpec.builder("r", "recording").param("invalid", "yes").build())));

@@ -32,6 +32,17 @@ class SimulateTest {
     }
 
     @Test
+    void withScoresExplainsEachPlacementAndTheOrderConstraintRestartsTheDependent() {
+        assertEquals(0, run("--snapshot", "snapshots/three-nodes-web-on-n1.txt", "--scores",
+                "--event", "monitor-fails db on n2"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("    web-group on n1: 103 (location web-home +100, stickiness +3)\n"), text);
+        assertTrue(text.contains("  stop web on n1: order db-then-web: web-group runs only while db-group runs,"
+                + " and db-group stops\n"), text);
+        assertTrue(text.contains("  note: group web-group waits until db-group runs (order db-then-web)\n"), text);
+    }
+
+    @Test
     void badInputSaysWhatIsWrongAndExitsTwo() {
         assertEquals(2, run("--snapshot", "snapshots/three-nodes-web-on-n1.txt", "--event", "node-fails n7"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("node n7 is not a member"));
