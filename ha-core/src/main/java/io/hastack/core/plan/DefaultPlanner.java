@@ -101,8 +101,14 @@ public final class DefaultPlanner implements Planner {
         List<PlacementScore> scores = new ArrayList<>();
         for (ResourceGroup group : ctx.config.groups()) {
             for (Placement.NodeScore s : placement.scores.getOrDefault(group.id(), List.of())) {
-                List<String> parts = new ArrayList<>(s.parts.size());
-                s.parts.forEach(p -> parts.add(p.render()));
+                List<String> parts = List.of();
+                if (!s.parts.isEmpty()) {
+                    String[] rendered = new String[s.parts.size()];
+                    for (int i = 0; i < rendered.length; i++) {
+                        rendered[i] = s.parts.get(i).render();
+                    }
+                    parts = List.of(rendered);
+                }
                 scores.add(new PlacementScore(group.id(), s.node, s.total, parts));
             }
         }

@@ -38,7 +38,8 @@ final class Placement {
     /** A group's score on one node. */
     static final class NodeScore {
         final NodeId node;
-        final List<Part> parts = new ArrayList<>(2);
+        /** The parts, in order; most scores have none, so the list is made on the first. */
+        List<Part> parts = List.of();
         int total;
 
         NodeScore(NodeId node) {
@@ -46,6 +47,9 @@ final class Placement {
         }
 
         void add(String text, int value) {
+            if (parts.isEmpty()) {
+                parts = new ArrayList<>(2);
+            }
             parts.add(new Part(text, value));
             total = Score.add(total, value);
         }

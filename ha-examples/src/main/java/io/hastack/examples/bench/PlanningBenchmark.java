@@ -25,7 +25,7 @@ import java.util.Map;
  * How long the planner takes on a large cluster: 100 nodes, 10,000 resources in 1,000 groups of 10,
  * every group with a location preference and a lesser avoidance, 200 colocations (100 mandatory),
  * every group running; then one node fails and the planner must move its groups. Plain harness (no
- * JMH): {@code --trials N} (default 200) timed plans after 50 warm-up plans, p50 / p99 / max in ms.
+ * JMH): {@code --trials N} (default 200) timed plans after 100 warm-up plans, p50 / p99 / max in ms.
  * Two baselines from the same run: the same cluster without any constraint, and the steady state
  * (nothing failed, nothing to do). The target is a p50 of at most 50 ms on a 2-core machine.
  */
@@ -59,7 +59,7 @@ public final class PlanningBenchmark {
     private static void report(String label, ClusterSnapshot snapshot, int trials) {
         DefaultPlanner planner = new DefaultPlanner();
         int actions = 0;
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 100; i++) {
             actions = planner.plan(snapshot, NOW).actions().size();
         }
         List<Long> nanos = new ArrayList<>(trials);
