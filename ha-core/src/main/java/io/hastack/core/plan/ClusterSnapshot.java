@@ -17,14 +17,18 @@ import java.util.Objects;
  * @param viewId the view the plan will be executed in
  * @param nodes every member, in view order (coordinator first)
  * @param moves operators' manual moves and bans, lapsed ones included (the planner ignores those)
+ * @param departed nodes that left the cluster, with what they last reported; what they ran counts
+ *     as stopped, and serves only to explain moves ("n1 left the cluster")
  */
-public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves) {
+public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
+        List<NodeInfo> departed) {
     /** Validates the fields: no member twice. */
     public ClusterSnapshot {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(viewId, "viewId");
         nodes = List.copyOf(nodes);
         moves = List.copyOf(moves);
+        departed = List.copyOf(departed);
         Map<NodeId, NodeInfo> seen = new LinkedHashMap<>();
         for (NodeInfo n : nodes) {
             if (seen.put(n.node(), n) != null) {
@@ -35,12 +39,31 @@ public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo
 
     /** A snapshot without manual moves. */
     public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes) {
-        this(config, viewId, nodes, List.of());
+        this(config, viewId, nodes, List.of(), List.of());
+    }
+
+    /** A snapshot without departed nodes. */
+    public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves) {
+        this(config, viewId, nodes, moves, List.of());
     }
 
     /** This snapshot with {@code newNodes} in place of its members. */
     public ClusterSnapshot withNodes(List<NodeInfo> newNodes) {
-        return new ClusterSnapshot(config, viewId, newNodes, moves);
+        return new ClusterSnapshot(config, viewId, newNodes, moves, departed);
+    }
+
+    /** This snapshot without member {@code node}, which is recorded as departed with what it reported. */
+    public ClusterSnapshot without(NodeId node) {
+        List<NodeInfo> rest = new ArrayList<>(nodes);
+        List<NodeInfo> gone = new ArrayList<>(departed);
+        for (NodeInfo n : nodes) {
+            if (n.node().equals(node)) {
+                rest.remove(n);
+                gone.removeIf(d -> d.node().equals(node));
+                gone.add(n);
+            }
+        }
+        return new ClusterSnapshot(config, viewId, rest, moves, gone);
     }
 
     /** The member {@code node}, if it is one. */

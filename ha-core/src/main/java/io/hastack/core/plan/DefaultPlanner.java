@@ -296,12 +296,26 @@ public final class DefaultPlanner implements Planner {
         } else if (first > 0) {
             startReason = label + " continues on " + target + " from " + broken.id();
         } else {
-            startReason = label + " is placed on " + target;
+            startReason = departedFrom(ctx, group).filter(n -> !group.isClone())
+                    .map(n -> label + " moves " + n + " -> " + target + ": " + n + " left the cluster")
+                    .orElse(label + " is placed on " + target);
         }
         for (int i = first; i < resources.size(); i++) {
             out.starts.add(new Action(ActionType.START, target, group.id(), resources.get(i).id(),
                     i == first ? startReason : label + " starts in order after " + resources.get(i - 1).id()));
         }
+    }
+
+    /** A departed node that last reported a member of {@code group} active, if any. */
+    private static Optional<NodeId> departedFrom(PlanContext ctx, ResourceGroup group) {
+        for (NodeInfo gone : ctx.snapshot.departed()) {
+            for (ResourceSpec r : group.resources()) {
+                if (gone.state(r.id()).isActive()) {
+                    return Optional.of(gone.node());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The groups with every first-group of an order constraint before its then-group. */

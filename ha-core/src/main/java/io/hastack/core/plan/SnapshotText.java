@@ -49,6 +49,7 @@ import java.util.regex.Pattern;
  * move web-group n2 for 10m           # an operator's move (ban: "ban"); "for" is optional, negative = lapsed
  * node n1 ip=RUNNING app=FAILED:2:monitor:30s   # state[:failures[:operation[:how long ago]]] per resource
  * node n2 status=leaving fail.web=3:start:5m    # status; failures of a resource that is stopped
+ * left n3 ip=RUNNING web=RUNNING      # a node that left the cluster, and what it last reported
  * </pre>
  *
  * Statuses: online, leaving, standby, maintenance, no-quorum, fenced, config-mismatch. Resources get
@@ -79,6 +80,7 @@ public final class SnapshotText {
         List<String> nodes = new ArrayList<>();
         List<String> members = null;
         Map<String, String[]> nodeLines = new HashMap<>();
+        Map<String, String[]> leftLines = new LinkedHashMap<>();
         List<Move> moves = new ArrayList<>();
         List<Runnable> constraints = new ArrayList<>();
         int number = 0;
@@ -154,6 +156,7 @@ public final class SnapshotText {
                                 words[0].equals("ban"), until));
                     }
                     case "node" -> nodeLines.put(arg(words, 1), words);
+                    case "left" -> leftLines.put(arg(words, 1), words);
                     default -> throw new IllegalArgumentException("unknown item '" + words[0] + "'");
                 }
             } catch (RuntimeException e) {
@@ -176,8 +179,15 @@ public final class SnapshotText {
         for (String name : memberNames) {
             infos.add(node(name, nodeLines.get(name), now));
         }
+        List<NodeInfo> departed = new ArrayList<>();
+        for (Map.Entry<String, String[]> e : leftLines.entrySet()) {
+            if (memberNames.contains(e.getKey())) {
+                throw new IllegalArgumentException("node '" + e.getKey() + "' is a member, so it has not left");
+            }
+            departed.add(node(e.getKey(), e.getValue(), now));
+        }
         NodeId creator = infos.isEmpty() ? NodeId.of("none") : infos.get(0).node();
-        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves);
+        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves, departed);
     }
 
     private static final class GroupLine {

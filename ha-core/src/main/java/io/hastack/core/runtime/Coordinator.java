@@ -82,6 +82,11 @@ final class Coordinator {
 
     private View view;
     private final Map<NodeId, NodeReport> reports = new HashMap<>();
+    /** What members that left last reported (known only if this node coordinated when they left). */
+    /** The latest placement a coordinator announced (this node's own while it coordinates). */
+    private Messages.Placement lastPlacement;
+    private final Map<NodeId, NodeInfo> departed = new java.util.TreeMap<>(
+            java.util.Comparator.comparing(NodeId::value));
     private final Set<NodeId> probed = new HashSet<>();
     private final Set<NodeId> mismatchReported = new HashSet<>();
     private final Set<NodeId> granted = new HashSet<>();
@@ -114,6 +119,22 @@ final class Coordinator {
 
     /** A new view: forget the old transition and, if this node coordinates, probe every member. */
     void viewChanged(View newView) {
+        if (active()) {
+            reports.forEach((node, report) -> {
+                if (!newView.contains(node)) {
+                    departed.put(node, new NodeInfo(node, NodeStatus.ONLINE, report.states(), report.failures()));
+                }
+            });
+        } else if (newView.coordinator().equals(self) && lastPlacement != null) {
+            // Taking over: what the previous coordinator last told everyone is the best knowledge of
+            // what the members that left were running.
+            lastPlacement.active().forEach((node, states) -> {
+                if (!newView.contains(node) && !states.isEmpty()) {
+                    departed.put(node, new NodeInfo(node, NodeStatus.ONLINE, states, java.util.Map.of()));
+                }
+            });
+        }
+        departed.keySet().removeAll(newView.members());
         this.view = newView;
         reports.keySet().retainAll(newView.members());
         fenced.retainAll(newView.members());
@@ -217,6 +238,7 @@ final class Coordinator {
             if (!converged) {
                 converged = true;
                 port.event(Type.CONVERGED, view.id().toString(), plan.summary().strip());
+                announcePlacement();
             }
             grantLeaves();
             return;
@@ -289,6 +311,16 @@ final class Coordinator {
         });
     }
 
+    /** Tells every member what is active where, so that a successor knows it (reasons only). */
+    private void announcePlacement() {
+        java.util.Map<NodeId, java.util.Map<io.hastack.core.model.ResourceId, io.hastack.core.model.ResourceState>>
+                active = new HashMap<>();
+        reports.forEach((node, report) -> active.put(node, report.states()));
+        Messages.Placement placement = new Messages.Placement(view.id(), active);
+        lastPlacement = placement;
+        view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, placement));
+    }
+
     /** True if the report shows a blocked resource whose stop on-fail policy is fence. */
     private boolean blockedWithFencing(NodeReport report) {
         return report.states().entrySet().stream()
@@ -359,6 +391,13 @@ final class Coordinator {
         return active() && converged && transition == null;
     }
 
+    /** The coordinator of some view says what is active where (see {@link Messages.Placement}). */
+    void placementReceived(Messages.Placement placement) {
+        if (lastPlacement == null || placement.view().sequence() >= lastPlacement.view().sequence()) {
+            lastPlacement = placement;
+        }
+    }
+
     /** The planner's latest notes. */
     List<String> notes() {
         return notes;
@@ -368,6 +407,6 @@ final class Coordinator {
         List<io.hastack.core.plan.Move> active = new ArrayList<>();
         moves.values().forEach(m -> m.move().ifPresent(active::add));
         active.sort(java.util.Comparator.comparing(m -> m.group().value()));
-        return new ClusterSnapshot(config, view.id(), nodes(), active);
+        return new ClusterSnapshot(config, view.id(), nodes(), active, List.copyOf(departed.values()));
     }
 }

@@ -552,6 +552,8 @@ public final class HaNode implements AutoCloseable {
             resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
             // The reset failure counts matter even if nothing had failed: report them now.
             sendReport();
+        } else if (message instanceof Messages.Placement p) {
+            coordinator.placementReceived(p);
         } else if (message instanceof MoveOrder m) {
             if (m.supersedes(moves.get(m.group()))) {
                 moves.put(m.group(), m);

@@ -60,6 +60,7 @@ final class MessageCodec {
     private static final byte TYPE_LEAVE_GRANTED = 4;
     private static final byte TYPE_CLEANUP = 5;
     private static final byte TYPE_MOVE = 6;
+    private static final byte TYPE_PLACEMENT = 7;
 
     private final SecretKeySpec key;
 
@@ -102,6 +103,14 @@ final class MessageCodec {
             } else if (message instanceof MoveOrder m) {
                 out.writeByte(TYPE_MOVE);
                 writeMove(out, m);
+            } else if (message instanceof Messages.Placement p) {
+                out.writeByte(TYPE_PLACEMENT);
+                writeView(out, p.view());
+                out.writeInt(p.active().size());
+                for (Map.Entry<NodeId, Map<ResourceId, ResourceState>> e : p.active().entrySet()) {
+                    out.writeUTF(e.getKey().value());
+                    writeStates(out, e.getValue());
+                }
             } else {
                 throw new IllegalArgumentException("no encoding for " + message);
             }
@@ -149,6 +158,15 @@ final class MessageCodec {
                     yield new Messages.Cleanup(r.isEmpty() ? null : ResourceId.of(r));
                 }
                 case TYPE_MOVE -> readMove(in);
+                case TYPE_PLACEMENT -> {
+                    ViewId view = readView(in);
+                    int n = count(in);
+                    Map<NodeId, Map<ResourceId, ResourceState>> active = new HashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        active.put(NodeId.of(in.readUTF()), readStates(in));
+                    }
+                    yield new Messages.Placement(view, active);
+                }
                 default -> throw new MalformedMessageException("unknown message type " + type);
             };
             if (in.available() > 0) {
@@ -208,11 +226,7 @@ final class MessageCodec {
         if (r.completedPlan() != null) {
             writePlanId(out, r.completedPlan());
         }
-        out.writeInt(r.states().size());
-        for (Map.Entry<ResourceId, ResourceState> e : r.states().entrySet()) {
-            out.writeUTF(e.getKey().value());
-            out.writeUTF(e.getValue().name());
-        }
+        writeStates(out, r.states());
         out.writeInt(r.failures().size());
         for (Map.Entry<ResourceId, Failure> e : r.failures().entrySet()) {
             out.writeUTF(e.getKey().value());
@@ -224,6 +238,24 @@ final class MessageCodec {
         for (MoveOrder m : r.moves()) {
             writeMove(out, m);
         }
+    }
+
+    private static void writeStates(DataOutputStream out, Map<ResourceId, ResourceState> states) throws IOException {
+        out.writeInt(states.size());
+        for (Map.Entry<ResourceId, ResourceState> e : states.entrySet()) {
+            out.writeUTF(e.getKey().value());
+            out.writeUTF(e.getValue().name());
+        }
+    }
+
+    private static Map<ResourceId, ResourceState> readStates(DataInputStream in)
+            throws IOException, MalformedMessageException {
+        int n = count(in);
+        Map<ResourceId, ResourceState> states = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            states.put(ResourceId.of(in.readUTF()), ResourceState.valueOf(in.readUTF()));
+        }
+        return states;
     }
 
     private static void writeMove(DataOutputStream out, MoveOrder m) throws IOException {
@@ -260,11 +292,7 @@ final class MessageCodec {
         boolean maintenance = in.readBoolean();
         boolean quorate = in.readBoolean();
         PlanId completed = in.readBoolean() ? readPlanId(in) : null;
-        int n = count(in);
-        Map<ResourceId, ResourceState> states = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            states.put(ResourceId.of(in.readUTF()), ResourceState.valueOf(in.readUTF()));
-        }
+        Map<ResourceId, ResourceState> states = readStates(in);
         int m = count(in);
         Map<ResourceId, Failure> failures = new HashMap<>();
         for (int i = 0; i < m; i++) {

@@ -3,6 +3,7 @@ package io.hastack.core.runtime;
 import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
@@ -18,7 +19,7 @@ final class Messages {
     private Messages() {}
 
     /** A cluster message. */
-    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder {}
+    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement {}
 
     /**
      * Identifies one plan: the view it was made in and its number among the coordinator's plans.
@@ -89,6 +90,19 @@ final class Messages {
      * probe it again; a blocked or failed resource becomes what its monitor now says.
      */
     record Cleanup(ResourceId resource) implements Message {}
+
+    /**
+     * Coordinator to every member, each time the cluster converges: what is active where. A member
+     * that later takes over as coordinator knows from it what a departed node ran (for reasons).
+     */
+    record Placement(ViewId view, Map<NodeId, Map<ResourceId, ResourceState>> active) implements Message {
+        Placement {
+            Objects.requireNonNull(view, "view");
+            Map<NodeId, Map<ResourceId, ResourceState>> copy = new java.util.HashMap<>();
+            active.forEach((n, states) -> copy.put(n, Map.copyOf(states)));
+            active = Map.copyOf(copy);
+        }
+    }
 
     /**
      * Any node to every node (and in every report): the operator's latest move order for

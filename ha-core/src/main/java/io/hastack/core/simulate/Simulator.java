@@ -162,9 +162,7 @@ public final class Simulator {
     }
 
     private static ClusterSnapshot without(ClusterSnapshot snapshot, NodeId node) {
-        List<NodeInfo> nodes = new ArrayList<>(snapshot.nodes());
-        nodes.removeIf(n -> n.node().equals(node));
-        return snapshot.withNodes(nodes);
+        return snapshot.without(node);
     }
 
     private static ClusterSnapshot map(ClusterSnapshot snapshot, java.util.function.UnaryOperator<NodeInfo> f) {

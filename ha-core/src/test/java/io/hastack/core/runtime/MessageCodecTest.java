@@ -59,7 +59,9 @@ class MessageCodecTest {
                                 "ünïcode réason ✓", 42))),
                 new LeaveGranted(VIEW),
                 new Messages.Cleanup(ResourceId.of("web")),
-                new Messages.Cleanup(null));
+                new Messages.Cleanup(null),
+                new Messages.Placement(VIEW, Map.of(NodeId.of("node1"), Map.of(ResourceId.of("web"),
+                        ResourceState.RUNNING), NodeId.of("node2"), Map.of())));
     }
 
     @Test

@@ -423,6 +423,8 @@ final class SimulatedCluster {
             } else if (message instanceof Messages.Cleanup c) {
                 resources.cleanup(c.resource()).thenRun(this::sendReport);
                 sendReport();
+            } else if (message instanceof Messages.Placement p) {
+                coordinator.placementReceived(p);
             } else if (message instanceof MoveOrder m) {
                 if (m.supersedes(moves.get(m.group()))) {
                     moves.put(m.group(), m);

@@ -55,8 +55,10 @@ class SimulatedClusterTest {
                 .start();
         assertTrue(c.settle(SETTLE), history(c));
         assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
-        c.crash(N1);
+        c.crash(N1); // the coordinator and the active node: its successor knows from the last placement
         assertTrue(c.settle(SETTLE), history(c));
+        assertTrue(history(c).contains("start ip on n2 (epoch 5): group web-group moves n1 -> n2: n1 left the cluster"),
+                history(c));
         assertEquals(List.of(N2), c.whereRuns(IP), history(c));
         assertEquals(List.of(N2), c.whereRuns(WEB), history(c));
         assertTrue(c.violations().isEmpty(), c.violations() + history(c));

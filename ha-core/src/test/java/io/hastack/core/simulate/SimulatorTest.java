@@ -36,7 +36,7 @@ class SimulatorTest {
                 before any event:
                   (nothing to do)
                 after node n1 fails:
-                  start ip on n2: group web-group is placed on n2
+                  start ip on n2: group web-group moves n1 -> n2: n1 left the cluster
                   start web on n2: group web-group starts in order after ip
                 step 2 after node n1 fails:
                   (nothing to do)

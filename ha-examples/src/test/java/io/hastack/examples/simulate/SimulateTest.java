@@ -25,7 +25,7 @@ class SimulateTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("""
                 after node n1 fails:
-                  start ip on n3: group web-group is placed on n3
+                  start ip on n3: group web-group moves n1 -> n3: n1 left the cluster
                   start app on n3: group web-group starts in order after ip
                   start web on n3: group web-group starts in order after app
                 """), text);
