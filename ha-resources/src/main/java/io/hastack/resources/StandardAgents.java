@@ -1,6 +1,7 @@
 package io.hastack.resources;
 
 import io.hastack.core.agent.AgentRegistry;
+import io.hastack.resources.ocf.OcfAgent;
 import io.hastack.resources.process.ProcessAgent;
 import io.hastack.resources.web.EmbeddedWebServerAgent;
 
@@ -8,11 +9,17 @@ import io.hastack.resources.web.EmbeddedWebServerAgent;
 public final class StandardAgents {
     private StandardAgents() {}
 
-    /** A builder with every standard agent registered; add your own before {@code build()}. */
+    /**
+     * A builder with every standard agent registered, and every OCF agent installed under
+     * {@link OcfAgent#DEFAULT_OCF_ROOT} as {@code ocf:<provider>:<type>} (for example
+     * {@code ocf:heartbeat:IPaddr2}); add your own before {@code build()}.
+     */
     public static AgentRegistry.Builder builder() {
-        return AgentRegistry.builder()
+        AgentRegistry.Builder b = AgentRegistry.builder()
                 .register(ProcessAgent.TYPE, spec -> new ProcessAgent())
                 .register(EmbeddedWebServerAgent.TYPE, spec -> new EmbeddedWebServerAgent());
+        OcfAgent.registerAll(b, OcfAgent.DEFAULT_OCF_ROOT);
+        return b;
     }
 
     /** A registry with every standard agent. */
