@@ -1,6 +1,7 @@
 package io.hastack.resources;
 
 import io.hastack.core.agent.AgentRegistry;
+import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.ocf.OcfAgent;
 import io.hastack.resources.process.ProcessAgent;
 import io.hastack.resources.web.EmbeddedWebServerAgent;
@@ -17,7 +18,8 @@ public final class StandardAgents {
     public static AgentRegistry.Builder builder() {
         AgentRegistry.Builder b = AgentRegistry.builder()
                 .register(ProcessAgent.TYPE, spec -> new ProcessAgent())
-                .register(EmbeddedWebServerAgent.TYPE, spec -> new EmbeddedWebServerAgent());
+                .register(EmbeddedWebServerAgent.TYPE, spec -> new EmbeddedWebServerAgent())
+                .register(FilesystemAgent.TYPE, spec -> new FilesystemAgent());
         OcfAgent.registerAll(b, OcfAgent.DEFAULT_OCF_ROOT);
         return b;
     }

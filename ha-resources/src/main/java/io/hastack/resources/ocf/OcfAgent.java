@@ -8,9 +8,8 @@ import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
+import io.hastack.resources.Commands;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,12 +112,12 @@ public final class OcfAgent implements ResourceAgent {
     }
 
     private AgentMetadata loadMetadata() {
-        Result r = run("meta-data", Map.of(), "metadata", Duration.ofSeconds(30));
-        if (r.code != 0) {
+        Commands.Result r = run("meta-data", Map.of(), "metadata", Duration.ofSeconds(30));
+        if (r.code() != 0) {
             LOG.warn("{} meta-data failed: {}", script, r.lastLine());
             return new AgentMetadata(typeName(provider, type), "meta-data unavailable: " + r.lastLine(), List.of());
         }
-        return OcfMetadata.parse(typeName(provider, type), r.output);
+        return OcfMetadata.parse(typeName(provider, type), r.output());
     }
 
     @Override
@@ -179,79 +176,35 @@ public final class OcfAgent implements ResourceAgent {
         });
         env.put("OCF_RESOURCE_INSTANCE", ctx.resource().value());
         env.put("OCF_RESKEY_CRM_meta_timeout", Long.toString(ctx.timeout().toMillis()));
-        Result r = run(action, env, ctx.resource().value(), ctx.remaining());
-        if (r.code == Result.TIMED_OUT) {
+        Commands.Result r = run(action, env, ctx.resource().value(), ctx.remaining());
+        if (r.code() == Commands.Result.TIMED_OUT) {
             return AgentOutcome.failed(typeName(provider, type) + " " + action + " was stopped after its timeout");
         }
-        if (r.code >= 0 && r.code <= 7) {
-            return AgentOutcome.of(AgentResult.fromOcfCode(r.code), r.lastLine());
+        if (r.code() == Commands.Result.NOT_STARTED) {
+            return AgentOutcome.of(AgentResult.ERR_INSTALLED, "cannot run " + script + ": " + r.output());
         }
-        return AgentOutcome.failed(typeName(provider, type) + " " + action + " exited with " + r.code + ": "
+        if (r.code() >= 0 && r.code() <= 7) {
+            return AgentOutcome.of(AgentResult.fromOcfCode(r.code()), r.lastLine());
+        }
+        return AgentOutcome.failed(typeName(provider, type) + " " + action + " exited with " + r.code() + ": "
                 + r.lastLine());
     }
 
-    /** What a script run produced. */
-    private record Result(int code, String output) {
-        static final int TIMED_OUT = -1;
-
-        String lastLine() {
-            String[] lines = output.strip().split("\n");
-            String last = lines[lines.length - 1].strip();
-            return last.length() > 300 ? last.substring(0, 300) + "..." : last;
-        }
-    }
-
-    /** Runs {@code script action}; kills it and its descendants when interrupted or after {@code limit}. */
-    private Result run(String action, Map<String, String> extraEnv, String instance, Duration limit) {
-        ProcessBuilder pb = new ProcessBuilder(List.of(script.toString(), action)).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
+    /** Runs {@code script action} with the OCF environment, for at most {@code limit}. */
+    private Commands.Result run(String action, Map<String, String> extraEnv, String instance, Duration limit) {
+        Map<String, String> env = new TreeMap<>();
         env.put("OCF_ROOT", ocfRoot.toString());
         env.put("OCF_RESOURCE_TYPE", type);
         env.put("OCF_RESOURCE_PROVIDER", provider);
         env.put("OCF_RA_VERSION_MAJOR", "1");
         env.put("OCF_RA_VERSION_MINOR", "1");
-        env.putIfAbsent("OCF_RESOURCE_INSTANCE", instance);
+        env.put("OCF_RESOURCE_INSTANCE", instance);
         env.putAll(extraEnv);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            return new Result(AgentResult.ERR_INSTALLED.ocfCode(), "cannot run " + script + ": " + e.getMessage());
+        Commands.Result r = Commands.run(List.of(script.toString(), action), env, limit);
+        if (r.code() == Commands.Result.TIMED_OUT) {
+            LOG.warn("{} {}: killed the agent script and its descendants at the timeout", script, action);
         }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        try {
-            if (!p.waitFor(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS)) {
-                kill(p);
-                return new Result(Result.TIMED_OUT, "");
-            }
-            return new Result(p.exitValue(), output.get(5, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            kill(p);
-            Thread.currentThread().interrupt();
-            return new Result(Result.TIMED_OUT, "");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // The script exited but something it left behind still holds its output open.
-            return new Result(p.exitValue(), "(output not read: " + e + ")");
-        }
-    }
-
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private void kill(Process p) {
-        LOG.warn("{}: killing the agent script and its descendants", script);
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return r;
     }
 
     @Override

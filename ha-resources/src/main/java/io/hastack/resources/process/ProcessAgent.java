@@ -117,18 +117,7 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
 
     /** Where {@code executable} is, if it exists and may be executed. */
     static Optional<Path> locate(String executable) {
-        if (executable.contains(File.separator)) {
-            Path p = Path.of(executable);
-            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-        }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, executable);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return io.hastack.resources.Commands.locate(executable);
     }
 
     @Override

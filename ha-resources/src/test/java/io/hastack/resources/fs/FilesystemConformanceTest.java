@@ -1,0 +1,46 @@
+package io.hastack.resources.fs;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.resources.AgentConformance;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file system agent follows the OCF rules, on a tmpfs (mounting needs root, as in CI). */
+@Tag("integration")
+class FilesystemConformanceTest extends AgentConformance {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void needsRoot() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
+    }
+
+    @Override
+    protected ResourceAgent agent(ResourceSpec spec) {
+        return new FilesystemAgent();
+    }
+
+    @Override
+    protected ResourceSpec validSpec() {
+        return ResourceSpec.builder("fs", FilesystemAgent.TYPE).param("device", "tmpfs")
+                .param("directory", dir.resolve("mnt").toString()).param("fstype", "tmpfs").param("check-level", "20")
+                .build();
+    }
+
+    @Override
+    protected ResourceSpec specMissingRequired() {
+        return ResourceSpec.builder("fs", FilesystemAgent.TYPE).param("device", "tmpfs").build();
+    }
+
+    @Override
+    protected List<String> missingRequired() {
+        return List.of("directory");
+    }
+}
