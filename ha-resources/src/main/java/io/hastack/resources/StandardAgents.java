@@ -4,6 +4,8 @@ import io.hastack.core.agent.AgentRegistry;
 import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.ocf.OcfAgent;
 import io.hastack.resources.process.ProcessAgent;
+import io.hastack.resources.service.JavaAppAgent;
+import io.hastack.resources.service.NginxAgent;
 import io.hastack.resources.web.EmbeddedWebServerAgent;
 
 /** The agents that ship with HA Stack. */
@@ -19,7 +21,9 @@ public final class StandardAgents {
         AgentRegistry.Builder b = AgentRegistry.builder()
                 .register(ProcessAgent.TYPE, spec -> new ProcessAgent())
                 .register(EmbeddedWebServerAgent.TYPE, spec -> new EmbeddedWebServerAgent())
-                .register(FilesystemAgent.TYPE, spec -> new FilesystemAgent());
+                .register(FilesystemAgent.TYPE, spec -> new FilesystemAgent())
+                .register(NginxAgent.TYPE, spec -> new NginxAgent())
+                .register(JavaAppAgent.TYPE, spec -> new JavaAppAgent());
         OcfAgent.registerAll(b, OcfAgent.DEFAULT_OCF_ROOT);
         return b;
     }

@@ -1,0 +1,7 @@
+package io.hastack.resources.service;
+
+/** The management interface of {@link TinyApp}. */
+public interface TinyAppMBean {
+    /** Always true once the application runs. */
+    boolean getReady();
+}
