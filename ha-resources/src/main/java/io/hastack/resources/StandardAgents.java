@@ -1,6 +1,7 @@
 package io.hastack.resources;
 
 import io.hastack.core.agent.AgentRegistry;
+import io.hastack.resources.db.PostgresAgent;
 import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.ocf.OcfAgent;
 import io.hastack.resources.process.ProcessAgent;
@@ -23,7 +24,8 @@ public final class StandardAgents {
                 .register(EmbeddedWebServerAgent.TYPE, spec -> new EmbeddedWebServerAgent())
                 .register(FilesystemAgent.TYPE, spec -> new FilesystemAgent())
                 .register(NginxAgent.TYPE, spec -> new NginxAgent())
-                .register(JavaAppAgent.TYPE, spec -> new JavaAppAgent());
+                .register(JavaAppAgent.TYPE, spec -> new JavaAppAgent())
+                .register(PostgresAgent.TYPE, spec -> new PostgresAgent());
         OcfAgent.registerAll(b, OcfAgent.DEFAULT_OCF_ROOT);
         return b;
     }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Parameters: {@code argv.0} (the executable, required; a bare name is looked up on {@code
  * PATH}), {@code argv.1} ... (arguments, contiguous), {@code env.NAME} (environment variables added
  * to the node's), {@code directory} (working directory, must exist), {@code log} (file that
- * receives stdout and stderr, appended; discarded when unset). Build them with {@link #params}.
+ * receives stdout and stderr, appended; discarded when unset), {@code user} (run as this user,
+ * through {@code setpriv}; the node must run as root). Build them with {@link #params}.
  *
  * <p>Monitor: running while the process is alive; a process that exited on its own has failed.
  * Stop: SIGTERM to the process, then SIGKILL to it and its descendants when it has not exited
@@ -56,7 +57,8 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                     new AgentMetadata.Parameter("argv.N", false, "", "argument N (1, 2, ... without gaps)"),
                     new AgentMetadata.Parameter("env.NAME", false, "", "environment variable NAME"),
                     new AgentMetadata.Parameter("directory", false, "the node's", "working directory"),
-                    new AgentMetadata.Parameter("log", false, "", "file to append stdout and stderr to")));
+                    new AgentMetadata.Parameter("log", false, "", "file to append stdout and stderr to"),
+                    new AgentMetadata.Parameter("user", false, "the node's", "run as this user (needs root)")));
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessAgent.class);
     private static final Optional<Path> SETPRIV = locate("setpriv");
@@ -133,6 +135,22 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                 return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
                         + ": parameter 'directory' names '" + dir.get() + "', which is not a directory");
             }
+            Optional<String> user = ctx.parameter("user");
+            if (user.isPresent()) {
+                if (SETPRIV.isEmpty()) {
+                    return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource()
+                            + ": parameter 'user' needs setpriv (util-linux), which is not installed");
+                }
+                Users.Account account = Users.lookup(user.get()).orElse(null);
+                if (account == null) {
+                    return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": user '"
+                            + user.get() + "' does not exist");
+                }
+                if (!Users.isRoot() && !System.getProperty("user.name").equals(user.get())) {
+                    return AgentOutcome.of(AgentResult.ERR_PERM, "resource " + ctx.resource() + ": only root may run"
+                            + " a process as user '" + user.get() + "'");
+                }
+            }
             return AgentOutcome.success();
         } catch (Parameters.InvalidParameterException e) {
             return e.outcome();
@@ -151,7 +169,13 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         }
         List<String> argv = argv(ctx);
         List<String> command = new ArrayList<>();
-        SETPRIV.ifPresent(setpriv -> command.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--")));
+        SETPRIV.ifPresent(setpriv -> {
+            command.add(setpriv.toString());
+            // setpriv sets the parent-death signal after changing the user, so it survives the change.
+            ctx.parameter("user").flatMap(Users::lookup).ifPresent(a -> command.addAll(List.of(
+                    "--reuid=" + a.uid(), "--regid=" + a.gid(), "--init-groups")));
+            command.addAll(List.of("--pdeathsig", "KILL", "--"));
+        });
         command.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         ctx.parameter("directory").ifPresent(d -> pb.directory(new File(d)));
@@ -233,6 +257,12 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
             Thread.currentThread().interrupt();
             return AgentOutcome.failed("interrupted while killing pid " + p.pid());
         }
+    }
+
+    /** The pid of the process this agent started, if it is still alive. */
+    public java.util.OptionalLong pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? java.util.OptionalLong.of(p.pid()) : java.util.OptionalLong.empty();
     }
 
     @Override

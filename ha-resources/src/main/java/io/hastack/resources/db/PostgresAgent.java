@@ -1,0 +1,279 @@
+package io.hastack.resources.db;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.agent.ForceStoppable;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.model.Operation;
+import io.hastack.resources.Commands;
+import io.hastack.resources.Parameters;
+import io.hastack.resources.Parameters.InvalidParameterException;
+import io.hastack.resources.process.ProcessAgent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * PostgreSQL on a data directory and port. The postmaster runs in the foreground as a managed
+ * child of the node (through {@link ProcessAgent}: as the {@code user} account, argv only, dies
+ * with the node, reaped by the node) rather than daemonized by {@code pg_ctl start}, whose
+ * {@code -o} options pass through a shell and whose daemon the node could neither reap nor take
+ * down with it. Stop sends what {@code pg_ctl stop} sends: SIGINT (fast shutdown), then SIGQUIT
+ * (immediate) when half the stop timeout has passed, then SIGKILL.
+ *
+ * <p>Parameters: {@code data-directory} and {@code port} (required); {@code bin-directory} (the
+ * newest {@code /usr/lib/postgresql/N/bin} by default); {@code socket-directory} (the data
+ * directory by default); {@code listen-addresses} ({@code 127.0.0.1}); {@code user} ({@code postgres}
+ * when the node runs as root); {@code initdb} ({@code true}: create the cluster when the data
+ * directory is empty or missing, for demos); {@code database}, {@code db-user}, {@code password}
+ * and {@code jdbc-host} (the first listen address) for the monitor: a JDBC connection and
+ * {@code SELECT 1}; {@code log} (the server's output).
+ */
+public final class PostgresAgent implements ResourceAgent, ForceStoppable {
+    /** The type name this agent is registered under. */
+    public static final String TYPE = "postgresql";
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+            "Runs PostgreSQL on a data directory and port; healthy when SELECT 1 answers over JDBC.",
+            List.of(new AgentMetadata.Parameter("data-directory", true, "", "the cluster's data directory"),
+                    new AgentMetadata.Parameter("port", true, "", "the TCP port"),
+                    new AgentMetadata.Parameter("bin-directory", false, "newest /usr/lib/postgresql/N/bin",
+                            "where postgres and initdb are"),
+                    new AgentMetadata.Parameter("socket-directory", false, "the data directory", "unix socket directory"),
+                    new AgentMetadata.Parameter("listen-addresses", false, "127.0.0.1", "listen_addresses"),
+                    new AgentMetadata.Parameter("user", false, "postgres (as root)", "the account the server runs as"),
+                    new AgentMetadata.Parameter("initdb", false, "false", "create the cluster if the directory is empty"),
+                    new AgentMetadata.Parameter("database", false, "postgres", "database the monitor connects to"),
+                    new AgentMetadata.Parameter("db-user", false, "postgres", "role the monitor connects as"),
+                    new AgentMetadata.Parameter("password", false, "", "its password, if the server asks for one"),
+                    new AgentMetadata.Parameter("jdbc-host", false, "the first listen address", "host for the monitor"),
+                    new AgentMetadata.Parameter("log", false, "", "file for the server's output")),
+            Map.of(Operation.START, Duration.ofSeconds(60), Operation.STOP, Duration.ofSeconds(60),
+                    Operation.MONITOR, Duration.ofSeconds(20)));
+
+    private final ProcessAgent process = new ProcessAgent();
+
+    @Override
+    public AgentMetadata metadata() {
+        return METADATA;
+    }
+
+    private record Config(Path data, int port, Path bin, Path sockets, String listen, Optional<String> user,
+            boolean initdb, String jdbcUrl, Properties jdbc) {}
+
+    private static Config config(AgentContext ctx) {
+        Path data = Path.of(Parameters.required(ctx, "data-directory")).toAbsolutePath();
+        int port = Parameters.port(ctx, "port");
+        Path bin = ctx.parameter("bin-directory").map(Path::of).orElseGet(PostgresAgent::newestBin);
+        Path sockets = ctx.parameter("socket-directory").map(Path::of).orElse(data);
+        String listen = Parameters.optional(ctx, "listen-addresses", "127.0.0.1");
+        if (!listen.matches("[A-Za-z0-9.:,*_-]+")) {
+            throw new InvalidParameterException(ctx, "parameter 'listen-addresses' must be addresses separated by"
+                    + " commas, was '" + listen + "'");
+        }
+        String initdb = Parameters.optional(ctx, "initdb", "false");
+        if (!initdb.equals("true") && !initdb.equals("false")) {
+            throw new InvalidParameterException(ctx, "parameter 'initdb' must be true or false, was '" + initdb + "'");
+        }
+        Optional<String> user = ctx.parameter("user")
+                .or(() -> "root".equals(System.getProperty("user.name")) ? Optional.of("postgres") : Optional.empty());
+        String host = Parameters.optional(ctx, "jdbc-host", listen.split(",")[0].replace("*", "127.0.0.1"));
+        String url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/"
+                + Parameters.optional(ctx, "database", "postgres");
+        Properties jdbc = new Properties();
+        jdbc.setProperty("user", Parameters.optional(ctx, "db-user", "postgres"));
+        ctx.parameter("password").ifPresent(p -> jdbc.setProperty("password", p));
+        return new Config(data, port, bin, sockets, listen, user, initdb.equals("true"), url, jdbc);
+    }
+
+    /** The newest {@code /usr/lib/postgresql/<version>/bin}, or that of 15 if none is installed. */
+    static Path newestBin() {
+        Path base = Path.of("/usr/lib/postgresql");
+        try (Stream<Path> versions = Files.list(base)) {
+            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
+                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+                    .map(v -> v.resolve("bin")).orElse(base.resolve("15/bin"));
+        } catch (IOException e) {
+            return base.resolve("15/bin");
+        }
+    }
+
+    private static AgentContext processContext(AgentContext ctx, Config c) {
+        List<String> argv = List.of(c.bin().resolve("postgres").toString(), "-D", c.data().toString(), "-p",
+                Integer.toString(c.port()), "-k", c.sockets().toString(), "-c", "listen_addresses=" + c.listen());
+        Map<String, String> p = new LinkedHashMap<>();
+        for (int i = 0; i < argv.size(); i++) {
+            p.put("argv." + i, argv.get(i));
+        }
+        c.user().ifPresent(u -> p.put("user", u));
+        ctx.parameter("log").ifPresent(l -> p.put("log", l));
+        return new AgentContext(ctx.node(), ctx.resource(), ctx.operation(), p, ctx.timeout(), ctx.startNanos(),
+                ctx.epoch());
+    }
+
+    @Override
+    public AgentOutcome validate(AgentContext ctx) {
+        try {
+            Config c = config(ctx);
+            for (String tool : c.initdb() ? List.of("postgres", "initdb") : List.of("postgres")) {
+                if (!Files.isExecutable(c.bin().resolve(tool))) {
+                    return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": "
+                            + c.bin().resolve(tool) + " is not installed (on Debian: apt-get install postgresql)");
+                }
+            }
+            if (!c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"))) {
+                return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": " + c.data()
+                        + " holds no PostgreSQL cluster (no PG_VERSION); set initdb=true to create one");
+            }
+            return process.validate(processContext(ctx, c));
+        } catch (InvalidParameterException e) {
+            return e.outcome();
+        }
+    }
+
+    @Override
+    public AgentOutcome start(AgentContext ctx) {
+        AgentOutcome valid = validate(ctx);
+        if (!valid.isSuccess()) {
+            return valid;
+        }
+        Config c = config(ctx);
+        if (process.pid().isPresent() && query(c, ctx.remaining()).isEmpty()) {
+            return AgentOutcome.success("already running");
+        }
+        if (c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"))) {
+            Optional<String> failed = initdb(ctx, c);
+            if (failed.isPresent()) {
+                return AgentOutcome.failed(failed.get());
+            }
+        }
+        AgentContext pctx = processContext(ctx, c);
+        AgentOutcome started = process.start(pctx);
+        if (!started.isSuccess()) {
+            return started;
+        }
+        String problem = "not checked";
+        while (ctx.remaining().compareTo(POLL.multipliedBy(3)) > 0) {
+            AgentOutcome alive = process.monitor(pctx);
+            if (!alive.isSuccess()) {
+                return AgentOutcome.failed("postgres exited while starting: " + alive.message()
+                        + ctx.parameter("log").map(l -> " (see " + l + ")").orElse(""));
+            }
+            Optional<String> p = query(c, ctx.remaining().minus(POLL.multipliedBy(2)));
+            if (p.isEmpty()) {
+                return AgentOutcome.success(started.message() + "; SELECT 1 answers on port " + c.port());
+            }
+            problem = p.get();
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return AgentOutcome.failed("PostgreSQL did not answer within the start timeout: " + problem);
+    }
+
+    private static Optional<String> initdb(AgentContext ctx, Config c) {
+        try {
+            Files.createDirectories(c.data());
+            if (c.user().isPresent()) {
+                UserPrincipalLookupService users = c.data().getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(c.data(), users.lookupPrincipalByName(c.user().get()));
+            }
+            Files.setPosixFilePermissions(c.data(), PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            return Optional.of("cannot prepare " + c.data() + " for initdb: " + e);
+        }
+        List<String> argv = new ArrayList<>();
+        c.user().ifPresent(u -> argv.addAll(List.of("setpriv", "--reuid=" + u, "--regid=" + u, "--init-groups", "--")));
+        argv.addAll(List.of(c.bin().resolve("initdb").toString(), "-D", c.data().toString(), "-A", "trust", "-U",
+                "postgres", "--no-sync"));
+        Commands.Result r = Commands.run(argv, ctx.remaining());
+        return r.ok() ? Optional.empty() : Optional.of("initdb of " + c.data() + " failed: " + r.describe());
+    }
+
+    /** Empty if {@code SELECT 1} answers 1 within {@code limit}, else what went wrong. */
+    private static Optional<String> query(Config c, Duration limit) {
+        int seconds = (int) Math.max(1, Math.min(10, limit.toSeconds()));
+        Properties props = new Properties();
+        props.putAll(c.jdbc());
+        props.setProperty("connectTimeout", Integer.toString(seconds));
+        props.setProperty("socketTimeout", Integer.toString(seconds));
+        props.setProperty("loginTimeout", Integer.toString(seconds));
+        try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), props);
+                Statement s = conn.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
+            return rs.next() && rs.getInt(1) == 1 ? Optional.empty() : Optional.of("SELECT 1 did not return 1");
+        } catch (SQLException e) {
+            return Optional.of(c.jdbcUrl() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public AgentOutcome monitor(AgentContext ctx) {
+        try {
+            Config c = config(ctx);
+            AgentOutcome alive = process.monitor(processContext(ctx, c));
+            if (!alive.isSuccess()) {
+                return alive;
+            }
+            return query(c, ctx.remaining()).map(AgentOutcome::failed).orElse(AgentOutcome.success("SELECT 1 answers"));
+        } catch (InvalidParameterException e) {
+            return e.outcome();
+        }
+    }
+
+    @Override
+    public AgentOutcome stop(AgentContext ctx) {
+        OptionalLong pid = process.pid();
+        if (pid.isEmpty()) {
+            return process.stop(ctx).isSuccess() ? AgentOutcome.success("not running") : process.stop(ctx);
+        }
+        Duration half = ctx.remaining().dividedBy(2);
+        for (String signal : List.of("INT", "QUIT")) {
+            Commands.run(List.of("kill", "-s", signal, Long.toString(pid.getAsLong())), Duration.ofSeconds(5));
+            Optional<ProcessHandle> h = ProcessHandle.of(pid.getAsLong());
+            try {
+                if (h.isEmpty() || h.get().onExit().get(Math.max(1, half.toMillis() - 500), TimeUnit.MILLISECONDS)
+                        != null) {
+                    process.stop(ctx); // reaps it and forgets it
+                    return AgentOutcome.success(signal.equals("INT") ? "fast shutdown" : "immediate shutdown after"
+                            + " the fast one did not finish in time");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return AgentOutcome.failed("stop interrupted; postgres may still be shutting down");
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // not yet: next signal
+            }
+        }
+        return process.forceStop(ctx);
+    }
+
+    @Override
+    public AgentOutcome forceStop(AgentContext ctx) {
+        return process.forceStop(ctx);
+    }
+}

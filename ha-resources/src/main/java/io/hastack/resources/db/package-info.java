@@ -1,0 +1,2 @@
+/** The database agent: PostgreSQL, checked over JDBC. */
+package io.hastack.resources.db;

@@ -1,0 +1,112 @@
+package io.hastack.resources.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hastack.core.agent.AgentResult;
+import io.hastack.core.exec.OperationResult;
+import io.hastack.core.exec.ThreadedAgentExecutor;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL agent against Debian's PostgreSQL: data survives a restart, a crash is seen, bad input. */
+@Tag("integration")
+class PostgresAgentTest {
+    private final ThreadedAgentExecutor executor = new ThreadedAgentExecutor("pg-test");
+    private final PostgresAgent agent = new PostgresAgent();
+    private final int port = Databases.freePort();
+    private Path dir;
+    private ResourceSpec spec;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(Files.isExecutable(PostgresAgent.newestBin().resolve("postgres")), "PostgreSQL is not installed");
+        assumeTrue("root".equals(System.getProperty("user.name")), "runs the server as user postgres: needs root");
+        dir = Databases.sharedTempDir();
+        spec = ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", dir.resolve("data").toString())
+                .param("port", Integer.toString(port)).param("initdb", "true")
+                .param("log", dir.resolve("postgres.log").toString())
+                .timeout(Operation.START, Duration.ofSeconds(60)).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (spec != null) {
+            call(spec, Operation.STOP);
+        }
+        executor.close();
+        Databases.delete(dir);
+    }
+
+    private OperationResult call(ResourceSpec s, Operation op) {
+        return executor.call(agent, s, NodeId.of("n1"), op, 0).join();
+    }
+
+    private String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    @Test
+    void dataWrittenBeforeAFastShutdownIsThereAfterTheNextStart() throws Exception {
+        assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
+        try (Connection c = DriverManager.getConnection(url(), "postgres", "")) {
+            c.createStatement().execute("CREATE TABLE t (v text); INSERT INTO t VALUES ('kept')");
+        }
+        OperationResult stop = call(spec, Operation.STOP);
+        assertEquals("fast shutdown", stop.outcome().message(), stop.toString());
+        assertEquals(AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
+        assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
+        try (Connection c = DriverManager.getConnection(url(), "postgres", "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT v FROM t")) {
+            assertTrue(rs.next());
+            assertEquals("kept", rs.getString(1));
+        }
+    }
+
+    @Test
+    void aCrashedServerIsReportedFailed() throws Exception {
+        assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
+        long pid = Long.parseLong(Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).strip());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        postmaster.destroyForcibly();
+        postmaster.onExit().join();
+        OperationResult monitor = call(spec, Operation.MONITOR);
+        assertEquals(AgentResult.ERR_GENERIC, monitor.outcome().result(), monitor.toString());
+    }
+
+    @Test
+    void badParametersAreRefusedNamingThem() {
+        ResourceSpec badPort = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.toString()).param("port", "70000").build();
+        assertEquals("resource db: parameter 'port' must be a port number 1-65535, was '70000'",
+                call(badPort, Operation.VALIDATE).outcome().message());
+        ResourceSpec noCluster = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.toString()).param("port", "5433").build();
+        OperationResult r = call(noCluster, Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_CONFIGURED, r.outcome().result());
+        assertTrue(r.outcome().message().contains("holds no PostgreSQL cluster"), r.toString());
+        ResourceSpec noBinaries = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.toString()).param("port", "5433").param("bin-directory", "/opt/pg/bin")
+                .build();
+        OperationResult missing = call(noBinaries, Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_INSTALLED, missing.outcome().result());
+        assertTrue(missing.outcome().message().contains("/opt/pg/bin/postgres"), missing.toString());
+        ResourceSpec badListen = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.toString()).param("port", "5433")
+                .param("listen-addresses", "127.0.0.1; DROP").build();
+        assertEquals("resource db: parameter 'listen-addresses' must be addresses separated by commas, was"
+                + " '127.0.0.1; DROP'", call(badListen, Operation.VALIDATE).outcome().message());
+    }
+}
