@@ -3,6 +3,7 @@ package io.hastack.resources;
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.resources.db.PostgresAgent;
 import io.hastack.resources.fs.FilesystemAgent;
+import io.hastack.resources.net.IpAddressAgent;
 import io.hastack.resources.ocf.OcfAgent;
 import io.hastack.resources.process.ProcessAgent;
 import io.hastack.resources.service.JavaAppAgent;
@@ -25,7 +26,8 @@ public final class StandardAgents {
                 .register(FilesystemAgent.TYPE, spec -> new FilesystemAgent())
                 .register(NginxAgent.TYPE, spec -> new NginxAgent())
                 .register(JavaAppAgent.TYPE, spec -> new JavaAppAgent())
-                .register(PostgresAgent.TYPE, spec -> new PostgresAgent());
+                .register(PostgresAgent.TYPE, spec -> new PostgresAgent())
+                .register(IpAddressAgent.TYPE, spec -> new IpAddressAgent());
         OcfAgent.registerAll(b, OcfAgent.DEFAULT_OCF_ROOT);
         return b;
     }

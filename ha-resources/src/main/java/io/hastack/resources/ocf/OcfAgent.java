@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Parameters starting with {@code meta.} are for the adapter, not the script: {@code
  * meta.check-level} sets {@code OCF_CHECK_LEVEL} for monitors (Pacemaker's {@code OCF_CHECK_LEVEL}
- * operation attribute, e.g. 20 for a deep check of a file system).
+ * operation attribute, e.g. 20 for a deep check of a file system); {@code meta.netns} runs the
+ * script inside a network namespace ({@code ip netns exec NS}), for containers and tests.
  *
  * <p>{@link #metadata()} runs {@code meta-data} once and parses the XML: parameters with their
  * required flags, defaults and descriptions, and the advised timeouts of start, stop and monitor.
@@ -112,7 +113,7 @@ public final class OcfAgent implements ResourceAgent {
     }
 
     private AgentMetadata loadMetadata() {
-        Commands.Result r = run("meta-data", Map.of(), "metadata", Duration.ofSeconds(30));
+        Commands.Result r = run("meta-data", Map.of(), "metadata", Duration.ofSeconds(30), "");
         if (r.code() != 0) {
             LOG.warn("{} meta-data failed: {}", script, r.lastLine());
             return new AgentMetadata(typeName(provider, type), "meta-data unavailable: " + r.lastLine(), List.of());
@@ -176,7 +177,8 @@ public final class OcfAgent implements ResourceAgent {
         });
         env.put("OCF_RESOURCE_INSTANCE", ctx.resource().value());
         env.put("OCF_RESKEY_CRM_meta_timeout", Long.toString(ctx.timeout().toMillis()));
-        Commands.Result r = run(action, env, ctx.resource().value(), ctx.remaining());
+        Commands.Result r = run(action, env, ctx.resource().value(), ctx.remaining(),
+                ctx.parameter(META + "netns").orElse(""));
         if (r.code() == Commands.Result.TIMED_OUT) {
             return AgentOutcome.failed(typeName(provider, type) + " " + action + " was stopped after its timeout");
         }
@@ -191,7 +193,8 @@ public final class OcfAgent implements ResourceAgent {
     }
 
     /** Runs {@code script action} with the OCF environment, for at most {@code limit}. */
-    private Commands.Result run(String action, Map<String, String> extraEnv, String instance, Duration limit) {
+    private Commands.Result run(String action, Map<String, String> extraEnv, String instance, Duration limit,
+            String netns) {
         Map<String, String> env = new TreeMap<>();
         env.put("OCF_ROOT", ocfRoot.toString());
         env.put("OCF_RESOURCE_TYPE", type);
@@ -200,7 +203,12 @@ public final class OcfAgent implements ResourceAgent {
         env.put("OCF_RA_VERSION_MINOR", "1");
         env.put("OCF_RESOURCE_INSTANCE", instance);
         env.putAll(extraEnv);
-        Commands.Result r = Commands.run(List.of(script.toString(), action), env, limit);
+        List<String> argv = new ArrayList<>();
+        if (!netns.isEmpty()) {
+            argv.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        argv.addAll(List.of(script.toString(), action));
+        Commands.Result r = Commands.run(argv, env, limit);
         if (r.code() == Commands.Result.TIMED_OUT) {
             LOG.warn("{} {}: killed the agent script and its descendants at the timeout", script, action);
         }

@@ -185,4 +185,69 @@ class OcfAgentTest {
         }
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mountPoint + " "));
     }
+
+    @Test
+    void debiansIpaddr2AddsAnAddressInsideANamespace() {
+        assumeTrue(Files.isExecutable(DEBIAN.resolve("resource.d/heartbeat/IPaddr2")), "resource-agents missing");
+        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
+        String ns = "hs-ocf-" + System.nanoTime() % 100000;
+        io.hastack.resources.Commands.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(10));
+        try {
+            io.hastack.resources.Commands.run(List.of("ip", "-n", ns, "link", "add", "veth0", "type", "veth", "peer",
+                    "name", "veth1"), Duration.ofSeconds(10));
+            io.hastack.resources.Commands.run(List.of("ip", "-n", ns, "link", "set", "veth0", "up"),
+                    Duration.ofSeconds(10));
+            OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "IPaddr2");
+            ResourceSpec spec = ResourceSpec.builder("vip", "ocf:heartbeat:IPaddr2").param("ip", "10.60.0.100")
+                    .param("cidr_netmask", "24").param("nic", "veth0").param("meta.netns", ns).build();
+            assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
+            OperationResult start = call(agent, spec, Operation.START);
+            assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());
+            String addrs = io.hastack.resources.Commands.run(List.of("ip", "-n", ns, "-o", "addr", "show", "dev",
+                    "veth0"), Duration.ofSeconds(10)).output();
+            assertTrue(addrs.contains(" inet 10.60.0.100/24 "), addrs);
+            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.MONITOR).outcome().result());
+            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.STOP).outcome().result());
+            assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
+        } finally {
+            io.hastack.resources.Commands.run(List.of("ip", "netns", "del", ns), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void debiansNginxAgentRunsNginx() throws Exception {
+        assumeTrue(Files.isExecutable(DEBIAN.resolve("resource.d/heartbeat/nginx")), "resource-agents missing");
+        assumeTrue(io.hastack.resources.Commands.locate("nginx").isPresent(), "nginx missing");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path dir = Files.createDirectories(root.resolve("nginx"));
+        Path config = dir.resolve("nginx.conf");
+        Files.writeString(config, """
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
+                    uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+                    server { listen 127.0.0.1:%2$d; location = /nginx_status { stub_status; } }
+                }
+                """.formatted(dir, port));
+        OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "nginx");
+        ResourceSpec spec = ResourceSpec.builder("web", "ocf:heartbeat:nginx").param("httpd", "/usr/sbin/nginx")
+                .param("configfile", config.toString()).param("options", "-p " + dir + "/")
+                .param("status10url", "http://127.0.0.1:" + port + "/nginx_status")
+                .timeout(Operation.START, Duration.ofSeconds(30)).timeout(Operation.STOP, Duration.ofSeconds(30))
+                .build();
+        try {
+            OperationResult start = call(agent, spec, Operation.START);
+            assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());
+            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.MONITOR).outcome().result());
+        } finally {
+            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.STOP).outcome().result());
+        }
+        assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
+    }
 }

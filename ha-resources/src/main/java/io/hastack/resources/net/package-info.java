@@ -1,0 +1,2 @@
+/** The floating IP address agent. */
+package io.hastack.resources.net;
