@@ -168,6 +168,7 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
                 return AgentOutcome.failed(failed.get());
             }
         }
+        removeStaleLock(c);
         AgentContext pctx = processContext(ctx, c);
         AgentOutcome started = process.start(pctx);
         if (!started.isSuccess()) {
@@ -193,6 +194,35 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
             }
         }
         return AgentOutcome.failed("PostgreSQL did not answer within the start timeout: " + problem);
+    }
+
+    /**
+     * Removes {@code postmaster.pid} if the process it names is gone or a zombie. A postmaster killed
+     * with its node is reparented to PID 1, which may reap it only seconds later (FACTS: about 2 s
+     * here); until then PostgreSQL takes the zombie for a live postmaster and refuses to start. Its
+     * shared-memory check still refuses to start while any old backend lives.
+     */
+    private static void removeStaleLock(Config c) {
+        Path lock = c.data().resolve("postmaster.pid");
+        try {
+            if (!Files.isRegularFile(lock)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readAllLines(lock).get(0).strip());
+            Path stat = Path.of("/proc", Long.toString(pid), "stat");
+            boolean gone = !Files.exists(stat);
+            if (!gone) {
+                String s = Files.readString(stat);
+                gone = s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+            }
+            if (gone) {
+                org.slf4j.LoggerFactory.getLogger(PostgresAgent.class).warn(
+                        "{}: postmaster {} is gone (or a zombie); removing its stale lock file", c.data(), pid);
+                Files.delete(lock);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Leave it to PostgreSQL, which says what is wrong.
+        }
     }
 
     private static Optional<String> initdb(AgentContext ctx, Config c) {

@@ -35,7 +35,8 @@ import javax.management.remote.JMXServiceURL;
  *
  * <p>Jar: {@code jar} (the application), {@code java} (the JVM; this node's by default),
  * {@code java-option.0}, {@code java-option.1}, ... and {@code arg.0}, {@code arg.1}, ... (each one
- * argument, contiguous).
+ * argument, contiguous). Instead of {@code jar}: {@code classpath} (entries separated by {@code :},
+ * each must exist) and {@code main-class}.
  *
  * <p>Both: {@code status-url}, {@code expect-status}, {@code expect-body} (see
  * {@link HealthCheck}), {@code log}, and for a JMX check all of {@code jmx-url}
@@ -58,6 +59,8 @@ public final class JavaAppAgent extends ServiceAgent {
                     new AgentMetadata.Parameter("catalina-opts", false, "", "Tomcat: CATALINA_OPTS"),
                     new AgentMetadata.Parameter("java-home", false, "", "Tomcat: JAVA_HOME"),
                     new AgentMetadata.Parameter("jar", false, "", "jar mode: the application jar"),
+                    new AgentMetadata.Parameter("classpath", false, "", "instead of jar: the class path"),
+                    new AgentMetadata.Parameter("main-class", false, "", "with classpath: the main class"),
                     new AgentMetadata.Parameter("java", false, "this node's JVM", "jar mode: the java executable"),
                     new AgentMetadata.Parameter("java-option.N", false, "", "jar mode: JVM option N"),
                     new AgentMetadata.Parameter("arg.N", false, "", "jar mode: application argument N"),
@@ -80,10 +83,12 @@ public final class JavaAppAgent extends ServiceAgent {
     Map<String, String> command(AgentContext ctx) {
         boolean tomcat = ctx.parameter("catalina-base").isPresent();
         boolean jar = ctx.parameter("jar").isPresent();
-        if (tomcat == jar) {
-            throw new InvalidParameterException(ctx, "set exactly one of 'catalina-base' (Tomcat) and 'jar' (java -jar)");
+        boolean classpath = ctx.parameter("classpath").isPresent();
+        if ((tomcat ? 1 : 0) + (jar ? 1 : 0) + (classpath ? 1 : 0) != 1) {
+            throw new InvalidParameterException(ctx, "set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar)"
+                    + " and 'classpath' (with 'main-class')");
         }
-        return tomcat ? tomcat(ctx) : jar(ctx);
+        return tomcat ? tomcat(ctx) : java(ctx);
     }
 
     private static Map<String, String> tomcat(AgentContext ctx) {
@@ -105,16 +110,30 @@ public final class JavaAppAgent extends ServiceAgent {
         return p;
     }
 
-    private static Map<String, String> jar(AgentContext ctx) {
-        Path jar = Path.of(Parameters.required(ctx, "jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new InvalidParameterException(ctx, "jar " + jar + " does not exist");
-        }
+    private static Map<String, String> java(AgentContext ctx) {
         List<String> argv = new ArrayList<>();
         argv.add(Parameters.optional(ctx, "java", ProcessHandle.current().info().command().orElse("java")));
         argv.addAll(numbered(ctx, "java-option."));
-        argv.add("-jar");
-        argv.add(jar.toAbsolutePath().toString());
+        if (ctx.parameter("jar").isPresent()) {
+            Path jar = Path.of(Parameters.required(ctx, "jar"));
+            if (!Files.isRegularFile(jar)) {
+                throw new InvalidParameterException(ctx, "jar " + jar + " does not exist");
+            }
+            argv.add("-jar");
+            argv.add(jar.toAbsolutePath().toString());
+        } else {
+            String classpath = Parameters.required(ctx, "classpath");
+            for (String entry : classpath.split(":")) {
+                if (!Files.exists(Path.of(entry))) {
+                    throw new InvalidParameterException(ctx, "classpath entry " + entry + " does not exist");
+                }
+            }
+            String main = Parameters.required(ctx, "main-class");
+            if (!main.matches("[A-Za-z_$][A-Za-z0-9_$.]*")) {
+                throw new InvalidParameterException(ctx, "parameter 'main-class' is not a class name: '" + main + "'");
+            }
+            argv.addAll(List.of("-cp", classpath, main));
+        }
         argv.addAll(numbered(ctx, "arg."));
         Map<String, String> p = new LinkedHashMap<>();
         for (int i = 0; i < argv.size(); i++) {

@@ -87,6 +87,31 @@ class PostgresAgentTest {
     }
 
     @Test
+    void aLockFileLeftByAZombiePostmasterDoesNotBlockTheNextStart() throws Exception {
+        assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
+        assertEquals(AgentResult.SUCCESS, call(spec, Operation.STOP).outcome().result());
+        // A zombie owned by postgres: a child that exited and whose parent (an exec'd sleep) never
+        // reaps it, as a killed postmaster is until PID 1 gets to it.
+        Process parent = new ProcessBuilder("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--",
+                "bash", "-c", "sleep 0.1 & echo $!; exec sleep 60").start();
+        try {
+            long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+                    parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine().strip());
+            Path stat = Path.of("/proc", Long.toString(zombie), "stat");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stat)
+                    && Files.readString(stat).contains(") Z"));
+            Path lock = dir.resolve("data/postmaster.pid");
+            Files.writeString(lock, zombie + "\n" + dir.resolve("data") + "\n");
+            Files.setOwner(lock, lock.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+            OperationResult start = call(spec, Operation.START);
+            assertEquals(AgentResult.SUCCESS, start.outcome().result(), start + "; log: "
+                    + Files.readString(dir.resolve("postgres.log")));
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
     void badParametersAreRefusedNamingThem() {
         ResourceSpec badPort = ResourceSpec.builder("db", PostgresAgent.TYPE)
                 .param("data-directory", dir.toString()).param("port", "70000").build();

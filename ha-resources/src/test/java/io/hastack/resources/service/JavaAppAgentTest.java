@@ -68,7 +68,8 @@ class JavaAppAgentTest {
     void badParametersAreRefusedNamingThem() {
         ResourceSpec both = ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", "/x.jar")
                 .param("catalina-base", "/y").param("status-url", "http://127.0.0.1:1/").build();
-        assertEquals("resource app: set exactly one of 'catalina-base' (Tomcat) and 'jar' (java -jar)",
+        assertEquals("resource app: set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar) and 'classpath'"
+                + " (with 'main-class')",
                 call(both, Operation.VALIDATE).outcome().message());
         ResourceSpec noJar = ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", dir.resolve("no.jar")
                 .toString()).param("status-url", "http://127.0.0.1:1/").build();
