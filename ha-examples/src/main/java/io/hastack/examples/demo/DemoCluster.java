@@ -1,6 +1,12 @@
 package io.hastack.examples.demo;
 
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.resources.db.PostgresAgent;
+import io.hastack.resources.fs.FilesystemAgent;
+import io.hastack.resources.service.JavaAppAgent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Optional;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
@@ -23,16 +29,63 @@ public final class DemoCluster {
      * node serving it. Both are monitored every second.
      */
     public static ClusterConfig config(int webPort) {
+        return config(webPort, Optional.empty(), null);
+    }
+
+    /**
+     * With a data stack: {@code data} (the file system, if the stack has one), then {@code db}, then
+     * {@code web}; without, the two resources above. {@code shared} is the demo's shared directory.
+     */
+    public static ClusterConfig config(int webPort, Optional<DataStack> stack, Path shared) {
+        if (stack.isEmpty()) {
+            return workerAndWeb(webPort);
+        }
+        DataStack s = stack.get();
+        List<ResourceSpec> group = new ArrayList<>();
+        Path data = DataStack.data(shared);
+        if (s.fileSystem()) {
+            group.add(ResourceSpec.builder("data", FilesystemAgent.TYPE).param("device", DataStack.image(shared)
+                    .toString()).param("directory", data.toString()).param("fstype", "ext4").param("options", "loop")
+                    .monitorInterval(Duration.ofSeconds(2)).build());
+        }
+        if (s.postgres()) {
+            group.add(ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", data.resolve("pg")
+                    .toString()).param("port", Integer.toString(s.dbPort())).param("initdb", "true")
+                    .param("log", shared.resolve("postgres.log").toString())
+                    .timeout(Operation.START, Duration.ofSeconds(60)).timeout(Operation.STOP, Duration.ofSeconds(20))
+                    .monitorInterval(Duration.ofSeconds(2)).build());
+        } else {
+            group.add(ResourceSpec.builder("db", JavaAppAgent.TYPE).param("classpath", s.h2Jar().toString())
+                    .param("main-class", "org.h2.tools.Server").param("java-option.0", "-Xmx64m")
+                    .param("java-option.1", "-XX:TieredStopAtLevel=1")
+                    .param("arg.0", "-tcp").param("arg.1", "-tcpPort").param("arg.2", Integer.toString(s.dbPort()))
+                    .param("arg.3", "-web").param("arg.4", "-webPort").param("arg.5", Integer.toString(s.consolePort()))
+                    .param("arg.6", "-baseDir").param("arg.7", data.resolve("h2").toString()).param("arg.8", "-ifNotExists")
+                    .param("status-url", "http://127.0.0.1:" + s.consolePort() + "/")
+                    .param("log", shared.resolve("h2.log").toString())
+                    .timeout(Operation.START, Duration.ofSeconds(60)).timeout(Operation.STOP, Duration.ofSeconds(10))
+                    .monitorInterval(Duration.ofSeconds(2)).build());
+        }
+        group.add(web(webPort));
+        return ClusterConfig.builder().nodes("node1", "node2").group(new ResourceGroup(
+                io.hastack.core.model.GroupId.of(GROUP), group)).build();
+    }
+
+    private static ResourceSpec web(int webPort) {
+        return ResourceSpec.builder("web", EmbeddedWebServerAgent.TYPE)
+                .param("port", Integer.toString(webPort))
+                .param("title", "HA Stack demo")
+                .monitorInterval(Duration.ofSeconds(1))
+                .build();
+    }
+
+    private static ClusterConfig workerAndWeb(int webPort) {
         ResourceSpec worker = ResourceSpec.builder("worker", ProcessAgent.TYPE)
                 .params(ProcessAgent.params(List.of("sleep", "86400"), Map.of()))
                 .monitorInterval(Duration.ofSeconds(1))
                 .timeout(Operation.STOP, Duration.ofSeconds(5))
                 .build();
-        ResourceSpec web = ResourceSpec.builder("web", EmbeddedWebServerAgent.TYPE)
-                .param("port", Integer.toString(webPort))
-                .param("title", "HA Stack demo")
-                .monitorInterval(Duration.ofSeconds(1))
+        return ClusterConfig.builder().nodes("node1", "node2").group(ResourceGroup.of(GROUP, worker, web(webPort)))
                 .build();
-        return ClusterConfig.builder().nodes("node1", "node2").group(ResourceGroup.of(GROUP, worker, web)).build();
     }
 }

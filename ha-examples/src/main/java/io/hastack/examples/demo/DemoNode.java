@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  * One demo node in its own JVM:
  * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080 --shared DIR}.
  *
- * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks).
+ * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks);
+ * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group.
  *
  * <p>{@code DIR} is a directory both nodes share: it holds the {@link FileQuorumDevice} that breaks
  * the tie when one of the two nodes is alone, and hands out fencing epochs.
@@ -56,7 +57,8 @@ public final class DemoNode {
         JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"),
                 stack.build());
         FileQuorumDevice device = new FileQuorumDevice(Path.of(require(opts, "shared")));
-        HaNode node = HaNode.builder().config(DemoCluster.config(webPort)).membership(membership)
+        HaNode node = HaNode.builder().config(DemoCluster.config(webPort, DataStack.fromArgs(opts),
+                        Path.of(require(opts, "shared")))).membership(membership)
                 .agents(StandardAgents.registry()).quorumDevice(device).build();
         node.addListener(e -> print(out, e), Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "demo-events");

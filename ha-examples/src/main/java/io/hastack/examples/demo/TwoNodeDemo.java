@@ -17,6 +17,8 @@ public final class TwoNodeDemo {
 
     private final Path logDir = Path.of(System.getProperty("demo.logs", "target/demo-logs")).toAbsolutePath();
     private final long begin = System.nanoTime();
+    /** The group's resources, in start order. */
+    private List<String> resources = List.of();
 
     private TwoNodeDemo() {}
 
@@ -46,20 +48,27 @@ public final class TwoNodeDemo {
     }
 
     private int run() {
-        List<Integer> ports = NodeProcess.freePorts(3);
+        List<Integer> ports = NodeProcess.freePorts(5);
         int webPort = ports.get(2);
         List<Integer> peers = ports.subList(0, 2);
         String cluster = "ha-demo-" + UUID.randomUUID().toString().substring(0, 8);
-        System.out.println("HA Stack two-node demo: a resource group (worker process + web server) fails over after"
-                + " a SIGKILL.");
+        DataStack stack = DataStack.detect(ports.get(3), ports.get(4));
+        System.out.println("HA Stack two-node demo: a resource group (file system, database, web server) fails over"
+                + " after a SIGKILL.");
+        System.out.println("Group: " + stack.describe());
         System.out.println("Web page: http://127.0.0.1:" + webPort + "/   node logs: " + logDir);
         System.out.println();
 
         progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
                 + ") in two JVMs ...");
         Path shared = logDir.resolve(cluster);
-        try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared);
-                NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared)) {
+        stack.prepare(shared);
+        resources = DemoCluster.config(webPort, Optional.of(stack), shared).groups().get(0).resources().stream()
+                .map(r -> r.id().value()).toList();
+        try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared,
+                stack.args());
+                NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared,
+                        stack.args())) {
             List<NodeProcess> nodes = List.of(node1, node2);
             // Both in one view, recorded on the quorum device: from then on either can survive the other.
             for (NodeProcess n : nodes) {
@@ -107,7 +116,7 @@ public final class TwoNodeDemo {
                 "quorum decided", NodeProcess.Event::detail);
         row(survivor.firstEvent(afterKill.and(e -> e.type().equals("PLAN_COMPUTED"))), killedAt,
                 "plan computed", e -> e.detail().replace(";", " |"));
-        for (String resource : List.of("worker", "web")) {
+        for (String resource : resources) {
             row(survivor.firstEvent(afterKill.and(e -> e.type().equals("ACTION_SUCCEEDED")
                     && e.subject().equals(resource) && e.detail().startsWith("start"))), killedAt,
                     resource + " started", NodeProcess.Event::detail);

@@ -59,6 +59,34 @@ class TwoProcessFailoverTest {
     }
 
     @Test
+    void theDemosFileSystemDatabaseAndWebGroupFailsOverAfterASigkill() {
+        List<Integer> ports = NodeProcess.freePorts(5);
+        List<Integer> peers = ports.subList(0, 2);
+        int web = ports.get(2);
+        String cluster = "it-" + UUID.randomUUID();
+        Path shared = logs.resolve("shared-data");
+        // The real servers where this machine has them (root: ext4 image, PostgreSQL), else H2.
+        DataStack stack = DataStack.detect(ports.get(3), ports.get(4));
+        stack.prepare(shared);
+        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared, stack.args());
+                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared,
+                        stack.args())) {
+            awaitRecorded(a, b);
+            await().atMost(WAIT).alias("the page; logs in " + logs).until(() -> servedBy(web).isPresent());
+            NodeProcess victim = servedBy(web).orElseThrow().equals("node1") ? a : b;
+            NodeProcess survivor = victim == a ? b : a;
+            victim.kill();
+            await().atMost(WAIT).alias("the page from " + survivor.name() + "; logs in " + logs)
+                    .until(() -> servedBy(web).equals(Optional.of(survivor.name())));
+            String status = survivor.status(Duration.ofSeconds(10)).orElse("");
+            assertTrue(status.contains(" db ") && status.lines().anyMatch(l -> l.contains(" db ")
+                    && l.contains("RUNNING@" + survivor.name())), status);
+            assertEquals(stack.fileSystem(), status.contains(" data "), status);
+            survivor.quit(WAIT);
+        }
+    }
+
+    @Test
     void aStallShorterThanTheToleranceFailsNothingOverAndALongerOneIsHealedToOneCopy() {
         try (Pair pair = launchPair()) {
             NodeProcess a = pair.a();

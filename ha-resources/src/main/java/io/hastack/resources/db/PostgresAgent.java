@@ -42,8 +42,8 @@ import java.util.stream.Stream;
  * (immediate) when half the stop timeout has passed, then SIGKILL.
  *
  * <p>Parameters: {@code data-directory} and {@code port} (required); {@code bin-directory} (the
- * newest {@code /usr/lib/postgresql/N/bin} by default); {@code socket-directory} (the data
- * directory by default); {@code listen-addresses} ({@code 127.0.0.1}); {@code user} ({@code postgres}
+ * newest {@code /usr/lib/postgresql/N/bin} by default); {@code socket-directory} ({@code /tmp} by
+ * default: a socket path may not exceed 107 bytes); {@code listen-addresses} ({@code 127.0.0.1}); {@code user} ({@code postgres}
  * when the node runs as root); {@code initdb} ({@code true}: create the cluster when the data
  * directory is empty or missing, for demos); {@code database}, {@code db-user}, {@code password}
  * and {@code jdbc-host} (the first listen address) for the monitor: a JDBC connection and
@@ -60,7 +60,7 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
                     new AgentMetadata.Parameter("port", true, "", "the TCP port"),
                     new AgentMetadata.Parameter("bin-directory", false, "newest /usr/lib/postgresql/N/bin",
                             "where postgres and initdb are"),
-                    new AgentMetadata.Parameter("socket-directory", false, "the data directory", "unix socket directory"),
+                    new AgentMetadata.Parameter("socket-directory", false, "/tmp", "unix socket directory"),
                     new AgentMetadata.Parameter("listen-addresses", false, "127.0.0.1", "listen_addresses"),
                     new AgentMetadata.Parameter("user", false, "postgres (as root)", "the account the server runs as"),
                     new AgentMetadata.Parameter("initdb", false, "false", "create the cluster if the directory is empty"),
@@ -86,7 +86,12 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
         Path data = Path.of(Parameters.required(ctx, "data-directory")).toAbsolutePath();
         int port = Parameters.port(ctx, "port");
         Path bin = ctx.parameter("bin-directory").map(Path::of).orElseGet(PostgresAgent::newestBin);
-        Path sockets = ctx.parameter("socket-directory").map(Path::of).orElse(data);
+        Path sockets = ctx.parameter("socket-directory").map(Path::of).orElse(Path.of("/tmp"));
+        String socket = sockets.resolve(".s.PGSQL." + port).toString();
+        if (socket.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw new InvalidParameterException(ctx, "the socket path " + socket + " is longer than the 107 bytes a"
+                    + " Unix socket allows; set a shorter 'socket-directory'");
+        }
         String listen = Parameters.optional(ctx, "listen-addresses", "127.0.0.1");
         if (!listen.matches("[A-Za-z0-9.:,*_-]+")) {
             throw new InvalidParameterException(ctx, "parameter 'listen-addresses' must be addresses separated by"
@@ -108,7 +113,7 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
     }
 
     /** The newest {@code /usr/lib/postgresql/<version>/bin}, or that of 15 if none is installed. */
-    static Path newestBin() {
+    public static Path newestBin() {
         Path base = Path.of("/usr/lib/postgresql");
         try (Stream<Path> versions = Files.list(base)) {
             return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
@@ -197,13 +202,19 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
     }
 
     /**
-     * Removes {@code postmaster.pid} if the process it names is gone or a zombie. A postmaster killed
-     * with its node is reparented to PID 1, which may reap it only seconds later (FACTS: about 2 s
-     * here); until then PostgreSQL takes the zombie for a live postmaster and refuses to start. Its
-     * shared-memory check still refuses to start while any old backend lives.
+     * Removes {@code postmaster.pid} and the socket's lock file if the process they name is gone or a
+     * zombie. A postmaster killed with its node is reparented to PID 1, which may reap it only
+     * seconds later (FACTS: about 2 s here); until then PostgreSQL takes the zombie for a live
+     * postmaster and refuses to start. Its shared-memory check still refuses to start while any old
+     * backend lives.
      */
     private static void removeStaleLock(Config c) {
-        Path lock = c.data().resolve("postmaster.pid");
+        removeIfStale(c.data().resolve("postmaster.pid"));
+        removeIfStale(c.sockets().resolve(".s.PGSQL." + c.port() + ".lock"));
+    }
+
+    /** Removes {@code lock} (whose first line is a pid) if that process is gone or a zombie. */
+    private static void removeIfStale(Path lock) {
         try {
             if (!Files.isRegularFile(lock)) {
                 return;
@@ -217,7 +228,7 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
             }
             if (gone) {
                 org.slf4j.LoggerFactory.getLogger(PostgresAgent.class).warn(
-                        "{}: postmaster {} is gone (or a zombie); removing its stale lock file", c.data(), pid);
+                        "postmaster {} is gone (or a zombie); removing its stale lock file {}", pid, lock);
                 Files.delete(lock);
             }
         } catch (IOException | RuntimeException e) {

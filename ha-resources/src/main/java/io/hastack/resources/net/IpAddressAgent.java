@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A floating IP address, as Pacemaker's {@code IPaddr2}: added to an interface with {@code ip addr
- * add}, announced with gratuitous ARP ({@code arping -U}, IPv4, in the background so that the start
- * does not wait for it), removed with {@code ip addr del}; monitor = the address is on the
+ * add}, announced with gratuitous ARP ({@code arping -U}, IPv4, one a second in the background so
+ * that the start does not wait for it), removed with {@code ip addr del}; monitor = the address is on the
  * interface. Commands run from argv lists (iproute2, iputils-arping), never through a shell.
  *
  * <p>Parameters: {@code ip} (an IPv4 or IPv6 literal) and {@code nic} (the interface), required;
@@ -47,6 +47,9 @@ public final class IpAddressAgent implements ResourceAgent {
                     new AgentMetadata.Parameter("netns", false, "", "network namespace to act in")),
             Map.of(Operation.START, Duration.ofSeconds(20), Operation.STOP, Duration.ofSeconds(20),
                     Operation.MONITOR, Duration.ofSeconds(20)));
+
+    /** The latest background ARP announcement (for tests). */
+    volatile CompletableFuture<Commands.Result> lastAnnouncement = CompletableFuture.completedFuture(null);
 
     @Override
     public AgentMetadata metadata() {
@@ -138,19 +141,20 @@ public final class IpAddressAgent implements ResourceAgent {
         return AgentOutcome.success(c.cidr() + " is on " + c.nic());
     }
 
-    /** Gratuitous ARPs in the background, 200 ms apart, as IPaddr2's send_arp does. */
-    private static void announce(Config c) {
+    /** Gratuitous ARPs in the background, one a second (arping cannot go faster), as IPaddr2 sends them. */
+    private void announce(Config c) {
         List<String> argv = new ArrayList<>();
         if (!c.netns().isEmpty()) {
             argv.addAll(List.of("ip", "netns", "exec", c.netns()));
         }
-        argv.addAll(List.of("arping", "-q", "-U", "-c", Integer.toString(c.arpCount()), "-i", "0.2", "-I", c.nic(),
+        argv.addAll(List.of("arping", "-q", "-U", "-c", Integer.toString(c.arpCount()), "-I", c.nic(),
                 c.ip()));
-        CompletableFuture.runAsync(() -> {
+        lastAnnouncement = CompletableFuture.supplyAsync(() -> {
             Commands.Result r = Commands.run(argv, COMMAND);
             if (!r.ok()) {
                 LOG.warn("gratuitous ARP for {} on {} failed: {}", c.ip(), c.nic(), r.describe());
             }
+            return r;
         });
     }
 

@@ -128,6 +128,12 @@ class PostgresAgentTest {
         OperationResult missing = call(noBinaries, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_INSTALLED, missing.outcome().result());
         assertTrue(missing.outcome().message().contains("/opt/pg/bin/postgres"), missing.toString());
+        String longDir = "/tmp/" + "x".repeat(100);
+        ResourceSpec longSocket = ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", dir.toString())
+                .param("port", "5433").param("socket-directory", longDir).build();
+        assertEquals("resource db: the socket path " + longDir + "/.s.PGSQL.5433 is longer than the 107 bytes a Unix"
+                + " socket allows; set a shorter 'socket-directory'", call(longSocket, Operation.VALIDATE).outcome()
+                .message());
         ResourceSpec badListen = ResourceSpec.builder("db", PostgresAgent.TYPE)
                 .param("data-directory", dir.toString()).param("port", "5433")
                 .param("listen-addresses", "127.0.0.1; DROP").build();

@@ -52,6 +52,8 @@ class IpAddressAgentTest {
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
         assertTrue(ns.ip("-o", "addr", "show", "dev", "veth0").contains(" inet 10.50.0.100/24 "));
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.MONITOR).outcome().result());
+        io.hastack.resources.Commands.Result arp = agent.lastAnnouncement.join();
+        assertTrue(arp.ok(), "gratuitous ARP: " + arp.describe());
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.STOP).outcome().result());
         assertFalse(ns.ip("-o", "addr", "show", "dev", "veth0").contains("10.50.0.100"));
     }
