@@ -6,6 +6,7 @@ import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.net.IpAddressAgent;
 import io.hastack.resources.ocf.OcfAgent;
 import io.hastack.resources.process.ProcessAgent;
+import io.hastack.resources.service.HttpServiceAgent;
 import io.hastack.resources.service.JavaAppAgent;
 import io.hastack.resources.service.NginxAgent;
 import io.hastack.resources.web.EmbeddedWebServerAgent;
@@ -25,6 +26,7 @@ public final class StandardAgents {
                 .register(EmbeddedWebServerAgent.TYPE, spec -> new EmbeddedWebServerAgent())
                 .register(FilesystemAgent.TYPE, spec -> new FilesystemAgent())
                 .register(NginxAgent.TYPE, spec -> new NginxAgent())
+                .register(HttpServiceAgent.TYPE, spec -> new HttpServiceAgent())
                 .register(JavaAppAgent.TYPE, spec -> new JavaAppAgent())
                 .register(PostgresAgent.TYPE, spec -> new PostgresAgent())
                 .register(IpAddressAgent.TYPE, spec -> new IpAddressAgent());
