@@ -4,13 +4,11 @@ import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.agent.AgentResult;
-import io.hastack.core.agent.ForceStoppable;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
 import io.hastack.resources.Commands;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
-import io.hastack.resources.process.ProcessAgent;
+import io.hastack.resources.service.ServiceAgent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * PostgreSQL on a data directory and port. The postmaster runs in the foreground as a managed
- * child of the node (through {@link ProcessAgent}: as the {@code user} account, argv only, dies
- * with the node, reaped by the node) rather than daemonized by {@code pg_ctl start}, whose
+ * child of the node (a {@link ServiceAgent}: as the {@code user} account, argv only, dies with the
+ * node, reaped by the node) rather than daemonized by {@code pg_ctl start}, whose
  * {@code -o} options pass through a shell and whose daemon the node could neither reap nor take
  * down with it. Stop sends what {@code pg_ctl stop} sends: SIGINT (fast shutdown), then SIGQUIT
  * (immediate) when half the stop timeout has passed, then SIGKILL.
@@ -49,7 +47,7 @@ import java.util.stream.Stream;
  * and {@code jdbc-host} (the first listen address) for the monitor: a JDBC connection and
  * {@code SELECT 1}; {@code log} (the server's output).
  */
-public final class PostgresAgent implements ResourceAgent, ForceStoppable {
+public final class PostgresAgent extends ServiceAgent {
     /** The type name this agent is registered under. */
     public static final String TYPE = "postgresql";
 
@@ -71,8 +69,6 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
                     new AgentMetadata.Parameter("log", false, "", "file for the server's output")),
             Map.of(Operation.START, Duration.ofSeconds(60), Operation.STOP, Duration.ofSeconds(60),
                     Operation.MONITOR, Duration.ofSeconds(20)));
-
-    private final ProcessAgent process = new ProcessAgent();
 
     @Override
     public AgentMetadata metadata() {
@@ -124,7 +120,9 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
         }
     }
 
-    private static AgentContext processContext(AgentContext ctx, Config c) {
+    @Override
+    protected Map<String, String> command(AgentContext ctx) {
+        Config c = config(ctx);
         List<String> argv = List.of(c.bin().resolve("postgres").toString(), "-D", c.data().toString(), "-p",
                 Integer.toString(c.port()), "-k", c.sockets().toString(), "-c", "listen_addresses=" + c.listen());
         Map<String, String> p = new LinkedHashMap<>();
@@ -132,73 +130,44 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
             p.put("argv." + i, argv.get(i));
         }
         c.user().ifPresent(u -> p.put("user", u));
-        ctx.parameter("log").ifPresent(l -> p.put("log", l));
-        return new AgentContext(ctx.node(), ctx.resource(), ctx.operation(), p, ctx.timeout(), ctx.startNanos(),
-                ctx.epoch());
+        return p;
     }
 
     @Override
-    public AgentOutcome validate(AgentContext ctx) {
-        try {
-            Config c = config(ctx);
-            for (String tool : c.initdb() ? List.of("postgres", "initdb") : List.of("postgres")) {
-                if (!Files.isExecutable(c.bin().resolve(tool))) {
-                    return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": "
-                            + c.bin().resolve(tool) + " is not installed (on Debian: apt-get install postgresql)");
-                }
-            }
-            if (!c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"))) {
-                return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": " + c.data()
-                        + " holds no PostgreSQL cluster (no PG_VERSION); set initdb=true to create one");
-            }
-            return process.validate(processContext(ctx, c));
-        } catch (InvalidParameterException e) {
-            return e.outcome();
-        }
+    protected void validateHealth(AgentContext ctx) {
+        config(ctx);
     }
 
     @Override
-    public AgentOutcome start(AgentContext ctx) {
-        AgentOutcome valid = validate(ctx);
-        if (!valid.isSuccess()) {
-            return valid;
-        }
+    protected Optional<String> healthProblem(AgentContext ctx, Duration limit) {
+        return query(config(ctx), limit);
+    }
+
+    @Override
+    protected Optional<AgentOutcome> extraValidation(AgentContext ctx) {
         Config c = config(ctx);
-        if (process.pid().isPresent() && query(c, ctx.remaining()).isEmpty()) {
-            return AgentOutcome.success("already running");
+        if (c.initdb() && !Files.isExecutable(c.bin().resolve("initdb"))) {
+            return Optional.of(AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": "
+                    + c.bin().resolve("initdb") + " is not installed (on Debian: apt-get install postgresql)"));
         }
+        if (!c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"))) {
+            return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": "
+                    + c.data() + " holds no PostgreSQL cluster (no PG_VERSION); set initdb=true to create one"));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    protected Optional<AgentOutcome> beforeStart(AgentContext ctx) {
+        Config c = config(ctx);
         if (c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"))) {
             Optional<String> failed = initdb(ctx, c);
             if (failed.isPresent()) {
-                return AgentOutcome.failed(failed.get());
+                return Optional.of(AgentOutcome.failed(failed.get()));
             }
         }
         removeStaleLock(c);
-        AgentContext pctx = processContext(ctx, c);
-        AgentOutcome started = process.start(pctx);
-        if (!started.isSuccess()) {
-            return started;
-        }
-        String problem = "not checked";
-        while (ctx.remaining().compareTo(POLL.multipliedBy(3)) > 0) {
-            AgentOutcome alive = process.monitor(pctx);
-            if (!alive.isSuccess()) {
-                return AgentOutcome.failed("postgres exited while starting: " + alive.message()
-                        + ctx.parameter("log").map(l -> " (see " + l + ")").orElse(""));
-            }
-            Optional<String> p = query(c, ctx.remaining().minus(POLL.multipliedBy(2)));
-            if (p.isEmpty()) {
-                return AgentOutcome.success(started.message() + "; SELECT 1 answers on port " + c.port());
-            }
-            problem = p.get();
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return AgentOutcome.failed("PostgreSQL did not answer within the start timeout: " + problem);
+        return Optional.empty();
     }
 
     /**
@@ -272,25 +241,12 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
         }
     }
 
-    @Override
-    public AgentOutcome monitor(AgentContext ctx) {
-        try {
-            Config c = config(ctx);
-            AgentOutcome alive = process.monitor(processContext(ctx, c));
-            if (!alive.isSuccess()) {
-                return alive;
-            }
-            return query(c, ctx.remaining()).map(AgentOutcome::failed).orElse(AgentOutcome.success("SELECT 1 answers"));
-        } catch (InvalidParameterException e) {
-            return e.outcome();
-        }
-    }
-
+    /** SIGINT (fast shutdown), SIGQUIT (immediate) at half the timeout, then SIGKILL, as pg_ctl stop. */
     @Override
     public AgentOutcome stop(AgentContext ctx) {
-        OptionalLong pid = process.pid();
+        OptionalLong pid = pid();
         if (pid.isEmpty()) {
-            return process.stop(ctx).isSuccess() ? AgentOutcome.success("not running") : process.stop(ctx);
+            return super.stop(ctx);
         }
         Duration half = ctx.remaining().dividedBy(2);
         for (String signal : List.of("INT", "QUIT")) {
@@ -299,7 +255,7 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
             try {
                 if (h.isEmpty() || h.get().onExit().get(Math.max(1, half.toMillis() - 500), TimeUnit.MILLISECONDS)
                         != null) {
-                    process.stop(ctx); // reaps it and forgets it
+                    super.stop(ctx); // reaps it and forgets it
                     return AgentOutcome.success(signal.equals("INT") ? "fast shutdown" : "immediate shutdown after"
                             + " the fast one did not finish in time");
                 }
@@ -310,11 +266,6 @@ public final class PostgresAgent implements ResourceAgent, ForceStoppable {
                 // not yet: next signal
             }
         }
-        return process.forceStop(ctx);
-    }
-
-    @Override
-    public AgentOutcome forceStop(AgentContext ctx) {
-        return process.forceStop(ctx);
+        return forceStop(ctx);
     }
 }

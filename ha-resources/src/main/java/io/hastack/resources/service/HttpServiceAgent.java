@@ -38,7 +38,7 @@ public final class HttpServiceAgent extends ServiceAgent {
     }
 
     @Override
-    Map<String, String> command(AgentContext ctx) {
+    protected Map<String, String> command(AgentContext ctx) {
         Map<String, String> p = new LinkedHashMap<>();
         ctx.parameters().forEach((k, v) -> {
             if (k.startsWith("argv.") || k.startsWith("env.") || k.equals("directory") || k.equals("user")) {

@@ -80,7 +80,7 @@ public final class JavaAppAgent extends ServiceAgent {
     }
 
     @Override
-    Map<String, String> command(AgentContext ctx) {
+    protected Map<String, String> command(AgentContext ctx) {
         boolean tomcat = ctx.parameter("catalina-base").isPresent();
         boolean jar = ctx.parameter("jar").isPresent();
         boolean classpath = ctx.parameter("classpath").isPresent();
@@ -163,7 +163,7 @@ public final class JavaAppAgent extends ServiceAgent {
     }
 
     @Override
-    Optional<AgentOutcome> extraValidation(AgentContext ctx) {
+    protected Optional<AgentOutcome> extraValidation(AgentContext ctx) {
         long set = JMX.stream().filter(n -> ctx.parameter(n).isPresent()).count();
         if (set != 0 && set != JMX.size()) {
             return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
@@ -182,7 +182,12 @@ public final class JavaAppAgent extends ServiceAgent {
     }
 
     @Override
-    Optional<String> extraProblem(AgentContext ctx) {
+    protected Optional<String> healthProblem(AgentContext ctx, Duration limit) {
+        Optional<String> http = super.healthProblem(ctx, limit);
+        return http.isPresent() ? http : jmxProblem(ctx);
+    }
+
+    private Optional<String> jmxProblem(AgentContext ctx) {
         if (ctx.parameter("jmx-url").isEmpty()) {
             return Optional.empty();
         }

@@ -65,7 +65,7 @@ public final class NginxAgent extends ServiceAgent {
     }
 
     @Override
-    Map<String, String> command(AgentContext ctx) {
+    protected Map<String, String> command(AgentContext ctx) {
         Path config = config(ctx);
         Map<String, String> p = new LinkedHashMap<>();
         String binary = Parameters.optional(ctx, "binary", "nginx");
@@ -79,7 +79,7 @@ public final class NginxAgent extends ServiceAgent {
     }
 
     @Override
-    Optional<AgentOutcome> extraValidation(AgentContext ctx) {
+    protected Optional<AgentOutcome> extraValidation(AgentContext ctx) {
         Path config = config(ctx);
         String binary = Parameters.optional(ctx, "binary", "nginx");
         Optional<Path> nginx = Commands.locate(binary);

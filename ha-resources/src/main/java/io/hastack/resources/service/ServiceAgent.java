@@ -2,7 +2,6 @@ package io.hastack.resources.service;
 
 import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
 import io.hastack.core.agent.ForceStoppable;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.resources.Parameters.InvalidParameterException;
@@ -11,34 +10,61 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A server run as a managed child process (through {@link ProcessAgent}: argv lists, never a shell,
- * dies with the node) and checked over HTTP ({@link HealthCheck}): start returns once the server is
- * healthy, or fails at its timeout; monitor checks that the process lives and answers well.
- * Subclasses say how to run the server; they may add checks.
+ * dies with the node, reaped by it) and checked for health: start returns once the server is
+ * healthy, or fails at its timeout saying what it last saw; monitor checks that the process lives
+ * and is healthy. By default health is an HTTP check ({@link HealthCheck}: {@code status-url},
+ * {@code expect-status}, {@code expect-body}); a subclass may check otherwise (a database query).
+ *
+ * <p>A subclass says how to run the server ({@link #command}) and may add checks and a preparation
+ * before each start. Thread-safety: as {@link ProcessAgent}; the executor never runs two calls of
+ * one instance at once.
  */
-abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
+public abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final ProcessAgent process = new ProcessAgent();
 
+    /** For subclasses. */
+    protected ServiceAgent() {}
+
     /**
      * The {@link ProcessAgent} parameters ({@code argv.N}, {@code env.NAME}, {@code directory},
-     * {@code log}) that run the server for {@code ctx}.
+     * {@code user}) that run the server for {@code ctx}; the {@code log} parameter is passed on as is.
      *
      * @throws InvalidParameterException naming a parameter that is wrong
      */
-    abstract Map<String, String> command(AgentContext ctx);
+    protected abstract Map<String, String> command(AgentContext ctx);
 
-    /** Checks beyond the process and HTTP ones; empty if healthy. */
-    Optional<String> extraProblem(AgentContext ctx) {
+    /**
+     * Checks the health parameters, throwing {@link InvalidParameterException} if one is wrong; by
+     * default those of the HTTP check.
+     */
+    protected void validateHealth(AgentContext ctx) {
+        HealthCheck.of(ctx);
+    }
+
+    /** Why the running server is not healthy, within {@code limit}; empty if it is. By default the HTTP check. */
+    protected Optional<String> healthProblem(AgentContext ctx, Duration limit) {
+        return HealthCheck.of(ctx).problem(limit);
+    }
+
+    /** Checks of the parameters beyond the command and the health check; an error outcome if wrong. */
+    protected Optional<AgentOutcome> extraValidation(AgentContext ctx) {
         return Optional.empty();
     }
 
-    /** Checks of the parameters beyond those of the command; an error outcome if wrong. */
-    Optional<AgentOutcome> extraValidation(AgentContext ctx) {
+    /** Runs before the server is started (not when it already runs); an error outcome stops the start. */
+    protected Optional<AgentOutcome> beforeStart(AgentContext ctx) {
         return Optional.empty();
+    }
+
+    /** The pid of the server this agent started, while it lives. */
+    protected final OptionalLong pid() {
+        return process.pid();
     }
 
     private AgentContext processContext(AgentContext ctx) {
@@ -51,10 +77,10 @@ abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
     @Override
     public AgentOutcome validate(AgentContext ctx) {
         try {
-            HealthCheck.of(ctx);
-            AgentOutcome process = this.process.validate(processContext(ctx));
-            if (!process.isSuccess()) {
-                return process;
+            validateHealth(ctx);
+            AgentOutcome processOutcome = process.validate(processContext(ctx));
+            if (!processOutcome.isSuccess()) {
+                return processOutcome;
             }
             return extraValidation(ctx).orElse(AgentOutcome.success());
         } catch (InvalidParameterException e) {
@@ -69,11 +95,17 @@ abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
             return valid;
         }
         AgentContext pctx = processContext(ctx);
+        if (process.monitor(pctx).isSuccess() && healthProblem(ctx, ctx.remaining()).isEmpty()) {
+            return AgentOutcome.success("already running and healthy");
+        }
+        Optional<AgentOutcome> prepared = beforeStart(ctx);
+        if (prepared.isPresent()) {
+            return prepared.get();
+        }
         AgentOutcome started = process.start(pctx);
         if (!started.isSuccess()) {
             return started;
         }
-        HealthCheck check = HealthCheck.of(ctx);
         String problem = "not checked";
         // Keep a little of the timeout for the executor to take the answer.
         while (ctx.remaining().compareTo(POLL.multipliedBy(3)) > 0) {
@@ -82,12 +114,9 @@ abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
                 return AgentOutcome.failed("the server exited while starting: " + alive.message()
                         + ctx.parameter("log").map(l -> " (see " + l + ")").orElse(""));
             }
-            Optional<String> p = check.problem(ctx.remaining().minus(POLL.multipliedBy(2)));
+            Optional<String> p = healthProblem(ctx, ctx.remaining().minus(POLL.multipliedBy(2)));
             if (p.isEmpty()) {
-                p = extraProblem(ctx);
-            }
-            if (p.isEmpty()) {
-                return AgentOutcome.success(started.message() + "; healthy: " + check.url());
+                return AgentOutcome.success(started.message() + "; healthy");
             }
             problem = p.get();
             try {
@@ -104,38 +133,26 @@ abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
     @Override
     public AgentOutcome monitor(AgentContext ctx) {
         try {
-            AgentContext pctx = processContext(ctx);
-            AgentOutcome alive = process.monitor(pctx);
+            AgentOutcome alive = process.monitor(processContext(ctx));
             if (!alive.isSuccess()) {
                 return alive;
             }
-            Optional<String> p = HealthCheck.of(ctx).problem(ctx.remaining());
-            if (p.isEmpty()) {
-                p = extraProblem(ctx);
-            }
-            return p.map(AgentOutcome::failed).orElse(AgentOutcome.success(alive.message() + "; healthy"));
+            return healthProblem(ctx, ctx.remaining()).map(AgentOutcome::failed)
+                    .orElse(AgentOutcome.success(alive.message() + "; healthy"));
         } catch (InvalidParameterException e) {
             return e.outcome();
         }
     }
 
+    /** Stops the server: SIGTERM, then SIGKILL shortly before the stop timeout. */
     @Override
     public AgentOutcome stop(AgentContext ctx) {
-        try {
-            return process.stop(processContext(ctx));
-        } catch (InvalidParameterException e) {
-            // Nothing this resource could have started: a stop of it has nothing to do.
-            return process.stop(ctx).result() == AgentResult.SUCCESS ? AgentOutcome.success("not running")
-                    : e.outcome();
-        }
+        return process.stop(ctx);
     }
 
+    /** SIGKILL to the server and its descendants. */
     @Override
     public AgentOutcome forceStop(AgentContext ctx) {
-        try {
-            return process.forceStop(processContext(ctx));
-        } catch (InvalidParameterException e) {
-            return process.forceStop(ctx);
-        }
+        return process.forceStop(ctx);
     }
 }

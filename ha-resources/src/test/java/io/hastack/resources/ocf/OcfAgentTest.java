@@ -218,23 +218,9 @@ class OcfAgentTest {
     void debiansNginxAgentRunsNginx() throws Exception {
         assumeTrue(Files.isExecutable(DEBIAN.resolve("resource.d/heartbeat/nginx")), "resource-agents missing");
         assumeTrue(io.hastack.resources.Commands.locate("nginx").isPresent(), "nginx missing");
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path dir = Files.createDirectories(root.resolve("nginx"));
-        Path config = dir.resolve("nginx.conf");
-        Files.writeString(config, """
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy; fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
-                    server { listen 127.0.0.1:%2$d; location = /nginx_status { stub_status; } }
-                }
-                """.formatted(dir, port));
+        int port = io.hastack.resources.service.Servers.freePort();
+        Path dir = root.resolve("nginx");
+        Path config = io.hastack.resources.service.Servers.nginxConfig(dir, port);
         OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "nginx");
         ResourceSpec spec = ResourceSpec.builder("web", "ocf:heartbeat:nginx").param("httpd", "/usr/sbin/nginx")
                 .param("configfile", config.toString()).param("options", "-p " + dir + "/")

@@ -7,10 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Configurations of real servers for the tests, on free loopback ports. */
-final class Servers {
+public final class Servers {
     private Servers() {}
 
-    static int freePort() {
+    /** A TCP port that was free a moment ago. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -56,7 +57,7 @@ final class Servers {
     }
 
     /** An nginx configuration in {@code dir} serving "hello from nginx" and a stub status on {@code port}. */
-    static Path nginxConfig(Path dir, int port) throws IOException {
+    public static Path nginxConfig(Path dir, int port) throws IOException {
         Files.createDirectories(dir.resolve("tmp"));
         String p = dir.toString();
         Path config = dir.resolve("nginx.conf");
