@@ -16,21 +16,32 @@ import java.util.Optional;
  * image mounted on the shared directory (on one host both nodes see the same image, as two hosts
  * would see a shared disk); without root: no file system, the data in a plain directory. As root
  * with PostgreSQL installed: PostgreSQL; otherwise an H2 database server (from the demo's class
- * path). Every node of a demo must be given the same stack (it is part of the configuration).
+ * path). With nginx installed, nginx serves the demo's port as a reverse proxy in front of the
+ * embedded web server, whose page names the node; without, the embedded server serves it directly.
+ * Every node of a demo must be given the same stack (it is part of the configuration).
  *
  * @param fileSystem whether the group mounts an ext4 loop image
  * @param postgres PostgreSQL (true) or H2 (false)
+ * @param nginx whether nginx fronts the embedded web server
  * @param dbPort the database's TCP port
  * @param consolePort H2's web console port (its health URL); unused with PostgreSQL
+ * @param appPort the embedded web server's port behind nginx; unused without nginx
  * @param h2Jar the H2 jar; unused with PostgreSQL
  */
-public record DataStack(boolean fileSystem, boolean postgres, int dbPort, int consolePort, Path h2Jar) {
+public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int dbPort, int consolePort, int appPort,
+        Path h2Jar) {
     /** The stack this machine supports, on the given ports. */
-    public static DataStack detect(int dbPort, int consolePort) {
+    public static DataStack detect(int dbPort, int consolePort, int appPort) {
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean fs = root && Commands.locate("mkfs.ext4").isPresent() && Commands.locate("mount").isPresent();
         boolean pg = root && Files.isExecutable(PostgresAgent.newestBin().resolve("postgres"));
-        return new DataStack(fs, pg, dbPort, consolePort, locateH2());
+        boolean nginx = Commands.locate("nginx").isPresent();
+        return new DataStack(fs, pg, nginx, dbPort, consolePort, appPort, locateH2());
+    }
+
+    /** The nginx configuration in the demo's shared directory. */
+    static Path nginxConfig(Path shared) {
+        return shared.resolve("nginx").resolve("nginx.conf");
     }
 
     private static Path locateH2() {
@@ -51,10 +62,33 @@ public record DataStack(boolean fileSystem, boolean postgres, int dbPort, int co
         return shared.resolve("data");
     }
 
-    /** Creates what the stack needs before the nodes start: the formatted image, the data directory. */
-    public void prepare(Path shared) {
+    /**
+     * Creates what the stack needs before the nodes start: the formatted image, the data directory,
+     * the nginx configuration ({@code webPort} proxied to the embedded server).
+     */
+    public void prepare(Path shared, int webPort) {
         try {
             Files.createDirectories(data(shared));
+            if (nginx) {
+                Path dir = Files.createDirectories(nginxConfig(shared).getParent());
+                // One process (no workers), so that it dies with its node like every managed child.
+                Files.writeString(nginxConfig(shared), """
+                        master_process off;
+                        pid %1$s/nginx.pid;
+                        error_log %1$s/error.log;
+                        events { worker_connections 64; }
+                        http {
+                            access_log off;
+                            client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
+                            fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+                            server {
+                                listen 127.0.0.1:%2$d;
+                                location = /nginx_status { stub_status; }
+                                location / { proxy_pass http://127.0.0.1:%3$d; }
+                            }
+                        }
+                        """.formatted(dir, webPort, appPort));
+            }
             if (fileSystem && !Files.exists(image(shared))) {
                 Commands.Result t = Commands.run(List.of("truncate", "-s", "64M", image(shared).toString()),
                         java.time.Duration.ofSeconds(10));
@@ -74,13 +108,15 @@ public record DataStack(boolean fileSystem, boolean postgres, int dbPort, int co
     public String describe() {
         return (fileSystem ? "ext4 loop image (file system agent)" : "a plain directory (mounting needs root)")
                 + " + " + (postgres ? "PostgreSQL (postgresql agent)" : "H2 server (java-app agent; PostgreSQL needs"
-                + " root and the postgresql package)") + " + embedded web server";
+                + " root and the postgresql package)") + " + " + (nginx ? "nginx (nginx agent) in front of the embedded"
+                + " web server" : "embedded web server (nginx is not installed)");
     }
 
     /** The node arguments that carry this stack. */
     public List<String> args() {
-        return List.of("--data-stack", "fs=" + fileSystem + ",db=" + (postgres ? "postgresql" : "h2") + ",db-port="
-                + dbPort + ",console-port=" + consolePort + ",h2-jar=" + h2Jar);
+        return List.of("--data-stack", "fs=" + fileSystem + ",db=" + (postgres ? "postgresql" : "h2") + ",nginx="
+                + nginx + ",db-port=" + dbPort + ",console-port=" + consolePort + ",app-port=" + appPort + ",h2-jar="
+                + h2Jar);
     }
 
     /** The stack named by {@code --data-stack}, if given. */
@@ -95,6 +131,8 @@ public record DataStack(boolean fileSystem, boolean postgres, int dbPort, int co
             kv.put(p[0], p.length > 1 ? p[1] : "");
         }
         return Optional.of(new DataStack(Boolean.parseBoolean(kv.get("fs")), "postgresql".equals(kv.get("db")),
-                Integer.parseInt(kv.get("db-port")), Integer.parseInt(kv.get("console-port")), Path.of(kv.get("h2-jar"))));
+                Boolean.parseBoolean(kv.get("nginx")), Integer.parseInt(kv.get("db-port")),
+                Integer.parseInt(kv.get("console-port")), Integer.parseInt(kv.get("app-port")),
+                Path.of(kv.get("h2-jar"))));
     }
 }

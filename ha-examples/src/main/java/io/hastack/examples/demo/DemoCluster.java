@@ -4,6 +4,7 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.resources.db.PostgresAgent;
 import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.service.JavaAppAgent;
+import io.hastack.resources.service.NginxAgent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -34,7 +35,8 @@ public final class DemoCluster {
 
     /**
      * With a data stack: {@code data} (the file system, if the stack has one), then {@code db}, then
-     * {@code web}; without, the two resources above. {@code shared} is the demo's shared directory.
+     * {@code web} (or {@code app}, the embedded server, and {@code web}, nginx in front of it);
+     * without, the two resources above. {@code shared} is the demo's shared directory.
      */
     public static ClusterConfig config(int webPort, Optional<DataStack> stack, Path shared) {
         if (stack.isEmpty()) {
@@ -66,13 +68,21 @@ public final class DemoCluster {
                     .timeout(Operation.START, Duration.ofSeconds(60)).timeout(Operation.STOP, Duration.ofSeconds(10))
                     .monitorInterval(Duration.ofSeconds(2)).build());
         }
-        group.add(web(webPort));
+        if (s.nginx()) {
+            group.add(web("app", s.appPort()));
+            group.add(ResourceSpec.builder("web", NginxAgent.TYPE).param("config", DataStack.nginxConfig(shared)
+                    .toString()).param("status-url", "http://127.0.0.1:" + webPort + "/nginx_status")
+                    .param("expect-body", "Active connections").param("log", shared.resolve("nginx.out").toString())
+                    .monitorInterval(Duration.ofSeconds(1)).build());
+        } else {
+            group.add(web("web", webPort));
+        }
         return ClusterConfig.builder().nodes("node1", "node2").group(new ResourceGroup(
                 io.hastack.core.model.GroupId.of(GROUP), group)).build();
     }
 
-    private static ResourceSpec web(int webPort) {
-        return ResourceSpec.builder("web", EmbeddedWebServerAgent.TYPE)
+    private static ResourceSpec web(String id, int webPort) {
+        return ResourceSpec.builder(id, EmbeddedWebServerAgent.TYPE)
                 .param("port", Integer.toString(webPort))
                 .param("title", "HA Stack demo")
                 .monitorInterval(Duration.ofSeconds(1))
@@ -85,7 +95,7 @@ public final class DemoCluster {
                 .monitorInterval(Duration.ofSeconds(1))
                 .timeout(Operation.STOP, Duration.ofSeconds(5))
                 .build();
-        return ClusterConfig.builder().nodes("node1", "node2").group(ResourceGroup.of(GROUP, worker, web(webPort)))
+        return ClusterConfig.builder().nodes("node1", "node2").group(ResourceGroup.of(GROUP, worker, web("web", webPort)))
                 .build();
     }
 }

@@ -48,11 +48,11 @@ public final class TwoNodeDemo {
     }
 
     private int run() {
-        List<Integer> ports = NodeProcess.freePorts(5);
+        List<Integer> ports = NodeProcess.freePorts(6);
         int webPort = ports.get(2);
         List<Integer> peers = ports.subList(0, 2);
         String cluster = "ha-demo-" + UUID.randomUUID().toString().substring(0, 8);
-        DataStack stack = DataStack.detect(ports.get(3), ports.get(4));
+        DataStack stack = DataStack.detect(ports.get(3), ports.get(4), ports.get(5));
         System.out.println("HA Stack two-node demo: a resource group (file system, database, web server) fails over"
                 + " after a SIGKILL.");
         System.out.println("Group: " + stack.describe());
@@ -62,7 +62,7 @@ public final class TwoNodeDemo {
         progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
                 + ") in two JVMs ...");
         Path shared = logDir.resolve(cluster);
-        stack.prepare(shared);
+        stack.prepare(shared, webPort);
         resources = DemoCluster.config(webPort, Optional.of(stack), shared).groups().get(0).resources().stream()
                 .map(r -> r.id().value()).toList();
         try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared,

@@ -60,14 +60,14 @@ class TwoProcessFailoverTest {
 
     @Test
     void theDemosFileSystemDatabaseAndWebGroupFailsOverAfterASigkill() {
-        List<Integer> ports = NodeProcess.freePorts(5);
+        List<Integer> ports = NodeProcess.freePorts(6);
         List<Integer> peers = ports.subList(0, 2);
         int web = ports.get(2);
         String cluster = "it-" + UUID.randomUUID();
         Path shared = logs.resolve("shared-data");
         // The real servers where this machine has them (root: ext4 image, PostgreSQL), else H2.
-        DataStack stack = DataStack.detect(ports.get(3), ports.get(4));
-        stack.prepare(shared);
+        DataStack stack = DataStack.detect(ports.get(3), ports.get(4), ports.get(5));
+        stack.prepare(shared, web);
         try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared, stack.args());
                 NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared,
                         stack.args())) {
