@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param moves operators' manual moves and bans, lapsed ones included (the planner ignores those)
  * @param departed nodes that left the cluster, with what they last reported; what they ran counts
  *     as stopped, and serves only to explain moves ("n1 left the cluster")
+ * @param maintenanceMode true if an operator switched cluster maintenance mode on at run time (the
+ *     configuration's own switch is {@link ClusterConfig#maintenanceMode()})
  */
 public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
-        List<NodeInfo> departed) {
+        List<NodeInfo> departed, boolean maintenanceMode) {
     /** Validates the fields: no member twice. */
     public ClusterSnapshot {
         Objects.requireNonNull(config, "config");
@@ -39,17 +41,23 @@ public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo
 
     /** A snapshot without manual moves. */
     public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes) {
-        this(config, viewId, nodes, List.of(), List.of());
+        this(config, viewId, nodes, List.of(), List.of(), false);
     }
 
     /** A snapshot without departed nodes. */
     public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves) {
-        this(config, viewId, nodes, moves, List.of());
+        this(config, viewId, nodes, moves, List.of(), false);
+    }
+
+    /** A snapshot without a run-time maintenance switch. */
+    public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
+            List<NodeInfo> departed) {
+        this(config, viewId, nodes, moves, departed, false);
     }
 
     /** This snapshot with {@code newNodes} in place of its members. */
     public ClusterSnapshot withNodes(List<NodeInfo> newNodes) {
-        return new ClusterSnapshot(config, viewId, newNodes, moves, departed);
+        return new ClusterSnapshot(config, viewId, newNodes, moves, departed, maintenanceMode);
     }
 
     /** This snapshot without member {@code node}, which is recorded as departed with what it reported. */
@@ -63,7 +71,7 @@ public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo
                 gone.add(n);
             }
         }
-        return new ClusterSnapshot(config, viewId, rest, moves, gone);
+        return new ClusterSnapshot(config, viewId, rest, moves, gone, maintenanceMode);
     }
 
     /** The member {@code node}, if it is one. */

@@ -56,7 +56,7 @@ public final class DefaultPlanner implements Planner {
     public Plan plan(ClusterSnapshot snapshot, Instant now) {
         PlanContext ctx = new PlanContext(snapshot, now);
         List<String> notes = new ArrayList<>();
-        if (ctx.config.maintenanceMode()) {
+        if (ctx.config.maintenanceMode() || snapshot.maintenanceMode()) {
             notes.add("maintenance mode: the cluster starts and stops nothing; resources are monitored and left as"
                     + " they are");
             return new Plan(snapshot.viewId(), List.of(), notes, List.of(), ctx.recheck());

@@ -101,6 +101,8 @@ final class Coordinator {
     private final Set<NodeId> fencing = new HashSet<>();
     /** The latest manual move order of every group, merged from the members' reports. */
     private final Map<io.hastack.core.model.GroupId, Messages.MoveOrder> moves = new HashMap<>();
+    /** The latest cluster maintenance order, merged from the members' reports. */
+    private Messages.MaintenanceOrder clusterMaintenance = Messages.MaintenanceOrder.NONE;
     /** When a re-plan is already scheduled for (a failure expires, a move lapses). */
     private java.time.Instant recheckScheduled;
 
@@ -184,6 +186,9 @@ final class Coordinator {
             if (m.supersedes(moves.get(m.group()))) {
                 moves.put(m.group(), m);
             }
+        }
+        if (report.clusterMaintenance().supersedes(clusterMaintenance)) {
+            clusterMaintenance = report.clusterMaintenance();
         }
         if (report.view().equals(view.id()) && probed.add(from) && probed.size() == view.members().size()) {
             port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
@@ -407,6 +412,7 @@ final class Coordinator {
         List<io.hastack.core.plan.Move> active = new ArrayList<>();
         moves.values().forEach(m -> m.move().ifPresent(active::add));
         active.sort(java.util.Comparator.comparing(m -> m.group().value()));
-        return new ClusterSnapshot(config, view.id(), nodes(), active, List.copyOf(departed.values()));
+        return new ClusterSnapshot(config, view.id(), nodes(), active, List.copyOf(departed.values()),
+                clusterMaintenance.on());
     }
 }

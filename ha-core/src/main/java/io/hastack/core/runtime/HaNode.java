@@ -106,6 +106,8 @@ public final class HaNode implements AutoCloseable {
     private boolean maintenance;
     /** The latest manual move order of every group this node has heard of. */
     private final Map<GroupId, MoveOrder> moves = new HashMap<>();
+    /** The latest cluster maintenance order this node has heard of. */
+    private Messages.MaintenanceOrder clusterMaintenance = Messages.MaintenanceOrder.NONE;
     private Execute deferred;
     /** Set by a detected pause until the node has stopped its resources and reported. */
     private boolean demoted;
@@ -408,6 +410,23 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
+     * Switches cluster maintenance mode on or off at run time, as Pacemaker's {@code maintenance-mode}
+     * property: while on, the cluster starts and stops nothing anywhere (resources are still monitored
+     * and reported). Every member hears it and reports it, so a new coordinator knows it; the newest
+     * order wins. The configuration's {@code maintenanceMode} keeps the cluster in maintenance
+     * regardless. Asynchronous.
+     */
+    public void clusterMaintenance(boolean on) {
+        Messages.MaintenanceOrder order = new Messages.MaintenanceOrder(on, clock.instant());
+        post(() -> {
+            handle(self, order);
+            if (view != null) {
+                view.members().stream().filter(m -> !m.equals(self)).forEach(m -> sendTo(m, order));
+            }
+        });
+    }
+
+    /**
      * Moves {@code group} to {@code node} (Pacemaker's {@code crm_resource --move}): a location
      * constraint of +INFINITY that replaces any earlier move or ban of the group, for
      * {@code lifetime} or, if null, until {@link #clearMove}. Asynchronous; every member hears it.
@@ -552,6 +571,12 @@ public final class HaNode implements AutoCloseable {
             resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
             // The reset failure counts matter even if nothing had failed: report them now.
             sendReport();
+        } else if (message instanceof Messages.MaintenanceOrder m) {
+            if (m.supersedes(clusterMaintenance)) {
+                clusterMaintenance = m;
+                LOG.info("{}: cluster maintenance mode {}", self, m.on() ? "on" : "off");
+                sendReport();
+            }
         } else if (message instanceof Messages.Placement p) {
             coordinator.placementReceived(p);
         } else if (message instanceof MoveOrder m) {
@@ -605,7 +630,8 @@ public final class HaNode implements AutoCloseable {
 
     private NodeReport report(io.hastack.core.membership.ViewId viewId) {
         return new NodeReport(viewId, config.hash(), leaving, standby, maintenance, quorum.state() == Quorum.QUORATE,
-                lastCompleted, resources.activeStates(), resources.failures(), List.copyOf(moves.values()));
+                lastCompleted, resources.activeStates(), resources.failures(), List.copyOf(moves.values()),
+                clusterMaintenance);
     }
 
     // ---- pauses --------------------------------------------------------------------------------

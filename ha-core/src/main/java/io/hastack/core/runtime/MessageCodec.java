@@ -61,6 +61,7 @@ final class MessageCodec {
     private static final byte TYPE_CLEANUP = 5;
     private static final byte TYPE_MOVE = 6;
     private static final byte TYPE_PLACEMENT = 7;
+    private static final byte TYPE_MAINTENANCE = 8;
 
     private final SecretKeySpec key;
 
@@ -103,6 +104,10 @@ final class MessageCodec {
             } else if (message instanceof MoveOrder m) {
                 out.writeByte(TYPE_MOVE);
                 writeMove(out, m);
+            } else if (message instanceof Messages.MaintenanceOrder m) {
+                out.writeByte(TYPE_MAINTENANCE);
+                out.writeBoolean(m.on());
+                out.writeLong(m.issued().toEpochMilli());
             } else if (message instanceof Messages.Placement p) {
                 out.writeByte(TYPE_PLACEMENT);
                 writeView(out, p.view());
@@ -158,6 +163,7 @@ final class MessageCodec {
                     yield new Messages.Cleanup(r.isEmpty() ? null : ResourceId.of(r));
                 }
                 case TYPE_MOVE -> readMove(in);
+                case TYPE_MAINTENANCE -> new Messages.MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()));
                 case TYPE_PLACEMENT -> {
                     ViewId view = readView(in);
                     int n = count(in);
@@ -238,6 +244,8 @@ final class MessageCodec {
         for (MoveOrder m : r.moves()) {
             writeMove(out, m);
         }
+        out.writeBoolean(r.clusterMaintenance().on());
+        out.writeLong(r.clusterMaintenance().issued().toEpochMilli());
     }
 
     private static void writeStates(DataOutputStream out, Map<ResourceId, ResourceState> states) throws IOException {
@@ -308,7 +316,10 @@ final class MessageCodec {
         for (int i = 0; i < k; i++) {
             moves.add(readMove(in));
         }
-        return new NodeReport(view, hash, leaving, standby, maintenance, quorate, completed, states, failures, moves);
+        Messages.MaintenanceOrder cluster = new Messages.MaintenanceOrder(in.readBoolean(),
+                Instant.ofEpochMilli(in.readLong()));
+        return new NodeReport(view, hash, leaving, standby, maintenance, quorate, completed, states, failures, moves,
+                cluster);
     }
 
     private static Execute readExecute(DataInputStream in) throws IOException, MalformedMessageException {

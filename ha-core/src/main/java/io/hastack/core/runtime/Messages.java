@@ -19,7 +19,8 @@ final class Messages {
     private Messages() {}
 
     /** A cluster message. */
-    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement {}
+    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement,
+            MaintenanceOrder {}
 
     /**
      * Identifies one plan: the view it was made in and its number among the coordinator's plans.
@@ -52,6 +53,8 @@ final class Messages {
      * @param states resource states; a resource not listed is stopped
      * @param failures failure histories; a resource not listed has none
      * @param moves the latest manual move order of every group this node has heard of
+     * @param clusterMaintenance the latest cluster maintenance order this node has heard of
+     *     ({@link MaintenanceOrder#NONE} if none)
      */
     record NodeReport(
             ViewId view,
@@ -63,7 +66,8 @@ final class Messages {
             PlanId completedPlan,
             Map<ResourceId, ResourceState> states,
             Map<ResourceId, Failure> failures,
-            List<MoveOrder> moves)
+            List<MoveOrder> moves,
+            MaintenanceOrder clusterMaintenance)
             implements Message {
         NodeReport {
             Objects.requireNonNull(view, "view");
@@ -71,6 +75,25 @@ final class Messages {
             states = Map.copyOf(states);
             failures = Map.copyOf(failures);
             moves = List.copyOf(moves);
+            Objects.requireNonNull(clusterMaintenance, "clusterMaintenance");
+        }
+    }
+
+    /**
+     * Any node to every node (and in every report): an operator switched cluster maintenance mode on
+     * or off at {@code issued}. The newest order wins, as for moves.
+     */
+    record MaintenanceOrder(boolean on, Instant issued) implements Message {
+        /** No order yet: maintenance off, issued at the epoch. */
+        static final MaintenanceOrder NONE = new MaintenanceOrder(false, Instant.EPOCH);
+
+        MaintenanceOrder {
+            Objects.requireNonNull(issued, "issued");
+        }
+
+        /** True if this order replaces {@code other}. */
+        boolean supersedes(MaintenanceOrder other) {
+            return issued.isAfter(other.issued());
         }
     }
 

@@ -238,6 +238,9 @@ class HaNodeTest {
         NodeReport cleared = awaitReport(r -> r.moves().stream().allMatch(m -> m.move().isEmpty()));
         assertEquals(1, cleared.moves().size());
 
+        node.clusterMaintenance(true);
+        assertTrue(awaitReport(r -> r.clusterMaintenance().on()).clusterMaintenance().on());
+
         node.maintenance(true);
         assertTrue(awaitReport(NodeReport::maintenance).maintenance());
         assertEquals(io.hastack.core.plan.NodeStatus.MAINTENANCE, node.localState().status());

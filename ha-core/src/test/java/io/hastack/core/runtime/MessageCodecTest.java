@@ -47,9 +47,11 @@ class MessageCodecTest {
                         List.of(new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node2"),
                                         false, Optional.of(Instant.ofEpochMilli(1_763_000_600_000L)))),
                                         Instant.ofEpochMilli(1_763_000_000_000L)),
-                                new MoveOrder(GroupId.of("h"), Optional.empty(), Instant.ofEpochMilli(5)))),
+                                new MoveOrder(GroupId.of("h"), Optional.empty(), Instant.ofEpochMilli(5))),
+                        new Messages.MaintenanceOrder(true, Instant.ofEpochMilli(99))),
                 new NodeReport(VIEW, "abcdef0123456789", false, true, false, false, null, Map.of(), Map.of(),
-                        List.of()),
+                        List.of(), Messages.MaintenanceOrder.NONE),
+                new Messages.MaintenanceOrder(false, Instant.ofEpochMilli(1234)),
                 new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node1"), true,
                         Optional.empty())), Instant.ofEpochMilli(77)),
                 new Execute(plan, List.of(

@@ -151,6 +151,14 @@ final class SimulatedCluster {
         live.keySet().forEach(n -> from.send(n, order));
     }
 
+    /** Switches cluster maintenance mode from the first live node, as {@link HaNode#clusterMaintenance} does. */
+    void clusterMaintenance(boolean on) {
+        Messages.MaintenanceOrder order = new Messages.MaintenanceOrder(on, time.now());
+        record("cluster maintenance " + (on ? "on" : "off"));
+        SimNode from = live.values().iterator().next();
+        live.keySet().forEach(n -> from.send(n, order));
+    }
+
     /** Runs the cluster for {@code span} of virtual time. */
     void run(Duration span) {
         time.runFor(span);
@@ -292,6 +300,7 @@ final class SimulatedCluster {
         boolean quorate;
         PlanId lastCompleted;
         final Map<GroupId, MoveOrder> moves = new HashMap<>();
+        Messages.MaintenanceOrder maintenance = Messages.MaintenanceOrder.NONE;
         final LocalResources resources;
         final Coordinator coordinator;
 
@@ -401,7 +410,7 @@ final class SimulatedCluster {
 
         NodeReport report(ViewId viewId) {
             return new NodeReport(viewId, config.hash(), false, false, false, quorate, lastCompleted,
-                    resources.activeStates(), resources.failures(), List.copyOf(moves.values()));
+                    resources.activeStates(), resources.failures(), List.copyOf(moves.values()), maintenance);
         }
 
         void handle(NodeId from, Message message) {
@@ -423,6 +432,11 @@ final class SimulatedCluster {
             } else if (message instanceof Messages.Cleanup c) {
                 resources.cleanup(c.resource()).thenRun(this::sendReport);
                 sendReport();
+            } else if (message instanceof Messages.MaintenanceOrder m) {
+                if (m.supersedes(maintenance)) {
+                    maintenance = m;
+                    sendReport();
+                }
             } else if (message instanceof Messages.Placement p) {
                 coordinator.placementReceived(p);
             } else if (message instanceof MoveOrder m) {

@@ -172,6 +172,23 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void clusterMaintenanceSwitchedOnAtRunTimeLeavesAFailedResourceAloneUntilItIsSwitchedOff() {
+        ClusterConfig config = threeNodes().group(ResourceGroup.of("db-group", spec("db").build())).build();
+        SimulatedCluster c = new SimulatedCluster(config, 13, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        NodeId where = c.whereRuns(DB).get(0);
+        c.clusterMaintenance(true);
+        c.run(Duration.ofSeconds(1));
+        c.kill(where, DB);
+        c.run(Duration.ofSeconds(30));
+        assertEquals(List.of(), c.whereRuns(DB), "nothing restarts it in maintenance" + history(c));
+        assertEquals(ResourceState.FAILED, c.stateOn(where, DB), "but the monitor saw it fail" + history(c));
+        c.clusterMaintenance(false);
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(where), c.whereRuns(DB), "recovered in place once maintenance is off" + history(c));
+    }
+
+    @Test
     void aHangingStopIsForcedAndTheGroupMoves() {
         ClusterConfig config = threeNodes().migrationThreshold(1)
                 .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build())).build();
