@@ -118,7 +118,12 @@ public final class OcfAgent implements ResourceAgent {
             LOG.warn("{} meta-data failed: {}", script, r.lastLine());
             return new AgentMetadata(typeName(provider, type), "meta-data unavailable: " + r.lastLine(), List.of());
         }
-        return OcfMetadata.parse(typeName(provider, type), r.output());
+        try {
+            return OcfMetadata.parse(typeName(provider, type), r.output());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}", e.getMessage());
+            return new AgentMetadata(typeName(provider, type), "meta-data unreadable: " + e.getMessage(), List.of());
+        }
     }
 
     @Override
@@ -126,21 +131,31 @@ public final class OcfAgent implements ResourceAgent {
         if (!Files.isExecutable(script)) {
             return notInstalled();
         }
+        java.util.Optional<AgentOutcome> missing = missingRequired(ctx);
+        if (missing.isPresent()) {
+            return missing.get();
+        }
+        AgentOutcome outcome = call(ctx, "validate-all");
+        return outcome.result() == AgentResult.ERR_UNIMPLEMENTED ? AgentOutcome.success("no validate-all") : outcome;
+    }
+
+    /** The outcome naming the required parameters (per the meta-data) that {@code ctx} lacks, if any. */
+    private java.util.Optional<AgentOutcome> missingRequired(AgentContext ctx) {
         List<String> missing = new ArrayList<>();
         for (String required : metadata().requiredParameters()) {
             if (ctx.parameter(required).filter(v -> !v.isEmpty()).isEmpty()) {
                 missing.add(required);
             }
         }
-        if (!missing.isEmpty()) {
-            return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": "
-                    + typeName(provider, type) + " requires parameter" + (missing.size() > 1 ? "s " : " ")
-                    + String.join(", ", missing));
-        }
-        AgentOutcome outcome = call(ctx, "validate-all");
-        return outcome.result() == AgentResult.ERR_UNIMPLEMENTED ? AgentOutcome.success("no validate-all") : outcome;
+        return missing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(AgentOutcome.of(
+                AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": " + typeName(provider, type)
+                        + " requires parameter" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)));
     }
 
+    /**
+     * Runs {@code start}. The parameters were checked against the meta-data by {@link #validate},
+     * which a node runs for every resource before it joins, hence before any start.
+     */
     @Override
     public AgentOutcome start(AgentContext ctx) {
         return call(ctx, "start");

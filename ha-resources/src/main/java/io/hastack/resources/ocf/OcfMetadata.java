@@ -34,6 +34,14 @@ final class OcfMetadata {
      * @throws IllegalArgumentException if it is not a resource-agent document
      */
     static AgentMetadata parse(String typeName, String xml) {
+        // Agents may print warnings (stderr is merged into the output) before the document.
+        int begin = xml.indexOf("<?xml");
+        if (begin < 0) {
+            begin = xml.indexOf("<resource-agent");
+        }
+        if (begin > 0) {
+            xml = xml.substring(begin);
+        }
         Document doc;
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
