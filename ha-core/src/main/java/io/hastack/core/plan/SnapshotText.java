@@ -285,6 +285,102 @@ public final class SnapshotText {
         return new Failure(count, now.minus(ago), op);
     }
 
+    /**
+     * Writes {@code snapshot} in this format, times relative to {@code now}, so that a live cluster's
+     * state can be saved and simulated later ({@code parse(format(s, now), now)} plans as {@code s}
+     * does). Agent types, parameters, timeouts and intervals are not part of the format: the planner
+     * does not read them.
+     */
+    public static String format(ClusterSnapshot snapshot, Instant now) {
+        ClusterConfig c = snapshot.config();
+        StringBuilder sb = new StringBuilder();
+        sb.append("nodes");
+        c.nodes().forEach(n -> sb.append(' ').append(n));
+        sb.append('\n');
+        sb.append("members");
+        snapshot.members().forEach(n -> sb.append(' ').append(n));
+        sb.append('\n');
+        sb.append("migration-threshold ").append(c.migrationThreshold()).append('\n');
+        if (!c.failureTimeout().isZero()) {
+            sb.append("failure-timeout ").append(c.failureTimeout().toMillis()).append("ms\n");
+        }
+        sb.append("default-stickiness ").append(Score.format(c.defaultStickiness())).append('\n');
+        sb.append("no-quorum-policy ").append(c.noQuorumPolicy().name().toLowerCase(Locale.ROOT)).append('\n');
+        if (c.maintenanceMode() || snapshot.maintenanceMode()) {
+            sb.append("maintenance-mode true\n");
+        }
+        for (ResourceGroup g : c.groups()) {
+            sb.append(g.isClone() ? "clone " + g.id() + " " + (g.cloneMax() == ResourceGroup.EVERY_NODE ? "all"
+                    : Integer.toString(g.cloneMax())) : "group " + g.id());
+            g.resources().forEach(r -> sb.append(' ').append(r.id()));
+            sb.append('\n');
+        }
+        for (ResourceGroup g : c.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                StringBuilder options = new StringBuilder();
+                r.stickiness().ifPresent(v -> options.append(" stickiness=").append(Score.format(v)));
+                r.migrationThreshold().ifPresent(v -> options.append(" migration-threshold=").append(v));
+                r.failureTimeout().ifPresent(v -> options.append(" failure-timeout=").append(v.toMillis()).append("ms"));
+                for (Operation op : Operation.values()) {
+                    r.onFail(op).ifPresent(f -> options.append(" on-fail.").append(op.externalName()).append('=')
+                            .append(f.externalName()));
+                }
+                if (!r.managed()) {
+                    options.append(" managed=false");
+                }
+                if (options.length() > 0) {
+                    sb.append("resource ").append(r.id()).append(options).append('\n');
+                }
+            }
+        }
+        c.locations().forEach(l -> sb.append("location ").append(l.id()).append(' ').append(l.group()).append(' ')
+                .append(l.node()).append(' ').append(Score.format(l.score())).append('\n'));
+        c.colocations().forEach(l -> sb.append("colocation ").append(l.id()).append(' ').append(l.group())
+                .append(" with ").append(l.with()).append(' ').append(Score.format(l.score())).append('\n'));
+        c.orders().forEach(o -> sb.append("order ").append(o.id()).append(' ').append(o.first()).append(" then ")
+                .append(o.then()).append(' ').append(o.kind().externalName()).append('\n'));
+        for (Move m : snapshot.moves()) {
+            sb.append(m.ban() ? "ban " : "move ").append(m.group()).append(' ').append(m.node());
+            m.until().ifPresent(u -> sb.append(" for ").append(Duration.between(now, u).toMillis()).append("ms"));
+            sb.append('\n');
+        }
+        for (NodeInfo n : snapshot.nodes()) {
+            sb.append("node ").append(n.node());
+            if (n.status() != NodeStatus.ONLINE) {
+                sb.append(" status=").append(n.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            sb.append(states(n, now)).append('\n');
+        }
+        for (NodeInfo n : snapshot.departed()) {
+            sb.append("left ").append(n.node()).append(states(n, now)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String states(NodeInfo n, Instant now) {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(java.util.Map.copyOf(n.states()).entrySet().stream().collect(
+                java.util.stream.Collectors.toMap(e -> e.getKey().value(), Map.Entry::getValue))).forEach((r, st) -> {
+                    sb.append(' ').append(r).append('=').append(st.name());
+                    Failure f = n.failures().get(ResourceId.of(r));
+                    if (f != null) {
+                        sb.append(':').append(failure(f, now));
+                    }
+                });
+        new java.util.TreeMap<>(n.failCounts().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                e -> e.getKey().value(), Map.Entry::getValue))).forEach((r, count) -> {
+                    if (!n.states().containsKey(ResourceId.of(r))) {
+                        sb.append(" fail.").append(r).append('=').append(failure(n.failures().get(ResourceId.of(r)),
+                                now));
+                    }
+                });
+        return sb.toString();
+    }
+
+    private static String failure(Failure f, Instant now) {
+        return f.count() + ":" + f.operation().externalName() + ":" + Duration.between(f.last(), now).toMillis() + "ms";
+    }
+
     /** The plan as golden files hold it: actions, notes, then the scores view. */
     public static String renderPlan(Plan plan) {
         StringBuilder sb = new StringBuilder();

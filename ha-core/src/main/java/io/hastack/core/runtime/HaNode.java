@@ -365,6 +365,19 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
+     * The live cluster state in the snapshot text format ({@link io.hastack.core.plan.SnapshotText}),
+     * to save and simulate later ({@code Simulate --snapshot FILE}).
+     *
+     * @throws IllegalStateException as {@link #whatIf}
+     */
+    public String snapshotText() {
+        ClusterSnapshot now = query(coordinator::currentSnapshot).orElseThrow(() -> new IllegalStateException(
+                "node " + self + " cannot write the cluster's snapshot: only the coordinator knows every member's"
+                        + " state, once all have answered its probe"));
+        return io.hastack.core.plan.SnapshotText.format(now, clock.instant());
+    }
+
+    /**
      * What would happen if {@code events} occurred now: runs the {@link Simulator} on the live
      * cluster state with this node's planner. Changes nothing.
      *

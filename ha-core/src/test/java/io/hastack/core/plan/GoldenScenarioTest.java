@@ -48,6 +48,22 @@ class GoldenScenarioTest {
         }));
     }
 
+    @TestFactory
+    Stream<DynamicTest> everyScenarioSurvivesBeingWrittenAndReadBack() throws IOException {
+        return scenarios().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+            ClusterSnapshot original = SnapshotText.parse(Files.readString(dir.resolve("input.txt"),
+                    StandardCharsets.UTF_8), NOW);
+            String written = SnapshotText.format(original, NOW);
+            ClusterSnapshot again = SnapshotText.parse(written, NOW);
+            assertEquals(original.config().hash(), again.config().hash(), written);
+            assertEquals(original.nodes(), again.nodes(), written);
+            assertEquals(original.moves(), again.moves(), written);
+            assertEquals(original.departed(), again.departed(), written);
+            assertEquals(SnapshotText.renderPlan(new DefaultPlanner().plan(original, NOW)),
+                    SnapshotText.renderPlan(new DefaultPlanner().plan(again, NOW)), written);
+        }));
+    }
+
     @Test
     void thereAreScenariosToRun() throws IOException {
         assertTrue(scenarios().size() >= 15, "scenarios found: " + scenarios());

@@ -100,6 +100,14 @@ class InProcessFailoverTest {
 
         assertTrue(answer.contains("after node " + active + " fails:\n  start app on "), answer);
         assertEquals(before, cluster.witness.history(), "a simulation executes nothing");
+
+        // The live state, saved as text and simulated later, gives the same answer.
+        String saved = coordinator.snapshotText();
+        assertTrue(saved.contains("node " + active + " app=RUNNING web=RUNNING"), saved);
+        String later = new io.hastack.core.simulate.Simulator(new io.hastack.core.plan.DefaultPlanner()).run(
+                io.hastack.core.plan.SnapshotText.parse(saved), io.hastack.core.simulate.Simulator.parseEvents(
+                        List.of("node-fails " + active.value())), java.time.Instant.now()).render();
+        assertTrue(later.contains("after node " + active + " fails:\n  start app on "), later + "\n" + saved);
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> cluster.node("n2").whatIf(List.of())).getMessage().contains("only the coordinator (n1)"));
     }
