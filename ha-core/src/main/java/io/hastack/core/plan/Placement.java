@@ -232,14 +232,13 @@ final class Placement {
                         + ")", -Score.INFINITY);
             }
         }
+        // An unmanaged member pins its group to where it is active: the cluster will not move it.
         for (ResourceSpec r : unmanaged.getOrDefault(group.id(), List.of())) {
-            {
-                for (NodeId where : ctx.activeNodes(group)) {
-                    if (ctx.state(where, r.id()).isActive()) {
-                        s.add(where.equals(node) ? r.id() + " is unmanaged and active here"
-                                : r.id() + " is unmanaged and active on " + where,
-                                where.equals(node) ? Score.INFINITY : -Score.INFINITY);
-                    }
+            for (NodeId where : ctx.activeNodes(group)) {
+                if (ctx.state(where, r.id()).isActive()) {
+                    boolean here = where.equals(node);
+                    s.add(here ? r.id() + " is unmanaged and active here" : r.id() + " is unmanaged and active on "
+                            + where, here ? Score.INFINITY : -Score.INFINITY);
                 }
             }
         }
