@@ -58,7 +58,10 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                     new AgentMetadata.Parameter("env.NAME", false, "", "environment variable NAME"),
                     new AgentMetadata.Parameter("directory", false, "the node's", "working directory"),
                     new AgentMetadata.Parameter("log", false, "", "file to append stdout and stderr to"),
-                    new AgentMetadata.Parameter("user", false, "the node's", "run as this user (needs root)")));
+                    new AgentMetadata.Parameter("user", false, "the node's", "run as this user (needs root)")),
+            Map.of(io.hastack.core.model.Operation.START, Duration.ofSeconds(20),
+                    io.hastack.core.model.Operation.STOP, Duration.ofSeconds(20),
+                    io.hastack.core.model.Operation.MONITOR, Duration.ofSeconds(10)));
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessAgent.class);
     private static final Optional<Path> SETPRIV = locate("setpriv");

@@ -39,7 +39,10 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
             "An HTTP server embedded in the node's JVM that serves a page naming its node.",
             List.of(new AgentMetadata.Parameter("port", true, "", "TCP port to listen on"),
                     new AgentMetadata.Parameter("bind", false, "127.0.0.1", "address to listen on"),
-                    new AgentMetadata.Parameter("title", false, "HA Stack", "text at the top of the page")));
+                    new AgentMetadata.Parameter("title", false, "HA Stack", "text at the top of the page")),
+            java.util.Map.of(io.hastack.core.model.Operation.START, Duration.ofSeconds(10),
+                    io.hastack.core.model.Operation.STOP, Duration.ofSeconds(10),
+                    io.hastack.core.model.Operation.MONITOR, Duration.ofSeconds(5)));
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile HttpServer server;
