@@ -253,29 +253,48 @@ final class Coordinator {
         transition = id;
         pending.addAll(plan.nodes());
         port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
-            if (!id.equals(transition)) {
-                return; // the view changed meanwhile; the new one re-plans
-            }
-            if (error != null) {
-                String note = "cannot obtain fencing epochs, starting nothing: " + error.getMessage();
-                LOG.warn("{}: {}", self, note);
-                notes = List.of(note);
-                transition = null;
-                pending.clear();
-                port.schedule(() -> {
-                    if (view != null && view.id().equals(id.view())) {
-                        maybePlan();
-                    }
-                }, EPOCH_RETRY);
-                return;
-            }
-            Plan sent = new Plan(plan.viewId(), stamped, plan.notes());
-            LOG.info("{} {}:\n{}", self, id, sent.summary());
-            port.event(Type.PLAN_COMPUTED, id.toString(), sent.summary().strip());
-            for (NodeId node : sent.nodes()) {
-                port.send(node, new Execute(id, sent.actionsFor(node)));
+            try {
+                send(id, plan, stamped, error);
+            } catch (RuntimeException e) {
+                // whenComplete would swallow it and leave the transition waiting forever.
+                LOG.error("{}: sending {} failed; planning again", self, id, e);
+                if (id.equals(transition)) {
+                    transition = null;
+                    pending.clear();
+                    port.schedule(() -> {
+                        if (view != null && view.id().equals(id.view())) {
+                            maybePlan();
+                        }
+                    }, EPOCH_RETRY);
+                }
             }
         });
+    }
+
+    /** Sends each node its stamped actions of plan {@code id}, unless the view moved on or stamping failed. */
+    private void send(PlanId id, Plan plan, List<Action> stamped, Throwable error) {
+        if (!id.equals(transition)) {
+            return; // the view changed meanwhile; the new one re-plans
+        }
+        if (error != null) {
+            String note = "cannot obtain fencing epochs, starting nothing: " + error.getMessage();
+            LOG.warn("{}: {}", self, note);
+            notes = List.of(note);
+            transition = null;
+            pending.clear();
+            port.schedule(() -> {
+                if (view != null && view.id().equals(id.view())) {
+                    maybePlan();
+                }
+            }, EPOCH_RETRY);
+            return;
+        }
+        Plan sent = new Plan(plan.viewId(), stamped, plan.notes());
+        LOG.info("{} {}:\n{}", self, id, sent.summary());
+        port.event(Type.PLAN_COMPUTED, id.toString(), sent.summary().strip());
+        for (NodeId node : sent.nodes()) {
+            port.send(node, new Execute(id, sent.actionsFor(node)));
+        }
     }
 
     /** Every member has answered the probe, or was fenced (a fenced node may never answer). */

@@ -242,10 +242,27 @@ final class LocalResources {
                 return;
             }
             run(l, action, () -> step(actions, index + 1, stillValid, done), done);
+        }).exceptionally(e -> {
+            LOG.error("{}: starting {} failed; ending its batch", node, action.describe(), e);
+            done.run();
+            return null;
         });
     }
 
-    private void run(Local l, Action action, Runnable next, Runnable failed) {
+    private void run(Local l, Action action, Runnable nextStep, Runnable failedStep) {
+        // Each call ends its batch exactly once, even if a callback below throws (a future would
+        // swallow the exception, and the batch, its plan and the coordinator would wait forever).
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable next = () -> {
+            if (ended.compareAndSet(false, true)) {
+                nextStep.run();
+            }
+        };
+        Runnable failed = () -> {
+            if (ended.compareAndSet(false, true)) {
+                failedStep.run();
+            }
+        };
         boolean start = action.type() == ActionType.START;
         long generation = ++l.generation;
         l.state = start ? ResourceState.STARTING : ResourceState.STOPPING;
@@ -295,7 +312,11 @@ final class LocalResources {
             }
             listener.stateChanged();
             (ok ? next : failed).run();
-        }, loop);
+        }, loop).exceptionally(e -> {
+            LOG.error("{}: handling the result of {} failed; ending its batch", node, action.describe(), e);
+            failed.run();
+            return null;
+        });
     }
 
     /**
@@ -324,7 +345,11 @@ final class LocalResources {
                 listener.stateChanged();
                 failed.run();
             }
-        }, loop);
+        }, loop).exceptionally(e -> {
+            LOG.error("{}: handling the forced stop of {} failed; ending its batch", node, l.spec.id(), e);
+            failed.run();
+            return null;
+        });
     }
 
     private void scheduleMonitor(Local l) {
@@ -358,7 +383,10 @@ final class LocalResources {
                 l.state = ResourceState.FAILED;
             }
             listener.stateChanged();
-        }, loop);
+        }, loop).exceptionally(e -> {
+            LOG.error("{}: handling a monitor result of {} failed", node, l.spec.id(), e);
+            return null;
+        });
     }
 
     /**

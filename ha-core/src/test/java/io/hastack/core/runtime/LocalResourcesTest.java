@@ -1,0 +1,112 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.OperationResult;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.runtime.HaEvent.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The executor's batches always end, whatever a callback throws. */
+@Tag("unit")
+class LocalResourcesTest {
+    private static final NodeId N1 = NodeId.of("n1");
+
+    /** Answers every call at once with success. */
+    private static final class Instant200 implements AgentExecutor {
+        @Override
+        public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                Operation operation, long epoch) {
+            return CompletableFuture.completedFuture(new OperationResult(spec.id(), operation,
+                    OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
+        }
+
+        @Override
+        public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                long epoch) {
+            return call(agent, spec, node, Operation.STOP, epoch);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class Nothing implements ResourceAgent {
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata("test", "", List.of());
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext c) {
+            return AgentOutcome.success();
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsNeverLeavesABatchUnfinished() {
+        VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
+        ClusterConfig config = ClusterConfig.builder().nodes("n1").group(ResourceGroup.of("g",
+                ResourceSpec.builder("a", "test").build(), ResourceSpec.builder("b", "test").build())).build();
+        AtomicInteger calls = new AtomicInteger();
+        LocalResources resources = new LocalResources(N1, config, time.clock(),
+                AgentRegistry.builder().register("test", s -> new Nothing()).build(), new Instant200(), time,
+                new LocalResources.Listener() {
+                    @Override
+                    public void stateChanged() {
+                        // Throws on the second report: inside the callback that takes a's result.
+                        if (calls.incrementAndGet() == 2) {
+                            throw new IllegalStateException("a report could not be sent");
+                        }
+                    }
+
+                    @Override
+                    public void event(Type type, String subject, String detail) {}
+                });
+        AtomicInteger done = new AtomicInteger();
+        resources.execute(List.of(
+                new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("a"), "test"),
+                new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("b"), "test")), () -> true,
+                done::incrementAndGet);
+        time.runFor(Duration.ofSeconds(1));
+        assertEquals(1, done.get(), "the batch ended exactly once");
+        assertTrue(resources.activeStates().get(ResourceId.of("a")) == ResourceState.RUNNING);
+    }
+}
