@@ -259,16 +259,21 @@ final class Coordinator {
                 // whenComplete would swallow it and leave the transition waiting forever.
                 LOG.error("{}: sending {} failed; planning again", self, id, e);
                 if (id.equals(transition)) {
-                    transition = null;
-                    pending.clear();
-                    port.schedule(() -> {
-                        if (view != null && view.id().equals(id.view())) {
-                            maybePlan();
-                        }
-                    }, EPOCH_RETRY);
+                    abandon(id);
                 }
             }
         });
+    }
+
+    /** Gives up transition {@code id} before anything was sent, and plans again a little later in its view. */
+    private void abandon(PlanId id) {
+        transition = null;
+        pending.clear();
+        port.schedule(() -> {
+            if (view != null && view.id().equals(id.view())) {
+                maybePlan();
+            }
+        }, EPOCH_RETRY);
     }
 
     /** Sends each node its stamped actions of plan {@code id}, unless the view moved on or stamping failed. */
@@ -280,13 +285,7 @@ final class Coordinator {
             String note = "cannot obtain fencing epochs, starting nothing: " + error.getMessage();
             LOG.warn("{}: {}", self, note);
             notes = List.of(note);
-            transition = null;
-            pending.clear();
-            port.schedule(() -> {
-                if (view != null && view.id().equals(id.view())) {
-                    maybePlan();
-                }
-            }, EPOCH_RETRY);
+            abandon(id);
             return;
         }
         Plan sent = new Plan(plan.viewId(), stamped, plan.notes());

@@ -430,13 +430,7 @@ public final class HaNode implements AutoCloseable {
      * regardless. Asynchronous.
      */
     public void clusterMaintenance(boolean on) {
-        Messages.MaintenanceOrder order = new Messages.MaintenanceOrder(on, clock.instant());
-        post(() -> {
-            handle(self, order);
-            if (view != null) {
-                view.members().stream().filter(m -> !m.equals(self)).forEach(m -> sendTo(m, order));
-            }
-        });
+        broadcast(new Messages.MaintenanceOrder(on, clock.instant()));
     }
 
     /**
@@ -486,7 +480,8 @@ public final class HaNode implements AutoCloseable {
         }
     }
 
-    private void broadcast(MoveOrder order) {
+    /** Handles an operator's order here and sends it to every other member. */
+    private void broadcast(Message order) {
         post(() -> {
             handle(self, order);
             if (view != null) {

@@ -147,6 +147,10 @@ final class SimulatedCluster {
         MoveOrder order = new MoveOrder(group, Optional.of(new Move(group, to, false,
                 Optional.ofNullable(lifetime).map(l -> time.now().plus(l)))), time.now());
         record("move " + group + " to " + to + (lifetime == null ? "" : " for " + lifetime));
+        fromFirstToAll(order);
+    }
+
+    private void fromFirstToAll(Message order) {
         SimNode from = live.values().iterator().next();
         live.keySet().forEach(n -> from.send(n, order));
     }
@@ -155,8 +159,7 @@ final class SimulatedCluster {
     void clusterMaintenance(boolean on) {
         Messages.MaintenanceOrder order = new Messages.MaintenanceOrder(on, time.now());
         record("cluster maintenance " + (on ? "on" : "off"));
-        SimNode from = live.values().iterator().next();
-        live.keySet().forEach(n -> from.send(n, order));
+        fromFirstToAll(order);
     }
 
     /** Runs the cluster for {@code span} of virtual time. */
