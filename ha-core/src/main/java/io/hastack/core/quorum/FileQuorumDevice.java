@@ -9,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
@@ -20,9 +21,11 @@ import java.util.function.Function;
 
 /**
  * A {@link QuorumDevice} on a directory every node can write, as SBD uses a shared disk: one file
- * holds the winning partition and the epochs, updated under an exclusive file lock (and a lock
- * within the JVM, since file locks do not exclude threads of one process), and forced to storage
- * before the lock is released.
+ * ({@code quorum-device}) holds the winning partition and the epochs. Every update holds an
+ * exclusive lock on a second file ({@code quorum-device.lock}), and a lock within the JVM, since
+ * file locks do not exclude threads of one process; it writes the new state to a copy, forces it to
+ * storage and renames it over the old one, so the state is never seen empty or half written, even
+ * when the caller is interrupted or the machine loses power halfway.
  *
  * <p>Suits nodes on one host (the demo, tests) and storage with working POSIX locks between hosts.
  * It has no timeout of its own: storage that hangs makes calls hang, which the runtime tolerates
@@ -32,6 +35,8 @@ public final class FileQuorumDevice implements QuorumDevice {
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path file;
+    /** Locked for every update; never replaced (the state file is, by a rename). */
+    private final Path lockFile;
 
     /**
      * A device whose state lives in {@code directory}/{@code quorum-device} (created if needed).
@@ -42,6 +47,7 @@ public final class FileQuorumDevice implements QuorumDevice {
         try {
             Files.createDirectories(directory);
             this.file = directory.resolve("quorum-device").toAbsolutePath().normalize();
+            this.lockFile = file.resolveSibling("quorum-device.lock");
         } catch (IOException e) {
             throw new QuorumDeviceException("cannot use " + directory + " for a quorum device: " + e, e);
         }
@@ -97,24 +103,54 @@ public final class FileQuorumDevice implements QuorumDevice {
     private <T> T update(Function<State, Outcome<T>> change) {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
         jvmLock.lock();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read it all
-            }
-            Outcome<T> outcome = change.apply(parse(new String(buffer.array(), StandardCharsets.UTF_8)));
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = lockChannel.lock()) {
+            Outcome<T> outcome = change.apply(read());
             if (outcome.next() != null) {
-                byte[] text = format(outcome.next()).getBytes(StandardCharsets.UTF_8);
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(text), 0);
-                channel.force(true);
+                write(outcome.next());
             }
             return outcome.result();
         } catch (IOException | RuntimeException e) {
             throw new QuorumDeviceException("quorum device " + file + ": " + e, e);
         } finally {
             jvmLock.unlock();
+        }
+    }
+
+    /** The state in the file; empty if the file was never written. */
+    private State read() throws IOException {
+        if (!Files.exists(file)) {
+            return new State(Set.of(), Map.of());
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            // Never empty once written (see write): the winner and the epochs were lost, and handing
+            // out epochs from 1 again could let an old copy of a resource pass its epoch guard.
+            throw new IllegalStateException("the file is empty, so the winning partition and the epochs it held are"
+                    + " lost; refusing to hand out epochs that may repeat (restore the file, or remove it once every"
+                    + " resource is stopped everywhere)");
+        }
+        return parse(text);
+    }
+
+    /**
+     * Replaces the file with {@code state} in one atomic rename of a complete, synced copy, so that
+     * a caller interrupted (its channel closed) or a machine that loses power halfway leaves either
+     * the old state or the new one, never an empty or partial file.
+     */
+    private void write(State state) throws IOException {
+        Path copy = file.resolveSibling(file.getFileName() + ".new");
+        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer text = ByteBuffer.wrap(format(state).getBytes(StandardCharsets.UTF_8));
+            while (text.hasRemaining()) {
+                channel.write(text);
+            }
+            channel.force(true);
+        }
+        Files.move(copy, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            directory.force(true); // make the rename itself durable
         }
     }
 

@@ -37,4 +37,14 @@ class FileQuorumDeviceTest extends QuorumDeviceContract {
         assertTrue(e.getMessage().contains(dir.resolve("quorum-device").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected line 'garbage'"), e.getMessage());
     }
+
+    @Test
+    void anEmptyDeviceFileIsRefusedRatherThanReadAsAFreshDevice() throws Exception {
+        // A fresh device has no file; an empty one lost its epochs, which must never start from 1 again.
+        Files.writeString(dir.resolve("quorum-device"), "");
+        QuorumDeviceException e = assertThrows(QuorumDeviceException.class,
+                () -> new FileQuorumDevice(dir).nextEpoch(io.hastack.core.model.ResourceId.of("db")));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        assertTrue(Files.readString(dir.resolve("quorum-device")).isEmpty(), "the file is left as it was");
+    }
 }

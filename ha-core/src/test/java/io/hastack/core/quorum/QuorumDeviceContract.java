@@ -122,4 +122,53 @@ public abstract class QuorumDeviceContract {
         assertEquals(401, device(store).nextEpoch(r), "survives new instances");
         assertEquals(1, devices.get(0).nextEpoch(ResourceId.of("other")), "per resource, from 1");
     }
+
+    /**
+     * A node that is shut down or crashes interrupts its device calls (its executor is shut down
+     * now). An interrupted call may fail, but it must never lose or damage what the device holds:
+     * the epochs handed out before it and the winning partition.
+     */
+    @Test
+    public void anInterruptedCallNeverLosesTheDevicesState() throws Exception {
+        ResourceId r = ResourceId.of("db");
+        String store = newStore();
+        QuorumDevice d = device(store);
+        assertTrue(d.claimTie(A));
+        java.util.concurrent.atomic.AtomicLong highest = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger interruptedCalls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread caller = new Thread(() -> {
+            for (int i = 0; i < interruptRounds() && problems.isEmpty(); i++) {
+                try {
+                    long e = d.nextEpoch(r);
+                    if (e <= highest.get()) {
+                        problems.add("epoch " + e + " handed out after " + highest.get());
+                    }
+                    highest.set(e);
+                } catch (QuorumDeviceException e) {
+                    interruptedCalls.incrementAndGet();
+                }
+                Thread.interrupted(); // clear an interrupt that came between calls
+            }
+            done.set(true);
+        }, "interrupted-caller");
+        caller.start();
+        java.util.Random random = new java.util.Random(7);
+        while (!done.get()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(300_000));
+            caller.interrupt();
+        }
+        caller.join();
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertTrue(interruptedCalls.get() > 0, "no call was interrupted: the test proved nothing");
+        QuorumDevice other = device(store);
+        assertTrue(other.nextEpoch(r) > highest.get(), "the epochs survive interrupted calls");
+        assertFalse(other.claimTie(B), "the winner survives interrupted calls");
+    }
+
+    /** Calls made while being interrupted at random, in {@link #anInterruptedCallNeverLosesTheDevicesState}. */
+    protected int interruptRounds() {
+        return 2000;
+    }
 }

@@ -104,6 +104,8 @@ public final class Nemesis {
     }
 
     private static final List<String> RESOURCES = List.of("app", "db");
+    /** An outage this long is far beyond any recovery seen; the run prints the cluster's state once. */
+    private static final Duration STALL = Duration.ofSeconds(60);
 
     private final Config config;
     private final Random random;
@@ -154,7 +156,8 @@ public final class Nemesis {
                 : id -> ZooKeeperQuorumDevice.connect(config.zookeeper(), base, Duration.ofSeconds(10)))) {
             names.forEach(n -> cluster.start(n, cc));
             cluster.awaitView(names.size());
-            sampler = new Sampler(cluster.witness, cluster);
+            sampler = new Sampler(cluster.witness, () -> progress.accept(stateOf(cluster, "down for over "
+                    + STALL.toSeconds() + " s")));
             sampler.start();
             awaitExactlyOnce(cluster, config.recoveryBound());
             for (int i = 0; i < config.faults(); i++) {
@@ -170,6 +173,7 @@ public final class Nemesis {
             sampler.stop();
             violations.addAll(cluster.witness.violations());
             if (lost > 0) {
+                progress.accept(stateOf(cluster, "not converged after the last fault"));
                 violations.add(lost + " resource(s) not running exactly once " + config.recoveryBound().toMillis()
                         + " ms after the last fault: " + running(cluster.witness));
             }
@@ -262,6 +266,35 @@ public final class Nemesis {
         }
     }
 
+    /**
+     * What the nodes believe while {@code why}: each live node's status (with the coordinator's
+     * notes), the coordinator's snapshot in the simulator's text format, and the witness's last
+     * starts and stops. Printed once per long outage, so that a stall can be diagnosed from a run.
+     */
+    private static String stateOf(InProcessCluster cluster, String why) {
+        StringBuilder sb = new StringBuilder("state of the cluster (" + why + "):\n");
+        for (String name : cluster.liveNodes()) {
+            io.hastack.core.runtime.HaNode node = cluster.node(name);
+            if (node == null) {
+                continue;
+            }
+            try {
+                io.hastack.core.runtime.ClusterStatus status = node.status();
+                sb.append(status.render());
+                if (status.coordinator()) {
+                    sb.append("snapshot from ").append(name).append(":\n").append(node.snapshotText()).append('\n');
+                }
+            } catch (RuntimeException e) {
+                sb.append(name).append(": no status: ").append(e.getMessage()).append('\n');
+            }
+        }
+        List<Witness.Event> events = cluster.witness.history();
+        sb.append("last witness events:\n");
+        events.subList(Math.max(0, events.size() - 12), events.size())
+                .forEach(e -> sb.append("  ").append(e).append('\n'));
+        return sb.toString();
+    }
+
     private static Map<String, Set<NodeId>> running(Witness witness) {
         Map<String, Set<NodeId>> m = new TreeMap<>();
         RESOURCES.forEach(r -> m.put(r, witness.runningOn(r)));
@@ -281,13 +314,13 @@ public final class Nemesis {
         final AtomicInteger doubleActivations = new AtomicInteger();
         final AtomicLong worstRecovery = new AtomicLong();
         private final Witness witness;
-        private final InProcessCluster cluster;
+        private final Runnable onStall;
         private volatile boolean running = true;
         private final Thread thread;
 
-        Sampler(Witness witness, InProcessCluster cluster) {
+        Sampler(Witness witness, Runnable onStall) {
             this.witness = witness;
-            this.cluster = cluster;
+            this.onStall = onStall;
             this.thread = new Thread(this::loop, "nemesis-sampler");
             this.thread.setDaemon(true);
         }
@@ -308,6 +341,7 @@ public final class Nemesis {
         private void loop() {
             boolean wasDouble = false;
             long unhealthySince = -1;
+            boolean told = false;
             while (running) {
                 boolean isDouble = false;
                 boolean healthy = true;
@@ -323,6 +357,10 @@ public final class Nemesis {
                 long now = System.nanoTime();
                 if (!healthy && unhealthySince < 0) {
                     unhealthySince = now;
+                    told = false;
+                } else if (!healthy && !told && now - unhealthySince > STALL.toNanos()) {
+                    told = true;
+                    onStall.run();
                 } else if (healthy && unhealthySince >= 0) {
                     long took = now - unhealthySince;
                     worstRecovery.accumulateAndGet(took, Math::max);
