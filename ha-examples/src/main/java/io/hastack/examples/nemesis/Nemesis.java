@@ -139,7 +139,8 @@ public final class Nemesis {
             specs.add(b.monitorInterval(Duration.ofMillis(200)).timeout(Operation.STOP, Duration.ofMillis(800))
                     .timeout(Operation.START, Duration.ofSeconds(5)).build());
         }
-        // Failures never expire yet, so a long run would ban every node: restart in place instead.
+        // No failure-timeout, so monitor failures must not reach a threshold in a long run: restart in
+        // place. A failed start still bans its node (on-fail=migrate) until that node restarts.
         return ClusterConfig.builder().nodes(names.toArray(String[]::new)).migrationThreshold(1_000_000)
                 .group(new ResourceGroup(io.hastack.core.model.GroupId.of("g"), specs)).build();
     }
