@@ -243,8 +243,10 @@ final class LocalResources {
             }
             run(l, action, () -> step(actions, index + 1, stillValid, done), done);
         }).exceptionally(e -> {
-            LOG.error("{}: starting {} failed; ending its batch", node, action.describe(), e);
-            done.run();
+            if (!closing(e, "starting " + action.describe())) {
+                LOG.error("{}: starting {} failed; ending its batch", node, action.describe(), e);
+                done.run();
+            }
             return null;
         });
     }
@@ -313,8 +315,10 @@ final class LocalResources {
             listener.stateChanged();
             (ok ? next : failed).run();
         }, loop).exceptionally(e -> {
-            LOG.error("{}: handling the result of {} failed; ending its batch", node, action.describe(), e);
-            failed.run();
+            if (!closing(e, "the result of " + action.describe())) {
+                LOG.error("{}: handling the result of {} failed; ending its batch", node, action.describe(), e);
+                failed.run();
+            }
             return null;
         });
     }
@@ -346,8 +350,10 @@ final class LocalResources {
                 failed.run();
             }
         }, loop).exceptionally(e -> {
-            LOG.error("{}: handling the forced stop of {} failed; ending its batch", node, l.spec.id(), e);
-            failed.run();
+            if (!closing(e, "the forced stop of " + l.spec.id())) {
+                LOG.error("{}: handling the forced stop of {} failed; ending its batch", node, l.spec.id(), e);
+                failed.run();
+            }
             return null;
         });
     }
@@ -384,9 +390,26 @@ final class LocalResources {
             }
             listener.stateChanged();
         }, loop).exceptionally(e -> {
-            LOG.error("{}: handling a monitor result of {} failed", node, l.spec.id(), e);
+            if (!closing(e, "a monitor result of " + l.spec.id())) {
+                LOG.error("{}: handling a monitor result of {} failed", node, l.spec.id(), e);
+            }
             return null;
         });
+    }
+
+    /**
+     * True if {@code error} only says that the node's event thread has shut down (the node is
+     * closing or halted), so that nothing is left to hand {@code what} to: logged quietly, and the
+     * batch is not ended, since ending it would run event-thread code on an agent thread.
+     */
+    private boolean closing(Throwable error, String what) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof java.util.concurrent.RejectedExecutionException && loop.isShutdown()) {
+            LOG.debug("{}: {} arrived after the node's event thread stopped; dropped", node, what);
+            return true;
+        }
+        return false;
     }
 
     /**

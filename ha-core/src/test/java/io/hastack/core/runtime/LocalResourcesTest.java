@@ -35,7 +35,7 @@ class LocalResourcesTest {
     private static final NodeId N1 = NodeId.of("n1");
 
     /** Answers every call at once with success. */
-    private static final class Instant200 implements AgentExecutor {
+    private static class Instant200 implements AgentExecutor {
         @Override
         public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
                 Operation operation, long epoch) {
@@ -108,5 +108,47 @@ class LocalResourcesTest {
         time.runFor(Duration.ofSeconds(1));
         assertEquals(1, done.get(), "the batch ended exactly once");
         assertTrue(resources.activeStates().get(ResourceId.of("a")) == ResourceState.RUNNING);
+    }
+
+    @Test
+    void aResultThatArrivesAfterTheNodeStoppedIsDroppedQuietly() throws Exception {
+        ClusterConfig config = ClusterConfig.builder().nodes("n1").group(ResourceGroup.of("g",
+                ResourceSpec.builder("a", "test").build())).build();
+        CompletableFuture<OperationResult> answer = new CompletableFuture<>();
+        CompletableFuture<Void> issued = new CompletableFuture<>();
+        AgentExecutor slow = new Instant200() {
+            @Override
+            public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                    Operation operation, long epoch) {
+                issued.complete(null);
+                return answer;
+            }
+        };
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        AtomicInteger events = new AtomicInteger();
+        LocalResources resources = new LocalResources(N1, config, java.time.Clock.systemUTC(),
+                AgentRegistry.builder().register("test", s -> new Nothing()).build(), slow, loop,
+                new LocalResources.Listener() {
+                    @Override
+                    public void stateChanged() {}
+
+                    @Override
+                    public void event(Type type, String subject, String detail) {
+                        events.incrementAndGet();
+                    }
+                });
+        AtomicInteger done = new AtomicInteger();
+        loop.execute(() -> resources.execute(List.of(
+                new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("a"), "test")), () -> true,
+                done::incrementAndGet));
+        issued.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        loop.shutdownNow(); // the node halts while its start runs
+        int before = events.get();
+        answer.complete(new OperationResult(ResourceId.of("a"), Operation.START,
+                OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
+        // Nothing may run event-thread code on the agent's thread once the event thread is gone.
+        assertEquals(0, done.get(), "the batch of a stopped node is not ended on a foreign thread");
+        assertEquals(before, events.get(), "no event emitted after the node stopped");
     }
 }
