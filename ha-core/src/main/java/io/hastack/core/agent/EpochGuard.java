@@ -1,14 +1,11 @@
 package io.hastack.core.agent;
 
+import io.hastack.core.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -73,17 +70,7 @@ public final class EpochGuard {
 
     private static void write(Path file, long epoch) {
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp,
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer text = ByteBuffer.wrap(Long.toString(epoch).getBytes(StandardCharsets.UTF_8));
-                while (text.hasRemaining()) {
-                    channel.write(text);
-                }
-                channel.force(true); // on storage before the rename makes it the guard's state
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.replace(file, Long.toString(epoch));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record epoch " + epoch + " in " + file, e);
         }

@@ -2,14 +2,13 @@ package io.hastack.core.quorum;
 
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.storage.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +106,7 @@ public final class FileQuorumDevice implements QuorumDevice {
                 FileLock lock = lockChannel.lock()) {
             Outcome<T> outcome = change.apply(read());
             if (outcome.next() != null) {
-                write(outcome.next());
+                AtomicFiles.replace(file, format(outcome.next()));
             }
             return outcome.result();
         } catch (IOException | RuntimeException e) {
@@ -124,34 +123,13 @@ public final class FileQuorumDevice implements QuorumDevice {
         }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         if (text.isEmpty()) {
-            // Never empty once written (see write): the winner and the epochs were lost, and handing
+            // Never empty once written (AtomicFiles): the winner and the epochs were lost, and handing
             // out epochs from 1 again could let an old copy of a resource pass its epoch guard.
             throw new IllegalStateException("the file is empty, so the winning partition and the epochs it held are"
                     + " lost; refusing to hand out epochs that may repeat (restore the file, or remove it once every"
                     + " resource is stopped everywhere)");
         }
         return parse(text);
-    }
-
-    /**
-     * Replaces the file with {@code state} in one atomic rename of a complete, synced copy, so that
-     * a caller interrupted (its channel closed) or a machine that loses power halfway leaves either
-     * the old state or the new one, never an empty or partial file.
-     */
-    private void write(State state) throws IOException {
-        Path copy = file.resolveSibling(file.getFileName() + ".new");
-        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer text = ByteBuffer.wrap(format(state).getBytes(StandardCharsets.UTF_8));
-            while (text.hasRemaining()) {
-                channel.write(text);
-            }
-            channel.force(true);
-        }
-        Files.move(copy, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            directory.force(true); // make the rename itself durable
-        }
     }
 
     private State parse(String text) {

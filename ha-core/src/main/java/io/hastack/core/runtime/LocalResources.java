@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -403,9 +405,9 @@ final class LocalResources {
      * batch is not ended, since ending it would run event-thread code on an agent thread.
      */
     private boolean closing(Throwable error, String what) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        if (cause instanceof java.util.concurrent.RejectedExecutionException && loop.isShutdown()) {
+        if (cause instanceof RejectedExecutionException && loop.isShutdown()) {
             LOG.debug("{}: {} arrived after the node's event thread stopped; dropped", node, what);
             return true;
         }

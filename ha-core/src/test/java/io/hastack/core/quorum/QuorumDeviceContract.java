@@ -8,13 +8,19 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,10 +140,10 @@ public abstract class QuorumDeviceContract {
         String store = newStore();
         QuorumDevice d = device(store);
         assertTrue(d.claimTie(A));
-        java.util.concurrent.atomic.AtomicLong highest = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicInteger interruptedCalls = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicLong highest = new AtomicLong();
+        AtomicInteger interruptedCalls = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
+        List<String> problems = new CopyOnWriteArrayList<>();
         Thread caller = new Thread(() -> {
             for (int i = 0; i < interruptRounds() && problems.isEmpty(); i++) {
                 try {
@@ -154,9 +160,9 @@ public abstract class QuorumDeviceContract {
             done.set(true);
         }, "interrupted-caller");
         caller.start();
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         while (!done.get()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(300_000));
+            LockSupport.parkNanos(random.nextInt(300_000));
             caller.interrupt();
         }
         caller.join();

@@ -21,10 +21,14 @@ import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
 import io.hastack.core.runtime.HaEvent.Type;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -124,10 +128,10 @@ class LocalResourcesTest {
                 return answer;
             }
         };
-        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors
+        ScheduledExecutorService loop = Executors
                 .newSingleThreadScheduledExecutor();
         AtomicInteger events = new AtomicInteger();
-        LocalResources resources = new LocalResources(N1, config, java.time.Clock.systemUTC(),
+        LocalResources resources = new LocalResources(N1, config, Clock.systemUTC(),
                 AgentRegistry.builder().register("test", s -> new Nothing()).build(), slow, loop,
                 new LocalResources.Listener() {
                     @Override
@@ -142,7 +146,7 @@ class LocalResourcesTest {
         loop.execute(() -> resources.execute(List.of(
                 new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("a"), "test")), () -> true,
                 done::incrementAndGet));
-        issued.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        issued.get(30, TimeUnit.SECONDS);
         loop.shutdownNow(); // the node halts while its start runs
         int before = events.get();
         answer.complete(new OperationResult(ResourceId.of("a"), Operation.START,

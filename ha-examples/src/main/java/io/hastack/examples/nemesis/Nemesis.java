@@ -5,6 +5,8 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.runtime.ClusterStatus;
+import io.hastack.core.runtime.HaNode;
 import io.hastack.membership.testkit.InProcessCluster;
 import io.hastack.membership.testkit.Witness;
 import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
@@ -275,12 +277,12 @@ public final class Nemesis {
     private static String stateOf(InProcessCluster cluster, String why) {
         StringBuilder sb = new StringBuilder("state of the cluster (" + why + "):\n");
         for (String name : cluster.liveNodes()) {
-            io.hastack.core.runtime.HaNode node = cluster.node(name);
+            HaNode node = cluster.node(name);
             if (node == null) {
                 continue;
             }
             try {
-                io.hastack.core.runtime.ClusterStatus status = node.status();
+                ClusterStatus status = node.status();
                 sb.append(status.render());
                 if (status.coordinator()) {
                     sb.append("snapshot from ").append(name).append(":\n").append(node.snapshotText()).append('\n');
