@@ -2,8 +2,8 @@ package io.hastack.core.fence;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.model.NodeId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class DebianFenceAgentTest {
 
     @Test
     void fenceDummyConfirmsAnOffAndReportsAFailure() {
-        assumeTrue(Files.isExecutable(FENCE_DUMMY), "fence-agents is not installed (apt-get install fence-agents)");
+        Prerequisites.requireExecutable(FENCE_DUMMY, "fence-agents");
         FenceResult off = CommandFenceDevice.of(List.of(FENCE_DUMMY.toString()),
                 Map.of("type", "file", "status_file", dir.resolve("status").toString()))
                 .fence(NodeId.of("node2"), Duration.ofSeconds(60));

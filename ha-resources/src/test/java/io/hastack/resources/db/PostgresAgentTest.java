@@ -2,8 +2,8 @@ package io.hastack.resources.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -32,8 +32,8 @@ class PostgresAgentTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Files.isExecutable(PostgresAgent.newestBin().resolve("postgres")), "PostgreSQL is not installed");
-        assumeTrue("root".equals(System.getProperty("user.name")), "runs the server as user postgres: needs root");
+        Prerequisites.requireExecutable(PostgresAgent.newestBin().resolve("postgres"), "postgresql");
+        Prerequisites.requireRoot("the server runs as user postgres: needs root");
         dir = Databases.sharedTempDir();
         spec = ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", dir.resolve("data").toString())
                 .param("port", Integer.toString(port)).param("initdb", "true")

@@ -1,7 +1,7 @@
 package io.hastack.resources.db;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
@@ -22,9 +22,8 @@ class PostgresConformanceTest extends AgentConformance {
 
     @BeforeAll
     static void needsPostgres() throws Exception {
-        assumeTrue(Files.isExecutable(PostgresAgent.newestBin().resolve("postgres")),
-                "PostgreSQL is not installed (apt-get install postgresql)");
-        assumeTrue("root".equals(System.getProperty("user.name")), "runs the server as user postgres: needs root");
+        Prerequisites.requireExecutable(PostgresAgent.newestBin().resolve("postgres"), "postgresql");
+        Prerequisites.requireRoot("the server runs as user postgres: needs root");
         dir = Databases.sharedTempDir();
     }
 

@@ -3,8 +3,8 @@ package io.hastack.resources.fs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -36,8 +36,8 @@ class FilesystemAgentTest {
 
     @BeforeEach
     void makeAnExt4Image() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
-        assumeTrue(Commands.locate("mkfs.ext4").isPresent(), "mkfs.ext4 (e2fsprogs) is not installed");
+        Prerequisites.requireRoot("mounting needs root");
+        Prerequisites.requireCommand("mkfs.ext4", "e2fsprogs");
         image = dir.resolve("disk.img");
         mountPoint = dir.resolve("data");
         assertTrue(Commands.run(List.of("truncate", "-s", "32M", image.toString()), Duration.ofSeconds(10)).ok());

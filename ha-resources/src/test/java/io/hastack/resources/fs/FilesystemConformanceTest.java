@@ -1,7 +1,7 @@
 package io.hastack.resources.fs;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
@@ -19,7 +19,8 @@ class FilesystemConformanceTest extends AgentConformance {
 
     @BeforeAll
     static void needsRoot() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
+        Prerequisites.requireRoot("mounting needs root");
+        Prerequisites.requireCommand("mkfs.ext4", "e2fsprogs");
     }
 
     @Override

@@ -3,8 +3,8 @@ package io.hastack.resources.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -25,7 +25,7 @@ class IpAddressAgentTest {
 
     @BeforeEach
     void makeNamespace() {
-        assumeTrue(NetNs.possible(), "needs root and iproute2");
+        NetNs.requirePrerequisites();
         ns = new NetNs();
     }
 

@@ -1,7 +1,7 @@
 package io.hastack.resources.net;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
@@ -17,7 +17,7 @@ class IpAddressConformanceTest extends AgentConformance {
 
     @BeforeAll
     static void makeNamespace() {
-        assumeTrue(NetNs.possible(), "needs root and iproute2");
+        NetNs.requirePrerequisites();
         ns = new NetNs();
     }
 

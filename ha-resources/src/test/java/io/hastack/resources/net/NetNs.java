@@ -3,6 +3,7 @@ package io.hastack.resources.net;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.resources.Commands;
+import io.hastack.testsupport.Prerequisites;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,9 +20,14 @@ final class NetNs implements AutoCloseable {
         run("ip", "-n", name, "addr", "add", "10.50.0.1/24", "dev", "veth0");
     }
 
-    /** True if this machine lets the tests make namespaces (root, iproute2). */
-    static boolean possible() {
-        return "root".equals(System.getProperty("user.name")) && Commands.locate("ip").isPresent();
+    /**
+     * Skips the test (fails it under CI) unless this machine lets it make namespaces and announce
+     * addresses: root, iproute2, and arping (iputils-arping) for the gratuitous ARPs.
+     */
+    static void requirePrerequisites() {
+        Prerequisites.requireRoot("network namespaces need root");
+        Prerequisites.requireCommand("ip", "iproute2");
+        Prerequisites.requireCommand("arping", "iputils-arping");
     }
 
     static void run(String... argv) {

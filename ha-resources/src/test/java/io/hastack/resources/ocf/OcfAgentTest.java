@@ -3,8 +3,8 @@ package io.hastack.resources.ocf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.agent.AgentResult;
@@ -161,7 +161,7 @@ class OcfAgentTest {
         script("Probe", META);
         AgentRegistry.Builder b = AgentRegistry.builder();
         assertEquals(List.of("ocf:test:Probe"), OcfAgent.registerAll(b, root));
-        assumeTrue(Files.isDirectory(DEBIAN.resolve("resource.d/heartbeat")), "resource-agents is not installed");
+        Prerequisites.requireExecutable(DEBIAN.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
         List<String> debian = OcfAgent.registerAll(AgentRegistry.builder(), DEBIAN);
         assertTrue(debian.containsAll(List.of("ocf:heartbeat:Dummy", "ocf:heartbeat:Filesystem",
                 "ocf:heartbeat:IPaddr2", "ocf:heartbeat:nginx")), debian.toString());
@@ -169,8 +169,8 @@ class OcfAgentTest {
 
     @Test
     void debiansFilesystemAgentMountsAndUnmountsATmpfs() throws IOException {
-        assumeTrue(Files.isExecutable(DEBIAN.resolve("resource.d/heartbeat/Filesystem")), "resource-agents missing");
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
+        Prerequisites.requireExecutable(DEBIAN.resolve("resource.d/heartbeat/Filesystem"), "resource-agents");
+        Prerequisites.requireRoot("mounting needs root");
         Path mountPoint = Files.createDirectories(root.resolve("mnt"));
         OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "Filesystem");
         ResourceSpec spec = ResourceSpec.builder("fs", "ocf:heartbeat:Filesystem").param("device", "tmpfs")
@@ -191,8 +191,9 @@ class OcfAgentTest {
 
     @Test
     void debiansIpaddr2AddsAnAddressInsideANamespace() {
-        assumeTrue(Files.isExecutable(DEBIAN.resolve("resource.d/heartbeat/IPaddr2")), "resource-agents missing");
-        assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
+        Prerequisites.requireExecutable(DEBIAN.resolve("resource.d/heartbeat/IPaddr2"), "resource-agents");
+        Prerequisites.requireRoot("network namespaces need root");
+        Prerequisites.requireCommand("ip", "iproute2");
         String ns = "hs-ocf-" + System.nanoTime() % 100000;
         io.hastack.resources.Commands.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(10));
         try {
@@ -219,8 +220,8 @@ class OcfAgentTest {
 
     @Test
     void debiansNginxAgentRunsNginx() throws Exception {
-        assumeTrue(Files.isExecutable(DEBIAN.resolve("resource.d/heartbeat/nginx")), "resource-agents missing");
-        assumeTrue(io.hastack.resources.Commands.locate("nginx").isPresent(), "nginx missing");
+        Prerequisites.requireExecutable(DEBIAN.resolve("resource.d/heartbeat/nginx"), "resource-agents");
+        Prerequisites.requireCommand("nginx", "nginx");
         int port = io.hastack.resources.service.Servers.freePort();
         Path dir = root.resolve("nginx");
         Path config = io.hastack.resources.service.Servers.nginxConfig(dir, port);

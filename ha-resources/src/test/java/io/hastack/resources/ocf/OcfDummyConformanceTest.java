@@ -1,7 +1,7 @@
 package io.hastack.resources.ocf;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
@@ -23,8 +23,7 @@ class OcfDummyConformanceTest extends AgentConformance {
 
     @BeforeAll
     static void needsResourceAgents() {
-        assumeTrue(Files.isExecutable(OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy")),
-                "resource-agents is not installed (apt-get install resource-agents)");
+        Prerequisites.requireExecutable(OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
     }
 
     @Override

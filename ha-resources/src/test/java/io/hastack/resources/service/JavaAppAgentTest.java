@@ -2,8 +2,8 @@ package io.hastack.resources.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -85,8 +85,8 @@ class JavaAppAgentTest {
     @Test
     void tomcatRunsOnAPrivateBaseAndStopsCleanly() throws Exception {
         Path conf = Path.of("/etc/tomcat10");
-        assumeTrue(Files.isExecutable(Path.of(JavaAppAgent.DEFAULT_CATALINA_HOME, "bin/catalina.sh"))
-                && Files.isDirectory(conf), "tomcat10 is not installed (apt-get install tomcat10)");
+        Prerequisites.requireExecutable(Path.of(JavaAppAgent.DEFAULT_CATALINA_HOME, "bin/catalina.sh"), "tomcat10");
+        Prerequisites.require(Files.isDirectory(conf), conf + " is missing (apt-get install tomcat10)");
         int port = Servers.freePort();
         Path base = dir.resolve("tomcat");
         for (String d : new String[] {"conf", "logs", "temp", "work", "webapps/ROOT"}) {

@@ -2,8 +2,8 @@ package io.hastack.resources.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -33,7 +33,7 @@ class NginxAgentTest {
 
     @BeforeEach
     void configure() throws Exception {
-        assumeTrue(Commands.locate("nginx").isPresent(), "nginx is not installed");
+        Prerequisites.requireCommand("nginx", "nginx");
         config = Servers.nginxConfig(dir, port);
     }
 

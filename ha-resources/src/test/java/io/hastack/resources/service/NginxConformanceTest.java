@@ -1,7 +1,7 @@
 package io.hastack.resources.service;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
@@ -25,7 +25,7 @@ class NginxConformanceTest extends AgentConformance {
 
     @BeforeAll
     static void needsNginx() {
-        assumeTrue(Commands.locate("nginx").isPresent(), "nginx is not installed (apt-get install nginx)");
+        Prerequisites.requireCommand("nginx", "nginx");
     }
 
     private Path write() {
