@@ -8,6 +8,7 @@ import io.hastack.core.model.Operation;
 import io.hastack.resources.Commands;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
+import io.hastack.resources.process.UserAccess;
 import io.hastack.resources.service.ServiceAgent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,11 @@ import java.util.stream.Stream;
  * directory is empty or missing, for demos); {@code database}, {@code db-user}, {@code password}
  * and {@code jdbc-host} (the first listen address) for the monitor: a JDBC connection and
  * {@code SELECT 1}; {@code log} (the server's output).
+ *
+ * <p>Validate checks, as the server's account, that it can reach the data directory (for a new
+ * cluster: enter its parent) and write to it and to the socket directory; if not, it answers
+ * {@link AgentResult#ERR_PERM} naming the directory that blocks and the account, before anything
+ * starts.
  */
 public final class PostgresAgent extends ServiceAgent {
     /** The type name this agent is registered under. */
@@ -154,7 +160,24 @@ public final class PostgresAgent extends ServiceAgent {
             return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": "
                     + c.data() + " holds no PostgreSQL cluster (no PG_VERSION); set initdb=true to create one"));
         }
-        return Optional.empty();
+        return accessProblem(c).map(p -> AgentOutcome.of(AgentResult.ERR_PERM, "resource " + ctx.resource()
+                + ": PostgreSQL runs as " + c.user().map(u -> "user " + u).orElse("the node's user") + ", but " + p));
+    }
+
+    /**
+     * Why the server's account cannot use the data and socket directories, if it cannot: a cluster
+     * that initdb will create needs a parent the account can enter (the agent creates the directory
+     * and gives it to the account); an existing cluster must be writable; so must the socket
+     * directory.
+     */
+    private static Optional<String> accessProblem(Config c) {
+        boolean create = c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"));
+        Optional<String> data = create
+                ? UserAccess.problem(c.user(), c.data().getParent(), UserAccess.Need.ENTER)
+                : UserAccess.problem(c.user(), c.data(), UserAccess.Need.WRITE);
+        return data.map(p -> p + "; choose a data-directory it can reach")
+                .or(() -> UserAccess.problem(c.user(), c.sockets(), UserAccess.Need.WRITE)
+                        .map(p -> p + "; choose a socket-directory it can write to"));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.hastack.core.agent.AgentResult;
 import io.hastack.core.model.Operation;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
+import io.hastack.resources.process.UserAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,10 @@ import javax.management.remote.JMXServiceURL;
  * argument, contiguous). Instead of {@code jar}: {@code classpath} (entries separated by {@code :},
  * each must exist) and {@code main-class}.
  *
- * <p>Both: {@code status-url}, {@code expect-status}, {@code expect-body} (see
+ * <p>Both: {@code user} (run the server as this account; the node must run as root; validate
+ * checks that the account can read the base or the jar and write Tomcat's {@code logs},
+ * {@code work} and {@code temp}, answering {@link AgentResult#ERR_PERM} naming the path if not),
+ * {@code status-url}, {@code expect-status}, {@code expect-body} (see
  * {@link HealthCheck}), {@code log}, and for a JMX check all of {@code jmx-url}
  * ({@code service:jmx:rmi:///jndi/rmi://127.0.0.1:PORT/jmxrmi}), {@code jmx-object},
  * {@code jmx-attribute} and {@code jmx-expect} (the attribute's value as text).
@@ -70,6 +74,8 @@ public final class JavaAppAgent extends ServiceAgent {
                     new AgentMetadata.Parameter("jmx-object", false, "", "the MBean's object name"),
                     new AgentMetadata.Parameter("jmx-attribute", false, "", "the attribute"),
                     new AgentMetadata.Parameter("jmx-expect", false, "", "its healthy value, as text"),
+                    new AgentMetadata.Parameter("user", false, "the node's", "run the server as this user (needs"
+                            + " root)"),
                     new AgentMetadata.Parameter("log", false, "", "file for the server's stdout and stderr")),
             Map.of(Operation.START, Duration.ofSeconds(120), Operation.STOP, Duration.ofSeconds(60),
                     Operation.MONITOR, Duration.ofSeconds(20)));
@@ -88,7 +94,31 @@ public final class JavaAppAgent extends ServiceAgent {
             throw new InvalidParameterException(ctx, "set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar)"
                     + " and 'classpath' (with 'main-class')");
         }
-        return tomcat ? tomcat(ctx) : java(ctx);
+        Map<String, String> p = tomcat ? tomcat(ctx) : java(ctx);
+        ctx.parameter("user").ifPresent(u -> p.put("user", u));
+        return p;
+    }
+
+    /**
+     * What the server's account must be able to use, and how: Tomcat reads its base and writes its
+     * {@code logs}, {@code work} and {@code temp} (or the base, where they do not exist yet); a
+     * Java application reads its jar or class path entries.
+     */
+    private static Map<Path, UserAccess.Need> needs(AgentContext ctx) {
+        Map<Path, UserAccess.Need> needs = new LinkedHashMap<>();
+        ctx.parameter("catalina-base").map(Path::of).ifPresent(base -> {
+            needs.put(base.resolve("conf/server.xml"), UserAccess.Need.READ);
+            for (String dir : List.of("logs", "work", "temp")) {
+                needs.put(Files.isDirectory(base.resolve(dir)) ? base.resolve(dir) : base, UserAccess.Need.WRITE);
+            }
+        });
+        ctx.parameter("jar").map(Path::of).ifPresent(jar -> needs.put(jar, UserAccess.Need.READ));
+        ctx.parameter("classpath").ifPresent(cp -> {
+            for (String entry : cp.split(":")) {
+                needs.put(Path.of(entry), UserAccess.Need.READ);
+            }
+        });
+        return needs;
     }
 
     private static Map<String, String> tomcat(AgentContext ctx) {
@@ -164,6 +194,15 @@ public final class JavaAppAgent extends ServiceAgent {
 
     @Override
     protected Optional<AgentOutcome> extraValidation(AgentContext ctx) {
+        Optional<String> user = ctx.parameter("user");
+        for (Map.Entry<Path, UserAccess.Need> need : needs(ctx).entrySet()) {
+            Optional<String> denied = UserAccess.problem(user, need.getKey(), need.getValue());
+            if (denied.isPresent()) {
+                return Optional.of(AgentOutcome.of(AgentResult.ERR_PERM, "resource " + ctx.resource() + ": the server"
+                        + " runs as " + user.map(u -> "user " + u).orElse("the node's user") + ", but "
+                        + denied.get()));
+            }
+        }
         long set = JMX.stream().filter(n -> ctx.parameter(n).isPresent()).count();
         if (set != 0 && set != JMX.size()) {
             return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()

@@ -12,6 +12,7 @@ import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -56,6 +57,30 @@ class PostgresAgentTest {
 
     private String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    /** Regression: a data directory below a private directory failed deep inside initdb, on every node. */
+    @Test
+    void validateNamesADirectoryTheServersUserCannotReach() throws Exception {
+        Path hidden = Files.createDirectory(dir.resolve("private"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        ResourceSpec unreachable = ResourceSpec.builder("db", PostgresAgent.TYPE).params(spec.parameters())
+                .param("data-directory", hidden.resolve("data").toString()).build();
+        OperationResult r = call(unreachable, Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_PERM, r.outcome().result(), r.toString());
+        assertTrue(r.outcome().message().contains("user postgres cannot enter " + hidden), r.toString());
+        assertTrue(r.outcome().message().contains("mode rwx------"), r.toString());
+        OperationResult start = call(unreachable, Operation.START);
+        assertEquals(AgentResult.ERR_PERM, start.outcome().result(), "start validates first: " + start);
+        assertTrue(Files.notExists(hidden.resolve("data")), "nothing was created");
+
+        ResourceSpec sockets = ResourceSpec.builder("db", PostgresAgent.TYPE).params(spec.parameters())
+                .param("socket-directory", hidden.toString()).build();
+        OperationResult s = call(sockets, Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_PERM, s.outcome().result(), s.toString());
+        assertTrue(s.outcome().message().contains("user postgres cannot write to " + hidden)
+                && s.outcome().message().contains("socket-directory"), s.toString());
+        assertEquals(AgentResult.SUCCESS, call(spec, Operation.VALIDATE).outcome().result());
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +89,7 @@ class JavaAppAgentTest {
         Path conf = Path.of("/etc/tomcat10");
         Prerequisites.requireExecutable(Path.of(JavaAppAgent.DEFAULT_CATALINA_HOME, "bin/catalina.sh"), "tomcat10");
         Prerequisites.require(Files.isDirectory(conf), conf + " is missing (apt-get install tomcat10)");
+        Prerequisites.requireRoot("Tomcat runs as user tomcat: needs root");
         int port = Servers.freePort();
         Path base = dir.resolve("tomcat");
         for (String d : new String[] {"conf", "logs", "temp", "work", "webapps/ROOT"}) {
@@ -100,10 +103,26 @@ class JavaAppAgentTest {
         Path serverXml = base.resolve("conf/server.xml");
         Files.writeString(serverXml, Files.readString(serverXml).replace("port=\"8080\"", "port=\"" + port + "\""));
         Files.writeString(base.resolve("webapps/ROOT/index.html"), "hello from tomcat\n");
-        started = ResourceSpec.builder("tomcat", JavaAppAgent.TYPE).param("catalina-base", base.toString())
+        ResourceSpec spec = ResourceSpec.builder("tomcat", JavaAppAgent.TYPE).param("catalina-base", base.toString())
+                .param("user", "tomcat")
                 .param("status-url", "http://127.0.0.1:" + port + "/").param("expect-body", "hello from tomcat")
                 .param("log", base.resolve("logs/catalina.out").toString())
                 .timeout(Operation.START, Duration.ofSeconds(120)).build();
+        // As Debian runs it, as user tomcat: refused while the base lies in a private directory, or is not its own.
+        OperationResult refused = call(spec, Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_PERM, refused.outcome().result(), refused.toString());
+        assertTrue(refused.outcome().message().contains("user tomcat cannot enter " + dir), refused.toString());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        OperationResult notOwn = call(spec, Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_PERM, notOwn.outcome().result(), notOwn.toString());
+        assertTrue(notOwn.outcome().message().contains("user tomcat cannot read " + serverXml), notOwn.toString());
+        try (Stream<Path> all = Files.walk(base)) {
+            UserPrincipal tomcat = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("tomcat");
+            for (Path p : all.toList()) {
+                Files.setOwner(p, tomcat);
+            }
+        }
+        started = spec;
         assertEquals(AgentResult.NOT_RUNNING, call(started, Operation.MONITOR).outcome().result());
         OperationResult start = call(started, Operation.START);
         assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());

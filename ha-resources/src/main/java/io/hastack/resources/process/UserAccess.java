@@ -1,0 +1,114 @@
+package io.hastack.resources.process;
+
+import io.hastack.resources.Commands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a user account can reach, read or write a path, asked the way the kernel will answer
+ * when the server runs: for another account, {@code test} is run as that account through
+ * {@code setpriv} (so groups and ACLs count); for the node's own account, {@link Files} asks
+ * directly. Agents that run a server as another user (PostgreSQL as {@code postgres}, Tomcat as
+ * {@code tomcat}) call it from {@code validate}, so that a data directory below a private
+ * directory is reported before anything starts, naming the directory that blocks and the user.
+ *
+ * <p>Stateless and thread-safe; each check of another account runs one short process per
+ * directory level.
+ */
+public final class UserAccess {
+    private static final Duration LIMIT = Duration.ofSeconds(5);
+
+    /** What the user must be able to do with the path. */
+    public enum Need {
+        /** Enter (search) the directory and every directory above it. */
+        ENTER("enter", "-x"),
+        /** Read the file, or enter and list the directory. */
+        READ("read", "-r"),
+        /** Enter, read and write the directory, or read and write the file. */
+        WRITE("write to", "-w");
+
+        private final String verb;
+        private final String testFlag;
+
+        Need(String verb, String testFlag) {
+            this.verb = verb;
+            this.testFlag = testFlag;
+        }
+    }
+
+    private UserAccess() {}
+
+    /**
+     * Why {@code user} (the node's own account when empty) cannot do {@code need} with {@code path};
+     * empty if it can. Every existing directory above {@code path} must be enterable; {@code path}
+     * itself is checked only if it exists (a caller that creates it checks its parent). The message
+     * names the user, the path that blocks, its owner and mode.
+     */
+    public static Optional<String> problem(Optional<String> user, Path path, Need need) {
+        Path target = path.toAbsolutePath().normalize();
+        String who = user.orElse(System.getProperty("user.name"));
+        boolean switchUser = user.isPresent() && !user.get().equals(System.getProperty("user.name"));
+        Optional<Users.Account> account = user.flatMap(Users::lookup);
+        if (switchUser && account.isEmpty()) {
+            return Optional.of("user '" + who + "' does not exist");
+        }
+        List<Path> above = new ArrayList<>();
+        for (Path p = target.getParent(); p != null; p = p.getParent()) {
+            above.add(0, p);
+        }
+        for (Path dir : above) {
+            if (Files.isDirectory(dir) && !allowed(switchUser ? account : Optional.empty(), dir, "-x")) {
+                return Optional.of("user " + who + " cannot enter " + dir + describe(dir) + ", so cannot reach "
+                        + target);
+            }
+        }
+        if (!Files.exists(target)) {
+            return Optional.empty();
+        }
+        List<String> flags = new ArrayList<>(List.of(need.testFlag));
+        if (Files.isDirectory(target) && need != Need.ENTER) {
+            flags.add("-x");
+            if (need == Need.WRITE) {
+                flags.add("-r");
+            }
+        }
+        for (String flag : flags) {
+            if (!allowed(switchUser ? account : Optional.empty(), target, flag)) {
+                return Optional.of("user " + who + " cannot " + need.verb + " " + target + describe(target));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean allowed(Optional<Users.Account> as, Path path, String flag) {
+        if (as.isEmpty()) {
+            return switch (flag) {
+                case "-x" -> Files.isExecutable(path);
+                case "-r" -> Files.isReadable(path);
+                default -> Files.isWritable(path);
+            };
+        }
+        Users.Account a = as.get();
+        Commands.Result r = Commands.run(List.of("setpriv", "--reuid=" + a.uid(), "--regid=" + a.gid(),
+                "--init-groups", "--", "test", flag, path.toString()), java.util.Map.of(), LIMIT);
+        return r.ok();
+    }
+
+    /** " (owner root, mode rwx------)", or nothing if the attributes cannot be read. */
+    private static String describe(Path path) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return " (owner " + a.owner().getName() + ", mode " + PosixFilePermissions.toString(a.permissions()) + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+}
