@@ -18,7 +18,9 @@ import java.util.Optional;
  * with PostgreSQL installed: PostgreSQL; otherwise an H2 database server (from the demo's class
  * path). With nginx installed, nginx serves the demo's port as a reverse proxy in front of the
  * embedded web server, whose page names the node; without, the embedded server serves it directly.
- * Every node of a demo must be given the same stack (it is part of the configuration).
+ * Every node of a demo must be given the same stack (it is part of the configuration). Where
+ * PostgreSQL's account cannot reach the checkout, {@link #place} moves the shared directory or
+ * falls back to H2, and says so.
  *
  * @param fileSystem whether the group mounts an ext4 loop image
  * @param postgres PostgreSQL (true) or H2 (false)
@@ -39,12 +41,104 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
         return new DataStack(fs, pg, nginx, dbPort, consolePort, appPort, locateH2());
     }
 
+    /**
+     * Where the demo's shared directory goes and with which stack.
+     *
+     * @param stack the stack to run
+     * @param shared the shared directory
+     * @param temporary whether {@code shared} is a temporary directory to remove at the end
+     * @param why what was changed from the first choice and why; empty if nothing was
+     */
+    public record Place(DataStack stack, Path shared, boolean temporary, Optional<String> why) {}
+
+    /**
+     * Chooses a place for the shared directory: {@code preferred} (below the checkout) when the
+     * stack's servers can use it; with PostgreSQL, whose server runs as another user, the agent's
+     * own validate decides. If that user cannot reach {@code preferred} (a checkout below a private
+     * directory), a new directory under the system's temporary directory, which only root can list
+     * but any user can enter; if not even that works, H2 instead of PostgreSQL. {@link Place#why()}
+     * says which and why.
+     */
+    public static Place place(DataStack stack, Path preferred, int webPort) {
+        if (!stack.postgres()) {
+            return new Place(stack, preferred, false, Optional.empty());
+        }
+        Optional<String> here = stack.postgresProblem(preferred, webPort);
+        if (here.isEmpty()) {
+            return new Place(stack, preferred, false, Optional.empty());
+        }
+        Path temp;
+        try {
+            temp = Files.createTempDirectory("hastack-demo-");
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (java.io.IOException e) {
+            return new Place(stack.withoutPostgres(), preferred, false, Optional.of(here.get()
+                    + "; no temporary directory could be made (" + e.getMessage() + "), so the demo uses H2"));
+        }
+        Optional<String> there = stack.postgresProblem(temp, webPort);
+        if (there.isEmpty()) {
+            return new Place(stack, temp, true, Optional.of(here.get() + ". The demo keeps its shared directory (the"
+                    + " quorum device and the data) in " + temp + " instead, and removes it at the end."));
+        }
+        delete(temp);
+        return new Place(stack.withoutPostgres(), preferred, false, Optional.of(here.get() + "; nor in " + temp + ": "
+                + there.get() + ". The demo uses an H2 database instead."));
+    }
+
+    /** What PostgreSQL's agent says against running the database in {@code shared}, if anything. */
+    private Optional<String> postgresProblem(Path shared, int webPort) {
+        io.hastack.core.model.ResourceSpec db = DemoCluster.config(webPort, Optional.of(this), shared).groups().get(0)
+                .resources().stream().filter(r -> r.agentType().equals(PostgresAgent.TYPE)).findFirst().orElseThrow();
+        io.hastack.core.agent.AgentOutcome outcome = new PostgresAgent().validate(new io.hastack.core.agent.AgentContext(
+                io.hastack.core.model.NodeId.of("node1"), db.id(), io.hastack.core.model.Operation.VALIDATE,
+                db.parameters(), db.timeout(io.hastack.core.model.Operation.VALIDATE), System.nanoTime(), 0));
+        return outcome.isSuccess() ? Optional.empty() : Optional.of(outcome.message());
+    }
+
+    private DataStack withoutPostgres() {
+        return new DataStack(fileSystem, false, nginx, dbPort, consolePort, appPort, h2Jar);
+    }
+
+    /**
+     * Leaves nothing behind: unmounts the image if a node left it mounted (a killed node cannot
+     * unmount; the last node normally does), and removes {@code shared} if it is {@code temporary}.
+     */
+    public void cleanUp(Path shared, boolean temporary) {
+        if (fileSystem && mounted(data(shared))) {
+            Commands.Result r = Commands.run(List.of("umount", data(shared).toString()), java.time.Duration.ofSeconds(30));
+            if (!r.ok()) {
+                Commands.run(List.of("umount", "-l", data(shared).toString()), java.time.Duration.ofSeconds(30));
+            }
+        }
+        if (temporary) {
+            delete(shared);
+        }
+    }
+
+    private static boolean mounted(Path dir) {
+        try {
+            String target = dir.toAbsolutePath().normalize().toString().replace(" ", "\\040");
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .anyMatch(l -> l.split(" ").length > 4 && l.split(" ")[4].equals(target));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+
     /** The nginx configuration in the demo's shared directory. */
     static Path nginxConfig(Path shared) {
         return shared.resolve("nginx").resolve("nginx.conf");
     }
 
-    private static Path locateH2() {
+    static Path locateH2() {
         try {
             return Path.of(org.h2.tools.Server.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {

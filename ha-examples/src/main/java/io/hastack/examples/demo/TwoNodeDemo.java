@@ -10,7 +10,9 @@ import java.util.function.Predicate;
 /**
  * The two-node demo: starts two node JVMs on 127.0.0.1, waits until one serves the web page, kills
  * that JVM with SIGKILL, and prints the failover timeline and the final status. Exits 0 on
- * success, 1 if a phase does not complete in time (the message names the phase and the logs).
+ * success, 1 as soon as a node JVM exits unexpectedly, the cluster says the group cannot run
+ * (with the reason and the failed actions' messages), or a phase does not complete in time (the
+ * message names the phase and the logs). It leaves no mount or server behind, also on failure.
  */
 public final class TwoNodeDemo {
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
@@ -35,14 +37,6 @@ public final class TwoNodeDemo {
         System.exit(code);
     }
 
-    private static final class DemoFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DemoFailure(String message) {
-            super(message);
-        }
-    }
-
     private void progress(int step, String text) {
         System.out.printf("[%d/5 %5.1fs] %s%n", step, (System.nanoTime() - begin) / 1e9, text);
     }
@@ -52,19 +46,30 @@ public final class TwoNodeDemo {
         int webPort = ports.get(2);
         List<Integer> peers = ports.subList(0, 2);
         String cluster = "ha-demo-" + UUID.randomUUID().toString().substring(0, 8);
-        DataStack stack = DataStack.detect(ports.get(3), ports.get(4), ports.get(5));
         System.out.println("HA Stack two-node demo: a resource group (file system, database, web server) fails over"
                 + " after a SIGKILL.");
+        DataStack.Place place = DataStack.place(DataStack.detect(ports.get(3), ports.get(4), ports.get(5)),
+                logDir.resolve(cluster), webPort);
+        DataStack stack = place.stack();
+        Path shared = place.shared();
+        place.why().ifPresent(why -> System.out.println("Note: " + why));
         System.out.println("Group: " + stack.describe());
         System.out.println("Web page: http://127.0.0.1:" + webPort + "/   node logs: " + logDir);
         System.out.println();
 
         progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
                 + ") in two JVMs ...");
-        Path shared = logDir.resolve(cluster);
-        stack.prepare(shared, webPort);
-        resources = DemoCluster.config(webPort, Optional.of(stack), shared).groups().get(0).resources().stream()
-                .map(r -> r.id().value()).toList();
+        try {
+            stack.prepare(shared, webPort);
+            resources = DemoCluster.config(webPort, Optional.of(stack), shared).groups().get(0).resources().stream()
+                    .map(r -> r.id().value()).toList();
+            return runNodes(cluster, peers, webPort, shared, stack);
+        } finally {
+            stack.cleanUp(shared, place.temporary());
+        }
+    }
+
+    private int runNodes(String cluster, List<Integer> peers, int webPort, Path shared, DataStack stack) {
         try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared,
                 stack.args());
                 NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared,
@@ -72,11 +77,11 @@ public final class TwoNodeDemo {
             List<NodeProcess> nodes = List.of(node1, node2);
             // Both in one view, recorded on the quorum device: from then on either can survive the other.
             for (NodeProcess n : nodes) {
-                awaitEvent(n, e -> e.type().equals("QUORUM_RECORDED") && e.detail().contains("node1")
+                awaitEvent(n, nodes, e -> e.type().equals("QUORUM_RECORDED") && e.detail().contains("node1")
                         && e.detail().contains("node2"), "both nodes to join one view");
             }
             progress(2, "Both nodes are in one view; waiting for the cluster to place " + DemoCluster.GROUP + " ...");
-            String active = awaitPage(webPort, Optional.empty());
+            String active = awaitPage(webPort, Optional.empty(), nodes);
             System.out.println("        " + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
             NodeProcess victim = active.equals("node1") ? node1 : node2;
             NodeProcess survivor = victim == node1 ? node2 : node1;
@@ -85,7 +90,7 @@ public final class TwoNodeDemo {
             long killedAt = System.currentTimeMillis();
             victim.kill();
 
-            String after = awaitPage(webPort, Optional.of(active));
+            String after = awaitPage(webPort, Optional.of(active), List.of(survivor));
             long answeredAt = System.currentTimeMillis();
             progress(4, "The page answers again, from " + after + ":");
             System.out.println("        " + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
@@ -105,7 +110,7 @@ public final class TwoNodeDemo {
 
     private void printTimeline(NodeProcess survivor, long killedAt, long answeredAt, String server) {
         // Events arrive through a pipe; give the last ones a moment to be read.
-        awaitEvent(survivor, e -> e.epochMillis() >= killedAt && e.type().equals("CONVERGED"),
+        awaitEvent(survivor, List.of(survivor), e -> e.epochMillis() >= killedAt && e.type().equals("CONVERGED"),
                 "the survivor to converge");
         Predicate<NodeProcess.Event> afterKill = e -> e.epochMillis() >= killedAt;
         row(survivor.firstEvent(afterKill.and(e -> e.type().equals("MEMBER_SUSPECTED"))), killedAt,
@@ -135,12 +140,18 @@ public final class TwoNodeDemo {
         }
     }
 
-    private void awaitEvent(NodeProcess node, Predicate<NodeProcess.Event> filter, String what) {
+    /** Ends the demo at once if a node in {@code alive} exited or the cluster says the group cannot run. */
+    private static void watch(List<NodeProcess> alive, String what) {
+        DemoWatch.problem(alive).ifPresent(p -> {
+            throw new DemoFailure("while waiting for " + what + ", " + p);
+        });
+    }
+
+    private void awaitEvent(NodeProcess node, List<NodeProcess> alive, Predicate<NodeProcess.Event> filter,
+            String what) {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         while (node.firstEvent(filter).isEmpty()) {
-            if (!node.isAlive()) {
-                throw new DemoFailure(node.name() + " exited while waiting for " + what + "; see " + node.log());
-            }
+            watch(alive, what);
             if (System.nanoTime() > deadline) {
                 throw new DemoFailure("timed out after " + PHASE_TIMEOUT.toSeconds() + " s waiting for " + what
                         + "; see " + node.log());
@@ -150,9 +161,10 @@ public final class TwoNodeDemo {
     }
 
     /** Polls the page until a node other than {@code not} serves it; returns that node's name. */
-    private String awaitPage(int port, Optional<String> not) {
+    private String awaitPage(int port, Optional<String> not, List<NodeProcess> alive) {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
+            watch(alive, "the web page");
             Optional<String> server = new DemoPage(port).servedBy();
             if (server.isPresent() && !server.equals(not)) {
                 return server.get();
