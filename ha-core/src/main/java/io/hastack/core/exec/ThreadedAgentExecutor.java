@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Runs every agent call on a thread of its own (from a cached pool) and enforces the operation's
  * timeout from a separate timer thread: when the timeout fires, the call is interrupted and its
  * future completes with {@link OperationResult.Completion#TIMED_OUT}. An agent that ignores the
- * interrupt keeps its thread until it returns, but nothing waits for it; a warning names it.
+ * interrupt keeps its thread until it returns, but nothing waits for it; a warning names it. The
+ * timeout is the spec's own, else the one the agent advises in its metadata, else 20 s
+ * ({@link ResourceSpec#timeout(Operation, java.util.Map)}).
  */
 public final class ThreadedAgentExecutor implements AgentExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedAgentExecutor.class);
@@ -68,7 +70,7 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
 
     private CompletableFuture<OperationResult> run(ResourceAgent agent, ResourceSpec spec, NodeId node,
             Operation operation, long epoch, Function<AgentContext, AgentOutcome> body) {
-        Duration timeout = spec.timeout(operation);
+        Duration timeout = timeout(agent, spec, operation);
         long start = System.nanoTime();
         AgentContext ctx = new AgentContext(node, spec.id(), operation, spec.parameters(), timeout, start, epoch);
         CompletableFuture<OperationResult> result = new CompletableFuture<>();
@@ -110,6 +112,18 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                     AgentOutcome.failed("executor is closed"), elapsed(start)));
         }
         return result;
+    }
+
+    /** The spec's own timeout, else the agent's advised one, else the default; never throws. */
+    private static Duration timeout(ResourceAgent agent, ResourceSpec spec, Operation operation) {
+        java.util.Map<Operation, Duration> advised;
+        try {
+            advised = agent.metadata().timeouts();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the agent's metadata cannot be read ({}); using the default timeouts", spec.id(), e.toString());
+            advised = java.util.Map.of();
+        }
+        return spec.timeout(operation, advised);
     }
 
     private static AgentOutcome invoke(ResourceAgent agent, AgentContext ctx) {

@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * parameters, a timeout per operation and the monitor interval. Immutable; build one with
  * {@link #builder(String, String)}.
  *
- * <p>Defaults follow Pacemaker: every operation times out after 20 s and a running resource is
- * monitored every 10 s.
+ * <p>Defaults follow Pacemaker: an operation without a timeout of its own gets the one its agent
+ * advises in its metadata, else 20 s; a running resource is monitored every 10 s.
  */
 public final class ResourceSpec {
     /** Timeout of an operation that the spec does not set. */
@@ -36,11 +36,7 @@ public final class ResourceSpec {
         this.id = b.id;
         this.agentType = b.agentType;
         this.parameters = Collections.unmodifiableMap(new TreeMap<>(b.parameters));
-        EnumMap<Operation, Duration> t = new EnumMap<>(Operation.class);
-        for (Operation op : Operation.values()) {
-            t.put(op, b.timeouts.getOrDefault(op, DEFAULT_TIMEOUT));
-        }
-        this.timeouts = Collections.unmodifiableMap(t);
+        this.timeouts = Collections.unmodifiableMap(new EnumMap<>(b.timeouts));
         this.monitorInterval = b.monitorInterval;
         this.stickiness = b.stickiness;
         this.migrationThreshold = b.migrationThreshold;
@@ -71,9 +67,31 @@ public final class ResourceSpec {
         return parameters;
     }
 
-    /** The timeout of {@code operation}: a call that runs longer counts as failed. */
+    /**
+     * The timeout of {@code operation} when its agent advises none: the spec's own, else
+     * {@link #DEFAULT_TIMEOUT}. The executor uses {@link #timeout(Operation, Map)}.
+     */
     public Duration timeout(Operation operation) {
-        return timeouts.get(operation);
+        return timeouts.getOrDefault(operation, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * The timeout of {@code operation}, as Pacemaker takes it: the one the spec sets, else the one
+     * the agent advises in its metadata ({@code advised}), else {@link #DEFAULT_TIMEOUT}. A call
+     * that runs longer counts as failed.
+     */
+    public Duration timeout(Operation operation, Map<Operation, Duration> advised) {
+        Duration own = timeouts.get(operation);
+        if (own != null) {
+            return own;
+        }
+        Duration agents = advised.get(operation);
+        return agents != null && !agents.isNegative() && !agents.isZero() ? agents : DEFAULT_TIMEOUT;
+    }
+
+    /** The timeout the spec itself sets for {@code operation}, if any. */
+    public java.util.Optional<Duration> explicitTimeout(Operation operation) {
+        return java.util.Optional.ofNullable(timeouts.get(operation));
     }
 
     /** How often a running resource is monitored. */
