@@ -7,7 +7,8 @@ package io.hastack.core.model;
  * -> FAILED} on a failed monitor, {@code * -> STOPPING -> STOPPED}, and {@code STOPPING -> BLOCKED}
  * when a stop fails. A {@code FAILED} resource may still hold part of what it started and must be
  * stopped before it runs anywhere else; a {@code BLOCKED} one is in an unknown state and is not
- * started anywhere until an operator (or, later, fencing) clears it.
+ * started anywhere until an operator cleans it up or the cluster fences its node (with a fence
+ * device, the coordinator does so at once; see {@code docs/safety.md}).
  */
 public enum ResourceState {
     /** Not running on this node (the state every resource starts in). */

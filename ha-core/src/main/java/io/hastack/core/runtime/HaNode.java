@@ -66,9 +66,12 @@ import org.slf4j.LoggerFactory;
  * hand their work to it. Agent calls run on the {@link AgentExecutor}'s threads, so a hung agent
  * never blocks the node.
  *
- * <p>Safety in this version: every action carries the view it was planned in and the node refuses
- * it in any other view. A node that leaves the view is assumed to have stopped its resources
- * (there is no quorum or fencing yet); see {@code docs/safety.md}.
+ * <p>Safety: every action carries the view it was planned in and the node refuses it in any other
+ * view; only a quorate partition (with the quorum device breaking ties) plans and starts; each
+ * start carries a fencing epoch from the quorum device; a failed stop is escalated to a forced
+ * stop and then to the fence device; a node that detects a pause stops its resources first, and
+ * one that loses quorum follows the {@code no-quorum-policy}. What is and is not guaranteed is in
+ * {@code docs/safety.md}.
  */
 public final class HaNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaNode.class);
