@@ -21,6 +21,17 @@ import java.util.concurrent.TimeoutException;
  * interrupted (the executor's timeout), is killed together with its descendants.
  */
 public final class Commands {
+    /**
+     * Reads commands' output: a thread per stream being read, never the common pool, whose one
+     * thread on a two-core machine would make concurrent commands wait for each other's output.
+     */
+    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
+            .newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "ha-command-output");
+                t.setDaemon(true);
+                return t;
+            });
+
     private Commands() {}
 
     /**
@@ -54,35 +65,64 @@ public final class Commands {
         }
     }
 
+    /**
+     * How a command ended, with its standard output and standard error apart.
+     *
+     * @param code as {@link Result#code()}
+     * @param stdout what it wrote to standard output (or why it could not start)
+     * @param stderr what it wrote to standard error
+     */
+    public record SplitResult(int code, String stdout, String stderr) {
+        /** Both streams as one {@link Result}, stdout first. */
+        public Result joined() {
+            return new Result(code, stderr.isEmpty() ? stdout : stdout.isEmpty() ? stderr : stdout + "\n" + stderr);
+        }
+    }
+
     /** Runs {@code argv} with the node's environment plus {@code env}, for at most {@code limit}. */
     public static Result run(List<String> argv, Map<String, String> env, Duration limit) {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        SplitResult r = execute(argv, env, limit, true);
+        return new Result(r.code(), r.stdout());
+    }
+
+    /**
+     * As {@link #run(List, Map, Duration)}, keeping standard output and standard error apart (an OCF
+     * agent's exit reason is on standard error).
+     */
+    public static SplitResult runSplit(List<String> argv, Map<String, String> env, Duration limit) {
+        return execute(argv, env, limit, false);
+    }
+
+    private static SplitResult execute(List<String> argv, Map<String, String> env, Duration limit, boolean merge) {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(merge);
         pb.environment().putAll(env);
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            return new Result(Result.NOT_STARTED, e.getMessage());
+            return new SplitResult(Result.NOT_STARTED, e.getMessage(), "");
         }
         try {
             p.getOutputStream().close();
         } catch (IOException e) {
             // nothing to tell it anyway
         }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), READERS);
+        CompletableFuture<String> errors = merge ? CompletableFuture.completedFuture("")
+                : CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), READERS);
         try {
             if (!p.waitFor(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS)) {
                 kill(p);
-                return new Result(Result.TIMED_OUT, "");
+                return new SplitResult(Result.TIMED_OUT, "", "");
             }
-            return new Result(p.exitValue(), output.get(5, TimeUnit.SECONDS));
+            return new SplitResult(p.exitValue(), output.get(5, TimeUnit.SECONDS), errors.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             kill(p);
             Thread.currentThread().interrupt();
-            return new Result(Result.TIMED_OUT, "");
+            return new SplitResult(Result.TIMED_OUT, "", "");
         } catch (ExecutionException | TimeoutException e) {
             // It exited, but something it left running still holds the output open.
-            return new Result(p.exitValue(), "(output not read: " + e + ")");
+            return new SplitResult(p.exitValue(), "(output not read: " + e + ")", "");
         }
     }
 

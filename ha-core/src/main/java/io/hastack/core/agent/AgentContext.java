@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param epoch the fencing epoch of the start that brought the resource up on this node (for start:
  *     of this start); strictly greater than the epoch of any earlier start of the resource anywhere
  *     in the cluster, when the cluster has a quorum device; 0 when it has none
+ * @param interval for a recurring monitor, its interval; {@link Duration#ZERO} for every other call,
+ *     among them a probe (see {@link #isProbe()})
+ * @param cloneInstance which copy of a clone the call is for; empty for a resource of an exclusive group
  */
 public record AgentContext(
         NodeId node,
@@ -31,11 +34,39 @@ public record AgentContext(
         Map<String, String> parameters,
         Duration timeout,
         long startNanos,
-        long epoch) {
+        long epoch,
+        Duration interval,
+        Optional<CloneInstance> cloneInstance) {
 
-    /** Copies the parameters. */
+    /** Copies the parameters; checks the interval. */
     public AgentContext {
         parameters = Map.copyOf(parameters);
+        if (interval == null || interval.isNegative() || (!interval.isZero() && operation != Operation.MONITOR)) {
+            throw new IllegalArgumentException(operation.externalName() + " of " + resource + ": only a monitor"
+                    + " recurs; interval must be zero or positive, was " + interval);
+        }
+        cloneInstance = java.util.Objects.requireNonNull(cloneInstance, "cloneInstance");
+    }
+
+    /** A one-shot call (interval zero) of a resource that is not a clone. */
+    public AgentContext(NodeId node, ResourceId resource, Operation operation, Map<String, String> parameters,
+            Duration timeout, long startNanos, long epoch) {
+        this(node, resource, operation, parameters, timeout, startNanos, epoch, Duration.ZERO, Optional.empty());
+    }
+
+    /**
+     * True for a probe: a monitor that does not recur (Pacemaker's interval-0 monitor), asked to
+     * find out whether the resource runs here at all; the first monitor of a resource on a node,
+     * and every monitor after a cleanup. A probe may find the resource stopped without that being a
+     * failure; a recurring monitor watches a resource that should run.
+     */
+    public boolean isProbe() {
+        return operation == Operation.MONITOR && interval.isZero();
+    }
+
+    /** The same call with other parameters (for an agent that hands the call to another agent). */
+    public AgentContext withParameters(Map<String, String> newParameters) {
+        return new AgentContext(node, resource, operation, newParameters, timeout, startNanos, epoch, interval, cloneInstance);
     }
 
     /** The time left before the executor gives up on this call; never negative. */

@@ -13,11 +13,20 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface AgentExecutor extends AutoCloseable {
     /**
-     * Calls {@code operation} of {@code agent}, which manages {@code spec} on {@code node}, passing
-     * fencing epoch {@code epoch} (0 for none) in the agent's context.
+     * Makes {@code call} of {@code agent}: the agent's context carries the call's epoch, interval
+     * (zero for a probe) and clone copy.
      */
-    CompletableFuture<OperationResult> call(
-            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch);
+    CompletableFuture<OperationResult> call(ResourceAgent agent, Call call);
+
+    /**
+     * Calls {@code operation} of {@code agent}, which manages {@code spec} on {@code node}, passing
+     * fencing epoch {@code epoch} (0 for none) in the agent's context: a one-shot call (for a
+     * monitor, a probe) of a resource outside any clone.
+     */
+    default CompletableFuture<OperationResult> call(
+            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch) {
+        return call(agent, Call.of(spec, node, operation, epoch));
+    }
 
     /**
      * Calls {@code agent}'s {@link io.hastack.core.agent.ForceStoppable#forceStop} with the stop

@@ -55,63 +55,76 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
     }
 
     @Override
-    public CompletableFuture<OperationResult> call(
-            ResourceAgent agent, ResourceSpec spec, NodeId node, Operation operation, long epoch) {
-        return run(agent, spec, node, operation, epoch, ctx -> invoke(agent, ctx));
+    public CompletableFuture<OperationResult> call(ResourceAgent agent, Call call) {
+        return run(agent, call, ctx -> invoke(agent, ctx));
     }
 
     @Override
     public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
             long epoch) {
-        return run(agent, spec, node, Operation.STOP, epoch, ctx -> agent instanceof ForceStoppable f
+        return run(agent, Call.of(spec, node, Operation.STOP, epoch), ctx -> agent instanceof ForceStoppable f
                 ? f.forceStop(ctx)
                 : AgentOutcome.of(AgentResult.ERR_UNIMPLEMENTED, "agent cannot force a stop"));
     }
 
-    private CompletableFuture<OperationResult> run(ResourceAgent agent, ResourceSpec spec, NodeId node,
-            Operation operation, long epoch, Function<AgentContext, AgentOutcome> body) {
-        Duration timeout = timeout(agent, spec, operation);
-        long start = System.nanoTime();
-        AgentContext ctx = new AgentContext(node, spec.id(), operation, spec.parameters(), timeout, start, epoch);
+    private CompletableFuture<OperationResult> run(ResourceAgent agent, Call call,
+            Function<AgentContext, AgentOutcome> body) {
+        ResourceSpec spec = call.spec();
+        Operation operation = call.operation();
         CompletableFuture<OperationResult> result = new CompletableFuture<>();
-        Future<?> task;
+        CompletableFuture<Future<?>> task = new CompletableFuture<>();
         try {
-            task = calls.submit(() -> {
+            task.complete(calls.submit(() -> {
                 running.incrementAndGet();
+                long start = System.nanoTime();
                 try {
+                    // On the call's thread: an agent's first metadata() may run a script (OCF meta-data).
+                    Duration timeout = timeout(agent, spec, operation);
+                    start = System.nanoTime();
+                    AgentContext ctx = new AgentContext(call.node(), spec.id(), operation, spec.parameters(), timeout,
+                            start, call.epoch(), call.interval(), call.cloneInstance());
+                    scheduleTimeout(ctx, result, task);
                     AgentOutcome outcome = body.apply(ctx);
                     result.complete(answered(ctx, outcome == null
                             ? AgentOutcome.failed("agent returned no outcome") : outcome));
+                } catch (RejectedExecutionException e) {
+                    result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
+                            AgentOutcome.failed("executor is closed"), elapsed(start)));
                 } catch (RuntimeException | Error e) {
-                    LOG.warn("{} {} threw", operation.externalName(), ctx.label(), e);
+                    LOG.warn("{} {}@{} threw", operation.externalName(), spec.id(), call.node(), e);
                     result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
                             AgentOutcome.failed(operation.externalName() + " threw " + e), elapsed(start)));
                 } finally {
                     running.decrementAndGet();
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(new OperationResult(spec.id(), operation,
                     OperationResult.Completion.THREW, AgentOutcome.failed("executor is closed"), Duration.ZERO));
         }
-        try {
-            timer.schedule(() -> {
-                OperationResult timedOut = new OperationResult(spec.id(), operation, OperationResult.Completion.TIMED_OUT,
-                        AgentOutcome.failed(operation.externalName() + " timed out after " + timeout.toMillis() + " ms"),
-                        elapsed(start));
-                if (result.complete(timedOut)) {
-                    LOG.warn("{} of {} timed out after {} ms; interrupting it", operation.externalName(), ctx.label(),
-                            timeout.toMillis());
-                    task.cancel(true);
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // Closed while the call was being submitted: nothing will time it out, so end it now.
-            task.cancel(true);
-            result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
-                    AgentOutcome.failed("executor is closed"), elapsed(start)));
-        }
         return result;
+    }
+
+    /**
+     * Completes {@code result} as timed out and interrupts {@code task} when {@code ctx}'s timeout
+     * expires, unless the call answered first.
+     *
+     * @throws RejectedExecutionException if the executor was closed meanwhile
+     */
+    private void scheduleTimeout(AgentContext ctx, CompletableFuture<OperationResult> result,
+            CompletableFuture<Future<?>> task) {
+        Operation operation = ctx.operation();
+        Duration timeout = ctx.timeout();
+        timer.schedule(() -> {
+            OperationResult timedOut = new OperationResult(ctx.resource(), operation,
+                    OperationResult.Completion.TIMED_OUT, AgentOutcome.failed(operation.externalName()
+                            + " timed out after " + timeout.toMillis() + " ms"), elapsed(ctx.startNanos()));
+            if (result.complete(timedOut)) {
+                LOG.warn("{} of {} timed out after {} ms; interrupting it", operation.externalName(), ctx.label(),
+                        timeout.toMillis());
+                task.thenAccept(t -> t.cancel(true));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The spec's own timeout, else the agent's advised one, else the default; never throws. */

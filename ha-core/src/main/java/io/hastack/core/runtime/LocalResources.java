@@ -2,7 +2,9 @@ package io.hastack.core.runtime;
 
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.agent.CloneInstance;
 import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.Failure;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +55,8 @@ final class LocalResources {
     private static final class Local {
         final ResourceSpec spec;
         final ResourceAgent agent;
+        /** Which copy of a clone this is; empty for a resource of an exclusive group. */
+        final Optional<CloneInstance> clone;
         ResourceState state = ResourceState.STOPPED;
         /** The failure history here, or null if none (since the last cleanup). */
         Failure failure;
@@ -61,9 +66,15 @@ final class LocalResources {
         long generation;
         CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
-        Local(ResourceSpec spec, ResourceAgent agent) {
+        Local(ResourceSpec spec, ResourceAgent agent, Optional<CloneInstance> clone) {
             this.spec = spec;
             this.agent = agent;
+            this.clone = clone;
+        }
+
+        /** A one-shot call of {@code operation} here (for a monitor: a probe). */
+        Call call(NodeId node, Operation operation) {
+            return Call.of(spec, node, operation, epoch).inClone(clone);
         }
     }
 
@@ -89,8 +100,12 @@ final class LocalResources {
         this.loop = loop;
         this.listener = listener;
         for (ResourceGroup g : config.groups()) {
+            // A clone's copy here is numbered by this node's place in the node list (0, 1, ...).
+            Optional<CloneInstance> clone = g.isClone() ? Optional.of(CloneInstance.anonymous(
+                    Math.max(0, config.nodes().indexOf(node)), Math.min(g.cloneMax(), config.nodes().size())))
+                    : Optional.empty();
             for (ResourceSpec r : g.resources()) {
-                resources.put(r.id(), new Local(r, agents.create(r)));
+                resources.put(r.id(), new Local(r, agents.create(r), clone));
             }
         }
     }
@@ -98,7 +113,7 @@ final class LocalResources {
     /** Runs validate on every resource at once; completes with the failures, empty if none. */
     CompletableFuture<List<String>> validateAll() {
         List<CompletableFuture<OperationResult>> calls = new ArrayList<>();
-        resources.values().forEach(l -> calls.add(executor.call(l.agent, l.spec, node, Operation.VALIDATE, 0)));
+        resources.values().forEach(l -> calls.add(executor.call(l.agent, l.call(node, Operation.VALIDATE))));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<String> failures = new ArrayList<>();
             for (CompletableFuture<OperationResult> c : calls) {
@@ -119,7 +134,7 @@ final class LocalResources {
     CompletableFuture<Void> probeAll() {
         List<CompletableFuture<Void>> probes = new ArrayList<>();
         for (Local l : resources.values()) {
-            probes.add(executor.call(l.agent, l.spec, node, Operation.MONITOR, 0).thenAcceptAsync(r -> {
+            probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR)).thenAcceptAsync(r -> {
                 switch (r.outcome().result()) {
                     case SUCCESS -> {
                         l.state = ResourceState.RUNNING;
@@ -154,7 +169,7 @@ final class LocalResources {
                 continue;
             }
             long generation = ++l.generation;
-            probes.add(executor.call(l.agent, l.spec, node, Operation.MONITOR, l.epoch).thenAcceptAsync(r -> {
+            probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR)).thenAcceptAsync(r -> {
                 if (l.generation != generation) {
                     return;
                 }
@@ -275,8 +290,7 @@ final class LocalResources {
         }
         listener.event(Type.ACTION_STARTED, l.spec.id().value(), action.describe());
         listener.stateChanged();
-        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, action.type().operation(),
-                l.epoch);
+        CompletableFuture<OperationResult> call = executor.call(l.agent, l.call(node, action.type().operation()));
         l.inFlight = call;
         call.thenAcceptAsync(result -> {
             if (l.generation != generation) {
@@ -369,7 +383,7 @@ final class LocalResources {
         if (l.generation != generation || l.state != ResourceState.RUNNING) {
             return;
         }
-        CompletableFuture<OperationResult> call = executor.call(l.agent, l.spec, node, Operation.MONITOR, l.epoch);
+        CompletableFuture<OperationResult> call = executor.call(l.agent, l.call(node, Operation.MONITOR).recurring());
         l.inFlight = call;
         call.thenAcceptAsync(result -> {
             if (l.generation != generation || l.state != ResourceState.RUNNING) {

@@ -41,9 +41,8 @@ class LocalResourcesTest {
     /** Answers every call at once with success. */
     private static class Instant200 implements AgentExecutor {
         @Override
-        public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                Operation operation, long epoch) {
-            return CompletableFuture.completedFuture(new OperationResult(spec.id(), operation,
+        public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
+            return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
                     OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
         }
 
@@ -84,6 +83,71 @@ class LocalResourcesTest {
         }
     }
 
+    /**
+     * Regression (issue 11): every monitor reached agents as a probe. The first monitor of a
+     * resource here and every one after a cleanup are probes (interval zero); the scheduled ones
+     * recur with the resource's interval; a clone's calls name the copy.
+     */
+    @Test
+    void probesAndRecurringMonitorsAreToldApartAndAClonesCopyIsNamed() {
+        VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
+        ClusterConfig config = ClusterConfig.builder().nodes("n0", "n1").group(ResourceGroup.of("g",
+                ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(3)).build()))
+                .group(ResourceGroup.clone("c", ResourceGroup.EVERY_NODE, ResourceSpec.builder("b", "test").build()))
+                .build();
+        List<io.hastack.core.exec.Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failA = new java.util.concurrent.atomic.AtomicBoolean();
+        AgentExecutor recording = new Instant200() {
+            @Override
+            public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
+                calls.add(call);
+                if (failA.get() && call.spec().id().value().equals("a") && !call.isProbe()) {
+                    return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
+                            OperationResult.Completion.ANSWERED, AgentOutcome.failed("gone"), Duration.ZERO));
+                }
+                return super.call(agent, call);
+            }
+        };
+        LocalResources resources = new LocalResources(N1, config, time.clock(),
+                AgentRegistry.builder().register("test", s -> new Nothing()).build(), recording, time,
+                new LocalResources.Listener() {
+                    @Override
+                    public void stateChanged() {}
+
+                    @Override
+                    public void event(Type type, String subject, String detail) {}
+                });
+        resources.probeAll();
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(2, calls.size(), calls.toString());
+        assertTrue(calls.stream().allMatch(c -> c.operation() == Operation.MONITOR && c.isProbe()), calls.toString());
+        assertEquals(java.util.Optional.empty(), calls.get(0).cloneInstance());
+        assertEquals(java.util.Optional.of(io.hastack.core.agent.CloneInstance.anonymous(1, 2)), calls.get(1).cloneInstance(),
+                "n1 is the second configured node; the clone runs on at most both");
+
+        // Both probes found their resources running: they are adopted and then monitored on their interval.
+        calls.clear();
+        time.runFor(Duration.ofMillis(3_500));
+        io.hastack.core.exec.Call recurring = calls.stream().filter(c -> c.spec().id().value().equals("a"))
+                .findFirst().orElseThrow(() -> new AssertionError("no monitor of a: " + calls));
+        assertEquals(Operation.MONITOR, recurring.operation());
+        assertEquals(Duration.ofSeconds(3), recurring.interval());
+        assertTrue(!recurring.isProbe());
+
+        // Its next recurring monitor fails; the cleanup that follows probes it.
+        failA.set(true);
+        time.runFor(Duration.ofMillis(3_500));
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(ResourceId.of("a")));
+        calls.clear();
+        resources.cleanup(null);
+        time.runFor(Duration.ofMillis(10));
+        List<io.hastack.core.exec.Call> afterCleanup = calls.stream().filter(c -> c.spec().id().value().equals("a"))
+                .toList();
+        assertEquals(1, afterCleanup.size(), calls.toString());
+        assertTrue(afterCleanup.get(0).isProbe() && afterCleanup.get(0).operation() == Operation.MONITOR,
+                "a cleanup probes: " + afterCleanup);
+    }
+
     @Test
     void aListenerThatThrowsNeverLeavesABatchUnfinished() {
         VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
@@ -122,8 +186,7 @@ class LocalResourcesTest {
         CompletableFuture<Void> issued = new CompletableFuture<>();
         AgentExecutor slow = new Instant200() {
             @Override
-            public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                    Operation operation, long epoch) {
+            public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
                 issued.complete(null);
                 return answer;
             }

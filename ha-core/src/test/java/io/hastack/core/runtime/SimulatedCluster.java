@@ -508,24 +508,28 @@ final class SimulatedCluster {
         }
 
         @Override
-        public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                Operation operation, long epoch) {
-            return run(agent, spec, node, operation, epoch, false);
+        public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
+            return run(agent, call, false);
         }
 
         @Override
         public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
                 long epoch) {
-            return run(agent, spec, node, Operation.STOP, epoch, true);
+            return run(agent, io.hastack.core.exec.Call.of(spec, node, Operation.STOP, epoch), true);
         }
 
-        private CompletableFuture<OperationResult> run(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                Operation op, long epoch, boolean force) {
+        private CompletableFuture<OperationResult> run(ResourceAgent agent, io.hastack.core.exec.Call call,
+                boolean force) {
+            ResourceSpec spec = call.spec();
+            NodeId node = call.node();
+            Operation op = call.operation();
+            long epoch = call.epoch();
             CompletableFuture<OperationResult> result = new CompletableFuture<>();
-            Duration timeout = spec.timeout(op);
+            Duration timeout = spec.timeout(op, agent.metadata().timeouts());
             boolean hangs = !force && op == Operation.STOP && hangingStops.contains(node + "/" + spec.id());
             Duration takes = hangs ? timeout.plusSeconds(1) : Duration.ofMillis(2 + random.nextInt(5));
-            AgentContext ctx = new AgentContext(node, spec.id(), op, spec.parameters(), timeout, 0, epoch);
+            AgentContext ctx = new AgentContext(node, spec.id(), op, spec.parameters(), timeout, 0, epoch,
+                    call.interval(), call.cloneInstance());
             if (takes.compareTo(timeout) > 0) {
                 time.at(timeout.toNanos(), () -> {
                     if (owner.alive) {

@@ -2,9 +2,9 @@ package io.hastack.membership.testkit;
 
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.model.NodeId;
-import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -39,9 +39,8 @@ public final class PausableAgentExecutor implements AgentExecutor {
     }
 
     @Override
-    public CompletableFuture<OperationResult> call(ResourceAgent agent, ResourceSpec spec, NodeId node,
-            Operation operation, long epoch) {
-        return after(() -> delegate.call(agent, spec, node, operation, epoch));
+    public CompletableFuture<OperationResult> call(ResourceAgent agent, Call call) {
+        return after(() -> delegate.call(agent, call));
     }
 
     @Override

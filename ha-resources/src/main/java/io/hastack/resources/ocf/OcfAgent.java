@@ -22,17 +22,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an OCF resource agent script unchanged, as Pacemaker does: {@code <script> <action>} with
- * {@code OCF_ROOT}, {@code OCF_RESOURCE_INSTANCE} (the resource id), {@code OCF_RESOURCE_TYPE},
- * {@code OCF_RESOURCE_PROVIDER}, {@code OCF_RESKEY_CRM_meta_timeout} and one
- * {@code OCF_RESKEY_<name>} per resource parameter, never through a shell. Exit codes 0-7 map to
- * {@link AgentResult} one to one; any other code is a generic error naming it. The message of an
- * outcome is the last line the script printed.
+ * Runs an OCF resource agent script unchanged, with the environment Pacemaker's executor gives it
+ * ({@code docs/agents.md} has the table): {@code <script> <action>}, never through a shell, with
+ * {@code OCF_ROOT}, {@code OCF_RA_VERSION_MAJOR/MINOR}, {@code OCF_RESOURCE_INSTANCE} (the resource
+ * id), {@code OCF_RESOURCE_TYPE}, {@code OCF_RESOURCE_PROVIDER}, {@code OCF_EXIT_REASON_PREFIX},
+ * one {@code OCF_RESKEY_<name>} per resource parameter, and the operation's meta attributes:
+ * {@code OCF_RESKEY_CRM_meta_timeout} and {@code _interval} in milliseconds (the interval is 0
+ * except for a recurring monitor, so that {@code ocf_is_probe} is true only for probes),
+ * {@code _name} (the operation, except for a probe and validate-all, as Pacemaker), {@code _on_node}
+ * and {@code _on_node_uuid} (the node's name), and for a copy of a clone {@code _clone},
+ * {@code _clone_max}, {@code _clone_node_max}, {@code _globally_unique} and {@code _notify}.
+ *
+ * <p>Exit codes 0-7 map to {@link AgentResult} one to one; any other code is a generic error naming
+ * it. The message of an outcome is the agent's exit reason (the last {@code ocf-exit-reason:} line
+ * it wrote to standard error, prefix removed), else for a failure its last {@code ERROR:} line on
+ * standard error, else the last line it wrote (standard output first).
  *
  * <p>Parameters starting with {@code meta.} are for the adapter, not the script: {@code
  * meta.check-level} sets {@code OCF_CHECK_LEVEL} for monitors (Pacemaker's {@code OCF_CHECK_LEVEL}
- * operation attribute, e.g. 20 for a deep check of a file system); {@code meta.netns} runs the
- * script inside a network namespace ({@code ip netns exec NS}), for containers and tests.
+ * operation attribute, e.g. 20 for a deep check of a file system); {@code meta.trace-file} turns on
+ * the agent's shell trace ({@code OCF_TRACE_RA=1}) into that file ({@code OCF_TRACE_FILE});
+ * {@code meta.netns} runs the script inside a network namespace ({@code ip netns exec NS}), for
+ * containers and tests.
  *
  * <p>{@link #metadata()} runs {@code meta-data} once and parses the XML: parameters with their
  * required flags, defaults and descriptions, and the advised timeouts of start, stop and monitor.
@@ -47,19 +58,37 @@ public final class OcfAgent implements ResourceAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger(OcfAgent.class);
     private static final String META = "meta.";
+    /** What an agent writes before its exit reason (Pacemaker's {@code PCMK_OCF_REASON_PREFIX}). */
+    public static final String EXIT_REASON_PREFIX = "ocf-exit-reason:";
+    private static final String CRM_META = "OCF_RESKEY_CRM_meta_";
 
     private final Path ocfRoot;
     private final String provider;
     private final String type;
     private final Path script;
+    /** {@code OCF_RESOURCE_INSTANCE} of the meta-data call. */
+    private final String metadataInstance;
     private volatile AgentMetadata metadata;
 
-    /** The agent {@code <ocfRoot>/resource.d/<provider>/<type>}. */
+    /**
+     * The agent {@code <ocfRoot>/resource.d/<provider>/<type>} for no resource in particular: its
+     * meta-data is asked for with the type as the instance name, as {@code crm_resource} does.
+     */
     public OcfAgent(Path ocfRoot, String provider, String type) {
+        this(ocfRoot, provider, type, type);
+    }
+
+    /**
+     * The agent {@code <ocfRoot>/resource.d/<provider>/<type>} for resource {@code resource}: its
+     * meta-data is asked for with the resource as the instance name, as Pacemaker's controller
+     * does, so that defaults derived from it (a pid file's name) are the ones the resource gets.
+     */
+    public OcfAgent(Path ocfRoot, String provider, String type, String resource) {
         this.ocfRoot = ocfRoot;
         this.provider = provider;
         this.type = type;
         this.script = ocfRoot.resolve("resource.d").resolve(provider).resolve(type);
+        this.metadataInstance = resource;
     }
 
     /** The registry name of an OCF agent, as Pacemaker writes it: {@code ocf:heartbeat:Dummy}. */
@@ -69,7 +98,7 @@ public final class OcfAgent implements ResourceAgent {
 
     /** A factory for the agent {@code provider}/{@code type} under {@code ocfRoot}. */
     public static AgentFactory factory(Path ocfRoot, String provider, String type) {
-        return spec -> new OcfAgent(ocfRoot, provider, type);
+        return spec -> new OcfAgent(ocfRoot, provider, type, spec.id().value());
     }
 
     /**
@@ -113,13 +142,14 @@ public final class OcfAgent implements ResourceAgent {
     }
 
     private AgentMetadata loadMetadata() {
-        Commands.Result r = run("meta-data", Map.of(), "metadata", Duration.ofSeconds(30), "");
+        Commands.SplitResult split = run("meta-data", Map.of(), metadataInstance, Duration.ofSeconds(30), "");
+        Commands.Result r = split.joined();
         if (r.code() != 0) {
             LOG.warn("{} meta-data failed: {}", script, r.lastLine());
             return new AgentMetadata(typeName(provider, type), "meta-data unavailable: " + r.lastLine(), List.of());
         }
         try {
-            return OcfMetadata.parse(typeName(provider, type), r.output());
+            return OcfMetadata.parse(typeName(provider, type), split.stdout());
         } catch (IllegalArgumentException e) {
             LOG.warn("{}", e.getMessage());
             return new AgentMetadata(typeName(provider, type), "meta-data unreadable: " + e.getMessage(), List.of());
@@ -176,39 +206,95 @@ public final class OcfAgent implements ResourceAgent {
                 + " (on Debian: apt-get install resource-agents)");
     }
 
-    private AgentOutcome call(AgentContext ctx, String action) {
-        if (!Files.isExecutable(script)) {
-            return notInstalled();
-        }
+    /**
+     * The environment of {@code action} for the call {@code ctx}, beyond what every call gets
+     * ({@link #run}): the parameters and the operation's meta attributes, as Pacemaker passes them.
+     */
+    static Map<String, String> environment(AgentContext ctx, String action) {
         Map<String, String> env = new TreeMap<>();
         ctx.parameters().forEach((k, v) -> {
             if (k.startsWith(META)) {
                 if (k.equals(META + "check-level") && ctx.operation() == Operation.MONITOR) {
                     env.put("OCF_CHECK_LEVEL", v);
+                } else if (k.equals(META + "trace-file")) {
+                    env.put("OCF_TRACE_RA", "1");
+                    env.put("OCF_TRACE_FILE", v);
                 }
             } else {
                 env.put("OCF_RESKEY_" + k, v);
             }
         });
-        env.put("OCF_RESOURCE_INSTANCE", ctx.resource().value());
-        env.put("OCF_RESKEY_CRM_meta_timeout", Long.toString(ctx.timeout().toMillis()));
-        Commands.Result r = run(action, env, ctx.resource().value(), ctx.remaining(),
+        env.put(CRM_META + "timeout", Long.toString(ctx.timeout().toMillis()));
+        env.put(CRM_META + "interval", Long.toString(ctx.interval().toMillis()));
+        if (!ctx.isProbe() && ctx.operation() != Operation.VALIDATE) {
+            env.put(CRM_META + "name", action);
+        }
+        env.put(CRM_META + "on_node", ctx.node().value());
+        env.put(CRM_META + "on_node_uuid", ctx.node().value());
+        ctx.cloneInstance().ifPresent(c -> {
+            env.put(CRM_META + "clone", Integer.toString(c.number()));
+            env.put(CRM_META + "clone_max", Integer.toString(c.max()));
+            env.put(CRM_META + "clone_node_max", Integer.toString(c.nodeMax()));
+            env.put(CRM_META + "globally_unique", Boolean.toString(c.globallyUnique()));
+            env.put(CRM_META + "notify", Boolean.toString(c.notifies()));
+        });
+        return env;
+    }
+
+    private AgentOutcome call(AgentContext ctx, String action) {
+        if (!Files.isExecutable(script)) {
+            return notInstalled();
+        }
+        Commands.SplitResult r = run(action, environment(ctx, action), ctx.resource().value(), ctx.remaining(),
                 ctx.parameter(META + "netns").orElse(""));
         if (r.code() == Commands.Result.TIMED_OUT) {
             return AgentOutcome.failed(typeName(provider, type) + " " + action + " was stopped after its timeout");
         }
         if (r.code() == Commands.Result.NOT_STARTED) {
-            return AgentOutcome.of(AgentResult.ERR_INSTALLED, "cannot run " + script + ": " + r.output());
+            return AgentOutcome.of(AgentResult.ERR_INSTALLED, "cannot run " + script + ": " + r.stdout());
         }
-        if (r.code() >= 0 && r.code() <= 7) {
-            return AgentOutcome.of(AgentResult.fromOcfCode(r.code()), r.lastLine());
-        }
-        return AgentOutcome.failed(typeName(provider, type) + " " + action + " exited with " + r.code() + ": "
-                + r.lastLine());
+        boolean known = r.code() >= 0 && r.code() <= 7;
+        AgentResult result = known ? AgentResult.fromOcfCode(r.code()) : AgentResult.ERR_GENERIC;
+        String message = message(r, result == AgentResult.SUCCESS);
+        return known ? AgentOutcome.of(result, message)
+                : AgentOutcome.failed(typeName(provider, type) + " " + action + " exited with " + r.code()
+                        + (message.isEmpty() ? "" : ": " + message));
     }
 
-    /** Runs {@code script action} with the OCF environment, for at most {@code limit}. */
-    private Commands.Result run(String action, Map<String, String> extraEnv, String instance, Duration limit,
+    /**
+     * What an agent's call says, as Pacemaker reads it: the last exit reason on standard error
+     * (prefix removed); failing that, for a failure, the last {@code ERROR:} line on standard error
+     * (from {@code ERROR:} on); failing that, the last line written, standard output first.
+     */
+    static String message(Commands.SplitResult r, boolean success) {
+        List<String> errors = r.stderr().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = errors.size() - 1; i >= 0; i--) {
+            String line = errors.get(i);
+            if (line.startsWith(EXIT_REASON_PREFIX) && !line.substring(EXIT_REASON_PREFIX.length()).isBlank()) {
+                return clip(line.substring(EXIT_REASON_PREFIX.length()).strip());
+            }
+        }
+        if (!success) {
+            for (int i = errors.size() - 1; i >= 0; i--) {
+                int at = errors.get(i).indexOf("ERROR:");
+                if (at >= 0) {
+                    return clip(errors.get(i).substring(at));
+                }
+            }
+        }
+        String out = new Commands.Result(r.code(), r.stdout()).lastLine();
+        return !out.isEmpty() || errors.isEmpty() ? out : clip(errors.get(errors.size() - 1));
+    }
+
+    private static String clip(String line) {
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /**
+     * Runs {@code script action} with what every OCF call gets (root, version, type, provider,
+     * instance, exit-reason prefix) plus {@code extraEnv}, for at most {@code limit}.
+     */
+    private Commands.SplitResult run(String action, Map<String, String> extraEnv, String instance, Duration limit,
             String netns) {
         Map<String, String> env = new TreeMap<>();
         env.put("OCF_ROOT", ocfRoot.toString());
@@ -217,13 +303,14 @@ public final class OcfAgent implements ResourceAgent {
         env.put("OCF_RA_VERSION_MAJOR", "1");
         env.put("OCF_RA_VERSION_MINOR", "1");
         env.put("OCF_RESOURCE_INSTANCE", instance);
+        env.put("OCF_EXIT_REASON_PREFIX", EXIT_REASON_PREFIX);
         env.putAll(extraEnv);
         List<String> argv = new ArrayList<>();
         if (!netns.isEmpty()) {
             argv.addAll(List.of("ip", "netns", "exec", netns));
         }
         argv.addAll(List.of(script.toString(), action));
-        Commands.Result r = Commands.run(argv, env, limit);
+        Commands.SplitResult r = Commands.runSplit(argv, env, limit);
         if (r.code() == Commands.Result.TIMED_OUT) {
             LOG.warn("{} {}: killed the agent script and its descendants at the timeout", script, action);
         }

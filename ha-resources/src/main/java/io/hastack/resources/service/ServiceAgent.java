@@ -70,8 +70,7 @@ public abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
     private AgentContext processContext(AgentContext ctx) {
         Map<String, String> params = new HashMap<>(command(ctx));
         ctx.parameter("log").ifPresent(l -> params.put("log", l));
-        return new AgentContext(ctx.node(), ctx.resource(), ctx.operation(), params, ctx.timeout(), ctx.startNanos(),
-                ctx.epoch());
+        return ctx.withParameters(params);
     }
 
     @Override

@@ -131,8 +131,9 @@ class OcfAgentTest {
     @Test
     void aHungScriptIsKilledWithWhatItStartedWhenTheTimeoutExpires() throws Exception {
         Path pids = root.resolve("pids");
-        OcfAgent agent = script("Hang", "sleep 600 & echo $! > \"$OCF_RESKEY_pids\"; echo $$ >> \"$OCF_RESKEY_pids\";"
-                + " wait\n");
+        // It answers meta-data (as a real agent does: the executor asks for the advised timeouts first).
+        OcfAgent agent = script("Hang", "[ \"$1\" = meta-data ] && exit 0\n"
+                + "sleep 600 & echo $! > \"$OCF_RESKEY_pids\"; echo $$ >> \"$OCF_RESKEY_pids\"; wait\n");
         ResourceSpec spec = ResourceSpec.builder("h", "ocf:test:Hang").param("pids", pids.toString())
                 .timeout(Operation.START, Duration.ofSeconds(1)).build();
         OperationResult r = call(agent, spec, Operation.START);
