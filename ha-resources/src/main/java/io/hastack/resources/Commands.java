@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Commands {
     /**
-     * Reads commands' output: a thread per stream being read, never the common pool, whose one
-     * thread on a two-core machine would make concurrent commands wait for each other's output.
+     * Reads commands' output and runs background commands: a thread each, never the common pool,
+     * whose one thread on a two-core machine would make concurrent commands wait for each other.
      */
     private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
             .newCachedThreadPool(r -> {
@@ -129,6 +129,14 @@ public final class Commands {
     /** Runs {@code argv} with the node's environment for at most {@code limit}. */
     public static Result run(List<String> argv, Duration limit) {
         return run(argv, Map.of(), limit);
+    }
+
+    /**
+     * Runs {@code argv} in the background, on a thread of its own (never the common pool, which a
+     * long command would hold from every other user), for at most {@code limit}.
+     */
+    public static CompletableFuture<Result> runInBackground(List<String> argv, Duration limit) {
+        return CompletableFuture.supplyAsync(() -> run(argv, limit), READERS);
     }
 
     private static String read(InputStream in) {

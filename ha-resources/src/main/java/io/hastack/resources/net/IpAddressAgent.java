@@ -149,8 +149,7 @@ public final class IpAddressAgent implements ResourceAgent {
         }
         argv.addAll(List.of("arping", "-q", "-U", "-c", Integer.toString(c.arpCount()), "-I", c.nic(),
                 c.ip()));
-        lastAnnouncement = CompletableFuture.supplyAsync(() -> {
-            Commands.Result r = Commands.run(argv, COMMAND);
+        lastAnnouncement = Commands.runInBackground(argv, COMMAND).thenApply(r -> {
             if (!r.ok()) {
                 LOG.warn("gratuitous ARP for {} on {} failed: {}", c.ip(), c.nic(), r.describe());
             }

@@ -54,6 +54,13 @@ public final class JavaAppAgent extends ServiceAgent {
     public static final String DEFAULT_CATALINA_HOME = "/usr/share/tomcat10";
 
     private static final List<String> JMX = List.of("jmx-url", "jmx-object", "jmx-attribute", "jmx-expect");
+    /** Runs JMX checks, each on a daemon thread of its own. */
+    private static final java.util.concurrent.ExecutorService JMX_CHECKS = java.util.concurrent.Executors
+            .newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "ha-jmx-check");
+                t.setDaemon(true);
+                return t;
+            });
     private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
             "Runs Tomcat (catalina.sh run) or a java -jar application, healthy when its health URL (and optionally a"
                     + " JMX attribute) says so.",
@@ -234,14 +241,15 @@ public final class JavaAppAgent extends ServiceAgent {
         String object = ctx.parameter("jmx-object").orElseThrow();
         String attribute = ctx.parameter("jmx-attribute").orElseThrow();
         String expected = ctx.parameter("jmx-expect").orElseThrow();
-        // RMI does not always heed interrupts: bound the call on a thread of its own.
+        // RMI does not always heed interrupts: bound the call on a thread of its own (not the common
+        // pool, where another agent's long task would make this check time out).
         CompletableFuture<String> value = CompletableFuture.supplyAsync(() -> {
             try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url), null)) {
                 return String.valueOf(c.getMBeanServerConnection().getAttribute(new ObjectName(object), attribute));
             } catch (Exception e) {
                 throw new IllegalStateException(e.toString(), e);
             }
-        });
+        }, JMX_CHECKS);
         try {
             long limit = Math.max(1, Math.min(5_000, ctx.remaining().toMillis()));
             String actual = value.get(limit, TimeUnit.MILLISECONDS);
