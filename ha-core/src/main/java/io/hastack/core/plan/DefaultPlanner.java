@@ -89,13 +89,12 @@ public final class DefaultPlanner implements Planner {
                 perGroup.put(group.id(), actionsFor(ctx, placement, group, notes));
             }
         }
-        List<ResourceGroup> ordered = orderTopological(ctx);
+        List<ResourceGroup> ordered = GroupOrder.startOrder(ctx.config);
         applyOrders(ctx, placement, ordered, perGroup, notes);
 
         List<Action> actions = new ArrayList<>(fences.values());
-        List<ResourceGroup> reversed = new ArrayList<>(ordered);
-        Collections.reverse(reversed);
-        reversed.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.stops));
+        StopOrder.groups(ctx.config).stream().map(g -> perGroup.get(g.id())).filter(a -> a != null)
+                .forEach(a -> actions.addAll(a.stops));
         ordered.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.starts));
 
         List<PlacementScore> scores = new ArrayList<>();
@@ -230,8 +229,7 @@ public final class DefaultPlanner implements Planner {
         NodeId single = targets.isEmpty() ? null : targets.get(0);
         String label = (group.isClone() ? "clone " : "group ") + group.id();
         boolean activeElsewhere = false;
-        List<ResourceSpec> reversed = new ArrayList<>(group.resources());
-        Collections.reverse(reversed);
+        List<ResourceSpec> reversed = StopOrder.members(group);
         for (NodeId n : ctx.activeNodes(group)) {
             if (targets.contains(n)) {
                 continue;
@@ -318,14 +316,6 @@ public final class DefaultPlanner implements Planner {
         return Optional.empty();
     }
 
-    /** The groups with every first-group of an order constraint before its then-group. */
-    private static List<ResourceGroup> orderTopological(PlanContext ctx) {
-        Map<GroupId, List<GroupId>> before = new HashMap<>();
-        for (OrderConstraint o : ctx.config.orders()) {
-            before.computeIfAbsent(o.then(), k -> new ArrayList<>()).add(o.first());
-        }
-        return Placement.topological(ctx, before, g -> 0);
-    }
 
     /** Stage 5: applies the order constraints to the groups' actions. */
     private static void applyOrders(PlanContext ctx, Placement placement, List<ResourceGroup> ordered,
@@ -423,8 +413,7 @@ public final class DefaultPlanner implements Planner {
         Map<String, String> reasons = new HashMap<>();
         actions.stops.forEach(a -> reasons.put(a.node() + "/" + a.resource(), a.reason()));
         List<Action> stops = new ArrayList<>();
-        List<ResourceSpec> reversed = new ArrayList<>(group.resources());
-        Collections.reverse(reversed);
+        List<ResourceSpec> reversed = StopOrder.members(group);
         for (NodeId n : ctx.activeNodes(group)) {
             for (ResourceSpec r : reversed) {
                 if (r.managed() && ctx.state(n, r.id()).isActive()) {

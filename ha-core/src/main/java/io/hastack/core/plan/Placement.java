@@ -112,45 +112,7 @@ final class Placement {
     static List<ResourceGroup> placementOrder(PlanContext ctx) {
         Map<GroupId, List<GroupId>> before = new HashMap<>();
         ctx.config.colocations().forEach(c -> before.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c.with()));
-        return topological(ctx, before, g -> ctx.presence(g.id()).isEmpty() ? 1 : 0);
-    }
-
-    /**
-     * {@code ctx}'s groups, each after the groups {@code before} lists for it; among the groups whose
-     * predecessors are all listed, the lowest {@code rank} first, then configuration order.
-     */
-    static List<ResourceGroup> topological(PlanContext ctx, Map<GroupId, List<GroupId>> before,
-            java.util.function.ToIntFunction<ResourceGroup> rank) {
-        List<ResourceGroup> groups = ctx.config.groups();
-        Map<GroupId, Integer> index = new HashMap<>();
-        for (int i = 0; i < groups.size(); i++) {
-            index.put(groups.get(i).id(), i);
-        }
-        Map<GroupId, Integer> waiting = new HashMap<>();
-        Map<GroupId, List<GroupId>> after = new HashMap<>();
-        before.forEach((g, firsts) -> {
-            for (GroupId f : firsts) {
-                waiting.merge(g, 1, Integer::sum);
-                after.computeIfAbsent(f, k -> new ArrayList<>()).add(g);
-            }
-        });
-        java.util.PriorityQueue<ResourceGroup> ready = new java.util.PriorityQueue<>(
-                java.util.Comparator.comparingInt(rank).thenComparingInt(g -> index.get(g.id())));
-        groups.stream().filter(g -> !waiting.containsKey(g.id())).forEach(ready::add);
-        List<ResourceGroup> result = new ArrayList<>(groups.size());
-        while (!ready.isEmpty()) {
-            ResourceGroup g = ready.poll();
-            result.add(g);
-            for (GroupId next : after.getOrDefault(g.id(), List.of())) {
-                if (waiting.merge(next, -1, Integer::sum) == 0) {
-                    ready.add(groups.get(index.get(next)));
-                }
-            }
-        }
-        if (result.size() != groups.size()) {
-            throw new IllegalStateException("constraint cycle among groups; the configuration should have refused it");
-        }
-        return result;
+        return GroupOrder.topological(ctx.config.groups(), before, g -> ctx.presence(g.id()).isEmpty() ? 1 : 0);
     }
 
     /** Counts a group that stays where it is without being placed (held). */

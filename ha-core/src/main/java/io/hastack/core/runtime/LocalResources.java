@@ -17,6 +17,7 @@ import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.StopOrder;
 import io.hastack.core.runtime.HaEvent.Type;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -429,22 +430,13 @@ final class LocalResources {
     }
 
     /**
-     * Stops every active resource here, groups and members in reverse order, ignoring views: the
-     * last resort of a node that leaves without a hand-over. Completes on the event thread.
+     * Stops every active resource here, ignoring views, in the planner's stop order
+     * ({@link StopOrder}: order constraints respected): what a node does after a pause, on quorum
+     * loss with {@code no-quorum-policy=stop}, and when it leaves without a hand-over. Completes on
+     * the event thread.
      */
     CompletableFuture<Void> stopAll(String reason) {
-        List<Action> stops = new ArrayList<>();
-        List<ResourceGroup> groups = new ArrayList<>(config.groups());
-        Collections.reverse(groups);
-        for (ResourceGroup g : groups) {
-            List<ResourceSpec> members = new ArrayList<>(g.resources());
-            Collections.reverse(members);
-            for (ResourceSpec r : members) {
-                if (resources.get(r.id()).state.isActive()) {
-                    stops.add(new Action(ActionType.STOP, node, g.id(), r.id(), reason));
-                }
-            }
-        }
+        List<Action> stops = StopOrder.stopEverything(config, node, id -> resources.get(id).state.isActive(), reason);
         CompletableFuture<Void> done = new CompletableFuture<>();
         // Keep going after a failed stop: every resource gets its own chance.
         stopEach(stops, 0, done);

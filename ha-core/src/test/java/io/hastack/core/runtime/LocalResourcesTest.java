@@ -148,6 +148,52 @@ class LocalResourcesTest {
                 "a cleanup probes: " + afterCleanup);
     }
 
+    /**
+     * Regression (issue 12): the emergency stop (pause, quorum loss, close without hand-over)
+     * ignored order constraints and stopped db before web, where the planner stops web first.
+     */
+    @Test
+    void anEmergencyStopFollowsTheOrderConstraintsAsThePlannerDoes() {
+        VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
+        ClusterConfig config = ClusterConfig.builder().nodes("n1")
+                .group(ResourceGroup.of("web-group", ResourceSpec.builder("web", "test").build()))
+                .group(ResourceGroup.of("db-group", ResourceSpec.builder("db", "test").build(),
+                        ResourceSpec.builder("db-log", "test").build()))
+                .order(io.hastack.core.model.OrderConstraint.mandatory("db-then-web", "db-group", "web-group"))
+                .build();
+        List<String> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AgentExecutor recording = new Instant200() {
+            @Override
+            public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
+                if (call.operation() == Operation.STOP) {
+                    stops.add(call.spec().id().value());
+                }
+                return super.call(agent, call);
+            }
+        };
+        LocalResources resources = new LocalResources(N1, config, time.clock(),
+                AgentRegistry.builder().register("test", s -> new Nothing()).build(), recording, time,
+                new LocalResources.Listener() {
+                    @Override
+                    public void stateChanged() {}
+
+                    @Override
+                    public void event(Type type, String subject, String detail) {}
+                });
+        resources.execute(List.of(
+                new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db"), "test"),
+                new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db-log"), "test"),
+                new Action(ActionType.START, N1, GroupId.of("web-group"), ResourceId.of("web"), "test")),
+                () -> true, () -> {});
+        time.runFor(Duration.ofMillis(100));
+        CompletableFuture<Void> stopped = resources.stopAll("pause");
+        time.runFor(Duration.ofMillis(100));
+        assertTrue(stopped.isDone());
+        assertEquals(List.of("web", "db-log", "db"), stops);
+        assertEquals(io.hastack.core.plan.StopOrder.stopEverything(config, N1, id -> true, "x").stream()
+                .map(a -> a.resource().value()).toList(), stops, "the planner's stop order");
+    }
+
     @Test
     void aListenerThatThrowsNeverLeavesABatchUnfinished() {
         VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
