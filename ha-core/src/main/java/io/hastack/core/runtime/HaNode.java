@@ -75,12 +75,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class HaNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaNode.class);
-    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
     private enum Lifecycle { NEW, RUNNING, LEAVING, CLOSED }
 
 
     private record Subscription(HaEventListener listener, Executor executor) {}
+
+    /**
+     * An immutable picture of the node after a turn of its event loop.
+     *
+     * @param status the cluster status as this node sees it
+     * @param local this node's own resources
+     * @param snapshot what the coordinator plans from, if this node coordinates and every member
+     *     has answered its probe
+     */
+    private record Published(ClusterStatus status, NodeInfo local, Optional<ClusterSnapshot> snapshot) {}
 
     private final ClusterConfig config;
     private final Membership membership;
@@ -116,6 +125,13 @@ public final class HaNode implements AutoCloseable {
     private boolean demoted;
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    /**
+     * What queries read: published by the event thread after every task it runs, so that any
+     * thread (a listener on the event thread included) reads it at once, never waiting for that
+     * thread.
+     */
+    private volatile Published published;
+    private volatile Thread eventThread;
     /** Set once the node has handed over (or given up) and is leaving: later views are ignored. */
     private volatile boolean departing;
 
@@ -158,6 +174,7 @@ public final class HaNode implements AutoCloseable {
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ha-node-" + self);
             t.setDaemon(true);
+            eventThread = t;
             return t;
         });
         this.resources = createResources(b);
@@ -204,6 +221,17 @@ public final class HaNode implements AutoCloseable {
                 }
             }
         });
+        publish();
+    }
+
+    /** Publishes what queries read; on the event thread (or the constructor, before it runs). */
+    private void publish() {
+        boolean coordinates = coordinator.active();
+        NodeInfo local = ownInfo();
+        List<NodeInfo> nodes = coordinates ? coordinator.nodes() : List.of(local);
+        published = new Published(new ClusterStatus(self, Optional.ofNullable(view), coordinates, config,
+                quorum.text(), nodes, coordinates ? coordinator.notes() : List.of()), local,
+                coordinator.currentSnapshot());
     }
 
     private LocalResources createResources(Builder b) {
@@ -212,6 +240,7 @@ public final class HaNode implements AutoCloseable {
                 @Override
                 public void stateChanged() {
                     sendReport();
+                    publish(); // agent results reach the event thread without post()
                 }
 
                 @Override
@@ -242,7 +271,10 @@ public final class HaNode implements AutoCloseable {
 
     /**
      * Adds {@code listener}, called on {@code executor} for every later event, in order.
-     * {@link MoreExecutors#directExecutor()} runs it on the node's event thread: keep it short.
+     * {@link MoreExecutors#directExecutor()} runs it on the node's event thread: keep it short. A
+     * listener may call {@link #status()} and {@link #localState()} from any executor: they read a
+     * published snapshot and never wait for the event thread (which then shows the state before the
+     * event's turn ended).
      */
     public void addListener(HaEventListener listener, Executor executor) {
         Objects.requireNonNull(listener, "listener");
@@ -358,13 +390,13 @@ public final class HaNode implements AutoCloseable {
         shutdownThreads();
     }
 
-    /** The cluster status as this node sees it (all members on the coordinator). */
+    /**
+     * The cluster status as this node sees it (all members on the coordinator), as of the event
+     * thread's latest turn. Never blocks: any thread may call it, a listener on the event thread
+     * included.
+     */
     public ClusterStatus status() {
-        return query(() -> {
-            List<NodeInfo> nodes = coordinator.active() ? coordinator.nodes() : List.of(ownInfo());
-            return new ClusterStatus(self, Optional.ofNullable(view), coordinator.active(), config, quorum.text(), nodes,
-                    coordinator.active() ? coordinator.notes() : List.of());
-        });
+        return published.status();
     }
 
     /**
@@ -374,7 +406,7 @@ public final class HaNode implements AutoCloseable {
      * @throws IllegalStateException as {@link #whatIf}
      */
     public String snapshotText() {
-        ClusterSnapshot now = query(coordinator::currentSnapshot).orElseThrow(() -> new IllegalStateException(
+        ClusterSnapshot now = published.snapshot().orElseThrow(() -> new IllegalStateException(
                 "node " + self + " cannot write the cluster's snapshot: only the coordinator knows every member's"
                         + " state, once all have answered its probe"));
         return io.hastack.core.plan.SnapshotText.format(now, clock.instant());
@@ -388,9 +420,10 @@ public final class HaNode implements AutoCloseable {
      *     every member's state) or has not heard from every member yet
      */
     public Simulator.Simulation whatIf(List<SimEvent> events) {
-        ClusterSnapshot now = query(coordinator::currentSnapshot).orElseThrow(() -> new IllegalStateException(
+        Published p = published;
+        ClusterSnapshot now = p.snapshot().orElseThrow(() -> new IllegalStateException(
                 "node " + self + " cannot simulate: only the coordinator"
-                        + query(() -> Optional.ofNullable(view).map(v -> " (" + v.coordinator() + ")").orElse(""))
+                        + p.status().view().map(v -> " (" + v.coordinator() + ")").orElse("")
                         + " knows every member's state, once all have answered its probe"));
         return new Simulator(planner).run(now, events, clock.instant());
     }
@@ -513,9 +546,9 @@ public final class HaNode implements AutoCloseable {
         });
     }
 
-    /** The states of this node's resources, as a {@link NodeInfo}. */
+    /** The states of this node's resources, as a {@link NodeInfo}, as of the event thread's latest turn; never blocks. */
     public NodeInfo localState() {
-        return query(this::ownInfo);
+        return published.local();
     }
 
     private NodeInfo ownInfo() {
@@ -711,6 +744,9 @@ public final class HaNode implements AutoCloseable {
     }
 
     private void emit(Type type, String subject, String detail) {
+        if (Thread.currentThread() == eventThread) {
+            publish(); // a listener that asks for the status on hearing of an event sees what it tells
+        }
         HaEvent event = new HaEvent(clock.instant(), self, type, subject, detail);
         LOG.debug("{}", event);
         for (Subscription s : listeners) {
@@ -731,6 +767,7 @@ public final class HaNode implements AutoCloseable {
             loop.execute(() -> {
                 try {
                     task.run();
+                    publish();
                 } catch (RejectedExecutionException e) {
                     if (departing) {
                         // halted mid-task: the executors it hands work to are already shut down
@@ -744,20 +781,6 @@ public final class HaNode implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             LOG.debug("{} is closed; dropping a task", self);
-        }
-    }
-
-    private <T> T query(Supplier<T> supplier) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        post(() -> result.complete(supplier.get()));
-        try {
-            return result.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while querying " + self, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("node " + self + " did not answer within " + QUERY_TIMEOUT.toMillis()
-                    + " ms (closed or overloaded)", e);
         }
     }
 

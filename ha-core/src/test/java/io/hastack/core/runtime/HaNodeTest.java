@@ -148,6 +148,38 @@ class HaNodeTest {
         }
     }
 
+    /**
+     * Regression (issue 12): status() was a round trip to the event thread, so a listener on a
+     * direct executor (which addListener's Javadoc offers) that asked for it froze that thread for
+     * 10 s and got an exception. It is now a read of a published snapshot.
+     */
+    @Test
+    void aListenerOnTheEventThreadCanAskForTheStatus() throws Exception {
+        BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
+        node = HaNode.builder().config(config(ResourceSpec.builder("r", "recording").build())).membership(membership)
+                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
+                .pauseBound(java.time.Duration.ofSeconds(1)).nanoClock(nanos::get).build();
+        node.addListener(e -> {
+            if (e.type() == HaEvent.Type.VIEW_INSTALLED) {
+                try {
+                    seen.add(node.status());
+                } catch (RuntimeException failed) {
+                    seen.add(failed);
+                }
+            }
+        }, MoreExecutors.directExecutor());
+        node.addListener(events::add, MoreExecutors.directExecutor());
+        node.start();
+        View current = view(5, N1, N2, N3);
+        membership.install(current);
+        Object answer = seen.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(answer instanceof ClusterStatus, String.valueOf(answer));
+        // The event thread was not held: the next event (the report to the coordinator) follows.
+        membership.deliver(N1, codec.encode(new Messages.Probe(current.id())));
+        assertTrue(awaitSent(N1) instanceof NodeReport);
+        assertEquals(java.util.Optional.of(current), node.status().view(), "published after the view's turn");
+    }
+
     @Test
     void refusesAPlanFromAnEarlierViewAndRunsOneFromItsOwn() throws Exception {
         start(config(ResourceSpec.builder("r", "recording").build()));
