@@ -11,10 +11,7 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.plan.Move;
 import io.hastack.core.runtime.Messages.MoveOrder;
-import java.util.HashMap;
-import java.util.Map;
 import io.hastack.core.model.Durations;
-import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.plan.Action;
 import io.hastack.core.fence.FenceDevice;
 import io.hastack.core.fence.FenceResult;
@@ -27,15 +24,9 @@ import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.plan.Planner;
 import io.hastack.core.runtime.HaEvent.Type;
-import io.hastack.core.runtime.Messages.Execute;
-import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.Message;
-import io.hastack.core.runtime.Messages.NodeReport;
-import io.hastack.core.runtime.Messages.PlanId;
-import io.hastack.core.runtime.Messages.Probe;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -110,19 +101,8 @@ public final class HaNode implements AutoCloseable {
     private final CompletableFuture<Void> leaveGranted = new CompletableFuture<>();
     private final Planner planner;
 
-    // Confined to the event thread.
-    private View view;
-    private PlanId lastCompleted;
-    private boolean leaving;
-    private boolean standby;
-    private boolean maintenance;
-    /** The latest manual move order of every group this node has heard of. */
-    private final Map<GroupId, MoveOrder> moves = new HashMap<>();
-    /** The latest cluster maintenance order this node has heard of. */
-    private Messages.MaintenanceOrder clusterMaintenance = Messages.MaintenanceOrder.NONE;
-    private Execute deferred;
-    /** Set by a detected pause until the node has stopped its resources and reported. */
-    private boolean demoted;
+    /** The node-side protocol; confined to the event thread. */
+    private final Participant participant;
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     /**
@@ -163,7 +143,7 @@ public final class HaNode implements AutoCloseable {
 
             @Override
             public void decided(View view, Quorum previous, Quorum now, String text) {
-                onQuorumDecided(view, previous, now, text);
+                participant.quorumDecided(view, previous, now, text);
             }
 
             @Override
@@ -221,15 +201,51 @@ public final class HaNode implements AutoCloseable {
                 }
             }
         });
+        this.participant = new Participant(self, config, resources, coordinator, new Participant.Port() {
+            @Override
+            public void send(NodeId to, Message message) {
+                sendTo(to, message);
+            }
+
+            @Override
+            public void event(Type type, String subject, String detail) {
+                emit(type, subject, detail);
+            }
+
+            @Override
+            public Quorum quorum() {
+                return quorum.state();
+            }
+
+            @Override
+            public String quorumText() {
+                return quorum.text();
+            }
+
+            @Override
+            public boolean fresh() {
+                return pauseDetector.fresh();
+            }
+
+            @Override
+            public Duration stalledFor() {
+                return pauseDetector.stalledFor();
+            }
+
+            @Override
+            public void leaveGranted() {
+                leaveGranted.complete(null);
+            }
+        });
         publish();
     }
 
     /** Publishes what queries read; on the event thread (or the constructor, before it runs). */
     private void publish() {
         boolean coordinates = coordinator.active();
-        NodeInfo local = ownInfo();
+        NodeInfo local = participant.ownInfo();
         List<NodeInfo> nodes = coordinates ? coordinator.nodes() : List.of(local);
-        published = new Published(new ClusterStatus(self, Optional.ofNullable(view), coordinates, config,
+        published = new Published(new ClusterStatus(self, Optional.ofNullable(participant.view()), coordinates, config,
                 quorum.text(), nodes, coordinates ? coordinator.notes() : List.of()), local,
                 coordinator.currentSnapshot());
     }
@@ -239,7 +255,7 @@ public final class HaNode implements AutoCloseable {
             return new LocalResources(self, config, clock, b.agents, executor, loop, new LocalResources.Listener() {
                 @Override
                 public void stateChanged() {
-                    sendReport();
+                    participant.sendReport();
                     publish(); // agent results reach the event thread without post()
                 }
 
@@ -353,11 +369,7 @@ public final class HaNode implements AutoCloseable {
             }
             lifecycle = Lifecycle.LEAVING;
         }
-        post(() -> {
-            leaving = true;
-            LOG.info("{} is shutting down; handing its resources over", self);
-            sendReport();
-        });
+        post(participant::leave);
         try {
             leaveGranted.get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -434,13 +446,7 @@ public final class HaNode implements AutoCloseable {
      * it. Taking it out makes it eligible again (groups stay where they run). Asynchronous.
      */
     public void standby(boolean on) {
-        post(() -> {
-            if (standby != on) {
-                standby = on;
-                LOG.info("{} {} standby", self, on ? "enters" : "leaves");
-                sendReport();
-            }
-        });
+        post(() -> participant.standby(on));
     }
 
     /**
@@ -449,13 +455,7 @@ public final class HaNode implements AutoCloseable {
      * the cluster) and nothing new is placed here. Asynchronous.
      */
     public void maintenance(boolean on) {
-        post(() -> {
-            if (maintenance != on) {
-                maintenance = on;
-                LOG.info("{} {} maintenance", self, on ? "enters" : "leaves");
-                sendReport();
-            }
-        });
+        post(() -> participant.maintenance(on));
     }
 
     /**
@@ -518,12 +518,7 @@ public final class HaNode implements AutoCloseable {
 
     /** Handles an operator's order here and sends it to every other member. */
     private void broadcast(Message order) {
-        post(() -> {
-            handle(self, order);
-            if (view != null) {
-                view.members().stream().filter(m -> !m.equals(self)).forEach(m -> sendTo(m, order));
-            }
-        });
+        post(() -> participant.broadcast(order));
     }
 
     /**
@@ -534,28 +529,12 @@ public final class HaNode implements AutoCloseable {
      * @param resource the resource, or null for every resource
      */
     public void cleanup(io.hastack.core.model.ResourceId resource) {
-        post(() -> {
-            if (view == null) {
-                LOG.warn("{}: cleanup requested outside a view; cleaning up locally only", self);
-                handle(self, new Messages.Cleanup(resource));
-                return;
-            }
-            for (NodeId member : view.members()) {
-                sendTo(member, new Messages.Cleanup(resource));
-            }
-        });
+        post(() -> participant.cleanupEverywhere(resource));
     }
 
     /** The states of this node's resources, as a {@link NodeInfo}, as of the event thread's latest turn; never blocks. */
     public NodeInfo localState() {
         return published.local();
-    }
-
-    private NodeInfo ownInfo() {
-        NodeStatus status = leaving ? NodeStatus.LEAVING : maintenance ? NodeStatus.MAINTENANCE
-                : standby ? NodeStatus.STANDBY
-                : quorum.state() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
-        return new NodeInfo(self, status, resources.activeStates(), resources.failures());
     }
 
     // ---- event thread -------------------------------------------------------------------------
@@ -565,16 +544,15 @@ public final class HaNode implements AutoCloseable {
             LOG.debug("{} is leaving; ignoring {}", self, v);
             return;
         }
-        View previous = view;
-        view = v;
+        View previous = participant.view();
+        participant.viewInstalled(v);
         emit(Type.VIEW_INSTALLED, v.id().toString(), describeChange(previous, v));
-        coordinator.viewChanged(v);
         quorum.evaluate(v);
-        if (deferred != null) {
-            Execute x = deferred;
-            deferred = null;
-            onExecute(v.coordinator(), x);
-        }
+        participant.retryDeferred();
+    }
+
+    private void onPause(long gapNanos) {
+        participant.paused(Duration.ofNanos(gapNanos), pauseDetector.bound());
     }
 
     private static String describeChange(View previous, View v) {
@@ -601,143 +579,12 @@ public final class HaNode implements AutoCloseable {
                     payload == null ? 0 : payload.length, e.getMessage());
             return;
         }
-        handle(from, message);
-    }
-
-    private void handle(NodeId from, Message message) {
-        if (message instanceof Probe p) {
-            sendTo(from, report(p.view()));
-        } else if (message instanceof NodeReport r) {
-            coordinator.reportReceived(from, r);
-        } else if (message instanceof Execute x) {
-            onExecute(from, x);
-        } else if (message instanceof Messages.Cleanup c) {
-            resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
-            // The reset failure counts matter even if nothing had failed: report them now.
-            sendReport();
-        } else if (message instanceof Messages.MaintenanceOrder m) {
-            if (m.supersedes(clusterMaintenance)) {
-                clusterMaintenance = m;
-                LOG.info("{}: cluster maintenance mode {}", self, m.on() ? "on" : "off");
-                sendReport();
-            }
-        } else if (message instanceof Messages.Placement p) {
-            coordinator.placementReceived(p);
-        } else if (message instanceof MoveOrder m) {
-            if (m.supersedes(moves.get(m.group()))) {
-                moves.put(m.group(), m);
-                LOG.info("{}: {}", self, m.move().map(Move::describe).orElse("move of " + m.group() + " cleared"));
-                sendReport();
-            }
-        } else if (message instanceof LeaveGranted) {
-            if (leaving) {
-                leaveGranted.complete(null);
-            }
-        }
-    }
-
-    private void onExecute(NodeId from, Execute x) {
-        boolean fromCoordinator = view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator());
-        if (fromCoordinator && (demoted || !pauseDetector.fresh())) {
-            String detail = "refusing " + x.plan() + ": this node stalled for "
-                    + pauseDetector.stalledFor().toMillis() + " ms and is stopping its resources";
-            LOG.warn("{}: {}", self, detail);
-            emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
-            lastCompleted = x.plan();
-            sendReport();
-        } else if (fromCoordinator && quorum.state() == Quorum.UNDECIDED) {
-            // The tie-break is still being decided here: run or refuse once it is.
-            deferred = x;
-        } else if (fromCoordinator && quorum.state() == Quorum.NOT_QUORATE) {
-            String detail = "refusing " + x.plan() + ": this node's partition has no quorum (" + quorum.text() + ")";
-            LOG.warn("{}: {}", self, detail);
-            emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
-            // Report it finished, so that the coordinator's transition ends and it sees no-quorum.
-            lastCompleted = x.plan();
-            sendReport();
-        } else if (fromCoordinator) {
-            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()) && !demoted && pauseDetector.fresh(),
-                    () -> {
-                lastCompleted = x.plan();
-                sendReport();
-            });
-        } else if (view == null || x.plan().view().sequence() > view.id().sequence()) {
-            // Planned in a view this node has not installed yet: keep it until the view arrives.
-            deferred = x;
-        } else {
-            String detail = "refusing " + x.plan() + " from " + from + ": this node is in "
-                    + (view == null ? "no view" : "view " + view.id() + " coordinated by " + view.coordinator());
-            LOG.warn("{}: {}", self, detail);
-            emit(Type.ACTION_REFUSED, x.plan().toString(), detail);
-        }
-    }
-
-    private NodeReport report(io.hastack.core.membership.ViewId viewId) {
-        return new NodeReport(viewId, config.hash(), leaving, standby, maintenance, quorum.state() == Quorum.QUORATE,
-                lastCompleted, resources.activeStates(), resources.failures(), List.copyOf(moves.values()),
-                clusterMaintenance);
-    }
-
-    // ---- pauses --------------------------------------------------------------------------------
-
-    /**
-     * This node stalled longer than its safe bound: the others may have declared it dead and
-     * started its resources. Stop them all before anything else, then report, and let the
-     * coordinator plan again from the facts.
-     */
-    private void onPause(long gapNanos) {
-        String detail = "stalled for " + Duration.ofNanos(gapNanos).toMillis() + " ms, longer than the safe bound of "
-                + pauseDetector.bound().toMillis() + " ms; stopping every local resource";
-        LOG.error("{}: {}", self, detail);
-        emit(Type.PAUSE_DETECTED, self.value(), detail);
-        if (demoted) {
-            return;
-        }
-        demoted = true;
-        resources.stopAll("node " + self + " " + detail).whenComplete((v, e) -> {
-            demoted = false;
-            sendReport();
-        });
-    }
-
-    // ---- quorum --------------------------------------------------------------------------------
-
-    /** The quorum keeper decided (or left undecided) quorum for {@code forView}: act on it. */
-    private void onQuorumDecided(View forView, Quorum previous, Quorum now, String text) {
-        // Every view must establish quorum anew, so the coordinator hears the decision every time.
-        coordinator.quorumChanged(now == Quorum.QUORATE);
-        if (now == previous) {
-            return;
-        }
-        // The coordinator plans once this report (with the new quorum) reaches it.
-        sendReport();
-        if (now == Quorum.QUORATE) {
-            emit(Type.QUORUM_GAINED, forView.id().toString(), text);
-        } else if (now == Quorum.NOT_QUORATE) {
-            NoQuorumPolicy policy = config.noQuorumPolicy();
-            emit(Type.QUORUM_LOST, forView.id().toString(), text + "; no-quorum-policy="
-                    + policy.name().toLowerCase(java.util.Locale.ROOT));
-            if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
-                LOG.warn("{}: {}; stopping every local resource", self, text);
-                resources.stopAll("node " + self + " lost quorum (" + text + ")");
-            }
-        }
-        if (deferred != null && now != Quorum.UNDECIDED) {
-            Execute x = deferred;
-            deferred = null;
-            onExecute(forView.coordinator(), x);
-        }
-    }
-
-    private void sendReport() {
-        if (view != null) {
-            sendTo(view.coordinator(), report(view.id()));
-        }
+        participant.handle(from, message);
     }
 
     private void sendTo(NodeId node, Message message) {
         if (node.equals(self)) {
-            post(() -> handle(self, message));
+            post(() -> participant.handle(self, message));
         } else {
             membership.send(node, codec.encode(message));
         }

@@ -25,12 +25,8 @@ import io.hastack.core.plan.ActionType;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.plan.Move;
 import io.hastack.core.runtime.HaEvent.Type;
-import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.MoveOrder;
-import io.hastack.core.runtime.Messages.NodeReport;
-import io.hastack.core.runtime.Messages.PlanId;
-import io.hastack.core.runtime.Messages.Probe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,9 +49,11 @@ import java.util.concurrent.CompletableFuture;
  * (its next monitor fails), fail the next start, hang stops. A seed drives every random choice, so a
  * run is reproduced from its seed; {@link #trace()} is the history.
  *
- * <p>The node-side message handling below is a compact copy of {@link HaNode}'s (probe, execute,
- * cleanup, move orders), without its threads, quorum device or pause detection: those are covered
- * by the in-process JGroups and multi-process tests.
+ * <p>Each node runs the real node-side protocol ({@link Participant}, as {@link HaNode} does):
+ * deferred plans, refusals, the {@code no-quorum-policy} and the flags it reports all come from
+ * that one class. What the harness supplies instead of {@link HaNode}'s threads: quorum by simple
+ * majority of the configured nodes (no quorum device), no pauses (the pause detector is covered by
+ * the in-process JGroups and multi-process tests), and messages on virtual time.
  */
 final class SimulatedCluster {
     /** Virtual time from a crash until the survivors install a view without the node. */
@@ -150,9 +148,9 @@ final class SimulatedCluster {
         fromFirstToAll(order);
     }
 
+    /** An operator's order given on the first live node: its participant handles and spreads it, as HaNode's does. */
     private void fromFirstToAll(Message order) {
-        SimNode from = live.values().iterator().next();
-        live.keySet().forEach(n -> from.send(n, order));
+        live.values().iterator().next().participant.broadcast(order);
     }
 
     /** Switches cluster maintenance mode from the first live node, as {@link HaNode#clusterMaintenance} does. */
@@ -177,8 +175,8 @@ final class SimulatedCluster {
         while (time.now().isBefore(end)) {
             time.runFor(Duration.ofMillis(10));
             if (!live.isEmpty() && live.values().iterator().next().coordinator.converged()
-                    && live.values().stream().allMatch(n -> n.view != null
-                    && n.view.id().sequence() == viewSequence
+                    && live.values().stream().allMatch(n -> n.participant.view() != null
+                    && n.participant.view().id().sequence() == viewSequence
                     && n.resources.activeStates().values().stream().noneMatch(ResourceState::isTransient))) {
                 return true;
             }
@@ -276,10 +274,15 @@ final class SimulatedCluster {
         }
         View view = new View(new ViewId(live.keySet().iterator().next(), ++viewSequence), List.copyOf(live.keySet()),
                 false);
-        boolean quorate = live.size() > config.nodes().size() / 2;
+        // As HaNode's quorum keeper without a device: a majority of the configured votes, or
+        // no-quorum-policy=ignore.
+        boolean majority = live.size() > config.nodes().size() / 2;
+        boolean quorate = majority || config.noQuorumPolicy() == io.hastack.core.model.NoQuorumPolicy.IGNORE;
+        String text = (majority ? "quorate: " : quorate ? "quorate by no-quorum-policy=ignore: " : "no quorum: ")
+                + live.size() + " of " + config.nodes().size() + " votes " + view.members();
         record("view " + view.id() + " " + view.members() + (quorate ? "" : " (no quorum)"));
         for (SimNode n : live.values()) {
-            n.viewChanged(view, quorate);
+            n.viewChanged(view, quorate, text);
         }
     }
 
@@ -299,13 +302,11 @@ final class SimulatedCluster {
     private final class SimNode {
         final NodeId id;
         boolean alive = true;
-        View view;
-        boolean quorate;
-        PlanId lastCompleted;
-        final Map<GroupId, MoveOrder> moves = new HashMap<>();
-        Messages.MaintenanceOrder maintenance = Messages.MaintenanceOrder.NONE;
+        QuorumKeeper.Quorum quorum = QuorumKeeper.Quorum.UNDECIDED;
+        String quorumText = "undecided: not in a view yet";
         final LocalResources resources;
         final Coordinator coordinator;
+        final Participant participant;
 
         SimNode(NodeId id) {
             this.id = id;
@@ -315,7 +316,7 @@ final class SimulatedCluster {
                         @Override
                         public void stateChanged() {
                             if (alive) {
-                                sendReport();
+                                participant.sendReport();
                             }
                         }
 
@@ -378,6 +379,44 @@ final class SimulatedCluster {
                     return done;
                 }
             });
+            this.participant = new Participant(id, config, resources, coordinator, new Participant.Port() {
+                @Override
+                public void send(NodeId to, Message message) {
+                    SimNode.this.send(to, message);
+                }
+
+                @Override
+                public void event(Type type, String subject, String detail) {
+                    if (alive && (type == Type.ACTION_REFUSED || type == Type.QUORUM_LOST)) {
+                        record(id + " " + detail);
+                    }
+                }
+
+                @Override
+                public QuorumKeeper.Quorum quorum() {
+                    return quorum;
+                }
+
+                @Override
+                public String quorumText() {
+                    return quorumText;
+                }
+
+                @Override
+                public boolean fresh() {
+                    return true;
+                }
+
+                @Override
+                public Duration stalledFor() {
+                    return Duration.ZERO;
+                }
+
+                @Override
+                public void leaveGranted() {
+                    // the harness's nodes never leave cleanly
+                }
+            });
         }
 
         void send(NodeId to, Message message) {
@@ -386,7 +425,7 @@ final class SimulatedCluster {
                 SimNode target = live.get(to);
                 if (alive && target != null) {
                     try {
-                        target.handle(id, codec.decode(frame));
+                        target.participant.handle(id, codec.decode(frame));
                     } catch (MalformedMessageException e) {
                         throw new IllegalStateException("the codec rejected its own frame", e);
                     }
@@ -394,60 +433,14 @@ final class SimulatedCluster {
             });
         }
 
-        void viewChanged(View newView, boolean nowQuorate) {
-            view = newView;
-            quorate = nowQuorate;
-            coordinator.viewChanged(newView);
-            coordinator.quorumChanged(nowQuorate);
-            if (!nowQuorate) {
-                resources.stopAll("no quorum").thenRun(this::sendReport);
-            }
-            sendReport();
-        }
-
-        void sendReport() {
-            if (view != null) {
-                send(view.coordinator(), report(view.id()));
-            }
-        }
-
-        NodeReport report(ViewId viewId) {
-            return new NodeReport(viewId, config.hash(), false, false, false, quorate, lastCompleted,
-                    resources.activeStates(), resources.failures(), List.copyOf(moves.values()), maintenance);
-        }
-
-        void handle(NodeId from, Message message) {
-            if (message instanceof Probe p) {
-                send(from, report(p.view()));
-            } else if (message instanceof NodeReport r) {
-                coordinator.reportReceived(from, r);
-            } else if (message instanceof Execute x) {
-                if (view == null || !x.plan().view().equals(view.id()) || !from.equals(view.coordinator())
-                        || !quorate) {
-                    lastCompleted = x.plan();
-                    sendReport();
-                    return;
-                }
-                resources.execute(x.actions(), () -> alive && view.id().equals(x.plan().view()), () -> {
-                    lastCompleted = x.plan();
-                    sendReport();
-                });
-            } else if (message instanceof Messages.Cleanup c) {
-                resources.cleanup(c.resource()).thenRun(this::sendReport);
-                sendReport();
-            } else if (message instanceof Messages.MaintenanceOrder m) {
-                if (m.supersedes(maintenance)) {
-                    maintenance = m;
-                    sendReport();
-                }
-            } else if (message instanceof Messages.Placement p) {
-                coordinator.placementReceived(p);
-            } else if (message instanceof MoveOrder m) {
-                if (m.supersedes(moves.get(m.group()))) {
-                    moves.put(m.group(), m);
-                    sendReport();
-                }
-            }
+        /** A view is installed with the quorum a simple majority gives it, as HaNode's quorum keeper decides it. */
+        void viewChanged(View newView, boolean nowQuorate, String text) {
+            QuorumKeeper.Quorum previous = quorum;
+            quorum = nowQuorate ? QuorumKeeper.Quorum.QUORATE : QuorumKeeper.Quorum.NOT_QUORATE;
+            quorumText = text;
+            participant.viewInstalled(newView);
+            participant.quorumDecided(newView, previous, quorum, text);
+            participant.retryDeferred();
         }
     }
 

@@ -1,0 +1,306 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.membership.View;
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NoQuorumPolicy;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.plan.Move;
+import io.hastack.core.plan.NodeInfo;
+import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.runtime.Messages.Cleanup;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.LeaveGranted;
+import io.hastack.core.runtime.Messages.MaintenanceOrder;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.MoveOrder;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Placement;
+import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node-side protocol of one member, free of threads: what it does with views, quorum
+ * decisions, the coordinator's probes and plans, operator orders and its own pauses; what it
+ * reports. It holds the member's flags (leaving, standby, maintenance), the operator orders it has
+ * heard, the last plan it finished and a plan deferred until its view or quorum is known, and it
+ * routes coordinator messages to this member's {@link Coordinator}.
+ *
+ * <p>{@link HaNode} runs it on its event thread; the simulation harness runs the same class on
+ * virtual time. Confined to one thread: every method must be called there.
+ *
+ * <p>The rules: a plan runs only if it comes from the coordinator of this member's current view
+ * and this member's partition is quorate and it has not stalled; a plan for a view not installed
+ * yet, or while quorum is still being decided, waits; any other plan is refused (and reported
+ * finished, so that the coordinator's transition ends). After a stall longer than the safe bound
+ * the member stops everything before anything else. On quorum loss it follows the
+ * {@code no-quorum-policy}.
+ */
+final class Participant {
+    private static final Logger LOG = LoggerFactory.getLogger(Participant.class);
+
+    /** What the participant needs from its host. Called on the participant's thread. */
+    interface Port {
+        /** Sends {@code message} to {@code to}, this member included (then delivered later, not now). */
+        void send(NodeId to, Message message);
+
+        /** Something worth an {@link HaEvent} happened. */
+        void event(Type type, String subject, String detail);
+
+        /** This member's quorum for its current view. */
+        Quorum quorum();
+
+        /** How the quorum was decided, for messages. */
+        String quorumText();
+
+        /** False if this member has stalled longer than its safe bound and not caught up yet. */
+        boolean fresh();
+
+        /** How long since this member's pause detector last ticked. */
+        Duration stalledFor();
+
+        /** The coordinator let this member leave. */
+        void leaveGranted();
+    }
+
+    private final NodeId self;
+    private final ClusterConfig config;
+    private final LocalResources resources;
+    private final Coordinator coordinator;
+    private final Port port;
+
+    private View view;
+    private PlanId lastCompleted;
+    private boolean leaving;
+    private boolean standby;
+    private boolean maintenance;
+    /** The latest manual move order of every group this member has heard of. */
+    private final Map<GroupId, MoveOrder> moves = new HashMap<>();
+    /** The latest cluster maintenance order this member has heard of. */
+    private MaintenanceOrder clusterMaintenance = MaintenanceOrder.NONE;
+    private Execute deferred;
+    /** Set by a detected pause until the member has stopped its resources and reported. */
+    private boolean demoted;
+
+    Participant(NodeId self, ClusterConfig config, LocalResources resources, Coordinator coordinator, Port port) {
+        this.self = self;
+        this.config = config;
+        this.resources = resources;
+        this.coordinator = coordinator;
+        this.port = port;
+    }
+
+    /** The view this member is in; null before the first. */
+    View view() {
+        return view;
+    }
+
+    /** Installs {@code v}: the coordinator starts over; the caller decides quorum for it next. */
+    void viewInstalled(View v) {
+        view = v;
+        coordinator.viewChanged(v);
+    }
+
+    /**
+     * Quorum was decided (or left undecided) for {@code forView}: tells the coordinator (every view
+     * establishes quorum anew), reports a change, applies the {@code no-quorum-policy} on a loss, and
+     * runs or refuses a plan that waited for the decision.
+     */
+    void quorumDecided(View forView, Quorum previous, Quorum now, String text) {
+        coordinator.quorumChanged(now == Quorum.QUORATE);
+        if (now == previous) {
+            return;
+        }
+        // The coordinator plans once this report (with the new quorum) reaches it.
+        sendReport();
+        if (now == Quorum.QUORATE) {
+            port.event(Type.QUORUM_GAINED, forView.id().toString(), text);
+        } else if (now == Quorum.NOT_QUORATE) {
+            NoQuorumPolicy policy = config.noQuorumPolicy();
+            port.event(Type.QUORUM_LOST, forView.id().toString(), text + "; no-quorum-policy="
+                    + policy.name().toLowerCase(Locale.ROOT));
+            if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
+                LOG.warn("{}: {}; stopping every local resource", self, text);
+                resources.stopAll("node " + self + " lost quorum (" + text + ")");
+            }
+        }
+        if (now != Quorum.UNDECIDED) {
+            retryDeferred();
+        }
+    }
+
+    /** Runs or refuses the plan that waited for this member's view or quorum, if there is one. */
+    void retryDeferred() {
+        if (deferred != null && view != null) {
+            Execute x = deferred;
+            deferred = null;
+            onExecute(view.coordinator(), x);
+        }
+    }
+
+    /** Handles {@code message} from {@code from} (this member included). */
+    void handle(NodeId from, Message message) {
+        if (message instanceof Probe p) {
+            port.send(from, report(p.view()));
+        } else if (message instanceof NodeReport r) {
+            coordinator.reportReceived(from, r);
+        } else if (message instanceof Execute x) {
+            onExecute(from, x);
+        } else if (message instanceof Cleanup c) {
+            resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
+            // The reset failure counts matter even if nothing had failed: report them now.
+            sendReport();
+        } else if (message instanceof MaintenanceOrder m) {
+            if (m.supersedes(clusterMaintenance)) {
+                clusterMaintenance = m;
+                LOG.info("{}: cluster maintenance mode {}", self, m.on() ? "on" : "off");
+                sendReport();
+            }
+        } else if (message instanceof Placement p) {
+            coordinator.placementReceived(p);
+        } else if (message instanceof MoveOrder m) {
+            if (m.supersedes(moves.get(m.group()))) {
+                moves.put(m.group(), m);
+                LOG.info("{}: {}", self, m.move().map(Move::describe).orElse("move of " + m.group() + " cleared"));
+                sendReport();
+            }
+        } else if (message instanceof LeaveGranted) {
+            if (leaving) {
+                port.leaveGranted();
+            }
+        }
+    }
+
+    private void onExecute(NodeId from, Execute x) {
+        boolean fromCoordinator = view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator());
+        if (fromCoordinator && (demoted || !port.fresh())) {
+            refuse(x, "refusing " + x.plan() + ": this node stalled for " + port.stalledFor().toMillis()
+                    + " ms and is stopping its resources");
+        } else if (fromCoordinator && port.quorum() == Quorum.UNDECIDED) {
+            // The tie-break is still being decided here: run or refuse once it is.
+            deferred = x;
+        } else if (fromCoordinator && port.quorum() == Quorum.NOT_QUORATE) {
+            refuse(x, "refusing " + x.plan() + ": this node's partition has no quorum (" + port.quorumText() + ")");
+        } else if (fromCoordinator) {
+            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()) && !demoted && port.fresh(),
+                    () -> {
+                        lastCompleted = x.plan();
+                        sendReport();
+                    });
+        } else if (view == null || x.plan().view().sequence() > view.id().sequence()) {
+            // Planned in a view this member has not installed yet: keep it until the view arrives.
+            deferred = x;
+        } else {
+            String detail = "refusing " + x.plan() + " from " + from + ": this node is in "
+                    + (view == null ? "no view" : "view " + view.id() + " coordinated by " + view.coordinator());
+            LOG.warn("{}: {}", self, detail);
+            port.event(Type.ACTION_REFUSED, x.plan().toString(), detail);
+        }
+    }
+
+    /** Refuses a plan of the coordinator, reporting it finished so that its transition ends. */
+    private void refuse(Execute x, String detail) {
+        LOG.warn("{}: {}", self, detail);
+        port.event(Type.ACTION_REFUSED, x.plan().toString(), detail);
+        lastCompleted = x.plan();
+        sendReport();
+    }
+
+    /**
+     * This member stalled for {@code gap}, longer than its safe bound: the others may have declared
+     * it dead and started its resources. It stops them all before anything else, then reports, and
+     * the coordinator plans again from the facts.
+     */
+    void paused(Duration gap, Duration bound) {
+        String detail = "stalled for " + gap.toMillis() + " ms, longer than the safe bound of " + bound.toMillis()
+                + " ms; stopping every local resource";
+        LOG.error("{}: {}", self, detail);
+        port.event(Type.PAUSE_DETECTED, self.value(), detail);
+        if (demoted) {
+            return;
+        }
+        demoted = true;
+        resources.stopAll("node " + self + " " + detail).whenComplete((v, e) -> {
+            demoted = false;
+            sendReport();
+        });
+    }
+
+    /** This member hands over and leaves: the coordinator moves its groups away, then grants the leave. */
+    void leave() {
+        leaving = true;
+        LOG.info("{} is shutting down; handing its resources over", self);
+        sendReport();
+    }
+
+    /** Puts this member in standby or takes it out. */
+    void standby(boolean on) {
+        if (standby != on) {
+            standby = on;
+            LOG.info("{} {} standby", self, on ? "enters" : "leaves");
+            sendReport();
+        }
+    }
+
+    /** Puts this member in maintenance or takes it out. */
+    void maintenance(boolean on) {
+        if (maintenance != on) {
+            maintenance = on;
+            LOG.info("{} {} maintenance", self, on ? "enters" : "leaves");
+            sendReport();
+        }
+    }
+
+    /** An operator's order: handled here, and sent to every other member of the view. */
+    void broadcast(Message order) {
+        handle(self, order);
+        if (view != null) {
+            view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, order));
+        }
+    }
+
+    /** Pacemaker's cleanup of {@code resource} (every resource if null) on every member of the view. */
+    void cleanupEverywhere(ResourceId resource) {
+        if (view == null) {
+            LOG.warn("{}: cleanup requested outside a view; cleaning up locally only", self);
+            handle(self, new Cleanup(resource));
+            return;
+        }
+        for (NodeId member : view.members()) {
+            port.send(member, new Cleanup(resource));
+        }
+    }
+
+    /** This member's report for a probe of {@code viewId}. */
+    NodeReport report(ViewId viewId) {
+        return new NodeReport(viewId, config.hash(), leaving, standby, maintenance,
+                port.quorum() == Quorum.QUORATE, lastCompleted, resources.activeStates(), resources.failures(),
+                List.copyOf(moves.values()), clusterMaintenance);
+    }
+
+    /** Reports to the coordinator of the current view, if any. */
+    void sendReport() {
+        if (view != null) {
+            port.send(view.coordinator(), report(view.id()));
+        }
+    }
+
+    /** The states of this member's resources and its status. */
+    NodeInfo ownInfo() {
+        NodeStatus status = leaving ? NodeStatus.LEAVING : maintenance ? NodeStatus.MAINTENANCE
+                : standby ? NodeStatus.STANDBY
+                : port.quorum() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+        return new NodeInfo(self, status, resources.activeStates(), resources.failures());
+    }
+}

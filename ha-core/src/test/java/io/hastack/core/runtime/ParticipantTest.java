@@ -1,0 +1,286 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentMetadata;
+import io.hastack.core.agent.AgentOutcome;
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.Call;
+import io.hastack.core.exec.OperationResult;
+import io.hastack.core.fence.FenceResult;
+import io.hastack.core.membership.View;
+import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.DefaultPlanner;
+import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.NodeReport;
+import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node-side protocol on its own, on virtual time, without threads: deferred plans, refusals
+ * after a pause and without quorum, the flags a member reports.
+ */
+@Tag("unit")
+class ParticipantTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+
+    private final VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
+    private final ClusterConfig config = ClusterConfig.builder().nodes("n1", "n2", "n3")
+            .group(ResourceGroup.of("g", ResourceSpec.builder("r", "test").build())).build();
+    /** Every agent call, as "operation resource". */
+    private final List<String> calls = new ArrayList<>();
+    private final List<Message> sent = new ArrayList<>();
+    private final List<HaEvent.Type> events = new ArrayList<>();
+    private final List<String> details = new ArrayList<>();
+    private Quorum quorum = Quorum.UNDECIDED;
+    private boolean fresh = true;
+    private final Participant participant = participant();
+
+    /** Answers every call at once with success and records it. */
+    private final class Recording implements AgentExecutor {
+        @Override
+        public CompletableFuture<OperationResult> call(ResourceAgent agent, Call call) {
+            calls.add(call.operation().externalName() + " " + call.spec().id());
+            return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
+                    OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
+        }
+
+        @Override
+        public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
+                long epoch) {
+            return call(agent, Call.of(spec, node, io.hastack.core.model.Operation.STOP, epoch));
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class Nothing implements ResourceAgent {
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata("test", "", List.of());
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext c) {
+            return AgentOutcome.success();
+        }
+    }
+
+    private Participant participant() {
+        Participant[] self = new Participant[1];
+        LocalResources resources = new LocalResources(N2, config, time.clock(),
+                AgentRegistry.builder().register("test", s -> new Nothing()).build(), new Recording(), time,
+                new LocalResources.Listener() {
+                    @Override
+                    public void stateChanged() {
+                        self[0].sendReport();
+                    }
+
+                    @Override
+                    public void event(Type type, String subject, String detail) {}
+                });
+        Coordinator coordinator = new Coordinator(N2, config, new DefaultPlanner(), time.clock(),
+                new Coordinator.Port() {
+                    @Override
+                    public void send(NodeId node, Message message) {}
+
+                    @Override
+                    public void event(Type type, String subject, String detail) {}
+
+                    @Override
+                    public void schedule(Runnable task, Duration delay) {}
+
+                    @Override
+                    public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
+                        return CompletableFuture.completedFuture(actions);
+                    }
+                });
+        self[0] = new Participant(N2, config, resources, coordinator, new Participant.Port() {
+            @Override
+            public void send(NodeId to, Message message) {
+                sent.add(message);
+            }
+
+            @Override
+            public void event(Type type, String subject, String detail) {
+                events.add(type);
+                details.add(detail);
+            }
+
+            @Override
+            public Quorum quorum() {
+                return quorum;
+            }
+
+            @Override
+            public String quorumText() {
+                return "test quorum";
+            }
+
+            @Override
+            public boolean fresh() {
+                return fresh;
+            }
+
+            @Override
+            public Duration stalledFor() {
+                return fresh ? Duration.ofMillis(50) : Duration.ofSeconds(9);
+            }
+
+            @Override
+            public void leaveGranted() {}
+        });
+        return self[0];
+    }
+
+    private static View view(long sequence, NodeId... members) {
+        return new View(new ViewId(members[0], sequence), List.of(members), false);
+    }
+
+    private static Execute startPlan(ViewId view) {
+        return new Execute(new PlanId(view, 1), List.of(
+                new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
+    }
+
+    private void install(View v, Quorum now) {
+        Quorum previous = quorum;
+        quorum = now;
+        participant.viewInstalled(v);
+        participant.quorumDecided(v, previous, now, "test quorum");
+        participant.retryDeferred();
+        time.runFor(Duration.ofMillis(10));
+    }
+
+    private NodeReport lastReport() {
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            if (sent.get(i) instanceof NodeReport r) {
+                return r;
+            }
+        }
+        throw new AssertionError("no report sent: " + sent);
+    }
+
+    @Test
+    void aPlanForAViewNotInstalledYetWaitsForIt() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        View next = view(6, N1, N2);
+        participant.handle(N1, startPlan(next.id()));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(), calls, "must wait for view 6");
+        install(next, Quorum.QUORATE);
+        assertEquals(List.of("start r"), calls);
+        assertEquals(new PlanId(next.id(), 1), lastReport().completedPlan());
+    }
+
+    @Test
+    void aPlanWaitsWhileQuorumIsBeingDecidedAndRunsOnceItIs() {
+        View current = view(5, N1, N2, N3);
+        install(current, Quorum.UNDECIDED);
+        participant.handle(N1, startPlan(current.id()));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(), calls, "quorum undecided: the plan waits");
+        participant.quorumDecided(current, Quorum.UNDECIDED, quorum = Quorum.QUORATE, "test quorum");
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start r"), calls);
+    }
+
+    @Test
+    void aPlanIsRefusedAfterAPauseAndReportedFinished() {
+        View current = view(5, N1, N2, N3);
+        install(current, Quorum.QUORATE);
+        fresh = false;
+        participant.handle(N1, startPlan(current.id()));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(), calls);
+        assertTrue(events.contains(Type.ACTION_REFUSED), events.toString());
+        assertTrue(details.get(details.size() - 1).contains("this node stalled for 9000 ms"), details.toString());
+        assertEquals(new PlanId(current.id(), 1), lastReport().completedPlan(), "so the coordinator's transition ends");
+    }
+
+    @Test
+    void aPauseStopsEverythingHereBeforeAnythingElse() {
+        View current = view(5, N1, N2, N3);
+        install(current, Quorum.QUORATE);
+        participant.handle(N1, startPlan(current.id()));
+        time.runFor(Duration.ofMillis(10));
+        participant.paused(Duration.ofSeconds(9), Duration.ofSeconds(3));
+        assertTrue(events.contains(Type.PAUSE_DETECTED), events.toString());
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start r", "stop r"), calls);
+    }
+
+    @Test
+    void withoutQuorumAPlanIsRefusedAndStopPolicyStopsWhatRuns() {
+        View current = view(5, N1, N2, N3);
+        install(current, Quorum.QUORATE);
+        participant.handle(N1, startPlan(current.id()));
+        time.runFor(Duration.ofMillis(10));
+        View alone = view(6, N2);
+        install(alone, Quorum.NOT_QUORATE);
+        assertTrue(events.contains(Type.QUORUM_LOST), events.toString());
+        assertEquals(List.of("start r", "stop r"), calls, "no-quorum-policy=stop");
+        participant.handle(N2, startPlan(alone.id()));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start r", "stop r"), calls);
+        assertTrue(details.get(details.size() - 1).contains("has no quorum (test quorum)"), details.toString());
+    }
+
+    @Test
+    void theFlagsItReportsFollowTheOrders() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        participant.standby(true);
+        assertTrue(lastReport().standby());
+        participant.maintenance(true);
+        assertTrue(lastReport().maintenance());
+        participant.standby(false);
+        assertTrue(!lastReport().standby() && lastReport().maintenance());
+        participant.leave();
+        assertTrue(lastReport().leaving());
+        assertEquals(io.hastack.core.plan.NodeStatus.LEAVING, participant.ownInfo().status());
+    }
+}
