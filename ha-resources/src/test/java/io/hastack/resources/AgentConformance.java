@@ -90,7 +90,7 @@ public abstract class AgentConformance {
      * required parameters must accept the minimal resource instead.
      */
     @Test
-    void validateRejectsMissingRequiredParametersNamingThem() {
+    void validateOfAMinimalResourceNamesEachMissingRequiredParameterOrAcceptsIt() {
         ResourceSpec spec = specMissingRequired();
         OperationResult r = call(agent(spec), spec, Operation.VALIDATE);
         assertEquals(missingRequired().isEmpty() ? AgentResult.SUCCESS : AgentResult.ERR_CONFIGURED,

@@ -12,7 +12,12 @@ package io.hastack.core.agent;
  * executor cancels a call that exceeded its timeout.
  */
 public interface ResourceAgent {
-    /** Describes the agent and its parameters. */
+    /**
+     * Describes the agent, its parameters and the timeouts it advises. The executor asks for it on
+     * the call's own thread before each call's timeout starts, so it must answer promptly: a Java
+     * agent returns a constant; {@code OcfAgent} runs its script's {@code meta-data} once, bounded
+     * to 30 s, and keeps the answer.
+     */
     AgentMetadata metadata();
 
     /**

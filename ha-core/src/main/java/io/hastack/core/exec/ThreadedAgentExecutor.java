@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * future completes with {@link OperationResult.Completion#TIMED_OUT}. An agent that ignores the
  * interrupt keeps its thread until it returns, but nothing waits for it; a warning names it. The
  * timeout is the spec's own, else the one the agent advises in its metadata, else 20 s
- * ({@link ResourceSpec#timeout(Operation, java.util.Map)}).
+ * ({@link ResourceSpec#timeout(Operation, java.util.Map)}); the metadata is read on the call's
+ * thread, before the timeout starts.
  */
 public final class ThreadedAgentExecutor implements AgentExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedAgentExecutor.class);
@@ -83,13 +84,16 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                     start = System.nanoTime();
                     AgentContext ctx = new AgentContext(call.node(), spec.id(), operation, spec.parameters(), timeout,
                             start, call.epoch(), call.interval(), call.cloneInstance());
-                    scheduleTimeout(ctx, result, task);
+                    try {
+                        scheduleTimeout(ctx, result, task);
+                    } catch (RejectedExecutionException closed) {
+                        result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
+                                AgentOutcome.failed("executor is closed"), elapsed(start)));
+                        return;
+                    }
                     AgentOutcome outcome = body.apply(ctx);
                     result.complete(answered(ctx, outcome == null
                             ? AgentOutcome.failed("agent returned no outcome") : outcome));
-                } catch (RejectedExecutionException e) {
-                    result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
-                            AgentOutcome.failed("executor is closed"), elapsed(start)));
                 } catch (RuntimeException | Error e) {
                     LOG.warn("{} {}@{} threw", operation.externalName(), spec.id(), call.node(), e);
                     result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,

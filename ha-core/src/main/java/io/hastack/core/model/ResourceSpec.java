@@ -68,17 +68,10 @@ public final class ResourceSpec {
     }
 
     /**
-     * The timeout of {@code operation} when its agent advises none: the spec's own, else
-     * {@link #DEFAULT_TIMEOUT}. The executor uses {@link #timeout(Operation, Map)}.
-     */
-    public Duration timeout(Operation operation) {
-        return timeouts.getOrDefault(operation, DEFAULT_TIMEOUT);
-    }
-
-    /**
-     * The timeout of {@code operation}, as Pacemaker takes it: the one the spec sets, else the one
-     * the agent advises in its metadata ({@code advised}), else {@link #DEFAULT_TIMEOUT}. A call
-     * that runs longer counts as failed.
+     * The timeout of {@code operation}: the one the spec sets, else the one the agent advises in its
+     * metadata ({@code advised}), else {@link #DEFAULT_TIMEOUT}; as a Pacemaker resource made with
+     * {@code pcs resource create}, which copies the agent's advised timeouts into its operations. A
+     * call that runs longer counts as failed.
      */
     public Duration timeout(Operation operation, Map<Operation, Duration> advised) {
         Duration own = timeouts.get(operation);
@@ -89,10 +82,6 @@ public final class ResourceSpec {
         return agents != null && !agents.isNegative() && !agents.isZero() ? agents : DEFAULT_TIMEOUT;
     }
 
-    /** The timeout the spec itself sets for {@code operation}, if any. */
-    public java.util.Optional<Duration> explicitTimeout(Operation operation) {
-        return java.util.Optional.ofNullable(timeouts.get(operation));
-    }
 
     /** How often a running resource is monitored. */
     public Duration monitorInterval() {

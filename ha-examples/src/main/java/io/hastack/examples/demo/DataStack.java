@@ -1,6 +1,8 @@
 package io.hastack.examples.demo;
 
+import io.hastack.core.agent.AgentResult;
 import io.hastack.resources.Commands;
+import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.db.PostgresAgent;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -65,6 +67,7 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
         }
         Optional<String> here = stack.postgresProblem(preferred, webPort);
         if (here.isEmpty()) {
+            // Only a permission problem has a remedy here; anything else the nodes will report.
             return new Place(stack, preferred, false, Optional.empty());
         }
         Path temp;
@@ -85,14 +88,17 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
                 + there.get() + ". The demo uses an H2 database instead."));
     }
 
-    /** What PostgreSQL's agent says against running the database in {@code shared}, if anything. */
+    /**
+     * Why user postgres cannot use {@code shared}, if the agent's validate says so
+     * ({@link AgentResult#ERR_PERM}); any other answer is left to the nodes, which report it.
+     */
     private Optional<String> postgresProblem(Path shared, int webPort) {
         io.hastack.core.model.ResourceSpec db = DemoCluster.config(webPort, Optional.of(this), shared).groups().get(0)
                 .resources().stream().filter(r -> r.agentType().equals(PostgresAgent.TYPE)).findFirst().orElseThrow();
         io.hastack.core.agent.AgentOutcome outcome = new PostgresAgent().validate(new io.hastack.core.agent.AgentContext(
                 io.hastack.core.model.NodeId.of("node1"), db.id(), io.hastack.core.model.Operation.VALIDATE,
                 db.parameters(), db.timeout(io.hastack.core.model.Operation.VALIDATE), System.nanoTime(), 0));
-        return outcome.isSuccess() ? Optional.empty() : Optional.of(outcome.message());
+        return outcome.result() == AgentResult.ERR_PERM ? Optional.of(outcome.message()) : Optional.empty();
     }
 
     private DataStack withoutPostgres() {
@@ -117,9 +123,7 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
 
     private static boolean mounted(Path dir) {
         try {
-            String target = dir.toAbsolutePath().normalize().toString().replace(" ", "\\040");
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                    .anyMatch(l -> l.split(" ").length > 4 && l.split(" ")[4].equals(target));
+            return FilesystemAgent.mounted(dir.toAbsolutePath().normalize());
         } catch (java.io.IOException e) {
             return false;
         }

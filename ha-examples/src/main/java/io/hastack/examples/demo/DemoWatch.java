@@ -1,5 +1,6 @@
 package io.hastack.examples.demo;
 
+import io.hastack.core.runtime.HaEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,18 +38,18 @@ final class DemoWatch {
             return Optional.of(name + " exited" + (events.isEmpty() ? " during start-up" : "") + ". The end of its log ("
                     + log + "):\n" + tail(log, 8) + failures(events));
         }
-        Optional<String> cannotRun = events.stream()
-                .filter(e -> e.type().equals("CONVERGED") && e.detail().contains(CANNOT_RUN))
+        // The latest converged plan is what the cluster thinks now; an earlier one may have passed.
+        Optional<String> cannotRun = events.stream().filter(e -> e.type().equals(HaEvent.Type.CONVERGED.name()))
+                .reduce((first, second) -> second).filter(e -> e.detail().contains(CANNOT_RUN))
                 .map(e -> List.of(e.detail().split(";")).stream().map(String::strip)
-                        .filter(s -> s.contains(CANNOT_RUN)).findFirst().orElse(e.detail()))
-                .findFirst();
+                        .filter(s -> s.contains(CANNOT_RUN)).findFirst().orElse(e.detail()));
         return cannotRun.map(note -> "the cluster says " + note.replaceFirst("^note: ", "") + failures(events)
                 + "\nNode logs: " + log.getParent());
     }
 
     private static String failures(List<NodeProcess.Event> events) {
         StringBuilder sb = new StringBuilder();
-        events.stream().filter(e -> e.type().equals("ACTION_FAILED"))
+        events.stream().filter(e -> e.type().equals(HaEvent.Type.ACTION_FAILED.name()))
                 .forEach(e -> sb.append("\n  failed on ").append(e.node()).append(": ").append(e.detail()));
         return sb.toString();
     }

@@ -59,21 +59,35 @@ public final class TwoNodeDemo {
 
         progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
                 + ") in two JVMs ...");
+        // Whatever ends the demo (success, a failure, SIGTERM, Ctrl-C): no node JVM, mount or
+        // temporary directory is left behind.
+        List<NodeProcess> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable cleanUp = () -> {
+            if (cleaned.compareAndSet(false, true)) {
+                launched.forEach(NodeProcess::close);
+                stack.cleanUp(shared, place.temporary());
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "demo-clean-up"));
         try {
             stack.prepare(shared, webPort);
             resources = DemoCluster.config(webPort, Optional.of(stack), shared).groups().get(0).resources().stream()
                     .map(r -> r.id().value()).toList();
-            return runNodes(cluster, peers, webPort, shared, stack);
+            return runNodes(cluster, peers, webPort, shared, stack, launched);
         } finally {
-            stack.cleanUp(shared, place.temporary());
+            cleanUp.run();
         }
     }
 
-    private int runNodes(String cluster, List<Integer> peers, int webPort, Path shared, DataStack stack) {
+    private int runNodes(String cluster, List<Integer> peers, int webPort, Path shared, DataStack stack,
+            List<NodeProcess> launched) {
         try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared,
                 stack.args());
                 NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared,
                         stack.args())) {
+            launched.add(node1);
+            launched.add(node2);
             List<NodeProcess> nodes = List.of(node1, node2);
             // Both in one view, recorded on the quorum device: from then on either can survive the other.
             for (NodeProcess n : nodes) {

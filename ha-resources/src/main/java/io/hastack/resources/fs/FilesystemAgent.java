@@ -217,8 +217,13 @@ public final class FilesystemAgent implements ResourceAgent {
         }
     }
 
-    /** True if {@code directory} is a mount point now. */
-    static boolean mounted(Path directory) throws IOException {
+    /**
+     * True if {@code directory} (an absolute path) is a mount point now, per {@code
+     * /proc/self/mountinfo}.
+     *
+     * @throws IOException if mountinfo cannot be read
+     */
+    public static boolean mounted(Path directory) throws IOException {
         String target = directory.toString();
         for (String line : Files.readAllLines(MOUNTINFO)) {
             String[] fields = line.split(" ");

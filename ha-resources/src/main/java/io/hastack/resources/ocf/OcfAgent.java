@@ -262,9 +262,9 @@ public final class OcfAgent implements ResourceAgent {
     }
 
     /**
-     * What an agent's call says, as Pacemaker reads it: the last exit reason on standard error
-     * (prefix removed); failing that, for a failure, the last {@code ERROR:} line on standard error
-     * (from {@code ERROR:} on); failing that, the last line written, standard output first.
+     * What an agent's call says: the last exit reason on standard error, prefix removed (as
+     * Pacemaker reads it); failing that, ours: for a failure, the last {@code ERROR:} line on
+     * standard error (from {@code ERROR:} on), else the last line written, standard output first.
      */
     static String message(Commands.SplitResult r, boolean success) {
         List<String> errors = r.stderr().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();

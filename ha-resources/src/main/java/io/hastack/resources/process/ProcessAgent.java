@@ -64,7 +64,8 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                     io.hastack.core.model.Operation.MONITOR, Duration.ofSeconds(10)));
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessAgent.class);
-    private static final Optional<Path> SETPRIV = locate("setpriv");
+    /** Where util-linux's setpriv is, if installed; also used by {@link UserAccess}. */
+    static final Optional<Path> SETPRIV = locate("setpriv");
     /** Spawns every child; never ends (a task's exception is caught by its Future). */
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ha-process-spawner");

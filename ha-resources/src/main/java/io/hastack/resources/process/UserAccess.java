@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,6 +43,15 @@ public final class UserAccess {
             this.verb = verb;
             this.testFlag = testFlag;
         }
+
+        /** Whether the node's own account may do this with {@code path}. */
+        boolean allowedHere(Path path) {
+            return switch (this) {
+                case ENTER -> Files.isExecutable(path);
+                case READ -> Files.isReadable(path);
+                case WRITE -> Files.isWritable(path);
+            };
+        }
     }
 
     private UserAccess() {}
@@ -53,12 +63,16 @@ public final class UserAccess {
      * names the user, the path that blocks, its owner and mode.
      */
     public static Optional<String> problem(Optional<String> user, Path path, Need need) {
-        Path target = path.toAbsolutePath().normalize();
+        Path target = real(path);
         String who = user.orElse(System.getProperty("user.name"));
         boolean switchUser = user.isPresent() && !user.get().equals(System.getProperty("user.name"));
         Optional<Users.Account> account = user.flatMap(Users::lookup);
         if (switchUser && account.isEmpty()) {
             return Optional.of("user '" + who + "' does not exist");
+        }
+        if (switchUser && (!Users.isRoot() || ProcessAgent.SETPRIV.isEmpty())) {
+            return Optional.of("cannot check what user " + who + " may do with " + target + ": that needs root and"
+                    + " setpriv (util-linux), and so does running a server as " + who);
         }
         List<Path> above = new ArrayList<>();
         for (Path p = target.getParent(); p != null; p = p.getParent()) {
@@ -73,32 +87,48 @@ public final class UserAccess {
         if (!Files.exists(target)) {
             return Optional.empty();
         }
-        List<String> flags = new ArrayList<>(List.of(need.testFlag));
+        List<Need> needs = new ArrayList<>(List.of(need));
         if (Files.isDirectory(target) && need != Need.ENTER) {
-            flags.add("-x");
+            needs.add(Need.ENTER);
             if (need == Need.WRITE) {
-                flags.add("-r");
+                needs.add(Need.READ);
             }
         }
-        for (String flag : flags) {
-            if (!allowed(switchUser ? account : Optional.empty(), target, flag)) {
+        for (Need n : needs) {
+            if (!allowed(switchUser ? account : Optional.empty(), target, n)) {
                 return Optional.of("user " + who + " cannot " + need.verb + " " + target + describe(target));
             }
         }
         return Optional.empty();
     }
 
-    private static boolean allowed(Optional<Users.Account> as, Path path, String flag) {
+    /**
+     * {@code path} as the kernel resolves it: the longest part that exists with its links followed,
+     * then the rest as written (so a message names the directory that really blocks).
+     */
+    private static Path real(Path path) {
+        Path absolute = path.toAbsolutePath();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute.normalize();
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (IOException e) {
+            return absolute.normalize();
+        }
+    }
+
+    private static boolean allowed(Optional<Users.Account> as, Path path, Need need) {
         if (as.isEmpty()) {
-            return switch (flag) {
-                case "-x" -> Files.isExecutable(path);
-                case "-r" -> Files.isReadable(path);
-                default -> Files.isWritable(path);
-            };
+            return need.allowedHere(path);
         }
         Users.Account a = as.get();
-        Commands.Result r = Commands.run(List.of("setpriv", "--reuid=" + a.uid(), "--regid=" + a.gid(),
-                "--init-groups", "--", "test", flag, path.toString()), java.util.Map.of(), LIMIT);
+        Commands.Result r = Commands.run(List.of(ProcessAgent.SETPRIV.orElseThrow().toString(), "--reuid=" + a.uid(),
+                "--regid=" + a.gid(), "--init-groups", "--", "test", need.testFlag, path.toString()), Map.of(), LIMIT);
         return r.ok();
     }
 

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code docs/agents.md} lists it (this test reads the table), and the adapter reports the agent's
  * exit reason. Regression (issue 11): every monitor reached agents as a probe.
  */
-@Tag("integration")
 class OcfEnvironmentTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final List<String> COLUMNS = List.of("start", "stop", "monitor", "probe", "validate-all",
@@ -106,6 +105,7 @@ class OcfEnvironmentTest {
         return executor.call(agent, call).join();
     }
 
+    @Tag("functional")
     @Test
     void everyCallGetsTheDocumentedEnvironmentAndProbesDifferFromRecurringMonitors() throws IOException {
         Files.createDirectories(root.resolve("dump"));
@@ -169,6 +169,7 @@ class OcfEnvironmentTest {
         assertEquals("web-1", copy.get("OCF_RESOURCE_INSTANCE"), "clones are anonymous");
     }
 
+    @Tag("functional")
     @Test
     void theExitReasonIsTheMessageThenTheLastErrorLineThenTheLastLine() throws IOException {
         script("Reason", """
@@ -196,6 +197,7 @@ class OcfEnvironmentTest {
         assertTrue(f.outcome().message().endsWith("INFO: chatter on stdout"), f.toString());
     }
 
+    @Tag("unit")
     @Test
     void messageRulesOnTheirOwn() {
         assertEquals("why", OcfAgent.message(new Commands.SplitResult(1, "out", "x\nocf-exit-reason: why \n"), false));
@@ -210,6 +212,7 @@ class OcfEnvironmentTest {
      * Debian's Dummy agent says why only in a real (recurring) monitor, as resource-agents intends;
      * a probe that finds it stopped says nothing. It also gives its exit reason on a failed validate.
      */
+    @Tag("integration")
     @Test
     void debiansDummyTellsAProbeFromARecurringMonitor() {
         Prerequisites.requireExecutable(OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"),

@@ -51,8 +51,15 @@ class UserAccessTest {
     }
 
     @Test
-    void theNodesOwnUserIsAskedDirectly() {
-        assertEquals(Optional.empty(), UserAccess.problem(Optional.empty(), dir.resolve("new"), UserAccess.Need.WRITE));
-        assertEquals(Optional.empty(), UserAccess.problem(Optional.empty(), dir, UserAccess.Need.WRITE));
+    void throughALinkTheDirectoryThatReallyBlocksIsNamed() throws Exception {
+        Prerequisites.requireRoot("asking as another user needs root");
+        Prerequisites.requireCommand("setpriv", "util-linux");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path hidden = Files.createDirectories(dir.resolve("hidden/inner"));
+        Files.setPosixFilePermissions(dir.resolve("hidden"), PosixFilePermissions.fromString("rwx------"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), hidden);
+        Optional<String> p = UserAccess.problem(NOBODY, link.resolve("data"), UserAccess.Need.ENTER);
+        assertEquals(Optional.of("user nobody cannot enter " + dir.resolve("hidden") + " (owner root, mode rwx------),"
+                + " so cannot reach " + hidden.resolve("data")), p);
     }
 }
