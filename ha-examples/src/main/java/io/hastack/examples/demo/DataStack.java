@@ -1,6 +1,11 @@
 package io.hastack.examples.demo;
 
+import io.hastack.core.agent.AgentContext;
+import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.agent.AgentResult;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.Commands;
 import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.db.PostgresAgent;
@@ -93,11 +98,11 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
      * ({@link AgentResult#ERR_PERM}); any other answer is left to the nodes, which report it.
      */
     private Optional<String> postgresProblem(Path shared, int webPort) {
-        io.hastack.core.model.ResourceSpec db = DemoCluster.config(webPort, Optional.of(this), shared).groups().get(0)
-                .resources().stream().filter(r -> r.agentType().equals(PostgresAgent.TYPE)).findFirst().orElseThrow();
-        io.hastack.core.agent.AgentOutcome outcome = new PostgresAgent().validate(new io.hastack.core.agent.AgentContext(
-                io.hastack.core.model.NodeId.of("node1"), db.id(), io.hastack.core.model.Operation.VALIDATE,
-                db.parameters(), db.timeout(io.hastack.core.model.Operation.VALIDATE), System.nanoTime(), 0));
+        ResourceSpec db = DemoCluster.config(webPort, Optional.of(this), shared).groups().get(0).resources().stream()
+                .filter(r -> r.agentType().equals(PostgresAgent.TYPE)).findFirst().orElseThrow();
+        PostgresAgent agent = new PostgresAgent();
+        AgentOutcome outcome = agent.validate(new AgentContext(NodeId.of("node1"), db.id(), Operation.VALIDATE,
+                db.parameters(), db.timeout(Operation.VALIDATE, agent.metadata().timeouts()), System.nanoTime(), 0));
         return outcome.result() == AgentResult.ERR_PERM ? Optional.of(outcome.message()) : Optional.empty();
     }
 

@@ -79,7 +79,7 @@ public final class UserAccess {
             above.add(0, p);
         }
         for (Path dir : above) {
-            if (Files.isDirectory(dir) && !allowed(switchUser ? account : Optional.empty(), dir, "-x")) {
+            if (Files.isDirectory(dir) && !allowed(switchUser ? account : Optional.empty(), dir, Need.ENTER)) {
                 return Optional.of("user " + who + " cannot enter " + dir + describe(dir) + ", so cannot reach "
                         + target);
             }
