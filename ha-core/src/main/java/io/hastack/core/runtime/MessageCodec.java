@@ -3,21 +3,23 @@ package io.hastack.core.runtime;
 import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
-import io.hastack.core.model.Operation;
-import io.hastack.core.plan.Move;
-import io.hastack.core.runtime.Messages.MoveOrder;
-import java.time.Instant;
-import java.util.Optional;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.Move;
+import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.Flag;
 import io.hastack.core.runtime.Messages.LeaveGranted;
+import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.MoveOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
+import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.Probe;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,11 +30,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -50,18 +56,67 @@ import javax.crypto.spec.SecretKeySpec;
  * is noticed. Thread-safe.
  */
 final class MessageCodec {
-    static final int VERSION = 2;
+    /** 3: report flags are one byte (a set) instead of four booleans. */
+    static final int VERSION = 3;
     private static final int MAGIC = 0x4841;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_COUNT = 1 << 20;
-    private static final byte TYPE_PROBE = 1;
-    private static final byte TYPE_REPORT = 2;
-    private static final byte TYPE_EXECUTE = 3;
-    private static final byte TYPE_LEAVE_GRANTED = 4;
-    private static final byte TYPE_CLEANUP = 5;
-    private static final byte TYPE_MOVE = 6;
-    private static final byte TYPE_PLACEMENT = 7;
-    private static final byte TYPE_MAINTENANCE = 8;
+    /** Writes a message's body. */
+    @FunctionalInterface
+    private interface Writer<M extends Message> {
+        void write(DataOutputStream out, M message) throws IOException;
+    }
+
+    /** Reads a message's body. */
+    @FunctionalInterface
+    private interface Reader<M extends Message> {
+        M read(DataInputStream in) throws IOException, MalformedMessageException;
+    }
+
+    /**
+     * One kind of message on the wire: its tag, its class, how its body is written and read. Every
+     * kind is in {@link #KINDS}; adding a message means adding one line there (a test checks that
+     * every permitted subclass of {@link Message} has one).
+     */
+    private record Kind<M extends Message>(int tag, Class<M> type, Writer<M> writer, Reader<M> reader) {
+        void write(DataOutputStream out, Message message) throws IOException {
+            out.writeByte(tag);
+            writer.write(out, type.cast(message));
+        }
+    }
+
+    private static final List<Kind<?>> KINDS = List.of(
+            new Kind<>(1, Probe.class, (out, m) -> writeView(out, m.view()), in -> new Probe(readView(in))),
+            new Kind<>(2, NodeReport.class, MessageCodec::writeReport, MessageCodec::readReport),
+            new Kind<>(3, Execute.class, MessageCodec::writeExecute, MessageCodec::readExecute),
+            new Kind<>(4, LeaveGranted.class, (out, m) -> writeView(out, m.view()),
+                    in -> new LeaveGranted(readView(in))),
+            new Kind<>(5, Cleanup.class, (out, m) -> out.writeUTF(m.resource() == null ? "" : m.resource().value()),
+                    in -> {
+                        String r = in.readUTF();
+                        return new Cleanup(r.isEmpty() ? null : ResourceId.of(r));
+                    }),
+            new Kind<>(6, MoveOrder.class, MessageCodec::writeMove, MessageCodec::readMove),
+            new Kind<>(7, Placement.class, MessageCodec::writePlacement, MessageCodec::readPlacement),
+            new Kind<>(8, MaintenanceOrder.class, (out, m) -> {
+                out.writeBoolean(m.on());
+                out.writeLong(m.issued().toEpochMilli());
+            }, in -> new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()))));
+    private static final Map<Class<?>, Kind<?>> BY_TYPE = new HashMap<>();
+    private static final Map<Integer, Kind<?>> BY_TAG = new HashMap<>();
+
+    static {
+        for (Kind<?> k : KINDS) {
+            if (BY_TYPE.put(k.type(), k) != null || BY_TAG.put(k.tag(), k) != null) {
+                throw new ExceptionInInitializerError("message kind " + k.type() + " or tag " + k.tag() + " twice");
+            }
+        }
+    }
+
+    /** The classes of message this codec writes and reads. */
+    static Set<Class<?>> kinds() {
+        return Set.copyOf(BY_TYPE.keySet());
+    }
 
     private final SecretKeySpec key;
 
@@ -77,48 +132,11 @@ final class MessageCodec {
             out.writeShort(MAGIC);
             out.writeByte(VERSION);
             out.writeByte(key == null ? 0 : 1);
-            if (message instanceof Probe p) {
-                out.writeByte(TYPE_PROBE);
-                writeView(out, p.view());
-            } else if (message instanceof NodeReport r) {
-                out.writeByte(TYPE_REPORT);
-                writeReport(out, r);
-            } else if (message instanceof Execute x) {
-                out.writeByte(TYPE_EXECUTE);
-                writePlanId(out, x.plan());
-                out.writeInt(x.actions().size());
-                for (Action a : x.actions()) {
-                    out.writeUTF(a.type().name());
-                    out.writeUTF(a.node().value());
-                    out.writeUTF(a.group().value());
-                    out.writeUTF(a.resource().value());
-                    out.writeUTF(a.reason());
-                    out.writeLong(a.epoch());
-                }
-            } else if (message instanceof LeaveGranted g) {
-                out.writeByte(TYPE_LEAVE_GRANTED);
-                writeView(out, g.view());
-            } else if (message instanceof Messages.Cleanup c) {
-                out.writeByte(TYPE_CLEANUP);
-                out.writeUTF(c.resource() == null ? "" : c.resource().value());
-            } else if (message instanceof MoveOrder m) {
-                out.writeByte(TYPE_MOVE);
-                writeMove(out, m);
-            } else if (message instanceof Messages.MaintenanceOrder m) {
-                out.writeByte(TYPE_MAINTENANCE);
-                out.writeBoolean(m.on());
-                out.writeLong(m.issued().toEpochMilli());
-            } else if (message instanceof Messages.Placement p) {
-                out.writeByte(TYPE_PLACEMENT);
-                writeView(out, p.view());
-                out.writeInt(p.active().size());
-                for (Map.Entry<NodeId, Map<ResourceId, ResourceState>> e : p.active().entrySet()) {
-                    out.writeUTF(e.getKey().value());
-                    writeStates(out, e.getValue());
-                }
-            } else {
+            Kind<?> kind = BY_TYPE.get(message.getClass());
+            if (kind == null) {
                 throw new IllegalArgumentException("no encoding for " + message);
             }
+            kind.write(out, message);
             out.flush();
             if (key == null) {
                 return bytes.toByteArray();
@@ -153,28 +171,11 @@ final class MessageCodec {
             int length = authenticated ? frame.length - MAC_LENGTH : frame.length;
             in = new DataInputStream(new ByteArrayInputStream(frame, 4, length - 4));
             int type = in.readUnsignedByte();
-            Message message = switch (type) {
-                case TYPE_PROBE -> new Probe(readView(in));
-                case TYPE_REPORT -> readReport(in);
-                case TYPE_EXECUTE -> readExecute(in);
-                case TYPE_LEAVE_GRANTED -> new LeaveGranted(readView(in));
-                case TYPE_CLEANUP -> {
-                    String r = in.readUTF();
-                    yield new Messages.Cleanup(r.isEmpty() ? null : ResourceId.of(r));
-                }
-                case TYPE_MOVE -> readMove(in);
-                case TYPE_MAINTENANCE -> new Messages.MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()));
-                case TYPE_PLACEMENT -> {
-                    ViewId view = readView(in);
-                    int n = count(in);
-                    Map<NodeId, Map<ResourceId, ResourceState>> active = new HashMap<>();
-                    for (int i = 0; i < n; i++) {
-                        active.put(NodeId.of(in.readUTF()), readStates(in));
-                    }
-                    yield new Messages.Placement(view, active);
-                }
-                default -> throw new MalformedMessageException("unknown message type " + type);
-            };
+            Kind<?> kind = BY_TAG.get(type);
+            if (kind == null) {
+                throw new MalformedMessageException("unknown message type " + type);
+            }
+            Message message = kind.reader().read(in);
             if (in.available() > 0) {
                 throw new MalformedMessageException(in.available() + " unexpected trailing bytes after message type "
                         + type);
@@ -224,10 +225,11 @@ final class MessageCodec {
     private static void writeReport(DataOutputStream out, NodeReport r) throws IOException {
         writeView(out, r.view());
         out.writeUTF(r.configHash());
-        out.writeBoolean(r.leaving());
-        out.writeBoolean(r.standby());
-        out.writeBoolean(r.maintenance());
-        out.writeBoolean(r.quorate());
+        int flags = 0;
+        for (Flag f : r.flags()) {
+            flags |= 1 << f.ordinal();
+        }
+        out.writeByte(flags);
         out.writeBoolean(r.completedPlan() != null);
         if (r.completedPlan() != null) {
             writePlanId(out, r.completedPlan());
@@ -295,10 +297,17 @@ final class MessageCodec {
     private static NodeReport readReport(DataInputStream in) throws IOException, MalformedMessageException {
         ViewId view = readView(in);
         String hash = in.readUTF();
-        boolean leaving = in.readBoolean();
-        boolean standby = in.readBoolean();
-        boolean maintenance = in.readBoolean();
-        boolean quorate = in.readBoolean();
+        int bits = in.readUnsignedByte();
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        for (Flag f : Flag.values()) {
+            if ((bits & (1 << f.ordinal())) != 0) {
+                flags.add(f);
+                bits &= ~(1 << f.ordinal());
+            }
+        }
+        if (bits != 0) {
+            throw new MalformedMessageException("unknown report flags 0x" + Integer.toHexString(bits));
+        }
         PlanId completed = in.readBoolean() ? readPlanId(in) : null;
         Map<ResourceId, ResourceState> states = readStates(in);
         int m = count(in);
@@ -316,10 +325,41 @@ final class MessageCodec {
         for (int i = 0; i < k; i++) {
             moves.add(readMove(in));
         }
-        Messages.MaintenanceOrder cluster = new Messages.MaintenanceOrder(in.readBoolean(),
+        MaintenanceOrder cluster = new MaintenanceOrder(in.readBoolean(),
                 Instant.ofEpochMilli(in.readLong()));
-        return new NodeReport(view, hash, leaving, standby, maintenance, quorate, completed, states, failures, moves,
-                cluster);
+        return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster);
+    }
+
+    private static void writeExecute(DataOutputStream out, Execute x) throws IOException {
+        writePlanId(out, x.plan());
+        out.writeInt(x.actions().size());
+        for (Action a : x.actions()) {
+            out.writeUTF(a.type().name());
+            out.writeUTF(a.node().value());
+            out.writeUTF(a.group().value());
+            out.writeUTF(a.resource().value());
+            out.writeUTF(a.reason());
+            out.writeLong(a.epoch());
+        }
+    }
+
+    private static void writePlacement(DataOutputStream out, Placement p) throws IOException {
+        writeView(out, p.view());
+        out.writeInt(p.active().size());
+        for (Map.Entry<NodeId, Map<ResourceId, ResourceState>> e : p.active().entrySet()) {
+            out.writeUTF(e.getKey().value());
+            writeStates(out, e.getValue());
+        }
+    }
+
+    private static Placement readPlacement(DataInputStream in) throws IOException, MalformedMessageException {
+        ViewId view = readView(in);
+        int n = count(in);
+        Map<NodeId, Map<ResourceId, ResourceState>> active = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            active.put(NodeId.of(in.readUTF()), readStates(in));
+        }
+        return new Placement(view, active);
     }
 
     private static Execute readExecute(DataInputStream in) throws IOException, MalformedMessageException {

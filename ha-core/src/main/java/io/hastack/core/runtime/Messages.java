@@ -9,18 +9,67 @@ import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.Move;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /** The messages nodes exchange; encoded by {@link MessageCodec}, never by Java serialization. */
 final class Messages {
     private Messages() {}
 
-    /** A cluster message. */
+    /**
+     * A cluster message. Each kind hands itself to the method of {@link Handler} made for it, so a
+     * new kind of message does not compile until every handler handles it; {@link MessageCodec}
+     * holds its tag, writer and reader in one table, which a test walks for every kind.
+     */
     sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement,
-            MaintenanceOrder {}
+            MaintenanceOrder {
+        /** Calls {@code handler}'s method for this kind of message. */
+        void dispatch(NodeId from, Handler handler);
+    }
+
+    /** What a node does with each kind of message; one method per kind. */
+    interface Handler {
+        /** The coordinator asks what runs here. */
+        void probe(NodeId from, Probe probe);
+
+        /** A member says what runs there. */
+        void report(NodeId from, NodeReport report);
+
+        /** The coordinator's actions for this node. */
+        void execute(NodeId from, Execute execute);
+
+        /** The coordinator lets this node leave. */
+        void leaveGranted(NodeId from, LeaveGranted granted);
+
+        /** An operator's cleanup. */
+        void cleanup(NodeId from, Cleanup cleanup);
+
+        /** An operator's move, ban or clear. */
+        void moveOrder(NodeId from, MoveOrder order);
+
+        /** The coordinator's last placement. */
+        void placement(NodeId from, Placement placement);
+
+        /** An operator's cluster maintenance switch. */
+        void maintenanceOrder(NodeId from, MaintenanceOrder order);
+    }
+
+    /** What a member says about itself in a report, besides its resources. */
+    enum Flag {
+        /** The node is shutting down. */
+        LEAVING,
+        /** An operator put the node in standby. */
+        STANDBY,
+        /** An operator put the node in maintenance. */
+        MAINTENANCE,
+        /** The node believes its partition has quorum. */
+        QUORATE
+    }
 
     /**
      * Identifies one plan: the view it was made in and its number among the coordinator's plans.
@@ -37,7 +86,12 @@ final class Messages {
     }
 
     /** Coordinator to all: tell me what you run (sent after every view change). */
-    record Probe(ViewId view) implements Message {}
+    record Probe(ViewId view) implements Message {
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.probe(from, this);
+        }
+    }
 
     /**
      * Node to coordinator: what runs here. Sent in answer to a probe, after every local state
@@ -45,10 +99,7 @@ final class Messages {
      *
      * @param view the view the report answers (the probe's) or was sent in
      * @param configHash the node's configuration hash
-     * @param leaving whether the node is shutting down
-     * @param standby whether an operator put the node in standby
-     * @param maintenance whether an operator put the node in maintenance
-     * @param quorate whether the node believes its partition has quorum
+     * @param flags what the node says about itself: leaving, standby, maintenance, quorate
      * @param completedPlan the last plan whose actions this node finished (or abandoned), or null
      * @param states resource states; a resource not listed is stopped
      * @param failures failure histories; a resource not listed has none
@@ -59,10 +110,7 @@ final class Messages {
     record NodeReport(
             ViewId view,
             String configHash,
-            boolean leaving,
-            boolean standby,
-            boolean maintenance,
-            boolean quorate,
+            Set<Flag> flags,
             PlanId completedPlan,
             Map<ResourceId, ResourceState> states,
             Map<ResourceId, Failure> failures,
@@ -72,10 +120,36 @@ final class Messages {
         NodeReport {
             Objects.requireNonNull(view, "view");
             Objects.requireNonNull(configHash, "configHash");
+            flags = flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
             states = Map.copyOf(states);
             failures = Map.copyOf(failures);
             moves = List.copyOf(moves);
             Objects.requireNonNull(clusterMaintenance, "clusterMaintenance");
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.report(from, this);
+        }
+
+        /** Whether the node is shutting down. */
+        boolean leaving() {
+            return flags.contains(Flag.LEAVING);
+        }
+
+        /** Whether an operator put the node in standby. */
+        boolean standby() {
+            return flags.contains(Flag.STANDBY);
+        }
+
+        /** Whether an operator put the node in maintenance. */
+        boolean maintenance() {
+            return flags.contains(Flag.MAINTENANCE);
+        }
+
+        /** Whether the node believes its partition has quorum. */
+        boolean quorate() {
+            return flags.contains(Flag.QUORATE);
         }
     }
 
@@ -95,6 +169,11 @@ final class Messages {
         boolean supersedes(MaintenanceOrder other) {
             return issued.isAfter(other.issued());
         }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.maintenanceOrder(from, this);
+        }
     }
 
     /** Coordinator to node: run these actions, in order, if you are still in the plan's view. */
@@ -103,16 +182,31 @@ final class Messages {
             Objects.requireNonNull(plan, "plan");
             actions = List.copyOf(actions);
         }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.execute(from, this);
+        }
     }
 
     /** Coordinator to a leaving node: your resources have been handed over; you may leave. */
-    record LeaveGranted(ViewId view) implements Message {}
+    record LeaveGranted(ViewId view) implements Message {
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.leaveGranted(from, this);
+        }
+    }
 
     /**
      * Any node to every node: forget the failures of {@code resource} (every resource if null) and
      * probe it again; a blocked or failed resource becomes what its monitor now says.
      */
-    record Cleanup(ResourceId resource) implements Message {}
+    record Cleanup(ResourceId resource) implements Message {
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.cleanup(from, this);
+        }
+    }
 
     /**
      * Coordinator to every member, each time the cluster converges: what is active where. A member
@@ -124,6 +218,11 @@ final class Messages {
             Map<NodeId, Map<ResourceId, ResourceState>> copy = new java.util.HashMap<>();
             active.forEach((n, states) -> copy.put(n, Map.copyOf(states)));
             active = Map.copyOf(copy);
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.placement(from, this);
         }
     }
 
@@ -147,6 +246,11 @@ final class Messages {
         /** True if this order replaces {@code other} (null: none yet). */
         boolean supersedes(MoveOrder other) {
             return other == null || issued.isAfter(other.issued());
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.moveOrder(from, this);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.runtime.HaEvent.Type;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.Execute;
+import io.hastack.core.runtime.Messages.Flag;
 import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.Message;
@@ -23,10 +24,12 @@ import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.Probe;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * the member stops everything before anything else. On quorum loss it follows the
  * {@code no-quorum-policy}.
  */
-final class Participant {
+final class Participant implements Messages.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Participant.class);
 
     /** What the participant needs from its host. Called on the participant's thread. */
@@ -151,35 +154,59 @@ final class Participant {
 
     /** Handles {@code message} from {@code from} (this member included). */
     void handle(NodeId from, Message message) {
-        if (message instanceof Probe p) {
-            port.send(from, report(p.view()));
-        } else if (message instanceof NodeReport r) {
-            coordinator.reportReceived(from, r);
-        } else if (message instanceof Execute x) {
-            onExecute(from, x);
-        } else if (message instanceof Cleanup c) {
-            resources.cleanup(c.resource()).whenComplete((v, e) -> sendReport());
-            // The reset failure counts matter even if nothing had failed: report them now.
+        message.dispatch(from, this);
+    }
+
+    @Override
+    public void probe(NodeId from, Probe probe) {
+        port.send(from, report(probe.view()));
+    }
+
+    @Override
+    public void report(NodeId from, NodeReport report) {
+        coordinator.reportReceived(from, report);
+    }
+
+    @Override
+    public void placement(NodeId from, Placement placement) {
+        coordinator.placementReceived(placement);
+    }
+
+    @Override
+    public void cleanup(NodeId from, Cleanup cleanup) {
+        resources.cleanup(cleanup.resource()).whenComplete((v, e) -> sendReport());
+        // The reset failure counts matter even if nothing had failed: report them now.
+        sendReport();
+    }
+
+    @Override
+    public void maintenanceOrder(NodeId from, MaintenanceOrder order) {
+        if (order.supersedes(clusterMaintenance)) {
+            clusterMaintenance = order;
+            LOG.info("{}: cluster maintenance mode {}", self, order.on() ? "on" : "off");
             sendReport();
-        } else if (message instanceof MaintenanceOrder m) {
-            if (m.supersedes(clusterMaintenance)) {
-                clusterMaintenance = m;
-                LOG.info("{}: cluster maintenance mode {}", self, m.on() ? "on" : "off");
-                sendReport();
-            }
-        } else if (message instanceof Placement p) {
-            coordinator.placementReceived(p);
-        } else if (message instanceof MoveOrder m) {
-            if (m.supersedes(moves.get(m.group()))) {
-                moves.put(m.group(), m);
-                LOG.info("{}: {}", self, m.move().map(Move::describe).orElse("move of " + m.group() + " cleared"));
-                sendReport();
-            }
-        } else if (message instanceof LeaveGranted) {
-            if (leaving) {
-                port.leaveGranted();
-            }
         }
+    }
+
+    @Override
+    public void moveOrder(NodeId from, MoveOrder order) {
+        if (order.supersedes(moves.get(order.group()))) {
+            moves.put(order.group(), order);
+            LOG.info("{}: {}", self, order.move().map(Move::describe).orElse("move of " + order.group() + " cleared"));
+            sendReport();
+        }
+    }
+
+    @Override
+    public void leaveGranted(NodeId from, LeaveGranted granted) {
+        if (leaving) {
+            port.leaveGranted();
+        }
+    }
+
+    @Override
+    public void execute(NodeId from, Execute x) {
+        onExecute(from, x);
     }
 
     private void onExecute(NodeId from, Execute x) {
@@ -284,9 +311,21 @@ final class Participant {
 
     /** This member's report for a probe of {@code viewId}. */
     NodeReport report(ViewId viewId) {
-        return new NodeReport(viewId, config.hash(), leaving, standby, maintenance,
-                port.quorum() == Quorum.QUORATE, lastCompleted, resources.activeStates(), resources.failures(),
-                List.copyOf(moves.values()), clusterMaintenance);
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        if (leaving) {
+            flags.add(Flag.LEAVING);
+        }
+        if (standby) {
+            flags.add(Flag.STANDBY);
+        }
+        if (maintenance) {
+            flags.add(Flag.MAINTENANCE);
+        }
+        if (port.quorum() == Quorum.QUORATE) {
+            flags.add(Flag.QUORATE);
+        }
+        return new NodeReport(viewId, config.hash(), flags, lastCompleted, resources.activeStates(),
+                resources.failures(), List.copyOf(moves.values()), clusterMaintenance);
     }
 
     /** Reports to the coordinator of the current view, if any. */

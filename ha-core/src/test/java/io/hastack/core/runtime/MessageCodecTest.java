@@ -40,7 +40,8 @@ class MessageCodecTest {
         PlanId plan = new PlanId(VIEW, 3);
         return List.of(
                 new Probe(VIEW),
-                new NodeReport(VIEW, "abcdef0123456789", true, false, true, true, plan,
+                new NodeReport(VIEW, "abcdef0123456789", java.util.EnumSet.of(Messages.Flag.LEAVING,
+                        Messages.Flag.MAINTENANCE, Messages.Flag.QUORATE), plan,
                         Map.of(ResourceId.of("web"), ResourceState.RUNNING, ResourceId.of("db"), ResourceState.FAILED),
                         Map.of(ResourceId.of("db"), new Failure(2, Instant.ofEpochMilli(1_763_000_000_123L),
                                 Operation.MONITOR)),
@@ -49,7 +50,7 @@ class MessageCodecTest {
                                         Instant.ofEpochMilli(1_763_000_000_000L)),
                                 new MoveOrder(GroupId.of("h"), Optional.empty(), Instant.ofEpochMilli(5))),
                         new Messages.MaintenanceOrder(true, Instant.ofEpochMilli(99))),
-                new NodeReport(VIEW, "abcdef0123456789", false, true, false, false, null, Map.of(), Map.of(),
+                new NodeReport(VIEW, "abcdef0123456789", java.util.Set.of(Messages.Flag.STANDBY), null, Map.of(), Map.of(),
                         List.of(), Messages.MaintenanceOrder.NONE),
                 new Messages.MaintenanceOrder(false, Instant.ofEpochMilli(1234)),
                 new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node1"), true,
@@ -64,6 +65,30 @@ class MessageCodecTest {
                 new Messages.Cleanup(null),
                 new Messages.Placement(VIEW, Map.of(NodeId.of("node1"), Map.of(ResourceId.of("web"),
                         ResourceState.RUNNING), NodeId.of("node2"), Map.of())));
+    }
+
+    /**
+     * Every kind of message (each permitted subclass of {@link Message}) has a line in the codec's
+     * table and a sample here, so a message cannot be half added.
+     */
+    @Test
+    void everyKindOfMessageHasAnEncodingAndASample() {
+        java.util.Set<Class<?>> permitted = java.util.Set.of(Message.class.getPermittedSubclasses());
+        assertEquals(permitted, MessageCodec.kinds());
+        assertEquals(permitted, samples().stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void unknownReportFlagsAreRejected() {
+        MessageCodec codec = new MessageCodec(null);
+        NodeReport report = (NodeReport) samples().get(2);
+        byte[] frame = codec.encode(report);
+        // header (5) + view (2 + 5 + 8) + hash (2 + 16): then the flags byte
+        int at = 5 + 2 + "node1".length() + 8 + 2 + 16;
+        assertEquals(1 << Messages.Flag.STANDBY.ordinal(), frame[at]);
+        frame[at] |= (byte) 0x80;
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(frame)).getMessage()
+                .contains("unknown report flags 0x80"));
     }
 
     @Test
