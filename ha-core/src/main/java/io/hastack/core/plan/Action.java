@@ -42,9 +42,6 @@ public record Action(ActionType type, NodeId node, GroupId group, ResourceId res
 
     /** One line: {@code start web on node2: <reason>}. */
     public String describe() {
-        if (type == ActionType.FENCE) {
-            return "fence " + node + ": " + reason;
-        }
         return type.name().toLowerCase(Locale.ROOT) + " " + resource + " on " + node
                 + (epoch > 0 ? " (epoch " + epoch + ")" : "") + ": " + reason;
     }

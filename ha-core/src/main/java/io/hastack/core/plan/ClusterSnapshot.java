@@ -21,9 +21,11 @@ import java.util.Objects;
  *     as stopped, and serves only to explain moves ("n1 left the cluster")
  * @param maintenanceMode true if an operator switched cluster maintenance mode on at run time (the
  *     configuration's own switch is {@link ClusterConfig#maintenanceMode()})
+ * @param fenceDevice true if the cluster has a fence device: then a node whose stop failed (a
+ *     blocked resource with {@code on-fail=fence} for stop, the default) is fenced
  */
 public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
-        List<NodeInfo> departed, boolean maintenanceMode) {
+        List<NodeInfo> departed, boolean maintenanceMode, boolean fenceDevice) {
     /** Validates the fields: no member twice. */
     public ClusterSnapshot {
         Objects.requireNonNull(config, "config");
@@ -39,25 +41,25 @@ public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo
         }
     }
 
-    /** A snapshot without manual moves. */
+    /** A snapshot without manual moves or a fence device. */
     public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes) {
-        this(config, viewId, nodes, List.of(), List.of(), false);
+        this(config, viewId, nodes, List.of(), List.of(), false, false);
     }
 
-    /** A snapshot without departed nodes. */
+    /** A snapshot without departed nodes or a fence device. */
     public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves) {
-        this(config, viewId, nodes, moves, List.of(), false);
+        this(config, viewId, nodes, moves, List.of(), false, false);
     }
 
-    /** A snapshot without a run-time maintenance switch. */
+    /** A snapshot without a run-time maintenance switch or a fence device. */
     public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
             List<NodeInfo> departed) {
-        this(config, viewId, nodes, moves, departed, false);
+        this(config, viewId, nodes, moves, departed, false, false);
     }
 
     /** This snapshot with {@code newNodes} in place of its members. */
     public ClusterSnapshot withNodes(List<NodeInfo> newNodes) {
-        return new ClusterSnapshot(config, viewId, newNodes, moves, departed, maintenanceMode);
+        return new ClusterSnapshot(config, viewId, newNodes, moves, departed, maintenanceMode, fenceDevice);
     }
 
     /** This snapshot without member {@code node}, which is recorded as departed with what it reported. */
@@ -71,7 +73,7 @@ public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo
                 gone.add(n);
             }
         }
-        return new ClusterSnapshot(config, viewId, rest, moves, gone, maintenanceMode);
+        return new ClusterSnapshot(config, viewId, rest, moves, gone, maintenanceMode, fenceDevice);
     }
 
     /** The member {@code node}, if it is one. */

@@ -3,6 +3,7 @@ package io.hastack.core.plan;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
+import io.hastack.core.model.Operation;
 import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
@@ -25,7 +26,9 @@ import java.util.Set;
  *
  * <ol>
  *   <li><b>fence</b>: a resource whose failed operation has {@code on-fail=fence} gets its node
- *       fenced (a {@link ActionType#FENCE} action, carried out by the coordinator);
+ *       fenced, and so does a resource whose stop failed (blocked) when the cluster has a fence
+ *       device and its stop's on-fail is fence (the default): a {@link Fence} in the plan, carried
+ *       out by the coordinator, the only place where fencing is decided;
  *   <li><b>hold</b>: a group that is blocked (a stop failed, or {@code on-fail=block}), mid-action,
  *       active on a node being fenced, in maintenance or with a different configuration, or with a
  *       failed unmanaged member, is left alone with a note saying why. In cluster maintenance mode
@@ -59,9 +62,9 @@ public final class DefaultPlanner implements Planner {
         if (ctx.config.maintenanceMode() || snapshot.maintenanceMode()) {
             notes.add("maintenance mode: the cluster starts and stops nothing; resources are monitored and left as"
                     + " they are");
-            return new Plan(snapshot.viewId(), List.of(), notes, List.of(), ctx.recheck());
+            return new Plan(snapshot.viewId(), List.of(), List.of(), notes, List.of(), ctx.recheck());
         }
-        Map<NodeId, Action> fences = fences(ctx);
+        Map<NodeId, Fence> fences = fences(ctx);
         Map<GroupId, String> held = new LinkedHashMap<>();
         for (ResourceGroup group : ctx.config.groups()) {
             holdReason(ctx, group, fences.keySet()).ifPresent(reason -> {
@@ -92,7 +95,7 @@ public final class DefaultPlanner implements Planner {
         List<ResourceGroup> ordered = GroupOrder.startOrder(ctx.config);
         applyOrders(ctx, placement, ordered, perGroup, notes);
 
-        List<Action> actions = new ArrayList<>(fences.values());
+        List<Action> actions = new ArrayList<>();
         StopOrder.groups(ctx.config).stream().map(g -> perGroup.get(g.id())).filter(a -> a != null)
                 .forEach(a -> actions.addAll(a.stops));
         ordered.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.starts));
@@ -111,12 +114,15 @@ public final class DefaultPlanner implements Planner {
                 scores.add(new PlacementScore(group.id(), s.node, s.total, parts));
             }
         }
-        return new Plan(snapshot.viewId(), actions, notes, scores, ctx.recheck());
+        return new Plan(snapshot.viewId(), List.copyOf(fences.values()), actions, notes, scores, ctx.recheck());
     }
 
-    /** Stage 1: a failed operation with on-fail=fence fences its node (once per node). */
-    private static Map<NodeId, Action> fences(PlanContext ctx) {
-        Map<NodeId, Action> fences = new LinkedHashMap<>();
+    /**
+     * Stage 1: a failed operation with on-fail=fence fences its node; with a fence device, so does
+     * a stop that failed (a blocked resource) whose on-fail is fence. Once per node.
+     */
+    private static Map<NodeId, Fence> fences(PlanContext ctx) {
+        Map<NodeId, Fence> fences = new LinkedHashMap<>();
         for (NodeInfo n : ctx.nodes) {
             if (n.status() == NodeStatus.FENCED || n.status() == NodeStatus.CONFIG_MISMATCH) {
                 continue;
@@ -127,8 +133,17 @@ public final class DefaultPlanner implements Planner {
                     if (f.node().equals(n.node()) && !fences.containsKey(n.node())
                             && ctx.state(n.node(), r.id()) == ResourceState.FAILED
                             && ctx.policy(n.node(), r) == OnFail.FENCE) {
-                        fences.put(n.node(), new Action(ActionType.FENCE, n.node(), group.id(), r.id(),
+                        fences.put(n.node(), new Fence(n.node(), group.id(), r.id(),
                                 ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
+                    }
+                }
+                if (ctx.snapshot.fenceDevice() && !fences.containsKey(n.node())) {
+                    for (ResourceSpec r : group.resources()) {
+                        if (ctx.state(n.node(), r.id()) == ResourceState.BLOCKED && !fences.containsKey(n.node())
+                                && ctx.config.onFail(r, Operation.STOP) == OnFail.FENCE) {
+                            fences.put(n.node(), new Fence(n.node(), group.id(), r.id(), "stop of " + r.id()
+                                    + " failed there; it may still run (on-fail=fence)"));
+                        }
                     }
                 }
             }
@@ -146,6 +161,10 @@ public final class DefaultPlanner implements Planner {
                     continue;
                 }
                 String g = "group " + group.id();
+                if (s == ResourceState.BLOCKED && fencing.contains(n.node())) {
+                    return Optional.of(g + " waits: the stop of " + r.id() + " failed on " + n.node()
+                            + ", which is being fenced");
+                }
                 if (s == ResourceState.BLOCKED) {
                     return Optional.of(g + " is blocked: stop of " + r.id() + " failed on " + n.node()
                             + "; it may still run there, so the group is not started anywhere"

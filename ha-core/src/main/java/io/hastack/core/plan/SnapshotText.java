@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * default-stickiness 1
  * no-quorum-policy stop
  * maintenance-mode true
+ * fence-device true                   # optional: the cluster has a fence device
  * group web-group ip app web          # a group and its resources, in start order
  * clone mon 2 agent                   # a clone on up to 2 nodes ("all": every node) of resource agent
  * resource web stickiness=100 migration-threshold=2 failure-timeout=60s on-fail.monitor=block managed=false
@@ -79,6 +80,7 @@ public final class SnapshotText {
         Map<String, String> groupOfResource = new HashMap<>();
         List<String> nodes = new ArrayList<>();
         List<String> members = null;
+        boolean fenceDevice = false;
         Map<String, String[]> nodeLines = new HashMap<>();
         Map<String, String[]> leftLines = new LinkedHashMap<>();
         List<Move> moves = new ArrayList<>();
@@ -102,6 +104,7 @@ public final class SnapshotText {
                     case "failure-timeout" -> config.failureTimeout(duration(arg(words, 1)));
                     case "default-stickiness" -> config.defaultStickiness(Score.parse(arg(words, 1)));
                     case "maintenance-mode" -> config.maintenanceMode(Boolean.parseBoolean(arg(words, 1)));
+                    case "fence-device" -> fenceDevice = Boolean.parseBoolean(arg(words, 1));
                     case "no-quorum-policy" -> config.noQuorumPolicy(
                             NoQuorumPolicy.valueOf(arg(words, 1).toUpperCase(Locale.ROOT)));
                     case "group", "clone" -> {
@@ -187,7 +190,8 @@ public final class SnapshotText {
             departed.add(node(e.getKey(), e.getValue(), now));
         }
         NodeId creator = infos.isEmpty() ? NodeId.of("none") : infos.get(0).node();
-        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves, departed);
+        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves, departed, false,
+                fenceDevice);
     }
 
     private static final class GroupLine {
@@ -309,6 +313,9 @@ public final class SnapshotText {
         if (c.maintenanceMode() || snapshot.maintenanceMode()) {
             sb.append("maintenance-mode true\n");
         }
+        if (snapshot.fenceDevice()) {
+            sb.append("fence-device true\n");
+        }
         for (ResourceGroup g : c.groups()) {
             sb.append(g.isClone() ? "clone " + g.id() + " " + (g.cloneMax() == ResourceGroup.EVERY_NODE ? "all"
                     : Integer.toString(g.cloneMax())) : "group " + g.id());
@@ -381,9 +388,10 @@ public final class SnapshotText {
         return f.count() + ":" + f.operation().externalName() + ":" + Duration.between(f.last(), now).toMillis() + "ms";
     }
 
-    /** The plan as golden files hold it: actions, notes, then the scores view. */
+    /** The plan as golden files hold it: fences, actions, notes, then the scores view. */
     public static String renderPlan(Plan plan) {
         StringBuilder sb = new StringBuilder();
+        plan.fences().forEach(f -> sb.append(f.describe()).append('\n'));
         plan.actions().forEach(a -> sb.append(a.describe()).append('\n'));
         plan.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         if (sb.length() == 0) {

@@ -16,6 +16,7 @@ import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import io.hastack.core.fence.FenceResult;
+import io.hastack.core.plan.Fence;
 import io.hastack.core.plan.Action;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,9 @@ final class Coordinator {
          * the event thread. Empty if the cluster has no fence device.
          */
         java.util.Optional<CompletableFuture<FenceResult>> fence(NodeId node);
+
+        /** True if the cluster has a fence device (the planner then fences a node whose stop failed). */
+        boolean canFence();
 
         /**
          * Gives every start in {@code actions} a fresh fencing epoch (off the event thread, since the
@@ -205,9 +209,6 @@ final class Coordinator {
         if (transition != null && transition.equals(report.completedPlan())) {
             pending.remove(from);
         }
-        if (quorate && blockedWithFencing(report)) {
-            fence(from, "it reports a resource whose stop failed");
-        }
         maybePlan();
     }
 
@@ -221,21 +222,17 @@ final class Coordinator {
             }
             transition = null;
         }
-        Plan planned = planner.plan(snapshot(), clock.instant());
-        planned.recheckAt().ifPresent(this::scheduleRecheck);
-        for (Action f : planned.actions()) {
-            if (f.type() == io.hastack.core.plan.ActionType.FENCE) {
-                port.event(Type.PLAN_COMPUTED, view.id().toString(), f.describe());
-                fence(f.node(), f.reason());
-            }
+        Plan plan = planner.plan(snapshot(), clock.instant());
+        plan.recheckAt().ifPresent(this::scheduleRecheck);
+        for (Fence f : plan.fences()) {
+            port.event(Type.PLAN_COMPUTED, view.id().toString(), f.describe());
+            fence(f.node(), f.reason());
         }
-        Plan plan = planned.withActions(planned.actions().stream()
-                .filter(a -> a.type() != io.hastack.core.plan.ActionType.FENCE).toList());
         if (!plan.notes().equals(notes)) {
             plan.notes().forEach(n -> LOG.info("planner note: {}", n));
         }
         notes = plan.notes();
-        if (plan.isEmpty() && !planned.isEmpty()) {
+        if (plan.actions().isEmpty() && !plan.fences().isEmpty()) {
             converged = false;
             return; // only fencing to do: its outcome triggers the next plan
         }
@@ -344,16 +341,6 @@ final class Coordinator {
         view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, placement));
     }
 
-    /** True if the report shows a blocked resource whose stop on-fail policy is fence. */
-    private boolean blockedWithFencing(NodeReport report) {
-        return report.states().entrySet().stream()
-                .anyMatch(e -> e.getValue() == io.hastack.core.model.ResourceState.BLOCKED
-                        && config.resource(e.getKey())
-                                .map(r -> config.onFail(r, io.hastack.core.model.Operation.STOP)
-                                        == io.hastack.core.model.OnFail.FENCE)
-                                .orElse(true));
-    }
-
     /** Plans again at {@code at} (a failure expires or a move lapses), unless that is already arranged. */
     private void scheduleRecheck(java.time.Instant at) {
         java.time.Instant now = clock.instant();
@@ -431,6 +418,6 @@ final class Coordinator {
         moves.values().forEach(m -> m.move().ifPresent(active::add));
         active.sort(java.util.Comparator.comparing(m -> m.group().value()));
         return new ClusterSnapshot(config, view.id(), nodes(), active, List.copyOf(departed.values()),
-                clusterMaintenance.on());
+                clusterMaintenance.on(), port.canFence());
     }
 }

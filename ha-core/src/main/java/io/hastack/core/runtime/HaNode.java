@@ -188,6 +188,11 @@ public final class HaNode implements AutoCloseable {
             }
 
             @Override
+            public boolean canFence() {
+                return fenceDevice.isPresent();
+            }
+
+            @Override
             public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
                 return quorum.stampEpochs(actions);
             }

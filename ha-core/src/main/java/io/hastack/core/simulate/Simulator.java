@@ -140,7 +140,7 @@ public final class Simulator {
     /** The snapshot after every action of {@code plan} succeeded. */
     private static ClusterSnapshot succeed(ClusterSnapshot snapshot, Plan plan) {
         return map(snapshot, n -> {
-            if (plan.actionsFor(n.node()).stream().anyMatch(a -> a.type() == ActionType.FENCE)) {
+            if (plan.fences().stream().anyMatch(f -> f.node().equals(n.node()))) {
                 return new NodeInfo(n.node(), NodeStatus.FENCED, Map.of(), Map.of());
             }
             Map<ResourceId, ResourceState> states = new HashMap<>(n.states());

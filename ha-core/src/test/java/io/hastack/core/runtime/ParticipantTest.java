@@ -136,6 +136,11 @@ class ParticipantTest {
                     }
 
                     @Override
+                    public boolean canFence() {
+                        return false;
+                    }
+
+                    @Override
                     public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
                         return CompletableFuture.completedFuture(actions);
                     }

@@ -371,6 +371,11 @@ final class SimulatedCluster {
                 }
 
                 @Override
+                public boolean canFence() {
+                    return fenceDevice;
+                }
+
+                @Override
                 public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
                     List<Action> stamped = new ArrayList<>();
                     actions.forEach(a -> stamped.add(a.type() == ActionType.START ? a.withEpoch(++epochs) : a));
