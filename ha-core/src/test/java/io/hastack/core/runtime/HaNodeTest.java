@@ -46,7 +46,7 @@ class HaNodeTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final NodeId N2 = NodeId.of("n2");
     private static final NodeId N3 = NodeId.of("n3");
-    private static final int WAIT_SECONDS = 30;
+    private static final long WAIT_SECONDS = io.hastack.testsupport.Timing.seconds(30).toSeconds();
 
     private final MessageCodec codec = new MessageCodec(null);
     private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();

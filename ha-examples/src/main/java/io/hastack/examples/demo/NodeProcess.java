@@ -178,6 +178,28 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the JVM (SIGSTOP) for {@code stall}, then resumes it (SIGCONT): a stall of known
+     * length, as a GC pause or a frozen host. Blocks the caller meanwhile.
+     *
+     * @throws IllegalStateException as {@link #signal}
+     */
+    public void freezeFor(Duration stall) {
+        signal("STOP");
+        try {
+            long end = System.nanoTime() + stall.toNanos();
+            for (long left = stall.toNanos(); left > 0; left = end - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        } finally {
+            signal("CONT");
+        }
+    }
+
     /** Kills the JVM with SIGKILL, as {@link Process#destroyForcibly()} does on Unix. */
     public void kill() {
         process.destroyForcibly();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastack.testsupport.Timing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -69,7 +70,7 @@ class DemoWatchTest {
                             stack.args())) {
                 List<NodeProcess> nodes = List.of(a, b);
                 // Within the demo's own phase timeout (30 s): the demo no longer waits it out.
-                String problem = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                String problem = await().atMost(Timing.seconds(30)).pollInterval(Duration.ofMillis(50))
                         .until(() -> DemoWatch.problem(nodes).orElse(""), s -> !s.isEmpty());
                 assertTrue(problem.startsWith("the cluster says group web-group cannot run"), problem);
                 assertTrue(problem.contains("failed on node1: start db on node1 failed")
@@ -87,7 +88,7 @@ class DemoWatchTest {
         NodeProcess a = NodeProcess.launch("node1", "watch-" + UUID.randomUUID(), ports.get(0),
                 ports.subList(0, 1), ports.get(1), dir, dir.resolve("shared"), stack.args());
         try (a) {
-            String problem = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            String problem = await().atMost(Timing.seconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> DemoWatch.problem(List.of(a)).orElse(""), s -> !s.isEmpty());
             assertTrue(problem.startsWith("node1 exited during start-up"), problem);
             assertTrue(problem.contains("no-such-h2.jar does not exist"), problem);

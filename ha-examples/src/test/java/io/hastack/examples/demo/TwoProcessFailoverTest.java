@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Two node JVMs on loopback over the TCP stack: SIGKILL the active one, the survivor takes over. */
 @Tag("integration")
 class TwoProcessFailoverTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(60);
 
     /** Under target/ so that the node logs outlive a failed run. */
     private final Path logs = Path.of("target", "it-logs", UUID.randomUUID().toString()).toAbsolutePath();
@@ -98,9 +98,7 @@ class TwoProcessFailoverTest {
             NodeProcess other = frozen == a ? b : a;
 
             // 1 s frozen: well inside the 3 s heartbeat timeout, so nobody may fail it over.
-            frozen.signal("STOP");
-            await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> true);
-            frozen.signal("CONT");
+            frozen.freezeFor(Duration.ofSeconds(1));
             await().during(Duration.ofSeconds(4)).atMost(WAIT).until(() -> !leftView(other, frozen));
             assertEquals(Optional.of(frozen.name()), servedBy(web));
 
@@ -109,7 +107,11 @@ class TwoProcessFailoverTest {
             frozen.signal("STOP");
             await().atMost(WAIT).until(() -> leftView(other, frozen) && other.firstEvent(e -> e.type().equals(
                     "QUORUM_GAINED") && e.detail().contains("tie won")).isPresent());
-            await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> true);
+            // Resume once the other node has begun to start the group (its plan after the takeover).
+            long tieWon = other.firstEvent(e -> e.type().equals("QUORUM_GAINED") && e.detail().contains("tie won"))
+                    .orElseThrow().epochMillis();
+            await().atMost(WAIT).until(() -> other.firstEvent(e -> e.type().equals("ACTION_STARTED")
+                    && e.epochMillis() >= tieWon).isPresent());
             frozen.signal("CONT");
 
             // On resuming, the frozen node notices its stall and stops its copy before anything else.

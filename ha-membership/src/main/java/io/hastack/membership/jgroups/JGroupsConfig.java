@@ -108,6 +108,14 @@ public final class JGroupsConfig {
         return transport;
     }
 
+    /**
+     * True if the stack has a fault layer ({@link JGroupsFaults}): only the in-process stack, for
+     * tests and the nemesis; never a production (TCP) stack.
+     */
+    public boolean faultInjection() {
+        return transport == Transport.IN_PROCESS;
+    }
+
     /** How long a silent member is tolerated before it is suspected. */
     public Duration heartbeatTimeout() {
         return heartbeatTimeout;
@@ -125,7 +133,6 @@ public final class JGroupsConfig {
             TCP tcp = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
             tcp.setSockConnTimeout(300);
             stack.add(tcp.setValue("tcp_nodelay", true));
-            stack.add(new DISCARD());
             stack.add(new TCPPING().setInitialHosts(initialHosts).setPortRange(0).setValue("async_discovery", true));
         } else {
             stack.add(new SHARED_LOOPBACK());

@@ -188,60 +188,17 @@ public final class JGroupsMembership implements Membership {
         view = null;
     }
 
-    // ---- faults, switched at run time (tests, nemesis) -------------------------------------------
+    /** How this membership's stack is built. */
+    public JGroupsConfig config() {
+        return config;
+    }
 
-    /**
-     * Closes the channel abruptly, as a crash would: no leave message, so the others must detect
-     * the failure. For tests and fault injection in one JVM.
-     */
-    public void crash() {
-        JChannel ch = channel;
-        if (ch != null) {
-            try {
-                Util.shutdown(ch);
-            } catch (Exception e) {
-                throw new MembershipException("could not shut down the channel of " + self, e);
-            }
-        }
+    /** Forgets the view, after a crash emulated by {@link JGroupsFaults#crash()}. */
+    void forgetView() {
         view = null;
     }
 
-    /**
-     * Drops every message this node sends or receives while {@code on} (the node runs but is cut
-     * off, as if frozen or unplugged); {@code false} ends it.
-     */
-    public void mute(boolean on) {
-        discard().discardAll(on);
-    }
-
-    /**
-     * Drops every message between this node and {@code others} (call it on both sides to split the
-     * cluster); {@link #heal()} ends it.
-     */
-    public void isolateFrom(java.util.Collection<JGroupsMembership> others) {
-        org.jgroups.protocols.DISCARD discard = discard();
-        for (JGroupsMembership o : others) {
-            JChannel ch = o.channel;
-            if (ch != null && ch.getAddress() != null) {
-                discard.addIgnoreMember(ch.getAddress());
-            }
-        }
-    }
-
-    /** Ends every {@link #isolateFrom} of this node. */
-    public void heal() {
-        discard().resetIgnoredMembers();
-    }
-
-    private org.jgroups.protocols.DISCARD discard() {
-        JChannel ch = channel;
-        if (ch == null) {
-            throw new IllegalStateException("membership of " + self + " is not started");
-        }
-        return ch.getProtocolStack().findProtocol(org.jgroups.protocols.DISCARD.class);
-    }
-
-    /** The channel, for fault injection in tests of this package. */
+    /** The channel, for {@link JGroupsFaults}. */
     JChannel channel() {
         return channel;
     }

@@ -123,7 +123,7 @@ class PostgresAgentTest {
             long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
                     parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine().strip());
             Path stat = Path.of("/proc", Long.toString(zombie), "stat");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stat)
+            org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(10)).until(() -> Files.exists(stat)
                     && Files.readString(stat).contains(") Z"));
             Path lock = dir.resolve("data/postmaster.pid");
             Files.writeString(lock, zombie + "\n" + dir.resolve("data") + "\n");

@@ -71,7 +71,7 @@ class ProcessAgentTest {
         params = ProcessAgent.params(List.of("sh", "-c", "trap '' TERM; touch " + ready + "; while true; do sleep 1; done"),
                 Map.of());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(ready));
+        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30)).until(() -> Files.exists(ready));
         AgentOutcome stop = agent.stop(ctx(Operation.STOP, Duration.ofSeconds(2)));
         assertEquals(AgentResult.SUCCESS, stop.result(), stop.message());
         assertTrue(stop.message().contains("ignored SIGTERM; killed"), stop.message());
@@ -82,7 +82,7 @@ class ProcessAgentTest {
     void aProcessThatExitsOnItsOwnHasFailed() {
         params = ProcessAgent.params(List.of("true"), Map.of());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30))
                 .until(() -> call(Operation.MONITOR).result() == AgentResult.ERR_GENERIC);
         assertTrue(call(Operation.MONITOR).message().contains("exited on its own with 0"));
     }
@@ -95,7 +95,7 @@ class ProcessAgentTest {
         params = new HashMap<>(ProcessAgent.params(List.of("printf", "%s|%s", hostile, "$HOME"), Map.of()));
         params.put("log", log.toString());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30))
                 .until(() -> Files.exists(log) && Files.readString(log).length() == hostile.length() + 6);
         assertEquals(hostile + "|$HOME", Files.readString(log));
         assertFalse(Files.exists(canary), "a shell ran");
@@ -109,7 +109,7 @@ class ProcessAgentTest {
         params.put("log", log.toString());
         params.put("directory", dir.toString());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30))
                 .until(() -> Files.exists(log) && Files.readString(log).lines().count() == 2);
         assertEquals(List.of("hello world", dir.toRealPath().toString()), Files.readAllLines(log));
     }

@@ -1,7 +1,5 @@
-package io.hastack.membership.jgroups;
+package io.hastack.testkit;
 
-import io.hastack.membership.testkit.InProcessCluster;
-import io.hastack.membership.testkit.Witness;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.hastack.membership.testkit;
+package io.hastack.testkit;
 
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.model.ClusterConfig;
@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.hastack.membership.jgroups.JGroupsConfig;
+import io.hastack.membership.jgroups.JGroupsFaults;
 import io.hastack.membership.jgroups.JGroupsMembership;
 
 /**
@@ -32,8 +33,12 @@ import io.hastack.membership.jgroups.JGroupsMembership;
  * FileQuorumDevice} in a temporary directory. Close it after the test.
  */
 public final class InProcessCluster implements AutoCloseable {
-    /** One timeout for every wait; generous, since CI machines are small and shared. */
-    public static final Duration WAIT = Duration.ofSeconds(30);
+    /**
+     * One timeout for every wait: 30 s, stretched by the system property
+     * {@code hastack.timing.factor} (as every test's waits; see {@code Timing} in ha-test-support).
+     */
+    public static final Duration WAIT = Duration.ofNanos((long) (Duration.ofSeconds(30).toNanos()
+            * Math.max(1, Double.parseDouble(System.getProperty("hastack.timing.factor", "1")))));
 
     public final Witness witness = new Witness();
     public final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
@@ -157,7 +162,7 @@ public final class InProcessCluster implements AutoCloseable {
         HaNode node = nodes.remove(id);
         if (node != null) {
             node.halt();
-            memberships.get(id).crash();
+            JGroupsFaults.of(memberships.get(id)).crash();
         }
     }
 
@@ -173,15 +178,15 @@ public final class InProcessCluster implements AutoCloseable {
                 (side.contains(id.value()) ? inside : outside).add(m);
             }
         });
-        inside.forEach(m -> m.isolateFrom(outside));
-        outside.forEach(m -> m.isolateFrom(inside));
+        inside.forEach(m -> JGroupsFaults.of(m).isolateFrom(outside));
+        outside.forEach(m -> JGroupsFaults.of(m).isolateFrom(inside));
     }
 
     /** Ends every partition; the sides merge. */
     public void heal() {
         memberships.forEach((id, m) -> {
             if (nodes.containsKey(id)) {
-                m.heal();
+                JGroupsFaults.of(m).heal();
             }
         });
     }
@@ -216,7 +221,7 @@ public final class InProcessCluster implements AutoCloseable {
         NodeId id = NodeId.of(name);
         frozenAt.put(id, System.nanoTime());
         executors.get(id).pause();
-        memberships.get(id).mute(true);
+        JGroupsFaults.of(memberships.get(id)).mute(true);
     }
 
     /** Ends {@link #freeze}: the clock jumps to now, agent calls run, traffic flows. */
@@ -224,7 +229,7 @@ public final class InProcessCluster implements AutoCloseable {
         NodeId id = NodeId.of(name);
         frozenAt.remove(id);
         executors.get(id).resume();
-        memberships.get(id).mute(false);
+        JGroupsFaults.of(memberships.get(id)).mute(false);
     }
 
     /** The names of the nodes that run (started and not crashed or closed). */

@@ -1,7 +1,5 @@
-package io.hastack.membership.jgroups;
+package io.hastack.testkit;
 
-import io.hastack.membership.testkit.InProcessCluster;
-import io.hastack.membership.testkit.Witness;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +20,7 @@ import io.hastack.core.runtime.HaEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.jgroups.BytesMessage;
-import org.jgroups.JChannel;
+import io.hastack.membership.jgroups.JGroupsFaults;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -258,10 +255,10 @@ class InProcessFailoverTest {
         cluster.awaitView(3);
         NodeId active = awaitGroupOnOneNode();
 
-        JChannel rogue = cluster.membership("n2").channel();
+        JGroupsFaults rogue = JGroupsFaults.of(cluster.membership("n2"));
         byte[][] garbage = {new byte[0], {0x48, 0x41}, "not a message".getBytes(), {0x48, 0x41, 1, 0, 3, -1, -1}};
         for (byte[] g : garbage) {
-            rogue.send(new BytesMessage(null, g));
+            rogue.sendRaw(g);
         }
 
         // The nodes still work: the group fails over on a clean shutdown as usual.

@@ -1,4 +1,4 @@
-package io.hastack.membership.testkit;
+package io.hastack.testkit;
 
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
