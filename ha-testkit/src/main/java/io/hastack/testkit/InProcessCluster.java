@@ -5,6 +5,7 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
+import io.hastack.core.runtime.NodeSettings;
 import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.fence.FenceDevice;
 import io.hastack.core.fence.FenceResult;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.hastack.membership.jgroups.JGroupsConfig;
 import io.hastack.membership.jgroups.JGroupsFaults;
@@ -95,8 +97,13 @@ public final class InProcessCluster implements AutoCloseable {
         executors.put(id, executor);
         frozenAt.remove(id);
         HaNode.Builder builder = HaNode.builder().config(config).membership(membership).agents(agents)
-                .quorumDevice(nodeDevice).agentExecutor(executor).shutdownTimeout(Duration.ofSeconds(20))
-                .nanoClock(() -> frozenAt.getOrDefault(id, System.nanoTime()));
+                .quorumDevice(nodeDevice).agentExecutor(executor).settings(NodeSettings.forTesting())
+                .ticker(new Ticker() {
+                    @Override
+                    public long read() {
+                        return frozenAt.getOrDefault(id, System.nanoTime());
+                    }
+                });
         if (fenceDevice != null) {
             builder.fenceDevice(fenceDevice);
         }

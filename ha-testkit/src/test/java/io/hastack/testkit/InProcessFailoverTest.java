@@ -117,7 +117,7 @@ class InProcessFailoverTest {
         cluster.awaitView(3);
         NodeId active = awaitGroupOnOneNode();
 
-        cluster.node(active.value()).standby(true);
+        cluster.node(active.value()).admin().standby(true);
         await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> on = cluster.witness.runningOn("web");
             return on.size() == 1 && !on.contains(active) && cluster.witness.runningOn("app").equals(on);
@@ -127,7 +127,7 @@ class InProcessFailoverTest {
                 .contains(String.format("%-14s %-16s", active, "standby")), cluster.coordinatorStatus().render()));
 
         // Out of standby the node may run groups again; this one stays where it runs now.
-        cluster.node(active.value()).standby(false);
+        cluster.node(active.value()).admin().standby(false);
         await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertEquals(NodeStatus.ONLINE,
                 cluster.coordinatorStatus().nodes().stream().filter(n -> n.node().equals(active)).findFirst()
                         .orElseThrow().status()));

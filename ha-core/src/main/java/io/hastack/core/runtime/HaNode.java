@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.exec.AgentExecutor;
@@ -67,7 +68,14 @@ import org.slf4j.LoggerFactory;
 public final class HaNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaNode.class);
 
-    private enum Lifecycle { NEW, RUNNING, LEAVING, CLOSED }
+    /**
+     * Where a node is in its life, as Guava's {@code Service.State}: {@code NEW} until
+     * {@link #start()}; {@code STARTING} while it validates, probes and joins; {@code RUNNING};
+     * {@code STOPPING} while {@link #close()} hands over; {@code TERMINATED} once it has left (or was
+     * halted); {@code FAILED} if the start failed ({@link #failureCause()} says why). A node goes
+     * through these once, in this order; it is never restarted.
+     */
+    public enum State { NEW, STARTING, RUNNING, STOPPING, TERMINATED, FAILED }
 
 
     private record Subscription(HaEventListener listener, Executor executor) {}
@@ -103,8 +111,14 @@ public final class HaNode implements AutoCloseable {
 
     /** The node-side protocol; confined to the event thread. */
     private final Participant participant;
+    private final Admin admin;
 
-    private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    private volatile State lifecycle = State.NEW;
+    private volatile Throwable failure;
+    /** Completes when the node runs; fails if it fails or terminates first. */
+    private final CompletableFuture<Void> running = new CompletableFuture<>();
+    /** Completes when the node is terminated or failed. */
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     /**
      * What queries read: published by the event thread after every task it runs, so that any
      * thread (a listener on the event thread included) reads it at once, never waiting for that
@@ -121,14 +135,14 @@ public final class HaNode implements AutoCloseable {
         this.self = membership.localNode();
         this.executor = b.executor != null ? b.executor : new ThreadedAgentExecutor(self.value());
         this.clock = b.clock;
-        this.shutdownTimeout = b.shutdownTimeout;
-        this.codec = new MessageCodec(b.secret);
+        this.shutdownTimeout = b.settings.shutdownTimeout();
+        this.codec = new MessageCodec(b.settings.secret().orElse(null));
         this.planner = b.planner;
         this.fenceDevice = Optional.ofNullable(b.fenceDevice);
-        this.fenceTimeout = b.fenceTimeout;
-        Duration bound = b.pauseBound != null ? b.pauseBound
-                : membership.pauseTolerance().orElse(Duration.ofSeconds(3));
-        this.pauseDetector = new PauseDetector(self.value(), bound, Duration.ofMillis(100), b.nanoClock,
+        this.fenceTimeout = b.settings.fenceTimeout();
+        Duration bound = b.settings.pauseBound()
+                .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
+        this.pauseDetector = new PauseDetector(self.value(), bound, Duration.ofMillis(100), b.ticker::read,
                 gap -> post(() -> onPause(gap)));
         this.fenceCalls = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ha-fence-" + self);
@@ -242,6 +256,17 @@ public final class HaNode implements AutoCloseable {
                 leaveGranted.complete(null);
             }
         });
+        this.admin = new Admin(self, config, clock, new Admin.Node() {
+            @Override
+            public <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
+                return HaNode.this.onEventThread(work);
+            }
+
+            @Override
+            public Participant participant() {
+                return participant;
+            }
+        });
         publish();
     }
 
@@ -309,32 +334,93 @@ public final class HaNode implements AutoCloseable {
      * @throws IllegalStateException if the node was started before
      * @throws HaConfigurationException if a resource's agent rejects its parameters; nothing was
      *     started and the node did not join
-     * @throws io.hastack.core.membership.MembershipException if the cluster cannot be joined; the
-     *     node is then closed
+     * @throws io.hastack.core.membership.MembershipException if the cluster cannot be joined
+     * @throws RuntimeException whatever failed the start: the node is then {@link State#FAILED}, its
+     *     threads stopped, and {@link #failureCause()} holds the exception
      */
     public void start() {
         synchronized (this) {
-            if (lifecycle != Lifecycle.NEW) {
+            if (lifecycle != State.NEW) {
                 throw new IllegalStateException("node " + self + " is " + lifecycle + "; it can be started once");
             }
-            lifecycle = Lifecycle.RUNNING;
+            lifecycle = State.STARTING;
         }
-        List<String> invalid = await(resources::validateAll, "validate");
-        if (!invalid.isEmpty()) {
-            shutdownThreads();
-            lifecycle = Lifecycle.CLOSED;
-            throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
-        }
-        await(resources::probeAll, "probe");
-        pauseDetector.start();
         try {
+            List<String> invalid = await(resources::validateAll, "validate");
+            if (!invalid.isEmpty()) {
+                throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
+            }
+            await(resources::probeAll, "probe");
+            pauseDetector.start();
             joinMembership();
         } catch (RuntimeException e) {
             shutdownThreads();
-            lifecycle = Lifecycle.CLOSED;
+            fail(e);
             throw e;
         }
+        synchronized (this) {
+            if (lifecycle == State.STARTING) {
+                lifecycle = State.RUNNING;
+            }
+        }
+        running.complete(null);
         emit(Type.JOINED, self.value(), "joined with configuration " + config.hash());
+    }
+
+    private synchronized void fail(Throwable cause) {
+        failure = cause;
+        lifecycle = State.FAILED;
+        running.completeExceptionally(new IllegalStateException("node " + self + " failed to start", cause));
+        terminated.complete(null);
+    }
+
+    private synchronized void terminate() {
+        if (lifecycle != State.FAILED) {
+            lifecycle = State.TERMINATED;
+        }
+        running.completeExceptionally(new IllegalStateException("node " + self + " terminated before it ran"));
+        terminated.complete(null);
+    }
+
+    /** Where the node is in its life. */
+    public State state() {
+        return lifecycle;
+    }
+
+    /** Why the start failed, if the node is {@link State#FAILED}. */
+    public Optional<Throwable> failureCause() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Waits until the node runs.
+     *
+     * @throws IllegalStateException if it failed or terminated first (the cause says why)
+     * @throws TimeoutException if it does not run within {@code timeout}
+     */
+    public void awaitRunning(Duration timeout) throws TimeoutException {
+        awaitFuture(running, timeout);
+    }
+
+    /**
+     * Waits until the node has terminated (left, halted or failed).
+     *
+     * @throws TimeoutException if it has not within {@code timeout}
+     */
+    public void awaitTerminated(Duration timeout) throws TimeoutException {
+        awaitFuture(terminated, timeout);
+    }
+
+    private void awaitFuture(CompletableFuture<Void> future, Duration timeout) throws TimeoutException {
+        try {
+            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + self, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IllegalStateException ise ? ise
+                    : new IllegalStateException(e.getCause());
+        }
     }
 
     private void joinMembership() {
@@ -365,14 +451,14 @@ public final class HaNode implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            if (lifecycle != Lifecycle.RUNNING) {
-                if (lifecycle == Lifecycle.NEW) {
+            if (lifecycle != State.RUNNING) {
+                if (lifecycle == State.NEW) {
                     shutdownThreads();
-                    lifecycle = Lifecycle.CLOSED;
+                    terminate();
                 }
                 return;
             }
-            lifecycle = Lifecycle.LEAVING;
+            lifecycle = State.STOPPING;
         }
         post(participant::leave);
         try {
@@ -392,7 +478,7 @@ public final class HaNode implements AutoCloseable {
         membership.close();
         emit(Type.LEFT, self.value(), "left the cluster");
         shutdownThreads();
-        lifecycle = Lifecycle.CLOSED;
+        terminate();
     }
 
     /**
@@ -403,8 +489,8 @@ public final class HaNode implements AutoCloseable {
      */
     public void halt() {
         departing = true;
-        lifecycle = Lifecycle.CLOSED;
         shutdownThreads();
+        terminate();
     }
 
     /**
@@ -445,96 +531,29 @@ public final class HaNode implements AutoCloseable {
         return new Simulator(planner).run(now, events, clock.instant());
     }
 
-    /**
-     * Puts this node in standby ({@code true}) or takes it out ({@code false}), as Pacemaker's node
-     * standby: a node in standby stays in the cluster, but its groups move away and nothing starts on
-     * it. Taking it out makes it eligible again (groups stay where they run). Asynchronous.
-     */
-    public void standby(boolean on) {
-        post(() -> participant.standby(on));
+    /** The operator's commands to this node and, through it, to the cluster. */
+    public Admin admin() {
+        return admin;
     }
 
-    /**
-     * Puts this node in maintenance ({@code true}) or takes it out, as Pacemaker's node maintenance:
-     * what runs here is left exactly as it is (monitored and reported, never started or stopped by
-     * the cluster) and nothing new is placed here. Asynchronous.
-     */
-    public void maintenance(boolean on) {
-        post(() -> participant.maintenance(on));
-    }
-
-    /**
-     * Switches cluster maintenance mode on or off at run time, as Pacemaker's {@code maintenance-mode}
-     * property: while on, the cluster starts and stops nothing anywhere (resources are still monitored
-     * and reported). Every member hears it and reports it, so a new coordinator knows it; the newest
-     * order wins. The configuration's {@code maintenanceMode} keeps the cluster in maintenance
-     * regardless. Asynchronous.
-     */
-    public void clusterMaintenance(boolean on) {
-        broadcast(new Messages.MaintenanceOrder(on, clock.instant()));
-    }
-
-    /**
-     * Moves {@code group} to {@code node} (Pacemaker's {@code crm_resource --move}): a location
-     * constraint of +INFINITY that replaces any earlier move or ban of the group, for
-     * {@code lifetime} or, if null, until {@link #clearMove}. Asynchronous; every member hears it.
-     *
-     * @throws IllegalArgumentException if the group is not configured, the node is not in the node
-     *     list, or the lifetime is not positive
-     */
-    public void move(GroupId group, NodeId node, Duration lifetime) {
-        order(group, node, false, lifetime);
-    }
-
-    /**
-     * Bans {@code group} from {@code node} ({@code crm_resource --ban}): -INFINITY there, replacing
-     * any earlier move or ban of the group, for {@code lifetime} or, if null, until cleared.
-     *
-     * @throws IllegalArgumentException as {@link #move}
-     */
-    public void ban(GroupId group, NodeId node, Duration lifetime) {
-        order(group, node, true, lifetime);
-    }
-
-    /** Clears the move or ban of {@code group} ({@code crm_resource --clear}). Asynchronous. */
-    public void clearMove(GroupId group) {
-        requireGroup(group);
-        broadcast(new MoveOrder(group, Optional.empty(), clock.instant()));
-    }
-
-    private void order(GroupId group, NodeId node, boolean ban, Duration lifetime) {
-        requireGroup(group);
-        if (!config.nodes().contains(node)) {
-            throw new IllegalArgumentException("cannot " + (ban ? "ban " : "move ") + group + (ban ? " from " : " to ")
-                    + node + ": it is not in the node list " + config.nodes());
+    /** Runs {@code work} on the event thread, then publishes; the future fails if the node is stopped. */
+    private <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    result.complete(work.get());
+                    publish();
+                } catch (RuntimeException e) {
+                    LOG.error("{}: a command failed on the event thread", self, e);
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("node " + self + " is " + lifecycle
+                    + ": it takes no commands", e));
         }
-        java.time.Instant now = clock.instant();
-        Optional<java.time.Instant> until = lifetime == null ? Optional.empty()
-                : Optional.of(now.plus(io.hastack.core.model.Durations.requirePositive("lifetime of the "
-                        + (ban ? "ban" : "move"), lifetime)));
-        broadcast(new MoveOrder(group, Optional.of(new Move(group, node, ban, until)), now));
-    }
-
-    private void requireGroup(GroupId group) {
-        if (config.group(group).isEmpty()) {
-            throw new IllegalArgumentException("no group " + group + " is configured");
-        }
-    }
-
-    /** Handles an operator's order here and sends it to every other member. */
-    private void broadcast(Message order) {
-        post(() -> participant.broadcast(order));
-    }
-
-    /**
-     * Forgets the failures of {@code resource} on every node and probes it again (Pacemaker's
-     * cleanup): a resource whose stop failed (blocked) or that failed becomes what its monitor says
-     * now, and the coordinator re-plans from that. Asynchronous; use it once the cause is fixed.
-     *
-     * @param resource the resource, or null for every resource
-     */
-    public void cleanup(io.hastack.core.model.ResourceId resource) {
-        post(() -> participant.cleanupEverywhere(resource));
+        return result;
     }
 
     /** The states of this node's resources, as a {@link NodeInfo}, as of the event thread's latest turn; never blocks. */
@@ -671,13 +690,10 @@ public final class HaNode implements AutoCloseable {
         private Planner planner = new DefaultPlanner();
         private AgentExecutor executor;
         private Clock clock = Clock.systemUTC();
-        private Duration shutdownTimeout = Duration.ofMinutes(2);
-        private byte[] secret;
+        private Ticker ticker = Ticker.systemTicker();
+        private NodeSettings settings = NodeSettings.defaults();
         private QuorumDevice device;
         private FenceDevice fenceDevice;
-        private Duration fenceTimeout = Duration.ofSeconds(60);
-        private Duration pauseBound;
-        private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
         private Builder() {}
 
@@ -691,28 +707,18 @@ public final class HaNode implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The longest stall after which this node still trusts that it was not declared dead;
-         * after a longer one it stops its resources before doing anything else. By default the
-         * membership's {@link Membership#pauseTolerance()} (the JGroups heartbeat timeout), else 3 s.
-         */
-        public Builder pauseBound(Duration bound) {
-            this.pauseBound = Durations.requirePositive("pause bound", bound);
+        /** Timeouts, the pause bound and the cluster secret; {@link NodeSettings#defaults()} by default. */
+        public Builder settings(NodeSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
         /**
-         * The monotonic clock of the pause detector ({@link System#nanoTime()} by default); tests
-         * and fault injection replace it to simulate a stall of the whole process.
+         * The monotonic clock of the pause detector, as Guava's caches take one; the system's by
+         * default. The in-process test kit gives each node its own to emulate a stall of the process.
          */
-        public Builder nanoClock(java.util.function.LongSupplier clock) {
-            this.nanoClock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** How long a fence attempt may take; 60 s by default (Pacemaker's stonith-timeout). */
-        public Builder fenceTimeout(Duration timeout) {
-            this.fenceTimeout = Durations.requirePositive("fence timeout", timeout);
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
@@ -759,24 +765,6 @@ public final class HaNode implements AutoCloseable {
         /** The clock for event times and planning; the system clock by default. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** How long {@link #close()} waits for the hand-over; 2 minutes by default. Must be positive. */
-        public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = Durations.requirePositive("shutdown timeout", timeout);
-            return this;
-        }
-
-        /**
-         * A secret shared by every node: messages are then authenticated with HMAC-SHA256 and
-         * messages without a valid HMAC are dropped. At least 16 bytes. Off by default.
-         */
-        public Builder secret(byte[] secret) {
-            if (secret != null && secret.length < 16) {
-                throw new IllegalArgumentException("cluster secret must have at least 16 bytes, has " + secret.length);
-            }
-            this.secret = secret == null ? null : secret.clone();
             return this;
         }
 

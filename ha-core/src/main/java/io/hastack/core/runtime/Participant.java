@@ -297,16 +297,21 @@ final class Participant implements Messages.Handler {
         }
     }
 
-    /** Pacemaker's cleanup of {@code resource} (every resource if null) on every member of the view. */
-    void cleanupEverywhere(ResourceId resource) {
+    /**
+     * Pacemaker's cleanup of {@code resource} (every resource if null) on every member of the view.
+     *
+     * @return the members it was sent to: this member alone outside a view
+     */
+    List<NodeId> cleanupEverywhere(ResourceId resource) {
         if (view == null) {
             LOG.warn("{}: cleanup requested outside a view; cleaning up locally only", self);
             handle(self, new Cleanup(resource));
-            return;
+            return List.of(self);
         }
         for (NodeId member : view.members()) {
             port.send(member, new Cleanup(resource));
         }
+        return view.members();
     }
 
     /** This member's report for a probe of {@code viewId}. */

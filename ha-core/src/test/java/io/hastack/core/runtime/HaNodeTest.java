@@ -108,11 +108,17 @@ class HaNodeTest {
 
     /** The pause detector's monotonic clock: still unless a test moves it. */
     private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    private final com.google.common.base.Ticker ticker = new com.google.common.base.Ticker() {
+        @Override
+        public long read() {
+            return nanos.get();
+        }
+    };
 
     private HaNode start(ClusterConfig config) {
         node = HaNode.builder().config(config).membership(membership)
                 .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
-                .pauseBound(java.time.Duration.ofSeconds(1)).nanoClock(nanos::get)
+                .settings(NodeSettings.builder().pauseBound(java.time.Duration.ofSeconds(1)).build()).ticker(ticker)
                 .build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
@@ -158,7 +164,8 @@ class HaNodeTest {
         BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
         node = HaNode.builder().config(config(ResourceSpec.builder("r", "recording").build())).membership(membership)
                 .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
-                .pauseBound(java.time.Duration.ofSeconds(1)).nanoClock(nanos::get).build();
+                .settings(NodeSettings.builder().pauseBound(java.time.Duration.ofSeconds(1)).build()).ticker(ticker)
+                .build();
         node.addListener(e -> {
             if (e.type() == HaEvent.Type.VIEW_INSTALLED) {
                 try {
@@ -248,7 +255,9 @@ class HaNodeTest {
         start(config(ResourceSpec.builder("r", "recording").build()));
         View current = view(5, N1, N2, N3);
         membership.install(current);
-        node.move(GroupId.of("g"), N3, java.time.Duration.ofMinutes(10));
+        io.hastack.core.plan.Move move = node.admin().move(GroupId.of("g"), N3, java.time.Duration.ofMinutes(10))
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(N3, move.node());
         Messages.MoveOrder toN3 = null;
         NodeReport report = null;
         while (toN3 == null || report == null) {
@@ -266,14 +275,15 @@ class HaNodeTest {
         assertTrue(toN3.move().orElseThrow().until().isPresent());
         assertEquals(toN3, report.moves().get(0));
 
-        node.clearMove(GroupId.of("g"));
+        node.admin().clearMove(GroupId.of("g")).get(WAIT_SECONDS, TimeUnit.SECONDS);
         NodeReport cleared = awaitReport(r -> r.moves().stream().allMatch(m -> m.move().isEmpty()));
         assertEquals(1, cleared.moves().size());
 
-        node.clusterMaintenance(true);
+        node.admin().clusterMaintenance(true).get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertTrue(awaitReport(r -> r.clusterMaintenance().on()).clusterMaintenance().on());
 
-        node.maintenance(true);
+        assertEquals(io.hastack.core.plan.NodeStatus.MAINTENANCE, node.admin().maintenance(true)
+                .get(WAIT_SECONDS, TimeUnit.SECONDS), "the command answers with the status it made");
         assertTrue(awaitReport(NodeReport::maintenance).maintenance());
         assertEquals(io.hastack.core.plan.NodeStatus.MAINTENANCE, node.localState().status());
     }
@@ -282,12 +292,14 @@ class HaNodeTest {
     void aMoveToAnUnknownGroupOrNodeOrWithANegativeLifetimeIsRefused() {
         start(config(ResourceSpec.builder("r", "recording").build()));
         assertEquals("no group nope is configured", assertThrows(IllegalArgumentException.class,
-                () -> node.move(GroupId.of("nope"), N1, null)).getMessage());
+                () -> node.admin().move(GroupId.of("nope"), N1)).getMessage());
         assertEquals("cannot move g to n9: it is not in the node list [n1, n2, n3]",
-                assertThrows(IllegalArgumentException.class, () -> node.move(GroupId.of("g"), NodeId.of("n9"), null))
+                assertThrows(IllegalArgumentException.class, () -> node.admin().move(GroupId.of("g"), NodeId.of("n9")))
                         .getMessage());
         assertEquals("lifetime of the ban must be positive, was PT-1S", assertThrows(IllegalArgumentException.class,
-                () -> node.ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1))).getMessage());
+                () -> node.admin().ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1))).getMessage());
+        assertEquals("no resource nope is configured", assertThrows(IllegalArgumentException.class,
+                () -> node.admin().cleanup(ResourceId.of("nope"))).getMessage());
     }
 
     @Test
@@ -317,6 +329,27 @@ class HaNodeTest {
         assertEquals("node n2 cannot start: resource r on n2: validate says ERR_CONFIGURED (parameter 'invalid' is set)",
                 e.getMessage());
         assertFalse(membership.started);
+        assertEquals(HaNode.State.FAILED, node.state());
+        assertEquals(java.util.Optional.of(e), node.failureCause());
+        IllegalStateException notRunning = assertThrows(IllegalStateException.class,
+                () -> node.awaitRunning(java.time.Duration.ofSeconds(WAIT_SECONDS)));
+        assertEquals(e, notRunning.getCause());
+    }
+
+    @Test
+    void theLifecycleGoesFromNewToRunningToTerminatedOnce() throws Exception {
+        node = HaNode.builder().config(config(ResourceSpec.builder("r", "recording").build())).membership(membership)
+                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build()).build();
+        assertEquals(HaNode.State.NEW, node.state());
+        node.start();
+        node.awaitRunning(java.time.Duration.ofSeconds(WAIT_SECONDS));
+        assertEquals(HaNode.State.RUNNING, node.state());
+        assertEquals("node n2 is RUNNING; it can be started once",
+                assertThrows(IllegalStateException.class, node::start).getMessage());
+        node.halt();
+        node.awaitTerminated(java.time.Duration.ofSeconds(WAIT_SECONDS));
+        assertEquals(HaNode.State.TERMINATED, node.state());
+        assertEquals(java.util.Optional.empty(), node.failureCause());
     }
 
     private ClusterConfig config(io.hastack.core.model.NoQuorumPolicy policy) {

@@ -1,0 +1,210 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.Durations;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.plan.Move;
+import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.runtime.Messages.Cleanup;
+import io.hastack.core.runtime.Messages.MaintenanceOrder;
+import io.hastack.core.runtime.Messages.MoveOrder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * An operator's commands to a running node, in Pacemaker's vocabulary ({@code crm_resource
+ * --move/--ban/--clear/--cleanup}, node standby and maintenance, the cluster's maintenance mode).
+ * Get it with {@link HaNode#admin()}.
+ *
+ * <p>Each command checks its arguments at once (a bad one throws {@link IllegalArgumentException}
+ * naming it, and nothing changes), then runs on the node's event thread and returns a future of
+ * what it did here; orders that concern the cluster are also sent to every member of the view, and
+ * the coordinator re-plans once their reports reach it. The futures complete on the node's event
+ * thread: do not block there. Thread-safe.
+ */
+public final class Admin {
+    /** What the admin needs from its node. */
+    interface Node {
+        /** Runs {@code work} on the event thread; the future fails if the node is stopped. */
+        <T> CompletableFuture<T> onEventThread(Supplier<T> work);
+
+        /** The node-side protocol; only on the event thread. */
+        Participant participant();
+    }
+
+    private final NodeId self;
+    private final ClusterConfig config;
+    private final Clock clock;
+    private final Node node;
+
+    Admin(NodeId self, ClusterConfig config, Clock clock, Node node) {
+        this.self = self;
+        this.config = config;
+        this.clock = clock;
+        this.node = node;
+    }
+
+    /**
+     * Puts this node in standby ({@code true}) or takes it out, as Pacemaker's node standby: it stays
+     * in the cluster, but its groups move away and nothing starts on it. Taking it out makes it
+     * eligible again (groups stay where they run).
+     *
+     * @return this node's status once the change is made here
+     */
+    public CompletableFuture<NodeStatus> standby(boolean on) {
+        return node.onEventThread(() -> {
+            node.participant().standby(on);
+            return node.participant().ownInfo().status();
+        });
+    }
+
+    /**
+     * Puts this node in maintenance ({@code true}) or takes it out, as Pacemaker's node maintenance:
+     * what runs here is left exactly as it is (monitored and reported, never started or stopped by
+     * the cluster) and nothing new is placed here.
+     *
+     * @return this node's status once the change is made here
+     */
+    public CompletableFuture<NodeStatus> maintenance(boolean on) {
+        return node.onEventThread(() -> {
+            node.participant().maintenance(on);
+            return node.participant().ownInfo().status();
+        });
+    }
+
+    /**
+     * Switches the cluster's maintenance mode at run time (Pacemaker's {@code maintenance-mode}):
+     * while on, the cluster starts and stops nothing anywhere; resources are still monitored and
+     * reported. Every member hears it and reports it, so a new coordinator knows it; the newest order
+     * wins. The configuration's own {@code maintenanceMode} keeps the cluster in maintenance
+     * regardless.
+     *
+     * @return the order as given (its time orders it among others)
+     */
+    public CompletableFuture<Instant> clusterMaintenance(boolean on) {
+        MaintenanceOrder order = new MaintenanceOrder(on, clock.instant());
+        return node.onEventThread(() -> {
+            node.participant().broadcast(order);
+            return order.issued();
+        });
+    }
+
+    /**
+     * Moves {@code group} to {@code node} until {@link #clearMove} (Pacemaker's
+     * {@code crm_resource --move}): a location preference of +INFINITY that replaces any earlier move
+     * or ban of the group.
+     *
+     * @return the move, once recorded here and sent to every member
+     * @throws IllegalArgumentException if the group is not configured or the node is not in the
+     *     node list
+     */
+    public CompletableFuture<Move> move(GroupId group, NodeId node) {
+        return order(group, node, false, Optional.empty());
+    }
+
+    /**
+     * As {@link #move(GroupId, NodeId)}, lapsing after {@code lifetime} (Pacemaker's
+     * {@code --lifetime}).
+     *
+     * @throws IllegalArgumentException as {@link #move(GroupId, NodeId)}, or if the lifetime is not
+     *     positive
+     */
+    public CompletableFuture<Move> move(GroupId group, NodeId node, Duration lifetime) {
+        return order(group, node, false, Optional.of(Durations.requirePositive("lifetime of the move", lifetime)));
+    }
+
+    /**
+     * Bans {@code group} from {@code node} until cleared ({@code crm_resource --ban}): -INFINITY
+     * there, replacing any earlier move or ban of the group.
+     *
+     * @throws IllegalArgumentException as {@link #move(GroupId, NodeId)}
+     */
+    public CompletableFuture<Move> ban(GroupId group, NodeId node) {
+        return order(group, node, true, Optional.empty());
+    }
+
+    /**
+     * As {@link #ban(GroupId, NodeId)}, lapsing after {@code lifetime}.
+     *
+     * @throws IllegalArgumentException as {@link #move(GroupId, NodeId, Duration)}
+     */
+    public CompletableFuture<Move> ban(GroupId group, NodeId node, Duration lifetime) {
+        return order(group, node, true, Optional.of(Durations.requirePositive("lifetime of the ban", lifetime)));
+    }
+
+    /**
+     * Clears the move or ban of {@code group} ({@code crm_resource --clear}).
+     *
+     * @return the time of the clearing order
+     * @throws IllegalArgumentException if the group is not configured
+     */
+    public CompletableFuture<Instant> clearMove(GroupId group) {
+        requireGroup(group);
+        MoveOrder order = new MoveOrder(group, Optional.empty(), clock.instant());
+        return node.onEventThread(() -> {
+            node.participant().broadcast(order);
+            return order.issued();
+        });
+    }
+
+    /**
+     * Forgets the failures of {@code resource} on every member and probes it again (Pacemaker's
+     * cleanup): a resource whose stop failed (blocked) or that failed becomes what its monitor says
+     * now, and the coordinator re-plans from that. Use it once the cause is fixed.
+     *
+     * @return the members the cleanup was sent to (this node alone outside a view)
+     * @throws IllegalArgumentException if the resource is not configured
+     */
+    public CompletableFuture<List<NodeId>> cleanup(ResourceId resource) {
+        Objects.requireNonNull(resource, "resource");
+        if (config.resource(resource).isEmpty()) {
+            throw new IllegalArgumentException("no resource " + resource + " is configured");
+        }
+        return cleanup(new Cleanup(resource));
+    }
+
+    /** As {@link #cleanup(ResourceId)}, for every resource. */
+    public CompletableFuture<List<NodeId>> cleanupAll() {
+        return cleanup(new Cleanup(null));
+    }
+
+    private CompletableFuture<List<NodeId>> cleanup(Cleanup cleanup) {
+        return node.onEventThread(() -> node.participant().cleanupEverywhere(cleanup.resource()));
+    }
+
+    private CompletableFuture<Move> order(GroupId group, NodeId to, boolean ban, Optional<Duration> lifetime) {
+        requireGroup(group);
+        Objects.requireNonNull(to, "node");
+        if (!config.nodes().contains(to)) {
+            throw new IllegalArgumentException("cannot " + (ban ? "ban " : "move ") + group + (ban ? " from " : " to ")
+                    + to + ": it is not in the node list " + config.nodes());
+        }
+        Instant now = clock.instant();
+        Move move = new Move(group, to, ban, lifetime.map(now::plus));
+        MoveOrder order = new MoveOrder(group, Optional.of(move), now);
+        return node.onEventThread(() -> {
+            node.participant().broadcast(order);
+            return move;
+        });
+    }
+
+    private void requireGroup(GroupId group) {
+        Objects.requireNonNull(group, "group");
+        if (config.group(group).isEmpty()) {
+            throw new IllegalArgumentException("no group " + group + " is configured");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Admin of " + self;
+    }
+}

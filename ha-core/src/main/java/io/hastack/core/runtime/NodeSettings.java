@@ -1,0 +1,143 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.model.Durations;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one node behaves, apart from what the cluster runs ({@link io.hastack.core.model.ClusterConfig})
+ * and what it talks to (membership, agents, devices): the hand-over and fence timeouts, the pause
+ * bound and the cluster secret. Immutable; build one with {@link #builder()} or take a preset:
+ * {@link #defaults()} for production, {@link #forTesting()} for tests that must not wait minutes.
+ */
+public final class NodeSettings {
+    private final Duration shutdownTimeout;
+    private final Duration fenceTimeout;
+    private final Optional<Duration> pauseBound;
+    private final byte[] secret;
+
+    private NodeSettings(Builder b) {
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.fenceTimeout = b.fenceTimeout;
+        this.pauseBound = Optional.ofNullable(b.pauseBound);
+        this.secret = b.secret == null ? null : b.secret.clone();
+    }
+
+    /** Production settings: a 2 min hand-over, a 60 s fence timeout, the membership's pause bound, no secret. */
+    public static NodeSettings defaults() {
+        return builder().build();
+    }
+
+    /** For tests: a 20 s hand-over and a 10 s fence timeout; otherwise as {@link #defaults()}. */
+    public static NodeSettings forTesting() {
+        return builder().shutdownTimeout(Duration.ofSeconds(20)).fenceTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.shutdownTimeout = shutdownTimeout;
+        b.fenceTimeout = fenceTimeout;
+        b.pauseBound = pauseBound.orElse(null);
+        b.secret = secret;
+        return b;
+    }
+
+    /** How long {@link HaNode#close()} waits for the hand-over before it stops its own resources. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** How long a fence attempt may take (Pacemaker's {@code stonith-timeout}). */
+    public Duration fenceTimeout() {
+        return fenceTimeout;
+    }
+
+    /**
+     * The longest stall after which the node still trusts that it was not declared dead; empty
+     * means the membership's pause tolerance (the JGroups heartbeat timeout), else 3 s.
+     */
+    public Optional<Duration> pauseBound() {
+        return pauseBound;
+    }
+
+    /** The cluster secret that authenticates messages, if any (a copy). */
+    public Optional<byte[]> secret() {
+        return Optional.ofNullable(secret).map(byte[]::clone);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NodeSettings s && shutdownTimeout.equals(s.shutdownTimeout)
+                && fenceTimeout.equals(s.fenceTimeout) && pauseBound.equals(s.pauseBound)
+                && Arrays.equals(secret, s.secret);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(shutdownTimeout, fenceTimeout, pauseBound, Arrays.hashCode(secret));
+    }
+
+    @Override
+    public String toString() {
+        return "NodeSettings[shutdown-timeout=" + shutdownTimeout.toMillis() + "ms fence-timeout="
+                + fenceTimeout.toMillis() + "ms pause-bound=" + pauseBound.map(d -> d.toMillis() + "ms")
+                .orElse("membership's") + " secret=" + (secret == null ? "none" : "set") + "]";
+    }
+
+    /** Builds {@link NodeSettings}; each setter checks its value and names it when it refuses. Not thread-safe. */
+    public static final class Builder {
+        private Duration shutdownTimeout = Duration.ofMinutes(2);
+        private Duration fenceTimeout = Duration.ofSeconds(60);
+        private Duration pauseBound;
+        private byte[] secret;
+
+        private Builder() {}
+
+        /** How long {@link HaNode#close()} waits for the hand-over; 2 minutes by default. Must be positive. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = Durations.requirePositive("shutdown timeout", timeout);
+            return this;
+        }
+
+        /** How long a fence attempt may take; 60 s by default. Must be positive. */
+        public Builder fenceTimeout(Duration timeout) {
+            this.fenceTimeout = Durations.requirePositive("fence timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The longest stall after which this node still trusts that it was not declared dead; after
+         * a longer one it stops its resources before doing anything else. By default the membership's
+         * pause tolerance (the JGroups heartbeat timeout), else 3 s. Must be positive.
+         */
+        public Builder pauseBound(Duration bound) {
+            this.pauseBound = Durations.requirePositive("pause bound", bound);
+            return this;
+        }
+
+        /**
+         * A secret shared by every node: messages are then authenticated with HMAC-SHA256 and
+         * messages without a valid HMAC are dropped. At least 16 bytes; null for none (the default).
+         */
+        public Builder secret(byte[] secret) {
+            if (secret != null && secret.length < 16) {
+                throw new IllegalArgumentException("cluster secret must have at least 16 bytes, has " + secret.length);
+            }
+            this.secret = secret == null ? null : secret.clone();
+            return this;
+        }
+
+        /** The settings. */
+        public NodeSettings build() {
+            return new NodeSettings(this);
+        }
+    }
+}
