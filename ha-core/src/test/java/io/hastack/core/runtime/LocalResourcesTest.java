@@ -1,30 +1,34 @@
 package io.hastack.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.agent.CloneInstance;
 import io.hastack.core.agent.ResourceAgent;
-import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
+import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.StopOrder;
 import io.hastack.core.runtime.HaEvent.Type;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,54 +37,129 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The executor's batches always end, whatever a callback throws. */
+/**
+ * The local resource state machine on its own, on virtual time: every transition of {@code
+ * STOPPED -> STARTING -> RUNNING -> FAILED}, stop escalation to a forced stop and {@code BLOCKED},
+ * cleanup, probes and recurring monitors, batches that end exactly once.
+ */
 @Tag("unit")
 class LocalResourcesTest {
     private static final NodeId N1 = NodeId.of("n1");
+    private static final ResourceId A = ResourceId.of("a");
+    private static final ResourceId B = ResourceId.of("b");
 
-    /** Answers every call at once with success. */
-    private static class Instant200 implements AgentExecutor {
-        @Override
-        public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
-            return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
-                    OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
-        }
+    private final VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
+    private final ScriptedExecutor executor = new ScriptedExecutor();
+    private final AtomicInteger reports = new AtomicInteger();
 
-        @Override
-        public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                long epoch) {
-            return call(agent, spec, node, Operation.STOP, epoch);
-        }
-
-        @Override
-        public void close() {}
+    private static ClusterConfig twoInAGroup(ResourceSpec.Builder a) {
+        return ClusterConfig.builder().nodes("n1").group(ResourceGroup.of("g", a.build(),
+                ResourceSpec.builder("b", "test").build())).build();
     }
 
-    private static final class Nothing implements ResourceAgent {
-        @Override
-        public AgentMetadata metadata() {
-            return new AgentMetadata("test", "", List.of());
-        }
+    private LocalResources local(ClusterConfig config) {
+        return executor.local(N1, config, time, reports::incrementAndGet);
+    }
 
-        @Override
-        public AgentOutcome validate(AgentContext c) {
-            return AgentOutcome.success();
-        }
+    private static Action start(ResourceId r) {
+        return new Action(ActionType.START, N1, GroupId.of("g"), r, "test");
+    }
 
-        @Override
-        public AgentOutcome start(AgentContext c) {
-            return AgentOutcome.success();
-        }
+    private static Action stop(ResourceId r) {
+        return new Action(ActionType.STOP, N1, GroupId.of("g"), r, "test");
+    }
 
-        @Override
-        public AgentOutcome stop(AgentContext c) {
-            return AgentOutcome.success();
-        }
+    /** Runs {@code actions} as one batch; returns how many times the batch ended. */
+    private AtomicInteger run(LocalResources resources, Action... actions) {
+        AtomicInteger done = new AtomicInteger();
+        resources.execute(List.of(actions), () -> true, done::incrementAndGet);
+        time.runFor(Duration.ofMillis(10));
+        return done;
+    }
 
-        @Override
-        public AgentOutcome monitor(AgentContext c) {
-            return AgentOutcome.success();
-        }
+    @Test
+    void aStartThatSucceedsRunsAndIsMonitoredOnItsInterval() {
+        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")
+                .monitorInterval(Duration.ofSeconds(2))));
+        assertEquals(1, run(resources, start(A)).get());
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(A));
+        assertTrue(executor.events.contains(Type.ACTION_SUCCEEDED), executor.events.toString());
+        executor.log.clear();
+        time.runFor(Duration.ofMillis(4_500));
+        assertEquals(List.of("monitor a", "monitor a"), executor.log);
+        assertTrue(reports.get() > 0, "every change is reported");
+    }
+
+    @Test
+    void aFailedStartIsFailedWithAFailureAndEndsItsBatch() {
+        executor.answer("start", "a", AgentOutcome.failed("port in use"));
+        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")));
+        assertEquals(1, run(resources, start(A), start(B)).get(), "the batch ends once, at the failure");
+        assertEquals(List.of("start a"), executor.log, "b is not started after a failed");
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
+        assertEquals(1, resources.failures().get(A).count());
+        assertEquals(Operation.START, resources.failures().get(A).operation());
+        assertTrue(executor.details.stream().anyMatch(d -> d.contains("start a on n1 failed")), executor.details
+                .toString());
+    }
+
+    @Test
+    void aFailedMonitorFailsTheResourceUnlessItsPolicyIsIgnore() {
+        executor.answer("monitor", "a", AgentOutcome.failed("gone"));
+        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")
+                .monitorInterval(Duration.ofSeconds(1))));
+        run(resources, start(A));
+        time.runFor(Duration.ofMillis(1_500));
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
+        assertEquals(Operation.MONITOR, resources.failures().get(A).operation());
+        assertTrue(executor.events.contains(Type.MONITOR_FAILED));
+
+        ScriptedExecutor lenient = new ScriptedExecutor().answer("monitor", "a", AgentOutcome.failed("blip"));
+        LocalResources ignoring = lenient.local(N1, twoInAGroup(ResourceSpec.builder("a", "test")
+                .monitorInterval(Duration.ofSeconds(1)).onFail(Operation.MONITOR, OnFail.IGNORE)), time, () -> { });
+        ignoring.execute(List.of(start(A)), () -> true, () -> { });
+        time.runFor(Duration.ofMillis(2_500));
+        assertEquals(ResourceState.RUNNING, ignoring.activeStates().get(A), "on-fail=ignore keeps it running");
+        assertEquals(1, ignoring.failures().get(A).count(), "but counts the failure");
+        assertTrue(lenient.log.stream().filter("monitor a"::equals).count() >= 2, "and monitors on");
+    }
+
+    @Test
+    void aFailedStopIsForcedAndStopsIfTheForceWorks() {
+        executor.answer("stop", "a", AgentOutcome.failed("timed out"));
+        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")));
+        run(resources, start(A));
+        assertEquals(1, run(resources, stop(A)).get());
+        assertEquals(List.of("start a", "stop a", "force-stop a"), executor.log);
+        assertFalse(resources.activeStates().containsKey(A), "stopped");
+        assertEquals(Operation.STOP, resources.failures().get(A).operation(), "the failed stop is still counted");
+    }
+
+    @Test
+    void aStopThatCannotBeForcedBlocksTheResourceUntilACleanupFindsItStopped() {
+        executor.answer("stop", "a", AgentOutcome.failed("timed out"))
+                .answer("force-stop", "a", AgentOutcome.failed("cannot kill"));
+        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")));
+        run(resources, start(A));
+        run(resources, stop(A));
+        assertEquals(ResourceState.BLOCKED, resources.activeStates().get(A));
+        assertTrue(executor.details.stream().anyMatch(d -> d.contains("blocked until the node is fenced")));
+
+        executor.answer("monitor", "a", AgentOutcome.notRunning("gone now"));
+        resources.cleanup(A);
+        time.runFor(Duration.ofMillis(10));
+        assertFalse(resources.activeStates().containsKey(A), "the probe after the cleanup found it stopped");
+        assertFalse(resources.failures().containsKey(A), "and the failures are forgotten");
+    }
+
+    @Test
+    void aBatchThatIsNoLongerValidStopsBeforeItsNextAction() {
+        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")));
+        AtomicInteger done = new AtomicInteger();
+        resources.execute(List.of(start(A), start(B)), () -> executor.log.isEmpty(), done::incrementAndGet);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start a"), executor.log, "the view changed after a: b is not started");
+        assertEquals(1, done.get());
     }
 
     /**
@@ -90,59 +169,37 @@ class LocalResourcesTest {
      */
     @Test
     void probesAndRecurringMonitorsAreToldApartAndAClonesCopyIsNamed() {
-        VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
         ClusterConfig config = ClusterConfig.builder().nodes("n0", "n1").group(ResourceGroup.of("g",
                 ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(3)).build()))
                 .group(ResourceGroup.clone("c", ResourceGroup.EVERY_NODE, ResourceSpec.builder("b", "test").build()))
                 .build();
-        List<io.hastack.core.exec.Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean failA = new java.util.concurrent.atomic.AtomicBoolean();
-        AgentExecutor recording = new Instant200() {
-            @Override
-            public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
-                calls.add(call);
-                if (failA.get() && call.spec().id().value().equals("a") && !call.isProbe()) {
-                    return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
-                            OperationResult.Completion.ANSWERED, AgentOutcome.failed("gone"), Duration.ZERO));
-                }
-                return super.call(agent, call);
-            }
-        };
-        LocalResources resources = new LocalResources(N1, config, time.clock(),
-                AgentRegistry.builder().register("test", s -> new Nothing()).build(), recording, time,
-                new LocalResources.Listener() {
-                    @Override
-                    public void stateChanged() {}
-
-                    @Override
-                    public void event(Type type, String subject, String detail) {}
-                });
+        LocalResources resources = local(config);
         resources.probeAll();
         time.runFor(Duration.ofMillis(10));
+        List<Call> calls = executor.calls;
         assertEquals(2, calls.size(), calls.toString());
         assertTrue(calls.stream().allMatch(c -> c.operation() == Operation.MONITOR && c.isProbe()), calls.toString());
-        assertEquals(java.util.Optional.empty(), calls.get(0).cloneInstance());
-        assertEquals(java.util.Optional.of(io.hastack.core.agent.CloneInstance.anonymous(1, 2)), calls.get(1).cloneInstance(),
+        assertEquals(Optional.empty(), calls.get(0).cloneInstance());
+        assertEquals(Optional.of(CloneInstance.anonymous(1, 2)), calls.get(1).cloneInstance(),
                 "n1 is the second configured node; the clone runs on at most both");
 
         // Both probes found their resources running: they are adopted and then monitored on their interval.
         calls.clear();
         time.runFor(Duration.ofMillis(3_500));
-        io.hastack.core.exec.Call recurring = calls.stream().filter(c -> c.spec().id().value().equals("a"))
-                .findFirst().orElseThrow(() -> new AssertionError("no monitor of a: " + calls));
+        Call recurring = calls.stream().filter(c -> c.spec().id().equals(A)).findFirst()
+                .orElseThrow(() -> new AssertionError("no monitor of a: " + calls));
         assertEquals(Operation.MONITOR, recurring.operation());
         assertEquals(Duration.ofSeconds(3), recurring.interval());
-        assertTrue(!recurring.isProbe());
+        assertFalse(recurring.isProbe());
 
         // Its next recurring monitor fails; the cleanup that follows probes it.
-        failA.set(true);
+        executor.answer("monitor", "a", AgentOutcome.failed("gone"));
         time.runFor(Duration.ofMillis(3_500));
-        assertEquals(ResourceState.FAILED, resources.activeStates().get(ResourceId.of("a")));
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
         calls.clear();
         resources.cleanup(null);
         time.runFor(Duration.ofMillis(10));
-        List<io.hastack.core.exec.Call> afterCleanup = calls.stream().filter(c -> c.spec().id().value().equals("a"))
-                .toList();
+        List<Call> afterCleanup = calls.stream().filter(c -> c.spec().id().equals(A)).toList();
         assertEquals(1, afterCleanup.size(), calls.toString());
         assertTrue(afterCleanup.get(0).isProbe() && afterCleanup.get(0).operation() == Operation.MONITOR,
                 "a cleanup probes: " + afterCleanup);
@@ -154,74 +211,43 @@ class LocalResourcesTest {
      */
     @Test
     void anEmergencyStopFollowsTheOrderConstraintsAsThePlannerDoes() {
-        VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
         ClusterConfig config = ClusterConfig.builder().nodes("n1")
                 .group(ResourceGroup.of("web-group", ResourceSpec.builder("web", "test").build()))
                 .group(ResourceGroup.of("db-group", ResourceSpec.builder("db", "test").build(),
                         ResourceSpec.builder("db-log", "test").build()))
-                .order(io.hastack.core.model.OrderConstraint.mandatory("db-then-web", "db-group", "web-group"))
+                .order(OrderConstraint.mandatory("db-then-web", "db-group", "web-group"))
                 .build();
-        List<String> stops = new java.util.concurrent.CopyOnWriteArrayList<>();
-        AgentExecutor recording = new Instant200() {
-            @Override
-            public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
-                if (call.operation() == Operation.STOP) {
-                    stops.add(call.spec().id().value());
-                }
-                return super.call(agent, call);
-            }
-        };
-        LocalResources resources = new LocalResources(N1, config, time.clock(),
-                AgentRegistry.builder().register("test", s -> new Nothing()).build(), recording, time,
-                new LocalResources.Listener() {
-                    @Override
-                    public void stateChanged() {}
-
-                    @Override
-                    public void event(Type type, String subject, String detail) {}
-                });
+        LocalResources resources = local(config);
         resources.execute(List.of(
                 new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db"), "test"),
                 new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db-log"), "test"),
                 new Action(ActionType.START, N1, GroupId.of("web-group"), ResourceId.of("web"), "test")),
-                () -> true, () -> {});
+                () -> true, () -> { });
         time.runFor(Duration.ofMillis(100));
+        executor.log.clear();
         CompletableFuture<Void> stopped = resources.stopAll("pause");
         time.runFor(Duration.ofMillis(100));
         assertTrue(stopped.isDone());
-        assertEquals(List.of("web", "db-log", "db"), stops);
-        assertEquals(io.hastack.core.plan.StopOrder.stopEverything(config, N1, id -> true, "x").stream()
-                .map(a -> a.resource().value()).toList(), stops, "the planner's stop order");
+        assertEquals(List.of("stop web", "stop db-log", "stop db"), executor.log);
+        assertEquals(StopOrder.stopEverything(config, N1, id -> true, "x").stream()
+                .map(a -> "stop " + a.resource()).toList(), executor.log, "the planner's stop order");
     }
 
     @Test
     void aListenerThatThrowsNeverLeavesABatchUnfinished() {
-        VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
-        ClusterConfig config = ClusterConfig.builder().nodes("n1").group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "test").build(), ResourceSpec.builder("b", "test").build())).build();
-        AtomicInteger calls = new AtomicInteger();
-        LocalResources resources = new LocalResources(N1, config, time.clock(),
-                AgentRegistry.builder().register("test", s -> new Nothing()).build(), new Instant200(), time,
-                new LocalResources.Listener() {
-                    @Override
-                    public void stateChanged() {
-                        // Throws on the second report: inside the callback that takes a's result.
-                        if (calls.incrementAndGet() == 2) {
-                            throw new IllegalStateException("a report could not be sent");
-                        }
-                    }
-
-                    @Override
-                    public void event(Type type, String subject, String detail) {}
-                });
+        ClusterConfig config = twoInAGroup(ResourceSpec.builder("a", "test"));
+        AtomicInteger changes = new AtomicInteger();
+        LocalResources resources = executor.local(N1, config, time, () -> {
+            // Throws on the second report: inside the callback that takes a's result.
+            if (changes.incrementAndGet() == 2) {
+                throw new IllegalStateException("a report could not be sent");
+            }
+        });
         AtomicInteger done = new AtomicInteger();
-        resources.execute(List.of(
-                new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("a"), "test"),
-                new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("b"), "test")), () -> true,
-                done::incrementAndGet);
+        resources.execute(List.of(start(A), start(B)), () -> true, done::incrementAndGet);
         time.runFor(Duration.ofSeconds(1));
         assertEquals(1, done.get(), "the batch ended exactly once");
-        assertTrue(resources.activeStates().get(ResourceId.of("a")) == ResourceState.RUNNING);
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(A));
     }
 
     @Test
@@ -230,18 +256,17 @@ class LocalResourcesTest {
                 ResourceSpec.builder("a", "test").build())).build();
         CompletableFuture<OperationResult> answer = new CompletableFuture<>();
         CompletableFuture<Void> issued = new CompletableFuture<>();
-        AgentExecutor slow = new Instant200() {
+        ScriptedExecutor slow = new ScriptedExecutor() {
             @Override
-            public CompletableFuture<OperationResult> call(ResourceAgent agent, io.hastack.core.exec.Call call) {
+            public CompletableFuture<OperationResult> call(ResourceAgent agent, Call call) {
                 issued.complete(null);
                 return answer;
             }
         };
-        ScheduledExecutorService loop = Executors
-                .newSingleThreadScheduledExecutor();
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger events = new AtomicInteger();
         LocalResources resources = new LocalResources(N1, config, Clock.systemUTC(),
-                AgentRegistry.builder().register("test", s -> new Nothing()).build(), slow, loop,
+                AgentRegistry.builder().register("test", s -> new ScriptedExecutor.Unused()).build(), slow, loop,
                 new LocalResources.Listener() {
                     @Override
                     public void stateChanged() {}
@@ -252,14 +277,12 @@ class LocalResourcesTest {
                     }
                 });
         AtomicInteger done = new AtomicInteger();
-        loop.execute(() -> resources.execute(List.of(
-                new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of("a"), "test")), () -> true,
-                done::incrementAndGet));
+        loop.execute(() -> resources.execute(List.of(start(A)), () -> true, done::incrementAndGet));
         issued.get(30, TimeUnit.SECONDS);
         loop.shutdownNow(); // the node halts while its start runs
         int before = events.get();
-        answer.complete(new OperationResult(ResourceId.of("a"), Operation.START,
-                OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
+        answer.complete(new OperationResult(A, Operation.START, OperationResult.Completion.ANSWERED,
+                AgentOutcome.success(), Duration.ZERO));
         // Nothing may run event-thread code on the agent's thread once the event thread is gone.
         assertEquals(0, done.get(), "the batch of a stopped node is not ended on a foreign thread");
         assertEquals(before, events.get(), "no event emitted after the node stopped");

@@ -3,14 +3,6 @@ package io.hastack.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.ResourceAgent;
-import io.hastack.core.exec.AgentExecutor;
-import io.hastack.core.exec.Call;
-import io.hastack.core.exec.OperationResult;
 import io.hastack.core.fence.FenceResult;
 import io.hastack.core.membership.View;
 import io.hastack.core.membership.ViewId;
@@ -51,8 +43,9 @@ class ParticipantTest {
     private final VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
     private final ClusterConfig config = ClusterConfig.builder().nodes("n1", "n2", "n3")
             .group(ResourceGroup.of("g", ResourceSpec.builder("r", "test").build())).build();
+    private final ScriptedExecutor executor = new ScriptedExecutor();
     /** Every agent call, as "operation resource". */
-    private final List<String> calls = new ArrayList<>();
+    private final List<String> calls = executor.log;
     private final List<Message> sent = new ArrayList<>();
     private final List<HaEvent.Type> events = new ArrayList<>();
     private final List<String> details = new ArrayList<>();
@@ -60,65 +53,9 @@ class ParticipantTest {
     private boolean fresh = true;
     private final Participant participant = participant();
 
-    /** Answers every call at once with success and records it. */
-    private final class Recording implements AgentExecutor {
-        @Override
-        public CompletableFuture<OperationResult> call(ResourceAgent agent, Call call) {
-            calls.add(call.operation().externalName() + " " + call.spec().id());
-            return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
-                    OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
-        }
-
-        @Override
-        public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                long epoch) {
-            return call(agent, Call.of(spec, node, io.hastack.core.model.Operation.STOP, epoch));
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    private static final class Nothing implements ResourceAgent {
-        @Override
-        public AgentMetadata metadata() {
-            return new AgentMetadata("test", "", List.of());
-        }
-
-        @Override
-        public AgentOutcome validate(AgentContext c) {
-            return AgentOutcome.success();
-        }
-
-        @Override
-        public AgentOutcome start(AgentContext c) {
-            return AgentOutcome.success();
-        }
-
-        @Override
-        public AgentOutcome stop(AgentContext c) {
-            return AgentOutcome.success();
-        }
-
-        @Override
-        public AgentOutcome monitor(AgentContext c) {
-            return AgentOutcome.success();
-        }
-    }
-
     private Participant participant() {
         Participant[] self = new Participant[1];
-        LocalResources resources = new LocalResources(N2, config, time.clock(),
-                AgentRegistry.builder().register("test", s -> new Nothing()).build(), new Recording(), time,
-                new LocalResources.Listener() {
-                    @Override
-                    public void stateChanged() {
-                        self[0].sendReport();
-                    }
-
-                    @Override
-                    public void event(Type type, String subject, String detail) {}
-                });
+        LocalResources resources = executor.local(N2, config, time, () -> self[0].sendReport());
         Coordinator coordinator = new Coordinator(N2, config, new DefaultPlanner(), time.clock(),
                 new Coordinator.Port() {
                     @Override
