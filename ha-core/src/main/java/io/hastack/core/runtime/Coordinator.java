@@ -5,7 +5,6 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.plan.Plan;
 import io.hastack.core.plan.Planner;
 import io.hastack.core.runtime.HaEvent.Type;
@@ -22,10 +21,8 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,31 +81,30 @@ final class Coordinator {
     private final Clock clock;
     private final Port port;
 
+    /** What is known of the cluster, across views; builds the snapshot. */
+    private final ClusterState state;
+    /** The current view's state; replaced on every view, null before the first. */
+    private Round round;
     private View view;
-    private final Map<NodeId, NodeReport> reports = new HashMap<>();
-    /** What members that left last reported (known only if this node coordinated when they left). */
-    /** The latest placement a coordinator announced (this node's own while it coordinates). */
-    private Messages.Placement lastPlacement;
-    private final Map<NodeId, NodeInfo> departed = new java.util.TreeMap<>(
-            java.util.Comparator.comparing(NodeId::value));
-    private final Set<NodeId> probed = new HashSet<>();
-    private final Set<NodeId> mismatchReported = new HashSet<>();
-    private final Set<NodeId> granted = new HashSet<>();
-    private PlanId transition;
-    private final Set<NodeId> pending = new HashSet<>();
     private long planSequence;
     private List<String> notes = List.of();
-    private boolean converged;
-    private boolean quorate;
     /** Members fenced by this coordinator (kept while they stay in the view) and being fenced. */
     private final Set<NodeId> fenced = new HashSet<>();
     private final Set<NodeId> fencing = new HashSet<>();
-    /** The latest manual move order of every group, merged from the members' reports. */
-    private final Map<io.hastack.core.model.GroupId, Messages.MoveOrder> moves = new HashMap<>();
-    /** The latest cluster maintenance order, merged from the members' reports. */
-    private Messages.MaintenanceOrder clusterMaintenance = Messages.MaintenanceOrder.NONE;
     /** When a re-plan is already scheduled for (a failure expires, a move lapses). */
     private java.time.Instant recheckScheduled;
+
+    /** What a coordinator keeps for one view only: the probe round, the transition, quorum. */
+    private static final class Round {
+        final Set<NodeId> probed = new HashSet<>();
+        final Set<NodeId> mismatchReported = new HashSet<>();
+        final Set<NodeId> granted = new HashSet<>();
+        final Set<NodeId> pending = new HashSet<>();
+        PlanId transition;
+        boolean converged;
+        /** False until the node has decided quorum for this view. */
+        boolean quorate;
+    }
 
     Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Port port) {
         this.self = self;
@@ -116,6 +112,7 @@ final class Coordinator {
         this.planner = planner;
         this.clock = clock;
         this.port = port;
+        this.state = new ClusterState(config);
     }
 
     /** True if this node coordinates the current view. */
@@ -125,33 +122,12 @@ final class Coordinator {
 
     /** A new view: forget the old transition and, if this node coordinates, probe every member. */
     void viewChanged(View newView) {
-        if (active()) {
-            reports.forEach((node, report) -> {
-                if (!newView.contains(node)) {
-                    departed.put(node, new NodeInfo(node, NodeStatus.ONLINE, report.states(), report.failures()));
-                }
-            });
-        } else if (newView.coordinator().equals(self) && lastPlacement != null) {
-            // Taking over: what the previous coordinator last told everyone is the best knowledge of
-            // what the members that left were running.
-            lastPlacement.active().forEach((node, states) -> {
-                if (!newView.contains(node) && !states.isEmpty()) {
-                    departed.put(node, new NodeInfo(node, NodeStatus.ONLINE, states, java.util.Map.of()));
-                }
-            });
-        }
-        departed.keySet().removeAll(newView.members());
+        boolean wasCoordinating = active();
+        state.viewChanged(newView, wasCoordinating, !wasCoordinating && newView.coordinator().equals(self));
         this.view = newView;
-        reports.keySet().retainAll(newView.members());
+        this.round = new Round();
         fenced.retainAll(newView.members());
         fencing.retainAll(newView.members());
-        probed.clear();
-        mismatchReported.clear();
-        granted.clear();
-        transition = null;
-        pending.clear();
-        converged = false;
-        quorate = false; // until the node has decided quorum for this view
         if (!active()) {
             return;
         }
@@ -165,7 +141,7 @@ final class Coordinator {
             return;
         }
         for (NodeId member : probing.members()) {
-            if (!probed.contains(member) && !fenced.contains(member)) {
+            if (!round.probed.contains(member) && !fenced.contains(member)) {
                 port.send(member, new Probe(probing.id()));
             }
         }
@@ -177,7 +153,9 @@ final class Coordinator {
      * quorate; it plans next when a report arrives (the node sends its own, with the new quorum).
      */
     void quorumChanged(boolean nowQuorate) {
-        this.quorate = nowQuorate;
+        if (round != null) {
+            round.quorate = nowQuorate;
+        }
     }
 
     /** A member reported its state. */
@@ -185,20 +163,13 @@ final class Coordinator {
         if (!active() || !view.contains(from)) {
             return;
         }
-        reports.put(from, report);
-        for (Messages.MoveOrder m : report.moves()) {
-            if (m.supersedes(moves.get(m.group()))) {
-                moves.put(m.group(), m);
-            }
-        }
-        if (report.clusterMaintenance().supersedes(clusterMaintenance)) {
-            clusterMaintenance = report.clusterMaintenance();
-        }
-        if (report.view().equals(view.id()) && probed.add(from) && probed.size() == view.members().size()) {
+        state.report(from, report);
+        if (report.view().equals(view.id()) && round.probed.add(from)
+                && round.probed.size() == view.members().size()) {
             port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
         }
         boolean foreign = !config.nodes().contains(from);
-        if ((foreign || !report.configHash().equals(config.hash())) && mismatchReported.add(from)) {
+        if ((foreign || !report.configHash().equals(config.hash())) && round.mismatchReported.add(from)) {
             String detail = foreign ? from + " is not in the configured node list " + config.nodes()
                     + ": it has no vote and is not managed"
                     : from + " has configuration " + report.configHash() + " but the coordinator has "
@@ -206,21 +177,21 @@ final class Coordinator {
             LOG.error(detail);
             port.event(Type.CONFIG_MISMATCH, from.value(), detail);
         }
-        if (transition != null && transition.equals(report.completedPlan())) {
-            pending.remove(from);
+        if (round.transition != null && round.transition.equals(report.completedPlan())) {
+            round.pending.remove(from);
         }
         maybePlan();
     }
 
     private void maybePlan() {
-        if (!quorate || !allProbed()) {
+        if (!round.quorate || !allProbed()) {
             return;
         }
-        if (transition != null) {
-            if (!pending.isEmpty()) {
+        if (round.transition != null) {
+            if (!round.pending.isEmpty()) {
                 return;
             }
-            transition = null;
+            round.transition = null;
         }
         Plan plan = planner.plan(snapshot(), clock.instant());
         plan.recheckAt().ifPresent(this::scheduleRecheck);
@@ -233,29 +204,29 @@ final class Coordinator {
         }
         notes = plan.notes();
         if (plan.actions().isEmpty() && !plan.fences().isEmpty()) {
-            converged = false;
+            round.converged = false;
             return; // only fencing to do: its outcome triggers the next plan
         }
         if (plan.isEmpty()) {
-            if (!converged) {
-                converged = true;
+            if (!round.converged) {
+                round.converged = true;
                 port.event(Type.CONVERGED, view.id().toString(), plan.summary().strip());
                 announcePlacement();
             }
             grantLeaves();
             return;
         }
-        converged = false;
+        round.converged = false;
         PlanId id = new PlanId(view.id(), ++planSequence);
-        transition = id;
-        pending.addAll(plan.nodes());
+        round.transition = id;
+        round.pending.addAll(plan.nodes());
         port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
             try {
                 send(id, plan, stamped, error);
             } catch (RuntimeException e) {
                 // whenComplete would swallow it and leave the transition waiting forever.
                 LOG.error("{}: sending {} failed; planning again", self, id, e);
-                if (id.equals(transition)) {
+                if (id.equals(round.transition)) {
                     abandon(id);
                 }
             }
@@ -264,8 +235,8 @@ final class Coordinator {
 
     /** Gives up transition {@code id} before anything was sent, and plans again a little later in its view. */
     private void abandon(PlanId id) {
-        transition = null;
-        pending.clear();
+        round.transition = null;
+        round.pending.clear();
         port.schedule(() -> {
             if (view != null && view.id().equals(id.view())) {
                 maybePlan();
@@ -275,7 +246,7 @@ final class Coordinator {
 
     /** Sends each node its stamped actions of plan {@code id}, unless the view moved on or stamping failed. */
     private void send(PlanId id, Plan plan, List<Action> stamped, Throwable error) {
-        if (!id.equals(transition)) {
+        if (!id.equals(round.transition)) {
             return; // the view changed meanwhile; the new one re-plans
         }
         if (error != null) {
@@ -295,12 +266,13 @@ final class Coordinator {
 
     /** Every member has answered the probe, or was fenced (a fenced node may never answer). */
     private boolean allProbed() {
-        return view.members().stream().allMatch(m -> probed.contains(m) || fenced.contains(m));
+        return view.members().stream().allMatch(m -> round.probed.contains(m) || fenced.contains(m));
     }
 
     /**
-     * Stop escalation's last step: fence a member that reports a blocked resource. That may be the
-     * coordinator itself: it then goes down (as with SBD's self-fencing) and the others re-plan.
+     * Carries out the planner's decision to fence {@code node} (a failed operation with
+     * on-fail=fence, or a blocked stop). That may be the coordinator itself: it then goes down (as
+     * with SBD's self-fencing) and the others re-plan.
      */
     private void fence(NodeId node, String why) {
         if (fenced.contains(node) || !fencing.add(node)) {
@@ -319,7 +291,7 @@ final class Coordinator {
             if (error == null && result.confirmed()) {
                 fencing.remove(node);
                 fenced.add(node);
-                pending.remove(node);
+                round.pending.remove(node);
                 port.event(Type.NODE_FENCED, node.value(), result.message());
                 maybePlan();
             } else {
@@ -333,11 +305,7 @@ final class Coordinator {
 
     /** Tells every member what is active where, so that a successor knows it (reasons only). */
     private void announcePlacement() {
-        java.util.Map<NodeId, java.util.Map<io.hastack.core.model.ResourceId, io.hastack.core.model.ResourceState>>
-                active = new HashMap<>();
-        reports.forEach((node, report) -> active.put(node, report.states()));
-        Messages.Placement placement = new Messages.Placement(view.id(), active);
-        lastPlacement = placement;
+        Messages.Placement placement = state.announce(view.id());
         view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, placement));
     }
 
@@ -361,9 +329,9 @@ final class Coordinator {
     }
 
     private void grantLeaves() {
-        reports.forEach((node, report) -> {
+        state.reports().forEach((node, report) -> {
             boolean idle = report.states().values().stream().noneMatch(s -> s.isActive());
-            if (report.leaving() && idle && granted.add(node)) {
+            if (report.leaving() && idle && round.granted.add(node)) {
                 port.send(node, new LeaveGranted(view.id()));
             }
         });
@@ -371,24 +339,7 @@ final class Coordinator {
 
     /** What the coordinator knows of every member that has reported, in view order. */
     List<NodeInfo> nodes() {
-        List<NodeInfo> nodes = new ArrayList<>();
-        if (view == null) {
-            return nodes;
-        }
-        for (NodeId member : view.members()) {
-            NodeReport r = reports.get(member);
-            if (fenced.contains(member)) {
-                nodes.add(new NodeInfo(member, NodeStatus.FENCED, java.util.Map.of(), java.util.Map.of()));
-            } else if (r != null) {
-                NodeStatus status = !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
-                        ? NodeStatus.CONFIG_MISMATCH
-                        : r.leaving() ? NodeStatus.LEAVING : r.maintenance() ? NodeStatus.MAINTENANCE
-                        : r.standby() ? NodeStatus.STANDBY
-                        : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
-                nodes.add(new NodeInfo(member, status, r.states(), r.failures()));
-            }
-        }
-        return nodes;
+        return view == null ? new ArrayList<>() : state.nodes(view, fenced);
     }
 
     /** The snapshot the coordinator would plan from now, once every member has answered its probe. */
@@ -398,14 +349,12 @@ final class Coordinator {
 
     /** True if this node coordinates and its latest plan was empty (nothing left to do). */
     boolean converged() {
-        return active() && converged && transition == null;
+        return active() && round.converged && round.transition == null;
     }
 
     /** The coordinator of some view says what is active where (see {@link Messages.Placement}). */
     void placementReceived(Messages.Placement placement) {
-        if (lastPlacement == null || placement.view().sequence() >= lastPlacement.view().sequence()) {
-            lastPlacement = placement;
-        }
+        state.placementReceived(placement);
     }
 
     /** The planner's latest notes. */
@@ -414,10 +363,6 @@ final class Coordinator {
     }
 
     private ClusterSnapshot snapshot() {
-        List<io.hastack.core.plan.Move> active = new ArrayList<>();
-        moves.values().forEach(m -> m.move().ifPresent(active::add));
-        active.sort(java.util.Comparator.comparing(m -> m.group().value()));
-        return new ClusterSnapshot(config, view.id(), nodes(), active, List.copyOf(departed.values()),
-                clusterMaintenance.on(), port.canFence());
+        return state.snapshot(view, fenced, port.canFence());
     }
 }
