@@ -9,16 +9,11 @@ import io.hastack.core.membership.Membership;
 import io.hastack.core.membership.MembershipListener;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
-import io.hastack.core.model.GroupId;
-import io.hastack.core.plan.Move;
-import io.hastack.core.runtime.Messages.MoveOrder;
-import io.hastack.core.model.Durations;
 import io.hastack.core.plan.Action;
 import io.hastack.core.fence.FenceDevice;
 import io.hastack.core.fence.FenceResult;
 import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
-import java.util.concurrent.ExecutorService;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.DefaultPlanner;
@@ -34,12 +29,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -78,8 +69,6 @@ public final class HaNode implements AutoCloseable {
     public enum State { NEW, STARTING, RUNNING, STOPPING, TERMINATED, FAILED }
 
 
-    private record Subscription(HaEventListener listener, Executor executor) {}
-
     /**
      * An immutable picture of the node after a turn of its event loop.
      *
@@ -97,15 +86,13 @@ public final class HaNode implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final NodeId self;
     private final MessageCodec codec;
-    private final ScheduledExecutorService loop;
+    private final EventLoop loop;
+    private final EventDispatcher events = new EventDispatcher();
     private final QuorumKeeper quorum;
-    private final Optional<FenceDevice> fenceDevice;
-    private final Duration fenceTimeout;
-    private final ExecutorService fenceCalls;
+    private final FenceRunner fencing;
     private final PauseDetector pauseDetector;
     private final LocalResources resources;
     private final Coordinator coordinator;
-    private final List<Subscription> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> leaveGranted = new CompletableFuture<>();
     private final Planner planner;
 
@@ -125,7 +112,6 @@ public final class HaNode implements AutoCloseable {
      * thread.
      */
     private volatile Published published;
-    private volatile Thread eventThread;
     /** Set once the node has handed over (or given up) and is leaving: later views are ignored. */
     private volatile boolean departing;
 
@@ -138,21 +124,17 @@ public final class HaNode implements AutoCloseable {
         this.shutdownTimeout = b.settings.shutdownTimeout();
         this.codec = new MessageCodec(b.settings.secret().orElse(null));
         this.planner = b.planner;
-        this.fenceDevice = Optional.ofNullable(b.fenceDevice);
-        this.fenceTimeout = b.settings.fenceTimeout();
+        this.loop = new EventLoop(self.value(), () -> departing);
+        this.fencing = new FenceRunner(self.value(), Optional.ofNullable(b.fenceDevice), b.settings.fenceTimeout(),
+                loop::post);
         Duration bound = b.settings.pauseBound()
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
         this.pauseDetector = new PauseDetector(self.value(), bound, Duration.ofMillis(100), b.ticker::read,
-                gap -> post(() -> onPause(gap)));
-        this.fenceCalls = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ha-fence-" + self);
-            t.setDaemon(true);
-            return t;
-        });
+                gap -> loop.post(() -> onPause(gap)));
         this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(b.device), new QuorumKeeper.Host() {
             @Override
             public void post(Runnable task) {
-                HaNode.this.post(task);
+                loop.post(task);
             }
 
             @Override
@@ -164,12 +146,6 @@ public final class HaNode implements AutoCloseable {
             public void recorded(View view, String detail) {
                 emit(Type.QUORUM_RECORDED, view.id().toString(), detail);
             }
-        });
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ha-node-" + self);
-            t.setDaemon(true);
-            eventThread = t;
-            return t;
         });
         this.resources = createResources(b);
         this.coordinator = new Coordinator(self, config, b.planner, clock, new Coordinator.Port() {
@@ -185,25 +161,12 @@ public final class HaNode implements AutoCloseable {
 
             @Override
             public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
-                return fenceDevice.map(d -> {
-                    CompletableFuture<FenceResult> result = new CompletableFuture<>();
-                    fenceCalls.execute(() -> {
-                        FenceResult r;
-                        try {
-                            r = d.fence(node, fenceTimeout);
-                        } catch (RuntimeException e) {
-                            r = FenceResult.failed(d.describe() + " threw " + e);
-                        }
-                        FenceResult done = r;
-                        post(() -> result.complete(done));
-                    });
-                    return result;
-                });
+                return fencing.fence(node);
             }
 
             @Override
             public boolean canFence() {
-                return fenceDevice.isPresent();
+                return fencing.available();
             }
 
             @Override
@@ -213,11 +176,7 @@ public final class HaNode implements AutoCloseable {
 
             @Override
             public void schedule(Runnable task, Duration delay) {
-                try {
-                    loop.schedule(() -> post(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("{} is closed; not scheduling", self);
-                }
+                loop.schedule(task, delay);
             }
         });
         this.participant = new Participant(self, config, resources, coordinator, new Participant.Port() {
@@ -259,7 +218,7 @@ public final class HaNode implements AutoCloseable {
         this.admin = new Admin(self, config, clock, new Admin.Node() {
             @Override
             public <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
-                return HaNode.this.onEventThread(work);
+                return loop.submit(work);
             }
 
             @Override
@@ -267,6 +226,7 @@ public final class HaNode implements AutoCloseable {
                 return participant;
             }
         });
+        loop.afterEachTask(this::publish);
         publish();
     }
 
@@ -282,7 +242,8 @@ public final class HaNode implements AutoCloseable {
 
     private LocalResources createResources(Builder b) {
         try {
-            return new LocalResources(self, config, clock, b.agents, executor, loop, new LocalResources.Listener() {
+            return new LocalResources(self, config, clock, b.agents, executor, loop.executor(),
+                    new LocalResources.Listener() {
                 @Override
                 public void stateChanged() {
                     participant.sendReport();
@@ -323,9 +284,7 @@ public final class HaNode implements AutoCloseable {
      * event's turn ended).
      */
     public void addListener(HaEventListener listener, Executor executor) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(new Subscription(listener,
-                MoreExecutors.newSequentialExecutor(Objects.requireNonNull(executor, "executor"))));
+        events.add(listener, executor);
     }
 
     /**
@@ -346,11 +305,11 @@ public final class HaNode implements AutoCloseable {
             lifecycle = State.STARTING;
         }
         try {
-            List<String> invalid = await(resources::validateAll, "validate");
+            List<String> invalid = loop.await(resources::validateAll, "validate");
             if (!invalid.isEmpty()) {
                 throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
             }
-            await(resources::probeAll, "probe");
+            loop.await(resources::probeAll, "probe");
             pauseDetector.start();
             joinMembership();
         } catch (RuntimeException e) {
@@ -427,17 +386,17 @@ public final class HaNode implements AutoCloseable {
         membership.start(new MembershipListener() {
             @Override
             public void viewChanged(View v) {
-                post(() -> onView(v));
+                loop.post(() -> onView(v));
             }
 
             @Override
             public void messageReceived(NodeId from, byte[] payload) {
-                post(() -> onMessage(from, payload));
+                loop.post(() -> onMessage(from, payload));
             }
 
             @Override
             public void memberSuspected(NodeId node) {
-                post(() -> emit(Type.MEMBER_SUSPECTED, node.value(), "failure detector suspects " + node));
+                loop.post(() -> emit(Type.MEMBER_SUSPECTED, node.value(), "failure detector suspects " + node));
             }
         });
     }
@@ -460,13 +419,13 @@ public final class HaNode implements AutoCloseable {
             }
             lifecycle = State.STOPPING;
         }
-        post(participant::leave);
+        loop.post(participant::leave);
         try {
             leaveGranted.get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.warn("{}: hand-over did not finish within {} ms; stopping local resources before leaving", self,
                     shutdownTimeout.toMillis());
-            await(() -> resources.stopAll("node " + self + " leaves without a hand-over"), "stop");
+            loop.await(() -> resources.stopAll("node " + self + " leaves without a hand-over"), "stop");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
@@ -536,26 +495,6 @@ public final class HaNode implements AutoCloseable {
         return admin;
     }
 
-    /** Runs {@code work} on the event thread, then publishes; the future fails if the node is stopped. */
-    private <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    result.complete(work.get());
-                    publish();
-                } catch (RuntimeException e) {
-                    LOG.error("{}: a command failed on the event thread", self, e);
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new IllegalStateException("node " + self + " is " + lifecycle
-                    + ": it takes no commands", e));
-        }
-        return result;
-    }
-
     /** The states of this node's resources, as a {@link NodeInfo}, as of the event thread's latest turn; never blocks. */
     public NodeInfo localState() {
         return published.local();
@@ -608,77 +547,24 @@ public final class HaNode implements AutoCloseable {
 
     private void sendTo(NodeId node, Message message) {
         if (node.equals(self)) {
-            post(() -> participant.handle(self, message));
+            loop.post(() -> participant.handle(self, message));
         } else {
             membership.send(node, codec.encode(message));
         }
     }
 
     private void emit(Type type, String subject, String detail) {
-        if (Thread.currentThread() == eventThread) {
+        if (loop.inLoop()) {
             publish(); // a listener that asks for the status on hearing of an event sees what it tells
         }
-        HaEvent event = new HaEvent(clock.instant(), self, type, subject, detail);
-        LOG.debug("{}", event);
-        for (Subscription s : listeners) {
-            s.executor().execute(() -> {
-                try {
-                    s.listener().onEvent(event);
-                } catch (RuntimeException e) {
-                    LOG.warn("event listener {} threw on {}", s.listener(), event, e);
-                }
-            });
-        }
-    }
-
-    // ---- plumbing ------------------------------------------------------------------------------
-
-    private void post(Runnable task) {
-        try {
-            loop.execute(() -> {
-                try {
-                    task.run();
-                    publish();
-                } catch (RejectedExecutionException e) {
-                    if (departing) {
-                        // halted mid-task: the executors it hands work to are already shut down
-                        LOG.debug("{} is stopping; dropped work: {}", self, e.toString());
-                    } else {
-                        LOG.error("{}: an executor refused work on the event thread", self, e);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.error("{}: unexpected error on the event thread", self, e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{} is closed; dropping a task", self);
-        }
-    }
-
-    private <T> T await(Supplier<CompletableFuture<T>> work, String what) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        post(() -> work.get().whenComplete((v, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(v);
-            }
-        }));
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during " + what + " on " + self, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(what + " failed on " + self, e.getCause());
-        }
+        events.dispatch(new HaEvent(clock.instant(), self, type, subject, detail));
     }
 
     private void shutdownThreads() {
         pauseDetector.stop();
-        loop.shutdownNow();
+        loop.shutdown();
         quorum.shutdown();
-        fenceCalls.shutdownNow();
+        fencing.shutdown();
         executor.close();
     }
 
