@@ -25,8 +25,8 @@ public final class Commands {
      * Reads commands' output and runs background commands: a thread each, never the common pool,
      * whose one thread on a two-core machine would make concurrent commands wait for each other.
      */
-    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
-            .newCachedThreadPool(r -> {
+    private static final java.util.concurrent.ExecutorService READERS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "ha-command-output");
                 t.setDaemon(true);
                 return t;
@@ -60,8 +60,11 @@ public final class Commands {
 
         /** {@code exit N: last line}, {@code timed out} or {@code could not start: ...}. */
         public String describe() {
-            return code == TIMED_OUT ? "timed out" : code == NOT_STARTED ? "could not start: " + output
-                    : "exit " + code + (lastLine().isEmpty() ? "" : ": " + lastLine());
+            return code == TIMED_OUT
+                    ? "timed out"
+                    : code == NOT_STARTED
+                            ? "could not start: " + output
+                            : "exit " + code + (lastLine().isEmpty() ? "" : ": " + lastLine());
         }
     }
 
@@ -108,7 +111,8 @@ public final class Commands {
             // nothing to tell it anyway
         }
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(p.getInputStream()), READERS);
-        CompletableFuture<String> errors = merge ? CompletableFuture.completedFuture("")
+        CompletableFuture<String> errors = merge
+                ? CompletableFuture.completedFuture("")
                 : CompletableFuture.supplyAsync(() -> read(p.getErrorStream()), READERS);
         try {
             if (!p.waitFor(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS)) {

@@ -35,9 +35,11 @@ public final class Parameters {
 
     /** The value of required parameter {@code name}. */
     public static String required(AgentContext ctx, String name) {
-        return ctx.parameter(name).filter(v -> !v.isEmpty()).orElseThrow(() -> new InvalidParameterException(
-                AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": required parameter '" + name
-                        + "' is missing"));
+        return ctx.parameter(name)
+                .filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new InvalidParameterException(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource " + ctx.resource() + ": required parameter '" + name + "' is missing"));
     }
 
     /** The value of {@code name}, or {@code fallback} when unset. */
@@ -56,8 +58,10 @@ public final class Parameters {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidParameterException(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
-                + ": parameter '" + name + "' must be a port number 1-65535, was '" + raw + "'");
+        throw new InvalidParameterException(
+                AgentResult.ERR_CONFIGURED,
+                "resource " + ctx.resource() + ": parameter '" + name + "' must be a port number 1-65535, was '" + raw
+                        + "'");
     }
 
     /** A non-negative integer from optional parameter {@code name}. */
@@ -74,7 +78,9 @@ public final class Parameters {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidParameterException(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
-                + ": parameter '" + name + "' must be a non-negative integer, was '" + raw.get() + "'");
+        throw new InvalidParameterException(
+                AgentResult.ERR_CONFIGURED,
+                "resource " + ctx.resource() + ": parameter '" + name + "' must be a non-negative integer, was '"
+                        + raw.get() + "'");
     }
 }

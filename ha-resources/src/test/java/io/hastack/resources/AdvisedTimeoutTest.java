@@ -85,10 +85,13 @@ class AdvisedTimeoutTest {
         ResourceSpec fs = ResourceSpec.builder("fs", FilesystemAgent.TYPE).build();
         assertEquals(Duration.ofSeconds(60), given(new FilesystemAgent(), fs, Operation.START));
 
-        ResourceSpec own = ResourceSpec.builder("t", JavaAppAgent.TYPE).timeout(Operation.START, Duration.ofSeconds(30))
+        ResourceSpec own = ResourceSpec.builder("t", JavaAppAgent.TYPE)
+                .timeout(Operation.START, Duration.ofSeconds(30))
                 .build();
         assertEquals(Duration.ofSeconds(30), given(new JavaAppAgent(), own, Operation.START));
-        assertEquals(ResourceSpec.DEFAULT_TIMEOUT, given(new JavaAppAgent(), tomcat, Operation.VALIDATE),
+        assertEquals(
+                ResourceSpec.DEFAULT_TIMEOUT,
+                given(new JavaAppAgent(), tomcat, Operation.VALIDATE),
                 "validate is not advised: the default");
     }
 }

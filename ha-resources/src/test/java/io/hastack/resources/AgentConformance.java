@@ -75,8 +75,10 @@ public abstract class AgentConformance {
         assertEquals(AgentResult.SUCCESS, result(agent, spec, Operation.VALIDATE));
         started = agent;
         startedSpec = spec;
-        assertEquals(AgentResult.SUCCESS, result(agent, spec, Operation.START), () -> call(agent, spec,
-                Operation.MONITOR).toString());
+        assertEquals(
+                AgentResult.SUCCESS,
+                result(agent, spec, Operation.START),
+                () -> call(agent, spec, Operation.MONITOR).toString());
         assertEquals(AgentResult.SUCCESS, result(agent, spec, Operation.START), "a second start must succeed");
         assertEquals(AgentResult.SUCCESS, result(agent, spec, Operation.MONITOR));
         assertEquals(AgentResult.SUCCESS, result(agent, spec, Operation.STOP));
@@ -93,8 +95,10 @@ public abstract class AgentConformance {
     void validateOfAMinimalResourceNamesEachMissingRequiredParameterOrAcceptsIt() {
         ResourceSpec spec = specMissingRequired();
         OperationResult r = call(agent(spec), spec, Operation.VALIDATE);
-        assertEquals(missingRequired().isEmpty() ? AgentResult.SUCCESS : AgentResult.ERR_CONFIGURED,
-                r.outcome().result(), r.toString());
+        assertEquals(
+                missingRequired().isEmpty() ? AgentResult.SUCCESS : AgentResult.ERR_CONFIGURED,
+                r.outcome().result(),
+                r.toString());
         for (String name : missingRequired()) {
             assertTrue(r.outcome().message().contains(name), "validate must name " + name + ": " + r);
         }

@@ -82,8 +82,7 @@ public final class Prerequisites {
      * package {@code debianPackage}.
      */
     public static void requireCommand(String name, String debianPackage) {
-        require(findCommand(name), "the command " + name + " is not installed (apt-get install " + debianPackage
-                + ")");
+        require(findCommand(name), "the command " + name + " is not installed (apt-get install " + debianPackage + ")");
     }
 
     private static boolean findCommand(String name) {

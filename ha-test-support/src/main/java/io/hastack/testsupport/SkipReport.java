@@ -41,7 +41,9 @@ public final class SkipReport implements TestExecutionListener {
     }
 
     private synchronized void record(TestIdentifier test, String reason) {
-        String parent = plan == null ? "" : plan.getParent(test).map(TestIdentifier::getDisplayName).orElse("");
+        String parent = plan == null
+                ? ""
+                : plan.getParent(test).map(TestIdentifier::getDisplayName).orElse("");
         skipped.add((parent.isEmpty() || parent.startsWith("JUnit") ? "" : parent + " > ") + test.getDisplayName()
                 + ": " + reason);
     }

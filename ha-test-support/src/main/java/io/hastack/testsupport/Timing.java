@@ -36,8 +36,8 @@ public final class Timing {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("system property " + FACTOR + " must be a number from 1 to 100, was '"
-                + raw + "'");
+        throw new IllegalArgumentException(
+                "system property " + FACTOR + " must be a number from 1 to 100, was '" + raw + "'");
     }
 
     /** {@code base} stretched by {@link #factor()}. */

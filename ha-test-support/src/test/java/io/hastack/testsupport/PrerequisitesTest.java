@@ -20,15 +20,16 @@ class PrerequisitesTest {
 
     @Test
     void aMissingPrerequisiteSkipsNamingIt() {
-        TestAbortedException e = assertThrows(TestAbortedException.class,
+        TestAbortedException e = assertThrows(
+                TestAbortedException.class,
                 () -> Prerequisites.require(false, "nginx is not installed (apt-get install nginx)", false));
         assertTrue(e.getMessage().contains("nginx is not installed (apt-get install nginx)"), e.getMessage());
     }
 
     @Test
     void underRequireAllAMissingPrerequisiteFailsNamingIt() {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class,
-                () -> Prerequisites.require(false, "arping is not installed", true));
+        AssertionFailedError e = assertThrows(
+                AssertionFailedError.class, () -> Prerequisites.require(false, "arping is not installed", true));
         assertTrue(e.getMessage().contains("arping is not installed"), e.getMessage());
         assertTrue(e.getMessage().contains("nothing may be skipped"), e.getMessage());
     }
@@ -52,11 +53,12 @@ class PrerequisitesTest {
 
     @Test
     void aMissingCommandIsNamedWithItsPackageAndAPresentOneIsFound() {
-        Throwable e = assertThrows(Throwable.class,
-                () -> Prerequisites.requireCommand("no-such-command-here", "some-package"));
-        assertEquals(Prerequisites.requireAll() ? AssertionFailedError.class : TestAbortedException.class,
-                e.getClass());
-        assertTrue(e.getMessage().contains("no-such-command-here is not installed (apt-get install some-package)"),
+        Throwable e = assertThrows(
+                Throwable.class, () -> Prerequisites.requireCommand("no-such-command-here", "some-package"));
+        assertEquals(
+                Prerequisites.requireAll() ? AssertionFailedError.class : TestAbortedException.class, e.getClass());
+        assertTrue(
+                e.getMessage().contains("no-such-command-here is not installed (apt-get install some-package)"),
                 e.getMessage());
         assertDoesNotThrow(() -> Prerequisites.requireCommand("sh", "dash"));
     }

@@ -1,16 +1,21 @@
 package io.hastack.testkit;
 
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.fence.FenceDevice;
+import io.hastack.core.fence.FenceResult;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.quorum.FileQuorumDevice;
+import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
 import io.hastack.core.runtime.NodeSettings;
-import io.hastack.core.runtime.ClusterStatus;
-import io.hastack.core.fence.FenceDevice;
-import io.hastack.core.fence.FenceResult;
-import io.hastack.core.quorum.FileQuorumDevice;
-import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.membership.jgroups.JGroupsConfig;
+import io.hastack.membership.jgroups.JGroupsFaults;
+import io.hastack.membership.jgroups.JGroupsMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,11 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import com.google.common.base.Ticker;
-import com.google.common.util.concurrent.MoreExecutors;
-import io.hastack.membership.jgroups.JGroupsConfig;
-import io.hastack.membership.jgroups.JGroupsFaults;
-import io.hastack.membership.jgroups.JGroupsMembership;
 
 /**
  * Nodes on the in-process JGroups stack (part of the test kit), sharing one {@link Witness} and one {@link
@@ -39,23 +39,27 @@ public final class InProcessCluster implements AutoCloseable {
      * One timeout for every wait: 30 s, stretched by the system property
      * {@code hastack.timing.factor} (as every test's waits; see {@code Timing} in ha-test-support).
      */
-    public static final Duration WAIT = Duration.ofNanos((long) (Duration.ofSeconds(30).toNanos()
-            * Math.max(1, Double.parseDouble(System.getProperty("hastack.timing.factor", "1")))));
+    public static final Duration WAIT =
+            Duration.ofNanos((long) (Duration.ofSeconds(30).toNanos()
+                    * Math.max(1, Double.parseDouble(System.getProperty("hastack.timing.factor", "1")))));
 
     public final Witness witness = new Witness();
     public final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
     private final String clusterName = "test-" + UUID.randomUUID();
     private final Map<NodeId, HaNode> nodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<NodeId, JGroupsMembership> memberships = new LinkedHashMap<>();
-    private final AgentRegistry agents = AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
+    private final AgentRegistry agents =
+            AgentRegistry.builder().register("witness", spec -> witness.agent()).build();
     private final Path shared;
     /** The file quorum device of the default factory, for tests that use it directly. */
     public final QuorumDevice device;
+
     private final java.util.function.Function<NodeId, QuorumDevice> deviceFactory;
     private final Map<NodeId, QuorumDevice> devices = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<NodeId, PausableAgentExecutor> executors = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per node: the instant its clock stopped (a frozen node), or absent. */
     private final Map<NodeId, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
+
     private FenceDevice fenceDevice;
     /** Nodes fenced by {@link #fenceByCrashing()}, in order. */
     public final List<NodeId> fencedNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -92,12 +96,17 @@ public final class InProcessCluster implements AutoCloseable {
         if (old != null && old != nodeDevice && old != device) {
             old.close();
         }
-        PausableAgentExecutor executor = new PausableAgentExecutor(
-                new io.hastack.core.exec.ThreadedAgentExecutor(name));
+        PausableAgentExecutor executor =
+                new PausableAgentExecutor(new io.hastack.core.exec.ThreadedAgentExecutor(name));
         executors.put(id, executor);
         frozenAt.remove(id);
-        HaNode.Builder builder = HaNode.builder().config(config).membership(membership).agents(agents)
-                .quorumDevice(nodeDevice).agentExecutor(executor).settings(NodeSettings.forTesting())
+        HaNode.Builder builder = HaNode.builder()
+                .config(config)
+                .membership(membership)
+                .agents(agents)
+                .quorumDevice(nodeDevice)
+                .agentExecutor(executor)
+                .settings(NodeSettings.forTesting())
                 .ticker(new Ticker() {
                     @Override
                     public long read() {
@@ -154,8 +163,11 @@ public final class InProcessCluster implements AutoCloseable {
 
     /** Waits until every started node is in one view of {@code size} members. */
     public void awaitView(int size) {
-        waitUntil(() -> memberships.values().stream()
-                .allMatch(m -> m.currentView().map(v -> v.members().size() == size).orElse(false)),
+        waitUntil(
+                () -> memberships.values().stream()
+                        .allMatch(m -> m.currentView()
+                                .map(v -> v.members().size() == size)
+                                .orElse(false)),
                 "every node to see a view of " + size);
     }
 
@@ -200,8 +212,13 @@ public final class InProcessCluster implements AutoCloseable {
 
     /** Waits until {@code name} sees a view of exactly {@code size} members. */
     public void awaitViewOf(String name, int size) {
-        waitUntil(() -> memberships.get(NodeId.of(name)).currentView()
-                .map(v -> v.members().size() == size).orElse(false), name + " to see a view of " + size);
+        waitUntil(
+                () -> memberships
+                        .get(NodeId.of(name))
+                        .currentView()
+                        .map(v -> v.members().size() == size)
+                        .orElse(false),
+                name + " to see a view of " + size);
     }
 
     /**

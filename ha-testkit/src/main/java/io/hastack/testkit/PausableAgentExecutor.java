@@ -44,8 +44,8 @@ public final class PausableAgentExecutor implements AgentExecutor {
     }
 
     @Override
-    public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
-            long epoch) {
+    public CompletableFuture<OperationResult> forceStop(
+            ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
         return after(() -> delegate.forceStop(agent, spec, node, epoch));
     }
 

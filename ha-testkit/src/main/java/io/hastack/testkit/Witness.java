@@ -36,7 +36,8 @@ public final class Witness {
     private final CountDownLatch release = new CountDownLatch(1);
     private final Map<ResourceId, EpochGuard> guards = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger staleWrites = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger staleWrites =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final Map<ResourceId, Long> lastAcceptedWrite = new ConcurrentHashMap<>();
 
     private static String key(NodeId node, ResourceId resource) {
@@ -76,8 +77,11 @@ public final class Witness {
 
     /** How many times {@code resource} was started on {@code node}. */
     public long starts(String node, String resource) {
-        return history.stream().filter(e -> e.what().equals("start") && e.node().equals(NodeId.of(node))
-                && e.resource().equals(ResourceId.of(resource))).count();
+        return history.stream()
+                .filter(e -> e.what().equals("start")
+                        && e.node().equals(NodeId.of(node))
+                        && e.resource().equals(ResourceId.of(resource)))
+                .count();
     }
 
     /** Marks {@code node} crashed: what ran there died with it. */
@@ -188,11 +192,11 @@ public final class Witness {
                     return AgentOutcome.failed("stale epoch " + ctx.epoch() + " < " + before);
                 }
                 if (ctx.epoch() == before) {
-                    violations.add("start of " + ctx.resource() + " on " + ctx.node() + " reused epoch "
-                            + ctx.epoch());
+                    violations.add("start of " + ctx.resource() + " on " + ctx.node() + " reused epoch " + ctx.epoch());
                 }
             }
-            running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet()).add(ctx.node());
+            running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet())
+                    .add(ctx.node());
             history.add(new Event(ctx.node(), ctx.resource(), "start", ctx.epoch()));
             return AgentOutcome.success();
         }
@@ -227,8 +231,8 @@ public final class Witness {
             synchronized (guard) {
                 if (!guard.admit(ctx.epoch())) {
                     staleWrites.incrementAndGet();
-                    return AgentOutcome.failed("write with epoch " + ctx.epoch() + " rejected: epoch "
-                            + guard.highest() + " has written");
+                    return AgentOutcome.failed(
+                            "write with epoch " + ctx.epoch() + " rejected: epoch " + guard.highest() + " has written");
                 }
                 long last = lastAcceptedWrite.getOrDefault(ctx.resource(), 0L);
                 if (ctx.epoch() < last) {
@@ -238,7 +242,8 @@ public final class Witness {
                 lastAcceptedWrite.put(ctx.resource(), Math.max(last, ctx.epoch()));
             }
             return failingMonitors.contains(key(ctx.node(), ctx.resource()))
-                    ? AgentOutcome.failed("injected monitor failure") : AgentOutcome.success();
+                    ? AgentOutcome.failed("injected monitor failure")
+                    : AgentOutcome.success();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.hastack.testkit;
 
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,10 +16,10 @@ import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.runtime.HaEvent;
+import io.hastack.membership.jgroups.JGroupsFaults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import io.hastack.membership.jgroups.JGroupsFaults;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,11 +35,15 @@ class InProcessFailoverTest {
     }
 
     private static ClusterConfig config(Duration startTimeout, String flavour) {
-        ResourceSpec.Builder app = ResourceSpec.builder("app", "witness").monitorInterval(Duration.ofMillis(200))
-                .timeout(Operation.START, startTimeout).param("flavour", flavour);
+        ResourceSpec.Builder app = ResourceSpec.builder("app", "witness")
+                .monitorInterval(Duration.ofMillis(200))
+                .timeout(Operation.START, startTimeout)
+                .param("flavour", flavour);
         ResourceSpec.Builder web = ResourceSpec.builder("web", "witness").monitorInterval(Duration.ofMillis(200));
-        return ClusterConfig.builder().nodes("n1", "n2", "n3")
-                .group(ResourceGroup.of("web-group", app.build(), web.build())).build();
+        return ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .group(ResourceGroup.of("web-group", app.build(), web.build()))
+                .build();
     }
 
     private static ClusterConfig config() {
@@ -49,8 +52,9 @@ class InProcessFailoverTest {
 
     /** Waits until the group runs on exactly one live node and returns it. */
     private NodeId awaitGroupOnOneNode() {
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").size() == 1
-                && cluster.witness.runningOn("app").equals(cluster.witness.runningOn("web")));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").size() == 1
+                        && cluster.witness.runningOn("app").equals(cluster.witness.runningOn("web")));
         return cluster.witness.runningOn("web").iterator().next();
     }
 
@@ -66,7 +70,9 @@ class InProcessFailoverTest {
 
         await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> web = cluster.witness.runningOn("web");
-            return web.size() == 1 && !web.contains(active) && cluster.witness.runningOn("app").equals(web);
+            return web.size() == 1
+                    && !web.contains(active)
+                    && cluster.witness.runningOn("app").equals(web);
         });
         NodeId survivor = cluster.witness.runningOn("web").iterator().next();
         await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
@@ -76,7 +82,9 @@ class InProcessFailoverTest {
         });
         // Exactly once: no other live node ever started the group after the crash.
         long startsElsewhere = cluster.witness.history().stream()
-                .filter(e -> e.what().equals("start") && !e.node().equals(active) && !e.node().equals(survivor))
+                .filter(e -> e.what().equals("start")
+                        && !e.node().equals(active)
+                        && !e.node().equals(survivor))
                 .count();
         assertEquals(0, startsElsewhere, cluster.witness.history().toString());
     }
@@ -90,10 +98,12 @@ class InProcessFailoverTest {
         NodeId active = awaitGroupOnOneNode();
         List<Witness.Event> before = cluster.witness.history();
         io.hastack.core.runtime.HaNode coordinator = cluster.node("n1");
-        await().atMost(InProcessCluster.WAIT).until(() -> coordinator.status().nodes().size() == 3);
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> coordinator.status().nodes().size() == 3);
 
-        String answer = coordinator.whatIf(io.hastack.core.simulate.Simulator.parseEvents(
-                List.of("node-fails " + active.value()))).render();
+        String answer = coordinator
+                .whatIf(io.hastack.core.simulate.Simulator.parseEvents(List.of("node-fails " + active.value())))
+                .render();
 
         assertTrue(answer.contains("after node " + active + " fails:\n  start app on "), answer);
         assertEquals(before, cluster.witness.history(), "a simulation executes nothing");
@@ -101,12 +111,17 @@ class InProcessFailoverTest {
         // The live state, saved as text and simulated later, gives the same answer.
         String saved = coordinator.snapshotText();
         assertTrue(saved.contains("node " + active + " app=RUNNING web=RUNNING"), saved);
-        String later = new io.hastack.core.simulate.Simulator(new io.hastack.core.plan.DefaultPlanner()).run(
-                io.hastack.core.plan.SnapshotText.parse(saved), io.hastack.core.simulate.Simulator.parseEvents(
-                        List.of("node-fails " + active.value())), java.time.Instant.now()).render();
+        String later = new io.hastack.core.simulate.Simulator(new io.hastack.core.plan.DefaultPlanner())
+                .run(
+                        io.hastack.core.plan.SnapshotText.parse(saved),
+                        io.hastack.core.simulate.Simulator.parseEvents(List.of("node-fails " + active.value())),
+                        java.time.Instant.now())
+                .render();
         assertTrue(later.contains("after node " + active + " fails:\n  start app on "), later + "\n" + saved);
-        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> cluster.node("n2").whatIf(List.of())).getMessage().contains("only the coordinator (n1)"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalStateException.class, () -> cluster.node("n2").whatIf(List.of()))
+                .getMessage()
+                .contains("only the coordinator (n1)"));
     }
 
     @Test
@@ -120,17 +135,26 @@ class InProcessFailoverTest {
         cluster.node(active.value()).admin().standby(true);
         await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> on = cluster.witness.runningOn("web");
-            return on.size() == 1 && !on.contains(active) && cluster.witness.runningOn("app").equals(on);
+            return on.size() == 1
+                    && !on.contains(active)
+                    && cluster.witness.runningOn("app").equals(on);
         });
         NodeId next = cluster.witness.runningOn("web").iterator().next();
-        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertTrue(cluster.coordinatorStatus().render()
-                .contains(String.format("%-14s %-16s", active, "standby")), cluster.coordinatorStatus().render()));
+        await().atMost(InProcessCluster.WAIT)
+                .untilAsserted(() -> assertTrue(
+                        cluster.coordinatorStatus().render().contains(String.format("%-14s %-16s", active, "standby")),
+                        cluster.coordinatorStatus().render()));
 
         // Out of standby the node may run groups again; this one stays where it runs now.
         cluster.node(active.value()).admin().standby(false);
-        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertEquals(NodeStatus.ONLINE,
-                cluster.coordinatorStatus().nodes().stream().filter(n -> n.node().equals(active)).findFirst()
-                        .orElseThrow().status()));
+        await().atMost(InProcessCluster.WAIT)
+                .untilAsserted(() -> assertEquals(
+                        NodeStatus.ONLINE,
+                        cluster.coordinatorStatus().nodes().stream()
+                                .filter(n -> n.node().equals(active))
+                                .findFirst()
+                                .orElseThrow()
+                                .status()));
         assertEquals(Set.of(next), cluster.witness.runningOn("web"));
     }
 
@@ -144,15 +168,24 @@ class InProcessFailoverTest {
 
         cluster.witness.failMonitor(active, "web", true);
 
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other))
-                && cluster.witness.runningOn("app").equals(Set.of(other)));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").equals(Set.of(other))
+                        && cluster.witness.runningOn("app").equals(Set.of(other)));
         // Threshold 3: the first start and two restarts in place, then the move; app before web was
         // never restarted, only stopped when the group moved.
-        assertEquals(3, cluster.witness.starts(active.value(), "web"), cluster.witness.history().toString());
-        assertEquals(1, cluster.witness.starts(active.value(), "app"), cluster.witness.history().toString());
+        assertEquals(
+                3,
+                cluster.witness.starts(active.value(), "web"),
+                cluster.witness.history().toString());
+        assertEquals(
+                1,
+                cluster.witness.starts(active.value(), "app"),
+                cluster.witness.history().toString());
         await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
-            NodeInfo failed = cluster.coordinatorStatus().nodes().stream().filter(n -> n.node().equals(active))
-                    .findFirst().orElseThrow();
+            NodeInfo failed = cluster.coordinatorStatus().nodes().stream()
+                    .filter(n -> n.node().equals(active))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(3, failed.failCount(ResourceId.of("web")));
         });
         assertEquals(3, cluster.eventsOf(HaEvent.Type.MONITOR_FAILED).size());
@@ -181,18 +214,25 @@ class InProcessFailoverTest {
 
         // With one of three nodes left the cluster has no quorum: no-quorum-policy=stop stops the group.
         cluster.node(second.value()).close();
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").isEmpty()
-                && cluster.witness.runningOn("app").isEmpty());
-        NodeId last = List.of("n1", "n2", "n3").stream().map(NodeId::of)
-                .filter(n -> !n.equals(first) && !n.equals(second)).findFirst().orElseThrow();
-        assertTrue(cluster.node(last.value()).status().quorum().startsWith("no quorum: 1 of 3 votes"),
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").isEmpty()
+                        && cluster.witness.runningOn("app").isEmpty());
+        NodeId last = List.of("n1", "n2", "n3").stream()
+                .map(NodeId::of)
+                .filter(n -> !n.equals(first) && !n.equals(second))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                cluster.node(last.value()).status().quorum().startsWith("no quorum: 1 of 3 votes"),
                 cluster.node(last.value()).status().quorum());
     }
 
     private static int indexOf(List<Witness.Event> history, NodeId node, String resource, String what) {
         for (int i = 0; i < history.size(); i++) {
             Witness.Event e = history.get(i);
-            if (e.node().equals(node) && e.resource().equals(ResourceId.of(resource)) && e.what().equals(what)) {
+            if (e.node().equals(node)
+                    && e.resource().equals(ResourceId.of(resource))
+                    && e.what().equals(what)) {
                 return i;
             }
         }
@@ -212,10 +252,13 @@ class InProcessFailoverTest {
         cluster.start("n2", config);
         cluster.awaitView(2);
 
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(NodeId.of("n2")))
-                && cluster.witness.runningOn("app").equals(Set.of(NodeId.of("n2"))));
-        assertTrue(cluster.eventsOf(HaEvent.Type.ACTION_FAILED).stream()
-                .anyMatch(e -> e.detail().contains("start app on n1 failed") && e.detail().contains("timed out")),
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").equals(Set.of(NodeId.of("n2")))
+                        && cluster.witness.runningOn("app").equals(Set.of(NodeId.of("n2"))));
+        assertTrue(
+                cluster.eventsOf(HaEvent.Type.ACTION_FAILED).stream()
+                        .anyMatch(e -> e.detail().contains("start app on n1 failed")
+                                && e.detail().contains("timed out")),
                 cluster.eventsOf(HaEvent.Type.ACTION_FAILED).toString());
         // The agent thread is still stuck in start, yet n1 answers and coordinates.
         ClusterStatus status = cluster.node("n1").status();
@@ -232,18 +275,26 @@ class InProcessFailoverTest {
         cluster.start("n2", config(Duration.ofSeconds(10), "different"));
         cluster.awaitView(3);
 
-        await().atMost(InProcessCluster.WAIT).until(() -> !cluster.eventsOf(HaEvent.Type.CONFIG_MISMATCH).isEmpty());
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> !cluster.eventsOf(HaEvent.Type.CONFIG_MISMATCH).isEmpty());
         await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             ClusterStatus status = cluster.node("n1").status();
-            assertEquals(NodeStatus.CONFIG_MISMATCH, status.nodes().stream()
-                    .filter(n -> n.node().equals(NodeId.of("n2"))).findFirst().orElseThrow().status());
+            assertEquals(
+                    NodeStatus.CONFIG_MISMATCH,
+                    status.nodes().stream()
+                            .filter(n -> n.node().equals(NodeId.of("n2")))
+                            .findFirst()
+                            .orElseThrow()
+                            .status());
             assertTrue(status.render().contains("config-mismatch"), status.render());
         });
         // When the group must leave its node, it goes to the other managed node, never to n2.
         NodeId other = NodeId.of(active.value().equals("n1") ? "n3" : "n1");
         cluster.witness.failMonitor(active, "web", true);
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("web").equals(Set.of(other)));
-        assertTrue(cluster.witness.history().stream().noneMatch(e -> e.node().equals(NodeId.of("n2"))),
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").equals(Set.of(other)));
+        assertTrue(
+                cluster.witness.history().stream().noneMatch(e -> e.node().equals(NodeId.of("n2"))),
                 cluster.witness.history().toString());
     }
 

@@ -1,6 +1,5 @@
 package io.hastack.testkit;
 
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +30,15 @@ class InProcessFencingTest {
 
     /** One resource that moves after its first monitor failure, so that a stop follows at once. */
     private static ClusterConfig config() {
-        return ClusterConfig.builder().nodes("n1", "n2", "n3").migrationThreshold(1).group(ResourceGroup.of("g",
-                ResourceSpec.builder("db", "witness").monitorInterval(Duration.ofMillis(200)).build())).build();
+        return ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .migrationThreshold(1)
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("db", "witness")
+                                .monitorInterval(Duration.ofMillis(200))
+                                .build()))
+                .build();
     }
 
     private NodeId startThreeAndFindActive() {
@@ -40,7 +46,8 @@ class InProcessFencingTest {
             cluster.start(n, config());
         }
         cluster.awaitView(3);
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").size() == 1);
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("db").size() == 1);
         return cluster.witness.runningOn("db").iterator().next();
     }
 
@@ -55,8 +62,10 @@ class InProcessFencingTest {
             Set<NodeId> on = cluster.witness.runningOn("db");
             return on.size() == 1 && !on.contains(active);
         });
-        assertTrue(cluster.witness.history().stream().anyMatch(e -> e.node().equals(active)
-                && e.what().equals("killed")), cluster.witness.history().toString());
+        assertTrue(
+                cluster.witness.history().stream()
+                        .anyMatch(e -> e.node().equals(active) && e.what().equals("killed")),
+                cluster.witness.history().toString());
         assertEquals(List.of(), cluster.fencedNodes);
     }
 
@@ -84,12 +93,17 @@ class InProcessFencingTest {
         cluster.witness.failStop(active, "db", true);
         cluster.witness.failMonitor(active, "db", true);
 
-        await().atMost(InProcessCluster.WAIT).untilAsserted(() -> assertTrue(cluster.coordinatorStatus().notes().stream()
-                .anyMatch(n -> n.startsWith("group g is blocked: stop of db failed on " + active)),
-                cluster.coordinatorStatus().render()));
+        await().atMost(InProcessCluster.WAIT)
+                .untilAsserted(() -> assertTrue(
+                        cluster.coordinatorStatus().notes().stream()
+                                .anyMatch(n -> n.startsWith("group g is blocked: stop of db failed on " + active)),
+                        cluster.coordinatorStatus().render()));
         // Nothing was started anywhere else.
-        assertTrue(cluster.witness.history().stream().filter(e -> e.what().equals("start"))
-                .allMatch(e -> e.node().equals(active)), cluster.witness.history().toString());
+        assertTrue(
+                cluster.witness.history().stream()
+                        .filter(e -> e.what().equals("start"))
+                        .allMatch(e -> e.node().equals(active)),
+                cluster.witness.history().toString());
 
         // The operator fixes the cause and cleans up: the probe finds db still running where its
         // stop failed, forgets the failures, and the group is healthy there again.

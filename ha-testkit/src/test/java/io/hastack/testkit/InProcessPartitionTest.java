@@ -1,6 +1,5 @@
 package io.hastack.testkit;
 
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,17 +31,26 @@ class InProcessPartitionTest {
     }
 
     private static ClusterConfig config(String... nodes) {
-        return ClusterConfig.builder().nodes(nodes).group(ResourceGroup.of("g",
-                ResourceSpec.builder("db", "witness").monitorInterval(Duration.ofMillis(200)).build())).build();
+        return ClusterConfig.builder()
+                .nodes(nodes)
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("db", "witness")
+                                .monitorInterval(Duration.ofMillis(200))
+                                .build()))
+                .build();
     }
 
     private NodeId awaitRunningOnOne() {
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").size() == 1);
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("db").size() == 1);
         return cluster.witness.runningOn("db").iterator().next();
     }
 
     private long lastStartEpoch() {
-        List<Witness.Event> starts = cluster.witness.history().stream().filter(e -> e.what().equals("start")).toList();
+        List<Witness.Event> starts = cluster.witness.history().stream()
+                .filter(e -> e.what().equals("start"))
+                .toList();
         return starts.get(starts.size() - 1).epoch();
     }
 
@@ -65,8 +73,9 @@ class InProcessPartitionTest {
         });
         NodeId successor = cluster.witness.runningOn("db").iterator().next();
         assertTrue(lastStartEpoch() > firstEpoch);
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.eventsOf(HaEvent.Type.QUORUM_LOST).stream()
-                .anyMatch(e -> e.node().equals(active)));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.eventsOf(HaEvent.Type.QUORUM_LOST).stream()
+                        .anyMatch(e -> e.node().equals(active)));
         assertTrue(cluster.node(active.value()).status().quorum().startsWith("no quorum: 1 of 3 votes"));
 
         cluster.heal();
@@ -74,7 +83,9 @@ class InProcessPartitionTest {
         // After the merge the group stays where the majority put it, once.
         await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             assertEquals(Set.of(successor), cluster.witness.runningOn("db"));
-            assertEquals(List.of(successor), cluster.coordinatorStatus().runningOn(io.hastack.core.model.ResourceId.of("db")));
+            assertEquals(
+                    List.of(successor),
+                    cluster.coordinatorStatus().runningOn(io.hastack.core.model.ResourceId.of("db")));
         });
     }
 
@@ -98,7 +109,8 @@ class InProcessPartitionTest {
         boolean n2Won = cluster.node("n2").status().quorum().startsWith("quorate");
         assertTrue(n1Won ^ n2Won, "exactly one side holds the tie: n1 " + n1Won + ", n2 " + n2Won);
         NodeId winner = NodeId.of(n1Won ? "n1" : "n2");
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").equals(Set.of(winner)));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("db").equals(Set.of(winner)));
     }
 
     @Test
@@ -111,8 +123,10 @@ class InProcessPartitionTest {
 
         cluster.crash(active.value());
 
-        await().atMost(InProcessCluster.WAIT).until(() -> cluster.witness.runningOn("db").equals(Set.of(survivor)));
-        assertTrue(cluster.node(survivor.value()).status().quorum().contains("tie won"),
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("db").equals(Set.of(survivor)));
+        assertTrue(
+                cluster.node(survivor.value()).status().quorum().contains("tie won"),
                 cluster.node(survivor.value()).status().quorum());
     }
 }

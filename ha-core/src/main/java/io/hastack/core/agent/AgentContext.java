@@ -49,8 +49,14 @@ public record AgentContext(
     }
 
     /** A one-shot call (interval zero) of a resource that is not a clone. */
-    public AgentContext(NodeId node, ResourceId resource, Operation operation, Map<String, String> parameters,
-            Duration timeout, long startNanos, long epoch) {
+    public AgentContext(
+            NodeId node,
+            ResourceId resource,
+            Operation operation,
+            Map<String, String> parameters,
+            Duration timeout,
+            long startNanos,
+            long epoch) {
         this(node, resource, operation, parameters, timeout, startNanos, epoch, Duration.ZERO, Optional.empty());
     }
 
@@ -66,7 +72,8 @@ public record AgentContext(
 
     /** The same call with other parameters (for an agent that hands the call to another agent). */
     public AgentContext withParameters(Map<String, String> newParameters) {
-        return new AgentContext(node, resource, operation, newParameters, timeout, startNanos, epoch, interval, cloneInstance);
+        return new AgentContext(
+                node, resource, operation, newParameters, timeout, startNanos, epoch, interval, cloneInstance);
     }
 
     /** The time left before the executor gives up on this call; never negative. */

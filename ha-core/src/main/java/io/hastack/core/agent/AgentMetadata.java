@@ -15,8 +15,8 @@ import java.util.Map;
  * @param timeouts the timeouts the agent advises per operation (an OCF agent's {@code <actions>});
  *     may be empty
  */
-public record AgentMetadata(String type, String description, List<Parameter> parameters,
-        Map<Operation, Duration> timeouts) {
+public record AgentMetadata(
+        String type, String description, List<Parameter> parameters, Map<Operation, Duration> timeouts) {
     /** Copies the parameter list and the timeouts. */
     public AgentMetadata {
         parameters = List.copyOf(parameters);
@@ -30,7 +30,10 @@ public record AgentMetadata(String type, String description, List<Parameter> par
 
     /** The parameters a resource must set. */
     public List<String> requiredParameters() {
-        return parameters.stream().filter(Parameter::required).map(Parameter::name).toList();
+        return parameters.stream()
+                .filter(Parameter::required)
+                .map(Parameter::name)
+                .toList();
     }
 
     /**

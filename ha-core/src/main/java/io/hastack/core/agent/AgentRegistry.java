@@ -39,7 +39,8 @@ public final class AgentRegistry {
             throw new IllegalArgumentException("resource " + spec.id() + ": unknown agent type '" + spec.agentType()
                     + "'; known types: " + types());
         }
-        return Objects.requireNonNull(factory.create(spec),
+        return Objects.requireNonNull(
+                factory.create(spec),
                 () -> "agent factory for '" + spec.agentType() + "' returned null for resource " + spec.id());
     }
 

@@ -39,12 +39,14 @@ public final class EpochGuard {
      */
     public static EpochGuard persistent(Path file) {
         try {
-            long highest = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim())
+            long highest = Files.exists(file)
+                    ? Long.parseLong(
+                            Files.readString(file, StandardCharsets.UTF_8).trim())
                     : 0;
             return new EpochGuard(Optional.of(file), highest);
         } catch (IOException | NumberFormatException e) {
-            throw new UncheckedIOException("cannot read epoch guard " + file, e instanceof IOException io ? io
-                    : new IOException(e));
+            throw new UncheckedIOException(
+                    "cannot read epoch guard " + file, e instanceof IOException io ? io : new IOException(e));
         }
     }
 

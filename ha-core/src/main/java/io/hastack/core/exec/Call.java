@@ -20,7 +20,12 @@ import java.util.Optional;
  * @param interval a recurring monitor's interval; zero for every other call, a probe among them
  * @param cloneInstance the clone copy, for a resource of a clone
  */
-public record Call(ResourceSpec spec, NodeId node, Operation operation, long epoch, Duration interval,
+public record Call(
+        ResourceSpec spec,
+        NodeId node,
+        Operation operation,
+        long epoch,
+        Duration interval,
         Optional<CloneInstance> cloneInstance) {
     /** Checks the fields. */
     public Call {

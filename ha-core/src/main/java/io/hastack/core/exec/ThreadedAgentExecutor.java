@@ -4,7 +4,6 @@ import io.hastack.core.agent.AgentContext;
 import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.agent.ForceStoppable;
-import java.util.function.Function;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
@@ -18,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,15 +61,18 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
     }
 
     @Override
-    public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
-            long epoch) {
-        return run(agent, Call.of(spec, node, Operation.STOP, epoch), ctx -> agent instanceof ForceStoppable f
-                ? f.forceStop(ctx)
-                : AgentOutcome.of(AgentResult.ERR_UNIMPLEMENTED, "agent cannot force a stop"));
+    public CompletableFuture<OperationResult> forceStop(
+            ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
+        return run(
+                agent,
+                Call.of(spec, node, Operation.STOP, epoch),
+                ctx -> agent instanceof ForceStoppable f
+                        ? f.forceStop(ctx)
+                        : AgentOutcome.of(AgentResult.ERR_UNIMPLEMENTED, "agent cannot force a stop"));
     }
 
-    private CompletableFuture<OperationResult> run(ResourceAgent agent, Call call,
-            Function<AgentContext, AgentOutcome> body) {
+    private CompletableFuture<OperationResult> run(
+            ResourceAgent agent, Call call, Function<AgentContext, AgentOutcome> body) {
         ResourceSpec spec = call.spec();
         Operation operation = call.operation();
         CompletableFuture<OperationResult> result = new CompletableFuture<>();
@@ -82,29 +85,49 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                     // On the call's thread: an agent's first metadata() may run a script (OCF meta-data).
                     Duration timeout = timeout(agent, spec, operation);
                     start = System.nanoTime();
-                    AgentContext ctx = new AgentContext(call.node(), spec.id(), operation, spec.parameters(), timeout,
-                            start, call.epoch(), call.interval(), call.cloneInstance());
+                    AgentContext ctx = new AgentContext(
+                            call.node(),
+                            spec.id(),
+                            operation,
+                            spec.parameters(),
+                            timeout,
+                            start,
+                            call.epoch(),
+                            call.interval(),
+                            call.cloneInstance());
                     try {
                         scheduleTimeout(ctx, result, task);
                     } catch (RejectedExecutionException closed) {
-                        result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
-                                AgentOutcome.failed("executor is closed"), elapsed(start)));
+                        result.complete(new OperationResult(
+                                spec.id(),
+                                operation,
+                                OperationResult.Completion.THREW,
+                                AgentOutcome.failed("executor is closed"),
+                                elapsed(start)));
                         return;
                     }
                     AgentOutcome outcome = body.apply(ctx);
-                    result.complete(answered(ctx, outcome == null
-                            ? AgentOutcome.failed("agent returned no outcome") : outcome));
+                    result.complete(answered(
+                            ctx, outcome == null ? AgentOutcome.failed("agent returned no outcome") : outcome));
                 } catch (RuntimeException | Error e) {
                     LOG.warn("{} {}@{} threw", operation.externalName(), spec.id(), call.node(), e);
-                    result.complete(new OperationResult(spec.id(), operation, OperationResult.Completion.THREW,
-                            AgentOutcome.failed(operation.externalName() + " threw " + e), elapsed(start)));
+                    result.complete(new OperationResult(
+                            spec.id(),
+                            operation,
+                            OperationResult.Completion.THREW,
+                            AgentOutcome.failed(operation.externalName() + " threw " + e),
+                            elapsed(start)));
                 } finally {
                     running.decrementAndGet();
                 }
             }));
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(new OperationResult(spec.id(), operation,
-                    OperationResult.Completion.THREW, AgentOutcome.failed("executor is closed"), Duration.ZERO));
+            return CompletableFuture.completedFuture(new OperationResult(
+                    spec.id(),
+                    operation,
+                    OperationResult.Completion.THREW,
+                    AgentOutcome.failed("executor is closed"),
+                    Duration.ZERO));
         }
         return result;
     }
@@ -115,20 +138,30 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
      *
      * @throws RejectedExecutionException if the executor was closed meanwhile
      */
-    private void scheduleTimeout(AgentContext ctx, CompletableFuture<OperationResult> result,
-            CompletableFuture<Future<?>> task) {
+    private void scheduleTimeout(
+            AgentContext ctx, CompletableFuture<OperationResult> result, CompletableFuture<Future<?>> task) {
         Operation operation = ctx.operation();
         Duration timeout = ctx.timeout();
-        timer.schedule(() -> {
-            OperationResult timedOut = new OperationResult(ctx.resource(), operation,
-                    OperationResult.Completion.TIMED_OUT, AgentOutcome.failed(operation.externalName()
-                            + " timed out after " + timeout.toMillis() + " ms"), elapsed(ctx.startNanos()));
-            if (result.complete(timedOut)) {
-                LOG.warn("{} of {} timed out after {} ms; interrupting it", operation.externalName(), ctx.label(),
-                        timeout.toMillis());
-                task.thenAccept(t -> t.cancel(true));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        timer.schedule(
+                () -> {
+                    OperationResult timedOut = new OperationResult(
+                            ctx.resource(),
+                            operation,
+                            OperationResult.Completion.TIMED_OUT,
+                            AgentOutcome.failed(
+                                    operation.externalName() + " timed out after " + timeout.toMillis() + " ms"),
+                            elapsed(ctx.startNanos()));
+                    if (result.complete(timedOut)) {
+                        LOG.warn(
+                                "{} of {} timed out after {} ms; interrupting it",
+                                operation.externalName(),
+                                ctx.label(),
+                                timeout.toMillis());
+                        task.thenAccept(t -> t.cancel(true));
+                    }
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     /** The spec's own timeout, else the agent's advised one, else the default; never throws. */
@@ -137,7 +170,10 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
         try {
             advised = agent.metadata().timeouts();
         } catch (RuntimeException e) {
-            LOG.warn("{}: the agent's metadata cannot be read ({}); using the default timeouts", spec.id(), e.toString());
+            LOG.warn(
+                    "{}: the agent's metadata cannot be read ({}); using the default timeouts",
+                    spec.id(),
+                    e.toString());
             advised = java.util.Map.of();
         }
         return spec.timeout(operation, advised);
@@ -153,7 +189,11 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
     }
 
     private static OperationResult answered(AgentContext ctx, AgentOutcome outcome) {
-        return new OperationResult(ctx.resource(), ctx.operation(), OperationResult.Completion.ANSWERED, outcome,
+        return new OperationResult(
+                ctx.resource(),
+                ctx.operation(),
+                OperationResult.Completion.ANSWERED,
+                outcome,
                 elapsed(ctx.startNanos()));
     }
 

@@ -49,7 +49,8 @@ public final class CommandFenceDevice implements FenceDevice {
         Map<String, String> ordered = new LinkedHashMap<>(options);
         ordered.forEach((k, v) -> {
             if ((k + v + action).contains("\n") || k.contains("=")) {
-                throw new IllegalArgumentException("fence option '" + k + "' must be one line, without '=' in its name");
+                throw new IllegalArgumentException(
+                        "fence option '" + k + "' must be one line, without '=' in its name");
             }
         });
         return new CommandFenceDevice(command, action, ordered);
@@ -64,7 +65,9 @@ public final class CommandFenceDevice implements FenceDevice {
         options.forEach((k, v) -> stdin.append(k).append('=').append(v).append('\n'));
         Process p;
         try {
-            p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+            p = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             return FenceResult.failed("cannot run fence agent " + command.get(0) + ": " + e.getMessage());
         }
@@ -88,8 +91,8 @@ public final class CommandFenceDevice implements FenceDevice {
         String output = read(p.getInputStream());
         return p.exitValue() == 0
                 ? FenceResult.confirmed(command.get(0) + " " + action + " " + node + " succeeded" + output)
-                : FenceResult.failed(command.get(0) + " " + action + " " + node + " exited with " + p.exitValue()
-                        + output);
+                : FenceResult.failed(
+                        command.get(0) + " " + action + " " + node + " exited with " + p.exitValue() + output);
     }
 
     private static String read(InputStream in) {

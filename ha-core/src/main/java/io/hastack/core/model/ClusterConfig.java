@@ -57,7 +57,10 @@ public final class ClusterConfig {
         }
         this.groupOf = Map.copyOf(owners);
         ConfigValidator.validate(this);
-        this.hash = Hashing.sha256().hashString(canonicalText(), StandardCharsets.UTF_8).toString().substring(0, 16);
+        this.hash = Hashing.sha256()
+                .hashString(canonicalText(), StandardCharsets.UTF_8)
+                .toString()
+                .substring(0, 16);
     }
 
     /** Starts an empty configuration. */
@@ -156,11 +159,13 @@ public final class ClusterConfig {
      * without a fence device the resource stays blocked).
      */
     public OnFail onFail(ResourceSpec resource, Operation operation) {
-        return resource.onFail(operation).orElse(switch (operation) {
-            case START -> OnFail.MIGRATE;
-            case STOP -> OnFail.FENCE;
-            case MONITOR, VALIDATE -> OnFail.RESTART;
-        });
+        return resource.onFail(operation)
+                .orElse(
+                        switch (operation) {
+                            case START -> OnFail.MIGRATE;
+                            case STOP -> OnFail.FENCE;
+                            case MONITOR, VALIDATE -> OnFail.RESTART;
+                        });
     }
 
     /** A short hex digest of {@link #canonicalText()}; equal configurations have equal hashes. */
@@ -170,14 +175,21 @@ public final class ClusterConfig {
 
     /** The whole configuration as canonical text, one line per item. */
     public String canonicalText() {
-        StringBuilder sb = new StringBuilder("migration-threshold=").append(migrationThreshold).append('\n');
-        sb.append("no-quorum-policy=").append(noQuorumPolicy.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+        StringBuilder sb = new StringBuilder("migration-threshold=")
+                .append(migrationThreshold)
+                .append('\n');
+        sb.append("no-quorum-policy=")
+                .append(noQuorumPolicy.name().toLowerCase(java.util.Locale.ROOT))
+                .append('\n');
         sb.append("nodes=").append(nodes).append('\n');
         sb.append("default-stickiness=").append(Score.format(defaultStickiness)).append('\n');
         sb.append("failure-timeout=").append(failureTimeout.toMillis()).append('\n');
         sb.append("maintenance-mode=").append(maintenanceMode).append('\n');
         for (ResourceGroup g : groups) {
-            sb.append("group ").append(g.id()).append(g.isClone() ? " clone-max=" + g.cloneMax() : "").append('\n');
+            sb.append("group ")
+                    .append(g.id())
+                    .append(g.isClone() ? " clone-max=" + g.cloneMax() : "")
+                    .append('\n');
             for (ResourceSpec r : g.resources()) {
                 sb.append("  ").append(r.canonicalText()).append('\n');
             }

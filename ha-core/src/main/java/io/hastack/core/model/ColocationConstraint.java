@@ -25,8 +25,8 @@ public record ColocationConstraint(String id, GroupId group, GroupId with, int s
                     + " score for together, a negative one for apart");
         }
         if (group.equals(with)) {
-            throw new IllegalArgumentException("colocation " + id + ": group " + group + " cannot be colocated with"
-                    + " itself");
+            throw new IllegalArgumentException(
+                    "colocation " + id + ": group " + group + " cannot be colocated with" + " itself");
         }
     }
 

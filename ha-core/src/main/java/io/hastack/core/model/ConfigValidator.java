@@ -24,8 +24,8 @@ final class ConfigValidator {
             unique(ids, c.id());
             known(groups, c.group(), "location " + c.id());
             if (!config.nodes().isEmpty() && !config.nodes().contains(c.node())) {
-                throw new IllegalArgumentException("location " + c.id() + ": node " + c.node()
-                        + " is not in the node list " + config.nodes());
+                throw new IllegalArgumentException(
+                        "location " + c.id() + ": node " + c.node() + " is not in the node list " + config.nodes());
             }
         }
         for (ColocationConstraint c : config.colocations()) {
@@ -42,8 +42,16 @@ final class ConfigValidator {
             known(groups, c.first(), "order " + c.id());
             known(groups, c.then(), "order " + c.id());
         }
-        noCycle("order", config.orders().stream().map(c -> new Edge(c.id(), c.first(), c.then())).toList());
-        noCycle("colocation", config.colocations().stream().map(c -> new Edge(c.id(), c.with(), c.group())).toList());
+        noCycle(
+                "order",
+                config.orders().stream()
+                        .map(c -> new Edge(c.id(), c.first(), c.then()))
+                        .toList());
+        noCycle(
+                "colocation",
+                config.colocations().stream()
+                        .map(c -> new Edge(c.id(), c.with(), c.group()))
+                        .toList());
         locationsAgree(config);
         colocationsPossible(config);
     }
@@ -71,15 +79,16 @@ final class ConfigValidator {
             List<Edge> path = new ArrayList<>();
             Optional<List<Edge>> cycle = visit(start, out, mark, path);
             if (cycle.isPresent()) {
-                List<String> names = cycle.get().stream().map(e -> e.id() + " (" + e.from() + " -> " + e.to() + ")")
+                List<String> names = cycle.get().stream()
+                        .map(e -> e.id() + " (" + e.from() + " -> " + e.to() + ")")
                         .toList();
                 throw new IllegalArgumentException(kind + " constraints form a cycle: " + String.join(", ", names));
             }
         }
     }
 
-    private static Optional<List<Edge>> visit(GroupId g, Map<GroupId, List<Edge>> out, Map<GroupId, Integer> mark,
-            List<Edge> path) {
+    private static Optional<List<Edge>> visit(
+            GroupId g, Map<GroupId, List<Edge>> out, Map<GroupId, Integer> mark, List<Edge> path) {
         Integer m = mark.get(g);
         if (m != null && m == 2) {
             return Optional.empty();
@@ -118,8 +127,10 @@ final class ConfigValidator {
         if (!config.nodes().isEmpty()) {
             banned.forEach((group, nodes) -> {
                 if (nodes.keySet().containsAll(config.nodes())) {
-                    throw new IllegalArgumentException("location constraints " + nodes.values().stream()
-                            .map(LocationConstraint::id).toList() + " ban group " + group
+                    throw new IllegalArgumentException("location constraints "
+                            + nodes.values().stream()
+                                    .map(LocationConstraint::id)
+                                    .toList() + " ban group " + group
                             + " from every node: it could never run");
                 }
             });
@@ -138,22 +149,26 @@ final class ConfigValidator {
             for (Map.Entry<NodeId, LocationConstraint> pin : withPinned.entrySet()) {
                 NodeId node = pin.getKey();
                 if (c.score() > 0) {
-                    LocationConstraint ban = banned.getOrDefault(c.group(), Map.of()).get(node);
+                    LocationConstraint ban =
+                            banned.getOrDefault(c.group(), Map.of()).get(node);
                     if (ban != null) {
                         throw new IllegalArgumentException("colocation " + c.id() + " puts " + c.group() + " with "
-                                + c.with() + ", which location " + pin.getValue().id() + " puts on " + node
+                                + c.with() + ", which location "
+                                + pin.getValue().id() + " puts on " + node
                                 + ", but location " + ban.id() + " bans " + c.group() + " from " + node);
                     }
                     pinned.getOrDefault(c.group(), Map.of()).forEach((other, own) -> {
                         if (!other.equals(node)) {
                             throw new IllegalArgumentException("colocation " + c.id() + " puts " + c.group()
                                     + " with " + c.with() + ", but location " + own.id() + " puts " + c.group()
-                                    + " on " + other + " and location " + pin.getValue().id() + " puts " + c.with()
+                                    + " on " + other + " and location "
+                                    + pin.getValue().id() + " puts " + c.with()
                                     + " on " + node);
                         }
                     });
                 } else {
-                    LocationConstraint own = pinned.getOrDefault(c.group(), Map.of()).get(node);
+                    LocationConstraint own =
+                            pinned.getOrDefault(c.group(), Map.of()).get(node);
                     if (own != null) {
                         throw new IllegalArgumentException("colocation " + c.id() + " keeps " + c.group()
                                 + " apart from " + c.with() + ", but locations " + own.id() + " and "

@@ -36,7 +36,7 @@ public enum OnFail {
                 return f;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not an on-fail policy (restart, migrate, block, stop,"
-                + " ignore, fence)");
+        throw new IllegalArgumentException(
+                "'" + text + "' is not an on-fail policy (restart, migrate, block, stop," + " ignore, fence)");
     }
 }

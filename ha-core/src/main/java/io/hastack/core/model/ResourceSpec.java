@@ -82,7 +82,6 @@ public final class ResourceSpec {
         return agents != null && !agents.isNegative() && !agents.isZero() ? agents : DEFAULT_TIMEOUT;
     }
 
-
     /** How often a running resource is monitored. */
     public Duration monitorInterval() {
         return monitorInterval;
@@ -98,7 +97,8 @@ public final class ResourceSpec {
 
     /** The resource's migration threshold, if set; unset means the cluster's. */
     public java.util.OptionalInt migrationThreshold() {
-        return migrationThreshold == null ? java.util.OptionalInt.empty()
+        return migrationThreshold == null
+                ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(migrationThreshold);
     }
 
@@ -125,7 +125,8 @@ public final class ResourceSpec {
         StringBuilder sb = new StringBuilder();
         sb.append("resource ").append(id).append(" agent=").append(agentType);
         parameters.forEach((k, v) -> sb.append(" param.").append(k).append('=').append(escape(v)));
-        timeouts.forEach((k, v) -> sb.append(" timeout.").append(k.externalName()).append('=').append(v.toMillis()));
+        timeouts.forEach((k, v) ->
+                sb.append(" timeout.").append(k.externalName()).append('=').append(v.toMillis()));
         sb.append(" monitor-interval=").append(monitorInterval.toMillis());
         if (stickiness != null) {
             sb.append(" stickiness=").append(Score.format(stickiness));
@@ -136,7 +137,8 @@ public final class ResourceSpec {
         if (failureTimeout != null) {
             sb.append(" failure-timeout=").append(failureTimeout.toMillis());
         }
-        onFail.forEach((op, f) -> sb.append(" on-fail.").append(op.externalName()).append('=').append(f.externalName()));
+        onFail.forEach((op, f) ->
+                sb.append(" on-fail.").append(op.externalName()).append('=').append(f.externalName()));
         if (!managed) {
             sb.append(" managed=false");
         }
@@ -182,8 +184,10 @@ public final class ResourceSpec {
 
         /** Sets agent parameter {@code name} to {@code value}. */
         public Builder param(String name, String value) {
-            parameters.put(Objects.requireNonNull(name, "parameter name"), Objects.requireNonNull(value,
-                    () -> "resource " + id + ": value of parameter '" + name + "' must not be null"));
+            parameters.put(
+                    Objects.requireNonNull(name, "parameter name"),
+                    Objects.requireNonNull(
+                            value, () -> "resource " + id + ": value of parameter '" + name + "' must not be null"));
             return this;
         }
 
@@ -214,8 +218,8 @@ public final class ResourceSpec {
         /** Sets the failures on one node after which the group leaves it; at least 1. */
         public Builder migrationThreshold(int threshold) {
             if (threshold < 1) {
-                throw new IllegalArgumentException("resource " + id + ": migration-threshold must be at least 1, was "
-                        + threshold);
+                throw new IllegalArgumentException(
+                        "resource " + id + ": migration-threshold must be at least 1, was " + threshold);
             }
             this.migrationThreshold = threshold;
             return this;
@@ -227,8 +231,8 @@ public final class ResourceSpec {
          */
         public Builder failureTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative()) {
-                throw new IllegalArgumentException("resource " + id + ": failure-timeout must be zero (never) or"
-                        + " positive, was " + timeout);
+                throw new IllegalArgumentException(
+                        "resource " + id + ": failure-timeout must be zero (never) or" + " positive, was " + timeout);
             }
             this.failureTimeout = timeout;
             return this;
@@ -268,8 +272,8 @@ public final class ResourceSpec {
             if (agentType == null || agentType.isBlank()) {
                 throw new IllegalArgumentException("resource " + id + ": agent type must not be empty");
             }
-            timeouts.forEach((op, t) -> Durations.requirePositive(
-                    "resource " + id + ": " + op.externalName() + " timeout", t));
+            timeouts.forEach(
+                    (op, t) -> Durations.requirePositive("resource " + id + ": " + op.externalName() + " timeout", t));
             Durations.requirePositive("resource " + id + ": monitor interval", monitorInterval);
             for (String name : parameters.keySet()) {
                 if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {

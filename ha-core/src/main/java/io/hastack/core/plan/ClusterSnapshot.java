@@ -24,8 +24,14 @@ import java.util.Objects;
  * @param fenceDevice true if the cluster has a fence device: then a node whose stop failed (a
  *     blocked resource with {@code on-fail=fence} for stop, the default) is fenced
  */
-public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
-        List<NodeInfo> departed, boolean maintenanceMode, boolean fenceDevice) {
+public record ClusterSnapshot(
+        ClusterConfig config,
+        ViewId viewId,
+        List<NodeInfo> nodes,
+        List<Move> moves,
+        List<NodeInfo> departed,
+        boolean maintenanceMode,
+        boolean fenceDevice) {
     /** Validates the fields: no member twice. */
     public ClusterSnapshot {
         Objects.requireNonNull(config, "config");
@@ -52,8 +58,8 @@ public record ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo
     }
 
     /** A snapshot without a run-time maintenance switch or a fence device. */
-    public ClusterSnapshot(ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves,
-            List<NodeInfo> departed) {
+    public ClusterSnapshot(
+            ClusterConfig config, ViewId viewId, List<NodeInfo> nodes, List<Move> moves, List<NodeInfo> departed) {
         this(config, viewId, nodes, moves, departed, false, false);
     }
 

@@ -11,7 +11,6 @@ import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -96,7 +95,9 @@ public final class DefaultPlanner implements Planner {
         applyOrders(ctx, placement, ordered, perGroup, notes);
 
         List<Action> actions = new ArrayList<>();
-        StopOrder.groups(ctx.config).stream().map(g -> perGroup.get(g.id())).filter(a -> a != null)
+        StopOrder.groups(ctx.config).stream()
+                .map(g -> perGroup.get(g.id()))
+                .filter(a -> a != null)
                 .forEach(a -> actions.addAll(a.stops));
         ordered.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.starts));
 
@@ -130,19 +131,31 @@ public final class DefaultPlanner implements Planner {
             for (ResourceGroup group : ctx.config.groups()) {
                 for (PlanContext.FailureAt f : ctx.failures(group.id())) {
                     ResourceSpec r = f.resource();
-                    if (f.node().equals(n.node()) && !fences.containsKey(n.node())
+                    if (f.node().equals(n.node())
+                            && !fences.containsKey(n.node())
                             && ctx.state(n.node(), r.id()) == ResourceState.FAILED
                             && ctx.policy(n.node(), r) == OnFail.FENCE) {
-                        fences.put(n.node(), new Fence(n.node(), group.id(), r.id(),
-                                ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
+                        fences.put(
+                                n.node(),
+                                new Fence(
+                                        n.node(),
+                                        group.id(),
+                                        r.id(),
+                                        ctx.whatFailed(n.node(), r) + " failed there (on-fail=fence)"));
                     }
                 }
                 if (ctx.snapshot.fenceDevice() && !fences.containsKey(n.node())) {
                     for (ResourceSpec r : group.resources()) {
-                        if (ctx.state(n.node(), r.id()) == ResourceState.BLOCKED && !fences.containsKey(n.node())
+                        if (ctx.state(n.node(), r.id()) == ResourceState.BLOCKED
+                                && !fences.containsKey(n.node())
                                 && ctx.config.onFail(r, Operation.STOP) == OnFail.FENCE) {
-                            fences.put(n.node(), new Fence(n.node(), group.id(), r.id(), "stop of " + r.id()
-                                    + " failed there; it may still run (on-fail=fence)"));
+                            fences.put(
+                                    n.node(),
+                                    new Fence(
+                                            n.node(),
+                                            group.id(),
+                                            r.id(),
+                                            "stop of " + r.id() + " failed there; it may still run (on-fail=fence)"));
                         }
                     }
                 }
@@ -162,8 +175,8 @@ public final class DefaultPlanner implements Planner {
                 }
                 String g = "group " + group.id();
                 if (s == ResourceState.BLOCKED && fencing.contains(n.node())) {
-                    return Optional.of(g + " waits: the stop of " + r.id() + " failed on " + n.node()
-                            + ", which is being fenced");
+                    return Optional.of(
+                            g + " waits: the stop of " + r.id() + " failed on " + n.node() + ", which is being fenced");
                 }
                 if (s == ResourceState.BLOCKED) {
                     return Optional.of(g + " is blocked: stop of " + r.id() + " failed on " + n.node()
@@ -171,15 +184,16 @@ public final class DefaultPlanner implements Planner {
                             + " until the resource is cleaned up");
                 }
                 if (s.isTransient()) {
-                    return Optional.of(g + " waits: " + r.id() + " is " + s.name().toLowerCase(Locale.ROOT) + " on "
-                            + n.node());
+                    return Optional.of(
+                            g + " waits: " + r.id() + " is " + s.name().toLowerCase(Locale.ROOT) + " on " + n.node());
                 }
                 if (n.status() == NodeStatus.CONFIG_MISMATCH) {
                     return Optional.of(g + " is left alone: " + r.id() + " is active on " + n.node()
                             + ", whose configuration differs from the coordinator's");
                 }
                 if (fencing.contains(n.node())) {
-                    return Optional.of(g + " waits: " + r.id() + " is active on " + n.node() + ", which is being fenced");
+                    return Optional.of(
+                            g + " waits: " + r.id() + " is active on " + n.node() + ", which is being fenced");
                 }
                 if (n.status() == NodeStatus.MAINTENANCE) {
                     return Optional.of(g + " is left as it is: " + r.id() + " is active on " + n.node()
@@ -190,8 +204,8 @@ public final class DefaultPlanner implements Planner {
                             + " (on-fail=block); it is left as it is until " + r.id() + " is cleaned up");
                 }
                 if (s == ResourceState.FAILED && !r.managed()) {
-                    return Optional.of(g + " is left as it is: " + r.id() + " failed on " + n.node()
-                            + " but is unmanaged");
+                    return Optional.of(
+                            g + " is left as it is: " + r.id() + " failed on " + n.node() + " but is unmanaged");
                 }
             }
         }
@@ -233,16 +247,20 @@ public final class DefaultPlanner implements Planner {
             return n + " holds a second copy";
         }
         if (t != null && t.total > s.total) {
-            List<String> pros = t.parts.stream().filter(p -> p.value() > 0).map(Placement.Part::render).toList();
-            return target + " scores " + Score.format(t.total) + (pros.isEmpty() ? "" : " (" + String.join(", ", pros)
-                    + ")") + ", " + n + " " + Score.format(s.total);
+            List<String> pros = t.parts.stream()
+                    .filter(p -> p.value() > 0)
+                    .map(Placement.Part::render)
+                    .toList();
+            return target + " scores " + Score.format(t.total)
+                    + (pros.isEmpty() ? "" : " (" + String.join(", ", pros) + ")") + ", " + n + " "
+                    + Score.format(s.total);
         }
         return n + " holds a second copy";
     }
 
     /** Stage 4: the stops and starts that bring {@code group} to its target node(s). */
-    private static GroupActions actionsFor(PlanContext ctx, Placement placement, ResourceGroup group,
-            List<String> notes) {
+    private static GroupActions actionsFor(
+            PlanContext ctx, Placement placement, ResourceGroup group, List<String> notes) {
         GroupActions out = new GroupActions();
         List<NodeId> targets = placement.targets.get(group.id());
         NodeId single = targets.isEmpty() ? null : targets.get(0);
@@ -254,9 +272,11 @@ public final class DefaultPlanner implements Planner {
                 continue;
             }
             String why = why(ctx, placement, group, n, single);
-            String reason = group.isClone() ? label + " stops on " + n + ": " + why
-                    : single == null ? label + " can run nowhere: " + why
-                    : label + " moves " + n + " -> " + single + ": " + why;
+            String reason = group.isClone()
+                    ? label + " stops on " + n + ": " + why
+                    : single == null
+                            ? label + " can run nowhere: " + why
+                            : label + " moves " + n + " -> " + single + ": " + why;
             for (ResourceSpec r : reversed) {
                 if (ctx.state(n, r.id()).isActive()) {
                     activeElsewhere = true;
@@ -276,11 +296,12 @@ public final class DefaultPlanner implements Planner {
     }
 
     /** Restarts {@code group} on {@code target} from its first member that is not running. */
-    private static void onTarget(PlanContext ctx, ResourceGroup group, String label, NodeId target,
-            GroupActions out, List<String> notes) {
+    private static void onTarget(
+            PlanContext ctx, ResourceGroup group, String label, NodeId target, GroupActions out, List<String> notes) {
         List<ResourceSpec> resources = group.resources();
         int first = 0;
-        while (first < resources.size() && ctx.state(target, resources.get(first).id()) == ResourceState.RUNNING) {
+        while (first < resources.size()
+                && ctx.state(target, resources.get(first).id()) == ResourceState.RUNNING) {
             first++;
         }
         if (first == resources.size()) {
@@ -298,28 +319,45 @@ public final class DefaultPlanner implements Planner {
         boolean failed = ctx.state(target, broken.id()) == ResourceState.FAILED;
         for (int i = resources.size() - 1; i > first; i--) {
             if (ctx.state(target, resources.get(i).id()).isActive()) {
-                out.stops.add(new Action(ActionType.STOP, target, group.id(), resources.get(i).id(),
+                out.stops.add(new Action(
+                        ActionType.STOP,
+                        target,
+                        group.id(),
+                        resources.get(i).id(),
                         "restart after " + broken.id() + " in " + label));
             }
         }
         String startReason;
         if (failed) {
             int count = ctx.failCount(target, broken);
-            String how = count == 0 ? "its failures have expired or were not counted"
+            String how = count == 0
+                    ? "its failures have expired or were not counted"
                     : "failure " + count + " of " + ctx.config.migrationThreshold(broken) + " before the group moves";
-            out.stops.add(new Action(ActionType.STOP, target, group.id(), broken.id(),
+            out.stops.add(new Action(
+                    ActionType.STOP,
+                    target,
+                    group.id(),
+                    broken.id(),
                     "recover " + broken.id() + " on " + target + ": it failed (" + how + ")"));
             startReason = "restart " + broken.id() + " in place after its failure (" + how + ")";
         } else if (first > 0) {
             startReason = label + " continues on " + target + " from " + broken.id();
         } else {
-            startReason = departedFrom(ctx, group).filter(n -> !group.isClone())
+            startReason = departedFrom(ctx, group)
+                    .filter(n -> !group.isClone())
                     .map(n -> label + " moves " + n + " -> " + target + ": " + n + " left the cluster")
                     .orElse(label + " is placed on " + target);
         }
         for (int i = first; i < resources.size(); i++) {
-            out.starts.add(new Action(ActionType.START, target, group.id(), resources.get(i).id(),
-                    i == first ? startReason : label + " starts in order after " + resources.get(i - 1).id()));
+            out.starts.add(new Action(
+                    ActionType.START,
+                    target,
+                    group.id(),
+                    resources.get(i).id(),
+                    i == first
+                            ? startReason
+                            : label + " starts in order after "
+                                    + resources.get(i - 1).id()));
         }
     }
 
@@ -335,10 +373,13 @@ public final class DefaultPlanner implements Planner {
         return Optional.empty();
     }
 
-
     /** Stage 5: applies the order constraints to the groups' actions. */
-    private static void applyOrders(PlanContext ctx, Placement placement, List<ResourceGroup> ordered,
-            Map<GroupId, GroupActions> perGroup, List<String> notes) {
+    private static void applyOrders(
+            PlanContext ctx,
+            Placement placement,
+            List<ResourceGroup> ordered,
+            Map<GroupId, GroupActions> perGroup,
+            List<String> notes) {
         Set<GroupId> disrupted = new HashSet<>();
         perGroup.forEach((g, a) -> {
             if (!a.stops.isEmpty()) {
@@ -358,9 +399,13 @@ public final class DefaultPlanner implements Planner {
                 GroupActions firstActions = perGroup.get(first.id());
                 boolean firstStops = disrupted.contains(first.id());
                 boolean firstStarts = firstActions != null && !firstActions.starts.isEmpty();
-                NodeId thenTarget = placement.targets.get(then.id()).isEmpty() ? null
+                NodeId thenTarget = placement.targets.get(then.id()).isEmpty()
+                        ? null
                         : placement.targets.get(then.id()).get(0);
-                boolean startsWithThen = firstStarts && !first.isClone() && !then.isClone() && thenTarget != null
+                boolean startsWithThen = firstStarts
+                        && !first.isClone()
+                        && !then.isClone()
+                        && thenTarget != null
                         && firstActions.starts.stream().allMatch(a -> a.node().equals(thenTarget));
                 if (o.kind() == OrderConstraint.Kind.MANDATORY) {
                     boolean firstRuns = !firstStops && !firstStarts && runsEverywhere(ctx, placement, first);
@@ -368,10 +413,15 @@ public final class DefaultPlanner implements Planner {
                         continue;
                     }
                     if (anyManagedActive(ctx, then)) {
-                        stopAll(ctx, then, thenActions, "order " + o.id() + ": " + then.id() + " runs only while "
-                                + first.id() + " runs, and " + first.id() + (firstStops ? " stops" : " is not running"));
+                        stopAll(
+                                ctx,
+                                then,
+                                thenActions,
+                                "order " + o.id() + ": " + then.id() + " runs only while " + first.id() + " runs, and "
+                                        + first.id() + (firstStops ? " stops" : " is not running"));
                         disrupted.add(then.id());
-                        if (firstActions != null && !firstActions.stops.isEmpty()
+                        if (firstActions != null
+                                && !firstActions.stops.isEmpty()
                                 && !sameSingleNode(thenActions.stops, firstActions.stops)) {
                             firstActions.stops.clear();
                             firstActions.starts.clear();
@@ -436,8 +486,8 @@ public final class DefaultPlanner implements Planner {
         for (NodeId n : ctx.activeNodes(group)) {
             for (ResourceSpec r : reversed) {
                 if (r.managed() && ctx.state(n, r.id()).isActive()) {
-                    stops.add(new Action(ActionType.STOP, n, group.id(), r.id(),
-                            reasons.getOrDefault(n + "/" + r.id(), reason)));
+                    stops.add(new Action(
+                            ActionType.STOP, n, group.id(), r.id(), reasons.getOrDefault(n + "/" + r.id(), reason)));
                 }
             }
         }

@@ -31,8 +31,8 @@ final class GroupOrder {
      *
      * @throws IllegalStateException on a cycle, which configuration validation refuses
      */
-    static List<ResourceGroup> topological(List<ResourceGroup> groups, Map<GroupId, List<GroupId>> before,
-            ToIntFunction<ResourceGroup> rank) {
+    static List<ResourceGroup> topological(
+            List<ResourceGroup> groups, Map<GroupId, List<GroupId>> before, ToIntFunction<ResourceGroup> rank) {
         Map<GroupId, Integer> index = new HashMap<>();
         for (int i = 0; i < groups.size(); i++) {
             index.put(groups.get(i).id(), i);
@@ -45,8 +45,8 @@ final class GroupOrder {
                 after.computeIfAbsent(f, k -> new ArrayList<>()).add(g);
             }
         });
-        PriorityQueue<ResourceGroup> ready = new PriorityQueue<>(
-                Comparator.comparingInt(rank).thenComparingInt(g -> index.get(g.id())));
+        PriorityQueue<ResourceGroup> ready =
+                new PriorityQueue<>(Comparator.comparingInt(rank).thenComparingInt(g -> index.get(g.id())));
         groups.stream().filter(g -> !waiting.containsKey(g.id())).forEach(ready::add);
         List<ResourceGroup> result = new ArrayList<>(groups.size());
         while (!ready.isEmpty()) {

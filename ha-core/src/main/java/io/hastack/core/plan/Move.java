@@ -42,6 +42,7 @@ public record Move(GroupId group, NodeId node, boolean ban, Optional<Instant> un
 
     /** One line, as in snapshot files: {@code move web n2 until 2026-11-22T10:00:00Z}. */
     public String describe() {
-        return (ban ? "ban " : "move ") + group + " " + node + until.map(u -> " until " + u).orElse("");
+        return (ban ? "ban " : "move ") + group + " " + node
+                + until.map(u -> " until " + u).orElse("");
     }
 }

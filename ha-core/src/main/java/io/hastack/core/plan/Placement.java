@@ -1,7 +1,6 @@
 package io.hastack.core.plan;
 
 import io.hastack.core.model.ColocationConstraint;
-import io.hastack.core.plan.PlanContext.Presence;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.LocationConstraint;
 import io.hastack.core.model.NodeId;
@@ -10,6 +9,7 @@ import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
+import io.hastack.core.plan.PlanContext.Presence;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +40,7 @@ final class Placement {
         final NodeId node;
         /** The parts, in order; most scores have none, so the list is made on the first. */
         List<Part> parts = List.of();
+
         int total;
 
         NodeScore(NodeId node) {
@@ -65,8 +66,8 @@ final class Placement {
                     negatives.add(p.render());
                 }
             }
-            return node + " scores " + Score.format(total) + (negatives.isEmpty() ? "" : " (" + String.join(", ",
-                    negatives) + ")");
+            return node + " scores " + Score.format(total)
+                    + (negatives.isEmpty() ? "" : " (" + String.join(", ", negatives) + ")");
         }
     }
 
@@ -79,6 +80,7 @@ final class Placement {
     private final Map<NodeId, Integer> viewIndex = new HashMap<>();
     /** Chosen nodes per group: one for an exclusive group, any number for a clone, none if it runs nowhere. */
     final Map<GroupId, List<NodeId>> targets = new HashMap<>();
+
     final Map<GroupId, List<NodeScore>> scores = new HashMap<>();
 
     private final Set<NodeId> fencing;
@@ -86,11 +88,27 @@ final class Placement {
     Placement(PlanContext ctx, Set<NodeId> fencing) {
         this.ctx = ctx;
         this.fencing = fencing;
-        ctx.config.locations().forEach(c -> locations.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
-        ctx.config.colocations().forEach(c -> colocations.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c));
-        ctx.snapshot.moves().forEach(m -> moves.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(m));
-        ctx.config.groups().forEach(g -> g.resources().stream().filter(r -> !r.managed())
-                .forEach(r -> unmanaged.computeIfAbsent(g.id(), k -> new ArrayList<>()).add(r)));
+        ctx.config
+                .locations()
+                .forEach(c -> locations
+                        .computeIfAbsent(c.group(), k -> new ArrayList<>())
+                        .add(c));
+        ctx.config
+                .colocations()
+                .forEach(c -> colocations
+                        .computeIfAbsent(c.group(), k -> new ArrayList<>())
+                        .add(c));
+        ctx.snapshot
+                .moves()
+                .forEach(m ->
+                        moves.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(m));
+        ctx.config
+                .groups()
+                .forEach(g -> g.resources().stream()
+                        .filter(r -> !r.managed())
+                        .forEach(r -> unmanaged
+                                .computeIfAbsent(g.id(), k -> new ArrayList<>())
+                                .add(r)));
         for (int i = 0; i < ctx.nodes.size(); i++) {
             viewIndex.put(ctx.nodes.get(i).node(), i);
         }
@@ -101,7 +119,9 @@ final class Placement {
     }
 
     private List<NodeId> current(ResourceGroup group) {
-        return group.isClone() ? ctx.activeNodes(group) : ctx.activeNode(group).stream().toList();
+        return group.isClone()
+                ? ctx.activeNodes(group)
+                : ctx.activeNode(group).stream().toList();
     }
 
     /**
@@ -111,8 +131,12 @@ final class Placement {
      */
     static List<ResourceGroup> placementOrder(PlanContext ctx) {
         Map<GroupId, List<GroupId>> before = new HashMap<>();
-        ctx.config.colocations().forEach(c -> before.computeIfAbsent(c.group(), k -> new ArrayList<>()).add(c.with()));
-        return GroupOrder.topological(ctx.config.groups(), before, g -> ctx.presence(g.id()).isEmpty() ? 1 : 0);
+        ctx.config
+                .colocations()
+                .forEach(c -> before.computeIfAbsent(c.group(), k -> new ArrayList<>())
+                        .add(c.with()));
+        return GroupOrder.topological(
+                ctx.config.groups(), before, g -> ctx.presence(g.id()).isEmpty() ? 1 : 0);
     }
 
     /** Counts a group that stays where it is without being placed (held). */
@@ -190,8 +214,10 @@ final class Placement {
             if (policy == OnFail.MIGRATE) {
                 s.add(node + " saw " + ctx.whatFailed(node, r) + " fail (on-fail=migrate)", -Score.INFINITY);
             } else if (failures >= threshold) {
-                s.add(node + " saw " + r.id() + " fail " + times(failures) + " (migration-threshold " + threshold
-                        + ")", -Score.INFINITY);
+                s.add(
+                        node + " saw " + r.id() + " fail " + times(failures) + " (migration-threshold " + threshold
+                                + ")",
+                        -Score.INFINITY);
             }
         }
         // An unmanaged member pins its group to where it is active: the cluster will not move it.
@@ -199,21 +225,27 @@ final class Placement {
             for (NodeId where : ctx.activeNodes(group)) {
                 if (ctx.state(where, r.id()).isActive()) {
                     boolean here = where.equals(node);
-                    s.add(here ? r.id() + " is unmanaged and active here" : r.id() + " is unmanaged and active on "
-                            + where, here ? Score.INFINITY : -Score.INFINITY);
+                    s.add(
+                            here
+                                    ? r.id() + " is unmanaged and active here"
+                                    : r.id() + " is unmanaged and active on " + where,
+                            here ? Score.INFINITY : -Score.INFINITY);
                 }
             }
         }
         for (LocationConstraint c : locations.getOrDefault(group.id(), List.of())) {
             if (c.node().equals(node)) {
-                s.add(c.score() <= -Score.INFINITY ? node + " is banned by location " + c.id() : "location " + c.id(),
+                s.add(
+                        c.score() <= -Score.INFINITY ? node + " is banned by location " + c.id() : "location " + c.id(),
                         c.score());
             }
         }
         for (Move m : moves.getOrDefault(group.id(), List.of())) {
             if (m.group().equals(group.id()) && m.node().equals(node) && m.activeAt(ctx.now)) {
-                s.add((m.ban() ? node + " is banned by an operator" : "moved here by an operator")
-                        + m.until().map(u -> " until " + u).orElse(""), m.score());
+                s.add(
+                        (m.ban() ? node + " is banned by an operator" : "moved here by an operator")
+                                + m.until().map(u -> " until " + u).orElse(""),
+                        m.score());
             }
         }
         int stickiness = 0;
@@ -236,8 +268,10 @@ final class Placement {
             } else if (with.contains(node)) {
                 s.add("colocation " + c.id() + (c.score() > 0 ? " with " : " apart from ") + c.with(), c.score());
             } else if (c.score() >= Score.INFINITY) {
-                s.add("colocation " + c.id() + ": " + c.with() + " runs on " + with.get(0)
-                        + (with.size() > 1 ? " and " + (with.size() - 1) + " more" : ""), -Score.INFINITY);
+                s.add(
+                        "colocation " + c.id() + ": " + c.with() + " runs on " + with.get(0)
+                                + (with.size() > 1 ? " and " + (with.size() - 1) + " more" : ""),
+                        -Score.INFINITY);
             }
         }
         return s;

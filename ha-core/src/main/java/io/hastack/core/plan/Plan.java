@@ -21,8 +21,13 @@ import java.util.Objects;
  * @param recheckAt when the plan may change without any new event (a failure expires, a move
  *     lapses): the coordinator plans again then; empty if never
  */
-public record Plan(ViewId viewId, List<Fence> fences, List<Action> actions, List<String> notes,
-        List<PlacementScore> scores, java.util.Optional<java.time.Instant> recheckAt) {
+public record Plan(
+        ViewId viewId,
+        List<Fence> fences,
+        List<Action> actions,
+        List<String> notes,
+        List<PlacementScore> scores,
+        java.util.Optional<java.time.Instant> recheckAt) {
     /** Validates and copies the lists. */
     public Plan {
         Objects.requireNonNull(viewId, "viewId");

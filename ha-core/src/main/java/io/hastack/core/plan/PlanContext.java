@@ -51,24 +51,30 @@ final class PlanContext {
             if (n.status() != NodeStatus.FENCED) {
                 n.states().forEach((r, s) -> {
                     if (s.isActive()) {
-                        effective.put(r, s == ResourceState.FAILED && policyOfLastFailure(n, r) == OnFail.IGNORE
-                                ? ResourceState.RUNNING : s);
+                        effective.put(
+                                r,
+                                s == ResourceState.FAILED && policyOfLastFailure(n, r) == OnFail.IGNORE
+                                        ? ResourceState.RUNNING
+                                        : s);
                     }
                 });
             }
             states.put(n.node(), effective);
-            effective.forEach((r, s) -> config.groupOf(r).ifPresent(g -> presence
-                    .computeIfAbsent(g, k -> new LinkedHashMap<>())
-                    .merge(n.node(), new Presence(s == ResourceState.RUNNING ? 1 : 0, 1),
-                            (a, b) -> new Presence(a.running() + b.running(), a.active() + b.active()))));
-            n.failures().forEach((r, f) -> config.resource(r).ifPresent(spec -> {
-                failures.computeIfAbsent(config.groupOf(r).orElseThrow(), k -> new ArrayList<>())
-                        .add(new FailureAt(n.node(), spec, f));
-                Instant expires = f.expiresAt(config.failureTimeout(spec));
-                if (expires != null && expires.isAfter(now)) {
-                    recheckAt(expires);
-                }
-            }));
+            effective.forEach((r, s) -> config.groupOf(r)
+                    .ifPresent(g -> presence.computeIfAbsent(g, k -> new LinkedHashMap<>())
+                            .merge(
+                                    n.node(),
+                                    new Presence(s == ResourceState.RUNNING ? 1 : 0, 1),
+                                    (a, b) -> new Presence(a.running() + b.running(), a.active() + b.active()))));
+            n.failures()
+                    .forEach((r, f) -> config.resource(r).ifPresent(spec -> {
+                        failures.computeIfAbsent(config.groupOf(r).orElseThrow(), k -> new ArrayList<>())
+                                .add(new FailureAt(n.node(), spec, f));
+                        Instant expires = f.expiresAt(config.failureTimeout(spec));
+                        if (expires != null && expires.isAfter(now)) {
+                            recheckAt(expires);
+                        }
+                    }));
         }
         for (Move m : snapshot.moves()) {
             m.until().filter(now::isBefore).ifPresent(this::recheckAt);
@@ -77,7 +83,8 @@ final class PlanContext {
 
     private OnFail policyOfLastFailure(NodeInfo n, ResourceId r) {
         Failure f = n.failures().get(r);
-        return config.resource(r).map(spec -> config.onFail(spec, f == null ? Operation.MONITOR : f.operation()))
+        return config.resource(r)
+                .map(spec -> config.onFail(spec, f == null ? Operation.MONITOR : f.operation()))
                 .orElse(OnFail.RESTART);
     }
 
@@ -123,13 +130,15 @@ final class PlanContext {
 
     /** The on-fail policy of the last failure of {@code resource} on {@code node} (restart if none is recorded). */
     OnFail policy(NodeId node, ResourceSpec resource) {
-        return config.onFail(resource, failure(node, resource.id()).map(Failure::operation).orElse(Operation.MONITOR));
+        return config.onFail(
+                resource, failure(node, resource.id()).map(Failure::operation).orElse(Operation.MONITOR));
     }
 
     /** What failed last, in words: {@code monitor of db}. */
     String whatFailed(NodeId node, ResourceSpec resource) {
-        return failure(node, resource.id()).map(f -> f.operation().externalName()).orElse("probe") + " of "
-                + resource.id();
+        return failure(node, resource.id())
+                        .map(f -> f.operation().externalName())
+                        .orElse("probe") + " of " + resource.id();
     }
 
     /** The node where the exclusive {@code group} is active: most running members, then most active, then view order. */
@@ -138,8 +147,10 @@ final class PlanContext {
         Presence bestP = null;
         for (NodeInfo n : nodes) {
             Presence p = presence(group.id()).get(n.node());
-            if (p != null && (bestP == null || p.running() > bestP.running()
-                    || (p.running() == bestP.running() && p.active() > bestP.active()))) {
+            if (p != null
+                    && (bestP == null
+                            || p.running() > bestP.running()
+                            || (p.running() == bestP.running() && p.active() > bestP.active()))) {
                 best = n.node();
                 bestP = p;
             }

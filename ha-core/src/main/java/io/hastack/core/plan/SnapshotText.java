@@ -105,13 +105,15 @@ public final class SnapshotText {
                     case "default-stickiness" -> config.defaultStickiness(Score.parse(arg(words, 1)));
                     case "maintenance-mode" -> config.maintenanceMode(Boolean.parseBoolean(arg(words, 1)));
                     case "fence-device" -> fenceDevice = Boolean.parseBoolean(arg(words, 1));
-                    case "no-quorum-policy" -> config.noQuorumPolicy(
-                            NoQuorumPolicy.valueOf(arg(words, 1).toUpperCase(Locale.ROOT)));
+                    case "no-quorum-policy" ->
+                        config.noQuorumPolicy(
+                                NoQuorumPolicy.valueOf(arg(words, 1).toUpperCase(Locale.ROOT)));
                     case "group", "clone" -> {
                         boolean clone = words[0].equals("clone");
                         int first = clone ? 3 : 2;
-                        int cloneMax = clone ? (arg(words, 2).equals("all") ? ResourceGroup.EVERY_NODE
-                                : Integer.parseInt(words[2])) : 0;
+                        int cloneMax = clone
+                                ? (arg(words, 2).equals("all") ? ResourceGroup.EVERY_NODE : Integer.parseInt(words[2]))
+                                : 0;
                         GroupLine g = new GroupLine(arg(words, 1), cloneMax);
                         if (groups.put(g.id, g) != null) {
                             throw new IllegalArgumentException("group " + g.id + " is configured twice");
@@ -132,21 +134,29 @@ public final class SnapshotText {
                         }
                     }
                     case "location" -> {
-                        LocationConstraint c = new LocationConstraint(arg(words, 1), GroupId.of(arg(words, 2)),
-                                NodeId.of(arg(words, 3)), Score.parse(arg(words, 4)));
+                        LocationConstraint c = new LocationConstraint(
+                                arg(words, 1),
+                                GroupId.of(arg(words, 2)),
+                                NodeId.of(arg(words, 3)),
+                                Score.parse(arg(words, 4)));
                         constraints.add(() -> config.location(c));
                     }
                     case "colocation" -> {
                         expect(words, 3, "with");
-                        ColocationConstraint c = new ColocationConstraint(arg(words, 1), GroupId.of(arg(words, 2)),
-                                GroupId.of(arg(words, 4)), Score.parse(arg(words, 5)));
+                        ColocationConstraint c = new ColocationConstraint(
+                                arg(words, 1),
+                                GroupId.of(arg(words, 2)),
+                                GroupId.of(arg(words, 4)),
+                                Score.parse(arg(words, 5)));
                         constraints.add(() -> config.colocation(c));
                     }
                     case "order" -> {
                         expect(words, 3, "then");
-                        OrderConstraint c = new OrderConstraint(arg(words, 1), GroupId.of(arg(words, 2)),
-                                GroupId.of(arg(words, 4)), OrderConstraint.Kind.valueOf(
-                                        arg(words, 5).toUpperCase(Locale.ROOT)));
+                        OrderConstraint c = new OrderConstraint(
+                                arg(words, 1),
+                                GroupId.of(arg(words, 2)),
+                                GroupId.of(arg(words, 4)),
+                                OrderConstraint.Kind.valueOf(arg(words, 5).toUpperCase(Locale.ROOT)));
                         constraints.add(() -> config.order(c));
                     }
                     case "move", "ban" -> {
@@ -155,8 +165,8 @@ public final class SnapshotText {
                             expect(words, 3, "for");
                             until = Optional.of(now.plus(duration(arg(words, 4))));
                         }
-                        moves.add(new Move(GroupId.of(arg(words, 1)), NodeId.of(arg(words, 2)),
-                                words[0].equals("ban"), until));
+                        moves.add(new Move(
+                                GroupId.of(arg(words, 1)), NodeId.of(arg(words, 2)), words[0].equals("ban"), until));
                     }
                     case "node" -> nodeLines.put(arg(words, 1), words);
                     case "left" -> leftLines.put(arg(words, 1), words);
@@ -190,8 +200,7 @@ public final class SnapshotText {
             departed.add(node(e.getKey(), e.getValue(), now));
         }
         NodeId creator = infos.isEmpty() ? NodeId.of("none") : infos.get(0).node();
-        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves, departed, false,
-                fenceDevice);
+        return new ClusterSnapshot(config.build(), new ViewId(creator, 1), infos, moves, departed, false, fenceDevice);
     }
 
     private static final class GroupLine {
@@ -308,8 +317,12 @@ public final class SnapshotText {
         if (!c.failureTimeout().isZero()) {
             sb.append("failure-timeout ").append(c.failureTimeout().toMillis()).append("ms\n");
         }
-        sb.append("default-stickiness ").append(Score.format(c.defaultStickiness())).append('\n');
-        sb.append("no-quorum-policy ").append(c.noQuorumPolicy().name().toLowerCase(Locale.ROOT)).append('\n');
+        sb.append("default-stickiness ")
+                .append(Score.format(c.defaultStickiness()))
+                .append('\n');
+        sb.append("no-quorum-policy ")
+                .append(c.noQuorumPolicy().name().toLowerCase(Locale.ROOT))
+                .append('\n');
         if (c.maintenanceMode() || snapshot.maintenanceMode()) {
             sb.append("maintenance-mode true\n");
         }
@@ -317,8 +330,13 @@ public final class SnapshotText {
             sb.append("fence-device true\n");
         }
         for (ResourceGroup g : c.groups()) {
-            sb.append(g.isClone() ? "clone " + g.id() + " " + (g.cloneMax() == ResourceGroup.EVERY_NODE ? "all"
-                    : Integer.toString(g.cloneMax())) : "group " + g.id());
+            sb.append(
+                    g.isClone()
+                            ? "clone " + g.id() + " "
+                                    + (g.cloneMax() == ResourceGroup.EVERY_NODE
+                                            ? "all"
+                                            : Integer.toString(g.cloneMax()))
+                            : "group " + g.id());
             g.resources().forEach(r -> sb.append(' ').append(r.id()));
             sb.append('\n');
         }
@@ -326,11 +344,18 @@ public final class SnapshotText {
             for (ResourceSpec r : g.resources()) {
                 StringBuilder options = new StringBuilder();
                 r.stickiness().ifPresent(v -> options.append(" stickiness=").append(Score.format(v)));
-                r.migrationThreshold().ifPresent(v -> options.append(" migration-threshold=").append(v));
-                r.failureTimeout().ifPresent(v -> options.append(" failure-timeout=").append(v.toMillis()).append("ms"));
+                r.migrationThreshold()
+                        .ifPresent(v -> options.append(" migration-threshold=").append(v));
+                r.failureTimeout()
+                        .ifPresent(v -> options.append(" failure-timeout=")
+                                .append(v.toMillis())
+                                .append("ms"));
                 for (Operation op : Operation.values()) {
-                    r.onFail(op).ifPresent(f -> options.append(" on-fail.").append(op.externalName()).append('=')
-                            .append(f.externalName()));
+                    r.onFail(op)
+                            .ifPresent(f -> options.append(" on-fail.")
+                                    .append(op.externalName())
+                                    .append('=')
+                                    .append(f.externalName()));
                 }
                 if (!r.managed()) {
                     options.append(" managed=false");
@@ -340,21 +365,49 @@ public final class SnapshotText {
                 }
             }
         }
-        c.locations().forEach(l -> sb.append("location ").append(l.id()).append(' ').append(l.group()).append(' ')
-                .append(l.node()).append(' ').append(Score.format(l.score())).append('\n'));
-        c.colocations().forEach(l -> sb.append("colocation ").append(l.id()).append(' ').append(l.group())
-                .append(" with ").append(l.with()).append(' ').append(Score.format(l.score())).append('\n'));
-        c.orders().forEach(o -> sb.append("order ").append(o.id()).append(' ').append(o.first()).append(" then ")
-                .append(o.then()).append(' ').append(o.kind().externalName()).append('\n'));
+        c.locations()
+                .forEach(l -> sb.append("location ")
+                        .append(l.id())
+                        .append(' ')
+                        .append(l.group())
+                        .append(' ')
+                        .append(l.node())
+                        .append(' ')
+                        .append(Score.format(l.score()))
+                        .append('\n'));
+        c.colocations()
+                .forEach(l -> sb.append("colocation ")
+                        .append(l.id())
+                        .append(' ')
+                        .append(l.group())
+                        .append(" with ")
+                        .append(l.with())
+                        .append(' ')
+                        .append(Score.format(l.score()))
+                        .append('\n'));
+        c.orders()
+                .forEach(o -> sb.append("order ")
+                        .append(o.id())
+                        .append(' ')
+                        .append(o.first())
+                        .append(" then ")
+                        .append(o.then())
+                        .append(' ')
+                        .append(o.kind().externalName())
+                        .append('\n'));
         for (Move m : snapshot.moves()) {
             sb.append(m.ban() ? "ban " : "move ").append(m.group()).append(' ').append(m.node());
-            m.until().ifPresent(u -> sb.append(" for ").append(Duration.between(now, u).toMillis()).append("ms"));
+            m.until()
+                    .ifPresent(u -> sb.append(" for ")
+                            .append(Duration.between(now, u).toMillis())
+                            .append("ms"));
             sb.append('\n');
         }
         for (NodeInfo n : snapshot.nodes()) {
             sb.append("node ").append(n.node());
             if (n.status() != NodeStatus.ONLINE) {
-                sb.append(" status=").append(n.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                sb.append(" status=")
+                        .append(n.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
             sb.append(states(n, now)).append('\n');
         }
@@ -366,26 +419,33 @@ public final class SnapshotText {
 
     private static String states(NodeInfo n, Instant now) {
         StringBuilder sb = new StringBuilder();
-        new java.util.TreeMap<>(java.util.Map.copyOf(n.states()).entrySet().stream().collect(
-                java.util.stream.Collectors.toMap(e -> e.getKey().value(), Map.Entry::getValue))).forEach((r, st) -> {
+        new java.util.TreeMap<>(java.util.Map.copyOf(n.states()).entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                e -> e.getKey().value(), Map.Entry::getValue)))
+                .forEach((r, st) -> {
                     sb.append(' ').append(r).append('=').append(st.name());
                     Failure f = n.failures().get(ResourceId.of(r));
                     if (f != null) {
                         sb.append(':').append(failure(f, now));
                     }
                 });
-        new java.util.TreeMap<>(n.failCounts().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                e -> e.getKey().value(), Map.Entry::getValue))).forEach((r, count) -> {
+        new java.util.TreeMap<>(n.failCounts().entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                e -> e.getKey().value(), Map.Entry::getValue)))
+                .forEach((r, count) -> {
                     if (!n.states().containsKey(ResourceId.of(r))) {
-                        sb.append(" fail.").append(r).append('=').append(failure(n.failures().get(ResourceId.of(r)),
-                                now));
+                        sb.append(" fail.")
+                                .append(r)
+                                .append('=')
+                                .append(failure(n.failures().get(ResourceId.of(r)), now));
                     }
                 });
         return sb.toString();
     }
 
     private static String failure(Failure f, Instant now) {
-        return f.count() + ":" + f.operation().externalName() + ":" + Duration.between(f.last(), now).toMillis() + "ms";
+        return f.count() + ":" + f.operation().externalName() + ":"
+                + Duration.between(f.last(), now).toMillis() + "ms";
     }
 
     /** The plan as golden files hold it: fences, actions, notes, then the scores view. */

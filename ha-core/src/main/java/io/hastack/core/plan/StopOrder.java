@@ -37,8 +37,8 @@ public final class StopOrder {
      * order, each with {@code reason}: what a node that must stop everything at once (a pause, lost
      * quorum, a close without a hand-over) runs, one after the other.
      */
-    public static List<Action> stopEverything(ClusterConfig config, NodeId node, Predicate<ResourceId> active,
-            String reason) {
+    public static List<Action> stopEverything(
+            ClusterConfig config, NodeId node, Predicate<ResourceId> active, String reason) {
         List<Action> stops = new ArrayList<>();
         for (ResourceGroup g : groups(config)) {
             for (ResourceSpec r : members(g)) {

@@ -71,8 +71,8 @@ public final class FileQuorumDevice implements QuorumDevice {
 
     @Override
     public void recordMajority(Set<NodeId> partition) {
-        update(state -> new Outcome<>(null,
-                state.winner().equals(partition) ? null : new State(partition, state.epochs())));
+        update(state ->
+                new Outcome<>(null, state.winner().equals(partition) ? null : new State(partition, state.epochs())));
     }
 
     @Override
@@ -143,7 +143,8 @@ public final class FileQuorumDevice implements QuorumDevice {
                 }
             } else if (line.startsWith("epoch.")) {
                 int eq = line.indexOf('=');
-                epochs.put(ResourceId.of(line.substring("epoch.".length(), eq)), Long.parseLong(line.substring(eq + 1)));
+                epochs.put(
+                        ResourceId.of(line.substring("epoch.".length(), eq)), Long.parseLong(line.substring(eq + 1)));
             } else if (!line.isBlank()) {
                 throw new IllegalStateException("unexpected line '" + line + "'");
             }
@@ -153,8 +154,14 @@ public final class FileQuorumDevice implements QuorumDevice {
 
     private static String format(State state) {
         StringBuilder sb = new StringBuilder("winner=");
-        sb.append(String.join(",", new TreeSet<>(state.winner()).stream().map(NodeId::value).toList())).append('\n');
-        state.epochs().forEach((r, e) -> sb.append("epoch.").append(r).append('=').append(e).append('\n'));
+        sb.append(String.join(
+                        ",",
+                        new TreeSet<>(state.winner())
+                                .stream().map(NodeId::value).toList()))
+                .append('\n');
+        state.epochs()
+                .forEach((r, e) ->
+                        sb.append("epoch.").append(r).append('=').append(e).append('\n'));
         return sb.toString();
     }
 }

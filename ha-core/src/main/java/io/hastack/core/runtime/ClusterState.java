@@ -93,7 +93,8 @@ final class ClusterState {
 
     /** A placement some coordinator announced; the newest view's wins. */
     void placementReceived(Placement placement) {
-        if (lastPlacement == null || placement.view().sequence() >= lastPlacement.view().sequence()) {
+        if (lastPlacement == null
+                || placement.view().sequence() >= lastPlacement.view().sequence()) {
             lastPlacement = placement;
         }
     }
@@ -114,11 +115,16 @@ final class ClusterState {
             if (fenced.contains(member)) {
                 nodes.add(new NodeInfo(member, NodeStatus.FENCED, Map.of(), Map.of()));
             } else if (r != null) {
-                NodeStatus status = !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
-                        ? NodeStatus.CONFIG_MISMATCH
-                        : r.leaving() ? NodeStatus.LEAVING : r.maintenance() ? NodeStatus.MAINTENANCE
-                        : r.standby() ? NodeStatus.STANDBY
-                        : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+                NodeStatus status =
+                        !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
+                                ? NodeStatus.CONFIG_MISMATCH
+                                : r.leaving()
+                                        ? NodeStatus.LEAVING
+                                        : r.maintenance()
+                                                ? NodeStatus.MAINTENANCE
+                                                : r.standby()
+                                                        ? NodeStatus.STANDBY
+                                                        : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
                 nodes.add(new NodeInfo(member, status, r.states(), r.failures()));
             }
         }
@@ -130,7 +136,13 @@ final class ClusterState {
         List<Move> active = new ArrayList<>();
         moves.values().forEach(m -> m.move().ifPresent(active::add));
         active.sort(Comparator.comparing(m -> m.group().value()));
-        return new ClusterSnapshot(config, view.id(), nodes(view, fenced), active, List.copyOf(departed.values()),
-                clusterMaintenance.on(), fenceDevice);
+        return new ClusterSnapshot(
+                config,
+                view.id(),
+                nodes(view, fenced),
+                active,
+                List.copyOf(departed.values()),
+                clusterMaintenance.on(),
+                fenceDevice);
     }
 }

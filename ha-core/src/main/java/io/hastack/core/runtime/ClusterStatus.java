@@ -26,8 +26,13 @@ import java.util.Optional;
  * @param notes the planner's latest notes (things it chose not to do and why)
  */
 public record ClusterStatus(
-        NodeId node, Optional<View> view, boolean coordinator, ClusterConfig config, String quorum,
-        List<NodeInfo> nodes, List<String> notes) {
+        NodeId node,
+        Optional<View> view,
+        boolean coordinator,
+        ClusterConfig config,
+        String quorum,
+        List<NodeInfo> nodes,
+        List<String> notes) {
 
     /** Copies the lists. */
     public ClusterStatus {
@@ -37,7 +42,10 @@ public record ClusterStatus(
 
     /** The nodes on which {@code resource} is {@link ResourceState#RUNNING}. */
     public List<NodeId> runningOn(ResourceId resource) {
-        return nodes.stream().filter(n -> n.state(resource) == ResourceState.RUNNING).map(NodeInfo::node).toList();
+        return nodes.stream()
+                .filter(n -> n.state(resource) == ResourceState.RUNNING)
+                .map(NodeInfo::node)
+                .toList();
     }
 
     /** The state of {@code resource} on {@code node}, if that node is known. */
@@ -48,14 +56,19 @@ public record ClusterStatus(
     /** A readable table: members, then one row per resource with its state on each member. */
     public String render() {
         StringBuilder sb = new StringBuilder();
-        sb.append("Cluster status from ").append(node)
-                .append(view.map(v -> " (" + v + (coordinator ? ", coordinator" : ", coordinator is "
-                        + v.coordinator()) + ")").orElse(" (not a member)"))
+        sb.append("Cluster status from ")
+                .append(node)
+                .append(view.map(v -> " (" + v + (coordinator ? ", coordinator" : ", coordinator is " + v.coordinator())
+                                + ")")
+                        .orElse(" (not a member)"))
                 .append('\n');
         sb.append("  quorum: ").append(quorum).append('\n');
         sb.append(String.format("  %-14s %-16s %s%n", "NODE", "STATUS", "FAILURES"));
         for (NodeInfo n : nodes) {
-            sb.append(String.format("  %-14s %-16s %s%n", n.node(), describe(n.status()),
+            sb.append(String.format(
+                    "  %-14s %-16s %s%n",
+                    n.node(),
+                    describe(n.status()),
                     n.failCounts().isEmpty() ? "-" : n.failCounts().toString()));
         }
         sb.append(String.format("  %-14s %-14s %-16s %s%n", "GROUP", "RESOURCE", "AGENT", "STATE BY NODE"));
@@ -68,8 +81,9 @@ public record ClusterStatus(
                         where.add(s + "@" + n.node());
                     }
                 }
-                sb.append(String.format("  %-14s %-14s %-16s %s%n", g.id(), r.id(), r.agentType(),
-                        where.isEmpty() ? "STOPPED" : String.join(" ", where)));
+                sb.append(String.format(
+                        "  %-14s %-14s %-16s %s%n",
+                        g.id(), r.id(), r.agentType(), where.isEmpty() ? "STOPPED" : String.join(" ", where)));
             }
         }
         notes.forEach(n -> sb.append("  note: ").append(n).append('\n'));

@@ -1,9 +1,12 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.fence.FenceResult;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ClusterSnapshot;
+import io.hastack.core.plan.Fence;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.Plan;
 import io.hastack.core.plan.Planner;
@@ -14,16 +17,13 @@ import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
-import io.hastack.core.fence.FenceResult;
-import io.hastack.core.plan.Fence;
-import io.hastack.core.plan.Action;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,11 +85,13 @@ final class Coordinator {
     private final ClusterState state;
     /** The current view's state; replaced on every view, null before the first. */
     private Round round;
+
     private View view;
     private long planSequence;
     private List<String> notes = List.of();
     /** Members fenced by this coordinator (kept while they stay in the view) and being fenced. */
     private final Set<NodeId> fenced = new HashSet<>();
+
     private final Set<NodeId> fencing = new HashSet<>();
     /** When a re-plan is already scheduled for (a failure expires, a move lapses). */
     private java.time.Instant recheckScheduled;
@@ -123,7 +125,10 @@ final class Coordinator {
     /** A new view: forget the old transition and, if this node coordinates, probe every member. */
     void viewChanged(View newView) {
         boolean wasCoordinating = active();
-        state.viewChanged(newView, wasCoordinating, !wasCoordinating && newView.coordinator().equals(self));
+        state.viewChanged(
+                newView,
+                wasCoordinating,
+                !wasCoordinating && newView.coordinator().equals(self));
         this.view = newView;
         this.round = new Round();
         fenced.retainAll(newView.members());
@@ -131,7 +136,11 @@ final class Coordinator {
         if (!active()) {
             return;
         }
-        LOG.info("{} coordinates {}; probing {} member(s)", self, newView, newView.members().size());
+        LOG.info(
+                "{} coordinates {}; probing {} member(s)",
+                self,
+                newView,
+                newView.members().size());
         probe(newView);
     }
 
@@ -164,16 +173,18 @@ final class Coordinator {
             return;
         }
         state.report(from, report);
-        if (report.view().equals(view.id()) && round.probed.add(from)
+        if (report.view().equals(view.id())
+                && round.probed.add(from)
                 && round.probed.size() == view.members().size()) {
             port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
         }
         boolean foreign = !config.nodes().contains(from);
         if ((foreign || !report.configHash().equals(config.hash())) && round.mismatchReported.add(from)) {
-            String detail = foreign ? from + " is not in the configured node list " + config.nodes()
-                    + ": it has no vote and is not managed"
-                    : from + " has configuration " + report.configHash() + " but the coordinator has "
-                    + config.hash() + ": it is not managed until the configurations match";
+            String detail = foreign
+                    ? from + " is not in the configured node list " + config.nodes()
+                            + ": it has no vote and is not managed"
+                    : from + " has configuration " + report.configHash() + " but the coordinator has " + config.hash()
+                            + ": it is not managed until the configurations match";
             LOG.error(detail);
             port.event(Type.CONFIG_MISMATCH, from.value(), detail);
         }
@@ -237,11 +248,13 @@ final class Coordinator {
     private void abandon(PlanId id) {
         round.transition = null;
         round.pending.clear();
-        port.schedule(() -> {
-            if (view != null && view.id().equals(id.view())) {
-                maybePlan();
-            }
-        }, EPOCH_RETRY);
+        port.schedule(
+                () -> {
+                    if (view != null && view.id().equals(id.view())) {
+                        maybePlan();
+                    }
+                },
+                EPOCH_RETRY);
     }
 
     /** Sends each node its stamped actions of plan {@code id}, unless the view moved on or stamping failed. */
@@ -318,14 +331,16 @@ final class Coordinator {
         recheckScheduled = at;
         // A little after the instant, so that the planner sees it as past. Whatever the view is by
         // then: a recheck skipped above relies on this one, even across a view change.
-        port.schedule(() -> {
-            if (at.equals(recheckScheduled)) {
-                recheckScheduled = null;
-            }
-            if (active()) {
-                maybePlan();
-            }
-        }, Duration.between(now, at).plusMillis(10));
+        port.schedule(
+                () -> {
+                    if (at.equals(recheckScheduled)) {
+                        recheckScheduled = null;
+                    }
+                    if (active()) {
+                        maybePlan();
+                    }
+                },
+                Duration.between(now, at).plusMillis(10));
     }
 
     private void grantLeaves() {

@@ -23,8 +23,8 @@ final class EventDispatcher {
     /** Adds {@code listener} for every later event, called on {@code executor}, in order. */
     void add(HaEventListener listener, Executor executor) {
         Objects.requireNonNull(listener, "listener");
-        subscriptions.add(new Subscription(listener,
-                MoreExecutors.newSequentialExecutor(Objects.requireNonNull(executor, "executor"))));
+        subscriptions.add(new Subscription(
+                listener, MoreExecutors.newSequentialExecutor(Objects.requireNonNull(executor, "executor"))));
     }
 
     /** Hands {@code event} to every listener. */

@@ -24,7 +24,7 @@ final class EventLoop {
     private final String name;
     private final ScheduledExecutorService executor;
     private final BooleanSupplier stopping;
-    private volatile Runnable afterEachTask = () -> { };
+    private volatile Runnable afterEachTask = () -> {};
     private volatile Thread thread;
 
     /**
@@ -108,8 +108,8 @@ final class EventLoop {
                 }
             });
         } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new IllegalStateException("node " + name + " is stopped: it takes no"
-                    + " commands", e));
+            result.completeExceptionally(
+                    new IllegalStateException("node " + name + " is stopped: it takes no" + " commands", e));
         }
         return result;
     }

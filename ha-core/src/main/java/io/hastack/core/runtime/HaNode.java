@@ -5,24 +5,24 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
+import io.hastack.core.fence.FenceDevice;
+import io.hastack.core.fence.FenceResult;
 import io.hastack.core.membership.Membership;
 import io.hastack.core.membership.MembershipListener;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
-import io.hastack.core.plan.Action;
-import io.hastack.core.fence.FenceDevice;
-import io.hastack.core.fence.FenceResult;
-import io.hastack.core.quorum.QuorumDevice;
-import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.DefaultPlanner;
-import io.hastack.core.simulate.SimEvent;
-import io.hastack.core.simulate.Simulator;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.Planner;
+import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.runtime.HaEvent.Type;
 import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import io.hastack.core.simulate.SimEvent;
+import io.hastack.core.simulate.Simulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -66,8 +66,14 @@ public final class HaNode implements AutoCloseable {
      * halted); {@code FAILED} if the start failed ({@link #failureCause()} says why). A node goes
      * through these once, in this order; it is never restarted.
      */
-    public enum State { NEW, STARTING, RUNNING, STOPPING, TERMINATED, FAILED }
-
+    public enum State {
+        NEW,
+        STARTING,
+        RUNNING,
+        STOPPING,
+        TERMINATED,
+        FAILED
+    }
 
     /**
      * An immutable picture of the node after a turn of its event loop.
@@ -98,6 +104,7 @@ public final class HaNode implements AutoCloseable {
 
     /** The node-side protocol; confined to the event thread. */
     private final Participant participant;
+
     private final Admin admin;
 
     private volatile State lifecycle = State.NEW;
@@ -125,12 +132,13 @@ public final class HaNode implements AutoCloseable {
         this.codec = new MessageCodec(b.settings.secret().orElse(null));
         this.planner = b.planner;
         this.loop = new EventLoop(self.value(), () -> departing);
-        this.fencing = new FenceRunner(self.value(), Optional.ofNullable(b.fenceDevice), b.settings.fenceTimeout(),
-                loop::post);
-        Duration bound = b.settings.pauseBound()
+        this.fencing = new FenceRunner(
+                self.value(), Optional.ofNullable(b.fenceDevice), b.settings.fenceTimeout(), loop::post);
+        Duration bound = b.settings
+                .pauseBound()
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
-        this.pauseDetector = new PauseDetector(self.value(), bound, Duration.ofMillis(100), b.ticker::read,
-                gap -> loop.post(() -> onPause(gap)));
+        this.pauseDetector = new PauseDetector(
+                self.value(), bound, Duration.ofMillis(100), b.ticker::read, gap -> loop.post(() -> onPause(gap)));
         this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(b.device), new QuorumKeeper.Host() {
             @Override
             public void post(Runnable task) {
@@ -235,26 +243,34 @@ public final class HaNode implements AutoCloseable {
         boolean coordinates = coordinator.active();
         NodeInfo local = participant.ownInfo();
         List<NodeInfo> nodes = coordinates ? coordinator.nodes() : List.of(local);
-        published = new Published(new ClusterStatus(self, Optional.ofNullable(participant.view()), coordinates, config,
-                quorum.text(), nodes, coordinates ? coordinator.notes() : List.of()), local,
+        published = new Published(
+                new ClusterStatus(
+                        self,
+                        Optional.ofNullable(participant.view()),
+                        coordinates,
+                        config,
+                        quorum.text(),
+                        nodes,
+                        coordinates ? coordinator.notes() : List.of()),
+                local,
                 coordinator.currentSnapshot());
     }
 
     private LocalResources createResources(Builder b) {
         try {
-            return new LocalResources(self, config, clock, b.agents, executor, loop.executor(),
-                    new LocalResources.Listener() {
-                @Override
-                public void stateChanged() {
-                    participant.sendReport();
-                    publish(); // agent results reach the event thread without post()
-                }
+            return new LocalResources(
+                    self, config, clock, b.agents, executor, loop.executor(), new LocalResources.Listener() {
+                        @Override
+                        public void stateChanged() {
+                            participant.sendReport();
+                            publish(); // agent results reach the event thread without post()
+                        }
 
-                @Override
-                public void event(Type type, String subject, String detail) {
-                    emit(type, subject, detail);
-                }
-            });
+                        @Override
+                        public void event(Type type, String subject, String detail) {
+                            emit(type, subject, detail);
+                        }
+                    });
         } catch (RuntimeException e) {
             shutdownThreads();
             throw e;
@@ -377,8 +393,7 @@ public final class HaNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + self, e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException(e.getCause());
+            throw e.getCause() instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getCause());
         }
     }
 
@@ -423,7 +438,9 @@ public final class HaNode implements AutoCloseable {
         try {
             leaveGranted.get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("{}: hand-over did not finish within {} ms; stopping local resources before leaving", self,
+            LOG.warn(
+                    "{}: hand-over did not finish within {} ms; stopping local resources before leaving",
+                    self,
                     shutdownTimeout.toMillis());
             loop.await(() -> resources.stopAll("node " + self + " leaves without a hand-over"), "stop");
         } catch (InterruptedException e) {
@@ -468,8 +485,10 @@ public final class HaNode implements AutoCloseable {
      * @throws IllegalStateException as {@link #whatIf}
      */
     public String snapshotText() {
-        ClusterSnapshot now = published.snapshot().orElseThrow(() -> new IllegalStateException(
-                "node " + self + " cannot write the cluster's snapshot: only the coordinator knows every member's"
+        ClusterSnapshot now = published
+                .snapshot()
+                .orElseThrow(() -> new IllegalStateException("node " + self
+                        + " cannot write the cluster's snapshot: only the coordinator knows every member's"
                         + " state, once all have answered its probe"));
         return io.hastack.core.plan.SnapshotText.format(now, clock.instant());
     }
@@ -483,9 +502,12 @@ public final class HaNode implements AutoCloseable {
      */
     public Simulator.Simulation whatIf(List<SimEvent> events) {
         Published p = published;
-        ClusterSnapshot now = p.snapshot().orElseThrow(() -> new IllegalStateException(
-                "node " + self + " cannot simulate: only the coordinator"
-                        + p.status().view().map(v -> " (" + v.coordinator() + ")").orElse("")
+        ClusterSnapshot now = p.snapshot()
+                .orElseThrow(() -> new IllegalStateException("node " + self + " cannot simulate: only the coordinator"
+                        + p.status()
+                                .view()
+                                .map(v -> " (" + v.coordinator() + ")")
+                                .orElse("")
                         + " knows every member's state, once all have answered its probe"));
         return new Simulator(planner).run(now, events, clock.instant());
     }
@@ -521,8 +543,10 @@ public final class HaNode implements AutoCloseable {
     private static String describeChange(View previous, View v) {
         StringBuilder sb = new StringBuilder(v.toString());
         if (previous != null) {
-            List<NodeId> left = previous.members().stream().filter(m -> !v.contains(m)).toList();
-            List<NodeId> joined = v.members().stream().filter(m -> !previous.contains(m)).toList();
+            List<NodeId> left =
+                    previous.members().stream().filter(m -> !v.contains(m)).toList();
+            List<NodeId> joined =
+                    v.members().stream().filter(m -> !previous.contains(m)).toList();
             if (!left.isEmpty()) {
                 sb.append("; left: ").append(left);
             }
@@ -538,8 +562,12 @@ public final class HaNode implements AutoCloseable {
         try {
             message = codec.decode(payload);
         } catch (MalformedMessageException e) {
-            LOG.warn("{} dropped a malformed message from {} ({} bytes): {}", self, from,
-                    payload == null ? 0 : payload.length, e.getMessage());
+            LOG.warn(
+                    "{} dropped a malformed message from {} ({} bytes): {}",
+                    self,
+                    from,
+                    payload == null ? 0 : payload.length,
+                    e.getMessage());
             return;
         }
         participant.handle(from, message);
@@ -673,8 +701,8 @@ public final class HaNode implements AutoCloseable {
             if (fenceDevice == null) {
                 for (io.hastack.core.model.ResourceGroup g : config.groups()) {
                     for (io.hastack.core.model.ResourceSpec r : g.resources()) {
-                        for (io.hastack.core.model.Operation op : List.of(io.hastack.core.model.Operation.START,
-                                io.hastack.core.model.Operation.MONITOR)) {
+                        for (io.hastack.core.model.Operation op : List.of(
+                                io.hastack.core.model.Operation.START, io.hastack.core.model.Operation.MONITOR)) {
                             if (r.onFail(op).orElse(null) == io.hastack.core.model.OnFail.FENCE) {
                                 throw new IllegalArgumentException("resource " + r.id() + ": on-fail of "
                                         + op.externalName() + " is fence, but the node has no fence device"

@@ -1,8 +1,8 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.agent.CloneInstance;
+import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
@@ -58,6 +58,7 @@ final class LocalResources {
         final ResourceAgent agent;
         /** Which copy of a clone this is; empty for a resource of an exclusive group. */
         final Optional<CloneInstance> clone;
+
         ResourceState state = ResourceState.STOPPED;
         /** The failure history here, or null if none (since the last cleanup). */
         Failure failure;
@@ -65,6 +66,7 @@ final class LocalResources {
         long epoch;
         /** Bumped whenever an action begins, so that an older monitor's result is ignored. */
         long generation;
+
         CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
         Local(ResourceSpec spec, ResourceAgent agent, Optional<CloneInstance> clone) {
@@ -92,8 +94,14 @@ final class LocalResources {
      *
      * @throws IllegalArgumentException if a resource names an unknown agent type
      */
-    LocalResources(NodeId node, ClusterConfig config, java.time.Clock clock, AgentRegistry agents,
-            AgentExecutor executor, ScheduledExecutorService loop, Listener listener) {
+    LocalResources(
+            NodeId node,
+            ClusterConfig config,
+            java.time.Clock clock,
+            AgentRegistry agents,
+            AgentExecutor executor,
+            ScheduledExecutorService loop,
+            Listener listener) {
         this.node = node;
         this.config = config;
         this.clock = clock;
@@ -102,8 +110,10 @@ final class LocalResources {
         this.listener = listener;
         for (ResourceGroup g : config.groups()) {
             // A clone's copy here is numbered by this node's place in the node list (0, 1, ...).
-            Optional<CloneInstance> clone = g.isClone() ? Optional.of(CloneInstance.anonymous(
-                    Math.max(0, config.nodes().indexOf(node)), Math.min(g.cloneMax(), config.nodes().size())))
+            Optional<CloneInstance> clone = g.isClone()
+                    ? Optional.of(CloneInstance.anonymous(
+                            Math.max(0, config.nodes().indexOf(node)),
+                            Math.min(g.cloneMax(), config.nodes().size())))
                     : Optional.empty();
             for (ResourceSpec r : g.resources()) {
                 resources.put(r.id(), new Local(r, agents.create(r), clone));
@@ -135,20 +145,27 @@ final class LocalResources {
     CompletableFuture<Void> probeAll() {
         List<CompletableFuture<Void>> probes = new ArrayList<>();
         for (Local l : resources.values()) {
-            probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR)).thenAcceptAsync(r -> {
-                switch (r.outcome().result()) {
-                    case SUCCESS -> {
-                        l.state = ResourceState.RUNNING;
-                        scheduleMonitor(l);
-                        LOG.info("probe: {} already runs on {}; adopting it", l.spec.id(), node);
-                    }
-                    case NOT_RUNNING -> l.state = ResourceState.STOPPED;
-                    default -> {
-                        l.state = ResourceState.FAILED;
-                        LOG.warn("probe: {} on {} is in a failed state: {}", l.spec.id(), node, r.outcome());
-                    }
-                }
-            }, loop));
+            probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR))
+                    .thenAcceptAsync(
+                            r -> {
+                                switch (r.outcome().result()) {
+                                    case SUCCESS -> {
+                                        l.state = ResourceState.RUNNING;
+                                        scheduleMonitor(l);
+                                        LOG.info("probe: {} already runs on {}; adopting it", l.spec.id(), node);
+                                    }
+                                    case NOT_RUNNING -> l.state = ResourceState.STOPPED;
+                                    default -> {
+                                        l.state = ResourceState.FAILED;
+                                        LOG.warn(
+                                                "probe: {} on {} is in a failed state: {}",
+                                                l.spec.id(),
+                                                node,
+                                                r.outcome());
+                                    }
+                                }
+                            },
+                            loop));
         }
         return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
     }
@@ -170,21 +187,30 @@ final class LocalResources {
                 continue;
             }
             long generation = ++l.generation;
-            probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR)).thenAcceptAsync(r -> {
-                if (l.generation != generation) {
-                    return;
-                }
-                ResourceState before = l.state;
-                l.state = switch (r.outcome().result()) {
-                    case SUCCESS -> ResourceState.RUNNING;
-                    case NOT_RUNNING -> ResourceState.STOPPED;
-                    default -> ResourceState.FAILED;
-                };
-                if (l.state == ResourceState.RUNNING) {
-                    scheduleMonitor(l);
-                }
-                LOG.info("cleanup of {} on {}: {} -> {} ({})", l.spec.id(), node, before, l.state, r.outcome());
-            }, loop));
+            probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR))
+                    .thenAcceptAsync(
+                            r -> {
+                                if (l.generation != generation) {
+                                    return;
+                                }
+                                ResourceState before = l.state;
+                                l.state = switch (r.outcome().result()) {
+                                    case SUCCESS -> ResourceState.RUNNING;
+                                    case NOT_RUNNING -> ResourceState.STOPPED;
+                                    default -> ResourceState.FAILED;
+                                };
+                                if (l.state == ResourceState.RUNNING) {
+                                    scheduleMonitor(l);
+                                }
+                                LOG.info(
+                                        "cleanup of {} on {}: {} -> {} ({})",
+                                        l.spec.id(),
+                                        node,
+                                        before,
+                                        l.state,
+                                        r.outcome());
+                            },
+                            loop));
         }
         return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new));
     }
@@ -217,8 +243,8 @@ final class LocalResources {
      */
     private int recordFailure(Local l, Operation operation) {
         java.time.Instant now = clock.instant();
-        int previous = l.failure == null || l.failure.expired(config.failureTimeout(l.spec), now) ? 0
-                : l.failure.count();
+        int previous =
+                l.failure == null || l.failure.expired(config.failureTimeout(l.spec), now) ? 0 : l.failure.count();
         l.failure = new Failure(previous + 1, now, operation);
         return l.failure.count();
     }
@@ -245,28 +271,35 @@ final class LocalResources {
         Action action = actions.get(index);
         Local l = resources.get(action.resource());
         if (l == null) {
-            listener.event(Type.ACTION_FAILED, action.resource().value(), "no such resource on " + node
-                    + "; abandoning " + (actions.size() - index) + " action(s)");
+            listener.event(
+                    Type.ACTION_FAILED,
+                    action.resource().value(),
+                    "no such resource on " + node + "; abandoning " + (actions.size() - index) + " action(s)");
             done.run();
             return;
         }
         l.generation++;
         // Never two calls into one agent at once: wait for a monitor that may be running.
-        l.inFlight.handleAsync((ignored, error) -> null, loop).thenRun(() -> {
-            if (!stillValid.getAsBoolean()) {
-                listener.event(Type.ACTION_REFUSED, action.resource().value(),
-                        "the view changed; abandoning " + (actions.size() - index) + " action(s) of the plan");
-                done.run();
-                return;
-            }
-            run(l, action, () -> step(actions, index + 1, stillValid, done), done);
-        }).exceptionally(e -> {
-            if (!closing(e, "starting " + action.describe())) {
-                LOG.error("{}: starting {} failed; ending its batch", node, action.describe(), e);
-                done.run();
-            }
-            return null;
-        });
+        l.inFlight
+                .handleAsync((ignored, error) -> null, loop)
+                .thenRun(() -> {
+                    if (!stillValid.getAsBoolean()) {
+                        listener.event(
+                                Type.ACTION_REFUSED,
+                                action.resource().value(),
+                                "the view changed; abandoning " + (actions.size() - index) + " action(s) of the plan");
+                        done.run();
+                        return;
+                    }
+                    run(l, action, () -> step(actions, index + 1, stillValid, done), done);
+                })
+                .exceptionally(e -> {
+                    if (!closing(e, "starting " + action.describe())) {
+                        LOG.error("{}: starting {} failed; ending its batch", node, action.describe(), e);
+                        done.run();
+                    }
+                    return null;
+                });
     }
 
     private void run(Local l, Action action, Runnable nextStep, Runnable failedStep) {
@@ -291,88 +324,111 @@ final class LocalResources {
         }
         listener.event(Type.ACTION_STARTED, l.spec.id().value(), action.describe());
         listener.stateChanged();
-        CompletableFuture<OperationResult> call = executor.call(l.agent, l.call(node, action.type().operation()));
+        CompletableFuture<OperationResult> call =
+                executor.call(l.agent, l.call(node, action.type().operation()));
         l.inFlight = call;
-        call.thenAcceptAsync(result -> {
-            if (l.generation != generation) {
-                // Superseded (e.g. everything was stopped after a pause or a quorum loss): the newer
-                // action owns the state, but this batch must still end, or its plan is never
-                // reported finished and the coordinator waits for it forever.
-                failed.run();
-                return;
-            }
-            boolean ok = result.succeeded();
-            if (start) {
-                if (ok) {
-                    l.state = ResourceState.RUNNING;
-                    scheduleMonitor(l);
-                } else {
-                    // The planner applies the start's on-fail policy (migrate by default, as Pacemaker's
-                    // start-failure-is-fatal).
-                    l.state = ResourceState.FAILED;
-                    recordFailure(l, Operation.START);
-                }
-            } else if (!ok) {
-                recordFailure(l, Operation.STOP);
-                escalate(l, action, result, generation, next, failed);
-                return;
-            } else {
-                l.state = ResourceState.STOPPED;
-            }
-            String verb = action.type().name().toLowerCase(java.util.Locale.ROOT);
-            if (ok) {
-                String said = result.outcome().message();
-                listener.event(Type.ACTION_SUCCEEDED, l.spec.id().value(), verb + " " + l.spec.id() + " on " + node
-                        + " took " + result.elapsed().toMillis() + " ms" + (said.isEmpty() ? "" : ": " + said));
-            } else {
-                LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
-                listener.event(Type.ACTION_FAILED, l.spec.id().value(), verb + " " + l.spec.id() + " on " + node
-                        + " failed: " + result.outcome() + (start ? "" : "; the resource is blocked"));
-            }
-            listener.stateChanged();
-            (ok ? next : failed).run();
-        }, loop).exceptionally(e -> {
-            if (!closing(e, "the result of " + action.describe())) {
-                LOG.error("{}: handling the result of {} failed; ending its batch", node, action.describe(), e);
-                failed.run();
-            }
-            return null;
-        });
+        call.thenAcceptAsync(
+                        result -> {
+                            if (l.generation != generation) {
+                                // Superseded (e.g. everything was stopped after a pause or a quorum loss): the newer
+                                // action owns the state, but this batch must still end, or its plan is never
+                                // reported finished and the coordinator waits for it forever.
+                                failed.run();
+                                return;
+                            }
+                            boolean ok = result.succeeded();
+                            if (start) {
+                                if (ok) {
+                                    l.state = ResourceState.RUNNING;
+                                    scheduleMonitor(l);
+                                } else {
+                                    // The planner applies the start's on-fail policy (migrate by default, as
+                                    // Pacemaker's
+                                    // start-failure-is-fatal).
+                                    l.state = ResourceState.FAILED;
+                                    recordFailure(l, Operation.START);
+                                }
+                            } else if (!ok) {
+                                recordFailure(l, Operation.STOP);
+                                escalate(l, action, result, generation, next, failed);
+                                return;
+                            } else {
+                                l.state = ResourceState.STOPPED;
+                            }
+                            String verb = action.type().name().toLowerCase(java.util.Locale.ROOT);
+                            if (ok) {
+                                String said = result.outcome().message();
+                                listener.event(
+                                        Type.ACTION_SUCCEEDED,
+                                        l.spec.id().value(),
+                                        verb + " " + l.spec.id() + " on " + node + " took "
+                                                + result.elapsed().toMillis() + " ms"
+                                                + (said.isEmpty() ? "" : ": " + said));
+                            } else {
+                                LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
+                                listener.event(
+                                        Type.ACTION_FAILED,
+                                        l.spec.id().value(),
+                                        verb + " " + l.spec.id() + " on " + node + " failed: " + result.outcome()
+                                                + (start ? "" : "; the resource is blocked"));
+                            }
+                            listener.stateChanged();
+                            (ok ? next : failed).run();
+                        },
+                        loop)
+                .exceptionally(e -> {
+                    if (!closing(e, "the result of " + action.describe())) {
+                        LOG.error("{}: handling the result of {} failed; ending its batch", node, action.describe(), e);
+                        failed.run();
+                    }
+                    return null;
+                });
     }
 
     /**
      * A stop failed or timed out: force the stop if the agent can (kill); if that fails too, the
      * resource is BLOCKED and only fencing the node (by the coordinator) can release its group.
      */
-    private void escalate(Local l, Action action, OperationResult failedStop, long generation, Runnable next,
-            Runnable failed) {
+    private void escalate(
+            Local l, Action action, OperationResult failedStop, long generation, Runnable next, Runnable failed) {
         LOG.warn("stop of {} on {} failed: {}; forcing it", l.spec.id(), node, failedStop.outcome());
-        executor.forceStop(l.agent, l.spec, node, l.epoch).thenAcceptAsync(forced -> {
-            if (l.generation != generation) {
-                failed.run(); // superseded: end the batch all the same (see run)
-                return;
-            }
-            if (forced.succeeded()) {
-                l.state = ResourceState.STOPPED;
-                listener.event(Type.ACTION_SUCCEEDED, l.spec.id().value(), "stop " + l.spec.id() + " on " + node
-                        + " failed (" + failedStop.outcome() + ") but a forced stop succeeded: " + forced.outcome());
-                listener.stateChanged();
-                next.run();
-            } else {
-                l.state = ResourceState.BLOCKED;
-                listener.event(Type.ACTION_FAILED, l.spec.id().value(), "stop " + l.spec.id() + " on " + node
-                        + " failed: " + failedStop.outcome() + "; forced stop: " + forced.outcome()
-                        + "; the resource is blocked until the node is fenced or the resource cleaned up");
-                listener.stateChanged();
-                failed.run();
-            }
-        }, loop).exceptionally(e -> {
-            if (!closing(e, "the forced stop of " + l.spec.id())) {
-                LOG.error("{}: handling the forced stop of {} failed; ending its batch", node, l.spec.id(), e);
-                failed.run();
-            }
-            return null;
-        });
+        executor.forceStop(l.agent, l.spec, node, l.epoch)
+                .thenAcceptAsync(
+                        forced -> {
+                            if (l.generation != generation) {
+                                failed.run(); // superseded: end the batch all the same (see run)
+                                return;
+                            }
+                            if (forced.succeeded()) {
+                                l.state = ResourceState.STOPPED;
+                                listener.event(
+                                        Type.ACTION_SUCCEEDED,
+                                        l.spec.id().value(),
+                                        "stop " + l.spec.id() + " on " + node + " failed (" + failedStop.outcome()
+                                                + ") but a forced stop succeeded: " + forced.outcome());
+                                listener.stateChanged();
+                                next.run();
+                            } else {
+                                l.state = ResourceState.BLOCKED;
+                                listener.event(
+                                        Type.ACTION_FAILED,
+                                        l.spec.id().value(),
+                                        "stop " + l.spec.id() + " on " + node
+                                                + " failed: " + failedStop.outcome() + "; forced stop: "
+                                                + forced.outcome()
+                                                + "; the resource is blocked until the node is fenced or the resource cleaned up");
+                                listener.stateChanged();
+                                failed.run();
+                            }
+                        },
+                        loop)
+                .exceptionally(e -> {
+                    if (!closing(e, "the forced stop of " + l.spec.id())) {
+                        LOG.error("{}: handling the forced stop of {} failed; ending its batch", node, l.spec.id(), e);
+                        failed.run();
+                    }
+                    return null;
+                });
     }
 
     private void scheduleMonitor(Local l) {
@@ -384,34 +440,47 @@ final class LocalResources {
         if (l.generation != generation || l.state != ResourceState.RUNNING) {
             return;
         }
-        CompletableFuture<OperationResult> call = executor.call(l.agent, l.call(node, Operation.MONITOR).recurring());
+        CompletableFuture<OperationResult> call =
+                executor.call(l.agent, l.call(node, Operation.MONITOR).recurring());
         l.inFlight = call;
-        call.thenAcceptAsync(result -> {
-            if (l.generation != generation || l.state != ResourceState.RUNNING) {
-                return;
-            }
-            if (result.succeeded()) {
-                scheduleMonitor(l);
-                return;
-            }
-            int count = recordFailure(l, Operation.MONITOR);
-            OnFail policy = config.onFail(l.spec, Operation.MONITOR);
-            LOG.warn("monitor of {} on {} failed ({} of {}, on-fail={}): {}", l.spec.id(), node, count,
-                    config.migrationThreshold(l.spec), policy.externalName(), result.outcome());
-            listener.event(Type.MONITOR_FAILED, l.spec.id().value(), "monitor of " + l.spec.id() + " on " + node
-                    + " failed (failure " + count + ", on-fail=" + policy.externalName() + "): " + result.outcome());
-            if (policy == OnFail.IGNORE) {
-                scheduleMonitor(l); // pretend it succeeded: keep running and monitoring
-            } else {
-                l.state = ResourceState.FAILED;
-            }
-            listener.stateChanged();
-        }, loop).exceptionally(e -> {
-            if (!closing(e, "a monitor result of " + l.spec.id())) {
-                LOG.error("{}: handling a monitor result of {} failed", node, l.spec.id(), e);
-            }
-            return null;
-        });
+        call.thenAcceptAsync(
+                        result -> {
+                            if (l.generation != generation || l.state != ResourceState.RUNNING) {
+                                return;
+                            }
+                            if (result.succeeded()) {
+                                scheduleMonitor(l);
+                                return;
+                            }
+                            int count = recordFailure(l, Operation.MONITOR);
+                            OnFail policy = config.onFail(l.spec, Operation.MONITOR);
+                            LOG.warn(
+                                    "monitor of {} on {} failed ({} of {}, on-fail={}): {}",
+                                    l.spec.id(),
+                                    node,
+                                    count,
+                                    config.migrationThreshold(l.spec),
+                                    policy.externalName(),
+                                    result.outcome());
+                            listener.event(
+                                    Type.MONITOR_FAILED,
+                                    l.spec.id().value(),
+                                    "monitor of " + l.spec.id() + " on " + node + " failed (failure " + count
+                                            + ", on-fail=" + policy.externalName() + "): " + result.outcome());
+                            if (policy == OnFail.IGNORE) {
+                                scheduleMonitor(l); // pretend it succeeded: keep running and monitoring
+                            } else {
+                                l.state = ResourceState.FAILED;
+                            }
+                            listener.stateChanged();
+                        },
+                        loop)
+                .exceptionally(e -> {
+                    if (!closing(e, "a monitor result of " + l.spec.id())) {
+                        LOG.error("{}: handling a monitor result of {} failed", node, l.spec.id(), e);
+                    }
+                    return null;
+                });
     }
 
     /**
@@ -420,8 +489,7 @@ final class LocalResources {
      * batch is not ended, since ending it would run event-thread code on an agent thread.
      */
     private boolean closing(Throwable error, String what) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof RejectedExecutionException && loop.isShutdown()) {
             LOG.debug("{}: {} arrived after the node's event thread stopped; dropped", node, what);
             return true;
@@ -436,7 +504,8 @@ final class LocalResources {
      * the event thread.
      */
     CompletableFuture<Void> stopAll(String reason) {
-        List<Action> stops = StopOrder.stopEverything(config, node, id -> resources.get(id).state.isActive(), reason);
+        List<Action> stops = StopOrder.stopEverything(
+                config, node, id -> resources.get(id).state.isActive(), reason);
         CompletableFuture<Void> done = new CompletableFuture<>();
         // Keep going after a failed stop: every resource gets its own chance.
         stopEach(stops, 0, done);

@@ -18,8 +18,8 @@ import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.MoveOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
-import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Placement;
+import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -58,6 +58,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class MessageCodec {
     /** 3: report flags are one byte (a set) instead of four booleans. */
     static final int VERSION = 3;
+
     private static final int MAGIC = 0x4841;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_COUNT = 1 << 20;
@@ -89,19 +90,27 @@ final class MessageCodec {
             new Kind<>(1, Probe.class, (out, m) -> writeView(out, m.view()), in -> new Probe(readView(in))),
             new Kind<>(2, NodeReport.class, MessageCodec::writeReport, MessageCodec::readReport),
             new Kind<>(3, Execute.class, MessageCodec::writeExecute, MessageCodec::readExecute),
-            new Kind<>(4, LeaveGranted.class, (out, m) -> writeView(out, m.view()),
-                    in -> new LeaveGranted(readView(in))),
-            new Kind<>(5, Cleanup.class, (out, m) -> out.writeUTF(m.resource() == null ? "" : m.resource().value()),
+            new Kind<>(
+                    4, LeaveGranted.class, (out, m) -> writeView(out, m.view()), in -> new LeaveGranted(readView(in))),
+            new Kind<>(
+                    5,
+                    Cleanup.class,
+                    (out, m) -> out.writeUTF(
+                            m.resource() == null ? "" : m.resource().value()),
                     in -> {
                         String r = in.readUTF();
                         return new Cleanup(r.isEmpty() ? null : ResourceId.of(r));
                     }),
             new Kind<>(6, MoveOrder.class, MessageCodec::writeMove, MessageCodec::readMove),
             new Kind<>(7, Placement.class, MessageCodec::writePlacement, MessageCodec::readPlacement),
-            new Kind<>(8, MaintenanceOrder.class, (out, m) -> {
-                out.writeBoolean(m.on());
-                out.writeLong(m.issued().toEpochMilli());
-            }, in -> new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()))));
+            new Kind<>(
+                    8,
+                    MaintenanceOrder.class,
+                    (out, m) -> {
+                        out.writeBoolean(m.on());
+                        out.writeLong(m.issued().toEpochMilli());
+                    },
+                    in -> new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()))));
     private static final Map<Class<?>, Kind<?>> BY_TYPE = new HashMap<>();
     private static final Map<Integer, Kind<?>> BY_TAG = new HashMap<>();
 
@@ -152,8 +161,8 @@ final class MessageCodec {
 
     Message decode(byte[] frame) throws MalformedMessageException {
         if (frame == null || frame.length < 5) {
-            throw new MalformedMessageException("frame of " + (frame == null ? 0 : frame.length)
-                    + " bytes is shorter than a header");
+            throw new MalformedMessageException(
+                    "frame of " + (frame == null ? 0 : frame.length) + " bytes is shorter than a header");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
         try {
@@ -163,8 +172,8 @@ final class MessageCodec {
             }
             int version = in.readUnsignedByte();
             if (version != VERSION) {
-                throw new MalformedMessageException("unsupported message version " + version + " (this node speaks "
-                        + VERSION + ")");
+                throw new MalformedMessageException(
+                        "unsupported message version " + version + " (this node speaks " + VERSION + ")");
             }
             boolean authenticated = (in.readUnsignedByte() & 1) != 0;
             checkAuthentication(frame, authenticated);
@@ -177,8 +186,8 @@ final class MessageCodec {
             }
             Message message = kind.reader().read(in);
             if (in.available() > 0) {
-                throw new MalformedMessageException(in.available() + " unexpected trailing bytes after message type "
-                        + type);
+                throw new MalformedMessageException(
+                        in.available() + " unexpected trailing bytes after message type " + type);
             }
             return message;
         } catch (EOFException e) {
@@ -288,8 +297,8 @@ final class MessageCodec {
             NodeId node = NodeId.of(in.readUTF());
             boolean ban = in.readBoolean();
             long until = in.readLong();
-            move = Optional.of(new Move(group, node, ban, until < 0 ? Optional.empty()
-                    : Optional.of(Instant.ofEpochMilli(until))));
+            move = Optional.of(new Move(
+                    group, node, ban, until < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(until))));
         }
         return new MoveOrder(group, move, issued);
     }
@@ -325,8 +334,7 @@ final class MessageCodec {
         for (int i = 0; i < k; i++) {
             moves.add(readMove(in));
         }
-        MaintenanceOrder cluster = new MaintenanceOrder(in.readBoolean(),
-                Instant.ofEpochMilli(in.readLong()));
+        MaintenanceOrder cluster = new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()));
         return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster);
     }
 
@@ -367,8 +375,13 @@ final class MessageCodec {
         int n = count(in);
         List<Action> actions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            actions.add(new Action(ActionType.valueOf(in.readUTF()), NodeId.of(in.readUTF()), GroupId.of(in.readUTF()),
-                    ResourceId.of(in.readUTF()), in.readUTF(), in.readLong()));
+            actions.add(new Action(
+                    ActionType.valueOf(in.readUTF()),
+                    NodeId.of(in.readUTF()),
+                    GroupId.of(in.readUTF()),
+                    ResourceId.of(in.readUTF()),
+                    in.readUTF(),
+                    in.readLong()));
         }
         return new Execute(plan, actions);
     }

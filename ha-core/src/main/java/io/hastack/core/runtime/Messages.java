@@ -26,8 +26,8 @@ final class Messages {
      * new kind of message does not compile until every handler handles it; {@link MessageCodec}
      * holds its tag, writer and reader in one table, which a test walks for every kind.
      */
-    sealed interface Message permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement,
-            MaintenanceOrder {
+    sealed interface Message
+            permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement, MaintenanceOrder {
         /** Calls {@code handler}'s method for this kind of message. */
         void dispatch(NodeId from, Handler handler);
     }

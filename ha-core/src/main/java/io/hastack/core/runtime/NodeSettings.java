@@ -32,7 +32,10 @@ public final class NodeSettings {
 
     /** For tests: a 20 s hand-over and a 10 s fence timeout; otherwise as {@link #defaults()}. */
     public static NodeSettings forTesting() {
-        return builder().shutdownTimeout(Duration.ofSeconds(20)).fenceTimeout(Duration.ofSeconds(10)).build();
+        return builder()
+                .shutdownTimeout(Duration.ofSeconds(20))
+                .fenceTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** A builder starting from {@link #defaults()}. */
@@ -75,8 +78,10 @@ public final class NodeSettings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NodeSettings s && shutdownTimeout.equals(s.shutdownTimeout)
-                && fenceTimeout.equals(s.fenceTimeout) && pauseBound.equals(s.pauseBound)
+        return o instanceof NodeSettings s
+                && shutdownTimeout.equals(s.shutdownTimeout)
+                && fenceTimeout.equals(s.fenceTimeout)
+                && pauseBound.equals(s.pauseBound)
                 && Arrays.equals(secret, s.secret);
     }
 
@@ -88,8 +93,9 @@ public final class NodeSettings {
     @Override
     public String toString() {
         return "NodeSettings[shutdown-timeout=" + shutdownTimeout.toMillis() + "ms fence-timeout="
-                + fenceTimeout.toMillis() + "ms pause-bound=" + pauseBound.map(d -> d.toMillis() + "ms")
-                .orElse("membership's") + " secret=" + (secret == null ? "none" : "set") + "]";
+                + fenceTimeout.toMillis() + "ms pause-bound="
+                + pauseBound.map(d -> d.toMillis() + "ms").orElse("membership's") + " secret="
+                + (secret == null ? "none" : "set") + "]";
     }
 
     /** Builds {@link NodeSettings}; each setter checks its value and names it when it refuses. Not thread-safe. */

@@ -19,8 +19,8 @@ import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.MoveOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
-import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Placement;
+import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import java.time.Duration;
@@ -92,6 +92,7 @@ final class Participant implements Messages.Handler {
     private final Map<GroupId, MoveOrder> moves = new HashMap<>();
     /** The latest cluster maintenance order this member has heard of. */
     private MaintenanceOrder clusterMaintenance = MaintenanceOrder.NONE;
+
     private Execute deferred;
     /** Set by a detected pause until the member has stopped its resources and reported. */
     private boolean demoted;
@@ -131,8 +132,10 @@ final class Participant implements Messages.Handler {
             port.event(Type.QUORUM_GAINED, forView.id().toString(), text);
         } else if (now == Quorum.NOT_QUORATE) {
             NoQuorumPolicy policy = config.noQuorumPolicy();
-            port.event(Type.QUORUM_LOST, forView.id().toString(), text + "; no-quorum-policy="
-                    + policy.name().toLowerCase(Locale.ROOT));
+            port.event(
+                    Type.QUORUM_LOST,
+                    forView.id().toString(),
+                    text + "; no-quorum-policy=" + policy.name().toLowerCase(Locale.ROOT));
             if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
                 LOG.warn("{}: {}; stopping every local resource", self, text);
                 resources.stopAll("node " + self + " lost quorum (" + text + ")");
@@ -212,19 +215,20 @@ final class Participant implements Messages.Handler {
     private void onExecute(NodeId from, Execute x) {
         boolean fromCoordinator = view != null && x.plan().view().equals(view.id()) && from.equals(view.coordinator());
         if (fromCoordinator && (demoted || !port.fresh())) {
-            refuse(x, "refusing " + x.plan() + ": this node stalled for " + port.stalledFor().toMillis()
-                    + " ms and is stopping its resources");
+            refuse(
+                    x,
+                    "refusing " + x.plan() + ": this node stalled for "
+                            + port.stalledFor().toMillis() + " ms and is stopping its resources");
         } else if (fromCoordinator && port.quorum() == Quorum.UNDECIDED) {
             // The tie-break is still being decided here: run or refuse once it is.
             deferred = x;
         } else if (fromCoordinator && port.quorum() == Quorum.NOT_QUORATE) {
             refuse(x, "refusing " + x.plan() + ": this node's partition has no quorum (" + port.quorumText() + ")");
         } else if (fromCoordinator) {
-            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()) && !demoted && port.fresh(),
-                    () -> {
-                        lastCompleted = x.plan();
-                        sendReport();
-                    });
+            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()) && !demoted && port.fresh(), () -> {
+                lastCompleted = x.plan();
+                sendReport();
+            });
         } else if (view == null || x.plan().view().sequence() > view.id().sequence()) {
             // Planned in a view this member has not installed yet: keep it until the view arrives.
             deferred = x;
@@ -329,8 +333,15 @@ final class Participant implements Messages.Handler {
         if (port.quorum() == Quorum.QUORATE) {
             flags.add(Flag.QUORATE);
         }
-        return new NodeReport(viewId, config.hash(), flags, lastCompleted, resources.activeStates(),
-                resources.failures(), List.copyOf(moves.values()), clusterMaintenance);
+        return new NodeReport(
+                viewId,
+                config.hash(),
+                flags,
+                lastCompleted,
+                resources.activeStates(),
+                resources.failures(),
+                List.copyOf(moves.values()),
+                clusterMaintenance);
     }
 
     /** Reports to the coordinator of the current view, if any. */
@@ -342,9 +353,13 @@ final class Participant implements Messages.Handler {
 
     /** The states of this member's resources and its status. */
     NodeInfo ownInfo() {
-        NodeStatus status = leaving ? NodeStatus.LEAVING : maintenance ? NodeStatus.MAINTENANCE
-                : standby ? NodeStatus.STANDBY
-                : port.quorum() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+        NodeStatus status = leaving
+                ? NodeStatus.LEAVING
+                : maintenance
+                        ? NodeStatus.MAINTENANCE
+                        : standby
+                                ? NodeStatus.STANDBY
+                                : port.quorum() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
         return new NodeInfo(self, status, resources.activeStates(), resources.failures());
     }
 }

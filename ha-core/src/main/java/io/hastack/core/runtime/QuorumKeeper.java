@@ -27,7 +27,11 @@ final class QuorumKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumKeeper.class);
 
     /** This node's view of its partition's quorum. */
-    enum Quorum { UNDECIDED, QUORATE, NOT_QUORATE }
+    enum Quorum {
+        UNDECIDED,
+        QUORATE,
+        NOT_QUORATE
+    }
 
     /** The node that keeps this quorum. Called on the event thread (except {@link #post}). */
     interface Host {
@@ -77,7 +81,9 @@ final class QuorumKeeper {
         Votes votes = Votes.of(config.nodes(), v.members());
         if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             if (!votes.isMajority()) {
-                LOG.warn("{}: {} is not a majority; no-quorum-policy=ignore runs resources anyway (unsafe)", self,
+                LOG.warn(
+                        "{}: {} is not a majority; no-quorum-policy=ignore runs resources anyway (unsafe)",
+                        self,
                         votes);
             }
             set(v, Quorum.QUORATE, "quorate by no-quorum-policy=ignore: " + votes);
@@ -90,7 +96,11 @@ final class QuorumKeeper {
                     d.recordMajority(votes.present());
                     host.post(() -> host.recorded(v, "majority " + votes.present() + " recorded on " + d.describe()));
                 } catch (RuntimeException e) {
-                    LOG.warn("{}: could not record the majority {} on {}: {}", self, votes, d.describe(),
+                    LOG.warn(
+                            "{}: could not record the majority {} on {}: {}",
+                            self,
+                            votes,
+                            d.describe(),
                             e.getMessage());
                 }
             }));
@@ -114,8 +124,10 @@ final class QuorumKeeper {
                 host.post(() -> set(v, r, t));
             });
         } else {
-            set(v, Quorum.NOT_QUORATE, "no quorum: " + votes
-                    + (votes.isTie() ? " and no quorum device to break the tie" : ""));
+            set(
+                    v,
+                    Quorum.NOT_QUORATE,
+                    "no quorum: " + votes + (votes.isTie() ? " and no quorum device to break the tie" : ""));
         }
     }
 

@@ -4,8 +4,8 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 
 /** Something injected into a simulation. */
-public sealed interface SimEvent permits SimEvent.NodeFails, SimEvent.NodeLeaves, SimEvent.MonitorFails,
-        SimEvent.Standby {
+public sealed interface SimEvent
+        permits SimEvent.NodeFails, SimEvent.NodeLeaves, SimEvent.MonitorFails, SimEvent.Standby {
     /**
      * A node crashes: it leaves the view without stopping anything.
      *

@@ -107,13 +107,11 @@ public final class Simulator {
         }
         if (event instanceof SimEvent.Standby standby) {
             requireMember(snapshot, standby.node());
-            return map(snapshot, n -> n.node().equals(standby.node())
-                    ? n.withStatus(NodeStatus.STANDBY) : n);
+            return map(snapshot, n -> n.node().equals(standby.node()) ? n.withStatus(NodeStatus.STANDBY) : n);
         }
         if (event instanceof SimEvent.NodeLeaves leaves) {
             requireMember(snapshot, leaves.node());
-            return map(snapshot, n -> n.node().equals(leaves.node())
-                    ? n.withStatus(NodeStatus.LEAVING) : n);
+            return map(snapshot, n -> n.node().equals(leaves.node()) ? n.withStatus(NodeStatus.LEAVING) : n);
         }
         SimEvent.MonitorFails fails = (SimEvent.MonitorFails) event;
         requireMember(snapshot, fails.node());
@@ -122,16 +120,20 @@ public final class Simulator {
                 return n;
             }
             if (n.state(fails.resource()) != ResourceState.RUNNING) {
-                throw new IllegalArgumentException(fails.resource() + " does not run on " + fails.node()
-                        + " at this point of the simulation");
+                throw new IllegalArgumentException(
+                        fails.resource() + " does not run on " + fails.node() + " at this point of the simulation");
             }
             Map<ResourceId, ResourceState> states = new HashMap<>(n.states());
             states.put(fails.resource(), ResourceState.FAILED);
             Map<ResourceId, Failure> failures = new HashMap<>(n.failures());
             Failure before = failures.get(fails.resource());
-            int previous = before == null || snapshot.config().resource(fails.resource())
-                    .map(r -> before.expired(snapshot.config().failureTimeout(r), now)).orElse(false)
-                    ? 0 : before.count();
+            int previous = before == null
+                            || snapshot.config()
+                                    .resource(fails.resource())
+                                    .map(r -> before.expired(snapshot.config().failureTimeout(r), now))
+                                    .orElse(false)
+                    ? 0
+                    : before.count();
             failures.put(fails.resource(), new Failure(previous + 1, now, Operation.MONITOR));
             return new NodeInfo(n.node(), n.status(), states, failures);
         });

@@ -67,7 +67,9 @@ class ThreadedAgentExecutorTest {
     }
 
     private static ResourceSpec spec(Duration startTimeout) {
-        return ResourceSpec.builder("r1", "hanging").timeout(Operation.START, startTimeout).build();
+        return ResourceSpec.builder("r1", "hanging")
+                .timeout(Operation.START, startTimeout)
+                .build();
     }
 
     /** Regression: an agent's advised timeouts were ignored; every operation without its own got 20 s. */
@@ -76,17 +78,23 @@ class ThreadedAgentExecutorTest {
         HangingAgent advising = new HangingAgent() {
             @Override
             public AgentMetadata metadata() {
-                return new AgentMetadata("hanging", "", List.of(), java.util.Map.of(Operation.START,
-                        Duration.ofMillis(150)));
+                return new AgentMetadata(
+                        "hanging", "", List.of(), java.util.Map.of(Operation.START, Duration.ofMillis(150)));
             }
         };
         ResourceSpec noTimeout = ResourceSpec.builder("r1", "hanging").build();
-        OperationResult hung = executor.call(advising, noTimeout, NODE, Operation.START, 0).get(30, TimeUnit.SECONDS);
+        OperationResult hung =
+                executor.call(advising, noTimeout, NODE, Operation.START, 0).get(30, TimeUnit.SECONDS);
         assertEquals(OperationResult.Completion.TIMED_OUT, hung.completion());
         assertTrue(hung.outcome().message().contains("start timed out after 150 ms"), hung.toString());
-        assertEquals(Duration.ofSeconds(7), spec(Duration.ofSeconds(7)).timeout(Operation.START,
-                advising.metadata().timeouts()), "the spec's own timeout wins");
-        assertEquals(ResourceSpec.DEFAULT_TIMEOUT, noTimeout.timeout(Operation.STOP, advising.metadata().timeouts()),
+        assertEquals(
+                Duration.ofSeconds(7),
+                spec(Duration.ofSeconds(7))
+                        .timeout(Operation.START, advising.metadata().timeouts()),
+                "the spec's own timeout wins");
+        assertEquals(
+                ResourceSpec.DEFAULT_TIMEOUT,
+                noTimeout.timeout(Operation.STOP, advising.metadata().timeouts()),
                 "nothing advised: the default");
     }
 

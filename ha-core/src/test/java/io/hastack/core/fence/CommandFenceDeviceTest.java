@@ -41,14 +41,23 @@ class CommandFenceDeviceTest {
                 .fence(NodeId.of("node2"), Duration.ofSeconds(30));
         assertTrue(r.confirmed(), r.message());
         assertTrue(r.message().endsWith("reboot node2 succeeded: fenced"), r.message());
-        assertEquals(List.of("action=reboot", "plug=node2", "nodename=node2", "ipaddr=10.0.0.9",
-                "password=s3cr3t; rm -rf /"), Files.readAllLines(got));
+        assertEquals(
+                List.of(
+                        "action=reboot",
+                        "plug=node2",
+                        "nodename=node2",
+                        "ipaddr=10.0.0.9",
+                        "password=s3cr3t; rm -rf /"),
+                Files.readAllLines(got));
     }
 
     @Test
     void aNonZeroExitAHangAndAMissingAgentAreFailures() throws Exception {
-        FenceResult refused = CommandFenceDevice.of(List.of(script("echo 'power switch unreachable'; exit 1")
-                .toString()), Map.of()).fence(NodeId.of("n"), Duration.ofSeconds(30));
+        FenceResult refused = CommandFenceDevice.of(
+                        List.of(script("echo 'power switch unreachable'; exit 1")
+                                .toString()),
+                        Map.of())
+                .fence(NodeId.of("n"), Duration.ofSeconds(30));
         assertFalse(refused.confirmed());
         assertTrue(refused.message().contains("exited with 1: power switch unreachable"), refused.message());
 
@@ -65,7 +74,8 @@ class CommandFenceDeviceTest {
 
     @Test
     void rejectsOptionsThatWouldInjectLines() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> CommandFenceDevice.of(List.of("/bin/true"), Map.of("port", "1\naction=on")));
         assertThrows(IllegalArgumentException.class, () -> CommandFenceDevice.of(List.of(), Map.of()));
     }

@@ -3,9 +3,8 @@ package io.hastack.core.fence;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.model.NodeId;
-import java.nio.file.Files;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,13 +27,18 @@ class DebianFenceAgentTest {
     @Test
     void fenceDummyConfirmsAnOffAndReportsAFailure() {
         Prerequisites.requireExecutable(FENCE_DUMMY, "fence-agents");
-        FenceResult off = CommandFenceDevice.of(List.of(FENCE_DUMMY.toString()),
-                Map.of("type", "file", "status_file", dir.resolve("status").toString()))
+        FenceResult off = CommandFenceDevice.of(
+                        List.of(FENCE_DUMMY.toString()),
+                        Map.of(
+                                "type",
+                                "file",
+                                "status_file",
+                                dir.resolve("status").toString()))
                 .fence(NodeId.of("node2"), Duration.ofSeconds(60));
         assertTrue(off.confirmed(), off.message());
 
-        FenceResult failed = CommandFenceDevice.of(List.of(FENCE_DUMMY.toString()),
-                Map.of("type", "fail", "power_timeout", "1"))
+        FenceResult failed = CommandFenceDevice.of(
+                        List.of(FENCE_DUMMY.toString()), Map.of("type", "fail", "power_timeout", "1"))
                 .fence(NodeId.of("node2"), Duration.ofSeconds(60));
         assertFalse(failed.confirmed(), failed.message());
         assertTrue(failed.message().contains("exited with 1"), failed.message());

@@ -19,11 +19,18 @@ class ModelTest {
 
     @Test
     void invalidSpecsAreRejectedNamingTheResourceAndField() {
-        assertEquals("resource web: start timeout must be positive, was PT-1S", message(() -> ResourceSpec
-                .builder("web", "process").timeout(Operation.START, Duration.ofSeconds(-1)).build()));
-        assertEquals("resource web: monitor interval must be positive, was PT0S", message(() -> ResourceSpec
-                .builder("web", "process").monitorInterval(Duration.ZERO).build()));
-        assertEquals("resource web: agent type must not be empty",
+        assertEquals(
+                "resource web: start timeout must be positive, was PT-1S",
+                message(() -> ResourceSpec.builder("web", "process")
+                        .timeout(Operation.START, Duration.ofSeconds(-1))
+                        .build()));
+        assertEquals(
+                "resource web: monitor interval must be positive, was PT0S",
+                message(() -> ResourceSpec.builder("web", "process")
+                        .monitorInterval(Duration.ZERO)
+                        .build()));
+        assertEquals(
+                "resource web: agent type must not be empty",
                 message(() -> ResourceSpec.builder("web", " ").build()));
         assertTrue(message(() -> ResourceId.of("bad id")).startsWith("resource id 'bad id' is invalid"));
         assertTrue(message(() -> NodeId.of("")).startsWith("node id '' is invalid"));
@@ -33,26 +40,52 @@ class ModelTest {
     void invalidConfigurationsAreRejectedNamingTheCulprit() {
         ResourceSpec a = ResourceSpec.builder("a", "process").build();
         assertEquals("group g lists resource a twice", message(() -> ResourceGroup.of("g", a, a)));
-        assertEquals("resource a is in both group g1 and group g2: a resource belongs to one group",
-                message(() -> ClusterConfig.builder().group(ResourceGroup.of("g1", a))
-                        .group(ResourceGroup.of("g2", a)).build()));
-        assertEquals("group g1 is configured twice", message(() -> ClusterConfig.builder()
-                .group(ResourceGroup.of("g1", a)).group(ResourceGroup.of("g1", a))));
-        assertEquals("migration-threshold must be at least 1, was 0",
+        assertEquals(
+                "resource a is in both group g1 and group g2: a resource belongs to one group",
+                message(() -> ClusterConfig.builder()
+                        .group(ResourceGroup.of("g1", a))
+                        .group(ResourceGroup.of("g2", a))
+                        .build()));
+        assertEquals(
+                "group g1 is configured twice",
+                message(() ->
+                        ClusterConfig.builder().group(ResourceGroup.of("g1", a)).group(ResourceGroup.of("g1", a))));
+        assertEquals(
+                "migration-threshold must be at least 1, was 0",
                 message(() -> ClusterConfig.builder().migrationThreshold(0)));
     }
 
     @Test
     void theConfigurationHashChangesWithAnyDetail() {
-        ClusterConfig base = ClusterConfig.builder().group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "process").param("argv.0", "/bin/true").build())).build();
-        ClusterConfig same = ClusterConfig.builder().group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "process").param("argv.0", "/bin/true").build())).build();
-        ClusterConfig otherParam = ClusterConfig.builder().group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "process").param("argv.0", "/bin/false").build())).build();
-        ClusterConfig otherTimeout = ClusterConfig.builder().group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "process").param("argv.0", "/bin/true")
-                        .timeout(Operation.STOP, Duration.ofSeconds(5)).build())).build();
+        ClusterConfig base = ClusterConfig.builder()
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("a", "process")
+                                .param("argv.0", "/bin/true")
+                                .build()))
+                .build();
+        ClusterConfig same = ClusterConfig.builder()
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("a", "process")
+                                .param("argv.0", "/bin/true")
+                                .build()))
+                .build();
+        ClusterConfig otherParam = ClusterConfig.builder()
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("a", "process")
+                                .param("argv.0", "/bin/false")
+                                .build()))
+                .build();
+        ClusterConfig otherTimeout = ClusterConfig.builder()
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("a", "process")
+                                .param("argv.0", "/bin/true")
+                                .timeout(Operation.STOP, Duration.ofSeconds(5))
+                                .build()))
+                .build();
         assertEquals(base.hash(), same.hash());
         assertEquals(base, same);
         assertNotEquals(base.hash(), otherParam.hash());
@@ -61,8 +94,10 @@ class ModelTest {
 
     @Test
     void unknownAgentTypesAreNamedWithTheKnownOnes() {
-        AgentRegistry registry = AgentRegistry.builder().register("process", s -> null).build();
-        assertEquals("resource a: unknown agent type 'nginx'; known types: [process]",
+        AgentRegistry registry =
+                AgentRegistry.builder().register("process", s -> null).build();
+        assertEquals(
+                "resource a: unknown agent type 'nginx'; known types: [process]",
                 message(() -> registry.create(ResourceSpec.builder("a", "nginx").build())));
     }
 

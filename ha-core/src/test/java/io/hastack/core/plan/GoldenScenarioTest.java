@@ -35,33 +35,38 @@ class GoldenScenarioTest {
 
     @TestFactory
     Stream<DynamicTest> everyScenarioPlansAsExpected() throws IOException {
-        return scenarios().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
-            String input = Files.readString(dir.resolve("input.txt"), StandardCharsets.UTF_8);
-            String actual = SnapshotText.renderPlan(new DefaultPlanner().plan(SnapshotText.parse(input, NOW), NOW));
-            Path expected = dir.resolve("expected.txt");
-            if (UPDATE) {
-                Files.writeString(expected, actual, StandardCharsets.UTF_8);
-            } else {
-                assertTrue(Files.exists(expected), dir + " has no expected.txt: run with -Dgolden.update=true");
-                assertEquals(Files.readString(expected, StandardCharsets.UTF_8), actual, dir.toString());
-            }
-        }));
+        return scenarios().stream()
+                .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+                    String input = Files.readString(dir.resolve("input.txt"), StandardCharsets.UTF_8);
+                    String actual =
+                            SnapshotText.renderPlan(new DefaultPlanner().plan(SnapshotText.parse(input, NOW), NOW));
+                    Path expected = dir.resolve("expected.txt");
+                    if (UPDATE) {
+                        Files.writeString(expected, actual, StandardCharsets.UTF_8);
+                    } else {
+                        assertTrue(Files.exists(expected), dir + " has no expected.txt: run with -Dgolden.update=true");
+                        assertEquals(Files.readString(expected, StandardCharsets.UTF_8), actual, dir.toString());
+                    }
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> everyScenarioSurvivesBeingWrittenAndReadBack() throws IOException {
-        return scenarios().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
-            ClusterSnapshot original = SnapshotText.parse(Files.readString(dir.resolve("input.txt"),
-                    StandardCharsets.UTF_8), NOW);
-            String written = SnapshotText.format(original, NOW);
-            ClusterSnapshot again = SnapshotText.parse(written, NOW);
-            assertEquals(original.config().hash(), again.config().hash(), written);
-            assertEquals(original.nodes(), again.nodes(), written);
-            assertEquals(original.moves(), again.moves(), written);
-            assertEquals(original.departed(), again.departed(), written);
-            assertEquals(SnapshotText.renderPlan(new DefaultPlanner().plan(original, NOW)),
-                    SnapshotText.renderPlan(new DefaultPlanner().plan(again, NOW)), written);
-        }));
+        return scenarios().stream()
+                .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+                    ClusterSnapshot original =
+                            SnapshotText.parse(Files.readString(dir.resolve("input.txt"), StandardCharsets.UTF_8), NOW);
+                    String written = SnapshotText.format(original, NOW);
+                    ClusterSnapshot again = SnapshotText.parse(written, NOW);
+                    assertEquals(original.config().hash(), again.config().hash(), written);
+                    assertEquals(original.nodes(), again.nodes(), written);
+                    assertEquals(original.moves(), again.moves(), written);
+                    assertEquals(original.departed(), again.departed(), written);
+                    assertEquals(
+                            SnapshotText.renderPlan(new DefaultPlanner().plan(original, NOW)),
+                            SnapshotText.renderPlan(new DefaultPlanner().plan(again, NOW)),
+                            written);
+                }));
     }
 
     @Test
@@ -71,11 +76,11 @@ class GoldenScenarioTest {
 
     @Test
     void badInputIsReportedWithItsLine() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SnapshotText.parse("nodes n1\ngroup g a\nnode n1 a=SLEEPING\n"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SnapshotText.parse("nodes n1\ngroup g a\nnode n1 a=SLEEPING\n"));
         assertTrue(e.getMessage().contains("SLEEPING"), e.getMessage());
-        IllegalArgumentException f = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SnapshotText.parse("nodes n1\ncolour blue\n"));
+        IllegalArgumentException f = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SnapshotText.parse("nodes n1\ncolour blue\n"));
         assertEquals("line 2 'colour blue': unknown item 'colour'", f.getMessage());
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.Failure;
-import io.hastack.core.model.Operation;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
@@ -137,7 +137,9 @@ class PlannerTest {
     void aLeavingNodeStopsInReverseOrderBeforeTheGroupStartsElsewhere() {
         Plan first = plan(CONFIG, node("n1").running("ip", "app", "web").status(NodeStatus.LEAVING), node("n2"));
         assertEquals(List.of("stop web@n1", "stop app@n1", "stop ip@n1"), steps(first));
-        assertEquals("group web-group moves n1 -> n2: n1 is shutting down", first.actions().get(0).reason());
+        assertEquals(
+                "group web-group moves n1 -> n2: n1 is shutting down",
+                first.actions().get(0).reason());
 
         Plan second = plan(CONFIG, node("n1").status(NodeStatus.LEAVING), node("n2"));
         assertEquals(List.of("start ip@n2", "start app@n2", "start web@n2"), steps(second));
@@ -147,7 +149,8 @@ class PlannerTest {
     void restartsAFailedResourceInPlaceWithTheResourcesAfterIt() {
         Plan plan = plan(CONFIG, node("n1").running("ip", "web").failed("app", 1), node("n2"));
         assertEquals(List.of("stop web@n1", "stop app@n1", "start app@n1", "start web@n1"), steps(plan));
-        assertEquals("restart app in place after its failure (failure 1 of 3 before the group moves)",
+        assertEquals(
+                "restart app in place after its failure (failure 1 of 3 before the group moves)",
                 plan.actions().get(2).reason());
     }
 
@@ -155,7 +158,8 @@ class PlannerTest {
     void movesTheGroupAfterTheMigrationThresholdOfFailures() {
         Plan stop = plan(CONFIG, node("n1").running("ip", "app").failed("web", 3), node("n2"));
         assertEquals(List.of("stop web@n1", "stop app@n1", "stop ip@n1"), steps(stop));
-        assertEquals("group web-group moves n1 -> n2: n1 saw web fail 3 times (migration-threshold 3)",
+        assertEquals(
+                "group web-group moves n1 -> n2: n1 saw web fail 3 times (migration-threshold 3)",
                 stop.actions().get(0).reason());
 
         Plan start = plan(CONFIG, node("n1").failures("web", 3), node("n2"));
@@ -164,16 +168,20 @@ class PlannerTest {
 
     @Test
     void theMigrationThresholdIsConfigurable() {
-        ClusterConfig once = ClusterConfig.builder().group(ResourceGroup.of("g", spec("a"))).migrationThreshold(1)
+        ClusterConfig once = ClusterConfig.builder()
+                .group(ResourceGroup.of("g", spec("a")))
+                .migrationThreshold(1)
                 .build();
         assertEquals(List.of("stop a@n1"), steps(plan(once, node("n1").failed("a", 1), node("n2"))));
     }
 
     @Test
     void stopsTheGroupWhenNoNodeMayRunIt() {
-        Plan plan = plan(CONFIG, node("n1").running("ip").failed("app", 3), node("n2").failures("web", 3));
+        Plan plan = plan(
+                CONFIG, node("n1").running("ip").failed("app", 3), node("n2").failures("web", 3));
         assertEquals(List.of("stop app@n1", "stop ip@n1"), steps(plan));
-        assertTrue(plan.notes().get(0).startsWith("group web-group cannot run: n1 saw app fail 3 times"),
+        assertTrue(
+                plan.notes().get(0).startsWith("group web-group cannot run: n1 saw app fail 3 times"),
                 plan.notes().toString());
     }
 
@@ -181,20 +189,27 @@ class PlannerTest {
     void aBlockedResourceHoldsItsGroupEverywhere() {
         Plan plan = plan(CONFIG, node("n1").in(ResourceState.BLOCKED, "web").failures("web", 3), node("n2"));
         assertTrue(plan.isEmpty(), plan.summary());
-        assertTrue(plan.notes().get(0).contains("stop of web failed on n1"), plan.notes().toString());
+        assertTrue(
+                plan.notes().get(0).contains("stop of web failed on n1"),
+                plan.notes().toString());
     }
 
     @Test
     void waitsWhileAResourceIsStartingOrStopping() {
-        assertTrue(plan(CONFIG, node("n1").in(ResourceState.STARTING, "ip"), node("n2")).isEmpty());
-        assertTrue(plan(CONFIG, node("n1").in(ResourceState.STOPPING, "ip"), node("n2")).isEmpty());
+        assertTrue(plan(CONFIG, node("n1").in(ResourceState.STARTING, "ip"), node("n2"))
+                .isEmpty());
+        assertTrue(plan(CONFIG, node("n1").in(ResourceState.STOPPING, "ip"), node("n2"))
+                .isEmpty());
     }
 
     @Test
     void leavesAGroupAloneThatRunsOnANodeWithAnotherConfiguration() {
-        Plan plan = plan(CONFIG, node("n1"), node("n2").running("ip", "app", "web").status(NodeStatus.CONFIG_MISMATCH));
+        Plan plan =
+                plan(CONFIG, node("n1"), node("n2").running("ip", "app", "web").status(NodeStatus.CONFIG_MISMATCH));
         assertTrue(plan.isEmpty(), plan.summary());
-        assertTrue(plan.notes().get(0).contains("whose configuration differs"), plan.notes().toString());
+        assertTrue(
+                plan.notes().get(0).contains("whose configuration differs"),
+                plan.notes().toString());
     }
 
     @Test
@@ -205,9 +220,12 @@ class PlannerTest {
 
     @Test
     void stopsTheSecondCopyAfterAMergeAndStartsNothingUntilItIsGone() {
-        Plan plan = plan(CONFIG, node("n1").running("ip", "app", "web"), node("n2").running("ip", "app"));
+        Plan plan =
+                plan(CONFIG, node("n1").running("ip", "app", "web"), node("n2").running("ip", "app"));
         assertEquals(List.of("stop app@n2", "stop ip@n2"), steps(plan));
-        assertEquals("group web-group moves n2 -> n1: n2 holds a second copy", plan.actions().get(0).reason());
+        assertEquals(
+                "group web-group moves n2 -> n1: n2 holds a second copy",
+                plan.actions().get(0).reason());
     }
 
     @Test
@@ -218,7 +236,9 @@ class PlannerTest {
 
     @Test
     void theSameSnapshotAlwaysGivesTheSamePlan() {
-        Node[] nodes = {node("n1").running("ip").failed("app", 1), node("n2"), node("n3").running("b")};
+        Node[] nodes = {
+            node("n1").running("ip").failed("app", 1), node("n2"), node("n3").running("b")
+        };
         ClusterConfig config = ClusterConfig.builder()
                 .group(ResourceGroup.of("web-group", spec("ip"), spec("app"), spec("web")))
                 .group(ResourceGroup.of("g2", spec("b")))

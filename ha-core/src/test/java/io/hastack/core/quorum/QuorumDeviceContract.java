@@ -82,13 +82,15 @@ public abstract class QuorumDeviceContract {
         for (int round = 0; round < splitRounds(); round++) {
             String store = newStore();
             // Each round's instances are closed with the round: a store may limit connections.
-            try (QuorumDevice recorder = open(store); QuorumDevice left = open(store); QuorumDevice right = open(store)) {
+            try (QuorumDevice recorder = open(store);
+                    QuorumDevice left = open(store);
+                    QuorumDevice right = open(store)) {
                 recorder.recordMajority(AB);
                 CountDownLatch go = new CountDownLatch(1);
-                CompletableFuture<Boolean> a = CompletableFuture.supplyAsync(() -> await(go, () -> left.claimTie(A)),
-                        pool);
-                CompletableFuture<Boolean> b = CompletableFuture.supplyAsync(() -> await(go, () -> right.claimTie(B)),
-                        pool);
+                CompletableFuture<Boolean> a =
+                        CompletableFuture.supplyAsync(() -> await(go, () -> left.claimTie(A)), pool);
+                CompletableFuture<Boolean> b =
+                        CompletableFuture.supplyAsync(() -> await(go, () -> right.claimTie(B)), pool);
                 go.countDown();
                 assertTrue(a.get(30, TimeUnit.SECONDS) ^ b.get(30, TimeUnit.SECONDS), "round " + round);
             }
@@ -113,15 +115,17 @@ public abstract class QuorumDeviceContract {
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             QuorumDevice d = devices.get(t % 2);
-            work.add(CompletableFuture.runAsync(() -> {
-                long last = 0;
-                for (int i = 0; i < 50; i++) {
-                    long e = d.nextEpoch(r);
-                    assertTrue(e > last, "epochs handed to one caller increase");
-                    assertTrue(seen.add(e), "epoch " + e + " handed out twice");
-                    last = e;
-                }
-            }, pool));
+            work.add(CompletableFuture.runAsync(
+                    () -> {
+                        long last = 0;
+                        for (int i = 0; i < 50; i++) {
+                            long e = d.nextEpoch(r);
+                            assertTrue(e > last, "epochs handed to one caller increase");
+                            assertTrue(seen.add(e), "epoch " + e + " handed out twice");
+                            last = e;
+                        }
+                    },
+                    pool));
         }
         CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         assertEquals(400, seen.size());
@@ -144,21 +148,23 @@ public abstract class QuorumDeviceContract {
         AtomicInteger interruptedCalls = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
         List<String> problems = new CopyOnWriteArrayList<>();
-        Thread caller = new Thread(() -> {
-            for (int i = 0; i < interruptRounds() && problems.isEmpty(); i++) {
-                try {
-                    long e = d.nextEpoch(r);
-                    if (e <= highest.get()) {
-                        problems.add("epoch " + e + " handed out after " + highest.get());
+        Thread caller = new Thread(
+                () -> {
+                    for (int i = 0; i < interruptRounds() && problems.isEmpty(); i++) {
+                        try {
+                            long e = d.nextEpoch(r);
+                            if (e <= highest.get()) {
+                                problems.add("epoch " + e + " handed out after " + highest.get());
+                            }
+                            highest.set(e);
+                        } catch (QuorumDeviceException e) {
+                            interruptedCalls.incrementAndGet();
+                        }
+                        Thread.interrupted(); // clear an interrupt that came between calls
                     }
-                    highest.set(e);
-                } catch (QuorumDeviceException e) {
-                    interruptedCalls.incrementAndGet();
-                }
-                Thread.interrupted(); // clear an interrupt that came between calls
-            }
-            done.set(true);
-        }, "interrupted-caller");
+                    done.set(true);
+                },
+                "interrupted-caller");
         caller.start();
         Random random = new Random(7);
         while (!done.get()) {

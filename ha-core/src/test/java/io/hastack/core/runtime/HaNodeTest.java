@@ -46,7 +46,8 @@ class HaNodeTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final NodeId N2 = NodeId.of("n2");
     private static final NodeId N3 = NodeId.of("n3");
-    private static final long WAIT_SECONDS = io.hastack.testsupport.Timing.seconds(30).toSeconds();
+    private static final long WAIT_SECONDS =
+            io.hastack.testsupport.Timing.seconds(30).toSeconds();
 
     private final MessageCodec codec = new MessageCodec(null);
     private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
@@ -102,12 +103,15 @@ class HaNodeTest {
     }
 
     private static ClusterConfig config(ResourceSpec spec) {
-        return ClusterConfig.builder().nodes("n1", "n2", "n3")
-                .group(new ResourceGroup(GroupId.of("g"), List.of(spec))).build();
+        return ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .group(new ResourceGroup(GroupId.of("g"), List.of(spec)))
+                .build();
     }
 
     /** The pause detector's monotonic clock: still unless a test moves it. */
     private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+
     private final com.google.common.base.Ticker ticker = new com.google.common.base.Ticker() {
         @Override
         public long read() {
@@ -116,9 +120,16 @@ class HaNodeTest {
     };
 
     private HaNode start(ClusterConfig config) {
-        node = HaNode.builder().config(config).membership(membership)
-                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
-                .settings(NodeSettings.builder().pauseBound(java.time.Duration.ofSeconds(1)).build()).ticker(ticker)
+        node = HaNode.builder()
+                .config(config)
+                .membership(membership)
+                .agents(AgentRegistry.builder()
+                        .register("recording", s -> new RecordingAgent())
+                        .build())
+                .settings(NodeSettings.builder()
+                        .pauseBound(java.time.Duration.ofSeconds(1))
+                        .build())
+                .ticker(ticker)
                 .build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
@@ -130,8 +141,9 @@ class HaNodeTest {
     }
 
     private static Execute startPlan(ViewId view) {
-        return new Execute(new PlanId(view, 1), List.of(
-                new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
+        return new Execute(
+                new PlanId(view, 1),
+                List.of(new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
     }
 
     private HaEvent awaitEvent(HaEvent.Type type) throws InterruptedException {
@@ -162,19 +174,28 @@ class HaNodeTest {
     @Test
     void aListenerOnTheEventThreadCanAskForTheStatus() throws Exception {
         BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-        node = HaNode.builder().config(config(ResourceSpec.builder("r", "recording").build())).membership(membership)
-                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build())
-                .settings(NodeSettings.builder().pauseBound(java.time.Duration.ofSeconds(1)).build()).ticker(ticker)
+        node = HaNode.builder()
+                .config(config(ResourceSpec.builder("r", "recording").build()))
+                .membership(membership)
+                .agents(AgentRegistry.builder()
+                        .register("recording", s -> new RecordingAgent())
+                        .build())
+                .settings(NodeSettings.builder()
+                        .pauseBound(java.time.Duration.ofSeconds(1))
+                        .build())
+                .ticker(ticker)
                 .build();
-        node.addListener(e -> {
-            if (e.type() == HaEvent.Type.VIEW_INSTALLED) {
-                try {
-                    seen.add(node.status());
-                } catch (RuntimeException failed) {
-                    seen.add(failed);
-                }
-            }
-        }, MoreExecutors.directExecutor());
+        node.addListener(
+                e -> {
+                    if (e.type() == HaEvent.Type.VIEW_INSTALLED) {
+                        try {
+                            seen.add(node.status());
+                        } catch (RuntimeException failed) {
+                            seen.add(failed);
+                        }
+                    }
+                },
+                MoreExecutors.directExecutor());
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
         View current = view(5, N1, N2, N3);
@@ -255,7 +276,8 @@ class HaNodeTest {
         start(config(ResourceSpec.builder("r", "recording").build()));
         View current = view(5, N1, N2, N3);
         membership.install(current);
-        io.hastack.core.plan.Move move = node.admin().move(GroupId.of("g"), N3, java.time.Duration.ofMinutes(10))
+        io.hastack.core.plan.Move move = node.admin()
+                .move(GroupId.of("g"), N3, java.time.Duration.ofMinutes(10))
                 .get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(N3, move.node());
         Messages.MoveOrder toN3 = null;
@@ -266,7 +288,9 @@ class HaNodeTest {
             Message m = codec.decode(sent.payload());
             if (sent.to().equals(N3) && m instanceof Messages.MoveOrder order) {
                 toN3 = order;
-            } else if (sent.to().equals(N1) && m instanceof NodeReport r && !r.moves().isEmpty()) {
+            } else if (sent.to().equals(N1)
+                    && m instanceof NodeReport r
+                    && !r.moves().isEmpty()) {
                 report = r;
             }
         }
@@ -276,41 +300,65 @@ class HaNodeTest {
         assertEquals(toN3, report.moves().get(0));
 
         node.admin().clearMove(GroupId.of("g")).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        NodeReport cleared = awaitReport(r -> r.moves().stream().allMatch(m -> m.move().isEmpty()));
+        NodeReport cleared =
+                awaitReport(r -> r.moves().stream().allMatch(m -> m.move().isEmpty()));
         assertEquals(1, cleared.moves().size());
 
         node.admin().clusterMaintenance(true).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertTrue(awaitReport(r -> r.clusterMaintenance().on()).clusterMaintenance().on());
+        assertTrue(awaitReport(r -> r.clusterMaintenance().on())
+                .clusterMaintenance()
+                .on());
 
-        assertEquals(io.hastack.core.plan.NodeStatus.MAINTENANCE, node.admin().maintenance(true)
-                .get(WAIT_SECONDS, TimeUnit.SECONDS), "the command answers with the status it made");
+        assertEquals(
+                io.hastack.core.plan.NodeStatus.MAINTENANCE,
+                node.admin().maintenance(true).get(WAIT_SECONDS, TimeUnit.SECONDS),
+                "the command answers with the status it made");
         assertTrue(awaitReport(NodeReport::maintenance).maintenance());
-        assertEquals(io.hastack.core.plan.NodeStatus.MAINTENANCE, node.localState().status());
+        assertEquals(
+                io.hastack.core.plan.NodeStatus.MAINTENANCE, node.localState().status());
     }
 
     @Test
     void aMoveToAnUnknownGroupOrNodeOrWithANegativeLifetimeIsRefused() {
         start(config(ResourceSpec.builder("r", "recording").build()));
-        assertEquals("no group nope is configured", assertThrows(IllegalArgumentException.class,
-                () -> node.admin().move(GroupId.of("nope"), N1)).getMessage());
-        assertEquals("cannot move g to n9: it is not in the node list [n1, n2, n3]",
+        assertEquals(
+                "no group nope is configured",
+                assertThrows(IllegalArgumentException.class, () -> node.admin().move(GroupId.of("nope"), N1))
+                        .getMessage());
+        assertEquals(
+                "cannot move g to n9: it is not in the node list [n1, n2, n3]",
                 assertThrows(IllegalArgumentException.class, () -> node.admin().move(GroupId.of("g"), NodeId.of("n9")))
                         .getMessage());
-        assertEquals("lifetime of the ban must be positive, was PT-1S", assertThrows(IllegalArgumentException.class,
-                () -> node.admin().ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1))).getMessage());
-        assertEquals("no resource nope is configured", assertThrows(IllegalArgumentException.class,
-                () -> node.admin().cleanup(ResourceId.of("nope"))).getMessage());
+        assertEquals(
+                "lifetime of the ban must be positive, was PT-1S",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> node.admin().ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1)))
+                        .getMessage());
+        assertEquals(
+                "no resource nope is configured",
+                assertThrows(IllegalArgumentException.class, () -> node.admin().cleanup(ResourceId.of("nope")))
+                        .getMessage());
     }
 
     @Test
     void onFailFenceWithoutAFenceDeviceIsRefusedWhenTheNodeIsBuilt() {
         ClusterConfig config = config(ResourceSpec.builder("r", "recording")
-                .onFail(io.hastack.core.model.Operation.MONITOR, io.hastack.core.model.OnFail.FENCE).build());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HaNode.builder().config(config)
-                .membership(membership).agents(AgentRegistry.builder().register("recording",
-                        s -> new RecordingAgent()).build()).build());
-        assertEquals("resource r: on-fail of monitor is fence, but the node has no fence device"
-                + " (HaNode.Builder.fenceDevice)", e.getMessage());
+                .onFail(io.hastack.core.model.Operation.MONITOR, io.hastack.core.model.OnFail.FENCE)
+                .build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> HaNode.builder()
+                        .config(config)
+                        .membership(membership)
+                        .agents(AgentRegistry.builder()
+                                .register("recording", s -> new RecordingAgent())
+                                .build())
+                        .build());
+        assertEquals(
+                "resource r: on-fail of monitor is fence, but the node has no fence device"
+                        + " (HaNode.Builder.fenceDevice)",
+                e.getMessage());
     }
 
     private NodeReport awaitReport(java.util.function.Predicate<NodeReport> wanted) throws Exception {
@@ -324,27 +372,37 @@ class HaNodeTest {
 
     @Test
     void aResourceThatFailsValidationStopsTheNodeFromJoining() {
-        HaConfigurationException e = assertThrows(HaConfigurationException.class,
-                () -> start(config(ResourceSpec.builder("r", "recording").param("invalid", "yes").build())));
-        assertEquals("node n2 cannot start: resource r on n2: validate says ERR_CONFIGURED (parameter 'invalid' is set)",
+        HaConfigurationException e = assertThrows(
+                HaConfigurationException.class,
+                () -> start(config(ResourceSpec.builder("r", "recording")
+                        .param("invalid", "yes")
+                        .build())));
+        assertEquals(
+                "node n2 cannot start: resource r on n2: validate says ERR_CONFIGURED (parameter 'invalid' is set)",
                 e.getMessage());
         assertFalse(membership.started);
         assertEquals(HaNode.State.FAILED, node.state());
         assertEquals(java.util.Optional.of(e), node.failureCause());
-        IllegalStateException notRunning = assertThrows(IllegalStateException.class,
-                () -> node.awaitRunning(java.time.Duration.ofSeconds(WAIT_SECONDS)));
+        IllegalStateException notRunning = assertThrows(
+                IllegalStateException.class, () -> node.awaitRunning(java.time.Duration.ofSeconds(WAIT_SECONDS)));
         assertEquals(e, notRunning.getCause());
     }
 
     @Test
     void theLifecycleGoesFromNewToRunningToTerminatedOnce() throws Exception {
-        node = HaNode.builder().config(config(ResourceSpec.builder("r", "recording").build())).membership(membership)
-                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build()).build();
+        node = HaNode.builder()
+                .config(config(ResourceSpec.builder("r", "recording").build()))
+                .membership(membership)
+                .agents(AgentRegistry.builder()
+                        .register("recording", s -> new RecordingAgent())
+                        .build())
+                .build();
         assertEquals(HaNode.State.NEW, node.state());
         node.start();
         node.awaitRunning(java.time.Duration.ofSeconds(WAIT_SECONDS));
         assertEquals(HaNode.State.RUNNING, node.state());
-        assertEquals("node n2 is RUNNING; it can be started once",
+        assertEquals(
+                "node n2 is RUNNING; it can be started once",
                 assertThrows(IllegalStateException.class, node::start).getMessage());
         node.halt();
         node.awaitTerminated(java.time.Duration.ofSeconds(WAIT_SECONDS));
@@ -353,8 +411,12 @@ class HaNodeTest {
     }
 
     private ClusterConfig config(io.hastack.core.model.NoQuorumPolicy policy) {
-        return ClusterConfig.builder().nodes("n1", "n2", "n3").noQuorumPolicy(policy)
-                .group(new ResourceGroup(GroupId.of("g"), List.of(ResourceSpec.builder("r", "recording").build())))
+        return ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .noQuorumPolicy(policy)
+                .group(new ResourceGroup(
+                        GroupId.of("g"),
+                        List.of(ResourceSpec.builder("r", "recording").build())))
                 .build();
     }
 
@@ -383,7 +445,8 @@ class HaNodeTest {
         assertTrue(lost.detail().endsWith("no-quorum-policy=freeze"), lost.detail());
         assertEquals(null, calls.poll(500, TimeUnit.MILLISECONDS), "nothing is stopped");
         assertEquals(ResourceState.RUNNING, node.localState().state(ResourceId.of("r")));
-        assertTrue(node.status().notes().isEmpty() && node.status().quorum().startsWith("no quorum"),
+        assertTrue(
+                node.status().notes().isEmpty() && node.status().quorum().startsWith("no quorum"),
                 node.status().render());
     }
 
@@ -391,7 +454,9 @@ class HaNodeTest {
     void withNoQuorumPolicyIgnoreANodeAloneStaysQuorate() throws Exception {
         runThenLoseQuorum(io.hastack.core.model.NoQuorumPolicy.IGNORE);
         assertEquals(null, calls.poll(500, TimeUnit.MILLISECONDS), "nothing is stopped");
-        assertEquals("quorate by no-quorum-policy=ignore: 1 of 3 votes [n2]", node.status().quorum());
+        assertEquals(
+                "quorate by no-quorum-policy=ignore: 1 of 3 votes [n2]",
+                node.status().quorum());
     }
 
     @Test
@@ -410,7 +475,8 @@ class HaNodeTest {
         nanos.addAndGet(java.time.Duration.ofSeconds(10).toNanos());
         assertEquals("stop r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
         HaEvent pause = awaitEvent(HaEvent.Type.PAUSE_DETECTED);
-        assertTrue(pause.detail().startsWith("stalled for 10000 ms, longer than the safe bound of 1000 ms"),
+        assertTrue(
+                pause.detail().startsWith("stalled for 10000 ms, longer than the safe bound of 1000 ms"),
                 pause.detail());
     }
 
@@ -441,7 +507,8 @@ class HaNodeTest {
         // Regression: a failed join left the node running, and close() waited for a hand-over that
         // could never come (the 2-minute shutdown timeout).
         membership.refuseToStart = true;
-        assertThrows(io.hastack.core.membership.MembershipException.class,
+        assertThrows(
+                io.hastack.core.membership.MembershipException.class,
                 () -> start(config(ResourceSpec.builder("r", "recording").build())));
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), node::close);
         assertThrows(IllegalStateException.class, node::start);
@@ -449,9 +516,15 @@ class HaNodeTest {
 
     @Test
     void anUnknownAgentTypeIsRejectedWhenTheNodeIsBuilt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HaNode.builder()
-                .config(config(ResourceSpec.builder("r", "nginx").build())).membership(membership)
-                .agents(AgentRegistry.builder().register("recording", s -> new RecordingAgent()).build()).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> HaNode.builder()
+                        .config(config(ResourceSpec.builder("r", "nginx").build()))
+                        .membership(membership)
+                        .agents(AgentRegistry.builder()
+                                .register("recording", s -> new RecordingAgent())
+                                .build())
+                        .build());
         assertEquals("resource r: unknown agent type 'nginx'; known types: [recording]", e.getMessage());
     }
 }

@@ -53,8 +53,11 @@ class LocalResourcesTest {
     private final AtomicInteger reports = new AtomicInteger();
 
     private static ClusterConfig twoInAGroup(ResourceSpec.Builder a) {
-        return ClusterConfig.builder().nodes("n1").group(ResourceGroup.of("g", a.build(),
-                ResourceSpec.builder("b", "test").build())).build();
+        return ClusterConfig.builder()
+                .nodes("n1")
+                .group(ResourceGroup.of(
+                        "g", a.build(), ResourceSpec.builder("b", "test").build()))
+                .build();
     }
 
     private LocalResources local(ClusterConfig config) {
@@ -79,8 +82,8 @@ class LocalResourcesTest {
 
     @Test
     void aStartThatSucceedsRunsAndIsMonitoredOnItsInterval() {
-        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")
-                .monitorInterval(Duration.ofSeconds(2))));
+        LocalResources resources =
+                local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(2))));
         assertEquals(1, run(resources, start(A)).get());
         assertEquals(ResourceState.RUNNING, resources.activeStates().get(A));
         assertTrue(executor.events.contains(Type.ACTION_SUCCEEDED), executor.events.toString());
@@ -99,15 +102,16 @@ class LocalResourcesTest {
         assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
         assertEquals(1, resources.failures().get(A).count());
         assertEquals(Operation.START, resources.failures().get(A).operation());
-        assertTrue(executor.details.stream().anyMatch(d -> d.contains("start a on n1 failed")), executor.details
-                .toString());
+        assertTrue(
+                executor.details.stream().anyMatch(d -> d.contains("start a on n1 failed")),
+                executor.details.toString());
     }
 
     @Test
     void aFailedMonitorFailsTheResourceUnlessItsPolicyIsIgnore() {
         executor.answer("monitor", "a", AgentOutcome.failed("gone"));
-        LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")
-                .monitorInterval(Duration.ofSeconds(1))));
+        LocalResources resources =
+                local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
         run(resources, start(A));
         time.runFor(Duration.ofMillis(1_500));
         assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
@@ -115,9 +119,14 @@ class LocalResourcesTest {
         assertTrue(executor.events.contains(Type.MONITOR_FAILED));
 
         ScriptedExecutor lenient = new ScriptedExecutor().answer("monitor", "a", AgentOutcome.failed("blip"));
-        LocalResources ignoring = lenient.local(N1, twoInAGroup(ResourceSpec.builder("a", "test")
-                .monitorInterval(Duration.ofSeconds(1)).onFail(Operation.MONITOR, OnFail.IGNORE)), time, () -> { });
-        ignoring.execute(List.of(start(A)), () -> true, () -> { });
+        LocalResources ignoring = lenient.local(
+                N1,
+                twoInAGroup(ResourceSpec.builder("a", "test")
+                        .monitorInterval(Duration.ofSeconds(1))
+                        .onFail(Operation.MONITOR, OnFail.IGNORE)),
+                time,
+                () -> {});
+        ignoring.execute(List.of(start(A)), () -> true, () -> {});
         time.runFor(Duration.ofMillis(2_500));
         assertEquals(ResourceState.RUNNING, ignoring.activeStates().get(A), "on-fail=ignore keeps it running");
         assertEquals(1, ignoring.failures().get(A).count(), "but counts the failure");
@@ -169,9 +178,17 @@ class LocalResourcesTest {
      */
     @Test
     void probesAndRecurringMonitorsAreToldApartAndAClonesCopyIsNamed() {
-        ClusterConfig config = ClusterConfig.builder().nodes("n0", "n1").group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(3)).build()))
-                .group(ResourceGroup.clone("c", ResourceGroup.EVERY_NODE, ResourceSpec.builder("b", "test").build()))
+        ClusterConfig config = ClusterConfig.builder()
+                .nodes("n0", "n1")
+                .group(ResourceGroup.of(
+                        "g",
+                        ResourceSpec.builder("a", "test")
+                                .monitorInterval(Duration.ofSeconds(3))
+                                .build()))
+                .group(ResourceGroup.clone(
+                        "c",
+                        ResourceGroup.EVERY_NODE,
+                        ResourceSpec.builder("b", "test").build()))
                 .build();
         LocalResources resources = local(config);
         resources.probeAll();
@@ -180,13 +197,17 @@ class LocalResourcesTest {
         assertEquals(2, calls.size(), calls.toString());
         assertTrue(calls.stream().allMatch(c -> c.operation() == Operation.MONITOR && c.isProbe()), calls.toString());
         assertEquals(Optional.empty(), calls.get(0).cloneInstance());
-        assertEquals(Optional.of(CloneInstance.anonymous(1, 2)), calls.get(1).cloneInstance(),
+        assertEquals(
+                Optional.of(CloneInstance.anonymous(1, 2)),
+                calls.get(1).cloneInstance(),
                 "n1 is the second configured node; the clone runs on at most both");
 
         // Both probes found their resources running: they are adopted and then monitored on their interval.
         calls.clear();
         time.runFor(Duration.ofMillis(3_500));
-        Call recurring = calls.stream().filter(c -> c.spec().id().equals(A)).findFirst()
+        Call recurring = calls.stream()
+                .filter(c -> c.spec().id().equals(A))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no monitor of a: " + calls));
         assertEquals(Operation.MONITOR, recurring.operation());
         assertEquals(Duration.ofSeconds(3), recurring.interval());
@@ -199,9 +220,11 @@ class LocalResourcesTest {
         calls.clear();
         resources.cleanup(null);
         time.runFor(Duration.ofMillis(10));
-        List<Call> afterCleanup = calls.stream().filter(c -> c.spec().id().equals(A)).toList();
+        List<Call> afterCleanup =
+                calls.stream().filter(c -> c.spec().id().equals(A)).toList();
         assertEquals(1, afterCleanup.size(), calls.toString());
-        assertTrue(afterCleanup.get(0).isProbe() && afterCleanup.get(0).operation() == Operation.MONITOR,
+        assertTrue(
+                afterCleanup.get(0).isProbe() && afterCleanup.get(0).operation() == Operation.MONITOR,
                 "a cleanup probes: " + afterCleanup);
     }
 
@@ -211,26 +234,36 @@ class LocalResourcesTest {
      */
     @Test
     void anEmergencyStopFollowsTheOrderConstraintsAsThePlannerDoes() {
-        ClusterConfig config = ClusterConfig.builder().nodes("n1")
-                .group(ResourceGroup.of("web-group", ResourceSpec.builder("web", "test").build()))
-                .group(ResourceGroup.of("db-group", ResourceSpec.builder("db", "test").build(),
+        ClusterConfig config = ClusterConfig.builder()
+                .nodes("n1")
+                .group(ResourceGroup.of(
+                        "web-group", ResourceSpec.builder("web", "test").build()))
+                .group(ResourceGroup.of(
+                        "db-group",
+                        ResourceSpec.builder("db", "test").build(),
                         ResourceSpec.builder("db-log", "test").build()))
                 .order(OrderConstraint.mandatory("db-then-web", "db-group", "web-group"))
                 .build();
         LocalResources resources = local(config);
-        resources.execute(List.of(
-                new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db"), "test"),
-                new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db-log"), "test"),
-                new Action(ActionType.START, N1, GroupId.of("web-group"), ResourceId.of("web"), "test")),
-                () -> true, () -> { });
+        resources.execute(
+                List.of(
+                        new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db"), "test"),
+                        new Action(ActionType.START, N1, GroupId.of("db-group"), ResourceId.of("db-log"), "test"),
+                        new Action(ActionType.START, N1, GroupId.of("web-group"), ResourceId.of("web"), "test")),
+                () -> true,
+                () -> {});
         time.runFor(Duration.ofMillis(100));
         executor.log.clear();
         CompletableFuture<Void> stopped = resources.stopAll("pause");
         time.runFor(Duration.ofMillis(100));
         assertTrue(stopped.isDone());
         assertEquals(List.of("stop web", "stop db-log", "stop db"), executor.log);
-        assertEquals(StopOrder.stopEverything(config, N1, id -> true, "x").stream()
-                .map(a -> "stop " + a.resource()).toList(), executor.log, "the planner's stop order");
+        assertEquals(
+                StopOrder.stopEverything(config, N1, id -> true, "x").stream()
+                        .map(a -> "stop " + a.resource())
+                        .toList(),
+                executor.log,
+                "the planner's stop order");
     }
 
     @Test
@@ -252,8 +285,10 @@ class LocalResourcesTest {
 
     @Test
     void aResultThatArrivesAfterTheNodeStoppedIsDroppedQuietly() throws Exception {
-        ClusterConfig config = ClusterConfig.builder().nodes("n1").group(ResourceGroup.of("g",
-                ResourceSpec.builder("a", "test").build())).build();
+        ClusterConfig config = ClusterConfig.builder()
+                .nodes("n1")
+                .group(ResourceGroup.of("g", ResourceSpec.builder("a", "test").build()))
+                .build();
         CompletableFuture<OperationResult> answer = new CompletableFuture<>();
         CompletableFuture<Void> issued = new CompletableFuture<>();
         ScriptedExecutor slow = new ScriptedExecutor() {
@@ -265,8 +300,15 @@ class LocalResourcesTest {
         };
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger events = new AtomicInteger();
-        LocalResources resources = new LocalResources(N1, config, Clock.systemUTC(),
-                AgentRegistry.builder().register("test", s -> new ScriptedExecutor.Unused()).build(), slow, loop,
+        LocalResources resources = new LocalResources(
+                N1,
+                config,
+                Clock.systemUTC(),
+                AgentRegistry.builder()
+                        .register("test", s -> new ScriptedExecutor.Unused())
+                        .build(),
+                slow,
+                loop,
                 new LocalResources.Listener() {
                     @Override
                     public void stateChanged() {}
@@ -281,8 +323,8 @@ class LocalResourcesTest {
         issued.get(30, TimeUnit.SECONDS);
         loop.shutdownNow(); // the node halts while its start runs
         int before = events.get();
-        answer.complete(new OperationResult(A, Operation.START, OperationResult.Completion.ANSWERED,
-                AgentOutcome.success(), Duration.ZERO));
+        answer.complete(new OperationResult(
+                A, Operation.START, OperationResult.Completion.ANSWERED, AgentOutcome.success(), Duration.ZERO));
         // Nothing may run event-thread code on the agent's thread once the event thread is gone.
         assertEquals(0, done.get(), "the batch of a stopped node is not ended on a foreign thread");
         assertEquals(before, events.get(), "no event emitted after the node stopped");

@@ -5,29 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.membership.ViewId;
+import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
+import io.hastack.core.plan.Move;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.Messages.MoveOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import io.hastack.core.model.Failure;
-import io.hastack.core.model.Operation;
-import io.hastack.core.plan.Move;
-import io.hastack.core.runtime.Messages.MoveOrder;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -40,31 +40,66 @@ class MessageCodecTest {
         PlanId plan = new PlanId(VIEW, 3);
         return List.of(
                 new Probe(VIEW),
-                new NodeReport(VIEW, "abcdef0123456789", java.util.EnumSet.of(Messages.Flag.LEAVING,
-                        Messages.Flag.MAINTENANCE, Messages.Flag.QUORATE), plan,
+                new NodeReport(
+                        VIEW,
+                        "abcdef0123456789",
+                        java.util.EnumSet.of(Messages.Flag.LEAVING, Messages.Flag.MAINTENANCE, Messages.Flag.QUORATE),
+                        plan,
                         Map.of(ResourceId.of("web"), ResourceState.RUNNING, ResourceId.of("db"), ResourceState.FAILED),
-                        Map.of(ResourceId.of("db"), new Failure(2, Instant.ofEpochMilli(1_763_000_000_123L),
-                                Operation.MONITOR)),
-                        List.of(new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node2"),
-                                        false, Optional.of(Instant.ofEpochMilli(1_763_000_600_000L)))),
+                        Map.of(
+                                ResourceId.of("db"),
+                                new Failure(2, Instant.ofEpochMilli(1_763_000_000_123L), Operation.MONITOR)),
+                        List.of(
+                                new MoveOrder(
+                                        GroupId.of("g"),
+                                        Optional.of(new Move(
+                                                GroupId.of("g"),
+                                                NodeId.of("node2"),
+                                                false,
+                                                Optional.of(Instant.ofEpochMilli(1_763_000_600_000L)))),
                                         Instant.ofEpochMilli(1_763_000_000_000L)),
                                 new MoveOrder(GroupId.of("h"), Optional.empty(), Instant.ofEpochMilli(5))),
                         new Messages.MaintenanceOrder(true, Instant.ofEpochMilli(99))),
-                new NodeReport(VIEW, "abcdef0123456789", java.util.Set.of(Messages.Flag.STANDBY), null, Map.of(), Map.of(),
-                        List.of(), Messages.MaintenanceOrder.NONE),
+                new NodeReport(
+                        VIEW,
+                        "abcdef0123456789",
+                        java.util.Set.of(Messages.Flag.STANDBY),
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        List.of(),
+                        Messages.MaintenanceOrder.NONE),
                 new Messages.MaintenanceOrder(false, Instant.ofEpochMilli(1234)),
-                new MoveOrder(GroupId.of("g"), Optional.of(new Move(GroupId.of("g"), NodeId.of("node1"), true,
-                        Optional.empty())), Instant.ofEpochMilli(77)),
-                new Execute(plan, List.of(
-                        new Action(ActionType.STOP, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("web"),
-                                "group g moves node2 -> node1: node2 is shutting down"),
-                        new Action(ActionType.START, NodeId.of("node2"), GroupId.of("g"), ResourceId.of("db"),
-                                "ünïcode réason ✓", 42))),
+                new MoveOrder(
+                        GroupId.of("g"),
+                        Optional.of(new Move(GroupId.of("g"), NodeId.of("node1"), true, Optional.empty())),
+                        Instant.ofEpochMilli(77)),
+                new Execute(
+                        plan,
+                        List.of(
+                                new Action(
+                                        ActionType.STOP,
+                                        NodeId.of("node2"),
+                                        GroupId.of("g"),
+                                        ResourceId.of("web"),
+                                        "group g moves node2 -> node1: node2 is shutting down"),
+                                new Action(
+                                        ActionType.START,
+                                        NodeId.of("node2"),
+                                        GroupId.of("g"),
+                                        ResourceId.of("db"),
+                                        "ünïcode réason ✓",
+                                        42))),
                 new LeaveGranted(VIEW),
                 new Messages.Cleanup(ResourceId.of("web")),
                 new Messages.Cleanup(null),
-                new Messages.Placement(VIEW, Map.of(NodeId.of("node1"), Map.of(ResourceId.of("web"),
-                        ResourceState.RUNNING), NodeId.of("node2"), Map.of())));
+                new Messages.Placement(
+                        VIEW,
+                        Map.of(
+                                NodeId.of("node1"),
+                                Map.of(ResourceId.of("web"), ResourceState.RUNNING),
+                                NodeId.of("node2"),
+                                Map.of())));
     }
 
     /**
@@ -87,7 +122,8 @@ class MessageCodecTest {
         int at = 5 + 2 + "node1".length() + 8 + 2 + 16;
         assertEquals(1 << Messages.Flag.STANDBY.ordinal(), frame[at]);
         frame[at] |= (byte) 0x80;
-        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(frame)).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(frame))
+                .getMessage()
                 .contains("unknown report flags 0x80"));
     }
 
@@ -106,13 +142,17 @@ class MessageCodecTest {
         byte[] good = codec.encode(samples().get(1));
 
         assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(new byte[] {1, 2}))
-                .getMessage().contains("shorter than a header"));
-        assertTrue(assertThrows(MalformedMessageException.class,
-                () -> codec.decode("GET / HTTP/1.1".getBytes(StandardCharsets.US_ASCII))).getMessage()
+                .getMessage()
+                .contains("shorter than a header"));
+        assertTrue(assertThrows(
+                        MalformedMessageException.class,
+                        () -> codec.decode("GET / HTTP/1.1".getBytes(StandardCharsets.US_ASCII)))
+                .getMessage()
                 .contains("bad magic"));
         byte[] future = good.clone();
         future[2] = 99;
-        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(future)).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(future))
+                .getMessage()
                 .contains("unsupported message version 99"));
         for (int cut = 5; cut < good.length; cut++) {
             byte[] truncated = Arrays.copyOf(good, cut);
@@ -120,10 +160,12 @@ class MessageCodecTest {
         }
         byte[] unknownType = good.clone();
         unknownType[4] = 77;
-        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(unknownType)).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(unknownType))
+                .getMessage()
                 .contains("unknown message type 77"));
         byte[] trailing = Arrays.copyOf(good, good.length + 3);
-        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(trailing)).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(trailing))
+                .getMessage()
                 .contains("trailing bytes"));
     }
 
@@ -152,11 +194,14 @@ class MessageCodecTest {
         MessageCodec none = new MessageCodec(null);
         Message m = samples().get(3);
 
-        assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(theirs.encode(m))).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(theirs.encode(m)))
+                .getMessage()
                 .contains("HMAC does not match"));
-        assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(none.encode(m))).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(none.encode(m)))
+                .getMessage()
                 .contains("unauthenticated"));
-        assertTrue(assertThrows(MalformedMessageException.class, () -> none.decode(ours.encode(m))).getMessage()
+        assertTrue(assertThrows(MalformedMessageException.class, () -> none.decode(ours.encode(m)))
+                .getMessage()
                 .contains("no cluster secret"));
         byte[] tampered = ours.encode(m);
         tampered[10] ^= 1;

@@ -27,12 +27,21 @@ class NodeSettingsTest {
 
     @Test
     void badValuesAreRefusedNamingThem() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> NodeSettings.builder()
-                .shutdownTimeout(Duration.ZERO)).getMessage().contains("shutdown timeout"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> NodeSettings.builder()
-                .pauseBound(Duration.ofSeconds(-1))).getMessage().contains("pause bound"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> NodeSettings.builder()
-                .secret(new byte[3])).getMessage().contains("at least 16 bytes, has 3"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> NodeSettings.builder().shutdownTimeout(Duration.ZERO))
+                .getMessage()
+                .contains("shutdown timeout"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> NodeSettings.builder().pauseBound(Duration.ofSeconds(-1)))
+                .getMessage()
+                .contains("pause bound"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> NodeSettings.builder().secret(new byte[3]))
+                .getMessage()
+                .contains("at least 16 bytes, has 3"));
     }
 
     @Test
@@ -42,6 +51,7 @@ class NodeSettingsTest {
         secret[0] = 'X';
         assertEquals('0', s.secret().orElseThrow()[0]);
         s.secret().orElseThrow()[1] = 'Y';
-        assertArrayEquals("0123456789abcdef".getBytes(StandardCharsets.UTF_8), s.secret().orElseThrow());
+        assertArrayEquals(
+                "0123456789abcdef".getBytes(StandardCharsets.UTF_8), s.secret().orElseThrow());
     }
 }

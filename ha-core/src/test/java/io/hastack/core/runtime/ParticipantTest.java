@@ -41,11 +41,14 @@ class ParticipantTest {
     private static final NodeId N3 = NodeId.of("n3");
 
     private final VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
-    private final ClusterConfig config = ClusterConfig.builder().nodes("n1", "n2", "n3")
-            .group(ResourceGroup.of("g", ResourceSpec.builder("r", "test").build())).build();
+    private final ClusterConfig config = ClusterConfig.builder()
+            .nodes("n1", "n2", "n3")
+            .group(ResourceGroup.of("g", ResourceSpec.builder("r", "test").build()))
+            .build();
     private final ScriptedExecutor executor = new ScriptedExecutor();
     /** Every agent call, as "operation resource". */
     private final List<String> calls = executor.log;
+
     private final List<Message> sent = new ArrayList<>();
     private final List<HaEvent.Type> events = new ArrayList<>();
     private final List<String> details = new ArrayList<>();
@@ -56,8 +59,8 @@ class ParticipantTest {
     private Participant participant() {
         Participant[] self = new Participant[1];
         LocalResources resources = executor.local(N2, config, time, () -> self[0].sendReport());
-        Coordinator coordinator = new Coordinator(N2, config, new DefaultPlanner(), time.clock(),
-                new Coordinator.Port() {
+        Coordinator coordinator =
+                new Coordinator(N2, config, new DefaultPlanner(), time.clock(), new Coordinator.Port() {
                     @Override
                     public void send(NodeId node, Message message) {}
 
@@ -125,8 +128,9 @@ class ParticipantTest {
     }
 
     private static Execute startPlan(ViewId view) {
-        return new Execute(new PlanId(view, 1), List.of(
-                new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
+        return new Execute(
+                new PlanId(view, 1),
+                List.of(new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
     }
 
     private void install(View v, Quorum now) {
@@ -223,6 +227,7 @@ class ParticipantTest {
         assertTrue(!lastReport().standby() && lastReport().maintenance());
         participant.leave();
         assertTrue(lastReport().leaving());
-        assertEquals(io.hastack.core.plan.NodeStatus.LEAVING, participant.ownInfo().status());
+        assertEquals(
+                io.hastack.core.plan.NodeStatus.LEAVING, participant.ownInfo().status());
     }
 }

@@ -32,11 +32,13 @@ class ScriptedExecutor implements AgentExecutor {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     /** Every call as "operation resource" ({@code force-stop r} for forced stops). */
     final List<String> log = new CopyOnWriteArrayList<>();
+
     private final Map<String, Deque<AgentOutcome>> script = new HashMap<>();
 
     /** The next answers to {@code operation} of {@code resource}, in order. */
     ScriptedExecutor answer(String operation, String resource, AgentOutcome... outcomes) {
-        script.computeIfAbsent(operation + " " + resource, k -> new ArrayDeque<>()).addAll(List.of(outcomes));
+        script.computeIfAbsent(operation + " " + resource, k -> new ArrayDeque<>())
+                .addAll(List.of(outcomes));
         return this;
     }
 
@@ -50,17 +52,17 @@ class ScriptedExecutor implements AgentExecutor {
         calls.add(call);
         String key = call.operation().externalName() + " " + call.spec().id();
         log.add(key);
-        return CompletableFuture.completedFuture(new OperationResult(call.spec().id(), call.operation(),
-                OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
+        return CompletableFuture.completedFuture(new OperationResult(
+                call.spec().id(), call.operation(), OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
     }
 
     @Override
-    public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
-            long epoch) {
+    public CompletableFuture<OperationResult> forceStop(
+            ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
         String key = "force-stop " + spec.id();
         log.add(key);
-        return CompletableFuture.completedFuture(new OperationResult(spec.id(), Operation.STOP,
-                OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
+        return CompletableFuture.completedFuture(new OperationResult(
+                spec.id(), Operation.STOP, OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
     }
 
     @Override
@@ -96,12 +98,19 @@ class ScriptedExecutor implements AgentExecutor {
 
     /** The events a {@link LocalResources} made by {@link #local} reported. */
     final List<Type> events = new CopyOnWriteArrayList<>();
+
     final List<String> details = new CopyOnWriteArrayList<>();
 
     /** A {@link LocalResources} of {@code node} on {@code time}, calling this executor, agent type "test". */
     LocalResources local(NodeId node, ClusterConfig config, VirtualTime time, Runnable onStateChange) {
-        return new LocalResources(node, config, time.clock(), AgentRegistry.builder()
-                .register("test", s -> new Unused()).build(), this, time, new LocalResources.Listener() {
+        return new LocalResources(
+                node,
+                config,
+                time.clock(),
+                AgentRegistry.builder().register("test", s -> new Unused()).build(),
+                this,
+                time,
+                new LocalResources.Listener() {
                     @Override
                     public void stateChanged() {
                         onStateChange.run();

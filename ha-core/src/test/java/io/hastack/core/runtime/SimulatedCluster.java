@@ -72,6 +72,7 @@ final class SimulatedCluster {
     private final List<String> violations = new ArrayList<>();
     /** The world: which resources really run on which node. */
     private final Map<NodeId, Set<ResourceId>> running = new HashMap<>();
+
     private final Map<String, Integer> failingStarts = new HashMap<>();
     private final Set<String> hangingStops = new HashSet<>();
     private final Map<NodeId, SimNode> live = new LinkedHashMap<>();
@@ -113,11 +114,15 @@ final class SimulatedCluster {
         SimNode n = new SimNode(node);
         live.put(node, n);
         record("boot " + node);
-        n.resources.probeAll().thenRunAsync(() -> {
-            if (n.alive) {
-                installView();
-            }
-        }, time);
+        n.resources
+                .probeAll()
+                .thenRunAsync(
+                        () -> {
+                            if (n.alive) {
+                                installView();
+                            }
+                        },
+                        time);
     }
 
     /** Kills the instance of {@code resource} on {@code node} behind the cluster's back. */
@@ -142,8 +147,14 @@ final class SimulatedCluster {
 
     /** Sends an operator's move order from the first live node, as {@link HaNode#move} does. */
     void move(GroupId group, NodeId to, Duration lifetime) {
-        MoveOrder order = new MoveOrder(group, Optional.of(new Move(group, to, false,
-                Optional.ofNullable(lifetime).map(l -> time.now().plus(l)))), time.now());
+        MoveOrder order = new MoveOrder(
+                group,
+                Optional.of(new Move(
+                        group,
+                        to,
+                        false,
+                        Optional.ofNullable(lifetime).map(l -> time.now().plus(l)))),
+                time.now());
         record("move " + group + " to " + to + (lifetime == null ? "" : " for " + lifetime));
         fromFirstToAll(order);
     }
@@ -174,10 +185,13 @@ final class SimulatedCluster {
         time.runFor(QUIET); // long enough for a crash or a dead instance to be noticed
         while (time.now().isBefore(end)) {
             time.runFor(Duration.ofMillis(10));
-            if (!live.isEmpty() && live.values().iterator().next().coordinator.converged()
-                    && live.values().stream().allMatch(n -> n.participant.view() != null
-                    && n.participant.view().id().sequence() == viewSequence
-                    && n.resources.activeStates().values().stream().noneMatch(ResourceState::isTransient))) {
+            if (!live.isEmpty()
+                    && live.values().iterator().next().coordinator.converged()
+                    && live.values().stream()
+                            .allMatch(n -> n.participant.view() != null
+                                    && n.participant.view().id().sequence() == viewSequence
+                                    && n.resources.activeStates().values().stream()
+                                            .noneMatch(ResourceState::isTransient))) {
                 return true;
             }
         }
@@ -196,7 +210,8 @@ final class SimulatedCluster {
             ResourceId resource = resources.get(random.nextInt(resources.size()));
             switch (random.nextInt(5)) {
                 case 0 -> {
-                    if (live.containsKey(node) && live.size() - 1 > config.nodes().size() / 2) {
+                    if (live.containsKey(node)
+                            && live.size() - 1 > config.nodes().size() / 2) {
                         crash(node);
                     } else {
                         boot(node);
@@ -241,8 +256,9 @@ final class SimulatedCluster {
     /** What {@code node}'s executor believes about {@code resource} (STOPPED if the node is down). */
     ResourceState stateOn(NodeId node, ResourceId resource) {
         SimNode n = live.get(node);
-        return n == null ? ResourceState.STOPPED : n.resources.activeStates().getOrDefault(resource,
-                ResourceState.STOPPED);
+        return n == null
+                ? ResourceState.STOPPED
+                : n.resources.activeStates().getOrDefault(resource, ResourceState.STOPPED);
     }
 
     /** The live nodes, oldest first. */
@@ -264,16 +280,20 @@ final class SimulatedCluster {
     }
 
     private void record(String line) {
-        trace.add(String.format("%8.3fs %s", Duration.between(Instant.parse("2026-11-22T00:00:00Z"), time.now())
-                .toNanos() / 1e9, line));
+        trace.add(String.format(
+                "%8.3fs %s",
+                Duration.between(Instant.parse("2026-11-22T00:00:00Z"), time.now())
+                                .toNanos()
+                        / 1e9,
+                line));
     }
 
     private void installView() {
         if (live.isEmpty()) {
             return;
         }
-        View view = new View(new ViewId(live.keySet().iterator().next(), ++viewSequence), List.copyOf(live.keySet()),
-                false);
+        View view = new View(
+                new ViewId(live.keySet().iterator().next(), ++viewSequence), List.copyOf(live.keySet()), false);
         // As HaNode's quorum keeper without a device: a majority of the configured votes, or
         // no-quorum-policy=ignore.
         boolean majority = live.size() > config.nodes().size() / 2;
@@ -287,7 +307,10 @@ final class SimulatedCluster {
     }
 
     private void checkExclusive(ResourceId resource) {
-        boolean clone = config.groupOf(resource).flatMap(config::group).map(ResourceGroup::isClone).orElse(false);
+        boolean clone = config.groupOf(resource)
+                .flatMap(config::group)
+                .map(ResourceGroup::isClone)
+                .orElse(false);
         List<NodeId> where = whereRuns(resource);
         if (!clone && where.size() > 1) {
             String v = "at " + time.now() + " exclusive resource " + resource + " runs on " + where;
@@ -310,9 +333,11 @@ final class SimulatedCluster {
 
         SimNode(NodeId id) {
             this.id = id;
-            AgentRegistry agents = AgentRegistry.builder().register("test", spec -> new ScriptedAgent()).build();
-            this.resources = new LocalResources(id, config, time.clock(), agents, new VirtualExecutor(this), time,
-                    new LocalResources.Listener() {
+            AgentRegistry agents = AgentRegistry.builder()
+                    .register("test", spec -> new ScriptedAgent())
+                    .build();
+            this.resources = new LocalResources(
+                    id, config, time.clock(), agents, new VirtualExecutor(this), time, new LocalResources.Listener() {
                         @Override
                         public void stateChanged() {
                             if (alive) {
@@ -322,8 +347,10 @@ final class SimulatedCluster {
 
                         @Override
                         public void event(Type type, String subject, String detail) {
-                            if (alive && (type == Type.ACTION_FAILED || type == Type.MONITOR_FAILED
-                                    || type == Type.ACTION_SUCCEEDED)) {
+                            if (alive
+                                    && (type == Type.ACTION_FAILED
+                                            || type == Type.MONITOR_FAILED
+                                            || type == Type.ACTION_SUCCEEDED)) {
                                 record(id + " " + detail);
                             }
                         }
@@ -484,7 +511,8 @@ final class SimulatedCluster {
 
         @Override
         public AgentOutcome monitor(AgentContext c) {
-            return running.get(c.node()).contains(c.resource()) ? AgentOutcome.success()
+            return running.get(c.node()).contains(c.resource())
+                    ? AgentOutcome.success()
                     : AgentOutcome.notRunning("not running");
         }
 
@@ -511,13 +539,13 @@ final class SimulatedCluster {
         }
 
         @Override
-        public CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node,
-                long epoch) {
+        public CompletableFuture<OperationResult> forceStop(
+                ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
             return run(agent, io.hastack.core.exec.Call.of(spec, node, Operation.STOP, epoch), true);
         }
 
-        private CompletableFuture<OperationResult> run(ResourceAgent agent, io.hastack.core.exec.Call call,
-                boolean force) {
+        private CompletableFuture<OperationResult> run(
+                ResourceAgent agent, io.hastack.core.exec.Call call, boolean force) {
             ResourceSpec spec = call.spec();
             NodeId node = call.node();
             Operation op = call.operation();
@@ -526,13 +554,17 @@ final class SimulatedCluster {
             Duration timeout = spec.timeout(op, agent.metadata().timeouts());
             boolean hangs = !force && op == Operation.STOP && hangingStops.contains(node + "/" + spec.id());
             Duration takes = hangs ? timeout.plusSeconds(1) : Duration.ofMillis(2 + random.nextInt(5));
-            AgentContext ctx = new AgentContext(node, spec.id(), op, spec.parameters(), timeout, 0, epoch,
-                    call.interval(), call.cloneInstance());
+            AgentContext ctx = new AgentContext(
+                    node, spec.id(), op, spec.parameters(), timeout, 0, epoch, call.interval(), call.cloneInstance());
             if (takes.compareTo(timeout) > 0) {
                 time.at(timeout.toNanos(), () -> {
                     if (owner.alive) {
-                        result.complete(new OperationResult(spec.id(), op, Completion.TIMED_OUT,
-                                AgentOutcome.failed("timed out after " + timeout.toMillis() + " ms"), timeout));
+                        result.complete(new OperationResult(
+                                spec.id(),
+                                op,
+                                Completion.TIMED_OUT,
+                                AgentOutcome.failed("timed out after " + timeout.toMillis() + " ms"),
+                                timeout));
                     }
                 });
                 return result;

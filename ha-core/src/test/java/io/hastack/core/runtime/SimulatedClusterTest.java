@@ -36,7 +36,8 @@ class SimulatedClusterTest {
     private static final Duration SETTLE = Duration.ofMinutes(2);
 
     private static ResourceSpec.Builder spec(String id) {
-        return ResourceSpec.builder(id, "test").monitorInterval(Duration.ofSeconds(1))
+        return ResourceSpec.builder(id, "test")
+                .monitorInterval(Duration.ofSeconds(1))
                 .timeout(Operation.STOP, Duration.ofSeconds(2));
     }
 
@@ -50,15 +51,26 @@ class SimulatedClusterTest {
 
     @Test
     void aCrashedNodesGroupStartsOnASurvivorInVirtualTime() {
-        SimulatedCluster c = new SimulatedCluster(threeNodes()
-                .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build())).build(), 1, false)
+        SimulatedCluster c = new SimulatedCluster(
+                        threeNodes()
+                                .group(ResourceGroup.of(
+                                        "web-group",
+                                        spec("ip").build(),
+                                        spec("web").build()))
+                                .build(),
+                        1,
+                        false)
                 .start();
         assertTrue(c.settle(SETTLE), history(c));
         assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
         c.crash(N1); // the coordinator and the active node: its successor knows from the last placement
         assertTrue(c.settle(SETTLE), history(c));
-        assertTrue(java.util.regex.Pattern.compile("start ip on n2 \\(epoch \\d+\\): group web-group moves n1 -> n2: n1"
-                + " left the cluster").matcher(history(c)).find(), history(c));
+        assertTrue(
+                java.util.regex.Pattern.compile("start ip on n2 \\(epoch \\d+\\): group web-group moves n1 -> n2: n1"
+                                + " left the cluster")
+                        .matcher(history(c))
+                        .find(),
+                history(c));
         assertEquals(List.of(N2), c.whereRuns(IP), history(c));
         assertEquals(List.of(N2), c.whereRuns(WEB), history(c));
         assertTrue(c.violations().isEmpty(), c.violations() + history(c));
@@ -84,10 +96,14 @@ class SimulatedClusterTest {
     }
 
     private static SimulatedCluster randomRun(long seed) {
-        ClusterConfig config = threeNodes().migrationThreshold(1_000).failureTimeout(Duration.ofSeconds(20))
+        ClusterConfig config = threeNodes()
+                .migrationThreshold(1_000)
+                .failureTimeout(Duration.ofSeconds(20))
                 .group(ResourceGroup.of("db-group", spec("db").build()))
-                .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build()))
-                .group(ResourceGroup.clone("monitor", ResourceGroup.EVERY_NODE, spec("agent").build()))
+                .group(ResourceGroup.of(
+                        "web-group", spec("ip").build(), spec("web").build()))
+                .group(ResourceGroup.clone(
+                        "monitor", ResourceGroup.EVERY_NODE, spec("agent").build()))
                 .order(OrderConstraint.mandatory("db-then-web", "db-group", "web-group"))
                 .build();
         SimulatedCluster c = new SimulatedCluster(config, seed, false).start();
@@ -99,9 +115,14 @@ class SimulatedClusterTest {
 
     @Test
     void expiredFailuresLetAGroupReturnToANodeOnTheVirtualClock() {
-        ClusterConfig config = ClusterConfig.builder().nodes("n1", "n2", "n3")
-                .group(ResourceGroup.of("db-group", spec("db").migrationThreshold(1)
-                        .failureTimeout(Duration.ofMinutes(5)).build()))
+        ClusterConfig config = ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .group(ResourceGroup.of(
+                        "db-group",
+                        spec("db")
+                                .migrationThreshold(1)
+                                .failureTimeout(Duration.ofMinutes(5))
+                                .build()))
                 .location(LocationConstraint.prefer("home", "db-group", "n1", 100))
                 .build();
         SimulatedCluster c = new SimulatedCluster(config, 7, false).start();
@@ -120,7 +141,9 @@ class SimulatedClusterTest {
     @Test
     void onFailFenceFencesTheNodeAndItsGroupsStartElsewhere() {
         ClusterConfig config = threeNodes()
-                .group(ResourceGroup.of("db-group", spec("db").onFail(Operation.MONITOR, OnFail.FENCE).build()))
+                .group(ResourceGroup.of(
+                        "db-group",
+                        spec("db").onFail(Operation.MONITOR, OnFail.FENCE).build()))
                 .group(ResourceGroup.of("web-group", spec("web").build()))
                 .location(LocationConstraint.prefer("web-home", "web-group", "n1", 10))
                 .build();
@@ -139,8 +162,12 @@ class SimulatedClusterTest {
     @Test
     void onFailIgnoreKeepsTheResourceWhereItIsAndOnFailStopStopsItsGroup() {
         ClusterConfig config = threeNodes()
-                .group(ResourceGroup.of("db-group", spec("db").onFail(Operation.MONITOR, OnFail.IGNORE).build()))
-                .group(ResourceGroup.of("web-group", spec("web").onFail(Operation.MONITOR, OnFail.STOP).build()))
+                .group(ResourceGroup.of(
+                        "db-group",
+                        spec("db").onFail(Operation.MONITOR, OnFail.IGNORE).build()))
+                .group(ResourceGroup.of(
+                        "web-group",
+                        spec("web").onFail(Operation.MONITOR, OnFail.STOP).build()))
                 .build();
         SimulatedCluster c = new SimulatedCluster(config, 5, false).start();
         assertTrue(c.settle(SETTLE), history(c));
@@ -173,7 +200,9 @@ class SimulatedClusterTest {
 
     @Test
     void clusterMaintenanceSwitchedOnAtRunTimeLeavesAFailedResourceAloneUntilItIsSwitchedOff() {
-        ClusterConfig config = threeNodes().group(ResourceGroup.of("db-group", spec("db").build())).build();
+        ClusterConfig config = threeNodes()
+                .group(ResourceGroup.of("db-group", spec("db").build()))
+                .build();
         SimulatedCluster c = new SimulatedCluster(config, 13, false).start();
         assertTrue(c.settle(SETTLE), history(c));
         NodeId where = c.whereRuns(DB).get(0);
@@ -190,8 +219,11 @@ class SimulatedClusterTest {
 
     @Test
     void aHangingStopIsForcedAndTheGroupMoves() {
-        ClusterConfig config = threeNodes().migrationThreshold(1)
-                .group(ResourceGroup.of("web-group", spec("ip").build(), spec("web").build())).build();
+        ClusterConfig config = threeNodes()
+                .migrationThreshold(1)
+                .group(ResourceGroup.of(
+                        "web-group", spec("ip").build(), spec("web").build()))
+                .build();
         SimulatedCluster c = new SimulatedCluster(config, 11, false).start();
         assertTrue(c.settle(SETTLE), history(c));
         c.hangStops(N1, WEB, true);
@@ -209,8 +241,15 @@ class SimulatedClusterTest {
     @Test
     void aNodeLeftWithoutQuorumFollowsTheNoQuorumPolicy() {
         for (io.hastack.core.model.NoQuorumPolicy policy : io.hastack.core.model.NoQuorumPolicy.values()) {
-            SimulatedCluster c = new SimulatedCluster(threeNodes().noQuorumPolicy(policy)
-                    .group(ResourceGroup.of("web-group", spec("web").build())).build(), 21, false).start();
+            SimulatedCluster c = new SimulatedCluster(
+                            threeNodes()
+                                    .noQuorumPolicy(policy)
+                                    .group(ResourceGroup.of(
+                                            "web-group", spec("web").build()))
+                                    .build(),
+                            21,
+                            false)
+                    .start();
             assertTrue(c.settle(SETTLE), policy + history(c));
             assertEquals(List.of(N1), c.whereRuns(WEB), policy + history(c));
             c.crash(N2);

@@ -75,11 +75,16 @@ class SimulatorTest {
 
     @Test
     void impossibleEventsAreRejectedWithTheReason() {
-        assertEquals("node n9 is not a member at this point of the simulation",
-                assertThrows(IllegalArgumentException.class, () -> run("node-fails n9")).getMessage());
-        assertEquals("web does not run on n2 at this point of the simulation",
-                assertThrows(IllegalArgumentException.class, () -> run("monitor-fails web on n2")).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> run("node-explodes n1")).getMessage()
+        assertEquals(
+                "node n9 is not a member at this point of the simulation",
+                assertThrows(IllegalArgumentException.class, () -> run("node-fails n9"))
+                        .getMessage());
+        assertEquals(
+                "web does not run on n2 at this point of the simulation",
+                assertThrows(IllegalArgumentException.class, () -> run("monitor-fails web on n2"))
+                        .getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> run("node-explodes n1"))
+                .getMessage()
                 .contains("is not one of: node-fails NODE"));
     }
 }

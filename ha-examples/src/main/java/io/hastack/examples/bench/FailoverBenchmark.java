@@ -44,13 +44,14 @@ public final class FailoverBenchmark {
             for (Map.Entry<String, List<String>> v : variants.entrySet()) {
                 Trial t = bench.trial(v.getValue());
                 results.get(v.getKey()).add(t);
-                System.out.printf("trial %2d %-32s view %4d ms, page %4d ms%n", i + 1, v.getKey(), t.view(),
-                        t.page());
+                System.out.printf("trial %2d %-32s view %4d ms, page %4d ms%n", i + 1, v.getKey(), t.view(), t.page());
             }
         }
         System.out.printf("%nfailover after SIGKILL, %d trials each (ms after the kill):%n", trials);
         System.out.printf("  %-32s %9s %9s %9s %9s%n", "", "view p50", "view p99", "page p50", "page p99");
-        results.forEach((name, list) -> System.out.printf("  %-32s %9d %9d %9d %9d%n", name,
+        results.forEach((name, list) -> System.out.printf(
+                "  %-32s %9d %9d %9d %9d%n",
+                name,
                 percentile(list.stream().map(Trial::view).toList(), 50),
                 percentile(list.stream().map(Trial::view).toList(), 99),
                 percentile(list.stream().map(Trial::page).toList(), 50),
@@ -71,11 +72,15 @@ public final class FailoverBenchmark {
         String cluster = "bench-" + UUID.randomUUID();
         Path shared = logs.resolve(cluster);
         try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared, extraArgs);
-                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared,
-                        extraArgs)) {
+                NodeProcess b =
+                        NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared, extraArgs)) {
             for (NodeProcess n : List.of(a, b)) {
-                waitFor(() -> n.firstEvent(e -> e.type().equals("QUORUM_RECORDED") && e.detail().contains("node1")
-                        && e.detail().contains("node2")).isPresent(), "the two-node view");
+                waitFor(
+                        () -> n.firstEvent(e -> e.type().equals("QUORUM_RECORDED")
+                                        && e.detail().contains("node1")
+                                        && e.detail().contains("node2"))
+                                .isPresent(),
+                        "the two-node view");
             }
             waitFor(() -> servedBy(web).isPresent(), "the page");
             NodeProcess victim = servedBy(web).orElseThrow().equals("node1") ? a : b;
@@ -84,10 +89,16 @@ public final class FailoverBenchmark {
             victim.kill();
             waitFor(() -> servedBy(web).equals(Optional.of(survivor.name())), "the page from the survivor");
             long page = System.currentTimeMillis() - killedAt;
-            waitFor(() -> survivor.firstEvent(e -> e.epochMillis() >= killedAt && e.type().equals("VIEW_INSTALLED"))
-                    .isPresent(), "the survivor's view");
-            long view = survivor.firstEvent(e -> e.epochMillis() >= killedAt && e.type().equals("VIEW_INSTALLED"))
-                    .orElseThrow().epochMillis() - killedAt;
+            waitFor(
+                    () -> survivor.firstEvent(
+                                    e -> e.epochMillis() >= killedAt && e.type().equals("VIEW_INSTALLED"))
+                            .isPresent(),
+                    "the survivor's view");
+            long view = survivor.firstEvent(
+                                    e -> e.epochMillis() >= killedAt && e.type().equals("VIEW_INSTALLED"))
+                            .orElseThrow()
+                            .epochMillis()
+                    - killedAt;
             survivor.quit(WAIT);
             return new Trial(view, page);
         }

@@ -48,8 +48,9 @@ public final class PlanningBenchmark {
                 System.exit(2);
             }
         }
-        System.out.printf("planning %d nodes, %d resources in %d groups; %d trials each (ms)%n", NODES,
-                GROUPS * PER_GROUP, GROUPS, trials);
+        System.out.printf(
+                "planning %d nodes, %d resources in %d groups; %d trials each (ms)%n",
+                NODES, GROUPS * PER_GROUP, GROUPS, trials);
         System.out.printf("  %-44s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "actions");
         report("one node fails, with constraints", snapshot(true, true), trials);
         report("baseline: one node fails, no constraints", snapshot(false, true), trials);
@@ -69,9 +70,13 @@ public final class PlanningBenchmark {
             nanos.add(System.nanoTime() - start);
             actions = plan.actions().size();
         }
-        System.out.printf("  %-44s %8.1f %8.1f %8.1f %8d%n", label, FailoverBenchmark.percentile(nanos, 50) / 1e6,
-                FailoverBenchmark.percentile(nanos, 99) / 1e6, nanos.stream().mapToLong(Long::longValue).max()
-                        .orElse(0) / 1e6, actions);
+        System.out.printf(
+                "  %-44s %8.1f %8.1f %8.1f %8d%n",
+                label,
+                FailoverBenchmark.percentile(nanos, 50) / 1e6,
+                FailoverBenchmark.percentile(nanos, 99) / 1e6,
+                nanos.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6,
+                actions);
     }
 
     /** The cluster, every group running on the node it prefers; without node 1 if {@code nodeFailed}. */
@@ -87,7 +92,8 @@ public final class PlanningBenchmark {
             List<ResourceSpec> specs = new ArrayList<>(PER_GROUP);
             Map<ResourceId, ResourceState> on = states.computeIfAbsent(NodeId.of(node(home(g))), k -> new HashMap<>());
             for (int r = 0; r < PER_GROUP; r++) {
-                ResourceSpec spec = ResourceSpec.builder(String.format("g%04d-r%d", g, r), "bench").build();
+                ResourceSpec spec = ResourceSpec.builder(String.format("g%04d-r%d", g, r), "bench")
+                        .build();
                 specs.add(spec);
                 on.put(spec.id(), ResourceState.RUNNING);
             }
@@ -97,16 +103,19 @@ public final class PlanningBenchmark {
                 config.location(LocationConstraint.avoid("avoid-" + g, group(g), node((home(g) + 50) % NODES), 50));
                 if (g % 5 == 1) {
                     // Groups 1, 6, 11, ... go with the group before them (same home node).
-                    config.colocation(new ColocationConstraint("with-" + g, io.hastack.core.model.GroupId.of(group(g)),
-                            io.hastack.core.model.GroupId.of(group(g - 1)), g % 10 == 1 ? Score.INFINITY : 500));
+                    config.colocation(new ColocationConstraint(
+                            "with-" + g,
+                            io.hastack.core.model.GroupId.of(group(g)),
+                            io.hastack.core.model.GroupId.of(group(g - 1)),
+                            g % 10 == 1 ? Score.INFINITY : 500));
                 }
             }
         }
         List<NodeInfo> nodes = new ArrayList<>();
         for (int n = nodeFailed ? 1 : 0; n < NODES; n++) {
             NodeId id = NodeId.of(node(n));
-            nodes.add(new NodeInfo(id, io.hastack.core.plan.NodeStatus.ONLINE, states.getOrDefault(id, Map.of()),
-                    Map.of()));
+            nodes.add(new NodeInfo(
+                    id, io.hastack.core.plan.NodeStatus.ONLINE, states.getOrDefault(id, Map.of()), Map.of()));
         }
         return new ClusterSnapshot(config.build(), new ViewId(nodes.get(0).node(), 2), nodes);
     }

@@ -7,8 +7,8 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.Commands;
-import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.db.PostgresAgent;
+import io.hastack.resources.fs.FilesystemAgent;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +37,14 @@ import java.util.Optional;
  * @param appPort the embedded web server's port behind nginx; unused without nginx
  * @param h2Jar the H2 jar; unused with PostgreSQL
  */
-public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int dbPort, int consolePort, int appPort,
-        Path h2Jar) {
+public record DataStack(
+        boolean fileSystem, boolean postgres, boolean nginx, int dbPort, int consolePort, int appPort, Path h2Jar) {
     /** The stack this machine supports, on the given ports. */
     public static DataStack detect(int dbPort, int consolePort, int appPort) {
         boolean root = "root".equals(System.getProperty("user.name"));
-        boolean fs = root && Commands.locate("mkfs.ext4").isPresent() && Commands.locate("mount").isPresent();
+        boolean fs = root
+                && Commands.locate("mkfs.ext4").isPresent()
+                && Commands.locate("mount").isPresent();
         boolean pg = root && Files.isExecutable(PostgresAgent.newestBin().resolve("postgres"));
         boolean nginx = Commands.locate("nginx").isPresent();
         return new DataStack(fs, pg, nginx, dbPort, consolePort, appPort, locateH2());
@@ -80,17 +82,29 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
             temp = Files.createTempDirectory("hastack-demo-");
             Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         } catch (java.io.IOException e) {
-            return new Place(stack.withoutPostgres(), preferred, false, Optional.of(here.get()
-                    + "; no temporary directory could be made (" + e.getMessage() + "), so the demo uses H2"));
+            return new Place(
+                    stack.withoutPostgres(),
+                    preferred,
+                    false,
+                    Optional.of(here.get() + "; no temporary directory could be made (" + e.getMessage()
+                            + "), so the demo uses H2"));
         }
         Optional<String> there = stack.postgresProblem(temp, webPort);
         if (there.isEmpty()) {
-            return new Place(stack, temp, true, Optional.of(here.get() + ". The demo keeps its shared directory (the"
-                    + " quorum device and the data) in " + temp + " instead, and removes it at the end."));
+            return new Place(
+                    stack,
+                    temp,
+                    true,
+                    Optional.of(here.get() + ". The demo keeps its shared directory (the"
+                            + " quorum device and the data) in " + temp + " instead, and removes it at the end."));
         }
         delete(temp);
-        return new Place(stack.withoutPostgres(), preferred, false, Optional.of(here.get() + "; nor in " + temp + ": "
-                + there.get() + ". The demo uses an H2 database instead."));
+        return new Place(
+                stack.withoutPostgres(),
+                preferred,
+                false,
+                Optional.of(here.get() + "; nor in " + temp + ": " + there.get()
+                        + ". The demo uses an H2 database instead."));
     }
 
     /**
@@ -99,10 +113,18 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
      */
     private Optional<String> postgresProblem(Path shared, int webPort) {
         ResourceSpec db = DemoCluster.config(webPort, Optional.of(this), shared).groups().get(0).resources().stream()
-                .filter(r -> r.agentType().equals(PostgresAgent.TYPE)).findFirst().orElseThrow();
+                .filter(r -> r.agentType().equals(PostgresAgent.TYPE))
+                .findFirst()
+                .orElseThrow();
         PostgresAgent agent = new PostgresAgent();
-        AgentOutcome outcome = agent.validate(new AgentContext(NodeId.of("node1"), db.id(), Operation.VALIDATE,
-                db.parameters(), db.timeout(Operation.VALIDATE, agent.metadata().timeouts()), System.nanoTime(), 0));
+        AgentOutcome outcome = agent.validate(new AgentContext(
+                NodeId.of("node1"),
+                db.id(),
+                Operation.VALIDATE,
+                db.parameters(),
+                db.timeout(Operation.VALIDATE, agent.metadata().timeouts()),
+                System.nanoTime(),
+                0));
         return outcome.result() == AgentResult.ERR_PERM ? Optional.of(outcome.message()) : Optional.empty();
     }
 
@@ -116,7 +138,8 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
      */
     public void cleanUp(Path shared, boolean temporary) {
         if (fileSystem && mounted(data(shared))) {
-            Commands.Result r = Commands.run(List.of("umount", data(shared).toString()), java.time.Duration.ofSeconds(30));
+            Commands.Result r =
+                    Commands.run(List.of("umount", data(shared).toString()), java.time.Duration.ofSeconds(30));
             if (!r.ok()) {
                 Commands.run(List.of("umount", "-l", data(shared).toString()), java.time.Duration.ofSeconds(30));
             }
@@ -136,7 +159,8 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
 
     private static void delete(Path dir) {
         try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
             // best effort: a temporary directory
         }
@@ -149,7 +173,11 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
 
     static Path locateH2() {
         try {
-            return Path.of(org.h2.tools.Server.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(org.h2.tools.Server.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the H2 jar", e);
         }
@@ -193,13 +221,13 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
                         """.formatted(dir, webPort, appPort));
             }
             if (fileSystem && !Files.exists(image(shared))) {
-                Commands.Result t = Commands.run(List.of("truncate", "-s", "64M", image(shared).toString()),
-                        java.time.Duration.ofSeconds(10));
-                Commands.Result m = Commands.run(List.of("mkfs.ext4", "-q", "-F", image(shared).toString()),
-                        java.time.Duration.ofSeconds(60));
+                Commands.Result t = Commands.run(
+                        List.of("truncate", "-s", "64M", image(shared).toString()), java.time.Duration.ofSeconds(10));
+                Commands.Result m = Commands.run(
+                        List.of("mkfs.ext4", "-q", "-F", image(shared).toString()), java.time.Duration.ofSeconds(60));
                 if (!t.ok() || !m.ok()) {
-                    throw new IllegalStateException("cannot make the demo's file system image: " + t.describe() + "; "
-                            + m.describe());
+                    throw new IllegalStateException(
+                            "cannot make the demo's file system image: " + t.describe() + "; " + m.describe());
                 }
             }
         } catch (java.io.IOException e) {
@@ -210,16 +238,24 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
     /** One line for the demo's header. */
     public String describe() {
         return (fileSystem ? "ext4 loop image (file system agent)" : "a plain directory (mounting needs root)")
-                + " + " + (postgres ? "PostgreSQL (postgresql agent)" : "H2 server (java-app agent; PostgreSQL needs"
-                + " root and the postgresql package)") + " + " + (nginx ? "nginx (nginx agent) in front of the embedded"
-                + " web server" : "embedded web server (nginx is not installed)");
+                + " + "
+                + (postgres
+                        ? "PostgreSQL (postgresql agent)"
+                        : "H2 server (java-app agent; PostgreSQL needs" + " root and the postgresql package)")
+                + " + "
+                + (nginx
+                        ? "nginx (nginx agent) in front of the embedded" + " web server"
+                        : "embedded web server (nginx is not installed)");
     }
 
     /** The node arguments that carry this stack. */
     public List<String> args() {
-        return List.of("--data-stack", "fs=" + fileSystem + ",db=" + (postgres ? "postgresql" : "h2") + ",nginx="
-                + nginx + ",db-port=" + dbPort + ",console-port=" + consolePort + ",app-port=" + appPort + ",h2-jar="
-                + h2Jar);
+        return List.of(
+                "--data-stack",
+                "fs=" + fileSystem + ",db=" + (postgres ? "postgresql" : "h2") + ",nginx="
+                        + nginx + ",db-port=" + dbPort + ",console-port=" + consolePort + ",app-port=" + appPort
+                        + ",h2-jar="
+                        + h2Jar);
     }
 
     /** The stack named by {@code --data-stack}, if given. */
@@ -233,9 +269,13 @@ public record DataStack(boolean fileSystem, boolean postgres, boolean nginx, int
             String[] p = part.split("=", 2);
             kv.put(p[0], p.length > 1 ? p[1] : "");
         }
-        return Optional.of(new DataStack(Boolean.parseBoolean(kv.get("fs")), "postgresql".equals(kv.get("db")),
-                Boolean.parseBoolean(kv.get("nginx")), Integer.parseInt(kv.get("db-port")),
-                Integer.parseInt(kv.get("console-port")), Integer.parseInt(kv.get("app-port")),
+        return Optional.of(new DataStack(
+                Boolean.parseBoolean(kv.get("fs")),
+                "postgresql".equals(kv.get("db")),
+                Boolean.parseBoolean(kv.get("nginx")),
+                Integer.parseInt(kv.get("db-port")),
+                Integer.parseInt(kv.get("console-port")),
+                Integer.parseInt(kv.get("app-port")),
                 Path.of(kv.get("h2-jar"))));
     }
 }

@@ -1,21 +1,21 @@
 package io.hastack.examples.demo;
 
 import io.hastack.core.model.ClusterConfig;
-import io.hastack.resources.db.PostgresAgent;
-import io.hastack.resources.fs.FilesystemAgent;
-import io.hastack.resources.service.JavaAppAgent;
-import io.hastack.resources.service.NginxAgent;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Optional;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.resources.db.PostgresAgent;
+import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.process.ProcessAgent;
+import io.hastack.resources.service.JavaAppAgent;
+import io.hastack.resources.service.NginxAgent;
 import io.hastack.resources.web.EmbeddedWebServerAgent;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The demo's resource configuration; every demo node builds the same one from the same web port. */
 public final class DemoCluster {
@@ -46,39 +46,62 @@ public final class DemoCluster {
         List<ResourceSpec> group = new ArrayList<>();
         Path data = DataStack.data(shared);
         if (s.fileSystem()) {
-            group.add(ResourceSpec.builder("data", FilesystemAgent.TYPE).param("device", DataStack.image(shared)
-                    .toString()).param("directory", data.toString()).param("fstype", "ext4").param("options", "loop")
-                    .monitorInterval(Duration.ofSeconds(2)).build());
+            group.add(ResourceSpec.builder("data", FilesystemAgent.TYPE)
+                    .param("device", DataStack.image(shared).toString())
+                    .param("directory", data.toString())
+                    .param("fstype", "ext4")
+                    .param("options", "loop")
+                    .monitorInterval(Duration.ofSeconds(2))
+                    .build());
         }
         if (s.postgres()) {
-            group.add(ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", data.resolve("pg")
-                    .toString()).param("port", Integer.toString(s.dbPort())).param("initdb", "true")
+            group.add(ResourceSpec.builder("db", PostgresAgent.TYPE)
+                    .param("data-directory", data.resolve("pg").toString())
+                    .param("port", Integer.toString(s.dbPort()))
+                    .param("initdb", "true")
                     .param("log", shared.resolve("postgres.log").toString())
-                    .timeout(Operation.START, Duration.ofSeconds(60)).timeout(Operation.STOP, Duration.ofSeconds(20))
-                    .monitorInterval(Duration.ofSeconds(2)).build());
+                    .timeout(Operation.START, Duration.ofSeconds(60))
+                    .timeout(Operation.STOP, Duration.ofSeconds(20))
+                    .monitorInterval(Duration.ofSeconds(2))
+                    .build());
         } else {
-            group.add(ResourceSpec.builder("db", JavaAppAgent.TYPE).param("classpath", s.h2Jar().toString())
-                    .param("main-class", "org.h2.tools.Server").param("java-option.0", "-Xmx64m")
+            group.add(ResourceSpec.builder("db", JavaAppAgent.TYPE)
+                    .param("classpath", s.h2Jar().toString())
+                    .param("main-class", "org.h2.tools.Server")
+                    .param("java-option.0", "-Xmx64m")
                     .param("java-option.1", "-XX:TieredStopAtLevel=1")
-                    .param("arg.0", "-tcp").param("arg.1", "-tcpPort").param("arg.2", Integer.toString(s.dbPort()))
-                    .param("arg.3", "-web").param("arg.4", "-webPort").param("arg.5", Integer.toString(s.consolePort()))
-                    .param("arg.6", "-baseDir").param("arg.7", data.resolve("h2").toString()).param("arg.8", "-ifNotExists")
+                    .param("arg.0", "-tcp")
+                    .param("arg.1", "-tcpPort")
+                    .param("arg.2", Integer.toString(s.dbPort()))
+                    .param("arg.3", "-web")
+                    .param("arg.4", "-webPort")
+                    .param("arg.5", Integer.toString(s.consolePort()))
+                    .param("arg.6", "-baseDir")
+                    .param("arg.7", data.resolve("h2").toString())
+                    .param("arg.8", "-ifNotExists")
                     .param("status-url", "http://127.0.0.1:" + s.consolePort() + "/")
                     .param("log", shared.resolve("h2.log").toString())
-                    .timeout(Operation.START, Duration.ofSeconds(60)).timeout(Operation.STOP, Duration.ofSeconds(10))
-                    .monitorInterval(Duration.ofSeconds(2)).build());
+                    .timeout(Operation.START, Duration.ofSeconds(60))
+                    .timeout(Operation.STOP, Duration.ofSeconds(10))
+                    .monitorInterval(Duration.ofSeconds(2))
+                    .build());
         }
         if (s.nginx()) {
             group.add(web("app", s.appPort()));
-            group.add(ResourceSpec.builder("web", NginxAgent.TYPE).param("config", DataStack.nginxConfig(shared)
-                    .toString()).param("status-url", "http://127.0.0.1:" + webPort + "/nginx_status")
-                    .param("expect-body", "Active connections").param("log", shared.resolve("nginx.out").toString())
-                    .monitorInterval(Duration.ofSeconds(1)).build());
+            group.add(ResourceSpec.builder("web", NginxAgent.TYPE)
+                    .param("config", DataStack.nginxConfig(shared).toString())
+                    .param("status-url", "http://127.0.0.1:" + webPort + "/nginx_status")
+                    .param("expect-body", "Active connections")
+                    .param("log", shared.resolve("nginx.out").toString())
+                    .monitorInterval(Duration.ofSeconds(1))
+                    .build());
         } else {
             group.add(web("web", webPort));
         }
-        return ClusterConfig.builder().nodes("node1", "node2").group(new ResourceGroup(
-                io.hastack.core.model.GroupId.of(GROUP), group)).build();
+        return ClusterConfig.builder()
+                .nodes("node1", "node2")
+                .group(new ResourceGroup(io.hastack.core.model.GroupId.of(GROUP), group))
+                .build();
     }
 
     private static ResourceSpec web(String id, int webPort) {
@@ -95,7 +118,9 @@ public final class DemoCluster {
                 .monitorInterval(Duration.ofSeconds(1))
                 .timeout(Operation.STOP, Duration.ofSeconds(5))
                 .build();
-        return ClusterConfig.builder().nodes("node1", "node2").group(ResourceGroup.of(GROUP, worker, web("web", webPort)))
+        return ClusterConfig.builder()
+                .nodes("node1", "node2")
+                .group(ResourceGroup.of(GROUP, worker, web("web", webPort)))
                 .build();
     }
 }

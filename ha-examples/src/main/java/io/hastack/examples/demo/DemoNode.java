@@ -49,17 +49,19 @@ public final class DemoNode {
         int webPort = Integer.parseInt(require(opts, "web-port"));
 
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        JGroupsConfig.Builder stack = JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers)
-                .toBuilder();
+        JGroupsConfig.Builder stack =
+                JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers).toBuilder();
         if (opts.containsKey("verify-ms")) {
             stack.verifyTimeout(java.time.Duration.ofMillis(Long.parseLong(opts.get("verify-ms"))));
         }
-        JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"),
-                stack.build());
+        JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"), stack.build());
         FileQuorumDevice device = new FileQuorumDevice(Path.of(require(opts, "shared")));
-        HaNode node = HaNode.builder().config(DemoCluster.config(webPort, DataStack.fromArgs(opts),
-                        Path.of(require(opts, "shared")))).membership(membership)
-                .agents(StandardAgents.registry()).quorumDevice(device).build();
+        HaNode node = HaNode.builder()
+                .config(DemoCluster.config(webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared"))))
+                .membership(membership)
+                .agents(StandardAgents.registry())
+                .quorumDevice(device)
+                .build();
         node.addListener(e -> print(out, e), Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "demo-events");
             t.setDaemon(true);

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 public final class DemoPage {
     private static final Pattern SERVED_BY = Pattern.compile("Served by (\\S+)");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
     private final URI uri;
 
     /** The page served on {@code port}. */
@@ -25,7 +26,8 @@ public final class DemoPage {
     /** The page's body if it answers 200 now; empty if it does not answer (or on interrupt). */
     public Optional<String> body() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(500)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(500)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
         } catch (IOException e) {

@@ -35,22 +35,31 @@ final class DemoWatch {
      */
     static Optional<String> problem(String name, boolean alive, List<NodeProcess.Event> events, Path log) {
         if (!alive) {
-            return Optional.of(name + " exited" + (events.isEmpty() ? " during start-up" : "") + ". The end of its log ("
-                    + log + "):\n" + tail(log, 8) + failures(events));
+            return Optional.of(name + " exited" + (events.isEmpty() ? " during start-up" : "")
+                    + ". The end of its log (" + log + "):\n" + tail(log, 8) + failures(events));
         }
         // The latest converged plan is what the cluster thinks now; an earlier one may have passed.
-        Optional<String> cannotRun = events.stream().filter(e -> e.type().equals(HaEvent.Type.CONVERGED.name()))
-                .reduce((first, second) -> second).filter(e -> e.detail().contains(CANNOT_RUN))
-                .map(e -> List.of(e.detail().split(";")).stream().map(String::strip)
-                        .filter(s -> s.contains(CANNOT_RUN)).findFirst().orElse(e.detail()));
+        Optional<String> cannotRun = events.stream()
+                .filter(e -> e.type().equals(HaEvent.Type.CONVERGED.name()))
+                .reduce((first, second) -> second)
+                .filter(e -> e.detail().contains(CANNOT_RUN))
+                .map(e -> List.of(e.detail().split(";")).stream()
+                        .map(String::strip)
+                        .filter(s -> s.contains(CANNOT_RUN))
+                        .findFirst()
+                        .orElse(e.detail()));
         return cannotRun.map(note -> "the cluster says " + note.replaceFirst("^note: ", "") + failures(events)
                 + "\nNode logs: " + log.getParent());
     }
 
     private static String failures(List<NodeProcess.Event> events) {
         StringBuilder sb = new StringBuilder();
-        events.stream().filter(e -> e.type().equals(HaEvent.Type.ACTION_FAILED.name()))
-                .forEach(e -> sb.append("\n  failed on ").append(e.node()).append(": ").append(e.detail()));
+        events.stream()
+                .filter(e -> e.type().equals(HaEvent.Type.ACTION_FAILED.name()))
+                .forEach(e -> sb.append("\n  failed on ")
+                        .append(e.node())
+                        .append(": ")
+                        .append(e.detail()));
         return sb.toString();
     }
 
@@ -59,8 +68,8 @@ final class DemoWatch {
         try {
             List<String> all = Files.readAllLines(log);
             StringBuilder sb = new StringBuilder();
-            all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> sb.append("    ").append(l)
-                    .append('\n'));
+            all.subList(Math.max(0, all.size() - lines), all.size())
+                    .forEach(l -> sb.append("    ").append(l).append('\n'));
             return sb.toString().stripTrailing();
         } catch (IOException e) {
             return "    (cannot read " + log + ": " + e.getMessage() + ")";

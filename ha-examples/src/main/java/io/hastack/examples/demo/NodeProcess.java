@@ -58,14 +58,21 @@ public final class NodeProcess implements AutoCloseable {
      * peerPorts} (all on 127.0.0.1), its logs in {@code logDir}, its quorum device in {@code
      * shared} (the same directory for every node of the cluster).
      */
-    public static NodeProcess launch(String name, String cluster, int port, List<Integer> peerPorts, int webPort,
-            Path logDir, Path shared) {
+    public static NodeProcess launch(
+            String name, String cluster, int port, List<Integer> peerPorts, int webPort, Path logDir, Path shared) {
         return launch(name, cluster, port, peerPorts, webPort, logDir, shared, List.of());
     }
 
     /** As the other {@code launch}, passing {@code extraArgs} (e.g. {@code --verify-ms 500}) to the node. */
-    public static NodeProcess launch(String name, String cluster, int port, List<Integer> peerPorts, int webPort,
-            Path logDir, Path shared, List<String> extraArgs) {
+    public static NodeProcess launch(
+            String name,
+            String cluster,
+            int port,
+            List<Integer> peerPorts,
+            int webPort,
+            Path logDir,
+            Path shared,
+            List<String> extraArgs) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
@@ -73,14 +80,28 @@ public final class NodeProcess implements AutoCloseable {
             List<String> peers = peerPorts.stream().map(String::valueOf).toList();
             List<String> command = new java.util.ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-                    "-cp", System.getProperty("java.class.path"),
+                    "-Xms64m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-Djava.net.preferIPv4Stack=true",
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     DemoNode.class.getName(),
-                    "--name", name, "--cluster", cluster, "--port", Integer.toString(port),
-                    "--peers", String.join(",", peers), "--web-port", Integer.toString(webPort),
-                    "--shared", shared.toAbsolutePath().toString()));
+                    "--name",
+                    name,
+                    "--cluster",
+                    cluster,
+                    "--port",
+                    Integer.toString(port),
+                    "--peers",
+                    String.join(",", peers),
+                    "--web-port",
+                    Integer.toString(webPort),
+                    "--shared",
+                    shared.toAbsolutePath().toString()));
             command.addAll(extraArgs);
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             return new NodeProcess(name, p, log);
         } catch (IOException e) {
@@ -89,8 +110,9 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private void readOutput() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)); Writer w = Files.newBufferedWriter(log.resolveSibling(name + ".out"))) {
+        try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                Writer w = Files.newBufferedWriter(log.resolveSibling(name + ".out"))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.startsWith("EVENT|")) {
                     String[] f = line.split("\\|", 5);
@@ -166,7 +188,9 @@ public final class NodeProcess implements AutoCloseable {
      */
     public void signal(String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
             }
@@ -248,7 +272,9 @@ public final class NodeProcess implements AutoCloseable {
                     continue;
                 }
                 try (ServerSocket partner = new ServerSocket(p + 100, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    if (!ports.contains(p) && !ports.contains(p + 100) && ports.stream().noneMatch(q -> q + 100 == p)) {
+                    if (!ports.contains(p)
+                            && !ports.contains(p + 100)
+                            && ports.stream().noneMatch(q -> q + 100 == p)) {
                         ports.add(p);
                     }
                 } catch (IOException taken) {

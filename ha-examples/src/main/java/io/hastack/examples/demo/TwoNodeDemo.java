@@ -17,7 +17,8 @@ import java.util.function.Predicate;
 public final class TwoNodeDemo {
     private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path logDir = Path.of(System.getProperty("demo.logs", "target/demo-logs")).toAbsolutePath();
+    private final Path logDir =
+            Path.of(System.getProperty("demo.logs", "target/demo-logs")).toAbsolutePath();
     private final long begin = System.nanoTime();
     /** The group's resources, in start order. */
     private List<String> resources = List.of();
@@ -48,8 +49,8 @@ public final class TwoNodeDemo {
         String cluster = "ha-demo-" + UUID.randomUUID().toString().substring(0, 8);
         System.out.println("HA Stack two-node demo: a resource group (file system, database, web server) fails over"
                 + " after a SIGKILL.");
-        DataStack.Place place = DataStack.place(DataStack.detect(ports.get(3), ports.get(4), ports.get(5)),
-                logDir.resolve(cluster), webPort);
+        DataStack.Place place = DataStack.place(
+                DataStack.detect(ports.get(3), ports.get(4), ports.get(5)), logDir.resolve(cluster), webPort);
         DataStack stack = place.stack();
         Path shared = place.shared();
         place.why().ifPresent(why -> System.out.println("Note: " + why));
@@ -57,8 +58,7 @@ public final class TwoNodeDemo {
         System.out.println("Web page: http://127.0.0.1:" + webPort + "/   node logs: " + logDir);
         System.out.println();
 
-        progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1)
-                + ") in two JVMs ...");
+        progress(1, "Starting node1 (port " + peers.get(0) + ") and node2 (port " + peers.get(1) + ") in two JVMs ...");
         // Whatever ends the demo (success, a failure, SIGTERM, Ctrl-C): no node JVM, mount or
         // temporary directory is left behind.
         List<NodeProcess> launched = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -73,30 +73,42 @@ public final class TwoNodeDemo {
         try {
             stack.prepare(shared, webPort);
             resources = DemoCluster.config(webPort, Optional.of(stack), shared).groups().get(0).resources().stream()
-                    .map(r -> r.id().value()).toList();
+                    .map(r -> r.id().value())
+                    .toList();
             return runNodes(cluster, peers, webPort, shared, stack, launched);
         } finally {
             cleanUp.run();
         }
     }
 
-    private int runNodes(String cluster, List<Integer> peers, int webPort, Path shared, DataStack stack,
+    private int runNodes(
+            String cluster,
+            List<Integer> peers,
+            int webPort,
+            Path shared,
+            DataStack stack,
             List<NodeProcess> launched) {
-        try (NodeProcess node1 = NodeProcess.launch("node1", cluster, peers.get(0), peers, webPort, logDir, shared,
-                stack.args());
-                NodeProcess node2 = NodeProcess.launch("node2", cluster, peers.get(1), peers, webPort, logDir, shared,
-                        stack.args())) {
+        try (NodeProcess node1 = NodeProcess.launch(
+                        "node1", cluster, peers.get(0), peers, webPort, logDir, shared, stack.args());
+                NodeProcess node2 = NodeProcess.launch(
+                        "node2", cluster, peers.get(1), peers, webPort, logDir, shared, stack.args())) {
             launched.add(node1);
             launched.add(node2);
             List<NodeProcess> nodes = List.of(node1, node2);
             // Both in one view, recorded on the quorum device: from then on either can survive the other.
             for (NodeProcess n : nodes) {
-                awaitEvent(n, nodes, e -> e.type().equals("QUORUM_RECORDED") && e.detail().contains("node1")
-                        && e.detail().contains("node2"), "both nodes to join one view");
+                awaitEvent(
+                        n,
+                        nodes,
+                        e -> e.type().equals("QUORUM_RECORDED")
+                                && e.detail().contains("node1")
+                                && e.detail().contains("node2"),
+                        "both nodes to join one view");
             }
             progress(2, "Both nodes are in one view; waiting for the cluster to place " + DemoCluster.GROUP + " ...");
             String active = awaitPage(webPort, Optional.empty(), nodes);
-            System.out.println("        " + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
+            System.out.println("        "
+                    + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
             NodeProcess victim = active.equals("node1") ? node1 : node2;
             NodeProcess survivor = victim == node1 ? node2 : node1;
 
@@ -107,14 +119,15 @@ public final class TwoNodeDemo {
             String after = awaitPage(webPort, Optional.of(active), List.of(survivor));
             long answeredAt = System.currentTimeMillis();
             progress(4, "The page answers again, from " + after + ":");
-            System.out.println("        " + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
+            System.out.println("        "
+                    + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
             System.out.println("      Failover timeline (ms after the SIGKILL):");
             printTimeline(survivor, killedAt, answeredAt, after);
 
             progress(5, "Final status, from " + survivor.name() + ":");
             String status = survivor.status(PHASE_TIMEOUT)
-                    .orElseThrow(() -> new DemoFailure(survivor.name() + " did not report its status; see "
-                            + survivor.log()));
+                    .orElseThrow(() ->
+                            new DemoFailure(survivor.name() + " did not report its status; see " + survivor.log()));
             status.lines().forEach(l -> System.out.println("        " + l));
             survivor.quit(PHASE_TIMEOUT);
             System.out.printf("%nDone in %.1f s. Node logs are in %s%n", (System.nanoTime() - begin) / 1e9, logDir);
@@ -124,31 +137,53 @@ public final class TwoNodeDemo {
 
     private void printTimeline(NodeProcess survivor, long killedAt, long answeredAt, String server) {
         // Events arrive through a pipe; give the last ones a moment to be read.
-        awaitEvent(survivor, List.of(survivor), e -> e.epochMillis() >= killedAt && e.type().equals("CONVERGED"),
+        awaitEvent(
+                survivor,
+                List.of(survivor),
+                e -> e.epochMillis() >= killedAt && e.type().equals("CONVERGED"),
                 "the survivor to converge");
         Predicate<NodeProcess.Event> afterKill = e -> e.epochMillis() >= killedAt;
-        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("MEMBER_SUSPECTED"))), killedAt,
-                "failure detected", e -> survivor.name() + "'s failure detector suspects " + e.subject());
-        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("VIEW_INSTALLED"))), killedAt,
-                "new view installed", NodeProcess.Event::detail);
-        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("QUORUM_GAINED"))), killedAt,
-                "quorum decided", NodeProcess.Event::detail);
-        row(survivor.firstEvent(afterKill.and(e -> e.type().equals("PLAN_COMPUTED"))), killedAt,
-                "plan computed", e -> e.detail().replace(";", " |"));
+        row(
+                survivor.firstEvent(afterKill.and(e -> e.type().equals("MEMBER_SUSPECTED"))),
+                killedAt,
+                "failure detected",
+                e -> survivor.name() + "'s failure detector suspects " + e.subject());
+        row(
+                survivor.firstEvent(afterKill.and(e -> e.type().equals("VIEW_INSTALLED"))),
+                killedAt,
+                "new view installed",
+                NodeProcess.Event::detail);
+        row(
+                survivor.firstEvent(afterKill.and(e -> e.type().equals("QUORUM_GAINED"))),
+                killedAt,
+                "quorum decided",
+                NodeProcess.Event::detail);
+        row(
+                survivor.firstEvent(afterKill.and(e -> e.type().equals("PLAN_COMPUTED"))),
+                killedAt,
+                "plan computed",
+                e -> e.detail().replace(";", " |"));
         for (String resource : resources) {
-            row(survivor.firstEvent(afterKill.and(e -> e.type().equals("ACTION_SUCCEEDED")
-                    && e.subject().equals(resource) && e.detail().startsWith("start"))), killedAt,
-                    resource + " started", NodeProcess.Event::detail);
+            row(
+                    survivor.firstEvent(afterKill.and(e -> e.type().equals("ACTION_SUCCEEDED")
+                            && e.subject().equals(resource)
+                            && e.detail().startsWith("start"))),
+                    killedAt,
+                    resource + " started",
+                    NodeProcess.Event::detail);
         }
-        System.out.printf("        %6d  %-20s %s%n", answeredAt - killedAt, "web page answers",
-                "GET / is served by " + server);
+        System.out.printf(
+                "        %6d  %-20s %s%n", answeredAt - killedAt, "web page answers", "GET / is served by " + server);
     }
 
-    private static void row(Optional<NodeProcess.Event> event, long killedAt, String label,
+    private static void row(
+            Optional<NodeProcess.Event> event,
+            long killedAt,
+            String label,
             java.util.function.Function<NodeProcess.Event, String> text) {
         if (event.isPresent()) {
-            System.out.printf("        %6d  %-20s %s%n", event.get().epochMillis() - killedAt, label,
-                    text.apply(event.get()));
+            System.out.printf(
+                    "        %6d  %-20s %s%n", event.get().epochMillis() - killedAt, label, text.apply(event.get()));
         } else {
             System.out.printf("        %6s  %-20s %s%n", "-", label, "(not observed)");
         }
@@ -161,8 +196,8 @@ public final class TwoNodeDemo {
         });
     }
 
-    private void awaitEvent(NodeProcess node, List<NodeProcess> alive, Predicate<NodeProcess.Event> filter,
-            String what) {
+    private void awaitEvent(
+            NodeProcess node, List<NodeProcess> alive, Predicate<NodeProcess.Event> filter, String what) {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         while (node.firstEvent(filter).isEmpty()) {
             watch(alive, what);

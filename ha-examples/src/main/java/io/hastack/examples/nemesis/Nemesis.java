@@ -7,9 +7,9 @@ import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.runtime.HaNode;
+import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
 import io.hastack.testkit.InProcessCluster;
 import io.hastack.testkit.Witness;
-import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,7 +44,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Nemesis {
     /** Kinds of fault. */
-    enum Fault { CRASH, FREEZE, PARTITION, MONITOR_FAILURE, HANGING_STOP }
+    enum Fault {
+        CRASH,
+        FREEZE,
+        PARTITION,
+        MONITOR_FAILURE,
+        HANGING_STOP
+    }
 
     /**
      * What to run.
@@ -81,9 +87,15 @@ public final class Nemesis {
      * @param violations safety violations (empty in a correct run)
      * @param history the faults, in order, with times since the start
      */
-    public record Report(long seed, Map<Fault, Integer> faultCounts, int doubleActivations, int staleWritesRejected,
+    public record Report(
+            long seed,
+            Map<Fault, Integer> faultCounts,
+            int doubleActivations,
+            int staleWritesRejected,
             int lostResources,
-            Duration worstRecovery, List<String> violations, List<String> history) {
+            Duration worstRecovery,
+            List<String> violations,
+            List<String> history) {
 
         /** Faults injected in all. */
         public int faultsInjected() {
@@ -97,9 +109,16 @@ public final class Nemesis {
 
         /** A readable summary. */
         public String summary() {
-            return String.format("seed %d: %d faults %s, %d double activations (distinct epochs), %d stale writes"
-                    + " rejected, %d lost resources, worst recovery %d ms, %d violations%s", seed, faultsInjected(),
-                    faultCounts, doubleActivations, staleWritesRejected, lostResources, worstRecovery.toMillis(),
+            return String.format(
+                    "seed %d: %d faults %s, %d double activations (distinct epochs), %d stale writes"
+                            + " rejected, %d lost resources, worst recovery %d ms, %d violations%s",
+                    seed,
+                    faultsInjected(),
+                    faultCounts,
+                    doubleActivations,
+                    staleWritesRejected,
+                    lostResources,
+                    worstRecovery.toMillis(),
                     violations.size(),
                     violations.isEmpty() ? "" : ": " + violations);
         }
@@ -121,7 +140,7 @@ public final class Nemesis {
 
     /** Runs {@code config}'s schedule and returns the report. */
     public static Report run(Config config) {
-        return run(config, line -> { });
+        return run(config, line -> {});
     }
 
     /** Runs {@code config}'s schedule, telling {@code progress} every 50 faults, and returns the report. */
@@ -131,20 +150,25 @@ public final class Nemesis {
         return n.run();
     }
 
-    private java.util.function.Consumer<String> progress = line -> { };
+    private java.util.function.Consumer<String> progress = line -> {};
 
     private static ClusterConfig clusterConfig(List<String> names) {
         ResourceSpec.Builder app = ResourceSpec.builder("app", "witness");
         ResourceSpec.Builder db = ResourceSpec.builder("db", "witness");
         List<ResourceSpec> specs = new ArrayList<>();
         for (ResourceSpec.Builder b : List.of(app, db)) {
-            specs.add(b.monitorInterval(Duration.ofMillis(200)).timeout(Operation.STOP, Duration.ofMillis(800))
-                    .timeout(Operation.START, Duration.ofSeconds(5)).build());
+            specs.add(b.monitorInterval(Duration.ofMillis(200))
+                    .timeout(Operation.STOP, Duration.ofMillis(800))
+                    .timeout(Operation.START, Duration.ofSeconds(5))
+                    .build());
         }
         // No failure-timeout, so monitor failures must not reach a threshold in a long run: restart in
         // place. A failed start still bans its node (on-fail=migrate) until that node restarts.
-        return ClusterConfig.builder().nodes(names.toArray(String[]::new)).migrationThreshold(1_000_000)
-                .group(new ResourceGroup(io.hastack.core.model.GroupId.of("g"), specs)).build();
+        return ClusterConfig.builder()
+                .nodes(names.toArray(String[]::new))
+                .migrationThreshold(1_000_000)
+                .group(new ResourceGroup(io.hastack.core.model.GroupId.of("g"), specs))
+                .build();
     }
 
     private Report run() {
@@ -155,20 +179,27 @@ public final class Nemesis {
         int lost = 0;
         List<String> violations = new ArrayList<>();
         String base = "/hastack/nemesis-" + config.seed() + "-" + System.nanoTime();
-        try (InProcessCluster cluster = new InProcessCluster(config.zookeeper() == null ? null
-                : id -> ZooKeeperQuorumDevice.connect(config.zookeeper(), base, Duration.ofSeconds(10)))) {
+        try (InProcessCluster cluster = new InProcessCluster(
+                config.zookeeper() == null
+                        ? null
+                        : id -> ZooKeeperQuorumDevice.connect(config.zookeeper(), base, Duration.ofSeconds(10)))) {
             names.forEach(n -> cluster.start(n, cc));
             cluster.awaitView(names.size());
-            sampler = new Sampler(cluster.witness, () -> progress.accept(stateOf(cluster, "down for over "
-                    + STALL.toSeconds() + " s")));
+            sampler = new Sampler(
+                    cluster.witness,
+                    () -> progress.accept(stateOf(cluster, "down for over " + STALL.toSeconds() + " s")));
             sampler.start();
             awaitExactlyOnce(cluster, config.recoveryBound());
             for (int i = 0; i < config.faults(); i++) {
                 step(cluster, cc, names, counts);
                 if ((i + 1) % 50 == 0) {
-                    progress.accept(String.format("%d of %d faults after %d s; double activations %d, worst recovery"
-                            + " %d ms so far", i + 1, config.faults(), (System.nanoTime() - began) / 1_000_000_000L,
-                            sampler.doubleActivations.get(), sampler.worstRecovery.get() / 1_000_000));
+                    progress.accept(String.format(
+                            "%d of %d faults after %d s; double activations %d, worst recovery" + " %d ms so far",
+                            i + 1,
+                            config.faults(),
+                            (System.nanoTime() - began) / 1_000_000_000L,
+                            sampler.doubleActivations.get(),
+                            sampler.worstRecovery.get() / 1_000_000));
                 }
             }
             log("all faults undone; waiting for convergence");
@@ -177,25 +208,33 @@ public final class Nemesis {
             violations.addAll(cluster.witness.violations());
             if (lost > 0) {
                 progress.accept(stateOf(cluster, "not converged after the last fault"));
-                violations.add(lost + " resource(s) not running exactly once " + config.recoveryBound().toMillis()
-                        + " ms after the last fault: " + running(cluster.witness));
+                violations.add(lost + " resource(s) not running exactly once "
+                        + config.recoveryBound().toMillis() + " ms after the last fault: " + running(cluster.witness));
             }
             cluster.witness.releaseStops();
-            return new Report(config.seed(), counts, sampler.doubleActivations.get(),
-                    cluster.witness.staleWritesRejected(), lost,
-                    Duration.ofNanos(sampler.worstRecovery.get()), violations, List.copyOf(history));
+            return new Report(
+                    config.seed(),
+                    counts,
+                    sampler.doubleActivations.get(),
+                    cluster.witness.staleWritesRejected(),
+                    lost,
+                    Duration.ofNanos(sampler.worstRecovery.get()),
+                    violations,
+                    List.copyOf(history));
         }
     }
 
     private void step(InProcessCluster cluster, ClusterConfig cc, List<String> names, Map<Fault, Integer> counts) {
         List<String> live = new ArrayList<>(cluster.liveNodes());
-        String victim = random.nextBoolean() ? active(cluster).orElse(live.get(random.nextInt(live.size())))
+        String victim = random.nextBoolean()
+                ? active(cluster).orElse(live.get(random.nextInt(live.size())))
                 : live.get(random.nextInt(live.size()));
         Fault topology = List.of(Fault.CRASH, Fault.FREEZE, Fault.PARTITION).get(random.nextInt(3));
-        Fault resourceFault = random.nextInt(3) == 0 ? (random.nextBoolean() ? Fault.MONITOR_FAILURE
-                : Fault.HANGING_STOP) : null;
+        Fault resourceFault =
+                random.nextInt(3) == 0 ? (random.nextBoolean() ? Fault.MONITOR_FAILURE : Fault.HANGING_STOP) : null;
         String resource = RESOURCES.get(random.nextInt(RESOURCES.size()));
-        long holdMillis = config.hold().toMillis() / 5 + random.nextInt((int) Math.max(1, config.hold().toMillis() * 4 / 5));
+        long holdMillis = config.hold().toMillis() / 5
+                + random.nextInt((int) Math.max(1, config.hold().toMillis() * 4 / 5));
 
         if (resourceFault != null) {
             String on = active(cluster).orElse(victim);
@@ -261,7 +300,9 @@ public final class Nemesis {
     private static int awaitExactlyOnce(InProcessCluster cluster, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
-            int wrong = (int) RESOURCES.stream().filter(r -> cluster.witness.runningOn(r).size() != 1).count();
+            int wrong = (int) RESOURCES.stream()
+                    .filter(r -> cluster.witness.runningOn(r).size() != 1)
+                    .count();
             if (wrong == 0 || System.nanoTime() > deadline) {
                 return wrong;
             }
@@ -285,7 +326,11 @@ public final class Nemesis {
                 ClusterStatus status = node.status();
                 sb.append(status.render());
                 if (status.coordinator()) {
-                    sb.append("snapshot from ").append(name).append(":\n").append(node.snapshotText()).append('\n');
+                    sb.append("snapshot from ")
+                            .append(name)
+                            .append(":\n")
+                            .append(node.snapshotText())
+                            .append('\n');
                 }
             } catch (RuntimeException e) {
                 sb.append(name).append(": no status: ").append(e.getMessage()).append('\n');

@@ -28,15 +28,17 @@ public final class NemesisRun {
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 case "--hold-ms" -> hold = Long.parseLong(args[i + 1]);
                 case "--zookeeper" -> zookeeper = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]"
-                        + " [--zookeeper host:port]");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; usage: NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]"
+                            + " [--zookeeper host:port]");
             }
         }
-        System.out.printf("nemesis: %d faults on %d nodes, seed %d, faults held up to %d ms%n", faults, nodes, seed,
-                hold);
-        Nemesis.Report report = Nemesis.run(new Nemesis.Config(seed, faults, nodes, Duration.ofMillis(hold),
-                Duration.ofSeconds(30), zookeeper), line -> System.out.println("  " + line));
+        System.out.printf(
+                "nemesis: %d faults on %d nodes, seed %d, faults held up to %d ms%n", faults, nodes, seed, hold);
+        Nemesis.Report report = Nemesis.run(
+                new Nemesis.Config(seed, faults, nodes, Duration.ofMillis(hold), Duration.ofSeconds(30), zookeeper),
+                line -> System.out.println("  " + line));
         if (!report.passed()) {
             report.history().forEach(h -> System.out.println("  " + h));
         }

@@ -51,9 +51,11 @@ public final class Simulate {
         }
         try {
             Instant now = Instant.now();
-            Simulator.Simulation s = new Simulator(new DefaultPlanner()).run(
-                    SnapshotText.parse(Files.readString(snapshot, StandardCharsets.UTF_8), now),
-                    Simulator.parseEvents(events), now);
+            Simulator.Simulation s = new Simulator(new DefaultPlanner())
+                    .run(
+                            SnapshotText.parse(Files.readString(snapshot, StandardCharsets.UTF_8), now),
+                            Simulator.parseEvents(events),
+                            now);
             out.print(s.render(scores));
             return 0;
         } catch (IOException e) {

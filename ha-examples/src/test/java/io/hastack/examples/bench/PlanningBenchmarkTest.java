@@ -41,6 +41,8 @@ class PlanningBenchmarkTest {
 
     @Test
     void theSteadyStateNeedsNothing() {
-        assertTrue(new DefaultPlanner().plan(PlanningBenchmark.snapshot(true, false), Instant.EPOCH).isEmpty());
+        assertTrue(new DefaultPlanner()
+                .plan(PlanningBenchmark.snapshot(true, false), Instant.EPOCH)
+                .isEmpty());
     }
 }

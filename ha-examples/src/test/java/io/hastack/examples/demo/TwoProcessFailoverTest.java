@@ -19,8 +19,8 @@ class TwoProcessFailoverTest {
     private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(60);
 
     /** Under target/ so that the node logs outlive a failed run. */
-    private final Path logs = Path.of("target", "it-logs", UUID.randomUUID().toString()).toAbsolutePath();
-
+    private final Path logs =
+            Path.of("target", "it-logs", UUID.randomUUID().toString()).toAbsolutePath();
 
     private static Optional<String> servedBy(int port) {
         return new DemoPage(port).servedBy();
@@ -40,22 +40,28 @@ class TwoProcessFailoverTest {
         List<Integer> peers = ports.subList(0, 2);
         String cluster = "it-" + UUID.randomUUID();
         Path shared = logs.resolve("shared");
-        return new Pair(NodeProcess.launch("node1", cluster, peers.get(0), peers, ports.get(2), logs, shared),
-                NodeProcess.launch("node2", cluster, peers.get(1), peers, ports.get(2), logs, shared), ports.get(2));
+        return new Pair(
+                NodeProcess.launch("node1", cluster, peers.get(0), peers, ports.get(2), logs, shared),
+                NodeProcess.launch("node2", cluster, peers.get(1), peers, ports.get(2), logs, shared),
+                ports.get(2));
     }
 
     /** Waits until both nodes recorded their two-node view on the quorum device. */
     private void awaitRecorded(NodeProcess a, NodeProcess b) {
         for (NodeProcess n : List.of(a, b)) {
-            await().atMost(WAIT).alias(n.name() + " to record the two-node view; logs in " + logs)
+            await().atMost(WAIT)
+                    .alias(n.name() + " to record the two-node view; logs in " + logs)
                     .until(() -> n.firstEvent(e -> e.type().equals("QUORUM_RECORDED")
-                            && e.detail().contains("node1") && e.detail().contains("node2")).isPresent());
+                                    && e.detail().contains("node1")
+                                    && e.detail().contains("node2"))
+                            .isPresent());
         }
     }
 
     private static boolean leftView(NodeProcess observer, NodeProcess other) {
-        return observer.events().stream().anyMatch(e -> e.type().equals("VIEW_INSTALLED")
-                && e.detail().contains("left: [" + other.name() + "]"));
+        return observer.events().stream()
+                .anyMatch(
+                        e -> e.type().equals("VIEW_INSTALLED") && e.detail().contains("left: [" + other.name() + "]"));
     }
 
     @Test
@@ -68,19 +74,26 @@ class TwoProcessFailoverTest {
         // The real servers where this machine has them (root: ext4 image, PostgreSQL), else H2.
         DataStack stack = DataStack.detect(ports.get(3), ports.get(4), ports.get(5));
         stack.prepare(shared, web);
-        try (NodeProcess a = NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared, stack.args());
-                NodeProcess b = NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared,
-                        stack.args())) {
+        try (NodeProcess a =
+                        NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared, stack.args());
+                NodeProcess b =
+                        NodeProcess.launch("node2", cluster, peers.get(1), peers, web, logs, shared, stack.args())) {
             awaitRecorded(a, b);
-            await().atMost(WAIT).alias("the page; logs in " + logs).until(() -> servedBy(web).isPresent());
+            await().atMost(WAIT)
+                    .alias("the page; logs in " + logs)
+                    .until(() -> servedBy(web).isPresent());
             NodeProcess victim = servedBy(web).orElseThrow().equals("node1") ? a : b;
             NodeProcess survivor = victim == a ? b : a;
             victim.kill();
-            await().atMost(WAIT).alias("the page from " + survivor.name() + "; logs in " + logs)
+            await().atMost(WAIT)
+                    .alias("the page from " + survivor.name() + "; logs in " + logs)
                     .until(() -> servedBy(web).equals(Optional.of(survivor.name())));
             String status = survivor.status(Duration.ofSeconds(10)).orElse("");
-            assertTrue(status.contains(" db ") && status.lines().anyMatch(l -> l.contains(" db ")
-                    && l.contains("RUNNING@" + survivor.name())), status);
+            assertTrue(
+                    status.contains(" db ")
+                            && status.lines()
+                                    .anyMatch(l -> l.contains(" db ") && l.contains("RUNNING@" + survivor.name())),
+                    status);
             assertEquals(stack.fileSystem(), status.contains(" data "), status);
             survivor.quit(WAIT);
         }
@@ -105,29 +118,47 @@ class TwoProcessFailoverTest {
             // 6 s frozen: the other node removes it, wins the tie and takes the group over as far as
             // it can (here the frozen JVM still holds the web port, as a frozen host holds its disk).
             frozen.signal("STOP");
-            await().atMost(WAIT).until(() -> leftView(other, frozen) && other.firstEvent(e -> e.type().equals(
-                    "QUORUM_GAINED") && e.detail().contains("tie won")).isPresent());
+            await().atMost(WAIT)
+                    .until(() -> leftView(other, frozen)
+                            && other.firstEvent(e -> e.type().equals("QUORUM_GAINED")
+                                            && e.detail().contains("tie won"))
+                                    .isPresent());
             // Resume once the other node has begun to start the group (its plan after the takeover).
-            long tieWon = other.firstEvent(e -> e.type().equals("QUORUM_GAINED") && e.detail().contains("tie won"))
-                    .orElseThrow().epochMillis();
-            await().atMost(WAIT).until(() -> other.firstEvent(e -> e.type().equals("ACTION_STARTED")
-                    && e.epochMillis() >= tieWon).isPresent());
+            long tieWon = other.firstEvent(
+                            e -> e.type().equals("QUORUM_GAINED") && e.detail().contains("tie won"))
+                    .orElseThrow()
+                    .epochMillis();
+            await().atMost(WAIT)
+                    .until(() -> other.firstEvent(e -> e.type().equals("ACTION_STARTED") && e.epochMillis() >= tieWon)
+                            .isPresent());
             frozen.signal("CONT");
 
             // On resuming, the frozen node notices its stall and stops its copy before anything else.
-            await().atMost(WAIT).alias("a pause report from " + frozen.name() + "; logs in " + logs)
-                    .until(() -> frozen.firstEvent(e -> e.type().equals("PAUSE_DETECTED")).isPresent());
+            await().atMost(WAIT)
+                    .alias("a pause report from " + frozen.name() + "; logs in " + logs)
+                    .until(() -> frozen.firstEvent(e -> e.type().equals("PAUSE_DETECTED"))
+                            .isPresent());
             // The cluster heals into one view with the group running once.
-            await().atMost(WAIT).alias("one copy after the merge; logs in " + logs).untilAsserted(() -> {
-                String status = other.status(Duration.ofSeconds(10)).orElse("")
-                        + frozen.status(Duration.ofSeconds(10)).orElse("");
-                assertTrue(status.contains("[node1, node2]") || status.contains("[node2, node1]"), status);
-                assertTrue(servedBy(web).isPresent(), status);
-                assertEquals(1, status.lines().filter(l -> l.contains(" web ") && l.contains("RUNNING@")).count(),
-                        status);
-                assertFalse(status.lines().anyMatch(l -> l.contains(" web ") && l.contains("RUNNING@node1")
-                        && l.contains("RUNNING@node2")), status);
-            });
+            await().atMost(WAIT)
+                    .alias("one copy after the merge; logs in " + logs)
+                    .untilAsserted(() -> {
+                        String status = other.status(Duration.ofSeconds(10)).orElse("")
+                                + frozen.status(Duration.ofSeconds(10)).orElse("");
+                        assertTrue(status.contains("[node1, node2]") || status.contains("[node2, node1]"), status);
+                        assertTrue(servedBy(web).isPresent(), status);
+                        assertEquals(
+                                1,
+                                status.lines()
+                                        .filter(l -> l.contains(" web ") && l.contains("RUNNING@"))
+                                        .count(),
+                                status);
+                        assertFalse(
+                                status.lines()
+                                        .anyMatch(l -> l.contains(" web ")
+                                                && l.contains("RUNNING@node1")
+                                                && l.contains("RUNNING@node2")),
+                                status);
+                    });
         }
     }
 
@@ -145,18 +176,23 @@ class TwoProcessFailoverTest {
             NodeProcess victim = active.equals("node1") ? a : b;
             NodeProcess survivor = victim == a ? b : a;
             long workerPid = victim.events().stream()
-                    .filter(e -> e.type().equals("ACTION_SUCCEEDED") && e.subject().equals("worker"))
+                    .filter(e ->
+                            e.type().equals("ACTION_SUCCEEDED") && e.subject().equals("worker"))
                     .map(e -> Long.parseLong(e.detail().replaceAll(".*started pid (\\d+).*", "$1")))
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(ProcessHandle.of(workerPid).isPresent(), "the victim's worker runs");
 
             victim.kill();
 
-            await().atMost(WAIT).alias("the page served by " + survivor.name() + "; node logs in " + logs)
+            await().atMost(WAIT)
+                    .alias("the page served by " + survivor.name() + "; node logs in " + logs)
                     .until(() -> servedBy(web).equals(Optional.of(survivor.name())));
             assertFalse(victim.isAlive());
             // The victim's child process died with it, so the group does not run twice.
-            await().atMost(WAIT).until(() -> ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true));
+            await().atMost(WAIT)
+                    .until(() ->
+                            ProcessHandle.of(workerPid).map(p -> !p.isAlive()).orElse(true));
             await().atMost(WAIT).untilAsserted(() -> {
                 String status = survivor.status(Duration.ofSeconds(10)).orElseThrow();
                 assertTrue(status.contains("worker         process          RUNNING@" + survivor.name()), status);
@@ -165,10 +201,18 @@ class TwoProcessFailoverTest {
             });
             // The survivor saw the failure, installed a view without the victim, and started both resources.
             List<NodeProcess.Event> events = survivor.events();
-            assertTrue(events.stream().anyMatch(e -> e.type().equals("VIEW_INSTALLED")
-                    && e.detail().contains("left: [" + victim.name() + "]")), events.toString());
-            assertEquals(1, events.stream().filter(e -> e.type().equals("ACTION_SUCCEEDED")
-                    && e.detail().startsWith("start web on " + survivor.name())).count(), events.toString());
+            assertTrue(
+                    events.stream()
+                            .anyMatch(e -> e.type().equals("VIEW_INSTALLED")
+                                    && e.detail().contains("left: [" + victim.name() + "]")),
+                    events.toString());
+            assertEquals(
+                    1,
+                    events.stream()
+                            .filter(e -> e.type().equals("ACTION_SUCCEEDED")
+                                    && e.detail().startsWith("start web on " + survivor.name()))
+                            .count(),
+                    events.toString());
             assertTrue(survivor.quit(WAIT));
         }
     }

@@ -32,21 +32,19 @@ class NemesisTest {
 
     @Test
     void threeNodesSurviveARandomScheduleSafely() {
-        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 10, 3, HOLD,
-                Duration.ofSeconds(30), null)));
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 10, 3, HOLD, Duration.ofSeconds(30), null)));
     }
 
     @Test
     void twoNodesWithTheFileQuorumDeviceSurviveARandomScheduleSafely() {
-        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 6, 2, HOLD,
-                Duration.ofSeconds(30), null)));
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 6, 2, HOLD, Duration.ofSeconds(30), null)));
     }
 
     @Test
     void twoNodesWithTheZooKeeperQuorumDeviceSurviveARandomScheduleSafely() throws Exception {
         try (TestingServer zookeeper = new TestingServer(true)) {
-            check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 6, 2, HOLD,
-                    Duration.ofSeconds(30), zookeeper.getConnectString())));
+            check(Nemesis.run(new Nemesis.Config(
+                    System.nanoTime(), 6, 2, HOLD, Duration.ofSeconds(30), zookeeper.getConnectString())));
         }
     }
 }

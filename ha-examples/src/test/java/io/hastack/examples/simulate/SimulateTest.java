@@ -15,7 +15,9 @@ class SimulateTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return Simulate.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Simulate.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -33,12 +35,20 @@ class SimulateTest {
 
     @Test
     void withScoresExplainsEachPlacementAndTheOrderConstraintRestartsTheDependent() {
-        assertEquals(0, run("--snapshot", "snapshots/three-nodes-web-on-n1.txt", "--scores",
-                "--event", "monitor-fails db on n2"));
+        assertEquals(
+                0,
+                run(
+                        "--snapshot",
+                        "snapshots/three-nodes-web-on-n1.txt",
+                        "--scores",
+                        "--event",
+                        "monitor-fails db on n2"));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("    web-group on n1: 103 (location web-home +100, stickiness +3)\n"), text);
-        assertTrue(text.contains("  stop web on n1: order db-then-web: web-group runs only while db-group runs,"
-                + " and db-group stops\n"), text);
+        assertTrue(
+                text.contains("  stop web on n1: order db-then-web: web-group runs only while db-group runs,"
+                        + " and db-group stops\n"),
+                text);
         assertTrue(text.contains("  note: group web-group waits until db-group runs (order db-then-web)\n"), text);
     }
 

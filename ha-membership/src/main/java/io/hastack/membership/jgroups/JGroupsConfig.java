@@ -130,10 +130,14 @@ public final class JGroupsConfig {
     List<Protocol> protocols() {
         List<Protocol> stack = new ArrayList<>();
         if (transport == Transport.TCP) {
-            TCP tcp = new TCP().setBindAddress(bind.getAddress()).setBindPort(bind.getPort()).setPortRange(0);
+            TCP tcp = new TCP()
+                    .setBindAddress(bind.getAddress())
+                    .setBindPort(bind.getPort())
+                    .setPortRange(0);
             tcp.setSockConnTimeout(300);
             stack.add(tcp.setValue("tcp_nodelay", true));
-            stack.add(new TCPPING().setInitialHosts(initialHosts).setPortRange(0).setValue("async_discovery", true));
+            stack.add(
+                    new TCPPING().setInitialHosts(initialHosts).setPortRange(0).setValue("async_discovery", true));
         } else {
             stack.add(new SHARED_LOOPBACK());
             stack.add(new DISCARD());
@@ -141,7 +145,10 @@ public final class JGroupsConfig {
         }
         stack.add(new MERGE3().setMinInterval(mergeMinInterval.toMillis()).setMaxInterval(mergeMaxInterval.toMillis()));
         if (transport == Transport.TCP) {
-            stack.add(new FD_SOCK2().setBindAddress(bind.getAddress()).setOffset(100).setPortRange(0));
+            stack.add(new FD_SOCK2()
+                    .setBindAddress(bind.getAddress())
+                    .setOffset(100)
+                    .setPortRange(0));
         }
         stack.add(new FD_ALL3().setTimeout(heartbeatTimeout.toMillis()).setInterval(heartbeatInterval.toMillis()));
         stack.add(new SuspectTap());
@@ -150,8 +157,12 @@ public final class JGroupsConfig {
         stack.add(new NAKACK2().setXmitInterval(100).setValue("use_mcast_xmit", false));
         stack.add(new UNICAST3().setXmitInterval(100));
         stack.add(new STABLE().setDesiredAverageGossip(5000).setMaxBytes(1_000_000));
-        stack.add(new GMS().setJoinTimeout(joinTimeout.toMillis()).setLeaveTimeout(500).setViewAckCollectionTimeout(500)
-                .setMergeTimeout(2000).printLocalAddress(false));
+        stack.add(new GMS()
+                .setJoinTimeout(joinTimeout.toMillis())
+                .setLeaveTimeout(500)
+                .setViewAckCollectionTimeout(500)
+                .setMergeTimeout(2000)
+                .printLocalAddress(false));
         stack.add(new FRAG2().setFragSize(60_000));
         return stack;
     }
@@ -232,7 +243,8 @@ public final class JGroupsConfig {
             Durations.requirePositive("merge max interval", mergeMaxInterval);
             if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
                 throw new IllegalArgumentException("heartbeat timeout (" + heartbeatTimeout.toMillis()
-                        + " ms) must be at least twice the heartbeat interval (" + heartbeatInterval.toMillis() + " ms)");
+                        + " ms) must be at least twice the heartbeat interval (" + heartbeatInterval.toMillis()
+                        + " ms)");
             }
             if (mergeMaxInterval.compareTo(mergeMinInterval) < 0) {
                 throw new IllegalArgumentException("merge max interval must not be below the min interval");
@@ -243,8 +255,8 @@ public final class JGroupsConfig {
                     throw new IllegalArgumentException("bind address " + bind + " cannot be resolved");
                 }
                 if (bind.getPort() <= 0 || bind.getPort() > 65535 - 100) {
-                    throw new IllegalArgumentException("bind port " + bind.getPort()
-                            + " is out of range 1-65435 (FD_SOCK2 uses port + 100)");
+                    throw new IllegalArgumentException(
+                            "bind port " + bind.getPort() + " is out of range 1-65435 (FD_SOCK2 uses port + 100)");
                 }
                 if (initialHosts.isEmpty()) {
                     throw new IllegalArgumentException("a TCP stack needs its initial hosts (every node's address)");

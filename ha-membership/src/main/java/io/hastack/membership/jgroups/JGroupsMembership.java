@@ -19,7 +19,6 @@ import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.util.NameCache;
-import org.jgroups.util.Util;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +63,10 @@ public final class JGroupsMembership implements Membership {
             List<org.jgroups.stack.Protocol> protocols = config.protocols();
             JChannel ch = new JChannel(protocols);
             ch.name(self.value());
-            protocols.stream().filter(p -> p instanceof SuspectTap).map(p -> (SuspectTap) p).findFirst()
+            protocols.stream()
+                    .filter(p -> p instanceof SuspectTap)
+                    .map(p -> (SuspectTap) p)
+                    .findFirst()
                     .ifPresent(tap -> tap.onSuspect(this::suspected));
             ch.setReceiver(new Receiver() {
                 @Override
@@ -80,8 +82,10 @@ public final class JGroupsMembership implements Membership {
             channel = ch;
             ch.connect(clusterName);
         } catch (Exception e) {
-            throw new MembershipException("node " + self + " could not join cluster '" + clusterName + "' with "
-                    + config + ": " + e.getMessage(), e);
+            throw new MembershipException(
+                    "node " + self + " could not join cluster '" + clusterName + "' with " + config + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -97,8 +101,13 @@ public final class JGroupsMembership implements Membership {
             Address earlier = current.get(id);
             if (earlier != null) {
                 boolean keepEarlier = earlier.equals(own);
-                LOG.warn("two members of cluster '{}' are named {} ({} and {}): taking {} as the newer incarnation",
-                        clusterName, id, earlier, a, keepEarlier ? earlier : a);
+                LOG.warn(
+                        "two members of cluster '{}' are named {} ({} and {}): taking {} as the newer incarnation",
+                        clusterName,
+                        id,
+                        earlier,
+                        a,
+                        keepEarlier ? earlier : a);
                 if (!keepEarlier) {
                     current.put(id, a);
                 }
@@ -107,8 +116,8 @@ public final class JGroupsMembership implements Membership {
             current.put(id, a);
             members.add(id);
         }
-        View mapped = new View(new ViewId(nodeOf(v.getViewId().getCreator()), v.getViewId().getId()), members,
-                v instanceof MergeView);
+        View mapped = new View(
+                new ViewId(nodeOf(v.getViewId().getCreator()), v.getViewId().getId()), members, v instanceof MergeView);
         synchronized (deliveryLock) {
             addresses.keySet().retainAll(current.keySet());
             addresses.putAll(current);
@@ -122,7 +131,8 @@ public final class JGroupsMembership implements Membership {
         // A message can arrive before the view that lists its sender (a joiner hears from the
         // coordinator first): remember the sender so that an answer can reach it.
         addresses.putIfAbsent(nodeOf(src), src);
-        byte[] payload = msg.getArray() == null ? new byte[0]
+        byte[] payload = msg.getArray() == null
+                ? new byte[0]
                 : java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
         synchronized (deliveryLock) {
             listener.messageReceived(nodeOf(src), payload);

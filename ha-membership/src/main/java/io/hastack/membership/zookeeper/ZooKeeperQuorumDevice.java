@@ -73,8 +73,9 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
         try {
             if (!client.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 client.close();
-                throw new QuorumDeviceException("ZooKeeper at " + connectString + " did not answer within "
-                        + connectTimeout.toMillis() + " ms", null);
+                throw new QuorumDeviceException(
+                        "ZooKeeper at " + connectString + " did not answer within " + connectTimeout.toMillis() + " ms",
+                        null);
             }
         } catch (InterruptedException e) {
             client.close();
@@ -112,7 +113,8 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
     public void recordMajority(Set<NodeId> partition) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Versioned current = read(winnerPath);
-            if (current == null ? create(winnerPath, encode(partition))
+            if (current == null
+                    ? create(winnerPath, encode(partition))
                     : decode(current.data()).equals(partition)
                             || compareAndSet(winnerPath, encode(partition), current.version())) {
                 return;
@@ -137,13 +139,14 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
                 return next;
             }
         }
-        throw new QuorumDeviceException("taking an epoch for " + resource + " on " + describe() + " kept conflicting",
-                null);
+        throw new QuorumDeviceException(
+                "taking an epoch for " + resource + " on " + describe() + " kept conflicting", null);
     }
 
     @Override
     public String describe() {
-        return "ZooKeeper " + client.getZookeeperClient().getCurrentConnectionString() + winnerPath.replace("/winner", "");
+        return "ZooKeeper " + client.getZookeeperClient().getCurrentConnectionString()
+                + winnerPath.replace("/winner", "");
     }
 
     @Override

@@ -51,7 +51,8 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
         try (TestingServer doomed = new TestingServer(true)) {
             String where = doomed.getConnectString();
             doomed.stop();
-            QuorumDeviceException e = assertThrows(QuorumDeviceException.class,
+            QuorumDeviceException e = assertThrows(
+                    QuorumDeviceException.class,
                     () -> ZooKeeperQuorumDevice.connect(where, "/hastack/x", Duration.ofMillis(500)));
             assertTrue(e.getMessage().contains("did not answer within 500 ms"), e.getMessage());
         }
@@ -60,13 +61,13 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
     @Test
     void aDeviceWhoseServerDiesReportsItInsteadOfGuessing() throws Exception {
         try (TestingServer doomed = new TestingServer(true)) {
-            QuorumDevice device = ZooKeeperQuorumDevice.connect(doomed.getConnectString(), "/hastack/y",
-                    Duration.ofSeconds(2));
+            QuorumDevice device =
+                    ZooKeeperQuorumDevice.connect(doomed.getConnectString(), "/hastack/y", Duration.ofSeconds(2));
             try {
                 assertTrue(device.claimTie(Set.of(NodeId.of("a"))));
                 doomed.stop();
-                QuorumDeviceException e = assertThrows(QuorumDeviceException.class,
-                        () -> device.claimTie(Set.of(NodeId.of("a"))));
+                QuorumDeviceException e =
+                        assertThrows(QuorumDeviceException.class, () -> device.claimTie(Set.of(NodeId.of("a"))));
                 assertTrue(e.getMessage().contains("ZooKeeper"), e.getMessage());
             } finally {
                 device.close();

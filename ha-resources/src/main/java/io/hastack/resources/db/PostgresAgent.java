@@ -58,31 +58,50 @@ public final class PostgresAgent extends ServiceAgent {
     public static final String TYPE = "postgresql";
 
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "Runs PostgreSQL on a data directory and port; healthy when SELECT 1 answers over JDBC.",
-            List.of(new AgentMetadata.Parameter("data-directory", true, "", "the cluster's data directory"),
+            List.of(
+                    new AgentMetadata.Parameter("data-directory", true, "", "the cluster's data directory"),
                     new AgentMetadata.Parameter("port", true, "", "the TCP port"),
-                    new AgentMetadata.Parameter("bin-directory", false, "newest /usr/lib/postgresql/N/bin",
+                    new AgentMetadata.Parameter(
+                            "bin-directory",
+                            false,
+                            "newest /usr/lib/postgresql/N/bin",
                             "where postgres and initdb are"),
                     new AgentMetadata.Parameter("socket-directory", false, "/tmp", "unix socket directory"),
                     new AgentMetadata.Parameter("listen-addresses", false, "127.0.0.1", "listen_addresses"),
                     new AgentMetadata.Parameter("user", false, "postgres (as root)", "the account the server runs as"),
-                    new AgentMetadata.Parameter("initdb", false, "false", "create the cluster if the directory is empty"),
+                    new AgentMetadata.Parameter(
+                            "initdb", false, "false", "create the cluster if the directory is empty"),
                     new AgentMetadata.Parameter("database", false, "postgres", "database the monitor connects to"),
                     new AgentMetadata.Parameter("db-user", false, "postgres", "role the monitor connects as"),
                     new AgentMetadata.Parameter("password", false, "", "its password, if the server asks for one"),
                     new AgentMetadata.Parameter("jdbc-host", false, "the first listen address", "host for the monitor"),
                     new AgentMetadata.Parameter("log", false, "", "file for the server's output")),
-            Map.of(Operation.START, Duration.ofSeconds(60), Operation.STOP, Duration.ofSeconds(60),
-                    Operation.MONITOR, Duration.ofSeconds(20)));
+            Map.of(
+                    Operation.START,
+                    Duration.ofSeconds(60),
+                    Operation.STOP,
+                    Duration.ofSeconds(60),
+                    Operation.MONITOR,
+                    Duration.ofSeconds(20)));
 
     @Override
     public AgentMetadata metadata() {
         return METADATA;
     }
 
-    private record Config(Path data, int port, Path bin, Path sockets, String listen, Optional<String> user,
-            boolean initdb, String jdbcUrl, Properties jdbc) {}
+    private record Config(
+            Path data,
+            int port,
+            Path bin,
+            Path sockets,
+            String listen,
+            Optional<String> user,
+            boolean initdb,
+            String jdbcUrl,
+            Properties jdbc) {}
 
     private static Config config(AgentContext ctx) {
         Path data = Path.of(Parameters.required(ctx, "data-directory")).toAbsolutePath();
@@ -91,13 +110,16 @@ public final class PostgresAgent extends ServiceAgent {
         Path sockets = ctx.parameter("socket-directory").map(Path::of).orElse(Path.of("/tmp"));
         String socket = sockets.resolve(".s.PGSQL." + port).toString();
         if (socket.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
-            throw new InvalidParameterException(ctx, "the socket path " + socket + " is longer than the 107 bytes a"
-                    + " Unix socket allows; set a shorter 'socket-directory'");
+            throw new InvalidParameterException(
+                    ctx,
+                    "the socket path " + socket + " is longer than the 107 bytes a"
+                            + " Unix socket allows; set a shorter 'socket-directory'");
         }
         String listen = Parameters.optional(ctx, "listen-addresses", "127.0.0.1");
         if (!listen.matches("[A-Za-z0-9.:,*_-]+")) {
-            throw new InvalidParameterException(ctx, "parameter 'listen-addresses' must be addresses separated by"
-                    + " commas, was '" + listen + "'");
+            throw new InvalidParameterException(
+                    ctx,
+                    "parameter 'listen-addresses' must be addresses separated by" + " commas, was '" + listen + "'");
         }
         String initdb = Parameters.optional(ctx, "initdb", "false");
         if (!initdb.equals("true") && !initdb.equals("false")) {
@@ -119,8 +141,10 @@ public final class PostgresAgent extends ServiceAgent {
         Path base = Path.of("/usr/lib/postgresql");
         try (Stream<Path> versions = Files.list(base)) {
             return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
-                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
-                    .map(v -> v.resolve("bin")).orElse(base.resolve("15/bin"));
+                    .max(Comparator.comparingInt(
+                            v -> Integer.parseInt(v.getFileName().toString())))
+                    .map(v -> v.resolve("bin"))
+                    .orElse(base.resolve("15/bin"));
         } catch (IOException e) {
             return base.resolve("15/bin");
         }
@@ -129,8 +153,16 @@ public final class PostgresAgent extends ServiceAgent {
     @Override
     protected Map<String, String> command(AgentContext ctx) {
         Config c = config(ctx);
-        List<String> argv = List.of(c.bin().resolve("postgres").toString(), "-D", c.data().toString(), "-p",
-                Integer.toString(c.port()), "-k", c.sockets().toString(), "-c", "listen_addresses=" + c.listen());
+        List<String> argv = List.of(
+                c.bin().resolve("postgres").toString(),
+                "-D",
+                c.data().toString(),
+                "-p",
+                Integer.toString(c.port()),
+                "-k",
+                c.sockets().toString(),
+                "-c",
+                "listen_addresses=" + c.listen());
         Map<String, String> p = new LinkedHashMap<>();
         for (int i = 0; i < argv.size(); i++) {
             p.put("argv." + i, argv.get(i));
@@ -153,15 +185,22 @@ public final class PostgresAgent extends ServiceAgent {
     protected Optional<AgentOutcome> extraValidation(AgentContext ctx) {
         Config c = config(ctx);
         if (c.initdb() && !Files.isExecutable(c.bin().resolve("initdb"))) {
-            return Optional.of(AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": "
-                    + c.bin().resolve("initdb") + " is not installed (on Debian: apt-get install postgresql)"));
+            return Optional.of(AgentOutcome.of(
+                    AgentResult.ERR_INSTALLED,
+                    "resource " + ctx.resource() + ": " + c.bin().resolve("initdb")
+                            + " is not installed (on Debian: apt-get install postgresql)"));
         }
         if (!c.initdb() && !Files.isRegularFile(c.data().resolve("PG_VERSION"))) {
-            return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": "
-                    + c.data() + " holds no PostgreSQL cluster (no PG_VERSION); set initdb=true to create one"));
+            return Optional.of(AgentOutcome.of(
+                    AgentResult.ERR_CONFIGURED,
+                    "resource " + ctx.resource() + ": " + c.data()
+                            + " holds no PostgreSQL cluster (no PG_VERSION); set initdb=true to create one"));
         }
-        return accessProblem(c).map(p -> AgentOutcome.of(AgentResult.ERR_PERM, "resource " + ctx.resource()
-                + ": PostgreSQL runs as " + c.user().map(u -> "user " + u).orElse("the node's user") + ", but " + p));
+        return accessProblem(c)
+                .map(p -> AgentOutcome.of(
+                        AgentResult.ERR_PERM,
+                        "resource " + ctx.resource() + ": PostgreSQL runs as "
+                                + c.user().map(u -> "user " + u).orElse("the node's user") + ", but " + p));
     }
 
     /**
@@ -219,8 +258,8 @@ public final class PostgresAgent extends ServiceAgent {
                 gone = s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
             }
             if (gone) {
-                org.slf4j.LoggerFactory.getLogger(PostgresAgent.class).warn(
-                        "postmaster {} is gone (or a zombie); removing its stale lock file {}", pid, lock);
+                org.slf4j.LoggerFactory.getLogger(PostgresAgent.class)
+                        .warn("postmaster {} is gone (or a zombie); removing its stale lock file {}", pid, lock);
                 Files.delete(lock);
             }
         } catch (IOException | RuntimeException e) {
@@ -241,8 +280,15 @@ public final class PostgresAgent extends ServiceAgent {
         }
         List<String> argv = new ArrayList<>();
         c.user().ifPresent(u -> argv.addAll(List.of("setpriv", "--reuid=" + u, "--regid=" + u, "--init-groups", "--")));
-        argv.addAll(List.of(c.bin().resolve("initdb").toString(), "-D", c.data().toString(), "-A", "trust", "-U",
-                "postgres", "--no-sync"));
+        argv.addAll(List.of(
+                c.bin().resolve("initdb").toString(),
+                "-D",
+                c.data().toString(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync"));
         Commands.Result r = Commands.run(argv, ctx.remaining());
         return r.ok() ? Optional.empty() : Optional.of("initdb of " + c.data() + " failed: " + r.describe());
     }
@@ -276,11 +322,13 @@ public final class PostgresAgent extends ServiceAgent {
             Commands.run(List.of("kill", "-s", signal, Long.toString(pid.getAsLong())), Duration.ofSeconds(5));
             Optional<ProcessHandle> h = ProcessHandle.of(pid.getAsLong());
             try {
-                if (h.isEmpty() || h.get().onExit().get(Math.max(1, half.toMillis() - 500), TimeUnit.MILLISECONDS)
-                        != null) {
+                if (h.isEmpty()
+                        || h.get().onExit().get(Math.max(1, half.toMillis() - 500), TimeUnit.MILLISECONDS) != null) {
                     super.stop(ctx); // reaps it and forgets it
-                    return AgentOutcome.success(signal.equals("INT") ? "fast shutdown" : "immediate shutdown after"
-                            + " the fast one did not finish in time");
+                    return AgentOutcome.success(
+                            signal.equals("INT")
+                                    ? "fast shutdown"
+                                    : "immediate shutdown after" + " the fast one did not finish in time");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -44,27 +44,42 @@ public final class FilesystemAgent implements ResourceAgent {
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemAgent.class);
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
     private static final Duration RETRY = Duration.ofMillis(500);
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "Mounts a file system (block device, loop image, tmpfs, NFS) on a directory.",
-            List.of(new AgentMetadata.Parameter("device", true, "", "what to mount: a device, an image file"
-                            + " (with options=loop), tmpfs, or host:/export"),
+            List.of(
+                    new AgentMetadata.Parameter(
+                            "device",
+                            true,
+                            "",
+                            "what to mount: a device, an image file" + " (with options=loop), tmpfs, or host:/export"),
                     new AgentMetadata.Parameter("directory", true, "", "the absolute mount point; created if missing"),
                     new AgentMetadata.Parameter("fstype", true, "", "the file system type (ext4, xfs, tmpfs, nfs ...)"),
                     new AgentMetadata.Parameter("options", false, "", "mount options, as for mount -o"),
-                    new AgentMetadata.Parameter("check-level", false, "0", "20: monitors also write, read and delete"
-                            + " a probe file"),
-                    new AgentMetadata.Parameter("force-unmount", false, "true", "signal the processes that keep the"
-                            + " mount busy when stopping")),
-            Map.of(Operation.START, Duration.ofSeconds(60), Operation.STOP, Duration.ofSeconds(60),
-                    Operation.MONITOR, Duration.ofSeconds(40), Operation.VALIDATE, Duration.ofSeconds(20)));
+                    new AgentMetadata.Parameter(
+                            "check-level", false, "0", "20: monitors also write, read and delete" + " a probe file"),
+                    new AgentMetadata.Parameter(
+                            "force-unmount",
+                            false,
+                            "true",
+                            "signal the processes that keep the" + " mount busy when stopping")),
+            Map.of(
+                    Operation.START,
+                    Duration.ofSeconds(60),
+                    Operation.STOP,
+                    Duration.ofSeconds(60),
+                    Operation.MONITOR,
+                    Duration.ofSeconds(40),
+                    Operation.VALIDATE,
+                    Duration.ofSeconds(20)));
 
     @Override
     public AgentMetadata metadata() {
         return METADATA;
     }
 
-    private record Config(String device, Path directory, String fstype, String options, int checkLevel,
-            boolean forceUnmount) {}
+    private record Config(
+            String device, Path directory, String fstype, String options, int checkLevel, boolean forceUnmount) {}
 
     private static Config config(AgentContext ctx) {
         String device = Parameters.required(ctx, "device");
@@ -72,8 +87,8 @@ public final class FilesystemAgent implements ResourceAgent {
         String fstype = Parameters.required(ctx, "fstype");
         Path directory = Path.of(dir);
         if (!directory.isAbsolute() || !directory.normalize().equals(directory) || dir.endsWith("/")) {
-            throw new InvalidParameterException(ctx, "parameter 'directory' must be a normalized absolute path, was '"
-                    + dir + "'");
+            throw new InvalidParameterException(
+                    ctx, "parameter 'directory' must be a normalized absolute path, was '" + dir + "'");
         }
         if (directory.getParent() == null) {
             throw new InvalidParameterException(ctx, "parameter 'directory' must not be /");
@@ -87,11 +102,11 @@ public final class FilesystemAgent implements ResourceAgent {
         }
         String force = Parameters.optional(ctx, "force-unmount", "true");
         if (!force.equals("true") && !force.equals("false")) {
-            throw new InvalidParameterException(ctx, "parameter 'force-unmount' must be true or false, was '" + force
-                    + "'");
+            throw new InvalidParameterException(
+                    ctx, "parameter 'force-unmount' must be true or false, was '" + force + "'");
         }
-        return new Config(device, directory, fstype, Parameters.optional(ctx, "options", ""), (int) level,
-                force.equals("true"));
+        return new Config(
+                device, directory, fstype, Parameters.optional(ctx, "options", ""), (int) level, force.equals("true"));
     }
 
     @Override
@@ -100,13 +115,15 @@ public final class FilesystemAgent implements ResourceAgent {
             Config c = config(ctx);
             for (String tool : List.of("mount", "umount")) {
                 if (Commands.locate(tool).isEmpty()) {
-                    return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": '" + tool
-                            + "' (util-linux) is not installed");
+                    return AgentOutcome.of(
+                            AgentResult.ERR_INSTALLED,
+                            "resource " + ctx.resource() + ": '" + tool + "' (util-linux) is not installed");
                 }
             }
             if (c.device().startsWith("/") && !Files.exists(Path.of(c.device()))) {
-                return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": device "
-                        + c.device() + " does not exist");
+                return AgentOutcome.of(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource " + ctx.resource() + ": device " + c.device() + " does not exist");
             }
             return AgentOutcome.success();
         } catch (InvalidParameterException e) {
@@ -129,8 +146,9 @@ public final class FilesystemAgent implements ResourceAgent {
             argv.addAll(List.of(c.device(), c.directory().toString()));
             Commands.Result r = Commands.run(argv, ctx.remaining());
             if (r.code() == Commands.Result.NOT_STARTED) {
-                return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource()
-                        + ": mount could not run: " + r.output());
+                return AgentOutcome.of(
+                        AgentResult.ERR_INSTALLED,
+                        "resource " + ctx.resource() + ": mount could not run: " + r.output());
             }
             if (!r.ok() || !mounted(c.directory())) {
                 return AgentOutcome.failed("mount " + c.device() + " on " + c.directory() + " failed: " + r.describe());
@@ -183,14 +201,20 @@ public final class FilesystemAgent implements ResourceAgent {
                     break;
                 }
                 attempt++;
-                if (ctx.remaining().compareTo(RETRY.multipliedBy(2)) < 0 || Thread.currentThread().isInterrupted()) {
+                if (ctx.remaining().compareTo(RETRY.multipliedBy(2)) < 0
+                        || Thread.currentThread().isInterrupted()) {
                     return AgentOutcome.failed("umount " + c.directory() + " failed: " + r.describe()
                             + (c.forceUnmount() ? "" : " (force-unmount=false: its holders were left alone)"));
                 }
                 if (c.forceUnmount()) {
                     Set<Long> holders = holders(c.directory());
-                    LOG.warn("umount {} failed ({}); signalling {} holder(s) {}: {}", c.directory(), r.describe(),
-                            holders.size(), holders, attempt <= 2 ? "SIGTERM" : "SIGKILL");
+                    LOG.warn(
+                            "umount {} failed ({}); signalling {} holder(s) {}: {}",
+                            c.directory(),
+                            r.describe(),
+                            holders.size(),
+                            holders,
+                            attempt <= 2 ? "SIGTERM" : "SIGKILL");
                     boolean gently = attempt <= 2;
                     for (long pid : holders) {
                         ProcessHandle.of(pid).ifPresent(h -> {
@@ -239,7 +263,9 @@ public final class FilesystemAgent implements ResourceAgent {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char ch = field.charAt(i);
-            if (ch == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            if (ch == '\\'
+                    && i + 3 < field.length()
+                    && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 sb.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {
@@ -257,7 +283,8 @@ public final class FilesystemAgent implements ResourceAgent {
         Set<Long> pids = new TreeSet<>();
         long self = ProcessHandle.current().pid();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 long pid = Long.parseLong(proc.getFileName().toString());
                 if (pid != self && holds(proc, directory)) {
                     pids.add(pid);

@@ -33,20 +33,27 @@ public final class IpAddressAgent implements ResourceAgent {
     public static final String TYPE = "ip-address";
 
     private static final Logger LOG = LoggerFactory.getLogger(IpAddressAgent.class);
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,15}");
     private static final Duration COMMAND = Duration.ofSeconds(10);
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "A floating IP address on an interface, announced by gratuitous ARP.",
-            List.of(new AgentMetadata.Parameter("ip", true, "", "the address (IPv4 or IPv6)"),
+            List.of(
+                    new AgentMetadata.Parameter("ip", true, "", "the address (IPv4 or IPv6)"),
                     new AgentMetadata.Parameter("nic", true, "", "the interface"),
                     new AgentMetadata.Parameter("cidr-netmask", false, "32 / 128", "the prefix length"),
                     new AgentMetadata.Parameter("arp-count", false, "3", "gratuitous ARPs after the start (IPv4)"),
                     new AgentMetadata.Parameter("netns", false, "", "network namespace to act in")),
-            Map.of(Operation.START, Duration.ofSeconds(20), Operation.STOP, Duration.ofSeconds(20),
-                    Operation.MONITOR, Duration.ofSeconds(20)));
+            Map.of(
+                    Operation.START,
+                    Duration.ofSeconds(20),
+                    Operation.STOP,
+                    Duration.ofSeconds(20),
+                    Operation.MONITOR,
+                    Duration.ofSeconds(20)));
 
     /** The latest background ARP announcement (for tests). */
     volatile CompletableFuture<Commands.Result> lastAnnouncement = CompletableFuture.completedFuture(null);
@@ -76,7 +83,8 @@ public final class IpAddressAgent implements ResourceAgent {
         String ip = Parameters.required(ctx, "ip");
         boolean v6 = !IPV4.matcher(ip).matches();
         if (v6 && !IPV6.matcher(ip).matches()) {
-            throw new InvalidParameterException(ctx, "parameter 'ip' must be an IPv4 or IPv6 address, was '" + ip + "'");
+            throw new InvalidParameterException(
+                    ctx, "parameter 'ip' must be an IPv4 or IPv6 address, was '" + ip + "'");
         }
         String nic = Parameters.required(ctx, "nic");
         if (!NAME.matcher(nic).matches()) {
@@ -84,8 +92,8 @@ public final class IpAddressAgent implements ResourceAgent {
         }
         long prefix = Parameters.nonNegative(ctx, "cidr-netmask").orElse(v6 ? 128L : 32L);
         if (prefix > (v6 ? 128 : 32)) {
-            throw new InvalidParameterException(ctx, "parameter 'cidr-netmask' must be 0-" + (v6 ? 128 : 32)
-                    + ", was " + prefix);
+            throw new InvalidParameterException(
+                    ctx, "parameter 'cidr-netmask' must be 0-" + (v6 ? 128 : 32) + ", was " + prefix);
         }
         long arp = Parameters.nonNegative(ctx, "arp-count").orElse(3L);
         if (arp > 100) {
@@ -103,18 +111,23 @@ public final class IpAddressAgent implements ResourceAgent {
         try {
             Config c = config(ctx);
             if (Commands.locate("ip").isEmpty()) {
-                return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource()
-                        + ": 'ip' (iproute2) is not installed");
+                return AgentOutcome.of(
+                        AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": 'ip' (iproute2) is not installed");
             }
             if (!c.v6() && c.arpCount() > 0 && Commands.locate("arping").isEmpty()) {
-                return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource()
-                        + ": 'arping' (iputils-arping) is not installed; install it or set arp-count=0");
+                return AgentOutcome.of(
+                        AgentResult.ERR_INSTALLED,
+                        "resource " + ctx.resource()
+                                + ": 'arping' (iputils-arping) is not installed; install it or set arp-count=0");
             }
             Commands.Result link = Commands.run(c.ipCommand("link", "show", "dev", c.nic()), COMMAND);
             if (!link.ok()) {
-                return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": interface "
-                        + c.nic() + (c.netns().isEmpty() ? "" : " in namespace " + c.netns()) + " does not exist ("
-                        + link.describe() + ")");
+                return AgentOutcome.of(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource " + ctx.resource() + ": interface "
+                                + c.nic() + (c.netns().isEmpty() ? "" : " in namespace " + c.netns())
+                                + " does not exist ("
+                                + link.describe() + ")");
             }
             return AgentOutcome.success();
         } catch (InvalidParameterException e) {
@@ -132,7 +145,8 @@ public final class IpAddressAgent implements ResourceAgent {
         if (!present(c, ctx.remaining())) {
             Commands.Result add = Commands.run(c.ipCommand("addr", "add", c.cidr(), "dev", c.nic()), ctx.remaining());
             if (!add.ok() || !present(c, ctx.remaining())) {
-                return AgentOutcome.failed("ip addr add " + c.cidr() + " dev " + c.nic() + " failed: " + add.describe());
+                return AgentOutcome.failed(
+                        "ip addr add " + c.cidr() + " dev " + c.nic() + " failed: " + add.describe());
             }
         }
         if (!c.v6() && c.arpCount() > 0) {
@@ -147,8 +161,7 @@ public final class IpAddressAgent implements ResourceAgent {
         if (!c.netns().isEmpty()) {
             argv.addAll(List.of("ip", "netns", "exec", c.netns()));
         }
-        argv.addAll(List.of("arping", "-q", "-U", "-c", Integer.toString(c.arpCount()), "-I", c.nic(),
-                c.ip()));
+        argv.addAll(List.of("arping", "-q", "-U", "-c", Integer.toString(c.arpCount()), "-I", c.nic(), c.ip()));
         lastAnnouncement = Commands.runInBackground(argv, COMMAND).thenApply(r -> {
             if (!r.ok()) {
                 LOG.warn("gratuitous ARP for {} on {} failed: {}", c.ip(), c.nic(), r.describe());
@@ -161,7 +174,8 @@ public final class IpAddressAgent implements ResourceAgent {
     public AgentOutcome monitor(AgentContext ctx) {
         try {
             Config c = config(ctx);
-            return present(c, ctx.remaining()) ? AgentOutcome.success(c.cidr() + " is on " + c.nic())
+            return present(c, ctx.remaining())
+                    ? AgentOutcome.success(c.cidr() + " is on " + c.nic())
                     : AgentOutcome.notRunning(c.ip() + " is not on " + c.nic());
         } catch (InvalidParameterException e) {
             return e.outcome();
@@ -178,7 +192,8 @@ public final class IpAddressAgent implements ResourceAgent {
                 return AgentOutcome.success(c.ip() + " is not on " + c.nic());
             }
             Commands.Result del = Commands.run(c.ipCommand("addr", "del", c.cidr(), "dev", c.nic()), ctx.remaining());
-            return del.ok() && !present(c, ctx.remaining()) ? AgentOutcome.success("removed " + c.cidr())
+            return del.ok() && !present(c, ctx.remaining())
+                    ? AgentOutcome.success("removed " + c.cidr())
                     : AgentOutcome.failed("ip addr del " + c.cidr() + " dev " + c.nic() + " failed: " + del.describe());
         } catch (InvalidParameterException e) {
             return e.outcome();
@@ -190,7 +205,8 @@ public final class IpAddressAgent implements ResourceAgent {
 
     /** True if the address is on the interface; throws if the interface cannot be read. */
     private static boolean present(Config c, Duration limit) {
-        Commands.Result r = Commands.run(c.ipCommand("-o", c.v6() ? "-6" : "-4", "addr", "show", "dev", c.nic()),
+        Commands.Result r = Commands.run(
+                c.ipCommand("-o", c.v6() ? "-6" : "-4", "addr", "show", "dev", c.nic()),
                 limit.compareTo(COMMAND) < 0 ? limit : COMMAND);
         if (!r.ok()) {
             throw new IllegalStateException("cannot read the addresses of " + c.nic() + ": " + r.describe());

@@ -60,6 +60,7 @@ public final class OcfAgent implements ResourceAgent {
     private static final String META = "meta.";
     /** What an agent writes before its exit reason (Pacemaker's {@code PCMK_OCF_REASON_PREFIX}). */
     public static final String EXIT_REASON_PREFIX = "ocf-exit-reason:";
+
     private static final String CRM_META = "OCF_RESKEY_CRM_meta_";
 
     private final Path ocfRoot;
@@ -68,6 +69,7 @@ public final class OcfAgent implements ResourceAgent {
     private final Path script;
     /** {@code OCF_RESOURCE_INSTANCE} of the meta-data call. */
     private final String metadataInstance;
+
     private volatile AgentMetadata metadata;
 
     /**
@@ -116,7 +118,8 @@ public final class OcfAgent implements ResourceAgent {
         try (Stream<Path> providers = Files.list(base)) {
             for (Path p : providers.filter(Files::isDirectory).sorted().toList()) {
                 try (Stream<Path> agents = Files.list(p)) {
-                    for (Path a : agents.filter(f -> Files.isRegularFile(f) && Files.isExecutable(f)).sorted()
+                    for (Path a : agents.filter(f -> Files.isRegularFile(f) && Files.isExecutable(f))
+                            .sorted()
                             .toList()) {
                         String provider = p.getFileName().toString();
                         String type = a.getFileName().toString();
@@ -177,9 +180,12 @@ public final class OcfAgent implements ResourceAgent {
                 missing.add(required);
             }
         }
-        return missing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(AgentOutcome.of(
-                AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": " + typeName(provider, type)
-                        + " requires parameter" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)));
+        return missing.isEmpty()
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(AgentOutcome.of(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource " + ctx.resource() + ": " + typeName(provider, type) + " requires parameter"
+                                + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)));
     }
 
     /**
@@ -202,8 +208,10 @@ public final class OcfAgent implements ResourceAgent {
     }
 
     private AgentOutcome notInstalled() {
-        return AgentOutcome.of(AgentResult.ERR_INSTALLED, "OCF agent " + script + " is not installed or not executable"
-                + " (on Debian: apt-get install resource-agents)");
+        return AgentOutcome.of(
+                AgentResult.ERR_INSTALLED,
+                "OCF agent " + script + " is not installed or not executable"
+                        + " (on Debian: apt-get install resource-agents)");
     }
 
     /**
@@ -245,7 +253,11 @@ public final class OcfAgent implements ResourceAgent {
         if (!Files.isExecutable(script)) {
             return notInstalled();
         }
-        Commands.SplitResult r = run(action, environment(ctx, action), ctx.resource().value(), ctx.remaining(),
+        Commands.SplitResult r = run(
+                action,
+                environment(ctx, action),
+                ctx.resource().value(),
+                ctx.remaining(),
                 ctx.parameter(META + "netns").orElse(""));
         if (r.code() == Commands.Result.TIMED_OUT) {
             return AgentOutcome.failed(typeName(provider, type) + " " + action + " was stopped after its timeout");
@@ -256,7 +268,8 @@ public final class OcfAgent implements ResourceAgent {
         boolean known = r.code() >= 0 && r.code() <= 7;
         AgentResult result = known ? AgentResult.fromOcfCode(r.code()) : AgentResult.ERR_GENERIC;
         String message = message(r, result == AgentResult.SUCCESS);
-        return known ? AgentOutcome.of(result, message)
+        return known
+                ? AgentOutcome.of(result, message)
                 : AgentOutcome.failed(typeName(provider, type) + " " + action + " exited with " + r.code()
                         + (message.isEmpty() ? "" : ": " + message));
     }
@@ -267,10 +280,12 @@ public final class OcfAgent implements ResourceAgent {
      * standard error (from {@code ERROR:} on), else the last line written, standard output first.
      */
     static String message(Commands.SplitResult r, boolean success) {
-        List<String> errors = r.stderr().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> errors =
+                r.stderr().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         for (int i = errors.size() - 1; i >= 0; i--) {
             String line = errors.get(i);
-            if (line.startsWith(EXIT_REASON_PREFIX) && !line.substring(EXIT_REASON_PREFIX.length()).isBlank()) {
+            if (line.startsWith(EXIT_REASON_PREFIX)
+                    && !line.substring(EXIT_REASON_PREFIX.length()).isBlank()) {
                 return clip(line.substring(EXIT_REASON_PREFIX.length()).strip());
             }
         }
@@ -294,8 +309,8 @@ public final class OcfAgent implements ResourceAgent {
      * Runs {@code script action} with what every OCF call gets (root, version, type, provider,
      * instance, exit-reason prefix) plus {@code extraEnv}, for at most {@code limit}.
      */
-    private Commands.SplitResult run(String action, Map<String, String> extraEnv, String instance, Duration limit,
-            String netns) {
+    private Commands.SplitResult run(
+            String action, Map<String, String> extraEnv, String instance, Duration limit, String netns) {
         Map<String, String> env = new TreeMap<>();
         env.put("OCF_ROOT", ocfRoot.toString());
         env.put("OCF_RESOURCE_TYPE", type);

@@ -59,8 +59,8 @@ final class OcfMetadata {
         }
         Element root = doc.getDocumentElement();
         if (!root.getTagName().equals("resource-agent")) {
-            throw new IllegalArgumentException(typeName + ": meta-data root is <" + root.getTagName()
-                    + ">, not <resource-agent>");
+            throw new IllegalArgumentException(
+                    typeName + ": meta-data root is <" + root.getTagName() + ">, not <resource-agent>");
         }
         List<AgentMetadata.Parameter> parameters = new ArrayList<>();
         NodeList ps = root.getElementsByTagName("parameter");
@@ -71,8 +71,8 @@ final class OcfMetadata {
             if (content.getLength() > 0) {
                 def = ((Element) content.item(0)).getAttribute("default");
             }
-            parameters.add(new AgentMetadata.Parameter(p.getAttribute("name"), isTrue(p.getAttribute("required")), def,
-                    text(p, "shortdesc")));
+            parameters.add(new AgentMetadata.Parameter(
+                    p.getAttribute("name"), isTrue(p.getAttribute("required")), def, text(p, "shortdesc")));
         }
         Map<Operation, Duration> timeouts = new EnumMap<>(Operation.class);
         NodeList as = root.getElementsByTagName("action");

@@ -51,17 +51,23 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
     /** The type name this agent is registered under. */
     public static final String TYPE = "process";
 
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "Runs a command (an argv list, never a shell) as a child process of the node.",
-            List.of(new AgentMetadata.Parameter("argv.0", true, "", "the executable; a bare name is looked up on PATH"),
+            List.of(
+                    new AgentMetadata.Parameter("argv.0", true, "", "the executable; a bare name is looked up on PATH"),
                     new AgentMetadata.Parameter("argv.N", false, "", "argument N (1, 2, ... without gaps)"),
                     new AgentMetadata.Parameter("env.NAME", false, "", "environment variable NAME"),
                     new AgentMetadata.Parameter("directory", false, "the node's", "working directory"),
                     new AgentMetadata.Parameter("log", false, "", "file to append stdout and stderr to"),
                     new AgentMetadata.Parameter("user", false, "the node's", "run as this user (needs root)")),
-            Map.of(io.hastack.core.model.Operation.START, Duration.ofSeconds(20),
-                    io.hastack.core.model.Operation.STOP, Duration.ofSeconds(20),
-                    io.hastack.core.model.Operation.MONITOR, Duration.ofSeconds(10)));
+            Map.of(
+                    io.hastack.core.model.Operation.START,
+                    Duration.ofSeconds(20),
+                    io.hastack.core.model.Operation.STOP,
+                    Duration.ofSeconds(20),
+                    io.hastack.core.model.Operation.MONITOR,
+                    Duration.ofSeconds(10)));
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessAgent.class);
     /** Where util-linux's setpriv is, if installed; also used by {@link UserAccess}. */
@@ -109,9 +115,15 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                 } catch (NumberFormatException e) {
                     throw new InvalidParameterException(ctx, "parameter '" + name + "' must be argv.<number>");
                 }
-                if (index < 0 || index >= ctx.parameters().keySet().stream().filter(n -> n.startsWith("argv.")).count()) {
-                    throw new InvalidParameterException(ctx, "parameter '" + name
-                            + "' leaves a gap: arguments must be argv.0, argv.1, ... without gaps");
+                if (index < 0
+                        || index
+                                >= ctx.parameters().keySet().stream()
+                                        .filter(n -> n.startsWith("argv."))
+                                        .count()) {
+                    throw new InvalidParameterException(
+                            ctx,
+                            "parameter '" + name
+                                    + "' leaves a gap: arguments must be argv.0, argv.1, ... without gaps");
                 }
             }
         }
@@ -131,28 +143,37 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         try {
             List<String> argv = argv(ctx);
             if (locate(argv.get(0)).isEmpty()) {
-                return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": executable '"
-                        + argv.get(0) + "' is not installed (not found or not executable)");
+                return AgentOutcome.of(
+                        AgentResult.ERR_INSTALLED,
+                        "resource " + ctx.resource() + ": executable '" + argv.get(0)
+                                + "' is not installed (not found or not executable)");
             }
             Optional<String> dir = ctx.parameter("directory");
             if (dir.isPresent() && !Files.isDirectory(Path.of(dir.get()))) {
-                return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
-                        + ": parameter 'directory' names '" + dir.get() + "', which is not a directory");
+                return AgentOutcome.of(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource " + ctx.resource() + ": parameter 'directory' names '" + dir.get()
+                                + "', which is not a directory");
             }
             Optional<String> user = ctx.parameter("user");
             if (user.isPresent()) {
                 if (SETPRIV.isEmpty()) {
-                    return AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource()
-                            + ": parameter 'user' needs setpriv (util-linux), which is not installed");
+                    return AgentOutcome.of(
+                            AgentResult.ERR_INSTALLED,
+                            "resource " + ctx.resource()
+                                    + ": parameter 'user' needs setpriv (util-linux), which is not installed");
                 }
                 Users.Account account = Users.lookup(user.get()).orElse(null);
                 if (account == null) {
-                    return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": user '"
-                            + user.get() + "' does not exist");
+                    return AgentOutcome.of(
+                            AgentResult.ERR_CONFIGURED,
+                            "resource " + ctx.resource() + ": user '" + user.get() + "' does not exist");
                 }
                 if (!Users.isRoot() && !System.getProperty("user.name").equals(user.get())) {
-                    return AgentOutcome.of(AgentResult.ERR_PERM, "resource " + ctx.resource() + ": only root may run"
-                            + " a process as user '" + user.get() + "'");
+                    return AgentOutcome.of(
+                            AgentResult.ERR_PERM,
+                            "resource " + ctx.resource() + ": only root may run" + " a process as user '" + user.get()
+                                    + "'");
                 }
             }
             return AgentOutcome.success();
@@ -176,8 +197,10 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         SETPRIV.ifPresent(setpriv -> {
             command.add(setpriv.toString());
             // setpriv sets the parent-death signal after changing the user, so it survives the change.
-            ctx.parameter("user").flatMap(Users::lookup).ifPresent(a -> command.addAll(List.of(
-                    "--reuid=" + a.uid(), "--regid=" + a.gid(), "--init-groups")));
+            ctx.parameter("user")
+                    .flatMap(Users::lookup)
+                    .ifPresent(
+                            a -> command.addAll(List.of("--reuid=" + a.uid(), "--regid=" + a.gid(), "--init-groups")));
             command.addAll(List.of("--pdeathsig", "KILL", "--"));
         });
         command.addAll(argv);
@@ -188,7 +211,8 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                 pb.environment().put(k.substring(4), v);
             }
         });
-        pb.redirectOutput(ctx.parameter("log").map(l -> ProcessBuilder.Redirect.appendTo(new File(l)))
+        pb.redirectOutput(ctx.parameter("log")
+                .map(l -> ProcessBuilder.Redirect.appendTo(new File(l)))
                 .orElse(ProcessBuilder.Redirect.DISCARD));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Future<Process> spawn = SPAWNER.submit(pb::start);
@@ -196,7 +220,8 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
             process = spawn.get();
             return AgentOutcome.success("started pid " + process.pid());
         } catch (ExecutionException e) {
-            return AgentOutcome.failed("cannot run " + argv + ": " + e.getCause().getMessage());
+            return AgentOutcome.failed(
+                    "cannot run " + argv + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             // Timed out while queued behind other spawns: do not leave an untracked child behind.
             spawn.cancel(false);
@@ -223,13 +248,15 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         }
         Duration remaining = ctx.remaining();
         // Leave a fifth of the time (at most 2 s) for SIGKILL and reaping.
-        Duration reserve = remaining.dividedBy(5).compareTo(Duration.ofSeconds(2)) < 0 ? remaining.dividedBy(5)
+        Duration reserve = remaining.dividedBy(5).compareTo(Duration.ofSeconds(2)) < 0
+                ? remaining.dividedBy(5)
                 : Duration.ofSeconds(2);
         try {
             p.destroy();
             if (!p.waitFor(remaining.minus(reserve).toMillis(), TimeUnit.MILLISECONDS)) {
                 AgentOutcome killed = forceStop(ctx);
-                return killed.isSuccess() ? AgentOutcome.success("pid " + p.pid() + " ignored SIGTERM; killed")
+                return killed.isSuccess()
+                        ? AgentOutcome.success("pid " + p.pid() + " ignored SIGTERM; killed")
                         : killed;
             }
             process = null;
@@ -275,7 +302,8 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         if (p == null) {
             return AgentOutcome.notRunning("not started on this node");
         }
-        return p.isAlive() ? AgentOutcome.success("pid " + p.pid() + " is alive")
+        return p.isAlive()
+                ? AgentOutcome.success("pid " + p.pid() + " is alive")
                 : AgentOutcome.failed("pid " + p.pid() + " exited on its own with " + p.exitValue());
     }
 }

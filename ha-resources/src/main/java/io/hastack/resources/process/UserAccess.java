@@ -80,8 +80,8 @@ public final class UserAccess {
         }
         for (Path dir : above) {
             if (Files.isDirectory(dir) && !allowed(switchUser ? account : Optional.empty(), dir, Need.ENTER)) {
-                return Optional.of("user " + who + " cannot enter " + dir + describe(dir) + ", so cannot reach "
-                        + target);
+                return Optional.of(
+                        "user " + who + " cannot enter " + dir + describe(dir) + ", so cannot reach " + target);
             }
         }
         if (!Files.exists(target)) {
@@ -127,8 +127,18 @@ public final class UserAccess {
             return need.allowedHere(path);
         }
         Users.Account a = as.get();
-        Commands.Result r = Commands.run(List.of(ProcessAgent.SETPRIV.orElseThrow().toString(), "--reuid=" + a.uid(),
-                "--regid=" + a.gid(), "--init-groups", "--", "test", need.testFlag, path.toString()), Map.of(), LIMIT);
+        Commands.Result r = Commands.run(
+                List.of(
+                        ProcessAgent.SETPRIV.orElseThrow().toString(),
+                        "--reuid=" + a.uid(),
+                        "--regid=" + a.gid(),
+                        "--init-groups",
+                        "--",
+                        "test",
+                        need.testFlag,
+                        path.toString()),
+                Map.of(),
+                LIMIT);
         return r.ok();
     }
 

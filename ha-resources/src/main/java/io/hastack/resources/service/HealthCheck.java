@@ -21,8 +21,10 @@ import java.util.Optional;
  * @param body text the body must contain, if present
  */
 record HealthCheck(URI url, int status, Optional<String> body) {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     /** The check configured by {@code ctx}'s parameters. */
     static HealthCheck of(AgentContext ctx) {
@@ -34,13 +36,14 @@ record HealthCheck(URI url, int status, Optional<String> body) {
             throw new InvalidParameterException(ctx, "parameter 'status-url' is not a URL: '" + raw + "'");
         }
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
-            throw new InvalidParameterException(ctx, "parameter 'status-url' must be an http:// or https:// URL with a"
-                    + " host, was '" + raw + "'");
+            throw new InvalidParameterException(
+                    ctx,
+                    "parameter 'status-url' must be an http:// or https:// URL with a" + " host, was '" + raw + "'");
         }
         long status = Parameters.nonNegative(ctx, "expect-status").orElse(200L);
         if (status < 100 || status > 599) {
-            throw new InvalidParameterException(ctx, "parameter 'expect-status' must be an HTTP status 100-599, was "
-                    + status);
+            throw new InvalidParameterException(
+                    ctx, "parameter 'expect-status' must be an HTTP status 100-599, was " + status);
         }
         return new HealthCheck(url, (int) status, ctx.parameter("expect-body"));
     }
@@ -52,8 +55,8 @@ record HealthCheck(URI url, int status, Optional<String> body) {
             return Optional.of("no time left to check " + url);
         }
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = CLIENT.send(
+                    HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != status) {
                 return Optional.of("GET " + url + " answered " + r.statusCode() + ", expected " + status);
             }

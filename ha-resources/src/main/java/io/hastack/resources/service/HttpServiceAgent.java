@@ -18,9 +18,11 @@ public final class HttpServiceAgent extends ServiceAgent {
     /** The type name this agent is registered under. */
     public static final String TYPE = "http-service";
 
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "Runs any server command in the foreground, healthy when its status URL answers.",
-            List.of(new AgentMetadata.Parameter("argv.0", true, "", "the server's executable"),
+            List.of(
+                    new AgentMetadata.Parameter("argv.0", true, "", "the server's executable"),
                     new AgentMetadata.Parameter("argv.N", false, "", "argument N (1, 2, ... without gaps)"),
                     new AgentMetadata.Parameter("status-url", true, "", "the URL a healthy server answers"),
                     new AgentMetadata.Parameter("expect-status", false, "200", "the HTTP status that means healthy"),
@@ -29,8 +31,13 @@ public final class HttpServiceAgent extends ServiceAgent {
                     new AgentMetadata.Parameter("directory", false, "the node's", "working directory"),
                     new AgentMetadata.Parameter("user", false, "the node's", "run as this user (needs root)"),
                     new AgentMetadata.Parameter("log", false, "", "file for the server's stdout and stderr")),
-            Map.of(Operation.START, Duration.ofSeconds(60), Operation.STOP, Duration.ofSeconds(20),
-                    Operation.MONITOR, Duration.ofSeconds(10)));
+            Map.of(
+                    Operation.START,
+                    Duration.ofSeconds(60),
+                    Operation.STOP,
+                    Duration.ofSeconds(20),
+                    Operation.MONITOR,
+                    Duration.ofSeconds(10)));
 
     @Override
     public AgentMetadata metadata() {

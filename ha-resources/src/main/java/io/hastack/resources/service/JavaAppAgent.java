@@ -55,16 +55,19 @@ public final class JavaAppAgent extends ServiceAgent {
 
     private static final List<String> JMX = List.of("jmx-url", "jmx-object", "jmx-attribute", "jmx-expect");
     /** Runs JMX checks, each on a daemon thread of its own. */
-    private static final java.util.concurrent.ExecutorService JMX_CHECKS = java.util.concurrent.Executors
-            .newCachedThreadPool(r -> {
+    private static final java.util.concurrent.ExecutorService JMX_CHECKS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "ha-jmx-check");
                 t.setDaemon(true);
                 return t;
             });
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "Runs Tomcat (catalina.sh run) or a java -jar application, healthy when its health URL (and optionally a"
                     + " JMX attribute) says so.",
-            List.of(new AgentMetadata.Parameter("status-url", true, "", "the health URL"),
+            List.of(
+                    new AgentMetadata.Parameter("status-url", true, "", "the health URL"),
                     new AgentMetadata.Parameter("catalina-base", false, "", "Tomcat: the private CATALINA_BASE"),
                     new AgentMetadata.Parameter("catalina-home", false, DEFAULT_CATALINA_HOME, "Tomcat: CATALINA_HOME"),
                     new AgentMetadata.Parameter("catalina-opts", false, "", "Tomcat: CATALINA_OPTS"),
@@ -81,11 +84,16 @@ public final class JavaAppAgent extends ServiceAgent {
                     new AgentMetadata.Parameter("jmx-object", false, "", "the MBean's object name"),
                     new AgentMetadata.Parameter("jmx-attribute", false, "", "the attribute"),
                     new AgentMetadata.Parameter("jmx-expect", false, "", "its healthy value, as text"),
-                    new AgentMetadata.Parameter("user", false, "the node's", "run the server as this user (needs"
-                            + " root)"),
+                    new AgentMetadata.Parameter(
+                            "user", false, "the node's", "run the server as this user (needs" + " root)"),
                     new AgentMetadata.Parameter("log", false, "", "file for the server's stdout and stderr")),
-            Map.of(Operation.START, Duration.ofSeconds(120), Operation.STOP, Duration.ofSeconds(60),
-                    Operation.MONITOR, Duration.ofSeconds(20)));
+            Map.of(
+                    Operation.START,
+                    Duration.ofSeconds(120),
+                    Operation.STOP,
+                    Duration.ofSeconds(60),
+                    Operation.MONITOR,
+                    Duration.ofSeconds(20)));
 
     @Override
     public AgentMetadata metadata() {
@@ -98,8 +106,10 @@ public final class JavaAppAgent extends ServiceAgent {
         boolean jar = ctx.parameter("jar").isPresent();
         boolean classpath = ctx.parameter("classpath").isPresent();
         if ((tomcat ? 1 : 0) + (jar ? 1 : 0) + (classpath ? 1 : 0) != 1) {
-            throw new InvalidParameterException(ctx, "set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar)"
-                    + " and 'classpath' (with 'main-class')");
+            throw new InvalidParameterException(
+                    ctx,
+                    "set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar)"
+                            + " and 'classpath' (with 'main-class')");
         }
         Map<String, String> p = tomcat ? tomcat(ctx) : java(ctx);
         ctx.parameter("user").ifPresent(u -> p.put("user", u));
@@ -133,8 +143,8 @@ public final class JavaAppAgent extends ServiceAgent {
         if (!Files.isRegularFile(base.resolve("conf/server.xml"))) {
             throw new InvalidParameterException(ctx, "catalina-base " + base + " has no conf/server.xml");
         }
-        Path home = existingDirectory(ctx, "catalina-home", Parameters.optional(ctx, "catalina-home",
-                DEFAULT_CATALINA_HOME));
+        Path home = existingDirectory(
+                ctx, "catalina-home", Parameters.optional(ctx, "catalina-home", DEFAULT_CATALINA_HOME));
         Map<String, String> p = new LinkedHashMap<>();
         p.put("argv.0", home.resolve("bin/catalina.sh").toString());
         p.put("argv.1", "run");
@@ -149,7 +159,8 @@ public final class JavaAppAgent extends ServiceAgent {
 
     private static Map<String, String> java(AgentContext ctx) {
         List<String> argv = new ArrayList<>();
-        argv.add(Parameters.optional(ctx, "java", ProcessHandle.current().info().command().orElse("java")));
+        argv.add(Parameters.optional(
+                ctx, "java", ProcessHandle.current().info().command().orElse("java")));
         argv.addAll(numbered(ctx, "java-option."));
         if (ctx.parameter("jar").isPresent()) {
             Path jar = Path.of(Parameters.required(ctx, "jar"));
@@ -182,11 +193,16 @@ public final class JavaAppAgent extends ServiceAgent {
     /** {@code prefix0}, {@code prefix1}, ... without gaps. */
     private static List<String> numbered(AgentContext ctx, String prefix) {
         List<String> values = new ArrayList<>();
-        long count = ctx.parameters().keySet().stream().filter(k -> k.startsWith(prefix)).count();
+        long count = ctx.parameters().keySet().stream()
+                .filter(k -> k.startsWith(prefix))
+                .count();
         for (int i = 0; i < count; i++) {
             int index = i;
-            values.add(ctx.parameter(prefix + i).orElseThrow(() -> new InvalidParameterException(ctx, "parameters "
-                    + prefix + "N must be numbered 0, 1, ... without gaps; " + prefix + index + " is missing")));
+            values.add(ctx.parameter(prefix + i)
+                    .orElseThrow(() -> new InvalidParameterException(
+                            ctx,
+                            "parameters " + prefix + "N must be numbered 0, 1, ... without gaps; " + prefix + index
+                                    + " is missing")));
         }
         return values;
     }
@@ -205,23 +221,26 @@ public final class JavaAppAgent extends ServiceAgent {
         for (Map.Entry<Path, UserAccess.Need> need : needs(ctx).entrySet()) {
             Optional<String> denied = UserAccess.problem(user, need.getKey(), need.getValue());
             if (denied.isPresent()) {
-                return Optional.of(AgentOutcome.of(AgentResult.ERR_PERM, "resource " + ctx.resource() + ": the server"
-                        + " runs as " + user.map(u -> "user " + u).orElse("the node's user") + ", but "
-                        + denied.get()));
+                return Optional.of(AgentOutcome.of(
+                        AgentResult.ERR_PERM,
+                        "resource " + ctx.resource() + ": the server"
+                                + " runs as " + user.map(u -> "user " + u).orElse("the node's user") + ", but "
+                                + denied.get()));
             }
         }
         long set = JMX.stream().filter(n -> ctx.parameter(n).isPresent()).count();
         if (set != 0 && set != JMX.size()) {
-            return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
-                    + ": a JMX check needs all of " + JMX));
+            return Optional.of(AgentOutcome.of(
+                    AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": a JMX check needs all of " + JMX));
         }
         if (set > 0) {
             try {
                 new JMXServiceURL(ctx.parameter("jmx-url").orElseThrow());
                 new ObjectName(ctx.parameter("jmx-object").orElseThrow());
             } catch (Exception e) {
-                return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
-                        + ": bad JMX parameter: " + e.getMessage()));
+                return Optional.of(AgentOutcome.of(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource " + ctx.resource() + ": bad JMX parameter: " + e.getMessage()));
             }
         }
         return Optional.empty();
@@ -243,23 +262,29 @@ public final class JavaAppAgent extends ServiceAgent {
         String expected = ctx.parameter("jmx-expect").orElseThrow();
         // RMI does not always heed interrupts: bound the call on a thread of its own (not the common
         // pool, where another agent's long task would make this check time out).
-        CompletableFuture<String> value = CompletableFuture.supplyAsync(() -> {
-            try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url), null)) {
-                return String.valueOf(c.getMBeanServerConnection().getAttribute(new ObjectName(object), attribute));
-            } catch (Exception e) {
-                throw new IllegalStateException(e.toString(), e);
-            }
-        }, JMX_CHECKS);
+        CompletableFuture<String> value = CompletableFuture.supplyAsync(
+                () -> {
+                    try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url), null)) {
+                        return String.valueOf(
+                                c.getMBeanServerConnection().getAttribute(new ObjectName(object), attribute));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e.toString(), e);
+                    }
+                },
+                JMX_CHECKS);
         try {
             long limit = Math.max(1, Math.min(5_000, ctx.remaining().toMillis()));
             String actual = value.get(limit, TimeUnit.MILLISECONDS);
-            return actual.equals(expected) ? Optional.empty()
-                    : Optional.of("JMX " + object + " " + attribute + " is '" + actual + "', expected '" + expected + "'");
+            return actual.equals(expected)
+                    ? Optional.empty()
+                    : Optional.of(
+                            "JMX " + object + " " + attribute + " is '" + actual + "', expected '" + expected + "'");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("JMX check interrupted");
         } catch (Exception e) {
-            return Optional.of("JMX " + url + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.toString()));
+            return Optional.of(
+                    "JMX " + url + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.toString()));
         }
     }
 }

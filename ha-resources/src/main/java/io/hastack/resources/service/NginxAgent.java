@@ -31,17 +31,24 @@ public final class NginxAgent extends ServiceAgent {
     /** The type name this agent is registered under. */
     public static final String TYPE = "nginx";
 
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "Runs nginx in the foreground as a managed process, healthy when its status URL answers.",
-            List.of(new AgentMetadata.Parameter("config", true, "", "the nginx configuration file"),
+            List.of(
+                    new AgentMetadata.Parameter("config", true, "", "the nginx configuration file"),
                     new AgentMetadata.Parameter("status-url", true, "", "the URL a healthy server answers"),
                     new AgentMetadata.Parameter("expect-status", false, "200", "the HTTP status that means healthy"),
                     new AgentMetadata.Parameter("expect-body", false, "", "text a healthy answer contains"),
                     new AgentMetadata.Parameter("prefix", false, "the configuration's directory", "nginx -p"),
                     new AgentMetadata.Parameter("binary", false, "nginx", "the nginx executable"),
                     new AgentMetadata.Parameter("log", false, "", "file for the server's stdout and stderr")),
-            Map.of(Operation.START, Duration.ofSeconds(20), Operation.STOP, Duration.ofSeconds(20),
-                    Operation.MONITOR, Duration.ofSeconds(10)));
+            Map.of(
+                    Operation.START,
+                    Duration.ofSeconds(20),
+                    Operation.STOP,
+                    Duration.ofSeconds(20),
+                    Operation.MONITOR,
+                    Duration.ofSeconds(10)));
 
     @Override
     public AgentMetadata metadata() {
@@ -69,9 +76,14 @@ public final class NginxAgent extends ServiceAgent {
         Path config = config(ctx);
         Map<String, String> p = new LinkedHashMap<>();
         String binary = Parameters.optional(ctx, "binary", "nginx");
-        List<String> argv = List.of(Commands.locate(binary).map(Path::toString).orElse(binary), "-c", config.toString(),
+        List<String> argv = List.of(
+                Commands.locate(binary).map(Path::toString).orElse(binary),
+                "-c",
+                config.toString(),
                 "-p",
-                prefix(ctx, config), "-g", "daemon off;");
+                prefix(ctx, config),
+                "-g",
+                "daemon off;");
         for (int i = 0; i < argv.size(); i++) {
             p.put("argv." + i, argv.get(i));
         }
@@ -84,14 +96,27 @@ public final class NginxAgent extends ServiceAgent {
         String binary = Parameters.optional(ctx, "binary", "nginx");
         Optional<Path> nginx = Commands.locate(binary);
         if (nginx.isEmpty()) {
-            return Optional.of(AgentOutcome.of(AgentResult.ERR_INSTALLED, "resource " + ctx.resource() + ": '" + binary
-                    + "' is not installed (on Debian: apt-get install nginx)"));
+            return Optional.of(AgentOutcome.of(
+                    AgentResult.ERR_INSTALLED,
+                    "resource " + ctx.resource() + ": '" + binary
+                            + "' is not installed (on Debian: apt-get install nginx)"));
         }
-        Commands.Result test = Commands.run(List.of(nginx.get().toString(), "-t", "-q", "-c", config.toString(), "-p",
-                prefix(ctx, config), "-g", "daemon off;"), ctx.remaining());
+        Commands.Result test = Commands.run(
+                List.of(
+                        nginx.get().toString(),
+                        "-t",
+                        "-q",
+                        "-c",
+                        config.toString(),
+                        "-p",
+                        prefix(ctx, config),
+                        "-g",
+                        "daemon off;"),
+                ctx.remaining());
         if (!test.ok()) {
-            return Optional.of(AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": nginx -t"
-                    + " rejects " + config + ": " + test.describe()));
+            return Optional.of(AgentOutcome.of(
+                    AgentResult.ERR_CONFIGURED,
+                    "resource " + ctx.resource() + ": nginx -t" + " rejects " + config + ": " + test.describe()));
         }
         return Optional.empty();
     }

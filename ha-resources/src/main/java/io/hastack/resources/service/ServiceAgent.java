@@ -94,7 +94,8 @@ public abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
             return valid;
         }
         AgentContext pctx = processContext(ctx);
-        if (process.monitor(pctx).isSuccess() && healthProblem(ctx, ctx.remaining()).isEmpty()) {
+        if (process.monitor(pctx).isSuccess()
+                && healthProblem(ctx, ctx.remaining()).isEmpty()) {
             return AgentOutcome.success("already running and healthy");
         }
         Optional<AgentOutcome> prepared = beforeStart(ctx);
@@ -125,8 +126,8 @@ public abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
                 break;
             }
         }
-        return AgentOutcome.failed("not healthy within the start timeout (" + ctx.timeout().toMillis() + " ms): "
-                + problem);
+        return AgentOutcome.failed(
+                "not healthy within the start timeout (" + ctx.timeout().toMillis() + " ms): " + problem);
     }
 
     @Override
@@ -136,7 +137,8 @@ public abstract class ServiceAgent implements ResourceAgent, ForceStoppable {
             if (!alive.isSuccess()) {
                 return alive;
             }
-            return healthProblem(ctx, ctx.remaining()).map(AgentOutcome::failed)
+            return healthProblem(ctx, ctx.remaining())
+                    .map(AgentOutcome::failed)
                     .orElse(AgentOutcome.success(alive.message() + "; healthy"));
         } catch (InvalidParameterException e) {
             return e.outcome();

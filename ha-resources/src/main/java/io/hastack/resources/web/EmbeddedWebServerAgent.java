@@ -35,16 +35,23 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
     /** The type name this agent is registered under. */
     public static final String TYPE = "embedded-web";
 
-    private static final AgentMetadata METADATA = new AgentMetadata(TYPE,
+    private static final AgentMetadata METADATA = new AgentMetadata(
+            TYPE,
             "An HTTP server embedded in the node's JVM that serves a page naming its node.",
-            List.of(new AgentMetadata.Parameter("port", true, "", "TCP port to listen on"),
+            List.of(
+                    new AgentMetadata.Parameter("port", true, "", "TCP port to listen on"),
                     new AgentMetadata.Parameter("bind", false, "127.0.0.1", "address to listen on"),
                     new AgentMetadata.Parameter("title", false, "HA Stack", "text at the top of the page")),
-            java.util.Map.of(io.hastack.core.model.Operation.START, Duration.ofSeconds(10),
-                    io.hastack.core.model.Operation.STOP, Duration.ofSeconds(10),
-                    io.hastack.core.model.Operation.MONITOR, Duration.ofSeconds(5)));
+            java.util.Map.of(
+                    io.hastack.core.model.Operation.START,
+                    Duration.ofSeconds(10),
+                    io.hastack.core.model.Operation.STOP,
+                    Duration.ofSeconds(10),
+                    io.hastack.core.model.Operation.MONITOR,
+                    Duration.ofSeconds(5)));
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile HttpServer server;
     private volatile Instant startedAt;
 
@@ -62,8 +69,9 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
         } catch (InvalidParameterException e) {
             return e.outcome();
         } catch (UnknownHostException e) {
-            return AgentOutcome.of(AgentResult.ERR_CONFIGURED, "resource " + ctx.resource()
-                    + ": parameter 'bind' does not resolve: " + e.getMessage());
+            return AgentOutcome.of(
+                    AgentResult.ERR_CONFIGURED,
+                    "resource " + ctx.resource() + ": parameter 'bind' does not resolve: " + e.getMessage());
         }
     }
 
@@ -91,8 +99,8 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
             startedAt = since;
             return AgentOutcome.success("listening on " + bind + ":" + port);
         } catch (BindException e) {
-            return AgentOutcome.failed("cannot listen on " + bind + ":" + port + ": " + e.getMessage()
-                    + " (is another copy running?)");
+            return AgentOutcome.failed(
+                    "cannot listen on " + bind + ":" + port + ": " + e.getMessage() + " (is another copy running?)");
         } catch (IOException e) {
             return AgentOutcome.failed("cannot start HTTP server on " + bind + ":" + port + ": " + e);
         }
@@ -115,7 +123,8 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
         }
         s.stop(0);
         server = null;
-        return AgentOutcome.success("stopped after " + Duration.between(startedAt, Instant.now()).toMillis() + " ms");
+        return AgentOutcome.success(
+                "stopped after " + Duration.between(startedAt, Instant.now()).toMillis() + " ms");
     }
 
     @Override
@@ -126,11 +135,13 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
         }
         InetSocketAddress address = s.getAddress();
         URI uri = URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/health");
-        Duration budget = ctx.remaining().compareTo(Duration.ofSeconds(5)) < 0 ? ctx.remaining() : Duration.ofSeconds(5);
+        Duration budget =
+                ctx.remaining().compareTo(Duration.ofSeconds(5)) < 0 ? ctx.remaining() : Duration.ofSeconds(5);
         try {
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri).timeout(budget).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200 ? AgentOutcome.success()
+            HttpResponse<Void> response = client.send(
+                    HttpRequest.newBuilder(uri).timeout(budget).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200
+                    ? AgentOutcome.success()
                     : AgentOutcome.failed("GET " + uri + " returned " + response.statusCode());
         } catch (IOException e) {
             return AgentOutcome.failed("GET " + uri + " failed: " + e);

@@ -3,13 +3,13 @@ package io.hastack.resources.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,10 +36,13 @@ class PostgresAgentTest {
         Prerequisites.requireExecutable(PostgresAgent.newestBin().resolve("postgres"), "postgresql");
         Prerequisites.requireRoot("the server runs as user postgres: needs root");
         dir = Databases.sharedTempDir();
-        spec = ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", dir.resolve("data").toString())
-                .param("port", Integer.toString(port)).param("initdb", "true")
+        spec = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.resolve("data").toString())
+                .param("port", Integer.toString(port))
+                .param("initdb", "true")
                 .param("log", dir.resolve("postgres.log").toString())
-                .timeout(Operation.START, Duration.ofSeconds(60)).build();
+                .timeout(Operation.START, Duration.ofSeconds(60))
+                .build();
     }
 
     @AfterEach
@@ -62,10 +65,13 @@ class PostgresAgentTest {
     /** Regression: a data directory below a private directory failed deep inside initdb, on every node. */
     @Test
     void validateNamesADirectoryTheServersUserCannotReach() throws Exception {
-        Path hidden = Files.createDirectory(dir.resolve("private"),
+        Path hidden = Files.createDirectory(
+                dir.resolve("private"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        ResourceSpec unreachable = ResourceSpec.builder("db", PostgresAgent.TYPE).params(spec.parameters())
-                .param("data-directory", hidden.resolve("data").toString()).build();
+        ResourceSpec unreachable = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .params(spec.parameters())
+                .param("data-directory", hidden.resolve("data").toString())
+                .build();
         OperationResult r = call(unreachable, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_PERM, r.outcome().result(), r.toString());
         assertTrue(r.outcome().message().contains("user postgres cannot enter " + hidden), r.toString());
@@ -74,13 +80,18 @@ class PostgresAgentTest {
         assertEquals(AgentResult.ERR_PERM, start.outcome().result(), "start validates first: " + start);
         assertTrue(Files.notExists(hidden.resolve("data")), "nothing was created");
 
-        ResourceSpec sockets = ResourceSpec.builder("db", PostgresAgent.TYPE).params(spec.parameters())
-                .param("socket-directory", hidden.toString()).build();
+        ResourceSpec sockets = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .params(spec.parameters())
+                .param("socket-directory", hidden.toString())
+                .build();
         OperationResult s = call(sockets, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_PERM, s.outcome().result(), s.toString());
-        assertTrue(s.outcome().message().contains("user postgres cannot write to " + hidden)
-                && s.outcome().message().contains("socket-directory"), s.toString());
-        assertEquals(AgentResult.SUCCESS, call(spec, Operation.VALIDATE).outcome().result());
+        assertTrue(
+                s.outcome().message().contains("user postgres cannot write to " + hidden)
+                        && s.outcome().message().contains("socket-directory"),
+                s.toString());
+        assertEquals(
+                AgentResult.SUCCESS, call(spec, Operation.VALIDATE).outcome().result());
     }
 
     @Test
@@ -91,7 +102,8 @@ class PostgresAgentTest {
         }
         OperationResult stop = call(spec, Operation.STOP);
         assertEquals("fast shutdown", stop.outcome().message(), stop.toString());
-        assertEquals(AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
         try (Connection c = DriverManager.getConnection(url(), "postgres", "");
                 ResultSet rs = c.createStatement().executeQuery("SELECT v FROM t")) {
@@ -103,7 +115,8 @@ class PostgresAgentTest {
     @Test
     void aCrashedServerIsReportedFailed() throws Exception {
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
-        long pid = Long.parseLong(Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).strip());
+        long pid = Long.parseLong(
+                Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).strip());
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
         postmaster.destroyForcibly();
         postmaster.onExit().join();
@@ -117,20 +130,34 @@ class PostgresAgentTest {
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.STOP).outcome().result());
         // A zombie owned by postgres: a child that exited and whose parent (an exec'd sleep) never
         // reaps it, as a killed postmaster is until PID 1 gets to it.
-        Process parent = new ProcessBuilder("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--",
-                "bash", "-c", "sleep 0.1 & echo $!; exec sleep 60").start();
+        Process parent = new ProcessBuilder(
+                        "setpriv",
+                        "--reuid=postgres",
+                        "--regid=postgres",
+                        "--init-groups",
+                        "--",
+                        "bash",
+                        "-c",
+                        "sleep 0.1 & echo $!; exec sleep 60")
+                .start();
         try {
             long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
-                    parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine().strip());
+                            parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                    .readLine()
+                    .strip());
             Path stat = Path.of("/proc", Long.toString(zombie), "stat");
-            org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(10)).until(() -> Files.exists(stat)
-                    && Files.readString(stat).contains(") Z"));
+            org.awaitility.Awaitility.await()
+                    .atMost(io.hastack.testsupport.Timing.seconds(10))
+                    .until(() -> Files.exists(stat) && Files.readString(stat).contains(") Z"));
             Path lock = dir.resolve("data/postmaster.pid");
             Files.writeString(lock, zombie + "\n" + dir.resolve("data") + "\n");
-            Files.setOwner(lock, lock.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+            Files.setOwner(
+                    lock, lock.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
             OperationResult start = call(spec, Operation.START);
-            assertEquals(AgentResult.SUCCESS, start.outcome().result(), start + "; log: "
-                    + Files.readString(dir.resolve("postgres.log")));
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    start.outcome().result(),
+                    start + "; log: " + Files.readString(dir.resolve("postgres.log")));
         } finally {
             parent.destroyForcibly();
         }
@@ -139,30 +166,45 @@ class PostgresAgentTest {
     @Test
     void badParametersAreRefusedNamingThem() {
         ResourceSpec badPort = ResourceSpec.builder("db", PostgresAgent.TYPE)
-                .param("data-directory", dir.toString()).param("port", "70000").build();
-        assertEquals("resource db: parameter 'port' must be a port number 1-65535, was '70000'",
+                .param("data-directory", dir.toString())
+                .param("port", "70000")
+                .build();
+        assertEquals(
+                "resource db: parameter 'port' must be a port number 1-65535, was '70000'",
                 call(badPort, Operation.VALIDATE).outcome().message());
         ResourceSpec noCluster = ResourceSpec.builder("db", PostgresAgent.TYPE)
-                .param("data-directory", dir.toString()).param("port", "5433").build();
+                .param("data-directory", dir.toString())
+                .param("port", "5433")
+                .build();
         OperationResult r = call(noCluster, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_CONFIGURED, r.outcome().result());
         assertTrue(r.outcome().message().contains("holds no PostgreSQL cluster"), r.toString());
         ResourceSpec noBinaries = ResourceSpec.builder("db", PostgresAgent.TYPE)
-                .param("data-directory", dir.toString()).param("port", "5433").param("bin-directory", "/opt/pg/bin")
+                .param("data-directory", dir.toString())
+                .param("port", "5433")
+                .param("bin-directory", "/opt/pg/bin")
                 .build();
         OperationResult missing = call(noBinaries, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_INSTALLED, missing.outcome().result());
         assertTrue(missing.outcome().message().contains("/opt/pg/bin/postgres"), missing.toString());
         String longDir = "/tmp/" + "x".repeat(100);
-        ResourceSpec longSocket = ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", dir.toString())
-                .param("port", "5433").param("socket-directory", longDir).build();
-        assertEquals("resource db: the socket path " + longDir + "/.s.PGSQL.5433 is longer than the 107 bytes a Unix"
-                + " socket allows; set a shorter 'socket-directory'", call(longSocket, Operation.VALIDATE).outcome()
-                .message());
+        ResourceSpec longSocket = ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.toString())
+                .param("port", "5433")
+                .param("socket-directory", longDir)
+                .build();
+        assertEquals(
+                "resource db: the socket path " + longDir + "/.s.PGSQL.5433 is longer than the 107 bytes a Unix"
+                        + " socket allows; set a shorter 'socket-directory'",
+                call(longSocket, Operation.VALIDATE).outcome().message());
         ResourceSpec badListen = ResourceSpec.builder("db", PostgresAgent.TYPE)
-                .param("data-directory", dir.toString()).param("port", "5433")
-                .param("listen-addresses", "127.0.0.1; DROP").build();
-        assertEquals("resource db: parameter 'listen-addresses' must be addresses separated by commas, was"
-                + " '127.0.0.1; DROP'", call(badListen, Operation.VALIDATE).outcome().message());
+                .param("data-directory", dir.toString())
+                .param("port", "5433")
+                .param("listen-addresses", "127.0.0.1; DROP")
+                .build();
+        assertEquals(
+                "resource db: parameter 'listen-addresses' must be addresses separated by commas, was"
+                        + " '127.0.0.1; DROP'",
+                call(badListen, Operation.VALIDATE).outcome().message());
     }
 }

@@ -1,12 +1,10 @@
 package io.hastack.resources.db;
 
-
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
-import java.nio.file.Files;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,14 +37,19 @@ class PostgresConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec validSpec() {
-        return ResourceSpec.builder("db", PostgresAgent.TYPE).param("data-directory", dir.resolve("data").toString())
-                .param("port", Integer.toString(port)).param("initdb", "true")
-                .timeout(Operation.START, Duration.ofSeconds(60)).build();
+        return ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("data-directory", dir.resolve("data").toString())
+                .param("port", Integer.toString(port))
+                .param("initdb", "true")
+                .timeout(Operation.START, Duration.ofSeconds(60))
+                .build();
     }
 
     @Override
     protected ResourceSpec specMissingRequired() {
-        return ResourceSpec.builder("db", PostgresAgent.TYPE).param("port", Integer.toString(port)).build();
+        return ResourceSpec.builder("db", PostgresAgent.TYPE)
+                .param("port", Integer.toString(port))
+                .build();
     }
 
     @Override

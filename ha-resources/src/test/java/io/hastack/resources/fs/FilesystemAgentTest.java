@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -12,6 +11,7 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.Commands;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,8 @@ class FilesystemAgentTest {
         Prerequisites.requireCommand("mkfs.ext4", "e2fsprogs");
         image = dir.resolve("disk.img");
         mountPoint = dir.resolve("data");
-        assertTrue(Commands.run(List.of("truncate", "-s", "32M", image.toString()), Duration.ofSeconds(10)).ok());
+        assertTrue(Commands.run(List.of("truncate", "-s", "32M", image.toString()), Duration.ofSeconds(10))
+                .ok());
         Commands.Result mkfs = Commands.run(List.of("mkfs.ext4", "-q", "-F", image.toString()), Duration.ofSeconds(60));
         assertTrue(mkfs.ok(), mkfs.describe());
     }
@@ -57,9 +58,13 @@ class FilesystemAgentTest {
     }
 
     private ResourceSpec.Builder spec() {
-        return ResourceSpec.builder("data", FilesystemAgent.TYPE).param("device", image.toString())
-                .param("directory", mountPoint.toString()).param("fstype", "ext4").param("options", "loop")
-                .param("check-level", "20").timeout(Operation.STOP, Duration.ofSeconds(10));
+        return ResourceSpec.builder("data", FilesystemAgent.TYPE)
+                .param("device", image.toString())
+                .param("directory", mountPoint.toString())
+                .param("fstype", "ext4")
+                .param("options", "loop")
+                .param("check-level", "20")
+                .timeout(Operation.STOP, Duration.ofSeconds(10));
     }
 
     private OperationResult call(ResourceSpec spec, Operation op) {
@@ -69,12 +74,15 @@ class FilesystemAgentTest {
     @Test
     void mountsAnExt4ImageChecksItDeeplyAndUnmountsIt() throws Exception {
         ResourceSpec spec = spec().build();
-        assertEquals(AgentResult.SUCCESS, call(spec, Operation.VALIDATE).outcome().result());
-        assertEquals(AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS, call(spec, Operation.VALIDATE).outcome().result());
+        assertEquals(
+                AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
         OperationResult started = call(spec, Operation.START);
         assertEquals(AgentResult.SUCCESS, started.outcome().result(), started.toString());
         assertTrue(Files.isDirectory(mountPoint.resolve("lost+found")), "an ext4 file system is mounted");
-        assertEquals(AgentResult.SUCCESS, call(spec, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS, call(spec, Operation.MONITOR).outcome().result());
         assertFalse(Files.exists(mountPoint.resolve(".hastack-monitor-data")), "the probe file is removed");
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.STOP).outcome().result());
         assertFalse(FilesystemAgent.mounted(mountPoint));
@@ -84,7 +92,9 @@ class FilesystemAgentTest {
     void aBusyMountIsReleasedBySignallingItsHolders() throws Exception {
         ResourceSpec spec = spec().build();
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
-        holder = new ProcessBuilder("sleep", "600").directory(mountPoint.toFile()).start();
+        holder = new ProcessBuilder("sleep", "600")
+                .directory(mountPoint.toFile())
+                .start();
         assertEquals(List.of(holder.pid()), List.copyOf(FilesystemAgent.holders(mountPoint)));
         OperationResult stopped = call(spec, Operation.STOP);
         assertEquals(AgentResult.SUCCESS, stopped.outcome().result(), stopped.toString());
@@ -94,10 +104,13 @@ class FilesystemAgentTest {
 
     @Test
     void withoutForceUnmountABusyStopFailsWithinItsTimeoutSayingWhy() throws Exception {
-        ResourceSpec spec = spec().param("force-unmount", "false").timeout(Operation.STOP, Duration.ofSeconds(3))
+        ResourceSpec spec = spec().param("force-unmount", "false")
+                .timeout(Operation.STOP, Duration.ofSeconds(3))
                 .build();
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
-        holder = new ProcessBuilder("sleep", "600").directory(mountPoint.toFile()).start();
+        holder = new ProcessBuilder("sleep", "600")
+                .directory(mountPoint.toFile())
+                .start();
         OperationResult stopped = call(spec, Operation.STOP);
         assertEquals(OperationResult.Completion.ANSWERED, stopped.completion(), stopped.toString());
         assertEquals(AgentResult.ERR_GENERIC, stopped.outcome().result());
@@ -108,15 +121,26 @@ class FilesystemAgentTest {
 
     @Test
     void badParametersAreRefusedNamingThem() {
-        assertEquals("resource data: device " + dir.resolve("nope.img") + " does not exist",
-                call(spec().param("device", dir.resolve("nope.img").toString()).build(), Operation.VALIDATE).outcome()
+        assertEquals(
+                "resource data: device " + dir.resolve("nope.img") + " does not exist",
+                call(spec().param("device", dir.resolve("nope.img").toString()).build(), Operation.VALIDATE)
+                        .outcome()
                         .message());
-        assertEquals("resource data: parameter 'directory' must be a normalized absolute path, was 'rel/dir'",
-                call(spec().param("directory", "rel/dir").build(), Operation.VALIDATE).outcome().message());
-        assertEquals("resource data: parameter 'check-level' must be 0, 10 or 20, was 5",
-                call(spec().param("check-level", "5").build(), Operation.VALIDATE).outcome().message());
-        assertEquals("resource data: parameter 'fstype' is not a file system type: 'ext4; reboot'",
-                call(spec().param("fstype", "ext4; reboot").build(), Operation.VALIDATE).outcome().message());
+        assertEquals(
+                "resource data: parameter 'directory' must be a normalized absolute path, was 'rel/dir'",
+                call(spec().param("directory", "rel/dir").build(), Operation.VALIDATE)
+                        .outcome()
+                        .message());
+        assertEquals(
+                "resource data: parameter 'check-level' must be 0, 10 or 20, was 5",
+                call(spec().param("check-level", "5").build(), Operation.VALIDATE)
+                        .outcome()
+                        .message());
+        assertEquals(
+                "resource data: parameter 'fstype' is not a file system type: 'ext4; reboot'",
+                call(spec().param("fstype", "ext4; reboot").build(), Operation.VALIDATE)
+                        .outcome()
+                        .message());
     }
 
     @Test

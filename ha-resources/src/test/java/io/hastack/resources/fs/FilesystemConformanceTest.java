@@ -1,10 +1,9 @@
 package io.hastack.resources.fs;
 
-
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,14 +29,19 @@ class FilesystemConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec validSpec() {
-        return ResourceSpec.builder("fs", FilesystemAgent.TYPE).param("device", "tmpfs")
-                .param("directory", dir.resolve("mnt").toString()).param("fstype", "tmpfs").param("check-level", "20")
+        return ResourceSpec.builder("fs", FilesystemAgent.TYPE)
+                .param("device", "tmpfs")
+                .param("directory", dir.resolve("mnt").toString())
+                .param("fstype", "tmpfs")
+                .param("check-level", "20")
                 .build();
     }
 
     @Override
     protected ResourceSpec specMissingRequired() {
-        return ResourceSpec.builder("fs", FilesystemAgent.TYPE).param("device", "tmpfs").build();
+        return ResourceSpec.builder("fs", FilesystemAgent.TYPE)
+                .param("device", "tmpfs")
+                .build();
     }
 
     @Override

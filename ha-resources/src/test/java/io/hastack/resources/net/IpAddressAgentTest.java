@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
@@ -38,7 +37,9 @@ class IpAddressAgentTest {
     }
 
     private ResourceSpec.Builder vip(String ip) {
-        return ResourceSpec.builder("vip", IpAddressAgent.TYPE).param("ip", ip).param("nic", "veth0")
+        return ResourceSpec.builder("vip", IpAddressAgent.TYPE)
+                .param("ip", ip)
+                .param("nic", "veth0")
                 .param("netns", ns.name);
     }
 
@@ -51,7 +52,8 @@ class IpAddressAgentTest {
         ResourceSpec spec = vip("10.50.0.100").param("cidr-netmask", "24").build();
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
         assertTrue(ns.ip("-o", "addr", "show", "dev", "veth0").contains(" inet 10.50.0.100/24 "));
-        assertEquals(AgentResult.SUCCESS, call(spec, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS, call(spec, Operation.MONITOR).outcome().result());
         io.hastack.resources.Commands.Result arp = agent.lastAnnouncement.join();
         assertTrue(arp.ok(), "gratuitous ARP: " + arp.describe());
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.STOP).outcome().result());
@@ -71,20 +73,31 @@ class IpAddressAgentTest {
         ResourceSpec spec = vip("10.50.0.101").build();
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
         NetNs.run("ip", "-n", ns.name, "addr", "del", "10.50.0.101/32", "dev", "veth0");
-        assertEquals(AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
     }
 
     @Test
     void badParametersAreRefusedNamingThem() {
-        assertEquals("resource vip: parameter 'ip' must be an IPv4 or IPv6 address, was '10.0.0.300'",
+        assertEquals(
+                "resource vip: parameter 'ip' must be an IPv4 or IPv6 address, was '10.0.0.300'",
                 call(vip("10.0.0.300").build(), Operation.VALIDATE).outcome().message());
-        assertEquals("resource vip: parameter 'cidr-netmask' must be 0-32, was 33",
-                call(vip("10.50.0.5").param("cidr-netmask", "33").build(), Operation.VALIDATE).outcome().message());
+        assertEquals(
+                "resource vip: parameter 'cidr-netmask' must be 0-32, was 33",
+                call(vip("10.50.0.5").param("cidr-netmask", "33").build(), Operation.VALIDATE)
+                        .outcome()
+                        .message());
         OperationResult noNic = call(vip("10.50.0.5").param("nic", "eth9").build(), Operation.VALIDATE);
         assertEquals(AgentResult.ERR_CONFIGURED, noNic.outcome().result());
-        assertTrue(noNic.outcome().message().startsWith("resource vip: interface eth9 in namespace " + ns.name
-                + " does not exist"), noNic.toString());
-        assertEquals("resource vip: parameter 'nic' is not an interface name: 'eth0; reboot'",
-                call(vip("10.50.0.5").param("nic", "eth0; reboot").build(), Operation.VALIDATE).outcome().message());
+        assertTrue(
+                noNic.outcome()
+                        .message()
+                        .startsWith("resource vip: interface eth9 in namespace " + ns.name + " does not exist"),
+                noNic.toString());
+        assertEquals(
+                "resource vip: parameter 'nic' is not an interface name: 'eth0; reboot'",
+                call(vip("10.50.0.5").param("nic", "eth0; reboot").build(), Operation.VALIDATE)
+                        .outcome()
+                        .message());
     }
 }

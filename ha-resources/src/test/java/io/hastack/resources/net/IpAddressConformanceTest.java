@@ -1,7 +1,5 @@
 package io.hastack.resources.net;
 
-
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
@@ -35,13 +33,19 @@ class IpAddressConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec validSpec() {
-        return ResourceSpec.builder("vip", IpAddressAgent.TYPE).param("ip", "10.50.0.100").param("cidr-netmask", "24")
-                .param("nic", "veth0").param("netns", ns.name).build();
+        return ResourceSpec.builder("vip", IpAddressAgent.TYPE)
+                .param("ip", "10.50.0.100")
+                .param("cidr-netmask", "24")
+                .param("nic", "veth0")
+                .param("netns", ns.name)
+                .build();
     }
 
     @Override
     protected ResourceSpec specMissingRequired() {
-        return ResourceSpec.builder("vip", IpAddressAgent.TYPE).param("ip", "10.50.0.100").build();
+        return ResourceSpec.builder("vip", IpAddressAgent.TYPE)
+                .param("ip", "10.50.0.100")
+                .build();
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.agent.AgentResult;
@@ -13,6 +12,7 @@ import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.testsupport.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +83,15 @@ class OcfAgentTest {
         assertEquals("A test agent", m.description());
         assertEquals(List.of("target"), m.requiredParameters());
         assertEquals("x", m.parameters().get(1).defaultValue());
-        assertEquals(Map.of(Operation.START, Duration.ofSeconds(90), Operation.STOP, Duration.ofMinutes(2),
-                Operation.MONITOR, Duration.ofSeconds(15)), m.timeouts());
+        assertEquals(
+                Map.of(
+                        Operation.START,
+                        Duration.ofSeconds(90),
+                        Operation.STOP,
+                        Duration.ofMinutes(2),
+                        Operation.MONITOR,
+                        Duration.ofSeconds(15)),
+                m.timeouts());
     }
 
     @Test
@@ -93,7 +100,9 @@ class OcfAgentTest {
         ResourceSpec spec = ResourceSpec.builder("p", "ocf:test:Probe").build();
         OperationResult r = call(agent, spec, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_CONFIGURED, r.outcome().result());
-        assertEquals("resource p: ocf:test:Probe requires parameter target", r.outcome().message());
+        assertEquals(
+                "resource p: ocf:test:Probe requires parameter target",
+                r.outcome().message());
         assertFalse(Files.exists(root.resolve("resource.d/test/Probe.ran")), "validate-all must not have run");
     }
 
@@ -106,40 +115,56 @@ class OcfAgentTest {
                 exit 0
                 """);
         String nasty = "a; rm -rf /tmp/nothing $(id) `id` | cat > /dev/null && echo 'q' \"d\" $HOME";
-        ResourceSpec spec = ResourceSpec.builder("web-1", "ocf:test:Probe").param("target", out.toString())
-                .param("value", nasty).timeout(Operation.START, Duration.ofSeconds(7)).build();
-        assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.START).outcome().result());
-        assertEquals(List.of(root.toString(), "web-1", "Probe", "test", nasty, "7000", "start"),
-                Files.readAllLines(out));
+        ResourceSpec spec = ResourceSpec.builder("web-1", "ocf:test:Probe")
+                .param("target", out.toString())
+                .param("value", nasty)
+                .timeout(Operation.START, Duration.ofSeconds(7))
+                .build();
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, spec, Operation.START).outcome().result());
+        assertEquals(
+                List.of(root.toString(), "web-1", "Probe", "test", nasty, "7000", "start"), Files.readAllLines(out));
     }
 
     @Test
     void exitCodesMapOneToOneAndOthersAreGenericErrorsNamingTheCode() throws IOException {
         OcfAgent agent = script("Codes", "echo \"last words of $1\"; exit \"$OCF_RESKEY_code\"\n");
         for (int code = 0; code <= 7; code++) {
-            ResourceSpec spec = ResourceSpec.builder("c", "ocf:test:Codes").param("code", Integer.toString(code)).build();
+            ResourceSpec spec = ResourceSpec.builder("c", "ocf:test:Codes")
+                    .param("code", Integer.toString(code))
+                    .build();
             OperationResult r = call(agent, spec, Operation.MONITOR);
             assertEquals(AgentResult.fromOcfCode(code), r.outcome().result());
             assertEquals("last words of monitor", r.outcome().message());
         }
-        ResourceSpec odd = ResourceSpec.builder("c", "ocf:test:Codes").param("code", "42").build();
+        ResourceSpec odd =
+                ResourceSpec.builder("c", "ocf:test:Codes").param("code", "42").build();
         OperationResult r = call(agent, odd, Operation.START);
         assertEquals(AgentResult.ERR_GENERIC, r.outcome().result());
-        assertEquals("ocf:test:Codes start exited with 42: last words of start", r.outcome().message());
+        assertEquals(
+                "ocf:test:Codes start exited with 42: last words of start",
+                r.outcome().message());
     }
 
     @Test
     void aHungScriptIsKilledWithWhatItStartedWhenTheTimeoutExpires() throws Exception {
         Path pids = root.resolve("pids");
         // It answers meta-data (as a real agent does: the executor asks for the advised timeouts first).
-        OcfAgent agent = script("Hang", "[ \"$1\" = meta-data ] && exit 0\n"
-                + "sleep 600 & echo $! > \"$OCF_RESKEY_pids\"; echo $$ >> \"$OCF_RESKEY_pids\"; wait\n");
-        ResourceSpec spec = ResourceSpec.builder("h", "ocf:test:Hang").param("pids", pids.toString())
-                .timeout(Operation.START, Duration.ofSeconds(1)).build();
+        OcfAgent agent = script(
+                "Hang",
+                "[ \"$1\" = meta-data ] && exit 0\n"
+                        + "sleep 600 & echo $! > \"$OCF_RESKEY_pids\"; echo $$ >> \"$OCF_RESKEY_pids\"; wait\n");
+        ResourceSpec spec = ResourceSpec.builder("h", "ocf:test:Hang")
+                .param("pids", pids.toString())
+                .timeout(Operation.START, Duration.ofSeconds(1))
+                .build();
         OperationResult r = call(agent, spec, Operation.START);
         // Whichever notices first: the executor (TIMED_OUT) or the agent's own limit (the same instant).
-        assertTrue(r.completion() == OperationResult.Completion.TIMED_OUT
-                || r.outcome().message().endsWith("was stopped after its timeout"), r.toString());
+        assertTrue(
+                r.completion() == OperationResult.Completion.TIMED_OUT
+                        || r.outcome().message().endsWith("was stopped after its timeout"),
+                r.toString());
         assertFalse(r.succeeded(), r.toString());
         for (String pid : Files.readAllLines(pids)) {
             ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(h -> {
@@ -152,9 +177,14 @@ class OcfAgentTest {
     @Test
     void aMissingAgentIsNotInstalledAndSaysWhichFile() {
         OcfAgent agent = new OcfAgent(root, "test", "Nope");
-        OperationResult r = call(agent, ResourceSpec.builder("n", "ocf:test:Nope").build(), Operation.START);
+        OperationResult r =
+                call(agent, ResourceSpec.builder("n", "ocf:test:Nope").build(), Operation.START);
         assertEquals(AgentResult.ERR_INSTALLED, r.outcome().result());
-        assertTrue(r.outcome().message().contains(root.resolve("resource.d/test/Nope").toString()), r.toString());
+        assertTrue(
+                r.outcome()
+                        .message()
+                        .contains(root.resolve("resource.d/test/Nope").toString()),
+                r.toString());
     }
 
     @Test
@@ -164,8 +194,13 @@ class OcfAgentTest {
         assertEquals(List.of("ocf:test:Probe"), OcfAgent.registerAll(b, root));
         Prerequisites.requireExecutable(DEBIAN.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
         List<String> debian = OcfAgent.registerAll(AgentRegistry.builder(), DEBIAN);
-        assertTrue(debian.containsAll(List.of("ocf:heartbeat:Dummy", "ocf:heartbeat:Filesystem",
-                "ocf:heartbeat:IPaddr2", "ocf:heartbeat:nginx")), debian.toString());
+        assertTrue(
+                debian.containsAll(List.of(
+                        "ocf:heartbeat:Dummy",
+                        "ocf:heartbeat:Filesystem",
+                        "ocf:heartbeat:IPaddr2",
+                        "ocf:heartbeat:nginx")),
+                debian.toString());
     }
 
     @Test
@@ -174,18 +209,30 @@ class OcfAgentTest {
         Prerequisites.requireRoot("mounting needs root");
         Path mountPoint = Files.createDirectories(root.resolve("mnt"));
         OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "Filesystem");
-        ResourceSpec spec = ResourceSpec.builder("fs", "ocf:heartbeat:Filesystem").param("device", "tmpfs")
-                .param("directory", mountPoint.toString()).param("fstype", "tmpfs").param("meta.check-level", "20")
-                .timeout(Operation.START, Duration.ofSeconds(60)).timeout(Operation.STOP, Duration.ofSeconds(60))
+        ResourceSpec spec = ResourceSpec.builder("fs", "ocf:heartbeat:Filesystem")
+                .param("device", "tmpfs")
+                .param("directory", mountPoint.toString())
+                .param("fstype", "tmpfs")
+                .param("meta.check-level", "20")
+                .timeout(Operation.START, Duration.ofSeconds(60))
+                .timeout(Operation.STOP, Duration.ofSeconds(60))
                 .build();
         assertEquals(List.of("device", "directory", "fstype"), agent.metadata().requiredParameters());
         try {
-            assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.START).outcome().result());
+            assertEquals(
+                    AgentResult.NOT_RUNNING,
+                    call(agent, spec, Operation.MONITOR).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.START).outcome().result());
             assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mountPoint + " "));
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.MONITOR).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.MONITOR).outcome().result());
         } finally {
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.STOP).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.STOP).outcome().result());
         }
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + mountPoint + " "));
     }
@@ -198,22 +245,36 @@ class OcfAgentTest {
         String ns = "hs-ocf-" + System.nanoTime() % 100000;
         io.hastack.resources.Commands.run(List.of("ip", "netns", "add", ns), Duration.ofSeconds(10));
         try {
-            io.hastack.resources.Commands.run(List.of("ip", "-n", ns, "link", "add", "veth0", "type", "veth", "peer",
-                    "name", "veth1"), Duration.ofSeconds(10));
-            io.hastack.resources.Commands.run(List.of("ip", "-n", ns, "link", "set", "veth0", "up"),
+            io.hastack.resources.Commands.run(
+                    List.of("ip", "-n", ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1"),
                     Duration.ofSeconds(10));
+            io.hastack.resources.Commands.run(
+                    List.of("ip", "-n", ns, "link", "set", "veth0", "up"), Duration.ofSeconds(10));
             OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "IPaddr2");
-            ResourceSpec spec = ResourceSpec.builder("vip", "ocf:heartbeat:IPaddr2").param("ip", "10.60.0.100")
-                    .param("cidr_netmask", "24").param("nic", "veth0").param("meta.netns", ns).build();
-            assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
+            ResourceSpec spec = ResourceSpec.builder("vip", "ocf:heartbeat:IPaddr2")
+                    .param("ip", "10.60.0.100")
+                    .param("cidr_netmask", "24")
+                    .param("nic", "veth0")
+                    .param("meta.netns", ns)
+                    .build();
+            assertEquals(
+                    AgentResult.NOT_RUNNING,
+                    call(agent, spec, Operation.MONITOR).outcome().result());
             OperationResult start = call(agent, spec, Operation.START);
             assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());
-            String addrs = io.hastack.resources.Commands.run(List.of("ip", "-n", ns, "-o", "addr", "show", "dev",
-                    "veth0"), Duration.ofSeconds(10)).output();
+            String addrs = io.hastack.resources.Commands.run(
+                            List.of("ip", "-n", ns, "-o", "addr", "show", "dev", "veth0"), Duration.ofSeconds(10))
+                    .output();
             assertTrue(addrs.contains(" inet 10.60.0.100/24 "), addrs);
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.MONITOR).outcome().result());
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.STOP).outcome().result());
-            assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.MONITOR).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.STOP).outcome().result());
+            assertEquals(
+                    AgentResult.NOT_RUNNING,
+                    call(agent, spec, Operation.MONITOR).outcome().result());
         } finally {
             io.hastack.resources.Commands.run(List.of("ip", "netns", "del", ns), Duration.ofSeconds(10));
         }
@@ -227,18 +288,27 @@ class OcfAgentTest {
         Path dir = root.resolve("nginx");
         Path config = io.hastack.resources.service.Servers.nginxConfig(dir, port);
         OcfAgent agent = new OcfAgent(DEBIAN, "heartbeat", "nginx");
-        ResourceSpec spec = ResourceSpec.builder("web", "ocf:heartbeat:nginx").param("httpd", "/usr/sbin/nginx")
-                .param("configfile", config.toString()).param("options", "-p " + dir + "/")
+        ResourceSpec spec = ResourceSpec.builder("web", "ocf:heartbeat:nginx")
+                .param("httpd", "/usr/sbin/nginx")
+                .param("configfile", config.toString())
+                .param("options", "-p " + dir + "/")
                 .param("status10url", "http://127.0.0.1:" + port + "/nginx_status")
-                .timeout(Operation.START, Duration.ofSeconds(30)).timeout(Operation.STOP, Duration.ofSeconds(30))
+                .timeout(Operation.START, Duration.ofSeconds(30))
+                .timeout(Operation.STOP, Duration.ofSeconds(30))
                 .build();
         try {
             OperationResult start = call(agent, spec, Operation.START);
             assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.MONITOR).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.MONITOR).outcome().result());
         } finally {
-            assertEquals(AgentResult.SUCCESS, call(agent, spec, Operation.STOP).outcome().result());
+            assertEquals(
+                    AgentResult.SUCCESS,
+                    call(agent, spec, Operation.STOP).outcome().result());
         }
-        assertEquals(AgentResult.NOT_RUNNING, call(agent, spec, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.NOT_RUNNING,
+                call(agent, spec, Operation.MONITOR).outcome().result());
     }
 }

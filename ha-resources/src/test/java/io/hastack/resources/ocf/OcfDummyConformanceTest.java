@@ -1,11 +1,9 @@
 package io.hastack.resources.ocf;
 
-
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
-import java.nio.file.Files;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +21,8 @@ class OcfDummyConformanceTest extends AgentConformance {
 
     @BeforeAll
     static void needsResourceAgents() {
-        Prerequisites.requireExecutable(OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
+        Prerequisites.requireExecutable(
+                OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
     }
 
     @Override
@@ -33,7 +32,8 @@ class OcfDummyConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec validSpec() {
-        return ResourceSpec.builder("dummy", "ocf:heartbeat:Dummy").param("state", dir.resolve("dummy.state").toString())
+        return ResourceSpec.builder("dummy", "ocf:heartbeat:Dummy")
+                .param("state", dir.resolve("dummy.state").toString())
                 .build();
     }
 

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OcfEnvironmentTest {
     private static final NodeId N1 = NodeId.of("n1");
-    private static final List<String> COLUMNS = List.of("start", "stop", "monitor", "probe", "validate-all",
-            "meta-data");
+    private static final List<String> COLUMNS =
+            List.of("start", "stop", "monitor", "probe", "validate-all", "meta-data");
 
     @TempDir
     Path root;
@@ -66,7 +66,9 @@ class OcfEnvironmentTest {
             String l = line.strip();
             if (l.startsWith("| `OCF_")) {
                 String[] cells = l.split("\\|");
-                List<String> ops = List.of(cells).subList(3, 3 + COLUMNS.size()).stream().map(String::strip).toList();
+                List<String> ops = List.of(cells).subList(3, 3 + COLUMNS.size()).stream()
+                        .map(String::strip)
+                        .toList();
                 table.put(cells[1].strip().replace("`", ""), ops);
             }
         }
@@ -75,8 +77,8 @@ class OcfEnvironmentTest {
     }
 
     /** The variables the table says {@code column} gets; {@code clone} adds the clone-only ones. */
-    private static Set<String> expected(Map<String, List<String>> table, String column, boolean clone,
-            Set<String> params) {
+    private static Set<String> expected(
+            Map<String, List<String>> table, String column, boolean clone, Set<String> params) {
         Set<String> names = new TreeSet<>();
         table.forEach((name, cells) -> {
             String cell = cells.get(COLUMNS.indexOf(column));
@@ -122,23 +124,50 @@ class OcfEnvironmentTest {
                 fi
                 exit 0
                 """);
-        ResourceSpec spec = ResourceSpec.builder("web-1", "ocf:test:Dump").param("value", "v 1")
-                .param("meta.netns", "").monitorInterval(Duration.ofSeconds(4))
-                .timeout(Operation.START, Duration.ofSeconds(7)).build();
+        ResourceSpec spec = ResourceSpec.builder("web-1", "ocf:test:Dump")
+                .param("value", "v 1")
+                .param("meta.netns", "")
+                .monitorInterval(Duration.ofSeconds(4))
+                .timeout(Operation.START, Duration.ofSeconds(7))
+                .build();
         ResourceAgent agent = OcfAgent.factory(root, "test", "Dump").create(spec);
-        assertEquals(AgentResult.SUCCESS, call(agent, Call.of(spec, N1, Operation.VALIDATE, 0)).outcome().result());
-        assertEquals(AgentResult.SUCCESS, call(agent, Call.of(spec, N1, Operation.MONITOR, 0)).outcome().result());
-        assertEquals(AgentResult.SUCCESS, call(agent, Call.of(spec, N1, Operation.START, 3)).outcome().result());
-        assertEquals(AgentResult.SUCCESS, call(agent, Call.of(spec, N1, Operation.MONITOR, 3).recurring()).outcome()
-                .result());
-        assertEquals(AgentResult.SUCCESS, call(agent, Call.of(spec, N1, Operation.STOP, 3)).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(spec, N1, Operation.VALIDATE, 0)).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(spec, N1, Operation.MONITOR, 0)).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(spec, N1, Operation.START, 3)).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(spec, N1, Operation.MONITOR, 3).recurring())
+                        .outcome()
+                        .result());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(spec, N1, Operation.STOP, 3)).outcome().result());
 
         Map<String, List<String>> table = documented();
         Set<String> params = Set.of("value");
-        Map<String, String> files = Map.of("start", "start-0", "stop", "stop-0", "monitor", "monitor-4000", "probe",
-                "monitor-0", "validate-all", "validate-all-0", "meta-data", "meta-data-none");
+        Map<String, String> files = Map.of(
+                "start",
+                "start-0",
+                "stop",
+                "stop-0",
+                "monitor",
+                "monitor-4000",
+                "probe",
+                "monitor-0",
+                "validate-all",
+                "validate-all-0",
+                "meta-data",
+                "meta-data-none");
         for (String column : COLUMNS) {
-            assertEquals(expected(table, column, false, params), dump(files.get(column)).keySet(),
+            assertEquals(
+                    expected(table, column, false, params),
+                    dump(files.get(column)).keySet(),
                     column + ": the environment must be the documented one");
         }
         Map<String, String> start = dump("start-0");
@@ -154,12 +183,17 @@ class OcfEnvironmentTest {
         assertEquals("monitor", recurring.get("OCF_RESKEY_CRM_meta_name"));
         assertEquals("15000", recurring.get("OCF_RESKEY_CRM_meta_timeout"), "the advised monitor timeout");
         assertEquals("0", dump("monitor-0").get("OCF_RESKEY_CRM_meta_interval"), "a probe");
-        assertEquals("web-1", dump("meta-data-none").get("OCF_RESOURCE_INSTANCE"),
+        assertEquals(
+                "web-1",
+                dump("meta-data-none").get("OCF_RESOURCE_INSTANCE"),
                 "meta-data is asked for the resource the agent was made for");
 
         // A copy of a clone also gets the clone's meta attributes.
-        assertEquals(AgentResult.SUCCESS, call(agent, Call.of(spec, N1, Operation.START, 3)
-                .inClone(Optional.of(CloneInstance.anonymous(1, 3)))).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(spec, N1, Operation.START, 3).inClone(Optional.of(CloneInstance.anonymous(1, 3))))
+                        .outcome()
+                        .result());
         Map<String, String> copy = dump("start-0");
         assertEquals(expected(table, "start", true, params), copy.keySet());
         assertEquals("1", copy.get("OCF_RESKEY_CRM_meta_clone"));
@@ -184,15 +218,21 @@ class OcfEnvironmentTest {
                 esac
                 """);
         OcfAgent agent = new OcfAgent(root, "test", "Reason");
-        ResourceSpec reason = ResourceSpec.builder("r", "ocf:test:Reason").param("mode", "reason").build();
+        ResourceSpec reason = ResourceSpec.builder("r", "ocf:test:Reason")
+                .param("mode", "reason")
+                .build();
         OperationResult r = call(agent, Call.of(reason, N1, Operation.START, 0));
         assertEquals(AgentResult.ERR_GENERIC, r.outcome().result());
         assertEquals("the real reason", r.outcome().message());
-        ResourceSpec error = ResourceSpec.builder("r", "ocf:test:Reason").param("mode", "error").build();
+        ResourceSpec error = ResourceSpec.builder("r", "ocf:test:Reason")
+                .param("mode", "error")
+                .build();
         OperationResult e = call(agent, Call.of(error, N1, Operation.START, 0));
         assertEquals(AgentResult.ERR_INSTALLED, e.outcome().result());
         assertEquals("ERROR: disk on fire", e.outcome().message());
-        ResourceSpec fine = ResourceSpec.builder("r", "ocf:test:Reason").param("mode", "fine").build();
+        ResourceSpec fine = ResourceSpec.builder("r", "ocf:test:Reason")
+                .param("mode", "fine")
+                .build();
         OperationResult f = call(agent, Call.of(fine, N1, Operation.START, 0));
         assertTrue(f.outcome().message().endsWith("INFO: chatter on stdout"), f.toString());
     }
@@ -204,7 +244,9 @@ class OcfEnvironmentTest {
         assertEquals("out", OcfAgent.message(new Commands.SplitResult(0, "out", "ERROR: not for a success"), true));
         assertEquals("ERROR: bad", OcfAgent.message(new Commands.SplitResult(1, "out", "a ERROR: bad\nb"), false));
         assertEquals("b", OcfAgent.message(new Commands.SplitResult(1, "", "a\nb\n"), false));
-        assertEquals("x", OcfAgent.message(new Commands.SplitResult(7, "x", "ocf-exit-reason:   \n"), false),
+        assertEquals(
+                "x",
+                OcfAgent.message(new Commands.SplitResult(7, "x", "ocf-exit-reason:   \n"), false),
                 "an empty reason is no reason");
     }
 
@@ -215,22 +257,29 @@ class OcfEnvironmentTest {
     @Tag("integration")
     @Test
     void debiansDummyTellsAProbeFromARecurringMonitor() {
-        Prerequisites.requireExecutable(OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"),
-                "resource-agents");
-        ResourceSpec spec = ResourceSpec.builder("d", "ocf:heartbeat:Dummy").param("state",
-                root.resolve("dummy.state").toString()).monitorInterval(Duration.ofSeconds(5)).build();
-        ResourceAgent agent = OcfAgent.factory(OcfAgent.DEFAULT_OCF_ROOT, "heartbeat", "Dummy").create(spec);
+        Prerequisites.requireExecutable(
+                OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
+        ResourceSpec spec = ResourceSpec.builder("d", "ocf:heartbeat:Dummy")
+                .param("state", root.resolve("dummy.state").toString())
+                .monitorInterval(Duration.ofSeconds(5))
+                .build();
+        ResourceAgent agent = OcfAgent.factory(OcfAgent.DEFAULT_OCF_ROOT, "heartbeat", "Dummy")
+                .create(spec);
         OperationResult probe = call(agent, Call.of(spec, N1, Operation.MONITOR, 0));
         assertEquals(AgentResult.NOT_RUNNING, probe.outcome().result());
         assertFalse(probe.outcome().message().contains("No process state file found"), probe.toString());
-        OperationResult recurring = call(agent, Call.of(spec, N1, Operation.MONITOR, 0).recurring());
+        OperationResult recurring =
+                call(agent, Call.of(spec, N1, Operation.MONITOR, 0).recurring());
         assertEquals(AgentResult.NOT_RUNNING, recurring.outcome().result());
         assertEquals("No process state file found", recurring.outcome().message());
 
-        ResourceSpec unwritable = ResourceSpec.builder("d", "ocf:heartbeat:Dummy").param("state",
-                "/proc/no-such-dir/dummy.state").build();
+        ResourceSpec unwritable = ResourceSpec.builder("d", "ocf:heartbeat:Dummy")
+                .param("state", "/proc/no-such-dir/dummy.state")
+                .build();
         OperationResult invalid = call(agent, Call.of(unwritable, N1, Operation.VALIDATE, 0));
         assertEquals(AgentResult.ERR_ARGS, invalid.outcome().result());
-        assertEquals("State file \"/proc/no-such-dir/dummy.state\" is not writable", invalid.outcome().message());
+        assertEquals(
+                "State file \"/proc/no-such-dir/dummy.state\" is not writable",
+                invalid.outcome().message());
     }
 }

@@ -18,7 +18,8 @@ class ProcessAgentConformanceTest extends AgentConformance {
     @Override
     protected ResourceSpec validSpec() {
         return ResourceSpec.builder("sleeper", ProcessAgent.TYPE)
-                .params(ProcessAgent.params(List.of("sleep", "600"), Map.of())).build();
+                .params(ProcessAgent.params(List.of("sleep", "600"), Map.of()))
+                .build();
     }
 
     @Override

@@ -68,10 +68,12 @@ class ProcessAgentTest {
     void aProcessThatIgnoresSigtermIsKilledWithinTheStopTimeout() throws Exception {
         Path ready = dir.resolve("ready");
         // sh is the program here, chosen by the test; the agent itself never uses a shell.
-        params = ProcessAgent.params(List.of("sh", "-c", "trap '' TERM; touch " + ready + "; while true; do sleep 1; done"),
-                Map.of());
+        params = ProcessAgent.params(
+                List.of("sh", "-c", "trap '' TERM; touch " + ready + "; while true; do sleep 1; done"), Map.of());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30)).until(() -> Files.exists(ready));
+        org.awaitility.Awaitility.await()
+                .atMost(io.hastack.testsupport.Timing.seconds(30))
+                .until(() -> Files.exists(ready));
         AgentOutcome stop = agent.stop(ctx(Operation.STOP, Duration.ofSeconds(2)));
         assertEquals(AgentResult.SUCCESS, stop.result(), stop.message());
         assertTrue(stop.message().contains("ignored SIGTERM; killed"), stop.message());
@@ -82,7 +84,8 @@ class ProcessAgentTest {
     void aProcessThatExitsOnItsOwnHasFailed() {
         params = ProcessAgent.params(List.of("true"), Map.of());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30))
+        org.awaitility.Awaitility.await()
+                .atMost(io.hastack.testsupport.Timing.seconds(30))
                 .until(() -> call(Operation.MONITOR).result() == AgentResult.ERR_GENERIC);
         assertTrue(call(Operation.MONITOR).message().contains("exited on its own with 0"));
     }
@@ -95,7 +98,8 @@ class ProcessAgentTest {
         params = new HashMap<>(ProcessAgent.params(List.of("printf", "%s|%s", hostile, "$HOME"), Map.of()));
         params.put("log", log.toString());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30))
+        org.awaitility.Awaitility.await()
+                .atMost(io.hastack.testsupport.Timing.seconds(30))
                 .until(() -> Files.exists(log) && Files.readString(log).length() == hostile.length() + 6);
         assertEquals(hostile + "|$HOME", Files.readString(log));
         assertFalse(Files.exists(canary), "a shell ran");
@@ -104,12 +108,13 @@ class ProcessAgentTest {
     @Test
     void environmentAndWorkingDirectoryAreApplied() throws Exception {
         Path log = dir.resolve("env.log");
-        params = new HashMap<>(ProcessAgent.params(List.of("sh", "-c", "echo \"$GREETING\"; pwd"),
-                Map.of("GREETING", "hello world")));
+        params = new HashMap<>(
+                ProcessAgent.params(List.of("sh", "-c", "echo \"$GREETING\"; pwd"), Map.of("GREETING", "hello world")));
         params.put("log", log.toString());
         params.put("directory", dir.toString());
         assertEquals(AgentResult.SUCCESS, call(Operation.START).result());
-        org.awaitility.Awaitility.await().atMost(io.hastack.testsupport.Timing.seconds(30))
+        org.awaitility.Awaitility.await()
+                .atMost(io.hastack.testsupport.Timing.seconds(30))
                 .until(() -> Files.exists(log) && Files.readString(log).lines().count() == 2);
         assertEquals(List.of("hello world", dir.toRealPath().toString()), Files.readAllLines(log));
     }
@@ -119,11 +124,14 @@ class ProcessAgentTest {
         params = ProcessAgent.params(List.of("/no/such/binary"), Map.of());
         AgentOutcome missing = call(Operation.START);
         assertEquals(AgentResult.ERR_INSTALLED, missing.result());
-        assertEquals("resource proc: executable '/no/such/binary' is not installed (not found or not executable)",
+        assertEquals(
+                "resource proc: executable '/no/such/binary' is not installed (not found or not executable)",
                 missing.message());
 
         params = Map.of();
-        assertEquals("resource proc: required parameter 'argv.0' is missing", call(Operation.VALIDATE).message());
+        assertEquals(
+                "resource proc: required parameter 'argv.0' is missing",
+                call(Operation.VALIDATE).message());
 
         params = Map.of("argv.0", "sleep", "argv.2", "1");
         assertTrue(call(Operation.VALIDATE).message().contains("'argv.2' leaves a gap"));

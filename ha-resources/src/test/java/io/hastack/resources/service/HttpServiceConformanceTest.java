@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpServiceConformanceTest extends AgentConformance {
     @TempDir
     static Path dir;
+
     private static Path jar;
 
     private final int port = Servers.freePort();
@@ -32,14 +33,19 @@ class HttpServiceConformanceTest extends AgentConformance {
     protected ResourceSpec validSpec() {
         return ResourceSpec.builder("svc", HttpServiceAgent.TYPE)
                 .param("argv.0", ProcessHandle.current().info().command().orElse("java"))
-                .param("argv.1", "-jar").param("argv.2", jar.toString()).param("argv.3", Integer.toString(port))
-                .param("status-url", "http://127.0.0.1:" + port + "/health").param("expect-body", "tiny app up")
+                .param("argv.1", "-jar")
+                .param("argv.2", jar.toString())
+                .param("argv.3", Integer.toString(port))
+                .param("status-url", "http://127.0.0.1:" + port + "/health")
+                .param("expect-body", "tiny app up")
                 .build();
     }
 
     @Override
     protected ResourceSpec specMissingRequired() {
-        return ResourceSpec.builder("svc", HttpServiceAgent.TYPE).param("status-url", "http://127.0.0.1:1/").build();
+        return ResourceSpec.builder("svc", HttpServiceAgent.TYPE)
+                .param("status-url", "http://127.0.0.1:1/")
+                .build();
     }
 
     @Override

@@ -3,13 +3,13 @@ package io.hastack.resources.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.testsupport.Prerequisites;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,36 +52,57 @@ class JavaAppAgentTest {
         Path jar = Servers.tinyAppJar(dir);
         int port = Servers.freePort();
         String nasty = "x; kill -9 $$ `id` | tee /tmp/y";
-        started = Servers.tinyApp(jar, port, Servers.freePort()).param("arg.1", nasty).build();
+        started = Servers.tinyApp(jar, port, Servers.freePort())
+                .param("arg.1", nasty)
+                .build();
         OperationResult start = call(started, Operation.START);
         assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertEquals("tiny app up; args " + port + " | " + nasty, body);
 
-        ResourceSpec wrongJmx = ResourceSpec.builder("app", JavaAppAgent.TYPE).params(started.parameters())
-                .param("jmx-expect", "false").build();
+        ResourceSpec wrongJmx = ResourceSpec.builder("app", JavaAppAgent.TYPE)
+                .params(started.parameters())
+                .param("jmx-expect", "false")
+                .build();
         OperationResult monitor = call(wrongJmx, Operation.MONITOR);
         assertEquals(AgentResult.ERR_GENERIC, monitor.outcome().result());
-        assertEquals("JMX io.hastack.test:type=TinyApp Ready is 'true', expected 'false'", monitor.outcome().message());
+        assertEquals(
+                "JMX io.hastack.test:type=TinyApp Ready is 'true', expected 'false'",
+                monitor.outcome().message());
     }
 
     @Test
     void badParametersAreRefusedNamingThem() {
-        ResourceSpec both = ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", "/x.jar")
-                .param("catalina-base", "/y").param("status-url", "http://127.0.0.1:1/").build();
-        assertEquals("resource app: set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar) and 'classpath'"
-                + " (with 'main-class')",
-                call(both, Operation.VALIDATE).outcome().message());
-        ResourceSpec noJar = ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", dir.resolve("no.jar")
-                .toString()).param("status-url", "http://127.0.0.1:1/").build();
-        assertEquals("resource app: jar " + dir.resolve("no.jar") + " does not exist",
-                call(noJar, Operation.VALIDATE).outcome().message());
-        ResourceSpec halfJmx = ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", "/etc/hostname")
-                .param("status-url", "http://127.0.0.1:1/").param("jmx-url", "service:jmx:rmi:///jndi/rmi://h:1/x")
+        ResourceSpec both = ResourceSpec.builder("app", JavaAppAgent.TYPE)
+                .param("jar", "/x.jar")
+                .param("catalina-base", "/y")
+                .param("status-url", "http://127.0.0.1:1/")
                 .build();
-        assertTrue(call(halfJmx, Operation.VALIDATE).outcome().message().startsWith(
-                "resource app: a JMX check needs all of [jmx-url"));
+        assertEquals(
+                "resource app: set exactly one of 'catalina-base' (Tomcat), 'jar' (java -jar) and 'classpath'"
+                        + " (with 'main-class')",
+                call(both, Operation.VALIDATE).outcome().message());
+        ResourceSpec noJar = ResourceSpec.builder("app", JavaAppAgent.TYPE)
+                .param("jar", dir.resolve("no.jar").toString())
+                .param("status-url", "http://127.0.0.1:1/")
+                .build();
+        assertEquals(
+                "resource app: jar " + dir.resolve("no.jar") + " does not exist",
+                call(noJar, Operation.VALIDATE).outcome().message());
+        ResourceSpec halfJmx = ResourceSpec.builder("app", JavaAppAgent.TYPE)
+                .param("jar", "/etc/hostname")
+                .param("status-url", "http://127.0.0.1:1/")
+                .param("jmx-url", "service:jmx:rmi:///jndi/rmi://h:1/x")
+                .build();
+        assertTrue(call(halfJmx, Operation.VALIDATE)
+                .outcome()
+                .message()
+                .startsWith("resource app: a JMX check needs all of [jmx-url"));
     }
 
     @Test
@@ -103,11 +124,14 @@ class JavaAppAgentTest {
         Path serverXml = base.resolve("conf/server.xml");
         Files.writeString(serverXml, Files.readString(serverXml).replace("port=\"8080\"", "port=\"" + port + "\""));
         Files.writeString(base.resolve("webapps/ROOT/index.html"), "hello from tomcat\n");
-        ResourceSpec spec = ResourceSpec.builder("tomcat", JavaAppAgent.TYPE).param("catalina-base", base.toString())
+        ResourceSpec spec = ResourceSpec.builder("tomcat", JavaAppAgent.TYPE)
+                .param("catalina-base", base.toString())
                 .param("user", "tomcat")
-                .param("status-url", "http://127.0.0.1:" + port + "/").param("expect-body", "hello from tomcat")
+                .param("status-url", "http://127.0.0.1:" + port + "/")
+                .param("expect-body", "hello from tomcat")
                 .param("log", base.resolve("logs/catalina.out").toString())
-                .timeout(Operation.START, Duration.ofSeconds(120)).build();
+                .timeout(Operation.START, Duration.ofSeconds(120))
+                .build();
         // As Debian runs it, as user tomcat: refused while the base lies in a private directory, or is not its own.
         OperationResult refused = call(spec, Operation.VALIDATE);
         assertEquals(AgentResult.ERR_PERM, refused.outcome().result(), refused.toString());
@@ -117,20 +141,26 @@ class JavaAppAgentTest {
         assertEquals(AgentResult.ERR_PERM, notOwn.outcome().result(), notOwn.toString());
         assertTrue(notOwn.outcome().message().contains("user tomcat cannot read " + serverXml), notOwn.toString());
         try (Stream<Path> all = Files.walk(base)) {
-            UserPrincipal tomcat = base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("tomcat");
+            UserPrincipal tomcat =
+                    base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("tomcat");
             for (Path p : all.toList()) {
                 Files.setOwner(p, tomcat);
             }
         }
         started = spec;
-        assertEquals(AgentResult.NOT_RUNNING, call(started, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.NOT_RUNNING,
+                call(started, Operation.MONITOR).outcome().result());
         OperationResult start = call(started, Operation.START);
         assertEquals(AgentResult.SUCCESS, start.outcome().result(), start.toString());
-        assertEquals(AgentResult.SUCCESS, call(started, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS, call(started, Operation.MONITOR).outcome().result());
         OperationResult stop = call(started, Operation.STOP);
         assertEquals(AgentResult.SUCCESS, stop.outcome().result(), stop.toString());
         assertTrue(stop.outcome().message().contains("exited with"), "a clean exit on SIGTERM: " + stop);
-        assertEquals(AgentResult.NOT_RUNNING, call(started, Operation.MONITOR).outcome().result());
+        assertEquals(
+                AgentResult.NOT_RUNNING,
+                call(started, Operation.MONITOR).outcome().result());
         started = null;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JavaAppConformanceTest extends AgentConformance {
     @TempDir
     static Path dir;
+
     private static Path jar;
 
     private final int port = Servers.freePort();
@@ -36,7 +37,9 @@ class JavaAppConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec specMissingRequired() {
-        return ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", jar.toString()).build();
+        return ResourceSpec.builder("app", JavaAppAgent.TYPE)
+                .param("jar", jar.toString())
+                .build();
     }
 
     @Override

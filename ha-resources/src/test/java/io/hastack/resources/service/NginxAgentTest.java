@@ -3,14 +3,13 @@ package io.hastack.resources.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
-import io.hastack.resources.Commands;
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -46,9 +45,11 @@ class NginxAgentTest {
     }
 
     private ResourceSpec.Builder spec() {
-        return ResourceSpec.builder("web", NginxAgent.TYPE).param("config", config.toString())
+        return ResourceSpec.builder("web", NginxAgent.TYPE)
+                .param("config", config.toString())
                 .param("status-url", "http://127.0.0.1:" + port + "/nginx_status")
-                .param("expect-body", "Active connections").param("log", dir.resolve("out.log").toString());
+                .param("expect-body", "Active connections")
+                .param("log", dir.resolve("out.log").toString());
     }
 
     private OperationResult call(ResourceSpec spec, Operation op) {
@@ -58,7 +59,8 @@ class NginxAgentTest {
     @Test
     void aServerThatDiesIsReportedFailedByTheMonitor() throws Exception {
         started = spec().build();
-        assertEquals(AgentResult.SUCCESS, call(started, Operation.START).outcome().result());
+        assertEquals(
+                AgentResult.SUCCESS, call(started, Operation.START).outcome().result());
         long master = Long.parseLong(Files.readString(dir.resolve("nginx.pid")).strip());
         ProcessHandle server = ProcessHandle.of(master).orElseThrow();
         java.util.List<ProcessHandle> workers = server.descendants().toList();
@@ -73,10 +75,12 @@ class NginxAgentTest {
     @Test
     void anUnexpectedAnswerIsUnhealthyAndTheStartFailsAtItsTimeout() {
         started = spec().param("expect-body", "no such text")
-                .timeout(Operation.START, java.time.Duration.ofSeconds(2)).build();
+                .timeout(Operation.START, java.time.Duration.ofSeconds(2))
+                .build();
         OperationResult start = call(started, Operation.START);
         assertEquals(AgentResult.ERR_GENERIC, start.outcome().result(), start.toString());
-        assertTrue(start.outcome().message().startsWith("not healthy within the start timeout (2000 ms): GET http"),
+        assertTrue(
+                start.outcome().message().startsWith("not healthy within the start timeout (2000 ms): GET http"),
                 start.toString());
         assertTrue(start.outcome().message().endsWith("without 'no such text'"), start.toString());
     }
@@ -86,14 +90,17 @@ class NginxAgentTest {
         Files.writeString(config, "events {}\nhttp { server { listen 127.0.0.1:" + port + " } }\n");
         OperationResult broken = call(spec().build(), Operation.VALIDATE);
         assertEquals(AgentResult.ERR_CONFIGURED, broken.outcome().result());
-        assertTrue(broken.outcome().message().startsWith("resource web: nginx -t rejects " + config), broken.toString());
+        assertTrue(
+                broken.outcome().message().startsWith("resource web: nginx -t rejects " + config), broken.toString());
 
         OperationResult missing = call(spec().param("binary", "/opt/none/nginx").build(), Operation.VALIDATE);
         assertEquals(AgentResult.ERR_INSTALLED, missing.outcome().result());
         assertTrue(missing.outcome().message().contains("/opt/none/nginx"), missing.toString());
 
         OperationResult badUrl = call(spec().param("status-url", "ftp://x/").build(), Operation.VALIDATE);
-        assertEquals("resource web: parameter 'status-url' must be an http:// or https:// URL with a host, was"
-                + " 'ftp://x/'", badUrl.outcome().message());
+        assertEquals(
+                "resource web: parameter 'status-url' must be an http:// or https:// URL with a host, was"
+                        + " 'ftp://x/'",
+                badUrl.outcome().message());
     }
 }

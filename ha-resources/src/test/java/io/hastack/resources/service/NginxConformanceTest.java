@@ -1,11 +1,9 @@
 package io.hastack.resources.service;
 
-
-import io.hastack.testsupport.Prerequisites;
 import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.resources.AgentConformance;
-import io.hastack.resources.Commands;
+import io.hastack.testsupport.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -43,13 +41,17 @@ class NginxConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec validSpec() {
-        return ResourceSpec.builder("web", NginxAgent.TYPE).param("config", config.toString())
-                .param("status-url", "http://127.0.0.1:" + port + "/").param("expect-body", "hello from nginx").build();
+        return ResourceSpec.builder("web", NginxAgent.TYPE)
+                .param("config", config.toString())
+                .param("status-url", "http://127.0.0.1:" + port + "/")
+                .param("expect-body", "hello from nginx")
+                .build();
     }
 
     @Override
     protected ResourceSpec specMissingRequired() {
-        return ResourceSpec.builder("web", NginxAgent.TYPE).param("status-url", "http://127.0.0.1:" + port + "/")
+        return ResourceSpec.builder("web", NginxAgent.TYPE)
+                .param("status-url", "http://127.0.0.1:" + port + "/")
                 .build();
     }
 

@@ -25,8 +25,8 @@ public final class Servers {
         java.util.jar.Manifest manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, TinyApp.class.getName());
-        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar),
-                manifest)) {
+        try (java.util.jar.JarOutputStream out =
+                new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
             for (Class<?> c : java.util.List.of(TinyApp.class, TinyAppMBean.class)) {
                 String entry = c.getName().replace('.', '/') + ".class";
                 out.putNextEntry(new java.util.jar.JarEntry(entry));
@@ -41,7 +41,8 @@ public final class Servers {
 
     /** A java-app resource running {@link TinyApp} with JMX on {@code jmxPort}, checked by both. */
     static io.hastack.core.model.ResourceSpec.Builder tinyApp(Path jar, int port, int jmxPort) {
-        return io.hastack.core.model.ResourceSpec.builder("app", JavaAppAgent.TYPE).param("jar", jar.toString())
+        return io.hastack.core.model.ResourceSpec.builder("app", JavaAppAgent.TYPE)
+                .param("jar", jar.toString())
                 .param("java-option.0", "-Dcom.sun.management.jmxremote.port=" + jmxPort)
                 .param("java-option.1", "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
                 .param("java-option.2", "-Dcom.sun.management.jmxremote.authenticate=false")
@@ -49,9 +50,11 @@ public final class Servers {
                 .param("java-option.4", "-Dcom.sun.management.jmxremote.host=127.0.0.1")
                 .param("java-option.5", "-Djava.rmi.server.hostname=127.0.0.1")
                 .param("arg.0", Integer.toString(port))
-                .param("status-url", "http://127.0.0.1:" + port + "/health").param("expect-body", "tiny app up")
+                .param("status-url", "http://127.0.0.1:" + port + "/health")
+                .param("expect-body", "tiny app up")
                 .param("jmx-url", "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi")
-                .param("jmx-object", "io.hastack.test:type=TinyApp").param("jmx-attribute", "Ready")
+                .param("jmx-object", "io.hastack.test:type=TinyApp")
+                .param("jmx-attribute", "Ready")
                 .param("jmx-expect", "true")
                 .timeout(io.hastack.core.model.Operation.START, java.time.Duration.ofSeconds(60));
     }

@@ -20,8 +20,8 @@ public final class TinyApp implements TinyAppMBean {
 
     /** Runs until killed. */
     public static void main(String[] args) throws Exception {
-        ManagementFactory.getPlatformMBeanServer().registerMBean(new TinyApp(),
-                new ObjectName("io.hastack.test:type=TinyApp"));
+        ManagementFactory.getPlatformMBeanServer()
+                .registerMBean(new TinyApp(), new ObjectName("io.hastack.test:type=TinyApp"));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 0);
         server.createContext("/health", exchange -> {
             byte[] body = ("tiny app up; args " + String.join(" | ", args)).getBytes(StandardCharsets.UTF_8);

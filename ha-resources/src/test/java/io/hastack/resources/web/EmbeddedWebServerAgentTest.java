@@ -29,8 +29,14 @@ class EmbeddedWebServerAgentTest {
     }
 
     private static AgentContext ctx(String node, Map<String, String> params) {
-        return new AgentContext(NodeId.of(node), ResourceId.of("web"), Operation.START, params, Duration.ofSeconds(10),
-                System.nanoTime(), 7);
+        return new AgentContext(
+                NodeId.of(node),
+                ResourceId.of("web"),
+                Operation.START,
+                params,
+                Duration.ofSeconds(10),
+                System.nanoTime(),
+                7);
     }
 
     @Test
@@ -40,15 +46,18 @@ class EmbeddedWebServerAgentTest {
         EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
         EmbeddedWebServerAgent rival = new EmbeddedWebServerAgent();
         try {
-            assertEquals(AgentResult.NOT_RUNNING, agent.monitor(ctx("n1", params)).result());
+            assertEquals(
+                    AgentResult.NOT_RUNNING, agent.monitor(ctx("n1", params)).result());
             assertEquals(AgentResult.SUCCESS, agent.stop(ctx("n1", params)).result());
             assertEquals(AgentResult.SUCCESS, agent.start(ctx("n1", params)).result());
             assertEquals(AgentResult.SUCCESS, agent.start(ctx("n1", params)).result());
             assertEquals(AgentResult.SUCCESS, agent.monitor(ctx("n1", params)).result());
 
-            HttpResponse<String> page = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().startsWith("Demo\nServed by n1 (resource web, epoch 7, up since"), page.body());
 
@@ -56,7 +65,8 @@ class EmbeddedWebServerAgentTest {
             AgentOutcome second = rival.start(ctx("n2", params));
             assertEquals(AgentResult.ERR_GENERIC, second.result());
             assertTrue(second.message().contains("is another copy running?"), second.message());
-            assertEquals(AgentResult.NOT_RUNNING, rival.monitor(ctx("n2", params)).result());
+            assertEquals(
+                    AgentResult.NOT_RUNNING, rival.monitor(ctx("n2", params)).result());
         } finally {
             assertEquals(AgentResult.SUCCESS, agent.stop(ctx("n1", params)).result());
         }
@@ -67,10 +77,13 @@ class EmbeddedWebServerAgentTest {
     @Test
     void rejectsAMissingOrOutOfRangePort() {
         EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
-        assertEquals(new AgentOutcome(AgentResult.ERR_CONFIGURED, "resource web: required parameter 'port' is missing"),
+        assertEquals(
+                new AgentOutcome(AgentResult.ERR_CONFIGURED, "resource web: required parameter 'port' is missing"),
                 agent.validate(ctx("n1", Map.of())));
-        assertEquals(new AgentOutcome(AgentResult.ERR_CONFIGURED,
-                "resource web: parameter 'port' must be a port number 1-65535, was '70000'"),
+        assertEquals(
+                new AgentOutcome(
+                        AgentResult.ERR_CONFIGURED,
+                        "resource web: parameter 'port' must be a port number 1-65535, was '70000'"),
                 agent.start(ctx("n1", Map.of("port", "70000"))));
     }
 }

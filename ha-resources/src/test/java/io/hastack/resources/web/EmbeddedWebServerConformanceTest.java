@@ -29,7 +29,9 @@ class EmbeddedWebServerConformanceTest extends AgentConformance {
 
     @Override
     protected ResourceSpec validSpec() {
-        return ResourceSpec.builder("web", "embedded-web").param("port", Integer.toString(port)).build();
+        return ResourceSpec.builder("web", "embedded-web")
+                .param("port", Integer.toString(port))
+                .build();
     }
 
     @Override
