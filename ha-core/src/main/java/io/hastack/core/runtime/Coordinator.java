@@ -10,7 +10,6 @@ import io.hastack.core.plan.Fence;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.Plan;
 import io.hastack.core.plan.Planner;
-import io.hastack.core.runtime.HaEvent.Type;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.Message;
@@ -22,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -45,7 +45,7 @@ final class Coordinator {
         void send(NodeId node, Message message);
 
         /** Records an event. */
-        void event(Type type, String subject, String detail);
+        void event(EventData data, String subject, String detail);
 
         /** Runs {@code task} on the event thread after {@code delay}. */
         void schedule(Runnable task, Duration delay);
@@ -176,7 +176,10 @@ final class Coordinator {
         if (report.view().equals(view.id())
                 && round.probed.add(from)
                 && round.probed.size() == view.members().size()) {
-            port.event(Type.PROBE_COMPLETE, view.id().toString(), "every member of " + view + " has reported");
+            port.event(
+                    new EventData.ProbeComplete(view.id()),
+                    view.id().toString(),
+                    "every member of " + view + " has reported");
         }
         boolean foreign = !config.nodes().contains(from);
         if ((foreign || !report.configHash().equals(config.hash())) && round.mismatchReported.add(from)) {
@@ -186,7 +189,10 @@ final class Coordinator {
                     : from + " has configuration " + report.configHash() + " but the coordinator has " + config.hash()
                             + ": it is not managed until the configurations match";
             LOG.error(detail);
-            port.event(Type.CONFIG_MISMATCH, from.value(), detail);
+            port.event(
+                    new EventData.ConfigMismatch(from, foreign ? Optional.empty() : Optional.of(report.configHash())),
+                    from.value(),
+                    detail);
         }
         if (round.transition != null && round.transition.equals(report.completedPlan())) {
             round.pending.remove(from);
@@ -207,7 +213,10 @@ final class Coordinator {
         Plan plan = planner.plan(snapshot(), clock.instant());
         plan.recheckAt().ifPresent(this::scheduleRecheck);
         for (Fence f : plan.fences()) {
-            port.event(Type.PLAN_COMPUTED, view.id().toString(), f.describe());
+            port.event(
+                    new EventData.PlanComputed(view.id(), List.of(f), List.of(), plan.notes()),
+                    view.id().toString(),
+                    f.describe());
             fence(f.node(), f.reason());
         }
         if (!plan.notes().equals(notes)) {
@@ -221,7 +230,10 @@ final class Coordinator {
         if (plan.isEmpty()) {
             if (!round.converged) {
                 round.converged = true;
-                port.event(Type.CONVERGED, view.id().toString(), plan.summary().strip());
+                port.event(
+                        new EventData.Converged(view.id(), plan.notes()),
+                        view.id().toString(),
+                        plan.summary().strip());
                 announcePlacement();
             }
             grantLeaves();
@@ -271,7 +283,10 @@ final class Coordinator {
         }
         Plan sent = new Plan(plan.viewId(), stamped, plan.notes());
         LOG.info("{} {}:\n{}", self, id, sent.summary());
-        port.event(Type.PLAN_COMPUTED, id.toString(), sent.summary().strip());
+        port.event(
+                new EventData.PlanComputed(id.view(), List.of(), stamped, plan.notes()),
+                id.toString(),
+                sent.summary().strip());
         for (NodeId node : sent.nodes()) {
             port.send(node, new Execute(id, sent.actionsFor(node)));
         }
@@ -305,12 +320,12 @@ final class Coordinator {
                 fencing.remove(node);
                 fenced.add(node);
                 round.pending.remove(node);
-                port.event(Type.NODE_FENCED, node.value(), result.message());
+                port.event(new EventData.NodeFenced(node, result.message()), node.value(), result.message());
                 maybePlan();
             } else {
                 String failure = error != null ? error.toString() : result.message();
                 LOG.error("{}: fencing {} failed: {}", self, node, failure);
-                port.event(Type.FENCE_FAILED, node.value(), failure);
+                port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
                 port.schedule(() -> fencing.remove(node), FENCE_RETRY);
             }
         });

@@ -5,22 +5,29 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Something that happened on a node, for timelines, logs and tests.
+ * Something that happened on a node, for timelines, metrics, logs and tests. {@link #data()} holds
+ * it as typed fields; {@link #subject()} and {@link #detail()} render it for logs and people.
  *
  * @param time when it happened, by the node's clock
  * @param node the node that observed it
- * @param type what happened
- * @param subject what it happened to: a resource, a node or a view; empty if nothing in particular
+ * @param data what happened, typed
+ * @param subject what it happened to, as text: a resource, a node or a view; empty if nothing in
+ *     particular
  * @param detail a readable description
  */
-public record HaEvent(Instant time, NodeId node, Type type, String subject, String detail) {
+public record HaEvent(Instant time, NodeId node, EventData data, String subject, String detail) {
     /** Validates the fields. */
     public HaEvent {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(node, "node");
-        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
         subject = subject == null ? "" : subject;
         detail = detail == null ? "" : detail;
+    }
+
+    /** What kind of event this is: {@code data().type()}. */
+    public Type type() {
+        return data.type();
     }
 
     /** Kinds of event. */
@@ -73,7 +80,7 @@ public record HaEvent(Instant time, NodeId node, Type type, String subject, Stri
 
     @Override
     public String toString() {
-        return time + " " + node + " " + type + (subject.isEmpty() ? "" : " " + subject)
+        return time + " " + node + " " + type() + (subject.isEmpty() ? "" : " " + subject)
                 + (detail.isEmpty() ? "" : ": " + detail);
     }
 }

@@ -18,7 +18,6 @@ import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.Planner;
 import io.hastack.core.quorum.QuorumDevice;
-import io.hastack.core.runtime.HaEvent.Type;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import io.hastack.core.simulate.SimEvent;
@@ -152,7 +151,7 @@ public final class HaNode implements AutoCloseable {
 
             @Override
             public void recorded(View view, String detail) {
-                emit(Type.QUORUM_RECORDED, view.id().toString(), detail);
+                emit(new EventData.QuorumRecorded(view.id(), detail), view.id().toString(), detail);
             }
         });
         this.resources = createResources(b);
@@ -163,8 +162,8 @@ public final class HaNode implements AutoCloseable {
             }
 
             @Override
-            public void event(Type type, String subject, String detail) {
-                emit(type, subject, detail);
+            public void event(EventData data, String subject, String detail) {
+                emit(data, subject, detail);
             }
 
             @Override
@@ -194,8 +193,8 @@ public final class HaNode implements AutoCloseable {
             }
 
             @Override
-            public void event(Type type, String subject, String detail) {
-                emit(type, subject, detail);
+            public void event(EventData data, String subject, String detail) {
+                emit(data, subject, detail);
             }
 
             @Override
@@ -267,8 +266,8 @@ public final class HaNode implements AutoCloseable {
                         }
 
                         @Override
-                        public void event(Type type, String subject, String detail) {
-                            emit(type, subject, detail);
+                        public void event(EventData data, String subject, String detail) {
+                            emit(data, subject, detail);
                         }
                     });
         } catch (RuntimeException e) {
@@ -339,7 +338,7 @@ public final class HaNode implements AutoCloseable {
             }
         }
         running.complete(null);
-        emit(Type.JOINED, self.value(), "joined with configuration " + config.hash());
+        emit(new EventData.Joined(config.hash()), self.value(), "joined with configuration " + config.hash());
     }
 
     private synchronized void fail(Throwable cause) {
@@ -411,7 +410,8 @@ public final class HaNode implements AutoCloseable {
 
             @Override
             public void memberSuspected(NodeId node) {
-                loop.post(() -> emit(Type.MEMBER_SUSPECTED, node.value(), "failure detector suspects " + node));
+                loop.post(() ->
+                        emit(new EventData.MemberSuspected(node), node.value(), "failure detector suspects " + node));
             }
         });
     }
@@ -452,7 +452,7 @@ public final class HaNode implements AutoCloseable {
         // alone, and claiming the tie for it would take quorum from the nodes that remain.
         departing = true;
         membership.close();
-        emit(Type.LEFT, self.value(), "left the cluster");
+        emit(new EventData.Left(), self.value(), "left the cluster");
         shutdownThreads();
         terminate();
     }
@@ -531,7 +531,16 @@ public final class HaNode implements AutoCloseable {
         }
         View previous = participant.view();
         participant.viewInstalled(v);
-        emit(Type.VIEW_INSTALLED, v.id().toString(), describeChange(previous, v));
+        List<NodeId> left = previous == null
+                ? List.of()
+                : previous.members().stream().filter(m -> !v.contains(m)).toList();
+        List<NodeId> joined = previous == null
+                ? List.of()
+                : v.members().stream().filter(m -> !previous.contains(m)).toList();
+        emit(
+                new EventData.ViewInstalled(v.id(), v.members(), left, joined),
+                v.id().toString(),
+                describeChange(v, left, joined));
         quorum.evaluate(v);
         participant.retryDeferred();
     }
@@ -540,19 +549,13 @@ public final class HaNode implements AutoCloseable {
         participant.paused(Duration.ofNanos(gapNanos), pauseDetector.bound());
     }
 
-    private static String describeChange(View previous, View v) {
+    private static String describeChange(View v, List<NodeId> left, List<NodeId> joined) {
         StringBuilder sb = new StringBuilder(v.toString());
-        if (previous != null) {
-            List<NodeId> left =
-                    previous.members().stream().filter(m -> !v.contains(m)).toList();
-            List<NodeId> joined =
-                    v.members().stream().filter(m -> !previous.contains(m)).toList();
-            if (!left.isEmpty()) {
-                sb.append("; left: ").append(left);
-            }
-            if (!joined.isEmpty()) {
-                sb.append("; joined: ").append(joined);
-            }
+        if (!left.isEmpty()) {
+            sb.append("; left: ").append(left);
+        }
+        if (!joined.isEmpty()) {
+            sb.append("; joined: ").append(joined);
         }
         return sb.toString();
     }
@@ -581,11 +584,11 @@ public final class HaNode implements AutoCloseable {
         }
     }
 
-    private void emit(Type type, String subject, String detail) {
+    private void emit(EventData data, String subject, String detail) {
         if (loop.inLoop()) {
             publish(); // a listener that asks for the status on hearing of an event sees what it tells
         }
-        events.dispatch(new HaEvent(clock.instant(), self, type, subject, detail));
+        events.dispatch(new HaEvent(clock.instant(), self, data, subject, detail));
     }
 
     private void shutdownThreads() {

@@ -18,7 +18,6 @@ import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
 import io.hastack.core.plan.StopOrder;
-import io.hastack.core.runtime.HaEvent.Type;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,7 +49,7 @@ final class LocalResources {
         void stateChanged();
 
         /** Something worth an {@link HaEvent} happened. */
-        void event(Type type, String subject, String detail);
+        void event(EventData data, String subject, String detail);
     }
 
     private static final class Local {
@@ -272,7 +271,7 @@ final class LocalResources {
         Local l = resources.get(action.resource());
         if (l == null) {
             listener.event(
-                    Type.ACTION_FAILED,
+                    new EventData.ActionFailed(action.type(), action.resource(), Optional.empty(), false),
                     action.resource().value(),
                     "no such resource on " + node + "; abandoning " + (actions.size() - index) + " action(s)");
             done.run();
@@ -285,7 +284,8 @@ final class LocalResources {
                 .thenRun(() -> {
                     if (!stillValid.getAsBoolean()) {
                         listener.event(
-                                Type.ACTION_REFUSED,
+                                new EventData.ActionRefused(
+                                        Optional.empty(), Optional.of(action.resource()), "the view changed"),
                                 action.resource().value(),
                                 "the view changed; abandoning " + (actions.size() - index) + " action(s) of the plan");
                         done.run();
@@ -322,7 +322,7 @@ final class LocalResources {
         if (start) {
             l.epoch = action.epoch();
         }
-        listener.event(Type.ACTION_STARTED, l.spec.id().value(), action.describe());
+        listener.event(new EventData.ActionStarted(action), l.spec.id().value(), action.describe());
         listener.stateChanged();
         CompletableFuture<OperationResult> call =
                 executor.call(l.agent, l.call(node, action.type().operation()));
@@ -359,7 +359,8 @@ final class LocalResources {
                             if (ok) {
                                 String said = result.outcome().message();
                                 listener.event(
-                                        Type.ACTION_SUCCEEDED,
+                                        new EventData.ActionSucceeded(
+                                                action.type(), l.spec.id(), result.elapsed(), result.outcome(), false),
                                         l.spec.id().value(),
                                         verb + " " + l.spec.id() + " on " + node + " took "
                                                 + result.elapsed().toMillis() + " ms"
@@ -367,7 +368,8 @@ final class LocalResources {
                             } else {
                                 LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
                                 listener.event(
-                                        Type.ACTION_FAILED,
+                                        new EventData.ActionFailed(
+                                                action.type(), l.spec.id(), Optional.of(result.outcome()), !start),
                                         l.spec.id().value(),
                                         verb + " " + l.spec.id() + " on " + node + " failed: " + result.outcome()
                                                 + (start ? "" : "; the resource is blocked"));
@@ -402,7 +404,8 @@ final class LocalResources {
                             if (forced.succeeded()) {
                                 l.state = ResourceState.STOPPED;
                                 listener.event(
-                                        Type.ACTION_SUCCEEDED,
+                                        new EventData.ActionSucceeded(
+                                                ActionType.STOP, l.spec.id(), forced.elapsed(), forced.outcome(), true),
                                         l.spec.id().value(),
                                         "stop " + l.spec.id() + " on " + node + " failed (" + failedStop.outcome()
                                                 + ") but a forced stop succeeded: " + forced.outcome());
@@ -411,7 +414,8 @@ final class LocalResources {
                             } else {
                                 l.state = ResourceState.BLOCKED;
                                 listener.event(
-                                        Type.ACTION_FAILED,
+                                        new EventData.ActionFailed(
+                                                ActionType.STOP, l.spec.id(), Optional.of(forced.outcome()), true),
                                         l.spec.id().value(),
                                         "stop " + l.spec.id() + " on " + node
                                                 + " failed: " + failedStop.outcome() + "; forced stop: "
@@ -463,7 +467,7 @@ final class LocalResources {
                                     policy.externalName(),
                                     result.outcome());
                             listener.event(
-                                    Type.MONITOR_FAILED,
+                                    new EventData.MonitorFailed(l.spec.id(), count, policy, result.outcome()),
                                     l.spec.id().value(),
                                     "monitor of " + l.spec.id() + " on " + node + " failed (failure " + count
                                             + ", on-fail=" + policy.externalName() + "): " + result.outcome());

@@ -10,7 +10,6 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.plan.Move;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.NodeStatus;
-import io.hastack.core.runtime.HaEvent.Type;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Flag;
@@ -29,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,7 @@ final class Participant implements Messages.Handler {
         void send(NodeId to, Message message);
 
         /** Something worth an {@link HaEvent} happened. */
-        void event(Type type, String subject, String detail);
+        void event(EventData data, String subject, String detail);
 
         /** This member's quorum for its current view. */
         Quorum quorum();
@@ -129,11 +129,12 @@ final class Participant implements Messages.Handler {
         // The coordinator plans once this report (with the new quorum) reaches it.
         sendReport();
         if (now == Quorum.QUORATE) {
-            port.event(Type.QUORUM_GAINED, forView.id().toString(), text);
+            port.event(
+                    new EventData.QuorumGained(forView.id(), text), forView.id().toString(), text);
         } else if (now == Quorum.NOT_QUORATE) {
             NoQuorumPolicy policy = config.noQuorumPolicy();
             port.event(
-                    Type.QUORUM_LOST,
+                    new EventData.QuorumLost(forView.id(), text, policy),
                     forView.id().toString(),
                     text + "; no-quorum-policy=" + policy.name().toLowerCase(Locale.ROOT));
             if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
@@ -236,14 +237,24 @@ final class Participant implements Messages.Handler {
             String detail = "refusing " + x.plan() + " from " + from + ": this node is in "
                     + (view == null ? "no view" : "view " + view.id() + " coordinated by " + view.coordinator());
             LOG.warn("{}: {}", self, detail);
-            port.event(Type.ACTION_REFUSED, x.plan().toString(), detail);
+            port.event(
+                    new EventData.ActionRefused(planRef(x), Optional.empty(), detail),
+                    x.plan().toString(),
+                    detail);
         }
+    }
+
+    private static Optional<EventData.PlanRef> planRef(Execute x) {
+        return Optional.of(new EventData.PlanRef(x.plan().view(), x.plan().sequence()));
     }
 
     /** Refuses a plan of the coordinator, reporting it finished so that its transition ends. */
     private void refuse(Execute x, String detail) {
         LOG.warn("{}: {}", self, detail);
-        port.event(Type.ACTION_REFUSED, x.plan().toString(), detail);
+        port.event(
+                new EventData.ActionRefused(planRef(x), Optional.empty(), detail),
+                x.plan().toString(),
+                detail);
         lastCompleted = x.plan();
         sendReport();
     }
@@ -257,7 +268,7 @@ final class Participant implements Messages.Handler {
         String detail = "stalled for " + gap.toMillis() + " ms, longer than the safe bound of " + bound.toMillis()
                 + " ms; stopping every local resource";
         LOG.error("{}: {}", self, detail);
-        port.event(Type.PAUSE_DETECTED, self.value(), detail);
+        port.event(new EventData.PauseDetected(gap, bound), self.value(), detail);
         if (demoted) {
             return;
         }

@@ -215,12 +215,24 @@ class HaNodeTest {
         View current = view(5, N1, N2);
         membership.install(current);
 
+        EventData.ViewInstalled installed = (EventData.ViewInstalled)
+                awaitEvent(HaEvent.Type.VIEW_INSTALLED).data();
+        assertEquals(current.id(), installed.view(), "events carry typed data");
+        assertEquals(List.of(N1, N2), installed.members());
+
         membership.deliver(N1, codec.encode(startPlan(old.id())));
         HaEvent refused = awaitEvent(HaEvent.Type.ACTION_REFUSED);
         assertTrue(refused.detail().contains("refusing plan 1 of view n1#4"), refused.detail());
+        assertEquals(
+                java.util.Optional.of(new EventData.PlanRef(old.id(), 1)),
+                ((EventData.ActionRefused) refused.data()).plan());
 
         membership.deliver(N1, codec.encode(startPlan(current.id())));
         assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        EventData.ActionSucceeded started = (EventData.ActionSucceeded)
+                awaitEvent(HaEvent.Type.ACTION_SUCCEEDED).data();
+        assertEquals(ActionType.START, started.action());
+        assertEquals(ResourceId.of("r"), started.resource());
         // The refused plan never ran: the only call is the one from the current view.
         assertTrue(calls.isEmpty(), calls.toString());
         NodeReport done;

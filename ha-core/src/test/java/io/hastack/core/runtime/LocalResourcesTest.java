@@ -314,7 +314,8 @@ class LocalResourcesTest {
                     public void stateChanged() {}
 
                     @Override
-                    public void event(Type type, String subject, String detail) {
+                    public void event(EventData data, String subject, String detail) {
+                        Type type = data.type();
                         events.incrementAndGet();
                     }
                 });

@@ -65,7 +65,9 @@ class ParticipantTest {
                     public void send(NodeId node, Message message) {}
 
                     @Override
-                    public void event(Type type, String subject, String detail) {}
+                    public void event(EventData data, String subject, String detail) {
+                        Type type = data.type();
+                    }
 
                     @Override
                     public void schedule(Runnable task, Duration delay) {}
@@ -92,7 +94,8 @@ class ParticipantTest {
             }
 
             @Override
-            public void event(Type type, String subject, String detail) {
+            public void event(EventData data, String subject, String detail) {
+                Type type = data.type();
                 events.add(type);
                 details.add(detail);
             }

@@ -117,7 +117,8 @@ class ScriptedExecutor implements AgentExecutor {
                     }
 
                     @Override
-                    public void event(Type type, String subject, String detail) {
+                    public void event(EventData data, String subject, String detail) {
+                        Type type = data.type();
                         events.add(type);
                         details.add(detail);
                     }

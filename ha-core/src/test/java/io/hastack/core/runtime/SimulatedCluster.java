@@ -346,7 +346,8 @@ final class SimulatedCluster {
                         }
 
                         @Override
-                        public void event(Type type, String subject, String detail) {
+                        public void event(EventData data, String subject, String detail) {
+                            Type type = data.type();
                             if (alive
                                     && (type == Type.ACTION_FAILED
                                             || type == Type.MONITOR_FAILED
@@ -362,7 +363,8 @@ final class SimulatedCluster {
                 }
 
                 @Override
-                public void event(Type type, String subject, String detail) {
+                public void event(EventData data, String subject, String detail) {
+                    Type type = data.type();
                     if (!alive) {
                         return;
                     }
@@ -418,7 +420,8 @@ final class SimulatedCluster {
                 }
 
                 @Override
-                public void event(Type type, String subject, String detail) {
+                public void event(EventData data, String subject, String detail) {
+                    Type type = data.type();
                     if (alive && (type == Type.ACTION_REFUSED || type == Type.QUORUM_LOST)) {
                         record(id + " " + detail);
                     }
