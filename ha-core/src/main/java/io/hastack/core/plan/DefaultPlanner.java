@@ -49,9 +49,19 @@ import java.util.Set;
 public final class DefaultPlanner implements Planner {
 
     /** The actions of one group, before ordering. */
-    private static final class GroupActions {
-        List<Action> stops = new ArrayList<>();
-        List<Action> starts = new ArrayList<>();
+    /** The stops and starts of one group, as the actions stage hands them to the ordering stage. */
+    private record GroupActions(List<Action> stops, List<Action> starts) {
+        GroupActions {
+            stops = List.copyOf(stops);
+            starts = List.copyOf(starts);
+        }
+
+        /** These stops, without the starts. */
+        GroupActions withoutStarts() {
+            return new GroupActions(stops, List.of());
+        }
+
+        static final GroupActions NONE = new GroupActions(List.of(), List.of());
     }
 
     @Override
@@ -74,45 +84,45 @@ public final class DefaultPlanner implements Planner {
 
         Placement placement = new Placement(ctx, fences.keySet());
         ctx.config.groups().stream().filter(g -> held.containsKey(g.id())).forEach(placement::hold);
+        List<ResourceGroup> nowhere = new ArrayList<>();
         for (ResourceGroup group : Placement.placementOrder(ctx)) {
             if (held.containsKey(group.id())) {
                 continue;
             }
             placement.place(group, stopReason(ctx, group));
             if (placement.targets.get(group.id()).isEmpty()) {
-                notes.add((group.isClone() ? "clone " : "group ") + group.id() + " cannot run: "
-                        + whyNowhere(placement, group));
+                nowhere.add(group);
             }
+        }
+        Placement.Result placed = placement.result();
+        for (ResourceGroup group : nowhere) {
+            notes.add(
+                    (group.isClone() ? "clone " : "group ") + group.id() + " cannot run: " + whyNowhere(placed, group));
         }
 
         Map<GroupId, GroupActions> perGroup = new HashMap<>();
         for (ResourceGroup group : ctx.config.groups()) {
             if (!held.containsKey(group.id())) {
-                perGroup.put(group.id(), actionsFor(ctx, placement, group, notes));
+                perGroup.put(group.id(), actionsFor(ctx, placed, group, notes));
             }
         }
         List<ResourceGroup> ordered = GroupOrder.startOrder(ctx.config);
-        applyOrders(ctx, placement, ordered, perGroup, notes);
+        perGroup = applyOrders(ctx, placed, ordered, Map.copyOf(perGroup), notes);
 
         List<Action> actions = new ArrayList<>();
-        StopOrder.groups(ctx.config).stream()
-                .map(g -> perGroup.get(g.id()))
-                .filter(a -> a != null)
-                .forEach(a -> actions.addAll(a.stops));
-        ordered.stream().map(g -> perGroup.get(g.id())).filter(a -> a != null).forEach(a -> actions.addAll(a.starts));
+        for (ResourceGroup g : StopOrder.groups(ctx.config)) {
+            actions.addAll(perGroup.getOrDefault(g.id(), GroupActions.NONE).stops());
+        }
+        for (ResourceGroup g : ordered) {
+            actions.addAll(perGroup.getOrDefault(g.id(), GroupActions.NONE).starts());
+        }
 
         List<PlacementScore> scores = new ArrayList<>();
         for (ResourceGroup group : ctx.config.groups()) {
-            for (Placement.NodeScore s : placement.scores.getOrDefault(group.id(), List.of())) {
-                List<String> parts = List.of();
-                if (!s.parts.isEmpty()) {
-                    String[] rendered = new String[s.parts.size()];
-                    for (int i = 0; i < rendered.length; i++) {
-                        rendered[i] = s.parts.get(i).render();
-                    }
-                    parts = List.of(rendered);
-                }
-                scores.add(new PlacementScore(group.id(), s.node, s.total, parts));
+            for (Placement.Scored s : placed.scores().getOrDefault(group.id(), List.of())) {
+                List<String> parts =
+                        s.parts().stream().map(Placement.Part::render).toList();
+                scores.add(new PlacementScore(group.id(), s.node(), s.total(), parts));
             }
         }
         return new Plan(snapshot.viewId(), List.copyOf(fences.values()), actions, notes, scores, ctx.recheck());
@@ -223,8 +233,8 @@ public final class DefaultPlanner implements Planner {
         return null;
     }
 
-    private static String whyNowhere(Placement placement, ResourceGroup group) {
-        List<Placement.NodeScore> scores = placement.scores.get(group.id());
+    private static String whyNowhere(Placement.Result placed, ResourceGroup group) {
+        List<Placement.Scored> scores = placed.scores().get(group.id());
         if (scores.isEmpty()) {
             return "no member may run it";
         }
@@ -234,35 +244,36 @@ public final class DefaultPlanner implements Planner {
     }
 
     /** Why node {@code n} does not keep {@code group}, whose target is {@code target} (may be null). */
-    private static String why(PlanContext ctx, Placement placement, ResourceGroup group, NodeId n, NodeId target) {
-        Placement.NodeScore s = placement.scoreOf(group.id(), n);
-        if (s.total < 0) {
+    private static String why(PlanContext ctx, Placement.Result placed, ResourceGroup group, NodeId n, NodeId target) {
+        Placement.Scored s = placed.scoreOf(group.id(), n);
+        if (s.total() < 0) {
             return s.against();
         }
         if (group.isClone()) {
             return "clone-max " + group.cloneMax() + " is reached on better-scoring nodes";
         }
-        Placement.NodeScore t = target == null ? null : placement.scoreOf(group.id(), target);
+        Placement.Scored t = target == null ? null : placed.scoreOf(group.id(), target);
         if (t != null && ctx.presence(group.id()).containsKey(target)) {
             return n + " holds a second copy";
         }
-        if (t != null && t.total > s.total) {
-            List<String> pros = t.parts.stream()
+        if (t != null && t.total() > s.total()) {
+            List<String> pros = t.parts().stream()
                     .filter(p -> p.value() > 0)
                     .map(Placement.Part::render)
                     .toList();
-            return target + " scores " + Score.format(t.total)
+            return target + " scores " + Score.format(t.total())
                     + (pros.isEmpty() ? "" : " (" + String.join(", ", pros) + ")") + ", " + n + " "
-                    + Score.format(s.total);
+                    + Score.format(s.total());
         }
         return n + " holds a second copy";
     }
 
     /** Stage 4: the stops and starts that bring {@code group} to its target node(s). */
     private static GroupActions actionsFor(
-            PlanContext ctx, Placement placement, ResourceGroup group, List<String> notes) {
-        GroupActions out = new GroupActions();
-        List<NodeId> targets = placement.targets.get(group.id());
+            PlanContext ctx, Placement.Result placed, ResourceGroup group, List<String> notes) {
+        List<Action> stops = new ArrayList<>();
+        List<Action> starts = new ArrayList<>();
+        List<NodeId> targets = placed.targets(group.id());
         NodeId single = targets.isEmpty() ? null : targets.get(0);
         String label = (group.isClone() ? "clone " : "group ") + group.id();
         boolean activeElsewhere = false;
@@ -271,7 +282,7 @@ public final class DefaultPlanner implements Planner {
             if (targets.contains(n)) {
                 continue;
             }
-            String why = why(ctx, placement, group, n, single);
+            String why = why(ctx, placed, group, n, single);
             String reason = group.isClone()
                     ? label + " stops on " + n + ": " + why
                     : single == null
@@ -281,23 +292,29 @@ public final class DefaultPlanner implements Planner {
                 if (ctx.state(n, r.id()).isActive()) {
                     activeElsewhere = true;
                     if (r.managed()) {
-                        out.stops.add(new Action(ActionType.STOP, n, group.id(), r.id(), reason));
+                        stops.add(new Action(ActionType.STOP, n, group.id(), r.id(), reason));
                     }
                 }
             }
         }
         if (!group.isClone() && activeElsewhere) {
-            return out;
+            return new GroupActions(stops, starts);
         }
         for (NodeId target : targets) {
-            onTarget(ctx, group, label, target, out, notes);
+            onTarget(ctx, group, label, target, stops, starts, notes);
         }
-        return out;
+        return new GroupActions(stops, starts);
     }
 
     /** Restarts {@code group} on {@code target} from its first member that is not running. */
     private static void onTarget(
-            PlanContext ctx, ResourceGroup group, String label, NodeId target, GroupActions out, List<String> notes) {
+            PlanContext ctx,
+            ResourceGroup group,
+            String label,
+            NodeId target,
+            List<Action> stops,
+            List<Action> starts,
+            List<String> notes) {
         List<ResourceSpec> resources = group.resources();
         int first = 0;
         while (first < resources.size()
@@ -319,7 +336,7 @@ public final class DefaultPlanner implements Planner {
         boolean failed = ctx.state(target, broken.id()) == ResourceState.FAILED;
         for (int i = resources.size() - 1; i > first; i--) {
             if (ctx.state(target, resources.get(i).id()).isActive()) {
-                out.stops.add(new Action(
+                stops.add(new Action(
                         ActionType.STOP,
                         target,
                         group.id(),
@@ -333,7 +350,7 @@ public final class DefaultPlanner implements Planner {
             String how = count == 0
                     ? "its failures have expired or were not counted"
                     : "failure " + count + " of " + ctx.config.migrationThreshold(broken) + " before the group moves";
-            out.stops.add(new Action(
+            stops.add(new Action(
                     ActionType.STOP,
                     target,
                     group.id(),
@@ -349,7 +366,7 @@ public final class DefaultPlanner implements Planner {
                     .orElse(label + " is placed on " + target);
         }
         for (int i = first; i < resources.size(); i++) {
-            out.starts.add(new Action(
+            starts.add(new Action(
                     ActionType.START,
                     target,
                     group.id(),
@@ -373,74 +390,81 @@ public final class DefaultPlanner implements Planner {
         return Optional.empty();
     }
 
-    /** Stage 5: applies the order constraints to the groups' actions. */
-    private static void applyOrders(
+    /**
+     * Stage 5: applies the order constraints to the groups' actions; returns the actions that remain,
+     * per group, and adds a note for each start or stop it holds back.
+     */
+    private static Map<GroupId, GroupActions> applyOrders(
             PlanContext ctx,
-            Placement placement,
+            Placement.Result placed,
             List<ResourceGroup> ordered,
-            Map<GroupId, GroupActions> perGroup,
+            Map<GroupId, GroupActions> proposed,
             List<String> notes) {
+        Map<GroupId, GroupActions> result = new HashMap<>(proposed);
         Set<GroupId> disrupted = new HashSet<>();
-        perGroup.forEach((g, a) -> {
-            if (!a.stops.isEmpty()) {
+        proposed.forEach((g, a) -> {
+            if (!a.stops().isEmpty()) {
                 disrupted.add(g);
             }
         });
         for (ResourceGroup then : ordered) {
-            GroupActions thenActions = perGroup.get(then.id());
-            if (thenActions == null) {
+            if (!result.containsKey(then.id())) {
                 continue;
             }
             for (OrderConstraint o : ctx.config.orders()) {
                 if (!o.then().equals(then.id())) {
                     continue;
                 }
+                GroupActions thenActions = result.get(then.id());
                 ResourceGroup first = ctx.config.group(o.first()).orElseThrow();
-                GroupActions firstActions = perGroup.get(first.id());
+                GroupActions firstActions = result.get(first.id());
                 boolean firstStops = disrupted.contains(first.id());
-                boolean firstStarts = firstActions != null && !firstActions.starts.isEmpty();
-                NodeId thenTarget = placement.targets.get(then.id()).isEmpty()
-                        ? null
-                        : placement.targets.get(then.id()).get(0);
+                boolean firstStarts =
+                        firstActions != null && !firstActions.starts().isEmpty();
+                List<NodeId> thenTargets = placed.targets(then.id());
+                NodeId thenTarget = thenTargets.isEmpty() ? null : thenTargets.get(0);
                 boolean startsWithThen = firstStarts
                         && !first.isClone()
                         && !then.isClone()
                         && thenTarget != null
-                        && firstActions.starts.stream().allMatch(a -> a.node().equals(thenTarget));
+                        && firstActions.starts().stream().allMatch(a -> a.node().equals(thenTarget));
                 if (o.kind() == OrderConstraint.Kind.MANDATORY) {
-                    boolean firstRuns = !firstStops && !firstStarts && runsEverywhere(ctx, placement, first);
+                    boolean firstRuns = !firstStops && !firstStarts && runsEverywhere(ctx, placed, first);
                     if (firstRuns) {
                         continue;
                     }
                     if (anyManagedActive(ctx, then)) {
-                        stopAll(
+                        GroupActions stopped = stopAll(
                                 ctx,
                                 then,
                                 thenActions,
                                 "order " + o.id() + ": " + then.id() + " runs only while " + first.id() + " runs, and "
                                         + first.id() + (firstStops ? " stops" : " is not running"));
+                        result.put(then.id(), stopped);
                         disrupted.add(then.id());
                         if (firstActions != null
-                                && !firstActions.stops.isEmpty()
-                                && !sameSingleNode(thenActions.stops, firstActions.stops)) {
-                            firstActions.stops.clear();
-                            firstActions.starts.clear();
+                                && !firstActions.stops().isEmpty()
+                                && !sameSingleNode(stopped.stops(), firstActions.stops())) {
+                            result.put(first.id(), GroupActions.NONE);
                             notes.add("the stop of group " + first.id() + " waits until " + then.id()
                                     + " has stopped (order " + o.id() + ")");
                         }
                         continue;
                     }
-                    if (!startsWithThen && !thenActions.starts.isEmpty()) {
-                        thenActions.starts.clear();
+                    if (!startsWithThen && !thenActions.starts().isEmpty()) {
+                        result.put(then.id(), thenActions.withoutStarts());
                         notes.add("group " + then.id() + " waits until " + first.id() + " runs (order " + o.id() + ")");
                     }
-                } else if (firstStarts && !startsWithThen && !thenActions.starts.isEmpty()) {
-                    thenActions.starts.clear();
+                } else if (firstStarts
+                        && !startsWithThen
+                        && !thenActions.starts().isEmpty()) {
+                    result.put(then.id(), thenActions.withoutStarts());
                     notes.add("group " + then.id() + " starts after " + first.id() + " has started (optional order "
                             + o.id() + ")");
                 }
             }
         }
+        return Map.copyOf(result);
     }
 
     /** True if every action of both lists runs on one and the same node (so list order orders them). */
@@ -451,9 +475,9 @@ public final class DefaultPlanner implements Planner {
         return nodes.size() == 1;
     }
 
-    private static boolean runsEverywhere(PlanContext ctx, Placement placement, ResourceGroup group) {
-        List<NodeId> targets = placement.targets.get(group.id());
-        if (targets == null || targets.isEmpty()) {
+    private static boolean runsEverywhere(PlanContext ctx, Placement.Result placed, ResourceGroup group) {
+        List<NodeId> targets = placed.targets(group.id());
+        if (targets.isEmpty()) {
             return false;
         }
         for (NodeId t : targets) {
@@ -477,10 +501,10 @@ public final class DefaultPlanner implements Planner {
         return false;
     }
 
-    /** Replaces {@code actions} with stops of every managed active member of {@code group}, keeping known reasons. */
-    private static void stopAll(PlanContext ctx, ResourceGroup group, GroupActions actions, String reason) {
+    /** Stops of every managed active member of {@code group} and no start, keeping the reasons {@code actions} had. */
+    private static GroupActions stopAll(PlanContext ctx, ResourceGroup group, GroupActions actions, String reason) {
         Map<String, String> reasons = new HashMap<>();
-        actions.stops.forEach(a -> reasons.put(a.node() + "/" + a.resource(), a.reason()));
+        actions.stops().forEach(a -> reasons.put(a.node() + "/" + a.resource(), a.reason()));
         List<Action> stops = new ArrayList<>();
         List<ResourceSpec> reversed = StopOrder.members(group);
         for (NodeId n : ctx.activeNodes(group)) {
@@ -491,7 +515,6 @@ public final class DefaultPlanner implements Planner {
                 }
             }
         }
-        actions.stops = stops;
-        actions.starts = new ArrayList<>();
+        return new GroupActions(stops, List.of());
     }
 }

@@ -55,6 +55,25 @@ final class Placement {
             total = Score.add(total, value);
         }
 
+        /** This score, final. */
+        Scored frozen() {
+            return new Scored(node, total, parts);
+        }
+    }
+
+    /**
+     * A group's final score on one node, as the placement stage hands it on.
+     *
+     * @param node the node
+     * @param total the score
+     * @param parts what it is made of, in order
+     */
+    record Scored(NodeId node, int total, List<Part> parts) {
+        /** Copies the parts. */
+        Scored {
+            parts = List.copyOf(parts);
+        }
+
         /** Why this node may not (or would rather not) run the group, from its negative parts. */
         String against() {
             List<String> negatives = new ArrayList<>();
@@ -69,6 +88,45 @@ final class Placement {
             return node + " scores " + Score.format(total)
                     + (negatives.isEmpty() ? "" : " (" + String.join(", ", negatives) + ")");
         }
+    }
+
+    /**
+     * What the placement stage hands to the next stages: where each group goes and its scores.
+     *
+     * @param targets each group's chosen node(s), empty if it can run nowhere (or was held)
+     * @param scores each placed group's score on every member, in view order
+     */
+    record Result(Map<GroupId, List<NodeId>> targets, Map<GroupId, List<Scored>> scores) {
+        /** Copies the maps. */
+        Result {
+            targets = Map.copyOf(targets);
+            scores = Map.copyOf(scores);
+        }
+
+        /** {@code group}'s node(s). */
+        List<NodeId> targets(GroupId group) {
+            return targets.getOrDefault(group, List.of());
+        }
+
+        /** The score of {@code group} on {@code node}, if the group was placed (not held). */
+        Scored scoreOf(GroupId group, NodeId node) {
+            for (Scored s : scores.getOrDefault(group, List.of())) {
+                if (s.node().equals(node)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The stage's result, final: where each group goes and its scores. */
+    Result result() {
+        Map<GroupId, List<NodeId>> t = new HashMap<>();
+        targets.forEach((g, nodes) -> t.put(g, List.copyOf(nodes)));
+        Map<GroupId, List<Scored>> s = new HashMap<>();
+        scores.forEach(
+                (g, list) -> s.put(g, list.stream().map(NodeScore::frozen).toList()));
+        return new Result(t, s);
     }
 
     private final PlanContext ctx;
@@ -279,15 +337,5 @@ final class Placement {
 
     static String times(int n) {
         return n == 1 ? "once" : n + " times";
-    }
-
-    /** The score of {@code group} on {@code node}, if the group was placed (not held). */
-    NodeScore scoreOf(GroupId group, NodeId node) {
-        for (NodeScore s : scores.getOrDefault(group, List.of())) {
-            if (s.node.equals(node)) {
-                return s;
-            }
-        }
-        return null;
     }
 }
