@@ -18,6 +18,7 @@ import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ final class Coordinator {
          * Fences {@code node} with the cluster's fence device (off the event thread); completes on
          * the event thread. Empty if the cluster has no fence device.
          */
-        java.util.Optional<CompletableFuture<FenceResult>> fence(NodeId node);
+        Optional<CompletableFuture<FenceResult>> fence(NodeId node);
 
         /** True if the cluster has a fence device (the planner then fences a node whose stop failed). */
         boolean canFence();
@@ -94,7 +95,7 @@ final class Coordinator {
 
     private final Set<NodeId> fencing = new HashSet<>();
     /** When a re-plan is already scheduled for (a failure expires, a move lapses). */
-    private java.time.Instant recheckScheduled;
+    private Instant recheckScheduled;
 
     /** What a coordinator keeps for one view only: the probe round, the transition, quorum. */
     private static final class Round {
@@ -307,7 +308,7 @@ final class Coordinator {
             return;
         }
         View fencingView = view;
-        java.util.Optional<CompletableFuture<FenceResult>> attempt = port.fence(node);
+        Optional<CompletableFuture<FenceResult>> attempt = port.fence(node);
         if (attempt.isEmpty()) {
             return; // no fence device: the group stays blocked, and the plan notes say why
         }
@@ -338,8 +339,8 @@ final class Coordinator {
     }
 
     /** Plans again at {@code at} (a failure expires or a move lapses), unless that is already arranged. */
-    private void scheduleRecheck(java.time.Instant at) {
-        java.time.Instant now = clock.instant();
+    private void scheduleRecheck(Instant at) {
+        Instant now = clock.instant();
         if (recheckScheduled != null && !recheckScheduled.isBefore(now) && !recheckScheduled.isAfter(at)) {
             return;
         }
@@ -373,8 +374,8 @@ final class Coordinator {
     }
 
     /** The snapshot the coordinator would plan from now, once every member has answered its probe. */
-    java.util.Optional<ClusterSnapshot> currentSnapshot() {
-        return active() && allProbed() ? java.util.Optional.of(snapshot()) : java.util.Optional.empty();
+    Optional<ClusterSnapshot> currentSnapshot() {
+        return active() && allProbed() ? Optional.of(snapshot()) : Optional.empty();
     }
 
     /** True if this node coordinates and its latest plan was empty (nothing left to do). */

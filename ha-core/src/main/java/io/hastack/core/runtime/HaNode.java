@@ -12,11 +12,16 @@ import io.hastack.core.membership.MembershipListener;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.Planner;
+import io.hastack.core.plan.SnapshotText;
 import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
@@ -490,7 +495,7 @@ public final class HaNode implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("node " + self
                         + " cannot write the cluster's snapshot: only the coordinator knows every member's"
                         + " state, once all have answered its probe"));
-        return io.hastack.core.plan.SnapshotText.format(now, clock.instant());
+        return SnapshotText.format(now, clock.instant());
     }
 
     /**
@@ -702,11 +707,10 @@ public final class HaNode implements AutoCloseable {
                         + " node list " + config.nodes() + ": every node needs a vote (ClusterConfig.Builder.nodes)");
             }
             if (fenceDevice == null) {
-                for (io.hastack.core.model.ResourceGroup g : config.groups()) {
-                    for (io.hastack.core.model.ResourceSpec r : g.resources()) {
-                        for (io.hastack.core.model.Operation op : List.of(
-                                io.hastack.core.model.Operation.START, io.hastack.core.model.Operation.MONITOR)) {
-                            if (r.onFail(op).orElse(null) == io.hastack.core.model.OnFail.FENCE) {
+                for (ResourceGroup g : config.groups()) {
+                    for (ResourceSpec r : g.resources()) {
+                        for (Operation op : List.of(Operation.START, Operation.MONITOR)) {
+                            if (r.onFail(op).orElse(null) == OnFail.FENCE) {
                                 throw new IllegalArgumentException("resource " + r.id() + ": on-fail of "
                                         + op.externalName() + " is fence, but the node has no fence device"
                                         + " (HaNode.Builder.fenceDevice)");

@@ -18,11 +18,14 @@ import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
 import io.hastack.core.plan.StopOrder;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +85,7 @@ final class LocalResources {
 
     private final NodeId node;
     private final ClusterConfig config;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final AgentExecutor executor;
     private final ScheduledExecutorService loop;
     private final Listener listener;
@@ -96,7 +99,7 @@ final class LocalResources {
     LocalResources(
             NodeId node,
             ClusterConfig config,
-            java.time.Clock clock,
+            Clock clock,
             AgentRegistry agents,
             AgentExecutor executor,
             ScheduledExecutorService loop,
@@ -241,7 +244,7 @@ final class LocalResources {
      * failure-timeout are forgotten first, so that they do not count towards the threshold again.
      */
     private int recordFailure(Local l, Operation operation) {
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         int previous =
                 l.failure == null || l.failure.expired(config.failureTimeout(l.spec), now) ? 0 : l.failure.count();
         l.failure = new Failure(previous + 1, now, operation);
@@ -355,7 +358,7 @@ final class LocalResources {
                             } else {
                                 l.state = ResourceState.STOPPED;
                             }
-                            String verb = action.type().name().toLowerCase(java.util.Locale.ROOT);
+                            String verb = action.type().name().toLowerCase(Locale.ROOT);
                             if (ok) {
                                 String said = result.outcome().message();
                                 listener.event(
