@@ -48,7 +48,6 @@ import java.util.Set;
  */
 public final class DefaultPlanner implements Planner {
 
-    /** The actions of one group, before ordering. */
     /** The stops and starts of one group, as the actions stage hands them to the ordering stage. */
     private record GroupActions(List<Action> stops, List<Action> starts) {
         GroupActions {

@@ -24,5 +24,14 @@ public enum NodeStatus {
      * Its resource configuration differs from the coordinator's: it is not managed at all (never
      * sent actions), and a group it reports as active is left alone rather than started twice.
      */
-    CONFIG_MISMATCH
+    CONFIG_MISMATCH;
+
+    /**
+     * The status of a member that reports these flags, in this precedence: leaving, maintenance,
+     * standby, no quorum, online. (Fenced and a configuration mismatch are the coordinator's own
+     * findings, not reported.)
+     */
+    public static NodeStatus of(boolean leaving, boolean maintenance, boolean standby, boolean quorate) {
+        return leaving ? LEAVING : maintenance ? MAINTENANCE : standby ? STANDBY : !quorate ? NO_QUORUM : ONLINE;
+    }
 }

@@ -43,11 +43,6 @@ public record Plan(
         this(viewId, List.of(), actions, notes, List.of(), java.util.Optional.empty());
     }
 
-    /** This plan with {@code newActions} in place of its actions. */
-    public Plan withActions(List<Action> newActions) {
-        return new Plan(viewId, fences, newActions, notes, scores, recheckAt);
-    }
-
     /** True if there is nothing to do: no node to fence and no action. */
     public boolean isEmpty() {
         return fences.isEmpty() && actions.isEmpty();

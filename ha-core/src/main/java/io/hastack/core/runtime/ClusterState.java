@@ -118,13 +118,7 @@ final class ClusterState {
                 NodeStatus status =
                         !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
                                 ? NodeStatus.CONFIG_MISMATCH
-                                : r.leaving()
-                                        ? NodeStatus.LEAVING
-                                        : r.maintenance()
-                                                ? NodeStatus.MAINTENANCE
-                                                : r.standby()
-                                                        ? NodeStatus.STANDBY
-                                                        : !r.quorate() ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+                                : NodeStatus.of(r.leaving(), r.maintenance(), r.standby(), r.quorate());
                 nodes.add(new NodeInfo(member, status, r.states(), r.failures()));
             }
         }

@@ -327,7 +327,14 @@ final class Coordinator {
                 String failure = error != null ? error.toString() : result.message();
                 LOG.error("{}: fencing {} failed: {}", self, node, failure);
                 port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
-                port.schedule(() -> fencing.remove(node), FENCE_RETRY);
+                port.schedule(
+                        () -> {
+                            fencing.remove(node);
+                            if (view == fencingView && active()) {
+                                maybePlan(); // the planner decides again, and fences again if it still must
+                            }
+                        },
+                        FENCE_RETRY);
             }
         });
     }

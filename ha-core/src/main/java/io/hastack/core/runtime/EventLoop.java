@@ -100,8 +100,9 @@ final class EventLoop {
         try {
             executor.execute(() -> {
                 try {
-                    result.complete(work.get());
-                    afterEachTask.run();
+                    T value = work.get();
+                    afterEachTask.run(); // published before the caller hears of it
+                    result.complete(value);
                 } catch (RuntimeException e) {
                     LOG.error("{}: a command failed on the event thread", name, e);
                     result.completeExceptionally(e);
@@ -118,7 +119,8 @@ final class EventLoop {
      * Starts {@code work} on the loop and blocks the caller (never the loop) until the future it
      * returns completes.
      *
-     * @throws IllegalStateException naming {@code what} if the work failed or the caller was interrupted
+     * @throws IllegalStateException naming {@code what} if the work failed, the loop was shut down
+     *     before it completed, or the caller was interrupted
      */
     <T> T await(Supplier<CompletableFuture<T>> work, String what) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -130,7 +132,16 @@ final class EventLoop {
             }
         }));
         try {
-            return result.get();
+            while (true) {
+                try {
+                    return result.get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    if (executor.isTerminated() && !result.isDone()) {
+                        throw new IllegalStateException(
+                                what + " on " + name + " did not finish: the node was stopped meanwhile");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during " + what + " on " + name, e);

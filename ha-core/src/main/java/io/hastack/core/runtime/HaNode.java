@@ -330,6 +330,11 @@ public final class HaNode implements AutoCloseable {
                 throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
             }
             loop.await(resources::probeAll, "probe");
+            synchronized (this) {
+                if (lifecycle != State.STARTING) {
+                    throw new IllegalStateException("node " + self + " was halted while starting");
+                }
+            }
             pauseDetector.start();
             joinMembership();
         } catch (RuntimeException e) {
@@ -429,15 +434,27 @@ public final class HaNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        State now;
         synchronized (this) {
-            if (lifecycle != State.RUNNING) {
-                if (lifecycle == State.NEW) {
-                    shutdownThreads();
-                    terminate();
-                }
+            now = lifecycle;
+            if (now == State.NEW) {
+                shutdownThreads();
+                terminate();
                 return;
             }
-            lifecycle = State.STOPPING;
+            if (now == State.RUNNING) {
+                lifecycle = State.STOPPING;
+            }
+        }
+        if (now == State.STARTING) {
+            // As Guava's Service: a stop asked for while starting happens once the start is over.
+            running.handle((v, e) -> null).join();
+            close();
+            return;
+        }
+        if (now != State.RUNNING) {
+            terminated.join(); // STOPPING by another caller, or already TERMINATED / FAILED
+            return;
         }
         loop.post(participant::leave);
         try {

@@ -236,7 +236,7 @@ final class MessageCodec {
         out.writeUTF(r.configHash());
         int flags = 0;
         for (Flag f : r.flags()) {
-            flags |= 1 << f.ordinal();
+            flags |= f.bit();
         }
         out.writeByte(flags);
         out.writeBoolean(r.completedPlan() != null);
@@ -309,9 +309,9 @@ final class MessageCodec {
         int bits = in.readUnsignedByte();
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
         for (Flag f : Flag.values()) {
-            if ((bits & (1 << f.ordinal())) != 0) {
+            if ((bits & f.bit()) != 0) {
                 flags.add(f);
-                bits &= ~(1 << f.ordinal());
+                bits &= ~f.bit();
             }
         }
         if (bits != 0) {

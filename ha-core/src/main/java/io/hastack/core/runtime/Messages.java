@@ -62,13 +62,24 @@ final class Messages {
     /** What a member says about itself in a report, besides its resources. */
     enum Flag {
         /** The node is shutting down. */
-        LEAVING,
+        LEAVING(1),
         /** An operator put the node in standby. */
-        STANDBY,
+        STANDBY(2),
         /** An operator put the node in maintenance. */
-        MAINTENANCE,
+        MAINTENANCE(4),
         /** The node believes its partition has quorum. */
-        QUORATE
+        QUORATE(8);
+
+        private final int bit;
+
+        Flag(int bit) {
+            this.bit = bit;
+        }
+
+        /** The flag's bit on the wire (fixed: reordering the constants changes nothing). */
+        int bit() {
+            return bit;
+        }
     }
 
     /**

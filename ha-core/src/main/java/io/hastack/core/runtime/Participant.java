@@ -93,7 +93,10 @@ final class Participant implements Messages.Handler {
     /** The latest cluster maintenance order this member has heard of. */
     private MaintenanceOrder clusterMaintenance = MaintenanceOrder.NONE;
 
-    private Execute deferred;
+    /** A plan that waits for its view or for this member's quorum decision, with who sent it. */
+    private record Deferred(NodeId from, Execute execute) {}
+
+    private Deferred deferred;
     /** Set by a detected pause until the member has stopped its resources and reported. */
     private boolean demoted;
 
@@ -150,9 +153,9 @@ final class Participant implements Messages.Handler {
     /** Runs or refuses the plan that waited for this member's view or quorum, if there is one. */
     void retryDeferred() {
         if (deferred != null && view != null) {
-            Execute x = deferred;
+            Deferred d = deferred;
             deferred = null;
-            onExecute(view.coordinator(), x);
+            onExecute(d.from(), d.execute());
         }
     }
 
@@ -222,7 +225,7 @@ final class Participant implements Messages.Handler {
                             + port.stalledFor().toMillis() + " ms and is stopping its resources");
         } else if (fromCoordinator && port.quorum() == Quorum.UNDECIDED) {
             // The tie-break is still being decided here: run or refuse once it is.
-            deferred = x;
+            deferred = new Deferred(from, x);
         } else if (fromCoordinator && port.quorum() == Quorum.NOT_QUORATE) {
             refuse(x, "refusing " + x.plan() + ": this node's partition has no quorum (" + port.quorumText() + ")");
         } else if (fromCoordinator) {
@@ -232,7 +235,7 @@ final class Participant implements Messages.Handler {
             });
         } else if (view == null || x.plan().view().sequence() > view.id().sequence()) {
             // Planned in a view this member has not installed yet: keep it until the view arrives.
-            deferred = x;
+            deferred = new Deferred(from, x);
         } else {
             String detail = "refusing " + x.plan() + " from " + from + ": this node is in "
                     + (view == null ? "no view" : "view " + view.id() + " coordinated by " + view.coordinator());
@@ -364,13 +367,7 @@ final class Participant implements Messages.Handler {
 
     /** The states of this member's resources and its status. */
     NodeInfo ownInfo() {
-        NodeStatus status = leaving
-                ? NodeStatus.LEAVING
-                : maintenance
-                        ? NodeStatus.MAINTENANCE
-                        : standby
-                                ? NodeStatus.STANDBY
-                                : port.quorum() == Quorum.NOT_QUORATE ? NodeStatus.NO_QUORUM : NodeStatus.ONLINE;
+        NodeStatus status = NodeStatus.of(leaving, maintenance, standby, port.quorum() != Quorum.NOT_QUORATE);
         return new NodeInfo(self, status, resources.activeStates(), resources.failures());
     }
 }

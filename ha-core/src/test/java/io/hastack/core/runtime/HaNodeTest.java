@@ -202,6 +202,10 @@ class HaNodeTest {
         membership.install(current);
         Object answer = seen.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertTrue(answer instanceof ClusterStatus, String.valueOf(answer));
+        assertEquals(
+                java.util.Optional.of(current),
+                ((ClusterStatus) answer).view(),
+                "a listener sees at least what the event tells");
         // The event thread was not held: the next event (the report to the coordinator) follows.
         membership.deliver(N1, codec.encode(new Messages.Probe(current.id())));
         assertTrue(awaitSent(N1) instanceof NodeReport);

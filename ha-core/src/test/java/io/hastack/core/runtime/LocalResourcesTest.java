@@ -22,7 +22,6 @@ import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.Action;
 import io.hastack.core.plan.ActionType;
-import io.hastack.core.plan.StopOrder;
 import io.hastack.core.runtime.HaEvent.Type;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,9 +37,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local resource state machine on its own, on virtual time: every transition of {@code
- * STOPPED -> STARTING -> RUNNING -> FAILED}, stop escalation to a forced stop and {@code BLOCKED},
- * cleanup, probes and recurring monitors, batches that end exactly once.
+ * The local resource state machine on its own, on virtual time, driven by scripted agent answers:
+ * {@code STOPPED -> RUNNING -> FAILED}, stop escalation to a forced stop and {@code BLOCKED},
+ * cleanup, probes and recurring monitors, batches that end exactly once. (The agents answer at
+ * once, so {@code STARTING} and {@code STOPPING} are not observed here; HaNodeTest holds a slow start.)
  */
 @Tag("unit")
 class LocalResourcesTest {
@@ -235,7 +235,7 @@ class LocalResourcesTest {
     @Test
     void anEmergencyStopFollowsTheOrderConstraintsAsThePlannerDoes() {
         ClusterConfig config = ClusterConfig.builder()
-                .nodes("n1")
+                .nodes("n1", "n2")
                 .group(ResourceGroup.of(
                         "web-group", ResourceSpec.builder("web", "test").build()))
                 .group(ResourceGroup.of(
@@ -258,12 +258,34 @@ class LocalResourcesTest {
         time.runFor(Duration.ofMillis(100));
         assertTrue(stopped.isDone());
         assertEquals(List.of("stop web", "stop db-log", "stop db"), executor.log);
+        // The planner, asked to move both groups away from n1 (standby), stops them in the same order.
+        io.hastack.core.plan.Plan plan = new io.hastack.core.plan.DefaultPlanner()
+                .plan(
+                        new io.hastack.core.plan.ClusterSnapshot(
+                                config,
+                                new io.hastack.core.membership.ViewId(N1, 1),
+                                List.of(
+                                        new io.hastack.core.plan.NodeInfo(
+                                                N1,
+                                                io.hastack.core.plan.NodeStatus.STANDBY,
+                                                java.util.Map.of(
+                                                        ResourceId.of("web"), ResourceState.RUNNING,
+                                                        ResourceId.of("db"), ResourceState.RUNNING,
+                                                        ResourceId.of("db-log"), ResourceState.RUNNING),
+                                                java.util.Map.of()),
+                                        new io.hastack.core.plan.NodeInfo(
+                                                NodeId.of("n2"),
+                                                io.hastack.core.plan.NodeStatus.ONLINE,
+                                                java.util.Map.of(),
+                                                java.util.Map.of()))),
+                        time.now());
         assertEquals(
-                StopOrder.stopEverything(config, N1, id -> true, "x").stream()
+                plan.actions().stream()
+                        .filter(a -> a.type() == ActionType.STOP)
                         .map(a -> "stop " + a.resource())
                         .toList(),
                 executor.log,
-                "the planner's stop order");
+                "the planner's stop order: " + plan.summary());
     }
 
     @Test
@@ -315,7 +337,6 @@ class LocalResourcesTest {
 
                     @Override
                     public void event(EventData data, String subject, String detail) {
-                        Type type = data.type();
                         events.incrementAndGet();
                     }
                 });

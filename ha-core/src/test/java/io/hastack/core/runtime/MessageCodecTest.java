@@ -120,7 +120,12 @@ class MessageCodecTest {
         byte[] frame = codec.encode(report);
         // header (5) + view (2 + 5 + 8) + hash (2 + 16): then the flags byte
         int at = 5 + 2 + "node1".length() + 8 + 2 + 16;
-        assertEquals(1 << Messages.Flag.STANDBY.ordinal(), frame[at]);
+        assertEquals(2, frame[at], "the wire bits are fixed: leaving 1, standby 2, maintenance 4, quorate 8");
+        assertEquals(
+                List.of(1, 2, 4, 8),
+                java.util.Arrays.stream(Messages.Flag.values())
+                        .map(Messages.Flag::bit)
+                        .toList());
         frame[at] |= (byte) 0x80;
         assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(frame))
                 .getMessage()

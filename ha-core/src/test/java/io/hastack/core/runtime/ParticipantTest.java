@@ -65,9 +65,7 @@ class ParticipantTest {
                     public void send(NodeId node, Message message) {}
 
                     @Override
-                    public void event(EventData data, String subject, String detail) {
-                        Type type = data.type();
-                    }
+                    public void event(EventData data, String subject, String detail) {}
 
                     @Override
                     public void schedule(Runnable task, Duration delay) {}
@@ -199,8 +197,16 @@ class ParticipantTest {
         time.runFor(Duration.ofMillis(10));
         participant.paused(Duration.ofSeconds(9), Duration.ofSeconds(3));
         assertTrue(events.contains(Type.PAUSE_DETECTED), events.toString());
+        // A plan that arrives while the stop runs is refused, and reported finished.
+        Execute during =
+                new Execute(new PlanId(current.id(), 2), startPlan(current.id()).actions());
+        participant.handle(N1, during);
+        assertTrue(
+                details.get(details.size() - 1).contains("refusing plan 2 of view n1#5: this node stalled"),
+                details.toString());
         time.runFor(Duration.ofMillis(10));
         assertEquals(List.of("start r", "stop r"), calls);
+        assertEquals(new PlanId(current.id(), 2), lastReport().completedPlan());
     }
 
     @Test
@@ -217,13 +223,15 @@ class ParticipantTest {
         time.runFor(Duration.ofMillis(10));
         assertEquals(List.of("start r", "stop r"), calls);
         assertTrue(details.get(details.size() - 1).contains("has no quorum (test quorum)"), details.toString());
+        assertEquals(new PlanId(alone.id(), 1), lastReport().completedPlan(), "refused, and reported finished");
+        assertTrue(!lastReport().quorate());
     }
 
     @Test
     void theFlagsItReportsFollowTheOrders() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);
         participant.standby(true);
-        assertTrue(lastReport().standby());
+        assertTrue(lastReport().standby() && lastReport().quorate());
         participant.maintenance(true);
         assertTrue(lastReport().maintenance());
         participant.standby(false);

@@ -240,25 +240,39 @@ class SimulatedClusterTest {
      */
     @Test
     void aNodeLeftWithoutQuorumFollowsTheNoQuorumPolicy() {
+        ResourceId other = ResourceId.of("other");
         for (io.hastack.core.model.NoQuorumPolicy policy : io.hastack.core.model.NoQuorumPolicy.values()) {
             SimulatedCluster c = new SimulatedCluster(
                             threeNodes()
                                     .noQuorumPolicy(policy)
                                     .group(ResourceGroup.of(
                                             "web-group", spec("web").build()))
+                                    .group(ResourceGroup.of(
+                                            "other-group", spec("other").build()))
                                     .build(),
                             21,
                             false)
                     .start();
             assertTrue(c.settle(SETTLE), policy + history(c));
             assertEquals(List.of(N1), c.whereRuns(WEB), policy + history(c));
+            assertEquals(List.of(N2), c.whereRuns(other), policy + history(c));
             c.crash(N2);
             c.crash(N3);
             c.run(Duration.ofSeconds(10));
-            List<NodeId> expected = policy == io.hastack.core.model.NoQuorumPolicy.STOP ? List.of() : List.of(N1);
-            assertEquals(expected, c.whereRuns(WEB), policy + history(c));
-            if (policy == io.hastack.core.model.NoQuorumPolicy.STOP) {
-                assertTrue(history(c).contains("no-quorum-policy=stop"), history(c));
+            switch (policy) {
+                case STOP -> {
+                    assertEquals(List.of(), c.whereRuns(WEB), policy + history(c));
+                    assertEquals(List.of(), c.whereRuns(other), policy + history(c));
+                    assertTrue(history(c).contains("no-quorum-policy=stop"), history(c));
+                }
+                case FREEZE -> {
+                    assertEquals(List.of(N1), c.whereRuns(WEB), "keeps what runs" + history(c));
+                    assertEquals(List.of(), c.whereRuns(other), "starts nothing" + history(c));
+                }
+                case IGNORE -> {
+                    assertEquals(List.of(N1), c.whereRuns(WEB), policy + history(c));
+                    assertEquals(List.of(N1), c.whereRuns(other), "acts as if quorate" + history(c));
+                }
             }
         }
     }

@@ -35,11 +35,15 @@ class FilesystemAgentTest {
     private Process holder;
 
     @BeforeEach
-    void makeAnExt4Image() {
+    void nameTheImageAndMountPoint() throws Exception {
+        image = Files.createFile(dir.resolve("disk.img"));
+        mountPoint = dir.resolve("data");
+    }
+
+    /** Makes the image an ext4 file system: for the tests that mount it, which need root. */
+    private void formatImage() {
         Prerequisites.requireRoot("mounting needs root");
         Prerequisites.requireCommand("mkfs.ext4", "e2fsprogs");
-        image = dir.resolve("disk.img");
-        mountPoint = dir.resolve("data");
         assertTrue(Commands.run(List.of("truncate", "-s", "32M", image.toString()), Duration.ofSeconds(10))
                 .ok());
         Commands.Result mkfs = Commands.run(List.of("mkfs.ext4", "-q", "-F", image.toString()), Duration.ofSeconds(60));
@@ -73,6 +77,7 @@ class FilesystemAgentTest {
 
     @Test
     void mountsAnExt4ImageChecksItDeeplyAndUnmountsIt() throws Exception {
+        formatImage();
         ResourceSpec spec = spec().build();
         assertEquals(
                 AgentResult.SUCCESS, call(spec, Operation.VALIDATE).outcome().result());
@@ -90,6 +95,7 @@ class FilesystemAgentTest {
 
     @Test
     void aBusyMountIsReleasedBySignallingItsHolders() throws Exception {
+        formatImage();
         ResourceSpec spec = spec().build();
         assertEquals(AgentResult.SUCCESS, call(spec, Operation.START).outcome().result());
         holder = new ProcessBuilder("sleep", "600")
@@ -104,6 +110,7 @@ class FilesystemAgentTest {
 
     @Test
     void withoutForceUnmountABusyStopFailsWithinItsTimeoutSayingWhy() throws Exception {
+        formatImage();
         ResourceSpec spec = spec().param("force-unmount", "false")
                 .timeout(Operation.STOP, Duration.ofSeconds(3))
                 .build();
