@@ -1,6 +1,6 @@
 package io.hastack.core.agent;
 
-import io.hastack.core.storage.AtomicFiles;
+import io.hastack.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

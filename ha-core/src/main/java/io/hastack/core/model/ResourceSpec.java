@@ -1,5 +1,6 @@
 package io.hastack.core.model;
 
+import io.hastack.core.internal.Durations;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;

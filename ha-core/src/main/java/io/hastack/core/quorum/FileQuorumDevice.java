@@ -1,8 +1,8 @@
 package io.hastack.core.quorum;
 
+import io.hastack.core.internal.AtomicFiles;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
-import io.hastack.core.storage.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

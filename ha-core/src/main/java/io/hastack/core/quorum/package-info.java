@@ -1,5 +1,5 @@
 /**
- * Quorum: which partition may run resources. {@link io.hastack.core.quorum.Votes} counts a view's
+ * Quorum: which partition may run resources. {@link io.hastack.core.internal.Votes} counts a view's
  * votes; a {@link io.hastack.core.quorum.QuorumDevice} breaks ties between halves (the role of
  * corosync-qdevice or SBD) and hands out fencing epochs; {@link
  * io.hastack.core.quorum.FileQuorumDevice} implements it on storage every node shares. See {@code

@@ -1,7 +1,7 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.internal.Durations;
 import io.hastack.core.model.ClusterConfig;
-import io.hastack.core.model.Durations;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;

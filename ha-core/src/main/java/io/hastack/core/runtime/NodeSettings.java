@@ -1,6 +1,6 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.model.Durations;
+import io.hastack.core.internal.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;

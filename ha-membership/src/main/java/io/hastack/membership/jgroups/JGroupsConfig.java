@@ -1,6 +1,6 @@
 package io.hastack.membership.jgroups;
 
-import io.hastack.core.model.Durations;
+import io.hastack.core.internal.Durations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

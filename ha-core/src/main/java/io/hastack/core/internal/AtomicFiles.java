@@ -1,4 +1,4 @@
-package io.hastack.core.storage;
+package io.hastack.core.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

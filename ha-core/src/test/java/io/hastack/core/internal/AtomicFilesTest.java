@@ -1,4 +1,4 @@
-package io.hastack.core.storage;
+package io.hastack.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.hastack.core.quorum;
+package io.hastack.core.internal;
 
 import io.hastack.core.model.NodeId;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.hastack.core.model;
+package io.hastack.core.internal;
 
 import java.time.Duration;
 
