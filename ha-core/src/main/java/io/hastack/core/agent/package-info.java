@@ -7,5 +7,7 @@
  * <p>Agents are called only by the executor, which owns timeouts, the monitor schedule and every
  * state transition. An agent does the work and says what happened; it never retries, schedules or
  * changes cluster state itself.
+ *
+ * <p>Extension point: implement {@link io.hastack.core.agent.ResourceAgent} and register it.
  */
 package io.hastack.core.agent;

@@ -1,5 +1,5 @@
 /**
- * The membership SPI: how the runtime learns who is in the cluster and talks to the other nodes.
+ * Extension point. The membership SPI: how the runtime learns who is in the cluster and talks to the other nodes.
  * {@code ha-membership} implements it on JGroups; tests may implement it in memory.
  *
  * <p>An implementation delivers views and messages to one {@link

@@ -5,5 +5,8 @@
  * <p>Nothing here starts threads, does I/O or reads a clock: the same snapshot and instant always
  * give the same plan, which is what lets the simulator and the golden tests drive the very planner
  * the cluster runs.
+ *
+ * <p>Extension point: {@link io.hastack.core.plan.Planner}; {@link io.hastack.core.plan.DefaultPlanner}
+ * is Pacemaker's policy.
  */
 package io.hastack.core.plan;
