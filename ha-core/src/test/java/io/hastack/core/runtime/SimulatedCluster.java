@@ -76,6 +76,8 @@ final class SimulatedCluster {
     private final Map<String, Integer> failingStarts = new HashMap<>();
     private final Set<String> hangingStops = new HashSet<>();
     private final Map<NodeId, SimNode> live = new LinkedHashMap<>();
+    private final Map<NodeId, Integer> deferralCounts = new HashMap<>();
+    private Duration viewSkew = Duration.ZERO;
     private long viewSequence;
     private long epochs;
 
@@ -101,6 +103,7 @@ final class SimulatedCluster {
             return;
         }
         n.alive = false;
+        deferralCounts.merge(node, n.deferrals, Integer::sum);
         running.get(node).clear();
         record("crash " + node);
         time.at(DETECTION.toNanos(), this::installView);
@@ -145,7 +148,40 @@ final class SimulatedCluster {
         }
     }
 
-    /** Sends an operator's move order from the first live node, as {@link HaNode#move} does. */
+    /**
+     * From now on, each live node installs a new view {@code skew} later than the one before it in
+     * the view (as a real membership's nodes install a view at slightly different times): a plan can
+     * then reach a node before its view, which the node defers.
+     */
+    SimulatedCluster viewSkew(Duration skew) {
+        this.viewSkew = skew;
+        return this;
+    }
+
+    /** The safe bound of every node's (emulated) pause detector. */
+    static final Duration PAUSE_BOUND = Duration.ofSeconds(1);
+
+    /**
+     * {@code node}'s process stalls for {@code stall} (longer than {@link #PAUSE_BOUND}) and then
+     * runs on, as after a GC pause or a SIGSTOP that the others did not notice: its pause detector
+     * reports it, and it refuses plans until it has stopped its resources.
+     */
+    void pause(NodeId node, Duration stall) {
+        SimNode n = live.get(node);
+        if (n == null) {
+            return;
+        }
+        record("pause " + node + " for " + stall.toMillis() + " ms");
+        n.stalledUntil = time.now().plusMillis(50);
+        n.participant.paused(stall, PAUSE_BOUND);
+    }
+
+    /** How many plans reached {@code node} before their view (and were deferred), in all its lives. */
+    int deferrals(NodeId node) {
+        return deferralCounts.getOrDefault(node, 0) + (live.containsKey(node) ? live.get(node).deferrals : 0);
+    }
+
+    /** Sends an operator's move order from the first live node, as {@link Admin#move(io.hastack.core.model.GroupId, io.hastack.core.model.NodeId)} does. */
     void move(GroupId group, NodeId to, Duration lifetime) {
         MoveOrder order = new MoveOrder(
                 group,
@@ -164,7 +200,7 @@ final class SimulatedCluster {
         live.values().iterator().next().participant.broadcast(order);
     }
 
-    /** Switches cluster maintenance mode from the first live node, as {@link HaNode#clusterMaintenance} does. */
+    /** Switches cluster maintenance mode from the first live node, as {@link Admin#clusterMaintenance} does. */
     void clusterMaintenance(boolean on) {
         Messages.MaintenanceOrder order = new Messages.MaintenanceOrder(on, time.now());
         record("cluster maintenance " + (on ? "on" : "off"));
@@ -301,8 +337,18 @@ final class SimulatedCluster {
         String text = (majority ? "quorate: " : quorate ? "quorate by no-quorum-policy=ignore: " : "no quorum: ")
                 + live.size() + " of " + config.nodes().size() + " votes " + view.members();
         record("view " + view.id() + " " + view.members() + (quorate ? "" : " (no quorum)"));
+        long skew = 0;
         for (SimNode n : live.values()) {
-            n.viewChanged(view, quorate, text);
+            if (skew == 0 || viewSkew.isZero()) {
+                n.viewChanged(view, quorate, text);
+            } else {
+                time.at(skew, () -> {
+                    if (n.alive && live.get(n.id) == n) {
+                        n.viewChanged(view, quorate, text);
+                    }
+                });
+            }
+            skew += viewSkew.toNanos();
         }
     }
 
@@ -326,6 +372,11 @@ final class SimulatedCluster {
         final NodeId id;
         boolean alive = true;
         QuorumKeeper.Quorum quorum = QuorumKeeper.Quorum.UNDECIDED;
+        /** Plans that reached this node before their view. */
+        int deferrals;
+        /** Until then, this node's pause detector says it is not fresh. */
+        Instant stalledUntil = Instant.EPOCH;
+
         String quorumText = "undecided: not in a view yet";
         final LocalResources resources;
         final Coordinator coordinator;
@@ -439,12 +490,12 @@ final class SimulatedCluster {
 
                 @Override
                 public boolean fresh() {
-                    return true;
+                    return !time.now().isBefore(stalledUntil);
                 }
 
                 @Override
                 public Duration stalledFor() {
-                    return Duration.ZERO;
+                    return fresh() ? Duration.ZERO : PAUSE_BOUND.plus(Duration.between(time.now(), stalledUntil));
                 }
 
                 @Override
@@ -460,7 +511,15 @@ final class SimulatedCluster {
                 SimNode target = live.get(to);
                 if (alive && target != null) {
                     try {
-                        target.participant.handle(id, codec.decode(frame));
+                        Message decoded = codec.decode(frame);
+                        if (decoded instanceof Messages.Execute x
+                                && (target.participant.view() == null
+                                        || x.plan().view().sequence()
+                                                > target.participant.view().id().sequence())) {
+                            target.deferrals++;
+                            record(to + " defers " + x.plan() + ": its view is not installed yet");
+                        }
+                        target.participant.handle(id, decoded);
                     } catch (MalformedMessageException e) {
                         throw new IllegalStateException("the codec rejected its own frame", e);
                     }
@@ -470,6 +529,10 @@ final class SimulatedCluster {
 
         /** A view is installed with the quorum a simple majority gives it, as HaNode's quorum keeper decides it. */
         void viewChanged(View newView, boolean nowQuorate, String text) {
+            View current = participant.view();
+            if (current != null && newView.id().sequence() <= current.id().sequence()) {
+                return; // a membership never installs an older view after a newer one
+            }
             QuorumKeeper.Quorum previous = quorum;
             quorum = nowQuorate ? QuorumKeeper.Quorum.QUORATE : QuorumKeeper.Quorum.NOT_QUORATE;
             quorumText = text;

@@ -276,4 +276,52 @@ class SimulatedClusterTest {
             }
         }
     }
+
+    /**
+     * The harness runs the real node-side protocol: a node that stalled stops its resources before
+     * anything else and refuses plans meanwhile; the cluster then runs the group once again.
+     */
+    @Test
+    void aPausedNodeStopsFirstRefusesPlansMeanwhileAndTheGroupRunsOnceAgain() {
+        SimulatedCluster c = new SimulatedCluster(
+                        threeNodes()
+                                .group(ResourceGroup.of("web-group", spec("web").build()))
+                                .build(),
+                        17,
+                        false)
+                .start();
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
+        c.pause(N1, Duration.ofSeconds(9));
+        assertTrue(c.settle(SETTLE), history(c));
+        String h = history(c);
+        assertTrue(h.contains("n1 stop web on n1 took"), "the paused node stopped its resource: " + h);
+        assertTrue(h.contains("this node stalled for"), "and refused a plan meanwhile: " + h);
+        assertEquals(1, c.whereRuns(WEB).size(), h);
+        assertTrue(c.violations().isEmpty(), c.violations() + h);
+    }
+
+    /** Nodes install a view at slightly different times: a plan that arrives first waits for it. */
+    @Test
+    void aPlanThatArrivesBeforeItsViewIsDeferredAndRun() {
+        SimulatedCluster c = new SimulatedCluster(
+                        threeNodes()
+                                .group(ResourceGroup.of("web-group", spec("web").build()))
+                                .group(ResourceGroup.of(
+                                        "other-group", spec("other").build()))
+                                .build(),
+                        19,
+                        false)
+                .start();
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
+        assertEquals(List.of(N2), c.whereRuns(ResourceId.of("other")), history(c));
+        c.viewSkew(Duration.ofMillis(20));
+        c.crash(N1); // n2 coordinates next and places web on n3, which installs the view 20 ms later
+        assertTrue(c.settle(SETTLE), history(c));
+        assertTrue(c.deferrals(N3) > 0, "no plan was deferred: " + history(c));
+        assertTrue(history(c).contains("n3 defers plan"), history(c));
+        assertEquals(List.of(N3), c.whereRuns(WEB), "and ran once its view came: " + history(c));
+        assertTrue(c.violations().isEmpty(), c.violations() + history(c));
+    }
 }
