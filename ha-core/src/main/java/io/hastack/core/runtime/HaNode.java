@@ -6,25 +6,17 @@ import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.fence.FenceDevice;
-import io.hastack.core.fence.FenceResult;
 import io.hastack.core.membership.Membership;
-import io.hastack.core.membership.MembershipListener;
-import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.plan.NodeInfo;
 import io.hastack.core.plan.Planner;
-import io.hastack.core.plan.SnapshotText;
 import io.hastack.core.quorum.QuorumDevice;
-import io.hastack.core.runtime.Messages.Message;
-import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import java.time.Clock;
@@ -37,9 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One node of an HA Stack cluster: joins the membership, runs the resources the coordinator
@@ -61,8 +50,6 @@ import org.slf4j.LoggerFactory;
  * {@code docs/safety.md}.
  */
 public final class HaNode implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HaNode.class);
-
     /**
      * Where a node is in its life, as Guava's {@code Service.State}: {@code NEW} until
      * {@link #start()}; {@code STARTING} while it validates, probes and joins; {@code RUNNING};
@@ -79,37 +66,10 @@ public final class HaNode implements AutoCloseable {
         FAILED
     }
 
-    /**
-     * An immutable picture of the node after a turn of its event loop.
-     *
-     * @param status the cluster status as this node sees it
-     * @param local this node's own resources
-     * @param snapshot what the coordinator plans from, if this node coordinates and every member
-     *     has answered its probe
-     */
-    private record Published(ClusterStatus status, NodeInfo local, Optional<ClusterSnapshot> snapshot) {}
-
     private final ClusterConfig config;
-    private final Membership membership;
-    private final AgentExecutor executor;
-    private final Clock clock;
-    private final Duration shutdownTimeout;
     private final NodeId self;
-    private final MessageCodec codec;
-    private final EventLoop loop;
-    private final EventDispatcher events = new EventDispatcher();
-    private final QuorumKeeper quorum;
-    private final FenceRunner fencing;
-    private final PauseDetector pauseDetector;
-    private final LocalResources resources;
-    private final Coordinator coordinator;
-    private final CompletableFuture<Void> leaveGranted = new CompletableFuture<>();
-    private final Planner planner;
-
-    /** The node-side protocol; confined to the event thread. */
-    private final Participant participant;
-
-    private final Admin admin;
+    /** Everything but the lifecycle. */
+    private final NodeRuntime node;
 
     private volatile State lifecycle = State.NEW;
     private volatile Throwable failure;
@@ -117,168 +77,21 @@ public final class HaNode implements AutoCloseable {
     private final CompletableFuture<Void> running = new CompletableFuture<>();
     /** Completes when the node is terminated or failed. */
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    /**
-     * What queries read: published by the event thread after every task it runs, so that any
-     * thread (a listener on the event thread included) reads it at once, never waiting for that
-     * thread.
-     */
-    private volatile Published published;
-    /** Set once the node has handed over (or given up) and is leaving: later views are ignored. */
-    private volatile boolean departing;
 
     private HaNode(Builder b) {
         this.config = Objects.requireNonNull(b.config, "config");
-        this.membership = Objects.requireNonNull(b.membership, "membership");
-        this.self = membership.localNode();
-        this.executor = b.executor != null ? b.executor : new ThreadedAgentExecutor(self.value());
-        this.clock = b.clock;
-        this.shutdownTimeout = b.settings.shutdownTimeout();
-        this.codec = new MessageCodec(b.settings.secret().orElse(null));
-        this.planner = b.planner;
-        this.loop = new EventLoop(self.value(), () -> departing);
-        this.fencing = new FenceRunner(
-                self.value(), Optional.ofNullable(b.fenceDevice), b.settings.fenceTimeout(), loop::post);
-        Duration bound = b.settings
-                .pauseBound()
-                .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
-        this.pauseDetector = new PauseDetector(
-                self.value(), bound, Duration.ofMillis(100), b.ticker::read, gap -> loop.post(() -> onPause(gap)));
-        this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(b.device), new QuorumKeeper.Host() {
-            @Override
-            public void post(Runnable task) {
-                loop.post(task);
-            }
-
-            @Override
-            public void decided(View view, Quorum previous, Quorum now, String text) {
-                participant.quorumDecided(view, previous, now, text);
-            }
-
-            @Override
-            public void recorded(View view, String detail) {
-                emit(new EventData.QuorumRecorded(view.id(), detail), view.id().toString(), detail);
-            }
-        });
-        this.resources = createResources(b);
-        this.coordinator = new Coordinator(self, config, b.planner, clock, new Coordinator.Port() {
-            @Override
-            public void send(NodeId node, Message message) {
-                sendTo(node, message);
-            }
-
-            @Override
-            public void event(EventData data, String subject, String detail) {
-                emit(data, subject, detail);
-            }
-
-            @Override
-            public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
-                return fencing.fence(node);
-            }
-
-            @Override
-            public boolean canFence() {
-                return fencing.available();
-            }
-
-            @Override
-            public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
-                return quorum.stampEpochs(actions);
-            }
-
-            @Override
-            public void schedule(Runnable task, Duration delay) {
-                loop.schedule(task, delay);
-            }
-        });
-        this.participant = new Participant(self, config, resources, coordinator, new Participant.Port() {
-            @Override
-            public void send(NodeId to, Message message) {
-                sendTo(to, message);
-            }
-
-            @Override
-            public void event(EventData data, String subject, String detail) {
-                emit(data, subject, detail);
-            }
-
-            @Override
-            public Quorum quorum() {
-                return quorum.state();
-            }
-
-            @Override
-            public String quorumText() {
-                return quorum.text();
-            }
-
-            @Override
-            public boolean fresh() {
-                return pauseDetector.fresh();
-            }
-
-            @Override
-            public Duration stalledFor() {
-                return pauseDetector.stalledFor();
-            }
-
-            @Override
-            public void leaveGranted() {
-                leaveGranted.complete(null);
-            }
-        });
-        this.admin = new Admin(self, config, clock, new Admin.Node() {
-            @Override
-            public <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
-                return loop.submit(work);
-            }
-
-            @Override
-            public Participant participant() {
-                return participant;
-            }
-        });
-        loop.afterEachTask(this::publish);
-        publish();
-    }
-
-    /** Publishes what queries read; on the event thread (or the constructor, before it runs). */
-    private void publish() {
-        boolean coordinates = coordinator.active();
-        NodeInfo local = participant.ownInfo();
-        List<NodeInfo> nodes = coordinates ? coordinator.nodes() : List.of(local);
-        published = new Published(
-                new ClusterStatus(
-                        self,
-                        Optional.ofNullable(participant.view()),
-                        coordinates,
-                        config,
-                        quorum.text(),
-                        nodes,
-                        coordinates ? coordinator.notes() : List.of()),
-                local,
-                coordinator.currentSnapshot());
-    }
-
-    private LocalResources createResources(Builder b) {
-        try {
-            return new LocalResources(
-                    self, config, clock, b.agents, executor, loop.executor(), new LocalResources.Listener() {
-                        @Override
-                        public void stateChanged() {
-                            participant.sendReport();
-                            publish(); // agent results reach the event thread without post()
-                        }
-
-                        @Override
-                        public void event(EventData data, String subject, String detail) {
-                            emit(data, subject, detail);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            shutdownThreads();
-            throw e;
-        }
+        this.node = new NodeRuntime(
+                config,
+                Objects.requireNonNull(b.membership, "membership"),
+                b.agents,
+                b.planner,
+                b.executor,
+                b.clock,
+                b.ticker,
+                b.settings,
+                b.device,
+                b.fenceDevice);
+        this.self = node.self();
     }
 
     /** Starts a builder. */
@@ -300,11 +113,10 @@ public final class HaNode implements AutoCloseable {
      * Adds {@code listener}, called on {@code executor} for every later event, in order.
      * {@link MoreExecutors#directExecutor()} runs it on the node's event thread: keep it short. A
      * listener may call {@link #status()} and {@link #localState()} from any executor: they read a
-     * published snapshot and never wait for the event thread (which then shows the state before the
-     * event's turn ended).
+     * published snapshot and never wait for the event thread.
      */
     public void addListener(HaEventListener listener, Executor executor) {
-        events.add(listener, executor);
+        node.addListener(listener, executor);
     }
 
     /**
@@ -325,20 +137,16 @@ public final class HaNode implements AutoCloseable {
             lifecycle = State.STARTING;
         }
         try {
-            List<String> invalid = loop.await(resources::validateAll, "validate");
-            if (!invalid.isEmpty()) {
-                throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
-            }
-            loop.await(resources::probeAll, "probe");
+            node.validate();
+            node.probe();
             synchronized (this) {
                 if (lifecycle != State.STARTING) {
                     throw new IllegalStateException("node " + self + " was halted while starting");
                 }
             }
-            pauseDetector.start();
-            joinMembership();
+            node.join();
         } catch (RuntimeException e) {
-            shutdownThreads();
+            node.shutdownThreads();
             fail(e);
             throw e;
         }
@@ -348,7 +156,7 @@ public final class HaNode implements AutoCloseable {
             }
         }
         running.complete(null);
-        emit(new EventData.Joined(config.hash()), self.value(), "joined with configuration " + config.hash());
+        node.joined();
     }
 
     private synchronized void fail(Throwable cause) {
@@ -406,31 +214,12 @@ public final class HaNode implements AutoCloseable {
         }
     }
 
-    private void joinMembership() {
-        membership.start(new MembershipListener() {
-            @Override
-            public void viewChanged(View v) {
-                loop.post(() -> onView(v));
-            }
-
-            @Override
-            public void messageReceived(NodeId from, byte[] payload) {
-                loop.post(() -> onMessage(from, payload));
-            }
-
-            @Override
-            public void memberSuspected(NodeId node) {
-                loop.post(() ->
-                        emit(new EventData.MemberSuspected(node), node.value(), "failure detector suspects " + node));
-            }
-        });
-    }
-
     /**
      * Hands this node's resources over to the other members and leaves: the coordinator moves them
      * away (starting them elsewhere where possible) and then lets this node go. If that does not
      * finish within the shutdown timeout, the node stops its own resources and leaves anyway.
-     * Idempotent; blocks until the node has left.
+     * Idempotent; blocks until the node has left. During {@link #start()} it waits for the start,
+     * then closes.
      */
     @Override
     public void close() {
@@ -438,7 +227,7 @@ public final class HaNode implements AutoCloseable {
         synchronized (this) {
             now = lifecycle;
             if (now == State.NEW) {
-                shutdownThreads();
+                node.shutdownThreads();
                 terminate();
                 return;
             }
@@ -456,26 +245,8 @@ public final class HaNode implements AutoCloseable {
             terminated.join(); // STOPPING by another caller, or already TERMINATED / FAILED
             return;
         }
-        loop.post(participant::leave);
-        try {
-            leaveGranted.get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn(
-                    "{}: hand-over did not finish within {} ms; stopping local resources before leaving",
-                    self,
-                    shutdownTimeout.toMillis());
-            loop.await(() -> resources.stopAll("node " + self + " leaves without a hand-over"), "stop");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
-        // From here on the node must not act on views: leaving can deliver a last view of this node
-        // alone, and claiming the tie for it would take quorum from the nodes that remain.
-        departing = true;
-        membership.close();
-        emit(new EventData.Left(), self.value(), "left the cluster");
-        shutdownThreads();
+        node.leave();
+        node.shutdownThreads();
         terminate();
     }
 
@@ -486,8 +257,8 @@ public final class HaNode implements AutoCloseable {
      * second would let the dying node act on its last view, e.g. claim a tie).
      */
     public void halt() {
-        departing = true;
-        shutdownThreads();
+        node.depart();
+        node.shutdownThreads();
         terminate();
     }
 
@@ -497,7 +268,7 @@ public final class HaNode implements AutoCloseable {
      * included.
      */
     public ClusterStatus status() {
-        return published.status();
+        return node.status();
     }
 
     /**
@@ -507,12 +278,7 @@ public final class HaNode implements AutoCloseable {
      * @throws IllegalStateException as {@link #whatIf}
      */
     public String snapshotText() {
-        ClusterSnapshot now = published
-                .snapshot()
-                .orElseThrow(() -> new IllegalStateException("node " + self
-                        + " cannot write the cluster's snapshot: only the coordinator knows every member's"
-                        + " state, once all have answered its probe"));
-        return SnapshotText.format(now, clock.instant());
+        return node.snapshotText();
     }
 
     /**
@@ -523,102 +289,17 @@ public final class HaNode implements AutoCloseable {
      *     every member's state) or has not heard from every member yet
      */
     public Simulator.Simulation whatIf(List<SimEvent> events) {
-        Published p = published;
-        ClusterSnapshot now = p.snapshot()
-                .orElseThrow(() -> new IllegalStateException("node " + self + " cannot simulate: only the coordinator"
-                        + p.status()
-                                .view()
-                                .map(v -> " (" + v.coordinator() + ")")
-                                .orElse("")
-                        + " knows every member's state, once all have answered its probe"));
-        return new Simulator(planner).run(now, events, clock.instant());
+        return node.whatIf(events);
     }
 
     /** The operator's commands to this node and, through it, to the cluster. */
     public Admin admin() {
-        return admin;
+        return node.admin();
     }
 
-    /** The states of this node's resources, as a {@link NodeInfo}, as of the event thread's latest turn; never blocks. */
+    /** The states of this node's resources, as of the event thread's latest turn; never blocks. */
     public NodeInfo localState() {
-        return published.local();
-    }
-
-    // ---- event thread -------------------------------------------------------------------------
-
-    private void onView(View v) {
-        if (departing) {
-            LOG.debug("{} is leaving; ignoring {}", self, v);
-            return;
-        }
-        View previous = participant.view();
-        participant.viewInstalled(v);
-        List<NodeId> left = previous == null
-                ? List.of()
-                : previous.members().stream().filter(m -> !v.contains(m)).toList();
-        List<NodeId> joined = previous == null
-                ? List.of()
-                : v.members().stream().filter(m -> !previous.contains(m)).toList();
-        emit(
-                new EventData.ViewInstalled(v.id(), v.members(), left, joined),
-                v.id().toString(),
-                describeChange(v, left, joined));
-        quorum.evaluate(v);
-        participant.retryDeferred();
-    }
-
-    private void onPause(long gapNanos) {
-        participant.paused(Duration.ofNanos(gapNanos), pauseDetector.bound());
-    }
-
-    private static String describeChange(View v, List<NodeId> left, List<NodeId> joined) {
-        StringBuilder sb = new StringBuilder(v.toString());
-        if (!left.isEmpty()) {
-            sb.append("; left: ").append(left);
-        }
-        if (!joined.isEmpty()) {
-            sb.append("; joined: ").append(joined);
-        }
-        return sb.toString();
-    }
-
-    private void onMessage(NodeId from, byte[] payload) {
-        Message message;
-        try {
-            message = codec.decode(payload);
-        } catch (MalformedMessageException e) {
-            LOG.warn(
-                    "{} dropped a malformed message from {} ({} bytes): {}",
-                    self,
-                    from,
-                    payload == null ? 0 : payload.length,
-                    e.getMessage());
-            return;
-        }
-        participant.handle(from, message);
-    }
-
-    private void sendTo(NodeId node, Message message) {
-        if (node.equals(self)) {
-            loop.post(() -> participant.handle(self, message));
-        } else {
-            membership.send(node, codec.encode(message));
-        }
-    }
-
-    private void emit(EventData data, String subject, String detail) {
-        if (loop.inLoop()) {
-            publish(); // a listener that asks for the status on hearing of an event sees what it tells
-        }
-        events.dispatch(new HaEvent(clock.instant(), self, data, subject, detail));
-    }
-
-    private void shutdownThreads() {
-        pauseDetector.stop();
-        loop.shutdown();
-        quorum.shutdown();
-        fencing.shutdown();
-        executor.close();
+        return node.localState();
     }
 
     /** Builds an {@link HaNode}. Not thread-safe. */

@@ -1,0 +1,466 @@
+package io.hastack.core.runtime;
+
+import com.google.common.base.Ticker;
+import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.exec.AgentExecutor;
+import io.hastack.core.exec.ThreadedAgentExecutor;
+import io.hastack.core.fence.FenceDevice;
+import io.hastack.core.fence.FenceResult;
+import io.hastack.core.membership.Membership;
+import io.hastack.core.membership.MembershipListener;
+import io.hastack.core.membership.View;
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.Action;
+import io.hastack.core.plan.ClusterSnapshot;
+import io.hastack.core.plan.NodeInfo;
+import io.hastack.core.plan.Planner;
+import io.hastack.core.plan.SnapshotText;
+import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.core.runtime.Messages.Message;
+import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import io.hastack.core.simulate.SimEvent;
+import io.hastack.core.simulate.Simulator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of one running node, wired together: the event loop, the node-side protocol
+ * ({@link Participant}), the coordinator, the local resources, quorum, fencing, the transport
+ * (codec and membership), event delivery and the published picture that queries read. {@link
+ * HaNode} owns the lifecycle and the public API and delegates everything else here. Queries and
+ * {@link #addListener} are thread-safe; the rest is called by {@link HaNode}'s lifecycle methods or
+ * confined to the event loop.
+ */
+final class NodeRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+
+    /**
+     * An immutable picture of the node after a turn of its event loop.
+     *
+     * @param status the cluster status as this node sees it
+     * @param local this node's own resources
+     * @param snapshot what the coordinator plans from, if this node coordinates and every member
+     *     has answered its probe
+     */
+    private record Published(ClusterStatus status, NodeInfo local, Optional<ClusterSnapshot> snapshot) {}
+
+    private final ClusterConfig config;
+    private final Membership membership;
+    private final AgentExecutor executor;
+    private final Clock clock;
+    private final Duration shutdownTimeout;
+    private final NodeId self;
+    private final MessageCodec codec;
+    private final EventLoop loop;
+    private final EventDispatcher events = new EventDispatcher();
+    private final QuorumKeeper quorum;
+    private final FenceRunner fencing;
+    private final PauseDetector pauseDetector;
+    private final LocalResources resources;
+    private final Coordinator coordinator;
+    private final CompletableFuture<Void> leaveGranted = new CompletableFuture<>();
+    private final Planner planner;
+    /** The node-side protocol; confined to the event thread. */
+    private final Participant participant;
+
+    private final Admin admin;
+    /**
+     * What queries read: published by the event thread after every task it runs, so that any
+     * thread (a listener on the event thread included) reads it at once, never waiting for that
+     * thread.
+     */
+    private volatile Published published;
+    /** Set once the node has handed over (or given up) or was halted: later views are ignored. */
+    private volatile boolean departing;
+
+    /**
+     * Wires the parts of node {@code membership.localNode()}; nothing runs until {@link #validate()}.
+     *
+     * @throws IllegalArgumentException if a resource names an unknown agent type
+     */
+    NodeRuntime(
+            ClusterConfig config,
+            Membership membership,
+            AgentRegistry agents,
+            Planner planner,
+            AgentExecutor executor,
+            Clock clock,
+            Ticker ticker,
+            NodeSettings settings,
+            QuorumDevice device,
+            FenceDevice fenceDevice) {
+        this.config = config;
+        this.membership = membership;
+        this.self = membership.localNode();
+        this.executor = executor != null ? executor : new ThreadedAgentExecutor(self.value());
+        this.clock = clock;
+        this.shutdownTimeout = settings.shutdownTimeout();
+        this.codec = new MessageCodec(settings.secret().orElse(null));
+        this.planner = planner;
+        this.loop = new EventLoop(self.value(), () -> departing);
+        this.fencing =
+                new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
+        Duration bound = settings.pauseBound()
+                .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
+        this.pauseDetector = new PauseDetector(
+                self.value(), bound, Duration.ofMillis(100), ticker::read, gap -> loop.post(() -> onPause(gap)));
+        this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(device), new QuorumKeeper.Host() {
+            @Override
+            public void post(Runnable task) {
+                loop.post(task);
+            }
+
+            @Override
+            public void decided(View view, Quorum previous, Quorum now, String text) {
+                participant.quorumDecided(view, previous, now, text);
+            }
+
+            @Override
+            public void recorded(View view, String detail) {
+                emit(new EventData.QuorumRecorded(view.id(), detail), view.id().toString(), detail);
+            }
+        });
+        this.resources = createResources(agents);
+        this.coordinator = new Coordinator(self, config, planner, clock, new Coordinator.Port() {
+            @Override
+            public void send(NodeId node, Message message) {
+                sendTo(node, message);
+            }
+
+            @Override
+            public void event(EventData data, String subject, String detail) {
+                emit(data, subject, detail);
+            }
+
+            @Override
+            public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
+                return fencing.fence(node);
+            }
+
+            @Override
+            public boolean canFence() {
+                return fencing.available();
+            }
+
+            @Override
+            public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
+                return quorum.stampEpochs(actions);
+            }
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {
+                loop.schedule(task, delay);
+            }
+        });
+        this.participant = new Participant(self, config, resources, coordinator, new Participant.Port() {
+            @Override
+            public void send(NodeId to, Message message) {
+                sendTo(to, message);
+            }
+
+            @Override
+            public void event(EventData data, String subject, String detail) {
+                emit(data, subject, detail);
+            }
+
+            @Override
+            public Quorum quorum() {
+                return quorum.state();
+            }
+
+            @Override
+            public String quorumText() {
+                return quorum.text();
+            }
+
+            @Override
+            public boolean fresh() {
+                return pauseDetector.fresh();
+            }
+
+            @Override
+            public Duration stalledFor() {
+                return pauseDetector.stalledFor();
+            }
+
+            @Override
+            public void leaveGranted() {
+                leaveGranted.complete(null);
+            }
+        });
+        this.admin = new Admin(self, config, clock, new Admin.Node() {
+            @Override
+            public <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
+                return loop.submit(work);
+            }
+
+            @Override
+            public Participant participant() {
+                return participant;
+            }
+        });
+        loop.afterEachTask(this::publish);
+        publish();
+    }
+
+    /** Publishes what queries read; on the event thread (or the constructor, before it runs). */
+    private void publish() {
+        boolean coordinates = coordinator.active();
+        NodeInfo local = participant.ownInfo();
+        List<NodeInfo> nodes = coordinates ? coordinator.nodes() : List.of(local);
+        published = new Published(
+                new ClusterStatus(
+                        self,
+                        Optional.ofNullable(participant.view()),
+                        coordinates,
+                        config,
+                        quorum.text(),
+                        nodes,
+                        coordinates ? coordinator.notes() : List.of()),
+                local,
+                coordinator.currentSnapshot());
+    }
+
+    private LocalResources createResources(AgentRegistry agents) {
+        try {
+            return new LocalResources(
+                    self, config, clock, agents, executor, loop.executor(), new LocalResources.Listener() {
+                        @Override
+                        public void stateChanged() {
+                            participant.sendReport();
+                            publish(); // agent results reach the event thread without post()
+                        }
+
+                        @Override
+                        public void event(EventData data, String subject, String detail) {
+                            emit(data, subject, detail);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            shutdownThreads();
+            throw e;
+        }
+    }
+
+    /** This node's identifier. */
+    NodeId self() {
+        return self;
+    }
+
+    /** Adds {@code listener} for every later event, on {@code executor}, in order. */
+    void addListener(HaEventListener listener, Executor executor) {
+        events.add(listener, executor);
+    }
+
+    /**
+     * Validates every resource (the agents' {@code validate}).
+     *
+     * @throws HaConfigurationException naming every resource an agent refuses
+     */
+    void validate() {
+        List<String> invalid = loop.await(resources::validateAll, "validate");
+        if (!invalid.isEmpty()) {
+            throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
+        }
+    }
+
+    /** Asks every agent whether its resource already runs here (a probe). */
+    void probe() {
+        loop.await(resources::probeAll, "probe");
+    }
+
+    /** Starts the pause detector and joins the membership. */
+    void join() {
+        pauseDetector.start();
+        joinMembership();
+    }
+
+    /** Tells the listeners that the node has joined. */
+    void joined() {
+        emit(new EventData.Joined(config.hash()), self.value(), "joined with configuration " + config.hash());
+    }
+
+    private void joinMembership() {
+        membership.start(new MembershipListener() {
+            @Override
+            public void viewChanged(View v) {
+                loop.post(() -> onView(v));
+            }
+
+            @Override
+            public void messageReceived(NodeId from, byte[] payload) {
+                loop.post(() -> onMessage(from, payload));
+            }
+
+            @Override
+            public void memberSuspected(NodeId node) {
+                loop.post(() ->
+                        emit(new EventData.MemberSuspected(node), node.value(), "failure detector suspects " + node));
+            }
+        });
+    }
+
+    /**
+     * Hands this node's resources over and leaves: the coordinator moves them away, then grants the
+     * leave; after the shutdown timeout without a grant the node stops them itself. Blocks.
+     */
+    void leave() {
+        loop.post(participant::leave);
+        try {
+            leaveGranted.get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn(
+                    "{}: hand-over did not finish within {} ms; stopping local resources before leaving",
+                    self,
+                    shutdownTimeout.toMillis());
+            loop.await(() -> resources.stopAll("node " + self + " leaves without a hand-over"), "stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        // From here on the node must not act on views: leaving can deliver a last view of this node
+        // alone, and claiming the tie for it would take quorum from the nodes that remain.
+        departing = true;
+        membership.close();
+        emit(new EventData.Left(), self.value(), "left the cluster");
+    }
+
+    /** From now on the node reacts to no view: it was halted, as a crash would. */
+    void depart() {
+        departing = true;
+    }
+
+    /** The latest published cluster status. */
+    ClusterStatus status() {
+        return published.status();
+    }
+
+    /** The latest published state of this node's resources. */
+    NodeInfo localState() {
+        return published.local();
+    }
+
+    /** The operator's commands. */
+    Admin admin() {
+        return admin;
+    }
+
+    /**
+     * The live cluster state as snapshot text.
+     *
+     * @throws IllegalStateException if this node does not coordinate or has not heard from every member
+     */
+    String snapshotText() {
+        ClusterSnapshot now = published
+                .snapshot()
+                .orElseThrow(() -> new IllegalStateException("node " + self
+                        + " cannot write the cluster's snapshot: only the coordinator knows every member's"
+                        + " state, once all have answered its probe"));
+        return SnapshotText.format(now, clock.instant());
+    }
+
+    /**
+     * What {@code simEvents} would do now, by the simulator on the live state.
+     *
+     * @throws IllegalStateException as {@link #snapshotText()}
+     */
+    Simulator.Simulation whatIf(List<SimEvent> simEvents) {
+        Published p = published;
+        ClusterSnapshot now = p.snapshot()
+                .orElseThrow(() -> new IllegalStateException("node " + self + " cannot simulate: only the coordinator"
+                        + p.status()
+                                .view()
+                                .map(v -> " (" + v.coordinator() + ")")
+                                .orElse("")
+                        + " knows every member's state, once all have answered its probe"));
+        return new Simulator(planner).run(now, simEvents, clock.instant());
+    }
+
+    private void onView(View v) {
+        if (departing) {
+            LOG.debug("{} is leaving; ignoring {}", self, v);
+            return;
+        }
+        View previous = participant.view();
+        participant.viewInstalled(v);
+        List<NodeId> left = previous == null
+                ? List.of()
+                : previous.members().stream().filter(m -> !v.contains(m)).toList();
+        List<NodeId> joined = previous == null
+                ? List.of()
+                : v.members().stream().filter(m -> !previous.contains(m)).toList();
+        emit(
+                new EventData.ViewInstalled(v.id(), v.members(), left, joined),
+                v.id().toString(),
+                describeChange(v, left, joined));
+        quorum.evaluate(v);
+        participant.retryDeferred();
+    }
+
+    private void onPause(long gapNanos) {
+        participant.paused(Duration.ofNanos(gapNanos), pauseDetector.bound());
+    }
+
+    private static String describeChange(View v, List<NodeId> left, List<NodeId> joined) {
+        StringBuilder sb = new StringBuilder(v.toString());
+        if (!left.isEmpty()) {
+            sb.append("; left: ").append(left);
+        }
+        if (!joined.isEmpty()) {
+            sb.append("; joined: ").append(joined);
+        }
+        return sb.toString();
+    }
+
+    private void onMessage(NodeId from, byte[] payload) {
+        Message message;
+        try {
+            message = codec.decode(payload);
+        } catch (MalformedMessageException e) {
+            LOG.warn(
+                    "{} dropped a malformed message from {} ({} bytes): {}",
+                    self,
+                    from,
+                    payload == null ? 0 : payload.length,
+                    e.getMessage());
+            return;
+        }
+        participant.handle(from, message);
+    }
+
+    private void sendTo(NodeId node, Message message) {
+        if (node.equals(self)) {
+            loop.post(() -> participant.handle(self, message));
+        } else {
+            membership.send(node, codec.encode(message));
+        }
+    }
+
+    private void emit(EventData data, String subject, String detail) {
+        if (loop.inLoop()) {
+            publish(); // a listener that asks for the status on hearing of an event sees what it tells
+        }
+        events.dispatch(new HaEvent(clock.instant(), self, data, subject, detail));
+    }
+
+    /** Stops every thread of the node: the loop, the pause detector, quorum and fence calls, the agents. */
+    void shutdownThreads() {
+        pauseDetector.stop();
+        loop.shutdown();
+        quorum.shutdown();
+        fencing.shutdown();
+        executor.close();
+    }
+}
