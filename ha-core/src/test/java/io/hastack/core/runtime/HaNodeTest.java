@@ -119,8 +119,9 @@ class HaNodeTest {
         }
     };
 
-    private HaNode start(ClusterConfig config) {
-        node = HaNode.builder()
+    /** The node under test (n2), not started: recording agents, a 1 s pause bound, the test's ticker. */
+    private HaNode newNode(ClusterConfig config) {
+        return HaNode.builder()
                 .config(config)
                 .membership(membership)
                 .agents(AgentRegistry.builder()
@@ -131,6 +132,10 @@ class HaNodeTest {
                         .build())
                 .ticker(ticker)
                 .build();
+    }
+
+    private HaNode start(ClusterConfig config) {
+        node = newNode(config);
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
         return node;
@@ -174,17 +179,7 @@ class HaNodeTest {
     @Test
     void aListenerOnTheEventThreadCanAskForTheStatus() throws Exception {
         BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
-        node = HaNode.builder()
-                .config(config(ResourceSpec.builder("r", "recording").build()))
-                .membership(membership)
-                .agents(AgentRegistry.builder()
-                        .register("recording", s -> new RecordingAgent())
-                        .build())
-                .settings(NodeSettings.builder()
-                        .pauseBound(java.time.Duration.ofSeconds(1))
-                        .build())
-                .ticker(ticker)
-                .build();
+        node = newNode(config(ResourceSpec.builder("r", "recording").build()));
         node.addListener(
                 e -> {
                     if (e.type() == HaEvent.Type.VIEW_INSTALLED) {
@@ -406,13 +401,7 @@ class HaNodeTest {
 
     @Test
     void theLifecycleGoesFromNewToRunningToTerminatedOnce() throws Exception {
-        node = HaNode.builder()
-                .config(config(ResourceSpec.builder("r", "recording").build()))
-                .membership(membership)
-                .agents(AgentRegistry.builder()
-                        .register("recording", s -> new RecordingAgent())
-                        .build())
-                .build();
+        node = newNode(config(ResourceSpec.builder("r", "recording").build()));
         assertEquals(HaNode.State.NEW, node.state());
         node.start();
         node.awaitRunning(java.time.Duration.ofSeconds(WAIT_SECONDS));

@@ -16,7 +16,6 @@ import io.hastack.testsupport.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +45,7 @@ class OcfAgentTest {
 
     /** Writes an agent script {@code <root>/resource.d/test/<name>} with {@code body} after the shebang. */
     private OcfAgent script(String name, String body) throws IOException {
-        Path dir = Files.createDirectories(root.resolve("resource.d/test"));
-        Path file = dir.resolve(name);
-        Files.writeString(file, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        OcfScripts.write(root, name, body);
         return new OcfAgent(root, "test", name);
     }
 

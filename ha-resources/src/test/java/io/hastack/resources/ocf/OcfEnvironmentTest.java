@@ -18,7 +18,6 @@ import io.hastack.testsupport.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,9 +53,7 @@ class OcfEnvironmentTest {
 
     /** {@code <root>/resource.d/test/<name>} with {@code body} after the shebang. */
     private void script(String name, String body) throws IOException {
-        Path file = Files.createDirectories(root.resolve("resource.d/test")).resolve(name);
-        Files.writeString(file, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        OcfScripts.write(root, name, body);
     }
 
     /** Variable name to cells (start ... meta-data) of the table in docs/agents.md. */
