@@ -2,7 +2,8 @@
  * Implementation helpers shared by HA Stack's own packages and modules: durable small files
  * ({@link io.hastack.core.internal.AtomicFiles}), duration checks
  * ({@link io.hastack.core.internal.Durations}), vote counting
- * ({@link io.hastack.core.internal.Votes}). Not an API: no compatibility promise, may change or
+ * ({@link io.hastack.core.internal.Votes}), the quorum devices' tie-break rule
+ * ({@link io.hastack.core.internal.TieRule}). Not an API: no compatibility promise, may change or
  * go in any release; applications and extensions should not use them.
  */
 package io.hastack.core.internal;

@@ -1,6 +1,7 @@
 package io.hastack.core.quorum;
 
 import io.hastack.core.internal.AtomicFiles;
+import io.hastack.core.internal.TieRule;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import java.io.IOException;

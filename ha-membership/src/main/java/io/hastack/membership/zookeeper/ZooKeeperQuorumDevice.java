@@ -1,10 +1,10 @@
 package io.hastack.membership.zookeeper;
 
+import io.hastack.core.internal.TieRule;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.quorum.QuorumDeviceException;
-import io.hastack.core.quorum.TieRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;

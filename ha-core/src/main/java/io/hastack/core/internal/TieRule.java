@@ -1,11 +1,11 @@
-package io.hastack.core.quorum;
+package io.hastack.core.internal;
 
 import io.hastack.core.model.NodeId;
 import java.util.Collections;
 import java.util.Set;
 
 /**
- * The tie-break rule every {@link QuorumDevice} applies, given the recorded winning partition: one
+ * The tie-break rule every {@link io.hastack.core.quorum.QuorumDevice} applies, given the recorded winning partition: one
  * implementation for all devices, since it is what makes a split safe (see {@code
  * docs/design/quorum-device.md}).
  */
