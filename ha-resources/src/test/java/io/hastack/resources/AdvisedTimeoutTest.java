@@ -80,7 +80,7 @@ class AdvisedTimeoutTest {
     @Test
     void tomcatsStartGetsTwoMinutesAndAFileSystemsStartOneUnlessTheSpecSaysOtherwise() {
         ResourceSpec tomcat = ResourceSpec.builder("t", JavaAppAgent.TYPE).build();
-        assertEquals(Duration.ofSeconds(120), given(new JavaAppAgent(), tomcat, Operation.START));
+        assertEquals(Duration.ofMinutes(2), given(new JavaAppAgent(), tomcat, Operation.START));
         assertEquals(Duration.ofSeconds(60), given(new JavaAppAgent(), tomcat, Operation.STOP));
         ResourceSpec fs = ResourceSpec.builder("fs", FilesystemAgent.TYPE).build();
         assertEquals(Duration.ofSeconds(60), given(new FilesystemAgent(), fs, Operation.START));

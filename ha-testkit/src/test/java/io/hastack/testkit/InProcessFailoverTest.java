@@ -17,6 +17,7 @@ import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.membership.jgroups.JGroupsFaults;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -132,7 +133,7 @@ class InProcessFailoverTest {
         cluster.awaitView(3);
         NodeId active = awaitGroupOnOneNode();
 
-        cluster.node(active.value()).admin().standby(true);
+        cluster.node(active.value()).admin().standby(true).join();
         await().atMost(InProcessCluster.WAIT).until(() -> {
             Set<NodeId> on = cluster.witness.runningOn("web");
             return on.size() == 1
@@ -146,7 +147,7 @@ class InProcessFailoverTest {
                         cluster.coordinatorStatus().render()));
 
         // Out of standby the node may run groups again; this one stays where it runs now.
-        cluster.node(active.value()).admin().standby(false);
+        cluster.node(active.value()).admin().standby(false).join();
         await().atMost(InProcessCluster.WAIT)
                 .untilAsserted(() -> assertEquals(
                         NodeStatus.ONLINE,
@@ -307,7 +308,9 @@ class InProcessFailoverTest {
         NodeId active = awaitGroupOnOneNode();
 
         JGroupsFaults rogue = JGroupsFaults.of(cluster.membership("n2"));
-        byte[][] garbage = {new byte[0], {0x48, 0x41}, "not a message".getBytes(), {0x48, 0x41, 1, 0, 3, -1, -1}};
+        byte[][] garbage = {
+            new byte[0], {0x48, 0x41}, "not a message".getBytes(StandardCharsets.UTF_8), {0x48, 0x41, 1, 0, 3, -1, -1}
+        };
         for (byte[] g : garbage) {
             rogue.sendRaw(g);
         }

@@ -109,7 +109,10 @@ class InProcessFencingTest {
         // stop failed, forgets the failures, and the group is healthy there again.
         cluster.witness.healStops();
         cluster.witness.healMonitors();
-        cluster.node("n2").admin().cleanup(io.hastack.core.model.ResourceId.of("db"));
+        cluster.node("n2")
+                .admin()
+                .cleanup(io.hastack.core.model.ResourceId.of("db"))
+                .join();
         await().atMost(InProcessCluster.WAIT).untilAsserted(() -> {
             io.hastack.core.runtime.ClusterStatus status = cluster.coordinatorStatus();
             assertEquals(List.of(active), status.runningOn(io.hastack.core.model.ResourceId.of("db")), status.render());

@@ -5,6 +5,7 @@ import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -45,7 +46,7 @@ public record AgentContext(
             throw new IllegalArgumentException(operation.externalName() + " of " + resource + ": only a monitor"
                     + " recurs; interval must be zero or positive, was " + interval);
         }
-        cloneInstance = java.util.Objects.requireNonNull(cloneInstance, "cloneInstance");
+        Objects.requireNonNull(cloneInstance, "cloneInstance");
     }
 
     /** A one-shot call (interval zero) of a resource that is not a clone. */

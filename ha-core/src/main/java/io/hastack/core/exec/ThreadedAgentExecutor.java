@@ -142,7 +142,7 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
             AgentContext ctx, CompletableFuture<OperationResult> result, CompletableFuture<Future<?>> task) {
         Operation operation = ctx.operation();
         Duration timeout = ctx.timeout();
-        timer.schedule(
+        Future<?> unused = timer.schedule(
                 () -> {
                     OperationResult timedOut = new OperationResult(
                             ctx.resource(),
@@ -157,7 +157,7 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                                 operation.externalName(),
                                 ctx.label(),
                                 timeout.toMillis());
-                        task.thenAccept(t -> t.cancel(true));
+                        CompletableFuture<Void> unusedCancel = task.thenAccept(t -> t.cancel(true));
                     }
                 },
                 timeout.toNanos(),

@@ -3,7 +3,8 @@
  * ({@link io.hastack.core.internal.AtomicFiles}), duration checks
  * ({@link io.hastack.core.internal.Durations}), vote counting
  * ({@link io.hastack.core.internal.Votes}), the quorum devices' tie-break rule
- * ({@link io.hastack.core.internal.TieRule}). Not an API: no compatibility promise, may change or
+ * ({@link io.hastack.core.internal.TieRule}), completion callbacks that log what they throw
+ * ({@link io.hastack.core.internal.Callbacks}). Not an API: no compatibility promise, may change or
  * go in any release; applications and extensions should not use them.
  */
 package io.hastack.core.internal;

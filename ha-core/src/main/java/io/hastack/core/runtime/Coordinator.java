@@ -1,6 +1,7 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.fence.FenceResult;
+import io.hastack.core.internal.Callbacks;
 import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
@@ -146,6 +147,7 @@ final class Coordinator {
     }
 
     /** Probes every member of {@code probing} that has not answered yet, while it is the view. */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code probing} still the current view?
     private void probe(View probing) {
         if (view != probing || !active() || allProbed()) {
             return;
@@ -244,7 +246,7 @@ final class Coordinator {
         PlanId id = new PlanId(view.id(), ++planSequence);
         round.transition = id;
         round.pending.addAll(plan.nodes());
-        port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
+        CompletableFuture<?> unused = port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
             try {
                 send(id, plan, stamped, error);
             } catch (RuntimeException e) {
@@ -313,30 +315,34 @@ final class Coordinator {
             return; // no fence device: the group stays blocked, and the plan notes say why
         }
         LOG.warn("{} fences {}: {}", self, node, why);
-        attempt.get().whenComplete((result, error) -> {
-            if (view != fencingView) {
-                return;
-            }
-            if (error == null && result.confirmed()) {
-                fencing.remove(node);
-                fenced.add(node);
-                round.pending.remove(node);
-                port.event(new EventData.NodeFenced(node, result.message()), node.value(), result.message());
-                maybePlan();
-            } else {
-                String failure = error != null ? error.toString() : result.message();
-                LOG.error("{}: fencing {} failed: {}", self, node, failure);
-                port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
-                port.schedule(
-                        () -> {
-                            fencing.remove(node);
-                            if (view == fencingView && active()) {
-                                maybePlan(); // the planner decides again, and fences again if it still must
-                            }
-                        },
-                        FENCE_RETRY);
-            }
-        });
+        Callbacks.whenDone(
+                attempt.get(), (result, error) -> onFenced(node, fencingView, result, error), LOG, "fencing " + node);
+    }
+
+    @SuppressWarnings("ReferenceEquality") // identity: is this still the view the fence was started in?
+    private void onFenced(NodeId node, View fencingView, FenceResult result, Throwable error) {
+        if (view != fencingView) {
+            return;
+        }
+        if (error == null && result.confirmed()) {
+            fencing.remove(node);
+            fenced.add(node);
+            round.pending.remove(node);
+            port.event(new EventData.NodeFenced(node, result.message()), node.value(), result.message());
+            maybePlan();
+        } else {
+            String failure = error != null ? error.toString() : result.message();
+            LOG.error("{}: fencing {} failed: {}", self, node, failure);
+            port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
+            port.schedule(
+                    () -> {
+                        fencing.remove(node);
+                        if (view == fencingView && active()) {
+                            maybePlan(); // the planner decides again, and fences again if it still must
+                        }
+                    },
+                    FENCE_RETRY);
+        }
     }
 
     /** Tells every member what is active where, so that a successor knows it (reasons only). */

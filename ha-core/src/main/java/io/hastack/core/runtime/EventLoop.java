@@ -1,11 +1,13 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.internal.Callbacks;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -84,7 +86,7 @@ final class EventLoop {
     /** Runs {@code task} on the loop after {@code delay}; nothing if the loop is shut down. */
     void schedule(Runnable task, Duration delay) {
         try {
-            executor.schedule(() -> post(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> unused = executor.schedule(() -> post(task), delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("{} is closed; not scheduling", name);
         }
@@ -124,13 +126,17 @@ final class EventLoop {
      */
     <T> T await(Supplier<CompletableFuture<T>> work, String what) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        post(() -> work.get().whenComplete((v, e) -> {
-            if (e != null) {
-                result.completeExceptionally(e);
-            } else {
-                result.complete(v);
-            }
-        }));
+        post(() -> Callbacks.whenDone(
+                work.get(),
+                (v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                },
+                LOG,
+                what));
         try {
             while (true) {
                 try {

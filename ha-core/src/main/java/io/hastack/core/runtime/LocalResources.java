@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -353,7 +354,7 @@ final class LocalResources {
                                 }
                             } else if (!ok) {
                                 recordFailure(l, Operation.STOP);
-                                escalate(l, action, result, generation, next, failed);
+                                escalate(l, result, generation, next, failed);
                                 return;
                             } else {
                                 l.state = ResourceState.STOPPED;
@@ -394,8 +395,7 @@ final class LocalResources {
      * A stop failed or timed out: force the stop if the agent can (kill); if that fails too, the
      * resource is BLOCKED and only fencing the node (by the coordinator) can release its group.
      */
-    private void escalate(
-            Local l, Action action, OperationResult failedStop, long generation, Runnable next, Runnable failed) {
+    private void escalate(Local l, OperationResult failedStop, long generation, Runnable next, Runnable failed) {
         LOG.warn("stop of {} on {} failed: {}; forcing it", l.spec.id(), node, failedStop.outcome());
         executor.forceStop(l.agent, l.spec, node, l.epoch)
                 .thenAcceptAsync(
@@ -440,7 +440,8 @@ final class LocalResources {
 
     private void scheduleMonitor(Local l) {
         long generation = l.generation;
-        loop.schedule(() -> monitor(l, generation), l.spec.monitorInterval().toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> unused = loop.schedule(
+                () -> monitor(l, generation), l.spec.monitorInterval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void monitor(Local l, long generation) {

@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.internal.Callbacks;
 import io.hastack.core.membership.View;
 import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +144,7 @@ final class Participant implements Messages.Handler {
                     text + "; no-quorum-policy=" + policy.name().toLowerCase(Locale.ROOT));
             if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
                 LOG.warn("{}: {}; stopping every local resource", self, text);
-                resources.stopAll("node " + self + " lost quorum (" + text + ")");
+                CompletableFuture<Void> unused = resources.stopAll("node " + self + " lost quorum (" + text + ")");
             }
         }
         if (now != Quorum.UNDECIDED) {
@@ -181,7 +183,8 @@ final class Participant implements Messages.Handler {
 
     @Override
     public void cleanup(NodeId from, Cleanup cleanup) {
-        resources.cleanup(cleanup.resource()).whenComplete((v, e) -> sendReport());
+        Callbacks.whenDone(
+                resources.cleanup(cleanup.resource()), (v, e) -> sendReport(), LOG, "cleanup of " + cleanup.resource());
         // The reset failure counts matter even if nothing had failed: report them now.
         sendReport();
     }
@@ -276,10 +279,14 @@ final class Participant implements Messages.Handler {
             return;
         }
         demoted = true;
-        resources.stopAll("node " + self + " " + detail).whenComplete((v, e) -> {
-            demoted = false;
-            sendReport();
-        });
+        Callbacks.whenDone(
+                resources.stopAll("node " + self + " " + detail),
+                (v, e) -> {
+                    demoted = false;
+                    sendReport();
+                },
+                LOG,
+                "stopping every resource of " + self);
     }
 
     /** This member hands over and leaves: the coordinator moves its groups away, then grants the leave. */

@@ -131,6 +131,7 @@ final class QuorumKeeper {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code forView} still the current view?
     private void set(View forView, Quorum now, String newText) {
         if (view != forView) {
             return; // decided for a view that is gone

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -95,7 +96,7 @@ class PlannerTest {
 
     private static List<String> steps(Plan plan) {
         return plan.actions().stream()
-                .map(a -> a.type().name().toLowerCase() + " " + a.resource() + "@" + a.node())
+                .map(a -> a.type().name().toLowerCase(Locale.ROOT) + " " + a.resource() + "@" + a.node())
                 .toList();
     }
 

@@ -155,8 +155,9 @@ class LocalResourcesTest {
         assertTrue(executor.details.stream().anyMatch(d -> d.contains("blocked until the node is fenced")));
 
         executor.answer("monitor", "a", AgentOutcome.notRunning("gone now"));
-        resources.cleanup(A);
+        CompletableFuture<Void> cleaned = resources.cleanup(A);
         time.runFor(Duration.ofMillis(10));
+        assertTrue(cleaned.isDone(), "the cleanup completed");
         assertFalse(resources.activeStates().containsKey(A), "the probe after the cleanup found it stopped");
         assertFalse(resources.failures().containsKey(A), "and the failures are forgotten");
     }
@@ -191,8 +192,9 @@ class LocalResourcesTest {
                         ResourceSpec.builder("b", "test").build()))
                 .build();
         LocalResources resources = local(config);
-        resources.probeAll();
+        CompletableFuture<Void> probed = resources.probeAll();
         time.runFor(Duration.ofMillis(10));
+        assertTrue(probed.isDone(), "the probes completed");
         List<Call> calls = executor.calls;
         assertEquals(2, calls.size(), calls.toString());
         assertTrue(calls.stream().allMatch(c -> c.operation() == Operation.MONITOR && c.isProbe()), calls.toString());
@@ -218,8 +220,9 @@ class LocalResourcesTest {
         time.runFor(Duration.ofMillis(3_500));
         assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
         calls.clear();
-        resources.cleanup(null);
+        CompletableFuture<Void> cleaned = resources.cleanup(null);
         time.runFor(Duration.ofMillis(10));
+        assertTrue(cleaned.isDone(), "the cleanup completed");
         List<Call> afterCleanup =
                 calls.stream().filter(c -> c.spec().id().equals(A)).toList();
         assertEquals(1, afterCleanup.size(), calls.toString());

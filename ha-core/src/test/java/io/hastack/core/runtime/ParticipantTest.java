@@ -171,7 +171,8 @@ class ParticipantTest {
         participant.handle(N1, startPlan(current.id()));
         time.runFor(Duration.ofMillis(10));
         assertEquals(List.of(), calls, "quorum undecided: the plan waits");
-        participant.quorumDecided(current, Quorum.UNDECIDED, quorum = Quorum.QUORATE, "test quorum");
+        quorum = Quorum.QUORATE;
+        participant.quorumDecided(current, Quorum.UNDECIDED, quorum, "test quorum");
         time.runFor(Duration.ofMillis(10));
         assertEquals(List.of("start r"), calls);
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class ScriptedMembership implements Membership {
     /** A message the node sent. */
+    @SuppressWarnings("ArrayRecordComponent") // a test record, read by field, never compared
     record Sent(NodeId to, byte[] payload) {}
 
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();

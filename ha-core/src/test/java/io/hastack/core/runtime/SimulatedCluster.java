@@ -117,7 +117,7 @@ final class SimulatedCluster {
         SimNode n = new SimNode(node);
         live.put(node, n);
         record("boot " + node);
-        n.resources
+        CompletableFuture<Void> unused = n.resources
                 .probeAll()
                 .thenRunAsync(
                         () -> {

@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,6 +135,7 @@ final class VirtualTime extends AbstractExecutorService implements ScheduledExec
         }
     }
 
+    @CanIgnoreReturnValue
     ScheduledFuture<?> at(long delayNanos, Runnable body) {
         Task t = new Task(nowNanos + Math.max(0, delayNanos), body);
         queue.add(t);

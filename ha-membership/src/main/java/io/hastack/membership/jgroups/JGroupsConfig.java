@@ -269,7 +269,7 @@ public final class JGroupsConfig {
     /** The loopback address, for presets on one machine. */
     public static InetAddress loopback() {
         try {
-            return InetAddress.getByName("127.0.0.1");
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
         } catch (UnknownHostException e) {
             throw new IllegalStateException("127.0.0.1 does not resolve", e);
         }

@@ -57,7 +57,6 @@ public final class PostgresAgent extends ServiceAgent {
     /** The type name this agent is registered under. */
     public static final String TYPE = "postgresql";
 
-    private static final Duration POLL = Duration.ofMillis(100);
     private static final AgentMetadata METADATA = new AgentMetadata(
             TYPE,
             "Runs PostgreSQL on a data directory and port; healthy when SELECT 1 answers over JDBC.",

@@ -35,7 +35,7 @@ record HealthCheck(URI url, int status, Optional<String> body) {
         } catch (URISyntaxException e) {
             throw new InvalidParameterException(ctx, "parameter 'status-url' is not a URL: '" + raw + "'");
         }
-        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+        if ((!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) || url.getHost() == null) {
             throw new InvalidParameterException(
                     ctx,
                     "parameter 'status-url' must be an http:// or https:// URL with a" + " host, was '" + raw + "'");

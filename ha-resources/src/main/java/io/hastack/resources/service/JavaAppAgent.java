@@ -190,7 +190,7 @@ public final class JavaAppAgent extends ServiceAgent {
         return p;
     }
 
-    /** {@code prefix0}, {@code prefix1}, ... without gaps. */
+    /** The values of parameters {@code <prefix>0}, {@code <prefix>1}, ... without gaps. */
     private static List<String> numbered(AgentContext ctx, String prefix) {
         List<String> values = new ArrayList<>();
         long count = ctx.parameters().keySet().stream()
@@ -264,7 +264,10 @@ public final class JavaAppAgent extends ServiceAgent {
         // pool, where another agent's long task would make this check time out).
         CompletableFuture<String> value = CompletableFuture.supplyAsync(
                 () -> {
-                    try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url), null)) {
+                    // JMX over RMI deserializes the endpoint's answers (BanJNDI): docs/agents.md says
+                    // to point jmx-url only at the managed server on loopback.
+                    try (@SuppressWarnings("BanJNDI")
+                            JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url), null)) {
                         return String.valueOf(
                                 c.getMBeanServerConnection().getAttribute(new ObjectName(object), attribute));
                     } catch (Exception e) {

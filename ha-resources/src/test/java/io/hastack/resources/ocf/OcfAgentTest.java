@@ -147,10 +147,10 @@ class OcfAgentTest {
     void aHungScriptIsKilledWithWhatItStartedWhenTheTimeoutExpires() throws Exception {
         Path pids = root.resolve("pids");
         // It answers meta-data (as a real agent does: the executor asks for the advised timeouts first).
-        OcfAgent agent = script(
-                "Hang",
-                "[ \"$1\" = meta-data ] && exit 0\n"
-                        + "sleep 600 & echo $! > \"$OCF_RESKEY_pids\"; echo $$ >> \"$OCF_RESKEY_pids\"; wait\n");
+        OcfAgent agent = script("Hang", """
+                [ "$1" = meta-data ] && exit 0
+                sleep 600 & echo $! > "$OCF_RESKEY_pids"; echo $$ >> "$OCF_RESKEY_pids"; wait
+                """);
         ResourceSpec spec = ResourceSpec.builder("h", "ocf:test:Hang")
                 .param("pids", pids.toString())
                 .timeout(Operation.START, Duration.ofSeconds(1))

@@ -130,7 +130,7 @@ class JavaAppAgentTest {
                 .param("status-url", "http://127.0.0.1:" + port + "/")
                 .param("expect-body", "hello from tomcat")
                 .param("log", base.resolve("logs/catalina.out").toString())
-                .timeout(Operation.START, Duration.ofSeconds(120))
+                .timeout(Operation.START, Duration.ofMinutes(2))
                 .build();
         // As Debian runs it, as user tomcat: refused while the base lies in a private directory, or is not its own.
         OperationResult refused = call(spec, Operation.VALIDATE);

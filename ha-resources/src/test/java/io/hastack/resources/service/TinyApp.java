@@ -2,6 +2,7 @@ package io.hastack.resources.service;
 
 import com.sun.net.httpserver.HttpServer;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import javax.management.ObjectName;
@@ -22,7 +23,8 @@ public final class TinyApp implements TinyAppMBean {
     public static void main(String[] args) throws Exception {
         ManagementFactory.getPlatformMBeanServer()
                 .registerMBean(new TinyApp(), new ObjectName("io.hastack.test:type=TinyApp"));
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 0);
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 0);
         server.createContext("/health", exchange -> {
             byte[] body = ("tiny app up; args " + String.join(" | ", args)).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
