@@ -1,8 +1,8 @@
 package io.hastack.resources;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentResult;
 import java.util.Optional;
 
 /**

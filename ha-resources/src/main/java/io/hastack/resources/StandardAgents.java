@@ -1,6 +1,6 @@
 package io.hastack.resources;
 
-import io.hastack.core.agent.AgentRegistry;
+import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.resources.db.PostgresAgent;
 import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.net.IpAddressAgent;

@@ -2,14 +2,14 @@ package io.hastack.resources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.fs.FilesystemAgent;
 import io.hastack.resources.service.JavaAppAgent;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.hastack.testkit;
 
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.ResourceAgent;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 

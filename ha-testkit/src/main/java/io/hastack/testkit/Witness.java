@@ -1,13 +1,13 @@
 package io.hastack.testkit;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.EpochGuard;
-import io.hastack.core.agent.ForceStoppable;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.EpochGuard;
+import io.hastack.core.spi.agent.ForceStoppable;
+import io.hastack.core.spi.agent.ResourceAgent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

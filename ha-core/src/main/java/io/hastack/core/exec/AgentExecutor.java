@@ -1,9 +1,9 @@
 package io.hastack.core.exec;
 
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.ResourceAgent;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,7 +29,7 @@ public interface AgentExecutor extends AutoCloseable {
     }
 
     /**
-     * Calls {@code agent}'s {@link io.hastack.core.agent.ForceStoppable#forceStop} with the stop
+     * Calls {@code agent}'s {@link io.hastack.core.spi.agent.ForceStoppable#forceStop} with the stop
      * timeout; the result says {@code ERR_UNIMPLEMENTED} if the agent cannot force a stop.
      */
     CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch);

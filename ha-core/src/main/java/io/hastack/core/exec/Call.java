@@ -1,9 +1,9 @@
 package io.hastack.core.exec;
 
-import io.hastack.core.agent.CloneInstance;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.CloneInstance;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.hastack.core.exec;
 
-import io.hastack.core.agent.AgentOutcome;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.agent.AgentOutcome;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,13 +1,13 @@
 package io.hastack.core.exec;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
-import io.hastack.core.agent.ForceStoppable;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentResult;
+import io.hastack.core.spi.agent.ForceStoppable;
+import io.hastack.core.spi.agent.ResourceAgent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;

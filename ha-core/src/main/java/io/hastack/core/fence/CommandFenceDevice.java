@@ -1,6 +1,8 @@
 package io.hastack.core.fence;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.spi.fence.FenceDevice;
+import io.hastack.core.spi.fence.FenceResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.Set;
 
 /**
- * The tie-break rule every {@link io.hastack.core.quorum.QuorumDevice} applies, given the recorded winning partition: one
+ * The tie-break rule every {@link io.hastack.core.spi.quorum.QuorumDevice} applies, given the recorded winning partition: one
  * implementation for all devices, since it is what makes a split safe (see {@code
  * docs/design/quorum-device.md}).
  */

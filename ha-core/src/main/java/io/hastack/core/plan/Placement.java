@@ -10,6 +10,8 @@ import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
 import io.hastack.core.plan.PlanContext.Presence;
+import io.hastack.core.spi.plan.Move;
+import io.hastack.core.spi.plan.NodeInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.hastack.core.plan;
 
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.ColocationConstraint;
 import io.hastack.core.model.Failure;
@@ -16,6 +15,12 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.ClusterSnapshot;
+import io.hastack.core.spi.plan.Move;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.NodeStatus;
+import io.hastack.core.spi.plan.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,8 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

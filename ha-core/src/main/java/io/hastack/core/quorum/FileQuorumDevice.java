@@ -4,6 +4,8 @@ import io.hastack.core.internal.AtomicFiles;
 import io.hastack.core.internal.TieRule;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,20 +1,20 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.membership.View;
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.ClusterSnapshot;
-import io.hastack.core.plan.Move;
-import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.MoveOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.Placement;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.ClusterSnapshot;
+import io.hastack.core.spi.plan.Move;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.NodeStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,14 +1,14 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.NodeStatus;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.NodeStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

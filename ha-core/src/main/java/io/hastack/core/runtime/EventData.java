@@ -1,15 +1,15 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
 import io.hastack.core.model.ResourceId;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
-import io.hastack.core.plan.Fence;
 import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.plan.Fence;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

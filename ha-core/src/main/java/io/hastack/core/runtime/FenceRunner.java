@@ -1,8 +1,8 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.fence.FenceDevice;
-import io.hastack.core.fence.FenceResult;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.spi.fence.FenceDevice;
+import io.hastack.core.spi.fence.FenceResult;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

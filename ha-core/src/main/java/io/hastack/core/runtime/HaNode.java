@@ -2,11 +2,8 @@ package io.hastack.core.runtime;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.MoreExecutors;
-import io.hastack.core.agent.AgentRegistry;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
-import io.hastack.core.fence.FenceDevice;
-import io.hastack.core.membership.Membership;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
@@ -14,11 +11,14 @@ import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.plan.DefaultPlanner;
-import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.Planner;
-import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.fence.FenceDevice;
+import io.hastack.core.spi.membership.Membership;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.Planner;
+import io.hastack.core.spi.quorum.QuorumDevice;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -125,7 +125,7 @@ public final class HaNode implements AutoCloseable {
      * @throws IllegalStateException if the node was started before
      * @throws HaConfigurationException if a resource's agent rejects its parameters; nothing was
      *     started and the node did not join
-     * @throws io.hastack.core.membership.MembershipException if the cluster cannot be joined
+     * @throws io.hastack.core.spi.membership.MembershipException if the cluster cannot be joined
      * @throws RuntimeException whatever failed the start: the node is then {@link State#FAILED}, its
      *     threads stopped, and {@link #failureCause()} holds the exception
      */

@@ -1,8 +1,5 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.CloneInstance;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
@@ -15,9 +12,12 @@ import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
 import io.hastack.core.plan.StopOrder;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.CloneInstance;
+import io.hastack.core.spi.agent.ResourceAgent;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

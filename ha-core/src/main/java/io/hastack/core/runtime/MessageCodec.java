@@ -1,15 +1,11 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
-import io.hastack.core.plan.Move;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Flag;
@@ -21,6 +17,10 @@ import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.plan.Move;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,13 +1,13 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.Move;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.Move;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;

@@ -1,16 +1,11 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.internal.Callbacks;
-import io.hastack.core.membership.View;
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
-import io.hastack.core.plan.Move;
-import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.NodeStatus;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Flag;
@@ -23,6 +18,11 @@ import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Move;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.NodeStatus;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;

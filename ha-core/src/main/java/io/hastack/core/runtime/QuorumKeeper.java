@@ -1,13 +1,13 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.internal.Votes;
-import io.hastack.core.membership.View;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
-import io.hastack.core.quorum.QuorumDevice;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.quorum.QuorumDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.spi.fence.FenceResult;
 import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;
 import java.time.Duration;

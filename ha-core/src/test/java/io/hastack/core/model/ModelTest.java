@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.AgentResult;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.AgentResult;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

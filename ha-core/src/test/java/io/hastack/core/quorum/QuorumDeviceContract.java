@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -7,14 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.MoreExecutors;
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.AgentResult;
-import io.hastack.core.agent.ResourceAgent;
-import io.hastack.core.membership.View;
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
@@ -22,13 +14,21 @@ import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.AgentResult;
+import io.hastack.core.spi.agent.ResourceAgent;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -287,7 +287,7 @@ class HaNodeTest {
         start(config(ResourceSpec.builder("r", "recording").build()));
         View current = view(5, N1, N2, N3);
         membership.install(current);
-        io.hastack.core.plan.Move move = node.admin()
+        io.hastack.core.spi.plan.Move move = node.admin()
                 .move(GroupId.of("g"), N3, java.time.Duration.ofMinutes(10))
                 .get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(N3, move.node());
@@ -321,12 +321,13 @@ class HaNodeTest {
                 .on());
 
         assertEquals(
-                io.hastack.core.plan.NodeStatus.MAINTENANCE,
+                io.hastack.core.spi.plan.NodeStatus.MAINTENANCE,
                 node.admin().maintenance(true).get(WAIT_SECONDS, TimeUnit.SECONDS),
                 "the command answers with the status it made");
         assertTrue(awaitReport(NodeReport::maintenance).maintenance());
         assertEquals(
-                io.hastack.core.plan.NodeStatus.MAINTENANCE, node.localState().status());
+                io.hastack.core.spi.plan.NodeStatus.MAINTENANCE,
+                node.localState().status());
     }
 
     @Test
@@ -513,7 +514,7 @@ class HaNodeTest {
         // could never come (the 2-minute shutdown timeout).
         membership.refuseToStart = true;
         assertThrows(
-                io.hastack.core.membership.MembershipException.class,
+                io.hastack.core.spi.membership.MembershipException.class,
                 () -> start(config(ResourceSpec.builder("r", "recording").build())));
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), node::close);
         assertThrows(IllegalStateException.class, node::start);

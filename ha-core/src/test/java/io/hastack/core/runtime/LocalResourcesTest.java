@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.CloneInstance;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.model.ClusterConfig;
@@ -20,9 +16,13 @@ import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
 import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.CloneInstance;
+import io.hastack.core.spi.agent.ResourceAgent;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -262,23 +262,23 @@ class LocalResourcesTest {
         assertTrue(stopped.isDone());
         assertEquals(List.of("stop web", "stop db-log", "stop db"), executor.log);
         // The planner, asked to move both groups away from n1 (standby), stops them in the same order.
-        io.hastack.core.plan.Plan plan = new io.hastack.core.plan.DefaultPlanner()
+        io.hastack.core.spi.plan.Plan plan = new io.hastack.core.plan.DefaultPlanner()
                 .plan(
-                        new io.hastack.core.plan.ClusterSnapshot(
+                        new io.hastack.core.spi.plan.ClusterSnapshot(
                                 config,
-                                new io.hastack.core.membership.ViewId(N1, 1),
+                                new io.hastack.core.spi.membership.ViewId(N1, 1),
                                 List.of(
-                                        new io.hastack.core.plan.NodeInfo(
+                                        new io.hastack.core.spi.plan.NodeInfo(
                                                 N1,
-                                                io.hastack.core.plan.NodeStatus.STANDBY,
+                                                io.hastack.core.spi.plan.NodeStatus.STANDBY,
                                                 java.util.Map.of(
                                                         ResourceId.of("web"), ResourceState.RUNNING,
                                                         ResourceId.of("db"), ResourceState.RUNNING,
                                                         ResourceId.of("db-log"), ResourceState.RUNNING),
                                                 java.util.Map.of()),
-                                        new io.hastack.core.plan.NodeInfo(
+                                        new io.hastack.core.spi.plan.NodeInfo(
                                                 NodeId.of("n2"),
-                                                io.hastack.core.plan.NodeStatus.ONLINE,
+                                                io.hastack.core.spi.plan.NodeStatus.ONLINE,
                                                 java.util.Map.of(),
                                                 java.util.Map.of()))),
                         time.now());

@@ -3,17 +3,12 @@ package io.hastack.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.fence.FenceResult;
-import io.hastack.core.membership.View;
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.runtime.HaEvent.Type;
 import io.hastack.core.runtime.Messages.Execute;
@@ -21,6 +16,11 @@ import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import io.hastack.core.spi.fence.FenceResult;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -240,6 +240,7 @@ class ParticipantTest {
         participant.leave();
         assertTrue(lastReport().leaving());
         assertEquals(
-                io.hastack.core.plan.NodeStatus.LEAVING, participant.ownInfo().status());
+                io.hastack.core.spi.plan.NodeStatus.LEAVING,
+                participant.ownInfo().status());
     }
 }

@@ -1,10 +1,5 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.Call;
 import io.hastack.core.exec.OperationResult;
@@ -13,6 +8,11 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.runtime.HaEvent.Type;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.ResourceAgent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,9 +1,9 @@
 package io.hastack.core.runtime;
 
-import io.hastack.core.membership.Membership;
-import io.hastack.core.membership.MembershipListener;
-import io.hastack.core.membership.View;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.spi.membership.Membership;
+import io.hastack.core.spi.membership.MembershipListener;
+import io.hastack.core.spi.membership.View;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,7 +45,7 @@ final class ScriptedMembership implements Membership {
     @Override
     public void start(MembershipListener l) {
         if (refuseToStart) {
-            throw new io.hastack.core.membership.MembershipException("no cluster to join (scripted)");
+            throw new io.hastack.core.spi.membership.MembershipException("no cluster to join (scripted)");
         }
         listener = l;
         started = true;

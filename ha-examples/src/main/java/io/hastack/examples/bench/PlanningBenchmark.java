@@ -1,6 +1,5 @@
 package io.hastack.examples.bench;
 
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.ColocationConstraint;
 import io.hastack.core.model.LocationConstraint;
@@ -10,11 +9,12 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
-import io.hastack.core.plan.ActionType;
-import io.hastack.core.plan.ClusterSnapshot;
 import io.hastack.core.plan.DefaultPlanner;
-import io.hastack.core.plan.NodeInfo;
-import io.hastack.core.plan.Plan;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.plan.ClusterSnapshot;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.Plan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,7 +115,7 @@ public final class PlanningBenchmark {
         for (int n = nodeFailed ? 1 : 0; n < NODES; n++) {
             NodeId id = NodeId.of(node(n));
             nodes.add(new NodeInfo(
-                    id, io.hastack.core.plan.NodeStatus.ONLINE, states.getOrDefault(id, Map.of()), Map.of()));
+                    id, io.hastack.core.spi.plan.NodeStatus.ONLINE, states.getOrDefault(id, Map.of()), Map.of()));
         }
         return new ClusterSnapshot(config.build(), new ViewId(nodes.get(0).node(), 2), nodes);
     }

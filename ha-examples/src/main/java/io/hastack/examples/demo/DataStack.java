@@ -1,11 +1,11 @@
 package io.hastack.examples.demo;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentResult;
 import io.hastack.resources.Commands;
 import io.hastack.resources.db.PostgresAgent;
 import io.hastack.resources.fs.FilesystemAgent;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
-import io.hastack.core.plan.Action;
-import io.hastack.core.plan.ActionType;
 import io.hastack.core.plan.DefaultPlanner;
-import io.hastack.core.plan.Plan;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.plan.Plan;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

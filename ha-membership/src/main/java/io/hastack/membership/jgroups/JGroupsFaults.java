@@ -1,6 +1,6 @@
 package io.hastack.membership.jgroups;
 
-import io.hastack.core.membership.MembershipException;
+import io.hastack.core.spi.membership.MembershipException;
 import java.util.Collection;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;

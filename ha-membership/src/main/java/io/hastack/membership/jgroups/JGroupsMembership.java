@@ -1,11 +1,11 @@
 package io.hastack.membership.jgroups;
 
-import io.hastack.core.membership.Membership;
-import io.hastack.core.membership.MembershipException;
-import io.hastack.core.membership.MembershipListener;
-import io.hastack.core.membership.View;
-import io.hastack.core.membership.ViewId;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.spi.membership.Membership;
+import io.hastack.core.spi.membership.MembershipException;
+import io.hastack.core.spi.membership.MembershipListener;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

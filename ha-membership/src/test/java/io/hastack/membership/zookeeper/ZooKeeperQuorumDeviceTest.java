@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
-import io.hastack.core.quorum.QuorumDevice;
 import io.hastack.core.quorum.QuorumDeviceContract;
-import io.hastack.core.quorum.QuorumDeviceException;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.curator.test.TestingServer;

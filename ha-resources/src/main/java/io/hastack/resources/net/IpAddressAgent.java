@@ -1,11 +1,11 @@
 package io.hastack.resources.net;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentResult;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.Commands;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;

@@ -1,13 +1,13 @@
 package io.hastack.resources.ocf;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentFactory;
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.AgentResult;
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentFactory;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.AgentResult;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.Commands;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.hastack.resources.ocf;
 
-import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.model.Operation;
+import io.hastack.core.spi.agent.AgentMetadata;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.hastack.resources.service;
 
-import io.hastack.core.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.hastack.resources.service;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentMetadata;
 import io.hastack.core.model.Operation;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentMetadata;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

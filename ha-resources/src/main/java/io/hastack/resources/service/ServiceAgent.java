@@ -1,9 +1,9 @@
 package io.hastack.resources.service;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.ForceStoppable;
-import io.hastack.core.agent.ResourceAgent;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.ForceStoppable;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.Parameters.InvalidParameterException;
 import io.hastack.resources.process.ProcessAgent;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.hastack.resources.db;
 
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.AgentConformance;
 import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;

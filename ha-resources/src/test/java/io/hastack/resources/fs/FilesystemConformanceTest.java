@@ -1,7 +1,7 @@
 package io.hastack.resources.fs;
 
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.AgentConformance;
 import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;

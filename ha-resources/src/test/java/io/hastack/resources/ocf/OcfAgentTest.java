@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentMetadata;
-import io.hastack.core.agent.AgentRegistry;
-import io.hastack.core.agent.AgentResult;
 import io.hastack.core.exec.OperationResult;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.AgentMetadata;
+import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.AgentResult;
 import io.hastack.testsupport.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;

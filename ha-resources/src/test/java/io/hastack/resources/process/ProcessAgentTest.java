@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.hastack.resources.service;
 
-import io.hastack.core.agent.ResourceAgent;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.AgentConformance;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,12 +3,12 @@ package io.hastack.resources.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.core.agent.AgentContext;
-import io.hastack.core.agent.AgentOutcome;
-import io.hastack.core.agent.AgentResult;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.agent.AgentContext;
+import io.hastack.core.spi.agent.AgentOutcome;
+import io.hastack.core.spi.agent.AgentResult;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

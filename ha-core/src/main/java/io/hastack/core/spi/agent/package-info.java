@@ -1,0 +1,13 @@
+/**
+ * The resource agent contract: what an agent implements ({@link io.hastack.core.spi.agent.ResourceAgent}),
+ * what it is told ({@link io.hastack.core.spi.agent.AgentContext}), what it answers
+ * ({@link io.hastack.core.spi.agent.AgentOutcome}, whose codes map 1:1 to OCF return codes) and how
+ * agent types are looked up ({@link io.hastack.core.spi.agent.AgentRegistry}).
+ *
+ * <p>Agents are called only by the executor, which owns timeouts, the monitor schedule and every
+ * state transition. An agent does the work and says what happened; it never retries, schedules or
+ * changes cluster state itself.
+ *
+ * <p>Extension point (see {@link io.hastack.core.spi}): implement {@link io.hastack.core.spi.agent.ResourceAgent} and register it.
+ */
+package io.hastack.core.spi.agent;

@@ -1,0 +1,46 @@
+package io.hastack.core.spi.membership;
+
+import io.hastack.core.model.NodeId;
+import java.util.Optional;
+
+/**
+ * A group membership service: joins the cluster, reports views and carries messages between
+ * members. Implementations are thread-safe.
+ */
+public interface Membership extends AutoCloseable {
+    /** This node's identifier. */
+    NodeId localNode();
+
+    /**
+     * Joins the cluster and starts delivering to {@code listener}; returns once the first view is
+     * installed. Called at most once.
+     *
+     * @throws MembershipException if the cluster cannot be joined
+     */
+    void start(MembershipListener listener);
+
+    /** The current view, or empty before {@link #start} returned and after {@link #close}. */
+    Optional<View> currentView();
+
+    /**
+     * Sends {@code payload} to {@code node}, asynchronously and reliably while both are in the same
+     * view. Sending to a node that is not a member is dropped with a log line.
+     */
+    void send(NodeId node, byte[] payload);
+
+    /** Sends {@code payload} to every member, this node included. */
+    void broadcast(byte[] payload);
+
+    /**
+     * The longest stall of this node (GC pause, SIGSTOP) that cannot make the others remove it from
+     * the view, if the implementation knows it. A node that stalled longer must assume it was
+     * declared dead.
+     */
+    default Optional<java.time.Duration> pauseTolerance() {
+        return Optional.empty();
+    }
+
+    /** Leaves the cluster gracefully; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,23 @@
+package io.hastack.core.spi.membership;
+
+import io.hastack.core.model.NodeId;
+
+/**
+ * Receives what a {@link Membership} observes. Calls come one at a time, in the order the
+ * membership observed them, from the membership's own threads; an implementation should hand work
+ * off rather than block. A message may arrive from a node before or after the view that adds or
+ * removes it.
+ */
+public interface MembershipListener {
+    /** A new view was installed (including the first one, after joining). */
+    default void viewChanged(View view) {}
+
+    /** {@code from} sent {@code payload} to this node or to all nodes. */
+    default void messageReceived(NodeId from, byte[] payload) {}
+
+    /**
+     * The failure detector suspects {@code node}. This is a hint for timelines and logs: only a new
+     * view removes a node.
+     */
+    default void memberSuspected(NodeId node) {}
+}
