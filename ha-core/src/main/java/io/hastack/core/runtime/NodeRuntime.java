@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -65,6 +67,7 @@ final class NodeRuntime {
     private final EventLoop loop;
     private final EventDispatcher events = new EventDispatcher();
     private final QuorumKeeper quorum;
+    private final ExecutorService quorumCalls;
     private final FenceRunner fencing;
     private final PauseDetector pauseDetector;
     private final LocalResources resources;
@@ -115,7 +118,12 @@ final class NodeRuntime {
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
         this.pauseDetector = new PauseDetector(
                 self.value(), bound, Duration.ofMillis(100), ticker::read, gap -> loop.post(() -> onPause(gap)));
-        this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(device), new QuorumKeeper.Host() {
+        this.quorumCalls = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ha-quorum-device-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(device), quorumCalls, new QuorumKeeper.Host() {
             @Override
             public void post(Runnable task) {
                 loop.post(task);
@@ -459,7 +467,7 @@ final class NodeRuntime {
     void shutdownThreads() {
         pauseDetector.stop();
         loop.shutdown();
-        quorum.shutdown();
+        quorumCalls.shutdownNow();
         fencing.shutdown();
         executor.close();
     }

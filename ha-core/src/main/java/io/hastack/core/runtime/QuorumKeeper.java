@@ -12,16 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides, for every view, whether this node's partition has quorum, and talks to the quorum
- * device: tie claims, majority records and fencing epochs, on a thread of its own since the device
- * may block. Confined to the node's event thread; device results come back through {@link
- * Host#post}. See {@code docs/safety.md} for the rules.
+ * device: tie claims, majority records and fencing epochs. Thread-free: it is confined to the
+ * node's event thread, device calls (which may block) go to the executor it is given, and their
+ * results come back through {@link Host#post}; the simulation harness gives it virtual time for
+ * both. See {@code docs/safety.md} for the rules.
  */
 final class QuorumKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(QuorumKeeper.class);
@@ -49,21 +49,21 @@ final class QuorumKeeper {
     private final ClusterConfig config;
     private final Optional<QuorumDevice> device;
     private final Host host;
-    private final ExecutorService deviceCalls;
+    private final Executor deviceCalls;
     private View view;
     private Quorum state = Quorum.UNDECIDED;
     private String text = "undecided: not in a view yet";
 
-    QuorumKeeper(NodeId self, ClusterConfig config, Optional<QuorumDevice> device, Host host) {
+    /**
+     * @param deviceCalls where the device is called (it may block); nothing runs there without a
+     *     device
+     */
+    QuorumKeeper(NodeId self, ClusterConfig config, Optional<QuorumDevice> device, Executor deviceCalls, Host host) {
         this.self = self;
         this.config = config;
         this.device = device;
+        this.deviceCalls = deviceCalls;
         this.host = host;
-        this.deviceCalls = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ha-quorum-device-" + self);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     Quorum state() {
@@ -165,9 +165,5 @@ final class QuorumKeeper {
             }
         });
         return result;
-    }
-
-    void shutdown() {
-        deviceCalls.shutdownNow();
     }
 }

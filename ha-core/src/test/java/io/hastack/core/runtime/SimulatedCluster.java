@@ -51,9 +51,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Each node runs the real node-side protocol ({@link Participant}, as {@link HaNode} does):
  * deferred plans, refusals, the {@code no-quorum-policy} and the flags it reports all come from
- * that one class. What the harness supplies instead of {@link HaNode}'s threads: quorum by simple
- * majority of the configured nodes (no quorum device), no pauses (the pause detector is covered by
- * the in-process JGroups and multi-process tests), and messages on virtual time.
+ * that one class, and quorum from {@link QuorumKeeper} itself (without a device). What the harness
+ * supplies instead of {@link HaNode}'s threads: virtual time for the event loop and the keeper's
+ * callbacks, a pause fault in place of the pause detector (which the in-process JGroups and
+ * multi-process tests cover), and messages on virtual time.
  */
 final class SimulatedCluster {
     /** Virtual time from a crash until the survivors install a view without the node. */
@@ -330,21 +331,15 @@ final class SimulatedCluster {
         }
         View view = new View(
                 new ViewId(live.keySet().iterator().next(), ++viewSequence), List.copyOf(live.keySet()), false);
-        // As HaNode's quorum keeper without a device: a majority of the configured votes, or
-        // no-quorum-policy=ignore.
-        boolean majority = live.size() > config.nodes().size() / 2;
-        boolean quorate = majority || config.noQuorumPolicy() == io.hastack.core.model.NoQuorumPolicy.IGNORE;
-        String text = (majority ? "quorate: " : quorate ? "quorate by no-quorum-policy=ignore: " : "no quorum: ")
-                + live.size() + " of " + config.nodes().size() + " votes " + view.members();
-        record("view " + view.id() + " " + view.members() + (quorate ? "" : " (no quorum)"));
+        record("view " + view.id() + " " + view.members());
         long skew = 0;
         for (SimNode n : live.values()) {
             if (skew == 0 || viewSkew.isZero()) {
-                n.viewChanged(view, quorate, text);
+                n.viewChanged(view);
             } else {
                 time.at(skew, () -> {
                     if (n.alive && live.get(n.id) == n) {
-                        n.viewChanged(view, quorate, text);
+                        n.viewChanged(view);
                     }
                 });
             }
@@ -371,19 +366,42 @@ final class SimulatedCluster {
     private final class SimNode {
         final NodeId id;
         boolean alive = true;
-        QuorumKeeper.Quorum quorum = QuorumKeeper.Quorum.UNDECIDED;
         /** Plans that reached this node before their view. */
         int deferrals;
         /** Until then, this node's pause detector says it is not fresh. */
         Instant stalledUntil = Instant.EPOCH;
 
-        String quorumText = "undecided: not in a view yet";
+        final QuorumKeeper quorum;
         final LocalResources resources;
         final Coordinator coordinator;
         final Participant participant;
 
         SimNode(NodeId id) {
             this.id = id;
+            // HaNode's quorum keeper itself, without a device, on virtual time.
+            this.quorum = new QuorumKeeper(id, config, Optional.empty(), time, new QuorumKeeper.Host() {
+                @Override
+                public void post(Runnable task) {
+                    time.execute(() -> {
+                        if (alive) {
+                            task.run();
+                        }
+                    });
+                }
+
+                @Override
+                public void decided(View view, QuorumKeeper.Quorum previous, QuorumKeeper.Quorum now, String text) {
+                    if (now != QuorumKeeper.Quorum.QUORATE) {
+                        record(id + " " + text);
+                    }
+                    participant.quorumDecided(view, previous, now, text);
+                }
+
+                @Override
+                public void recorded(View view, String detail) {
+                    // no device
+                }
+            });
             AgentRegistry agents = AgentRegistry.builder()
                     .register("test", spec -> new ScriptedAgent())
                     .build();
@@ -480,12 +498,12 @@ final class SimulatedCluster {
 
                 @Override
                 public QuorumKeeper.Quorum quorum() {
-                    return quorum;
+                    return quorum.state();
                 }
 
                 @Override
                 public String quorumText() {
-                    return quorumText;
+                    return quorum.text();
                 }
 
                 @Override
@@ -527,17 +545,14 @@ final class SimulatedCluster {
             });
         }
 
-        /** A view is installed with the quorum a simple majority gives it, as HaNode's quorum keeper decides it. */
-        void viewChanged(View newView, boolean nowQuorate, String text) {
+        /** A view is installed, and the quorum keeper decides its quorum, as on a real node. */
+        void viewChanged(View newView) {
             View current = participant.view();
             if (current != null && newView.id().sequence() <= current.id().sequence()) {
                 return; // a membership never installs an older view after a newer one
             }
-            QuorumKeeper.Quorum previous = quorum;
-            quorum = nowQuorate ? QuorumKeeper.Quorum.QUORATE : QuorumKeeper.Quorum.NOT_QUORATE;
-            quorumText = text;
             participant.viewInstalled(newView);
-            participant.quorumDecided(newView, previous, quorum, text);
+            quorum.evaluate(newView);
             participant.retryDeferred();
         }
     }
