@@ -70,9 +70,17 @@ class TwoProcessFailoverTest {
         List<Integer> peers = ports.subList(0, 2);
         int web = ports.get(2);
         String cluster = "it-" + UUID.randomUUID();
-        Path shared = logs.resolve("shared-data");
-        // The real servers where this machine has them (root: ext4 image, PostgreSQL), else H2.
-        DataStack stack = DataStack.detect(ports.get(3), ports.get(4), ports.get(5));
+        // The real servers where this machine has them (root: ext4 image, PostgreSQL), else H2; the
+        // shared directory where user postgres can reach it, as the demo places it (a checkout
+        // below a private directory puts it in a temporary directory).
+        DataStack detected = DataStack.detect(ports.get(3), ports.get(4), ports.get(5));
+        DataStack.Place place = DataStack.place(detected, logs.resolve("shared-data"), web);
+        assertEquals(
+                detected.postgres(),
+                place.stack().postgres(),
+                "PostgreSQL, where this machine has it, runs from some directory: " + place.why());
+        DataStack stack = place.stack();
+        Path shared = place.shared();
         stack.prepare(shared, web);
         try (NodeProcess a =
                         NodeProcess.launch("node1", cluster, peers.get(0), peers, web, logs, shared, stack.args());
@@ -96,6 +104,8 @@ class TwoProcessFailoverTest {
                     status);
             assertEquals(stack.fileSystem(), status.contains(" data "), status);
             survivor.quit(WAIT);
+        } finally {
+            stack.cleanUp(shared, place.temporary());
         }
     }
 
