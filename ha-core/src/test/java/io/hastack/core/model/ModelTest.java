@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.AgentResult;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,37 +56,22 @@ class ModelTest {
                 message(() -> ClusterConfig.builder().migrationThreshold(0)));
     }
 
+    /** A one-group configuration whose resource runs {@code program}, built afresh on each call. */
+    private static ClusterConfig oneProcess(String program, UnaryOperator<ResourceSpec.Builder> more) {
+        return ClusterConfig.builder()
+                .group(ResourceGroup.of(
+                        "g",
+                        more.apply(ResourceSpec.builder("a", "process").param("argv.0", program))
+                                .build()))
+                .build();
+    }
+
     @Test
     void theConfigurationHashChangesWithAnyDetail() {
-        ClusterConfig base = ClusterConfig.builder()
-                .group(ResourceGroup.of(
-                        "g",
-                        ResourceSpec.builder("a", "process")
-                                .param("argv.0", "/bin/true")
-                                .build()))
-                .build();
-        ClusterConfig same = ClusterConfig.builder()
-                .group(ResourceGroup.of(
-                        "g",
-                        ResourceSpec.builder("a", "process")
-                                .param("argv.0", "/bin/true")
-                                .build()))
-                .build();
-        ClusterConfig otherParam = ClusterConfig.builder()
-                .group(ResourceGroup.of(
-                        "g",
-                        ResourceSpec.builder("a", "process")
-                                .param("argv.0", "/bin/false")
-                                .build()))
-                .build();
-        ClusterConfig otherTimeout = ClusterConfig.builder()
-                .group(ResourceGroup.of(
-                        "g",
-                        ResourceSpec.builder("a", "process")
-                                .param("argv.0", "/bin/true")
-                                .timeout(Operation.STOP, Duration.ofSeconds(5))
-                                .build()))
-                .build();
+        ClusterConfig base = oneProcess("/bin/true", b -> b);
+        ClusterConfig same = oneProcess("/bin/true", b -> b);
+        ClusterConfig otherParam = oneProcess("/bin/false", b -> b);
+        ClusterConfig otherTimeout = oneProcess("/bin/true", b -> b.timeout(Operation.STOP, Duration.ofSeconds(5)));
         assertEquals(base.hash(), same.hash());
         assertEquals(base, same);
         assertNotEquals(base.hash(), otherParam.hash());

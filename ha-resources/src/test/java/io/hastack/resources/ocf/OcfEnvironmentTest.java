@@ -215,22 +215,13 @@ class OcfEnvironmentTest {
                 esac
                 """);
         OcfAgent agent = new OcfAgent(root, "test", "Reason");
-        ResourceSpec reason = ResourceSpec.builder("r", "ocf:test:Reason")
-                .param("mode", "reason")
-                .build();
-        OperationResult r = call(agent, Call.of(reason, N1, Operation.START, 0));
+        OperationResult r = startReason(agent, "reason");
         assertEquals(AgentResult.ERR_GENERIC, r.outcome().result());
         assertEquals("the real reason", r.outcome().message());
-        ResourceSpec error = ResourceSpec.builder("r", "ocf:test:Reason")
-                .param("mode", "error")
-                .build();
-        OperationResult e = call(agent, Call.of(error, N1, Operation.START, 0));
+        OperationResult e = startReason(agent, "error");
         assertEquals(AgentResult.ERR_INSTALLED, e.outcome().result());
         assertEquals("ERROR: disk on fire", e.outcome().message());
-        ResourceSpec fine = ResourceSpec.builder("r", "ocf:test:Reason")
-                .param("mode", "fine")
-                .build();
-        OperationResult f = call(agent, Call.of(fine, N1, Operation.START, 0));
+        OperationResult f = startReason(agent, "fine");
         assertTrue(f.outcome().message().endsWith("INFO: chatter on stdout"), f.toString());
     }
 
@@ -278,5 +269,12 @@ class OcfEnvironmentTest {
         assertEquals(
                 "State file \"/proc/no-such-dir/dummy.state\" is not writable",
                 invalid.outcome().message());
+    }
+
+    /** Starts the Reason agent in {@code mode}. */
+    private OperationResult startReason(OcfAgent agent, String mode) {
+        ResourceSpec spec =
+                ResourceSpec.builder("r", "ocf:test:Reason").param("mode", mode).build();
+        return call(agent, Call.of(spec, N1, Operation.START, 0));
     }
 }
