@@ -248,6 +248,11 @@ public final class InProcessCluster implements AutoCloseable {
         JGroupsFaults.of(memberships.get(id)).mute(true);
     }
 
+    /** True if {@code name} is frozen ({@link #freeze}) and not resumed yet. */
+    public boolean isFrozen(String name) {
+        return frozenAt.containsKey(NodeId.of(name));
+    }
+
     /** Ends {@link #freeze}: the clock jumps to now, agent calls run, traffic flows. */
     public void resume(String name) {
         NodeId id = NodeId.of(name);

@@ -7,6 +7,7 @@ import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.core.spi.agent.AgentOutcome;
 import io.hastack.core.spi.agent.AgentResult;
 import io.hastack.core.spi.agent.ForceStoppable;
+import io.hastack.core.spi.agent.LeaseCheck;
 import io.hastack.core.spi.agent.ResourceAgent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +37,19 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
     private final ExecutorService calls;
     private final ScheduledExecutorService timer;
     private final AtomicInteger running = new AtomicInteger();
+    private final LeaseCheck lease;
 
-    /** An executor whose threads are named after {@code name} (usually the node). */
+    /** An executor whose threads are named after {@code name}, for calls outside a cluster node. */
     public ThreadedAgentExecutor(String name) {
+        this(name, LeaseCheck.UNGUARDED);
+    }
+
+    /**
+     * An executor whose threads are named after {@code name} (usually the node), whose agents are
+     * told the node's membership lease through {@code lease} ({@link AgentContext#lease()}).
+     */
+    public ThreadedAgentExecutor(String name, LeaseCheck lease) {
+        this.lease = java.util.Objects.requireNonNull(lease, "lease");
         AtomicInteger n = new AtomicInteger();
         this.calls = Executors.newCachedThreadPool(r -> daemon(r, "ha-agent-" + name + "-" + n.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ha-agent-timer-" + name));
@@ -94,7 +105,8 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                             start,
                             call.epoch(),
                             call.interval(),
-                            call.cloneInstance());
+                            call.cloneInstance(),
+                            lease);
                     try {
                         scheduleTimeout(ctx, result, task);
                     } catch (RejectedExecutionException closed) {

@@ -8,6 +8,8 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.MoveOrder;
+import io.hastack.core.spi.membership.Membership;
+import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.plan.Move;
 import io.hastack.core.spi.plan.NodeStatus;
 import java.time.Clock;
@@ -38,6 +40,9 @@ public final class Admin {
 
         /** The node-side protocol; only on the event thread. */
         Participant participant();
+
+        /** Asks the membership to verify {@code node} now ({@link Membership#suspect}). */
+        void suspect(NodeId node);
     }
 
     private final NodeId self;
@@ -174,6 +179,40 @@ public final class Admin {
     /** As {@link #cleanup(ResourceId)}, for every resource. */
     public CompletableFuture<List<NodeId>> cleanupAll() {
         return cleanup(new Cleanup(null));
+    }
+
+    /**
+     * Declares {@code dead} dead, as a host or hypervisor monitor (or an operator who checked) knows
+     * it to be (Pacemaker's {@code stonith_admin --confirm}): every member records it, so its groups
+     * start elsewhere as soon as the membership removes it, without waiting for its lease to expire,
+     * and the membership is asked to verify it now rather than after its heartbeat timeout. Declaring
+     * a live node dead can start a second copy of its groups: only a monitor that knows the node is
+     * down (powered off, its VM destroyed) may call this. The declaration lapses when the node rejoins.
+     *
+     * @return the members the declaration was sent to
+     * @throws IllegalArgumentException if {@code dead} is not in the node list, is this node, or the
+     *     reason is blank
+     */
+    public CompletableFuture<List<NodeId>> declareDead(NodeId dead, String reason) {
+        Objects.requireNonNull(dead, "node");
+        Objects.requireNonNull(reason, "reason");
+        if (!config.nodes().contains(dead)) {
+            throw new IllegalArgumentException(
+                    "cannot declare " + dead + " dead: it is not in the node list " + config.nodes());
+        }
+        if (dead.equals(self)) {
+            throw new IllegalArgumentException("node " + self + " cannot declare itself dead");
+        }
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("declaring " + dead + " dead needs a reason (what the monitor saw)");
+        }
+        Messages.DeathNotice notice = new Messages.DeathNotice(dead, reason.strip());
+        return node.onEventThread(() -> {
+            node.participant().broadcast(notice);
+            node.suspect(dead);
+            View v = node.participant().view();
+            return v == null ? List.of(self) : v.members();
+        });
     }
 
     private CompletableFuture<List<NodeId>> cleanup(Cleanup cleanup) {

@@ -12,6 +12,7 @@ import io.hastack.core.runtime.Messages.Probe;
 import io.hastack.core.spi.fence.FenceResult;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.plan.ClusterSnapshot;
 import io.hastack.core.spi.plan.Fence;
 import io.hastack.core.spi.plan.NodeInfo;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +68,12 @@ final class Coordinator {
          * quorum device may block); completes on the event thread, exceptionally if the device fails.
          */
         CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
+
+        /** The monotonic clock, in nanoseconds. */
+        long nanoTime();
+
+        /** True if this node holds its membership lease: a coordinator plans only while it does. */
+        boolean leaseHeld();
     }
 
     /** How long to wait before fencing a node again after a failed attempt. */
@@ -97,6 +105,12 @@ final class Coordinator {
     private final Set<NodeId> fencing = new HashSet<>();
     /** When a re-plan is already scheduled for (a failure expires, a move lapses). */
     private Instant recheckScheduled;
+    /** The leases of nodes outside the view that starts wait for, and confirmed deaths. */
+    private final Takeover takeover;
+    /** The monotonic time a re-plan is scheduled for, when the last awaited lease expires. */
+    private long takeoverRecheck;
+    /** Departed nodes being fenced before their groups start elsewhere. */
+    private final Set<NodeId> fencingDeparted = new HashSet<>();
 
     /** What a coordinator keeps for one view only: the probe round, the transition, quorum. */
     private static final class Round {
@@ -110,13 +124,14 @@ final class Coordinator {
         boolean quorate;
     }
 
-    Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Port port) {
+    Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Duration leaseTime, Port port) {
         this.self = self;
         this.config = config;
         this.planner = planner;
         this.clock = clock;
         this.port = port;
         this.state = new ClusterState(config);
+        this.takeover = new Takeover(leaseTime, Takeover.margin(leaseTime));
     }
 
     /** True if this node coordinates the current view. */
@@ -133,6 +148,7 @@ final class Coordinator {
                 !wasCoordinating && newView.coordinator().equals(self));
         this.view = newView;
         this.round = new Round();
+        takeover.viewInstalled(newView, port.nanoTime());
         fenced.retainAll(newView.members());
         fencing.retainAll(newView.members());
         if (!active()) {
@@ -176,6 +192,7 @@ final class Coordinator {
             return;
         }
         state.report(from, report);
+        takeover.grantAges(report.grantAges(), port.nanoTime());
         if (report.view().equals(view.id())
                 && round.probed.add(from)
                 && round.probed.size() == view.members().size()) {
@@ -203,8 +220,19 @@ final class Coordinator {
         maybePlan();
     }
 
+    /**
+     * {@code node}'s death is confirmed ({@code evidence}): what it ran may start elsewhere without
+     * waiting for its lease.
+     */
+    void deathConfirmed(NodeId node, String evidence) {
+        takeover.confirmed(node, evidence, port.nanoTime());
+        if (active() && round != null) {
+            maybePlan();
+        }
+    }
+
     private void maybePlan() {
-        if (!round.quorate || !allProbed()) {
+        if (!round.quorate || !allProbed() || !port.leaseHeld()) {
             return;
         }
         if (round.transition != null) {
@@ -213,7 +241,10 @@ final class Coordinator {
             }
             round.transition = null;
         }
-        Plan plan = planner.plan(snapshot(), clock.instant());
+        Plan planned = planner.plan(snapshot(), clock.instant());
+        Map<NodeId, Long> waiting = takeover.pending(port.nanoTime());
+        boolean held = !waiting.isEmpty() && planned.actions().stream().anyMatch(a -> a.type() == ActionType.START);
+        Plan plan = held ? holdStarts(planned, waiting) : planned;
         plan.recheckAt().ifPresent(this::scheduleRecheck);
         for (Fence f : plan.fences()) {
             port.event(
@@ -226,9 +257,9 @@ final class Coordinator {
             plan.notes().forEach(n -> LOG.info("planner note: {}", n));
         }
         notes = plan.notes();
-        if (plan.actions().isEmpty() && !plan.fences().isEmpty()) {
+        if (plan.actions().isEmpty() && (!plan.fences().isEmpty() || held)) {
             round.converged = false;
-            return; // only fencing to do: its outcome triggers the next plan
+            return; // only fencing or waiting to do: its outcome triggers the next plan
         }
         if (plan.isEmpty()) {
             if (!round.converged) {
@@ -257,6 +288,78 @@ final class Coordinator {
                 }
             }
         });
+    }
+
+    /**
+     * {@code planned} without its starts, which wait until the leases of the {@code waiting} nodes
+     * (removed on suspicion) have surely expired or their deaths are confirmed (fenced, when the
+     * cluster has a fence device). Plans again when the last lease has expired.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code waitingIn} still the current view?
+    private Plan holdStarts(Plan planned, Map<NodeId, Long> waiting) {
+        long now = port.nanoTime();
+        long until = waiting.values().stream().mapToLong(Long::longValue).max().orElse(now);
+        Duration wait = Duration.ofNanos(Math.max(0, until - now));
+        String note = "holding every start for " + wait.toMillis() + " ms, until the membership lease of "
+                + waiting.keySet() + " (removed on suspicion) has surely expired"
+                + (port.canFence() ? ", or it is fenced" : "");
+        if (until != takeoverRecheck) {
+            takeoverRecheck = until;
+            LOG.warn("{}: {}", self, note);
+            port.event(
+                    new EventData.TakeoverWait(view.id(), List.copyOf(waiting.keySet()), wait),
+                    view.id().toString(),
+                    note);
+            View waitingIn = view;
+            port.schedule(
+                    () -> {
+                        if (view == waitingIn && active()) {
+                            maybePlan();
+                        }
+                    },
+                    wait.plusMillis(1));
+        }
+        if (port.canFence()) {
+            waiting.keySet().forEach(this::fenceDeparted);
+        }
+        List<Action> rest = planned.actions().stream()
+                .filter(a -> a.type() != ActionType.START)
+                .toList();
+        List<String> notes = new ArrayList<>(planned.notes());
+        notes.add(note);
+        return new Plan(planned.viewId(), planned.fences(), rest, notes, planned.scores(), planned.recheckAt());
+    }
+
+    /**
+     * Fences {@code node}, removed from the view on suspicion, so that its groups can start
+     * elsewhere before its lease expires (Pacemaker fences a node it lost before recovering its
+     * resources). A confirmed fence is a confirmed death.
+     */
+    private void fenceDeparted(NodeId node) {
+        if (!fencingDeparted.add(node)) {
+            return;
+        }
+        Optional<CompletableFuture<FenceResult>> attempt = port.fence(node);
+        if (attempt.isEmpty()) {
+            fencingDeparted.remove(node);
+            return;
+        }
+        LOG.warn("{} fences {}: it was removed from the view on suspicion and may still run resources", self, node);
+        Callbacks.whenDone(
+                attempt.get(),
+                (result, error) -> {
+                    fencingDeparted.remove(node);
+                    if (error == null && result.confirmed()) {
+                        port.event(new EventData.NodeFenced(node, result.message()), node.value(), result.message());
+                        deathConfirmed(node, "fenced: " + result.message());
+                    } else {
+                        String failure = error != null ? error.toString() : result.message();
+                        LOG.error("{}: fencing {} failed: {}; waiting for its lease instead", self, node, failure);
+                        port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
+                    }
+                },
+                LOG,
+                "fencing " + node);
     }
 
     /** Gives up transition {@code id} before anything was sent, and plans again a little later in its view. */

@@ -314,4 +314,81 @@ public sealed interface EventData {
             return Type.PAUSE_DETECTED;
         }
     }
+
+    /**
+     * This node holds its membership lease in {@code view}.
+     *
+     * @param view the view
+     */
+    record LeaseGained(ViewId view) implements EventData {
+        /** Checks the fields. */
+        public LeaseGained {
+            Objects.requireNonNull(view, "view");
+        }
+
+        @Override
+        public Type type() {
+            return Type.LEASE_GAINED;
+        }
+    }
+
+    /**
+     * This node's membership lease lapsed.
+     *
+     * @param view the view it was in, if any
+     * @param detail whom it heard from, and the lease time
+     */
+    record LeaseLost(Optional<ViewId> view, String detail) implements EventData {
+        /** Checks the fields. */
+        public LeaseLost {
+            Objects.requireNonNull(view, "view");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public Type type() {
+            return Type.LEASE_LOST;
+        }
+    }
+
+    /**
+     * {@code node}'s death is confirmed.
+     *
+     * @param node the node
+     * @param evidence what confirms it
+     */
+    record DeathConfirmed(NodeId node, String evidence) implements EventData {
+        /** Checks the fields. */
+        public DeathConfirmed {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(evidence, "evidence");
+        }
+
+        @Override
+        public Type type() {
+            return Type.DEATH_CONFIRMED;
+        }
+    }
+
+    /**
+     * The coordinator of {@code view} holds every start for {@code holdFor}, until the leases of
+     * {@code nodes} (removed on suspicion) have surely expired.
+     *
+     * @param view the view
+     * @param nodes the nodes whose leases it waits for
+     * @param holdFor how long, from now
+     */
+    record TakeoverWait(ViewId view, List<NodeId> nodes, Duration holdFor) implements EventData {
+        /** Checks the fields and copies the list. */
+        public TakeoverWait {
+            Objects.requireNonNull(view, "view");
+            nodes = List.copyOf(nodes);
+            Objects.requireNonNull(holdFor, "holdFor");
+        }
+
+        @Override
+        public Type type() {
+            return Type.TAKEOVER_WAIT;
+        }
+    }
 }

@@ -72,6 +72,23 @@ public record HaEvent(Instant time, NodeId node, EventData data, String subject,
          * resources before doing anything else, since the others may have started them already.
          */
         PAUSE_DETECTED,
+        /** This node holds its membership lease again, or for the first time in its view (subject: the view). */
+        LEASE_GAINED,
+        /**
+         * This node's membership lease lapsed: it acts no more and stops its resources until it holds
+         * the lease again in a current view (detail: whom it heard from).
+         */
+        LEASE_LOST,
+        /**
+         * A node's death is confirmed (subject: the node; detail: the evidence: its process exited, a
+         * fence, or an external declaration): its groups may start elsewhere at once.
+         */
+        DEATH_CONFIRMED,
+        /**
+         * The coordinator holds every start until the leases of nodes removed on suspicion have
+         * surely expired (subject: the view; detail: the nodes and how long).
+         */
+        TAKEOVER_WAIT,
         /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
         CONVERGED,
         /** The node handed its resources over and is leaving. */

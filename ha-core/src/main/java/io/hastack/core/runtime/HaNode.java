@@ -263,6 +263,16 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
+     * True if this node holds its membership lease now ({@code docs/design/leases.md}): it has
+     * heard lately from enough members of its view to be quorate. A node without the lease acts on
+     * nothing and stops its resources; an in-JVM resource that accepts writes asks this (or its
+     * agent's {@link io.hastack.core.spi.agent.AgentContext#lease()}) first. Any thread; never blocks.
+     */
+    public boolean holdsLease() {
+        return node.leaseHeldNow();
+    }
+
+    /**
      * The cluster status as this node sees it (all members on the coordinator), as of the event
      * thread's latest turn. Never blocks: any thread may call it, a listener on the event thread
      * included.

@@ -15,6 +15,7 @@ import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.StopOrder;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.CloneInstance;
+import io.hastack.core.spi.agent.ForceStoppable;
 import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
@@ -263,10 +264,10 @@ final class LocalResources {
      * when finished or abandoned.
      */
     void execute(List<Action> actions, BooleanSupplier stillValid, Runnable done) {
-        step(actions, 0, stillValid, done);
+        step(actions, 0, stillValid, done, false);
     }
 
-    private void step(List<Action> actions, int index, BooleanSupplier stillValid, Runnable done) {
+    private void step(List<Action> actions, int index, BooleanSupplier stillValid, Runnable done, boolean force) {
         if (index == actions.size()) {
             done.run();
             return;
@@ -295,7 +296,7 @@ final class LocalResources {
                         done.run();
                         return;
                     }
-                    run(l, action, () -> step(actions, index + 1, stillValid, done), done);
+                    run(l, action, () -> step(actions, index + 1, stillValid, done, force), done, force);
                 })
                 .exceptionally(e -> {
                     if (!closing(e, "starting " + action.describe())) {
@@ -306,7 +307,8 @@ final class LocalResources {
                 });
     }
 
-    private void run(Local l, Action action, Runnable nextStep, Runnable failedStep) {
+    /** Runs one action; a stop with {@code force} goes straight to the agent's forced stop, if it has one. */
+    private void run(Local l, Action action, Runnable nextStep, Runnable failedStep, boolean force) {
         // Each call ends its batch exactly once, even if a callback below throws (a future would
         // swallow the exception, and the batch, its plan and the coordinator would wait forever).
         java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
@@ -328,8 +330,9 @@ final class LocalResources {
         }
         listener.event(new EventData.ActionStarted(action), l.spec.id().value(), action.describe());
         listener.stateChanged();
-        CompletableFuture<OperationResult> call =
-                executor.call(l.agent, l.call(node, action.type().operation()));
+        CompletableFuture<OperationResult> call = force && !start && l.agent instanceof ForceStoppable
+                ? executor.forceStop(l.agent, l.spec, node, l.epoch)
+                : executor.call(l.agent, l.call(node, action.type().operation()));
         l.inFlight = call;
         call.thenAcceptAsync(
                         result -> {
@@ -512,19 +515,28 @@ final class LocalResources {
      * the event thread.
      */
     CompletableFuture<Void> stopAll(String reason) {
+        return stopAll(reason, false);
+    }
+
+    /**
+     * As {@link #stopAll(String)}; with {@code force}, each resource whose agent can force a stop
+     * (kill) is stopped that way at once: what a node does when its membership lease lapses, since
+     * the others may start the resources as soon as the lease has expired.
+     */
+    CompletableFuture<Void> stopAll(String reason, boolean force) {
         List<Action> stops = StopOrder.stopEverything(
                 config, node, id -> resources.get(id).state.isActive(), reason);
         CompletableFuture<Void> done = new CompletableFuture<>();
         // Keep going after a failed stop: every resource gets its own chance.
-        stopEach(stops, 0, done);
+        stopEach(stops, 0, done, force);
         return done;
     }
 
-    private void stopEach(List<Action> stops, int index, CompletableFuture<Void> done) {
+    private void stopEach(List<Action> stops, int index, CompletableFuture<Void> done, boolean force) {
         if (index == stops.size()) {
             done.complete(null);
             return;
         }
-        execute(List.of(stops.get(index)), () -> true, () -> stopEach(stops, index + 1, done));
+        step(List.of(stops.get(index)), 0, () -> true, () -> stopEach(stops, index + 1, done, force), force);
     }
 }

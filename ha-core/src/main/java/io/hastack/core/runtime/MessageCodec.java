@@ -7,8 +7,11 @@ import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.runtime.Messages.Cleanup;
+import io.hastack.core.runtime.Messages.DeathNotice;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Flag;
+import io.hastack.core.runtime.Messages.LeasePing;
+import io.hastack.core.runtime.Messages.LeasePong;
 import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.Message;
@@ -56,8 +59,8 @@ import javax.crypto.spec.SecretKeySpec;
  * is noticed. Thread-safe.
  */
 final class MessageCodec {
-    /** 3: report flags are one byte (a set) instead of four booleans. */
-    static final int VERSION = 3;
+    /** 4: lease requests and grants, death notices, lease grant ages in reports. */
+    static final int VERSION = 4;
 
     private static final int MAGIC = 0x4841;
     private static final int MAC_LENGTH = 32;
@@ -110,7 +113,31 @@ final class MessageCodec {
                         out.writeBoolean(m.on());
                         out.writeLong(m.issued().toEpochMilli());
                     },
-                    in -> new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()))));
+                    in -> new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()))),
+            new Kind<>(
+                    9,
+                    LeasePing.class,
+                    (out, m) -> {
+                        writeView(out, m.view());
+                        out.writeLong(m.sequence());
+                    },
+                    in -> new LeasePing(readView(in), in.readLong())),
+            new Kind<>(
+                    10,
+                    LeasePong.class,
+                    (out, m) -> {
+                        writeView(out, m.view());
+                        out.writeLong(m.sequence());
+                    },
+                    in -> new LeasePong(readView(in), in.readLong())),
+            new Kind<>(
+                    11,
+                    DeathNotice.class,
+                    (out, m) -> {
+                        out.writeUTF(m.node().value());
+                        out.writeUTF(m.reason());
+                    },
+                    in -> new DeathNotice(NodeId.of(in.readUTF()), in.readUTF())));
     private static final Map<Class<?>, Kind<?>> BY_TYPE = new HashMap<>();
     private static final Map<Integer, Kind<?>> BY_TAG = new HashMap<>();
 
@@ -257,6 +284,11 @@ final class MessageCodec {
         }
         out.writeBoolean(r.clusterMaintenance().on());
         out.writeLong(r.clusterMaintenance().issued().toEpochMilli());
+        out.writeInt(r.grantAges().size());
+        for (Map.Entry<NodeId, Long> e : r.grantAges().entrySet()) {
+            out.writeUTF(e.getKey().value());
+            out.writeLong(e.getValue());
+        }
     }
 
     private static void writeStates(DataOutputStream out, Map<ResourceId, ResourceState> states) throws IOException {
@@ -335,7 +367,12 @@ final class MessageCodec {
             moves.add(readMove(in));
         }
         MaintenanceOrder cluster = new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()));
-        return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster);
+        int g = count(in);
+        Map<NodeId, Long> grants = new HashMap<>();
+        for (int i = 0; i < g; i++) {
+            grants.put(NodeId.of(in.readUTF()), in.readLong());
+        }
+        return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster, grants);
     }
 
     private static void writeExecute(DataOutputStream out, Execute x) throws IOException {

@@ -27,7 +27,17 @@ final class Messages {
      * holds its tag, writer and reader in one table, which a test walks for every kind.
      */
     sealed interface Message
-            permits Probe, NodeReport, Execute, LeaveGranted, Cleanup, MoveOrder, Placement, MaintenanceOrder {
+            permits Probe,
+                    NodeReport,
+                    Execute,
+                    LeaveGranted,
+                    Cleanup,
+                    MoveOrder,
+                    Placement,
+                    MaintenanceOrder,
+                    LeasePing,
+                    LeasePong,
+                    DeathNotice {
         /** Calls {@code handler}'s method for this kind of message. */
         void dispatch(NodeId from, Handler handler);
     }
@@ -57,6 +67,15 @@ final class Messages {
 
         /** An operator's cluster maintenance switch. */
         void maintenanceOrder(NodeId from, MaintenanceOrder order);
+
+        /** A member asks for a membership lease. */
+        void leasePing(NodeId from, LeasePing ping);
+
+        /** A member grants this node's lease request. */
+        void leasePong(NodeId from, LeasePong pong);
+
+        /** A node is declared dead from outside the membership (a host monitor, an operator, a fence). */
+        void deathNotice(NodeId from, DeathNotice notice);
     }
 
     /** What a member says about itself in a report, besides its resources. */
@@ -117,6 +136,8 @@ final class Messages {
      * @param moves the latest manual move order of every group this node has heard of
      * @param clusterMaintenance the latest cluster maintenance order this node has heard of
      *     ({@link MaintenanceOrder#NONE} if none)
+     * @param grantAges for every node outside the reporter's view that it granted a membership lease
+     *     to recently: how many milliseconds ago it last did (see {@code docs/design/leases.md})
      */
     record NodeReport(
             ViewId view,
@@ -126,7 +147,8 @@ final class Messages {
             Map<ResourceId, ResourceState> states,
             Map<ResourceId, Failure> failures,
             List<MoveOrder> moves,
-            MaintenanceOrder clusterMaintenance)
+            MaintenanceOrder clusterMaintenance,
+            Map<NodeId, Long> grantAges)
             implements Message {
         NodeReport {
             Objects.requireNonNull(view, "view");
@@ -136,6 +158,12 @@ final class Messages {
             failures = Map.copyOf(failures);
             moves = List.copyOf(moves);
             Objects.requireNonNull(clusterMaintenance, "clusterMaintenance");
+            grantAges = Map.copyOf(grantAges);
+            grantAges.forEach((node, age) -> {
+                if (age < 0) {
+                    throw new IllegalArgumentException("lease grant age " + age + " ms of " + node + " is negative");
+                }
+            });
         }
 
         @Override
@@ -262,6 +290,53 @@ final class Messages {
         @Override
         public void dispatch(NodeId from, Handler handler) {
             handler.moveOrder(from, this);
+        }
+    }
+
+    /**
+     * Member to every other member of its view, every few hundred milliseconds: renew my membership
+     * lease. Answered with a {@link LeasePong} only by a member in the same view.
+     *
+     * @param view the view the sender is in
+     * @param sequence the sender's number for this request; the answer echoes it, and the sender
+     *     counts the lease from when it sent the request
+     */
+    record LeasePing(ViewId view, long sequence) implements Message {
+        LeasePing {
+            Objects.requireNonNull(view, "view");
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.leasePing(from, this);
+        }
+    }
+
+    /** The answer to a {@link LeasePing}: the grantor is in {@code view} too. */
+    record LeasePong(ViewId view, long sequence) implements Message {
+        LeasePong {
+            Objects.requireNonNull(view, "view");
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.leasePong(from, this);
+        }
+    }
+
+    /**
+     * Any node to every node: {@code node} is dead, as a host or hypervisor monitor (or an operator
+     * who checked) declares: its groups may start elsewhere without waiting for its lease.
+     */
+    record DeathNotice(NodeId node, String reason) implements Message {
+        DeathNotice {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.deathNotice(from, this);
         }
     }
 }

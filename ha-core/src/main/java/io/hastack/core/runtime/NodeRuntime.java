@@ -21,10 +21,13 @@ import io.hastack.core.spi.plan.ClusterSnapshot;
 import io.hastack.core.spi.plan.NodeInfo;
 import io.hastack.core.spi.plan.Planner;
 import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.watchdog.NodeWatchdog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -86,6 +89,11 @@ final class NodeRuntime {
     private volatile Published published;
     /** Set once the node has handed over (or given up) or was halted: later views are ignored. */
     private volatile boolean departing;
+    /** Until when (monotonic nanos) the lease holds, as the event thread last saw; {@link Long#MIN_VALUE}: not held. */
+    private volatile long leaseUntil = Long.MIN_VALUE;
+
+    private final Ticker ticker;
+    private final Optional<NodeWatchdog> watchdog;
 
     /**
      * Wires the parts of node {@code membership.localNode()}; nothing runs until {@link #validate()}.
@@ -106,8 +114,9 @@ final class NodeRuntime {
         this.config = config;
         this.membership = membership;
         this.self = membership.localNode();
-        this.executor = executor != null ? executor : new ThreadedAgentExecutor(self.value());
+        this.executor = executor != null ? executor : new ThreadedAgentExecutor(self.value(), this::leaseHeldNow);
         this.clock = clock;
+        this.ticker = ticker;
         this.shutdownTimeout = settings.shutdownTimeout();
         this.codec = new MessageCodec(settings.secret().orElse(null));
         this.planner = planner;
@@ -116,6 +125,10 @@ final class NodeRuntime {
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
+        this.watchdog = settings.watchdog()
+                ? Optional.of(
+                        NodeWatchdog.start(self.value(), Takeover.margin(bound).dividedBy(2)))
+                : Optional.empty();
         this.pauseDetector = new PauseDetector(
                 self.value(), bound, Duration.ofMillis(100), ticker::read, gap -> loop.post(() -> onPause(gap)));
         this.quorumCalls = Executors.newSingleThreadExecutor(r -> {
@@ -140,7 +153,7 @@ final class NodeRuntime {
             }
         });
         this.resources = createResources(agents);
-        this.coordinator = new Coordinator(self, config, planner, clock, new Coordinator.Port() {
+        this.coordinator = new Coordinator(self, config, planner, clock, bound, new Coordinator.Port() {
             @Override
             public void send(NodeId node, Message message) {
                 sendTo(node, message);
@@ -170,8 +183,18 @@ final class NodeRuntime {
             public void schedule(Runnable task, Duration delay) {
                 loop.schedule(task, delay);
             }
+
+            @Override
+            public long nanoTime() {
+                return ticker.read();
+            }
+
+            @Override
+            public boolean leaseHeld() {
+                return participant.leaseHeld();
+            }
         });
-        this.participant = new Participant(self, config, resources, coordinator, new Participant.Port() {
+        this.participant = new Participant(self, config, resources, coordinator, bound, new Participant.Port() {
             @Override
             public void send(NodeId to, Message message) {
                 sendTo(to, message);
@@ -206,6 +229,27 @@ final class NodeRuntime {
             public void leaveGranted() {
                 leaveGranted.complete(null);
             }
+
+            @Override
+            public long nanoTime() {
+                return ticker.read();
+            }
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {
+                loop.schedule(task, delay);
+            }
+
+            @Override
+            public boolean sustains(Set<NodeId> members) {
+                return quorum.sustains(members);
+            }
+
+            @Override
+            public void leaseUntil(OptionalLong nanoTime) {
+                leaseUntil = nanoTime.orElse(Long.MIN_VALUE);
+                watchdog.ifPresent(w -> w.leaseUntil(nanoTime, ticker.read()));
+            }
         });
         this.admin = new Admin(self, config, clock, new Admin.Node() {
             @Override
@@ -216,6 +260,11 @@ final class NodeRuntime {
             @Override
             public Participant participant() {
                 return participant;
+            }
+
+            @Override
+            public void suspect(NodeId node) {
+                membership.suspect(node);
             }
         });
         loop.afterEachTask(this::publish);
@@ -259,6 +308,12 @@ final class NodeRuntime {
             shutdownThreads();
             throw e;
         }
+    }
+
+    /** True if this node holds its membership lease now; any thread (the agents' {@link io.hastack.core.spi.agent.LeaseCheck}). */
+    boolean leaseHeldNow() {
+        long until = leaseUntil;
+        return until == Long.MAX_VALUE || (until != Long.MIN_VALUE && until - ticker.read() > 0);
     }
 
     /** This node's identifier. */
@@ -315,6 +370,11 @@ final class NodeRuntime {
             public void memberSuspected(NodeId node) {
                 loop.post(() ->
                         emit(new EventData.MemberSuspected(node), node.value(), "failure detector suspects " + node));
+            }
+
+            @Override
+            public void memberCrashed(NodeId node, String evidence) {
+                loop.post(() -> participant.deathConfirmed(node, evidence));
             }
         });
     }
@@ -465,6 +525,7 @@ final class NodeRuntime {
 
     /** Stops every thread of the node: the loop, the pause detector, quorum and fence calls, the agents. */
     void shutdownThreads() {
+        watchdog.ifPresent(NodeWatchdog::close);
         pauseDetector.stop();
         loop.shutdown();
         quorumCalls.shutdownNow();

@@ -17,8 +17,10 @@ public final class NodeSettings {
     private final Duration fenceTimeout;
     private final Optional<Duration> pauseBound;
     private final byte[] secret;
+    private final boolean watchdog;
 
     private NodeSettings(Builder b) {
+        this.watchdog = b.watchdog;
         this.shutdownTimeout = b.shutdownTimeout;
         this.fenceTimeout = b.fenceTimeout;
         this.pauseBound = Optional.ofNullable(b.pauseBound);
@@ -50,6 +52,7 @@ public final class NodeSettings {
         b.fenceTimeout = fenceTimeout;
         b.pauseBound = pauseBound.orElse(null);
         b.secret = secret;
+        b.watchdog = watchdog;
         return b;
     }
 
@@ -76,9 +79,15 @@ public final class NodeSettings {
         return Optional.ofNullable(secret).map(byte[]::clone);
     }
 
+    /** Whether the node starts a watchdog process ({@link Builder#watchdog}). */
+    public boolean watchdog() {
+        return watchdog;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof NodeSettings s
+                && watchdog == s.watchdog
                 && shutdownTimeout.equals(s.shutdownTimeout)
                 && fenceTimeout.equals(s.fenceTimeout)
                 && pauseBound.equals(s.pauseBound)
@@ -87,7 +96,7 @@ public final class NodeSettings {
 
     @Override
     public int hashCode() {
-        return Objects.hash(shutdownTimeout, fenceTimeout, pauseBound, Arrays.hashCode(secret));
+        return Objects.hash(shutdownTimeout, fenceTimeout, pauseBound, Arrays.hashCode(secret), watchdog);
     }
 
     @Override
@@ -95,7 +104,7 @@ public final class NodeSettings {
         return "NodeSettings[shutdown-timeout=" + shutdownTimeout.toMillis() + "ms fence-timeout="
                 + fenceTimeout.toMillis() + "ms pause-bound="
                 + pauseBound.map(d -> d.toMillis() + "ms").orElse("membership's") + " secret="
-                + (secret == null ? "none" : "set") + "]";
+                + (secret == null ? "none" : "set") + " watchdog=" + watchdog + "]";
     }
 
     /** Builds {@link NodeSettings}; each setter checks its value and names it when it refuses. Not thread-safe. */
@@ -104,8 +113,21 @@ public final class NodeSettings {
         private Duration fenceTimeout = Duration.ofSeconds(60);
         private Duration pauseBound;
         private byte[] secret;
+        private boolean watchdog;
 
         private Builder() {}
+
+        /**
+         * Whether the node starts a watchdog process ({@link io.hastack.core.watchdog.Watchdog}) that
+         * kills every process this JVM started (its descendants) when the node stops renewing its
+         * membership lease, so that a frozen JVM's children are gone before another node starts its
+         * groups. Off by default; for one node per JVM (a node daemon, the demo), since it kills
+         * every descendant of the JVM.
+         */
+        public Builder watchdog(boolean on) {
+            this.watchdog = on;
+            return this;
+        }
 
         /** How long {@link HaNode#close()} waits for the hand-over; 2 minutes by default. Must be positive. */
         public Builder shutdownTimeout(Duration timeout) {

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -77,6 +78,21 @@ final class Participant implements Messages.Handler {
 
         /** The coordinator let this member leave. */
         void leaveGranted();
+
+        /** The monotonic clock, in nanoseconds. */
+        long nanoTime();
+
+        /** Runs {@code task} on the participant's thread after {@code delay}. */
+        void schedule(Runnable task, Duration delay);
+
+        /** True if these members (this one included) keep this member's partition quorate ({@link QuorumKeeper#sustains}). */
+        boolean sustains(Set<NodeId> members);
+
+        /**
+         * This member's lease now holds until {@code nanoTime} (monotonic), or does not hold (empty):
+         * what the node watchdog is told.
+         */
+        default void leaseUntil(OptionalLong nanoTime) {}
     }
 
     private final NodeId self;
@@ -95,19 +111,38 @@ final class Participant implements Messages.Handler {
     /** The latest cluster maintenance order this member has heard of. */
     private MaintenanceOrder clusterMaintenance = MaintenanceOrder.NONE;
 
-    /** A plan that waits for its view or for this member's quorum decision, with who sent it. */
-    private record Deferred(NodeId from, Execute execute) {}
+    /** A plan (or probe) that waits for its view, quorum decision or lease, with who sent it. */
+    private record Deferred(NodeId from, Execute execute, Probe probe) {}
 
     private Deferred deferred;
     /** Set by a detected pause until the member has stopped its resources and reported. */
     private boolean demoted;
 
-    Participant(NodeId self, ClusterConfig config, LocalResources resources, Coordinator coordinator, Port port) {
+    private final Lease lease;
+    /** Whether the lease held when last checked. */
+    private boolean leaseHeld;
+    /** The lease expiry the last check scheduled a check for. */
+    private long checkScheduledFor;
+    /** A probe for a view this member has not installed yet: answered once it is. */
+    private Deferred pendingProbe;
+
+    private boolean renewing;
+    /** Lease requests from members of a view this member has not installed yet, by sender. */
+    private final Map<NodeId, Messages.LeasePing> pendingPings = new HashMap<>();
+
+    Participant(
+            NodeId self,
+            ClusterConfig config,
+            LocalResources resources,
+            Coordinator coordinator,
+            Duration leaseTime,
+            Port port) {
         this.self = self;
         this.config = config;
         this.resources = resources;
         this.coordinator = coordinator;
         this.port = port;
+        this.lease = new Lease(self, leaseTime, port::nanoTime);
     }
 
     /** The view this member is in; null before the first. */
@@ -115,10 +150,150 @@ final class Participant implements Messages.Handler {
         return view;
     }
 
-    /** Installs {@code v}: the coordinator starts over; the caller decides quorum for it next. */
+    /**
+     * Installs {@code v}: the coordinator starts over, the lease counts answers in this view only,
+     * and this member asks the others for its lease at once; the caller decides quorum for it next.
+     */
     void viewInstalled(View v) {
         view = v;
+        lease.viewInstalled(v);
         coordinator.viewChanged(v);
+        if (pendingProbe != null && pendingProbe.probe().view().equals(v.id())) {
+            port.send(pendingProbe.from(), report(v.id()));
+        }
+        pendingProbe = null;
+        Map<NodeId, Messages.LeasePing> waiting = new HashMap<>(pendingPings);
+        pendingPings.clear();
+        waiting.forEach(this::leasePing);
+        if (renewing) {
+            requestLease();
+        } else {
+            renewing = true;
+            renewLease();
+        }
+        checkLease();
+    }
+
+    // ---- the membership lease ----------------------------------------------------------------
+
+    /** Asks every other member for a lease, checks it, and does so again after the renew interval. */
+    private void renewLease() {
+        requestLease();
+        checkLease();
+        port.schedule(this::renewLease, lease.renewInterval());
+    }
+
+    private void requestLease() {
+        lease.request()
+                .ifPresent(ping ->
+                        view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, ping)));
+    }
+
+    /** True if this member holds its membership lease now. */
+    boolean leaseHeld() {
+        return lease.held(port::sustains);
+    }
+
+    /** The lease time. */
+    Duration leaseTime() {
+        return lease.time();
+    }
+
+    /**
+     * Looks at the lease: a lease gained lets the coordinator plan and deferred plans run; a lease
+     * lost stops everything here at once (forced where the agent can), since the others may
+     * already count this member as gone. Schedules the next look for when the lease would lapse.
+     */
+    void checkLease() {
+        OptionalLong until = lease.expiry(port::sustains);
+        long now = port.nanoTime();
+        boolean held = until.isPresent() && (until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - now > 0);
+        port.leaseUntil(held ? until : OptionalLong.empty());
+        if (held && until.getAsLong() != Long.MAX_VALUE && until.getAsLong() != checkScheduledFor) {
+            checkScheduledFor = until.getAsLong();
+            port.schedule(this::checkLease, Duration.ofNanos(until.getAsLong() - now + 1_000_000));
+        }
+        if (held == leaseHeld) {
+            return;
+        }
+        leaseHeld = held;
+        String subject = view == null ? self.value() : view.id().toString();
+        if (held) {
+            String detail = "holds its membership lease in " + view + " (heard from " + lease.heardRecently() + ")";
+            LOG.info("{} {}", self, detail);
+            port.event(new EventData.LeaseGained(view.id()), subject, self + " " + detail);
+            // The coordinator plans once this report reaches it (planning now would use an older one).
+            sendReport();
+            retryDeferred();
+        } else {
+            String detail = "lost its membership lease: it has not heard from enough members of "
+                    + (view == null ? "its view" : view.toString()) + " within "
+                    + lease.time().toMillis()
+                    + " ms (heard from " + lease.heardRecently() + ")";
+            LOG.error("{} {}; it acts no more until it holds the lease again", self, detail);
+            port.event(
+                    new EventData.LeaseLost(view == null ? Optional.empty() : Optional.of(view.id()), detail),
+                    subject,
+                    self + " " + detail);
+            if (port.quorum() != Quorum.QUORATE) {
+                LOG.debug("{}: quorum is lost too; the no-quorum-policy decides what runs", self);
+            } else if (config.noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
+                LOG.warn(
+                        "{}: no-quorum-policy=freeze keeps its resources running without a lease; only a fence"
+                                + " device keeps the others from starting them too",
+                        self);
+            } else if (resources.anyActive()) {
+                Callbacks.whenDone(
+                        resources.stopAll("node " + self + " " + detail, true),
+                        (v, e) -> sendReport(),
+                        LOG,
+                        "stopping every resource of " + self + " after its lease lapsed");
+            }
+        }
+    }
+
+    @Override
+    public void leasePing(NodeId from, Messages.LeasePing ping) {
+        Optional<Messages.LeasePong> pong = lease.grant(from, ping);
+        if (pong.isPresent()) {
+            port.send(from, pong.get());
+        } else if (lease.fromLaterView(ping)) {
+            // The requester installed a view this member has not yet: answer once it has.
+            pendingPings.put(from, ping);
+        }
+    }
+
+    @Override
+    public void leasePong(NodeId from, Messages.LeasePong pong) {
+        if (lease.answered(from, pong)) {
+            checkLease();
+        }
+    }
+
+    @Override
+    public void deathNotice(NodeId from, Messages.DeathNotice notice) {
+        deathConfirmed(notice.node(), "declared dead by " + from + ": " + notice.reason());
+    }
+
+    /**
+     * {@code node} is known to be gone with its resources (its process exited, a fence device
+     * confirmed it, or it was declared dead): its groups may start elsewhere without waiting for
+     * its lease.
+     */
+    void deathConfirmed(NodeId node, String evidence) {
+        if (node.equals(self)) {
+            return;
+        }
+        coordinator.deathConfirmed(node, evidence);
+        port.event(new EventData.DeathConfirmed(node, evidence), node.value(), node + ": " + evidence);
+    }
+
+    /**
+     * How many milliseconds ago this member last granted a lease to each node outside its view
+     * (within a few lease times), for its reports.
+     */
+    private Map<NodeId, Long> grantAges() {
+        return lease.grantAges(lease.time().multipliedBy(3));
     }
 
     /**
@@ -147,6 +322,7 @@ final class Participant implements Messages.Handler {
                 CompletableFuture<Void> unused = resources.stopAll("node " + self + " lost quorum (" + text + ")");
             }
         }
+        checkLease();
         if (now != Quorum.UNDECIDED) {
             retryDeferred();
         }
@@ -166,9 +342,18 @@ final class Participant implements Messages.Handler {
         message.dispatch(from, this);
     }
 
+    /**
+     * Answers a probe only in its view: a member that answers has installed that view, and so no
+     * longer grants leases to the nodes it removed; the coordinator's wait for their leases relies on
+     * it. A probe for a later view waits for that view; one for an earlier view is dropped.
+     */
     @Override
     public void probe(NodeId from, Probe probe) {
-        port.send(from, report(probe.view()));
+        if (view != null && probe.view().equals(view.id())) {
+            port.send(from, report(probe.view()));
+        } else if (view == null || probe.view().sequence() > view.id().sequence()) {
+            pendingProbe = new Deferred(from, null, probe);
+        }
     }
 
     @Override
@@ -228,17 +413,24 @@ final class Participant implements Messages.Handler {
                             + port.stalledFor().toMillis() + " ms and is stopping its resources");
         } else if (fromCoordinator && port.quorum() == Quorum.UNDECIDED) {
             // The tie-break is still being decided here: run or refuse once it is.
-            deferred = new Deferred(from, x);
+            deferred = new Deferred(from, x, null);
         } else if (fromCoordinator && port.quorum() == Quorum.NOT_QUORATE) {
             refuse(x, "refusing " + x.plan() + ": this node's partition has no quorum (" + port.quorumText() + ")");
+        } else if (fromCoordinator && !leaseHeld()) {
+            // Quorate, but this member has not heard from enough of the view lately: wait until it
+            // has (a new view's first lease round), or until the view changes.
+            deferred = new Deferred(from, x, null);
         } else if (fromCoordinator) {
-            resources.execute(x.actions(), () -> view.id().equals(x.plan().view()) && !demoted && port.fresh(), () -> {
-                lastCompleted = x.plan();
-                sendReport();
-            });
+            resources.execute(
+                    x.actions(),
+                    () -> view.id().equals(x.plan().view()) && !demoted && port.fresh() && leaseHeld(),
+                    () -> {
+                        lastCompleted = x.plan();
+                        sendReport();
+                    });
         } else if (view == null || x.plan().view().sequence() > view.id().sequence()) {
             // Planned in a view this member has not installed yet: keep it until the view arrives.
-            deferred = new Deferred(from, x);
+            deferred = new Deferred(from, x, null);
         } else {
             String detail = "refusing " + x.plan() + " from " + from + ": this node is in "
                     + (view == null ? "no view" : "view " + view.id() + " coordinated by " + view.coordinator());
@@ -362,7 +554,8 @@ final class Participant implements Messages.Handler {
                 resources.activeStates(),
                 resources.failures(),
                 List.copyOf(moves.values()),
-                clusterMaintenance);
+                clusterMaintenance,
+                grantAges());
     }
 
     /** Reports to the coordinator of the current view, if any. */

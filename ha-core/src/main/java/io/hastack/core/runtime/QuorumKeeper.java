@@ -11,6 +11,7 @@ import io.hastack.core.spi.quorum.QuorumDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ final class QuorumKeeper {
     private View view;
     private Quorum state = Quorum.UNDECIDED;
     private String text = "undecided: not in a view yet";
+    /** True if the current view is quorate by the tie-break (exactly half of the votes). */
+    private boolean byTie;
 
     /**
      * @param deviceCalls where the device is called (it may block); nothing runs there without a
@@ -75,9 +78,28 @@ final class QuorumKeeper {
         return text;
     }
 
+    /**
+     * True if the members {@code heard} (this node included) keep this node's partition quorate:
+     * the partition is quorate, and they hold a majority of the votes, or exactly half if the
+     * tie-break was won for the current view and they are all of its members. The lease's rule
+     * ({@link Lease#expiry}); monotone in {@code heard}.
+     */
+    boolean sustains(Set<NodeId> heard) {
+        if (state != Quorum.QUORATE) {
+            return false;
+        }
+        if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
+            return true;
+        }
+        Votes votes = Votes.of(config.nodes(), heard);
+        return votes.isMajority() || (byTie && votes.isTie() && heard.containsAll(view.members()));
+    }
+
     /** Decides quorum for {@code v}: at once for a majority or minority, through the device for a tie. */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
     void evaluate(View v) {
         view = v;
+        byTie = false;
         Votes votes = Votes.of(config.nodes(), v.members());
         if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             if (!votes.isMajority()) {
@@ -121,7 +143,12 @@ final class QuorumKeeper {
                 }
                 Quorum r = result;
                 String t = decided;
-                host.post(() -> set(v, r, t));
+                host.post(() -> {
+                    if (view == v) {
+                        byTie = r == Quorum.QUORATE;
+                    }
+                    set(v, r, t);
+                });
             });
         } else {
             set(

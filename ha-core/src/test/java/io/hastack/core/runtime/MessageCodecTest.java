@@ -59,7 +59,8 @@ class MessageCodecTest {
                                                 Optional.of(Instant.ofEpochMilli(1_763_000_600_000L)))),
                                         Instant.ofEpochMilli(1_763_000_000_000L)),
                                 new MoveOrder(GroupId.of("h"), Optional.empty(), Instant.ofEpochMilli(5))),
-                        new Messages.MaintenanceOrder(true, Instant.ofEpochMilli(99))),
+                        new Messages.MaintenanceOrder(true, Instant.ofEpochMilli(99)),
+                        Map.of(NodeId.of("node3"), 1234L)),
                 new NodeReport(
                         VIEW,
                         "abcdef0123456789",
@@ -68,7 +69,11 @@ class MessageCodecTest {
                         Map.of(),
                         Map.of(),
                         List.of(),
-                        Messages.MaintenanceOrder.NONE),
+                        Messages.MaintenanceOrder.NONE,
+                        Map.of()),
+                new Messages.LeasePing(VIEW, 7),
+                new Messages.LeasePong(VIEW, Long.MAX_VALUE),
+                new Messages.DeathNotice(NodeId.of("node2"), "host monitor: powered off"),
                 new Messages.MaintenanceOrder(false, Instant.ofEpochMilli(1234)),
                 new MoveOrder(
                         GroupId.of("g"),

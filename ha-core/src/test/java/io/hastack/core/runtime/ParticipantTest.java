@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,17 +51,22 @@ class ParticipantTest {
     private final List<String> calls = executor.log;
 
     private final List<Message> sent = new ArrayList<>();
+    private final List<java.util.Map.Entry<NodeId, Message>> sentTo = new ArrayList<>();
     private final List<HaEvent.Type> events = new ArrayList<>();
     private final List<String> details = new ArrayList<>();
     private Quorum quorum = Quorum.UNDECIDED;
     private boolean fresh = true;
+    /** If true, this node alone keeps its partition quorate (its lease needs no answers). */
+    private boolean aloneSustains = true;
+
+    private static final Duration LEASE = Duration.ofSeconds(1);
     private final Participant participant = participant();
 
     private Participant participant() {
         Participant[] self = new Participant[1];
         LocalResources resources = executor.local(N2, config, time, () -> self[0].sendReport());
         Coordinator coordinator =
-                new Coordinator(N2, config, new DefaultPlanner(), time.clock(), new Coordinator.Port() {
+                new Coordinator(N2, config, new DefaultPlanner(), time.clock(), LEASE, new Coordinator.Port() {
                     @Override
                     public void send(NodeId node, Message message) {}
 
@@ -84,11 +90,22 @@ class ParticipantTest {
                     public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
                         return CompletableFuture.completedFuture(actions);
                     }
+
+                    @Override
+                    public long nanoTime() {
+                        return time.nanoTime();
+                    }
+
+                    @Override
+                    public boolean leaseHeld() {
+                        return self[0].leaseHeld();
+                    }
                 });
-        self[0] = new Participant(N2, config, resources, coordinator, new Participant.Port() {
+        self[0] = new Participant(N2, config, resources, coordinator, LEASE, new Participant.Port() {
             @Override
             public void send(NodeId to, Message message) {
                 sent.add(message);
+                sentTo.add(java.util.Map.entry(to, message));
             }
 
             @Override
@@ -120,6 +137,22 @@ class ParticipantTest {
 
             @Override
             public void leaveGranted() {}
+
+            @Override
+            public long nanoTime() {
+                return time.nanoTime();
+            }
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {
+                time.at(delay.toNanos(), task);
+            }
+
+            @Override
+            public boolean sustains(Set<NodeId> members) {
+                // Two of the three configured nodes are a majority; with aloneSustains, this node alone is enough.
+                return quorum == Quorum.QUORATE && (aloneSustains || members.size() >= 2);
+            }
         });
         return self[0];
     }
@@ -242,5 +275,105 @@ class ParticipantTest {
         assertEquals(
                 io.hastack.core.spi.plan.NodeStatus.LEAVING,
                 participant.ownInfo().status());
+    }
+
+    /** The lease requests this node sent to {@code to}, latest last. */
+    private List<Messages.LeasePing> pingsTo(NodeId to) {
+        return sentTo.stream()
+                .filter(e -> e.getKey().equals(to) && e.getValue() instanceof Messages.LeasePing)
+                .map(e -> (Messages.LeasePing) e.getValue())
+                .toList();
+    }
+
+    private void answerLatestPing(NodeId from) {
+        List<Messages.LeasePing> pings = pingsTo(from);
+        Messages.LeasePing ping = pings.get(pings.size() - 1);
+        participant.handle(from, new Messages.LeasePong(ping.view(), ping.sequence()));
+    }
+
+    @Test
+    void aPlanWaitsForTheLeaseAndRunsOnceAMemberHasAnswered() {
+        aloneSustains = false;
+        View current = view(5, N1, N2, N3);
+        install(current, Quorum.QUORATE);
+        assertTrue(!participant.leaseHeld(), "nobody has answered yet");
+        assertTrue(!pingsTo(N1).isEmpty() && !pingsTo(N3).isEmpty(), "asks every other member at once: " + sent);
+        participant.handle(N1, startPlan(current.id()));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(), calls, "no lease: the plan waits");
+        answerLatestPing(N1);
+        time.runFor(Duration.ofMillis(10));
+        assertTrue(participant.leaseHeld());
+        assertTrue(events.contains(Type.LEASE_GAINED), events.toString());
+        assertEquals(List.of("start r"), calls);
+    }
+
+    @Test
+    void anAnswerToARequestOfAnotherViewOrAnUnknownRequestDoesNotCount() {
+        aloneSustains = false;
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        Messages.LeasePing ping = pingsTo(N1).get(0);
+        participant.handle(N1, new Messages.LeasePong(view(4, N1, N2, N3).id(), ping.sequence()));
+        participant.handle(N1, new Messages.LeasePong(ping.view(), ping.sequence() + 1000));
+        participant.handle(NodeId.of("stranger"), new Messages.LeasePong(ping.view(), ping.sequence()));
+        assertTrue(!participant.leaseHeld(), "none of these answers counts");
+    }
+
+    @Test
+    void aLapsedLeaseStopsEverythingAndNothingRunsUntilItHoldsAgain() {
+        aloneSustains = false;
+        View current = view(5, N1, N2, N3);
+        install(current, Quorum.QUORATE);
+        answerLatestPing(N1);
+        participant.handle(N1, startPlan(current.id()));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start r"), calls);
+        // Nobody answers for longer than the lease (a partition, or this node was frozen).
+        time.runFor(LEASE.plusMillis(100));
+        assertTrue(!participant.leaseHeld());
+        assertTrue(events.contains(Type.LEASE_LOST), events.toString());
+        assertEquals(2, calls.size(), calls.toString());
+        assertTrue(calls.get(1).contains("stop r"), "stopped at once: " + calls);
+        Execute again =
+                new Execute(new PlanId(current.id(), 2), startPlan(current.id()).actions());
+        participant.handle(N1, again);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(2, calls.size(), "no lease, no start: " + calls);
+        answerLatestPing(N3);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(3, calls.size(), "holds the lease again: the waiting plan runs: " + calls);
+    }
+
+    @Test
+    void itGrantsLeasesOnlyInItsOwnViewAndReportsWhomItGrantedOnceTheyAreGone() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        sent.clear();
+        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1));
+        assertEquals(List.of(), sent, "a request from an earlier view gets no answer");
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2));
+        assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 2)), sent);
+        time.runFor(Duration.ofMillis(300));
+        install(view(6, N2, N3), Quorum.QUORATE);
+        participant.sendReport();
+        long age = lastReport().grantAges().get(N1);
+        assertTrue(age >= 300 && age < 400, "granted " + age + " ms ago");
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3));
+        assertTrue(
+                sent.stream().filter(m -> m instanceof Messages.LeasePong).count() == 1,
+                "no grant to a node outside the view: " + sent);
+    }
+
+    @Test
+    void aProbeForAViewNotInstalledYetIsAnsweredOnceItIs() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        sent.clear();
+        View next = view(6, N1, N2);
+        participant.handle(N1, new Messages.Probe(next.id()));
+        assertTrue(sent.stream().noneMatch(m -> m instanceof NodeReport), "not in view 6 yet: " + sent);
+        install(next, Quorum.QUORATE);
+        assertTrue(
+                sent.stream()
+                        .anyMatch(m -> m instanceof NodeReport r && r.view().equals(next.id())),
+                "answered in view 6: " + sent);
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A membership the test drives by hand: it installs views and delivers messages when told, and
- * records what the node sends.
+ * records what the node sends. The other members of its view answer the node's lease requests at
+ * once (and those are not recorded), unless {@link #answerLeases} is off.
  */
 final class ScriptedMembership implements Membership {
     /** A message the node sent. */
@@ -23,6 +24,8 @@ final class ScriptedMembership implements Membership {
     private volatile View view;
     volatile boolean started;
     volatile boolean refuseToStart;
+    volatile boolean answerLeases = true;
+    private final MessageCodec codec = new MessageCodec(null);
 
     ScriptedMembership(NodeId self) {
         this.self = self;
@@ -58,6 +61,17 @@ final class ScriptedMembership implements Membership {
 
     @Override
     public void send(NodeId node, byte[] payload) {
+        try {
+            if (codec.decode(payload) instanceof Messages.LeasePing ping) {
+                View v = view;
+                if (answerLeases && v != null && v.contains(node) && ping.view().equals(v.id())) {
+                    listener.messageReceived(node, codec.encode(new Messages.LeasePong(ping.view(), ping.sequence())));
+                }
+                return;
+            }
+        } catch (MalformedMessageException e) {
+            // not ours to judge: record it as sent
+        }
         sent.add(new Sent(node, payload));
     }
 

@@ -162,6 +162,9 @@ final class SimulatedCluster {
     /** The safe bound of every node's (emulated) pause detector. */
     static final Duration PAUSE_BOUND = Duration.ofSeconds(1);
 
+    /** Every node's membership lease time: its pause bound, as on a real node. */
+    static final Duration LEASE_TIME = PAUSE_BOUND;
+
     /**
      * {@code node}'s process stalls for {@code stall} (longer than {@link #PAUSE_BOUND}) and then
      * runs on, as after a GC pause or a SIGSTOP that the others did not notice: its pause detector
@@ -425,64 +428,75 @@ final class SimulatedCluster {
                             }
                         }
                     });
-            this.coordinator = new Coordinator(id, config, new DefaultPlanner(), time.clock(), new Coordinator.Port() {
-                @Override
-                public void send(NodeId node, Message message) {
-                    SimNode.this.send(node, message);
-                }
+            this.coordinator =
+                    new Coordinator(id, config, new DefaultPlanner(), time.clock(), LEASE_TIME, new Coordinator.Port() {
+                        @Override
+                        public void send(NodeId node, Message message) {
+                            SimNode.this.send(node, message);
+                        }
 
-                @Override
-                public void event(EventData data, String subject, String detail) {
-                    Type type = data.type();
-                    if (!alive) {
-                        return;
-                    }
-                    if (type == Type.CONVERGED) {
-                        record(id + " converged");
-                    } else if (type == Type.PLAN_COMPUTED || type == Type.NODE_FENCED) {
-                        record(id + " " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + subject + ":\n"
-                                + detail.indent(12).stripTrailing());
-                    }
-                }
+                        @Override
+                        public void event(EventData data, String subject, String detail) {
+                            Type type = data.type();
+                            if (!alive) {
+                                return;
+                            }
+                            if (type == Type.CONVERGED) {
+                                record(id + " converged");
+                            } else if (type == Type.PLAN_COMPUTED || type == Type.NODE_FENCED) {
+                                record(id + " " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + subject + ":\n"
+                                        + detail.indent(12).stripTrailing());
+                            }
+                        }
 
-                @Override
-                public void schedule(Runnable task, Duration delay) {
-                    time.at(delay.toNanos(), () -> {
-                        if (alive) {
-                            task.run();
+                        @Override
+                        public void schedule(Runnable task, Duration delay) {
+                            time.at(delay.toNanos(), () -> {
+                                if (alive) {
+                                    task.run();
+                                }
+                            });
+                        }
+
+                        @Override
+                        public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
+                            if (!fenceDevice) {
+                                return Optional.empty();
+                            }
+                            CompletableFuture<FenceResult> done = new CompletableFuture<>();
+                            time.at(Duration.ofMillis(50).toNanos(), () -> {
+                                record("fence device powers off " + node);
+                                crash(node);
+                                done.complete(FenceResult.confirmed("simulated power-off of " + node));
+                            });
+                            return Optional.of(done);
+                        }
+
+                        @Override
+                        public boolean canFence() {
+                            return fenceDevice;
+                        }
+
+                        @Override
+                        public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
+                            List<Action> stamped = new ArrayList<>();
+                            actions.forEach(a -> stamped.add(a.type() == ActionType.START ? a.withEpoch(++epochs) : a));
+                            CompletableFuture<List<Action>> done = new CompletableFuture<>();
+                            time.execute(() -> done.complete(stamped));
+                            return done;
+                        }
+
+                        @Override
+                        public long nanoTime() {
+                            return time.nanoTime();
+                        }
+
+                        @Override
+                        public boolean leaseHeld() {
+                            return participant.leaseHeld();
                         }
                     });
-                }
-
-                @Override
-                public Optional<CompletableFuture<FenceResult>> fence(NodeId node) {
-                    if (!fenceDevice) {
-                        return Optional.empty();
-                    }
-                    CompletableFuture<FenceResult> done = new CompletableFuture<>();
-                    time.at(Duration.ofMillis(50).toNanos(), () -> {
-                        record("fence device powers off " + node);
-                        crash(node);
-                        done.complete(FenceResult.confirmed("simulated power-off of " + node));
-                    });
-                    return Optional.of(done);
-                }
-
-                @Override
-                public boolean canFence() {
-                    return fenceDevice;
-                }
-
-                @Override
-                public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
-                    List<Action> stamped = new ArrayList<>();
-                    actions.forEach(a -> stamped.add(a.type() == ActionType.START ? a.withEpoch(++epochs) : a));
-                    CompletableFuture<List<Action>> done = new CompletableFuture<>();
-                    time.execute(() -> done.complete(stamped));
-                    return done;
-                }
-            });
-            this.participant = new Participant(id, config, resources, coordinator, new Participant.Port() {
+            this.participant = new Participant(id, config, resources, coordinator, LEASE_TIME, new Participant.Port() {
                 @Override
                 public void send(NodeId to, Message message) {
                     SimNode.this.send(to, message);
@@ -519,6 +533,25 @@ final class SimulatedCluster {
                 @Override
                 public void leaveGranted() {
                     // the harness's nodes never leave cleanly
+                }
+
+                @Override
+                public long nanoTime() {
+                    return time.nanoTime();
+                }
+
+                @Override
+                public void schedule(Runnable task, Duration delay) {
+                    time.at(delay.toNanos(), () -> {
+                        if (alive) {
+                            task.run();
+                        }
+                    });
+                }
+
+                @Override
+                public boolean sustains(Set<NodeId> members) {
+                    return quorum.sustains(members);
                 }
             });
         }

@@ -83,6 +83,11 @@ final class VirtualTime extends AbstractExecutorService implements ScheduledExec
         }
     }
 
+    /** The virtual monotonic clock, in nanoseconds since the harness began. */
+    long nanoTime() {
+        return nowNanos;
+    }
+
     /** The virtual time now. */
     Instant now() {
         return origin.plusNanos(nowNanos);

@@ -39,8 +39,13 @@ public final class DemoCluster {
      * without, the two resources above. {@code shared} is the demo's shared directory.
      */
     public static ClusterConfig config(int webPort, Optional<DataStack> stack, Path shared) {
+        return config(webPort, stack, shared, List.of("node1", "node2"));
+    }
+
+    /** As {@link #config(int, Optional, Path)}, for the cluster of {@code nodes}. */
+    public static ClusterConfig config(int webPort, Optional<DataStack> stack, Path shared, List<String> nodes) {
         if (stack.isEmpty()) {
-            return workerAndWeb(webPort);
+            return workerAndWeb(webPort, nodes);
         }
         DataStack s = stack.get();
         List<ResourceSpec> group = new ArrayList<>();
@@ -99,7 +104,7 @@ public final class DemoCluster {
             group.add(web("web", webPort));
         }
         return ClusterConfig.builder()
-                .nodes("node1", "node2")
+                .nodes(nodes.toArray(String[]::new))
                 .group(new ResourceGroup(io.hastack.core.model.GroupId.of(GROUP), group))
                 .build();
     }
@@ -112,14 +117,14 @@ public final class DemoCluster {
                 .build();
     }
 
-    private static ClusterConfig workerAndWeb(int webPort) {
+    private static ClusterConfig workerAndWeb(int webPort, List<String> nodes) {
         ResourceSpec worker = ResourceSpec.builder("worker", ProcessAgent.TYPE)
                 .params(ProcessAgent.params(List.of("sleep", "86400"), Map.of()))
                 .monitorInterval(Duration.ofSeconds(1))
                 .timeout(Operation.STOP, Duration.ofSeconds(5))
                 .build();
         return ClusterConfig.builder()
-                .nodes("node1", "node2")
+                .nodes(nodes.toArray(String[]::new))
                 .group(ResourceGroup.of(GROUP, worker, web("web", webPort)))
                 .build();
     }

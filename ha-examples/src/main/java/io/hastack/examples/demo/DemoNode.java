@@ -4,6 +4,7 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.quorum.FileQuorumDevice;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
+import io.hastack.core.runtime.NodeSettings;
 import io.hastack.membership.jgroups.JGroupsConfig;
 import io.hastack.membership.jgroups.JGroupsMembership;
 import io.hastack.resources.StandardAgents;
@@ -25,7 +26,10 @@ import java.util.concurrent.Executors;
  * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080 --shared DIR}.
  *
  * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks);
- * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group.
+ * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group;
+ * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default), and
+ * {@code --quorum-device none} runs without the file quorum device. The node runs with its watchdog
+ * ({@link NodeSettings.Builder#watchdog}): a frozen node's processes are killed when its lease runs out.
  *
  * <p>{@code DIR} is a directory both nodes share: it holds the {@link FileQuorumDevice} that breaks
  * the tie when one of the two nodes is alone, and hands out fencing epochs.
@@ -55,13 +59,16 @@ public final class DemoNode {
             stack.verifyTimeout(java.time.Duration.ofMillis(Long.parseLong(opts.get("verify-ms"))));
         }
         JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"), stack.build());
-        FileQuorumDevice device = new FileQuorumDevice(Path.of(require(opts, "shared")));
-        HaNode node = HaNode.builder()
-                .config(DemoCluster.config(webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared"))))
+        List<String> nodes = List.of(opts.getOrDefault("nodes", "node1,node2").split(","));
+        HaNode.Builder builder = HaNode.builder()
+                .config(DemoCluster.config(webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared")), nodes))
                 .membership(membership)
                 .agents(StandardAgents.registry())
-                .quorumDevice(device)
-                .build();
+                .settings(NodeSettings.builder().watchdog(true).build());
+        if (!"none".equals(opts.get("quorum-device"))) {
+            builder.quorumDevice(new FileQuorumDevice(Path.of(require(opts, "shared"))));
+        }
+        HaNode node = builder.build();
         node.addListener(e -> print(out, e), Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "demo-events");
             t.setDaemon(true);

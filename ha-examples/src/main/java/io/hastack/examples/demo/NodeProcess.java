@@ -142,6 +142,11 @@ public final class NodeProcess implements AutoCloseable {
         return log;
     }
 
+    /** The node JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** True while the JVM runs. */
     public boolean isAlive() {
         return process.isAlive();

@@ -80,7 +80,9 @@ public final class Nemesis {
      *
      * @param seed the seed
      * @param faultCounts faults injected, by kind
-     * @param doubleActivations times two live nodes ran one resource at once (distinct epochs)
+     * @param doubleActivations times two nodes could both act on one resource at once (both running
+     *     it, neither frozen, both holding their membership lease): each is a violation
+     * @param worstOverlap the longest such overlap
      * @param staleWritesRejected writes of an old copy rejected because a newer epoch had written
      * @param lostResources resources not running exactly once when the recovery bound expired
      * @param worstRecovery the longest time from a fault (or its undoing) to exactly one copy
@@ -91,6 +93,7 @@ public final class Nemesis {
             long seed,
             Map<Fault, Integer> faultCounts,
             int doubleActivations,
+            Duration worstOverlap,
             int staleWritesRejected,
             int lostResources,
             Duration worstRecovery,
@@ -110,12 +113,13 @@ public final class Nemesis {
         /** A readable summary. */
         public String summary() {
             return String.format(
-                    "seed %d: %d faults %s, %d double activations (distinct epochs), %d stale writes"
+                    "seed %d: %d faults %s, %d double activations (worst overlap %d ms), %d stale writes"
                             + " rejected, %d lost resources, worst recovery %d ms, %d violations%s",
                     seed,
                     faultsInjected(),
                     faultCounts,
                     doubleActivations,
+                    worstOverlap.toMillis(),
                     staleWritesRejected,
                     lostResources,
                     worstRecovery.toMillis(),
@@ -186,8 +190,7 @@ public final class Nemesis {
             names.forEach(n -> cluster.start(n, cc));
             cluster.awaitView(names.size());
             sampler = new Sampler(
-                    cluster.witness,
-                    () -> progress.accept(stateOf(cluster, "down for over " + STALL.toSeconds() + " s")));
+                    cluster, () -> progress.accept(stateOf(cluster, "down for over " + STALL.toSeconds() + " s")));
             sampler.start();
             awaitExactlyOnce(cluster, config.recoveryBound());
             for (int i = 0; i < config.faults(); i++) {
@@ -205,6 +208,7 @@ public final class Nemesis {
             log("all faults undone; waiting for convergence");
             lost = awaitExactlyOnce(cluster, config.recoveryBound());
             sampler.stop();
+            violations.addAll(sampler.doubles);
             violations.addAll(cluster.witness.violations());
             if (lost > 0) {
                 progress.accept(stateOf(cluster, "not converged after the last fault"));
@@ -216,6 +220,7 @@ public final class Nemesis {
                     config.seed(),
                     counts,
                     sampler.doubleActivations.get(),
+                    Duration.ofNanos(sampler.worstOverlap.get()),
                     cluster.witness.staleWritesRejected(),
                     lost,
                     Duration.ofNanos(sampler.worstRecovery.get()),
@@ -357,17 +362,27 @@ public final class Nemesis {
         LockSupport.parkNanos(millis * 1_000_000L);
     }
 
-    /** Watches the witness every 10 ms: double activations and recovery times. */
+    /**
+     * Watches the witness every 10 ms: double activations (two copies of a resource that can both
+     * act: on nodes that run it, are not frozen and hold their membership lease), with how long each
+     * lasted, and recovery times.
+     */
     private static final class Sampler {
         final AtomicInteger doubleActivations = new AtomicInteger();
         final AtomicLong worstRecovery = new AtomicLong();
+        final AtomicLong worstOverlap = new AtomicLong();
+        /** One line per double activation: which resource, where, and for how long. */
+        final List<String> doubles = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private final InProcessCluster cluster;
         private final Witness witness;
         private final Runnable onStall;
         private volatile boolean running = true;
         private final Thread thread;
 
-        Sampler(Witness witness, Runnable onStall) {
-            this.witness = witness;
+        Sampler(InProcessCluster cluster, Runnable onStall) {
+            this.cluster = cluster;
+            this.witness = cluster.witness;
             this.onStall = onStall;
             this.thread = new Thread(this::loop, "nemesis-sampler");
             this.thread.setDaemon(true);
@@ -386,23 +401,45 @@ public final class Nemesis {
             }
         }
 
+        /** The nodes that run {@code resource} and could act on it now. */
+        private Set<NodeId> acting(String resource) {
+            Set<NodeId> acting = new TreeSet<>(java.util.Comparator.comparing(NodeId::value));
+            for (NodeId n : witness.runningOn(resource)) {
+                HaNode node = cluster.node(n.value());
+                if (node != null && !cluster.isFrozen(n.value()) && node.holdsLease()) {
+                    acting.add(n);
+                }
+            }
+            return acting;
+        }
+
         private void loop() {
-            boolean wasDouble = false;
+            long doubleSince = -1;
+            String doubleWhat = "";
             long unhealthySince = -1;
             boolean told = false;
             while (running) {
-                boolean isDouble = false;
+                String isDouble = null;
                 boolean healthy = true;
                 for (String r : RESOURCES) {
-                    int copies = witness.runningOn(r).size();
-                    isDouble |= copies > 1;
-                    healthy &= copies == 1;
+                    healthy &= witness.runningOn(r).size() == 1;
+                    Set<NodeId> acting = acting(r);
+                    if (acting.size() > 1 && isDouble == null) {
+                        isDouble = r + " on " + acting;
+                    }
                 }
-                if (isDouble && !wasDouble) {
-                    doubleActivations.incrementAndGet();
-                }
-                wasDouble = isDouble;
                 long now = System.nanoTime();
+                if (isDouble != null && doubleSince < 0) {
+                    doubleActivations.incrementAndGet();
+                    doubleSince = now;
+                    doubleWhat = isDouble;
+                } else if (isDouble == null && doubleSince >= 0) {
+                    long overlap = now - doubleSince;
+                    worstOverlap.accumulateAndGet(overlap, Math::max);
+                    doubles.add("double activation: " + doubleWhat + " could both act for about " + overlap / 1_000_000
+                            + " ms");
+                    doubleSince = -1;
+                }
                 if (!healthy && unhealthySince < 0) {
                     unhealthySince = now;
                     told = false;

@@ -149,9 +149,10 @@ public final class JGroupsConfig {
                     .setBindAddress(bind.getAddress())
                     .setOffset(100)
                     .setPortRange(0));
+            stack.add(new SuspectTap(true));
         }
         stack.add(new FD_ALL3().setTimeout(heartbeatTimeout.toMillis()).setInterval(heartbeatInterval.toMillis()));
-        stack.add(new SuspectTap());
+        stack.add(new SuspectTap(false));
         stack.add(new VERIFY_SUSPECT2().setTimeout(verifyTimeout.toMillis()));
         stack.add(new BARRIER());
         stack.add(new NAKACK2().setXmitInterval(100).setValue("use_mcast_xmit", false));

@@ -18,6 +18,7 @@ import org.jgroups.JChannel;
 import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.util.NameCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,7 @@ public final class JGroupsMembership implements Membership {
             protocols.stream()
                     .filter(p -> p instanceof SuspectTap)
                     .map(p -> (SuspectTap) p)
-                    .findFirst()
-                    .ifPresent(tap -> tap.onSuspect(this::suspected));
+                    .forEach(tap -> tap.onSuspect(tap.crashEvidence() ? this::crashed : this::suspected));
             ch.setReceiver(new Receiver() {
                 @Override
                 public void viewAccepted(org.jgroups.View v) {
@@ -142,6 +142,28 @@ public final class JGroupsMembership implements Membership {
     private void suspected(Address a) {
         synchronized (deliveryLock) {
             listener.memberSuspected(nodeOf(a));
+        }
+    }
+
+    private void crashed(Address a) {
+        synchronized (deliveryLock) {
+            listener.memberCrashed(
+                    nodeOf(a), "its kernel closed its failure-detection connection (FD_SOCK2): its process exited");
+        }
+    }
+
+    /** Hands a suspicion of {@code node} to VERIFY_SUSPECT2, which removes it if it does not answer. */
+    @Override
+    public void suspect(NodeId node) {
+        JChannel ch = channel;
+        Address target = addresses.get(node);
+        if (ch == null || target == null || node.equals(self)) {
+            return;
+        }
+        VERIFY_SUSPECT2 verify = ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
+        if (verify != null) {
+            LOG.info("{}: verifying {} now, as asked", self, node);
+            verify.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.List.of(target)));
         }
     }
 

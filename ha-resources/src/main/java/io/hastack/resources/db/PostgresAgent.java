@@ -5,6 +5,7 @@ import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.core.spi.agent.AgentMetadata;
 import io.hastack.core.spi.agent.AgentOutcome;
 import io.hastack.core.spi.agent.AgentResult;
+import io.hastack.core.spi.agent.EpochGuard;
 import io.hastack.resources.Commands;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
@@ -228,7 +229,56 @@ public final class PostgresAgent extends ServiceAgent {
             }
         }
         removeStaleLock(c);
-        return Optional.empty();
+        return admitEpoch(ctx, c);
+    }
+
+    /**
+     * Where the highest epoch that started this database is kept: beside the data directory, on the
+     * same (shared) storage, so that every node that can start the database sees it.
+     */
+    private static Path epochFile(Config c) {
+        return c.data().resolveSibling(c.data().getFileName() + ".hastack-epoch");
+    }
+
+    /**
+     * With a quorum device every start carries a fencing epoch: a start whose epoch is not above
+     * every earlier start's is stale (its plan was overtaken) and is refused.
+     */
+    private static Optional<AgentOutcome> admitEpoch(AgentContext ctx, Config c) {
+        if (ctx.epoch() <= 0) {
+            return Optional.empty(); // no quorum device, no epochs
+        }
+        try {
+            EpochGuard guard = EpochGuard.persistent(epochFile(c));
+            if (!guard.admit(ctx.epoch())) {
+                return Optional.of(AgentOutcome.failed("refusing a stale start with epoch " + ctx.epoch() + ": "
+                        + epochFile(c) + " records a start with epoch " + guard.highest()));
+            }
+            return Optional.empty();
+        } catch (java.io.UncheckedIOException e) {
+            return Optional.of(AgentOutcome.failed("cannot record the start's epoch in " + epochFile(c) + ": "
+                    + e.getCause().getMessage()));
+        }
+    }
+
+    /** Also fails when a later start of this database (a higher epoch) exists: this copy is stale. */
+    @Override
+    public AgentOutcome monitor(AgentContext ctx) {
+        AgentOutcome outcome = super.monitor(ctx);
+        if (!outcome.isSuccess() || ctx.epoch() <= 0) {
+            return outcome;
+        }
+        try {
+            Config c = config(ctx);
+            long highest = EpochGuard.persistent(epochFile(c)).highest();
+            if (highest > ctx.epoch()) {
+                return AgentOutcome.failed("this copy was started with epoch " + ctx.epoch() + " but " + epochFile(c)
+                        + " records a later start with epoch " + highest + ": it is stale");
+            }
+        } catch (java.io.UncheckedIOException e) {
+            return AgentOutcome.failed("cannot read " + e.getMessage());
+        }
+        return outcome;
     }
 
     /**

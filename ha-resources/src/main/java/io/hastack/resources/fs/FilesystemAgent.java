@@ -168,6 +168,10 @@ public final class FilesystemAgent implements ResourceAgent {
             if (!mounted(c.directory())) {
                 return AgentOutcome.notRunning(c.directory() + " is not mounted");
             }
+            if (c.checkLevel() >= 20 && !ctx.lease().held()) {
+                // A node without its membership lease may already count as gone: it writes nothing.
+                return AgentOutcome.success("mounted; no write probe: the node does not hold its membership lease");
+            }
             if (c.checkLevel() >= 20) {
                 Path probe = c.directory().resolve(".hastack-monitor-" + ctx.resource());
                 String written = UUID.randomUUID().toString();

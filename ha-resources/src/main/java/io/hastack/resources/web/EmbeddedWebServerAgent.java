@@ -6,6 +6,7 @@ import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.core.spi.agent.AgentMetadata;
 import io.hastack.core.spi.agent.AgentOutcome;
 import io.hastack.core.spi.agent.AgentResult;
+import io.hastack.core.spi.agent.LeaseCheck;
 import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
@@ -92,8 +93,12 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
             Instant since = Instant.now();
             String page = title + "\nServed by " + ctx.node() + " (resource " + ctx.resource() + ", epoch "
                     + ctx.epoch() + ", up since " + since + ")\n";
-            s.createContext("/", exchange -> respond(exchange, page));
-            s.createContext("/health", exchange -> respond(exchange, "ok\n"));
+            // A node without its membership lease may already count as gone: it serves nothing.
+            LeaseCheck lease = ctx.lease();
+            String refused = "503 not serving: " + ctx.node() + " does not hold its membership lease\n";
+            s.createContext(
+                    "/", exchange -> respond(exchange, lease.held() ? 200 : 503, lease.held() ? page : refused));
+            s.createContext("/health", exchange -> respond(exchange, 200, "ok\n"));
             s.start();
             server = s;
             startedAt = since;
@@ -106,10 +111,10 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
         }
     }
 
-    private static void respond(HttpExchange exchange, String body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }

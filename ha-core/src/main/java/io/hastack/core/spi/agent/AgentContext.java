@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param interval for a recurring monitor, its interval; {@link Duration#ZERO} for every other call,
  *     among them a probe (see {@link #isProbe()})
  * @param cloneInstance which copy of a clone the call is for; empty for a resource of an exclusive group
+ * @param lease whether the node still holds its membership lease, for a resource to ask before it
+ *     accepts a write ({@link LeaseCheck#UNGUARDED} outside a cluster node)
  */
 public record AgentContext(
         NodeId node,
@@ -37,7 +39,8 @@ public record AgentContext(
         long startNanos,
         long epoch,
         Duration interval,
-        Optional<CloneInstance> cloneInstance) {
+        Optional<CloneInstance> cloneInstance,
+        LeaseCheck lease) {
 
     /** Copies the parameters; checks the interval. */
     public AgentContext {
@@ -47,6 +50,31 @@ public record AgentContext(
                     + " recurs; interval must be zero or positive, was " + interval);
         }
         Objects.requireNonNull(cloneInstance, "cloneInstance");
+        Objects.requireNonNull(lease, "lease");
+    }
+
+    /** A call that no cluster node makes: its lease check always says held. */
+    public AgentContext(
+            NodeId node,
+            ResourceId resource,
+            Operation operation,
+            Map<String, String> parameters,
+            Duration timeout,
+            long startNanos,
+            long epoch,
+            Duration interval,
+            Optional<CloneInstance> cloneInstance) {
+        this(
+                node,
+                resource,
+                operation,
+                parameters,
+                timeout,
+                startNanos,
+                epoch,
+                interval,
+                cloneInstance,
+                LeaseCheck.UNGUARDED);
     }
 
     /** A one-shot call (interval zero) of a resource that is not a clone. */
@@ -74,7 +102,7 @@ public record AgentContext(
     /** The same call with other parameters (for an agent that hands the call to another agent). */
     public AgentContext withParameters(Map<String, String> newParameters) {
         return new AgentContext(
-                node, resource, operation, newParameters, timeout, startNanos, epoch, interval, cloneInstance);
+                node, resource, operation, newParameters, timeout, startNanos, epoch, interval, cloneInstance, lease);
     }
 
     /** The time left before the executor gives up on this call; never negative. */

@@ -40,6 +40,13 @@ public interface Membership extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Asks the membership to check {@code node} now, as if its failure detector suspected it (an
+     * external monitor said it is dead): a node that does not answer is removed without waiting for
+     * the heartbeat timeout. A hint: a node that answers stays. Does nothing by default.
+     */
+    default void suspect(NodeId node) {}
+
     /** Leaves the cluster gracefully; idempotent. */
     @Override
     void close();

@@ -20,4 +20,14 @@ public interface MembershipListener {
      * view removes a node.
      */
     default void memberSuspected(NodeId node) {}
+
+    /**
+     * The membership has evidence that {@code node}'s process has exited, not merely gone silent:
+     * for JGroups, its kernel closed its connections (FD_SOCK2), which a frozen or cut-off process's
+     * kernel does not do. Its groups may then start elsewhere without waiting for its lease. Only
+     * evidence that a live process cannot produce qualifies ({@code docs/design/leases.md}).
+     *
+     * @param evidence what was observed, for logs
+     */
+    default void memberCrashed(NodeId node, String evidence) {}
 }

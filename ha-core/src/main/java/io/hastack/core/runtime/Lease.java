@@ -1,0 +1,190 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.runtime.Messages.LeasePing;
+import io.hastack.core.runtime.Messages.LeasePong;
+import io.hastack.core.spi.membership.View;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * This node's membership lease, and the leases it grants (see {@code docs/design/leases.md}). The
+ * node asks every other member of its view for a lease every {@link #renewInterval()}; a member
+ * in the same view answers. The lease holds while the members that answered a request sent within
+ * the last {@link #time()} (on this node's monotonic clock, counted from when the request was
+ * <em>sent</em>, so that an answer held up in a queue or during a pause never extends it) together
+ * with this node sustain its partition's quorum. Each node also remembers when it last granted a
+ * lease to whom, so that a coordinator knows how long a node removed from the view may still
+ * believe it holds one.
+ *
+ * <p>Thread-free: confined to the node's event thread; time comes from the monotonic clock it is
+ * given (virtual time in the simulation harness).
+ */
+final class Lease {
+    /** Requests kept for their answers; older answers are ignored (they would have expired anyway). */
+    private static final int OUTSTANDING = 64;
+
+    private final NodeId self;
+    private final Duration time;
+    private final LongSupplier nanos;
+    private View view;
+    private long sequence;
+    /** When this node sent each of its latest requests, by sequence. */
+    private final Map<Long, Long> sent = new LinkedHashMap<>(OUTSTANDING, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > OUTSTANDING;
+        }
+    };
+    /** For each other member: when this node sent the latest request that member answered. */
+    private final Map<NodeId, Long> heard = new HashMap<>();
+    /** For each node: when this node last granted it a lease. */
+    private final Map<NodeId, Long> granted = new HashMap<>();
+
+    /**
+     * @param time how long an answered request keeps the lease
+     * @param nanos the monotonic clock, in nanoseconds
+     */
+    Lease(NodeId self, Duration time, LongSupplier nanos) {
+        this.self = self;
+        this.time = time;
+        this.nanos = nanos;
+    }
+
+    /** How long an answered request keeps the lease. */
+    Duration time() {
+        return time;
+    }
+
+    /** How often to ask: five times per lease time, so that a lost answer or two costs nothing. */
+    Duration renewInterval() {
+        return time.dividedBy(5);
+    }
+
+    /**
+     * A new view: answers to requests of other views no longer count; what was heard already is
+     * kept until it is older than the lease time, from members that left too: they granted it in a
+     * view that contained both, and whoever of them is in a later quorate view reports the grant, so
+     * that its coordinator waits for it (two majorities share a member; see the design).
+     */
+    void viewInstalled(View v) {
+        view = v;
+        sent.clear();
+    }
+
+    /** True if {@code ping} was sent in a view this node has not installed yet. */
+    boolean fromLaterView(LeasePing ping) {
+        return view == null || ping.view().sequence() > view.id().sequence();
+    }
+
+    /** A new lease request to send to every other member, or empty outside a view. */
+    Optional<LeasePing> request() {
+        if (view == null) {
+            return Optional.empty();
+        }
+        long seq = ++sequence;
+        sent.put(seq, nanos.getAsLong());
+        return Optional.of(new LeasePing(view.id(), seq));
+    }
+
+    /**
+     * Grants {@code from}'s request if both are in the same view, and remembers when; empty (no
+     * answer) otherwise: a node outside this node's view gets no lease from it.
+     */
+    Optional<LeasePong> grant(NodeId from, LeasePing ping) {
+        if (view == null || from.equals(self) || !ping.view().equals(view.id()) || !view.contains(from)) {
+            return Optional.empty();
+        }
+        granted.put(from, nanos.getAsLong());
+        return Optional.of(new LeasePong(view.id(), ping.sequence()));
+    }
+
+    /** Counts {@code from}'s answer, if it answers a recent request of this view. */
+    boolean answered(NodeId from, LeasePong pong) {
+        if (view == null || !pong.view().equals(view.id()) || !view.contains(from) || from.equals(self)) {
+            return false;
+        }
+        Long at = sent.get(pong.sequence());
+        if (at == null) {
+            return false;
+        }
+        heard.merge(from, at, Math::max);
+        return true;
+    }
+
+    /**
+     * Until when (monotonic nanoseconds) the lease holds, if it holds now; {@link Long#MAX_VALUE}
+     * if this node alone sustains quorum (a single-member view that won the tie, or
+     * {@code no-quorum-policy=ignore}). {@code sustains} says whether a set of members (this node
+     * included) keeps the partition quorate; it must be monotone.
+     */
+    OptionalLong expiry(Predicate<Set<NodeId>> sustains) {
+        Set<NodeId> members = new HashSet<>();
+        members.add(self);
+        if (sustains.test(members)) {
+            return OptionalLong.of(Long.MAX_VALUE);
+        }
+        List<Map.Entry<NodeId, Long>> latestFirst = new ArrayList<>(heard.entrySet());
+        latestFirst.sort(Map.Entry.<NodeId, Long>comparingByValue(Comparator.reverseOrder()));
+        long now = nanos.getAsLong();
+        for (Map.Entry<NodeId, Long> e : latestFirst) {
+            long until = e.getValue() + time.toNanos();
+            if (until - now <= 0) {
+                return OptionalLong.empty(); // the rest were heard even earlier
+            }
+            members.add(e.getKey());
+            if (sustains.test(members)) {
+                return OptionalLong.of(until);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** True if the lease holds now. */
+    boolean held(Predicate<Set<NodeId>> sustains) {
+        OptionalLong until = expiry(sustains);
+        return until.isPresent() && (until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - nanos.getAsLong() > 0);
+    }
+
+    /** The members heard from within the lease time, this node included, for messages. */
+    Set<NodeId> heardRecently() {
+        Set<NodeId> members = new HashSet<>();
+        members.add(self);
+        long now = nanos.getAsLong();
+        heard.forEach((node, at) -> {
+            if (at + time.toNanos() - now > 0) {
+                members.add(node);
+            }
+        });
+        return members;
+    }
+
+    /**
+     * For every node outside the current view that this node granted a lease to within {@code
+     * horizon}: how many milliseconds ago it last did. Older grants are forgotten.
+     */
+    Map<NodeId, Long> grantAges(Duration horizon) {
+        long now = nanos.getAsLong();
+        granted.values().removeIf(at -> now - at > horizon.toNanos());
+        Map<NodeId, Long> ages = new HashMap<>();
+        granted.forEach((node, at) -> {
+            if (view == null || !view.contains(node)) {
+                ages.put(node, Duration.ofNanos(now - at).toMillis());
+            }
+        });
+        return ages;
+    }
+}

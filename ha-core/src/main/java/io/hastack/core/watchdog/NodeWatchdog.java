@@ -1,0 +1,135 @@
+package io.hastack.core.watchdog;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the {@link Watchdog} process for this JVM and tells it the node's membership lease. The
+ * watchdog is told a little less than the lease ({@code guard}), so that it kills the node's
+ * processes before the others may start them. Thread-safe.
+ */
+public final class NodeWatchdog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeWatchdog.class);
+
+    private final Process process;
+    private final OutputStream in;
+    private final Duration guard;
+    private final String name;
+    private boolean broken;
+    private String last = "";
+
+    private NodeWatchdog(String name, Process process, Duration guard) {
+        this.name = name;
+        this.process = process;
+        this.in = process.getOutputStream();
+        this.guard = guard;
+    }
+
+    /**
+     * Starts a watchdog for this JVM, with the same Java, a small heap and its output in this JVM's
+     * standard error.
+     *
+     * @param name the node, for the log
+     * @param guard how much earlier than the lease's end the watchdog kills
+     * @throws UncheckedIOException if the process cannot be started
+     */
+    public static NodeWatchdog start(String name, Duration guard) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String classes;
+        try {
+            classes = Path.of(Watchdog.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot find where the watchdog's class is: " + e.getMessage(), e);
+        }
+        List<String> command = List.of(
+                java.toString(),
+                "-Xmx16m",
+                "-Xss256k",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classes,
+                Watchdog.class.getName(),
+                Long.toString(ProcessHandle.current().pid()));
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            LOG.info("{}: node watchdog started (pid {})", name, p.pid());
+            return new NodeWatchdog(name, p, guard);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the node watchdog " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The watchdog's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * The lease now holds until {@code until} (monotonic nanos, as {@code now}), or not at all (empty).
+     */
+    public synchronized void leaseUntil(OptionalLong until, long now) {
+        String line;
+        if (until.isEmpty()) {
+            line = "none";
+        } else if (until.getAsLong() == Long.MAX_VALUE) {
+            line = "lease 86400000";
+        } else {
+            long millis = Duration.ofNanos(until.getAsLong() - now).minus(guard).toMillis();
+            line = millis <= 0 ? "none" : "lease " + millis;
+        }
+        if (broken || (line.equals("none") && last.equals("none"))) {
+            return;
+        }
+        last = line;
+        try {
+            in.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+        } catch (IOException e) {
+            broken = true;
+            LOG.error(
+                    "{}: the node watchdog (pid {}) is gone ({}); a frozen node's processes are no longer killed in"
+                            + " time",
+                    name,
+                    process.pid(),
+                    e.getMessage());
+        }
+    }
+
+    /** Ends the watchdog cleanly: it exits without killing anything (the node has stopped its resources). */
+    @Override
+    public synchronized void close() {
+        try {
+            in.write("exit\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            in.close();
+        } catch (IOException e) {
+            LOG.debug("{}: closing the watchdog's input: {}", name, e.getMessage());
+        }
+        try {
+            if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.runtime.Messages.LeasePing;
+import io.hastack.core.runtime.Messages.LeasePong;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+class LeaseTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final NodeId N3 = NodeId.of("n3");
+    private static final Duration T = Duration.ofSeconds(3);
+    /** Two of three configured nodes are a majority. */
+    private static boolean majority(Set<NodeId> s) {
+        return s.size() >= 2;
+    }
+
+    private long now = 1_000_000_000L;
+    private final Lease lease = new Lease(N1, T, () -> now);
+
+    private static View view(long seq, NodeId... members) {
+        return new View(new ViewId(members[0], seq), List.of(members), false);
+    }
+
+    private void advance(Duration d) {
+        now += d.toNanos();
+    }
+
+    @Test
+    void theLeaseRunsFromWhenTheRequestWasSentNotFromWhenTheAnswerCame() {
+        lease.viewInstalled(view(1, N1, N2, N3));
+        LeasePing ping = lease.request().orElseThrow();
+        advance(Duration.ofSeconds(2)); // the answer was held up (or this node was frozen)
+        assertTrue(lease.answered(N2, new LeasePong(ping.view(), ping.sequence())));
+        assertTrue(lease.held(LeaseTest::majority));
+        assertEquals(
+                1_000_000_000L + T.toNanos(), lease.expiry(LeaseTest::majority).getAsLong());
+        advance(Duration.ofMillis(1001));
+        assertFalse(lease.held(LeaseTest::majority), "3 s after the request, however late the answer came");
+    }
+
+    @Test
+    void anAnswerOnlyCountsForARequestOfTheCurrentViewFromAMemberOfIt() {
+        lease.viewInstalled(view(1, N1, N2, N3));
+        LeasePing old = lease.request().orElseThrow();
+        lease.viewInstalled(view(2, N1, N2, N3));
+        assertFalse(lease.answered(N2, new LeasePong(old.view(), old.sequence())), "an answer in view 1");
+        LeasePing ping = lease.request().orElseThrow();
+        assertFalse(lease.answered(N2, new LeasePong(ping.view(), ping.sequence() + 1)), "an unknown request");
+        assertFalse(lease.answered(NodeId.of("x"), new LeasePong(ping.view(), ping.sequence())), "a stranger");
+        assertFalse(lease.answered(N1, new LeasePong(ping.view(), ping.sequence())), "itself");
+        assertFalse(lease.held(LeaseTest::majority));
+        assertTrue(lease.answered(N3, new LeasePong(ping.view(), ping.sequence())));
+        assertTrue(lease.held(LeaseTest::majority));
+    }
+
+    @Test
+    void theExpiryIsWhenTheQuorumOfLatestAnswersLapses() {
+        Predicate<Set<NodeId>> all = s -> s.size() == 3; // e.g. a tie-won view must hear everyone
+        lease.viewInstalled(view(1, N1, N2, N3));
+        LeasePing first = lease.request().orElseThrow();
+        advance(Duration.ofSeconds(1));
+        LeasePing second = lease.request().orElseThrow();
+        lease.answered(N2, new LeasePong(first.view(), first.sequence()));
+        lease.answered(N3, new LeasePong(second.view(), second.sequence()));
+        long firstSent = now - Duration.ofSeconds(1).toNanos();
+        assertEquals(
+                now + T.toNanos(),
+                lease.expiry(LeaseTest::majority).getAsLong(),
+                "n3 alone is enough: its later answer");
+        assertEquals(firstSent + T.toNanos(), lease.expiry(all).getAsLong(), "both needed: the earlier answer");
+    }
+
+    @Test
+    void aNodeThatSustainsQuorumAloneNeedsNoAnswers() {
+        lease.viewInstalled(view(1, N1));
+        assertEquals(Long.MAX_VALUE, lease.expiry(s -> true).getAsLong());
+        assertTrue(lease.held(s -> true));
+        assertFalse(lease.held(s -> false));
+    }
+
+    @Test
+    void itGrantsOnlyInItsOwnViewAndReportsGrantsToNodesThatLeftIt() {
+        View v = view(4, N1, N2, N3);
+        lease.viewInstalled(v);
+        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9)).isPresent());
+        assertTrue(lease.grant(N3, new LeasePing(view(3, N1, N2, N3).id(), 1)).isEmpty(), "another view");
+        assertTrue(lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1)).isEmpty(), "not a member");
+        assertTrue(lease.fromLaterView(new LeasePing(view(5, N1, N2).id(), 1)));
+        assertFalse(lease.fromLaterView(new LeasePing(view(3, N1, N2).id(), 1)));
+        assertEquals(Map.of(), lease.grantAges(T.multipliedBy(3)), "n2 is still in the view");
+        advance(Duration.ofMillis(700));
+        lease.viewInstalled(view(5, N1, N3));
+        assertEquals(Map.of(N2, 700L), lease.grantAges(T.multipliedBy(3)));
+        advance(T.multipliedBy(3));
+        assertEquals(Map.of(), lease.grantAges(T.multipliedBy(3)), "forgotten once older than the horizon");
+    }
+}
