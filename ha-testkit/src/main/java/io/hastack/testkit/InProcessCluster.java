@@ -44,6 +44,7 @@ public final class InProcessCluster implements AutoCloseable {
                     * Math.max(1, Double.parseDouble(System.getProperty("hastack.timing.factor", "1")))));
 
     public final Witness witness = new Witness();
+    private volatile NodeSettings settings = NodeSettings.forTesting();
     public final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
     private final String clusterName = "test-" + UUID.randomUUID();
     private final Map<NodeId, HaNode> nodes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -106,7 +107,7 @@ public final class InProcessCluster implements AutoCloseable {
                 .agents(agents)
                 .quorumDevice(nodeDevice)
                 .agentExecutor(executor)
-                .settings(NodeSettings.forTesting())
+                .settings(settings)
                 .ticker(new Ticker() {
                     @Override
                     public long read() {
@@ -122,6 +123,14 @@ public final class InProcessCluster implements AutoCloseable {
         nodes.put(id, node);
         node.start();
         return node;
+    }
+
+    /**
+     * Gives nodes started from now on {@code bound} as their pause bound, which is also their
+     * membership lease time (by default the in-process heartbeat timeout, 1.5 s).
+     */
+    public void pauseBound(Duration bound) {
+        settings = NodeSettings.forTesting().toBuilder().pauseBound(bound).build();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.hastack.testkit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.ClusterConfig;
@@ -128,5 +129,124 @@ class InProcessPartitionTest {
         assertTrue(
                 cluster.node(survivor.value()).status().quorum().contains("tie won"),
                 cluster.node(survivor.value()).status().quorum());
+    }
+
+    private int indexOf(NodeId node, String what, int from) {
+        List<Witness.Event> h = cluster.witness.history();
+        for (int i = from; i < h.size(); i++) {
+            if (h.get(i).node().equals(node) && h.get(i).what().equals(what)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void theMajorityStartsTheGroupOnlyAfterTheCutOffNodeHasStoppedIt() {
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config("n1", "n2", "n3"));
+        }
+        cluster.awaitView(3);
+        NodeId active = awaitRunningOnOne();
+        int before = cluster.witness.history().size();
+
+        cluster.partition(Set.of(active.value()));
+
+        await().atMost(InProcessCluster.WAIT).until(() -> {
+            Set<NodeId> running = cluster.witness.runningOn("db");
+            return running.size() == 1 && !running.contains(active);
+        });
+        NodeId successor = cluster.witness.runningOn("db").iterator().next();
+        int stopped = Math.max(indexOf(active, "stop", before), indexOf(active, "killed", before));
+        int started = indexOf(successor, "start", before);
+        assertTrue(
+                stopped >= 0 && stopped < started,
+                "the cut-off node stops (its lease lapsed) before the majority starts: " + cluster.witness.history());
+        assertTrue(
+                cluster.eventsOf(HaEvent.Type.LEASE_LOST).stream()
+                        .anyMatch(e -> e.node().equals(active)),
+                "the cut-off node lost its lease");
+    }
+
+    @Test
+    void withAFenceDeviceANodeRemovedOnSuspicionIsFencedBeforeItsGroupStartsElsewhere() {
+        cluster.pauseBound(Duration.ofSeconds(4)); // a lease that outlasts detection: there is a wait
+        cluster.fenceByCrashing();
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config("n1", "n2", "n3"));
+        }
+        cluster.awaitView(3);
+        NodeId active = awaitRunningOnOne();
+
+        cluster.partition(Set.of(active.value()));
+
+        await().atMost(InProcessCluster.WAIT).until(() -> {
+            Set<NodeId> running = cluster.witness.runningOn("db");
+            return running.size() == 1 && !running.contains(active);
+        });
+        assertEquals(List.of(active), cluster.fencedNodes, "fenced before the takeover");
+        assertTrue(
+                cluster.eventsOf(HaEvent.Type.TAKEOVER_WAIT).stream()
+                        .anyMatch(e -> e.detail().contains("or it is fenced")),
+                cluster.eventsOf(HaEvent.Type.TAKEOVER_WAIT).toString());
+        assertTrue(
+                cluster.eventsOf(HaEvent.Type.NODE_FENCED).stream()
+                        .anyMatch(e -> e.subject().equals(active.value())),
+                cluster.eventsOf(HaEvent.Type.NODE_FENCED).toString());
+    }
+
+    @Test
+    void aNodeRemovedOnSuspicionIsWaitedForUnlessItsDeathIsDeclared() {
+        cluster.pauseBound(Duration.ofSeconds(4));
+        for (String n : List.of("n1", "n2", "n3")) {
+            cluster.start(n, config("n1", "n2", "n3"));
+        }
+        cluster.awaitView(3);
+        NodeId first = awaitRunningOnOne();
+
+        // A crash in one JVM closes no socket: the others see silence, as for a frozen node, and
+        // wait for its lease before they start its group.
+        cluster.crash(first.value());
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("db").size() == 1);
+        assertTrue(
+                cluster.eventsOf(HaEvent.Type.TAKEOVER_WAIT).stream()
+                        .anyMatch(e -> e.detail().contains("[" + first + "]")),
+                "waited for the lease of " + first);
+        NodeId second = awaitRunningOnOne();
+        int waitsBefore = cluster.eventsOf(HaEvent.Type.TAKEOVER_WAIT).size();
+
+        // Now a host monitor declares the next active node dead as it crashes: no wait.
+        NodeId declarer = cluster.liveNodes().stream()
+                .map(NodeId::of)
+                .filter(n -> !n.equals(second))
+                .findFirst()
+                .orElseThrow();
+        cluster.start(first.value(), config("n1", "n2", "n3"));
+        cluster.awaitView(3);
+        cluster.crash(second.value());
+        cluster.node(declarer.value())
+                .admin()
+                .declareDead(second, "host monitor: powered off")
+                .join();
+
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("db").size() == 1
+                        && !cluster.witness.runningOn("db").contains(second));
+        assertTrue(cluster.eventsOf(HaEvent.Type.DEATH_CONFIRMED).stream()
+                .anyMatch(e -> e.subject().equals(second.value()) && e.detail().contains("host monitor")));
+        assertEquals(
+                waitsBefore,
+                cluster.eventsOf(HaEvent.Type.TAKEOVER_WAIT).size(),
+                "no wait for a node declared dead: " + cluster.eventsOf(HaEvent.Type.TAKEOVER_WAIT));
+    }
+
+    @Test
+    void declaringANodeDeadIsRefusedForItselfAndUnknownNodes() {
+        cluster.start("n1", config("n1", "n2"));
+        io.hastack.core.runtime.Admin admin = cluster.node("n1").admin();
+        assertThrows(IllegalArgumentException.class, () -> admin.declareDead(NodeId.of("n1"), "x"));
+        assertThrows(IllegalArgumentException.class, () -> admin.declareDead(NodeId.of("n9"), "x"));
+        assertThrows(IllegalArgumentException.class, () -> admin.declareDead(NodeId.of("n2"), " "));
     }
 }

@@ -226,10 +226,11 @@ final class Participant implements Messages.Handler {
             sendReport();
             retryDeferred();
         } else {
-            String detail = "lost its membership lease: it has not heard from enough members of "
-                    + (view == null ? "its view" : view.toString()) + " within "
-                    + lease.time().toMillis()
-                    + " ms (heard from " + lease.heardRecently() + ")";
+            String detail = port.quorum() != Quorum.QUORATE
+                    ? "lost its membership lease: its partition has no quorum (" + port.quorumText() + ")"
+                    : "lost its membership lease: it has not heard from enough members of "
+                            + (view == null ? "its view" : view.toString()) + " within "
+                            + lease.time().toMillis() + " ms (heard from " + lease.heardRecently() + ")";
             LOG.error("{} {}; it acts no more until it holds the lease again", self, detail);
             port.event(
                     new EventData.LeaseLost(view == null ? Optional.empty() : Optional.of(view.id()), detail),
