@@ -28,6 +28,8 @@ public final class ClusterConfig {
     private final int defaultStickiness;
     private final java.time.Duration failureTimeout;
     private final boolean maintenanceMode;
+    private final boolean waitForAll;
+    private final java.util.Optional<java.time.Duration> lastManStanding;
     private final List<LocationConstraint> locations;
     private final List<ColocationConstraint> colocations;
     private final List<OrderConstraint> orders;
@@ -42,6 +44,8 @@ public final class ClusterConfig {
         this.defaultStickiness = b.defaultStickiness;
         this.failureTimeout = b.failureTimeout;
         this.maintenanceMode = b.maintenanceMode;
+        this.waitForAll = b.waitForAll;
+        this.lastManStanding = java.util.Optional.ofNullable(b.lastManStanding);
         this.locations = List.copyOf(b.locations);
         this.colocations = List.copyOf(b.colocations);
         this.orders = List.copyOf(b.orders);
@@ -122,6 +126,24 @@ public final class ClusterConfig {
         return maintenanceMode;
     }
 
+    /**
+     * Corosync's {@code wait_for_all}: after a node starts, its partition is quorate for the first
+     * time only once it has seen every configured node in one view. Off by default.
+     */
+    public boolean waitForAll() {
+        return waitForAll;
+    }
+
+    /**
+     * Corosync's {@code last_man_standing}, with its window: once a quorate partition has been
+     * stable for the window, the nodes missing from it stop counting as votes, so that the
+     * partition stays quorate when more nodes fail one by one; a node that returns counts again.
+     * Empty (the default) when off. See {@code docs/safety.md} for the failure it allows.
+     */
+    public java.util.Optional<java.time.Duration> lastManStanding() {
+        return lastManStanding;
+    }
+
     /** The location constraints, in configuration order. */
     public List<LocationConstraint> locations() {
         return locations;
@@ -185,6 +207,11 @@ public final class ClusterConfig {
         sb.append("default-stickiness=").append(Score.format(defaultStickiness)).append('\n');
         sb.append("failure-timeout=").append(failureTimeout.toMillis()).append('\n');
         sb.append("maintenance-mode=").append(maintenanceMode).append('\n');
+        if (waitForAll) {
+            sb.append("wait-for-all=true\n");
+        }
+        lastManStanding.ifPresent(
+                w -> sb.append("last-man-standing-window=").append(w.toMillis()).append('\n'));
         for (ResourceGroup g : groups) {
             sb.append("group ")
                     .append(g.id())
@@ -224,6 +251,8 @@ public final class ClusterConfig {
         private int defaultStickiness = DEFAULT_STICKINESS;
         private java.time.Duration failureTimeout = java.time.Duration.ZERO;
         private boolean maintenanceMode;
+        private boolean waitForAll;
+        private java.time.Duration lastManStanding;
         private final List<LocationConstraint> locations = new java.util.ArrayList<>();
         private final List<ColocationConstraint> colocations = new java.util.ArrayList<>();
         private final List<OrderConstraint> orders = new java.util.ArrayList<>();
@@ -284,6 +313,26 @@ public final class ClusterConfig {
         /** Sets maintenance mode: nothing is started or stopped while it is on. */
         public Builder maintenanceMode(boolean on) {
             this.maintenanceMode = on;
+            return this;
+        }
+
+        /** Sets corosync's {@code wait_for_all} ({@link ClusterConfig#waitForAll()}); off by default. */
+        public Builder waitForAll(boolean on) {
+            this.waitForAll = on;
+            return this;
+        }
+
+        /**
+         * Turns corosync's {@code last_man_standing} on with {@code window} (corosync's default is
+         * 10 s), or off with null ({@link ClusterConfig#lastManStanding()}).
+         *
+         * @throws IllegalArgumentException if the window is not positive
+         */
+        public Builder lastManStanding(java.time.Duration window) {
+            if (window != null && (window.isZero() || window.isNegative())) {
+                throw new IllegalArgumentException("last-man-standing window must be positive, was " + window);
+            }
+            this.lastManStanding = window;
             return this;
         }
 

@@ -151,6 +151,11 @@ final class NodeRuntime {
             public void recorded(View view, String detail) {
                 emit(new EventData.QuorumRecorded(view.id(), detail), view.id().toString(), detail);
             }
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {
+                loop.schedule(task, delay);
+            }
         });
         this.resources = createResources(agents);
         this.coordinator = new Coordinator(self, config, planner, clock, bound, new Coordinator.Port() {

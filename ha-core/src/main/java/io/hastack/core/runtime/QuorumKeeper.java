@@ -8,6 +8,7 @@ import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.quorum.QuorumDevice;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,9 @@ final class QuorumKeeper {
 
         /** A majority was recorded on the device. */
         void recorded(View view, String detail);
+
+        /** Runs {@code task} on the event thread after {@code delay}. */
+        void schedule(Runnable task, Duration delay);
     }
 
     private final NodeId self;
@@ -56,6 +60,10 @@ final class QuorumKeeper {
     private String text = "undecided: not in a view yet";
     /** True if the current view is quorate by the tie-break (exactly half of the votes). */
     private boolean byTie;
+    /** The nodes whose votes count: the node list, less those that last_man_standing dropped. */
+    private List<NodeId> expected;
+    /** True until this node has seen every configured node in one view, with wait_for_all. */
+    private boolean waitingForAll;
 
     /**
      * @param deviceCalls where the device is called (it may block); nothing runs there without a
@@ -67,6 +75,13 @@ final class QuorumKeeper {
         this.device = device;
         this.deviceCalls = deviceCalls;
         this.host = host;
+        this.expected = config.nodes();
+        this.waitingForAll = config.waitForAll();
+    }
+
+    /** The nodes whose votes count now (fewer than the node list after last_man_standing dropped some). */
+    List<NodeId> expected() {
+        return expected;
     }
 
     Quorum state() {
@@ -91,7 +106,7 @@ final class QuorumKeeper {
         if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             return true;
         }
-        Votes votes = Votes.of(config.nodes(), heard);
+        Votes votes = Votes.of(expected, heard);
         return votes.isMajority() || (byTie && votes.isTie() && heard.containsAll(view.members()));
     }
 
@@ -100,7 +115,15 @@ final class QuorumKeeper {
     void evaluate(View v) {
         view = v;
         byTie = false;
-        Votes votes = Votes.of(config.nodes(), v.members());
+        // A node that returns counts again (last_man_standing only drops nodes that are away).
+        if (!v.members().stream().filter(config.nodes()::contains).allMatch(expected::contains)) {
+            expected = config.nodes().stream()
+                    .filter(n -> expected.contains(n) || v.contains(n))
+                    .toList();
+            LOG.info("{}: votes count again for {} of the node list: {}", self, expected.size(), expected);
+        }
+        Votes votes = Votes.of(expected, v.members());
+        boolean dropped = expected.size() < config.nodes().size();
         if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             if (!votes.isMajority()) {
                 LOG.warn(
@@ -111,8 +134,27 @@ final class QuorumKeeper {
             set(v, Quorum.QUORATE, "quorate by no-quorum-policy=ignore: " + votes);
             return;
         }
+        if (waitingForAll) {
+            if (v.members().containsAll(config.nodes())) {
+                waitingForAll = false;
+                LOG.info("{}: every configured node is in {}: wait-for-all is satisfied", self, v);
+            } else {
+                List<NodeId> missing =
+                        config.nodes().stream().filter(n -> !v.contains(n)).toList();
+                set(
+                        v,
+                        Quorum.NOT_QUORATE,
+                        "no quorum: wait-for-all: every configured node must be seen in one view first; not yet seen"
+                                + " with the others: " + missing);
+                return;
+            }
+        }
         if (votes.isMajority()) {
-            set(v, Quorum.QUORATE, "quorate: " + votes);
+            set(
+                    v,
+                    Quorum.QUORATE,
+                    "quorate: " + votes + (dropped ? " (last-man-standing counts " + expected + ")" : ""));
+            scheduleLastManStanding(v);
             device.ifPresent(d -> deviceCalls.execute(() -> {
                 try {
                     d.recordMajority(votes.present());
@@ -126,7 +168,7 @@ final class QuorumKeeper {
                             e.getMessage());
                 }
             }));
-        } else if (votes.isTie() && device.isPresent()) {
+        } else if (votes.isTie() && device.isPresent() && !dropped) {
             QuorumDevice d = device.get();
             set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
             deviceCalls.execute(() -> {
@@ -148,14 +190,50 @@ final class QuorumKeeper {
                         byTie = r == Quorum.QUORATE;
                     }
                     set(v, r, t);
+                    if (view == v && r == Quorum.QUORATE) {
+                        scheduleLastManStanding(v);
+                    }
                 });
             });
         } else {
-            set(
-                    v,
-                    Quorum.NOT_QUORATE,
-                    "no quorum: " + votes + (votes.isTie() ? " and no quorum device to break the tie" : ""));
+            String why = !votes.isTie()
+                    ? ""
+                    : dropped
+                            ? " (a tie among the votes last-man-standing left is not broken by the device)"
+                            : " and no quorum device to break the tie";
+            set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + why);
         }
+    }
+
+    /**
+     * With last_man_standing: once {@code v} has been quorate for the window, the configured nodes
+     * missing from it stop counting, so that the next failure leaves a majority of those that
+     * remain.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
+    private void scheduleLastManStanding(View v) {
+        Optional<Duration> window = config.lastManStanding();
+        if (window.isEmpty() || v.members().containsAll(expected)) {
+            return;
+        }
+        host.schedule(
+                () -> {
+                    if (view != v || state != Quorum.QUORATE) {
+                        return;
+                    }
+                    List<NodeId> remaining =
+                            expected.stream().filter(v::contains).toList();
+                    LOG.warn(
+                            "{}: last-man-standing: {} stable for {} ms; the votes of {} no longer count",
+                            self,
+                            v,
+                            window.get().toMillis(),
+                            expected.stream().filter(n -> !v.contains(n)).toList());
+                    expected = remaining;
+                    text = "quorate: " + Votes.of(expected, v.members()) + " (last-man-standing counts " + expected
+                            + ")";
+                },
+                window.get());
     }
 
     @SuppressWarnings("ReferenceEquality") // identity: is {@code forView} still the current view?

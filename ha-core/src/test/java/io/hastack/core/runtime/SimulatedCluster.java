@@ -404,6 +404,15 @@ final class SimulatedCluster {
                 public void recorded(View view, String detail) {
                     // no device
                 }
+
+                @Override
+                public void schedule(Runnable task, Duration delay) {
+                    time.at(delay.toNanos(), () -> {
+                        if (alive) {
+                            task.run();
+                        }
+                    });
+                }
             });
             AgentRegistry agents = AgentRegistry.builder()
                     .register("test", spec -> new ScriptedAgent())

@@ -325,4 +325,78 @@ class SimulatedClusterTest {
         assertEquals(List.of(N3), c.whereRuns(WEB), history(c));
         assertTrue(c.violations().isEmpty(), c.violations() + history(c));
     }
+
+    @Test
+    void withWaitForAllNothingRunsUntilEveryNodeWasSeenOnceAndThenAMajoritySuffices() {
+        ClusterConfig plain = threeNodes()
+                .group(ResourceGroup.of("web-group", spec("web").build()))
+                .build();
+        SimulatedCluster without = new SimulatedCluster(plain, 7, false);
+        without.boot(N1);
+        without.boot(N2);
+        assertTrue(without.settle(SETTLE), history(without));
+        assertEquals(1, without.whereRuns(WEB).size(), "two of three are a majority: " + history(without));
+
+        ClusterConfig waiting = threeNodes()
+                .waitForAll(true)
+                .group(ResourceGroup.of("web-group", spec("web").build()))
+                .build();
+        SimulatedCluster c = new SimulatedCluster(waiting, 7, false);
+        c.boot(N1);
+        c.boot(N2);
+        c.run(Duration.ofSeconds(20));
+        assertEquals(List.of(), c.whereRuns(WEB), history(c));
+        assertTrue(history(c).contains("wait-for-all: every configured node must be seen"), history(c));
+        c.boot(N3);
+        assertTrue(c.settle(SETTLE), history(c));
+        NodeId active = c.whereRuns(WEB).get(0);
+        c.crash(active);
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(1, c.whereRuns(WEB).size(), "once all were seen, two of three stay quorate: " + history(c));
+    }
+
+    private static ClusterConfig fiveNodes(Duration lastManStanding) {
+        return ClusterConfig.builder()
+                .nodes("n1", "n2", "n3", "n4", "n5")
+                .lastManStanding(lastManStanding)
+                .group(ResourceGroup.of("web-group", spec("web").build()))
+                .build();
+    }
+
+    /** Crashes {@code node}, waits {@code then} of virtual time. */
+    private static void crashAndWait(SimulatedCluster c, String node, Duration then) {
+        c.crash(NodeId.of(node));
+        c.run(then);
+    }
+
+    @Test
+    void lastManStandingKeepsQuorumWhileNodesFailOneByOneAfterTheWindow() {
+        SimulatedCluster without = new SimulatedCluster(fiveNodes(null), 5, false).start();
+        assertTrue(without.settle(SETTLE), history(without));
+        for (String n : List.of("n5", "n4", "n3")) {
+            crashAndWait(without, n, Duration.ofSeconds(15));
+        }
+        assertEquals(List.of(), without.whereRuns(WEB), "two of five have no quorum: " + history(without));
+
+        SimulatedCluster c = new SimulatedCluster(fiveNodes(Duration.ofSeconds(10)), 5, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        for (String n : List.of("n5", "n4", "n3")) {
+            crashAndWait(c, n, Duration.ofSeconds(15)); // each loss outlasts the 10 s window
+        }
+        assertTrue(c.settle(SETTLE), history(c));
+        assertEquals(1, c.whereRuns(WEB).size(), "two of the three that counted: " + history(c));
+        c.crash(NodeId.of(c.whereRuns(WEB).get(0).value()));
+        c.run(Duration.ofSeconds(15));
+        assertEquals(List.of(), c.whereRuns(WEB), "a tie among the remaining votes is not quorate: " + history(c));
+    }
+
+    @Test
+    void lastManStandingDoesNotDropVotesBeforeTheWindowHasPassed() {
+        SimulatedCluster c = new SimulatedCluster(fiveNodes(Duration.ofSeconds(10)), 5, false).start();
+        assertTrue(c.settle(SETTLE), history(c));
+        crashAndWait(c, "n5", Duration.ofSeconds(3));
+        crashAndWait(c, "n4", Duration.ofSeconds(3));
+        crashAndWait(c, "n3", Duration.ofSeconds(15)); // three gone within the window: 2 of 5
+        assertEquals(List.of(), c.whereRuns(WEB), history(c));
+    }
 }
