@@ -379,7 +379,7 @@ final class NodeRuntime {
 
             @Override
             public void memberCrashed(NodeId node, String evidence) {
-                loop.post(() -> participant.deathConfirmed(node, evidence));
+                loop.post(() -> participant.crashObserved(node, evidence));
             }
         });
     }

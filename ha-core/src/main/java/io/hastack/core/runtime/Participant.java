@@ -290,6 +290,24 @@ final class Participant implements Messages.Handler {
     }
 
     /**
+     * The membership saw {@code node}'s process exit (first-hand evidence, which only the member
+     * that watched it has): recorded here and passed on to every other member of the view, so that
+     * whoever coordinates knows it.
+     */
+    void crashObserved(NodeId node, String evidence) {
+        if (node.equals(self)) {
+            return;
+        }
+        deathConfirmed(node, "seen by " + self + ": " + evidence);
+        if (view != null) {
+            Messages.DeathNotice notice = new Messages.DeathNotice(node, evidence);
+            view.members().stream()
+                    .filter(m -> !m.equals(self) && !m.equals(node))
+                    .forEach(m -> port.send(m, notice));
+        }
+    }
+
+    /**
      * How many milliseconds ago this member last granted a lease to each node outside its view
      * (within a few lease times), for its reports.
      */

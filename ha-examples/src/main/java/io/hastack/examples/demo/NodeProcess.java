@@ -119,6 +119,8 @@ public final class NodeProcess implements AutoCloseable {
                     if (f.length == 5) {
                         events.add(new Event(name, Long.parseLong(f[1]), f[2], f[3], f[4]));
                     }
+                    w.write(line); // kept in the .out file too, for reading a failed run
+                    w.write('\n');
                 } else if (line.startsWith("STATUS|") || line.startsWith("STATUS-END|")) {
                     statusLines.add(line);
                 } else {

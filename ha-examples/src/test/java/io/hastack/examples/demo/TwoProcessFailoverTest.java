@@ -223,6 +223,14 @@ class TwoProcessFailoverTest {
                                     && e.detail().startsWith("start web on " + survivor.name()))
                             .count(),
                     events.toString());
+            // The crash is confirmed (its FD_SOCK2 connection was closed by its kernel): no lease wait.
+            assertTrue(
+                    events.stream()
+                            .anyMatch(e -> e.type().equals("DEATH_CONFIRMED")
+                                    && e.subject().equals(victim.name())
+                                    && e.detail().contains("FD_SOCK2")),
+                    events.toString());
+            assertTrue(events.stream().noneMatch(e -> e.type().equals("TAKEOVER_WAIT")), events.toString());
             assertTrue(survivor.quit(WAIT));
         }
     }

@@ -11,7 +11,6 @@ import java.util.Objects;
 import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.FD_ALL3;
-import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SHARED_LOOPBACK;
@@ -145,14 +144,13 @@ public final class JGroupsConfig {
         }
         stack.add(new MERGE3().setMinInterval(mergeMinInterval.toMillis()).setMaxInterval(mergeMaxInterval.toMillis()));
         if (transport == Transport.TCP) {
-            stack.add(new FD_SOCK2()
+            stack.add(new ClosedConnectionWatch()
                     .setBindAddress(bind.getAddress())
                     .setOffset(100)
                     .setPortRange(0));
-            stack.add(new SuspectTap(true));
         }
         stack.add(new FD_ALL3().setTimeout(heartbeatTimeout.toMillis()).setInterval(heartbeatInterval.toMillis()));
-        stack.add(new SuspectTap(false));
+        stack.add(new SuspectTap());
         stack.add(new VERIFY_SUSPECT2().setTimeout(verifyTimeout.toMillis()));
         stack.add(new BARRIER());
         stack.add(new NAKACK2().setXmitInterval(100).setValue("use_mcast_xmit", false));

@@ -64,10 +64,13 @@ public final class JGroupsMembership implements Membership {
             List<org.jgroups.stack.Protocol> protocols = config.protocols();
             JChannel ch = new JChannel(protocols);
             ch.name(self.value());
-            protocols.stream()
-                    .filter(p -> p instanceof SuspectTap)
-                    .map(p -> (SuspectTap) p)
-                    .forEach(tap -> tap.onSuspect(tap.crashEvidence() ? this::crashed : this::suspected));
+            for (org.jgroups.stack.Protocol p : protocols) {
+                if (p instanceof SuspectTap tap) {
+                    tap.onSuspect(this::suspected);
+                } else if (p instanceof ClosedConnectionWatch watch) {
+                    watch.onClosed(this::crashed);
+                }
+            }
             ch.setReceiver(new Receiver() {
                 @Override
                 public void viewAccepted(org.jgroups.View v) {
@@ -148,7 +151,8 @@ public final class JGroupsMembership implements Membership {
     private void crashed(Address a) {
         synchronized (deliveryLock) {
             listener.memberCrashed(
-                    nodeOf(a), "its kernel closed its failure-detection connection (FD_SOCK2): its process exited");
+                    nodeOf(a),
+                    "its end closed the established failure-detection connection (FD_SOCK2): its process exited");
         }
     }
 
