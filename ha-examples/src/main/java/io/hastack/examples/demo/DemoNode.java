@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,9 @@ import java.util.concurrent.Executors;
  * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks);
  * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group;
  * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default), and
- * {@code --quorum-device none} runs without the file quorum device. The node runs with its watchdog
+ * {@code --quorum-device none} runs without the file quorum device; {@code --host A} listens on
+ * address A instead of 127.0.0.1 and {@code --peer-hosts A1,A2} gives the peers' addresses, one per
+ * port of {@code --peers}. The node runs with its watchdog
  * ({@link NodeSettings.Builder#watchdog}): a frozen node's processes are killed when its lease runs out.
  *
  * <p>{@code DIR} is a directory both nodes share: it holds the {@link FileQuorumDevice} that breaks
@@ -46,15 +49,25 @@ public final class DemoNode {
         Map<String, String> opts = parse(args);
         String name = require(opts, "name");
         int port = Integer.parseInt(require(opts, "port"));
+        InetAddress host =
+                opts.containsKey("host") ? InetAddress.getByName(opts.get("host")) : JGroupsConfig.loopback();
+        String[] peerPorts = require(opts, "peers").split(",");
+        String[] peerHosts =
+                opts.containsKey("peer-hosts") ? opts.get("peer-hosts").split(",") : null;
+        if (peerHosts != null && peerHosts.length != peerPorts.length) {
+            throw new IllegalArgumentException("--peer-hosts names " + peerHosts.length + " hosts but --peers "
+                    + peerPorts.length + " ports: give one host per port");
+        }
         List<InetSocketAddress> peers = new ArrayList<>();
-        for (String p : require(opts, "peers").split(",")) {
-            peers.add(new InetSocketAddress(JGroupsConfig.loopback(), Integer.parseInt(p.trim())));
+        for (int i = 0; i < peerPorts.length; i++) {
+            InetAddress peerHost =
+                    peerHosts == null ? JGroupsConfig.loopback() : InetAddress.getByName(peerHosts[i].trim());
+            peers.add(new InetSocketAddress(peerHost, Integer.parseInt(peerPorts[i].trim())));
         }
         int webPort = Integer.parseInt(require(opts, "web-port"));
 
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        JGroupsConfig.Builder stack =
-                JGroupsConfig.tcp(new InetSocketAddress(JGroupsConfig.loopback(), port), peers).toBuilder();
+        JGroupsConfig.Builder stack = JGroupsConfig.tcp(new InetSocketAddress(host, port), peers).toBuilder();
         if (opts.containsKey("verify-ms")) {
             stack.verifyTimeout(java.time.Duration.ofMillis(Long.parseLong(opts.get("verify-ms"))));
         }

@@ -73,12 +73,30 @@ public final class NodeProcess implements AutoCloseable {
             Path logDir,
             Path shared,
             List<String> extraArgs) {
+        return launch(List.of(), name, cluster, port, peerPorts, webPort, logDir, shared, extraArgs);
+    }
+
+    /**
+     * As the other {@code launch}, with the JVM's command line after {@code prefix} (e.g. {@code ip
+     * netns exec NS}, which execs the JVM in a network namespace).
+     */
+    public static NodeProcess launch(
+            List<String> prefix,
+            String name,
+            String cluster,
+            int port,
+            List<Integer> peerPorts,
+            int webPort,
+            Path logDir,
+            Path shared,
+            List<String> extraArgs) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
             Files.deleteIfExists(log);
             List<String> peers = peerPorts.stream().map(String::valueOf).toList();
-            List<String> command = new java.util.ArrayList<>(List.of(
+            List<String> command = new java.util.ArrayList<>(prefix);
+            command.addAll(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xms64m",
                     "-XX:+UseSerialGC",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastack.testsupport.Prerequisites;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +156,87 @@ class LeaseFailoverTest {
                         !(e.type().equals("ACTION_STARTED") && e.detail().startsWith("start ")),
                         "the resumed node started something in its stale view: " + e + "; logs in " + logs);
             }
+        }
+    }
+
+    @Test
+    void aCutOffActiveNodeStopsBeforeTheMajorityStartsAndRejoinsWithoutActing() {
+        Prerequisites.requireRoot("network namespaces for a partition between node JVMs");
+        Prerequisites.requireCommand("ip", "iproute2");
+        List<String> names = List.of("node1", "node2", "node3");
+        List<Integer> ports = NodeProcess.freePorts(names.size() + 1);
+        List<Integer> peers = List.of(ports.get(0), ports.get(1), ports.get(2));
+        String cluster = "cut-" + UUID.randomUUID();
+        List<NodeProcess> nodes = new ArrayList<>();
+        try (NetworkNamespaces net = new NetworkNamespaces(names.size())) {
+            String hosts = String.join(",", net.address(1), net.address(2), net.address(3));
+            for (int i = 0; i < names.size(); i++) {
+                nodes.add(NodeProcess.launch(
+                        net.prefix(i + 1),
+                        names.get(i),
+                        cluster,
+                        peers.get(i),
+                        peers,
+                        ports.get(3),
+                        logs,
+                        logs.resolve("shared"),
+                        List.of(
+                                "--nodes",
+                                String.join(",", names),
+                                "--quorum-device",
+                                "none",
+                                "--host",
+                                net.address(i + 1),
+                                "--peer-hosts",
+                                hosts)));
+            }
+            try (ProcessWitness witness = new ProcessWitness(nodes)) {
+                String active = await().atMost(WAIT)
+                        .alias("the worker to run; logs in " + logs)
+                        .until(() -> witness.workers().keySet(), w -> w.size() == 1)
+                        .iterator()
+                        .next();
+                int index = names.indexOf(active);
+                NodeProcess cut = nodes.get(index);
+                long cutAt = System.currentTimeMillis();
+
+                net.partition(index + 1);
+
+                // The cut-off node loses its lease and stops; the majority starts the worker after that.
+                await().atMost(WAIT)
+                        .alias("the majority to run the worker; logs in " + logs)
+                        .until(() -> witness.workers().size() == 1
+                                && !witness.workers().containsKey(active));
+                long lost = cut.firstEvent(e -> e.type().equals("LEASE_LOST") && e.epochMillis() >= cutAt)
+                        .orElseThrow(() -> new AssertionError(active + " never lost its lease; logs in " + logs))
+                        .epochMillis();
+                long started = nodes.stream()
+                        .filter(n -> n != cut)
+                        .flatMap(n -> n.events().stream())
+                        .filter(e -> e.type().equals("ACTION_STARTED")
+                                && e.epochMillis() >= cutAt
+                                && e.detail().startsWith("start worker"))
+                        .mapToLong(NodeProcess.Event::epochMillis)
+                        .min()
+                        .orElseThrow();
+                assertTrue(lost < started, "lease lost at " + lost + ", worker started elsewhere at " + started);
+
+                net.heal(index + 1);
+                long healedAt = System.currentTimeMillis();
+                await().atMost(WAIT)
+                        .alias("the merge; logs in " + logs)
+                        .until(() -> cut.events().stream()
+                                .anyMatch(e -> e.type().equals("VIEW_INSTALLED")
+                                        && e.epochMillis() >= healedAt
+                                        && names.stream()
+                                                .allMatch(n -> e.detail().contains(n))));
+                await().atMost(WAIT)
+                        .during(Duration.ofSeconds(2))
+                        .until(() -> witness.workers().size() == 1);
+                assertEquals(List.of(), witness.overlaps(), "two workers ran at once; logs in " + logs);
+            }
+        } finally {
+            nodes.forEach(NodeProcess::close);
         }
     }
 }
