@@ -190,7 +190,15 @@ public final class Nemesis {
             names.forEach(n -> cluster.start(n, cc));
             cluster.awaitView(names.size());
             sampler = new Sampler(
-                    cluster, () -> progress.accept(stateOf(cluster, "down for over " + STALL.toSeconds() + " s")));
+                    cluster,
+                    () -> progress.accept(stateOf(cluster, "down for over " + STALL.toSeconds() + " s")),
+                    what -> {
+                        log("DOUBLE ACTIVATION " + what);
+                        progress.accept("DOUBLE ACTIVATION " + what + "\n" + stateOf(cluster, "double activation")
+                                + "last faults:\n  "
+                                + String.join(
+                                        "\n  ", history.subList(Math.max(0, history.size() - 8), history.size())));
+                    });
             sampler.start();
             awaitExactlyOnce(cluster, config.recoveryBound());
             for (int i = 0; i < config.faults(); i++) {
@@ -328,6 +336,11 @@ public final class Nemesis {
                 continue;
             }
             try {
+                sb.append(name)
+                        .append(": lease ")
+                        .append(node.holdsLease() ? "held" : "not held")
+                        .append(cluster.isFrozen(name) ? ", frozen" : "")
+                        .append('\n');
                 ClusterStatus status = node.status();
                 sb.append(status.render());
                 if (status.coordinator()) {
@@ -377,10 +390,12 @@ public final class Nemesis {
         private final InProcessCluster cluster;
         private final Witness witness;
         private final Runnable onStall;
+        private final java.util.function.Consumer<String> onDouble;
         private volatile boolean running = true;
         private final Thread thread;
 
-        Sampler(InProcessCluster cluster, Runnable onStall) {
+        Sampler(InProcessCluster cluster, Runnable onStall, java.util.function.Consumer<String> onDouble) {
+            this.onDouble = onDouble;
             this.cluster = cluster;
             this.witness = cluster.witness;
             this.onStall = onStall;
@@ -433,6 +448,7 @@ public final class Nemesis {
                     doubleActivations.incrementAndGet();
                     doubleSince = now;
                     doubleWhat = isDouble;
+                    onDouble.accept(isDouble);
                 } else if (isDouble == null && doubleSince >= 0) {
                     long overlap = now - doubleSince;
                     worstOverlap.accumulateAndGet(overlap, Math::max);
