@@ -226,7 +226,7 @@ final class Participant implements Messages.Handler {
             sendReport();
             retryDeferred();
         } else {
-            String detail = port.quorum() != Quorum.QUORATE
+            String detail = port.quorum() == Quorum.NOT_QUORATE
                     ? "lost its membership lease: its partition has no quorum (" + port.quorumText() + ")"
                     : "lost its membership lease: it has not heard from enough members of "
                             + (view == null ? "its view" : view.toString()) + " within "
@@ -236,7 +236,7 @@ final class Participant implements Messages.Handler {
                     new EventData.LeaseLost(view == null ? Optional.empty() : Optional.of(view.id()), detail),
                     subject,
                     self + " " + detail);
-            if (port.quorum() != Quorum.QUORATE) {
+            if (port.quorum() == Quorum.NOT_QUORATE) {
                 LOG.debug("{}: quorum is lost too; the no-quorum-policy decides what runs", self);
             } else if (config.noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
                 LOG.warn(
@@ -322,6 +322,7 @@ final class Participant implements Messages.Handler {
      */
     void quorumDecided(View forView, Quorum previous, Quorum now, String text) {
         coordinator.quorumChanged(now == Quorum.QUORATE);
+        checkLease(); // whatever the quorum, the votes that count may have changed with the view
         if (now == previous) {
             return;
         }
@@ -341,7 +342,6 @@ final class Participant implements Messages.Handler {
                 CompletableFuture<Void> unused = resources.stopAll("node " + self + " lost quorum (" + text + ")");
             }
         }
-        checkLease();
         if (now != Quorum.UNDECIDED) {
             retryDeferred();
         }

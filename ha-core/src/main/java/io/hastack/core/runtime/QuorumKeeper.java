@@ -95,19 +95,22 @@ final class QuorumKeeper {
 
     /**
      * True if the members {@code heard} (this node included) keep this node's partition quorate:
-     * the partition is quorate, and they hold a majority of the votes, or exactly half if the
-     * tie-break was won for the current view and they are all of its members. The lease's rule
+     * the partition is not known to lack quorum, and they hold a majority of the votes, or exactly
+     * half if the tie-break was won for the current view and they are all of its members. The lease's rule
      * ({@link Lease#expiry}); monotone in {@code heard}.
      */
     boolean sustains(Set<NodeId> heard) {
-        if (state != Quorum.QUORATE) {
+        // While a tie is being decided (UNDECIDED), answers from a majority of the votes still hold:
+        // no other partition can have taken over what this node runs before they lapse.
+        if (state == Quorum.NOT_QUORATE) {
             return false;
         }
         if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             return true;
         }
         Votes votes = Votes.of(expected, heard);
-        return votes.isMajority() || (byTie && votes.isTie() && heard.containsAll(view.members()));
+        return votes.isMajority()
+                || (state == Quorum.QUORATE && byTie && votes.isTie() && heard.containsAll(view.members()));
     }
 
     /** Decides quorum for {@code v}: at once for a majority or minority, through the device for a tie. */

@@ -1,0 +1,111 @@
+package io.hastack.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which sets of members sustain quorum (the lease's rule), around a tie-break. */
+class QuorumKeeperTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+
+    /** Device calls wait here until the test runs them; the host's posts run at once. */
+    private final Deque<Runnable> deviceCalls = new ArrayDeque<>();
+
+    private boolean tieWon = true;
+
+    private final QuorumDevice device = new QuorumDevice() {
+        @Override
+        public boolean claimTie(Set<NodeId> partition) {
+            return tieWon;
+        }
+
+        @Override
+        public void recordMajority(Set<NodeId> partition) {}
+
+        @Override
+        public long nextEpoch(ResourceId resource) {
+            return 1;
+        }
+
+        @Override
+        public String describe() {
+            return "test device";
+        }
+
+        @Override
+        public void close() {}
+    };
+
+    private final QuorumKeeper keeper = new QuorumKeeper(
+            N1,
+            ClusterConfig.builder().nodes("n1", "n2").build(),
+            Optional.of(device),
+            deviceCalls::add,
+            new QuorumKeeper.Host() {
+                @Override
+                public void post(Runnable task) {
+                    task.run();
+                }
+
+                @Override
+                public void decided(View view, Quorum previous, Quorum now, String text) {}
+
+                @Override
+                public void recorded(View view, String detail) {}
+
+                @Override
+                public void schedule(Runnable task, Duration delay) {}
+            });
+
+    private static View view(long seq, NodeId... members) {
+        return new View(new ViewId(members[0], seq), List.of(members), false);
+    }
+
+    private void runDeviceCalls() {
+        while (!deviceCalls.isEmpty()) {
+            deviceCalls.poll().run();
+        }
+    }
+
+    @Test
+    void whileATieIsDecidedRecentAnswersOfAMajorityStillSustainButAHalfDoesNot() {
+        keeper.evaluate(view(1, N1, N2));
+        assertEquals(Quorum.QUORATE, keeper.state());
+        assertTrue(keeper.sustains(Set.of(N1, N2)));
+        assertFalse(keeper.sustains(Set.of(N1)), "half of the votes, and the view was not won by a tie");
+
+        keeper.evaluate(view(2, N1)); // n2 crashed: a tie to claim
+        assertEquals(Quorum.UNDECIDED, keeper.state());
+        assertTrue(keeper.sustains(Set.of(N1, N2)), "n2 answered within the lease: nobody else can have taken over");
+        assertFalse(keeper.sustains(Set.of(N1)));
+
+        runDeviceCalls();
+        assertEquals(Quorum.QUORATE, keeper.state());
+        assertTrue(keeper.sustains(Set.of(N1)), "the tie is won: the single member sustains its view alone");
+    }
+
+    @Test
+    void aLostTieSustainsNothing() {
+        tieWon = false;
+        keeper.evaluate(view(1, N1));
+        runDeviceCalls();
+        assertEquals(Quorum.NOT_QUORATE, keeper.state());
+        assertFalse(keeper.sustains(Set.of(N1, N2)));
+    }
+}
