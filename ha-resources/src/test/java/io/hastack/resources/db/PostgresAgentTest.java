@@ -207,4 +207,38 @@ class PostgresAgentTest {
                         + " '127.0.0.1; DROP'",
                 call(badListen, Operation.VALIDATE).outcome().message());
     }
+
+    @Test
+    void aStartWithAnOlderEpochIsRefusedAndACopyOvertakenByALaterStartReportsItself() {
+        NodeId n1 = NodeId.of("n1");
+        assertEquals(
+                AgentResult.SUCCESS,
+                executor.call(agent, spec, n1, Operation.START, 5)
+                        .join()
+                        .outcome()
+                        .result());
+        Path epochs = dir.resolve("data.hastack-epoch");
+        assertEquals(5, io.hastack.core.spi.agent.EpochGuard.persistent(epochs).highest());
+        assertEquals(
+                AgentResult.SUCCESS,
+                executor.call(agent, spec, n1, Operation.MONITOR, 5)
+                        .join()
+                        .outcome()
+                        .result());
+
+        // Another node started the database later (epoch 7): this copy is stale.
+        io.hastack.core.spi.agent.EpochGuard.persistent(epochs).admit(7);
+        OperationResult monitor =
+                executor.call(agent, spec, n1, Operation.MONITOR, 5).join();
+        assertEquals(AgentResult.ERR_GENERIC, monitor.outcome().result(), monitor.toString());
+        assertTrue(monitor.outcome().message().contains("records a later start with epoch 7"), monitor.toString());
+        call(spec, Operation.STOP);
+
+        OperationResult stale =
+                executor.call(agent, spec, n1, Operation.START, 6).join();
+        assertEquals(AgentResult.ERR_GENERIC, stale.outcome().result(), stale.toString());
+        assertTrue(stale.outcome().message().contains("refusing a stale start with epoch 6"), stale.toString());
+        assertEquals(
+                AgentResult.NOT_RUNNING, call(spec, Operation.MONITOR).outcome().result());
+    }
 }

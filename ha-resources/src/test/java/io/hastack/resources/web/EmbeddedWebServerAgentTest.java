@@ -86,4 +86,40 @@ class EmbeddedWebServerAgentTest {
                         "resource web: parameter 'port' must be a port number 1-65535, was '70000'"),
                 agent.start(ctx("n1", Map.of("port", "70000"))));
     }
+
+    @Test
+    void aNodeWithoutItsMembershipLeaseServesNothing() throws Exception {
+        int port = freePort();
+        Map<String, String> params = Map.of("port", Integer.toString(port));
+        java.util.concurrent.atomic.AtomicBoolean lease = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AgentContext start = new AgentContext(
+                NodeId.of("n1"),
+                ResourceId.of("web"),
+                Operation.START,
+                params,
+                Duration.ofSeconds(10),
+                System.nanoTime(),
+                7,
+                Duration.ZERO,
+                java.util.Optional.empty(),
+                lease::get);
+        EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .build();
+        try {
+            assertEquals(AgentResult.SUCCESS, agent.start(start).result());
+            assertEquals(
+                    200, http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode());
+            lease.set(false);
+            HttpResponse<String> refused = http.send(get, HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, refused.statusCode());
+            assertTrue(refused.body().contains("does not hold its membership lease"), refused.body());
+            lease.set(true);
+            assertEquals(
+                    200, http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode());
+        } finally {
+            agent.stop(ctx("n1", params));
+        }
+    }
 }
