@@ -186,10 +186,13 @@ public final class InProcessCluster implements AutoCloseable {
      */
     public void crash(String name) {
         NodeId id = NodeId.of(name);
-        witness.crashed(id);
         HaNode node = nodes.remove(id);
         if (node != null) {
             node.halt();
+        }
+        // After the halt, so that no start of the dead incarnation lands after it.
+        witness.crashed(id);
+        if (node != null) {
             JGroupsFaults.of(memberships.get(id)).crash();
         }
     }

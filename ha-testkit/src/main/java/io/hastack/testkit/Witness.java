@@ -195,6 +195,10 @@ public final class Witness {
                     violations.add("start of " + ctx.resource() + " on " + ctx.node() + " reused epoch " + ctx.epoch());
                 }
             }
+            if (dead.contains(ctx.node())) {
+                // A call of a crashed incarnation that returns after the crash: nothing runs.
+                return AgentOutcome.failed("the node crashed during the start");
+            }
             running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet())
                     .add(ctx.node());
             history.add(new Event(ctx.node(), ctx.resource(), "start", ctx.epoch()));

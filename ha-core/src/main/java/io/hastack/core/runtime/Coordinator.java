@@ -131,7 +131,7 @@ final class Coordinator {
         this.clock = clock;
         this.port = port;
         this.state = new ClusterState(config);
-        this.takeover = new Takeover(leaseTime, Takeover.margin(leaseTime));
+        this.takeover = new Takeover(config.nodes(), leaseTime, Takeover.margin(leaseTime));
     }
 
     /** True if this node coordinates the current view. */
@@ -148,6 +148,7 @@ final class Coordinator {
                 !wasCoordinating && newView.coordinator().equals(self));
         this.view = newView;
         this.round = new Round();
+        takeoverRecheck = 0; // a re-plan scheduled in the old view may have been dropped
         takeover.viewInstalled(newView, port.nanoTime());
         fenced.retainAll(newView.members());
         fencing.retainAll(newView.members());
@@ -193,6 +194,7 @@ final class Coordinator {
         }
         state.report(from, report);
         takeover.grantAges(report.grantAges(), port.nanoTime());
+        takeover.uptime(from, report.uptimeMillis(), port.nanoTime());
         if (report.view().equals(view.id())
                 && round.probed.add(from)
                 && round.probed.size() == view.members().size()) {
@@ -295,14 +297,24 @@ final class Coordinator {
      * (removed on suspicion) have surely expired or their deaths are confirmed (fenced, when the
      * cluster has a fence device). Plans again when the last lease has expired.
      */
-    @SuppressWarnings("ReferenceEquality") // identity: is {@code waitingIn} still the current view?
     private Plan holdStarts(Plan planned, Map<NodeId, Long> waiting) {
         long now = port.nanoTime();
         long until = waiting.values().stream().mapToLong(Long::longValue).max().orElse(now);
         Duration wait = Duration.ofNanos(Math.max(0, until - now));
-        String note = "holding every start for " + wait.toMillis() + " ms, until the membership lease of "
-                + waiting.keySet() + " (removed on suspicion) has surely expired"
-                + (port.canFence() ? ", or it is fenced" : "");
+        List<NodeId> departed =
+                waiting.keySet().stream().filter(n -> !view.contains(n)).toList();
+        List<NodeId> restartedMembers =
+                waiting.keySet().stream().filter(view::contains).toList();
+        String note = "holding every start for " + wait.toMillis() + " ms, until "
+                + (departed.isEmpty()
+                        ? ""
+                        : "the membership lease of " + departed + " (removed on suspicion) has surely expired"
+                                + (port.canFence() ? ", or it is fenced" : ""))
+                + (departed.isEmpty() || restartedMembers.isEmpty() ? "" : ", and ")
+                + (restartedMembers.isEmpty()
+                        ? ""
+                        : "leases that " + restartedMembers
+                                + " may have granted before they (re)started have surely expired");
         if (until != takeoverRecheck) {
             takeoverRecheck = until;
             LOG.warn("{}: {}", self, note);
@@ -310,17 +322,16 @@ final class Coordinator {
                     new EventData.TakeoverWait(view.id(), List.copyOf(waiting.keySet()), wait),
                     view.id().toString(),
                     note);
-            View waitingIn = view;
             port.schedule(
                     () -> {
-                        if (view == waitingIn && active()) {
+                        if (active() && round != null) {
                             maybePlan();
                         }
                     },
                     wait.plusMillis(1));
         }
         if (port.canFence()) {
-            waiting.keySet().forEach(this::fenceDeparted);
+            departed.forEach(this::fenceDeparted);
         }
         List<Action> rest = planned.actions().stream()
                 .filter(a -> a.type() != ActionType.START)

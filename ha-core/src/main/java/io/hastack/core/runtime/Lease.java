@@ -97,7 +97,7 @@ final class Lease {
         }
         long seq = ++sequence;
         sent.put(seq, nanos.getAsLong());
-        return Optional.of(new LeasePing(view.id(), seq));
+        return Optional.of(new LeasePing(view.id(), seq, time.toMillis()));
     }
 
     /**
@@ -105,7 +105,11 @@ final class Lease {
      * answer) otherwise: a node outside this node's view gets no lease from it.
      */
     Optional<LeasePong> grant(NodeId from, LeasePing ping) {
-        if (view == null || from.equals(self) || !ping.view().equals(view.id()) || !view.contains(from)) {
+        if (view == null
+                || from.equals(self)
+                || !ping.view().equals(view.id())
+                || !view.contains(from)
+                || ping.leaseMillis() != time.toMillis()) {
             return Optional.empty();
         }
         granted.put(from, nanos.getAsLong());

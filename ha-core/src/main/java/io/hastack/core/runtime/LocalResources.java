@@ -283,6 +283,12 @@ final class LocalResources {
             return;
         }
         l.generation++;
+        if (force && action.type() == ActionType.STOP) {
+            // A forced stop does not wait for a monitor (or a hung call) in flight: the others may
+            // start the resource as soon as this node's lease has expired.
+            run(l, action, () -> step(actions, index + 1, stillValid, done, force), done, force);
+            return;
+        }
         // Never two calls into one agent at once: wait for a monitor that may be running.
         l.inFlight
                 .handleAsync((ignored, error) -> null, loop)

@@ -120,8 +120,9 @@ final class MessageCodec {
                     (out, m) -> {
                         writeView(out, m.view());
                         out.writeLong(m.sequence());
+                        out.writeLong(m.leaseMillis());
                     },
-                    in -> new LeasePing(readView(in), in.readLong())),
+                    in -> new LeasePing(readView(in), in.readLong(), in.readLong())),
             new Kind<>(
                     10,
                     LeasePong.class,
@@ -289,6 +290,7 @@ final class MessageCodec {
             out.writeUTF(e.getKey().value());
             out.writeLong(e.getValue());
         }
+        out.writeLong(r.uptimeMillis());
     }
 
     private static void writeStates(DataOutputStream out, Map<ResourceId, ResourceState> states) throws IOException {
@@ -372,7 +374,7 @@ final class MessageCodec {
         for (int i = 0; i < g; i++) {
             grants.put(NodeId.of(in.readUTF()), in.readLong());
         }
-        return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster, grants);
+        return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster, grants, in.readLong());
     }
 
     private static void writeExecute(DataOutputStream out, Execute x) throws IOException {

@@ -138,6 +138,8 @@ final class Messages {
      *     ({@link MaintenanceOrder#NONE} if none)
      * @param grantAges for every node outside the reporter's view that it granted a membership lease
      *     to recently: how many milliseconds ago it last did (see {@code docs/design/leases.md})
+     * @param uptimeMillis how long ago the reporter started: a node that started within a lease time
+     *     may have granted leases in its previous life that it no longer knows of
      */
     record NodeReport(
             ViewId view,
@@ -148,7 +150,8 @@ final class Messages {
             Map<ResourceId, Failure> failures,
             List<MoveOrder> moves,
             MaintenanceOrder clusterMaintenance,
-            Map<NodeId, Long> grantAges)
+            Map<NodeId, Long> grantAges,
+            long uptimeMillis)
             implements Message {
         NodeReport {
             Objects.requireNonNull(view, "view");
@@ -159,6 +162,9 @@ final class Messages {
             moves = List.copyOf(moves);
             Objects.requireNonNull(clusterMaintenance, "clusterMaintenance");
             grantAges = Map.copyOf(grantAges);
+            if (uptimeMillis < 0) {
+                throw new IllegalArgumentException("uptime " + uptimeMillis + " ms is negative");
+            }
             grantAges.forEach((node, age) -> {
                 if (age < 0) {
                     throw new IllegalArgumentException("lease grant age " + age + " ms of " + node + " is negative");
@@ -300,10 +306,15 @@ final class Messages {
      * @param view the view the sender is in
      * @param sequence the sender's number for this request; the answer echoes it, and the sender
      *     counts the lease from when it sent the request
+     * @param leaseMillis the sender's lease time: a member whose own differs grants nothing, since
+     *     the others' wait for an expired lease assumes one lease time everywhere
      */
-    record LeasePing(ViewId view, long sequence) implements Message {
+    record LeasePing(ViewId view, long sequence, long leaseMillis) implements Message {
         LeasePing {
             Objects.requireNonNull(view, "view");
+            if (leaseMillis <= 0) {
+                throw new IllegalArgumentException("lease time " + leaseMillis + " ms is not positive");
+            }
         }
 
         @Override

@@ -127,6 +127,10 @@ final class Participant implements Messages.Handler {
     private Deferred pendingProbe;
 
     private boolean renewing;
+    /** When this member started (monotonic nanos), for its reports' uptime. */
+    private final long startedAt;
+    /** Members whose lease requests had another lease time (logged once each). */
+    private final Set<NodeId> mismatchedLease = new java.util.HashSet<>();
     /** Lease requests from members of a view this member has not installed yet, by sender. */
     private final Map<NodeId, Messages.LeasePing> pendingPings = new HashMap<>();
 
@@ -143,6 +147,7 @@ final class Participant implements Messages.Handler {
         this.coordinator = coordinator;
         this.port = port;
         this.lease = new Lease(self, leaseTime, port::nanoTime);
+        this.startedAt = port.nanoTime();
     }
 
     /** The view this member is in; null before the first. */
@@ -255,6 +260,16 @@ final class Participant implements Messages.Handler {
 
     @Override
     public void leasePing(NodeId from, Messages.LeasePing ping) {
+        if (ping.leaseMillis() != lease.time().toMillis()) {
+            if (mismatchedLease.add(from)) {
+                String detail = from + " asks for a membership lease of " + ping.leaseMillis() + " ms but " + self
+                        + "'s is " + lease.time().toMillis()
+                        + " ms: it gets none until every node has the same pause bound (the JGroups heartbeat"
+                        + " timeout by default)";
+                LOG.error("{}: {}", self, detail);
+            }
+            return;
+        }
         Optional<Messages.LeasePong> pong = lease.grant(from, ping);
         if (pong.isPresent()) {
             port.send(from, pong.get());
@@ -339,7 +354,8 @@ final class Participant implements Messages.Handler {
                     text + "; no-quorum-policy=" + policy.name().toLowerCase(Locale.ROOT));
             if (policy == NoQuorumPolicy.STOP && resources.anyActive()) {
                 LOG.warn("{}: {}; stopping every local resource", self, text);
-                CompletableFuture<Void> unused = resources.stopAll("node " + self + " lost quorum (" + text + ")");
+                CompletableFuture<Void> unused =
+                        resources.stopAll("node " + self + " lost quorum (" + text + ")", true);
             }
         }
         if (now != Quorum.UNDECIDED) {
@@ -491,7 +507,7 @@ final class Participant implements Messages.Handler {
         }
         demoted = true;
         Callbacks.whenDone(
-                resources.stopAll("node " + self + " " + detail),
+                resources.stopAll("node " + self + " " + detail, true),
                 (v, e) -> {
                     demoted = false;
                     sendReport();
@@ -574,7 +590,8 @@ final class Participant implements Messages.Handler {
                 resources.failures(),
                 List.copyOf(moves.values()),
                 clusterMaintenance,
-                grantAges());
+                grantAges(),
+                Duration.ofNanos(port.nanoTime() - startedAt).toMillis());
     }
 
     /** Reports to the coordinator of the current view, if any. */

@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.internal.Votes;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.spi.membership.View;
 import java.time.Duration;
@@ -32,6 +33,14 @@ final class Takeover {
     private final Map<NodeId, Long> expiry = new HashMap<>();
     /** Confirmed deaths: the evidence, and when it arrived. */
     private final Map<NodeId, Confirmation> confirmed = new HashMap<>();
+    /**
+     * Members that started recently: until when (monotonic nanos) leases granted by their previous
+     * life, which they no longer know of, may still hold.
+     */
+    private final Map<NodeId, Long> restarted = new HashMap<>();
+
+    private final List<NodeId> configured;
+    private View view;
 
     /** Evidence of a death, when it arrived, and whether a view without the node followed. */
     private record Confirmation(String evidence, long at, boolean removed) {}
@@ -40,7 +49,8 @@ final class Takeover {
      * @param leaseTime the lease time of every node (the same configuration everywhere)
      * @param margin added to the wait, for the node watchdog and scheduling
      */
-    Takeover(Duration leaseTime, Duration margin) {
+    Takeover(List<NodeId> configured, Duration leaseTime, Duration margin) {
+        this.configured = List.copyOf(configured);
         this.waitNanos = (long) (leaseTime.toNanos() * (1 + DRIFT)) + margin.toNanos();
         this.confirmationLifetime = leaseTime.multipliedBy(2);
     }
@@ -59,6 +69,19 @@ final class Takeover {
         });
     }
 
+    /**
+     * A member's report, received at {@code receivedAt}, says it started {@code uptimeMillis} ago:
+     * within a lease time, leases its previous life granted may still hold.
+     */
+    void uptime(NodeId member, long uptimeMillis, long receivedAt) {
+        long until = receivedAt - Duration.ofMillis(uptimeMillis).toNanos() + waitNanos;
+        if (until - receivedAt > 0) {
+            restarted.put(member, until);
+        } else {
+            restarted.remove(member);
+        }
+    }
+
     /** {@code node} is known dead: what it ran may start elsewhere now. */
     void confirmed(NodeId node, String evidence, long now) {
         confirmed.put(node, new Confirmation(evidence, now, false));
@@ -75,7 +98,9 @@ final class Takeover {
      * (it was wrong: a live node whose connection broke).
      */
     void viewInstalled(View view, long now) {
+        this.view = view;
         expiry.keySet().removeAll(view.members());
+        restarted.keySet().retainAll(view.members());
         // Back in the cluster (a new life), or never removed soon after (the evidence was wrong).
         confirmed
                 .entrySet()
@@ -86,17 +111,29 @@ final class Takeover {
     }
 
     /**
-     * The nodes whose leases may still hold at {@code now}, with when each has surely expired;
-     * confirmed deaths and expired leases excluded, sorted by node.
+     * The nodes whose leases may still hold at {@code now}, with when each has surely expired:
+     * nodes outside the view that members granted a lease to (confirmed deaths excluded), and
+     * members that restarted within a lease time, unless the members that did not are a majority by
+     * themselves (any node's lease needs a majority, which then includes one that remembers its
+     * grants). Sorted by node.
      */
     Map<NodeId, Long> pending(long now) {
         expiry.values().removeIf(until -> until - now <= 0);
+        restarted.values().removeIf(until -> until - now <= 0);
         Map<NodeId, Long> waiting = new TreeMap<>(java.util.Comparator.comparing(NodeId::value));
         expiry.forEach((node, until) -> {
             if (!confirmed.containsKey(node)) {
                 waiting.put(node, until);
             }
         });
+        if (view != null && !restarted.isEmpty()) {
+            List<NodeId> remembering = view.members().stream()
+                    .filter(m -> !restarted.containsKey(m))
+                    .toList();
+            if (!Votes.of(configured, remembering).isMajority()) {
+                restarted.forEach((node, until) -> waiting.merge(node, until, Math::max));
+            }
+        }
         return waiting;
     }
 

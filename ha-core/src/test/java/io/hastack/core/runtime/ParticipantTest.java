@@ -348,16 +348,16 @@ class ParticipantTest {
     void itGrantsLeasesOnlyInItsOwnViewAndReportsWhomItGrantedOnceTheyAreGone() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1));
+        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000));
         assertEquals(List.of(), sent, "a request from an earlier view gets no answer");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000));
         assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 2)), sent);
         time.runFor(Duration.ofMillis(300));
         install(view(6, N2, N3), Quorum.QUORATE);
         participant.sendReport();
         long age = lastReport().grantAges().get(N1);
         assertTrue(age >= 300 && age < 400, "granted " + age + " ms ago");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000));
         assertTrue(
                 sent.stream().filter(m -> m instanceof Messages.LeasePong).count() == 1,
                 "no grant to a node outside the view: " + sent);

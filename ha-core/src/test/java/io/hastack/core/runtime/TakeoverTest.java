@@ -18,7 +18,7 @@ class TakeoverTest {
     private static final Duration T = Duration.ofSeconds(3);
     private static final long MS = 1_000_000L;
 
-    private final Takeover takeover = new Takeover(T, Duration.ofMillis(300));
+    private final Takeover takeover = new Takeover(List.of(N1, N2, N3), T, Duration.ofMillis(300));
 
     private static View view(long seq, NodeId... members) {
         return new View(new ViewId(members[0], seq), List.of(members), false);
@@ -61,5 +61,23 @@ class TakeoverTest {
         takeover.viewInstalled(view(6, N2, N3), now + 9_000 * MS); // now removed (frozen, say)
         takeover.grantAges(Map.of(N1, 3_000L), now + 9_000 * MS);
         assertEquals(List.of(N1), List.copyOf(takeover.pending(now + 9_000 * MS).keySet()));
+    }
+
+    @Test
+    void aMemberThatRestartedWithinALeaseTimeIsWaitedForUnlessTheOthersAreAMajority() {
+        long now = 100_000 * MS;
+        // n2 restarted 200 ms ago: its previous life may have granted n1 a lease it no longer knows of.
+        takeover.viewInstalled(view(7, N2, N3), now);
+        takeover.uptime(N2, 200, now);
+        takeover.uptime(N3, 60_000, now);
+        long until = now - 200 * MS + (long) (T.toNanos() * 1.01) + 300 * MS;
+        assertEquals(Map.of(N2, until), takeover.pending(now), "n3 alone is not a majority of three");
+
+        // With all three in the view, n1 and n3 remember their grants and are a majority: no wait.
+        takeover.viewInstalled(view(8, N1, N2, N3), now);
+        takeover.uptime(N2, 200, now);
+        takeover.uptime(N1, 60_000, now);
+        assertEquals(Map.of(), takeover.pending(now));
+        assertEquals(Map.of(), takeover.pending(until), "and none once the lease time has passed");
     }
 }

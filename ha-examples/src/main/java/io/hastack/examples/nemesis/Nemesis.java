@@ -430,6 +430,7 @@ public final class Nemesis {
 
         private void loop() {
             long doubleSince = -1;
+            String seenOnce = null;
             String doubleWhat = "";
             long unhealthySince = -1;
             boolean told = false;
@@ -444,6 +445,12 @@ public final class Nemesis {
                     }
                 }
                 long now = System.nanoTime();
+                // Counted when two samples 10 ms apart agree: one sample reads the witness and
+                // each node's lease at slightly different instants, and may catch a hand-over
+                // (one stops, the other starts) half-way.
+                String confirmed = isDouble != null && isDouble.equals(seenOnce) ? isDouble : null;
+                seenOnce = isDouble;
+                isDouble = doubleSince >= 0 && isDouble != null ? isDouble : confirmed;
                 if (isDouble != null && doubleSince < 0) {
                     doubleActivations.incrementAndGet();
                     doubleSince = now;
