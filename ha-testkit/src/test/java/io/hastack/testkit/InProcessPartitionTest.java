@@ -166,6 +166,10 @@ class InProcessPartitionTest {
                 cluster.eventsOf(HaEvent.Type.LEASE_LOST).stream()
                         .anyMatch(e -> e.node().equals(active)),
                 "the cut-off node lost its lease");
+        assertTrue(cluster.node(active.value()).status().lease().startsWith("not held"));
+        assertTrue(
+                cluster.node(successor.value()).status().render().contains("  lease: held: heard from"),
+                cluster.node(successor.value()).status().render());
     }
 
     @Test

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param config the configuration
  * @param nodes what is known of each member (all members on the coordinator)
  * @param quorum this node's quorum, in words ("quorate: 2 of 3 votes [n1, n2]")
+ * @param lease this node's membership lease, in words ("held: heard from [n1, n2] within 3000
+ *     ms"); a node without it acts on nothing (see {@code docs/design/leases.md})
  * @param notes the planner's latest notes (things it chose not to do and why)
  */
 public record ClusterStatus(
@@ -31,6 +33,7 @@ public record ClusterStatus(
         boolean coordinator,
         ClusterConfig config,
         String quorum,
+        String lease,
         List<NodeInfo> nodes,
         List<String> notes) {
 
@@ -63,6 +66,7 @@ public record ClusterStatus(
                         .orElse(" (not a member)"))
                 .append('\n');
         sb.append("  quorum: ").append(quorum).append('\n');
+        sb.append("  lease: ").append(lease).append('\n');
         sb.append(String.format("  %-14s %-16s %s%n", "NODE", "STATUS", "FAILURES"));
         for (NodeInfo n : nodes) {
             sb.append(String.format(

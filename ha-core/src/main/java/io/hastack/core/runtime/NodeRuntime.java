@@ -288,6 +288,7 @@ final class NodeRuntime {
                         coordinates,
                         config,
                         quorum.text(),
+                        participant.leaseText(),
                         nodes,
                         coordinates ? coordinator.notes() : List.of()),
                 local,

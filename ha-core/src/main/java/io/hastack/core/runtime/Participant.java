@@ -199,9 +199,10 @@ final class Participant implements Messages.Handler {
         return lease.held(port::sustains);
     }
 
-    /** The lease time. */
-    Duration leaseTime() {
-        return lease.time();
+    /** The lease in words, for status: held or not, and whom this member heard from lately. */
+    String leaseText() {
+        return (leaseHeld() ? "held" : "not held") + ": heard from " + lease.heardRecently() + " within "
+                + lease.time().toMillis() + " ms";
     }
 
     /**
