@@ -109,6 +109,10 @@ final class Coordinator {
     private final Takeover takeover;
     /** The monotonic time a re-plan is scheduled for, when the last awaited lease expires. */
     private long takeoverRecheck;
+    /** The nodes the last takeover wait was announced for. */
+    private Set<NodeId> takeoverNodes = Set.of();
+    /** A re-plan already scheduled within this of a new deadline serves it (it plans again anyway). */
+    private static final Duration TAKEOVER_RECHECK_SLACK = Duration.ofMillis(20);
     /** Departed nodes being fenced before their groups start elsewhere. */
     private final Set<NodeId> fencingDeparted = new HashSet<>();
 
@@ -315,13 +319,22 @@ final class Coordinator {
                         ? ""
                         : "leases that " + restartedMembers
                                 + " may have granted before they (re)started have surely expired");
-        if (until != takeoverRecheck) {
-            takeoverRecheck = until;
-            LOG.warn("{}: {}", self, note);
+        if (!waiting.keySet().equals(takeoverNodes)) {
+            takeoverNodes = Set.copyOf(waiting.keySet());
+            if (departed.isEmpty()) {
+                LOG.info("{}: {}", self, note); // expected after a (re)start
+            } else {
+                LOG.warn("{}: {}", self, note);
+            }
             port.event(
                     new EventData.TakeoverWait(view.id(), List.copyOf(waiting.keySet()), wait),
                     view.id().toString(),
                     note);
+        }
+        // Plan again at the deadline: for a later deadline always; for an earlier one unless the
+        // re-plan already scheduled comes soon after (it holds the starts again until then).
+        if (until - takeoverRecheck > 0 || takeoverRecheck - until > TAKEOVER_RECHECK_SLACK.toNanos()) {
+            takeoverRecheck = until;
             port.schedule(
                     () -> {
                         if (active() && round != null) {
