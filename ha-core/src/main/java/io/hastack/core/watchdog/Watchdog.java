@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The watchdog process: {@code java -cp ha-core.jar io.hastack.core.watchdog.Watchdog NODE_PID}. It
  * reads the node's lease from its standard input, one line per renewal ({@code lease MILLIS}: the
- * lease holds for that much longer; {@code none}: it does not hold; {@code exit}: the node closes
+ * lease holds for that much longer; {@code none}: it does not hold, which after a lease that held
+ * counts as its end; {@code exit}: the node closes
  * cleanly, exit without killing anything), and every {@value #TICK_MS} ms
  * notes the node's descendants. When a lease that held runs out without renewal, it kills (SIGKILL)
  * every descendant of the node but itself, once; when its input ends (the node exited), it kills
@@ -95,6 +96,7 @@ public final class Watchdog {
     /** What the node said last; shared by the reader and the main loop. */
     private static final class State {
         private boolean holding;
+        private boolean lapsed;
         private long until;
         private boolean ended;
         private boolean exiting;
@@ -112,8 +114,12 @@ public final class Watchdog {
             until = untilNanos;
         }
 
+        /** The node says its lease lapsed: what it runs is killed now, as at an expiry. */
         synchronized void none() {
-            holding = false;
+            if (holding) {
+                holding = false;
+                lapsed = true;
+            }
         }
 
         synchronized void end() {
@@ -124,10 +130,11 @@ public final class Watchdog {
             return ended;
         }
 
-        /** True once, when a lease that held has run out (the node then holds none). */
+        /** True once, when a lease that held has run out or the node said it lapsed. */
         synchronized boolean expired(long now) {
-            if (holding && now - until >= 0) {
+            if (lapsed || (holding && now - until >= 0)) {
                 holding = false;
+                lapsed = false;
                 return true;
             }
             return false;
