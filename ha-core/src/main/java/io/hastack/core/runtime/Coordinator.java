@@ -241,6 +241,12 @@ final class Coordinator {
         if (!round.quorate || !allProbed() || !port.leaseHeld()) {
             return;
         }
+        NodeReport own = state.reports().get(self);
+        if (own == null || !own.quorate()) {
+            // Its own report from before the quorum was decided may arrive after the decision: it
+            // would make this node look ineligible. The report with the new quorum is on its way.
+            return;
+        }
         if (round.transition != null) {
             if (!round.pending.isEmpty()) {
                 return;
