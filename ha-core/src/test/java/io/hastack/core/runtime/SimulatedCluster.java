@@ -407,11 +407,7 @@ final class SimulatedCluster {
 
                 @Override
                 public void schedule(Runnable task, Duration delay) {
-                    time.at(delay.toNanos(), () -> {
-                        if (alive) {
-                            task.run();
-                        }
-                    });
+                    SimNode.this.schedule(task, delay);
                 }
             });
             AgentRegistry agents = AgentRegistry.builder()
@@ -460,11 +456,7 @@ final class SimulatedCluster {
 
                         @Override
                         public void schedule(Runnable task, Duration delay) {
-                            time.at(delay.toNanos(), () -> {
-                                if (alive) {
-                                    task.run();
-                                }
-                            });
+                            SimNode.this.schedule(task, delay);
                         }
 
                         @Override
@@ -551,11 +543,7 @@ final class SimulatedCluster {
 
                 @Override
                 public void schedule(Runnable task, Duration delay) {
-                    time.at(delay.toNanos(), () -> {
-                        if (alive) {
-                            task.run();
-                        }
-                    });
+                    SimNode.this.schedule(task, delay);
                 }
 
                 @Override
@@ -583,6 +571,15 @@ final class SimulatedCluster {
                     } catch (MalformedMessageException e) {
                         throw new IllegalStateException("the codec rejected its own frame", e);
                     }
+                }
+            });
+        }
+
+        /** Runs {@code task} after {@code delay} of virtual time, unless this incarnation is dead by then. */
+        void schedule(Runnable task, Duration delay) {
+            time.at(delay.toNanos(), () -> {
+                if (alive) {
+                    task.run();
                 }
             });
         }
