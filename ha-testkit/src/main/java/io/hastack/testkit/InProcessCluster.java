@@ -91,7 +91,8 @@ public final class InProcessCluster implements AutoCloseable {
     public HaNode start(String name, ClusterConfig config) {
         NodeId id = NodeId.of(name);
         witness.revived(id);
-        JGroupsMembership membership = new JGroupsMembership(id, clusterName, JGroupsConfig.inProcess());
+        JGroupsMembership membership = new JGroupsMembership(
+                id, clusterName, JGroupsConfig.inProcess(settings.clusterKey().orElseThrow()));
         QuorumDevice nodeDevice = deviceFactory.apply(id);
         QuorumDevice old = devices.put(id, nodeDevice);
         if (old != null && old != nodeDevice && old != device) {
@@ -130,7 +131,7 @@ public final class InProcessCluster implements AutoCloseable {
      * membership lease time (by default the in-process heartbeat timeout, 1.5 s).
      */
     public void pauseBound(Duration bound) {
-        settings = NodeSettings.forTesting().toBuilder().pauseBound(bound).build();
+        settings = settings.toBuilder().pauseBound(bound).build();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
+import io.hastack.core.security.Refusals;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.plan.NodeInfo;
 import io.hastack.core.spi.plan.NodeStatus;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param quorum this node's quorum, in words ("quorate: 2 of 3 votes [n1, n2]")
  * @param lease this node's membership lease, in words ("held: heard from [n1, n2] within 3000
  *     ms"); a node without it acts on nothing (see {@code docs/design/leases.md})
+ * @param refused what this node refused (frames, joins, names), by reason (see {@code
+ *     docs/security.md})
  * @param notes the planner's latest notes (things it chose not to do and why)
  */
 public record ClusterStatus(
@@ -34,6 +37,7 @@ public record ClusterStatus(
         ClusterConfig config,
         String quorum,
         String lease,
+        Refusals.Snapshot refused,
         List<NodeInfo> nodes,
         List<String> notes) {
 
@@ -67,6 +71,7 @@ public record ClusterStatus(
                 .append('\n');
         sb.append("  quorum: ").append(quorum).append('\n');
         sb.append("  lease: ").append(lease).append('\n');
+        sb.append("  refused: ").append(refused.render()).append('\n');
         sb.append(String.format("  %-14s %-16s %s%n", "NODE", "STATUS", "FAILURES"));
         for (NodeInfo n : nodes) {
             sb.append(String.format(

@@ -337,7 +337,10 @@ public final class HaNode implements AutoCloseable {
             return this;
         }
 
-        /** Timeouts, the pause bound and the cluster secret; {@link NodeSettings#defaults()} by default. */
+        /**
+         * Timeouts, the pause bound and the cluster key; {@link NodeSettings#defaults()} by default,
+         * which has no key: give one, or choose {@link NodeSettings.Builder#insecure()}.
+         */
         public Builder settings(NodeSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
             return this;
@@ -401,8 +404,8 @@ public final class HaNode implements AutoCloseable {
         /**
          * Builds the node; nothing runs until {@link HaNode#start()}.
          *
-         * @throws IllegalArgumentException if a required field is missing or a resource names an
-         *     unknown agent type
+         * @throws IllegalArgumentException if a required field is missing, the settings have no
+         *     cluster key and are not insecure, or a resource names an unknown agent type
          */
         public HaNode build() {
             if (config == null || membership == null || agents == null) {
@@ -413,6 +416,13 @@ public final class HaNode implements AutoCloseable {
             if (!config.nodes().contains(membership.localNode())) {
                 throw new IllegalArgumentException("node " + membership.localNode() + " is not in the configured"
                         + " node list " + config.nodes() + ": every node needs a vote (ClusterConfig.Builder.nodes)");
+            }
+            if (settings.clusterKey().isEmpty() && !settings.insecure()) {
+                throw new IllegalArgumentException("node " + membership.localNode() + ": no cluster key: give"
+                        + " NodeSettings.builder().clusterKey(ClusterKey.load(file)) (generate one with 'java -cp"
+                        + " ha-core.jar io.hastack.core.security.ClusterKey FILE'), or choose"
+                        + " NodeSettings.builder().insecure() knowingly: then anyone who reaches the cluster's ports"
+                        + " can forge its messages");
             }
             if (fenceDevice == null) {
                 for (ResourceGroup g : config.groups()) {

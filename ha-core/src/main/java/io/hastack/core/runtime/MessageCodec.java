@@ -20,6 +20,7 @@ import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
@@ -49,18 +50,25 @@ import javax.crypto.spec.SecretKeySpec;
  * Encodes cluster messages as versioned binary frames:
  *
  * <pre>
- * magic 'H' 'A' | version (1 byte) | flags (1 byte: bit 0 = authenticated) | type (1 byte) | body
+ * magic 'H' 'A' | version (1 byte) | flags (1 byte: bit 0 = authenticated)
+ *   | sender | recipient | sender's incarnation (8 bytes) | sequence (8 bytes) | sender's view
+ *   | type (1 byte) | body
  *   | HMAC-SHA256 of everything before it (32 bytes, only if authenticated)
  * </pre>
  *
- * Strings are modified UTF-8 with a 2-byte length, enums are written by name, collections by an
- * int count. With a cluster secret every frame carries an HMAC and frames without a valid one are
- * rejected; without a secret, an authenticated frame is rejected too, so that a misconfigured node
- * is noticed. Thread-safe.
+ * The envelope (sender, recipient, incarnation, sequence, view) is what {@link FrameFilter} checks
+ * against replay and reflection. Strings are modified UTF-8 with a 2-byte length, enums are written
+ * by name, collections by an int count. With a cluster key every frame carries an HMAC (under a key
+ * derived for this use) and frames without a valid one are rejected; without a key, an
+ * authenticated frame is rejected too, so that a misconfigured node is noticed. A frame longer than
+ * {@link #MAX_FRAME} is rejected before it is read. Thread-safe.
  */
 final class MessageCodec {
-    /** 4: lease requests and grants, death notices, lease grant ages in reports. */
-    static final int VERSION = 4;
+    /** 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame. */
+    static final int VERSION = 5;
+
+    /** The longest frame read: far above any real message, far below what would hurt the heap. */
+    static final int MAX_FRAME = 4 << 20;
 
     private static final int MAGIC = 0x4841;
     private static final int MAC_LENGTH = 32;
@@ -155,20 +163,43 @@ final class MessageCodec {
         return Set.copyOf(BY_TYPE.keySet());
     }
 
+    /**
+     * A message with its envelope.
+     *
+     * @param sender the node that sent it
+     * @param recipient the node it was sent to
+     * @param incarnation the sender's incarnation: random, new each time its node starts
+     * @param sequence the sender's frame number in this incarnation, from 1, one per frame sent
+     * @param view the view the sender was in when it sent the frame
+     * @param message the message
+     */
+    record Frame(NodeId sender, NodeId recipient, long incarnation, long sequence, ViewId view, Message message) {}
+
     private final SecretKeySpec key;
 
-    /** A codec that authenticates frames with {@code secret}, or none if {@code secret} is null. */
-    MessageCodec(byte[] secret) {
-        this.key = secret == null ? null : new SecretKeySpec(secret.clone(), "HmacSHA256");
+    /** A codec that authenticates frames with {@code key}, or none if {@code key} is null. */
+    MessageCodec(ClusterKey key) {
+        this.key = key == null ? null : new SecretKeySpec(key.derive("frame-mac", 32), "HmacSHA256");
     }
 
-    byte[] encode(Message message) {
+    /** Whether frames are authenticated. */
+    boolean authenticated() {
+        return key != null;
+    }
+
+    byte[] encode(Frame frame) {
+        Message message = frame.message();
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeShort(MAGIC);
             out.writeByte(VERSION);
             out.writeByte(key == null ? 0 : 1);
+            out.writeUTF(frame.sender().value());
+            out.writeUTF(frame.recipient().value());
+            out.writeLong(frame.incarnation());
+            out.writeLong(frame.sequence());
+            writeView(out, frame.view());
             Kind<?> kind = BY_TYPE.get(message.getClass());
             if (kind == null) {
                 throw new IllegalArgumentException("no encoding for " + message);
@@ -187,10 +218,15 @@ final class MessageCodec {
         }
     }
 
-    Message decode(byte[] frame) throws MalformedMessageException {
+    Frame decode(byte[] frame) throws MalformedMessageException {
         if (frame == null || frame.length < 5) {
             throw new MalformedMessageException(
                     "frame of " + (frame == null ? 0 : frame.length) + " bytes is shorter than a header");
+        }
+        if (frame.length > MAX_FRAME) {
+            throw new MalformedMessageException(
+                    "oversized",
+                    "frame of " + frame.length + " bytes is longer than the limit of " + MAX_FRAME + " bytes");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
         try {
@@ -201,12 +237,17 @@ final class MessageCodec {
             int version = in.readUnsignedByte();
             if (version != VERSION) {
                 throw new MalformedMessageException(
-                        "unsupported message version " + version + " (this node speaks " + VERSION + ")");
+                        "version", "unsupported message version " + version + " (this node speaks " + VERSION + ")");
             }
             boolean authenticated = (in.readUnsignedByte() & 1) != 0;
             checkAuthentication(frame, authenticated);
             int length = authenticated ? frame.length - MAC_LENGTH : frame.length;
             in = new DataInputStream(new ByteArrayInputStream(frame, 4, length - 4));
+            NodeId sender = NodeId.of(in.readUTF());
+            NodeId recipient = NodeId.of(in.readUTF());
+            long incarnation = in.readLong();
+            long sequence = in.readLong();
+            ViewId view = readView(in);
             int type = in.readUnsignedByte();
             Kind<?> kind = BY_TAG.get(type);
             if (kind == null) {
@@ -217,7 +258,7 @@ final class MessageCodec {
                 throw new MalformedMessageException(
                         in.available() + " unexpected trailing bytes after message type " + type);
             }
-            return message;
+            return new Frame(sender, recipient, incarnation, sequence, view, message);
         } catch (EOFException e) {
             throw new MalformedMessageException("frame is truncated", e);
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
@@ -229,22 +270,25 @@ final class MessageCodec {
         if (key == null) {
             if (authenticated) {
                 throw new MalformedMessageException(
-                        "message is authenticated but this node has no cluster secret: configure the same secret on"
+                        "bad MAC",
+                        "message is authenticated but this node has no cluster key: configure the same key on"
                                 + " every node");
             }
             return;
         }
         if (!authenticated) {
-            throw new MalformedMessageException("unauthenticated message: this cluster requires a valid HMAC");
+            throw new MalformedMessageException(
+                    "bad MAC", "unauthenticated message: this cluster requires a valid HMAC");
         }
         if (frame.length < 5 + MAC_LENGTH) {
-            throw new MalformedMessageException("authenticated frame is too short to hold its HMAC");
+            throw new MalformedMessageException("bad MAC", "authenticated frame is too short to hold its HMAC");
         }
         int bodyLength = frame.length - MAC_LENGTH;
         byte[] expected = mac(frame, bodyLength);
         byte[] actual = Arrays.copyOfRange(frame, bodyLength, frame.length);
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw new MalformedMessageException("HMAC does not match: wrong cluster secret or a tampered message");
+            throw new MalformedMessageException(
+                    "bad MAC", "HMAC does not match: wrong cluster key or a tampered message");
         }
     }
 

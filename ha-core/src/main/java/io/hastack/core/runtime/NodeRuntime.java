@@ -8,6 +8,7 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.plan.SnapshotText;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
+import io.hastack.core.security.Refusals;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
@@ -16,6 +17,7 @@ import io.hastack.core.spi.fence.FenceResult;
 import io.hastack.core.spi.membership.Membership;
 import io.hastack.core.spi.membership.MembershipListener;
 import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ClusterSnapshot;
 import io.hastack.core.spi.plan.NodeInfo;
@@ -67,6 +69,11 @@ final class NodeRuntime {
     private final Duration shutdownTimeout;
     private final NodeId self;
     private final MessageCodec codec;
+    private final FrameFilter frames;
+    private final Refusals refusals;
+    /** The view this node's frames are stamped with; written by the event thread. */
+    private volatile ViewId sendingView;
+
     private final EventLoop loop;
     private final EventDispatcher events = new EventDispatcher();
     private final QuorumKeeper quorum;
@@ -118,7 +125,15 @@ final class NodeRuntime {
         this.clock = clock;
         this.ticker = ticker;
         this.shutdownTimeout = settings.shutdownTimeout();
-        this.codec = new MessageCodec(settings.secret().orElse(null));
+        this.codec = new MessageCodec(settings.clusterKey().orElse(null));
+        this.frames = new FrameFilter(self);
+        this.refusals = new Refusals(self.toString(), LOG, 10_000);
+        if (settings.clusterKey().isEmpty()) {
+            LOG.error(
+                    "{} runs WITHOUT a cluster key (NodeSettings.insecure()): its cluster messages are not"
+                            + " authenticated, and anyone who reaches the cluster's ports can forge them",
+                    self);
+        }
         this.planner = planner;
         this.loop = new EventLoop(self.value(), () -> departing);
         this.fencing =
@@ -289,6 +304,7 @@ final class NodeRuntime {
                         config,
                         quorum.text(),
                         participant.leaseText(),
+                        refusals.snapshot().plus(membership.refused()),
                         nodes,
                         coordinates ? coordinator.notes() : List.of()),
                 local,
@@ -361,6 +377,7 @@ final class NodeRuntime {
     }
 
     private void joinMembership() {
+        membership.admit(config.nodes());
         membership.start(new MembershipListener() {
             @Override
             public void viewChanged(View v) {
@@ -468,6 +485,8 @@ final class NodeRuntime {
             return;
         }
         View previous = participant.view();
+        frames.viewInstalled(v);
+        sendingView = v.id();
         participant.viewInstalled(v);
         List<NodeId> left = previous == null
                 ? List.of()
@@ -499,27 +518,39 @@ final class NodeRuntime {
     }
 
     private void onMessage(NodeId from, byte[] payload) {
-        Message message;
+        MessageCodec.Frame frame;
         try {
-            message = codec.decode(payload);
+            frame = codec.decode(payload);
         } catch (MalformedMessageException e) {
-            LOG.warn(
-                    "{} dropped a malformed message from {} ({} bytes): {}",
-                    self,
-                    from,
-                    payload == null ? 0 : payload.length,
-                    e.getMessage());
+            refusals.refuse(
+                    e.reason(),
+                    "frame from " + from + " (" + (payload == null ? 0 : payload.length) + " bytes): "
+                            + e.getMessage());
             return;
         }
-        participant.handle(from, message);
+        Optional<FrameFilter.Refusal> refused = frames.check(from, frame);
+        if (refused.isPresent()) {
+            refusals.refuse(refused.get().reason(), refused.get().detail());
+            return;
+        }
+        participant.handle(from, frame.message());
     }
 
     private void sendTo(NodeId node, Message message) {
         if (node.equals(self)) {
             loop.post(() -> participant.handle(self, message));
-        } else {
-            membership.send(node, codec.encode(message));
+            return;
         }
+        ViewId view = sendingView;
+        if (view == null) {
+            LOG.warn(
+                    "{}: not sending {} to {}: no view yet",
+                    self,
+                    message.getClass().getSimpleName(),
+                    node);
+            return;
+        }
+        membership.send(node, codec.encode(frames.stamp(node, view, message)));
     }
 
     private void emit(EventData data, String subject, String detail) {

@@ -1,22 +1,23 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.internal.Durations;
+import io.hastack.core.security.ClusterKey;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * How one node behaves, apart from what the cluster runs ({@link io.hastack.core.model.ClusterConfig})
  * and what it talks to (membership, agents, devices): the hand-over and fence timeouts, the pause
- * bound and the cluster secret. Immutable; build one with {@link #builder()} or take a preset:
+ * bound and the cluster key. Immutable; build one with {@link #builder()} or take a preset:
  * {@link #defaults()} for production, {@link #forTesting()} for tests that must not wait minutes.
  */
 public final class NodeSettings {
     private final Duration shutdownTimeout;
     private final Duration fenceTimeout;
     private final Optional<Duration> pauseBound;
-    private final byte[] secret;
+    private final Optional<ClusterKey> clusterKey;
+    private final boolean insecure;
     private final boolean watchdog;
 
     private NodeSettings(Builder b) {
@@ -24,17 +25,26 @@ public final class NodeSettings {
         this.shutdownTimeout = b.shutdownTimeout;
         this.fenceTimeout = b.fenceTimeout;
         this.pauseBound = Optional.ofNullable(b.pauseBound);
-        this.secret = b.secret == null ? null : b.secret.clone();
+        this.clusterKey = Optional.ofNullable(b.clusterKey);
+        this.insecure = b.insecure;
     }
 
-    /** Production settings: a 2 min hand-over, a 60 s fence timeout, the membership's pause bound, no secret. */
+    /**
+     * Production settings: a 2 min hand-over, a 60 s fence timeout, the membership's pause bound; no
+     * cluster key yet, which a node refuses until one is given ({@link Builder#clusterKey}).
+     */
     public static NodeSettings defaults() {
         return builder().build();
     }
 
-    /** For tests: a 20 s hand-over and a 10 s fence timeout; otherwise as {@link #defaults()}. */
+    /**
+     * For tests: a 20 s hand-over, a 10 s fence timeout and a new random cluster key (give the same
+     * settings, or at least the same key, to every node of a test cluster); otherwise as {@link
+     * #defaults()}.
+     */
     public static NodeSettings forTesting() {
         return builder()
+                .clusterKey(ClusterKey.generate())
                 .shutdownTimeout(Duration.ofSeconds(20))
                 .fenceTimeout(Duration.ofSeconds(10))
                 .build();
@@ -51,7 +61,8 @@ public final class NodeSettings {
         b.shutdownTimeout = shutdownTimeout;
         b.fenceTimeout = fenceTimeout;
         b.pauseBound = pauseBound.orElse(null);
-        b.secret = secret;
+        b.clusterKey = clusterKey.orElse(null);
+        b.insecure = insecure;
         b.watchdog = watchdog;
         return b;
     }
@@ -74,9 +85,14 @@ public final class NodeSettings {
         return pauseBound;
     }
 
-    /** The cluster secret that authenticates messages, if any (a copy). */
-    public Optional<byte[]> secret() {
-        return Optional.ofNullable(secret).map(byte[]::clone);
+    /** The key that authenticates this node's cluster messages ({@link Builder#clusterKey}), if given. */
+    public Optional<ClusterKey> clusterKey() {
+        return clusterKey;
+    }
+
+    /** True if the node was told to run without a cluster key ({@link Builder#insecure}). */
+    public boolean insecure() {
+        return insecure;
     }
 
     /** Whether the node starts a watchdog process ({@link Builder#watchdog}). */
@@ -91,20 +107,22 @@ public final class NodeSettings {
                 && shutdownTimeout.equals(s.shutdownTimeout)
                 && fenceTimeout.equals(s.fenceTimeout)
                 && pauseBound.equals(s.pauseBound)
-                && Arrays.equals(secret, s.secret);
+                && insecure == s.insecure
+                && clusterKey.equals(s.clusterKey);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(shutdownTimeout, fenceTimeout, pauseBound, Arrays.hashCode(secret), watchdog);
+        return Objects.hash(shutdownTimeout, fenceTimeout, pauseBound, clusterKey, insecure, watchdog);
     }
 
     @Override
     public String toString() {
         return "NodeSettings[shutdown-timeout=" + shutdownTimeout.toMillis() + "ms fence-timeout="
                 + fenceTimeout.toMillis() + "ms pause-bound="
-                + pauseBound.map(d -> d.toMillis() + "ms").orElse("membership's") + " secret="
-                + (secret == null ? "none" : "set") + " watchdog=" + watchdog + "]";
+                + pauseBound.map(d -> d.toMillis() + "ms").orElse("membership's") + " key="
+                + clusterKey.map(ClusterKey::fingerprint).orElse(insecure ? "none (insecure)" : "none") + " watchdog="
+                + watchdog + "]";
     }
 
     /** Builds {@link NodeSettings}; each setter checks its value and names it when it refuses. Not thread-safe. */
@@ -112,7 +130,8 @@ public final class NodeSettings {
         private Duration shutdownTimeout = Duration.ofMinutes(2);
         private Duration fenceTimeout = Duration.ofSeconds(60);
         private Duration pauseBound;
-        private byte[] secret;
+        private ClusterKey clusterKey;
+        private boolean insecure;
         private boolean watchdog;
 
         private Builder() {}
@@ -152,18 +171,32 @@ public final class NodeSettings {
         }
 
         /**
-         * A secret shared by every node: messages are then authenticated with HMAC-SHA256 and
-         * messages without a valid HMAC are dropped. At least 16 bytes; null for none (the default).
+         * The key every node of the cluster holds ({@link ClusterKey#load}): each cluster message
+         * then carries an HMAC-SHA256 under a key derived from it, and a message without a valid one
+         * is refused. Give the membership the same key (it encrypts with it). Required, unless
+         * {@link #insecure()}.
          */
-        public Builder secret(byte[] secret) {
-            if (secret != null && secret.length < 16) {
-                throw new IllegalArgumentException("cluster secret must have at least 16 bytes, has " + secret.length);
+        public Builder clusterKey(ClusterKey key) {
+            if (key == null) {
+                throw new IllegalArgumentException("cluster key must not be null (for no key, call insecure())");
             }
-            this.secret = secret == null ? null : secret.clone();
+            this.clusterKey = key;
+            this.insecure = false;
             return this;
         }
 
-        /** The settings. */
+        /**
+         * Runs the node without a cluster key: messages are not authenticated, so anyone who can
+         * reach the cluster's ports can forge them. An explicit choice, logged as an error at start;
+         * for a closed test network only.
+         */
+        public Builder insecure() {
+            this.clusterKey = null;
+            this.insecure = true;
+            return this;
+        }
+
+        /** The settings. A node refuses settings with neither a cluster key nor {@link #insecure()}. */
         public NodeSettings build() {
             return new NodeSettings(this);
         }

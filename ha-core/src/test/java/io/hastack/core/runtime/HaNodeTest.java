@@ -49,7 +49,6 @@ class HaNodeTest {
     private static final long WAIT_SECONDS =
             io.hastack.testsupport.Timing.seconds(30).toSeconds();
 
-    private final MessageCodec codec = new MessageCodec(null);
     private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
     private final BlockingQueue<HaEvent> events = new LinkedBlockingQueue<>();
     private final ScriptedMembership membership = new ScriptedMembership(N2);
@@ -128,6 +127,7 @@ class HaNodeTest {
                         .register("recording", s -> new RecordingAgent())
                         .build())
                 .settings(NodeSettings.builder()
+                        .clusterKey(membership.key)
                         .pauseBound(java.time.Duration.ofSeconds(1))
                         .build())
                 .ticker(ticker)
@@ -166,7 +166,7 @@ class HaNodeTest {
             ScriptedMembership.Sent s = membership.sent.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             assertNotNull(s, "nothing sent to " + to);
             if (to.equals(s.to())) {
-                return codec.decode(s.payload());
+                return membership.read(s.payload());
             }
         }
     }
@@ -202,7 +202,7 @@ class HaNodeTest {
                 ((ClusterStatus) answer).view(),
                 "a listener sees at least what the event tells");
         // The event thread was not held: the next event (the report to the coordinator) follows.
-        membership.deliver(N1, codec.encode(new Messages.Probe(current.id())));
+        membership.deliverFrom(N1, new Messages.Probe(current.id()));
         assertTrue(awaitSent(N1) instanceof NodeReport);
         assertEquals(java.util.Optional.of(current), node.status().view(), "published after the view's turn");
     }
@@ -219,14 +219,14 @@ class HaNodeTest {
         assertEquals(current.id(), installed.view(), "events carry typed data");
         assertEquals(List.of(N1, N2), installed.members());
 
-        membership.deliver(N1, codec.encode(startPlan(old.id())));
+        membership.deliverFrom(N1, startPlan(old.id()));
         HaEvent refused = awaitEvent(HaEvent.Type.ACTION_REFUSED);
         assertTrue(refused.detail().contains("refusing plan 1 of view n1#4"), refused.detail());
         assertEquals(
                 java.util.Optional.of(new EventData.PlanRef(old.id(), 1)),
                 ((EventData.ActionRefused) refused.data()).plan());
 
-        membership.deliver(N1, codec.encode(startPlan(current.id())));
+        membership.deliverFrom(N1, startPlan(current.id()));
         assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
         EventData.ActionSucceeded started = (EventData.ActionSucceeded)
                 awaitEvent(HaEvent.Type.ACTION_SUCCEEDED).data();
@@ -248,7 +248,7 @@ class HaNodeTest {
         View current = view(5, N1, N2, N3);
         membership.install(current);
 
-        membership.deliver(N3, codec.encode(startPlan(current.id())));
+        membership.deliverFrom(N3, startPlan(current.id()));
         HaEvent refused = awaitEvent(HaEvent.Type.ACTION_REFUSED);
         assertTrue(refused.detail().contains("from n3"), refused.detail());
         assertTrue(calls.isEmpty(), calls.toString());
@@ -260,7 +260,7 @@ class HaNodeTest {
         membership.install(view(5, N1, N2, N3));
         View next = view(6, N1, N2);
 
-        membership.deliver(N1, codec.encode(startPlan(next.id())));
+        membership.deliverFrom(N1, startPlan(next.id()));
         assertEquals(null, calls.poll(200, TimeUnit.MILLISECONDS), "must wait for view 6");
 
         membership.install(next);
@@ -274,7 +274,7 @@ class HaNodeTest {
         View current = view(5, N1, N2);
         membership.install(current);
 
-        membership.deliver(N1, codec.encode(new Probe(current.id())));
+        membership.deliverFrom(N1, new Probe(current.id()));
         NodeReport report = (NodeReport) awaitSent(N1);
         assertEquals(current.id(), report.view());
         assertEquals(config.hash(), report.configHash());
@@ -296,7 +296,7 @@ class HaNodeTest {
         while (toN3 == null || report == null) {
             ScriptedMembership.Sent sent = membership.sent.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             assertNotNull(sent, "no move order to n3 or report with the move to n1");
-            Message m = codec.decode(sent.payload());
+            Message m = membership.read(sent.payload());
             if (sent.to().equals(N3) && m instanceof Messages.MoveOrder order) {
                 toN3 = order;
             } else if (sent.to().equals(N1)
@@ -366,6 +366,7 @@ class HaNodeTest {
                         .agents(AgentRegistry.builder()
                                 .register("recording", s -> new RecordingAgent())
                                 .build())
+                        .settings(NodeSettings.forTesting())
                         .build());
         assertEquals(
                 "resource r: on-fail of monitor is fence, but the node has no fence device"
@@ -431,7 +432,7 @@ class HaNodeTest {
         start(config(policy));
         View quorate = view(5, N1, N2);
         membership.install(quorate);
-        membership.deliver(N1, codec.encode(startPlan(quorate.id())));
+        membership.deliverFrom(N1, startPlan(quorate.id()));
         assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
         membership.install(view(6, N2));
     }
@@ -470,7 +471,7 @@ class HaNodeTest {
         start(config(ResourceSpec.builder("r", "recording").build()));
         View current = view(5, N1, N2);
         membership.install(current);
-        membership.deliver(N1, codec.encode(startPlan(current.id())));
+        membership.deliverFrom(N1, startPlan(current.id()));
         assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
 
         // A stall shorter than the bound (an ordinary GC pause) changes nothing.
@@ -494,7 +495,7 @@ class HaNodeTest {
         start(config(ResourceSpec.builder("r", "recording").param("slow", "yes").build()));
         View current = view(5, N1, N2);
         membership.install(current);
-        membership.deliver(N1, codec.encode(startPlan(current.id())));
+        membership.deliverFrom(N1, startPlan(current.id()));
         assertEquals("start r", calls.poll(WAIT_SECONDS, TimeUnit.SECONDS));
 
         nanos.addAndGet(java.time.Duration.ofSeconds(10).toNanos()); // a stall: the node stops everything
@@ -521,6 +522,21 @@ class HaNodeTest {
     }
 
     @Test
+    void aNodeWithoutAClusterKeyIsRefusedUnlessInsecureIsChosen() {
+        ClusterConfig config = config(ResourceSpec.builder("r", "recording").build());
+        HaNode.Builder builder = HaNode.builder()
+                .config(config)
+                .membership(membership)
+                .agents(AgentRegistry.builder()
+                        .register("recording", s -> new RecordingAgent())
+                        .build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
+        assertTrue(e.getMessage().contains("no cluster key"), e.getMessage());
+        assertTrue(e.getMessage().contains("insecure()"), e.getMessage());
+        builder.settings(NodeSettings.builder().insecure().build()).build();
+    }
+
+    @Test
     void anUnknownAgentTypeIsRejectedWhenTheNodeIsBuilt() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
@@ -530,6 +546,7 @@ class HaNodeTest {
                         .agents(AgentRegistry.builder()
                                 .register("recording", s -> new RecordingAgent())
                                 .build())
+                        .settings(NodeSettings.forTesting())
                         .build());
         assertEquals("resource r: unknown agent type 'nginx'; known types: [recording]", e.getMessage());
     }

@@ -17,6 +17,7 @@ import io.hastack.core.runtime.Messages.MoveOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
@@ -34,7 +35,13 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class MessageCodecTest {
     private static final ViewId VIEW = new ViewId(NodeId.of("node1"), 42);
-    private static final byte[] SECRET = "0123456789abcdef-secret".getBytes(StandardCharsets.UTF_8);
+    private static final ClusterKey SECRET = ClusterKey.generate();
+    /** Where the type byte is: header 4, sender and recipient 2 + 5 each, incarnation and sequence 16, view 15. */
+    private static final int TYPE_AT = 4 + 7 + 7 + 16 + 15;
+
+    private static MessageCodec.Frame frame(Message m) {
+        return new MessageCodec.Frame(NodeId.of("node1"), NodeId.of("node2"), 0x1234, 7, VIEW, m);
+    }
 
     private static List<Message> samples() {
         PlanId plan = new PlanId(VIEW, 3);
@@ -124,9 +131,9 @@ class MessageCodecTest {
     void unknownReportFlagsAreRejected() {
         MessageCodec codec = new MessageCodec(null);
         NodeReport report = (NodeReport) samples().get(2);
-        byte[] frame = codec.encode(report);
-        // header (5) + view (2 + 5 + 8) + hash (2 + 16): then the flags byte
-        int at = 5 + 2 + "node1".length() + 8 + 2 + 16;
+        byte[] frame = codec.encode(frame(report));
+        // type (1) + view (2 + 5 + 8) + hash (2 + 16): then the flags byte
+        int at = TYPE_AT + 1 + 2 + "node1".length() + 8 + 2 + 16;
         assertEquals(2, frame[at], "the wire bits are fixed: leaving 1, standby 2, maintenance 4, quorate 8");
         assertEquals(
                 List.of(1, 2, 4, 8),
@@ -143,7 +150,7 @@ class MessageCodecTest {
     void everyMessageSurvivesARoundTrip() throws Exception {
         for (MessageCodec codec : List.of(new MessageCodec(null), new MessageCodec(SECRET))) {
             for (Message m : samples()) {
-                assertEquals(m, codec.decode(codec.encode(m)));
+                assertEquals(frame(m), codec.decode(codec.encode(frame(m))));
             }
         }
     }
@@ -151,7 +158,7 @@ class MessageCodecTest {
     @Test
     void rejectsGarbageTruncationAndUnknownVersionsWithAClearMessage() {
         MessageCodec codec = new MessageCodec(null);
-        byte[] good = codec.encode(samples().get(1));
+        byte[] good = codec.encode(frame(samples().get(1)));
 
         assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(new byte[] {1, 2}))
                 .getMessage()
@@ -171,7 +178,7 @@ class MessageCodecTest {
             assertThrows(MalformedMessageException.class, () -> codec.decode(truncated), "cut at " + cut);
         }
         byte[] unknownType = good.clone();
-        unknownType[4] = 77;
+        unknownType[TYPE_AT] = 77;
         assertTrue(assertThrows(MalformedMessageException.class, () -> codec.decode(unknownType))
                 .getMessage()
                 .contains("unknown message type 77"));
@@ -185,7 +192,7 @@ class MessageCodecTest {
     void randomBytesNeverEscapeAsAnythingButMalformedMessageException() {
         MessageCodec codec = new MessageCodec(null);
         Random random = new Random(1234);
-        byte[] good = codec.encode(samples().get(3));
+        byte[] good = codec.encode(frame(samples().get(3)));
         for (int i = 0; i < 5000; i++) {
             byte[] mutated = good.clone();
             for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
@@ -202,9 +209,9 @@ class MessageCodecTest {
     @Test
     void anAuthenticatedClusterRejectsForgedAndUnauthenticatedMessages() {
         MessageCodec ours = new MessageCodec(SECRET);
-        MessageCodec theirs = new MessageCodec("another-secret-of-16+".getBytes(StandardCharsets.UTF_8));
+        MessageCodec theirs = new MessageCodec(ClusterKey.generate());
         MessageCodec none = new MessageCodec(null);
-        Message m = samples().get(3);
+        MessageCodec.Frame m = frame(samples().get(3));
 
         assertTrue(assertThrows(MalformedMessageException.class, () -> ours.decode(theirs.encode(m)))
                 .getMessage()
@@ -214,9 +221,18 @@ class MessageCodecTest {
                 .contains("unauthenticated"));
         assertTrue(assertThrows(MalformedMessageException.class, () -> none.decode(ours.encode(m)))
                 .getMessage()
-                .contains("no cluster secret"));
+                .contains("no cluster key"));
         byte[] tampered = ours.encode(m);
         tampered[10] ^= 1;
         assertThrows(MalformedMessageException.class, () -> ours.decode(tampered));
+    }
+
+    @Test
+    void aFrameLongerThanTheLimitIsRefusedBeforeItIsRead() {
+        MessageCodec codec = new MessageCodec(SECRET);
+        MalformedMessageException e =
+                assertThrows(MalformedMessageException.class, () -> codec.decode(new byte[MessageCodec.MAX_FRAME + 1]));
+        assertEquals("oversized", e.reason());
+        assertTrue(e.getMessage().contains("longer than the limit"), e.getMessage());
     }
 }

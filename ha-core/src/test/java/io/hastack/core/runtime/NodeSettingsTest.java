@@ -1,11 +1,11 @@
 package io.hastack.core.runtime;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import io.hastack.core.security.ClusterKey;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
@@ -19,8 +19,10 @@ class NodeSettingsTest {
         assertEquals(Duration.ofMinutes(2), d.shutdownTimeout());
         assertEquals(Duration.ofSeconds(60), d.fenceTimeout());
         assertEquals(Optional.empty(), d.pauseBound());
-        assertEquals(Optional.empty(), d.secret());
+        assertEquals(Optional.empty(), d.clusterKey());
+        assertFalse(d.insecure());
         NodeSettings t = NodeSettings.forTesting();
+        assertTrue(t.clusterKey().isPresent(), "tests run with a key, as production must");
         assertEquals(Duration.ofSeconds(20), t.shutdownTimeout());
         assertEquals(t, t.toBuilder().build());
     }
@@ -39,19 +41,21 @@ class NodeSettingsTest {
                 .contains("pause bound"));
         assertTrue(assertThrows(
                         IllegalArgumentException.class,
-                        () -> NodeSettings.builder().secret(new byte[3]))
+                        () -> NodeSettings.builder().clusterKey(null))
                 .getMessage()
-                .contains("at least 16 bytes, has 3"));
+                .contains("cluster key must not be null"));
     }
 
     @Test
-    void theSecretIsCopiedInAndOut() {
-        byte[] secret = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-        NodeSettings s = NodeSettings.builder().secret(secret).build();
-        secret[0] = 'X';
-        assertEquals('0', s.secret().orElseThrow()[0]);
-        s.secret().orElseThrow()[1] = 'Y';
-        assertArrayEquals(
-                "0123456789abcdef".getBytes(StandardCharsets.UTF_8), s.secret().orElseThrow());
+    void aKeyAndInsecureExcludeEachOther() {
+        ClusterKey key = ClusterKey.generate();
+        NodeSettings keyed = NodeSettings.builder().insecure().clusterKey(key).build();
+        assertEquals(Optional.of(key), keyed.clusterKey());
+        assertFalse(keyed.insecure());
+        NodeSettings open = keyed.toBuilder().insecure().build();
+        assertTrue(open.insecure());
+        assertEquals(Optional.empty(), open.clusterKey());
+        assertTrue(open.toString().contains("insecure"), open.toString());
+        assertTrue(keyed.toString().contains(key.fingerprint()), keyed.toString());
     }
 }

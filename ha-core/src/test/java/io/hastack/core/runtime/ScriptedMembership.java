@@ -1,11 +1,14 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.Membership;
 import io.hastack.core.spi.membership.MembershipListener;
 import io.hastack.core.spi.membership.View;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -25,7 +28,11 @@ final class ScriptedMembership implements Membership {
     volatile boolean started;
     volatile boolean refuseToStart;
     volatile boolean answerLeases = true;
-    private final MessageCodec codec = new MessageCodec(null);
+    /** The cluster key of the scripted cluster: give the node under test the same. */
+    final ClusterKey key = ClusterKey.generate();
+
+    private final MessageCodec codec = new MessageCodec(key);
+    private final Map<NodeId, FrameFilter> peers = new ConcurrentHashMap<>();
 
     ScriptedMembership(NodeId self) {
         this.self = self;
@@ -38,6 +45,21 @@ final class ScriptedMembership implements Membership {
 
     void deliver(NodeId from, byte[] payload) {
         listener.messageReceived(from, payload);
+    }
+
+    /** Delivers {@code message} from {@code from} as that node would send it, in the current view. */
+    void deliverFrom(NodeId from, Messages.Message message) {
+        deliver(from, frameFrom(from, message));
+    }
+
+    /** {@code message} framed as {@code from} sends it to this node in the current view. */
+    byte[] frameFrom(NodeId from, Messages.Message message) {
+        return codec.encode(peers.computeIfAbsent(from, FrameFilter::new).stamp(self, view.id(), message));
+    }
+
+    /** The message in a frame the node sent. */
+    Messages.Message read(byte[] payload) throws MalformedMessageException {
+        return codec.decode(payload).message();
     }
 
     @Override
@@ -62,10 +84,10 @@ final class ScriptedMembership implements Membership {
     @Override
     public void send(NodeId node, byte[] payload) {
         try {
-            if (codec.decode(payload) instanceof Messages.LeasePing ping) {
+            if (read(payload) instanceof Messages.LeasePing ping) {
                 View v = view;
                 if (answerLeases && v != null && v.contains(node) && ping.view().equals(v.id())) {
-                    listener.messageReceived(node, codec.encode(new Messages.LeasePong(ping.view(), ping.sequence())));
+                    deliverFrom(node, new Messages.LeasePong(ping.view(), ping.sequence()));
                 }
                 return;
             }

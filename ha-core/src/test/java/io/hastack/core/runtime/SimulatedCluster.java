@@ -67,8 +67,11 @@ final class SimulatedCluster {
     final VirtualTime time = new VirtualTime(Instant.parse("2026-11-22T00:00:00Z"));
     final ClusterConfig config;
     private final Random random;
+    /** Node starts so far: each start is a new incarnation, as a real node's random one. */
+    private int boots;
+
     private final boolean fenceDevice;
-    private final MessageCodec codec = new MessageCodec(null);
+    private final MessageCodec codec = new MessageCodec(io.hastack.core.security.ClusterKey.generate());
     private final List<String> trace = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     /** The world: which resources really run on which node. */
@@ -378,9 +381,12 @@ final class SimulatedCluster {
         final LocalResources resources;
         final Coordinator coordinator;
         final Participant participant;
+        /** The node's frame filter, as a real node's: stamps what it sends, checks what it receives. */
+        final FrameFilter frames;
 
         SimNode(NodeId id) {
             this.id = id;
+            this.frames = new FrameFilter(id, ((long) id.hashCode() << 32) | ++boots);
             // HaNode's quorum keeper itself, without a device, on virtual time.
             this.quorum = new QuorumKeeper(id, config, Optional.empty(), time, new QuorumKeeper.Host() {
                 @Override
@@ -554,12 +560,21 @@ final class SimulatedCluster {
         }
 
         void send(NodeId to, Message message) {
-            byte[] frame = codec.encode(message);
+            View sending = participant.view();
+            byte[] frame = codec.encode(frames.stamp(to, sending == null ? new ViewId(id, 0) : sending.id(), message));
             time.at(HOP.toNanos(), () -> {
                 SimNode target = live.get(to);
                 if (alive && target != null) {
                     try {
-                        Message decoded = codec.decode(frame);
+                        MessageCodec.Frame received = codec.decode(frame);
+                        // As a real node, which hands its own messages over without the network.
+                        Optional<FrameFilter.Refusal> refused =
+                                to.equals(id) ? Optional.empty() : target.frames.check(id, received);
+                        if (refused.isPresent()) {
+                            record(to + " refuses a frame from " + id + ": " + refused.get());
+                            return;
+                        }
+                        Message decoded = received.message();
                         if (decoded instanceof Messages.Execute x
                                 && (target.participant.view() == null
                                         || x.plan().view().sequence()
@@ -590,6 +605,7 @@ final class SimulatedCluster {
             if (current != null && newView.id().sequence() <= current.id().sequence()) {
                 return; // a membership never installs an older view after a newer one
             }
+            frames.viewInstalled(newView);
             participant.viewInstalled(newView);
             quorum.evaluate(newView);
             participant.retryDeferred();

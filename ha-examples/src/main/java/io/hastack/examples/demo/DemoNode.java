@@ -5,6 +5,7 @@ import io.hastack.core.quorum.FileQuorumDevice;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaNode;
 import io.hastack.core.runtime.NodeSettings;
+import io.hastack.core.security.ClusterKey;
 import io.hastack.membership.jgroups.JGroupsConfig;
 import io.hastack.membership.jgroups.JGroupsMembership;
 import io.hastack.resources.StandardAgents;
@@ -31,7 +32,10 @@ import java.util.concurrent.Executors;
  * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default), and
  * {@code --quorum-device none} runs without the file quorum device; {@code --host A} listens on
  * address A instead of 127.0.0.1 and {@code --peer-hosts A1,A2} gives the peers' addresses, one per
- * port of {@code --peers}. The node runs with its watchdog
+ * port of {@code --peers}. {@code --key FILE} is the cluster key file (every node the same; {@link
+ * NodeProcess#clusterKey} generates one), which seals the membership's traffic and authenticates
+ * the node's messages; {@code --insecure yes} instead runs without one, as an explicit choice
+ * logged as an error. The node runs with its watchdog
  * ({@link NodeSettings.Builder#watchdog}): a frozen node's processes are killed when its lease runs out.
  *
  * <p>{@code DIR} is a directory both nodes share: it holds the {@link FileQuorumDevice} that breaks
@@ -67,7 +71,24 @@ public final class DemoNode {
         int webPort = Integer.parseInt(require(opts, "web-port"));
 
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        JGroupsConfig.Builder stack = JGroupsConfig.tcp(new InetSocketAddress(host, port), peers).toBuilder();
+        boolean insecure = "yes".equals(opts.get("insecure"));
+        if (!insecure && !opts.containsKey("key")) {
+            throw new IllegalArgumentException(
+                    "missing --key FILE (the cluster key file every node shares; generate one"
+                            + " with 'java -cp ha-core.jar io.hastack.core.security.ClusterKey FILE'), or --insecure yes to run"
+                            + " without one knowingly");
+        }
+        ClusterKey key = insecure ? null : ClusterKey.load(Path.of(opts.get("key")));
+        NodeSettings.Builder settings = NodeSettings.builder().watchdog(true);
+        JGroupsConfig.Builder stack;
+        if (insecure) {
+            stack = JGroupsConfig.tcp(new InetSocketAddress(host, port), peers, ClusterKey.generate()).toBuilder()
+                    .insecure();
+            settings.insecure();
+        } else {
+            stack = JGroupsConfig.tcp(new InetSocketAddress(host, port), peers, key).toBuilder();
+            settings.clusterKey(key);
+        }
         if (opts.containsKey("verify-ms")) {
             stack.verifyTimeout(java.time.Duration.ofMillis(Long.parseLong(opts.get("verify-ms"))));
         }
@@ -77,7 +98,7 @@ public final class DemoNode {
                 .config(DemoCluster.config(webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared")), nodes))
                 .membership(membership)
                 .agents(StandardAgents.registry())
-                .settings(NodeSettings.builder().watchdog(true).build());
+                .settings(settings.build());
         if (!"none".equals(opts.get("quorum-device"))) {
             builder.quorumDevice(new FileQuorumDevice(Path.of(require(opts, "shared"))));
         }

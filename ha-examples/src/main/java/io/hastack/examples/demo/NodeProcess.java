@@ -1,5 +1,6 @@
 package io.hastack.examples.demo;
 
+import io.hastack.core.security.ClusterKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -92,6 +93,9 @@ public final class NodeProcess implements AutoCloseable {
             List<String> extraArgs) {
         try {
             Files.createDirectories(logDir);
+            List<String> keyArgs = extraArgs.contains("--insecure")
+                    ? List.of()
+                    : List.of("--key", clusterKey(shared).toAbsolutePath().toString());
             Path log = logDir.resolve(name + ".log");
             Files.deleteIfExists(log);
             List<String> peers = peerPorts.stream().map(String::valueOf).toList();
@@ -117,6 +121,7 @@ public final class NodeProcess implements AutoCloseable {
                     Integer.toString(webPort),
                     "--shared",
                     shared.toAbsolutePath().toString()));
+            command.addAll(keyArgs);
             command.addAll(extraArgs);
             Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -125,6 +130,23 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
         }
+    }
+
+    /**
+     * The cluster key of the demo cluster whose nodes share {@code shared}: {@code cluster.key} in it,
+     * generated (mode 600) by the first launch, as an operator would copy one key to every node.
+     */
+    public static Path clusterKey(Path shared) throws IOException {
+        Path file = shared.resolve("cluster.key");
+        if (!Files.exists(file)) {
+            Files.createDirectories(shared);
+            try {
+                ClusterKey.generate().writeTo(file);
+            } catch (IllegalArgumentException raced) {
+                // another launcher wrote it first: use that one
+            }
+        }
+        return file;
     }
 
     private void readOutput() {

@@ -1,6 +1,7 @@
 package io.hastack.membership.jgroups;
 
 import io.hastack.core.internal.Durations;
+import io.hastack.core.security.ClusterKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -8,11 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
 import org.jgroups.protocols.TCP;
@@ -26,13 +29,23 @@ import org.jgroups.stack.Protocol;
 
 /**
  * How a {@link JGroupsMembership} builds its protocol stack. Immutable; start from a preset
- * ({@link #tcp(InetSocketAddress, List)}, {@link #inProcess()}) and adjust with {@link #toBuilder()}.
+ * ({@link #tcp(InetSocketAddress, List, ClusterKey)}, {@link #inProcess(ClusterKey)}) and adjust with {@link #toBuilder()}.
  *
  * <p>Failure detection has two paths. A crashed process closes its sockets, which FD_SOCK2 sees at
  * once; a hung or unreachable one stops heartbeating, which FD_ALL3 notices after {@link
  * #heartbeatTimeout()}. Either way VERIFY_SUSPECT2 double-checks for {@link #verifyTimeout()}
  * before the member is removed. The heartbeat timeout is also the longest pause (GC, SIGSTOP) a
  * member survives without being removed.
+ *
+ * <p>Security (see {@code docs/security.md}): with the cluster key, every message of every protocol
+ * is serialized whole (JGroups' {@code SERIALIZE}) and sealed with ChaCha20-Poly1305 under a key
+ * derived from the cluster key ({@link SealedEncrypt}, JGroups' {@code SYM_ENCRYPT}), directly above
+ * the transport, and numbered inside the seal against replay ({@link ReplayGuard}); a member without
+ * the key can neither read nor send anything the others accept, so it never gets into a view. Below
+ * GMS, JGroups' {@code AUTH} ({@link NameGate}) admits only configured node names from configured
+ * addresses, one address per name. The TCP transport drops a connection that announces a message
+ * longer than {@link #maxMessageBytes()}. Without a key ({@link Builder#insecure()}) there is no
+ * seal and no replay guard: an explicit, logged choice.
  */
 public final class JGroupsConfig {
     /** Which transport the stack uses. */
@@ -52,8 +65,12 @@ public final class JGroupsConfig {
     private final Duration joinTimeout;
     private final Duration mergeMinInterval;
     private final Duration mergeMaxInterval;
+    private final Optional<ClusterKey> clusterKey;
+    private final int maxMessageBytes;
 
     private JGroupsConfig(Builder b) {
+        this.clusterKey = Optional.ofNullable(b.clusterKey);
+        this.maxMessageBytes = b.maxMessageBytes;
         this.transport = b.transport;
         this.bind = b.bind;
         this.initialHosts = List.copyOf(b.initialHosts);
@@ -69,18 +86,25 @@ public final class JGroupsConfig {
      * The TCP preset: this node listens on {@code bind}, finds its peers at {@code initialHosts}
      * (every node's address, this one's included), heartbeats every 500 ms, suspects a silent member
      * after 3 s and verifies a suspicion for 200 ms. Crash detection is therefore about 0.2-0.4 s,
-     * hang detection about 3.2-3.4 s. FD_SOCK2 listens on the bind port + 100.
+     * hang detection about 3.2-3.4 s. FD_SOCK2 listens on the bind port + 100. Traffic is sealed
+     * with {@code key}, and only members at {@code initialHosts} are admitted.
      */
-    public static JGroupsConfig tcp(InetSocketAddress bind, List<InetSocketAddress> initialHosts) {
-        return new Builder(Transport.TCP).bind(bind).initialHosts(initialHosts).build();
+    public static JGroupsConfig tcp(InetSocketAddress bind, List<InetSocketAddress> initialHosts, ClusterKey key) {
+        return new Builder(Transport.TCP)
+                .bind(bind)
+                .initialHosts(initialHosts)
+                .clusterKey(key)
+                .build();
     }
 
     /**
      * The in-process preset for tests: channels of one JVM with the same cluster name see each
-     * other through memory; a crashed member is detected by heartbeats after 1.5 s + 0.3 s.
+     * other through memory; a crashed member is detected by heartbeats after 1.5 s + 0.3 s. Traffic
+     * is sealed with {@code key}, as in production.
      */
-    public static JGroupsConfig inProcess() {
+    public static JGroupsConfig inProcess(ClusterKey key) {
         return new Builder(Transport.IN_PROCESS)
+                .clusterKey(key)
                 .heartbeat(Duration.ofMillis(300), Duration.ofMillis(1500))
                 .verifyTimeout(Duration.ofMillis(300))
                 .joinTimeout(Duration.ofMillis(300))
@@ -99,6 +123,9 @@ public final class JGroupsConfig {
         b.joinTimeout = joinTimeout;
         b.mergeMinInterval = mergeMinInterval;
         b.mergeMaxInterval = mergeMaxInterval;
+        b.clusterKey = clusterKey.orElse(null);
+        b.insecure = clusterKey.isEmpty();
+        b.maxMessageBytes = maxMessageBytes;
         return b;
     }
 
@@ -125,8 +152,23 @@ public final class JGroupsConfig {
         return verifyTimeout;
     }
 
-    /** A fresh protocol stack, bottom first. Each channel needs its own. */
-    List<Protocol> protocols() {
+    /** The cluster key that seals the traffic; empty if the stack runs {@link Builder#insecure()}. */
+    public Optional<ClusterKey> clusterKey() {
+        return clusterKey;
+    }
+
+    /** The longest message the TCP transport reads; a connection announcing a longer one is closed. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** Every node's address, for discovery (TCP); empty for the in-process transport. */
+    public List<InetSocketAddress> initialHosts() {
+        return initialHosts;
+    }
+
+    /** A fresh protocol stack for node {@code self}, bottom first. Each channel needs its own. */
+    List<Protocol> protocols(String self) {
         List<Protocol> stack = new ArrayList<>();
         if (transport == Transport.TCP) {
             TCP tcp = new TCP()
@@ -134,12 +176,24 @@ public final class JGroupsConfig {
                     .setBindPort(bind.getPort())
                     .setPortRange(0);
             tcp.setSockConnTimeout(300);
+            tcp.setMaxLength(maxMessageBytes);
             stack.add(tcp.setValue("tcp_nodelay", true));
-            stack.add(
-                    new TCPPING().setInitialHosts(initialHosts).setPortRange(0).setValue("async_discovery", true));
         } else {
             stack.add(new SHARED_LOOPBACK());
             stack.add(new DISCARD());
+        }
+        clusterKey.ifPresent(key -> {
+            stack.add(new SealedEncrypt(key));
+            stack.add(new SERIALIZE());
+            stack.add(new ReplayGuard());
+        });
+        if (transport == Transport.TCP) {
+            stack.add(new TCPPING()
+                    .setInitialHosts(initialHosts)
+                    .setPortRange(0)
+                    .setValue("max_dynamic_hosts", 0)
+                    .setValue("async_discovery", true));
+        } else {
             stack.add(new SHARED_LOOPBACK_PING());
         }
         stack.add(new MERGE3().setMinInterval(mergeMinInterval.toMillis()).setMaxInterval(mergeMaxInterval.toMillis()));
@@ -156,6 +210,7 @@ public final class JGroupsConfig {
         stack.add(new NAKACK2().setXmitInterval(100).setValue("use_mcast_xmit", false));
         stack.add(new UNICAST3().setXmitInterval(100));
         stack.add(new STABLE().setDesiredAverageGossip(5000).setMaxBytes(1_000_000));
+        stack.add(new NameGate(self));
         stack.add(new GMS()
                 .setJoinTimeout(joinTimeout.toMillis())
                 .setLeaveTimeout(500)
@@ -170,7 +225,8 @@ public final class JGroupsConfig {
     public String toString() {
         return "JGroupsConfig[" + transport + (transport == Transport.TCP ? " " + bind + " peers " + initialHosts : "")
                 + ", heartbeat " + heartbeatInterval.toMillis() + "/" + heartbeatTimeout.toMillis() + " ms, verify "
-                + verifyTimeout.toMillis() + " ms]";
+                + verifyTimeout.toMillis() + " ms, "
+                + clusterKey.map(k -> "sealed with key " + k.fingerprint()).orElse("INSECURE: no cluster key") + "]";
     }
 
     /** Builds a {@link JGroupsConfig}; {@link #build()} validates it. Not thread-safe. */
@@ -184,6 +240,9 @@ public final class JGroupsConfig {
         private Duration joinTimeout = Duration.ofMillis(500);
         private Duration mergeMinInterval = Duration.ofSeconds(1);
         private Duration mergeMaxInterval = Duration.ofSeconds(3);
+        private ClusterKey clusterKey;
+        private boolean insecure;
+        private int maxMessageBytes = 1 << 20;
 
         private Builder(Transport transport) {
             this.transport = transport;
@@ -229,11 +288,53 @@ public final class JGroupsConfig {
         }
 
         /**
+         * The cluster key that seals the traffic (the same file on every node); required unless
+         * {@link #insecure()}.
+         */
+        public Builder clusterKey(ClusterKey key) {
+            if (key == null) {
+                throw new IllegalArgumentException("cluster key must not be null (for no key, call insecure())");
+            }
+            this.clusterKey = key;
+            this.insecure = false;
+            return this;
+        }
+
+        /**
+         * No seal: anyone who reaches the cluster's ports can read its traffic, join it (under a
+         * configured name) and forge messages. An explicit choice, logged as an error when the
+         * channel starts; for a closed test network only.
+         */
+        public Builder insecure() {
+            this.clusterKey = null;
+            this.insecure = true;
+            return this;
+        }
+
+        /**
+         * The longest message the TCP transport reads (1 MiB by default; JGroups fragments larger
+         * messages at 60 KB); from 64 KiB to 64 MiB.
+         */
+        public Builder maxMessageBytes(int bytes) {
+            if (bytes < (64 << 10) || bytes > (64 << 20)) {
+                throw new IllegalArgumentException(
+                        "max message bytes must be 65536-67108864 (64 KiB-64 MiB), was " + bytes);
+            }
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the field that is wrong
          */
         public JGroupsConfig build() {
+            if (clusterKey == null && !insecure) {
+                throw new IllegalArgumentException(
+                        "a JGroups stack needs the cluster key (clusterKey(ClusterKey.load(file)))"
+                                + " or, knowingly, insecure(): without a key anyone who reaches its ports can join");
+            }
             Durations.requirePositive("heartbeat interval", heartbeatInterval);
             Durations.requirePositive("heartbeat timeout", heartbeatTimeout);
             Durations.requirePositive("verify timeout", verifyTimeout);

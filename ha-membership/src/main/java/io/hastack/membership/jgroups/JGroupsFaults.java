@@ -10,7 +10,7 @@ import org.jgroups.util.Util;
 /**
  * Faults switched at run time on one member of an in-process cluster, for tests and the nemesis:
  * a crash, a mute, a partition and its healing, a rogue frame. Only the in-process stack
- * ({@link JGroupsConfig#inProcess()}) has the fault layer (JGroups' {@code DISCARD}); a production
+ * ({@link JGroupsConfig#inProcess(io.hastack.core.security.ClusterKey)}) has the fault layer (JGroups' {@code DISCARD}); a production
  * stack has none, and {@link #of} refuses it. Not thread-safe beyond what JGroups' protocols are.
  */
 public final class JGroupsFaults {

@@ -1,16 +1,19 @@
 package io.hastack.membership.jgroups;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.security.Refusals;
 import io.hastack.core.spi.membership.Membership;
 import io.hastack.core.spi.membership.MembershipException;
 import io.hastack.core.spi.membership.MembershipListener;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -24,18 +27,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Membership} on a JGroups channel. The node id is the channel's logical name, so every
- * node needs a unique one. Views and messages are delivered to the listener one at a time (JGroups
- * delivers from several threads; this class serializes them).
+ * {@link Membership} on a JGroups channel. The node id is the channel's logical name. Only the
+ * names given to {@link #admit} get in ({@link NameGate}), one address each; a member of a JGroups
+ * view whose name is invalid or not admitted (a view formed elsewhere) is left out of the view the
+ * node sees, is never its coordinator and never a vote, and its messages are dropped; each refusal
+ * is counted ({@link #refused()}). Views and messages are delivered to the listener one at a time
+ * (JGroups delivers from several threads; this class serializes them).
  */
 public final class JGroupsMembership implements Membership {
     private static final Logger LOG = LoggerFactory.getLogger(JGroupsMembership.class);
+    /** The longest message handed to the node (its own codec refuses longer frames too). */
+    static final int MAX_PAYLOAD = 4 << 20;
 
     private final NodeId self;
     private final String clusterName;
     private final JGroupsConfig config;
     private final Object deliveryLock = new Object();
     private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
+    private final Refusals refusals;
+    private volatile Set<NodeId> admitted = Set.of();
     private volatile JChannel channel;
     private volatile View view;
     private MembershipListener listener;
@@ -45,6 +55,24 @@ public final class JGroupsMembership implements Membership {
         this.self = Objects.requireNonNull(self, "self");
         this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
         this.config = Objects.requireNonNull(config, "config");
+        this.refusals = new Refusals(self.toString(), LOG, 10_000);
+    }
+
+    @Override
+    public void admit(Collection<NodeId> nodes) {
+        this.admitted = Set.copyOf(nodes);
+        JChannel ch = channel;
+        if (ch != null) {
+            NameGate gate = ch.getProtocolStack().findProtocol(NameGate.class);
+            if (gate != null) {
+                gate.rules(new NameGate.Rules(admitted, config.initialHosts()));
+            }
+        }
+    }
+
+    @Override
+    public Refusals.Snapshot refused() {
+        return refusals.snapshot();
     }
 
     @Override
@@ -60,15 +88,56 @@ public final class JGroupsMembership implements Membership {
             }
             this.listener = Objects.requireNonNull(listener, "listener");
         }
+        if (config.clusterKey().isEmpty()) {
+            LOG.error(
+                    "{}: cluster '{}' runs INSECURE, without a cluster key: anyone who reaches its ports can read"
+                            + " its traffic, join it under a configured name and forge its messages",
+                    self,
+                    clusterName);
+        }
+        long deadline = System.nanoTime()
+                + config.heartbeatTimeout()
+                        .plus(config.verifyTimeout())
+                        .multipliedBy(3)
+                        .toNanos();
+        while (true) {
+            try {
+                connect();
+                return;
+            } catch (SecurityException e) {
+                channel = null;
+                boolean nameInUse = String.valueOf(e.getMessage()).contains("which is the live member");
+                if (!nameInUse || System.nanoTime() > deadline) {
+                    throw new MembershipException(
+                            "node " + self + " was refused by cluster '" + clusterName + "': " + e.getMessage(), e);
+                }
+                LOG.info(
+                        "{}: its name is still held by a member being checked; joining again: {}",
+                        self,
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void connect() {
+        JChannel ch = null;
         try {
-            List<org.jgroups.stack.Protocol> protocols = config.protocols();
-            JChannel ch = new JChannel(protocols);
+            List<org.jgroups.stack.Protocol> protocols = config.protocols(self.value());
+            ch = new JChannel(protocols);
             ch.name(self.value());
             for (org.jgroups.stack.Protocol p : protocols) {
                 if (p instanceof SuspectTap tap) {
                     tap.onSuspect(this::suspected);
                 } else if (p instanceof ClosedConnectionWatch watch) {
                     watch.onClosed(this::crashed);
+                } else if (p instanceof SealedEncrypt seal) {
+                    seal.refusals(refusals);
+                } else if (p instanceof ReplayGuard guard) {
+                    guard.refusals(refusals);
+                } else if (p instanceof NameGate gate) {
+                    gate.refusals(refusals);
+                    gate.rules(new NameGate.Rules(admitted, config.initialHosts()));
+                    gate.onDuplicate(this::verify);
                 }
             }
             ch.setReceiver(new Receiver() {
@@ -84,7 +153,14 @@ public final class JGroupsMembership implements Membership {
             });
             channel = ch;
             ch.connect(clusterName);
+        } catch (SecurityException e) {
+            ch.close();
+            throw e;
         } catch (Exception e) {
+            if (e.getCause() instanceof SecurityException se) {
+                ch.close();
+                throw se;
+            }
             throw new MembershipException(
                     "node " + self + " could not join cluster '" + clusterName + "' with " + config + ": "
                             + e.getMessage(),
@@ -100,7 +176,15 @@ public final class JGroupsMembership implements Membership {
         Map<NodeId, Address> current = new java.util.LinkedHashMap<>();
         Address own = channel == null ? null : channel.getAddress();
         for (Address a : v.getMembers()) {
-            NodeId id = nodeOf(a);
+            Optional<NodeId> named = admittedNode(a);
+            if (named.isEmpty()) {
+                refusals.refuse(
+                        "unknown member",
+                        "view " + v.getViewId() + " lists " + a + " (name " + NameCache.get(a)
+                                + "), which is not a configured node: left out of this node's view");
+                continue;
+            }
+            NodeId id = named.get();
             Address earlier = current.get(id);
             if (earlier != null) {
                 boolean keepEarlier = earlier.equals(own);
@@ -114,13 +198,20 @@ public final class JGroupsMembership implements Membership {
                 if (!keepEarlier) {
                     current.put(id, a);
                 }
+                refusals.refuse(
+                        "name in use",
+                        "view " + v.getViewId() + " lists node " + id + " twice (" + earlier + " and " + a + ")");
                 continue;
             }
             current.put(id, a);
             members.add(id);
         }
-        View mapped = new View(
-                new ViewId(nodeOf(v.getViewId().getCreator()), v.getViewId().getId()), members, v instanceof MergeView);
+        if (members.isEmpty()) {
+            LOG.warn("{}: ignoring view {}: none of its members is a configured node", self, v);
+            return;
+        }
+        NodeId creator = admittedNode(v.getViewId().getCreator()).orElse(members.get(0));
+        View mapped = new View(new ViewId(creator, v.getViewId().getId()), members, v instanceof MergeView);
         synchronized (deliveryLock) {
             addresses.keySet().retainAll(current.keySet());
             addresses.putAll(current);
@@ -131,28 +222,64 @@ public final class JGroupsMembership implements Membership {
 
     private void received(Message msg) {
         Address src = msg.getSrc();
+        Optional<NodeId> named = src == null ? Optional.empty() : admittedNode(src);
+        if (named.isEmpty()) {
+            refusals.refuse(
+                    "unknown sender",
+                    "message from " + src + " (name " + (src == null ? null : NameCache.get(src))
+                            + "), which is not a configured node");
+            return;
+        }
+        NodeId from = named.get();
+        if (msg.getLength() > MAX_PAYLOAD) {
+            refusals.refuse(
+                    "oversized",
+                    "message of " + msg.getLength() + " bytes from " + from + " (limit " + MAX_PAYLOAD + ")");
+            return;
+        }
         // A message can arrive before the view that lists its sender (a joiner hears from the
-        // coordinator first): remember the sender so that an answer can reach it.
-        addresses.putIfAbsent(nodeOf(src), src);
+        // coordinator first): remember the sender so that an answer can reach it; but a name that
+        // belongs to a member of the current view keeps that member's address.
+        Address known = addresses.putIfAbsent(from, src);
+        View v = view;
+        if (known != null && !known.equals(src) && v != null && v.contains(from)) {
+            refusals.refuse(
+                    "name in use",
+                    "message from " + src + " claims node " + from + ", which is the live member " + known);
+            return;
+        }
         byte[] payload = msg.getArray() == null
                 ? new byte[0]
                 : java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
         synchronized (deliveryLock) {
-            listener.messageReceived(nodeOf(src), payload);
+            listener.messageReceived(from, payload);
         }
     }
 
     private void suspected(Address a) {
-        synchronized (deliveryLock) {
-            listener.memberSuspected(nodeOf(a));
-        }
+        admittedNode(a).ifPresent(node -> {
+            synchronized (deliveryLock) {
+                listener.memberSuspected(node);
+            }
+        });
     }
 
     private void crashed(Address a) {
-        synchronized (deliveryLock) {
-            listener.memberCrashed(
-                    nodeOf(a),
-                    "its end closed the established failure-detection connection (FD_SOCK2): its process exited");
+        admittedNode(a).ifPresent(node -> {
+            synchronized (deliveryLock) {
+                listener.memberCrashed(
+                        node,
+                        "its end closed the established failure-detection connection (FD_SOCK2): its process exited");
+            }
+        });
+    }
+
+    /** Asks VERIFY_SUSPECT2 to check {@code member} now (a joiner claims its name). */
+    private void verify(Address member) {
+        JChannel ch = channel;
+        VERIFY_SUSPECT2 verify = ch == null ? null : ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
+        if (verify != null) {
+            verify.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.List.of(member)));
         }
     }
 
@@ -171,9 +298,23 @@ public final class JGroupsMembership implements Membership {
         }
     }
 
-    private static NodeId nodeOf(Address a) {
+    /**
+     * The node {@code a} is, if its name is a valid node id and admitted ({@link #admit}; any valid
+     * name if nothing was admitted).
+     */
+    private Optional<NodeId> admittedNode(Address a) {
         String name = NameCache.get(a);
-        return NodeId.of(name != null ? name : a.toString());
+        if (name == null) {
+            name = a.toString();
+        }
+        NodeId node;
+        try {
+            node = NodeId.of(name);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Set<NodeId> allowed = admitted;
+        return allowed.isEmpty() || allowed.contains(node) ? Optional.of(node) : Optional.empty();
     }
 
     /** The heartbeat timeout: peers do not suspect a node that stalls for less. */

@@ -1,6 +1,8 @@
 package io.hastack.core.spi.membership;
 
 import io.hastack.core.model.NodeId;
+import io.hastack.core.security.Refusals;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -46,6 +48,19 @@ public interface Membership extends AutoCloseable {
      * the heartbeat timeout. A hint: a node that answers stays. Does nothing by default.
      */
     default void suspect(NodeId node) {}
+
+    /**
+     * Only nodes named in {@code nodes} may be members: the membership refuses any other name, and a
+     * second address claiming a name that is a member, and reports both in {@link #refused()}.
+     * Called before {@link #start} and when the configured node list changes. Does nothing by
+     * default (a membership that cannot refuse).
+     */
+    default void admit(Collection<NodeId> nodes) {}
+
+    /** What the membership refused so far (joins, names, frames), by reason. */
+    default Refusals.Snapshot refused() {
+        return Refusals.Snapshot.EMPTY;
+    }
 
     /** Leaves the cluster gracefully; idempotent. */
     @Override
