@@ -161,6 +161,16 @@ public final class InProcessCluster implements AutoCloseable {
         };
     }
 
+    /** The JGroups cluster name of this test cluster (unique per instance). */
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /** The settings nodes started from now on get; their cluster key is the cluster's. */
+    public NodeSettings settings() {
+        return settings;
+    }
+
     /** The running node named {@code name}, or null if it crashed, closed or never started. */
     public HaNode node(String name) {
         return nodes.get(NodeId.of(name));

@@ -5,6 +5,11 @@ import java.util.Collection;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.DISCARD;
+import io.hastack.core.model.NodeId;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.jgroups.Address;
 import org.jgroups.util.Util;
 
 /**
@@ -82,6 +87,91 @@ public final class JGroupsFaults {
             channel().send(new BytesMessage(null, frame));
         } catch (Exception e) {
             throw new MembershipException("could not send a raw frame from " + membership.localNode(), e);
+        }
+    }
+
+    /** Sends {@code frame} as it is to {@code node} only, as a rogue or broken sender would. */
+    public void sendRawTo(NodeId node, byte[] frame) {
+        Address to = membership
+                .addressOf(node)
+                .orElseThrow(() -> new IllegalStateException(node + " is not in the view of " + membership.localNode()));
+        try {
+            channel().send(new BytesMessage(to, frame));
+        } catch (Exception e) {
+            throw new MembershipException("could not send a raw frame from " + membership.localNode(), e);
+        }
+    }
+
+    /**
+     * A payload the node was handed.
+     *
+     * @param from the member it came from
+     * @param payload its bytes, as they came
+     */
+    @SuppressWarnings("ArrayRecordComponent") // a capture for tests, read by field
+    public record Captured(NodeId from, byte[] payload) {}
+
+    /** From now on, puts every payload handed to this node into the returned queue (a wiretap). */
+    public BlockingQueue<Captured> record() {
+        BlockingQueue<Captured> queue = new LinkedBlockingQueue<>();
+        membership.tap((from, payload) -> queue.add(new Captured(from, payload)));
+        return queue;
+    }
+
+    /**
+     * A JGroups member that is not a node: a channel named {@code name} (any string, even one that is
+     * no valid node id) built as {@code config} says (another key, none, or the cluster's own),
+     * joining {@code cluster}. For adversarial tests.
+     *
+     * @throws SecurityException if the cluster refused it, with the reason it gave
+     */
+    public static Intruder intrude(String name, String cluster, JGroupsConfig config) {
+        JChannel ch = null;
+        try {
+            ch = new JChannel(config.protocols(name));
+            ch.name(name);
+            ch.connect(cluster);
+            return new Intruder(ch);
+        } catch (SecurityException e) {
+            ch.close();
+            throw e;
+        } catch (Exception e) {
+            if (ch != null) {
+                ch.close();
+            }
+            if (e.getCause() instanceof SecurityException se) {
+                throw se;
+            }
+            throw new MembershipException("intruder " + name + " could not connect: " + e, e);
+        }
+    }
+
+    /** A member that is not a node, from {@link #intrude}. Close it after the test. */
+    public static final class Intruder implements AutoCloseable {
+        private final JChannel channel;
+
+        private Intruder(JChannel channel) {
+            this.channel = channel;
+        }
+
+        /** The names of the members of the intruder's own view. */
+        public List<String> members() {
+            org.jgroups.View v = channel.getView();
+            return v == null
+                    ? List.of()
+                    : v.getMembers().stream()
+                            .map(a -> String.valueOf(org.jgroups.util.NameCache.get(a)))
+                            .toList();
+        }
+
+        /** Sends {@code payload} to every member of its view. */
+        public void broadcast(byte[] payload) throws Exception {
+            channel.send(new BytesMessage(null, payload));
+        }
+
+        @Override
+        public void close() {
+            channel.close();
         }
     }
 

@@ -46,6 +46,8 @@ public final class JGroupsMembership implements Membership {
     private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
     private final Refusals refusals;
     private volatile Set<NodeId> admitted = Set.of();
+    /** Sees every payload handed to the node, for {@link JGroupsFaults#record}. */
+    private volatile java.util.function.BiConsumer<NodeId, byte[]> tap;
     private volatile JChannel channel;
     private volatile View view;
     private MembershipListener listener;
@@ -251,9 +253,23 @@ public final class JGroupsMembership implements Membership {
         byte[] payload = msg.getArray() == null
                 ? new byte[0]
                 : java.util.Arrays.copyOfRange(msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength());
+        java.util.function.BiConsumer<NodeId, byte[]> t = tap;
+        if (t != null) {
+            t.accept(from, payload.clone());
+        }
         synchronized (deliveryLock) {
             listener.messageReceived(from, payload);
         }
+    }
+
+    /** Sets what sees every payload handed to the node (tests); null for nothing. */
+    void tap(java.util.function.BiConsumer<NodeId, byte[]> tap) {
+        this.tap = tap;
+    }
+
+    /** The address of {@code node} in the current view, if it is a member. */
+    Optional<Address> addressOf(NodeId node) {
+        return Optional.ofNullable(addresses.get(node));
     }
 
     private void suspected(Address a) {
