@@ -205,7 +205,7 @@ public final class HaNode implements AutoCloseable {
 
     private void awaitFuture(CompletableFuture<Void> future, Duration timeout) throws TimeoutException {
         try {
-            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            future.get(io.hastack.core.internal.Durations.toNanosSaturated(timeout), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + self, e);

@@ -342,7 +342,7 @@ class HaNodeTest {
                 assertThrows(IllegalArgumentException.class, () -> node.admin().move(GroupId.of("g"), NodeId.of("n9")))
                         .getMessage());
         assertEquals(
-                "lifetime of the ban must be positive, was PT-1S",
+                "lifetime of the ban must be positive, was -1 s (allowed: 1 s to 365 d)",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> node.admin().ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1)))
