@@ -172,7 +172,8 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                         CompletableFuture<Void> unusedCancel = task.thenAccept(t -> t.cancel(true));
                     }
                 },
-                timeout.toNanos(),
+                // The spec's timeouts are bounded (at most 24 h); saturate anyway, for any other source.
+                io.hastack.core.internal.Durations.toNanosSaturated(timeout),
                 TimeUnit.NANOSECONDS);
     }
 

@@ -1,6 +1,8 @@
 package io.hastack.core.model;
 
 import com.google.common.hash.Hashing;
+import io.hastack.core.internal.Durations;
+import io.hastack.core.internal.Require;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -242,7 +244,11 @@ public final class ClusterConfig {
         return "ClusterConfig[" + groups.size() + " groups, hash " + hash + "]";
     }
 
-    /** Builds a {@link ClusterConfig}; {@link #build()} validates it. Not thread-safe. */
+    /**
+     * Builds a {@link ClusterConfig}. Each setter refuses a bad value at once with an
+     * {@link IllegalArgumentException} naming the field, leaving the builder as it was;
+     * {@link #build()} checks what needs the whole configuration. Not thread-safe.
+     */
     public static final class Builder {
         private final Map<GroupId, ResourceGroup> groups = new LinkedHashMap<>();
         private final List<NodeId> nodes = new java.util.ArrayList<>();
@@ -261,28 +267,49 @@ public final class ClusterConfig {
 
         /** Adds a group; its id must not be used by an earlier group. */
         public Builder group(ResourceGroup group) {
+            Require.notNull("group", group);
             if (groups.putIfAbsent(group.id(), group) != null) {
                 throw new IllegalArgumentException("group " + group.id() + " is configured twice");
             }
             return this;
         }
 
-        /** Sets the cluster's nodes (the votes for quorum); each at most once. */
+        /**
+         * Sets the cluster's nodes (the votes for quorum): at least one, each at most once. Replaces
+         * an earlier node list.
+         *
+         * @throws IllegalArgumentException naming the bad entry; the earlier node list is kept
+         */
         public Builder nodes(String... names) {
-            nodes.clear();
-            for (String name : names) {
-                NodeId id = NodeId.of(name);
-                if (nodes.contains(id)) {
+            Require.notNull("node list", names);
+            if (names.length == 0) {
+                throw new IllegalArgumentException("node list must not be empty: every node of the cluster has a vote");
+            }
+            List<NodeId> list = new java.util.ArrayList<>();
+            for (int i = 0; i < names.length; i++) {
+                if (names[i] == null) {
+                    throw new IllegalArgumentException(
+                            "node list: node " + (i + 1) + " of " + names.length + " must not be null");
+                }
+                NodeId id;
+                try {
+                    id = NodeId.of(names[i]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("node list: " + e.getMessage(), e);
+                }
+                if (list.contains(id)) {
                     throw new IllegalArgumentException("node " + id + " is listed twice in the node list");
                 }
-                nodes.add(id);
+                list.add(id);
             }
+            nodes.clear();
+            nodes.addAll(list);
             return this;
         }
 
         /** Sets what a partition without quorum does; {@link NoQuorumPolicy#STOP} by default. */
         public Builder noQuorumPolicy(NoQuorumPolicy policy) {
-            this.noQuorumPolicy = java.util.Objects.requireNonNull(policy, "no-quorum-policy");
+            this.noQuorumPolicy = Require.notNull("no-quorum-policy", policy);
             return this;
         }
 
@@ -301,12 +328,14 @@ public final class ClusterConfig {
             return this;
         }
 
-        /** Sets how long failures count ({@link java.time.Duration#ZERO}, the default: until cleanup). */
+        /**
+         * Sets how long failures count: {@link java.time.Duration#ZERO} (the default) until cleanup,
+         * else from 1 s to 365 days.
+         *
+         * @throws IllegalArgumentException naming the field, the value and the allowed range
+         */
         public Builder failureTimeout(java.time.Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new IllegalArgumentException("failure-timeout must be zero (never) or positive, was " + timeout);
-            }
-            this.failureTimeout = timeout;
+            this.failureTimeout = Durations.FAILURE_TIMEOUT.requireZeroOrWithin("failure-timeout", timeout);
             return this;
         }
 
@@ -324,33 +353,32 @@ public final class ClusterConfig {
 
         /**
          * Turns corosync's {@code last_man_standing} on with {@code window} (corosync's default is
-         * 10 s), or off with null ({@link ClusterConfig#lastManStanding()}).
+         * 10 s; from 1 s to 1 h), or off with null ({@link ClusterConfig#lastManStanding()}).
          *
-         * @throws IllegalArgumentException if the window is not positive
+         * @throws IllegalArgumentException if the window lies outside 1 s to 1 h
          */
         public Builder lastManStanding(java.time.Duration window) {
-            if (window != null && (window.isZero() || window.isNegative())) {
-                throw new IllegalArgumentException("last-man-standing window must be positive, was " + window);
-            }
-            this.lastManStanding = window;
+            this.lastManStanding = window == null
+                    ? null
+                    : Durations.LAST_MAN_STANDING_WINDOW.require("last-man-standing window", window);
             return this;
         }
 
         /** Adds a location constraint. */
         public Builder location(LocationConstraint constraint) {
-            locations.add(java.util.Objects.requireNonNull(constraint, "location"));
+            locations.add(Require.notNull("location constraint", constraint));
             return this;
         }
 
         /** Adds a colocation constraint. */
         public Builder colocation(ColocationConstraint constraint) {
-            colocations.add(java.util.Objects.requireNonNull(constraint, "colocation"));
+            colocations.add(Require.notNull("colocation constraint", constraint));
             return this;
         }
 
         /** Adds an order constraint. */
         public Builder order(OrderConstraint constraint) {
-            orders.add(java.util.Objects.requireNonNull(constraint, "order"));
+            orders.add(Require.notNull("order constraint", constraint));
             return this;
         }
 

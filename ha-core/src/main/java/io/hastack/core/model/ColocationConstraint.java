@@ -1,6 +1,6 @@
 package io.hastack.core.model;
 
-import java.util.Objects;
+import io.hastack.core.internal.Require;
 
 /**
  * Places {@code group} relative to {@code with}: a positive score draws it to the node where
@@ -17,8 +17,8 @@ public record ColocationConstraint(String id, GroupId group, GroupId with, int s
     /** Validates the fields. */
     public ColocationConstraint {
         Constraints.requireId(id);
-        Objects.requireNonNull(group, () -> "colocation " + id + ": group must be set");
-        Objects.requireNonNull(with, () -> "colocation " + id + ": with-group must be set");
+        Require.notNull("colocation " + id + ": group", group);
+        Require.notNull("colocation " + id + ": with-group", with);
         Score.require("colocation " + id + ": score", score);
         if (score == 0) {
             throw new IllegalArgumentException("colocation " + id + ": a score of 0 has no effect; use a positive"
@@ -30,14 +30,39 @@ public record ColocationConstraint(String id, GroupId group, GroupId with, int s
         }
     }
 
-    /** {@code group} runs with {@code with}, wanting it with {@code score} (positive). */
+    /**
+     * {@code group} runs with {@code with}, wanting it with {@code score}.
+     *
+     * @param score 1 to INFINITY (INFINITY: only where {@code with} runs)
+     * @throws IllegalArgumentException if the score is 0 or negative (apart is {@link #apart}), or
+     *     any argument is invalid; the message names the constraint
+     */
     public static ColocationConstraint together(String id, String group, String with, int score) {
-        return new ColocationConstraint(id, GroupId.of(group), GroupId.of(with), Math.abs(score));
+        Constraints.requireId(id);
+        String where = "colocation " + id;
+        return new ColocationConstraint(
+                id,
+                Constraints.group(where, "group", group),
+                Constraints.group(where, "with-group", with),
+                Constraints.strength(where, "together", "apart", "groups that should run apart", score));
     }
 
-    /** {@code group} runs apart from {@code with}, wanting it with {@code score} (made negative). */
+    /**
+     * {@code group} runs apart from {@code with}, wanting it with {@code score}: the constraint's
+     * score is {@code -score}.
+     *
+     * @param score 1 to INFINITY, the strength of the wish (INFINITY: never where {@code with} runs)
+     * @throws IllegalArgumentException if the score is 0 or negative (together is
+     *     {@link #together}), or any argument is invalid; the message names the constraint
+     */
     public static ColocationConstraint apart(String id, String group, String with, int score) {
-        return new ColocationConstraint(id, GroupId.of(group), GroupId.of(with), -Math.abs(score));
+        Constraints.requireId(id);
+        String where = "colocation " + id;
+        return new ColocationConstraint(
+                id,
+                Constraints.group(where, "group", group),
+                Constraints.group(where, "with-group", with),
+                -Constraints.strength(where, "apart", "together", "groups that should run together", score));
     }
 
     /** True for +-INFINITY: a rule, not a preference. */

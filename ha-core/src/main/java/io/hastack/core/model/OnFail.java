@@ -31,6 +31,9 @@ public enum OnFail {
      * @throws IllegalArgumentException naming the accepted values
      */
     public static OnFail parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("on-fail policy must not be null");
+        }
         for (OnFail f : values()) {
             if (f.externalName().equals(text.strip().toLowerCase(Locale.ROOT))) {
                 return f;

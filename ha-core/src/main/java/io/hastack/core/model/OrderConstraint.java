@@ -1,7 +1,7 @@
 package io.hastack.core.model;
 
+import io.hastack.core.internal.Require;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Starts {@code then} after {@code first}, and stops it before. {@link Kind#MANDATORY}: {@code then}
@@ -31,9 +31,9 @@ public record OrderConstraint(String id, GroupId first, GroupId then, Kind kind)
     /** Validates the fields. */
     public OrderConstraint {
         Constraints.requireId(id);
-        Objects.requireNonNull(first, () -> "order " + id + ": first group must be set");
-        Objects.requireNonNull(then, () -> "order " + id + ": then group must be set");
-        Objects.requireNonNull(kind, () -> "order " + id + ": kind must be set");
+        Require.notNull("order " + id + ": first group", first);
+        Require.notNull("order " + id + ": then group", then);
+        Require.notNull("order " + id + ": kind", kind);
         if (first.equals(then)) {
             throw new IllegalArgumentException("order " + id + ": group " + first + " cannot be ordered after itself");
         }
@@ -41,12 +41,19 @@ public record OrderConstraint(String id, GroupId first, GroupId then, Kind kind)
 
     /** A mandatory order: {@code then} runs only while {@code first} runs. */
     public static OrderConstraint mandatory(String id, String first, String then) {
-        return new OrderConstraint(id, GroupId.of(first), GroupId.of(then), Kind.MANDATORY);
+        return of(id, first, then, Kind.MANDATORY);
     }
 
     /** An optional order. */
     public static OrderConstraint optional(String id, String first, String then) {
-        return new OrderConstraint(id, GroupId.of(first), GroupId.of(then), Kind.OPTIONAL);
+        return of(id, first, then, Kind.OPTIONAL);
+    }
+
+    private static OrderConstraint of(String id, String first, String then, Kind kind) {
+        Constraints.requireId(id);
+        String where = "order " + id;
+        return new OrderConstraint(
+                id, Constraints.group(where, "first group", first), Constraints.group(where, "then group", then), kind);
     }
 
     /** One canonical line. */

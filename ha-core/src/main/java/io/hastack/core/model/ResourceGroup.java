@@ -21,15 +21,17 @@ public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneM
     /** Runs on as many nodes as there are (a clone's {@code cloneMax} when unbounded). */
     public static final int EVERY_NODE = Integer.MAX_VALUE;
 
-    /** Validates and copies the member list. */
+    /**
+     * Validates and copies the member list.
+     *
+     * @throws IllegalArgumentException naming the group and what is wrong: a null id, list or
+     *     member, no member, a member listed twice, a negative clone-max
+     */
     public ResourceGroup {
         if (id == null) {
             throw new IllegalArgumentException("group id must not be null");
         }
-        resources = List.copyOf(resources);
-        if (resources.isEmpty()) {
-            throw new IllegalArgumentException("group " + id + " has no resources");
-        }
+        resources = members(id, resources);
         Set<ResourceId> seen = new HashSet<>();
         for (ResourceSpec r : resources) {
             if (!seen.add(r.id())) {
@@ -42,6 +44,29 @@ public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneM
         }
     }
 
+    private static List<ResourceSpec> members(GroupId id, List<ResourceSpec> resources) {
+        if (resources == null) {
+            throw new IllegalArgumentException("group " + id + ": resource list must not be null");
+        }
+        for (int i = 0; i < resources.size(); i++) {
+            if (resources.get(i) == null) {
+                throw new IllegalArgumentException(
+                        "group " + id + ": resource " + (i + 1) + " of " + resources.size() + " must not be null");
+            }
+        }
+        if (resources.isEmpty()) {
+            throw new IllegalArgumentException("group " + id + " has no resources");
+        }
+        return List.copyOf(resources);
+    }
+
+    private static List<ResourceSpec> members(GroupId id, ResourceSpec[] resources) {
+        if (resources == null) {
+            throw new IllegalArgumentException("group " + id + ": resource list must not be null");
+        }
+        return members(id, java.util.Arrays.asList(resources));
+    }
+
     /** An exclusive group. */
     public ResourceGroup(GroupId id, List<ResourceSpec> resources) {
         this(id, resources, 0);
@@ -49,10 +74,11 @@ public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneM
 
     /** A clone of {@code resources} on up to {@code cloneMax} nodes ({@link #EVERY_NODE} for all). */
     public static ResourceGroup clone(String id, int cloneMax, ResourceSpec... resources) {
+        GroupId group = GroupId.of(id);
         if (cloneMax < 1) {
             throw new IllegalArgumentException("group " + id + ": clone-max must be at least 1, was " + cloneMax);
         }
-        return new ResourceGroup(GroupId.of(id), List.of(resources), cloneMax);
+        return new ResourceGroup(group, members(group, resources), cloneMax);
     }
 
     /** True if the group is a clone. */
@@ -62,7 +88,8 @@ public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneM
 
     /** A group named {@code id} with {@code resources} in start order. */
     public static ResourceGroup of(String id, ResourceSpec... resources) {
-        return new ResourceGroup(GroupId.of(id), List.of(resources));
+        GroupId group = GroupId.of(id);
+        return new ResourceGroup(group, members(group, resources));
     }
 
     /** The member with identifier {@code resource}, if any. */

@@ -1,11 +1,11 @@
 package io.hastack.core.model;
 
 import io.hastack.core.internal.Durations;
+import io.hastack.core.internal.Require;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -48,9 +48,25 @@ public final class ResourceSpec {
         this.managed = b.managed;
     }
 
-    /** Starts a spec for resource {@code id} managed by the agent registered as {@code agentType}. */
+    /**
+     * Starts a spec for resource {@code id} managed by the agent registered as {@code agentType}.
+     *
+     * @throws IllegalArgumentException if {@code id} is not a valid {@link ResourceId}, or the agent
+     *     type is null, empty or contains white space or control characters
+     */
     public static Builder builder(String id, String agentType) {
-        return new Builder(ResourceId.of(id), agentType);
+        ResourceId resource = ResourceId.of(id);
+        if (agentType == null) {
+            throw new IllegalArgumentException("resource " + resource + ": agent type must not be null");
+        }
+        if (agentType.isBlank()) {
+            throw new IllegalArgumentException("resource " + resource + ": agent type must not be empty");
+        }
+        if (agentType.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new IllegalArgumentException("resource " + resource + ": agent type '" + agentType
+                    + "' must not contain white space or control characters");
+        }
+        return new Builder(resource, agentType);
     }
 
     /** The resource's identifier, unique in the cluster. */
@@ -72,7 +88,9 @@ public final class ResourceSpec {
      * The timeout of {@code operation}: the one the spec sets, else the one the agent advises in its
      * metadata ({@code advised}), else {@link #DEFAULT_TIMEOUT}; as a Pacemaker resource made with
      * {@code pcs resource create}, which copies the agent's advised timeouts into its operations. A
-     * call that runs longer counts as failed.
+     * call that runs longer counts as failed. An advised timeout outside the allowed range of
+     * operation timeouts (100 ms to 24 h) is moved to its nearer end; a zero or negative one is
+     * ignored.
      */
     public Duration timeout(Operation operation, Map<Operation, Duration> advised) {
         Duration own = timeouts.get(operation);
@@ -80,7 +98,9 @@ public final class ResourceSpec {
             return own;
         }
         Duration agents = advised.get(operation);
-        return agents != null && !agents.isNegative() && !agents.isZero() ? agents : DEFAULT_TIMEOUT;
+        return agents != null && !agents.isNegative() && !agents.isZero()
+                ? Durations.OPERATION_TIMEOUT.clamp(agents)
+                : DEFAULT_TIMEOUT;
     }
 
     /** How often a running resource is monitored. */
@@ -146,6 +166,27 @@ public final class ResourceSpec {
         return sb.toString();
     }
 
+    /** {@code text} for a message, each control character written as a Java escape (a newline as backslash-n). */
+    private static String visible(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     private static String escape(String v) {
         return v.replace("\\", "\\\\").replace(" ", "\\s").replace("\n", "\\n");
     }
@@ -165,7 +206,11 @@ public final class ResourceSpec {
         return canonicalText();
     }
 
-    /** Builds a {@link ResourceSpec}; {@link #build()} validates every field. Not thread-safe. */
+    /**
+     * Builds a {@link ResourceSpec}. Each setter validates its value and refuses a bad one with an
+     * {@link IllegalArgumentException} naming the resource and the field, leaving the builder as it
+     * was. Not thread-safe.
+     */
     public static final class Builder {
         private final ResourceId id;
         private final String agentType;
@@ -183,30 +228,82 @@ public final class ResourceSpec {
             this.agentType = agentType;
         }
 
-        /** Sets agent parameter {@code name} to {@code value}. */
+        /**
+         * Sets agent parameter {@code name} to {@code value}. Agents get their parameters as
+         * environment variables or arguments, so the name must be non-empty and free of {@code =},
+         * white space and control characters, and the value free of NUL characters.
+         *
+         * @throws IllegalArgumentException naming the resource and the parameter; the builder is
+         *     unchanged
+         */
         public Builder param(String name, String value) {
-            parameters.put(
-                    Objects.requireNonNull(name, "parameter name"),
-                    Objects.requireNonNull(
-                            value, () -> "resource " + id + ": value of parameter '" + name + "' must not be null"));
+            checkParameter(name, value);
+            parameters.put(name, value);
             return this;
         }
 
-        /** Sets every parameter in {@code params}. */
+        /**
+         * Sets every parameter in {@code params}, as {@link #param} does each; if one is refused, none
+         * is set.
+         */
         public Builder params(Map<String, String> params) {
-            params.forEach(this::param);
+            Require.notNull("resource " + id + ": parameters", params);
+            params.forEach(this::checkParameter);
+            parameters.putAll(params);
             return this;
         }
 
-        /** Sets the timeout of {@code operation}; it must be positive. */
+        private void checkParameter(String name, String value) {
+            if (name == null) {
+                throw new IllegalArgumentException("resource " + id + ": parameter name must not be null");
+            }
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("resource " + id + ": parameter name must not be empty");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c == '=') {
+                    throw new IllegalArgumentException("resource " + id + ": parameter name '" + name
+                            + "' must not contain '=' (it separates a name from its value)");
+                }
+                if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                    throw new IllegalArgumentException("resource " + id + ": parameter name '" + visible(name)
+                            + "' must not contain white space or control characters");
+                }
+            }
+            if (value == null) {
+                throw new IllegalArgumentException(
+                        "resource " + id + ": value of parameter '" + name + "' must not be null");
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("resource " + id + ": value of parameter '" + name
+                        + "' must not contain a NUL character (an environment variable or argument cannot"
+                        + " hold one)");
+            }
+        }
+
+        /**
+         * Sets the timeout of {@code operation}: from 100 ms to 24 h.
+         *
+         * @throws IllegalArgumentException naming the resource, the operation and the allowed range
+         */
         public Builder timeout(Operation operation, Duration timeout) {
-            timeouts.put(Objects.requireNonNull(operation, "operation"), timeout);
+            Require.notNull("resource " + id + ": operation of a timeout", operation);
+            timeouts.put(
+                    operation,
+                    Durations.OPERATION_TIMEOUT.require(
+                            "resource " + id + ": " + operation.externalName() + " timeout", timeout));
             return this;
         }
 
-        /** Sets the monitor interval; it must be positive. */
+        /**
+         * Sets the monitor interval: from 100 ms to 24 h.
+         *
+         * @throws IllegalArgumentException naming the resource and the allowed range
+         */
         public Builder monitorInterval(Duration interval) {
-            this.monitorInterval = interval;
+            this.monitorInterval =
+                    Durations.MONITOR_INTERVAL.require("resource " + id + ": monitor interval", interval);
             return this;
         }
 
@@ -227,15 +324,14 @@ public final class ResourceSpec {
         }
 
         /**
-         * Sets how long after the last failure the failures of this resource on a node are forgotten;
-         * {@link Duration#ZERO} for never. Must not be negative.
+         * Sets how long after the last failure the failures of this resource on a node are forgotten:
+         * {@link Duration#ZERO} for never, else from 1 s to 365 days.
+         *
+         * @throws IllegalArgumentException naming the resource and the allowed range
          */
         public Builder failureTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new IllegalArgumentException(
-                        "resource " + id + ": failure-timeout must be zero (never) or" + " positive, was " + timeout);
-            }
-            this.failureTimeout = timeout;
+            this.failureTimeout =
+                    Durations.FAILURE_TIMEOUT.requireZeroOrWithin("resource " + id + ": failure-timeout", timeout);
             return this;
         }
 
@@ -244,8 +340,8 @@ public final class ResourceSpec {
          * {@link OnFail#BLOCK} or {@link OnFail#FENCE}: its resource may still run.
          */
         public Builder onFail(Operation operation, OnFail policy) {
-            Objects.requireNonNull(operation, "operation");
-            Objects.requireNonNull(policy, () -> "resource " + id + ": on-fail policy of " + operation.externalName());
+            Require.notNull("resource " + id + ": operation of an on-fail policy", operation);
+            Require.notNull("resource " + id + ": on-fail policy of " + operation.externalName(), policy);
             if (operation == Operation.STOP && policy != OnFail.BLOCK && policy != OnFail.FENCE) {
                 throw new IllegalArgumentException("resource " + id + ": on-fail of stop must be block or fence, was "
                         + policy.externalName() + " (after a failed stop the resource may still run)");
@@ -265,23 +361,11 @@ public final class ResourceSpec {
         }
 
         /**
-         * Validates and builds the spec.
-         *
-         * @throws IllegalArgumentException naming the resource and the field that is wrong
+         * Builds the spec. Each setter refuses a bad value at once, naming the resource and the
+         * field, so a builder always holds a valid spec.
          */
         public ResourceSpec build() {
-            if (agentType == null || agentType.isBlank()) {
-                throw new IllegalArgumentException("resource " + id + ": agent type must not be empty");
-            }
-            timeouts.forEach(
-                    (op, t) -> Durations.requirePositive("resource " + id + ": " + op.externalName() + " timeout", t));
-            Durations.requirePositive("resource " + id + ": monitor interval", monitorInterval);
-            for (String name : parameters.keySet()) {
-                if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
-                    throw new IllegalArgumentException("resource " + id + ": parameter name '" + name
-                            + "' must be non-empty and contain no white space");
-                }
-            }
+            // Every setter checked its value: a builder holds only valid fields.
             return new ResourceSpec(this);
         }
     }

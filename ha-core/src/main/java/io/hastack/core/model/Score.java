@@ -36,6 +36,9 @@ public final class Score {
      * @throws IllegalArgumentException saying what is wrong with {@code text}
      */
     public static int parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("score must not be null");
+        }
         String t = text.strip().toUpperCase(Locale.ROOT);
         switch (t) {
             case "INFINITY", "+INFINITY", "INF", "+INF" -> {

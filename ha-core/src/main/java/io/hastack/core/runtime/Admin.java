@@ -119,11 +119,12 @@ public final class Admin {
      * As {@link #move(GroupId, NodeId)}, lapsing after {@code lifetime} (Pacemaker's
      * {@code --lifetime}).
      *
-     * @throws IllegalArgumentException as {@link #move(GroupId, NodeId)}, or if the lifetime is not
-     *     positive
+     * @throws IllegalArgumentException as {@link #move(GroupId, NodeId)}, or if the lifetime lies
+     *     outside 1 s to 365 days
      */
     public CompletableFuture<Move> move(GroupId group, NodeId node, Duration lifetime) {
-        return order(group, node, false, Optional.of(Durations.requirePositive("lifetime of the move", lifetime)));
+        return order(
+                group, node, false, Optional.of(Durations.MOVE_LIFETIME.require("lifetime of the move", lifetime)));
     }
 
     /**
@@ -142,7 +143,7 @@ public final class Admin {
      * @throws IllegalArgumentException as {@link #move(GroupId, NodeId, Duration)}
      */
     public CompletableFuture<Move> ban(GroupId group, NodeId node, Duration lifetime) {
-        return order(group, node, true, Optional.of(Durations.requirePositive("lifetime of the ban", lifetime)));
+        return order(group, node, true, Optional.of(Durations.MOVE_LIFETIME.require("lifetime of the ban", lifetime)));
     }
 
     /**

@@ -14,6 +14,7 @@ import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.UnknownParameter;
 import io.hastack.core.spi.fence.FenceDevice;
 import io.hastack.core.spi.membership.Membership;
 import io.hastack.core.spi.plan.NodeInfo;
@@ -174,6 +175,16 @@ public final class HaNode implements AutoCloseable {
         terminated.complete(null);
     }
 
+    /**
+     * The parameters of this node's resources that their agents' metadata does not declare (most
+     * likely misspelled), each naming the closest declared one, as {@link #start()} found them when
+     * it validated the resources; each was also logged as a warning. Empty before {@link #start()}.
+     * Any thread.
+     */
+    public List<UnknownParameter> parameterWarnings() {
+        return node.parameterWarnings();
+    }
+
     /** Where the node is in its life. */
     public State state() {
         return lifecycle;
@@ -205,7 +216,7 @@ public final class HaNode implements AutoCloseable {
 
     private void awaitFuture(CompletableFuture<Void> future, Duration timeout) throws TimeoutException {
         try {
-            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            future.get(io.hastack.core.internal.Durations.toNanosSaturated(timeout), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + self, e);

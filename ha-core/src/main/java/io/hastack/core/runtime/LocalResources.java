@@ -13,10 +13,12 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.plan.StopOrder;
+import io.hastack.core.spi.agent.AgentMetadata;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.CloneInstance;
 import io.hastack.core.spi.agent.ForceStoppable;
 import io.hastack.core.spi.agent.ResourceAgent;
+import io.hastack.core.spi.agent.UnknownParameter;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import java.time.Clock;
@@ -125,20 +127,69 @@ final class LocalResources {
         }
     }
 
-    /** Runs validate on every resource at once; completes with the failures, empty if none. */
-    CompletableFuture<List<String>> validateAll() {
+    /**
+     * What {@link #validateAll()} found.
+     *
+     * @param failures one line per resource that cannot run here: its agent's validate refused it,
+     *     or it lacks a parameter its agent's metadata requires; empty if none
+     * @param warnings the parameters that agents do not declare (likely misspelled), each also logged
+     */
+    record Validation(List<String> failures, List<UnknownParameter> warnings) {
+        Validation {
+            failures = List.copyOf(failures);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Runs validate on every resource at once, and checks each resource's parameters against its
+     * agent's metadata: this is where the configuration meets the agents. A parameter the metadata
+     * does not declare is a warning (logged, naming the closest declared one); a required one that
+     * is missing fails the resource, if its agent's validate did not already.
+     */
+    CompletableFuture<Validation> validateAll() {
+        List<Local> locals = List.copyOf(resources.values());
         List<CompletableFuture<OperationResult>> calls = new ArrayList<>();
-        resources.values().forEach(l -> calls.add(executor.call(l.agent, l.call(node, Operation.VALIDATE))));
+        locals.forEach(l -> calls.add(executor.call(l.agent, l.call(node, Operation.VALIDATE))));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<String> failures = new ArrayList<>();
-            for (CompletableFuture<OperationResult> c : calls) {
-                OperationResult r = c.join();
+            List<UnknownParameter> warnings = new ArrayList<>();
+            for (int i = 0; i < locals.size(); i++) {
+                Local l = locals.get(i);
+                OperationResult r = calls.get(i).join();
+                // The validate call read the metadata on the executor's thread: an OCF agent keeps it.
+                Optional<AgentMetadata> metadata = metadata(l);
                 if (!r.succeeded()) {
                     failures.add("resource " + r.resource() + " on " + node + ": validate says " + r.outcome());
+                } else {
+                    List<String> missing =
+                            metadata.map(m -> m.missingParameters(l.spec)).orElse(List.of());
+                    if (!missing.isEmpty()) {
+                        failures.add("resource " + l.spec.id() + " on " + node + ": agent '" + l.spec.agentType()
+                                + "' requires parameter" + (missing.size() > 1 ? "s " : " ")
+                                + String.join(", ", missing) + ", which the resource does not set");
+                    }
+                }
+                for (UnknownParameter u :
+                        metadata.map(m -> m.unknownParameters(l.spec)).orElse(List.of())) {
+                    LOG.warn("{} (on {})", u.message(), node);
+                    warnings.add(u);
                 }
             }
-            return failures;
+            return new Validation(failures, warnings);
         });
+    }
+
+    private static Optional<AgentMetadata> metadata(Local l) {
+        try {
+            return Optional.ofNullable(l.agent.metadata());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "{}: the agent's metadata cannot be read ({}); its parameters are not checked",
+                    l.spec.id(),
+                    e.toString());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import io.hastack.core.security.Refusals;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
+import io.hastack.core.spi.agent.UnknownParameter;
 import io.hastack.core.spi.fence.FenceDevice;
 import io.hastack.core.spi.fence.FenceResult;
 import io.hastack.core.spi.membership.Membership;
@@ -67,6 +68,9 @@ final class NodeRuntime {
     private final AgentExecutor executor;
     private final Clock clock;
     private final Duration shutdownTimeout;
+    /** What {@link #validate()} warned about; written once by the starting thread. */
+    private volatile List<UnknownParameter> parameterWarnings = List.of();
+
     private final NodeId self;
     private final MessageCodec codec;
     private final FrameFilter frames;
@@ -349,15 +353,23 @@ final class NodeRuntime {
     }
 
     /**
-     * Validates every resource (the agents' {@code validate}).
+     * Validates every resource (the agents' {@code validate}, and its parameters against its agent's
+     * metadata); keeps the warnings for {@link #parameterWarnings()}.
      *
      * @throws HaConfigurationException naming every resource an agent refuses
      */
     void validate() {
-        List<String> invalid = loop.await(resources::validateAll, "validate");
-        if (!invalid.isEmpty()) {
-            throw new HaConfigurationException("node " + self + " cannot start: " + String.join("; ", invalid));
+        LocalResources.Validation validation = loop.await(resources::validateAll, "validate");
+        parameterWarnings = validation.warnings();
+        if (!validation.failures().isEmpty()) {
+            throw new HaConfigurationException(
+                    "node " + self + " cannot start: " + String.join("; ", validation.failures()));
         }
+    }
+
+    /** The parameters that agents do not declare, as {@link #validate()} found; empty before it. */
+    List<UnknownParameter> parameterWarnings() {
+        return parameterWarnings;
     }
 
     /** Asks every agent whether its resource already runs here (a probe). */

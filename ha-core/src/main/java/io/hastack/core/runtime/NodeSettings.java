@@ -125,7 +125,10 @@ public final class NodeSettings {
                 + watchdog + "]";
     }
 
-    /** Builds {@link NodeSettings}; each setter checks its value and names it when it refuses. Not thread-safe. */
+    /**
+     * Builds {@link NodeSettings}; each setter checks its value and names it when it refuses (an
+     * {@link IllegalArgumentException}, the builder unchanged). Not thread-safe.
+     */
     public static final class Builder {
         private Duration shutdownTimeout = Duration.ofMinutes(2);
         private Duration fenceTimeout = Duration.ofSeconds(60);
@@ -148,25 +151,37 @@ public final class NodeSettings {
             return this;
         }
 
-        /** How long {@link HaNode#close()} waits for the hand-over; 2 minutes by default. Must be positive. */
+        /**
+         * How long {@link HaNode#close()} waits for the hand-over; 2 minutes by default, from 1 s to
+         * 24 h.
+         *
+         * @throws IllegalArgumentException naming the field, the value and the allowed range
+         */
         public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = Durations.requirePositive("shutdown timeout", timeout);
+            this.shutdownTimeout = Durations.SHUTDOWN_TIMEOUT.require("shutdown timeout", timeout);
             return this;
         }
 
-        /** How long a fence attempt may take; 60 s by default. Must be positive. */
+        /**
+         * How long a fence attempt may take; 60 s by default, from 1 s to 1 h.
+         *
+         * @throws IllegalArgumentException naming the field, the value and the allowed range
+         */
         public Builder fenceTimeout(Duration timeout) {
-            this.fenceTimeout = Durations.requirePositive("fence timeout", timeout);
+            this.fenceTimeout = Durations.FENCE_TIMEOUT.require("fence timeout", timeout);
             return this;
         }
 
         /**
          * The longest stall after which this node still trusts that it was not declared dead; after
          * a longer one it stops its resources before doing anything else. By default the membership's
-         * pause tolerance (the JGroups heartbeat timeout), else 3 s. Must be positive.
+         * pause tolerance (the JGroups heartbeat timeout), else 3 s. From 500 ms to 5 min: it is also
+         * the lease time, so other nodes wait about that long before they take over.
+         *
+         * @throws IllegalArgumentException naming the field, the value and the allowed range
          */
         public Builder pauseBound(Duration bound) {
-            this.pauseBound = Durations.requirePositive("pause bound", bound);
+            this.pauseBound = Durations.PAUSE_BOUND.require("pause bound", bound);
             return this;
         }
 

@@ -110,7 +110,7 @@ class ConstraintValidationTest {
                 "location l1: score must lie within -INFINITY..INFINITY (+-1000000), was 2000000",
                 refused(() -> new LocationConstraint("l1", GroupId.of("a"), NodeId.of("n1"), 2_000_000)));
         assertEquals(
-                "resource web: failure-timeout must be zero (never) or positive, was PT-1S",
+                "resource web: failure-timeout must not be negative, was -1 s (allowed: 0 (never) or 1 s to 365 d)",
                 refused(() -> ResourceSpec.builder("web", "test").failureTimeout(Duration.ofSeconds(-1))));
         assertEquals(
                 "resource web: migration-threshold must be at least 1, was 0",

@@ -21,12 +21,12 @@ class ModelTest {
     @Test
     void invalidSpecsAreRejectedNamingTheResourceAndField() {
         assertEquals(
-                "resource web: start timeout must be positive, was PT-1S",
+                "resource web: start timeout must be positive, was -1 s (allowed: 100 ms to 24 h)",
                 message(() -> ResourceSpec.builder("web", "process")
                         .timeout(Operation.START, Duration.ofSeconds(-1))
                         .build()));
         assertEquals(
-                "resource web: monitor interval must be positive, was PT0S",
+                "resource web: monitor interval must be positive, was 0 s (allowed: 100 ms to 24 h)",
                 message(() -> ResourceSpec.builder("web", "process")
                         .monitorInterval(Duration.ZERO)
                         .build()));

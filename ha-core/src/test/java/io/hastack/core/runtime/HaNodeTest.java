@@ -101,6 +101,42 @@ class HaNodeTest {
         }
     }
 
+    /** A recording agent whose metadata declares its parameters: port (required), bind, argv.N. */
+    private final class DeclaringAgent implements ResourceAgent {
+        private final RecordingAgent recording = new RecordingAgent();
+
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata(
+                    "declaring",
+                    "",
+                    List.of(
+                            new AgentMetadata.Parameter("port", true, "", "the port"),
+                            new AgentMetadata.Parameter("bind", false, "127.0.0.1", "the address"),
+                            new AgentMetadata.Parameter("argv.N", false, "", "argument N")));
+        }
+
+        @Override
+        public AgentOutcome validate(AgentContext ctx) {
+            return recording.validate(ctx);
+        }
+
+        @Override
+        public AgentOutcome start(AgentContext ctx) {
+            return recording.start(ctx);
+        }
+
+        @Override
+        public AgentOutcome stop(AgentContext ctx) {
+            return recording.stop(ctx);
+        }
+
+        @Override
+        public AgentOutcome monitor(AgentContext ctx) {
+            return recording.monitor(ctx);
+        }
+    }
+
     private static ClusterConfig config(ResourceSpec spec) {
         return ClusterConfig.builder()
                 .nodes("n1", "n2", "n3")
@@ -125,6 +161,7 @@ class HaNodeTest {
                 .membership(membership)
                 .agents(AgentRegistry.builder()
                         .register("recording", s -> new RecordingAgent())
+                        .register("declaring", s -> new DeclaringAgent())
                         .build())
                 .settings(NodeSettings.builder()
                         .clusterKey(membership.key)
@@ -342,7 +379,7 @@ class HaNodeTest {
                 assertThrows(IllegalArgumentException.class, () -> node.admin().move(GroupId.of("g"), NodeId.of("n9")))
                         .getMessage());
         assertEquals(
-                "lifetime of the ban must be positive, was PT-1S",
+                "lifetime of the ban must be positive, was -1 s (allowed: 1 s to 365 d)",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> node.admin().ban(GroupId.of("g"), N1, java.time.Duration.ofSeconds(-1)))
@@ -381,6 +418,45 @@ class HaNodeTest {
                 return r;
             }
         }
+    }
+
+    /** Issue 14: a misspelled parameter (not in the agent's metadata) was accepted silently. */
+    @Test
+    void aParameterTheAgentDoesNotDeclareIsAWarningNamingTheClosestDeclaredOne() {
+        start(config(ResourceSpec.builder("r", "declaring")
+                .param("port", "8080")
+                .param("bnd", "0.0.0.0")
+                .param("argv.1", "x")
+                .param("colour", "red")
+                .build()));
+        assertTrue(membership.started, "a warning does not keep the node from starting");
+        List<String> warnings = node.parameterWarnings().stream()
+                .map(io.hastack.core.spi.agent.UnknownParameter::message)
+                .toList();
+        assertEquals(
+                List.of(
+                        "resource r: parameter 'bnd' is not declared by agent 'declaring'; did you mean 'bind'?",
+                        "resource r: parameter 'colour' is not declared by agent 'declaring'; its parameters are"
+                                + " port, bind, argv.N"),
+                warnings);
+    }
+
+    @Test
+    void aRequiredParameterThatIsMissingStopsTheNodeEvenIfTheAgentsValidateAcceptsIt() {
+        HaConfigurationException e = assertThrows(
+                HaConfigurationException.class,
+                () -> start(config(ResourceSpec.builder("r", "declaring")
+                        .param("prot", "8080")
+                        .build())));
+        assertEquals(
+                "node n2 cannot start: resource r on n2: agent 'declaring' requires parameter port, which the"
+                        + " resource does not set",
+                e.getMessage());
+        assertFalse(membership.started);
+        assertEquals(
+                java.util.Optional.of("port"),
+                node.parameterWarnings().get(0).suggestion(),
+                "the misspelling is named too");
     }
 
     @Test

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Parameters: {@code argv.0} (the executable, required; a bare name is looked up on {@code
  * PATH}), {@code argv.1} ... (arguments, contiguous), {@code env.NAME} (environment variables added
  * to the node's), {@code directory} (working directory, must exist), {@code log} (file that
- * receives stdout and stderr, appended; discarded when unset), {@code user} (run as this user,
+ * receives stdout and stderr, appended; discarded when unset; its directory must exist and the
+ * node must be able to write it), {@code user} (run as this user,
  * through {@code setpriv}; the node must run as root). Build them with {@link #params}.
  *
  * <p>Monitor: running while the process is alive; a process that exited on its own has failed.
@@ -155,6 +156,14 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
                         "resource " + ctx.resource() + ": parameter 'directory' names '" + dir.get()
                                 + "', which is not a directory");
             }
+            Optional<String> log = ctx.parameter("log");
+            if (log.isPresent()) {
+                Optional<String> problem = logProblem(log.get());
+                if (problem.isPresent()) {
+                    return AgentOutcome.of(
+                            AgentResult.ERR_CONFIGURED, "resource " + ctx.resource() + ": " + problem.get());
+                }
+            }
             Optional<String> user = ctx.parameter("user");
             if (user.isPresent()) {
                 if (SETPRIV.isEmpty()) {
@@ -180,6 +189,39 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         } catch (Parameters.InvalidParameterException e) {
             return e.outcome();
         }
+    }
+
+    /**
+     * Why the node cannot append to {@code log} (the value of parameter {@code log}), if it cannot.
+     * The node's JVM opens the file before the process starts (as the node's user, whatever
+     * {@code user} says), so its directory must exist and the file must be writable by the node.
+     */
+    static Optional<String> logProblem(String log) {
+        String said = " (parameter 'log' is '" + log + "')";
+        if (log.isEmpty()) {
+            return Optional.of("parameter 'log' is empty; leave it unset to discard the output");
+        }
+        Path file;
+        try {
+            file = Path.of(log).toAbsolutePath();
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.of("parameter 'log' is not a valid path: " + e.getMessage());
+        }
+        Path directory = file.getParent();
+        if (directory == null || Files.isDirectory(file)) {
+            return Optional.of("log file " + file + " is a directory, not a file" + said);
+        }
+        if (!Files.exists(directory)) {
+            return Optional.of("log directory " + directory + " does not exist" + said);
+        }
+        if (!Files.isDirectory(directory)) {
+            return Optional.of("log directory " + directory + " is not a directory" + said);
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory)) {
+            return Optional.of((Files.exists(file) ? "log file " + file : "log directory " + directory)
+                    + " is not writable by the node" + said);
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -220,8 +262,14 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
             process = spawn.get();
             return AgentOutcome.success("started pid " + process.pid());
         } catch (ExecutionException e) {
-            return AgentOutcome.failed(
-                    "cannot run " + argv + ": " + e.getCause().getMessage());
+            // ProcessBuilder blames the program it ran, which is setpriv when installed: give the
+            // innermost cause instead (a missing log directory, a failed exec).
+            Throwable cause = e.getCause();
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return AgentOutcome.failed("resource " + ctx.resource() + ": cannot run " + argv
+                    + (SETPRIV.isPresent() ? " (through setpriv)" : "") + ": " + cause.getMessage());
         } catch (InterruptedException e) {
             // Timed out while queued behind other spawns: do not leave an untracked child behind.
             spawn.cancel(false);

@@ -142,4 +142,28 @@ class ProcessAgentTest {
         assertTrue(noDir.message().contains("which is not a directory"), noDir.message());
         assertEquals(AgentResult.NOT_RUNNING, call(Operation.MONITOR).result());
     }
+
+    /** Issue 14: a log file in a missing directory failed the start with a message that blamed setpriv. */
+    @Test
+    void aLogInAMissingDirectoryIsNamedAtValidateAndStartNotBlamedOnSetpriv() {
+        Path missing = dir.resolve("no-such-dir");
+        Path log = missing.resolve("out.log");
+        params = new HashMap<>(ProcessAgent.params(List.of("sleep", "600"), Map.of()));
+        params.put("log", log.toString());
+        String expected =
+                "resource proc: log directory " + missing + " does not exist (parameter 'log' is '" + log + "')";
+        AgentOutcome validate = call(Operation.VALIDATE);
+        assertEquals(AgentResult.ERR_CONFIGURED, validate.result());
+        assertEquals(expected, validate.message());
+        AgentOutcome start = call(Operation.START);
+        assertEquals(AgentResult.ERR_CONFIGURED, start.result());
+        assertEquals(expected, start.message());
+        assertFalse(start.message().contains("setpriv"), start.message());
+        assertEquals(AgentResult.NOT_RUNNING, call(Operation.MONITOR).result(), "nothing was started");
+
+        params.put("log", dir.toString());
+        assertTrue(call(Operation.VALIDATE).message().contains("is a directory, not a file"));
+        params.put("log", "");
+        assertTrue(call(Operation.VALIDATE).message().contains("parameter 'log' is empty"));
+    }
 }
