@@ -593,8 +593,11 @@ class BadConfigurationCorpusTest {
                 "1 h pause bound",
                 b -> b.pauseBound(Duration.ofHours(1)),
                 "pause bound 1 h is above the maximum of 5 min"));
+        c.add(settings("null cluster key", b -> b.clusterKey(null), "cluster key must not be null"));
         c.add(settings(
-                "3-byte secret", b -> b.secret(new byte[3]), "cluster secret must have at least 16 bytes, has 3"));
+                "3-byte cluster key",
+                b -> b.clusterKey(io.hastack.core.security.ClusterKey.of(new byte[3])),
+                "cluster key must be 32 bytes, was 3 bytes"));
         return c.stream();
     }
 

@@ -1,15 +1,15 @@
 package io.hastack.membership.jgroups;
 
+import io.hastack.core.model.NodeId;
 import io.hastack.core.spi.membership.MembershipException;
 import java.util.Collection;
-import org.jgroups.BytesMessage;
-import org.jgroups.JChannel;
-import org.jgroups.protocols.DISCARD;
-import io.hastack.core.model.NodeId;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.DISCARD;
 import org.jgroups.util.Util;
 
 /**
@@ -94,7 +94,8 @@ public final class JGroupsFaults {
     public void sendRawTo(NodeId node, byte[] frame) {
         Address to = membership
                 .addressOf(node)
-                .orElseThrow(() -> new IllegalStateException(node + " is not in the view of " + membership.localNode()));
+                .orElseThrow(
+                        () -> new IllegalStateException(node + " is not in the view of " + membership.localNode()));
         try {
             channel().send(new BytesMessage(to, frame));
         } catch (Exception e) {

@@ -48,6 +48,7 @@ public final class JGroupsMembership implements Membership {
     private volatile Set<NodeId> admitted = Set.of();
     /** Sees every payload handed to the node, for {@link JGroupsFaults#record}. */
     private volatile java.util.function.BiConsumer<NodeId, byte[]> tap;
+
     private volatile JChannel channel;
     private volatile View view;
     private MembershipListener listener;
