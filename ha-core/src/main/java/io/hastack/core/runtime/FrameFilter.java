@@ -167,13 +167,13 @@ final class FrameFilter {
      * @return empty if it may be acted on (it is then marked seen), else why not
      */
     Optional<Refusal> check(NodeId from, Frame frame) {
-        if (!frame.sender().equals(from)) {
-            return refuse("forged sender", "frame from " + from + " names " + frame.sender() + " as its sender");
-        }
         if (frame.sender().equals(self)) {
             return refuse(
                     "reflected",
-                    "this node's own frame came back from the network (sequence " + frame.sequence() + ")");
+                    "this node's own frame came back from " + from + " (sequence " + frame.sequence() + ")");
+        }
+        if (!frame.sender().equals(from)) {
+            return refuse("forged sender", "frame from " + from + " names " + frame.sender() + " as its sender");
         }
         if (!frame.recipient().equals(self)) {
             return refuse(

@@ -65,6 +65,7 @@ class FrameFilterTest {
         assertEquals("reflected", reason(receiver.check(A, a.stamp(C, new ViewId(A, 5), CLEANUP))));
         FrameFilter own = new FrameFilter(B, 2);
         assertEquals("reflected", reason(receiver.check(B, own.stamp(B, new ViewId(A, 5), CLEANUP))));
+        assertEquals("reflected", reason(receiver.check(C, own.stamp(C, new ViewId(A, 5), CLEANUP))));
     }
 
     @Test

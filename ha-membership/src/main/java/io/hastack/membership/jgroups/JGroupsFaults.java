@@ -151,8 +151,35 @@ public final class JGroupsFaults {
     public static final class Intruder implements AutoCloseable {
         private final JChannel channel;
 
+        private final java.util.concurrent.atomic.AtomicInteger received =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        private final List<byte[]> payloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         private Intruder(JChannel channel) {
             this.channel = channel;
+            channel.setReceiver(new org.jgroups.Receiver() {
+                @Override
+                public void receive(org.jgroups.Message msg) {
+                    if (!channel.getAddress().equals(msg.getSrc())) {
+                        received.incrementAndGet();
+                        if (msg.hasArray() && payloads.size() < 1000) {
+                            payloads.add(java.util.Arrays.copyOfRange(
+                                    msg.getArray(), msg.getOffset(), msg.getOffset() + msg.getLength()));
+                        }
+                    }
+                }
+            });
+        }
+
+        /** The payloads (up to 1000) of messages from others its channel delivered to it, as they came. */
+        public List<byte[]> payloadsFromOthers() {
+            return List.copyOf(payloads);
+        }
+
+        /** How many messages from others the intruder's channel delivered to it. */
+        public int receivedFromOthers() {
+            return received.get();
         }
 
         /** The names of the members of the intruder's own view. */
