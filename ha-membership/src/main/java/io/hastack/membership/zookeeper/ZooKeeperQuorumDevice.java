@@ -7,14 +7,17 @@ import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -63,12 +66,37 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
      * @throws QuorumDeviceException if ZooKeeper cannot be reached in time
      */
     public static ZooKeeperQuorumDevice connect(String connectString, String basePath, Duration connectTimeout) {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+        return connect(connectString, basePath, connectTimeout, null);
+    }
+
+    /**
+     * As {@link #connect(String, String, Duration)}, authenticated as {@code auth} (ZooKeeper's
+     * digest scheme), every znode it creates readable and writable by that identity only; {@code
+     * null} for no authentication (every client of the ensemble can then read and write the
+     * device's znodes: see {@code docs/security.md}).
+     */
+    public static ZooKeeperQuorumDevice connect(
+            String connectString, String basePath, Duration connectTimeout, ZooKeeperAuth auth) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .connectionTimeoutMs((int) connectTimeout.toMillis())
                 .sessionTimeoutMs((int) Math.max(4000, connectTimeout.toMillis() * 2))
-                .retryPolicy(new RetryNTimes(2, 100))
-                .build();
+                .retryPolicy(new RetryNTimes(2, 100));
+        if (auth != null) {
+            List<ACL> acl = auth.acl();
+            builder.authorization("digest", auth.authBytes()).aclProvider(new ACLProvider() {
+                @Override
+                public List<ACL> getDefaultAcl() {
+                    return acl;
+                }
+
+                @Override
+                public List<ACL> getAclForPath(String path) {
+                    return acl;
+                }
+            });
+        }
+        CuratorFramework client = builder.build();
         client.start();
         try {
             if (!client.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

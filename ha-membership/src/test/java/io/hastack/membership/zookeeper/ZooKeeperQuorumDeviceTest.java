@@ -74,4 +74,47 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
             }
         }
     }
+
+    @Test
+    void withCredentialsTheDevicesZnodesAreClosedToEveryOtherClient() throws Exception {
+        ZooKeeperAuth auth = ZooKeeperAuth.of("hastack", "a-long-enough-password");
+        String store = newStore();
+        try (QuorumDevice device =
+                ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10), auth)) {
+            assertTrue(device.claimTie(Set.of(NodeId.of("n1"))));
+            assertTrue(device.nextEpoch(io.hastack.core.model.ResourceId.of("web")) > 0);
+        }
+        // Another client, unauthenticated or with other credentials, can neither read nor claim.
+        for (ZooKeeperAuth other : new ZooKeeperAuth[] {null, ZooKeeperAuth.of("mallory", "another-password!")}) {
+            try (QuorumDevice device =
+                    ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10), other)) {
+                QuorumDeviceException e =
+                        assertThrows(QuorumDeviceException.class, () -> device.claimTie(Set.of(NodeId.of("n2"))));
+                assertTrue(e.getMessage().contains("NoAuth"), e.getMessage());
+            }
+        }
+        // The cluster's own identity still can: n1 holds the tie.
+        try (QuorumDevice device =
+                ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10), auth)) {
+            assertTrue(device.claimTie(Set.of(NodeId.of("n1"))));
+            org.junit.jupiter.api.Assertions.assertFalse(device.claimTie(Set.of(NodeId.of("n2"))));
+        }
+    }
+
+    @Test
+    void badCredentialsAreRefusedNamingTheProblem() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ZooKeeperAuth.of("a:b", "long-enough-pass"))
+                .getMessage()
+                .contains("no ':'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ZooKeeperAuth.of("user", "short"))
+                .getMessage()
+                .contains("at least 12"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ZooKeeperAuth.load(java.nio.file.Path.of("/nonexistent/zk.cred")))
+                .getMessage()
+                .contains("does not exist"));
+        org.junit.jupiter.api.Assertions.assertFalse(
+                ZooKeeperAuth.of("user", "long-enough-pass").toString().contains("long-enough-pass"));
+    }
 }
