@@ -1,0 +1,150 @@
+package io.hastack.membership.jgroups;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.security.ClusterKey;
+import io.hastack.core.spi.membership.MembershipException;
+import io.hastack.core.spi.membership.MembershipListener;
+import io.hastack.core.spi.membership.View;
+import java.io.DataOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.jgroups.Version;
+import org.jgroups.stack.IpAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production (TCP) stack on loopback, sealed with a cluster key: members join, talk and see
+ * each other; a member with another key, one at an address that is not configured, and a raw
+ * connection announcing a 16 MiB message get nowhere, and the members carry on.
+ */
+@Tag("functional")
+class SealedTcpTest {
+    private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(30);
+    private final ClusterKey key = ClusterKey.generate();
+    private final String cluster = "sealed-" + System.nanoTime();
+    private final List<JGroupsMembership> started = new ArrayList<>();
+    private final Map<NodeId, BlockingQueue<String>> received = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void tearDown() {
+        started.forEach(JGroupsMembership::close);
+    }
+
+    /** A port free now, whose FD_SOCK2 port (+100) is free too. */
+    private static int freePort() throws Exception {
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                int p = s.getLocalPort();
+                if (p < 65000) {
+                    try (ServerSocket fd = new ServerSocket(p + 100)) {
+                        return fd.getLocalPort() - 100;
+                    } catch (java.io.IOException busy) {
+                        // try another
+                    }
+                }
+            }
+        }
+    }
+
+    private static InetSocketAddress at(int port) {
+        return new InetSocketAddress(JGroupsConfig.loopback(), port);
+    }
+
+    private JGroupsMembership start(String name, JGroupsConfig config, List<String> nodes) {
+        JGroupsMembership m = new JGroupsMembership(NodeId.of(name), cluster, config);
+        m.admit(nodes.stream().map(NodeId::of).toList());
+        BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+        received.put(NodeId.of(name), inbox);
+        m.start(new MembershipListener() {
+            @Override
+            public void messageReceived(NodeId from, byte[] payload) {
+                inbox.add(from + ":" + new String(payload, StandardCharsets.UTF_8));
+            }
+        });
+        started.add(m);
+        return m;
+    }
+
+    private static int size(JGroupsMembership m) {
+        return m.currentView().map(View::members).map(List::size).orElse(0);
+    }
+
+    @Test
+    void sealedMembersTalkAndOutsidersGetNowhere() throws Exception {
+        int p1 = freePort();
+        int p2 = freePort();
+        int stray = freePort();
+        List<InetSocketAddress> hosts = List.of(at(p1), at(p2));
+        List<String> nodes = List.of("n1", "n2", "n3");
+        JGroupsMembership n1 = start("n1", JGroupsConfig.tcp(at(p1), hosts, key), nodes);
+        JGroupsMembership n2 = start("n2", JGroupsConfig.tcp(at(p2), hosts, key), nodes);
+        await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
+        n1.send(NodeId.of("n2"), "hello".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> received.get(NodeId.of("n2")).contains("n1:hello"));
+
+        // Another key, at a configured node's name and an address it will try: never in a view.
+        List<InetSocketAddress> withStray = List.of(at(p1), at(p2), at(stray));
+        JGroupsMembership outsider = start("n3", JGroupsConfig.tcp(at(stray), withStray, ClusterKey.generate()), nodes);
+        await().atMost(WAIT)
+                .until(() -> n1.refused().count("wrong key") + n2.refused().count("wrong key") > 0);
+        assertEquals(1, size(outsider));
+        assertEquals(2, size(n1));
+        outsider.close();
+
+        // The key, a configured name, but an address that is not configured: refused, and says so.
+        MembershipException e = assertThrows(
+                MembershipException.class, () -> start("n3", JGroupsConfig.tcp(at(stray), withStray, key), nodes));
+        assertTrue(e.getMessage().contains("not a configured node address"), e.getMessage());
+        await().atMost(WAIT)
+                .until(() ->
+                        n1.refused().count("unknown address") + n2.refused().count("unknown address") > 0);
+        assertEquals(2, size(n1));
+
+        // A raw connection that announces a 16 MiB message is closed without reading it.
+        try (Socket s = new Socket(JGroupsConfig.loopback(), p1)) {
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.write(new byte[] {'b', 'e', 'l', 'a'});
+            out.writeShort(Version.version);
+            IpAddress fake = new IpAddress(JGroupsConfig.loopback(), stray);
+            out.writeShort(fake.serializedSize());
+            fake.writeTo(out);
+            out.writeInt(16 << 20);
+            out.write(new byte[1024]);
+            out.flush();
+            s.setSoTimeout((int) WAIT.toMillis());
+            InputStream in = s.getInputStream();
+            // The node may send its own greeting first; then it must close the connection.
+            int read = 0;
+            try {
+                while (read != -1) {
+                    read = in.read();
+                }
+            } catch (SocketException reset) {
+                read = -1;
+            }
+            assertEquals(-1, read, "the node closed the connection");
+        }
+        n2.send(NodeId.of("n1"), "still here".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> received.get(NodeId.of("n1")).contains("n2:still here"));
+        assertEquals(2, size(n1));
+        assertEquals(2, size(n2));
+    }
+}
