@@ -72,6 +72,12 @@ public record DataStack(
         if (!stack.postgres()) {
             return new Place(stack, preferred, false, Optional.empty());
         }
+        try {
+            // The agent's validate checks the server's log file too, which goes in this directory.
+            Files.createDirectories(preferred);
+        } catch (java.io.IOException e) {
+            // left to the check below, which names what is wrong
+        }
         Optional<String> here = stack.postgresProblem(preferred, webPort);
         if (here.isEmpty()) {
             // Only a permission problem has a remedy here; anything else the nodes will report.

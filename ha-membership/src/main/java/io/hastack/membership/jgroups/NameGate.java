@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.Event;
 import org.jgroups.Message;
-import org.jgroups.PhysicalAddress;
 import org.jgroups.View;
 import org.jgroups.auth.AuthToken;
 import org.jgroups.conf.ClassConfigurator;
@@ -139,9 +138,9 @@ final class NameGate extends AUTH {
                             what + " from node " + claimed + " at " + at + ", which is not a configured node address "
                                     + current.hosts());
                 }
-            } else if (!(physical instanceof PhysicalAddress)) {
-                return refuse("unknown address", what + " from node " + claimed + ": its address is not known");
             }
+            // An address not known yet (a merge from a partition this node has not discovered) is let
+            // through: the seal already proves a key holder; the address check catches misconfiguration.
         }
         View v = view;
         if (v != null && (type == GMS.GmsHeader.JOIN_REQ || type == GMS.GmsHeader.JOIN_REQ_WITH_STATE_TRANSFER)) {
