@@ -1,23 +1,40 @@
 package io.hastack.membership.jgroups;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.jgroups.Address;
+import org.jgroups.Event;
 import org.jgroups.View;
 import org.jgroups.blocks.cs.Connection;
+import org.jgroups.blocks.cs.NioServer;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.stack.IpAddress;
 
 /**
- * FD_SOCK2 that also says when the established connection to the member it watches was closed by
- * the other end: evidence that the member's process exited (its kernel closed its sockets), which
- * a frozen process or a cut-off host does not produce. FD_SOCK2 suspects a member for other reasons
- * too (a connection attempt that fails or times out, as to a frozen or unreachable member); only a
- * close of a connection that was established counts here (see {@code docs/design/leases.md}).
+ * FD_SOCK2 that also says when the member it watches has surely exited: the established
+ * connection to it was closed, and its failure-detection port now refuses connections (its kernel
+ * closed its listening socket: the process is gone). A frozen process or a cut-off host produces
+ * neither; nor can anyone who merely reaches the port: FD_SOCK2 trusts the address a connecting
+ * client claims, so a stranger could replace the watched connection and close it, but it cannot
+ * make the member's own port refuse connections while the member runs. FD_SOCK2 suspects a member
+ * for other reasons too (a connection attempt that fails or times out); only this counts as a
+ * confirmed exit (see {@code docs/design/leases.md}). Its server reads no message longer than 64
+ * KiB (FD_SOCK2's own are a few bytes).
  */
 final class ClosedConnectionWatch extends FD_SOCK2 {
     /** Protocol ids above 1000 are free for applications. */
     private static final short ID = 1093;
+
+    private static final int MAX_LENGTH = 64 << 10;
+    /** How long the check of the member's port may take; a refusal comes back at once. */
+    private static final int CHECK_TIMEOUT_MILLIS = 500;
 
     static {
         if (ClassConfigurator.getProtocolId(ClosedConnectionWatch.class) == 0) {
@@ -26,11 +43,26 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
     }
 
     private volatile Consumer<Address> sink = a -> {};
+    private final java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
     private volatile List<Address> viewMembers = List.of();
+    private final ExecutorService checks = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hastack-exit-check");
+        t.setDaemon(true);
+        return t;
+    });
 
-    /** Tells {@code sink} of each member whose watched connection its end closed. */
+    /** Tells {@code sink} of each member whose watched connection closed and whose port refuses. */
     void onClosed(Consumer<Address> sink) {
         this.sink = sink;
+    }
+
+    @Override
+    protected NioServer createServer(int[] ports) {
+        NioServer server = super.createServer(ports);
+        if (server != null) {
+            server.setMaxLength(MAX_LENGTH);
+        }
+        return server;
     }
 
     @Override
@@ -47,11 +79,47 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
         if (peer != null && !shutting_down) {
             for (Address m : viewMembers) {
                 if (watched.equals(m + " [" + peer + " CONNECTED]")) {
-                    sink.accept(m);
+                    checks.execute(() -> confirmExit(m));
                     break;
                 }
             }
         }
         super.connectionClosed(conn);
+    }
+
+    /** How many closes of the watched connection were checked so far (tests). */
+    int checked() {
+        return checked.get();
+    }
+
+    /** Tells the sink of {@code member} if its failure-detection port refuses a connection. */
+    private void confirmExit(Address member) {
+        try {
+            check(member);
+        } finally {
+            checked.incrementAndGet();
+        }
+    }
+
+    private void check(Address member) {
+        Object physical = down_prot.down(new Event(Event.GET_PHYSICAL_ADDRESS, member));
+        if (!(physical instanceof IpAddress ip) || shutting_down) {
+            return;
+        }
+        InetSocketAddress port = new InetSocketAddress(ip.getIpAddress(), ip.getPort() + offset);
+        try (Socket probe = new Socket()) {
+            probe.connect(port, CHECK_TIMEOUT_MILLIS);
+            log.debug("%s: %s's port %s still accepts connections: not an exit", local_addr, member, port);
+        } catch (ConnectException refused) {
+            sink.accept(member);
+        } catch (IOException other) {
+            log.debug("%s: %s's port %s did not answer (%s): not an exit", local_addr, member, port, other);
+        }
+    }
+
+    @Override
+    public void stop() {
+        checks.shutdownNow();
+        super.stop();
     }
 }

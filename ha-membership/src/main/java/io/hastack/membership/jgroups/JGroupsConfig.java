@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jgroups.JChannel;
 import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.FD_ALL3;
@@ -25,6 +26,7 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.DiagnosticsHandler;
 import org.jgroups.stack.Protocol;
 
 /**
@@ -165,6 +167,21 @@ public final class JGroupsConfig {
     /** Every node's address, for discovery (TCP); empty for the in-process transport. */
     public List<InetSocketAddress> initialHosts() {
         return initialHosts;
+    }
+
+    /**
+     * A channel on a fresh stack for node {@code self}, not connected: JGroups' diagnostics (a UDP
+     * multicast socket that answers probes and runs operations such as {@code GMS.suspect} without
+     * any authentication) turned off.
+     */
+    JChannel channel(String self) throws Exception {
+        JChannel ch = new JChannel(protocols(self));
+        DiagnosticsHandler diagnostics = ch.getProtocolStack().getTransport().getDiagnosticsHandler();
+        if (diagnostics != null) {
+            diagnostics.setEnabled(false);
+        }
+        ch.name(self);
+        return ch;
     }
 
     /** A fresh protocol stack for node {@code self}, bottom first. Each channel needs its own. */
@@ -360,6 +377,14 @@ public final class JGroupsConfig {
                 }
                 if (initialHosts.isEmpty()) {
                     throw new IllegalArgumentException("a TCP stack needs its initial hosts (every node's address)");
+                }
+                if (bind.getAddress().isAnyLocalAddress()) {
+                    throw new IllegalArgumentException("bind address " + bind + " is a wildcard: give the address the"
+                            + " other nodes reach this one at (it is what the name gate checks)");
+                }
+                if (!initialHosts.contains(bind)) {
+                    throw new IllegalArgumentException("bind address " + bind + " is not among the initial hosts "
+                            + initialHosts + ": list every node's address, this one's included");
                 }
             }
             return new JGroupsConfig(this);

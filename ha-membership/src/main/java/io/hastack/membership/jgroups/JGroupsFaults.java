@@ -129,8 +129,7 @@ public final class JGroupsFaults {
     public static Intruder intrude(String name, String cluster, JGroupsConfig config) {
         JChannel ch = null;
         try {
-            ch = new JChannel(config.protocols(name));
-            ch.name(name);
+            ch = config.channel(name);
             ch.connect(cluster);
             return new Intruder(ch);
         } catch (SecurityException e) {

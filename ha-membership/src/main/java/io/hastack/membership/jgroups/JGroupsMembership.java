@@ -118,6 +118,12 @@ public final class JGroupsMembership implements Membership {
                         "{}: its name is still held by a member being checked; joining again: {}",
                         self,
                         e.getMessage());
+                try {
+                    Thread.sleep(200); // the holder's check takes the verify timeout; no need to spin
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new MembershipException("node " + self + " was interrupted while joining", ie);
+                }
             }
         }
     }
@@ -125,10 +131,8 @@ public final class JGroupsMembership implements Membership {
     private void connect() {
         JChannel ch = null;
         try {
-            List<org.jgroups.stack.Protocol> protocols = config.protocols(self.value());
-            ch = new JChannel(protocols);
-            ch.name(self.value());
-            for (org.jgroups.stack.Protocol p : protocols) {
+            ch = config.channel(self.value());
+            for (org.jgroups.stack.Protocol p : ch.getProtocolStack().getProtocols()) {
                 if (p instanceof SuspectTap tap) {
                     tap.onSuspect(this::suspected);
                 } else if (p instanceof ClosedConnectionWatch watch) {

@@ -12,6 +12,7 @@ import org.jgroups.Address;
 import org.jgroups.Global;
 import org.jgroups.Header;
 import org.jgroups.Message;
+import org.jgroups.PhysicalAddress;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.MessageBatch;
@@ -19,7 +20,8 @@ import org.jgroups.util.MessageBatch;
 /**
  * Numbers every message this member sends, inside the sealed envelope ({@link SealedEncrypt}), and
  * drops a message whose number was seen before or is older than the last {@value #WINDOW} from its
- * sender: a captured message replayed later is dropped here. The reliable protocols above
+ * sender, or that was sent to another member (the destination is inside the seal): a captured
+ * message replayed later, to its receiver or to another member, is dropped here. The reliable protocols above
  * (NAKACK2, UNICAST3) drop duplicates of their own messages, but the heartbeats, suspicion checks,
  * discovery and merge messages below them would otherwise be replayable (a replayed heartbeat of a
  * hung member would keep it in the view). The sender is the JGroups address, new at every start of
@@ -170,6 +172,13 @@ final class ReplayGuard extends Protocol {
         Address src = msg.getSrc();
         if (h == null || src == null) {
             refuse("unnumbered", "message from " + src + " carries no replay number");
+            return false;
+        }
+        Address dest = msg.getDest();
+        if (dest != null && !dest.equals(local_addr) && !(dest instanceof PhysicalAddress)) {
+            // A member's message to another, or to this node's earlier incarnation, replayed here.
+            // (Discovery requests go to physical addresses; one replayed elsewhere only asks who is there.)
+            refuse("misdirected", "message " + h.number + " from " + src + " was sent to " + dest + ", not here");
             return false;
         }
         boolean ok;

@@ -68,6 +68,11 @@ class SealedTcpTest {
         return new InetSocketAddress(JGroupsConfig.loopback(), port);
     }
 
+    /** A crash a member reported: who, and when ({@link System#nanoTime()}). */
+    private record Crash(NodeId reporter, NodeId node, long at) {}
+
+    private final BlockingQueue<Crash> crashes = new LinkedBlockingQueue<>();
+
     private JGroupsMembership start(String name, JGroupsConfig config, List<String> nodes) {
         JGroupsMembership m = new JGroupsMembership(NodeId.of(name), cluster, config);
         m.admit(nodes.stream().map(NodeId::of).toList());
@@ -77,6 +82,11 @@ class SealedTcpTest {
             @Override
             public void messageReceived(NodeId from, byte[] payload) {
                 inbox.add(from + ":" + new String(payload, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void memberCrashed(NodeId node, String evidence) {
+                crashes.add(new Crash(NodeId.of(name), node, System.nanoTime()));
             }
         });
         started.add(m);
@@ -146,5 +156,48 @@ class SealedTcpTest {
         await().atMost(WAIT).until(() -> received.get(NodeId.of("n1")).contains("n2:still here"));
         assertEquals(2, size(n1));
         assertEquals(2, size(n2));
+    }
+
+    /** Opens a connection to {@code port} claiming to be {@code claimed}, as JGroups' servers greet. */
+    private static Socket greet(int port, IpAddress claimed) throws Exception {
+        Socket s = new Socket(JGroupsConfig.loopback(), port);
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.write(new byte[] {'b', 'e', 'l', 'a'});
+        out.writeShort(Version.version);
+        out.writeShort(claimed.serializedSize());
+        claimed.writeTo(out);
+        out.flush();
+        return s;
+    }
+
+    @Test
+    void diagnosticsAreOffAndAStrangerCannotFakeAMembersExit() throws Exception {
+        int p1 = freePort();
+        int p2 = freePort();
+        List<InetSocketAddress> hosts = List.of(at(p1), at(p2));
+        List<String> nodes = List.of("n1", "n2");
+        JGroupsMembership n1 = start("n1", JGroupsConfig.tcp(at(p1), hosts, key), nodes);
+        JGroupsMembership n2 = start("n2", JGroupsConfig.tcp(at(p2), hosts, key), nodes);
+        await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
+        for (JGroupsMembership m : List.of(n1, n2)) {
+            org.jgroups.stack.DiagnosticsHandler d =
+                    m.channel().getProtocolStack().getTransport().getDiagnosticsHandler();
+            assertTrue(d == null || !d.isEnabled(), "JGroups diagnostics answer anyone: they must be off");
+        }
+
+        // A stranger replaces each member's failure-detection connection to the other, claiming to
+        // be the other, and closes it: both members still run, so neither is reported as exited.
+        for (int[] pair : new int[][] {{p1, p2}, {p2, p1}}) {
+            try (Socket fake = greet(pair[0] + 100, new IpAddress(JGroupsConfig.loopback(), pair[1] + 100))) {
+                fake.getOutputStream().flush();
+            }
+        }
+        await().atMost(WAIT).until(() -> watch(n1).checked() + watch(n2).checked() > 0);
+        assertEquals(List.of(), List.copyOf(crashes), "a stranger's close is no evidence of an exit");
+        assertEquals(2, size(n1));
+    }
+
+    private static ClosedConnectionWatch watch(JGroupsMembership m) {
+        return m.channel().getProtocolStack().findProtocol(ClosedConnectionWatch.class);
     }
 }
