@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.jgroups.Address;
-import org.jgroups.Event;
 import org.jgroups.View;
 import org.jgroups.blocks.cs.Connection;
 import org.jgroups.blocks.cs.NioServer;
@@ -33,8 +32,12 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
     private static final short ID = 1093;
 
     private static final int MAX_LENGTH = 64 << 10;
-    /** How long the check of the member's port may take; a refusal comes back at once. */
+    /** How long one check of the member's port may take; a refusal comes back at once. */
     private static final int CHECK_TIMEOUT_MILLIS = 500;
+    /** How many times the port is tried, and how far apart. */
+    private static final int CHECK_ATTEMPTS = 5;
+
+    private static final int CHECK_PAUSE_MILLIS = 40;
 
     static {
         if (ClassConfigurator.getProtocolId(ClosedConnectionWatch.class) == 0) {
@@ -79,7 +82,9 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
         if (peer != null && !shutting_down) {
             for (Address m : viewMembers) {
                 if (watched.equals(m + " [" + peer + " CONNECTED]")) {
-                    checks.execute(() -> confirmExit(m));
+                    if (peer instanceof IpAddress port) {
+                        checks.execute(() -> confirmExit(m, port));
+                    }
                     break;
                 }
             }
@@ -92,28 +97,38 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
         return checked.get();
     }
 
-    /** Tells the sink of {@code member} if its failure-detection port refuses a connection. */
-    private void confirmExit(Address member) {
+    /**
+     * Tells the sink of {@code member} if its failure-detection port {@code port} refuses a
+     * connection. A process being killed may close the watched connection a moment before its
+     * listening socket, so an accepted connection is tried again a few times, {@value
+     * #CHECK_PAUSE_MILLIS} ms apart; a running (or frozen) process accepts every time.
+     */
+    private void confirmExit(Address member, IpAddress port) {
         try {
-            check(member);
+            for (int attempt = 0; attempt < CHECK_ATTEMPTS && !shutting_down; attempt++) {
+                if (refuses(member, new InetSocketAddress(port.getIpAddress(), port.getPort()))) {
+                    sink.accept(member);
+                    return;
+                }
+                Thread.sleep(CHECK_PAUSE_MILLIS);
+            }
+            log.debug("%s: %s's port %s still accepts connections: not an exit", local_addr, member, port);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             checked.incrementAndGet();
         }
     }
 
-    private void check(Address member) {
-        Object physical = down_prot.down(new Event(Event.GET_PHYSICAL_ADDRESS, member));
-        if (!(physical instanceof IpAddress ip) || shutting_down) {
-            return;
-        }
-        InetSocketAddress port = new InetSocketAddress(ip.getIpAddress(), ip.getPort() + offset);
+    private boolean refuses(Address member, InetSocketAddress port) {
         try (Socket probe = new Socket()) {
             probe.connect(port, CHECK_TIMEOUT_MILLIS);
-            log.debug("%s: %s's port %s still accepts connections: not an exit", local_addr, member, port);
+            return false;
         } catch (ConnectException refused) {
-            sink.accept(member);
+            return true;
         } catch (IOException other) {
             log.debug("%s: %s's port %s did not answer (%s): not an exit", local_addr, member, port, other);
+            return false;
         }
     }
 
