@@ -133,6 +133,7 @@ class IntruderTest {
         startNodes();
         awaitGroupOnOneNode();
         Intruder wrongKey = intrude("n2", JGroupsConfig.inProcess(ClusterKey.generate()));
+        Intruder badName = intrude("not a node!", JGroupsConfig.inProcess(ClusterKey.generate()));
         Intruder noKey = intrude(
                 "n4",
                 JGroupsConfig.inProcess(ClusterKey.generate()).toBuilder()
@@ -141,6 +142,7 @@ class IntruderTest {
         for (int i = 0; i < 50; i++) {
             wrongKey.broadcast("forged".getBytes(StandardCharsets.UTF_8));
             noKey.broadcast("forged".getBytes(StandardCharsets.UTF_8));
+            badName.broadcast("forged".getBytes(StandardCharsets.UTF_8));
         }
         await().atMost(InProcessCluster.WAIT).until(() -> {
             Refusals.Snapshot r = refusedEverywhere();
@@ -148,6 +150,7 @@ class IntruderTest {
         });
         assertEquals(List.of("n2"), wrongKey.members());
         assertEquals(List.of("n4"), noKey.members());
+        assertEquals(List.of("not a node!"), badName.members());
         assertEquals(0, wrongKey.receivedFromOthers(), "a member with another key is handed nothing");
         // A member without the seal is handed what the nodes send, sealed: never a readable frame.
         for (byte[] p : noKey.payloadsFromOthers()) {
