@@ -1,0 +1,70 @@
+package io.hastack.server.config;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a configuration file says: the cluster's name, key file, nodes and their addresses, the
+ * membership's timings, the quorum device, and the resources and constraints ({@link
+ * ClusterConfig}). Immutable.
+ *
+ * @param cluster the cluster's name (the JGroups cluster)
+ * @param keyFile the cluster key file, empty if the file chose {@code insecure: true}
+ * @param nodes every node's name and address, in the file's order
+ * @param membership the membership's timings the file sets
+ * @param device the quorum device, if any
+ * @param config the resources, constraints and cluster options
+ */
+public record ClusterFile(
+        String cluster,
+        Optional<Path> keyFile,
+        Map<NodeId, InetSocketAddress> nodes,
+        Membership membership,
+        Optional<Device> device,
+        ClusterConfig config) {
+
+    /** Copies the node map, keeping its order. */
+    public ClusterFile {
+        nodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+    }
+
+    /**
+     * The membership's timings; each empty one keeps the preset's.
+     *
+     * @param heartbeatInterval how often members heartbeat
+     * @param heartbeatTimeout the silence after which a member is suspected
+     * @param verifyTimeout how long a suspicion is verified
+     */
+    public record Membership(
+            Optional<Duration> heartbeatInterval,
+            Optional<Duration> heartbeatTimeout,
+            Optional<Duration> verifyTimeout) {
+        /** No timing set. */
+        public static final Membership PRESET = new Membership(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The quorum device the file names. */
+    public sealed interface Device permits FileDevice, ZooKeeperDevice {}
+
+    /**
+     * A file quorum device in a shared directory.
+     *
+     * @param directory the directory every node can lock and write
+     */
+    public record FileDevice(Path directory) implements Device {}
+
+    /**
+     * A ZooKeeper quorum device.
+     *
+     * @param connect the ensemble, e.g. {@code zk1:2181,zk2:2181}
+     * @param basePath the znode under which the device keeps its state
+     * @param credentialsFile the {@code user:password} file for digest authentication, if any
+     */
+    public record ZooKeeperDevice(String connect, String basePath, Optional<Path> credentialsFile) implements Device {}
+}

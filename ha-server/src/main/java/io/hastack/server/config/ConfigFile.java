@@ -1,0 +1,708 @@
+package io.hastack.server.config;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.ColocationConstraint;
+import io.hastack.core.model.LocationConstraint;
+import io.hastack.core.model.NoQuorumPolicy;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.OrderConstraint;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.Score;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads a cluster's configuration file (YAML, the builder's vocabulary; {@code
+ * docs/configuration.md} documents every field) into a {@link ClusterFile}. Every error, from the
+ * YAML syntax to a value a builder refuses, is a {@link ConfigException} naming the file, line,
+ * column, the field's path and the reason; an unknown field is an error that names the closest
+ * known one. Secrets are never inline: the cluster key and ZooKeeper credentials are file paths.
+ * Stateless and thread-safe.
+ */
+public final class ConfigFile {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
+    private static final Pattern ADDRESS = Pattern.compile("(.+):(\\d{1,5})");
+    private static final int MAX_BYTES = 1 << 20;
+
+    private final String file;
+
+    private ConfigFile(String file) {
+        this.file = file;
+    }
+
+    /**
+     * Reads {@code path}.
+     *
+     * @throws ConfigException naming the place and the reason
+     */
+    public static ClusterFile load(Path path) {
+        if (path == null) {
+            throw new IllegalArgumentException("configuration file must not be null");
+        }
+        String name = path.toString();
+        byte[] bytes;
+        try {
+            if (Files.size(path) > MAX_BYTES) {
+                throw new ConfigException(name, 1, 1, "", "the file is larger than " + MAX_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, 1, 1, "", "the file does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(name, 1, 1, "", "the file cannot be read: " + e);
+        }
+        Path base = path.toAbsolutePath().getParent();
+        return parse(name, new String(bytes, StandardCharsets.UTF_8), base);
+    }
+
+    /**
+     * Reads {@code text}, named {@code file} in errors; relative paths in it resolve against {@code
+     * base}.
+     *
+     * @throws ConfigException naming the place and the reason
+     */
+    public static ClusterFile parse(String file, String text, Path base) {
+        return new ConfigFile(file).read(text, base);
+    }
+
+    private ClusterFile read(String text, Path base) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        options.setAllowRecursiveKeys(false);
+        Node root;
+        try {
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            throw new ConfigException(
+                    file,
+                    m == null ? 1 : m.getLine() + 1,
+                    m == null ? 1 : m.getColumn() + 1,
+                    "",
+                    "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new ConfigException(file, 1, 1, "", "not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw new ConfigException(file, 1, 1, "", "the file is empty: it needs at least 'cluster' and 'nodes'");
+        }
+        Map<String, Node> top = mapping(
+                root,
+                "",
+                Set.of(
+                        "cluster",
+                        "key-file",
+                        "insecure",
+                        "nodes",
+                        "membership",
+                        "quorum",
+                        "options",
+                        "groups",
+                        "constraints"),
+                Set.of("cluster", "nodes"));
+        String cluster = string(top.get("cluster"), "cluster");
+        if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,62}")) {
+            throw error(
+                    top.get("cluster"),
+                    "cluster",
+                    "'" + cluster
+                            + "' is not a cluster name: use 1-63 letters, digits, '_', '.' or '-', starting with a letter or"
+                            + " digit");
+        }
+        boolean insecure = top.containsKey("insecure") && bool(top.get("insecure"), "insecure");
+        Optional<Path> keyFile = Optional.empty();
+        if (top.containsKey("key-file")) {
+            if (insecure) {
+                throw error(top.get("insecure"), "insecure", "a file with a key-file cannot also be insecure");
+            }
+            keyFile = Optional.of(path(top.get("key-file"), "key-file", base));
+        } else if (!insecure) {
+            throw error(
+                    root,
+                    "",
+                    "missing 'key-file' (the cluster key every node shares; docs/security.md), or"
+                            + " 'insecure: true' to run without one knowingly");
+        }
+
+        ClusterConfig.Builder config = ClusterConfig.builder();
+        Map<NodeId, InetSocketAddress> nodes = nodes(top.get("nodes"), config);
+        ClusterFile.Membership membership =
+                top.containsKey("membership") ? membership(top.get("membership")) : ClusterFile.Membership.PRESET;
+        Optional<ClusterFile.Device> device = Optional.empty();
+        if (top.containsKey("quorum")) {
+            device = quorum(top.get("quorum"), config, base);
+        }
+        if (top.containsKey("options")) {
+            options(top.get("options"), config);
+        }
+        Set<String> groups = new LinkedHashSet<>();
+        if (top.containsKey("groups")) {
+            groups(top.get("groups"), config, groups);
+        }
+        if (top.containsKey("constraints")) {
+            constraints(top.get("constraints"), config, groups, nodes.keySet());
+        }
+        Node whole = top.containsKey("constraints") ? top.get("constraints") : root;
+        ClusterConfig built = at(whole, top.containsKey("constraints") ? "constraints" : "", config::build);
+        return new ClusterFile(cluster, keyFile, nodes, membership, device, built);
+    }
+
+    private Map<NodeId, InetSocketAddress> nodes(Node node, ClusterConfig.Builder config) {
+        Map<String, Node> entries = mapping(node, "nodes", null, Set.of());
+        if (entries.isEmpty()) {
+            throw error(node, "nodes", "no nodes: list every node's name and address (name: host:port)");
+        }
+        Map<NodeId, InetSocketAddress> nodes = new LinkedHashMap<>();
+        Set<InetSocketAddress> seen = new LinkedHashSet<>();
+        for (Map.Entry<String, Node> e : entries.entrySet()) {
+            String path = "nodes." + e.getKey();
+            NodeId id = at(keyNode(node, e.getKey()), path, () -> NodeId.of(e.getKey()));
+            InetSocketAddress address = address(e.getValue(), path);
+            if (!seen.add(address)) {
+                throw error(
+                        e.getValue(),
+                        path,
+                        "address " + address.getHostString() + ":" + address.getPort() + " is given to two nodes");
+            }
+            nodes.put(id, address);
+        }
+        at(node, "nodes", () -> config.nodes(entries.keySet().toArray(String[]::new)));
+        return nodes;
+    }
+
+    private InetSocketAddress address(Node node, String path) {
+        String text = string(node, path);
+        Matcher m = ADDRESS.matcher(text.strip());
+        if (!m.matches()) {
+            throw error(node, path, "'" + text + "' is not an address: write host:port, e.g. 10.0.0.1:7800");
+        }
+        int port = Integer.parseInt(m.group(2));
+        if (port < 1 || port > 65435) {
+            throw error(node, path, "port " + port + " is out of range 1-65435 (failure detection uses port + 100)");
+        }
+        String host = m.group(1).strip();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
+            throw error(node, path, "'" + host + "' is a wildcard: give the address the other nodes reach it at");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private ClusterFile.Membership membership(Node node) {
+        Map<String, Node> m = mapping(
+                node, "membership", Set.of("heartbeat-interval", "heartbeat-timeout", "verify-timeout"), Set.of());
+        return new ClusterFile.Membership(
+                optionalDuration(m, "heartbeat-interval", "membership"),
+                optionalDuration(m, "heartbeat-timeout", "membership"),
+                optionalDuration(m, "verify-timeout", "membership"));
+    }
+
+    private Optional<Duration> optionalDuration(Map<String, Node> m, String key, String parent) {
+        return m.containsKey(key) ? Optional.of(duration(m.get(key), parent + "." + key)) : Optional.empty();
+    }
+
+    private Optional<ClusterFile.Device> quorum(Node node, ClusterConfig.Builder config, Path base) {
+        Map<String, Node> q = mapping(
+                node, "quorum", Set.of("no-quorum-policy", "wait-for-all", "last-man-standing", "device"), Set.of());
+        if (q.containsKey("no-quorum-policy")) {
+            NoQuorumPolicy policy = choice(q.get("no-quorum-policy"), "quorum.no-quorum-policy", NoQuorumPolicy.class);
+            at(q.get("no-quorum-policy"), "quorum.no-quorum-policy", () -> config.noQuorumPolicy(policy));
+        }
+        if (q.containsKey("wait-for-all")) {
+            boolean on = bool(q.get("wait-for-all"), "quorum.wait-for-all");
+            at(q.get("wait-for-all"), "quorum.wait-for-all", () -> config.waitForAll(on));
+        }
+        if (q.containsKey("last-man-standing")) {
+            Duration window = duration(q.get("last-man-standing"), "quorum.last-man-standing");
+            at(q.get("last-man-standing"), "quorum.last-man-standing", () -> config.lastManStanding(window));
+        }
+        if (!q.containsKey("device")) {
+            return Optional.empty();
+        }
+        Node d = q.get("device");
+        Map<String, Node> dev =
+                mapping(d, "quorum.device", Set.of("file", "zookeeper", "base-path", "credentials-file"), Set.of());
+        if (dev.containsKey("file") == dev.containsKey("zookeeper")) {
+            throw error(
+                    d,
+                    "quorum.device",
+                    "give exactly one of 'file' (a shared directory) and 'zookeeper' (an" + " ensemble)");
+        }
+        if (dev.containsKey("file")) {
+            for (String k : List.of("base-path", "credentials-file")) {
+                if (dev.containsKey(k)) {
+                    throw error(dev.get(k), "quorum.device." + k, "belongs to a zookeeper device, not a file device");
+                }
+            }
+            return Optional.of(new ClusterFile.FileDevice(path(dev.get("file"), "quorum.device.file", base)));
+        }
+        String connect = string(dev.get("zookeeper"), "quorum.device.zookeeper");
+        if (!dev.containsKey("base-path")) {
+            throw error(d, "quorum.device", "a zookeeper device needs 'base-path', e.g. /hastack/<cluster>");
+        }
+        String basePath = string(dev.get("base-path"), "quorum.device.base-path");
+        if (!basePath.startsWith("/") || basePath.endsWith("/")) {
+            throw error(
+                    dev.get("base-path"),
+                    "quorum.device.base-path",
+                    "'" + basePath + "' must start and not end with '/'");
+        }
+        Optional<Path> credentials = dev.containsKey("credentials-file")
+                ? Optional.of(path(dev.get("credentials-file"), "quorum.device.credentials-file", base))
+                : Optional.empty();
+        return Optional.of(new ClusterFile.ZooKeeperDevice(connect, basePath, credentials));
+    }
+
+    private void options(Node node, ClusterConfig.Builder config) {
+        Map<String, Node> o = mapping(
+                node,
+                "options",
+                Set.of("migration-threshold", "stickiness", "failure-timeout", "maintenance"),
+                Set.of());
+        if (o.containsKey("migration-threshold")) {
+            int n = integer(o.get("migration-threshold"), "options.migration-threshold");
+            at(o.get("migration-threshold"), "options.migration-threshold", () -> config.migrationThreshold(n));
+        }
+        if (o.containsKey("stickiness")) {
+            int n = score(o.get("stickiness"), "options.stickiness");
+            at(o.get("stickiness"), "options.stickiness", () -> config.defaultStickiness(n));
+        }
+        if (o.containsKey("failure-timeout")) {
+            Duration d = duration(o.get("failure-timeout"), "options.failure-timeout");
+            at(o.get("failure-timeout"), "options.failure-timeout", () -> config.failureTimeout(d));
+        }
+        if (o.containsKey("maintenance")) {
+            boolean on = bool(o.get("maintenance"), "options.maintenance");
+            at(o.get("maintenance"), "options.maintenance", () -> config.maintenanceMode(on));
+        }
+    }
+
+    private void groups(Node node, ClusterConfig.Builder config, Set<String> ids) {
+        Map<String, Node> groups = mapping(node, "groups", null, Set.of());
+        Set<String> resources = new LinkedHashSet<>();
+        for (Map.Entry<String, Node> e : groups.entrySet()) {
+            String path = "groups." + e.getKey();
+            Map<String, Node> g = mapping(e.getValue(), path, Set.of("resources", "clone-max"), Set.of("resources"));
+            Node list = g.get("resources");
+            List<Node> items = sequence(list, path + ".resources");
+            if (items.isEmpty()) {
+                throw error(list, path + ".resources", "a group needs at least one resource");
+            }
+            List<ResourceSpec> specs = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                ResourceSpec spec = resource(items.get(i), path + ".resources[" + i + "]");
+                if (!resources.add(spec.id().value())) {
+                    throw error(
+                            items.get(i),
+                            path + ".resources[" + i + "]",
+                            "resource " + spec.id() + " is defined twice (each resource belongs to one group)");
+                }
+                specs.add(spec);
+            }
+            ResourceSpec[] array = specs.toArray(ResourceSpec[]::new);
+            ResourceGroup group;
+            if (g.containsKey("clone-max")) {
+                int max = integer(g.get("clone-max"), path + ".clone-max");
+                group = at(g.get("clone-max"), path + ".clone-max", () -> ResourceGroup.clone(e.getKey(), max, array));
+            } else {
+                group = at(keyNode(node, e.getKey()), path, () -> ResourceGroup.of(e.getKey(), array));
+            }
+            at(keyNode(node, e.getKey()), path, () -> config.group(group));
+            ids.add(e.getKey());
+        }
+    }
+
+    private ResourceSpec resource(Node node, String path) {
+        Map<String, Node> r = mapping(
+                node,
+                path,
+                Set.of(
+                        "id",
+                        "agent",
+                        "params",
+                        "monitor-interval",
+                        "timeouts",
+                        "on-fail",
+                        "stickiness",
+                        "migration-threshold",
+                        "failure-timeout",
+                        "managed"),
+                Set.of("id", "agent"));
+        String id = string(r.get("id"), path + ".id");
+        String agent = string(r.get("agent"), path + ".agent");
+        ResourceSpec.Builder b = at(r.get("id"), path + ".id", () -> ResourceSpec.builder(id, agent));
+        if (r.containsKey("params")) {
+            Map<String, Node> params = mapping(r.get("params"), path + ".params", null, Set.of());
+            for (Map.Entry<String, Node> p : params.entrySet()) {
+                String value = string(p.getValue(), path + ".params." + p.getKey());
+                if (SECRET_NAME.matcher(p.getKey()).find() && !p.getKey().endsWith("-file")) {
+                    throw error(
+                            p.getValue(),
+                            path + ".params." + p.getKey(),
+                            "secrets are not written inline: put"
+                                    + " it in a file readable by the node only and give the agent that file's path");
+                }
+                at(p.getValue(), path + ".params." + p.getKey(), () -> b.param(p.getKey(), value));
+            }
+        }
+        if (r.containsKey("monitor-interval")) {
+            Duration d = duration(r.get("monitor-interval"), path + ".monitor-interval");
+            at(r.get("monitor-interval"), path + ".monitor-interval", () -> b.monitorInterval(d));
+        }
+        if (r.containsKey("timeouts")) {
+            Map<String, Node> t = mapping(r.get("timeouts"), path + ".timeouts", OPERATIONS.keySet(), Set.of());
+            for (Map.Entry<String, Node> e : t.entrySet()) {
+                Duration d = duration(e.getValue(), path + ".timeouts." + e.getKey());
+                at(e.getValue(), path + ".timeouts." + e.getKey(), () -> b.timeout(OPERATIONS.get(e.getKey()), d));
+            }
+        }
+        if (r.containsKey("on-fail")) {
+            Map<String, Node> f = mapping(r.get("on-fail"), path + ".on-fail", OPERATIONS.keySet(), Set.of());
+            for (Map.Entry<String, Node> e : f.entrySet()) {
+                String where = path + ".on-fail." + e.getKey();
+                String text = string(e.getValue(), where);
+                OnFail policy = at(e.getValue(), where, () -> OnFail.parse(text));
+                at(e.getValue(), where, () -> b.onFail(OPERATIONS.get(e.getKey()), policy));
+            }
+        }
+        if (r.containsKey("stickiness")) {
+            int n = score(r.get("stickiness"), path + ".stickiness");
+            at(r.get("stickiness"), path + ".stickiness", () -> b.stickiness(n));
+        }
+        if (r.containsKey("migration-threshold")) {
+            int n = integer(r.get("migration-threshold"), path + ".migration-threshold");
+            at(r.get("migration-threshold"), path + ".migration-threshold", () -> b.migrationThreshold(n));
+        }
+        if (r.containsKey("failure-timeout")) {
+            Duration d = duration(r.get("failure-timeout"), path + ".failure-timeout");
+            at(r.get("failure-timeout"), path + ".failure-timeout", () -> b.failureTimeout(d));
+        }
+        if (r.containsKey("managed")) {
+            boolean on = bool(r.get("managed"), path + ".managed");
+            at(r.get("managed"), path + ".managed", () -> b.managed(on));
+        }
+        return at(node, path, b::build);
+    }
+
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)(password|secret|token|passphrase)");
+
+    private static final Map<String, Operation> OPERATIONS = Map.of(
+            "start",
+            Operation.START,
+            "stop",
+            Operation.STOP,
+            "monitor",
+            Operation.MONITOR,
+            "validate",
+            Operation.VALIDATE);
+
+    private void constraints(Node node, ClusterConfig.Builder config, Set<String> groups, Set<NodeId> nodes) {
+        List<Node> items = sequence(node, "constraints");
+        for (int i = 0; i < items.size(); i++) {
+            String path = "constraints[" + i + "]";
+            Map<String, Node> one = mapping(
+                    items.get(i), path, Set.of("prefer", "avoid", "ban", "together", "apart", "order"), Set.of());
+            if (one.size() != 1) {
+                throw error(
+                        items.get(i),
+                        path,
+                        "a constraint is one of prefer, avoid, ban, together, apart, order" + " (one per list item)");
+            }
+            Map.Entry<String, Node> kind = one.entrySet().iterator().next();
+            String p = path + "." + kind.getKey();
+            Node body = kind.getValue();
+            switch (kind.getKey()) {
+                case "prefer", "avoid", "ban" -> {
+                    boolean ban = kind.getKey().equals("ban");
+                    Map<String, Node> c = mapping(
+                            body,
+                            p,
+                            ban ? Set.of("id", "group", "node") : Set.of("id", "group", "node", "score"),
+                            ban ? Set.of("id", "group", "node") : Set.of("id", "group", "node", "score"));
+                    String id = string(c.get("id"), p + ".id");
+                    String group = reference(c.get("group"), p + ".group", groups, "group");
+                    String n = string(c.get("node"), p + ".node");
+                    if (nodes.stream().noneMatch(x -> x.value().equals(n))) {
+                        throw error(c.get("node"), p + ".node", "no node '" + n + "' in 'nodes' " + nodes);
+                    }
+                    LocationConstraint lc;
+                    if (ban) {
+                        lc = at(body, p, () -> LocationConstraint.ban(id, group, n));
+                    } else {
+                        int score = score(c.get("score"), p + ".score");
+                        lc = at(
+                                c.get("score"),
+                                p + ".score",
+                                () -> kind.getKey().equals("prefer")
+                                        ? LocationConstraint.prefer(id, group, n, score)
+                                        : LocationConstraint.avoid(id, group, n, score));
+                    }
+                    at(body, p, () -> config.location(lc));
+                }
+                case "together", "apart" -> {
+                    Map<String, Node> c = mapping(
+                            body, p, Set.of("id", "group", "with", "score"), Set.of("id", "group", "with", "score"));
+                    String id = string(c.get("id"), p + ".id");
+                    String group = reference(c.get("group"), p + ".group", groups, "group");
+                    String with = reference(c.get("with"), p + ".with", groups, "group");
+                    int score = score(c.get("score"), p + ".score");
+                    ColocationConstraint cc = at(
+                            c.get("score"),
+                            p + ".score",
+                            () -> kind.getKey().equals("together")
+                                    ? ColocationConstraint.together(id, group, with, score)
+                                    : ColocationConstraint.apart(id, group, with, score));
+                    at(body, p, () -> config.colocation(cc));
+                }
+                default -> {
+                    Map<String, Node> c =
+                            mapping(body, p, Set.of("id", "first", "then", "kind"), Set.of("id", "first", "then"));
+                    String id = string(c.get("id"), p + ".id");
+                    String first = reference(c.get("first"), p + ".first", groups, "group");
+                    String then = reference(c.get("then"), p + ".then", groups, "group");
+                    String k = c.containsKey("kind") ? string(c.get("kind"), p + ".kind") : "mandatory";
+                    OrderConstraint oc = switch (k) {
+                        case "mandatory" -> at(body, p, () -> OrderConstraint.mandatory(id, first, then));
+                        case "optional" -> at(body, p, () -> OrderConstraint.optional(id, first, then));
+                        default ->
+                            throw error(
+                                    c.get("kind"),
+                                    p + ".kind",
+                                    "'" + k + "' is not an order kind: mandatory or optional");
+                    };
+                    at(body, p, () -> config.order(oc));
+                }
+            }
+        }
+    }
+
+    private String reference(Node node, String path, Set<String> known, String what) {
+        String name = string(node, path);
+        if (!known.contains(name)) {
+            throw error(node, path, "no " + what + " '" + name + "' in 'groups'" + suggestion(name, known));
+        }
+        return name;
+    }
+
+    // ---- typed values ----
+
+    private Map<String, Node> mapping(Node node, String path, Set<String> allowed, Set<String> required) {
+        if (!(node instanceof MappingNode m)) {
+            throw error(node, path, "expected a mapping (key: value lines), found " + kind(node));
+        }
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                throw error(t.getKeyNode(), path, "a key must be a plain name, found " + kind(t.getKeyNode()));
+            }
+            String key = k.getValue();
+            String child = path.isEmpty() ? key : path + "." + key;
+            if (allowed != null && !allowed.contains(key)) {
+                String hint = SECRET_NAME.matcher(key).find() || key.equals("key")
+                        ? ": secrets are not written inline; name the file that holds it (key-file, credentials-file)"
+                        : suggestion(key, allowed);
+                throw error(k, child, "unknown field '" + key + "'" + hint);
+            }
+            if (out.put(key, t.getValueNode()) != null) {
+                throw error(k, child, "'" + key + "' is given twice");
+            }
+        }
+        for (String r : required) {
+            if (!out.containsKey(r)) {
+                throw error(node, path, "missing '" + r + "'");
+            }
+        }
+        return out;
+    }
+
+    private Node keyNode(Node mapping, String key) {
+        if (mapping instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    return k;
+                }
+            }
+        }
+        return mapping;
+    }
+
+    private List<Node> sequence(Node node, String path) {
+        if (!(node instanceof SequenceNode s)) {
+            throw error(node, path, "expected a list ('- ' items), found " + kind(node));
+        }
+        return s.getValue();
+    }
+
+    private String string(Node node, String path) {
+        if (!(node instanceof ScalarNode s)) {
+            throw error(node, path, "expected a value, found " + kind(node));
+        }
+        String v = s.getValue();
+        if (v.isEmpty() || v.equals("~") || v.equals("null")) {
+            throw error(node, path, "has no value");
+        }
+        return v;
+    }
+
+    private boolean bool(Node node, String path) {
+        String v = string(node, path);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw error(node, path, "'" + v + "' is not true or false");
+        };
+    }
+
+    private int integer(Node node, String path) {
+        String v = string(node, path);
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw error(node, path, "'" + v + "' is not a whole number");
+        }
+    }
+
+    private int score(Node node, String path) {
+        String v = string(node, path);
+        try {
+            return Score.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw error(node, path, e.getMessage());
+        }
+    }
+
+    private Duration duration(Node node, String path) {
+        String v = string(node, path);
+        Matcher m = DURATION.matcher(v.strip());
+        if (!m.matches()) {
+            throw error(
+                    node,
+                    path,
+                    "'" + v + "' is not a duration: write a whole number and a unit (ms, s, m, h, d),"
+                            + " e.g. 500ms, 3s, 10m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private <E extends Enum<E>> E choice(Node node, String path, Class<E> type) {
+        String v = string(node, path);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().replace('_', '-').toLowerCase(Locale.ROOT).equals(v.strip())) {
+                return e;
+            }
+        }
+        List<String> names = java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().replace('_', '-').toLowerCase(Locale.ROOT))
+                .toList();
+        throw error(node, path, "'" + v + "' is not one of " + names);
+    }
+
+    private Path path(Node node, String path, Path base) {
+        String v = string(node, path);
+        try {
+            Path p = Path.of(v);
+            return p.isAbsolute() || base == null ? p : base.resolve(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw error(node, path, "'" + v + "' is not a path: " + e.getMessage());
+        }
+    }
+
+    /** Runs {@code call}; a refusal of the model becomes an error at {@code node}. */
+    private <T> T at(Node node, String path, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            throw error(node, path, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private ConfigException error(Node node, String path, String reason) {
+        Mark m = node == null ? null : node.getStartMark();
+        return new ConfigException(
+                file, m == null ? 1 : m.getLine() + 1, m == null ? 1 : m.getColumn() + 1, path, reason);
+    }
+
+    private static String kind(Node node) {
+        if (node instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        return node instanceof ScalarNode s ? "'" + s.getValue() + "'" : "nothing";
+    }
+
+    /** ", did you mean 'x'?" for the known name closest to {@code name}, if one is close. */
+    private static String suggestion(String name, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(name, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(2, name.length() / 3)) {
+            return "; did you mean '" + best + "'?";
+        }
+        return known.size() <= 12 ? " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,338 @@
+package io.hastack.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NoQuorumPolicy;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OnFail;
+import io.hastack.core.model.Operation;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@Tag("unit")
+class ConfigFileTest {
+    private static final Path BASE = Path.of("/etc/hastack");
+
+    private static final String GOOD = """
+            cluster: shop
+            key-file: cluster.key
+            nodes:
+              node1: 10.0.0.1:7800
+              node2: 10.0.0.2:7800
+              node3: 10.0.0.3:7800
+            membership:
+              heartbeat-interval: 500ms
+              heartbeat-timeout: 3s
+              verify-timeout: 200ms
+            quorum:
+              no-quorum-policy: freeze
+              wait-for-all: true
+              device:
+                zookeeper: zk1:2181,zk2:2181
+                base-path: /hastack/shop
+                credentials-file: /etc/hastack/zk.cred
+            options:
+              migration-threshold: 3
+              stickiness: 100
+              failure-timeout: 10m
+            groups:
+              web-group:
+                resources:
+                  - id: app
+                    agent: process
+                    params:
+                      argv.0: /opt/app/bin/server
+                    monitor-interval: 5s
+                    timeouts:
+                      start: 30s
+                      stop: 20s
+                    on-fail:
+                      monitor: restart
+                  - id: web
+                    agent: embedded-web
+                    params:
+                      port: "8080"
+              db-group:
+                resources:
+                  - id: db
+                    agent: postgresql
+            constraints:
+              - prefer: {id: web-on-1, group: web-group, node: node1, score: 100}
+              - apart: {id: spread, group: web-group, with: db-group, score: 50}
+              - order: {id: db-first, first: db-group, then: web-group}
+            """;
+
+    @Test
+    void aFullFileBecomesTheModelItDescribes() {
+        ClusterFile f = ConfigFile.parse("cluster.yaml", GOOD, BASE);
+        assertEquals("shop", f.cluster());
+        assertEquals(Optional.of(Path.of("/etc/hastack/cluster.key")), f.keyFile());
+        assertEquals(
+                List.of("node1", "node2", "node3"),
+                f.nodes().keySet().stream().map(NodeId::value).toList());
+        assertEquals(7800, f.nodes().get(NodeId.of("node2")).getPort());
+        assertEquals(Optional.of(Duration.ofSeconds(3)), f.membership().heartbeatTimeout());
+        assertEquals(
+                Optional.of(new ClusterFile.ZooKeeperDevice(
+                        "zk1:2181,zk2:2181", "/hastack/shop", Optional.of(Path.of("/etc/hastack/zk.cred")))),
+                f.device());
+        assertEquals(NoQuorumPolicy.FREEZE, f.config().noQuorumPolicy());
+        assertTrue(f.config().waitForAll());
+        assertEquals(3, f.config().migrationThreshold());
+        assertEquals(Duration.ofMinutes(10), f.config().failureTimeout());
+        ResourceSpec app = f.config().resource(ResourceId.of("app")).orElseThrow();
+        assertEquals(Duration.ofSeconds(5), app.monitorInterval());
+        assertEquals(Optional.of(OnFail.RESTART), app.onFail(Operation.MONITOR));
+        assertEquals(
+                Optional.of("/opt/app/bin/server"),
+                Optional.ofNullable(app.parameters().get("argv.0")));
+        assertEquals(Optional.of(GroupId.of("web-group")), f.config().groupOf(ResourceId.of("web")));
+        assertEquals(1, f.config().locations().size());
+        assertEquals(1, f.config().colocations().size());
+        assertEquals(1, f.config().orders().size());
+    }
+
+    /** A bad file: what it says, where the error must point, and what its message must contain. */
+    static Stream<Arguments> badFiles() {
+        String nodes = "nodes:\n  n1: 10.0.0.1:7800\n  n2: 10.0.0.2:7800\n";
+        String head = "cluster: c\nkey-file: /k\n" + nodes;
+        return Stream.of(
+                bad("empty file", "", 1, "the file is empty"),
+                bad("not YAML", "cluster: [unclosed\n", 2, "not valid YAML"),
+                bad("a list at the top", "- a\n- b\n", 1, "expected a mapping"),
+                bad("no cluster", "key-file: /k\n" + nodes, 1, "missing 'cluster'"),
+                bad("no nodes", "cluster: c\nkey-file: /k\n", 1, "missing 'nodes'"),
+                bad("no key", "cluster: c\n" + nodes, 1, "missing 'key-file'"),
+                bad("inline key", "cluster: c\nkey: abc\n" + nodes, 2, "secrets are not written inline"),
+                bad("key and insecure", head + "insecure: true\n", 6, "cannot also be insecure"),
+                bad("insecure not boolean", "cluster: c\ninsecure: yes please\n" + nodes, 2, "is not true or false"),
+                bad("bad cluster name", "cluster: 'my cluster'\nkey-file: /k\n" + nodes, 1, "is not a cluster name"),
+                bad("misspelled top field", head + "gruops: {}\n", 6, "did you mean 'groups'?"),
+                bad("duplicate key", "cluster: c\ncluster: d\nkey-file: /k\n" + nodes, 2, "is given twice"),
+                bad("nodes not a mapping", "cluster: c\nkey-file: /k\nnodes: [n1, n2]\n", 3, "expected a mapping"),
+                bad("no node listed", "cluster: c\nkey-file: /k\nnodes: {}\n", 3, "no nodes"),
+                bad("invalid node name", "cluster: c\nkey-file: /k\nnodes:\n  'n 1': 10.0.0.1:7800\n", 4, "is invalid"),
+                bad(
+                        "address without port",
+                        "cluster: c\nkey-file: /k\nnodes:\n  n1: 10.0.0.1\n",
+                        4,
+                        "is not an address"),
+                bad("port too high", "cluster: c\nkey-file: /k\nnodes:\n  n1: 10.0.0.1:65500\n", 4, "out of range"),
+                bad("wildcard address", "cluster: c\nkey-file: /k\nnodes:\n  n1: 0.0.0.0:7800\n", 4, "is a wildcard"),
+                bad(
+                        "two nodes one address",
+                        "cluster: c\nkey-file: /k\nnodes:\n  n1: 10.0.0.1:7800\n  n2: 10.0.0.1:7800\n",
+                        5,
+                        "is given to two nodes"),
+                bad("bad duration", head + "membership:\n  heartbeat-timeout: 3 seconds\n", 7, "is not a duration"),
+                bad("unknown membership field", head + "membership:\n  hearbeat-timeout: 3s\n", 7, "did you mean"),
+                bad("bad policy", head + "quorum:\n  no-quorum-policy: panic\n", 7, "is not one of [stop, freeze"),
+                bad("lms too long", head + "quorum:\n  last-man-standing: 30d\n", 7, "last"),
+                bad(
+                        "two devices",
+                        head + "quorum:\n  device:\n    file: /d\n    zookeeper: zk:2181\n",
+                        8,
+                        "exactly one of 'file'"),
+                bad(
+                        "zookeeper without base path",
+                        head + "quorum:\n  device:\n    zookeeper: zk:2181\n",
+                        8,
+                        "needs 'base-path'"),
+                bad(
+                        "bad base path",
+                        head + "quorum:\n  device:\n    zookeeper: zk:2181\n    base-path: hastack/\n",
+                        9,
+                        "must start and not end with '/'"),
+                bad(
+                        "zookeeper password inline",
+                        head + "quorum:\n  device:\n    zookeeper: zk:2181\n    base-path: /h\n    password: x\n",
+                        10,
+                        "secrets are not written inline"),
+                bad(
+                        "credentials on a file device",
+                        head + "quorum:\n  device:\n    file: /d\n    credentials-file: /c\n",
+                        9,
+                        "belongs to a zookeeper device"),
+                bad("negative threshold", head + "options:\n  migration-threshold: -1\n", 7, "must be at least 1"),
+                bad(
+                        "threshold not a number",
+                        head + "options:\n  migration-threshold: many\n",
+                        7,
+                        "is not a whole number"),
+                bad("bad stickiness", head + "options:\n  stickiness: lots\n", 7, "stickiness"),
+                bad("groups a list", head + "groups: [a]\n", 6, "expected a mapping"),
+                bad("group without resources", head + "groups:\n  g: {}\n", 7, "missing 'resources'"),
+                bad(
+                        "group with empty resources",
+                        head + "groups:\n  g:\n    resources: []\n",
+                        8,
+                        "at least one resource"),
+                bad(
+                        "resource without agent",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n",
+                        9,
+                        "missing 'agent'"),
+                bad(
+                        "resource id invalid",
+                        head + "groups:\n  g:\n    resources:\n      - id: 'r 1'\n        agent: process\n",
+                        9,
+                        "is invalid"),
+                bad(
+                        "resource twice",
+                        head + "groups:\n  g:\n    resources:\n      - {id: r, agent: a}\n  h:\n    resources:\n"
+                                + "      - {id: r, agent: a}\n",
+                        12,
+                        "defined twice"),
+                bad(
+                        "misspelled resource field",
+                        head
+                                + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        monitor-intreval: 5s\n",
+                        11,
+                        "did you mean 'monitor-interval'?"),
+                bad(
+                        "1 ns monitor interval",
+                        head
+                                + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        monitor-interval: 0ms\n",
+                        11,
+                        "monitor interval"),
+                bad(
+                        "300-year timeout",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        timeouts:\n"
+                                + "          validate: 109500d\n",
+                        12,
+                        "above the maximum"),
+                bad(
+                        "unknown operation",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        timeouts:\n"
+                                + "          strat: 10s\n",
+                        12,
+                        "did you mean 'start'?"),
+                bad(
+                        "bad on-fail",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        on-fail:\n"
+                                + "          monitor: explode\n",
+                        12,
+                        "on-fail"),
+                bad(
+                        "param name with =",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        params:\n"
+                                + "          'a=b': x\n",
+                        12,
+                        "must not contain '='"),
+                bad(
+                        "password param inline",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        params:\n"
+                                + "          db-password: hunter2\n",
+                        12,
+                        "secrets are not written inline"),
+                bad(
+                        "param without value",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: a\n        params:\n"
+                                + "          port:\n",
+                        12,
+                        "has no value"),
+                bad("constraints not a list", head + "constraints: {}\n", 6, "expected a list"),
+                bad(
+                        "constraint of an unknown group",
+                        head + "groups:\n  g:\n    resources: [{id: r, agent: a}]\nconstraints:\n"
+                                + "  - prefer: {id: p, group: gg, node: n1, score: 10}\n",
+                        10,
+                        "no group 'gg'"),
+                bad(
+                        "constraint on an unknown node",
+                        head + "groups:\n  g:\n    resources: [{id: r, agent: a}]\nconstraints:\n"
+                                + "  - prefer: {id: p, group: g, node: n9, score: 10}\n",
+                        10,
+                        "no node 'n9'"),
+                bad(
+                        "negative prefer",
+                        head + "groups:\n  g:\n    resources: [{id: r, agent: a}]\nconstraints:\n"
+                                + "  - prefer: {id: p, group: g, node: n1, score: -500}\n",
+                        10,
+                        "avoid"),
+                bad(
+                        "two kinds in one item",
+                        head + "groups:\n  g:\n    resources: [{id: r, agent: a}]\nconstraints:\n"
+                                + "  - {ban: {id: b, group: g, node: n1}, prefer: {id: p, group: g, node: n1, score: 1}}\n",
+                        10,
+                        "one per list item"),
+                bad(
+                        "unknown constraint kind",
+                        head + "groups:\n  g:\n    resources: [{id: r, agent: a}]\nconstraints:\n  - like: {}\n",
+                        10,
+                        "unknown field 'like'"),
+                bad(
+                        "bad order kind",
+                        head
+                                + "groups:\n  g:\n    resources: [{id: r, agent: a}]\n  h:\n    resources: [{id: s, agent: a}]\n"
+                                + "constraints:\n  - order: {id: o, first: g, then: h, kind: sometimes}\n",
+                        12,
+                        "mandatory or optional"),
+                bad(
+                        "order cycle",
+                        head
+                                + "groups:\n  g:\n    resources: [{id: r, agent: a}]\n  h:\n    resources: [{id: s, agent: a}]\n"
+                                + "constraints:\n  - order: {id: o1, first: g, then: h}\n  - order: {id: o2, first: h, then: g}\n",
+                        12,
+                        "cycle"),
+                bad(
+                        "anchors bomb",
+                        "a: &a [x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+                        1,
+                        "aliases"));
+    }
+
+    private static Arguments bad(String name, String text, int line, String fragment) {
+        return Arguments.of(name, text, line, fragment);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void aBadFileIsRefusedNamingThePlaceAndTheReason(String name, String text, int line, String fragment) {
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigFile.parse("cluster.yaml", text, BASE), name);
+        assertTrue(e.getMessage().startsWith("cluster.yaml:" + line + ":"), name + ": " + e.getMessage());
+        assertTrue(
+                e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(fragment.toLowerCase(java.util.Locale.ROOT)),
+                name + ": " + e.getMessage());
+    }
+
+    @Test
+    void theCorpusHasAtLeastFortyFiles() {
+        assertTrue(badFiles().count() >= 40);
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigFile.load(Path.of("/nonexistent/cluster.yaml")));
+        assertEquals("/nonexistent/cluster.yaml:1:1: the file does not exist", e.getMessage());
+    }
+
+    /** The example in docs/configuration.md is a file this reader accepts (the docs stay true). */
+    @Test
+    void theDocumentedExampleParses() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("..", "docs", "configuration.md"));
+        int start = doc.indexOf("```yaml\n");
+        String yaml = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+        ClusterFile f = ConfigFile.parse("configuration.md", yaml, BASE);
+        assertEquals(3, f.nodes().size());
+        assertEquals(2, f.config().groups().size());
+        assertEquals(
+                Optional.of(Path.of("/etc/hastack/zk.cred")),
+                ((ClusterFile.ZooKeeperDevice) f.device().orElseThrow()).credentialsFile());
+    }
+}
