@@ -1,0 +1,185 @@
+package io.hastack.server;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.quorum.FileQuorumDevice;
+import io.hastack.core.runtime.HaConfigurationException;
+import io.hastack.core.runtime.HaNode;
+import io.hastack.core.runtime.NodeSettings;
+import io.hastack.core.security.ClusterKey;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.membership.jgroups.JGroupsConfig;
+import io.hastack.membership.jgroups.JGroupsMembership;
+import io.hastack.membership.zookeeper.ZooKeeperAuth;
+import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
+import io.hastack.resources.StandardAgents;
+import io.hastack.server.config.ClusterFile;
+import io.hastack.server.config.ConfigException;
+import io.hastack.server.config.ConfigFile;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node run as a service: {@code hastack-node --config /etc/hastack/cluster.yaml --node node1}.
+ * Reads the configuration file ({@link ConfigFile}), joins the cluster on the TCP stack sealed with
+ * the file's key, runs with the node watchdog, and hands its resources over on SIGTERM. Exit codes: 0 after a clean
+ * hand-over, 2 for a bad command line or configuration (the message names the place and the reason),
+ * 3 when the node cannot start (an agent refuses its resource, the cluster refuses the node, the
+ * quorum device cannot be reached).
+ */
+public final class NodeDaemon {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
+
+    /** Bad command line or configuration. */
+    static final int EXIT_CONFIG = 2;
+    /** The node could not start. */
+    static final int EXIT_START = 3;
+
+    private NodeDaemon() {}
+
+    /**
+     * Runs the node until SIGTERM.
+     *
+     * @param args {@code --config FILE --node NAME}
+     */
+    public static void main(String[] args) {
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        Map<String, String> opts;
+        try {
+            opts = options(args);
+        } catch (IllegalArgumentException e) {
+            err.println("hastack-node: " + e.getMessage());
+            err.println("usage: hastack-node --config FILE --node NAME");
+            System.exit(EXIT_CONFIG);
+            return;
+        }
+        HaNode node;
+        try {
+            node = build(Path.of(opts.get("config")), opts.get("node"));
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("hastack-node: " + e.getMessage());
+            System.exit(EXIT_CONFIG);
+            return;
+        } catch (io.hastack.core.spi.quorum.QuorumDeviceException e) {
+            err.println("hastack-node: " + e.getMessage());
+            System.exit(EXIT_START);
+            return;
+        }
+        try {
+            node.start();
+        } catch (HaConfigurationException | io.hastack.core.spi.membership.MembershipException e) {
+            err.println("hastack-node: " + e.getMessage());
+            System.exit(EXIT_START);
+            return;
+        }
+        // Registered once the node runs: a failed start exits with its own code.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("{}: stopping: handing the resources over", opts.get("node"));
+                            node.close();
+                            stopped.countDown();
+                            // A JVM ended by a signal exits with 128 + the signal, even after a
+                            // clean hand-over; the hand-over is done, so say so.
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "hastack-node-shutdown"));
+        LOG.info("{}: running; SIGTERM hands its resources over and stops it", opts.get("node"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The node {@code name} as {@code config} describes it, not started.
+     *
+     * @throws ConfigException if the file is wrong
+     * @throws IllegalArgumentException if the node is not in it, or its key file is wrong
+     */
+    static HaNode build(Path config, String name) {
+        ClusterFile file = ConfigFile.load(config);
+        NodeId self = NodeId.of(name);
+        InetSocketAddress bind = resolve(Optional.ofNullable(file.nodes().get(self))
+                .orElseThrow(() -> new IllegalArgumentException("node " + name + " is not in 'nodes' of " + config + " "
+                        + file.nodes().keySet())));
+        List<InetSocketAddress> hosts =
+                file.nodes().values().stream().map(NodeDaemon::resolve).toList();
+        NodeSettings.Builder settings = NodeSettings.builder().watchdog(true);
+        JGroupsConfig.Builder stack;
+        if (file.keyFile().isPresent()) {
+            ClusterKey key = ClusterKey.load(file.keyFile().get());
+            stack = JGroupsConfig.tcp(bind, hosts, key).toBuilder();
+            settings.clusterKey(key);
+        } else {
+            stack = JGroupsConfig.tcp(bind, hosts, ClusterKey.generate()).toBuilder()
+                    .insecure();
+            settings.insecure();
+        }
+        ClusterFile.Membership m = file.membership();
+        if (m.heartbeatInterval().isPresent() || m.heartbeatTimeout().isPresent()) {
+            stack.heartbeat(
+                    m.heartbeatInterval().orElse(Duration.ofMillis(500)),
+                    m.heartbeatTimeout().orElse(Duration.ofSeconds(3)));
+        }
+        m.verifyTimeout().ifPresent(stack::verifyTimeout);
+        HaNode.Builder builder = HaNode.builder()
+                .config(file.config())
+                .membership(new JGroupsMembership(self, file.cluster(), stack.build()))
+                .agents(StandardAgents.registry())
+                .settings(settings.build());
+        file.device().map(NodeDaemon::device).ifPresent(builder::quorumDevice);
+        return builder.build();
+    }
+
+    private static QuorumDevice device(ClusterFile.Device d) {
+        if (d instanceof ClusterFile.FileDevice f) {
+            return new FileQuorumDevice(f.directory());
+        }
+        ClusterFile.ZooKeeperDevice z = (ClusterFile.ZooKeeperDevice) d;
+        return ZooKeeperQuorumDevice.connect(
+                z.connect(),
+                z.basePath(),
+                Duration.ofSeconds(10),
+                z.credentialsFile().map(ZooKeeperAuth::load).orElse(null));
+    }
+
+    private static InetSocketAddress resolve(InetSocketAddress unresolved) {
+        InetSocketAddress a = new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+        if (a.isUnresolved()) {
+            throw new IllegalArgumentException("node address " + unresolved.getHostString() + " does not resolve");
+        }
+        return a;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "--node" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(args[i] + " needs a value");
+                    }
+                    opts.put(args[i].substring(2), args[++i]);
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+            }
+        }
+        for (String required : List.of("config", "node")) {
+            if (!opts.containsKey(required)) {
+                throw new IllegalArgumentException("missing --" + required);
+            }
+        }
+        return opts;
+    }
+}
