@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.security.ClusterKey;
 import io.hastack.testsupport.Timing;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,19 +42,8 @@ class NodeDaemonTest {
         workers().forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static int freePort() throws Exception {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                int p = s.getLocalPort();
-                if (p < 65000) {
-                    try (ServerSocket fd = new ServerSocket(p + 100)) {
-                        return fd.getLocalPort() - 100;
-                    } catch (java.io.IOException busy) {
-                        // try another
-                    }
-                }
-            }
-        }
+    private static int freePort() {
+        return io.hastack.testsupport.Ports.freeWithNeighbour(100);
     }
 
     private Path writeConfig(String text) throws Exception {

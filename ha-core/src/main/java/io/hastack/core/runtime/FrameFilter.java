@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.internal.SequenceWindow;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.runtime.MessageCodec.Frame;
 import io.hastack.core.spi.membership.View;
@@ -66,11 +67,9 @@ final class FrameFilter {
 
         boolean absent = true;
         final Set<Long> retired = new LinkedHashSet<>();
-        long highest;
+        SequenceWindow window = new SequenceWindow(WINDOW);
         /** The latest view the current incarnation sent a frame in. */
         long lastView = Long.MIN_VALUE;
-
-        final long[] seen = new long[WINDOW / 64];
 
         void adopt(long newIncarnation) {
             if (known) {
@@ -81,45 +80,8 @@ final class FrameFilter {
             }
             incarnation = newIncarnation;
             known = true;
-            highest = 0;
+            window = new SequenceWindow(WINDOW);
             lastView = Long.MIN_VALUE;
-            java.util.Arrays.fill(seen, 0);
-        }
-
-        /** Marks {@code seq} seen; false if it was seen before or is too old. */
-        boolean accept(long seq) {
-            if (seq > highest) {
-                if (seq - highest >= WINDOW) {
-                    java.util.Arrays.fill(seen, 0);
-                } else {
-                    for (long s = highest + 1; s < seq; s++) {
-                        clear(s);
-                    }
-                }
-                highest = seq;
-                set(seq);
-                return true;
-            }
-            if (seq <= highest - WINDOW || isSet(seq)) {
-                return false;
-            }
-            set(seq);
-            return true;
-        }
-
-        private void set(long s) {
-            int i = (int) Math.floorMod(s, (long) WINDOW);
-            seen[i >>> 6] |= 1L << (i & 63);
-        }
-
-        private void clear(long s) {
-            int i = (int) Math.floorMod(s, (long) WINDOW);
-            seen[i >>> 6] &= ~(1L << (i & 63));
-        }
-
-        private boolean isSet(long s) {
-            int i = (int) Math.floorMod(s, (long) WINDOW);
-            return (seen[i >>> 6] & (1L << (i & 63))) != 0;
         }
     }
 
@@ -208,11 +170,11 @@ final class FrameFilter {
             }
             p.adopt(frame.incarnation());
         }
-        if (!p.accept(frame.sequence())) {
+        if (!p.window.accept(frame.sequence())) {
             return refuse(
                     "replayed",
                     "frame " + frame.sequence() + " from " + from + " was seen before or is older than the last "
-                            + WINDOW + " (highest " + p.highest + ")");
+                            + WINDOW + " (highest " + p.window.highest() + ")");
         }
         p.open = false;
         p.lastView = Math.max(p.lastView, frame.view().sequence());

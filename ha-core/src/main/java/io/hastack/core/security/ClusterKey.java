@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -17,7 +14,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -74,7 +70,7 @@ public final class ClusterKey {
         }
         String text;
         try {
-            checkPrivate(file);
+            PrivateFiles.requirePrivate(file, "cluster key file");
             text = Files.readString(file, StandardCharsets.US_ASCII).trim();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("cluster key file " + file + " does not exist (generate one with"
@@ -97,21 +93,6 @@ public final class ClusterKey {
                     "cluster key file " + file + " holds " + bytes.length + " bytes, not " + LENGTH);
         }
         return new ClusterKey(bytes);
-    }
-
-    private static void checkPrivate(Path file) throws IOException {
-        PosixFileAttributeView view =
-                Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        if (view == null) {
-            return;
-        }
-        Set<PosixFilePermission> perms = view.readAttributes().permissions();
-        for (PosixFilePermission p : perms) {
-            if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
-                throw new IllegalArgumentException("cluster key file " + file + " is readable by other accounts ("
-                        + PosixFilePermissions.toString(perms) + "): run 'chmod 600 " + file + "'");
-            }
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.hastack.membership.jgroups;
 
+import io.hastack.core.internal.SequenceWindow;
 import io.hastack.core.security.Refusals;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -87,51 +88,12 @@ final class ReplayGuard extends Protocol {
         }
     }
 
-    private static final class Window {
-        long highest;
-        final long[] seen = new long[WINDOW / 64];
-
-        boolean accept(long n) {
-            if (n > highest) {
-                if (n - highest >= WINDOW) {
-                    java.util.Arrays.fill(seen, 0);
-                } else {
-                    for (long s = highest + 1; s < n; s++) {
-                        flip(s, false);
-                    }
-                }
-                highest = n;
-                flip(n, true);
-                return true;
-            }
-            if (n <= highest - WINDOW || isSet(n)) {
-                return false;
-            }
-            flip(n, true);
-            return true;
-        }
-
-        private void flip(long n, boolean on) {
-            int i = (int) Math.floorMod(n, (long) WINDOW);
-            if (on) {
-                seen[i >>> 6] |= 1L << (i & 63);
-            } else {
-                seen[i >>> 6] &= ~(1L << (i & 63));
-            }
-        }
-
-        private boolean isSet(long n) {
-            int i = (int) Math.floorMod(n, (long) WINDOW);
-            return (seen[i >>> 6] & (1L << (i & 63))) != 0;
-        }
-    }
-
     private final AtomicLong sent = new AtomicLong();
-    private final Map<Address, Window> windows = new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<Address, SequenceWindow> windows = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Address, Window> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Address, SequenceWindow> eldest) {
             return size() > SENDERS;
         }
     };
@@ -183,7 +145,7 @@ final class ReplayGuard extends Protocol {
         }
         boolean ok;
         synchronized (windows) {
-            ok = windows.computeIfAbsent(src, a -> new Window()).accept(h.number);
+            ok = windows.computeIfAbsent(src, a -> new SequenceWindow(WINDOW)).accept(h.number);
         }
         if (!ok) {
             refuse("replayed", "message " + h.number + " from " + src + " was seen before or is too old");

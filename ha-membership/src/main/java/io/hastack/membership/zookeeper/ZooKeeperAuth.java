@@ -3,15 +3,10 @@ package io.hastack.membership.zookeeper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Set;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
@@ -62,16 +57,7 @@ public final class ZooKeeperAuth {
         }
         String text;
         try {
-            PosixFileAttributeView view =
-                    Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            if (view != null) {
-                Set<PosixFilePermission> perms = view.readAttributes().permissions();
-                if (perms.stream()
-                        .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                    throw new IllegalArgumentException("ZooKeeper credentials file " + file + " is readable by other"
-                            + " accounts (" + PosixFilePermissions.toString(perms) + "): run 'chmod 600 " + file + "'");
-                }
-            }
+            io.hastack.core.security.PrivateFiles.requirePrivate(file, "ZooKeeper credentials file");
             text = Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("ZooKeeper credentials file " + file + " does not exist");

@@ -13,7 +13,6 @@ import io.hastack.core.spi.membership.View;
 import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -48,20 +47,8 @@ class SealedTcpTest {
         started.forEach(JGroupsMembership::close);
     }
 
-    /** A port free now, whose FD_SOCK2 port (+100) is free too. */
-    private static int freePort() throws Exception {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                int p = s.getLocalPort();
-                if (p < 65000) {
-                    try (ServerSocket fd = new ServerSocket(p + 100)) {
-                        return fd.getLocalPort() - 100;
-                    } catch (java.io.IOException busy) {
-                        // try another
-                    }
-                }
-            }
-        }
+    private static int freePort() {
+        return io.hastack.testsupport.Ports.freeWithNeighbour(100);
     }
 
     private static InetSocketAddress at(int port) {

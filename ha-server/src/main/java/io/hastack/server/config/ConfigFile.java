@@ -1,5 +1,6 @@
 package io.hastack.server.config;
 
+import io.hastack.core.internal.Names;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.ColocationConstraint;
 import io.hastack.core.model.LocationConstraint;
@@ -670,39 +671,12 @@ public final class ConfigFile {
         return node instanceof ScalarNode s ? "'" + s.getValue() + "'" : "nothing";
     }
 
-    /** ", did you mean 'x'?" for the known name closest to {@code name}, if one is close. */
+    /** ", did you mean 'x'?" for the known name closest to {@code name}, or the known names. */
     private static String suggestion(String name, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(name, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        if (best != null && bestDistance <= Math.max(2, name.length() / 3)) {
-            return "; did you mean '" + best + "'?";
+        Optional<String> close = Names.closest(name, known);
+        if (close.isPresent()) {
+            return "; did you mean '" + close.get() + "'?";
         }
         return known.size() <= 12 ? " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")" : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

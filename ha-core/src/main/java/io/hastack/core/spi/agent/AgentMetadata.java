@@ -1,5 +1,6 @@
 package io.hastack.core.spi.agent;
 
+import io.hastack.core.internal.Names;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceSpec;
 import java.time.Duration;
@@ -96,34 +97,13 @@ public record AgentMetadata(
         int bestDistance = Integer.MAX_VALUE;
         for (Parameter p : parameters) {
             String candidate = p.instance(name);
-            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            int d = Names.distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (d <= limit && d < bestDistance) {
                 best = candidate;
                 bestDistance = d;
             }
         }
         return Optional.ofNullable(best);
-    }
-
-    /** The optimal string alignment distance (Levenshtein with swaps of neighbours) of {@code a} and {@code b}. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     /**

@@ -43,8 +43,8 @@ class AgentMetadataTest {
         assertEquals(Optional.of("argv.1"), METADATA.closest("arg.1"));
         assertEquals(Optional.of("env.PATH"), METADATA.closest("evn.PATH"));
         assertEquals(Optional.empty(), METADATA.closest("colour"));
-        assertEquals(1, AgentMetadata.distance("prot", "port"));
-        assertEquals(3, AgentMetadata.distance("kitten", "sitting"));
+        assertEquals(1, io.hastack.core.internal.Names.distance("prot", "port"));
+        assertEquals(3, io.hastack.core.internal.Names.distance("kitten", "sitting"));
     }
 
     @Test
