@@ -14,6 +14,8 @@ import java.time.temporal.ChronoUnit;
  * {@code docs/configuration.md} lists the ranges.
  */
 public final class Durations {
+    private static final java.util.regex.Pattern TEXT =
+            java.util.regex.Pattern.compile("(-?\\d{1,12})\\s*(ms|s|m|h|d)");
     private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
     private static final MathContext FOUR_DIGITS = new MathContext(4);
 
@@ -200,5 +202,27 @@ public final class Durations {
         public String toString() {
             return format(min) + " to " + format(max);
         }
+    }
+
+    /**
+     * Parses a duration written as a whole number and a unit: {@code 500ms}, {@code 30s}, {@code
+     * 10m}, {@code 2h}, {@code 1d}; may be negative (the caller's bounds decide).
+     *
+     * @throws IllegalArgumentException saying how to write one
+     */
+    public static Duration parse(String text) {
+        java.util.regex.Matcher m = TEXT.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: write a whole number and a unit"
+                    + " (ms, s, m, h, d), e.g. 500ms, 3s, 10m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 }

@@ -30,8 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A plain-text form of a {@link ClusterSnapshot}, for golden scenarios and saved snapshots. One item
@@ -64,8 +62,6 @@ import java.util.regex.Pattern;
 public final class SnapshotText {
     /** The instant {@link #parse(String)} reads times relative to. */
     public static final Instant DEFAULT_NOW = Instant.parse("2026-11-22T00:00:00Z");
-
-    private static final Pattern DURATION = Pattern.compile("(-?\\d+)(ms|s|m|h|d)");
 
     private SnapshotText() {}
 
@@ -257,18 +253,7 @@ public final class SnapshotText {
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}; may be negative. */
     static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 10m, 2h");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return io.hastack.core.internal.Durations.parse(text);
     }
 
     private static NodeInfo node(String name, String[] words, Instant now) {

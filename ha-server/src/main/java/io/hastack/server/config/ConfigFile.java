@@ -52,7 +52,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Stateless and thread-safe.
  */
 public final class ConfigFile {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
     private static final Pattern ADDRESS = Pattern.compile("(.+):(\\d{1,5})");
     private static final int MAX_BYTES = 1 << 20;
 
@@ -605,22 +604,11 @@ public final class ConfigFile {
 
     private Duration duration(Node node, String path) {
         String v = string(node, path);
-        Matcher m = DURATION.matcher(v.strip());
-        if (!m.matches()) {
-            throw error(
-                    node,
-                    path,
-                    "'" + v + "' is not a duration: write a whole number and a unit (ms, s, m, h, d),"
-                            + " e.g. 500ms, 3s, 10m");
+        Duration d = at(node, path, () -> io.hastack.core.internal.Durations.parse(v));
+        if (d.isNegative()) {
+            throw error(node, path, "'" + v + "' is negative: a duration here is 0 or more");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return d;
     }
 
     private <E extends Enum<E>> E choice(Node node, String path, Class<E> type) {
