@@ -15,6 +15,7 @@ import io.hastack.resources.StandardAgents;
 import io.hastack.server.config.ClusterFile;
 import io.hastack.server.config.ConfigException;
 import io.hastack.server.config.ConfigFile;
+import io.hastack.server.config.FileConfigStore;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +135,8 @@ public final class NodeDaemon {
         }
         m.verifyTimeout().ifPresent(stack::verifyTimeout);
         HaNode.Builder builder = HaNode.builder()
-                .config(file.config())
+                .config(file.versioned())
+                .configStore(new FileConfigStore(config))
                 .membership(new JGroupsMembership(self, file.cluster(), stack.build()))
                 .agents(StandardAgents.registry())
                 .settings(settings.build());

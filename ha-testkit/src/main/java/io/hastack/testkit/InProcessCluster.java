@@ -62,6 +62,21 @@ public final class InProcessCluster implements AutoCloseable {
     private final Map<NodeId, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FenceDevice fenceDevice;
+    private final Map<NodeId, io.hastack.core.model.VersionedConfig> stored =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<NodeId, List<io.hastack.core.model.VersionedConfig>> discarded =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The configuration version node {@code name} last kept in its store, if any. */
+    public java.util.Optional<io.hastack.core.model.VersionedConfig> stored(String name) {
+        return java.util.Optional.ofNullable(stored.get(NodeId.of(name)));
+    }
+
+    /** The configuration versions node {@code name} discarded as changed apart, oldest first. */
+    public List<io.hastack.core.model.VersionedConfig> discarded(String name) {
+        return discarded.getOrDefault(NodeId.of(name), List.of());
+    }
+
     /** Nodes fenced by {@link #fenceByCrashing()}, in order. */
     public final List<NodeId> fencedNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -89,6 +104,14 @@ public final class InProcessCluster implements AutoCloseable {
      * that crashed may be started again under its name.
      */
     public HaNode start(String name, ClusterConfig config) {
+        return start(name, io.hastack.core.model.VersionedConfig.initial(config));
+    }
+
+    /**
+     * As {@link #start(String, ClusterConfig)}, with a configuration version (as a node kept it).
+     * Each node keeps the versions it takes in memory: see {@link #stored} and {@link #discarded}.
+     */
+    public HaNode start(String name, io.hastack.core.model.VersionedConfig config) {
         NodeId id = NodeId.of(name);
         witness.revived(id);
         JGroupsMembership membership = new JGroupsMembership(
@@ -108,6 +131,20 @@ public final class InProcessCluster implements AutoCloseable {
                 .agents(agents)
                 .quorumDevice(nodeDevice)
                 .agentExecutor(executor)
+                .configStore(new io.hastack.core.spi.config.ConfigStore() {
+                    @Override
+                    public void save(io.hastack.core.model.VersionedConfig v) {
+                        stored.put(id, v);
+                    }
+
+                    @Override
+                    public void discarded(
+                            io.hastack.core.model.VersionedConfig lost, io.hastack.core.model.VersionedConfig winner) {
+                        discarded
+                                .computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add(lost);
+                    }
+                })
                 .settings(settings)
                 .ticker(new Ticker() {
                     @Override

@@ -168,7 +168,11 @@ public final class Witness {
 
         @Override
         public AgentOutcome validate(AgentContext ctx) {
-            return AgentOutcome.success();
+            // A test asks for a refusal with parameter invalid=<why>.
+            String why = ctx.parameters().get("invalid");
+            return why == null
+                    ? AgentOutcome.success()
+                    : AgentOutcome.of(io.hastack.core.spi.agent.AgentResult.ERR_CONFIGURED, why);
         }
 
         @Override

@@ -103,6 +103,14 @@ public final class ResourceSpec {
                 : DEFAULT_TIMEOUT;
     }
 
+    /**
+     * The timeout the spec itself sets for {@code operation}, if any (see {@link #timeout(Operation,
+     * Map)} for the one that applies).
+     */
+    public java.util.Optional<Duration> timeout(Operation operation) {
+        return java.util.Optional.ofNullable(timeouts.get(operation));
+    }
+
     /** How often a running resource is monitored. */
     public Duration monitorInterval() {
         return monitorInterval;

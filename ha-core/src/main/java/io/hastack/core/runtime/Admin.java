@@ -5,6 +5,8 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.MoveOrder;
@@ -43,16 +45,25 @@ public final class Admin {
 
         /** Asks the membership to verify {@code node} now ({@link Membership#suspect}). */
         void suspect(NodeId node);
+
+        /**
+         * Runs the agents' validate (and their metadata's required parameters) for {@code specs} on
+         * this node; completes with one line per resource that cannot run, empty if all can.
+         */
+        CompletableFuture<List<String>> validate(List<ResourceSpec> specs);
+
+        /** True if the node has a fence device. */
+        boolean canFence();
     }
 
     private final NodeId self;
-    private final ClusterConfig config;
+    private final LiveConfig live;
     private final Clock clock;
     private final Node node;
 
-    Admin(NodeId self, ClusterConfig config, Clock clock, Node node) {
+    Admin(NodeId self, LiveConfig live, Clock clock, Node node) {
         this.self = self;
-        this.config = config;
+        this.live = live;
         this.clock = clock;
         this.node = node;
     }
@@ -171,7 +182,7 @@ public final class Admin {
      */
     public CompletableFuture<List<NodeId>> cleanup(ResourceId resource) {
         Objects.requireNonNull(resource, "resource");
-        if (config.resource(resource).isEmpty()) {
+        if (live.config().resource(resource).isEmpty()) {
             throw new IllegalArgumentException("no resource " + resource + " is configured");
         }
         return cleanup(new Cleanup(resource));
@@ -197,9 +208,9 @@ public final class Admin {
     public CompletableFuture<List<NodeId>> declareDead(NodeId dead, String reason) {
         Objects.requireNonNull(dead, "node");
         Objects.requireNonNull(reason, "reason");
-        if (!config.nodes().contains(dead)) {
-            throw new IllegalArgumentException(
-                    "cannot declare " + dead + " dead: it is not in the node list " + config.nodes());
+        if (!live.config().nodes().contains(dead)) {
+            throw new IllegalArgumentException("cannot declare " + dead + " dead: it is not in the node list "
+                    + live.config().nodes());
         }
         if (dead.equals(self)) {
             throw new IllegalArgumentException("node " + self + " cannot declare itself dead");
@@ -216,6 +227,90 @@ public final class Admin {
         });
     }
 
+    /** The configuration this node holds now, with its version. */
+    public VersionedConfig configuration() {
+        return live.get();
+    }
+
+    /**
+     * Makes {@code proposed} the cluster's configuration, as Pacemaker's {@code cibadmin --replace}
+     * does, without restarting a node: checked here first (the agents' validate for every resource
+     * it adds or whose agent or parameters it changes), then by the coordinator against the
+     * cluster's configuration (quorum, the base version, the node list), given the next version and
+     * sent to every member, each of which keeps it and applies it: what it removes stops first,
+     * what it changes restarts, what it adds is probed everywhere and then started where the planner
+     * places it. See {@code docs/design/replicated-config.md}.
+     *
+     * @param baseVersion the version the change was made against: the change is refused if the
+     *     cluster's version is another (someone else changed it meanwhile); -1 to replace whatever
+     *     version it is
+     * @return the version this node holds once the coordinator accepted the change and this node
+     *     took it (the same version if the change changes nothing); fails with {@link
+     *     HaConfigurationException} naming what is wrong if an agent or the coordinator refuses it
+     * @throws IllegalArgumentException at once if the base version is below -1, or a resource's
+     *     on-fail is fence while this node has no fence device
+     */
+    public CompletableFuture<VersionedConfig> configure(ClusterConfig proposed, long baseVersion) {
+        Objects.requireNonNull(proposed, "proposed configuration");
+        if (baseVersion < -1) {
+            throw new IllegalArgumentException(
+                    "base version " + baseVersion + " is neither a version (0 or more) nor -1 (any version)");
+        }
+        if (!node.canFence()) {
+            HaNode.fenceWithoutDevice(proposed).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
+        ClusterConfig current = live.config();
+        List<ResourceSpec> touched = new java.util.ArrayList<>();
+        for (var g : proposed.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                Optional<ResourceSpec> before = current.resource(r.id());
+                if (before.isEmpty()
+                        || !before.get().agentType().equals(r.agentType())
+                        || !before.get().parameters().equals(r.parameters())) {
+                    touched.add(r);
+                }
+            }
+        }
+        return node.validate(touched).thenCompose(failures -> {
+            if (!failures.isEmpty()) {
+                return CompletableFuture.failedFuture(new HaConfigurationException(
+                        "the configuration change is refused: " + String.join("; ", failures)));
+            }
+            CompletableFuture<VersionedConfig> result = new CompletableFuture<>();
+            CompletableFuture<Void> sent = node.onEventThread(() -> {
+                var unused = node.participant().propose(proposed, baseVersion).whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+                return null;
+            });
+            var unused = sent.exceptionally(e -> {
+                result.completeExceptionally(e);
+                return null;
+            });
+            return result;
+        });
+    }
+
+    /**
+     * Applies {@code change} to the configuration this node holds and proposes the result against
+     * its version (see {@link #configure(ClusterConfig, long)}); if someone else changed it
+     * meanwhile, the coordinator refuses it and the caller may simply call again.
+     *
+     * @throws IllegalArgumentException if {@code change} throws it (a bad value, named by the
+     *     builder), or as {@link #configure(ClusterConfig, long)}
+     */
+    public CompletableFuture<VersionedConfig> configure(java.util.function.UnaryOperator<ClusterConfig> change) {
+        VersionedConfig base = live.get();
+        ClusterConfig proposed = Objects.requireNonNull(change.apply(base.config()), "the changed configuration");
+        return configure(proposed, base.version());
+    }
+
     private CompletableFuture<List<NodeId>> cleanup(Cleanup cleanup) {
         return node.onEventThread(() -> node.participant().cleanupEverywhere(cleanup.resource()));
     }
@@ -223,9 +318,9 @@ public final class Admin {
     private CompletableFuture<Move> order(GroupId group, NodeId to, boolean ban, Optional<Duration> lifetime) {
         requireGroup(group);
         Objects.requireNonNull(to, "node");
-        if (!config.nodes().contains(to)) {
+        if (!live.config().nodes().contains(to)) {
             throw new IllegalArgumentException("cannot " + (ban ? "ban " : "move ") + group + (ban ? " from " : " to ")
-                    + to + ": it is not in the node list " + config.nodes());
+                    + to + ": it is not in the node list " + live.config().nodes());
         }
         Instant now = clock.instant();
         Move move = new Move(group, to, ban, lifetime.map(now::plus));
@@ -238,7 +333,7 @@ public final class Admin {
 
     private void requireGroup(GroupId group) {
         Objects.requireNonNull(group, "group");
-        if (config.group(group).isEmpty()) {
+        if (live.config().group(group).isEmpty()) {
             throw new IllegalArgumentException("no group " + group + " is configured");
         }
     }

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * coordinator announced. Confined to the node's event thread.
  */
 final class ClusterState {
-    private final ClusterConfig config;
+    private final LiveConfig live;
     private final Map<NodeId, NodeReport> reports = new HashMap<>();
     /** What members that left last reported (known only if this node coordinated when they left). */
     private final Map<NodeId, NodeInfo> departed = new TreeMap<>(Comparator.comparing(NodeId::value));
@@ -41,8 +41,8 @@ final class ClusterState {
     /** The latest cluster maintenance order, merged from the members' reports. */
     private MaintenanceOrder clusterMaintenance = MaintenanceOrder.NONE;
 
-    ClusterState(ClusterConfig config) {
-        this.config = config;
+    ClusterState(LiveConfig live) {
+        this.live = live;
     }
 
     /**
@@ -110,15 +110,17 @@ final class ClusterState {
     /** What is known of every member of {@code view} that has reported, in view order; fenced members as such. */
     List<NodeInfo> nodes(View view, Set<NodeId> fenced) {
         List<NodeInfo> nodes = new ArrayList<>();
+        ClusterConfig config = live.config();
         for (NodeId member : view.members()) {
             NodeReport r = reports.get(member);
             if (fenced.contains(member)) {
                 nodes.add(new NodeInfo(member, NodeStatus.FENCED, Map.of(), Map.of()));
             } else if (r != null) {
-                NodeStatus status =
-                        !r.configHash().equals(config.hash()) || !config.nodes().contains(member)
-                                ? NodeStatus.CONFIG_MISMATCH
-                                : NodeStatus.of(r.leaving(), r.maintenance(), r.standby(), r.quorate());
+                NodeStatus status = !r.configHash().equals(config.hash())
+                                || r.reconfiguring()
+                                || !config.nodes().contains(member)
+                        ? NodeStatus.CONFIG_MISMATCH
+                        : NodeStatus.of(r.leaving(), r.maintenance(), r.standby(), r.quorate());
                 nodes.add(new NodeInfo(member, status, r.states(), r.failures()));
             }
         }
@@ -131,7 +133,7 @@ final class ClusterState {
         moves.values().forEach(m -> m.move().ifPresent(active::add));
         active.sort(Comparator.comparing(m -> m.group().value()));
         return new ClusterSnapshot(
-                config,
+                live.config(),
                 view.id(),
                 nodes(view, fenced),
                 active,

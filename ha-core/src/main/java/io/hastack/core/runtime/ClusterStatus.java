@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param view the current view, if the node is a member
  * @param coordinator whether {@code node} coordinates the view
  * @param config the configuration
+ * @param configVersion its version (see {@link io.hastack.core.model.VersionedConfig})
  * @param nodes what is known of each member (all members on the coordinator)
  * @param quorum this node's quorum, in words ("quorate: 2 of 3 votes [n1, n2]")
  * @param lease this node's membership lease, in words ("held: heard from [n1, n2] within 3000
@@ -35,6 +36,7 @@ public record ClusterStatus(
         Optional<View> view,
         boolean coordinator,
         ClusterConfig config,
+        long configVersion,
         String quorum,
         String lease,
         Refusals.Snapshot refused,
@@ -69,6 +71,11 @@ public record ClusterStatus(
                                 + ")")
                         .orElse(" (not a member)"))
                 .append('\n');
+        sb.append("  configuration: version ")
+                .append(configVersion)
+                .append(" (hash ")
+                .append(config.hash())
+                .append(")\n");
         sb.append("  quorum: ").append(quorum).append('\n');
         sb.append("  lease: ").append(lease).append('\n');
         sb.append("  refused: ").append(refused.render()).append('\n');

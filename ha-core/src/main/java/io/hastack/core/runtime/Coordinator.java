@@ -1,8 +1,10 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.internal.Callbacks;
-import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.VersionedConfig;
+import io.hastack.core.runtime.Messages.ConfigInstall;
+import io.hastack.core.runtime.Messages.ConfigRequest;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.Message;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +89,7 @@ final class Coordinator {
     static final Duration PROBE_RETRY = Duration.ofMillis(500);
 
     private final NodeId self;
-    private final ClusterConfig config;
+    private final LiveConfig live;
     private final Planner planner;
     private final Clock clock;
     private final Port port;
@@ -122,20 +125,24 @@ final class Coordinator {
         final Set<NodeId> mismatchReported = new HashSet<>();
         final Set<NodeId> granted = new HashSet<>();
         final Set<NodeId> pending = new HashSet<>();
+        /** The configuration version last sent to each member, and the newer versions asked for. */
+        final Map<NodeId, Long> configSent = new HashMap<>();
+
+        final Set<String> configRequested = new HashSet<>();
         PlanId transition;
         boolean converged;
         /** False until the node has decided quorum for this view. */
         boolean quorate;
     }
 
-    Coordinator(NodeId self, ClusterConfig config, Planner planner, Clock clock, Duration leaseTime, Port port) {
+    Coordinator(NodeId self, LiveConfig live, Planner planner, Clock clock, Duration leaseTime, Port port) {
         this.self = self;
-        this.config = config;
+        this.live = live;
         this.planner = planner;
         this.clock = clock;
         this.port = port;
-        this.state = new ClusterState(config);
-        this.takeover = new Takeover(config.nodes(), leaseTime, Takeover.margin(leaseTime));
+        this.state = new ClusterState(live);
+        this.takeover = new Takeover(live.config().nodes(), leaseTime, Takeover.margin(leaseTime));
     }
 
     /** True if this node coordinates the current view. */
@@ -207,21 +214,68 @@ final class Coordinator {
                     view.id().toString(),
                     "every member of " + view + " has reported");
         }
-        boolean foreign = !config.nodes().contains(from);
-        if ((foreign || !report.configHash().equals(config.hash())) && round.mismatchReported.add(from)) {
-            String detail = foreign
-                    ? from + " is not in the configured node list " + config.nodes()
-                            + ": it has no vote and is not managed"
-                    : from + " has configuration " + report.configHash() + " but the coordinator has " + config.hash()
-                            + ": it is not managed until the configurations match";
-            LOG.error(detail);
-            port.event(
-                    new EventData.ConfigMismatch(from, foreign ? Optional.empty() : Optional.of(report.configHash())),
-                    from.value(),
-                    detail);
-        }
+        reconcileConfig(from, report);
         if (round.transition != null && round.transition.equals(report.completedPlan())) {
             round.pending.remove(from);
+        }
+        maybePlan();
+    }
+
+    /**
+     * Compares a member's configuration version with this node's: an older one (or the same
+     * version changed apart) gets this node's; a newer one is asked for, and the whole view takes
+     * it (see {@code docs/design/replicated-config.md}). A member outside the node list is reported.
+     */
+    private void reconcileConfig(NodeId from, NodeReport report) {
+        VersionedConfig mine = live.get();
+        if (!mine.config().nodes().contains(from)) {
+            if (round.mismatchReported.add(from)) {
+                String detail = from + " is not in the configured node list "
+                        + mine.config().nodes() + ": it has no vote and is not managed";
+                LOG.error(detail);
+                port.event(new EventData.ConfigMismatch(from, Optional.empty()), from.value(), detail);
+            }
+            return;
+        }
+        if (report.configVersion() > mine.version()) {
+            if (round.configRequested.add(from + "@" + report.configVersion())) {
+                LOG.info(
+                        "{} holds configuration version {}, newer than {}'s {}; asking for it",
+                        from,
+                        report.configVersion(),
+                        self,
+                        mine);
+                port.send(from, new ConfigRequest(report.configVersion()));
+            }
+            return;
+        }
+        if (report.configVersion() == mine.version() && report.configHash().equals(mine.hash())) {
+            return;
+        }
+        Long sent = round.configSent.get(from);
+        if (sent == null || sent != mine.version()) {
+            round.configSent.put(from, mine.version());
+            String detail = from + " holds configuration version " + report.configVersion() + " (hash "
+                    + report.configHash() + "); sending it " + mine + ": it is not managed until it has taken it";
+            LOG.info(detail);
+            port.event(new EventData.ConfigMismatch(from, Optional.of(report.configHash())), from.value(), detail);
+            port.send(from, new ConfigInstall(mine));
+        }
+    }
+
+    /**
+     * This node took configuration {@code next}: while coordinating, it sends it to every other
+     * member and plans with it (starting nothing until every member has taken it).
+     */
+    void configChanged(VersionedConfig next) {
+        if (!active()) {
+            return;
+        }
+        for (NodeId member : view.members()) {
+            if (!member.equals(self)) {
+                round.configSent.put(member, next.version());
+                port.send(member, new ConfigInstall(next));
+            }
         }
         maybePlan();
     }
@@ -257,6 +311,17 @@ final class Coordinator {
         Map<NodeId, Long> waiting = takeover.pending(port.nanoTime());
         boolean held = !waiting.isEmpty() && planned.actions().stream().anyMatch(a -> a.type() == ActionType.START);
         Plan plan = held ? holdStarts(planned, waiting) : planned;
+        List<NodeId> transitioning = configTransitioning();
+        boolean configHeld =
+                !transitioning.isEmpty() && plan.actions().stream().anyMatch(a -> a.type() == ActionType.START);
+        if (configHeld) {
+            plan = withoutStarts(
+                    plan,
+                    "holding every start until " + transitioning + " "
+                            + (transitioning.size() == 1 ? "has" : "have") + " taken configuration version "
+                            + live.get().version() + " and probed its resources");
+            held = true;
+        }
         plan.recheckAt().ifPresent(this::scheduleRecheck);
         for (Fence f : plan.fences()) {
             port.event(
@@ -289,9 +354,10 @@ final class Coordinator {
         PlanId id = new PlanId(view.id(), ++planSequence);
         round.transition = id;
         round.pending.addAll(plan.nodes());
+        Plan toSend = plan;
         CompletableFuture<?> unused = port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
             try {
-                send(id, plan, stamped, error);
+                send(id, toSend, stamped, error);
             } catch (RuntimeException e) {
                 // whenComplete would swallow it and leave the transition waiting forever.
                 LOG.error("{}: sending {} failed; planning again", self, id, e);
@@ -352,6 +418,30 @@ final class Coordinator {
         if (port.canFence()) {
             departed.forEach(this::fenceDeparted);
         }
+        return withoutStarts(planned, note);
+    }
+
+    /**
+     * The members (in the node list, not fenced) that hold another configuration version than this
+     * node, or still apply theirs: until they have probed the resources of this version, what runs
+     * there is not known, so nothing may start anywhere.
+     */
+    private List<NodeId> configTransitioning() {
+        VersionedConfig mine = live.get();
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId member : view.members()) {
+            NodeReport r = state.reports().get(member);
+            if (r != null
+                    && !fenced.contains(member)
+                    && mine.config().nodes().contains(member)
+                    && (r.reconfiguring() || !r.configHash().equals(mine.hash()))) {
+                out.add(member);
+            }
+        }
+        return out;
+    }
+
+    private static Plan withoutStarts(Plan planned, String note) {
         List<Action> rest = planned.actions().stream()
                 .filter(a -> a.type() != ActionType.START)
                 .toList();

@@ -231,6 +231,63 @@ public sealed interface EventData {
     }
 
     /**
+     * This node took configuration {@code version}: from now on it reports it, and stops what the
+     * version removes or changes before it applies it.
+     *
+     * @param version the version taken
+     * @param hash its hash
+     * @param from the node it came from (this node for its own change)
+     */
+    record ConfigInstalled(long version, String hash, NodeId from) implements EventData {
+        @Override
+        public Type type() {
+            return Type.CONFIG_INSTALLED;
+        }
+    }
+
+    /**
+     * This node applied configuration {@code version}: what it removes or changes is stopped here,
+     * its new resources probed.
+     *
+     * @param version the version applied
+     * @param added resources new here
+     * @param removed resources gone
+     * @param restarted resources stopped because their agent or parameters changed
+     */
+    record ConfigApplied(long version, List<ResourceId> added, List<ResourceId> removed, List<ResourceId> restarted)
+            implements EventData {
+        /** Copies the lists. */
+        public ConfigApplied {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            restarted = List.copyOf(restarted);
+        }
+
+        @Override
+        public Type type() {
+            return Type.CONFIG_APPLIED;
+        }
+    }
+
+    /**
+     * Configuration {@code lostVersion}, which this node held, was replaced by {@code winnerVersion}
+     * though the two were changed apart: the changes only the lost one had are no longer in the
+     * cluster (the node's configuration store keeps a copy).
+     *
+     * @param lostVersion the version dropped
+     * @param lostHash its hash
+     * @param winnerVersion the version that replaced it
+     * @param winnerHash its hash
+     */
+    record ConfigDiscarded(long lostVersion, String lostHash, long winnerVersion, String winnerHash)
+            implements EventData {
+        @Override
+        public Type type() {
+            return Type.CONFIG_DISCARDED;
+        }
+    }
+
+    /**
      * This node's partition has quorum.
      *
      * @param view the view

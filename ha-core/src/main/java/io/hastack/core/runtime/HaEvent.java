@@ -54,6 +54,15 @@ public record HaEvent(Instant time, NodeId node, EventData data, String subject,
         MONITOR_FAILED,
         /** The coordinator refuses to manage a member whose configuration differs (subject: it). */
         CONFIG_MISMATCH,
+        /** This node took a new configuration version (subject: the version; detail: from where). */
+        CONFIG_INSTALLED,
+        /**
+         * A configuration version changed apart from the one that replaced it was dropped: its changes
+         * that the winner lacks are lost (subject: the lost version).
+         */
+        CONFIG_DISCARDED,
+        /** This node finished applying a configuration version (stops, swaps, probes) (subject: the version). */
+        CONFIG_APPLIED,
         /** This node's partition has quorum (detail: the votes, and how a tie was broken). */
         QUORUM_GAINED,
         /** This node's partition lost quorum (detail: the votes and what the no-quorum-policy does). */

@@ -10,11 +10,13 @@ import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.plan.DefaultPlanner;
 import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.UnknownParameter;
+import io.hastack.core.spi.config.ConfigStore;
 import io.hastack.core.spi.fence.FenceDevice;
 import io.hastack.core.spi.membership.Membership;
 import io.hastack.core.spi.plan.NodeInfo;
@@ -67,7 +69,6 @@ public final class HaNode implements AutoCloseable {
         FAILED
     }
 
-    private final ClusterConfig config;
     private final NodeId self;
     /** Everything but the lifecycle. */
     private final NodeRuntime node;
@@ -80,9 +81,9 @@ public final class HaNode implements AutoCloseable {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private HaNode(Builder b) {
-        this.config = Objects.requireNonNull(b.config, "config");
         this.node = new NodeRuntime(
-                config,
+                Objects.requireNonNull(b.config, "config"),
+                b.store,
                 Objects.requireNonNull(b.membership, "membership"),
                 b.agents,
                 b.planner,
@@ -105,9 +106,17 @@ public final class HaNode implements AutoCloseable {
         return self;
     }
 
-    /** The configuration this node runs with. */
+    /**
+     * The configuration this node holds now: the one it was built with until the cluster's
+     * configuration changes ({@link Admin#configure}), then the newest version it took.
+     */
     public ClusterConfig config() {
-        return config;
+        return node.config().config();
+    }
+
+    /** The configuration this node holds now, with its version. */
+    public VersionedConfig configuration() {
+        return node.config();
     }
 
     /**
@@ -325,7 +334,8 @@ public final class HaNode implements AutoCloseable {
 
     /** Builds an {@link HaNode}. Not thread-safe. */
     public static final class Builder {
-        private ClusterConfig config;
+        private VersionedConfig config;
+        private ConfigStore store = ConfigStore.NONE;
         private Membership membership;
         private AgentRegistry agents;
         private Planner planner = new DefaultPlanner();
@@ -376,9 +386,32 @@ public final class HaNode implements AutoCloseable {
             return this;
         }
 
-        /** The resource configuration; every node of the cluster must have the same. Required. */
+        /**
+         * The resource configuration, as version 0; every node of the cluster should start with the
+         * same (a node that holds an older version takes the cluster's newer one when it joins).
+         * Required, or {@link #config(VersionedConfig)}.
+         */
         public Builder config(ClusterConfig config) {
+            this.config = config == null ? null : VersionedConfig.initial(config);
+            return this;
+        }
+
+        /**
+         * The resource configuration with its version, as a node kept it ({@link ConfigStore}): the
+         * newest version in the cluster wins when nodes meet (see {@code
+         * docs/design/replicated-config.md}).
+         */
+        public Builder config(VersionedConfig config) {
             this.config = config;
+            return this;
+        }
+
+        /**
+         * Where the node keeps each configuration version it takes, for its next start; {@link
+         * ConfigStore#NONE} by default.
+         */
+        public Builder configStore(ConfigStore store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -424,9 +457,10 @@ public final class HaNode implements AutoCloseable {
                         + (config == null ? "config " : "") + (membership == null ? "membership " : "")
                         + (agents == null ? "agents" : ""));
             }
-            if (!config.nodes().contains(membership.localNode())) {
+            if (!config.config().nodes().contains(membership.localNode())) {
                 throw new IllegalArgumentException("node " + membership.localNode() + " is not in the configured"
-                        + " node list " + config.nodes() + ": every node needs a vote (ClusterConfig.Builder.nodes)");
+                        + " node list " + config.config().nodes()
+                        + ": every node needs a vote (ClusterConfig.Builder.nodes)");
             }
             if (settings.clusterKey().isEmpty() && !settings.insecure()) {
                 throw new IllegalArgumentException("node " + membership.localNode() + ": no cluster key: give"
@@ -436,19 +470,29 @@ public final class HaNode implements AutoCloseable {
                         + " can forge its messages");
             }
             if (fenceDevice == null) {
-                for (ResourceGroup g : config.groups()) {
-                    for (ResourceSpec r : g.resources()) {
-                        for (Operation op : List.of(Operation.START, Operation.MONITOR)) {
-                            if (r.onFail(op).orElse(null) == OnFail.FENCE) {
-                                throw new IllegalArgumentException("resource " + r.id() + ": on-fail of "
-                                        + op.externalName() + " is fence, but the node has no fence device"
-                                        + " (HaNode.Builder.fenceDevice)");
-                            }
-                        }
-                    }
-                }
+                fenceWithoutDevice(config.config()).ifPresent(problem -> {
+                    throw new IllegalArgumentException(problem);
+                });
             }
             return new HaNode(this);
         }
+    }
+
+    /**
+     * A resource of {@code config} whose on-fail is fence for start or monitor, which a node without
+     * a fence device cannot carry out, as a message; empty if none.
+     */
+    static java.util.Optional<String> fenceWithoutDevice(ClusterConfig config) {
+        for (ResourceGroup g : config.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                for (Operation op : List.of(Operation.START, Operation.MONITOR)) {
+                    if (r.onFail(op).orElse(null) == OnFail.FENCE) {
+                        return java.util.Optional.of("resource " + r.id() + ": on-fail of " + op.externalName()
+                                + " is fence, but the node has no fence device (HaNode.Builder.fenceDevice)");
+                    }
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -60,7 +60,9 @@ final class LocalResources {
     }
 
     private static final class Local {
-        final ResourceSpec spec;
+        /** The spec; replaced in place by a configuration change that needs no restart. */
+        ResourceSpec spec;
+
         final ResourceAgent agent;
         /** Which copy of a clone this is; empty for a resource of an exclusive group. */
         final Optional<CloneInstance> clone;
@@ -88,7 +90,13 @@ final class LocalResources {
     }
 
     private final NodeId node;
-    private final ClusterConfig config;
+    /** The configuration applied here; replaced by {@link #reconfigure}. */
+    private ClusterConfig config;
+
+    private final AgentRegistry agents;
+    /** The configuration change being applied, if any: the next one waits for it. */
+    private CompletableFuture<?> reconfiguring = CompletableFuture.completedFuture(null);
+
     private final Clock clock;
     private final AgentExecutor executor;
     private final ScheduledExecutorService loop;
@@ -110,20 +118,224 @@ final class LocalResources {
             Listener listener) {
         this.node = node;
         this.config = config;
+        this.agents = agents;
         this.clock = clock;
         this.executor = executor;
         this.loop = loop;
         this.listener = listener;
         for (ResourceGroup g : config.groups()) {
-            // A clone's copy here is numbered by this node's place in the node list (0, 1, ...).
-            Optional<CloneInstance> clone = g.isClone()
-                    ? Optional.of(CloneInstance.anonymous(
-                            Math.max(0, config.nodes().indexOf(node)),
-                            Math.min(g.cloneMax(), config.nodes().size())))
-                    : Optional.empty();
             for (ResourceSpec r : g.resources()) {
-                resources.put(r.id(), new Local(r, agents.create(r), clone));
+                resources.put(r.id(), new Local(r, agents.create(r), cloneInstance(config, g)));
             }
+        }
+    }
+
+    /** This node's copy of {@code g}, if it is a clone: numbered by the node's place in the node list (0, 1, ...). */
+    private Optional<CloneInstance> cloneInstance(ClusterConfig in, ResourceGroup g) {
+        return g.isClone()
+                ? Optional.of(CloneInstance.anonymous(
+                        Math.max(0, in.nodes().indexOf(node)),
+                        Math.min(g.cloneMax(), in.nodes().size())))
+                : Optional.empty();
+    }
+
+    /** The configuration applied here. */
+    ClusterConfig applied() {
+        return config;
+    }
+
+    /**
+     * What a configuration change did here.
+     *
+     * @param added resources new in the configuration (probed here)
+     * @param removed resources no longer in it (stopped here first, if they ran)
+     * @param restarted resources whose agent, parameters or clone copy changed (stopped here first,
+     *     if they ran; the coordinator starts them again where it places them)
+     * @param blocked resources of the last two kinds that could not be stopped: the change is not
+     *     applied while any is left
+     */
+    record Change(
+            List<ResourceId> added, List<ResourceId> removed, List<ResourceId> restarted, List<ResourceId> blocked) {
+        Change {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            restarted = List.copyOf(restarted);
+            blocked = List.copyOf(blocked);
+        }
+    }
+
+    /**
+     * Applies {@code next} here, after any change still being applied: stops (in stop order, with
+     * the old specs) what it removes and what must restart because its agent type, parameters or
+     * clone copy changed, then takes the new specs (a change of timeouts, interval or scores takes
+     * effect in place, without a restart), then probes the resources new here. If a stop fails, the
+     * change is not applied: the future completes with the resources left {@code blocked}, and the
+     * caller tries again later. Completes on the event thread.
+     */
+    CompletableFuture<Change> reconfigure(ClusterConfig next) {
+        CompletableFuture<Change> done = new CompletableFuture<>();
+        CompletableFuture<?> previous = reconfiguring;
+        reconfiguring = done;
+        previous.handleAsync((v, e) -> null, loop)
+                .thenRun(() -> apply(next, done))
+                .exceptionally(e -> {
+                    if (!closing(e, "applying a configuration")) {
+                        LOG.error("{}: applying a configuration failed", node, e);
+                        done.completeExceptionally(e);
+                    }
+                    return null;
+                });
+        return done;
+    }
+
+    private void apply(ClusterConfig next, CompletableFuture<Change> done) {
+        List<ResourceId> removed = new ArrayList<>();
+        List<ResourceId> restarted = new ArrayList<>();
+        for (Local l : resources.values()) {
+            Optional<ResourceSpec> spec = next.resource(l.spec.id());
+            if (spec.isEmpty()) {
+                removed.add(l.spec.id());
+            } else if (!spec.get().agentType().equals(l.spec.agentType())
+                    || !spec.get().parameters().equals(l.spec.parameters())
+                    || !next.groupOf(l.spec.id()).equals(config.groupOf(l.spec.id()))
+                    || !cloneInstance(
+                                    next,
+                                    next.group(next.groupOf(l.spec.id()).orElseThrow())
+                                            .orElseThrow())
+                            .equals(l.clone)) {
+                restarted.add(l.spec.id());
+            }
+        }
+        List<ResourceId> retiring = new ArrayList<>(removed);
+        retiring.addAll(restarted);
+        java.util.Set<ResourceId> stopping = dependents(retiring);
+        List<Action> stops = StopOrder.stopEverything(
+                config,
+                node,
+                id -> stopping.contains(id) && resources.get(id).state.isActive(),
+                "a configuration change removes or restarts it, or a resource it depends on");
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        stopEach(stops, 0, stopped, false);
+        stopped.thenRun(() -> {
+                    List<ResourceId> blocked = stopping.stream()
+                            .filter(id -> resources.get(id).state.isActive())
+                            .toList();
+                    if (!blocked.isEmpty()) {
+                        done.complete(new Change(List.of(), removed, restarted, blocked));
+                        return;
+                    }
+                    List<Local> fresh = swap(next, retiring);
+                    List<ResourceId> added = fresh.stream()
+                            .map(l -> l.spec.id())
+                            .filter(id -> !restarted.contains(id))
+                            .toList();
+                    listener.stateChanged();
+                    var unused = probe(fresh)
+                            .whenComplete((v, e) -> done.complete(new Change(added, removed, restarted, List.of())));
+                })
+                .exceptionally(e -> {
+                    done.completeExceptionally(e);
+                    return null;
+                });
+    }
+
+    /**
+     * {@code retiring} and what depends on it in the applied configuration: the resources after one
+     * of them in its group, and the groups that a mandatory order makes follow its group (and so
+     * on): they stop first, as Pacemaker restarts what depends on a restarted resource.
+     */
+    private java.util.Set<ResourceId> dependents(List<ResourceId> retiring) {
+        java.util.Set<ResourceId> out = new java.util.LinkedHashSet<>(retiring);
+        java.util.Set<io.hastack.core.model.GroupId> touched = new java.util.HashSet<>();
+        for (ResourceGroup g : config.groups()) {
+            boolean after = false;
+            for (ResourceSpec r : g.resources()) {
+                after |= retiring.contains(r.id());
+                if (after) {
+                    out.add(r.id());
+                    touched.add(g.id());
+                }
+            }
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (io.hastack.core.model.OrderConstraint o : config.orders()) {
+                if (o.kind() == io.hastack.core.model.OrderConstraint.Kind.MANDATORY
+                        && touched.contains(o.first())
+                        && touched.add(o.then())) {
+                    config.group(o.then()).ifPresent(g -> g.resources().forEach(r -> out.add(r.id())));
+                    grew = true;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Takes {@code next}'s specs; returns the resources given a new agent here (to probe). */
+    private List<Local> swap(ClusterConfig next, List<ResourceId> retiring) {
+        Map<ResourceId, Local> kept = new LinkedHashMap<>(resources);
+        resources.clear();
+        List<Local> fresh = new ArrayList<>();
+        for (ResourceGroup g : next.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                Local old = kept.get(r.id());
+                if (old != null && !retiring.contains(r.id())) {
+                    old.spec = r;
+                    resources.put(r.id(), old);
+                } else {
+                    Local l = new Local(r, create(r), cloneInstance(next, g));
+                    if (old != null) {
+                        l.failure = old.failure;
+                    }
+                    resources.put(r.id(), l);
+                    fresh.add(l);
+                }
+            }
+        }
+        config = next;
+        return fresh;
+    }
+
+    /** The agent for {@code spec}; one that can only say so if its type is not installed here. */
+    private ResourceAgent create(ResourceSpec spec) {
+        try {
+            return agents.create(spec);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: {}: the resource cannot run here", node, e.getMessage());
+            return new MissingAgent(spec.agentType(), e.getMessage());
+        }
+    }
+
+    /**
+     * The agent of a resource whose type this node does not have (a newer node added it during a
+     * rolling upgrade): it never runs here, so a probe finds it stopped and a start fails as not
+     * installed, and the planner places it elsewhere.
+     */
+    private record MissingAgent(String type, String why) implements ResourceAgent {
+        @Override
+        public AgentMetadata metadata() {
+            return new AgentMetadata(type, "not installed on this node", List.of());
+        }
+
+        @Override
+        public io.hastack.core.spi.agent.AgentOutcome validate(io.hastack.core.spi.agent.AgentContext context) {
+            return io.hastack.core.spi.agent.AgentOutcome.of(io.hastack.core.spi.agent.AgentResult.ERR_INSTALLED, why);
+        }
+
+        @Override
+        public io.hastack.core.spi.agent.AgentOutcome start(io.hastack.core.spi.agent.AgentContext context) {
+            return io.hastack.core.spi.agent.AgentOutcome.of(io.hastack.core.spi.agent.AgentResult.ERR_INSTALLED, why);
+        }
+
+        @Override
+        public io.hastack.core.spi.agent.AgentOutcome stop(io.hastack.core.spi.agent.AgentContext context) {
+            return io.hastack.core.spi.agent.AgentOutcome.success("not installed here, so not running");
+        }
+
+        @Override
+        public io.hastack.core.spi.agent.AgentOutcome monitor(io.hastack.core.spi.agent.AgentContext context) {
+            return io.hastack.core.spi.agent.AgentOutcome.notRunning("agent type " + type + " is not installed here");
         }
     }
 
@@ -148,7 +360,31 @@ final class LocalResources {
      * is missing fails the resource, if its agent's validate did not already.
      */
     CompletableFuture<Validation> validateAll() {
-        List<Local> locals = List.copyOf(resources.values());
+        return validateLocals(List.copyOf(resources.values()));
+    }
+
+    /**
+     * As {@link #validateAll()}, for resources a configuration change would add or change: each
+     * gets an agent of its own for the check (an unknown agent type fails it).
+     */
+    CompletableFuture<Validation> validate(List<ResourceSpec> specs) {
+        List<Local> locals = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (ResourceSpec spec : specs) {
+            try {
+                locals.add(new Local(spec, agents.create(spec), Optional.empty()));
+            } catch (IllegalArgumentException e) {
+                unknown.add(e.getMessage() + " (on " + node + ")");
+            }
+        }
+        return validateLocals(locals).thenApply(v -> {
+            List<String> failures = new ArrayList<>(unknown);
+            failures.addAll(v.failures());
+            return new Validation(failures, v.warnings());
+        });
+    }
+
+    private CompletableFuture<Validation> validateLocals(List<Local> locals) {
         List<CompletableFuture<OperationResult>> calls = new ArrayList<>();
         locals.forEach(l -> calls.add(executor.call(l.agent, l.call(node, Operation.VALIDATE))));
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -198,8 +434,12 @@ final class LocalResources {
      * Completes on the event thread.
      */
     CompletableFuture<Void> probeAll() {
+        return probe(List.copyOf(resources.values()));
+    }
+
+    private CompletableFuture<Void> probe(List<Local> locals) {
         List<CompletableFuture<Void>> probes = new ArrayList<>();
-        for (Local l : resources.values()) {
+        for (Local l : locals) {
             probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR))
                     .thenAcceptAsync(
                             r -> {

@@ -7,6 +7,10 @@ import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.runtime.Messages.Cleanup;
+import io.hastack.core.runtime.Messages.ConfigInstall;
+import io.hastack.core.runtime.Messages.ConfigProposal;
+import io.hastack.core.runtime.Messages.ConfigRequest;
+import io.hastack.core.runtime.Messages.ConfigVerdict;
 import io.hastack.core.runtime.Messages.DeathNotice;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Flag;
@@ -65,7 +69,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class MessageCodec {
     /** 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame. */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     /** The longest frame read: far above any real message, far below what would hurt the heap. */
     static final int MAX_FRAME = 4 << 20;
@@ -146,7 +150,35 @@ final class MessageCodec {
                         out.writeUTF(m.node().value());
                         out.writeUTF(m.reason());
                     },
-                    in -> new DeathNotice(NodeId.of(in.readUTF()), in.readUTF())));
+                    in -> new DeathNotice(NodeId.of(in.readUTF()), in.readUTF())),
+            new Kind<>(
+                    12,
+                    ConfigProposal.class,
+                    (out, m) -> {
+                        out.writeLong(m.request());
+                        out.writeLong(m.baseVersion());
+                        ConfigCodec.writeConfig(out, m.config());
+                    },
+                    in -> new ConfigProposal(in.readLong(), in.readLong(), ConfigCodec.readConfig(in))),
+            new Kind<>(
+                    13,
+                    ConfigVerdict.class,
+                    (out, m) -> {
+                        out.writeLong(m.request());
+                        out.writeLong(m.version());
+                        out.writeUTF(m.refusal());
+                    },
+                    in -> new ConfigVerdict(in.readLong(), in.readLong(), in.readUTF())),
+            new Kind<>(
+                    14,
+                    ConfigInstall.class,
+                    (out, m) -> ConfigCodec.write(out, m.config()),
+                    in -> new ConfigInstall(ConfigCodec.read(in))),
+            new Kind<>(
+                    15,
+                    ConfigRequest.class,
+                    (out, m) -> out.writeLong(m.version()),
+                    in -> new ConfigRequest(in.readLong())));
     private static final Map<Class<?>, Kind<?>> BY_TYPE = new HashMap<>();
     private static final Map<Integer, Kind<?>> BY_TAG = new HashMap<>();
 
@@ -306,6 +338,7 @@ final class MessageCodec {
     private static void writeReport(DataOutputStream out, NodeReport r) throws IOException {
         writeView(out, r.view());
         out.writeUTF(r.configHash());
+        out.writeLong(r.configVersion());
         int flags = 0;
         for (Flag f : r.flags()) {
             flags |= f.bit();
@@ -384,6 +417,7 @@ final class MessageCodec {
     private static NodeReport readReport(DataInputStream in) throws IOException, MalformedMessageException {
         ViewId view = readView(in);
         String hash = in.readUTF();
+        long configVersion = in.readLong();
         int bits = in.readUnsignedByte();
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
         for (Flag f : Flag.values()) {
@@ -418,7 +452,8 @@ final class MessageCodec {
         for (int i = 0; i < g; i++) {
             grants.put(NodeId.of(in.readUTF()), in.readLong());
         }
-        return new NodeReport(view, hash, flags, completed, states, failures, moves, cluster, grants, in.readLong());
+        return new NodeReport(
+                view, hash, configVersion, flags, completed, states, failures, moves, cluster, grants, in.readLong());
     }
 
     private static void writeExecute(DataOutputStream out, Execute x) throws IOException {

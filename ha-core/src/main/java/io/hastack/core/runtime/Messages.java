@@ -1,10 +1,12 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.Failure;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceState;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.Move;
@@ -37,7 +39,11 @@ final class Messages {
                     MaintenanceOrder,
                     LeasePing,
                     LeasePong,
-                    DeathNotice {
+                    DeathNotice,
+                    ConfigProposal,
+                    ConfigVerdict,
+                    ConfigInstall,
+                    ConfigRequest {
         /** Calls {@code handler}'s method for this kind of message. */
         void dispatch(NodeId from, Handler handler);
     }
@@ -76,6 +82,18 @@ final class Messages {
 
         /** A node is declared dead from outside the membership (a host monitor, an operator, a fence). */
         void deathNotice(NodeId from, DeathNotice notice);
+
+        /** A member asks the coordinator to change the configuration. */
+        void configProposal(NodeId from, ConfigProposal proposal);
+
+        /** The coordinator's answer to a proposal. */
+        void configVerdict(NodeId from, ConfigVerdict verdict);
+
+        /** A configuration version: from the coordinator, take it; from a member, it answers a request. */
+        void configInstall(NodeId from, ConfigInstall install);
+
+        /** The coordinator asks for this node's (newer) configuration. */
+        void configRequest(NodeId from, ConfigRequest request);
     }
 
     /** What a member says about itself in a report, besides its resources. */
@@ -87,7 +105,12 @@ final class Messages {
         /** An operator put the node in maintenance. */
         MAINTENANCE(4),
         /** The node believes its partition has quorum. */
-        QUORATE(8);
+        QUORATE(8),
+        /**
+         * The node has taken a new configuration version but still stops what it removes or changes:
+         * its resources are left alone until it has finished.
+         */
+        RECONFIGURING(16);
 
         private final int bit;
 
@@ -128,7 +151,8 @@ final class Messages {
      * change, and when the node starts to leave.
      *
      * @param view the view the report answers (the probe's) or was sent in
-     * @param configHash the node's configuration hash
+     * @param configHash the hash of the configuration version the node holds
+     * @param configVersion that version's number
      * @param flags what the node says about itself: leaving, standby, maintenance, quorate
      * @param completedPlan the last plan whose actions this node finished (or abandoned), or null
      * @param states resource states; a resource not listed is stopped
@@ -144,6 +168,7 @@ final class Messages {
     record NodeReport(
             ViewId view,
             String configHash,
+            long configVersion,
             Set<Flag> flags,
             PlanId completedPlan,
             Map<ResourceId, ResourceState> states,
@@ -195,6 +220,11 @@ final class Messages {
         /** Whether the node believes its partition has quorum. */
         boolean quorate() {
             return flags.contains(Flag.QUORATE);
+        }
+
+        /** Whether the node still applies its configuration version (see {@link Flag#RECONFIGURING}). */
+        boolean reconfiguring() {
+            return flags.contains(Flag.RECONFIGURING);
         }
     }
 
@@ -348,6 +378,70 @@ final class Messages {
         @Override
         public void dispatch(NodeId from, Handler handler) {
             handler.deathNotice(from, this);
+        }
+    }
+
+    /**
+     * Member to the coordinator: make {@code config} the cluster's configuration, if the cluster's is
+     * still version {@code baseVersion} (-1: whatever it is). Answered with a {@link ConfigVerdict}.
+     *
+     * @param request the proposer's number for this request, echoed in the verdict
+     */
+    record ConfigProposal(long request, long baseVersion, ClusterConfig config) implements Message {
+        ConfigProposal {
+            Objects.requireNonNull(config, "config");
+            if (baseVersion < -1) {
+                throw new IllegalArgumentException("base version " + baseVersion + " is neither -1 nor a version");
+            }
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.configProposal(from, this);
+        }
+    }
+
+    /**
+     * Coordinator to a proposer: the proposal became {@code version}, or was refused for {@code
+     * refusal} (empty when accepted).
+     */
+    record ConfigVerdict(long request, long version, String refusal) implements Message {
+        ConfigVerdict {
+            Objects.requireNonNull(refusal, "refusal");
+        }
+
+        /** True if the change was made. */
+        boolean accepted() {
+            return refusal.isEmpty();
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.configVerdict(from, this);
+        }
+    }
+
+    /**
+     * A configuration version. From the coordinator of the receiver's view: take it if it is newer
+     * (or the same version changed apart: the coordinator's wins). From a member to the coordinator:
+     * the answer to a {@link ConfigRequest}, taken by the whole view if it is newer.
+     */
+    record ConfigInstall(VersionedConfig config) implements Message {
+        ConfigInstall {
+            Objects.requireNonNull(config, "config");
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.configInstall(from, this);
+        }
+    }
+
+    /** Coordinator to a member that reported a newer configuration version: send it. */
+    record ConfigRequest(long version) implements Message {
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.configRequest(from, this);
         }
     }
 }

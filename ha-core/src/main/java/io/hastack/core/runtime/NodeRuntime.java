@@ -3,8 +3,9 @@ package io.hastack.core.runtime;
 import com.google.common.base.Ticker;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
-import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.plan.SnapshotText;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
@@ -13,6 +14,7 @@ import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.UnknownParameter;
+import io.hastack.core.spi.config.ConfigStore;
 import io.hastack.core.spi.fence.FenceDevice;
 import io.hastack.core.spi.fence.FenceResult;
 import io.hastack.core.spi.membership.Membership;
@@ -63,7 +65,7 @@ final class NodeRuntime {
      */
     private record Published(ClusterStatus status, NodeInfo local, Optional<ClusterSnapshot> snapshot) {}
 
-    private final ClusterConfig config;
+    private final LiveConfig live;
     private final Membership membership;
     private final AgentExecutor executor;
     private final Clock clock;
@@ -112,7 +114,8 @@ final class NodeRuntime {
      * @throws IllegalArgumentException if a resource names an unknown agent type
      */
     NodeRuntime(
-            ClusterConfig config,
+            VersionedConfig initial,
+            ConfigStore store,
             Membership membership,
             AgentRegistry agents,
             Planner planner,
@@ -122,7 +125,7 @@ final class NodeRuntime {
             NodeSettings settings,
             QuorumDevice device,
             FenceDevice fenceDevice) {
-        this.config = config;
+        this.live = new LiveConfig(initial);
         this.membership = membership;
         this.self = membership.localNode();
         this.executor = executor != null ? executor : new ThreadedAgentExecutor(self.value(), this::leaseHeldNow);
@@ -155,7 +158,7 @@ final class NodeRuntime {
             t.setDaemon(true);
             return t;
         });
-        this.quorum = new QuorumKeeper(self, config, Optional.ofNullable(device), quorumCalls, new QuorumKeeper.Host() {
+        this.quorum = new QuorumKeeper(self, live, Optional.ofNullable(device), quorumCalls, new QuorumKeeper.Host() {
             @Override
             public void post(Runnable task) {
                 loop.post(task);
@@ -177,7 +180,7 @@ final class NodeRuntime {
             }
         });
         this.resources = createResources(agents);
-        this.coordinator = new Coordinator(self, config, planner, clock, bound, new Coordinator.Port() {
+        this.coordinator = new Coordinator(self, live, planner, clock, bound, new Coordinator.Port() {
             @Override
             public void send(NodeId node, Message message) {
                 sendTo(node, message);
@@ -218,7 +221,7 @@ final class NodeRuntime {
                 return participant.leaseHeld();
             }
         });
-        this.participant = new Participant(self, config, resources, coordinator, bound, new Participant.Port() {
+        this.participant = new Participant(self, live, resources, coordinator, bound, new Participant.Port() {
             @Override
             public void send(NodeId to, Message message) {
                 sendTo(to, message);
@@ -274,8 +277,31 @@ final class NodeRuntime {
                 leaseUntil = nanoTime.orElse(Long.MIN_VALUE);
                 watchdog.ifPresent(w -> w.leaseUntil(nanoTime, ticker.read()));
             }
+
+            @Override
+            public void storeConfig(VersionedConfig next) {
+                try {
+                    store.save(next);
+                } catch (RuntimeException e) {
+                    LOG.error(
+                            "{}: cannot keep configuration {} for the next start ({}); it takes it all the same,"
+                                    + " and takes the newest again from the cluster after a restart",
+                            self,
+                            next,
+                            e.toString());
+                }
+            }
+
+            @Override
+            public void configDiscarded(VersionedConfig lost, VersionedConfig winner) {
+                try {
+                    store.discarded(lost, winner);
+                } catch (RuntimeException e) {
+                    LOG.error("{}: cannot keep a copy of the discarded configuration {}: {}", self, lost, e.toString());
+                }
+            }
         });
-        this.admin = new Admin(self, config, clock, new Admin.Node() {
+        this.admin = new Admin(self, live, clock, new Admin.Node() {
             @Override
             public <T> CompletableFuture<T> onEventThread(Supplier<T> work) {
                 return loop.submit(work);
@@ -289,6 +315,31 @@ final class NodeRuntime {
             @Override
             public void suspect(NodeId node) {
                 membership.suspect(node);
+            }
+
+            @Override
+            public CompletableFuture<List<String>> validate(List<ResourceSpec> specs) {
+                CompletableFuture<List<String>> result = new CompletableFuture<>();
+                CompletableFuture<Void> asked = loop.submit(() -> {
+                    var unused = resources.validate(specs).whenComplete((v, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(v.failures());
+                        }
+                    });
+                    return null;
+                });
+                var unused = asked.exceptionally(e -> {
+                    result.completeExceptionally(e);
+                    return null;
+                });
+                return result;
+            }
+
+            @Override
+            public boolean canFence() {
+                return fencing.available();
             }
         });
         loop.afterEachTask(this::publish);
@@ -305,7 +356,8 @@ final class NodeRuntime {
                         self,
                         Optional.ofNullable(participant.view()),
                         coordinates,
-                        config,
+                        live.config(),
+                        live.get().version(),
                         quorum.text(),
                         participant.leaseText(),
                         refusals.snapshot().plus(membership.refused()),
@@ -318,7 +370,7 @@ final class NodeRuntime {
     private LocalResources createResources(AgentRegistry agents) {
         try {
             return new LocalResources(
-                    self, config, clock, agents, executor, loop.executor(), new LocalResources.Listener() {
+                    self, live.config(), clock, agents, executor, loop.executor(), new LocalResources.Listener() {
                         @Override
                         public void stateChanged() {
                             participant.sendReport();
@@ -385,11 +437,11 @@ final class NodeRuntime {
 
     /** Tells the listeners that the node has joined. */
     void joined() {
-        emit(new EventData.Joined(config.hash()), self.value(), "joined with configuration " + config.hash());
+        emit(new EventData.Joined(live.get().hash()), self.value(), "joined with configuration " + live.get());
     }
 
     private void joinMembership() {
-        membership.admit(config.nodes());
+        membership.admit(live.config().nodes());
         membership.start(new MembershipListener() {
             @Override
             public void viewChanged(View v) {
@@ -453,6 +505,11 @@ final class NodeRuntime {
     /** The latest published state of this node's resources. */
     NodeInfo localState() {
         return published.local();
+    }
+
+    /** The configuration version this node holds now. */
+    VersionedConfig config() {
+        return live.get();
     }
 
     /** The operator's commands. */

@@ -6,6 +6,7 @@ import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.runtime.Messages.Cleanup;
 import io.hastack.core.runtime.Messages.Execute;
 import io.hastack.core.runtime.Messages.Flag;
@@ -93,11 +94,35 @@ final class Participant implements Messages.Handler {
          * what the node watchdog is told.
          */
         default void leaseUntil(OptionalLong nanoTime) {}
+
+        /**
+         * Keeps {@code config}, which this member takes now, for its next start ({@link
+         * io.hastack.core.spi.config.ConfigStore#save}); the default keeps nothing.
+         */
+        default void storeConfig(VersionedConfig config) {}
+
+        /** {@code lost} was replaced though changed apart from {@code winner}: keep a copy. */
+        default void configDiscarded(VersionedConfig lost, VersionedConfig winner) {}
     }
 
+    /** How long a member waits before it tries again to apply a configuration it could not. */
+    static final Duration RECONFIGURE_RETRY = Duration.ofSeconds(10);
+
+    /** How long a proposer waits for the coordinator's verdict. */
+    static final Duration PROPOSAL_TIMEOUT = Duration.ofSeconds(15);
+
     private final NodeId self;
-    private final ClusterConfig config;
+    private final LiveConfig live;
     private final LocalResources resources;
+    /** How many configuration versions this member has taken but not finished applying. */
+    private int applying;
+    /** Configuration changes this member proposed, waiting for the coordinator's verdict. */
+    private final Map<Long, Proposal> proposals = new HashMap<>();
+
+    private long proposalSequence;
+
+    private record Proposal(NodeId coordinator, CompletableFuture<VersionedConfig> result) {}
+
     private final Coordinator coordinator;
     private final Port port;
 
@@ -136,13 +161,13 @@ final class Participant implements Messages.Handler {
 
     Participant(
             NodeId self,
-            ClusterConfig config,
+            LiveConfig live,
             LocalResources resources,
             Coordinator coordinator,
             Duration leaseTime,
             Port port) {
         this.self = self;
-        this.config = config;
+        this.live = live;
         this.resources = resources;
         this.coordinator = coordinator;
         this.port = port;
@@ -161,6 +186,8 @@ final class Participant implements Messages.Handler {
      */
     void viewInstalled(View v) {
         view = v;
+        failProposals("the view changed to " + v + " before the coordinator answered; the change may have"
+                + " been made: read the configuration version and retry");
         lease.viewInstalled(v);
         coordinator.viewChanged(v);
         if (pendingProbe != null && pendingProbe.probe().view().equals(v.id())) {
@@ -244,7 +271,7 @@ final class Participant implements Messages.Handler {
                     self + " " + detail);
             if (port.quorum() == Quorum.NOT_QUORATE) {
                 LOG.debug("{}: quorum is lost too; the no-quorum-policy decides what runs", self);
-            } else if (config.noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
+            } else if (live.config().noQuorumPolicy() == NoQuorumPolicy.FREEZE) {
                 LOG.warn(
                         "{}: no-quorum-policy=freeze keeps its resources running without a lease; only a fence"
                                 + " device keeps the others from starting them too",
@@ -348,7 +375,7 @@ final class Participant implements Messages.Handler {
             port.event(
                     new EventData.QuorumGained(forView.id(), text), forView.id().toString(), text);
         } else if (now == Quorum.NOT_QUORATE) {
-            NoQuorumPolicy policy = config.noQuorumPolicy();
+            NoQuorumPolicy policy = live.config().noQuorumPolicy();
             port.event(
                     new EventData.QuorumLost(forView.id(), text, policy),
                     forView.id().toString(),
@@ -426,6 +453,219 @@ final class Participant implements Messages.Handler {
             LOG.info("{}: {}", self, order.move().map(Move::describe).orElse("move of " + order.group() + " cleared"));
             sendReport();
         }
+    }
+
+    // ---- the replicated configuration (docs/design/replicated-config.md) -------------------
+
+    /**
+     * Proposes {@code config} to the coordinator as the cluster's next configuration, if the
+     * cluster's is still {@code baseVersion} (-1: whatever it is). Completes with the version this
+     * member holds once the coordinator has accepted and this member has taken it, or fails with
+     * {@link HaConfigurationException} saying why the coordinator refused it.
+     */
+    CompletableFuture<VersionedConfig> propose(ClusterConfig config, long baseVersion) {
+        CompletableFuture<VersionedConfig> result = new CompletableFuture<>();
+        if (view == null) {
+            result.completeExceptionally(new IllegalStateException(
+                    "node " + self + " is not in a cluster view yet: the configuration cannot change"));
+            return result;
+        }
+        long id = ++proposalSequence;
+        proposals.put(id, new Proposal(view.coordinator(), result));
+        port.send(view.coordinator(), new Messages.ConfigProposal(id, baseVersion, config));
+        port.schedule(
+                () -> {
+                    Proposal p = proposals.remove(id);
+                    if (p != null) {
+                        p.result()
+                                .completeExceptionally(new java.util.concurrent.TimeoutException("coordinator "
+                                        + p.coordinator() + " did not answer within "
+                                        + PROPOSAL_TIMEOUT.toSeconds() + " s; the change may have been made:"
+                                        + " read the configuration version and retry"));
+                    }
+                },
+                PROPOSAL_TIMEOUT);
+        return result;
+    }
+
+    private void failProposals(String why) {
+        if (proposals.isEmpty()) {
+            return;
+        }
+        List<Proposal> waiting = List.copyOf(proposals.values());
+        proposals.clear();
+        waiting.forEach(p -> p.result().completeExceptionally(new IllegalStateException(why)));
+    }
+
+    /**
+     * As coordinator: checks a proposal against the cluster's configuration and, if it holds, makes
+     * it the next version, takes it and sends it to every member. A change needs quorum and the lease,
+     * is made against the current version (when the proposer names one), and keeps the node list.
+     */
+    @Override
+    public void configProposal(NodeId from, Messages.ConfigProposal proposal) {
+        VersionedConfig mine = live.get();
+        String refusal = refusal(proposal, mine);
+        if (!refusal.isEmpty()) {
+            LOG.warn("{} refuses the configuration change proposed by {}: {}", self, from, refusal);
+            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), refusal));
+            return;
+        }
+        if (proposal.config().equals(mine.config())) {
+            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), ""));
+            return;
+        }
+        VersionedConfig next = mine.next(proposal.config());
+        LOG.info("{} makes the configuration change proposed by {} {}", self, from, next);
+        take(next, from);
+        port.send(from, new Messages.ConfigVerdict(proposal.request(), next.version(), ""));
+    }
+
+    private String refusal(Messages.ConfigProposal proposal, VersionedConfig mine) {
+        if (!coordinator.active()) {
+            return "node " + self + " does not coordinate " + (view == null ? "a view" : view)
+                    + "; send the change to the coordinator";
+        }
+        if (port.quorum() != Quorum.QUORATE) {
+            return "the coordinator's partition has no quorum (" + port.quorumText()
+                    + "): the configuration changes only with quorum";
+        }
+        if (!leaseHeld()) {
+            return "the coordinator does not hold its membership lease: try again once the cluster is settled";
+        }
+        if (proposal.baseVersion() >= 0 && proposal.baseVersion() != mine.version()) {
+            return "the configuration changed meanwhile: the change was made against version "
+                    + proposal.baseVersion() + " but the cluster holds " + mine
+                    + "; read it again and make the change against it";
+        }
+        if (!proposal.config().nodes().equals(mine.config().nodes())) {
+            return "the node list cannot change at run time yet (it is "
+                    + mine.config().nodes()
+                    + ", the change makes it " + proposal.config().nodes()
+                    + "): change it in every node's file and restart the nodes one at a time";
+        }
+        return "";
+    }
+
+    @Override
+    public void configVerdict(NodeId from, Messages.ConfigVerdict verdict) {
+        Proposal p = proposals.get(verdict.request());
+        if (p == null || !p.coordinator().equals(from)) {
+            return;
+        }
+        proposals.remove(verdict.request());
+        if (verdict.accepted()) {
+            p.result().complete(live.get());
+        } else {
+            p.result().completeExceptionally(new HaConfigurationException(verdict.refusal()));
+        }
+    }
+
+    /**
+     * A configuration version arrives. From the coordinator of this member's view: taken if newer,
+     * or if the same version was changed apart (the coordinator's wins). To a coordinator, from a
+     * member it asked: taken by the whole view if newer. Anything else is ignored.
+     */
+    @Override
+    public void configInstall(NodeId from, Messages.ConfigInstall install) {
+        VersionedConfig offered = install.config();
+        VersionedConfig mine = live.get();
+        if (from.equals(self) || view == null || !view.contains(from)) {
+            return;
+        }
+        boolean newer = offered.version() > mine.version();
+        if (coordinator.active()) {
+            if (newer) {
+                take(offered, from);
+            }
+            return;
+        }
+        boolean differs = offered.version() == mine.version() && !offered.hash().equals(mine.hash());
+        if (from.equals(view.coordinator()) && (newer || differs)) {
+            take(offered, from);
+        } else {
+            LOG.debug("{} ignores {} from {} (it holds {})", self, offered, from, mine);
+        }
+    }
+
+    @Override
+    public void configRequest(NodeId from, Messages.ConfigRequest request) {
+        if (view != null && from.equals(view.coordinator())) {
+            port.send(from, new Messages.ConfigInstall(live.get()));
+        }
+    }
+
+    /**
+     * Takes {@code next}: keeps it for the next start, holds it (the reports say so at once, flagged
+     * as being applied), tells the coordinator half, and applies it to the local resources; reports
+     * again once applied. A held version changed apart from {@code next} is reported as discarded.
+     */
+    private void take(VersionedConfig next, NodeId from) {
+        VersionedConfig previous = live.get();
+        if (!next.contains(previous)) {
+            String detail = "configuration " + previous + " held by " + self + " was changed apart from " + next
+                    + ", which replaces it: the changes only " + previous + " had are dropped";
+            LOG.warn(detail);
+            port.event(
+                    new EventData.ConfigDiscarded(previous.version(), previous.hash(), next.version(), next.hash()),
+                    "version " + previous.version(),
+                    detail);
+            port.configDiscarded(previous, next);
+        }
+        port.storeConfig(next);
+        live.set(next);
+        applying++;
+        port.event(
+                new EventData.ConfigInstalled(next.version(), next.hash(), from),
+                "version " + next.version(),
+                self + " takes configuration " + next + (from.equals(self) ? "" : " from " + from));
+        sendReport();
+        coordinator.configChanged(next);
+        apply(next);
+    }
+
+    private void apply(VersionedConfig next) {
+        Callbacks.whenDone(
+                resources.reconfigure(next.config()),
+                (change, error) -> {
+                    if (error != null) {
+                        LOG.error("{} could not apply configuration {}", self, next, error);
+                    } else if (!change.blocked().isEmpty()) {
+                        String detail = self + " cannot apply configuration " + next + ": the stop of "
+                                + change.blocked() + " failed; it stays unmanaged and holds every start in the"
+                                + " cluster until they stop (clean them up once the cause is fixed); trying again in "
+                                + RECONFIGURE_RETRY.toSeconds() + " s";
+                        LOG.error(detail);
+                        port.event(
+                                new EventData.ConfigApplied(next.version(), List.of(), List.of(), List.of()),
+                                "version " + next.version(),
+                                detail);
+                        port.schedule(
+                                () -> {
+                                    if (live.get().equals(next)) {
+                                        apply(next);
+                                    } else { // a newer version replaced it, and applies after it
+                                        applying--;
+                                        sendReport();
+                                    }
+                                },
+                                RECONFIGURE_RETRY);
+                        sendReport();
+                        return;
+                    }
+                    applying--;
+                    if (error == null) {
+                        port.event(
+                                new EventData.ConfigApplied(
+                                        next.version(), change.added(), change.removed(), change.restarted()),
+                                "version " + next.version(),
+                                self + " applied configuration " + next + ": added " + change.added() + ", removed "
+                                        + change.removed() + ", restarted " + change.restarted());
+                    }
+                    sendReport();
+                },
+                LOG,
+                "applying configuration " + next);
     }
 
     @Override
@@ -582,9 +822,14 @@ final class Participant implements Messages.Handler {
         if (port.quorum() == Quorum.QUORATE) {
             flags.add(Flag.QUORATE);
         }
+        if (applying > 0) {
+            flags.add(Flag.RECONFIGURING);
+        }
+        VersionedConfig held = live.get();
         return new NodeReport(
                 viewId,
-                config.hash(),
+                held.hash(),
+                held.version(),
                 flags,
                 lastCompleted,
                 resources.activeStates(),

@@ -1,7 +1,6 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.internal.Votes;
-import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.spi.membership.View;
@@ -51,7 +50,7 @@ final class QuorumKeeper {
     }
 
     private final NodeId self;
-    private final ClusterConfig config;
+    private final LiveConfig live;
     private final Optional<QuorumDevice> device;
     private final Host host;
     private final Executor deviceCalls;
@@ -69,14 +68,14 @@ final class QuorumKeeper {
      * @param deviceCalls where the device is called (it may block); nothing runs there without a
      *     device
      */
-    QuorumKeeper(NodeId self, ClusterConfig config, Optional<QuorumDevice> device, Executor deviceCalls, Host host) {
+    QuorumKeeper(NodeId self, LiveConfig live, Optional<QuorumDevice> device, Executor deviceCalls, Host host) {
         this.self = self;
-        this.config = config;
+        this.live = live;
         this.device = device;
         this.deviceCalls = deviceCalls;
         this.host = host;
-        this.expected = config.nodes();
-        this.waitingForAll = config.waitForAll();
+        this.expected = live.config().nodes();
+        this.waitingForAll = live.config().waitForAll();
     }
 
     /** The nodes whose votes count now (fewer than the node list after last_man_standing dropped some). */
@@ -105,7 +104,7 @@ final class QuorumKeeper {
         if (state == Quorum.NOT_QUORATE) {
             return false;
         }
-        if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
+        if (live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             return true;
         }
         Votes votes = Votes.of(expected, heard);
@@ -119,15 +118,15 @@ final class QuorumKeeper {
         view = v;
         byTie = false;
         // A node that returns counts again (last_man_standing only drops nodes that are away).
-        if (!v.members().stream().filter(config.nodes()::contains).allMatch(expected::contains)) {
-            expected = config.nodes().stream()
+        if (!v.members().stream().filter(live.config().nodes()::contains).allMatch(expected::contains)) {
+            expected = live.config().nodes().stream()
                     .filter(n -> expected.contains(n) || v.contains(n))
                     .toList();
             LOG.info("{}: votes count again for {} of the node list: {}", self, expected.size(), expected);
         }
         Votes votes = Votes.of(expected, v.members());
-        boolean dropped = expected.size() < config.nodes().size();
-        if (config.noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
+        boolean dropped = expected.size() < live.config().nodes().size();
+        if (live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             if (!votes.isMajority()) {
                 LOG.warn(
                         "{}: {} is not a majority; no-quorum-policy=ignore runs resources anyway (unsafe)",
@@ -138,12 +137,13 @@ final class QuorumKeeper {
             return;
         }
         if (waitingForAll) {
-            if (v.members().containsAll(config.nodes())) {
+            if (v.members().containsAll(live.config().nodes())) {
                 waitingForAll = false;
                 LOG.info("{}: every configured node is in {}: wait-for-all is satisfied", self, v);
             } else {
-                List<NodeId> missing =
-                        config.nodes().stream().filter(n -> !v.contains(n)).toList();
+                List<NodeId> missing = live.config().nodes().stream()
+                        .filter(n -> !v.contains(n))
+                        .toList();
                 set(
                         v,
                         Quorum.NOT_QUORATE,
@@ -215,7 +215,7 @@ final class QuorumKeeper {
      */
     @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
     private void scheduleLastManStanding(View v) {
-        Optional<Duration> window = config.lastManStanding();
+        Optional<Duration> window = live.config().lastManStanding();
         if (window.isEmpty() || v.members().containsAll(expected)) {
             return;
         }

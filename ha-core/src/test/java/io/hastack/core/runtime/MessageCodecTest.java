@@ -50,7 +50,12 @@ class MessageCodecTest {
                 new NodeReport(
                         VIEW,
                         "abcdef0123456789",
-                        java.util.EnumSet.of(Messages.Flag.LEAVING, Messages.Flag.MAINTENANCE, Messages.Flag.QUORATE),
+                        7L,
+                        java.util.EnumSet.of(
+                                Messages.Flag.LEAVING,
+                                Messages.Flag.MAINTENANCE,
+                                Messages.Flag.QUORATE,
+                                Messages.Flag.RECONFIGURING),
                         plan,
                         Map.of(ResourceId.of("web"), ResourceState.RUNNING, ResourceId.of("db"), ResourceState.FAILED),
                         Map.of(
@@ -72,6 +77,7 @@ class MessageCodecTest {
                 new NodeReport(
                         VIEW,
                         "abcdef0123456789",
+                        0L,
                         java.util.Set.of(Messages.Flag.STANDBY),
                         null,
                         Map.of(),
@@ -113,7 +119,14 @@ class MessageCodecTest {
                                 NodeId.of("node1"),
                                 Map.of(ResourceId.of("web"), ResourceState.RUNNING),
                                 NodeId.of("node2"),
-                                Map.of())));
+                                Map.of())),
+                new Messages.ConfigProposal(3, 6, ConfigCodecTest.richConfig()),
+                new Messages.ConfigProposal(4, -1, ConfigCodecTest.richConfig()),
+                new Messages.ConfigVerdict(3, 7, ""),
+                new Messages.ConfigVerdict(4, 7, "the coordinator's partition has no quorum"),
+                new Messages.ConfigInstall(io.hastack.core.model.VersionedConfig.initial(ConfigCodecTest.richConfig())
+                        .next(ConfigCodecTest.richConfig())),
+                new Messages.ConfigRequest(9));
     }
 
     /**
@@ -132,11 +145,14 @@ class MessageCodecTest {
         MessageCodec codec = new MessageCodec(null);
         NodeReport report = (NodeReport) samples().get(2);
         byte[] frame = codec.encode(frame(report));
-        // type (1) + view (2 + 5 + 8) + hash (2 + 16): then the flags byte
-        int at = TYPE_AT + 1 + 2 + "node1".length() + 8 + 2 + 16;
-        assertEquals(2, frame[at], "the wire bits are fixed: leaving 1, standby 2, maintenance 4, quorate 8");
+        // type (1) + view (2 + 5 + 8) + hash (2 + 16) + version (8): then the flags byte
+        int at = TYPE_AT + 1 + 2 + "node1".length() + 8 + 2 + 16 + 8;
         assertEquals(
-                List.of(1, 2, 4, 8),
+                2,
+                frame[at],
+                "the wire bits are fixed: leaving 1, standby 2, maintenance 4, quorate 8, reconfiguring 16");
+        assertEquals(
+                List.of(1, 2, 4, 8, 16),
                 java.util.Arrays.stream(Messages.Flag.values())
                         .map(Messages.Flag::bit)
                         .toList());

@@ -64,9 +64,10 @@ class ParticipantTest {
 
     private Participant participant() {
         Participant[] self = new Participant[1];
+        LiveConfig live = LiveConfig.of(config);
         LocalResources resources = executor.local(N2, config, time, () -> self[0].sendReport());
         Coordinator coordinator =
-                new Coordinator(N2, config, new DefaultPlanner(), time.clock(), LEASE, new Coordinator.Port() {
+                new Coordinator(N2, live, new DefaultPlanner(), time.clock(), LEASE, new Coordinator.Port() {
                     @Override
                     public void send(NodeId node, Message message) {}
 
@@ -101,7 +102,7 @@ class ParticipantTest {
                         return self[0].leaseHeld();
                     }
                 });
-        self[0] = new Participant(N2, config, resources, coordinator, LEASE, new Participant.Port() {
+        self[0] = new Participant(N2, live, resources, coordinator, LEASE, new Participant.Port() {
             @Override
             public void send(NodeId to, Message message) {
                 sent.add(message);

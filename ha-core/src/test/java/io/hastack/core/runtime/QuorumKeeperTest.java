@@ -54,7 +54,7 @@ class QuorumKeeperTest {
 
     private final QuorumKeeper keeper = new QuorumKeeper(
             N1,
-            ClusterConfig.builder().nodes("n1", "n2").build(),
+            LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
             Optional.of(device),
             deviceCalls::add,
             new QuorumKeeper.Host() {

@@ -383,12 +383,15 @@ final class SimulatedCluster {
         final Participant participant;
         /** The node's frame filter, as a real node's: stamps what it sends, checks what it receives. */
         final FrameFilter frames;
+        /** The configuration version this node holds, shared by its parts as in a real node. */
+        final LiveConfig held;
 
         SimNode(NodeId id) {
             this.id = id;
+            this.held = LiveConfig.of(config);
             this.frames = new FrameFilter(id, ((long) id.hashCode() << 32) | ++boots);
             // HaNode's quorum keeper itself, without a device, on virtual time.
-            this.quorum = new QuorumKeeper(id, config, Optional.empty(), time, new QuorumKeeper.Host() {
+            this.quorum = new QuorumKeeper(id, held, Optional.empty(), time, new QuorumKeeper.Host() {
                 @Override
                 public void post(Runnable task) {
                     time.execute(() -> {
@@ -440,7 +443,7 @@ final class SimulatedCluster {
                         }
                     });
             this.coordinator =
-                    new Coordinator(id, config, new DefaultPlanner(), time.clock(), LEASE_TIME, new Coordinator.Port() {
+                    new Coordinator(id, held, new DefaultPlanner(), time.clock(), LEASE_TIME, new Coordinator.Port() {
                         @Override
                         public void send(NodeId node, Message message) {
                             SimNode.this.send(node, message);
@@ -503,7 +506,7 @@ final class SimulatedCluster {
                             return participant.leaseHeld();
                         }
                     });
-            this.participant = new Participant(id, config, resources, coordinator, LEASE_TIME, new Participant.Port() {
+            this.participant = new Participant(id, held, resources, coordinator, LEASE_TIME, new Participant.Port() {
                 @Override
                 public void send(NodeId to, Message message) {
                     SimNode.this.send(to, message);

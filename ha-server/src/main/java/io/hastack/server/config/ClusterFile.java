@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param membership the membership's timings the file sets
  * @param device the quorum device, if any
  * @param config the resources, constraints and cluster options
+ * @param version the configuration version (field {@code version}, 0 if left out); a node that
+ *     takes a newer version from the cluster writes it back here
+ * @param lineage the hashes of the versions before it, newest first (written by the node)
  */
 public record ClusterFile(
         String cluster,
@@ -27,11 +30,19 @@ public record ClusterFile(
         Map<NodeId, InetSocketAddress> nodes,
         Membership membership,
         Optional<Device> device,
-        ClusterConfig config) {
+        ClusterConfig config,
+        long version,
+        java.util.List<String> lineage) {
 
-    /** Copies the node map, keeping its order. */
+    /** Copies the node map, keeping its order, and the lineage. */
     public ClusterFile {
         nodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+        lineage = java.util.List.copyOf(lineage);
+    }
+
+    /** The model with its version and lineage, as a node starts from it. */
+    public io.hastack.core.model.VersionedConfig versioned() {
+        return new io.hastack.core.model.VersionedConfig(version, config, lineage);
     }
 
     /**

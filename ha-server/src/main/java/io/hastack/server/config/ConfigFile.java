@@ -12,6 +12,7 @@ import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.Score;
+import io.hastack.core.model.VersionedConfig;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
@@ -130,7 +131,9 @@ public final class ConfigFile {
                         "quorum",
                         "options",
                         "groups",
-                        "constraints"),
+                        "constraints",
+                        "version",
+                        "lineage"),
                 Set.of("cluster", "nodes"));
         String cluster = string(top.get("cluster"), "cluster");
         if (!cluster.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,62}")) {
@@ -176,7 +179,36 @@ public final class ConfigFile {
         }
         Node whole = top.containsKey("constraints") ? top.get("constraints") : root;
         ClusterConfig built = at(whole, top.containsKey("constraints") ? "constraints" : "", config::build);
-        return new ClusterFile(cluster, keyFile, nodes, membership, device, built);
+        long version = 0;
+        if (top.containsKey("version")) {
+            version = integer(top.get("version"), "version");
+            if (version < 0) {
+                throw error(
+                        top.get("version"),
+                        "version",
+                        "the configuration version must not be negative, was " + version);
+            }
+        }
+        List<String> lineage = new ArrayList<>();
+        if (top.containsKey("lineage")) {
+            List<Node> hashes = sequence(top.get("lineage"), "lineage");
+            for (int i = 0; i < hashes.size(); i++) {
+                String h = string(hashes.get(i), "lineage[" + i + "]");
+                if (!h.matches("[0-9a-f]{1,64}")) {
+                    throw error(hashes.get(i), "lineage[" + i + "]", "'" + h + "' is not a configuration hash");
+                }
+                lineage.add(h);
+            }
+            if (lineage.size() > VersionedConfig.LINEAGE || lineage.size() > version) {
+                throw error(
+                        top.get("lineage"),
+                        "lineage",
+                        "version " + version + " cannot have " + lineage.size()
+                                + " earlier versions (at most the version and " + VersionedConfig.LINEAGE
+                                + "); it is written by the node: remove it if you edited the file");
+            }
+        }
+        return new ClusterFile(cluster, keyFile, nodes, membership, device, built, version, lineage);
     }
 
     private Map<NodeId, InetSocketAddress> nodes(Node node, ClusterConfig.Builder config) {

@@ -111,6 +111,14 @@ class ConfigFileTest {
         String head = "cluster: c\nkey-file: /k\n" + nodes;
         return Stream.of(
                 bad("empty file", "", 1, "the file is empty"),
+                bad("negative version", head + "version: -3\n", 6, "must not be negative"),
+                bad("version not a number", head + "version: new\n", 6, "version"),
+                bad("lineage not hashes", head + "version: 2\nlineage: [nothex!]\n", 7, "is not a configuration hash"),
+                bad(
+                        "lineage longer than the version",
+                        head + "version: 1\nlineage: [abc, def]\n",
+                        7,
+                        "cannot have 2 earlier versions"),
                 bad("not YAML", "cluster: [unclosed\n", 2, "not valid YAML"),
                 bad("a list at the top", "- a\n- b\n", 1, "expected a mapping"),
                 bad("no cluster", "key-file: /k\n" + nodes, 1, "missing 'cluster'"),
