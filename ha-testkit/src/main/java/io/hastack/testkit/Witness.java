@@ -44,6 +44,18 @@ public final class Witness {
         return node + "/" + resource;
     }
 
+    private volatile boolean exclusiveChecked;
+
+    /**
+     * From now on, a start of an exclusive resource while it runs on another live node is a
+     * violation. Not the default: a frozen node's copy still runs (as a real process would) while
+     * the others start one after its lease, which the fencing epochs guard; a test without frozen
+     * nodes or {@code no-quorum-policy=ignore} asks for the stricter check.
+     */
+    public void checkExclusiveStarts() {
+        exclusiveChecked = true;
+    }
+
     /** The live nodes on which {@code resource} runs. */
     public Set<NodeId> runningOn(String resource) {
         Set<NodeId> nodes = ConcurrentHashMap.newKeySet();
@@ -59,7 +71,9 @@ public final class Witness {
 
     /**
      * Safety violations seen so far: a start that was accepted although its epoch was not greater
-     * than every earlier accepted start's epoch of the same resource (an epoch handed out twice).
+     * than every earlier accepted start's epoch of the same resource (an epoch handed out twice), and
+     * (after {@link #checkExclusiveStarts()}) a start of an exclusive resource (not a clone's copy)
+     * while it runs on another live node.
      * Starts with a stale epoch (a timed-out start that returns late) are rejected, as a resource
      * guarded by an {@link EpochGuard} rejects them, and recorded as {@code rejected}.
      */
@@ -203,8 +217,17 @@ public final class Witness {
                 // A call of a crashed incarnation that returns after the crash: nothing runs.
                 return AgentOutcome.failed("the node crashed during the start");
             }
-            running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet())
-                    .add(ctx.node());
+            Set<NodeId> copies = running.computeIfAbsent(ctx.resource(), r -> ConcurrentHashMap.newKeySet());
+            if (ctx.cloneInstance().isEmpty() && exclusiveChecked) {
+                Set<NodeId> others = new java.util.HashSet<>(copies);
+                others.removeAll(dead);
+                others.remove(ctx.node());
+                if (!others.isEmpty()) {
+                    violations.add("exclusive " + ctx.resource() + " started on " + ctx.node() + " while it runs on "
+                            + others);
+                }
+            }
+            copies.add(ctx.node());
             history.add(new Event(ctx.node(), ctx.resource(), "start", ctx.epoch()));
             return AgentOutcome.success();
         }

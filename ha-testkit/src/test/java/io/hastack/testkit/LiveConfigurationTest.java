@@ -87,6 +87,9 @@ class LiveConfigurationTest {
     }
 
     private void startAll(ClusterConfig config) {
+        if (config.noQuorumPolicy() != NoQuorumPolicy.IGNORE) {
+            cluster.witness.checkExclusiveStarts();
+        }
         NODES.forEach(n -> cluster.start(n, config));
         cluster.awaitView(3);
         awaitRunsOnce("web");
@@ -139,8 +142,17 @@ class LiveConfigurationTest {
         NODES.forEach(n -> assertEquals(v1, cluster.stored(n).orElseThrow(), n + " kept version 1"));
         assertEquals(Set.of(web), cluster.witness.runningOn("web"), "the running group was not touched");
         assertEquals(1, cluster.witness.starts(web.value(), "web"), "web was not restarted");
+        // Every node answers for the whole cluster, as the coordinator last shared it.
         await().atMost(InProcessCluster.WAIT)
-                .until(() -> cluster.coordinatorStatus().render().contains("configuration: version 1"));
+                .until(() -> NODES.stream()
+                        .map(n -> cluster.node(n).status())
+                        .allMatch(s -> s.render().contains("configuration: version 1")
+                                && s.nodes().size() == 3
+                                && s.runningOn(io.hastack.core.model.ResourceId.of("db"))
+                                                .size()
+                                        == 1
+                                && s.runningOn(io.hastack.core.model.ResourceId.of("web"))
+                                        .equals(List.of(web))));
     }
 
     @Test
@@ -266,6 +278,13 @@ class LiveConfigurationTest {
         cluster.start("n3", v1);
         cluster.awaitView(3);
         awaitEveryNodeHolds(2, v2.hash());
+        assertTrue(
+                cluster.eventsOf(HaEvent.Type.CONFIG_INSTALLED).stream()
+                        .anyMatch(e -> e.node().equals(NodeId.of("n1"))
+                                && e.data() instanceof io.hastack.core.runtime.EventData.ConfigInstalled c
+                                && c.from().equals(NodeId.of("n2"))
+                                && c.version() == 2),
+                "the coordinator n1 asked n2 for its newer version and took it");
         awaitRunsOnce("cache");
         awaitRunsOnce("db");
         assertEquals(List.of(), cluster.discarded("n1"), "version 1 is in version 2's lineage: nothing lost");

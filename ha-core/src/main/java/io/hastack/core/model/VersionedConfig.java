@@ -58,12 +58,16 @@ public record VersionedConfig(long version, ClusterConfig config, List<String> l
         return config.hash();
     }
 
-    /** {@code changed} as the next version, remembering this one in its lineage. */
+    /**
+     * {@code changed} as the next version, remembering this one in its lineage.
+     *
+     * @throws ArithmeticException if this is the largest version there can be
+     */
     public VersionedConfig next(ClusterConfig changed) {
         List<String> earlier = new ArrayList<>(LINEAGE);
         earlier.add(hash());
         earlier.addAll(lineage.subList(0, Math.min(lineage.size(), LINEAGE - 1)));
-        return new VersionedConfig(version + 1, changed, earlier);
+        return new VersionedConfig(Math.addExact(version, 1), changed, earlier);
     }
 
     /**

@@ -247,8 +247,9 @@ public final class Admin {
      * @return the version this node holds once the coordinator accepted the change and this node
      *     took it (the same version if the change changes nothing); fails with {@link
      *     HaConfigurationException} naming what is wrong if an agent or the coordinator refuses it
-     * @throws IllegalArgumentException at once if the base version is below -1, or a resource's
-     *     on-fail is fence while this node has no fence device
+     * @throws IllegalArgumentException at once if the base version is below -1, the configuration
+     *     is too large to send (over 512 KiB encoded), or a resource's on-fail is fence while this
+     *     node has no fence device
      */
     public CompletableFuture<VersionedConfig> configure(ClusterConfig proposed, long baseVersion) {
         Objects.requireNonNull(proposed, "proposed configuration");
@@ -256,6 +257,7 @@ public final class Admin {
             throw new IllegalArgumentException(
                     "base version " + baseVersion + " is neither a version (0 or more) nor -1 (any version)");
         }
+        ConfigCodec.requireSendable(proposed);
         if (!node.canFence()) {
             HaNode.fenceWithoutDevice(proposed).ifPresent(problem -> {
                 throw new IllegalArgumentException(problem);

@@ -16,14 +16,16 @@ import java.util.Optional;
 
 /**
  * A point-in-time status of the cluster as one node sees it. On the coordinator it covers every
- * member; on another node only the node itself, with the coordinator named.
+ * member; on another node it is the whole-cluster picture the coordinator last shared (as {@code
+ * crm_mon} answers on any Pacemaker node), or only the node itself before the coordinator has
+ * shared one; the quorum, lease and refused lines are always the node's own.
  *
  * @param node the node that produced it
  * @param view the current view, if the node is a member
  * @param coordinator whether {@code node} coordinates the view
  * @param config the configuration
  * @param configVersion its version (see {@link io.hastack.core.model.VersionedConfig})
- * @param nodes what is known of each member (all members on the coordinator)
+ * @param nodes what is known of each member (every member, as the coordinator sees it)
  * @param quorum this node's quorum, in words ("quorate: 2 of 3 votes [n1, n2]")
  * @param lease this node's membership lease, in words ("held: heard from [n1, n2] within 3000
  *     ms"); a node without it acts on nothing (see {@code docs/design/leases.md})

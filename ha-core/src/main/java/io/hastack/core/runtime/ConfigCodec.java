@@ -33,7 +33,31 @@ final class ConfigCodec {
     /** The longest string (a parameter value), in bytes. */
     private static final int MAX_STRING = 1 << 20;
 
+    /**
+     * The largest configuration a change may carry, encoded: well inside the transport's frame limit
+     * (1 MiB on the TCP stack), with room for the version's envelope.
+     */
+    static final int MAX_CONFIG_BYTES = 512 * 1024;
+
     private ConfigCodec() {}
+
+    /**
+     * Checks that {@code config} can travel in a cluster message.
+     *
+     * @throws IllegalArgumentException naming its size and the limit if it is too large
+     */
+    static void requireSendable(ClusterConfig config) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            writeConfig(new DataOutputStream(bytes), config);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (bytes.size() > MAX_CONFIG_BYTES) {
+            throw new IllegalArgumentException("the configuration is " + bytes.size() + " bytes encoded, more than the "
+                    + MAX_CONFIG_BYTES + " a change may carry: keep large data in files and name them in parameters");
+        }
+    }
 
     static void write(DataOutputStream out, VersionedConfig v) throws IOException {
         out.writeLong(v.version());

@@ -85,6 +85,9 @@ final class Coordinator {
     /** How long to wait before planning again after the epochs of a plan could not be obtained. */
     static final Duration EPOCH_RETRY = Duration.ofSeconds(1);
 
+    /** How often, at most, the coordinator sends its configuration to a member whose reports still differ. */
+    static final Duration CONFIG_RESEND = Duration.ofSeconds(1);
+
     /** How long to wait for probe answers before asking the silent members again. */
     static final Duration PROBE_RETRY = Duration.ofMillis(500);
 
@@ -125,10 +128,16 @@ final class Coordinator {
         final Set<NodeId> mismatchReported = new HashSet<>();
         final Set<NodeId> granted = new HashSet<>();
         final Set<NodeId> pending = new HashSet<>();
-        /** The configuration version last sent to each member, and the newer versions asked for. */
+        /**
+         * When (monotonic nanos) this coordinator last sent its configuration to each member, or
+         * asked it for its newer one: sent again at most every {@link #CONFIG_RESEND} while the
+         * member's reports still differ (a member that had not installed the view yet drops it).
+         */
         final Map<NodeId, Long> configSent = new HashMap<>();
 
+        /** The newer versions asked for, as "member@version". */
         final Set<String> configRequested = new HashSet<>();
+
         PlanId transition;
         boolean converged;
         /** False until the node has decided quorum for this view. */
@@ -237,30 +246,67 @@ final class Coordinator {
             }
             return;
         }
-        if (report.configVersion() > mine.version()) {
-            if (round.configRequested.add(from + "@" + report.configVersion())) {
-                LOG.info(
-                        "{} holds configuration version {}, newer than {}'s {}; asking for it",
-                        from,
-                        report.configVersion(),
-                        self,
-                        mine);
-                port.send(from, new ConfigRequest(report.configVersion()));
-            }
-            return;
-        }
         if (report.configVersion() == mine.version() && report.configHash().equals(mine.hash())) {
             return;
         }
-        Long sent = round.configSent.get(from);
-        if (sent == null || sent != mine.version()) {
-            round.configSent.put(from, mine.version());
-            String detail = from + " holds configuration version " + report.configVersion() + " (hash "
-                    + report.configHash() + "); sending it " + mine + ": it is not managed until it has taken it";
+        long now = port.nanoTime();
+        Long last = round.configSent.get(from);
+        if (last != null && now - last < CONFIG_RESEND.toNanos()) {
+            return;
+        }
+        round.configSent.put(from, now);
+        if (report.configVersion() > mine.version()) {
+            round.configRequested.add(from + "@" + report.configVersion());
+            LOG.info(
+                    "{} holds configuration version {}, newer than {}'s {}; asking for it",
+                    from,
+                    report.configVersion(),
+                    self,
+                    mine);
+            port.send(from, new ConfigRequest(report.configVersion()));
+            return;
+        }
+        String detail = from + " holds configuration version " + report.configVersion() + " (hash "
+                + report.configHash() + "); sending it " + mine + ": it is not managed until it has taken it";
+        if (round.mismatchReported.add(from)) {
             LOG.info(detail);
             port.event(new EventData.ConfigMismatch(from, Optional.of(report.configHash())), from.value(), detail);
-            port.send(from, new ConfigInstall(mine));
         }
+        port.send(from, new ConfigInstall(mine));
+    }
+
+    /**
+     * True if {@code from} was asked for {@code version} in this view: only a version asked for is
+     * taken from a member.
+     */
+    boolean requested(NodeId from, long version) {
+        return active() && round.configRequested.contains(from + "@" + version);
+    }
+
+    /**
+     * Why the configuration cannot change now, or empty: every member must have answered the
+     * probe and hold this node's version, so that a change is made on the newest version.
+     */
+    Optional<String> changeBlocked() {
+        if (!active()) {
+            return Optional.of(self + " does not coordinate");
+        }
+        if (!allProbed()) {
+            return Optional.of("not every member of " + view + " has reported yet; try again in a moment");
+        }
+        VersionedConfig mine = live.get();
+        for (NodeId member : view.members()) {
+            NodeReport r = state.reports().get(member);
+            if (r != null && mine.config().nodes().contains(member) && r.configVersion() > mine.version()) {
+                return Optional.of(member + " holds a newer configuration (version " + r.configVersion()
+                        + ") that the coordinator is taking; try again in a moment");
+            }
+        }
+        List<NodeId> transitioning = configTransitioning();
+        if (!transitioning.isEmpty()) {
+            return Optional.of(transitioning + " still take " + mine + "; try again in a moment");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -271,9 +317,10 @@ final class Coordinator {
         if (!active()) {
             return;
         }
+        long now = port.nanoTime();
         for (NodeId member : view.members()) {
             if (!member.equals(self)) {
-                round.configSent.put(member, next.version());
+                round.configSent.put(member, now);
                 port.send(member, new ConfigInstall(next));
             }
         }
@@ -307,6 +354,7 @@ final class Coordinator {
             }
             round.transition = null;
         }
+        VersionedConfig planConfig = live.get();
         Plan planned = planner.plan(snapshot(), clock.instant());
         Map<NodeId, Long> waiting = takeover.pending(port.nanoTime());
         boolean held = !waiting.isEmpty() && planned.actions().stream().anyMatch(a -> a.type() == ActionType.START);
@@ -357,7 +405,7 @@ final class Coordinator {
         Plan toSend = plan;
         CompletableFuture<?> unused = port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
             try {
-                send(id, toSend, stamped, error);
+                send(id, toSend, stamped, error, planConfig);
             } catch (RuntimeException e) {
                 // whenComplete would swallow it and leave the transition waiting forever.
                 LOG.error("{}: sending {} failed; planning again", self, id, e);
@@ -496,9 +544,15 @@ final class Coordinator {
     }
 
     /** Sends each node its stamped actions of plan {@code id}, unless the view moved on or stamping failed. */
-    private void send(PlanId id, Plan plan, List<Action> stamped, Throwable error) {
+    @SuppressWarnings("ReferenceEquality") // identity: is the configuration still the one planned with?
+    private void send(PlanId id, Plan plan, List<Action> stamped, Throwable error, VersionedConfig planConfig) {
         if (!id.equals(round.transition)) {
             return; // the view changed meanwhile; the new one re-plans
+        }
+        if (live.get() != planConfig) {
+            LOG.info("{}: dropping {}: the configuration changed to {} while it was made", self, id, live.get());
+            abandon(id);
+            return;
         }
         if (error != null) {
             String note = "cannot obtain fencing epochs, starting nothing: " + error.getMessage();
@@ -514,7 +568,7 @@ final class Coordinator {
                 id.toString(),
                 sent.summary().strip());
         for (NodeId node : sent.nodes()) {
-            port.send(node, new Execute(id, sent.actionsFor(node)));
+            port.send(node, new Execute(id, sent.actionsFor(node), planConfig.hash()));
         }
     }
 

@@ -116,6 +116,23 @@ final class LocalResources {
             AgentExecutor executor,
             ScheduledExecutorService loop,
             Listener listener) {
+        this(node, config, clock, agents, executor, loop, listener, false);
+    }
+
+    /**
+     * As the other constructor; with {@code tolerateUnknownTypes}, a resource whose agent type is
+     * not registered here gets an agent that cannot start it (for a configuration version the node
+     * took from the cluster, which a newer node may have extended) instead of failing.
+     */
+    LocalResources(
+            NodeId node,
+            ClusterConfig config,
+            Clock clock,
+            AgentRegistry agents,
+            AgentExecutor executor,
+            ScheduledExecutorService loop,
+            Listener listener,
+            boolean tolerateUnknownTypes) {
         this.node = node;
         this.config = config;
         this.agents = agents;
@@ -125,7 +142,9 @@ final class LocalResources {
         this.listener = listener;
         for (ResourceGroup g : config.groups()) {
             for (ResourceSpec r : g.resources()) {
-                resources.put(r.id(), new Local(r, agents.create(r), cloneInstance(config, g)));
+                resources.put(
+                        r.id(),
+                        new Local(r, tolerateUnknownTypes ? create(r) : agents.create(r), cloneInstance(config, g)));
             }
         }
     }
@@ -188,7 +207,7 @@ final class LocalResources {
         return done;
     }
 
-    private void apply(ClusterConfig next, CompletableFuture<Change> done) {
+    private void apply(ClusterConfig next, boolean leaveRunning, CompletableFuture<Change> done) {
         List<ResourceId> removed = new ArrayList<>();
         List<ResourceId> restarted = new ArrayList<>();
         for (Local l : resources.values()) {
@@ -208,7 +227,10 @@ final class LocalResources {
         }
         List<ResourceId> retiring = new ArrayList<>(removed);
         retiring.addAll(restarted);
-        java.util.Set<ResourceId> stopping = dependents(retiring);
+        // In maintenance (the node's or the cluster's) and for an unmanaged resource the cluster stops
+        // nothing: what is removed is forgotten, what is changed is probed again with its new spec.
+        java.util.Set<ResourceId> stopping = new java.util.LinkedHashSet<>(dependents(retiring));
+        stopping.removeIf(id -> leaveRunning || !resources.get(id).spec.managed());
         List<Action> stops = StopOrder.stopEverything(
                 config,
                 node,
@@ -272,27 +294,34 @@ final class LocalResources {
         return out;
     }
 
-    /** Takes {@code next}'s specs; returns the resources given a new agent here (to probe). */
+    /**
+     * Takes {@code next}'s specs; returns the resources given a new agent here (to probe). The new
+     * table is built first and installed at once; the entries it retires get a new generation, so
+     * that a result still in flight for them changes nothing.
+     */
     private List<Local> swap(ClusterConfig next, List<ResourceId> retiring) {
-        Map<ResourceId, Local> kept = new LinkedHashMap<>(resources);
-        resources.clear();
+        Map<ResourceId, Local> table = new LinkedHashMap<>();
         List<Local> fresh = new ArrayList<>();
         for (ResourceGroup g : next.groups()) {
             for (ResourceSpec r : g.resources()) {
-                Local old = kept.get(r.id());
+                Local old = resources.get(r.id());
                 if (old != null && !retiring.contains(r.id())) {
                     old.spec = r;
-                    resources.put(r.id(), old);
+                    table.put(r.id(), old);
                 } else {
                     Local l = new Local(r, create(r), cloneInstance(next, g));
-                    if (old != null) {
-                        l.failure = old.failure;
-                    }
-                    resources.put(r.id(), l);
+                    table.put(r.id(), l);
                     fresh.add(l);
                 }
             }
         }
+        resources.forEach((id, old) -> {
+            if (table.get(id) != old) {
+                old.generation++;
+            }
+        });
+        resources.clear();
+        resources.putAll(table);
         config = next;
         return fresh;
     }
@@ -301,9 +330,9 @@ final class LocalResources {
     private ResourceAgent create(ResourceSpec spec) {
         try {
             return agents.create(spec);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             LOG.error("{}: {}: the resource cannot run here", node, e.getMessage());
-            return new MissingAgent(spec.agentType(), e.getMessage());
+            return new MissingAgent(spec.agentType(), String.valueOf(e.getMessage()));
         }
     }
 
@@ -584,6 +613,16 @@ final class LocalResources {
         l.inFlight
                 .handleAsync((ignored, error) -> null, loop)
                 .thenRun(() -> {
+                    if (resources.get(action.resource()) != l) {
+                        listener.event(
+                                new EventData.ActionRefused(
+                                        Optional.empty(), Optional.of(action.resource()), "the configuration changed"),
+                                action.resource().value(),
+                                "the configuration changed; abandoning " + (actions.size() - index)
+                                        + " action(s) of the plan");
+                        done.run();
+                        return;
+                    }
                     if (!stillValid.getAsBoolean()) {
                         listener.event(
                                 new EventData.ActionRefused(

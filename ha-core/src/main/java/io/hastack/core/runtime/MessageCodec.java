@@ -24,11 +24,14 @@ import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.PlanId;
 import io.hastack.core.runtime.Messages.Probe;
+import io.hastack.core.runtime.Messages.StatusShare;
 import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.plan.Move;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.NodeStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -157,9 +160,10 @@ final class MessageCodec {
                     (out, m) -> {
                         out.writeLong(m.request());
                         out.writeLong(m.baseVersion());
+                        out.writeUTF(m.baseHash());
                         ConfigCodec.writeConfig(out, m.config());
                     },
-                    in -> new ConfigProposal(in.readLong(), in.readLong(), ConfigCodec.readConfig(in))),
+                    in -> new ConfigProposal(in.readLong(), in.readLong(), in.readUTF(), ConfigCodec.readConfig(in))),
             new Kind<>(
                     13,
                     ConfigVerdict.class,
@@ -349,13 +353,7 @@ final class MessageCodec {
             writePlanId(out, r.completedPlan());
         }
         writeStates(out, r.states());
-        out.writeInt(r.failures().size());
-        for (Map.Entry<ResourceId, Failure> e : r.failures().entrySet()) {
-            out.writeUTF(e.getKey().value());
-            out.writeInt(e.getValue().count());
-            out.writeLong(e.getValue().last().toEpochMilli());
-            out.writeUTF(e.getValue().operation().name());
-        }
+        writeFailures(out, r.failures());
         out.writeInt(r.moves().size());
         for (MoveOrder m : r.moves()) {
             writeMove(out, m);
@@ -386,6 +384,64 @@ final class MessageCodec {
             states.put(ResourceId.of(in.readUTF()), ResourceState.valueOf(in.readUTF()));
         }
         return states;
+    }
+
+    private static void writeFailures(DataOutputStream out, Map<ResourceId, Failure> failures) throws IOException {
+        out.writeInt(failures.size());
+        for (Map.Entry<ResourceId, Failure> e : failures.entrySet()) {
+            out.writeUTF(e.getKey().value());
+            out.writeInt(e.getValue().count());
+            out.writeLong(e.getValue().last().toEpochMilli());
+            out.writeUTF(e.getValue().operation().name());
+        }
+    }
+
+    private static Map<ResourceId, Failure> readFailures(DataInputStream in)
+            throws IOException, MalformedMessageException {
+        int m = count(in);
+        Map<ResourceId, Failure> failures = new HashMap<>();
+        for (int i = 0; i < m; i++) {
+            ResourceId id = ResourceId.of(in.readUTF());
+            int c = in.readInt();
+            if (c < 1) {
+                throw new MalformedMessageException("failure count " + c + " for " + id + " is not positive");
+            }
+            failures.put(id, new Failure(c, Instant.ofEpochMilli(in.readLong()), Operation.valueOf(in.readUTF())));
+        }
+        return failures;
+    }
+
+    private static void writeStatusShare(DataOutputStream out, StatusShare share) throws IOException {
+        writeView(out, share.view());
+        out.writeLong(share.configVersion());
+        out.writeInt(share.nodes().size());
+        for (NodeInfo n : share.nodes()) {
+            out.writeUTF(n.node().value());
+            out.writeUTF(n.status().name());
+            writeStates(out, n.states());
+            writeFailures(out, n.failures());
+        }
+        out.writeInt(share.notes().size());
+        for (String note : share.notes()) {
+            out.writeUTF(note.length() > 2000 ? note.substring(0, 2000) : note);
+        }
+    }
+
+    private static StatusShare readStatusShare(DataInputStream in) throws IOException, MalformedMessageException {
+        ViewId view = readView(in);
+        long version = in.readLong();
+        int n = count(in);
+        List<NodeInfo> nodes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            nodes.add(new NodeInfo(
+                    NodeId.of(in.readUTF()), NodeStatus.valueOf(in.readUTF()), readStates(in), readFailures(in)));
+        }
+        int k = count(in);
+        List<String> notes = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            notes.add(in.readUTF());
+        }
+        return new StatusShare(view, version, nodes, notes);
     }
 
     private static void writeMove(DataOutputStream out, MoveOrder m) throws IOException {
@@ -431,16 +487,7 @@ final class MessageCodec {
         }
         PlanId completed = in.readBoolean() ? readPlanId(in) : null;
         Map<ResourceId, ResourceState> states = readStates(in);
-        int m = count(in);
-        Map<ResourceId, Failure> failures = new HashMap<>();
-        for (int i = 0; i < m; i++) {
-            ResourceId id = ResourceId.of(in.readUTF());
-            int c = in.readInt();
-            if (c < 1) {
-                throw new MalformedMessageException("failure count " + c + " for " + id + " is not positive");
-            }
-            failures.put(id, new Failure(c, Instant.ofEpochMilli(in.readLong()), Operation.valueOf(in.readUTF())));
-        }
+        Map<ResourceId, Failure> failures = readFailures(in);
         int k = count(in);
         List<MoveOrder> moves = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
@@ -467,6 +514,7 @@ final class MessageCodec {
             out.writeUTF(a.reason());
             out.writeLong(a.epoch());
         }
+        out.writeUTF(x.configHash());
     }
 
     private static void writePlacement(DataOutputStream out, Placement p) throws IOException {
@@ -501,7 +549,7 @@ final class MessageCodec {
                     in.readUTF(),
                     in.readLong()));
         }
-        return new Execute(plan, actions);
+        return new Execute(plan, actions, in.readUTF());
     }
 
     private static int count(DataInputStream in) throws IOException, MalformedMessageException {

@@ -43,7 +43,8 @@ final class Messages {
                     ConfigProposal,
                     ConfigVerdict,
                     ConfigInstall,
-                    ConfigRequest {
+                    ConfigRequest,
+                    StatusShare {
         /** Calls {@code handler}'s method for this kind of message. */
         void dispatch(NodeId from, Handler handler);
     }
@@ -94,6 +95,9 @@ final class Messages {
 
         /** The coordinator asks for this node's (newer) configuration. */
         void configRequest(NodeId from, ConfigRequest request);
+
+        /** The coordinator's picture of the whole cluster. */
+        void statusShare(NodeId from, StatusShare share);
     }
 
     /** What a member says about itself in a report, besides its resources. */
@@ -251,11 +255,15 @@ final class Messages {
         }
     }
 
-    /** Coordinator to node: run these actions, in order, if you are still in the plan's view. */
-    record Execute(PlanId plan, List<Action> actions) implements Message {
+    /**
+     * Coordinator to node: run these actions, in order, if you are still in the plan's view and hold
+     * (and have applied) the configuration the plan was made from ({@code configHash}).
+     */
+    record Execute(PlanId plan, List<Action> actions, String configHash) implements Message {
         Execute {
             Objects.requireNonNull(plan, "plan");
             actions = List.copyOf(actions);
+            Objects.requireNonNull(configHash, "configHash");
         }
 
         @Override
@@ -383,13 +391,15 @@ final class Messages {
 
     /**
      * Member to the coordinator: make {@code config} the cluster's configuration, if the cluster's is
-     * still version {@code baseVersion} (-1: whatever it is). Answered with a {@link ConfigVerdict}.
+     * still version {@code baseVersion} with hash {@code baseHash} (-1 and empty: whatever it is).
+     * Answered with a {@link ConfigVerdict}.
      *
      * @param request the proposer's number for this request, echoed in the verdict
      */
-    record ConfigProposal(long request, long baseVersion, ClusterConfig config) implements Message {
+    record ConfigProposal(long request, long baseVersion, String baseHash, ClusterConfig config) implements Message {
         ConfigProposal {
             Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(baseHash, "baseHash");
             if (baseVersion < -1) {
                 throw new IllegalArgumentException("base version " + baseVersion + " is neither -1 nor a version");
             }
@@ -442,6 +452,27 @@ final class Messages {
         @Override
         public void dispatch(NodeId from, Handler handler) {
             handler.configRequest(from, this);
+        }
+    }
+
+    /**
+     * Coordinator to every other member, whenever its picture changes: every member's status,
+     * states and failures and the planner's notes, so that any node answers a status query for the
+     * whole cluster (as {@code crm_mon} does on any Pacemaker node). For reading only: no decision
+     * is made from it.
+     */
+    record StatusShare(
+            ViewId view, long configVersion, List<io.hastack.core.spi.plan.NodeInfo> nodes, List<String> notes)
+            implements Message {
+        StatusShare {
+            Objects.requireNonNull(view, "view");
+            nodes = List.copyOf(nodes);
+            notes = List.copyOf(notes);
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.statusShare(from, this);
         }
     }
 }

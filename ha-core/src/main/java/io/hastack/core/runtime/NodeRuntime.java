@@ -100,6 +100,8 @@ final class NodeRuntime {
      * thread.
      */
     private volatile Published published;
+    /** The picture this node last shared as coordinator; event thread only. */
+    private Messages.StatusShare lastShared;
     /** Set once the node has handed over (or given up) or was halted: later views are ignored. */
     private volatile boolean departing;
     /** Until when (monotonic nanos) the lease holds, as the event thread last saw; {@link Long#MIN_VALUE}: not held. */
@@ -350,7 +352,17 @@ final class NodeRuntime {
     private void publish() {
         boolean coordinates = coordinator.active();
         NodeInfo local = participant.ownInfo();
-        List<NodeInfo> nodes = coordinates ? coordinator.nodes() : List.of(local);
+        List<NodeInfo> nodes;
+        List<String> notes;
+        if (coordinates) {
+            nodes = coordinator.nodes();
+            notes = coordinator.notes();
+            share(nodes, notes);
+        } else {
+            Optional<Messages.StatusShare> shared = participant.sharedStatus();
+            nodes = shared.map(Messages.StatusShare::nodes).orElse(List.of(local));
+            notes = shared.map(Messages.StatusShare::notes).orElse(List.of());
+        }
         published = new Published(
                 new ClusterStatus(
                         self,
@@ -362,15 +374,43 @@ final class NodeRuntime {
                         participant.leaseText(),
                         refusals.snapshot().plus(membership.refused()),
                         nodes,
-                        coordinates ? coordinator.notes() : List.of()),
+                        notes),
                 local,
                 coordinator.currentSnapshot());
+    }
+
+    /**
+     * As coordinator: sends every other member the whole-cluster picture when it changed, so that
+     * any node answers a status query for the whole cluster.
+     */
+    private void share(List<NodeInfo> nodes, List<String> notes) {
+        View view = participant.view();
+        if (view == null || !loop.inLoop()) {
+            return;
+        }
+        Messages.StatusShare share =
+                new Messages.StatusShare(view.id(), live.get().version(), nodes, notes);
+        if (share.equals(lastShared)) {
+            return;
+        }
+        lastShared = share;
+        for (NodeId member : view.members()) {
+            if (!member.equals(self)) {
+                sendTo(member, share);
+            }
+        }
     }
 
     private LocalResources createResources(AgentRegistry agents) {
         try {
             return new LocalResources(
-                    self, live.config(), clock, agents, executor, loop.executor(), new LocalResources.Listener() {
+                    self,
+                    live.config(),
+                    clock,
+                    agents,
+                    executor,
+                    loop.executor(),
+                    new LocalResources.Listener() {
                         @Override
                         public void stateChanged() {
                             participant.sendReport();
@@ -381,7 +421,8 @@ final class NodeRuntime {
                         public void event(EventData data, String subject, String detail) {
                             emit(data, subject, detail);
                         }
-                    });
+                    },
+                    live.get().version() > 0);
         } catch (RuntimeException e) {
             shutdownThreads();
             throw e;
@@ -413,7 +454,15 @@ final class NodeRuntime {
     void validate() {
         LocalResources.Validation validation = loop.await(resources::validateAll, "validate");
         parameterWarnings = validation.warnings();
-        if (!validation.failures().isEmpty()) {
+        if (!validation.failures().isEmpty() && live.get().version() > 0) {
+            // A version the cluster made (and this node kept): refusing to start would keep the node
+            // out of the cluster for good. The resources that cannot run here fail their start.
+            LOG.error(
+                    "{}: configuration {} has resources that cannot run here; starting all the same: {}",
+                    self,
+                    live.get(),
+                    String.join("; ", validation.failures()));
+        } else if (!validation.failures().isEmpty()) {
             throw new HaConfigurationException(
                     "node " + self + " cannot start: " + String.join("; ", validation.failures()));
         }

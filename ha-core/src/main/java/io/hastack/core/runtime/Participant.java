@@ -120,6 +120,8 @@ final class Participant implements Messages.Handler {
     private final Map<Long, Proposal> proposals = new HashMap<>();
 
     private long proposalSequence;
+    /** The coordinator's latest whole-cluster picture (for status only). */
+    private Messages.StatusShare shared;
 
     private record Proposal(NodeId coordinator, CompletableFuture<VersionedConfig> result) {}
 
@@ -464,6 +466,8 @@ final class Participant implements Messages.Handler {
      * {@link HaConfigurationException} saying why the coordinator refused it.
      */
     CompletableFuture<VersionedConfig> propose(ClusterConfig config, long baseVersion) {
+        VersionedConfig held = live.get();
+        String baseHash = baseVersion == held.version() ? held.hash() : "";
         CompletableFuture<VersionedConfig> result = new CompletableFuture<>();
         if (view == null) {
             result.completeExceptionally(new IllegalStateException(
@@ -472,7 +476,7 @@ final class Participant implements Messages.Handler {
         }
         long id = ++proposalSequence;
         proposals.put(id, new Proposal(view.coordinator(), result));
-        port.send(view.coordinator(), new Messages.ConfigProposal(id, baseVersion, config));
+        port.send(view.coordinator(), new Messages.ConfigProposal(id, baseVersion, baseHash, config));
         port.schedule(
                 () -> {
                     Proposal p = proposals.remove(id);
@@ -533,10 +537,18 @@ final class Participant implements Messages.Handler {
         if (!leaseHeld()) {
             return "the coordinator does not hold its membership lease: try again once the cluster is settled";
         }
-        if (proposal.baseVersion() >= 0 && proposal.baseVersion() != mine.version()) {
+        Optional<String> blocked = coordinator.changeBlocked();
+        if (blocked.isPresent()) {
+            return "the configuration cannot change now: " + blocked.get();
+        }
+        if (proposal.baseVersion() >= 0
+                && (proposal.baseVersion() != mine.version()
+                        || (!proposal.baseHash().isEmpty()
+                                && !proposal.baseHash().equals(mine.hash())))) {
             return "the configuration changed meanwhile: the change was made against version "
-                    + proposal.baseVersion() + " but the cluster holds " + mine
-                    + "; read it again and make the change against it";
+                    + proposal.baseVersion()
+                    + (proposal.baseHash().isEmpty() ? "" : " (hash " + proposal.baseHash() + ")")
+                    + " but the cluster holds " + mine + "; read it again and make the change against it";
         }
         if (!proposal.config().nodes().equals(mine.config().nodes())) {
             return "the node list cannot change at run time yet (it is "
@@ -575,9 +587,19 @@ final class Participant implements Messages.Handler {
         }
         boolean newer = offered.version() > mine.version();
         if (coordinator.active()) {
-            if (newer) {
-                take(offered, from);
+            if (!newer || !coordinator.requested(from, offered.version())) {
+                return;
             }
+            if (!offered.config().nodes().equals(mine.config().nodes())) {
+                String detail = from + " holds " + offered + ", whose node list "
+                        + offered.config().nodes()
+                        + " differs from " + mine.config().nodes()
+                        + ": not taken (the node list cannot change at run time); fix that node's file";
+                LOG.error(detail);
+                port.event(new EventData.ConfigMismatch(from, Optional.of(offered.hash())), from.value(), detail);
+                return;
+            }
+            take(offered, from);
             return;
         }
         boolean differs = offered.version() == mine.version() && !offered.hash().equals(mine.hash());
@@ -586,6 +608,19 @@ final class Participant implements Messages.Handler {
         } else {
             LOG.debug("{} ignores {} from {} (it holds {})", self, offered, from, mine);
         }
+    }
+
+    @Override
+    public void statusShare(NodeId from, Messages.StatusShare share) {
+        if (view != null && from.equals(view.coordinator()) && share.view().equals(view.id())) {
+            shared = share;
+        }
+    }
+
+    /** The whole-cluster picture the coordinator of this member's current view last shared, if any. */
+    Optional<Messages.StatusShare> sharedStatus() {
+        Messages.StatusShare s = shared;
+        return s != null && view != null && s.view().equals(view.id()) ? Optional.of(s) : Optional.empty();
     }
 
     @Override
@@ -620,20 +655,23 @@ final class Participant implements Messages.Handler {
                 "version " + next.version(),
                 self + " takes configuration " + next + (from.equals(self) ? "" : " from " + from));
         sendReport();
-        coordinator.configChanged(next);
         apply(next);
+        coordinator.configChanged(next);
     }
 
     private void apply(VersionedConfig next) {
         Callbacks.whenDone(
-                resources.reconfigure(next.config()),
+                resources.reconfigure(
+                        next.config(),
+                        () -> maintenance
+                                || clusterMaintenance.on()
+                                || next.config().maintenanceMode()),
                 (change, error) -> {
-                    if (error != null) {
-                        LOG.error("{} could not apply configuration {}", self, next, error);
-                    } else if (!change.blocked().isEmpty()) {
-                        String detail = self + " cannot apply configuration " + next + ": the stop of "
-                                + change.blocked() + " failed; it stays unmanaged and holds every start in the"
-                                + " cluster until they stop (clean them up once the cause is fixed); trying again in "
+                    if (error != null || !change.blocked().isEmpty()) {
+                        String detail = self + " cannot apply configuration " + next + ": "
+                                + (error != null ? error.toString() : "the stop of " + change.blocked() + " failed")
+                                + "; it stays unmanaged and holds every start in the"
+                                + " cluster until it can (clean them up once the cause is fixed); trying again in "
                                 + RECONFIGURE_RETRY.toSeconds() + " s";
                         LOG.error(detail);
                         port.event(
@@ -654,15 +692,14 @@ final class Participant implements Messages.Handler {
                         return;
                     }
                     applying--;
-                    if (error == null) {
-                        port.event(
-                                new EventData.ConfigApplied(
-                                        next.version(), change.added(), change.removed(), change.restarted()),
-                                "version " + next.version(),
-                                self + " applied configuration " + next + ": added " + change.added() + ", removed "
-                                        + change.removed() + ", restarted " + change.restarted());
-                    }
+                    port.event(
+                            new EventData.ConfigApplied(
+                                    next.version(), change.added(), change.removed(), change.restarted()),
+                            "version " + next.version(),
+                            self + " applied configuration " + next + ": added " + change.added() + ", removed "
+                                    + change.removed() + ", restarted " + change.restarted());
                     sendReport();
+                    retryDeferred(); // a plan that waited for the configuration to be applied
                 },
                 LOG,
                 "applying configuration " + next);
@@ -687,6 +724,14 @@ final class Participant implements Messages.Handler {
                     x,
                     "refusing " + x.plan() + ": this node stalled for "
                             + port.stalledFor().toMillis() + " ms and is stopping its resources");
+        } else if (fromCoordinator && !x.configHash().equals(live.get().hash())) {
+            refuse(
+                    x,
+                    "refusing " + x.plan() + ": it was made from configuration hash " + x.configHash()
+                            + " but this node" + " holds " + live.get());
+        } else if (fromCoordinator && applying > 0) {
+            // Still applying the configuration the plan was made from: run it once applied.
+            deferred = new Deferred(from, x, null);
         } else if (fromCoordinator && port.quorum() == Quorum.UNDECIDED) {
             // The tie-break is still being decided here: run or refuse once it is.
             deferred = new Deferred(from, x, null);
@@ -699,7 +744,12 @@ final class Participant implements Messages.Handler {
         } else if (fromCoordinator) {
             resources.execute(
                     x.actions(),
-                    () -> view.id().equals(x.plan().view()) && !demoted && port.fresh() && leaseHeld(),
+                    () -> view.id().equals(x.plan().view())
+                            && !demoted
+                            && port.fresh()
+                            && leaseHeld()
+                            && applying == 0
+                            && x.configHash().equals(live.get().hash()),
                     () -> {
                         lastCompleted = x.plan();
                         sendReport();

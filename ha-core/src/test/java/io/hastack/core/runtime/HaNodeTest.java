@@ -182,10 +182,11 @@ class HaNodeTest {
         return new View(new ViewId(members[0], sequence), List.of(members), false);
     }
 
-    private static Execute startPlan(ViewId view) {
+    private Execute startPlan(ViewId view) {
         return new Execute(
                 new PlanId(view, 1),
-                List.of(new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
+                List.of(new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")),
+                node.config().hash());
     }
 
     private HaEvent awaitEvent(HaEvent.Type type) throws InterruptedException {

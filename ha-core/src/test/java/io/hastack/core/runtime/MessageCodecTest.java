@@ -109,7 +109,8 @@ class MessageCodecTest {
                                         GroupId.of("g"),
                                         ResourceId.of("db"),
                                         "ünïcode réason ✓",
-                                        42))),
+                                        42)),
+                        "abcdef0123456789"),
                 new LeaveGranted(VIEW),
                 new Messages.Cleanup(ResourceId.of("web")),
                 new Messages.Cleanup(null),
@@ -120,13 +121,30 @@ class MessageCodecTest {
                                 Map.of(ResourceId.of("web"), ResourceState.RUNNING),
                                 NodeId.of("node2"),
                                 Map.of())),
-                new Messages.ConfigProposal(3, 6, ConfigCodecTest.richConfig()),
-                new Messages.ConfigProposal(4, -1, ConfigCodecTest.richConfig()),
+                new Messages.ConfigProposal(3, 6, "0a1b2c3d4e5f", ConfigCodecTest.richConfig()),
+                new Messages.ConfigProposal(4, -1, "", ConfigCodecTest.richConfig()),
                 new Messages.ConfigVerdict(3, 7, ""),
                 new Messages.ConfigVerdict(4, 7, "the coordinator's partition has no quorum"),
                 new Messages.ConfigInstall(io.hastack.core.model.VersionedConfig.initial(ConfigCodecTest.richConfig())
                         .next(ConfigCodecTest.richConfig())),
-                new Messages.ConfigRequest(9));
+                new Messages.ConfigRequest(9),
+                new Messages.StatusShare(
+                        VIEW,
+                        3,
+                        List.of(
+                                new io.hastack.core.spi.plan.NodeInfo(
+                                        NodeId.of("node1"),
+                                        io.hastack.core.spi.plan.NodeStatus.ONLINE,
+                                        Map.of(ResourceId.of("web"), ResourceState.RUNNING),
+                                        Map.of(
+                                                ResourceId.of("db"),
+                                                new Failure(1, Instant.ofEpochMilli(5000), Operation.START))),
+                                new io.hastack.core.spi.plan.NodeInfo(
+                                        NodeId.of("node2"),
+                                        io.hastack.core.spi.plan.NodeStatus.CONFIG_MISMATCH,
+                                        Map.of(),
+                                        Map.of())),
+                        List.of("group g waits: app is starting on node1")));
     }
 
     /**

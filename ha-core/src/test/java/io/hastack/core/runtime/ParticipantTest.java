@@ -162,10 +162,11 @@ class ParticipantTest {
         return new View(new ViewId(members[0], sequence), List.of(members), false);
     }
 
-    private static Execute startPlan(ViewId view) {
+    private Execute startPlan(ViewId view) {
         return new Execute(
                 new PlanId(view, 1),
-                List.of(new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")));
+                List.of(new Action(ActionType.START, N2, GroupId.of("g"), ResourceId.of("r"), "test")),
+                config.hash());
     }
 
     private void install(View v, Quorum now) {
@@ -234,7 +235,7 @@ class ParticipantTest {
         assertTrue(events.contains(Type.PAUSE_DETECTED), events.toString());
         // A plan that arrives while the stop runs is refused, and reported finished.
         Execute during =
-                new Execute(new PlanId(current.id(), 2), startPlan(current.id()).actions());
+                new Execute(new PlanId(current.id(), 2), startPlan(current.id()).actions(), config.hash());
         participant.handle(N1, during);
         assertTrue(
                 details.get(details.size() - 1).contains("refusing plan 2 of view n1#5: this node stalled"),
@@ -336,7 +337,7 @@ class ParticipantTest {
         assertEquals(2, calls.size(), calls.toString());
         assertTrue(calls.get(1).contains("stop r"), "stopped at once: " + calls);
         Execute again =
-                new Execute(new PlanId(current.id(), 2), startPlan(current.id()).actions());
+                new Execute(new PlanId(current.id(), 2), startPlan(current.id()).actions(), config.hash());
         participant.handle(N1, again);
         time.runFor(Duration.ofMillis(10));
         assertEquals(2, calls.size(), "no lease, no start: " + calls);
