@@ -266,6 +266,11 @@ public final class AdminServer implements AutoCloseable {
         return refusals.snapshot();
     }
 
+    /** The event streams open now. */
+    public int openStreams() {
+        return events.streams();
+    }
+
     /** Ends every event stream and stops listening. Idempotent. */
     @Override
     public void close() {
