@@ -211,6 +211,12 @@ public final class Hastack implements Callable<Integer> {
             if (token.isEmpty()) {
                 throw new CliException(EXIT_USAGE, "the token file " + file + " (from " + source + ") is empty" + how);
             }
+            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new CliException(
+                        EXIT_USAGE,
+                        "the token file " + file + " (from " + source + ") does not hold a token (one word of"
+                                + " printable characters)" + how);
+            }
             return token;
         } catch (NoSuchFileException e) {
             throw new CliException(

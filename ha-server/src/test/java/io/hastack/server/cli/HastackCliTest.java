@@ -41,6 +41,7 @@ class HastackCliTest {
     private static Path dir;
     private static ApiCluster api;
     private static Path wrongToken;
+    private static Path notAToken;
     private static int closedPort;
 
     @BeforeAll
@@ -50,6 +51,8 @@ class HastackCliTest {
         wrongToken = dir.resolve("wrong.token");
         Files.writeString(wrongToken, "not-the-token-0123456789\n");
         Files.setPosixFilePermissions(wrongToken, PosixFilePermissions.fromString("rw-------"));
+        notAToken = dir.resolve("cluster.yaml");
+        Files.writeString(notAToken, "cluster: c\nnodes: {}\n");
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
@@ -219,6 +222,7 @@ class HastackCliTest {
                                 + " node's admin token file with --token-file FILE or the environment variable"
                                 + " HASTACK_TOKEN_FILE"),
                 bad(List.of("--token-file", tf, "status"), 1, "the node refused the token (401)"),
+                bad(List.of("--token-file", "CONFIG", "status"), 2, "does not hold a token"),
                 bad(List.of("--url", "ftp://x", "status"), 2, "is not usable"),
                 bad(List.of("--url", "http://127.0.0.1:CLOSED", "status"), 3, "cannot reach the node at"),
                 bad(List.of("--url", "http://127.0.0.1:CLOSED", "node", "standby", "n1"), 3, "connection refused"));
@@ -241,8 +245,15 @@ class HastackCliTest {
         if (!ownToken) {
             all.addAll(List.of("--token-file", api.tokenFile.toString()));
         }
-        args.forEach(a ->
-                all.add(a.equals("TOKEN") ? wrongToken.toString() : a.replace("CLOSED", String.valueOf(closedPort))));
+        for (String a : args) {
+            if (a.equals("TOKEN")) {
+                all.add(wrongToken.toString());
+            } else if (a.equals("CONFIG")) {
+                all.add(notAToken.toString());
+            } else {
+                all.add(a.replace("CLOSED", String.valueOf(closedPort)));
+            }
+        }
         Run r = run(Map.of(), all);
         assertEquals(code, r.code(), r.toString());
         assertTrue(r.err().contains(message), r.err());
