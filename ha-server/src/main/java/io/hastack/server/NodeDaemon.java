@@ -12,6 +12,8 @@ import io.hastack.membership.jgroups.JGroupsMembership;
 import io.hastack.membership.zookeeper.ZooKeeperAuth;
 import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
 import io.hastack.resources.StandardAgents;
+import io.hastack.server.api.AdminServer;
+import io.hastack.server.api.AdminSettings;
 import io.hastack.server.config.ClusterFile;
 import io.hastack.server.config.ConfigException;
 import io.hastack.server.config.ConfigFile;
@@ -31,10 +33,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One node run as a service: {@code hastack-node --config /etc/hastack/cluster.yaml --node node1}.
  * Reads the configuration file ({@link ConfigFile}), joins the cluster on the TCP stack sealed with
- * the file's key, runs with the node watchdog, and hands its resources over on SIGTERM. Exit codes: 0 after a clean
+ * the file's key, runs with the node watchdog, serves the admin API if the file has an {@code admin}
+ * section ({@link AdminServer}), and hands its resources over on SIGTERM. Exit codes: 0 after a clean
  * hand-over, 2 for a bad command line or configuration (the message names the place and the reason),
  * 3 when the node cannot start (an agent refuses its resource, the cluster refuses the node, the
- * quorum device cannot be reached).
+ * quorum device cannot be reached, the admin API cannot listen on its port).
  */
 public final class NodeDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
@@ -63,8 +66,15 @@ public final class NodeDaemon {
             return;
         }
         HaNode node;
+        Optional<AdminServer> admin;
         try {
-            node = build(Path.of(opts.get("config")), opts.get("node"));
+            Path config = Path.of(opts.get("config"));
+            ClusterFile file = ConfigFile.load(config);
+            HaNode built = build(file, config, opts.get("node"));
+            node = built;
+            // Before the start: a bad token file or keystore is a configuration error (exit 2), and
+            // the API's history keeps the node's first events.
+            admin = file.admin().map(a -> new AdminServer(built, settings(a, built.id())));
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("hastack-node: " + e.getMessage());
             System.exit(EXIT_CONFIG);
@@ -81,6 +91,15 @@ public final class NodeDaemon {
             System.exit(EXIT_START);
             return;
         }
+        Optional<AdminServer> api = admin;
+        try {
+            api.ifPresent(AdminServer::start);
+        } catch (java.io.UncheckedIOException e) {
+            err.println("hastack-node: " + e.getMessage());
+            node.close();
+            System.exit(EXIT_START);
+            return;
+        }
         // Registered once the node runs: a failed start exits with its own code.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -88,6 +107,7 @@ public final class NodeDaemon {
                         () -> {
                             LOG.info("{}: stopping: handing the resources over", opts.get("node"));
                             node.close();
+                            api.ifPresent(AdminServer::close);
                             stopped.countDown();
                             // A JVM ended by a signal exits with 128 + the signal, even after a
                             // clean hand-over; the hand-over is done, so say so.
@@ -102,14 +122,21 @@ public final class NodeDaemon {
         }
     }
 
+    /** The admin API's settings for {@code self} from the file's {@code admin} section. */
+    static AdminSettings settings(ClusterFile.Admin admin, NodeId self) {
+        AdminSettings settings =
+                new AdminSettings(admin.bind(), admin.portOf(self), admin.tokenFile(), Optional.empty());
+        return admin.tls()
+                .map(t -> settings.withTls(new AdminSettings.Tls(t.keystore(), t.passwordFile())))
+                .orElse(settings);
+    }
+
     /**
-     * The node {@code name} as {@code config} describes it, not started.
+     * The node {@code name} as {@code file} (read from {@code config}) describes it, not started.
      *
-     * @throws ConfigException if the file is wrong
      * @throws IllegalArgumentException if the node is not in it, or its key file is wrong
      */
-    static HaNode build(Path config, String name) {
-        ClusterFile file = ConfigFile.load(config);
+    static HaNode build(ClusterFile file, Path config, String name) {
         NodeId self = NodeId.of(name);
         InetSocketAddress bind = resolve(Optional.ofNullable(file.nodes().get(self))
                 .orElseThrow(() -> new IllegalArgumentException("node " + name + " is not in 'nodes' of " + config + " "

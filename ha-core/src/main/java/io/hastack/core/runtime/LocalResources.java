@@ -189,14 +189,16 @@ final class LocalResources {
      * clone copy changed, then takes the new specs (a change of timeouts, interval or scores takes
      * effect in place, without a restart), then probes the resources new here. If a stop fails, the
      * change is not applied: the future completes with the resources left {@code blocked}, and the
-     * caller tries again later. Completes on the event thread.
+     * caller tries again later. While {@code leaveRunning} (maintenance), nothing is stopped: a removed
+     * resource is forgotten, a changed one probed again; so for an unmanaged one. Completes on the
+     * event thread.
      */
-    CompletableFuture<Change> reconfigure(ClusterConfig next) {
+    CompletableFuture<Change> reconfigure(ClusterConfig next, BooleanSupplier leaveRunning) {
         CompletableFuture<Change> done = new CompletableFuture<>();
         CompletableFuture<?> previous = reconfiguring;
         reconfiguring = done;
         previous.handleAsync((v, e) -> null, loop)
-                .thenRun(() -> apply(next, done))
+                .thenRun(() -> apply(next, leaveRunning.getAsBoolean(), done))
                 .exceptionally(e -> {
                     if (!closing(e, "applying a configuration")) {
                         LOG.error("{}: applying a configuration failed", node, e);

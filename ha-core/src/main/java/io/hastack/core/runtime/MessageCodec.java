@@ -182,7 +182,8 @@ final class MessageCodec {
                     15,
                     ConfigRequest.class,
                     (out, m) -> out.writeLong(m.version()),
-                    in -> new ConfigRequest(in.readLong())));
+                    in -> new ConfigRequest(in.readLong())),
+            new Kind<>(16, StatusShare.class, MessageCodec::writeStatusShare, MessageCodec::readStatusShare));
     private static final Map<Class<?>, Kind<?>> BY_TYPE = new HashMap<>();
     private static final Map<Integer, Kind<?>> BY_TAG = new HashMap<>();
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * What a configuration file says: the cluster's name, key file, nodes and their addresses, the
- * membership's timings, the quorum device, and the resources and constraints ({@link
+ * membership's timings, the quorum device, the admin API, and the resources and constraints ({@link
  * ClusterConfig}). Immutable.
  *
  * @param cluster the cluster's name (the JGroups cluster)
@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param nodes every node's name and address, in the file's order
  * @param membership the membership's timings the file sets
  * @param device the quorum device, if any
+ * @param admin the admin API's settings, if the file has an {@code admin} section
  * @param config the resources, constraints and cluster options
  * @param version the configuration version (field {@code version}, 0 if left out); a node that
  *     takes a newer version from the cluster writes it back here
@@ -30,6 +31,7 @@ public record ClusterFile(
         Map<NodeId, InetSocketAddress> nodes,
         Membership membership,
         Optional<Device> device,
+        Optional<Admin> admin,
         ClusterConfig config,
         long version,
         java.util.List<String> lineage) {
@@ -59,6 +61,35 @@ public record ClusterFile(
         /** No timing set. */
         public static final Membership PRESET = new Membership(Optional.empty(), Optional.empty(), Optional.empty());
     }
+
+    /**
+     * The admin API (the {@code admin} section): where each node listens, the token file, TLS.
+     *
+     * @param bind the address every node's API listens on
+     * @param port the port, unless {@code nodePorts} gives the node its own
+     * @param tokenFile the file holding the bearer token
+     * @param tls the HTTPS keystore, if any
+     * @param nodePorts ports for nodes that share a host with another node
+     */
+    public record Admin(String bind, int port, Path tokenFile, Optional<Tls> tls, Map<NodeId, Integer> nodePorts) {
+        /** Copies the port map. */
+        public Admin {
+            nodePorts = Map.copyOf(nodePorts);
+        }
+
+        /** The port {@code node}'s API listens on. */
+        public int portOf(NodeId node) {
+            return nodePorts.getOrDefault(node, port);
+        }
+    }
+
+    /**
+     * HTTPS for the admin API.
+     *
+     * @param keystore the PKCS12 keystore with the key and certificate
+     * @param passwordFile the file holding its password
+     */
+    public record Tls(Path keystore, Path passwordFile) {}
 
     /** The quorum device the file names. */
     public sealed interface Device permits FileDevice, ZooKeeperDevice {}

@@ -129,6 +129,7 @@ public final class ConfigFile {
                         "nodes",
                         "membership",
                         "quorum",
+                        "admin",
                         "options",
                         "groups",
                         "constraints",
@@ -170,6 +171,9 @@ public final class ConfigFile {
         if (top.containsKey("options")) {
             options(top.get("options"), config);
         }
+        Optional<ClusterFile.Admin> admin = top.containsKey("admin")
+                ? Optional.of(admin(top.get("admin"), nodes.keySet(), base))
+                : Optional.empty();
         Set<String> groups = new LinkedHashSet<>();
         if (top.containsKey("groups")) {
             groups(top.get("groups"), config, groups);
@@ -208,7 +212,7 @@ public final class ConfigFile {
                                 + "); it is written by the node: remove it if you edited the file");
             }
         }
-        return new ClusterFile(cluster, keyFile, nodes, membership, device, built, version, lineage);
+        return new ClusterFile(cluster, keyFile, nodes, membership, device, admin, built, version, lineage);
     }
 
     private Map<NodeId, InetSocketAddress> nodes(Node node, ClusterConfig.Builder config) {
@@ -314,6 +318,65 @@ public final class ConfigFile {
                 ? Optional.of(path(dev.get("credentials-file"), "quorum.device.credentials-file", base))
                 : Optional.empty();
         return Optional.of(new ClusterFile.ZooKeeperDevice(connect, basePath, credentials));
+    }
+
+    /** The admin API's port unless the file says otherwise (as {@code AdminSettings.DEFAULT_PORT}). */
+    static final int DEFAULT_ADMIN_PORT = 7870;
+
+    private ClusterFile.Admin admin(Node node, Set<NodeId> nodes, Path base) {
+        Map<String, Node> a =
+                mapping(node, "admin", Set.of("bind", "port", "token-file", "tls", "node-ports"), Set.of("token-file"));
+        String bind =
+                a.containsKey("bind") ? string(a.get("bind"), "admin.bind").strip() : "127.0.0.1";
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("*")) {
+            throw error(a.get("bind"), "admin.bind", "'" + bind + "' is a wildcard: give one address of this host");
+        }
+        int port = a.containsKey("port") ? port(a.get("port"), "admin.port") : DEFAULT_ADMIN_PORT;
+        Path tokenFile = path(a.get("token-file"), "admin.token-file", base);
+        Optional<ClusterFile.Tls> tls = Optional.empty();
+        if (a.containsKey("tls")) {
+            Map<String, Node> t = mapping(
+                    a.get("tls"),
+                    "admin.tls",
+                    Set.of("keystore", "password-file"),
+                    Set.of("keystore", "password-file"));
+            tls = Optional.of(new ClusterFile.Tls(
+                    path(t.get("keystore"), "admin.tls.keystore", base),
+                    path(t.get("password-file"), "admin.tls.password-file", base)));
+        }
+        boolean loopback = bind.equals("localhost") || bind.equals("::1") || bind.startsWith("127.");
+        if (!loopback && tls.isEmpty()) {
+            throw error(
+                    a.get("bind"),
+                    "admin.bind",
+                    "'" + bind + "' is not a loopback address: the token would cross the network in clear; add"
+                            + " 'tls' (keystore, password-file) or bind to 127.0.0.1");
+        }
+        Map<NodeId, Integer> nodePorts = new LinkedHashMap<>();
+        if (a.containsKey("node-ports")) {
+            Map<String, Node> ports = mapping(a.get("node-ports"), "admin.node-ports", null, Set.of());
+            Set<String> names = new LinkedHashSet<>();
+            nodes.forEach(n -> names.add(n.value()));
+            for (Map.Entry<String, Node> e : ports.entrySet()) {
+                String path = "admin.node-ports." + e.getKey();
+                if (!names.contains(e.getKey())) {
+                    throw error(
+                            keyNode(a.get("node-ports"), e.getKey()),
+                            path,
+                            "no node '" + e.getKey() + "' in 'nodes'" + suggestion(e.getKey(), names));
+                }
+                nodePorts.put(NodeId.of(e.getKey()), port(e.getValue(), path));
+            }
+        }
+        return new ClusterFile.Admin(bind, port, tokenFile, tls, nodePorts);
+    }
+
+    private int port(Node node, String path) {
+        int port = integer(node, path);
+        if (port < 1 || port > 65535) {
+            throw error(node, path, "port " + port + " is out of range 1-65535");
+        }
+        return port;
     }
 
     private void options(Node node, ClusterConfig.Builder config) {

@@ -296,6 +296,39 @@ class ConfigFileTest {
                                 + "constraints:\n  - order: {id: o1, first: g, then: h}\n  - order: {id: o2, first: h, then: g}\n",
                         12,
                         "cycle"),
+                bad("admin without token file", head + "admin:\n  port: 7870\n", 7, "missing 'token-file'"),
+                bad(
+                        "admin misspelt field",
+                        head + "admin:\n  token-file: t\n  prot: 7870\n",
+                        8,
+                        "admin.prot: unknown field 'prot'; did you mean 'port'?"),
+                bad("admin inline token", head + "admin:\n  token: abc\n", 7, "secrets are not written inline"),
+                bad(
+                        "admin port out of range",
+                        head + "admin:\n  token-file: t\n  port: 70000\n",
+                        8,
+                        "admin.port: port 70000 is out of range"),
+                bad(
+                        "admin port not a number",
+                        head + "admin:\n  token-file: t\n  port: http\n",
+                        8,
+                        "'http' is not a whole number"),
+                bad(
+                        "admin on the network without tls",
+                        head + "admin:\n  token-file: t\n  bind: 10.0.0.1\n",
+                        8,
+                        "admin.bind: '10.0.0.1' is not a loopback address"),
+                bad("admin on every address", head + "admin:\n  token-file: t\n  bind: 0.0.0.0\n", 8, "is a wildcard"),
+                bad(
+                        "admin tls without password file",
+                        head + "admin:\n  token-file: t\n  tls:\n    keystore: k.p12\n",
+                        9,
+                        "admin.tls: missing 'password-file'"),
+                bad(
+                        "admin port of an unknown node",
+                        head + "admin:\n  token-file: t\n  node-ports:\n    n3: 7871\n",
+                        9,
+                        "admin.node-ports.n3: no node 'n3' in 'nodes'"),
                 bad(
                         "anchors bomb",
                         "a: &a [x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
@@ -330,6 +363,47 @@ class ConfigFileTest {
         assertEquals("/nonexistent/cluster.yaml:1:1: the file does not exist", e.getMessage());
     }
 
+    @Test
+    void theAdminSectionGivesEachNodeItsPort() {
+        ClusterFile f = ConfigFile.parse("cluster.yaml", """
+                cluster: c
+                key-file: k
+                nodes:
+                  n1: 127.0.0.1:7800
+                  n2: 127.0.0.1:7801
+                admin:
+                  token-file: admin.token
+                  port: 7900
+                  node-ports: {n2: 7901}
+                  bind: 10.0.0.1
+                  tls: {keystore: admin.p12, password-file: admin.pass}
+                """, BASE);
+        ClusterFile.Admin admin = f.admin().orElseThrow();
+        assertEquals(7900, admin.portOf(NodeId.of("n1")));
+        assertEquals(7901, admin.portOf(NodeId.of("n2")));
+        assertEquals("10.0.0.1", admin.bind());
+        assertEquals(Path.of("/etc/hastack/admin.token"), admin.tokenFile());
+        assertEquals(
+                Optional.of(new ClusterFile.Tls(Path.of("/etc/hastack/admin.p12"), Path.of("/etc/hastack/admin.pass"))),
+                admin.tls());
+        ClusterFile none =
+                ConfigFile.parse("c.yaml", "cluster: c\ninsecure: true\nnodes: {n1: 127.0.0.1:7800}\n", BASE);
+        assertEquals(Optional.empty(), none.admin());
+        ClusterFile defaults = ConfigFile.parse(
+                "c.yaml", "cluster: c\ninsecure: true\nnodes: {n1: 127.0.0.1:7800}\nadmin: {token-file: t}\n", BASE);
+        assertEquals(7870, defaults.admin().orElseThrow().portOf(NodeId.of("n1")));
+        assertEquals("127.0.0.1", defaults.admin().orElseThrow().bind());
+    }
+
+    /** The commented example shipped in the distribution ({@code conf/cluster.yaml}) is a file this reader accepts. */
+    @Test
+    void thePackagedExampleParses() {
+        ClusterFile f = ConfigFile.load(Path.of("src", "dist", "conf", "cluster.yaml"));
+        assertTrue(f.nodes().size() >= 2);
+        assertTrue(f.admin().isPresent());
+        assertEquals(Path.of("/etc/hastack/admin.token"), f.admin().get().tokenFile());
+    }
+
     /** The example in docs/configuration.md is a file this reader accepts (the docs stay true). */
     @Test
     void theDocumentedExampleParses() throws Exception {
@@ -342,5 +416,6 @@ class ConfigFileTest {
         assertEquals(
                 Optional.of(Path.of("/etc/hastack/zk.cred")),
                 ((ClusterFile.ZooKeeperDevice) f.device().orElseThrow()).credentialsFile());
+        assertEquals(7870, f.admin().orElseThrow().port());
     }
 }

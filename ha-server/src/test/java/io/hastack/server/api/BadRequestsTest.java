@@ -1,0 +1,194 @@
+package io.hastack.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A corpus of bad requests to a real node's API (n1, in a cluster of n1 and n2): each is refused
+ * with the right status, a JSON error naming the place ({@code field}) and the reason, and the
+ * cluster is the same afterwards (the coordinator's status and snapshot, moves and bans included).
+ */
+@Tag("functional")
+class BadRequestsTest {
+    private static final String JSON = "application/json";
+    private static Path dir;
+    private static ApiCluster api;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        dir = Files.createTempDirectory("bad-requests");
+        api = new ApiCluster(dir, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        api.close();
+    }
+
+    /**
+     * A bad request.
+     *
+     * @param method the HTTP method
+     * @param path the path and query
+     * @param type the Content-Type, or null for none
+     * @param body the body, or null for none
+     * @param status the status it must get
+     * @param field the field the error must name
+     * @param reason a part of the error's message
+     */
+    record Bad(String method, String path, String type, String body, int status, String field, String reason) {
+        @Override
+        public String toString() {
+            String b = body == null ? "" : " " + (body.length() > 40 ? body.substring(0, 40) + "..." : body);
+            return method + " " + path + (type == null || type.equals(JSON) ? "" : " [" + type + "]") + b;
+        }
+    }
+
+    private static Arguments bad(String method, String path, String body, int status, String field, String reason) {
+        return Arguments.of(new Bad(method, path, body == null ? null : JSON, body, status, field, reason));
+    }
+
+    private static Arguments typed(String path, String type, String body, int status, String field, String reason) {
+        return Arguments.of(new Bad("POST", path, type, body, status, field, reason));
+    }
+
+    static Stream<Arguments> corpus() {
+        String move = "/api/v1/groups/web/move";
+        return Stream.of(
+                // Paths and methods
+                bad("GET", "/api/v1/stats", null, 404, "path", "did you mean /api/v1/status?"),
+                bad("GET", "/api/v2/status", null, 404, "path", "no endpoint /api/v2/status"),
+                bad("GET", "/", null, 404, "path", "no endpoint /"),
+                bad("GET", "/api/v1/status/", null, 404, "path", "no endpoint /api/v1/status/"),
+                bad("GET", "/api/v1/groups//move", null, 404, "path", "no endpoint"),
+                bad("POST", "/api/v1/status", "{}", 405, "method", "POST is not allowed on /api/v1/status: use GET"),
+                bad("DELETE", move, null, 405, "method", "use POST"),
+                bad("GET", "/api/v1/nodes/n1/standby", null, 405, "method", "use POST"),
+                bad("PUT", "/api/v1/cluster/maintenance", "{\"on\": true}", 405, "method", "use POST"),
+                bad("GET", move, null, 405, "method", "GET is not allowed"),
+                // Query parameters
+                bad("GET", "/api/v1/history?limit=abc", null, 400, "limit", "'abc' is not a whole number"),
+                bad("GET", "/api/v1/history?limit=0", null, 400, "limit", "out of range 1-1000"),
+                bad("GET", "/api/v1/history?limit=1001", null, 400, "limit", "out of range 1-1000"),
+                bad("GET", "/api/v1/history?limt=5", null, 400, "limt", "did you mean 'limit'?"),
+                bad("GET", "/api/v1/status?verbose=1", null, 400, "verbose", "this endpoint takes none"),
+                bad("GET", "/api/v1/history?limit=1&limit=2", null, 400, "limit", "given twice"),
+                // Unknown groups, nodes, resources
+                bad("GET", "/api/v1/why/nosuch", null, 404, "group", "no group 'nosuch' is configured"),
+                bad("POST", "/api/v1/groups/webb/move", "{\"node\": \"n2\"}", 404, "group", "did you mean 'web'?"),
+                bad("POST", move, "{\"node\": \"n9\"}", 400, "node", "no node 'n9' in the node list [n1, n2]"),
+                bad("POST", "/api/v1/nodes/n9/standby", "{\"on\": true}", 404, "node", "no node 'n9'"),
+                bad("POST", "/api/v1/nodes/n9/declare-dead", "{\"reason\": \"x\"}", 404, "node", "no node 'n9'"),
+                bad("POST", "/api/v1/resources/nosuch/cleanup", "{}", 404, "resource", "no resource 'nosuch'"),
+                bad("POST", "/api/v1/groups/nosuch/clear", "", 404, "group", "no group 'nosuch'"),
+                // Fields
+                bad("POST", move, "{}", 400, "node", "missing field 'node'"),
+                bad("POST", move, "{\"node\": 7}", 400, "node", "'node' must be a string, was 7"),
+                bad(
+                        "POST",
+                        move,
+                        "{\"node\": \"n2\", \"lifetme\": \"10m\"}",
+                        400,
+                        "lifetme",
+                        "did you mean 'lifetime'?"),
+                bad(
+                        "POST",
+                        move,
+                        "{\"node\": \"n2\", \"lifetime\": \"10 minutes\"}",
+                        400,
+                        "lifetime",
+                        "not a duration"),
+                bad("POST", move, "{\"node\": \"n2\", \"lifetime\": \"0s\"}", 400, "lifetime", "lifetime of the move"),
+                bad(
+                        "POST",
+                        "/api/v1/groups/web/ban",
+                        "{\"node\": \"n2\", \"lifetime\": \"400d\"}",
+                        400,
+                        "lifetime",
+                        "lifetime of the ban"),
+                bad("POST", move, "{\"node\": \"n2\", \"lifetime\": 600}", 400, "lifetime", "must be a string"),
+                bad("POST", "/api/v1/groups/web/clear", "{\"force\": true}", 400, "force", "takes no fields"),
+                bad("POST", "/api/v1/nodes/n1/standby", "{}", 400, "on", "missing field 'on'"),
+                bad("POST", "/api/v1/nodes/n1/standby", "{\"on\": \"yes\"}", 400, "on", "must be true or false"),
+                bad("POST", "/api/v1/nodes/n1/maintenance", "{\"of\": true}", 400, "of", "did you mean 'on'?"),
+                bad("POST", "/api/v1/cluster/maintenance", "{\"on\": 1}", 400, "on", "must be true or false"),
+                bad("POST", "/api/v1/resources/cleanup", "{\"resource\": \"w\"}", 400, "resource", "takes no fields"),
+                bad("POST", "/api/v1/nodes/n2/declare-dead", "{}", 400, "reason", "missing field 'reason'"),
+                bad("POST", "/api/v1/nodes/n2/declare-dead", "{\"reason\": \"  \"}", 400, "reason", "blank"),
+                // Commands meant for another node
+                bad("POST", "/api/v1/nodes/n2/standby", "{\"on\": true}", 409, "node", "run it against n2's admin"),
+                bad("POST", "/api/v1/nodes/n2/maintenance", "{\"on\": true}", 409, "node", "run it against n2's"),
+                bad(
+                        "POST",
+                        "/api/v1/nodes/n1/declare-dead",
+                        "{\"reason\": \"x\"}",
+                        409,
+                        "node",
+                        "cannot declare itself dead"),
+                // Bodies
+                bad("POST", move, "{\"node\": \"n2\"", 400, "body", "not valid JSON at line 1"),
+                bad("POST", move, "[1, 2]", 400, "body", "must be a JSON object"),
+                bad("POST", move, "null", 400, "body", "must be a JSON object"),
+                bad("POST", move, "{\"node\": \"n2\", \"node\": \"n1\"}", 400, "body", "Duplicate field 'node'"),
+                bad("POST", move, "{\"node\": \"n2\"} {}", 400, "body", "not valid JSON"),
+                bad(
+                        "POST",
+                        move,
+                        "{\"node\": \"n2\"}" + " ".repeat(AdminServer.MAX_BODY),
+                        413,
+                        "body",
+                        "at most 65536"),
+                typed(move, "text/plain", "{\"node\": \"n2\"}", 415, "Content-Type", "not 'text/plain'"),
+                typed(move, null, "{\"node\": \"n2\"}", 415, "Content-Type", "no Content-Type was sent"),
+                typed(move, "application/x-www-form-urlencoded", "node=n2", 415, "Content-Type", "application/json"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void isRefusedNamingThePlaceAndChangesNothing(Bad bad) {
+        String before = api.fingerprint();
+        HttpRequest.Builder r = api.request("n1", bad.path());
+        if (bad.type() != null) {
+            r.header("Content-Type", bad.type());
+        }
+        r.method(
+                bad.method(),
+                bad.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(bad.body()));
+        HttpResponse<String> answer = api.send(r.build());
+        assertEquals(bad.status(), answer.statusCode(), answer.body());
+        assertEquals(
+                "application/json; charset=utf-8",
+                answer.headers().firstValue("Content-Type").orElse(""));
+        JsonNode error;
+        try {
+            error = api.mapper.readTree(answer.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertEquals(bad.field(), error.path("field").asText(), answer.body());
+        assertTrue(error.path("error").asText().contains(bad.reason()), answer.body());
+        if (bad.status() == 405) {
+            assertTrue(
+                    answer.headers().firstValue("Allow").isPresent(),
+                    answer.headers().toString());
+        }
+        assertEquals(before, api.fingerprint(), "the cluster changed after " + bad);
+    }
+}
