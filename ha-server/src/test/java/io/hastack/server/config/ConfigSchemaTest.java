@@ -1,0 +1,106 @@
+package io.hastack.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.hastack.core.model.VersionedConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The JSON Schema for editors ({@code conf/cluster.schema.json} in the distribution) agrees with the
+ * reader: every file the project ships or writes is valid by it, and files the reader refuses for
+ * a field's name, kind or shape are invalid by it too. Checked with a real validator (networknt).
+ */
+class ConfigSchemaTest {
+    private static final Path BASE = Path.of("/etc/hastack");
+    private static final Schema SCHEMA = load();
+
+    private static Schema load() {
+        try {
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(Files.readString(Path.of("src", "dist", "conf", "cluster.schema.json")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<Error> errors(String yaml) {
+        return SCHEMA.validate(yaml, InputFormat.YAML);
+    }
+
+    private static String documentedExample() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+        int start = doc.indexOf("```yaml\n");
+        return doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+    }
+
+    @Test
+    void theShippedTheDocumentedAndTheWrittenFilesAreValid() throws Exception {
+        String example = documentedExample();
+        String packaged = Files.readString(Path.of("src", "dist", "conf", "cluster.yaml"));
+        ClusterFile f = ConfigFile.parse("example", example, BASE);
+        VersionedConfig v = f.versioned().next(f.config()).next(f.config());
+        String written = ConfigWriter.render("example", example, v, BASE);
+        for (String yaml : List.of(example, packaged, written)) {
+            assertEquals(List.of(), errors(yaml), yaml);
+        }
+    }
+
+    private static final String HEAD = "cluster: c\nkey-file: k\nnodes:\n  n1: 10.0.0.1:7800\n";
+    private static final String GROUP = "groups:\n  g:\n    resources:\n      - id: r\n        agent: process\n";
+
+    /** Files both the reader and the schema refuse: a field's name, kind or shape is wrong. */
+    static Stream<Arguments> refusedByBoth() {
+        return Stream.of(
+                Arguments.of("unknown top field", HEAD + "gruops: {}\n"),
+                Arguments.of("missing nodes", "cluster: c\nkey-file: k\n"),
+                Arguments.of("bad cluster name", "cluster: 'a b'\nkey-file: k\nnodes:\n  n1: 10.0.0.1:7800\n"),
+                Arguments.of("address without port", "cluster: c\nkey-file: k\nnodes:\n  n1: 10.0.0.1\n"),
+                Arguments.of("unknown membership field", HEAD + "membership: {heartbeat: 1s}\n"),
+                Arguments.of("bad duration", HEAD + "membership: {heartbeat-timeout: soon}\n"),
+                Arguments.of("bad policy", HEAD + "quorum: {no-quorum-policy: panic}\n"),
+                Arguments.of(
+                        "device with both kinds",
+                        HEAD + "quorum:\n  device: {file: /q, zookeeper: 'z:1', base-path: /b}\n"),
+                Arguments.of("zookeeper without base path", HEAD + "quorum:\n  device: {zookeeper: 'z:1'}\n"),
+                Arguments.of("threshold not a number", HEAD + "options: {migration-threshold: many}\n"),
+                Arguments.of("unknown option", HEAD + "options: {stickyness: 5}\n"),
+                Arguments.of("group without resources", HEAD + "groups:\n  g: {clone-max: 2}\n"),
+                Arguments.of("resource without agent", HEAD + "groups:\n  g:\n    resources:\n      - id: r\n"),
+                Arguments.of("misspelled resource field", HEAD + GROUP + "        monitor-intreval: 5s\n"),
+                Arguments.of("unknown operation", HEAD + GROUP + "        timeouts: {begin: 5s}\n"),
+                Arguments.of("bad on-fail", HEAD + GROUP + "        on-fail: {monitor: explode}\n"),
+                Arguments.of(
+                        "unknown constraint", HEAD + GROUP + "constraints:\n  - near: {id: x, group: g, node: n1}\n"),
+                Arguments.of(
+                        "prefer without score",
+                        HEAD + GROUP + "constraints:\n  - prefer: {id: x, group: g, node: n1}\n"),
+                Arguments.of(
+                        "order with a bad kind",
+                        HEAD + GROUP + "constraints:\n  - order: {id: o, first: g, then: g, kind: maybe}\n"),
+                Arguments.of("negative version", HEAD + "version: -1\n"),
+                Arguments.of("lineage not hashes", HEAD + "version: 1\nlineage: [XYZ]\n"),
+                Arguments.of("admin without token file", HEAD + "admin: {port: 7870}\n"),
+                Arguments.of("admin port out of range", HEAD + "admin: {port: 70000, token-file: t}\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedByBoth")
+    void whatTheReaderRefusesForItsShapeTheSchemaRefusesToo(String name, String yaml) {
+        assertThrows(ConfigException.class, () -> ConfigFile.parse("cluster.yaml", yaml, BASE), name);
+        assertFalse(errors(yaml).isEmpty(), name + ": the schema accepts it");
+    }
+}
