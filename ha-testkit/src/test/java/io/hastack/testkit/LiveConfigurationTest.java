@@ -343,4 +343,37 @@ class LiveConfigurationTest {
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> cluster.witness.runningOn(lostGroup).isEmpty());
     }
+
+    @Test
+    void anyNodePutsAnotherInStandbyAndTakesItOut() throws Exception {
+        startAll(base());
+        NodeId web = awaitRunsOnce("web");
+        HaNode other = cluster.liveNodes().stream()
+                .filter(n -> !n.equals(web.value()))
+                .map(cluster::node)
+                .findFirst()
+                .orElseThrow();
+
+        other.admin().standby(web, true).get(InProcessCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").size() == 1
+                        && !cluster.witness.runningOn("web").contains(web));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> other.status().nodes().stream()
+                        .anyMatch(n ->
+                                n.node().equals(web) && n.status() == io.hastack.core.spi.plan.NodeStatus.STANDBY));
+        other.admin().standby(web, false).get(InProcessCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> other.status().nodes().stream()
+                        .anyMatch(
+                                n -> n.node().equals(web) && n.status() == io.hastack.core.spi.plan.NodeStatus.ONLINE));
+        assertThrows(IllegalArgumentException.class, () -> other.admin().standby(NodeId.of("n9"), true));
+        cluster.crash(web.value());
+        cluster.awaitViewOf(other.id().value(), 2);
+        Throwable gone = assertThrows(
+                        ExecutionException.class,
+                        () -> other.admin().standby(web, true).get(InProcessCluster.WAIT.toSeconds(), TimeUnit.SECONDS))
+                .getCause();
+        assertTrue(gone.getMessage().contains("is not a member"), gone.getMessage());
+    }
 }

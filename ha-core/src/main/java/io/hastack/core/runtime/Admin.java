@@ -97,6 +97,55 @@ public final class Admin {
     }
 
     /**
+     * Puts {@code node} in standby or takes it out, from this node (Pacemaker's {@code pcs node
+     * standby NODE} on any node): this node's own as {@link #standby(boolean)}; another member is
+     * sent the order and applies it as if given there. Like the node's own flag, it holds until taken
+     * back or the node restarts.
+     *
+     * @return completes once the order is made here or sent to the node
+     * @throws IllegalArgumentException if {@code node} is not in the node list
+     */
+    public CompletableFuture<Void> standby(NodeId node, boolean on) {
+        return order(node, true, on);
+    }
+
+    /**
+     * Puts {@code node} in maintenance or takes it out, from this node; as {@link #standby(NodeId,
+     * boolean)}.
+     *
+     * @throws IllegalArgumentException if {@code node} is not in the node list
+     */
+    public CompletableFuture<Void> maintenance(NodeId node, boolean on) {
+        return order(node, false, on);
+    }
+
+    private CompletableFuture<Void> order(NodeId target, boolean standby, boolean on) {
+        Objects.requireNonNull(target, "node");
+        if (!live.config().nodes().contains(target)) {
+            throw new IllegalArgumentException((standby ? "standby" : "maintenance") + " of " + target
+                    + ": it is not in the node list " + live.config().nodes());
+        }
+        return node.onEventThread(() -> {
+            if (target.equals(self)) {
+                if (standby) {
+                    node.participant().standby(on);
+                } else {
+                    node.participant().maintenance(on);
+                }
+                return null;
+            }
+            View v = node.participant().view();
+            if (v == null || !v.contains(target)) {
+                throw new IllegalStateException("node " + target + " is not a member of "
+                        + (v == null ? "a view with " + self : v.toString())
+                        + " now: standby and maintenance apply to a running node");
+            }
+            node.participant().send(target, new Messages.NodeOrder(target, standby, on));
+            return null;
+        });
+    }
+
+    /**
      * Switches the cluster's maintenance mode at run time (Pacemaker's {@code maintenance-mode}):
      * while on, the cluster starts and stops nothing anywhere; resources are still monitored and
      * reported. Every member hears it and reports it, so a new coordinator knows it; the newest order

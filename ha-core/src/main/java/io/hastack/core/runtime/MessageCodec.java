@@ -20,6 +20,7 @@ import io.hastack.core.runtime.Messages.LeaveGranted;
 import io.hastack.core.runtime.Messages.MaintenanceOrder;
 import io.hastack.core.runtime.Messages.Message;
 import io.hastack.core.runtime.Messages.MoveOrder;
+import io.hastack.core.runtime.Messages.NodeOrder;
 import io.hastack.core.runtime.Messages.NodeReport;
 import io.hastack.core.runtime.Messages.Placement;
 import io.hastack.core.runtime.Messages.PlanId;
@@ -183,7 +184,16 @@ final class MessageCodec {
                     ConfigRequest.class,
                     (out, m) -> out.writeLong(m.version()),
                     in -> new ConfigRequest(in.readLong())),
-            new Kind<>(16, StatusShare.class, MessageCodec::writeStatusShare, MessageCodec::readStatusShare));
+            new Kind<>(16, StatusShare.class, MessageCodec::writeStatusShare, MessageCodec::readStatusShare),
+            new Kind<>(
+                    17,
+                    NodeOrder.class,
+                    (out, m) -> {
+                        out.writeUTF(m.node().value());
+                        out.writeBoolean(m.standby());
+                        out.writeBoolean(m.on());
+                    },
+                    in -> new NodeOrder(NodeId.of(in.readUTF()), in.readBoolean(), in.readBoolean())));
     private static final Map<Class<?>, Kind<?>> BY_TYPE = new HashMap<>();
     private static final Map<Integer, Kind<?>> BY_TAG = new HashMap<>();
 

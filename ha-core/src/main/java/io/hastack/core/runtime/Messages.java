@@ -44,7 +44,8 @@ final class Messages {
                     ConfigVerdict,
                     ConfigInstall,
                     ConfigRequest,
-                    StatusShare {
+                    StatusShare,
+                    NodeOrder {
         /** Calls {@code handler}'s method for this kind of message. */
         void dispatch(NodeId from, Handler handler);
     }
@@ -98,6 +99,9 @@ final class Messages {
 
         /** The coordinator's picture of the whole cluster. */
         void statusShare(NodeId from, StatusShare share);
+
+        /** An operator's standby or maintenance order for this node, given on another node. */
+        void nodeOrder(NodeId from, NodeOrder order);
     }
 
     /** What a member says about itself in a report, besides its resources. */
@@ -473,6 +477,22 @@ final class Messages {
         @Override
         public void dispatch(NodeId from, Handler handler) {
             handler.statusShare(from, this);
+        }
+    }
+
+    /**
+     * Any node to {@code node}: an operator put it in standby ({@code standby}) or maintenance (else)
+     * or took it out ({@code on}), through another node's admin (Pacemaker's {@code pcs node standby
+     * node2} on any node). The node applies it as if given locally.
+     */
+    record NodeOrder(NodeId node, boolean standby, boolean on) implements Message {
+        NodeOrder {
+            Objects.requireNonNull(node, "node");
+        }
+
+        @Override
+        public void dispatch(NodeId from, Handler handler) {
+            handler.nodeOrder(from, this);
         }
     }
 }

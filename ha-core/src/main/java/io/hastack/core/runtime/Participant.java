@@ -611,6 +611,24 @@ final class Participant implements Messages.Handler {
     }
 
     @Override
+    public void nodeOrder(NodeId from, Messages.NodeOrder order) {
+        if (!order.node().equals(self) || view == null || !view.contains(from)) {
+            return;
+        }
+        LOG.info(
+                "{}: {} {} ordered through {}",
+                self,
+                order.standby() ? "standby" : "maintenance",
+                order.on() ? "on" : "off",
+                from);
+        if (order.standby()) {
+            standby(order.on());
+        } else {
+            maintenance(order.on());
+        }
+    }
+
+    @Override
     public void statusShare(NodeId from, Messages.StatusShare share) {
         if (view != null && from.equals(view.coordinator()) && share.view().equals(view.id())) {
             shared = share;
@@ -833,6 +851,11 @@ final class Participant implements Messages.Handler {
     }
 
     /** An operator's order: handled here, and sent to every other member of the view. */
+    /** Sends {@code message} to {@code member}. */
+    void send(NodeId member, Message message) {
+        port.send(member, message);
+    }
+
     void broadcast(Message order) {
         handle(self, order);
         if (view != null) {

@@ -144,7 +144,9 @@ class MessageCodecTest {
                                         io.hastack.core.spi.plan.NodeStatus.CONFIG_MISMATCH,
                                         Map.of(),
                                         Map.of())),
-                        List.of("group g waits: app is starting on node1")));
+                        List.of("group g waits: app is starting on node1")),
+                new Messages.NodeOrder(NodeId.of("node2"), true, true),
+                new Messages.NodeOrder(NodeId.of("node3"), false, false));
     }
 
     /**

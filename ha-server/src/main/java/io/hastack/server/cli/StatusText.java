@@ -120,7 +120,7 @@ final class StatusText {
     }
 
     private static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode n) {
-        return n.fields();
+        return n.properties().iterator();
     }
 
     private static List<String> texts(JsonNode array) {
