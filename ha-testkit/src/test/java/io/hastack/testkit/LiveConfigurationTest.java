@@ -134,19 +134,27 @@ class LiveConfigurationTest {
         startAll(base());
         NodeId web = awaitRunsOnce("web");
 
-        VersionedConfig v1 = change(nonCoordinator(), c -> with(c, ResourceGroup.of("db-group", witness("db"))));
+        HaNode first = nonCoordinator();
+        String v1Proposer = first.id().value();
+        VersionedConfig v1 = change(first, c -> with(c, ResourceGroup.of("db-group", witness("db"))));
 
         assertEquals(1, v1.version());
-        awaitEveryNodeHolds(1, v1.hash());
+        // At once another change from the same node: the members may still be applying version 1,
+        // so the coordinator defers it and the proposer sends it again until it can be made.
+        HaNode proposer = cluster.node(v1Proposer);
+        VersionedConfig v2 = change(proposer, c -> with(c, ResourceGroup.of("cache-group", witness("cache"))));
+        assertEquals(2, v2.version());
+        awaitEveryNodeHolds(2, v2.hash());
+        awaitRunsOnce("cache");
         awaitRunsOnce("db");
-        NODES.forEach(n -> assertEquals(v1, cluster.stored(n).orElseThrow(), n + " kept version 1"));
+        NODES.forEach(n -> assertEquals(v2, cluster.stored(n).orElseThrow(), n + " kept version 2"));
         assertEquals(Set.of(web), cluster.witness.runningOn("web"), "the running group was not touched");
         assertEquals(1, cluster.witness.starts(web.value(), "web"), "web was not restarted");
         // Every node answers for the whole cluster, as the coordinator last shared it.
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> NODES.stream()
                         .map(n -> cluster.node(n).status())
-                        .allMatch(s -> s.render().contains("configuration: version 1")
+                        .allMatch(s -> s.render().contains("configuration: version 2")
                                 && s.nodes().size() == 3
                                 && s.runningOn(io.hastack.core.model.ResourceId.of("db"))
                                                 .size()

@@ -172,8 +172,9 @@ final class MessageCodec {
                         out.writeLong(m.request());
                         out.writeLong(m.version());
                         out.writeUTF(m.refusal());
+                        out.writeBoolean(m.retry());
                     },
-                    in -> new ConfigVerdict(in.readLong(), in.readLong(), in.readUTF())),
+                    in -> new ConfigVerdict(in.readLong(), in.readLong(), in.readUTF(), in.readBoolean())),
             new Kind<>(
                     14,
                     ConfigInstall.class,

@@ -417,9 +417,10 @@ final class Messages {
 
     /**
      * Coordinator to a proposer: the proposal became {@code version}, or was refused for {@code
-     * refusal} (empty when accepted).
+     * refusal} (empty when accepted); {@code retry}: only for now (the cluster is still taking a
+     * version), so the proposer sends it again shortly.
      */
-    record ConfigVerdict(long request, long version, String refusal) implements Message {
+    record ConfigVerdict(long request, long version, String refusal, boolean retry) implements Message {
         ConfigVerdict {
             Objects.requireNonNull(refusal, "refusal");
         }

@@ -123,7 +123,11 @@ final class Participant implements Messages.Handler {
     /** The coordinator's latest whole-cluster picture (for status only). */
     private Messages.StatusShare shared;
 
-    private record Proposal(NodeId coordinator, CompletableFuture<VersionedConfig> result) {}
+    private record Proposal(
+            NodeId coordinator, CompletableFuture<VersionedConfig> result, Messages.ConfigProposal message) {}
+
+    /** How soon a proposer sends a proposal again that the coordinator could not take yet. */
+    static final Duration PROPOSAL_RETRY = Duration.ofMillis(250);
 
     private final Coordinator coordinator;
     private final Port port;
@@ -475,8 +479,9 @@ final class Participant implements Messages.Handler {
             return result;
         }
         long id = ++proposalSequence;
-        proposals.put(id, new Proposal(view.coordinator(), result));
-        port.send(view.coordinator(), new Messages.ConfigProposal(id, baseVersion, baseHash, config));
+        Messages.ConfigProposal message = new Messages.ConfigProposal(id, baseVersion, baseHash, config);
+        proposals.put(id, new Proposal(view.coordinator(), result, message));
+        port.send(view.coordinator(), message);
         port.schedule(
                 () -> {
                     Proposal p = proposals.remove(id);
@@ -509,20 +514,32 @@ final class Participant implements Messages.Handler {
     @Override
     public void configProposal(NodeId from, Messages.ConfigProposal proposal) {
         VersionedConfig mine = live.get();
+        Optional<String> blocked = coordinator.active() ? coordinator.changeBlocked() : Optional.empty();
+        if (blocked.isPresent() && port.quorum() == Quorum.QUORATE && leaseHeld()) {
+            LOG.debug("{} defers the configuration change proposed by {}: {}", self, from, blocked.get());
+            port.send(
+                    from,
+                    new Messages.ConfigVerdict(
+                            proposal.request(),
+                            mine.version(),
+                            "the configuration cannot change now: " + blocked.get(),
+                            true));
+            return;
+        }
         String refusal = refusal(proposal, mine);
         if (!refusal.isEmpty()) {
             LOG.warn("{} refuses the configuration change proposed by {}: {}", self, from, refusal);
-            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), refusal));
+            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), refusal, false));
             return;
         }
         if (proposal.config().equals(mine.config())) {
-            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), ""));
+            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), "", false));
             return;
         }
         VersionedConfig next = mine.next(proposal.config());
         LOG.info("{} makes the configuration change proposed by {} {}", self, from, next);
         take(next, from);
-        port.send(from, new Messages.ConfigVerdict(proposal.request(), next.version(), ""));
+        port.send(from, new Messages.ConfigVerdict(proposal.request(), next.version(), "", false));
     }
 
     private String refusal(Messages.ConfigProposal proposal, VersionedConfig mine) {
@@ -563,6 +580,20 @@ final class Participant implements Messages.Handler {
     public void configVerdict(NodeId from, Messages.ConfigVerdict verdict) {
         Proposal p = proposals.get(verdict.request());
         if (p == null || !p.coordinator().equals(from)) {
+            return;
+        }
+        if (!verdict.accepted() && verdict.retry()) {
+            // The cluster is still taking a version: the proposal is sent again shortly, until its
+            // timeout, to the coordinator it was sent to while that still coordinates.
+            port.schedule(
+                    () -> {
+                        if (p.equals(proposals.get(verdict.request()))
+                                && view != null
+                                && p.coordinator().equals(view.coordinator())) {
+                            port.send(p.coordinator(), p.message());
+                        }
+                    },
+                    PROPOSAL_RETRY);
             return;
         }
         proposals.remove(verdict.request());

@@ -123,8 +123,8 @@ class MessageCodecTest {
                                 Map.of())),
                 new Messages.ConfigProposal(3, 6, "0a1b2c3d4e5f", ConfigCodecTest.richConfig()),
                 new Messages.ConfigProposal(4, -1, "", ConfigCodecTest.richConfig()),
-                new Messages.ConfigVerdict(3, 7, ""),
-                new Messages.ConfigVerdict(4, 7, "the coordinator's partition has no quorum"),
+                new Messages.ConfigVerdict(3, 7, "", false),
+                new Messages.ConfigVerdict(4, 7, "the coordinator's partition has no quorum", true),
                 new Messages.ConfigInstall(io.hastack.core.model.VersionedConfig.initial(ConfigCodecTest.richConfig())
                         .next(ConfigCodecTest.richConfig())),
                 new Messages.ConfigRequest(9),
