@@ -16,6 +16,7 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.security.Refusals;
 import io.hastack.core.spi.membership.View;
@@ -128,7 +129,21 @@ final class Json {
         return o;
     }
 
-    /** The running model: nodes, options, groups and their resources, constraints. */
+    /**
+     * The running configuration: its version and hash, then the model (nodes, options, groups and
+     * their resources, constraints).
+     */
+    static ObjectNode config(VersionedConfig v) {
+        ObjectNode o = F.objectNode();
+        o.put("version", v.version());
+        o.put("hash", v.hash());
+        ArrayNode lineage = o.putArray("lineage");
+        v.lineage().forEach(lineage::add);
+        o.setAll(config(v.config()));
+        return o;
+    }
+
+    /** The model: nodes, options, groups and their resources, constraints. */
     static ObjectNode config(ClusterConfig c) {
         ObjectNode o = F.objectNode();
         o.put("hash", c.hash());
