@@ -210,6 +210,10 @@ final class Json {
         ObjectNode params = j.putObject("params");
         new java.util.TreeMap<>(r.parameters()).forEach(params::put);
         j.put("monitorIntervalMs", r.monitorInterval().toMillis());
+        ObjectNode timeouts = j.putObject("timeoutsMs");
+        for (Operation op : Operation.values()) {
+            r.timeout(op).ifPresent(t -> timeouts.put(op.externalName(), t.toMillis()));
+        }
         ObjectNode onFail = j.putObject("onFail");
         for (Operation op : Operation.values()) {
             r.onFail(op).ifPresent(p -> onFail.put(op.name().toLowerCase(Locale.ROOT), p.toString()));
