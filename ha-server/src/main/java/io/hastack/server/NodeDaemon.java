@@ -74,7 +74,7 @@ public final class NodeDaemon {
             node = built;
             // Before the start: a bad token file or keystore is a configuration error (exit 2), and
             // the API's history keeps the node's first events.
-            admin = file.admin().map(a -> new AdminServer(built, settings(a, built.id())));
+            admin = file.admin().map(a -> new AdminServer(built, settings(a, built.id()), config));
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("hastack-node: " + e.getMessage());
             System.exit(EXIT_CONFIG);

@@ -19,7 +19,9 @@ import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.Score;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.runtime.ClusterStatus;
+import io.hastack.core.runtime.HaConfigurationException;
 import io.hastack.core.runtime.HaNode;
 import io.hastack.core.security.PrivateFiles;
 import io.hastack.core.security.Refusals;
@@ -27,6 +29,10 @@ import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.plan.Move;
 import io.hastack.core.spi.plan.PlacementScore;
 import io.hastack.core.spi.plan.Plan;
+import io.hastack.server.config.ClusterFile;
+import io.hastack.server.config.ConfigException;
+import io.hastack.server.config.ConfigFile;
+import io.hastack.server.config.ConfigWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,8 +90,13 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
-    /** The largest request body accepted (413 beyond). */
+    /** The largest JSON request body accepted (413 beyond). */
     public static final int MAX_BODY = 64 * 1024;
+    /**
+     * The largest configuration file accepted by {@code POST config/validate} and {@code PUT config}
+     * (413 beyond): the core refuses a configuration over 512 KiB encoded, whose file is larger still.
+     */
+    public static final int MAX_CONFIG_BODY = 512 * 1024;
     /** The events kept for {@code GET /api/v1/history}. */
     public static final int HISTORY = 1000;
     /** The events {@code GET /api/v1/history} answers without {@code ?limit=}. */
@@ -114,6 +125,8 @@ public final class AdminServer implements AutoCloseable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private final List<Route> routes = new ArrayList<>();
+    /** The configuration file the node was started from, as read when this server was created. */
+    private final Optional<RunningFile> file;
 
     private HttpServer server;
     private ExecutorService executor;
@@ -128,6 +141,26 @@ public final class AdminServer implements AutoCloseable {
      *     not resolve, or that is not a loopback address without TLS
      */
     public AdminServer(HaNode node, AdminSettings settings) {
+        this(node, settings, Optional.empty());
+    }
+
+    /**
+     * An API for {@code node}, which was started from the configuration file {@code configFile}:
+     * as {@link #AdminServer(HaNode, AdminSettings)}, and it also serves the running configuration
+     * as that file ({@code GET /api/v1/config/file}) and takes a changed file ({@code POST
+     * /api/v1/config/validate}, {@code PUT /api/v1/config}). The file is read once, now: its parts
+     * that cannot change at run time (the cluster's name, key file, nodes and their addresses, the
+     * membership, the quorum device, the admin section) are what a changed file must keep.
+     *
+     * @throws IllegalArgumentException as {@link #AdminServer(HaNode, AdminSettings)}
+     * @throws ConfigException naming the place if the file cannot be read
+     */
+    public AdminServer(HaNode node, AdminSettings settings, Path configFile) {
+        this(node, settings, Optional.of(RunningFile.read(Objects.requireNonNull(configFile, "configFile"))));
+    }
+
+    private AdminServer(HaNode node, AdminSettings settings, Optional<RunningFile> file) {
+        this.file = file;
         this.node = Objects.requireNonNull(node, "node");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tokenDigest = sha256(readToken(settings.tokenFile()));
@@ -291,7 +324,18 @@ public final class AdminServer implements AutoCloseable {
 
     /** What a handler gets. */
     private record Request(
-            HttpExchange exchange, Map<String, String> params, Map<String, String> query, ObjectNode body) {}
+            HttpExchange exchange,
+            Map<String, String> params,
+            Map<String, String> query,
+            ObjectNode body,
+            String text) {}
+
+    /** What a route's body is. */
+    private enum Body {
+        NONE,
+        JSON,
+        YAML
+    }
 
     /** Answers a request: the JSON to send with 200, or null if it answered itself. */
     @FunctionalInterface
@@ -299,19 +343,27 @@ public final class AdminServer implements AutoCloseable {
         JsonNode handle(Request request) throws IOException;
     }
 
-    private record Route(String method, String pattern, Set<String> query, Handler handler) {
+    private record Route(String method, String pattern, Set<String> query, Body body, Handler handler) {
         List<String> segments() {
             return List.of(pattern.substring(1).split("/"));
         }
     }
 
     private void route(String method, String pattern, Set<String> query, Handler handler) {
-        routes.add(new Route(method, PREFIX + pattern, query, handler));
+        routes.add(new Route(method, PREFIX + pattern, query, method.equals("POST") ? Body.JSON : Body.NONE, handler));
+    }
+
+    /** A route whose body is a configuration file (YAML). */
+    private void yamlRoute(String method, String pattern, Set<String> query, Handler handler) {
+        routes.add(new Route(method, PREFIX + pattern, query, Body.YAML, handler));
     }
 
     private void routes() {
         route("GET", "/status", Set.of(), r -> Json.status(node.status(), refusals.snapshot()));
-        route("GET", "/config", Set.of(), r -> Json.config(node.config()));
+        route("GET", "/config", Set.of(), r -> Json.config(node.configuration()));
+        route("GET", "/config/file", Set.of(), this::configFile);
+        yamlRoute("POST", "/config/validate", Set.of(), this::validateConfig);
+        yamlRoute("PUT", "/config", Set.of("base-version"), this::putConfig);
         route("GET", "/history", Set.of("limit"), this::history);
         route("GET", "/events", Set.of(), this::stream);
         route("GET", "/why/{group}", Set.of(), this::why);
@@ -334,8 +386,9 @@ public final class AdminServer implements AutoCloseable {
                 Map<String, String> params = new LinkedHashMap<>();
                 Route route = match(ex, segments, params);
                 Map<String, String> query = query(ex.getRequestURI().getRawQuery(), route.query());
-                ObjectNode body = route.method().equals("POST") ? body(ex) : Json.F.objectNode();
-                JsonNode answer = route.handler().handle(new Request(ex, params, query, body));
+                ObjectNode body = route.body() == Body.JSON ? body(ex) : Json.F.objectNode();
+                String text = route.body() == Body.YAML ? yaml(ex) : "";
+                JsonNode answer = route.handler().handle(new Request(ex, params, query, body, text));
                 if (answer != null) {
                     send(ex, 200, answer);
                 }
@@ -478,29 +531,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private ObjectNode body(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        long declared = -1;
-        if (length != null) {
-            try {
-                declared = Long.parseLong(length.strip());
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "Content-Length", "'" + length + "' is not a length");
-            }
-        }
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            if (declared > MAX_BODY) {
-                drain(in, declared);
-                throw new ApiException(
-                        413, "body", "the body has " + declared + " bytes: at most " + MAX_BODY + " are accepted");
-            }
-            bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                drain(in, DRAIN_LIMIT);
-                throw new ApiException(
-                        413, "body", "the body has over " + MAX_BODY + " bytes: at most " + MAX_BODY + " are accepted");
-            }
-        }
+        byte[] bytes = bytes(ex, MAX_BODY);
         if (bytes.length == 0) {
             return Json.F.objectNode();
         }
@@ -533,6 +564,62 @@ public final class AdminServer implements AutoCloseable {
                             + tree.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return object;
+    }
+
+    /** The media types a configuration file may be sent as; the first is the one to use. */
+    private static final List<String> YAML_TYPES = List.of("application/yaml", "application/x-yaml", "text/yaml");
+
+    /** A body that is a whole configuration file: YAML in UTF-8, at most {@link #MAX_CONFIG_BODY}. */
+    private static String yaml(HttpExchange ex) throws IOException {
+        byte[] bytes = bytes(ex, MAX_CONFIG_BODY);
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        String media = type == null ? "" : type.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        if (!YAML_TYPES.contains(media)) {
+            throw new ApiException(
+                    415,
+                    "Content-Type",
+                    "the body must be a configuration file (YAML) sent as 'Content-Type: application/yaml'"
+                            + (type == null ? " (no Content-Type was sent)" : ", not '" + type + "'"));
+        }
+        if (bytes.length == 0) {
+            throw new ApiException(
+                    400, "body", "the body is empty: send the whole configuration file (hastack config show)");
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ApiException(400, "body", "the configuration file is not UTF-8 text");
+        }
+    }
+
+    /** The body's bytes, at most {@code limit} (413 beyond). */
+    private static byte[] bytes(HttpExchange ex, int limit) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
+        if (length != null) {
+            try {
+                declared = Long.parseLong(length.strip());
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "Content-Length", "'" + length + "' is not a length");
+            }
+        }
+        try (InputStream in = ex.getRequestBody()) {
+            if (declared > limit) {
+                drain(in, declared);
+                throw new ApiException(
+                        413, "body", "the body has " + declared + " bytes: at most " + limit + " are accepted");
+            }
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                drain(in, DRAIN_LIMIT);
+                throw new ApiException(
+                        413, "body", "the body has over " + limit + " bytes: at most " + limit + " are accepted");
+            }
+            return bytes;
+        }
     }
 
     /**
@@ -813,6 +900,212 @@ public final class AdminServer implements AutoCloseable {
         o.put("node", dead.value());
         ArrayNode to = o.putArray("sentTo");
         sent.forEach(n -> to.add(n.value()));
+        return o;
+    }
+
+    // ---- the configuration (docs/design/replicated-config.md) ----
+
+    /**
+     * The configuration file the node was started from, as read once: its text (into which {@link
+     * ConfigWriter} renders each version) and what it says.
+     */
+    private record RunningFile(Path path, String text, ClusterFile parsed) {
+        static RunningFile read(Path path) {
+            ClusterFile parsed = ConfigFile.load(path);
+            try {
+                return new RunningFile(path, Files.readString(path, StandardCharsets.UTF_8), parsed);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the configuration file " + path, e);
+            }
+        }
+
+        Path base() {
+            return path.toAbsolutePath().getParent();
+        }
+    }
+
+    private RunningFile runningFile() {
+        return file.orElseThrow(() -> new ApiException(
+                409,
+                null,
+                "node " + node.id() + " was not started from a configuration file: its configuration changes"
+                        + " through Admin.configure (Java) only"));
+    }
+
+    /** {@code GET config/file}: the running configuration as this node's configuration file. */
+    private JsonNode configFile(Request r) {
+        RunningFile running = runningFile();
+        VersionedConfig v = node.configuration();
+        String yaml = ConfigWriter.render(running.path().toString(), running.text(), v, running.base());
+        ObjectNode o = Json.F.objectNode();
+        o.put("node", node.id().value());
+        o.put("file", running.path().toString());
+        o.put("version", v.version());
+        o.put("hash", v.hash());
+        o.put("yaml", yaml);
+        return o;
+    }
+
+    /**
+     * The configuration file in the body, read with {@link ConfigFile}; it must keep what cannot
+     * change at run time.
+     */
+    private ClusterFile proposedFile(Request r) {
+        RunningFile running = runningFile();
+        ClusterFile proposed;
+        try {
+            proposed = ConfigFile.parse("body", r.text(), running.base());
+        } catch (ConfigException e) {
+            throw new ApiException(400, e.path().isEmpty() ? "body" : e.path(), e.getMessage());
+        }
+        requireFixedPartsKept(running, proposed);
+        return proposed;
+    }
+
+    /** Refuses (409) a file that changes what the running cluster cannot change without a restart. */
+    private static void requireFixedPartsKept(RunningFile running, ClusterFile proposed) {
+        ClusterFile was = running.parsed();
+        String restart = ": it cannot change at run time; change it in every node's file and restart the nodes"
+                + " one at a time";
+        if (!proposed.nodes().equals(was.nodes())
+                || !List.copyOf(proposed.nodes().keySet())
+                        .equals(List.copyOf(was.nodes().keySet()))) {
+            throw new ApiException(
+                    409,
+                    "nodes",
+                    "the node list cannot change at run time: the running file " + running.path() + " has "
+                            + addresses(was) + ", this file " + addresses(proposed)
+                            + "; change it in every node's file and restart the nodes one at a time");
+        }
+        if (!proposed.cluster().equals(was.cluster())) {
+            throw new ApiException(
+                    409,
+                    "cluster",
+                    "the cluster's name is '" + proposed.cluster() + "' here but '" + was.cluster()
+                            + "' in the running file" + restart);
+        }
+        if (!proposed.keyFile().equals(was.keyFile())) {
+            throw new ApiException(
+                    409,
+                    "key-file",
+                    "the key file is " + proposed.keyFile().map(Path::toString).orElse("none (insecure)")
+                            + " here but " + was.keyFile().map(Path::toString).orElse("none (insecure)")
+                            + " in the running file" + restart);
+        }
+        if (!proposed.membership().equals(was.membership())) {
+            throw new ApiException(
+                    409, "membership", "the 'membership' section differs from the running file's" + restart);
+        }
+        if (!proposed.device().equals(was.device())) {
+            throw new ApiException(409, "quorum.device", "the quorum device differs from the running file's" + restart);
+        }
+        if (!proposed.admin().equals(was.admin())) {
+            throw new ApiException(409, "admin", "the 'admin' section differs from the running file's" + restart);
+        }
+    }
+
+    private static String addresses(ClusterFile f) {
+        List<String> list = new ArrayList<>();
+        f.nodes().forEach((n, a) -> list.add(n.value() + "=" + a.getHostString() + ":" + a.getPort()));
+        return list.toString();
+    }
+
+    /**
+     * {@code POST config/validate}: the checks a change would meet here without making it: the file,
+     * and what cannot change at run time. The agents' validate and the encoded size are checked when
+     * the change is made ({@code PUT config}): the core offers no dry run of them.
+     */
+    private JsonNode validateConfig(Request r) {
+        ClusterFile proposed = proposedFile(r);
+        VersionedConfig running = node.configuration();
+        ObjectNode o = Json.F.objectNode();
+        o.put("valid", true);
+        o.put("version", running.version());
+        o.put("hash", proposed.config().hash());
+        o.put("changed", !proposed.config().equals(running.config()));
+        ArrayNode checked = o.putArray("checked");
+        checked.add("the file (syntax, fields, values, references)");
+        checked.add("the parts that cannot change at run time (cluster, key file, nodes and addresses,"
+                + " membership, quorum device, admin)");
+        o.put(
+                "notChecked",
+                "the agents' validate and the encoded size (at most 512 KiB) run when the change is applied" + " (PUT "
+                        + PREFIX + "/config), before anything changes");
+        return o;
+    }
+
+    /** {@code PUT config}: makes the file's model the cluster's configuration. */
+    private JsonNode putConfig(Request r) {
+        VersionedConfig before = node.configuration();
+        long base = before.version();
+        String text = r.query().get("base-version");
+        if (text != null) {
+            try {
+                base = Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw new ApiException(
+                        400, "base-version", "'" + text + "' is not a configuration version (a whole number)");
+            }
+            if (base < 0) {
+                throw new ApiException(
+                        400,
+                        "base-version",
+                        "base-version " + base + " is not a configuration version (0 or more): leave it out to"
+                                + " change the version this node holds");
+            }
+        }
+        ClusterFile proposed = proposedFile(r);
+        if (base != before.version()) {
+            throw new ApiException(
+                    409,
+                    "base-version",
+                    "the configuration changed meanwhile: the change was made against version " + base
+                            + " but node " + node.id() + " holds " + before + "; read it again (GET " + PREFIX
+                            + "/config/file, hastack config show) and make the change against it");
+        }
+        requireRunning();
+        long baseVersion = base;
+        CompletableFuture<VersionedConfig> future =
+                admin("body", () -> node.admin().configure(proposed.config(), baseVersion));
+        VersionedConfig after;
+        try {
+            after = future.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, null, "the configuration change was interrupted on node " + node.id());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HaConfigurationException refused) {
+                LOG.info(
+                        "{}: admin API: configuration change refused: {} (from {})",
+                        node.id(),
+                        refused.getMessage(),
+                        remote(r));
+                throw new ApiException(409, null, refused.getMessage());
+            }
+            throw new ApiException(
+                    503,
+                    null,
+                    "the configuration change failed on node " + node.id() + ": "
+                            + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new ApiException(
+                    503,
+                    null,
+                    "node " + node.id() + " did not finish the configuration change within "
+                            + COMMAND_TIMEOUT.toSeconds() + " s; it may have been made: read GET " + PREFIX
+                            + "/config");
+        }
+        boolean changed = after.version() != before.version();
+        LOG.info(
+                "{}: admin API: configuration {} (from {})",
+                node.id(),
+                changed ? "changed from " + before + " to " + after : "unchanged, " + after,
+                remote(r));
+        ObjectNode o = Json.F.objectNode();
+        o.put("version", after.version());
+        o.put("hash", after.hash());
+        o.put("changed", changed);
+        o.put("previousVersion", before.version());
         return o;
     }
 

@@ -16,6 +16,7 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.Score;
+import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.runtime.ClusterStatus;
 import io.hastack.core.security.Refusals;
 import io.hastack.core.spi.membership.View;
@@ -128,7 +129,21 @@ final class Json {
         return o;
     }
 
-    /** The running model: nodes, options, groups and their resources, constraints. */
+    /**
+     * The running configuration: its version and hash, then the model (nodes, options, groups and
+     * their resources, constraints).
+     */
+    static ObjectNode config(VersionedConfig v) {
+        ObjectNode o = F.objectNode();
+        o.put("version", v.version());
+        o.put("hash", v.hash());
+        ArrayNode lineage = o.putArray("lineage");
+        v.lineage().forEach(lineage::add);
+        o.setAll(config(v.config()));
+        return o;
+    }
+
+    /** The model: nodes, options, groups and their resources, constraints. */
     static ObjectNode config(ClusterConfig c) {
         ObjectNode o = F.objectNode();
         o.put("hash", c.hash());
@@ -195,6 +210,10 @@ final class Json {
         ObjectNode params = j.putObject("params");
         new java.util.TreeMap<>(r.parameters()).forEach(params::put);
         j.put("monitorIntervalMs", r.monitorInterval().toMillis());
+        ObjectNode timeouts = j.putObject("timeoutsMs");
+        for (Operation op : Operation.values()) {
+            r.timeout(op).ifPresent(t -> timeouts.put(op.externalName(), t.toMillis()));
+        }
         ObjectNode onFail = j.putObject("onFail");
         for (Operation op : Operation.values()) {
             r.onFail(op).ifPresent(p -> onFail.put(op.name().toLowerCase(Locale.ROOT), p.toString()));

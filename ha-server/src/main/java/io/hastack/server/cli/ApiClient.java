@@ -94,6 +94,14 @@ final class ApiClient {
         }
     }
 
+    /** Sends {@code yaml}, a whole configuration file, with {@code method} ({@code POST}, {@code PUT}). */
+    JsonNode yaml(String method, String path, String yaml) {
+        return send(request(path)
+                .header("Content-Type", "application/yaml")
+                .method(method, HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8))
+                .build());
+    }
+
     /** Calls {@code onEvent} with the data of every event of the stream at {@code path}, until it ends. */
     void stream(String path, Consumer<JsonNode> onEvent) {
         HttpRequest request = HttpRequest.newBuilder(uri(path))

@@ -50,6 +50,9 @@ import picocli.CommandLine.Spec;
             Hastack.Node.class,
             Hastack.Cluster.class,
             Hastack.Resource.class,
+            ConfigCommands.GroupCommands.class,
+            ConfigCommands.ConstraintCommands.class,
+            ConfigCommands.Config.class,
             Hastack.Completion.class,
             CommandLine.HelpCommand.class
         })
@@ -505,8 +508,18 @@ public final class Hastack implements Callable<Integer> {
     @Command(
             name = "resource",
             mixinStandardHelpOptions = true,
-            description = "Group and resource commands: move, ban, clear, cleanup.",
-            subcommands = {ResourceMove.class, ResourceBan.class, ResourceClear.class, ResourceCleanup.class})
+            description = "Resource commands: create, update, delete, show; and a group's move, ban, clear, and"
+                    + " cleanup.",
+            subcommands = {
+                ConfigCommands.ResourceCreate.class,
+                ConfigCommands.ResourceUpdate.class,
+                ConfigCommands.ResourceDelete.class,
+                ConfigCommands.ResourceShow.class,
+                ResourceMove.class,
+                ResourceBan.class,
+                ResourceClear.class,
+                ResourceCleanup.class
+            })
     static final class Resource extends Group {}
 
     /** A move or a ban. */

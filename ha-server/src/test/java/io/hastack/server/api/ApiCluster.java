@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
-import io.hastack.core.model.ResourceGroup;
-import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.runtime.HaNode;
+import io.hastack.server.config.ConfigFile;
 import io.hastack.testkit.InProcessCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,8 @@ import java.util.Set;
 
 /**
  * A two-node in-process cluster (groups {@code web} = resource {@code w}, {@code db} = resource
- * {@code d}, both on the witness agent) whose nodes each serve the admin API on a free loopback
- * port, with one token; and a client for it. Close it after the test.
+ * {@code d}, both on the witness agent) started from one configuration file ({@link #FILE}), whose
+ * nodes each serve the admin API on a free loopback port, with one token; and a client for it. Close it after the test.
  */
 public final class ApiCluster implements AutoCloseable {
     /** The token every node accepts. */
@@ -38,8 +36,36 @@ public final class ApiCluster implements AutoCloseable {
     public final InProcessCluster cluster = new InProcessCluster();
     public final Map<String, AdminServer> servers = new LinkedHashMap<>();
     public final Path tokenFile;
+    /** The configuration file both nodes were started from (their APIs read it). */
+    public final Path configFile;
+
     public final HttpClient http = HttpClient.newHttpClient();
     public final ObjectMapper mapper = new ObjectMapper();
+
+    /**
+     * The configuration file: the nodes' addresses are never used (the nodes run on the in-process
+     * stack), MIGRATION is replaced by the migration threshold.
+     */
+    public static final String FILE = """
+            cluster: api-test
+            insecure: true
+            nodes:
+              n1: 127.0.0.1:17801
+              n2: 127.0.0.1:17802
+            options:
+              migration-threshold: MIGRATION
+            groups:
+              web:
+                resources:
+                  - id: w
+                    agent: witness
+                    monitor-interval: 200ms
+              db:
+                resources:
+                  - id: d
+                    agent: witness
+                    monitor-interval: 200ms
+            """;
 
     /** Starts n1 and n2 with the API, and waits until each group runs on one node. */
     public ApiCluster(Path dir, int migrationThreshold) {
@@ -50,24 +76,17 @@ public final class ApiCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ClusterConfig config = ClusterConfig.builder()
-                .nodes("n1", "n2")
-                .migrationThreshold(migrationThreshold)
-                .group(ResourceGroup.of(
-                        "web",
-                        ResourceSpec.builder("w", "witness")
-                                .monitorInterval(Duration.ofMillis(200))
-                                .build()))
-                .group(ResourceGroup.of(
-                        "db",
-                        ResourceSpec.builder("d", "witness")
-                                .monitorInterval(Duration.ofMillis(200))
-                                .build()))
-                .build();
+        configFile = dir.resolve("cluster.yaml");
+        try {
+            Files.writeString(configFile, FILE.replace("MIGRATION", String.valueOf(migrationThreshold)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ClusterConfig config = ConfigFile.load(configFile).config();
         for (String n : List.of("n1", "n2")) {
             HaNode node = cluster.start(n, config);
             AdminServer server =
-                    new AdminServer(node, AdminSettings.of(tokenFile).withPort(0));
+                    new AdminServer(node, AdminSettings.of(tokenFile).withPort(0), configFile);
             server.start();
             servers.put(n, server);
         }
@@ -86,6 +105,13 @@ public final class ApiCluster implements AutoCloseable {
     /** The other node. */
     public static String other(String node) {
         return node.equals("n1") ? "n2" : "n1";
+    }
+
+    /** The configuration version every live node holds, in node order, e.g. {@code [0, 0]}. */
+    public List<Long> versions() {
+        return cluster.liveNodes().stream()
+                .map(n -> cluster.node(n).configuration().version())
+                .toList();
     }
 
     /** The coordinator's name. */
@@ -138,6 +164,19 @@ public final class ApiCluster implements AutoCloseable {
                 .build());
     }
 
+    /** Sends a configuration file to {@code path} on {@code node} with {@code method} as YAML. */
+    public HttpResponse<String> yaml(String node, String method, String path, String yaml) {
+        return send(request(node, path)
+                .header("Content-Type", "application/yaml")
+                .method(method, HttpRequest.BodyPublishers.ofString(yaml))
+                .build());
+    }
+
+    /** The running configuration file from {@code node}'s API ({@code GET config/file}'s yaml). */
+    public String runningYaml(String node) {
+        return get(node, "/api/v1/config/file").path("yaml").asText();
+    }
+
     /** POSTs, expecting 200. */
     public JsonNode ok(String node, String path, String body) {
         HttpResponse<String> r = post(node, path, body);
@@ -154,7 +193,7 @@ public final class ApiCluster implements AutoCloseable {
     public String fingerprint() {
         JsonNode s = get(coordinator(), "/api/v1/status");
         return s.path("view") + "|" + s.path("nodes") + "|" + s.path("groups") + "|" + s.path("notes") + "|"
-                + s.path("quorum") + "|" + s.path("configHash") + "|"
+                + s.path("quorum") + "|" + s.path("configHash") + "|" + versions() + "|"
                 + cluster.node(coordinator())
                         .snapshotText()
                         .lines()

@@ -67,6 +67,116 @@ class BadRequestsTest {
         return Arguments.of(new Bad("POST", path, type, body, status, field, reason));
     }
 
+    private static final String YAML = "application/yaml";
+    /** The file the nodes were started from. */
+    private static final String FILE = ApiCluster.FILE.replace("MIGRATION", "3");
+
+    private static Arguments yaml(
+            String method, String path, String type, String body, int status, String field, String reason) {
+        return Arguments.of(new Bad(method, path, type, body, status, field, reason));
+    }
+
+    /** The running file changed: {@code from} replaced by {@code to}. */
+    private static String file(String from, String to) {
+        if (!FILE.contains(from)) {
+            throw new IllegalArgumentException(from);
+        }
+        return FILE.replace(from, to);
+    }
+
+    static Stream<Arguments> configCorpus() {
+        String put = "/api/v1/config";
+        String validate = "/api/v1/config/validate";
+        String added = file("groups:\n", "groups:\n  cache:\n    resources:\n      - id: c\n        agent: witness\n");
+        return Stream.of(
+                // Paths and methods
+                bad("GET", "/api/v1/config/fil", null, 404, "path", "did you mean /api/v1/config/file?"),
+                bad("DELETE", put, null, 405, "method", "use GET or PUT"),
+                bad("POST", "/api/v1/config/file", "{}", 405, "method", "use GET"),
+                yaml("GET", validate, null, null, 405, "method", "use POST"),
+                // Content type and size
+                yaml("PUT", put, JSON, FILE, 415, "Content-Type", "'Content-Type: application/yaml', not"),
+                yaml("POST", validate, null, FILE, 415, "Content-Type", "no Content-Type was sent"),
+                yaml("POST", validate, "text/plain", FILE, 415, "Content-Type", "not 'text/plain'"),
+                yaml("PUT", put, YAML, "", 400, "body", "the body is empty"),
+                yaml("POST", validate, YAML, "", 400, "body", "the body is empty"),
+                yaml(
+                        "PUT",
+                        put,
+                        YAML,
+                        FILE + "#".repeat(AdminServer.MAX_CONFIG_BODY),
+                        413,
+                        "body",
+                        "at most " + AdminServer.MAX_CONFIG_BODY),
+                // The file: its line and column, the field's path
+                yaml("POST", validate, YAML, "cluster: [x\n", 400, "body", "body:2:1: not valid YAML"),
+                yaml(
+                        "PUT",
+                        put,
+                        YAML,
+                        file("agent: witness", "agnet: witness"),
+                        400,
+                        "groups.web.resources[0].agnet",
+                        "body:12:9: groups.web.resources[0].agnet: unknown field 'agnet'; did you mean 'agent'?"),
+                yaml(
+                        "POST",
+                        validate,
+                        YAML,
+                        file("monitor-interval: 200ms", "monitor-interval: 10 minutes"),
+                        400,
+                        "groups.web.resources[0].monitor-interval",
+                        "'10 minutes' is not a duration"),
+                yaml(
+                        "PUT",
+                        put,
+                        YAML,
+                        FILE + "constraints:\n  - ban: {id: b, group: wbe, node: n1}\n",
+                        400,
+                        "constraints[0].ban.group",
+                        "no group 'wbe' in 'groups'; did you mean 'web'?"),
+                yaml("PUT", put, YAML, "- a list\n", 400, "body", "expected a mapping"),
+                // What cannot change at run time
+                yaml(
+                        "PUT",
+                        put,
+                        YAML,
+                        file("n2: 127.0.0.1:17802", "n3: 127.0.0.1:17802"),
+                        409,
+                        "nodes",
+                        "the node list cannot change at run time"),
+                yaml(
+                        "POST",
+                        validate,
+                        YAML,
+                        file("127.0.0.1:17802", "127.0.0.2:17802"),
+                        409,
+                        "nodes",
+                        "n2=127.0.0.2:17802"),
+                yaml("PUT", put, YAML, file("cluster: api-test", "cluster: other"), 409, "cluster", "cannot change"),
+                yaml(
+                        "PUT",
+                        put,
+                        YAML,
+                        FILE + "membership:\n  heartbeat-interval: 1s\n",
+                        409,
+                        "membership",
+                        "restart the nodes one at a time"),
+                yaml(
+                        "PUT",
+                        put,
+                        YAML,
+                        FILE + "admin:\n  token-file: /etc/t\n",
+                        409,
+                        "admin",
+                        "the 'admin' section differs"),
+                // The base version
+                yaml("PUT", put + "?base-version=5", YAML, added, 409, "base-version", "read it again"),
+                yaml("PUT", put + "?base-version=-1", YAML, added, 400, "base-version", "not a configuration version"),
+                yaml("PUT", put + "?base-version=one", YAML, added, 400, "base-version", "'one' is not"),
+                yaml("PUT", put + "?base-versoin=0", YAML, added, 400, "base-versoin", "did you mean 'base-version'?"),
+                yaml("POST", validate + "?base-version=0", YAML, added, 400, "base-version", "takes none"));
+    }
+
     static Stream<Arguments> corpus() {
         String move = "/api/v1/groups/web/move";
         return Stream.of(
@@ -159,7 +269,7 @@ class BadRequestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("corpus")
+    @MethodSource({"corpus", "configCorpus"})
     void isRefusedNamingThePlaceAndChangesNothing(Bad bad) {
         String before = api.fingerprint();
         HttpRequest.Builder r = api.request("n1", bad.path());
