@@ -4,15 +4,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hastack.testsupport.Timing;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -30,71 +26,46 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class DistributionIT {
-    private static final Duration WAIT = Timing.seconds(60);
+    private static final Duration WAIT = Distribution.WAIT;
 
     @TempDir
     Path dir;
 
+    private Distribution dist;
     private Path home;
-    private final List<Process> processes = new ArrayList<>();
 
     @BeforeEach
     void unpack() throws Exception {
-        Path archive = Path.of(System.getProperty("hastack.distribution", "target/hastack-missing.tar.gz"));
-        assertTrue(Files.isRegularFile(archive), "no distribution at " + archive + ": run mvn package first");
-        Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString())
-                .redirectErrorStream(true)
-                .start();
-        assertTrue(tar.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, tar.exitValue(), new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        try (var entries = Files.list(dir)) {
-            home = entries.filter(p -> p.getFileName().toString().startsWith("hastack-"))
-                    .findFirst()
-                    .orElseThrow();
-        }
+        dist = new Distribution(dir);
+        home = dist.home();
     }
 
     @AfterEach
     void tearDown() {
-        processes.forEach(Process::destroyForcibly);
+        dist.close();
     }
 
     private Process start(Path log, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("HASTACK_URL");
-        pb.environment().remove("HASTACK_TOKEN_FILE");
-        Process p = pb.start();
-        processes.add(p);
-        return p;
+        return dist.start(log, command);
     }
 
-    /** Runs {@code command} to its end; its exit code and output. */
-    private Result run(String... command) throws Exception {
-        Path log = Files.createTempFile(dir, "run", ".log");
-        Process p = start(log, command);
-        assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), String.join(" ", command) + " did not end");
-        return new Result(p.exitValue(), Files.readString(log));
+    private Distribution.Result run(String... command) throws Exception {
+        return dist.run(command);
     }
-
-    record Result(int code, String output) {}
 
     private String bin(String name) {
-        return home.resolve("bin").resolve(name).toString();
+        return dist.bin(name);
     }
 
     @Test
     void theLaunchersRunAndTheExampleConfigurationIsRead() throws Exception {
         assertTrue(Files.isExecutable(home.resolve("bin/hastack")));
         assertTrue(Files.isRegularFile(home.resolve("conf/hastack-node@.service")));
-        Result help = run(bin("hastack"), "--help");
+        Distribution.Result help = run(bin("hastack"), "--help");
         assertEquals(0, help.code(), help.output());
         assertTrue(help.output().contains("Exit codes:"), help.output());
 
-        Result node = run(
+        Distribution.Result node = run(
                 bin("hastack-node"),
                 "--config",
                 home.resolve("conf/cluster.yaml").toString(),
@@ -123,12 +94,13 @@ class DistributionIT {
         await().atMost(WAIT)
                 .alias("hastack status from the node; its log: " + log)
                 .until(() -> {
-                    Result status = run(bin("hastack"), "--url", url, "--token-file", token.toString(), "status");
+                    Distribution.Result status =
+                            run(bin("hastack"), "--url", url, "--token-file", token.toString(), "status");
                     return status.code() == 0 && status.output().startsWith("Cluster status from n1 (coordinator)");
                 });
         Path wrongToken = dir.resolve("wrong.token");
         Files.writeString(wrongToken, "not-the-token-0123456789\n");
-        Result wrong = run(bin("hastack"), "--url", url, "--token-file", wrongToken.toString(), "status");
+        Distribution.Result wrong = run(bin("hastack"), "--url", url, "--token-file", wrongToken.toString(), "status");
         assertEquals(1, wrong.code(), wrong.output());
 
         node.destroy(); // SIGTERM

@@ -306,24 +306,8 @@ public final class Admin {
             throw new IllegalArgumentException(
                     "base version " + baseVersion + " is neither a version (0 or more) nor -1 (any version)");
         }
-        ConfigCodec.requireSendable(proposed);
-        if (!node.canFence()) {
-            HaNode.fenceWithoutDevice(proposed).ifPresent(problem -> {
-                throw new IllegalArgumentException(problem);
-            });
-        }
-        ClusterConfig current = live.config();
-        List<ResourceSpec> touched = new java.util.ArrayList<>();
-        for (var g : proposed.groups()) {
-            for (ResourceSpec r : g.resources()) {
-                Optional<ResourceSpec> before = current.resource(r.id());
-                if (before.isEmpty()
-                        || !before.get().agentType().equals(r.agentType())
-                        || !before.get().parameters().equals(r.parameters())) {
-                    touched.add(r);
-                }
-            }
-        }
+        requireCarriable(proposed);
+        List<ResourceSpec> touched = touched(proposed);
         return node.validate(touched).thenCompose(failures -> {
             if (!failures.isEmpty()) {
                 return CompletableFuture.failedFuture(new HaConfigurationException(
@@ -346,6 +330,51 @@ public final class Admin {
             });
             return result;
         });
+    }
+
+    /**
+     * What {@link #configure(ClusterConfig, long)} would check on this node, without proposing
+     * anything (Pacemaker's {@code crm_verify}): the configuration is small enough to send, a
+     * fence on-fail has a fence device, and the agents here accept every resource it adds or whose
+     * agent or parameters it changes. The coordinator's checks (quorum, version, node list) are not
+     * made.
+     *
+     * @return one line per problem; empty if none
+     */
+    public CompletableFuture<List<String>> validate(ClusterConfig proposed) {
+        Objects.requireNonNull(proposed, "proposed configuration");
+        try {
+            requireCarriable(proposed);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(List.of(e.getMessage()));
+        }
+        return node.validate(touched(proposed));
+    }
+
+    private void requireCarriable(ClusterConfig proposed) {
+        ConfigCodec.requireSendable(proposed);
+        if (!node.canFence()) {
+            HaNode.fenceWithoutDevice(proposed).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
+    }
+
+    /** The resources of {@code proposed} that are new here or whose agent or parameters change. */
+    private List<ResourceSpec> touched(ClusterConfig proposed) {
+        ClusterConfig current = live.config();
+        List<ResourceSpec> touched = new java.util.ArrayList<>();
+        for (var g : proposed.groups()) {
+            for (ResourceSpec r : g.resources()) {
+                Optional<ResourceSpec> before = current.resource(r.id());
+                if (before.isEmpty()
+                        || !before.get().agentType().equals(r.agentType())
+                        || !before.get().parameters().equals(r.parameters())) {
+                    touched.add(r);
+                }
+            }
+        }
+        return touched;
     }
 
     /**

@@ -772,17 +772,41 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private JsonNode nodeFlag(Request r, String what) {
-        NodeId target = self(r, what);
+        NodeId target = knownNode(r.params().get("node"), "node", 404);
         boolean on = new Fields(r.body(), Set.of("on")).bool("on");
         requireRunning();
-        var status = await(
-                what.equals("standby") ? node.admin().standby(on) : node.admin().maintenance(on),
-                what + (on ? " on" : " off"));
-        LOG.info("{}: admin API: {} {} (from {})", node.id(), what, on ? "on" : "off", remote(r));
         ObjectNode o = Json.F.objectNode();
         o.put("node", target.value());
         o.put(what, on);
-        o.put("status", Json.status(status));
+        if (target.equals(node.id())) {
+            var status = await(
+                    what.equals("standby")
+                            ? node.admin().standby(on)
+                            : node.admin().maintenance(on),
+                    what + (on ? " on" : " off"));
+            o.put("status", Json.status(status));
+        } else {
+            // Another member: it is sent the order and applies it as its own (pcs node standby NODE).
+            try {
+                (what.equals("standby")
+                                ? node.admin().standby(target, on)
+                                : node.admin().maintenance(target, on))
+                        .get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IllegalStateException notMember) {
+                    throw new ApiException(409, "node", notMember.getMessage());
+                }
+                throw new ApiException(
+                        503, null, what + " of " + target + " failed on node " + node.id() + ": " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, null, what + " was interrupted on node " + node.id());
+            } catch (TimeoutException e) {
+                throw new ApiException(503, null, "node " + node.id() + " did not send the " + what + " order");
+            }
+            o.put("sentTo", target.value());
+        }
+        LOG.info("{}: admin API: {} {} of {} (from {})", node.id(), what, on ? "on" : "off", target, remote(r));
         return o;
     }
 
@@ -1012,8 +1036,9 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * {@code POST config/validate}: the checks a change would meet here without making it: the file,
-     * and what cannot change at run time. The agents' validate and the encoded size are checked when
-     * the change is made ({@code PUT config}): the core offers no dry run of them.
+     * what cannot change at run time, and this node's own checks ({@link
+     * io.hastack.core.runtime.Admin#validate}: size, fence device, the agents' validate). The
+     * coordinator's checks (quorum, version) are made only when the change is applied.
      */
     private JsonNode validateConfig(Request r) {
         ClusterFile proposed = proposedFile(r);
@@ -1027,10 +1052,16 @@ public final class AdminServer implements AutoCloseable {
         checked.add("the file (syntax, fields, values, references)");
         checked.add("the parts that cannot change at run time (cluster, key file, nodes and addresses,"
                 + " membership, quorum device, admin)");
+        checked.add("this node's agents accept every resource the file adds or changes; its size and fence"
+                + " on-fail settings");
+        List<String> problems = await(node.admin().validate(proposed.config()), "validate");
+        if (!problems.isEmpty()) {
+            throw new ApiException(409, null, "the configuration is refused: " + String.join("; ", problems));
+        }
         o.put(
                 "notChecked",
-                "the agents' validate and the encoded size (at most 512 KiB) run when the change is applied" + " (PUT "
-                        + PREFIX + "/config), before anything changes");
+                "the coordinator's checks (quorum, the base version) run when the change is applied (PUT " + PREFIX
+                        + "/config)");
         return o;
     }
 
@@ -1110,19 +1141,6 @@ public final class AdminServer implements AutoCloseable {
     }
 
     // ---- checks ----
-
-    /** The node the path names, which must be this one. */
-    private NodeId self(Request r, String what) {
-        NodeId target = knownNode(r.params().get("node"), "node", 404);
-        if (!target.equals(node.id())) {
-            throw new ApiException(
-                    409,
-                    "node",
-                    what + " acts on the node that serves the request, " + node.id() + ", not " + target
-                            + ": run it against " + target + "'s admin endpoint (hastack --url ...)");
-        }
-        return target;
-    }
 
     private NodeId knownNode(String name, String field, int status) {
         NodeId id = id(field, name, NodeId::of);

@@ -496,9 +496,8 @@ final class ConfigCommands {
             sb.append("  agent: ").append(r.path("agent").asText()).append('\n');
             List<String> params = new ArrayList<>();
             r.path("params")
-                    .fields()
-                    .forEachRemaining(
-                            e -> params.add(e.getKey() + "=" + e.getValue().asText()));
+                    .properties()
+                    .forEach(e -> params.add(e.getKey() + "=" + e.getValue().asText()));
             sb.append("  params: ")
                     .append(params.isEmpty() ? "-" : String.join(" ", params))
                     .append('\n');
@@ -508,17 +507,16 @@ final class ConfigCommands {
                     .append('\n');
             List<String> timeouts = new ArrayList<>();
             r.path("timeoutsMs")
-                    .fields()
-                    .forEachRemaining(e ->
+                    .properties()
+                    .forEach(e ->
                             timeouts.add(e.getKey() + "=" + compact(e.getValue().asLong())));
             sb.append("  timeouts: ")
                     .append(timeouts.isEmpty() ? "defaults" : String.join(" ", timeouts))
                     .append('\n');
             List<String> onFail = new ArrayList<>();
             r.path("onFail")
-                    .fields()
-                    .forEachRemaining(
-                            e -> onFail.add(e.getKey() + "=" + e.getValue().asText()));
+                    .properties()
+                    .forEach(e -> onFail.add(e.getKey() + "=" + e.getValue().asText()));
             if (!onFail.isEmpty()) {
                 sb.append("  on-fail: ").append(String.join(" ", onFail)).append('\n');
             }

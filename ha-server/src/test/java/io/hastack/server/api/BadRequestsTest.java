@@ -240,9 +240,7 @@ class BadRequestsTest {
                 bad("POST", "/api/v1/resources/cleanup", "{\"resource\": \"w\"}", 400, "resource", "takes no fields"),
                 bad("POST", "/api/v1/nodes/n2/declare-dead", "{}", 400, "reason", "missing field 'reason'"),
                 bad("POST", "/api/v1/nodes/n2/declare-dead", "{\"reason\": \"  \"}", 400, "reason", "blank"),
-                // Commands meant for another node
-                bad("POST", "/api/v1/nodes/n2/standby", "{\"on\": true}", 409, "node", "run it against n2's admin"),
-                bad("POST", "/api/v1/nodes/n2/maintenance", "{\"on\": true}", 409, "node", "run it against n2's"),
+                // Commands a node cannot carry out
                 bad(
                         "POST",
                         "/api/v1/nodes/n1/declare-dead",

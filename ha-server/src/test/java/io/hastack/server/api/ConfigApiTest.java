@@ -84,7 +84,12 @@ class ConfigApiTest {
         assertEquals(200, r.statusCode(), r.body());
         JsonNode changed = api.json(r);
         assertTrue(changed.path("changed").asBoolean(), changed.toString());
-        assertTrue(changed.path("notChecked").asText().contains("agents' validate"), changed.toString());
+        assertTrue(changed.path("notChecked").asText().contains("coordinator's checks"), changed.toString());
+        // This node's agents are asked, without any change being made.
+        HttpResponse<String> refused = api.yaml(
+                "n2", "POST", "/api/v1/config/validate", withCache(api.runningYaml("n2"), "invalid: no such disk"));
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(api.json(refused).path("error").asText().contains("no such disk"), refused.body());
         assertEquals(fingerprint, api.fingerprint());
         assertEquals(List.of(0L, 0L), api.versions());
     }

@@ -210,7 +210,6 @@ class HastackCliTest {
                 bad(List.of("resource", "ban", "web", "n2", "--lifetime", "0s"), 1, "[lifetime]"),
                 bad(List.of("resource", "cleanup", "nosuch"), 1, "no resource 'nosuch'"),
                 bad(List.of("resource", "clear", "nosuch"), 1, "no group 'nosuch'"),
-                bad(List.of("node", "standby", "n2"), 1, "run it against n2's admin endpoint"),
                 bad(List.of("node", "maintenance", "n9"), 1, "no node 'n9'"),
                 bad(List.of("node", "declare-dead", "n1", "--reason", "x"), 1, "cannot declare itself dead"),
                 bad(List.of("node", "declare-dead", "n2", "--reason", " "), 1, "[reason]"),
