@@ -384,4 +384,35 @@ class LiveConfigurationTest {
                 .getCause();
         assertTrue(gone.getMessage().contains("is not a member"), gone.getMessage());
     }
+
+    private static ClusterConfig webEnabled(boolean on) {
+        ResourceSpec web = ResourceSpec.builder("web", "witness")
+                .monitorInterval(Duration.ofMillis(200))
+                .enabled(on)
+                .build();
+        return ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .group(ResourceGroup.of("web-group", witness("app", "flavour", "plain"), web))
+                .build();
+    }
+
+    @Test
+    void aDisabledResourceStopsAndItsPredecessorsKeepRunningUntilItIsEnabledAgain() throws Exception {
+        startAll(base());
+        NodeId node = awaitRunsOnce("web");
+        assertEquals(Set.of(node), cluster.witness.runningOn("app"));
+
+        change(nonCoordinator(), c -> webEnabled(false));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").isEmpty());
+        assertEquals(Set.of(node), cluster.witness.runningOn("app"), "app, before web in the group, keeps running");
+        assertEquals(1, cluster.witness.starts(node.value(), "app"), "app was not restarted");
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.coordinatorStatus().notes().stream().anyMatch(n -> n.contains("web is disabled")));
+
+        change(cluster.node(node.value()), c -> webEnabled(true));
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("web").equals(Set.of(node)));
+        assertEquals(1, cluster.witness.starts(node.value(), "app"));
+    }
 }

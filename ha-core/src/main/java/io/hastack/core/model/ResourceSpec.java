@@ -32,6 +32,7 @@ public final class ResourceSpec {
     private final Duration failureTimeout;
     private final Map<Operation, OnFail> onFail;
     private final boolean managed;
+    private final boolean enabled;
 
     private ResourceSpec(Builder b) {
         this.id = b.id;
@@ -46,6 +47,7 @@ public final class ResourceSpec {
         policies.putAll(b.onFail);
         this.onFail = Collections.unmodifiableMap(policies);
         this.managed = b.managed;
+        this.enabled = b.enabled;
     }
 
     /**
@@ -149,6 +151,15 @@ public final class ResourceSpec {
         return managed;
     }
 
+    /**
+     * False if the resource is disabled (Pacemaker's {@code target-role=Stopped}): the cluster stops
+     * it, and the members after it in its group, wherever they run, and starts them nowhere until
+     * it is enabled again.
+     */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** A canonical one-line text of everything in the spec; equal specs give equal text. */
     public String canonicalText() {
         StringBuilder sb = new StringBuilder();
@@ -170,6 +181,9 @@ public final class ResourceSpec {
                 sb.append(" on-fail.").append(op.externalName()).append('=').append(f.externalName()));
         if (!managed) {
             sb.append(" managed=false");
+        }
+        if (!enabled) {
+            sb.append(" target-role=stopped");
         }
         return sb.toString();
     }
@@ -230,6 +244,7 @@ public final class ResourceSpec {
         private Duration failureTimeout;
         private final Map<Operation, OnFail> onFail = new EnumMap<>(Operation.class);
         private boolean managed = true;
+        private boolean enabled = true;
 
         private Builder(ResourceId id, String agentType) {
             this.id = id;
@@ -365,6 +380,15 @@ public final class ResourceSpec {
         /** Sets whether the cluster starts and stops the resource ({@code true} by default). */
         public Builder managed(boolean isManaged) {
             this.managed = isManaged;
+            return this;
+        }
+
+        /**
+         * Sets whether the resource may run ({@code true} by default); {@code false} is Pacemaker's
+         * {@code target-role=Stopped} (see {@link ResourceSpec#enabled()}).
+         */
+        public Builder enabled(boolean isEnabled) {
+            this.enabled = isEnabled;
             return this;
         }
 

@@ -324,16 +324,42 @@ public final class DefaultPlanner implements Planner {
             List<Action> starts,
             List<String> notes) {
         List<ResourceSpec> resources = group.resources();
+        // A disabled member (target-role=stopped) stops, with every member after it; only the
+        // members before it run.
+        int limit = 0;
+        while (limit < resources.size() && resources.get(limit).enabled()) {
+            limit++;
+        }
+        for (int i = resources.size() - 1; i >= limit; i--) {
+            ResourceSpec r = resources.get(i);
+            if (ctx.state(target, r.id()).isActive() && r.managed()) {
+                stops.add(new Action(
+                        ActionType.STOP,
+                        target,
+                        group.id(),
+                        r.id(),
+                        resources.get(limit).id() + " is disabled (target-role=stopped)"
+                                + (i == limit ? "" : ", and " + r.id() + " comes after it in " + label)));
+            }
+        }
+        if (limit < resources.size()) {
+            notes.add(label + ": " + resources.get(limit).id() + " is disabled (target-role=stopped); "
+                    + (limit == 0
+                            ? "nothing of it runs"
+                            : "only "
+                                    + resources.subList(0, limit).stream()
+                                            .map(r -> r.id().value())
+                                            .toList() + " run"));
+        }
         int first = 0;
-        while (first < resources.size()
-                && ctx.state(target, resources.get(first).id()) == ResourceState.RUNNING) {
+        while (first < limit && ctx.state(target, resources.get(first).id()) == ResourceState.RUNNING) {
             first++;
         }
-        if (first == resources.size()) {
+        if (first >= limit) {
             return;
         }
         ResourceSpec broken = resources.get(first);
-        for (int i = first; i < resources.size(); i++) {
+        for (int i = first; i < limit; i++) {
             ResourceSpec r = resources.get(i);
             if (!r.managed() && (i == first || ctx.state(target, r.id()).isActive())) {
                 notes.add(label + " cannot go on from " + broken.id() + " on " + target + ": " + r.id()
@@ -342,7 +368,7 @@ public final class DefaultPlanner implements Planner {
             }
         }
         boolean failed = ctx.state(target, broken.id()) == ResourceState.FAILED;
-        for (int i = resources.size() - 1; i > first; i--) {
+        for (int i = limit - 1; i > first; i--) {
             if (ctx.state(target, resources.get(i).id()).isActive()) {
                 stops.add(new Action(
                         ActionType.STOP,
@@ -373,7 +399,7 @@ public final class DefaultPlanner implements Planner {
                     .map(n -> label + " moves " + n + " -> " + target + ": " + n + " left the cluster")
                     .orElse(label + " is placed on " + target);
         }
-        for (int i = first; i < resources.size(); i++) {
+        for (int i = first; i < limit; i++) {
             starts.add(new Action(
                     ActionType.START,
                     target,

@@ -46,7 +46,7 @@ import java.util.Optional;
  * fence-device true                   # optional: the cluster has a fence device
  * group web-group ip app web          # a group and its resources, in start order
  * clone mon 2 agent                   # a clone on up to 2 nodes ("all": every node) of resource agent
- * resource web stickiness=100 migration-threshold=2 failure-timeout=60s on-fail.monitor=block managed=false
+ * resource web stickiness=100 migration-threshold=2 failure-timeout=60s on-fail.monitor=block managed=false target-role=stopped
  * location prefer-n1 web-group n1 100 # id group node score (INFINITY, -INFINITY or an integer)
  * colocation c1 app with db INFINITY  # id group with with-group score
  * order o1 db then app mandatory      # id first then then-group mandatory|optional
@@ -238,6 +238,15 @@ public final class SnapshotText {
             case "migration-threshold" -> b.migrationThreshold(Integer.parseInt(kv[1]));
             case "failure-timeout" -> b.failureTimeout(duration(kv[1]));
             case "managed" -> b.managed(Boolean.parseBoolean(kv[1]));
+            case "target-role" ->
+                b.enabled(
+                        switch (kv[1]) {
+                            case "started" -> true;
+                            case "stopped" -> false;
+                            default ->
+                                throw new IllegalArgumentException(
+                                        "target-role '" + kv[1] + "' is neither started nor stopped");
+                        });
             default -> {
                 if (!kv[0].startsWith("on-fail.")) {
                     throw new IllegalArgumentException("unknown resource option '" + kv[0] + "'");
@@ -349,6 +358,9 @@ public final class SnapshotText {
                 }
                 if (!r.managed()) {
                     options.append(" managed=false");
+                }
+                if (!r.enabled()) {
+                    options.append(" target-role=stopped");
                 }
                 if (options.length() > 0) {
                     sb.append("resource ").append(r.id()).append(options).append('\n');

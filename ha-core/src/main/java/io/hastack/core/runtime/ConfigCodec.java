@@ -147,6 +147,7 @@ final class ConfigCodec {
         out.writeInt(r.migrationThreshold().orElse(-1));
         out.writeLong(r.failureTimeout().map(Duration::toMillis).orElse(-1L));
         out.writeBoolean(r.managed());
+        out.writeBoolean(r.enabled());
     }
 
     static ClusterConfig readConfig(DataInputStream in) throws IOException, MalformedMessageException {
@@ -237,6 +238,7 @@ final class ConfigCodec {
             r.failureTimeout(Duration.ofMillis(failureTimeout));
         }
         r.managed(in.readBoolean());
+        r.enabled(in.readBoolean());
         return r.build();
     }
 

@@ -208,6 +208,33 @@ class PlannerTest {
                 .isEmpty());
     }
 
+    private static ClusterConfig disabled(String resource) {
+        ResourceSpec[] specs = java.util.stream.Stream.of("ip", "app", "web")
+                .map(id -> ResourceSpec.builder(id, "test")
+                        .enabled(!id.equals(resource))
+                        .build())
+                .toArray(ResourceSpec[]::new);
+        return ClusterConfig.builder()
+                .group(io.hastack.core.model.ResourceGroup.of("g", specs))
+                .build();
+    }
+
+    @Test
+    void aDisabledResourceAndWhatFollowsItInItsGroupStopAndNothingAfterItStarts() {
+        Plan running = plan(disabled("app"), node("n1").running("ip", "app", "web"), node("n2"));
+        assertEquals(List.of("stop web@n1", "stop app@n1"), steps(running));
+        assertTrue(
+                running.notes().stream().anyMatch(n -> n.contains("app is disabled")),
+                running.notes().toString());
+        Plan fresh = plan(disabled("app"), node("n1"), node("n2"));
+        assertEquals(List.of("start ip@n1"), steps(fresh));
+        Plan first = plan(disabled("ip"), node("n1").running("ip", "app", "web"), node("n2"));
+        assertEquals(List.of("stop web@n1", "stop app@n1", "stop ip@n1"), steps(first));
+        assertTrue(plan(disabled("ip"), node("n1"), node("n2")).actions().isEmpty());
+        Plan enabled = plan(disabled("none"), node("n1").running("ip"), node("n2"));
+        assertEquals(List.of("start app@n1", "start web@n1"), steps(enabled));
+    }
+
     @Test
     void leavesAGroupAloneThatRunsOnANodeWithAnotherConfiguration() {
         Plan plan =

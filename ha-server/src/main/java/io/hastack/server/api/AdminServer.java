@@ -367,6 +367,7 @@ public final class AdminServer implements AutoCloseable {
         route("GET", "/history", Set.of("limit"), this::history);
         route("GET", "/events", Set.of(), this::stream);
         route("GET", "/why/{group}", Set.of(), this::why);
+        route("POST", "/simulate", Set.of(), this::simulate);
         route("POST", "/nodes/{node}/standby", Set.of(), r -> nodeFlag(r, "standby"));
         route("POST", "/nodes/{node}/maintenance", Set.of(), r -> nodeFlag(r, "maintenance"));
         route("POST", "/nodes/{node}/declare-dead", Set.of(), this::declareDead);
@@ -729,6 +730,37 @@ public final class AdminServer implements AutoCloseable {
     private static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /**
+     * {@code POST simulate}: what the cluster would do after the events, from its live state, with
+     * its own planner, changing nothing ({@code crm_simulate} on the live CIB); on the coordinator.
+     */
+    private JsonNode simulate(Request r) {
+        Fields f = new Fields(r.body(), Set.of("events", "scores"));
+        List<String> texts = f.texts("events", 1, 50);
+        boolean scores = f.optionalBool("scores").orElse(false);
+        List<io.hastack.core.simulate.SimEvent> events;
+        try {
+            events = Simulator.parseEvents(texts);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "events", e.getMessage());
+        }
+        Simulator.Simulation sim;
+        try {
+            sim = node.whatIf(events);
+        } catch (IllegalStateException e) {
+            String coordinator =
+                    node.status().view().map(v -> v.coordinator().value()).orElse("the coordinator");
+            throw new ApiException(409, null, e.getMessage() + ": ask " + coordinator + "'s admin endpoint");
+        }
+        ObjectNode o = Json.F.objectNode();
+        o.put("coordinator", node.id().value());
+        ArrayNode given = o.putArray("events");
+        texts.forEach(given::add);
+        o.put("steps", sim.steps().size());
+        o.put("text", sim.render(scores));
+        return o;
     }
 
     private JsonNode why(Request r) {
@@ -1261,6 +1293,36 @@ public final class AdminServer implements AutoCloseable {
         String text(String name) {
             return optionalText(name)
                     .orElseThrow(() -> new ApiException(400, name, "missing field '" + name + "' (a string)"));
+        }
+
+        Optional<Boolean> optionalBool(String name) {
+            JsonNode v = body.get(name);
+            return v == null || v.isNull() ? Optional.empty() : Optional.of(bool(name));
+        }
+
+        /** A list of {@code min} to {@code max} strings. */
+        List<String> texts(String name, int min, int max) {
+            JsonNode v = body.get(name);
+            if (v == null || v.isNull()) {
+                throw new ApiException(400, name, "missing field '" + name + "' (a list of strings)");
+            }
+            if (!v.isArray()) {
+                throw new ApiException(400, name, "'" + name + "' must be a list of strings, was " + v);
+            }
+            if (v.size() < min || v.size() > max) {
+                throw new ApiException(
+                        400,
+                        name,
+                        "'" + name + "' holds " + v.size() + " items; " + min + " to " + max + " are allowed");
+            }
+            List<String> out = new java.util.ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isTextual()) {
+                    throw new ApiException(400, name + "[" + i + "]", "must be a string, was " + v.get(i));
+                }
+                out.add(v.get(i).textValue());
+            }
+            return out;
         }
 
         Optional<String> optionalText(String name) {

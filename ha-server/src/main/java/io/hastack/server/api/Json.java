@@ -100,6 +100,7 @@ final class Json {
                 rj.put("id", r.id().value());
                 rj.put("agent", r.agentType());
                 rj.put("managed", r.managed());
+                rj.put("enabled", r.enabled());
                 ObjectNode byNode = rj.putObject("states");
                 for (NodeInfo n : s.nodes()) {
                     byNode.put(n.node().value(), n.state(r.id()).name());
@@ -226,6 +227,7 @@ final class Json {
             j.putNull("failureTimeoutMs");
         }
         j.put("managed", r.managed());
+        j.put("enabled", r.enabled());
         return j;
     }
 

@@ -459,6 +459,51 @@ final class ConfigCommands {
         }
     }
 
+    /** Enables or disables a resource (Pacemaker's target-role), as a configuration change. */
+    abstract static class ResourceRole extends Edit {
+        @Parameters(paramLabel = "ID", description = "The resource.")
+        String id;
+
+        abstract boolean enable();
+
+        @Override
+        public Integer call() {
+            ApiClient client = root().client();
+            Running running = running(client);
+            ResourceSpec r = ConfigEdit.resource(running.config(), id);
+            ResourceSpec changed =
+                    ConfigEdit.copy(r, r.parameters()).enabled(enable()).build();
+            return apply(
+                    client,
+                    running,
+                    ConfigEdit.replace(running.config(), changed),
+                    (enable() ? "enabled " : "disabled ") + id + ": ");
+        }
+    }
+
+    @Command(
+            name = "enable",
+            mixinStandardHelpOptions = true,
+            description = "Lets resource ID run again (target-role=started): it starts where the planner places it.")
+    static final class ResourceEnable extends ResourceRole {
+        @Override
+        boolean enable() {
+            return true;
+        }
+    }
+
+    @Command(
+            name = "disable",
+            mixinStandardHelpOptions = true,
+            description = "Stops resource ID and the members after it in its group, wherever they run, until it is"
+                    + " enabled (target-role=stopped).")
+    static final class ResourceDisable extends ResourceRole {
+        @Override
+        boolean enable() {
+            return false;
+        }
+    }
+
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows how resource ID is configured.")
     static final class ResourceShow extends Hastack.Sub {
         @Parameters(paramLabel = "ID", description = "The resource.")
@@ -521,6 +566,9 @@ final class ConfigCommands {
                 sb.append("  on-fail: ").append(String.join(" ", onFail)).append('\n');
             }
             sb.append("  managed: ").append(r.path("managed").asBoolean()).append('\n');
+            sb.append("  target-role: ")
+                    .append(r.path("enabled").asBoolean(true) ? "started" : "stopped")
+                    .append('\n');
             return sb.toString();
         }
     }

@@ -85,7 +85,8 @@ final class ConfigEdit {
         ResourceSpec.Builder b = ResourceSpec.builder(r.id().value(), r.agentType())
                 .params(params)
                 .monitorInterval(r.monitorInterval())
-                .managed(r.managed());
+                .managed(r.managed())
+                .enabled(r.enabled());
         for (Operation op : Operation.values()) {
             r.timeout(op).ifPresent(t -> b.timeout(op, t));
             r.onFail(op).ifPresent(f -> b.onFail(op, f));

@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
             Hastack.History.class,
             Hastack.Events.class,
             Hastack.Why.class,
+            Hastack.Simulate.class,
             Hastack.Node.class,
             Hastack.Cluster.class,
             Hastack.Resource.class,
@@ -366,6 +367,33 @@ public final class Hastack implements Callable<Integer> {
     }
 
     @Command(
+            name = "simulate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Shows what the cluster would do after EVENTs, from its live state, changing nothing"
+                        + " (ask the coordinator).",
+                "Events: 'node-fails N' (crash), 'node-leaves N' (clean shutdown), 'standby N',"
+                        + " 'monitor-fails R on N'."
+            })
+    static final class Simulate extends Sub {
+        @Parameters(paramLabel = "EVENT", arity = "1..*", description = "An event, quoted: \"node-fails node1\".")
+        List<String> events;
+
+        @Option(names = "--scores", description = "Also show the placement scores behind every plan.")
+        boolean scores;
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.node.ObjectNode b = body();
+            com.fasterxml.jackson.databind.node.ArrayNode list = b.putArray("events");
+            events.forEach(list::add);
+            b.put("scores", scores);
+            JsonNode s = root().client().post("/simulate", b);
+            return root().print(s, s.path("text").asText());
+        }
+    }
+
+    @Command(
             name = "node",
             mixinStandardHelpOptions = true,
             description = "Node commands: standby, maintenance, declare-dead.",
@@ -380,7 +408,9 @@ public final class Hastack implements Callable<Integer> {
 
     /** A node flag turned on or off; Admin acts on the node that serves the request. */
     abstract static class NodeFlag extends Sub {
-        @Parameters(paramLabel = "NODE", description = "The node; must be the one --url reaches.")
+        @Parameters(
+                paramLabel = "NODE",
+                description = "The node: the one --url reaches, or another member, which is sent the order.")
         String node;
 
         abstract String flag();
@@ -392,8 +422,10 @@ public final class Hastack implements Callable<Integer> {
             JsonNode a = root().client().post("/nodes/" + seg(node) + "/" + flag(), body().put("on", on()));
             return root().print(
                             a,
-                            node + ": " + flag() + " " + (on() ? "on" : "off") + " (now "
-                                    + a.path("status").asText() + ")\n");
+                            node + ": " + flag() + " " + (on() ? "on" : "off")
+                                    + (a.has("sentTo")
+                                            ? " (sent to " + a.path("sentTo").asText() + ")\n"
+                                            : " (now " + a.path("status").asText() + ")\n"));
         }
     }
 
@@ -508,12 +540,14 @@ public final class Hastack implements Callable<Integer> {
     @Command(
             name = "resource",
             mixinStandardHelpOptions = true,
-            description = "Resource commands: create, update, delete, show; and a group's move, ban, clear, and"
-                    + " cleanup.",
+            description = "Resource commands: create, update, delete, enable, disable, show; and a group's move,"
+                    + " ban, clear, and cleanup.",
             subcommands = {
                 ConfigCommands.ResourceCreate.class,
                 ConfigCommands.ResourceUpdate.class,
                 ConfigCommands.ResourceDelete.class,
+                ConfigCommands.ResourceEnable.class,
+                ConfigCommands.ResourceDisable.class,
                 ConfigCommands.ResourceShow.class,
                 ResourceMove.class,
                 ResourceBan.class,

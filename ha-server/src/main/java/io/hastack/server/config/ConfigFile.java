@@ -452,7 +452,8 @@ public final class ConfigFile {
                         "stickiness",
                         "migration-threshold",
                         "failure-timeout",
-                        "managed"),
+                        "managed",
+                        "target-role"),
                 Set.of("id", "agent"));
         String id = string(r.get("id"), path + ".id");
         String agent = string(r.get("agent"), path + ".agent");
@@ -506,6 +507,17 @@ public final class ConfigFile {
         if (r.containsKey("managed")) {
             boolean on = bool(r.get("managed"), path + ".managed");
             at(r.get("managed"), path + ".managed", () -> b.managed(on));
+        }
+        if (r.containsKey("target-role")) {
+            String role =
+                    string(r.get("target-role"), path + ".target-role").strip().toLowerCase(Locale.ROOT);
+            if (!role.equals("started") && !role.equals("stopped")) {
+                throw error(
+                        r.get("target-role"),
+                        path + ".target-role",
+                        "'" + role + "' is not a target role: started (the default) or stopped");
+            }
+            b.enabled(role.equals("started"));
         }
         return at(node, path, b::build);
     }

@@ -155,6 +155,9 @@ public final class ConfigWriter {
         if (!r.managed()) {
             m.put("managed", false);
         }
+        if (!r.enabled()) {
+            m.put("target-role", "stopped");
+        }
         return m;
     }
 

@@ -240,6 +240,19 @@ class BadRequestsTest {
                 bad("POST", "/api/v1/resources/cleanup", "{\"resource\": \"w\"}", 400, "resource", "takes no fields"),
                 bad("POST", "/api/v1/nodes/n2/declare-dead", "{}", 400, "reason", "missing field 'reason'"),
                 bad("POST", "/api/v1/nodes/n2/declare-dead", "{\"reason\": \"  \"}", 400, "reason", "blank"),
+                // Simulations
+                bad("POST", "/api/v1/simulate", "{}", 400, "events", "missing field 'events'"),
+                bad("POST", "/api/v1/simulate", "{\"events\": \"node-fails n1\"}", 400, "events", "must be a list"),
+                bad("POST", "/api/v1/simulate", "{\"events\": []}", 400, "events", "1 to 50 are allowed"),
+                bad("POST", "/api/v1/simulate", "{\"events\": [3]}", 400, "events[0]", "must be a string"),
+                bad(
+                        "POST",
+                        "/api/v1/simulate",
+                        "{\"events\": [\"node-fails n1\"], \"score\": true}",
+                        400,
+                        "score",
+                        "did you mean 'scores'?"),
+                bad("POST", "/api/v1/simulate", "{\"events\": [\"boom\"]}", 400, "events", "is not one of"),
                 // Commands a node cannot carry out
                 bad(
                         "POST",

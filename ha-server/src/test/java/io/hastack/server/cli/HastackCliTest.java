@@ -107,6 +107,18 @@ class HastackCliTest {
 
         Run why = ok(coordinator, "why", "web");
         assertTrue(why.out().contains("SCORE"), why.out());
+
+        // What if the node that runs the group failed? The coordinator simulates, nothing changes.
+        String before = api.fingerprint();
+        String active = api.runningOn("w");
+        Run sim = ok(coordinator, "simulate", "node-fails " + active, "--scores");
+        assertTrue(sim.out().contains("node-fails " + active), sim.out());
+        assertTrue(sim.out().contains("start w on " + ApiCluster.other(active)), sim.out());
+        assertTrue(sim.out().contains("scores:"), sim.out());
+        assertEquals(before, api.fingerprint(), "a simulation changes nothing");
+        Run elsewhere = at(ApiCluster.other(coordinator), "simulate", "node-fails " + active);
+        assertEquals(Hastack.EXIT_REFUSED, elsewhere.code(), elsewhere.toString());
+        assertTrue(elsewhere.err().contains("ask " + coordinator), elsewhere.err());
     }
 
     @Test
@@ -214,6 +226,8 @@ class HastackCliTest {
                 bad(List.of("node", "declare-dead", "n1", "--reason", "x"), 1, "cannot declare itself dead"),
                 bad(List.of("node", "declare-dead", "n2", "--reason", " "), 1, "[reason]"),
                 bad(List.of("why", "nosuch"), 1, "no group 'nosuch'"),
+                bad(List.of("simulate"), 2, "Missing required parameter: 'EVENT'"),
+                bad(List.of("simulate", "explode n1"), 1, "event 'explode n1' is not one of"),
                 bad(
                         List.of("--token-file", "/nonexistent/t", "status"),
                         2,

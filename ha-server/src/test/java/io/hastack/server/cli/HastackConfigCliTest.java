@@ -138,6 +138,16 @@ class HastackConfigCliTest {
         Run list = ok("n2", "constraint", "list");
         assertTrue(list.out().contains("ban-cache-" + on + "  ban       cache from " + on), list.out());
 
+        // Disabled, it stops (target-role=stopped); enabled, it runs again.
+        Run disabled = ok("n2", "resource", "disable", "c");
+        assertTrue(disabled.out().startsWith("disabled c: configuration version"), disabled.out());
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> api.cluster.witness.runningOn("c").isEmpty());
+        assertTrue(ok("n1", "resource", "show", "c").out().contains("target-role: stopped"));
+        ok("n1", "resource", "enable", "c");
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> api.cluster.witness.runningOn("c").equals(Set.of(NodeId.of(ApiCluster.other(on)))));
+
         // Deleting its only resource deletes the group and the constraints naming it.
         long before = version();
         Run deleted = ok("n2", "resource", "delete", "c");
@@ -260,6 +270,8 @@ class HastackConfigCliTest {
                         2,
                         "--timeout start: 'soon' is not a duration"),
                 bad(List.of("resource", "update", "w"), 2, "give at least one change"),
+                bad(List.of("resource", "disable", "ww"), 1, "did you mean 'w'?"),
+                bad(List.of("resource", "enable"), 2, "Missing required parameter: 'ID'"),
                 bad(List.of("constraint", "add", "prefer", "--group", "web", "--node", "n1"), 2, "'--score=SCORE'"),
                 bad(
                         List.of("constraint", "add", "prefer", "--group", "web", "--node", "n1", "--score", "lots"),
@@ -356,6 +368,8 @@ class HastackConfigCliTest {
                 List.of("config", "apply"),
                 List.of("resource", "create"),
                 List.of("resource", "update"),
+                List.of("resource", "disable"),
+                List.of("resource", "enable"),
                 List.of("group", "delete"),
                 List.of("constraint", "add", "together"),
                 List.of("constraint", "list"))) {

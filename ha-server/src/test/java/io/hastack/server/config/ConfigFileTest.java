@@ -111,6 +111,12 @@ class ConfigFileTest {
         String head = "cluster: c\nkey-file: /k\n" + nodes;
         return Stream.of(
                 bad("empty file", "", 1, "the file is empty"),
+                bad(
+                        "bad target role",
+                        head + "groups:\n  g:\n    resources:\n      - id: r\n        agent: process\n"
+                                + "        target-role: paused\n",
+                        11,
+                        "is not a target role"),
                 bad("negative version", head + "version: -3\n", 6, "must not be negative"),
                 bad("version not a number", head + "version: new\n", 6, "version"),
                 bad("lineage not hashes", head + "version: 2\nlineage: [nothex!]\n", 7, "is not a configuration hash"),

@@ -83,6 +83,7 @@ class ConfigSchemaTest {
                 Arguments.of("misspelled resource field", HEAD + GROUP + "        monitor-intreval: 5s\n"),
                 Arguments.of("unknown operation", HEAD + GROUP + "        timeouts: {begin: 5s}\n"),
                 Arguments.of("bad on-fail", HEAD + GROUP + "        on-fail: {monitor: explode}\n"),
+                Arguments.of("bad target role", HEAD + GROUP + "        target-role: paused\n"),
                 Arguments.of(
                         "unknown constraint", HEAD + GROUP + "constraints:\n  - near: {id: x, group: g, node: n1}\n"),
                 Arguments.of(
