@@ -112,7 +112,7 @@ class HastackCliTest {
         String before = api.fingerprint();
         String active = api.runningOn("w");
         Run sim = ok(coordinator, "simulate", "node-fails " + active, "--scores");
-        assertTrue(sim.out().contains("node-fails " + active), sim.out());
+        assertTrue(sim.out().contains("after node " + active + " fails:"), sim.out());
         assertTrue(sim.out().contains("start w on " + ApiCluster.other(active)), sim.out());
         assertTrue(sim.out().contains("scores:"), sim.out());
         assertEquals(before, api.fingerprint(), "a simulation changes nothing");
