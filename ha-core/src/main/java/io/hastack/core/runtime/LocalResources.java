@@ -104,25 +104,13 @@ final class LocalResources {
     private final Map<ResourceId, Local> resources = new LinkedHashMap<>();
 
     /**
-     * Creates an agent for every configured resource.
+     * Creates an agent for every configured resource. With {@code tolerateUnknownTypes}, a resource
+     * whose agent type is not registered here gets an agent that cannot start it (for a configuration
+     * version the node took from the cluster, which a newer node may have extended) instead of
+     * failing.
      *
-     * @throws IllegalArgumentException if a resource names an unknown agent type
-     */
-    LocalResources(
-            NodeId node,
-            ClusterConfig config,
-            Clock clock,
-            AgentRegistry agents,
-            AgentExecutor executor,
-            ScheduledExecutorService loop,
-            Listener listener) {
-        this(node, config, clock, agents, executor, loop, listener, false);
-    }
-
-    /**
-     * As the other constructor; with {@code tolerateUnknownTypes}, a resource whose agent type is
-     * not registered here gets an agent that cannot start it (for a configuration version the node
-     * took from the cluster, which a newer node may have extended) instead of failing.
+     * @throws IllegalArgumentException if a resource names an unknown agent type and {@code
+     *     tolerateUnknownTypes} is false
      */
     LocalResources(
             NodeId node,

@@ -342,7 +342,8 @@ class LocalResourcesTest {
                     public void event(EventData data, String subject, String detail) {
                         events.incrementAndGet();
                     }
-                });
+                },
+                false);
         AtomicInteger done = new AtomicInteger();
         loop.execute(() -> resources.execute(List.of(start(A)), () -> true, done::incrementAndGet));
         issued.get(30, TimeUnit.SECONDS);

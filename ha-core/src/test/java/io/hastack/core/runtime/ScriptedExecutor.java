@@ -122,6 +122,7 @@ class ScriptedExecutor implements AgentExecutor {
                         events.add(type);
                         details.add(detail);
                     }
-                });
+                },
+                false);
     }
 }

@@ -423,7 +423,13 @@ final class SimulatedCluster {
                     .register("test", spec -> new ScriptedAgent())
                     .build();
             this.resources = new LocalResources(
-                    id, config, time.clock(), agents, new VirtualExecutor(this), time, new LocalResources.Listener() {
+                    id,
+                    config,
+                    time.clock(),
+                    agents,
+                    new VirtualExecutor(this),
+                    time,
+                    new LocalResources.Listener() {
                         @Override
                         public void stateChanged() {
                             if (alive) {
@@ -441,7 +447,8 @@ final class SimulatedCluster {
                                 record(id + " " + detail);
                             }
                         }
-                    });
+                    },
+                    false);
             this.coordinator =
                     new Coordinator(id, held, new DefaultPlanner(), time.clock(), LEASE_TIME, new Coordinator.Port() {
                         @Override

@@ -109,15 +109,7 @@ final class ApiClient {
                 .header("Accept", "text/event-stream")
                 .GET()
                 .build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(Hastack.EXIT_UNREACHABLE, "interrupted");
-        }
+        HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             try (InputStream in = response.body()) {
                 throw refused(response.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -154,16 +146,20 @@ final class ApiClient {
         return URI.create(base.toString().replaceAll("/+$", "") + "/api/v1" + path);
     }
 
-    private JsonNode send(HttpRequest request) {
-        HttpResponse<String> response;
+    /** Sends {@code request}; a node that cannot be reached (or an interrupt) is a {@link CliException}. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, body);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(Hastack.EXIT_UNREACHABLE, "interrupted");
         }
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
             throw refused(response.statusCode(), response.body());
         }
