@@ -25,6 +25,8 @@ public final class ClusterConfig {
 
     private final List<ResourceGroup> groups;
     private final List<NodeId> nodes;
+    private final List<NodeId> previousNodes;
+    private final Map<NodeId, String> addresses;
     private final NoQuorumPolicy noQuorumPolicy;
     private final int migrationThreshold;
     private final int defaultStickiness;
@@ -41,6 +43,9 @@ public final class ClusterConfig {
     private ClusterConfig(Builder b) {
         this.groups = List.copyOf(b.groups.values());
         this.nodes = List.copyOf(b.nodes);
+        this.previousNodes = List.copyOf(b.previousNodes);
+        this.addresses = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.addresses));
+        checkNodes(nodes, previousNodes, addresses);
         this.noQuorumPolicy = b.noQuorumPolicy;
         this.migrationThreshold = b.migrationThreshold;
         this.defaultStickiness = b.defaultStickiness;
@@ -74,6 +79,53 @@ public final class ClusterConfig {
         return new Builder();
     }
 
+    /** A builder holding everything this configuration holds, to change a copy of it. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        groups.forEach(b::group);
+        b.nodes.addAll(nodes);
+        b.previousNodes.addAll(previousNodes);
+        b.addresses.putAll(addresses);
+        b.noQuorumPolicy = noQuorumPolicy;
+        b.migrationThreshold = migrationThreshold;
+        b.defaultStickiness = defaultStickiness;
+        b.failureTimeout = failureTimeout;
+        b.maintenanceMode = maintenanceMode;
+        b.waitForAll = waitForAll;
+        b.lastManStanding = lastManStanding.orElse(null);
+        b.locations.addAll(locations);
+        b.colocations.addAll(colocations);
+        b.orders.addAll(orders);
+        return b;
+    }
+
+    private static void checkNodes(List<NodeId> nodes, List<NodeId> previous, Map<NodeId, String> addresses) {
+        for (NodeId n : addresses.keySet()) {
+            if (!nodes.contains(n)) {
+                throw new IllegalArgumentException(
+                        "node " + n + " has an address but is not in the node list " + nodes);
+            }
+        }
+        if (!addresses.isEmpty() && addresses.size() != nodes.size()) {
+            List<NodeId> without =
+                    nodes.stream().filter(n -> !addresses.containsKey(n)).toList();
+            throw new IllegalArgumentException("nodes " + without
+                    + " have no address: give every node an address, or none (a membership that finds nodes"
+                    + " itself)");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        addresses.forEach((n, a) -> {
+            if (!seen.add(a)) {
+                throw new IllegalArgumentException("address " + a + " is given to two nodes (node " + n + ")");
+            }
+        });
+        if (!previous.isEmpty() && NodeChange.between(previous, nodes).isEmpty()) {
+            throw new IllegalArgumentException("previous node list " + previous + " and node list " + nodes
+                    + " must differ by one node added at the end or one node removed: the node list changes"
+                    + " one node at a time");
+        }
+    }
+
     /** The groups in configuration order (the planner places them in this order). */
     public List<ResourceGroup> groups() {
         return groups;
@@ -101,6 +153,30 @@ public final class ClusterConfig {
      */
     public List<NodeId> nodes() {
         return nodes;
+    }
+
+    /**
+     * While a change of the node list is being committed, the node list before it; empty
+     * otherwise. Set by the coordinator that makes the change, and cleared by it once every node
+     * of both lists that could still hold the old list holds the new one; meanwhile a partition
+     * needs a strict majority of these nodes too (see {@code docs/safety.md}).
+     */
+    public List<NodeId> previousNodes() {
+        return previousNodes;
+    }
+
+    /** The change of the node list being committed, if one is ({@link #previousNodes()}). */
+    public Optional<NodeChange> nodeChange() {
+        return previousNodes.isEmpty() ? Optional.empty() : NodeChange.between(previousNodes, nodes);
+    }
+
+    /**
+     * Where each node is reached, as the membership understands it ({@code host:port} for TCP), in
+     * node-list order: every node has one, or none has (a membership that finds nodes itself).
+     * Replicated with the rest, so that a node added at run time is found and admitted.
+     */
+    public Map<NodeId, String> addresses() {
+        return addresses;
     }
 
     /** What a partition without quorum does. */
@@ -206,6 +282,12 @@ public final class ClusterConfig {
                 .append(noQuorumPolicy.name().toLowerCase(java.util.Locale.ROOT))
                 .append('\n');
         sb.append("nodes=").append(nodes).append('\n');
+        if (!previousNodes.isEmpty()) {
+            sb.append("previous-nodes=").append(previousNodes).append('\n');
+        }
+        if (!addresses.isEmpty()) {
+            sb.append("addresses=").append(addresses).append('\n');
+        }
         sb.append("default-stickiness=").append(Score.format(defaultStickiness)).append('\n');
         sb.append("failure-timeout=").append(failureTimeout.toMillis()).append('\n');
         sb.append("maintenance-mode=").append(maintenanceMode).append('\n');
@@ -252,6 +334,8 @@ public final class ClusterConfig {
     public static final class Builder {
         private final Map<GroupId, ResourceGroup> groups = new LinkedHashMap<>();
         private final List<NodeId> nodes = new java.util.ArrayList<>();
+        private final List<NodeId> previousNodes = new java.util.ArrayList<>();
+        private final Map<NodeId, String> addresses = new LinkedHashMap<>();
         private NoQuorumPolicy noQuorumPolicy = NoQuorumPolicy.STOP;
         private int migrationThreshold = DEFAULT_MIGRATION_THRESHOLD;
         private int defaultStickiness = DEFAULT_STICKINESS;
@@ -304,6 +388,46 @@ public final class ClusterConfig {
             }
             nodes.clear();
             nodes.addAll(list);
+            return this;
+        }
+
+        /**
+         * Sets the node list before a change of it that is being committed
+         * ({@link ClusterConfig#previousNodes()}); none (the default) when no change is. The
+         * coordinator sets it; an application leaves it alone.
+         *
+         * @throws IllegalArgumentException naming the bad entry; the earlier list is kept
+         */
+        public Builder previousNodes(List<NodeId> list) {
+            Require.notNull("previous node list", list);
+            if (list.stream().anyMatch(java.util.Objects::isNull)
+                    || list.size() != new java.util.HashSet<>(list).size()) {
+                throw new IllegalArgumentException(
+                        "previous node list " + list + " must name each node once, and no null");
+            }
+            previousNodes.clear();
+            previousNodes.addAll(list);
+            return this;
+        }
+
+        /**
+         * Sets where {@code node} is reached ({@code host:port} for TCP; {@link
+         * ClusterConfig#addresses()}); null removes it. {@link #build()} checks that every node
+         * has one, or none.
+         *
+         * @throws IllegalArgumentException if {@code address} is blank or has white space
+         */
+        public Builder address(NodeId node, String address) {
+            Require.notNull("node", node);
+            if (address == null) {
+                addresses.remove(node);
+                return this;
+            }
+            if (address.isBlank() || address.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException(
+                        "address of node " + node + " must be host:port without white space, was '" + address + "'");
+            }
+            addresses.put(node, address);
             return this;
         }
 

@@ -391,6 +391,88 @@ public final class Admin {
         return configure(proposed, base.version());
     }
 
+    /**
+     * Adds {@code node} at the end of the node list of the running cluster (Pacemaker's {@code pcs
+     * cluster node add}): once every member holds the new list, the membership admits the node and
+     * it can be started with the cluster's configuration file. The coordinator refuses it while
+     * another change of the node list is being committed, or if the current view would not hold a
+     * strict majority of the new list. See {@code docs/design/node-list-changes.md}.
+     *
+     * @param address where the node is reached ({@code host:port}), required when the other nodes
+     *     have addresses; empty otherwise
+     * @throws IllegalArgumentException at once if {@code node} is in the node list already, or the
+     *     address is missing, unexpected or taken
+     */
+    public CompletableFuture<VersionedConfig> addNode(NodeId node, Optional<String> address) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(address, "address");
+        return configure(c -> withNodeAdded(c, node, address));
+    }
+
+    /**
+     * Removes {@code node} from the node list of the running cluster (Pacemaker's {@code pcs
+     * cluster node remove}); stop it first. The coordinator refuses it while {@code node} is a
+     * member, while another change of the node list is being committed, for a cluster of two nodes,
+     * or if a constraint still names the node.
+     *
+     * @throws IllegalArgumentException at once if {@code node} is not in the node list, is this
+     *     node, or a location constraint names it
+     */
+    public CompletableFuture<VersionedConfig> removeNode(NodeId node) {
+        Objects.requireNonNull(node, "node");
+        if (node.equals(self)) {
+            throw new IllegalArgumentException(
+                    "node " + node + " cannot remove itself: stop it, then remove it from another node");
+        }
+        return configure(c -> withNodeRemoved(c, node));
+    }
+
+    /** {@code config} with {@code node} added at the end of its node list, at {@code address}. */
+    static ClusterConfig withNodeAdded(ClusterConfig config, NodeId node, Optional<String> address) {
+        if (config.nodes().contains(node)) {
+            throw new IllegalArgumentException("node " + node + " is in the node list " + config.nodes() + " already");
+        }
+        if (config.addresses().isEmpty() && address.isPresent()) {
+            throw new IllegalArgumentException("node " + node + " is given address " + address.get()
+                    + " but the other nodes have none: the membership finds nodes itself");
+        }
+        if (!config.addresses().isEmpty() && address.isEmpty()) {
+            throw new IllegalArgumentException("node " + node
+                    + " needs an address (host:port): the other nodes are reached at " + config.addresses());
+        }
+        List<String> names = new java.util.ArrayList<>();
+        config.nodes().forEach(n -> names.add(n.value()));
+        names.add(node.value());
+        ClusterConfig.Builder b = config.toBuilder().previousNodes(List.of()).nodes(names.toArray(String[]::new));
+        address.ifPresent(a -> b.address(node, a));
+        return b.build();
+    }
+
+    /** {@code config} with {@code node} taken out of its node list. */
+    static ClusterConfig withNodeRemoved(ClusterConfig config, NodeId node) {
+        if (!config.nodes().contains(node)) {
+            throw new IllegalArgumentException("node " + node + " is not in the node list " + config.nodes());
+        }
+        if (config.nodes().size() == 1) {
+            throw new IllegalArgumentException("node " + node + " is the only node: a cluster keeps at least one");
+        }
+        config.locations().stream()
+                .filter(l -> l.node().equals(node))
+                .findFirst()
+                .ifPresent(l -> {
+                    throw new IllegalArgumentException("location constraint " + l.id() + " names node " + node
+                            + ": remove the constraint first (hastack constraint remove " + l.id() + ")");
+                });
+        ClusterConfig.Builder b = config.toBuilder()
+                .previousNodes(List.of())
+                .nodes(config.nodes().stream()
+                        .filter(n -> !n.equals(node))
+                        .map(NodeId::value)
+                        .toArray(String[]::new));
+        b.address(node, null);
+        return b.build();
+    }
+
     private CompletableFuture<List<NodeId>> cleanup(Cleanup cleanup) {
         return node.onEventThread(() -> node.participant().cleanupEverywhere(cleanup.resource()));
     }

@@ -90,6 +90,15 @@ final class ConfigCodec {
         for (var node : c.nodes()) {
             out.writeUTF(node.value());
         }
+        out.writeInt(c.previousNodes().size());
+        for (var node : c.previousNodes()) {
+            out.writeUTF(node.value());
+        }
+        out.writeInt(c.addresses().size());
+        for (var e : c.addresses().entrySet()) {
+            out.writeUTF(e.getKey().value());
+            out.writeUTF(e.getValue());
+        }
         out.writeUTF(c.noQuorumPolicy().name());
         out.writeInt(c.migrationThreshold());
         out.writeInt(c.defaultStickiness());
@@ -158,6 +167,17 @@ final class ConfigCodec {
             names[i] = in.readUTF();
         }
         b.nodes(names);
+        int previous = count(in);
+        List<NodeId> before = new ArrayList<>(previous);
+        for (int i = 0; i < previous; i++) {
+            before.add(NodeId.of(in.readUTF()));
+        }
+        b.previousNodes(before);
+        int addresses = count(in);
+        for (int i = 0; i < addresses; i++) {
+            NodeId node = NodeId.of(in.readUTF());
+            b.address(node, in.readUTF());
+        }
         b.noQuorumPolicy(NoQuorumPolicy.valueOf(in.readUTF()));
         b.migrationThreshold(in.readInt());
         b.defaultStickiness(in.readInt());

@@ -275,6 +275,11 @@ final class Coordinator {
         port.send(from, new ConfigInstall(mine));
     }
 
+    /** The last report of {@code member} in this view, if one arrived. */
+    Optional<NodeReport> report(NodeId member) {
+        return Optional.ofNullable(state.reports().get(member));
+    }
+
     /**
      * True if {@code from} was asked for {@code version} in this view: only a version asked for is
      * taken from a member.
@@ -314,6 +319,7 @@ final class Coordinator {
      * member and plans with it (starting nothing until every member has taken it).
      */
     void configChanged(VersionedConfig next) {
+        takeover.nodes(next.config().nodes(), next.config().previousNodes());
         if (!active()) {
             return;
         }

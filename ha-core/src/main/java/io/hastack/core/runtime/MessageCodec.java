@@ -73,7 +73,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class MessageCodec {
     /** 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame. */
-    static final int VERSION = 6;
+    static final int VERSION = 7;
 
     /** The longest frame read: far above any real message, far below what would hurt the heap. */
     static final int MAX_FRAME = 4 << 20;

@@ -3,6 +3,7 @@ package io.hastack.core.runtime;
 import com.google.common.base.Ticker;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
+import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.VersionedConfig;
@@ -281,17 +282,27 @@ final class NodeRuntime {
             }
 
             @Override
-            public void storeConfig(VersionedConfig next) {
+            public boolean storeConfig(VersionedConfig next) {
                 try {
                     store.save(next);
+                    return true;
                 } catch (RuntimeException e) {
                     LOG.error(
-                            "{}: cannot keep configuration {} for the next start ({}); it takes it all the same,"
-                                    + " and takes the newest again from the cluster after a restart",
+                            "{}: cannot keep configuration {} for the next start ({}); it takes it all the same"
+                                    + " (unless it changes the node list), and takes the newest again from the"
+                                    + " cluster after a restart",
                             self,
                             next,
                             e.toString());
+                    return false;
                 }
+            }
+
+            @Override
+            public void nodesChanged(ClusterConfig previous, ClusterConfig next) {
+                membership.admit(next.nodes());
+                membership.locate(next.addresses());
+                quorum.nodesChanged(previous, next);
             }
 
             @Override
@@ -491,6 +502,7 @@ final class NodeRuntime {
 
     private void joinMembership() {
         membership.admit(live.config().nodes());
+        membership.locate(live.config().addresses());
         membership.start(new MembershipListener() {
             @Override
             public void viewChanged(View v) {

@@ -1,9 +1,11 @@
 package io.hastack.core.runtime;
 
 import io.hastack.core.internal.Callbacks;
+import io.hastack.core.internal.Votes;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NoQuorumPolicy;
+import io.hastack.core.model.NodeChange;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.VersionedConfig;
@@ -98,8 +100,18 @@ final class Participant implements Messages.Handler {
         /**
          * Keeps {@code config}, which this member takes now, for its next start ({@link
          * io.hastack.core.spi.config.ConfigStore#save}); the default keeps nothing.
+         *
+         * @return false if it could not be kept
          */
-        default void storeConfig(VersionedConfig config) {}
+        default boolean storeConfig(VersionedConfig config) {
+            return true;
+        }
+
+        /**
+         * This member took {@code next}, whose node list (or the list it changes from) differs from
+         * {@code previous}'s: the membership, the quorum and the takeover wait follow it.
+         */
+        default void nodesChanged(ClusterConfig previous, ClusterConfig next) {}
 
         /** {@code lost} was replaced though changed apart from {@code winner}: keep a copy. */
         default void configDiscarded(VersionedConfig lost, VersionedConfig winner) {}
@@ -428,6 +440,7 @@ final class Participant implements Messages.Handler {
     @Override
     public void report(NodeId from, NodeReport report) {
         coordinator.reportReceived(from, report);
+        maybeCommitNodeChange();
     }
 
     @Override
@@ -532,14 +545,68 @@ final class Participant implements Messages.Handler {
             port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), refusal, false));
             return;
         }
-        if (proposal.config().equals(mine.config())) {
+        if (withPreviousNodes(mine.config(), proposal.config()).equals(mine.config())) {
             port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), "", false));
             return;
         }
-        VersionedConfig next = mine.next(proposal.config());
+        VersionedConfig next = mine.next(withPreviousNodes(mine.config(), proposal.config()));
         LOG.info("{} makes the configuration change proposed by {} {}", self, from, next);
         take(next, from);
+        if (!live.get().equals(next)) {
+            port.send(
+                    from,
+                    new Messages.ConfigVerdict(
+                            proposal.request(),
+                            mine.version(),
+                            "the coordinator " + self + " could not keep " + next + " for its next start; see its log",
+                            false));
+            return;
+        }
         port.send(from, new Messages.ConfigVerdict(proposal.request(), next.version(), "", false));
+    }
+
+    /**
+     * {@code proposed} with the list it changes from as the coordinator sets it: {@code current}'s
+     * node list if the list changes, else the list a change being committed changes from.
+     */
+    private static ClusterConfig withPreviousNodes(ClusterConfig current, ClusterConfig proposed) {
+        List<NodeId> previous = proposed.nodes().equals(current.nodes()) ? current.previousNodes() : current.nodes();
+        return proposed.previousNodes().equals(previous)
+                ? proposed
+                : proposed.toBuilder().previousNodes(previous).build();
+    }
+
+    /**
+     * As coordinator: once every node that could hold the node list before a change being
+     * committed (the nodes of both lists) holds the current version, makes the next version with
+     * the change committed: the strict majority of the old list is no longer needed.
+     */
+    void maybeCommitNodeChange() {
+        VersionedConfig mine = live.get();
+        Optional<NodeChange> pending = mine.config().nodeChange();
+        if (pending.isEmpty()
+                || !coordinator.active()
+                || port.quorum() != Quorum.QUORATE
+                || !leaseHeld()
+                || coordinator.changeBlocked().isPresent()) {
+            return;
+        }
+        for (NodeId n : mine.config().nodes()) {
+            if (mine.config().previousNodes().contains(n)) {
+                Optional<NodeReport> r = coordinator.report(n);
+                if (!view.contains(n) || r.isEmpty() || r.get().configVersion() < mine.version()) {
+                    return;
+                }
+            }
+        }
+        VersionedConfig next =
+                mine.next(mine.config().toBuilder().previousNodes(List.of()).build());
+        LOG.info(
+                "{} commits the change of the node list ({}): {}",
+                self,
+                pending.get().describe(),
+                next);
+        take(next, self);
     }
 
     private String refusal(Messages.ConfigProposal proposal, VersionedConfig mine) {
@@ -568,10 +635,67 @@ final class Participant implements Messages.Handler {
                     + " but the cluster holds " + mine + "; read it again and make the change against it";
         }
         if (!proposal.config().nodes().equals(mine.config().nodes())) {
-            return "the node list cannot change at run time yet (it is "
-                    + mine.config().nodes()
-                    + ", the change makes it " + proposal.config().nodes()
-                    + "): change it in every node's file and restart the nodes one at a time";
+            return nodeChangeRefusal(mine, proposal.config());
+        }
+        if (!proposal.config().addresses().equals(mine.config().addresses())) {
+            return "node addresses cannot change at run time (they are "
+                    + mine.config().addresses()
+                    + ", the change makes them " + proposal.config().addresses()
+                    + "): remove the node, then add it at its new address";
+        }
+        return "";
+    }
+
+    /**
+     * Why the node list of {@code mine} cannot change to {@code proposed}'s, or empty: one node at a
+     * time, none while a change is being committed, a removed node must be gone from the view, and
+     * the view must hold a strict majority of both lists (see {@code
+     * docs/design/node-list-changes.md}).
+     */
+    private String nodeChangeRefusal(VersionedConfig mine, ClusterConfig proposed) {
+        List<NodeId> before = mine.config().nodes();
+        List<NodeId> after = proposed.nodes();
+        Optional<NodeChange> pending = mine.config().nodeChange();
+        if (pending.isPresent()) {
+            List<NodeId> behind = mine.config().nodes().stream()
+                    .filter(mine.config().previousNodes()::contains)
+                    .filter(n -> {
+                        NodeReport r = coordinator.report(n).orElse(null);
+                        return r == null || r.configVersion() < mine.version();
+                    })
+                    .toList();
+            return "the change of the node list (" + pending.get().describe() + ") is still being committed: "
+                    + behind + " must take " + mine + " first; try again once they have (hastack status shows"
+                    + " it)";
+        }
+        Optional<NodeChange> change = NodeChange.between(before, after);
+        if (change.isEmpty()) {
+            return "the node list changes one node at a time, a new node at its end (it is " + before
+                    + ", the change makes it " + after + "): add or remove one node per change";
+        }
+        NodeChange c = change.get();
+        for (Map.Entry<NodeId, String> e : mine.config().addresses().entrySet()) {
+            String now = proposed.addresses().get(e.getKey());
+            if (now != null && !now.equals(e.getValue())) {
+                return "node " + e.getKey() + "'s address cannot change at run time (it is " + e.getValue()
+                        + ", the change makes it " + now + ")";
+            }
+        }
+        if (!c.added()) {
+            if (view.contains(c.node())) {
+                return "node " + c.node() + " is a member of " + view + ": stop it first (SIGTERM hands its"
+                        + " resources over), then remove it";
+            }
+            if (before.size() <= 2) {
+                return "a cluster of two nodes cannot lose one at run time: the removed node, started again"
+                        + " from its old file, would hold half the votes of its old list and could win the tie;"
+                        + " stop both nodes and edit their files instead";
+            }
+        }
+        if (!Votes.of(before, view.members()).isMajority()
+                || !Votes.of(after, view.members()).isMajority()) {
+            return "the view " + view.members() + " must hold a strict majority of both " + before + " and " + after
+                    + " while the node list changes (" + c.describe() + "): start the missing nodes first";
         }
         return "";
     }
@@ -619,15 +743,6 @@ final class Participant implements Messages.Handler {
         boolean newer = offered.version() > mine.version();
         if (coordinator.active()) {
             if (!newer || !coordinator.requested(from, offered.version())) {
-                return;
-            }
-            if (!offered.config().nodes().equals(mine.config().nodes())) {
-                String detail = from + " holds " + offered + ", whose node list "
-                        + offered.config().nodes()
-                        + " differs from " + mine.config().nodes()
-                        + ": not taken (the node list cannot change at run time); fix that node's file";
-                LOG.error(detail);
-                port.event(new EventData.ConfigMismatch(from, Optional.of(offered.hash())), from.value(), detail);
                 return;
             }
             take(offered, from);
@@ -696,8 +811,23 @@ final class Participant implements Messages.Handler {
                     detail);
             port.configDiscarded(previous, next);
         }
-        port.storeConfig(next);
+        boolean nodesChange = !next.config().nodes().equals(previous.config().nodes())
+                || !next.config().previousNodes().equals(previous.config().previousNodes())
+                || !next.config().addresses().equals(previous.config().addresses());
+        if (!port.storeConfig(next) && nodesChange) {
+            // A node that forgot a change of the node list could start again with the old list and
+            // count votes by it: it does not take the change until it can keep it.
+            LOG.error(
+                    "{} does not take {}: it changes the node list and could not be kept for the next start;"
+                            + " the coordinator sends it again",
+                    self,
+                    next);
+            return;
+        }
         live.set(next);
+        if (nodesChange) {
+            port.nodesChanged(previous.config(), next.config());
+        }
         applying++;
         port.event(
                 new EventData.ConfigInstalled(next.version(), next.hash(), from),

@@ -107,9 +107,42 @@ final class QuorumKeeper {
         if (live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE) {
             return true;
         }
+        if (!jointMajority(heard)) {
+            return false;
+        }
         Votes votes = Votes.of(expected, heard);
         return votes.isMajority()
                 || (state == Quorum.QUORATE && byTie && votes.isTie() && heard.containsAll(view.members()));
+    }
+
+    /**
+     * True unless a change of the node list is being committed and {@code members} lack a strict
+     * majority of the list before it (no tie-break: see {@code docs/design/node-list-changes.md}).
+     */
+    private boolean jointMajority(java.util.Collection<NodeId> members) {
+        List<NodeId> previous = live.config().previousNodes();
+        return previous.isEmpty() || Votes.of(previous, members).isMajority();
+    }
+
+    /**
+     * The node list changed from {@code before}'s to {@code after}'s (or a change of it was
+     * committed): new nodes get their votes, nodes removed lose theirs, and the current view is
+     * decided again by the new rule.
+     */
+    void nodesChanged(io.hastack.core.model.ClusterConfig before, io.hastack.core.model.ClusterConfig after) {
+        List<NodeId> kept = expected;
+        expected = after.nodes().stream()
+                .filter(n -> kept.contains(n) || !before.nodes().contains(n))
+                .toList();
+        LOG.info(
+                "{}: the node list is {}{}; votes count for {}",
+                self,
+                after.nodes(),
+                after.previousNodes().isEmpty() ? "" : " (changing from " + after.previousNodes() + ")",
+                expected);
+        if (view != null) {
+            evaluate(view);
+        }
     }
 
     /** Decides quorum for {@code v}: at once for a majority or minority, through the device for a tie. */
@@ -151,6 +184,16 @@ final class QuorumKeeper {
                                 + " with the others: " + missing);
                 return;
             }
+        }
+        if (!jointMajority(v.members())) {
+            set(
+                    v,
+                    Quorum.NOT_QUORATE,
+                    "no quorum: the node list is changing from " + live.config().previousNodes() + " to "
+                            + live.config().nodes() + ", and "
+                            + Votes.of(live.config().previousNodes(), v.members())
+                            + " of the old list is not a strict majority");
+            return;
         }
         if (votes.isMajority()) {
             set(

@@ -39,7 +39,10 @@ final class Takeover {
      */
     private final Map<NodeId, Long> restarted = new HashMap<>();
 
-    private final List<NodeId> configured;
+    private List<NodeId> configured;
+    /** The node list a change being committed changes from; empty if none is. */
+    private List<NodeId> previous = List.of();
+
     private View view;
 
     /** Evidence of a death, when it arrived, and whether a view without the node followed. */
@@ -59,6 +62,12 @@ final class Takeover {
     static Duration margin(Duration leaseTime) {
         Duration tenth = leaseTime.dividedBy(10);
         return tenth.compareTo(Duration.ofMillis(100)) > 0 ? tenth : Duration.ofMillis(100);
+    }
+
+    /** The node list changed (or a change of it was committed): majorities count by both lists. */
+    void nodes(List<NodeId> configured, List<NodeId> previous) {
+        this.configured = List.copyOf(configured);
+        this.previous = List.copyOf(previous);
     }
 
     /** A member's report, received at {@code receivedAt}, says when it last granted leases. */
@@ -130,7 +139,8 @@ final class Takeover {
             List<NodeId> remembering = view.members().stream()
                     .filter(m -> !restarted.containsKey(m))
                     .toList();
-            if (!Votes.of(configured, remembering).isMajority()) {
+            if (!Votes.of(configured, remembering).isMajority()
+                    || (!previous.isEmpty() && !Votes.of(previous, remembering).isMajority())) {
                 restarted.forEach((node, until) -> waiting.merge(node, until, Math::max));
             }
         }

@@ -7,6 +7,7 @@ import io.hastack.core.spi.membership.MembershipException;
 import io.hastack.core.spi.membership.MembershipListener;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.jgroups.JChannel;
 import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
+import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.util.NameCache;
 import org.slf4j.Logger;
@@ -46,6 +48,8 @@ public final class JGroupsMembership implements Membership {
     private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
     private final Refusals refusals;
     private volatile Set<NodeId> admitted = Set.of();
+    /** Where the nodes are (TCP): the configured initial hosts until {@link #locate} replaces them. */
+    private volatile List<InetSocketAddress> hosts;
     /** Sees every payload handed to the node, for {@link JGroupsFaults#record}. */
     private volatile java.util.function.BiConsumer<NodeId, byte[]> tap;
 
@@ -59,16 +63,83 @@ public final class JGroupsMembership implements Membership {
         this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
         this.config = Objects.requireNonNull(config, "config");
         this.refusals = new Refusals(self.toString(), LOG, 10_000);
+        this.hosts = config.initialHosts();
     }
 
     @Override
     public void admit(Collection<NodeId> nodes) {
         this.admitted = Set.copyOf(nodes);
+        updateGate();
+    }
+
+    /**
+     * With TCP: the nodes are at {@code addresses} from now on; discovery looks for them there
+     * and {@link NameGate} admits them from there. An address that does not parse or resolve is
+     * logged and the earlier addresses kept.
+     */
+    @Override
+    public void locate(Map<NodeId, String> addresses) {
+        if (config.transport() != JGroupsConfig.Transport.TCP || addresses.isEmpty()) {
+            return;
+        }
+        List<InetSocketAddress> located = new java.util.ArrayList<>();
+        for (Map.Entry<NodeId, String> e : addresses.entrySet()) {
+            Optional<InetSocketAddress> a = parse(e.getValue());
+            if (a.isEmpty()) {
+                LOG.error(
+                        "{}: node {}'s address '{}' is not a resolvable host:port; keeping the addresses {}",
+                        self,
+                        e.getKey(),
+                        e.getValue(),
+                        hosts);
+                return;
+            }
+            located.add(a.get());
+        }
+        if (located.equals(hosts)) {
+            return;
+        }
+        LOG.info("{}: the nodes are at {} now (were {})", self, located, hosts);
+        hosts = List.copyOf(located);
+        updateGate();
+        JChannel ch = channel;
+        if (ch != null) {
+            TCPPING ping = ch.getProtocolStack().findProtocol(TCPPING.class);
+            if (ping != null) {
+                ping.setInitialHosts(hosts);
+            }
+        }
+    }
+
+    /** {@code host:port} (an IPv6 host in brackets) resolved, or empty. */
+    static Optional<InetSocketAddress> parse(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            return Optional.empty();
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (port < 1 || port > 65535) {
+            return Optional.empty();
+        }
+        InetSocketAddress a = new InetSocketAddress(host, port);
+        return a.isUnresolved() ? Optional.empty() : Optional.of(a);
+    }
+
+    private void updateGate() {
         JChannel ch = channel;
         if (ch != null) {
             NameGate gate = ch.getProtocolStack().findProtocol(NameGate.class);
             if (gate != null) {
-                gate.rules(new NameGate.Rules(admitted, config.initialHosts()));
+                gate.rules(new NameGate.Rules(admitted, hosts));
             }
         }
     }
@@ -143,8 +214,10 @@ public final class JGroupsMembership implements Membership {
                     guard.refusals(refusals);
                 } else if (p instanceof NameGate gate) {
                     gate.refusals(refusals);
-                    gate.rules(new NameGate.Rules(admitted, config.initialHosts()));
+                    gate.rules(new NameGate.Rules(admitted, hosts));
                     gate.onDuplicate(this::verify);
+                } else if (p instanceof TCPPING ping && !hosts.equals(config.initialHosts())) {
+                    ping.setInitialHosts(hosts);
                 }
             }
             ch.setReceiver(new Receiver() {

@@ -57,6 +57,15 @@ public interface Membership extends AutoCloseable {
      */
     default void admit(Collection<NodeId> nodes) {}
 
+    /**
+     * Where the configured nodes are reached ({@link io.hastack.core.model.ClusterConfig#addresses()},
+     * {@code host:port} for TCP), when the configuration names them: called before {@link #start}
+     * and when the node list changes at run time, so that a node added is looked for and admitted
+     * at its address. An address the membership cannot use is logged and ignored. Does nothing by
+     * default (a membership that finds nodes itself).
+     */
+    default void locate(java.util.Map<NodeId, String> addresses) {}
+
     /** What the membership refused so far (joins, names, frames), by reason. */
     default Refusals.Snapshot refused() {
         return Refusals.Snapshot.EMPTY;
