@@ -242,7 +242,10 @@ class LiveConfigurationTest {
         ClusterConfig.Builder fewer = ClusterConfig.builder().nodes("n1", "n2");
         before.groups().forEach(fewer::group);
         Throwable nodes = refusal(node.admin().configure(fewer.build(), -1));
-        assertTrue(nodes.getMessage().contains("node list cannot change"), nodes.getMessage());
+        assertTrue(
+                nodes.getMessage().contains("node n3 is a member")
+                        && nodes.getMessage().contains("stop it first"),
+                nodes.getMessage());
 
         IllegalArgumentException base =
                 assertThrows(IllegalArgumentException.class, () -> node.admin().configure(before, -2));

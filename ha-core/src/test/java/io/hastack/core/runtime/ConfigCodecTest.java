@@ -121,6 +121,8 @@ class ConfigCodecTest {
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(1);
         out.writeUTF("n1");
+        out.writeInt(0); // no previous node list
+        out.writeInt(0); // no addresses
         out.writeUTF("STOP");
         out.writeInt(-4); // a negative migration threshold
         byte[] frame = bytes.toByteArray();

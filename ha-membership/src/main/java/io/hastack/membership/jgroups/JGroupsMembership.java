@@ -68,7 +68,7 @@ public final class JGroupsMembership implements Membership {
 
     @Override
     public void admit(Collection<NodeId> nodes) {
-        this.admitted = Set.copyOf(nodes);
+        this.admitted = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(nodes));
         updateGate();
     }
 

@@ -1,0 +1,243 @@
+package io.hastack.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.VersionedConfig;
+import io.hastack.core.runtime.HaConfigurationException;
+import io.hastack.core.runtime.HaNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Changing the node list of a running cluster on real in-process nodes: a node added joins and
+ * takes a share; a node removed once stopped is no longer admitted and cannot act on its old list;
+ * changes that would break the quorum rule are refused, naming why. Every test checks that nothing
+ * ever ran twice. See {@code docs/design/node-list-changes.md}.
+ */
+@Tag("functional")
+class NodeListChangeTest {
+    private final InProcessCluster cluster = new InProcessCluster();
+
+    @AfterEach
+    void tearDown() {
+        try {
+            assertEquals(List.of(), cluster.witness.violations(), "nothing ran twice");
+        } finally {
+            cluster.close();
+        }
+    }
+
+    private static ClusterConfig config(String... nodes) {
+        return ClusterConfig.builder()
+                .nodes(nodes)
+                .group(ResourceGroup.of(
+                        "web-group",
+                        ResourceSpec.builder("web", "witness")
+                                .monitorInterval(Duration.ofMillis(200))
+                                .build()))
+                .build();
+    }
+
+    private void start(ClusterConfig config, String... names) {
+        cluster.witness.checkExclusiveStarts();
+        for (String n : names) {
+            cluster.start(n, config);
+        }
+        for (String n : names) {
+            cluster.awaitViewOf(n, names.length);
+        }
+        awaitRunsOnce("web");
+    }
+
+    private NodeId awaitRunsOnce(String resource) {
+        InProcessCluster.waitUntil(() -> cluster.witness.runningOn(resource).size() == 1, resource + " to run once");
+        return cluster.witness.runningOn(resource).iterator().next();
+    }
+
+    /** Waits until every live node holds {@code nodes} as its node list, the change committed. */
+    private VersionedConfig awaitCommitted(List<String> nodes) {
+        List<NodeId> ids = nodes.stream().map(NodeId::of).toList();
+        InProcessCluster.waitUntil(
+                () -> cluster.liveNodes().stream().map(cluster::node).allMatch(n -> {
+                    ClusterConfig c = n.configuration().config();
+                    return c.nodes().equals(ids) && c.previousNodes().isEmpty();
+                }),
+                "every node to hold the node list " + nodes + ", committed");
+        return cluster.node(cluster.liveNodes().iterator().next()).configuration();
+    }
+
+    private static VersionedConfig done(CompletableFuture<VersionedConfig> change) throws Exception {
+        return change.get(InProcessCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static String refusal(CompletableFuture<VersionedConfig> change) {
+        ExecutionException e = assertThrows(
+                ExecutionException.class, () -> change.get(InProcessCluster.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(
+                e.getCause() instanceof HaConfigurationException, e.getCause().toString());
+        return e.getCause().getMessage();
+    }
+
+    @Test
+    void aNodeAddedAtRunTimeJoinsAndTakesAShare() throws Exception {
+        start(config("n1", "n2", "n3"), "n1", "n2", "n3");
+        NodeId web = awaitRunsOnce("web");
+        HaNode other = cluster.node(cluster.liveNodes().stream()
+                .filter(n -> !n.equals(web.value()))
+                .findFirst()
+                .orElseThrow());
+
+        VersionedConfig joint = done(other.admin().addNode(NodeId.of("n4"), Optional.empty()));
+        assertEquals(
+                List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3")),
+                joint.config().previousNodes());
+        VersionedConfig committed = awaitCommitted(List.of("n1", "n2", "n3", "n4"));
+        assertEquals(joint.version() + 1, committed.version(), "the coordinator commits with the next version");
+        assertEquals(1, cluster.witness.starts(web.value(), "web"), "adding a node restarted nothing");
+
+        // The new node starts with the cluster's file (here: a copy of any node's version).
+        cluster.start("n4", committed);
+        for (String n : List.of("n1", "n2", "n3", "n4")) {
+            cluster.awaitViewOf(n, 4);
+        }
+        done(cluster.node("n1")
+                .admin()
+                .move(GroupId.of("web-group"), NodeId.of("n4"))
+                .thenApply(m -> committed));
+        InProcessCluster.waitUntil(
+                () -> cluster.witness.runningOn("web").equals(java.util.Set.of(NodeId.of("n4"))),
+                "web to move to the new node n4");
+
+        // Four votes now: losing two of them loses quorum, and n4 counts as one of the majority.
+        cluster.crash("n1");
+        cluster.awaitViewOf("n4", 3);
+        assertTrue(
+                cluster.node("n4").status().quorum().startsWith("quorate"),
+                cluster.node("n4").status().quorum());
+    }
+
+    @Test
+    void aNodeIsRemovedOnceStoppedAndIsNoLongerAdmitted() throws Exception {
+        start(config("n1", "n2", "n3", "n4"), "n1", "n2", "n3", "n4");
+        String live = refusal(cluster.node("n1").admin().removeNode(NodeId.of("n4")));
+        assertTrue(live.contains("n4 is a member") && live.contains("stop it first"), live);
+        VersionedConfig before = cluster.node("n1").configuration();
+        ClusterConfig old = before.config();
+
+        cluster.crash("n4");
+        cluster.awaitViewOf("n1", 3);
+        awaitRunsOnce("web");
+        done(cluster.node("n2").admin().removeNode(NodeId.of("n4")));
+        VersionedConfig committed = awaitCommitted(List.of("n1", "n2", "n3"));
+        assertEquals(before.version() + 2, committed.version(), "one version for the change, one for its commit");
+
+        // n4 comes back with its old list: the others do not admit it, and it says why.
+        Exception refused =
+                assertThrows(Exception.class, () -> cluster.start("n4", VersionedConfig.of(before.version(), old)));
+        assertTrue(
+                refused.getMessage().contains("n4 is not in the configured node list [n1, n2, n3]"),
+                refused.getMessage());
+        assertEquals(
+                3, cluster.node("n1").status().view().orElseThrow().members().size());
+        assertEquals(1, cluster.witness.runningOn("web").size());
+    }
+
+    @Test
+    void changesThatWouldBreakTheQuorumRuleAreRefusedNamingWhy() throws Exception {
+        start(config("n1", "n2", "n3", "n4", "n5"), "n1", "n2", "n3", "n4");
+        HaNode n1 = cluster.node("n1");
+        long version = n1.configuration().version();
+
+        String two = refusal(n1.admin()
+                .configure(c -> c.toBuilder()
+                        .nodes("n1", "n2", "n3", "n4", "n5", "n6", "n7")
+                        .build()));
+        assertTrue(two.contains("one node at a time"), two);
+        String reorder = refusal(n1.admin()
+                .configure(
+                        c -> c.toBuilder().nodes("n2", "n1", "n3", "n4", "n5").build()));
+        assertTrue(reorder.contains("one node at a time"), reorder);
+        IllegalArgumentException twice = assertThrows(
+                IllegalArgumentException.class, () -> n1.admin().addNode(NodeId.of("n3"), Optional.empty()));
+        assertTrue(twice.getMessage().contains("already"), twice.getMessage());
+        IllegalArgumentException self =
+                assertThrows(IllegalArgumentException.class, () -> n1.admin().removeNode(NodeId.of("n1")));
+        assertTrue(self.getMessage().contains("cannot remove itself"), self.getMessage());
+        assertEquals(version, n1.configuration().version(), "nothing changed");
+
+        // n6 added while n5 is down: the change cannot commit until n5 has taken it.
+        VersionedConfig joint = done(n1.admin().addNode(NodeId.of("n6"), Optional.empty()));
+        InProcessCluster.waitUntil(
+                () -> cluster.liveNodes().stream()
+                        .allMatch(n -> cluster.node(n).configuration().equals(joint)),
+                "every node to take " + joint);
+        String pending = refusal(cluster.node("n2").admin().addNode(NodeId.of("n7"), Optional.empty()));
+        assertTrue(pending.contains("still being committed") && pending.contains("[n5]"), pending);
+
+        // Meanwhile quorum needs a strict majority of the old list: 3 of 5, not 2.
+        cluster.crash("n4");
+        cluster.awaitViewOf("n1", 3);
+        assertTrue(n1.status().quorum().startsWith("quorate"), n1.status().quorum());
+        awaitRunsOnce("web");
+        cluster.partition(java.util.Set.of("n1", "n2"));
+        cluster.awaitViewOf("n1", 2);
+        InProcessCluster.waitUntil(
+                () -> n1.status().quorum().startsWith("no quorum")
+                        && n1.status().quorum().contains("not a strict majority"),
+                "n1 and n2 to lose quorum: 2 of the old 5 (" + n1.status().quorum() + ")");
+        cluster.heal();
+        cluster.awaitViewOf("n1", 3);
+
+        // n4 and n5 come back with the old list: they take the change, and it commits once every
+        // node of the old list holds it.
+        cluster.start("n4", config("n1", "n2", "n3", "n4", "n5"));
+        cluster.awaitViewOf("n1", 4);
+        assertEquals(joint.version(), n1.configuration().version(), "n5 has not taken the change yet");
+        cluster.start("n5", config("n1", "n2", "n3", "n4", "n5"));
+        cluster.awaitViewOf("n1", 5);
+        VersionedConfig committed = awaitCommitted(List.of("n1", "n2", "n3", "n4", "n5", "n6"));
+        assertEquals(joint.version() + 1, committed.version());
+
+        // n6 never started: removing it again is a change like any other.
+        done(cluster.node("n5").admin().removeNode(NodeId.of("n6")));
+        awaitCommitted(List.of("n1", "n2", "n3", "n4", "n5"));
+        awaitRunsOnce("web");
+    }
+
+    @Test
+    void aChangeTheViewCouldNotCarryIsRefusedAndTwoNodesDoNotShrink() throws Exception {
+        start(config("n1", "n2", "n3"), "n1", "n2", "n3");
+        cluster.crash("n3");
+        cluster.awaitViewOf("n1", 2);
+        String tie = refusal(cluster.node("n1").admin().addNode(NodeId.of("n4"), Optional.empty()));
+        assertTrue(tie.contains("strict majority of both"), tie);
+
+        done(cluster.node("n1").admin().removeNode(NodeId.of("n3")));
+        awaitCommitted(List.of("n1", "n2"));
+        awaitRunsOnce("web");
+
+        cluster.crash("n2");
+        cluster.awaitViewOf("n1", 1);
+        InProcessCluster.waitUntil(
+                () -> cluster.node("n1").status().quorum().contains("tie won"), "n1 to win the tie alone");
+        String two = refusal(cluster.node("n1").admin().removeNode(NodeId.of("n2")));
+        assertTrue(two.contains("two nodes cannot lose one"), two);
+        assertEquals(
+                List.of(NodeId.of("n1"), NodeId.of("n2")),
+                cluster.node("n1").configuration().config().nodes());
+    }
+}
