@@ -159,7 +159,18 @@ public final class InProcessCluster implements AutoCloseable {
         node.addListener(events::add, MoreExecutors.directExecutor());
         memberships.put(id, membership);
         nodes.put(id, node);
-        node.start();
+        try {
+            node.start();
+        } catch (RuntimeException e) {
+            // Refused (a name the others do not admit): it is not a live node.
+            nodes.remove(id);
+            try {
+                node.halt();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return node;
     }
 

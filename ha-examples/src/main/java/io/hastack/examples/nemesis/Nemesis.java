@@ -49,7 +49,9 @@ public final class Nemesis {
         FREEZE,
         PARTITION,
         MONITOR_FAILURE,
-        HANGING_STOP
+        HANGING_STOP,
+        NODE_ADDED,
+        NODE_REMOVED
     }
 
     /**
@@ -62,12 +64,24 @@ public final class Nemesis {
      * @param recoveryBound how long the cluster may take to converge after the last fault
      * @param zookeeper the connect string of a ZooKeeper ensemble to use as the quorum device (each
      *     node its own session), or null for the file quorum device
+     * @param nodeChanges with three nodes: a fourth node, n4, is added to the node list at run time
+     *     and removed again (stopped first), while the topology faults go on
      */
-    public record Config(long seed, int faults, int nodes, Duration hold, Duration recoveryBound, String zookeeper) {
+    public record Config(
+            long seed,
+            int faults,
+            int nodes,
+            Duration hold,
+            Duration recoveryBound,
+            String zookeeper,
+            boolean nodeChanges) {
         /** Validates the fields. */
         public Config {
             if (nodes != 2 && nodes != 3) {
                 throw new IllegalArgumentException("nodes must be 2 or 3, was " + nodes);
+            }
+            if (nodeChanges && nodes != 3) {
+                throw new IllegalArgumentException("node list changes need three nodes, was " + nodes);
             }
             if (faults < 1) {
                 throw new IllegalArgumentException("faults must be at least 1, was " + faults);
@@ -238,6 +252,9 @@ public final class Nemesis {
     }
 
     private void step(InProcessCluster cluster, ClusterConfig cc, List<String> names, Map<Fault, Integer> counts) {
+        if (config.nodeChanges() && random.nextInt(3) == 0) {
+            changeNodeList(cluster, counts);
+        }
         List<String> live = new ArrayList<>(cluster.liveNodes());
         String victim = random.nextBoolean()
                 ? active(cluster).orElse(live.get(random.nextInt(live.size())))
@@ -286,7 +303,7 @@ public final class Nemesis {
         switch (topology) {
             case CRASH -> {
                 log("RESTART " + victim);
-                cluster.start(victim, cc);
+                restart(cluster, victim, cc);
             }
             case FREEZE -> {
                 log("RESUME " + victim);
@@ -301,7 +318,88 @@ public final class Nemesis {
             cluster.witness.healMonitors();
             cluster.witness.releaseStops();
         }
+        if (config.nodeChanges()) {
+            startSpareIfListed(cluster);
+        }
         pause(holdMillis);
+    }
+
+    /** The node the nemesis adds to the node list and removes again. */
+    private static final String SPARE = "n4";
+
+    /**
+     * Adds the spare to the node list, or stops it and removes it, through a random live node,
+     * without waiting: the topology fault that follows lands while the change spreads and commits.
+     */
+    private void changeNodeList(InProcessCluster cluster, Map<Fault, Integer> counts) {
+        List<String> live = new ArrayList<>(cluster.liveNodes());
+        live.remove(SPARE);
+        if (live.isEmpty()) {
+            return;
+        }
+        HaNode via = cluster.node(live.get(random.nextInt(live.size())));
+        NodeId spare = NodeId.of(SPARE);
+        boolean listed = via.configuration().config().nodes().contains(spare);
+        try {
+            if (!listed) {
+                counts.merge(Fault.NODE_ADDED, 1, Integer::sum);
+                log("ADD " + SPARE + " through " + via.id());
+                var unused = via.admin()
+                        .addNode(spare, java.util.Optional.empty())
+                        .whenComplete((v, e) ->
+                                log(e == null ? "ADDED " + SPARE + ": " + v : "ADD refused: " + e.getMessage()));
+            } else {
+                if (cluster.liveNodes().contains(SPARE)) {
+                    log("STOP " + SPARE + " before its removal");
+                    cluster.crash(SPARE);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while (via.status().view().map(v -> v.contains(spare)).orElse(false)
+                            && System.nanoTime() < deadline) {
+                        pause(20);
+                    }
+                }
+                counts.merge(Fault.NODE_REMOVED, 1, Integer::sum);
+                log("REMOVE " + SPARE + " through " + via.id());
+                var unused = via.admin()
+                        .removeNode(spare)
+                        .whenComplete((v, e) ->
+                                log(e == null ? "REMOVED " + SPARE + ": " + v : "REMOVE refused: " + e.getMessage()));
+            }
+        } catch (IllegalArgumentException e) {
+            log("node list change refused at once: " + e.getMessage());
+        }
+    }
+
+    /** Starts the spare from a live node's configuration once the change that adds it has committed. */
+    private void startSpareIfListed(InProcessCluster cluster) {
+        if (cluster.liveNodes().contains(SPARE)) {
+            return;
+        }
+        for (String name : cluster.liveNodes()) {
+            io.hastack.core.model.VersionedConfig v = cluster.node(name).configuration();
+            if (v.config().nodes().contains(NodeId.of(SPARE))
+                    && v.config().previousNodes().isEmpty()) {
+                log("START " + SPARE + " with " + v);
+                try {
+                    cluster.start(SPARE, v);
+                } catch (RuntimeException e) {
+                    log("START " + SPARE + " refused: " + e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Starts {@code name} again from the version it kept (its file), as a restarted process does;
+     * a node removed from the node list meanwhile is refused by the others and stays down.
+     */
+    private void restart(InProcessCluster cluster, String name, ClusterConfig initial) {
+        try {
+            cluster.start(name, cluster.stored(name).orElse(io.hastack.core.model.VersionedConfig.initial(initial)));
+        } catch (RuntimeException e) {
+            log("RESTART " + name + " refused: " + e.getMessage());
+        }
     }
 
     private static java.util.Optional<String> active(InProcessCluster cluster) {

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Command line of the nemesis: {@code NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]
- * [--zookeeper host:port]} (the file quorum device unless a ZooKeeper ensemble is given).
+ * [--zookeeper host:port] [--node-changes true]} (the file quorum device unless a ZooKeeper ensemble
+ * is given; with node changes, a fourth node is added to the node list and removed again at run time).
  * Prints the fault history and the counts (faults injected, double activations, lost resources,
  * worst recovery time); exits 1 if a safety check failed, printing the seed to reproduce it.
  */
@@ -21,6 +22,7 @@ public final class NemesisRun {
         int nodes = 3;
         long hold = 3000;
         String zookeeper = null;
+        boolean nodeChanges = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--faults" -> faults = Integer.parseInt(args[i + 1]);
@@ -28,16 +30,18 @@ public final class NemesisRun {
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 case "--hold-ms" -> hold = Long.parseLong(args[i + 1]);
                 case "--zookeeper" -> zookeeper = args[i + 1];
+                case "--node-changes" -> nodeChanges = Boolean.parseBoolean(args[i + 1]);
                 default ->
                     throw new IllegalArgumentException("unknown option " + args[i]
                             + "; usage: NemesisRun [--faults N] [--seed S] [--nodes 2|3] [--hold-ms H]"
-                            + " [--zookeeper host:port]");
+                            + " [--zookeeper host:port] [--node-changes true]");
             }
         }
         System.out.printf(
                 "nemesis: %d faults on %d nodes, seed %d, faults held up to %d ms%n", faults, nodes, seed, hold);
         Nemesis.Report report = Nemesis.run(
-                new Nemesis.Config(seed, faults, nodes, Duration.ofMillis(hold), Duration.ofSeconds(30), zookeeper),
+                new Nemesis.Config(
+                        seed, faults, nodes, Duration.ofMillis(hold), Duration.ofSeconds(30), zookeeper, nodeChanges),
                 line -> System.out.println("  " + line));
         if (!report.passed()) {
             report.history().forEach(h -> System.out.println("  " + h));

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A short nemesis schedule in CI: crashes, freezes, partitions, failing monitors and hanging stops
- * against three nodes, and against two with each quorum device (file, ZooKeeper). A failure prints the seed and
+ * against three nodes (also while a fourth is added to the node list and removed again at run time),
+ * and against two with each quorum device (file, ZooKeeper). A failure prints the seed and
  * the fault history; run {@code NemesisRun --seed S} to replay the schedule.
  */
 @Tag("functional")
@@ -32,19 +33,24 @@ class NemesisTest {
 
     @Test
     void threeNodesSurviveARandomScheduleSafely() {
-        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 10, 3, HOLD, Duration.ofSeconds(30), null)));
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 10, 3, HOLD, Duration.ofSeconds(30), null, false)));
+    }
+
+    @Test
+    void threeNodesSurviveARandomScheduleWhileAFourthIsAddedAndRemovedSafely() {
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 12, 3, HOLD, Duration.ofSeconds(30), null, true)));
     }
 
     @Test
     void twoNodesWithTheFileQuorumDeviceSurviveARandomScheduleSafely() {
-        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 6, 2, HOLD, Duration.ofSeconds(30), null)));
+        check(Nemesis.run(new Nemesis.Config(System.nanoTime(), 6, 2, HOLD, Duration.ofSeconds(30), null, false)));
     }
 
     @Test
     void twoNodesWithTheZooKeeperQuorumDeviceSurviveARandomScheduleSafely() throws Exception {
         try (TestingServer zookeeper = new TestingServer(true)) {
             check(Nemesis.run(new Nemesis.Config(
-                    System.nanoTime(), 6, 2, HOLD, Duration.ofSeconds(30), zookeeper.getConnectString())));
+                    System.nanoTime(), 6, 2, HOLD, Duration.ofSeconds(30), zookeeper.getConnectString(), false)));
         }
     }
 }
