@@ -67,6 +67,28 @@ public final class InProcessCluster implements AutoCloseable {
     private final Map<NodeId, List<io.hastack.core.model.VersionedConfig>> discarded =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Nodes whose store fails to write ({@link #storeFails}). */
+    private final Set<NodeId> failingStores = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Nodes whose store says it forgets across restarts ({@link #storeForgets}). */
+    private final Set<NodeId> forgetfulStores = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Makes node {@code name}'s configuration store fail every write from now on, or work again. */
+    public void storeFails(String name, boolean fails) {
+        if (fails) {
+            failingStores.add(NodeId.of(name));
+        } else {
+            failingStores.remove(NodeId.of(name));
+        }
+    }
+
+    /**
+     * Makes node {@code name}'s configuration store (of its next start) say it keeps nothing across
+     * restarts, as {@link io.hastack.core.spi.config.ConfigStore#NONE} does.
+     */
+    public void storeForgets(String name) {
+        forgetfulStores.add(NodeId.of(name));
+    }
+
     /** The configuration version node {@code name} last kept in its store, if any. */
     public java.util.Optional<io.hastack.core.model.VersionedConfig> stored(String name) {
         return java.util.Optional.ofNullable(stored.get(NodeId.of(name)));
@@ -134,7 +156,16 @@ public final class InProcessCluster implements AutoCloseable {
                 .configStore(new io.hastack.core.spi.config.ConfigStore() {
                     @Override
                     public void save(io.hastack.core.model.VersionedConfig v) {
+                        if (failingStores.contains(id)) {
+                            throw new java.io.UncheckedIOException(
+                                    new java.io.IOException("store of " + id + " fails (test)"));
+                        }
                         stored.put(id, v);
+                    }
+
+                    @Override
+                    public boolean durable() {
+                        return !forgetfulStores.contains(id);
                     }
 
                     @Override

@@ -44,7 +44,10 @@ public final class ClusterConfig {
         this.groups = List.copyOf(b.groups.values());
         this.nodes = List.copyOf(b.nodes);
         this.previousNodes = List.copyOf(b.previousNodes);
-        this.addresses = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.addresses));
+        Map<NodeId, String> ordered = new LinkedHashMap<>();
+        nodes.stream().filter(b.addresses::containsKey).forEach(n -> ordered.put(n, b.addresses.get(n)));
+        b.addresses.forEach(ordered::putIfAbsent); // an address of a node not in the list: refused below
+        this.addresses = java.util.Collections.unmodifiableMap(ordered);
         checkNodes(nodes, previousNodes, addresses);
         this.noQuorumPolicy = b.noQuorumPolicy;
         this.migrationThreshold = b.migrationThreshold;

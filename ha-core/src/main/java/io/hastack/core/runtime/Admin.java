@@ -434,7 +434,9 @@ public final class Admin {
         }
         if (config.addresses().isEmpty() && address.isPresent()) {
             throw new IllegalArgumentException("node " + node + " is given address " + address.get()
-                    + " but the other nodes have none: the membership finds nodes itself");
+                    + " but the other nodes have none in the configuration: add it without an address (a"
+                    + " membership that finds nodes itself, such as in-process), or give every node its"
+                    + " address in ClusterConfig (with TCP, as hastack-node does)");
         }
         if (!config.addresses().isEmpty() && address.isEmpty()) {
             throw new IllegalArgumentException("node " + node

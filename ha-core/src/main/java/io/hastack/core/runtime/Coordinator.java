@@ -152,6 +152,7 @@ final class Coordinator {
         this.port = port;
         this.state = new ClusterState(live);
         this.takeover = new Takeover(live.config().nodes(), leaseTime, Takeover.margin(leaseTime));
+        takeover.nodes(live.config().nodes(), live.config().previousNodes());
     }
 
     /** True if this node coordinates the current view. */

@@ -118,7 +118,12 @@ final class Messages {
          * The node has taken a new configuration version but still stops what it removes or changes:
          * its resources are left alone until it has finished.
          */
-        RECONFIGURING(16);
+        RECONFIGURING(16),
+        /**
+         * The node keeps no configuration across restarts ({@link
+         * io.hastack.core.spi.config.ConfigStore#durable()} is false): the node list cannot change.
+         */
+        VOLATILE_CONFIG(32);
 
         private final int bit;
 
@@ -233,6 +238,11 @@ final class Messages {
         /** Whether the node still applies its configuration version (see {@link Flag#RECONFIGURING}). */
         boolean reconfiguring() {
             return flags.contains(Flag.RECONFIGURING);
+        }
+
+        /** Whether the node keeps no configuration across restarts (see {@link Flag#VOLATILE_CONFIG}). */
+        boolean volatileConfig() {
+            return flags.contains(Flag.VOLATILE_CONFIG);
         }
     }
 

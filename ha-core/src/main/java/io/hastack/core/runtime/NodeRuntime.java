@@ -299,6 +299,11 @@ final class NodeRuntime {
             }
 
             @Override
+            public boolean keepsConfig() {
+                return store.durable();
+            }
+
+            @Override
             public void nodesChanged(ClusterConfig previous, ClusterConfig next) {
                 membership.admit(next.nodes());
                 membership.locate(next.addresses());

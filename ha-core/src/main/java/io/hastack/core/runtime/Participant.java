@@ -107,6 +107,11 @@ final class Participant implements Messages.Handler {
             return true;
         }
 
+        /** True if a restarted member starts from the newest version it stored ({@link #storeConfig}). */
+        default boolean keepsConfig() {
+            return true;
+        }
+
         /**
          * This member took {@code next}, whose node list (or the list it changes from) differs from
          * {@code previous}'s: the membership, the quorum and the takeover wait follow it.
@@ -130,6 +135,8 @@ final class Participant implements Messages.Handler {
     private int applying;
     /** Configuration changes this member proposed, waiting for the coordinator's verdict. */
     private final Map<Long, Proposal> proposals = new HashMap<>();
+    /** Why the coordinator last deferred a proposal of this member, by request. */
+    private final Map<Long, String> deferrals = new HashMap<>();
 
     private long proposalSequence;
     /** The coordinator's latest whole-cluster picture (for status only). */
@@ -498,7 +505,13 @@ final class Participant implements Messages.Handler {
         port.schedule(
                 () -> {
                     Proposal p = proposals.remove(id);
-                    if (p != null) {
+                    String deferred = deferrals.remove(id);
+                    if (p != null && deferred != null) {
+                        p.result()
+                                .completeExceptionally(new HaConfigurationException("coordinator " + p.coordinator()
+                                        + " deferred the change for " + PROPOSAL_TIMEOUT.toSeconds() + " s: "
+                                        + deferred + "; nothing changed"));
+                    } else if (p != null) {
                         p.result()
                                 .completeExceptionally(new java.util.concurrent.TimeoutException("coordinator "
                                         + p.coordinator() + " did not answer within "
@@ -516,17 +529,28 @@ final class Participant implements Messages.Handler {
         }
         List<Proposal> waiting = List.copyOf(proposals.values());
         proposals.clear();
+        deferrals.clear();
         waiting.forEach(p -> p.result().completeExceptionally(new IllegalStateException(why)));
     }
 
     /**
      * As coordinator: checks a proposal against the cluster's configuration and, if it holds, makes
      * it the next version, takes it and sends it to every member. A change needs quorum and the lease,
-     * is made against the current version (when the proposer names one), and keeps the node list.
+     * is made against the current version (when the proposer names one), and changes the node list
+     * only as {@link #nodeChangeRefusal} allows.
      */
     @Override
     public void configProposal(NodeId from, Messages.ConfigProposal proposal) {
         VersionedConfig mine = live.get();
+        if (coordinator.active()
+                && mine.config().nodeChange().isPresent()
+                && !proposal.config().nodes().equals(mine.config().nodes())) {
+            // Not worth waiting for: the change being committed may need a node that is away.
+            String refusal = nodeChangeRefusal(mine, proposal.config());
+            LOG.warn("{} refuses the configuration change proposed by {}: {}", self, from, refusal);
+            port.send(from, new Messages.ConfigVerdict(proposal.request(), mine.version(), refusal, false));
+            return;
+        }
         Optional<String> blocked = coordinator.active() ? coordinator.changeBlocked() : Optional.empty();
         if (blocked.isPresent() && port.quorum() == Quorum.QUORATE && leaseHeld()) {
             LOG.debug("{} defers the configuration change proposed by {}: {}", self, from, blocked.get());
@@ -591,13 +615,9 @@ final class Participant implements Messages.Handler {
                 || coordinator.changeBlocked().isPresent()) {
             return;
         }
-        for (NodeId n : mine.config().nodes()) {
-            if (mine.config().previousNodes().contains(n)) {
-                Optional<NodeReport> r = coordinator.report(n);
-                if (!view.contains(n) || r.isEmpty() || r.get().configVersion() < mine.version()) {
-                    return;
-                }
-            }
+        if (unconfirmedOldNodes(mine).size() * 2
+                >= mine.config().previousNodes().size()) {
+            return;
         }
         VersionedConfig next =
                 mine.next(mine.config().toBuilder().previousNodes(List.of()).build());
@@ -607,6 +627,47 @@ final class Participant implements Messages.Handler {
                 pending.get().describe(),
                 next);
         take(next, self);
+    }
+
+    /**
+     * The nodes of the list before the change being committed in {@code mine} that are not known
+     * (from their reports in this view) to hold {@code mine} or a newer version: they may still
+     * count votes by the old list. The change commits once they are fewer than half of that list,
+     * so that they cannot be quorate by it, nor tie.
+     */
+    private List<NodeId> unconfirmedOldNodes(VersionedConfig mine) {
+        return mine.config().previousNodes().stream()
+                .filter(n -> view == null
+                        || !view.contains(n)
+                        || coordinator
+                                .report(n)
+                                .map(r -> r.configVersion() < mine.version())
+                                .orElse(true))
+                .toList();
+    }
+
+    /**
+     * Why {@code offered} may not replace {@code held} on this node, or empty. A version with
+     * another node list is taken only as a step the protocol makes: one node added or removed, as
+     * the joint version of a change from {@code held}'s list, or as a later version made from
+     * {@code held} (its lineage holds it). Anything else (a file whose node list was edited by
+     * hand, versions changed apart) would count votes by a list the others never agreed to.
+     */
+    static Optional<String> nodeListStep(VersionedConfig held, VersionedConfig offered) {
+        ClusterConfig h = held.config();
+        ClusterConfig o = offered.config();
+        if (o.nodes().equals(h.nodes())) {
+            return Optional.empty();
+        }
+        boolean oneNode = NodeChange.between(h.nodes(), o.nodes()).isPresent();
+        if (oneNode
+                && (o.previousNodes().equals(h.nodes()) || (o.previousNodes().isEmpty() && offered.contains(held)))) {
+            return Optional.empty();
+        }
+        return Optional.of(offered + " changes the node list from " + h.nodes() + " to " + o.nodes()
+                + " other than through 'node add' or 'node remove' from " + held
+                + " (more than one node, no previous-nodes, or not made from it): not taken; fix the file of"
+                + " the node that holds it (copy a running node's file)");
     }
 
     private String refusal(Messages.ConfigProposal proposal, VersionedConfig mine) {
@@ -657,16 +718,11 @@ final class Participant implements Messages.Handler {
         List<NodeId> after = proposed.nodes();
         Optional<NodeChange> pending = mine.config().nodeChange();
         if (pending.isPresent()) {
-            List<NodeId> behind = mine.config().nodes().stream()
-                    .filter(mine.config().previousNodes()::contains)
-                    .filter(n -> {
-                        NodeReport r = coordinator.report(n).orElse(null);
-                        return r == null || r.configVersion() < mine.version();
-                    })
-                    .toList();
+            List<NodeId> behind = unconfirmedOldNodes(mine);
             return "the change of the node list (" + pending.get().describe() + ") is still being committed: "
-                    + behind + " must take " + mine + " first; try again once they have (hastack status shows"
-                    + " it)";
+                    + behind + " of " + mine.config().previousNodes() + " have not taken " + mine
+                    + " yet (it commits once fewer than half have not); try again once it has (hastack status"
+                    + " shows it)";
         }
         Optional<NodeChange> change = NodeChange.between(before, after);
         if (change.isEmpty()) {
@@ -692,6 +748,15 @@ final class Participant implements Messages.Handler {
                         + " stop both nodes and edit their files instead";
             }
         }
+        List<NodeId> forgetful = view.members().stream()
+                .filter(m ->
+                        coordinator.report(m).map(NodeReport::volatileConfig).orElse(false))
+                .toList();
+        if (!forgetful.isEmpty()) {
+            return forgetful + " keep no configuration across restarts (no ConfigStore): a node started again"
+                    + " from an older node list would count votes by it; give every node a store"
+                    + " (HaNode.Builder.configStore; hastack-node keeps its file) before changing the node list";
+        }
         if (!Votes.of(before, view.members()).isMajority()
                 || !Votes.of(after, view.members()).isMajority()) {
             return "the view " + view.members() + " must hold a strict majority of both " + before + " and " + after
@@ -707,6 +772,7 @@ final class Participant implements Messages.Handler {
             return;
         }
         if (!verdict.accepted() && verdict.retry()) {
+            deferrals.put(verdict.request(), verdict.refusal());
             // The cluster is still taking a version: the proposal is sent again shortly, until its
             // timeout, to the coordinator it was sent to while that still coordinates.
             port.schedule(
@@ -721,6 +787,7 @@ final class Participant implements Messages.Handler {
             return;
         }
         proposals.remove(verdict.request());
+        deferrals.remove(verdict.request());
         if (verdict.accepted()) {
             p.result().complete(live.get());
         } else {
@@ -745,15 +812,33 @@ final class Participant implements Messages.Handler {
             if (!newer || !coordinator.requested(from, offered.version())) {
                 return;
             }
+            if (refuseNodeListStep(from, mine, offered)) {
+                return;
+            }
             take(offered, from);
             return;
         }
         boolean differs = offered.version() == mine.version() && !offered.hash().equals(mine.hash());
         if (from.equals(view.coordinator()) && (newer || differs)) {
+            if (refuseNodeListStep(from, mine, offered)) {
+                return;
+            }
             take(offered, from);
         } else {
             LOG.debug("{} ignores {} from {} (it holds {})", self, offered, from, mine);
         }
+    }
+
+    /** Logs and reports {@code offered} from {@code from} if its node list is no protocol step from {@code held}. */
+    private boolean refuseNodeListStep(NodeId from, VersionedConfig held, VersionedConfig offered) {
+        Optional<String> refusal = nodeListStep(held, offered);
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        String detail = self + ": " + from + " holds " + refusal.get();
+        LOG.error(detail);
+        port.event(new EventData.ConfigMismatch(from, Optional.of(offered.hash())), from.value(), detail);
+        return true;
     }
 
     @Override
@@ -825,10 +910,10 @@ final class Participant implements Messages.Handler {
             return;
         }
         live.set(next);
+        applying++;
         if (nodesChange) {
             port.nodesChanged(previous.config(), next.config());
         }
-        applying++;
         port.event(
                 new EventData.ConfigInstalled(next.version(), next.hash(), from),
                 "version " + next.version(),
@@ -1058,6 +1143,9 @@ final class Participant implements Messages.Handler {
         }
         if (applying > 0) {
             flags.add(Flag.RECONFIGURING);
+        }
+        if (!port.keepsConfig()) {
+            flags.add(Flag.VOLATILE_CONFIG);
         }
         VersionedConfig held = live.get();
         return new NodeReport(

@@ -140,9 +140,23 @@ final class QuorumKeeper {
                 after.nodes(),
                 after.previousNodes().isEmpty() ? "" : " (changing from " + after.previousNodes() + ")",
                 expected);
-        if (view != null) {
-            evaluate(view);
+        if (view == null) {
+            return;
         }
+        Votes votes = Votes.of(expected, view.members());
+        if (state == Quorum.QUORATE
+                && jointMajority(view.members())
+                && (votes.isMajority() || (byTie && votes.isTie()))) {
+            // Still quorate by the new rule: keep the decision, and a tie already won for these very
+            // members (claiming it again would hold: the device's winner is inside the partition).
+            text = "quorate: " + votes + (byTie ? ", tie won" : "")
+                    + (live.config().previousNodes().isEmpty()
+                            ? ""
+                            : " (and " + Votes.of(live.config().previousNodes(), view.members())
+                                    + " of the node list before the change)");
+            return;
+        }
+        evaluate(view);
     }
 
     /** Decides quorum for {@code v}: at once for a majority or minority, through the device for a tie. */

@@ -170,9 +170,10 @@ class MessageCodecTest {
         assertEquals(
                 2,
                 frame[at],
-                "the wire bits are fixed: leaving 1, standby 2, maintenance 4, quorate 8, reconfiguring 16");
+                "the wire bits are fixed: leaving 1, standby 2, maintenance 4, quorate 8, reconfiguring 16,"
+                        + " volatile configuration 32");
         assertEquals(
-                List.of(1, 2, 4, 8, 16),
+                List.of(1, 2, 4, 8, 16, 32),
                 java.util.Arrays.stream(Messages.Flag.values())
                         .map(Messages.Flag::bit)
                         .toList());

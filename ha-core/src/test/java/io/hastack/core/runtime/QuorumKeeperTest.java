@@ -108,4 +108,55 @@ class QuorumKeeperTest {
         assertEquals(Quorum.NOT_QUORATE, keeper.state());
         assertFalse(keeper.sustains(Set.of(N1, N2)));
     }
+
+    @Test
+    void committingANodeListChangeKeepsATieWonForTheSameMembersWithoutClaimingAgain() {
+        ClusterConfig joint = ClusterConfig.builder()
+                .nodes("n1", "n2", "n3", "n4")
+                .previousNodes(List.of(N1, N2, NodeId.of("n3")))
+                .build();
+        LiveConfig live = LiveConfig.of(joint);
+        List<Quorum> decisions = new java.util.ArrayList<>();
+        QuorumKeeper k = new QuorumKeeper(N1, live, Optional.of(device), deviceCalls::add, new QuorumKeeper.Host() {
+            @Override
+            public void post(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public void decided(View view, Quorum previous, Quorum now, String text) {
+                decisions.add(now);
+            }
+
+            @Override
+            public void recorded(View view, String detail) {}
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {}
+        });
+        k.evaluate(view(1, N1, N2)); // 2 of the old 3 (a strict majority), half of the new 4: a tie
+        assertEquals(Quorum.UNDECIDED, k.state());
+        runDeviceCalls();
+        assertEquals(Quorum.QUORATE, k.state());
+        assertTrue(k.sustains(Set.of(N1, N2)));
+
+        ClusterConfig committed = joint.toBuilder().previousNodes(List.of()).build();
+        live.set(io.hastack.core.model.VersionedConfig.of(2, committed));
+        k.nodesChanged(joint, committed);
+        assertEquals(Quorum.QUORATE, k.state(), "still a tie of the same members, won");
+        assertTrue(deviceCalls.isEmpty(), "no second claim, no undecided gap");
+        assertTrue(k.sustains(Set.of(N1, N2)));
+        assertEquals(List.of(Quorum.UNDECIDED, Quorum.QUORATE), decisions);
+
+        // A change back to a list where these members lack a strict majority of the old one decides
+        // again, at once.
+        ClusterConfig shrinking = ClusterConfig.builder()
+                .nodes("n1", "n2", "n3", "n4", "n5")
+                .previousNodes(List.of(N1, N2, NodeId.of("n3"), NodeId.of("n4")))
+                .build();
+        live.set(io.hastack.core.model.VersionedConfig.of(3, shrinking));
+        k.nodesChanged(committed, shrinking);
+        assertEquals(Quorum.NOT_QUORATE, k.state());
+        assertFalse(k.sustains(Set.of(N1, N2)));
+    }
 }

@@ -15,6 +15,11 @@ public interface ConfigStore {
         public void save(VersionedConfig config) {}
 
         @Override
+        public boolean durable() {
+            return false;
+        }
+
+        @Override
         public String toString() {
             return "no configuration store";
         }
@@ -36,4 +41,14 @@ public interface ConfigStore {
      * does nothing (the node also logs it and sends an event).
      */
     default void discarded(VersionedConfig lost, VersionedConfig winner) {}
+
+    /**
+     * True if a restarted node starts from the newest version it saved here. The node list changes
+     * at run time only while every member's store is durable: a node that restarted from an older
+     * list would count votes by it (see {@code docs/design/node-list-changes.md}). True by default;
+     * false for {@link #NONE}.
+     */
+    default boolean durable() {
+        return true;
+    }
 }
