@@ -213,7 +213,7 @@ class NodeListChangeTest {
         cluster.awaitViewOf("n1", 3);
         InProcessCluster.waitUntil(
                 () -> cluster.eventsOf(io.hastack.core.runtime.HaEvent.Type.CONFIG_MISMATCH).stream()
-                        .anyMatch(e -> e.detail().contains("other than through 'node add'")),
+                        .anyMatch(e -> e.detail().contains("was not made from")),
                 "the coordinator to refuse n3's node list");
         assertEquals(
                 List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3")),

@@ -648,9 +648,9 @@ final class Participant implements Messages.Handler {
 
     /**
      * Why {@code offered} may not replace {@code held} on this node, or empty. A version with
-     * another node list is taken only as a step the protocol makes: one node added or removed, as
-     * the joint version of a change from {@code held}'s list, or as a later version made from
-     * {@code held} (its lineage holds it). Anything else (a file whose node list was edited by
+     * another node list is taken only as the protocol made it: a version made from {@code held}
+     * (its lineage holds it: the changes in between were made one node at a time by quorate
+     * coordinators), or the joint version of a one-node change from {@code held}'s list. Anything else (a file whose node list was edited by
      * hand, versions changed apart) would count votes by a list the others never agreed to.
      */
     static Optional<String> nodeListStep(VersionedConfig held, VersionedConfig offered) {
@@ -659,15 +659,15 @@ final class Participant implements Messages.Handler {
         if (o.nodes().equals(h.nodes())) {
             return Optional.empty();
         }
-        boolean oneNode = NodeChange.between(h.nodes(), o.nodes()).isPresent();
-        if (oneNode
-                && (o.previousNodes().equals(h.nodes()) || (o.previousNodes().isEmpty() && offered.contains(held)))) {
+        if (offered.contains(held)
+                || (NodeChange.between(h.nodes(), o.nodes()).isPresent()
+                        && o.previousNodes().equals(h.nodes()))) {
             return Optional.empty();
         }
         return Optional.of(offered + " changes the node list from " + h.nodes() + " to " + o.nodes()
-                + " other than through 'node add' or 'node remove' from " + held
-                + " (more than one node, no previous-nodes, or not made from it): not taken; fix the file of"
-                + " the node that holds it (copy a running node's file)");
+                + " but was not made from " + held + " (its lineage does not hold it) nor is the joint version"
+                + " of one 'node add' or 'node remove' from it: not taken; fix the file of the node that holds"
+                + " it (copy a running node's file)");
     }
 
     private String refusal(Messages.ConfigProposal proposal, VersionedConfig mine) {
