@@ -149,9 +149,11 @@ public final class AdminServer implements AutoCloseable {
      * An API for {@code node}, which was started from the configuration file {@code configFile}:
      * as {@link #AdminServer(HaNode, AdminSettings)}, and it also serves the running configuration
      * as that file ({@code GET /api/v1/config/file}) and takes a changed file ({@code POST
-     * /api/v1/config/validate}, {@code PUT /api/v1/config}). The file is read once, now: its parts
-     * that cannot change at run time (the cluster's name, key file, nodes and their addresses, the
-     * membership, the quorum device, the admin section) are what a changed file must keep.
+     * /api/v1/config/validate}, {@code PUT /api/v1/config}). The file is read once, now; with the
+     * version the node holds written into it ({@link ConfigWriter}), it is what a changed file must
+     * keep the parts of that cannot change at run time (the cluster's name, key file, membership,
+     * quorum device, admin section) or through a file (the nodes and their addresses, which change
+     * through {@code POST /api/v1/nodes/{node}/add|remove}).
      *
      * @throws IllegalArgumentException as {@link #AdminServer(HaNode, AdminSettings)}
      * @throws ConfigException naming the place if the file cannot be read
