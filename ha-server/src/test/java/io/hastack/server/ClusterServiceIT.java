@@ -4,7 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastack.core.model.NodeId;
 import io.hastack.core.security.ClusterKey;
+import io.hastack.server.config.ClusterFile;
 import io.hastack.server.config.ConfigFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * HA Stack run as a service, the way an operator runs it: three node daemons started with {@code
  * bin/hastack-node} from the unpacked distribution, each with its own copy of one YAML file, changed
  * at run time with {@code bin/hastack config apply}: a group added live runs once, a changed
- * parameter restarts it, a deleted group stops; then every node is restarted in turn (SIGTERM, start
- * again from its file, which holds the newest version) while the groups keep running: a group not on
- * the restarting node is never restarted (same process throughout). Runs in {@code mvn verify} after
- * {@code package}.
+ * parameter restarts it, a deleted group stops; a fourth node is added with {@code bin/hastack node
+ * add}, started from a copy of a node's file and given a group, then stopped and removed with {@code
+ * bin/hastack node remove}; then every node is restarted in turn (SIGTERM, start again from its file,
+ * which holds the newest version) while the groups keep running: a group not on the restarting node
+ * is never restarted (same process throughout). Runs in {@code mvn verify} after {@code package}.
  */
 @Tag("integration")
 class ClusterServiceIT {
@@ -167,12 +170,130 @@ class ClusterServiceIT {
                 .count();
     }
 
+    /** The members of {@code node}'s view, from its status; empty if it does not answer. */
+    private java.util.Set<String> viewOf(String node) throws Exception {
+        Distribution.Result s = cli(node, "status", "--json");
+        if (s.code() != 0) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> members = new java.util.TreeSet<>();
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(s.output())
+                .path("view")
+                .path("members")
+                .forEach(m -> members.add(m.asText()));
+        return members;
+    }
+
     private Distribution.Result apply(String node, Map<String, String> groups) throws Exception {
         Path f = dir.resolve("change-" + UUID.randomUUID() + ".yaml");
         Files.writeString(f, file(groups));
         Distribution.Result r = cli(node, "config", "apply", f.toString());
         assertEquals(0, r.code(), r.output());
         return r;
+    }
+
+    /** True once every node's file lists exactly {@code nodes} with no change of the node list being committed. */
+    private boolean filesList(List<String> nodes) {
+        return NODES.stream().allMatch(n -> {
+            ClusterFile f = ConfigFile.load(nodeFile(n));
+            return f.nodes().keySet().stream().map(NodeId::value).toList().equals(nodes)
+                    && f.config().previousNodes().isEmpty();
+        });
+    }
+
+    /** The node whose daemon runs the one worker of {@code arg}, or empty while there is not exactly one. */
+    private Optional<String> ownerOfWorker(String arg) {
+        List<ProcessHandle> found = workers(arg);
+        if (found.size() != 1) {
+            return Optional.empty();
+        }
+        long parent = found.get(0).parent().map(ProcessHandle::pid).orElse(-1L);
+        return daemons.entrySet().stream()
+                .filter(e -> e.getValue().isAlive() && e.getValue().pid() == parent)
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    /**
+     * A node added at run time: {@code hastack node add}, every file lists it once the change is
+     * committed, it starts from a copy of n1's file (with its own admin port: the nodes share a
+     * host), joins, and runs group a when a is moved there; then it is stopped (its group moves
+     * back) and removed, and every file lists the three nodes again.
+     */
+    private void addAndRemoveAFourthNode() throws Exception {
+        int port = io.hastack.testsupport.Ports.freeWithNeighbour(100);
+        int admin = io.hastack.testsupport.Ports.freeWithNeighbour(1);
+        Distribution.Result added = cli("n2", "node", "add", "n4", "--address", "127.0.0.1:" + port);
+        assertEquals(0, added.code(), added.output());
+        explained("every node's file lists n4, the change committed", () -> filesList(List.of("n1", "n2", "n3", "n4")));
+
+        String copy = Files.readString(nodeFile("n1"));
+        assertTrue(copy.contains("  node-ports:\n"), copy);
+        Files.createDirectories(nodeFile("n4").getParent());
+        Files.writeString(nodeFile("n4"), copy.replace("  node-ports:\n", "  node-ports:\n    n4: " + admin + "\n"));
+        adminPorts.put("n4", admin);
+        daemon("n4");
+        explained("n4 online in n1's status", () -> online("n1") == 4);
+
+        Distribution.Result moved = cli("n1", "resource", "move", "a", "n4");
+        assertEquals(0, moved.code(), moved.output());
+        explained("group a runs on n4", () -> ownerOfWorker("2").equals(Optional.of("n4")));
+        assertEquals(0, cli("n1", "resource", "clear", "a").code());
+
+        Process n4 = daemons.remove("n4");
+        n4.destroy(); // SIGTERM: a is handed over
+        assertTrue(n4.waitFor(Distribution.WAIT.toSeconds(), TimeUnit.SECONDS), "n4 ends");
+        assertEquals(0, n4.exitValue(), Files.readString(dir.resolve("n4.log")));
+        // The view, not the online count: a member may show only itself after a view change in which
+        // the coordinator's picture did not change (it shares a picture only when it changes).
+        explained(
+                "a runs on n1..n3, n4 gone from the view",
+                () -> ownerOfWorker("2").isPresent() && viewOf("n1").equals(java.util.Set.of("n1", "n2", "n3")));
+        Distribution.Result removed = cli("n3", "node", "remove", "n4");
+        assertEquals(0, removed.code(), removed.output());
+        explained("no file lists n4, the change committed", () -> filesList(NODES));
+    }
+
+    /** Waits until {@code condition} holds; if it does not, fails with n1's status and the end of each log. */
+    private void explained(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        try {
+            await().atMost(Distribution.WAIT).alias(what).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder sb =
+                    new StringBuilder(e.getMessage()).append("\nworkers 2: ").append(workers("2"));
+            for (String n : daemons.keySet()) {
+                sb.append("\n")
+                        .append(n)
+                        .append("'s status:\n")
+                        .append(cli(n, "status").output());
+            }
+            for (String n : List.of("n1", "n2", "n3", "n4")) {
+                Path log = dir.resolve(n + ".log");
+                if (Files.exists(log)) {
+                    List<String> lines = Files.readAllLines(log);
+                    sb.append("\n---- ").append(n).append(".log (end) ----\n");
+                    lines.subList(Math.max(0, lines.size() - 150), lines.size())
+                            .forEach(l -> sb.append(l).append('\n'));
+                }
+            }
+            for (Map.Entry<String, Process> d : daemons.entrySet()) {
+                if (d.getValue().isAlive()) {
+                    Distribution.Result dump = dist.run(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            String.valueOf(d.getValue().pid()),
+                            "Thread.print");
+                    sb.append("\n---- ").append(d.getKey()).append(": its node's threads ----\n");
+                    for (String thread : dump.output().split("\n\n")) {
+                        if (thread.startsWith("\"ha-node-") || thread.startsWith("\"hastack-")) {
+                            sb.append(thread).append("\n\n");
+                        }
+                    }
+                }
+            }
+            throw new AssertionError(sb.toString(), e);
+        }
     }
 
     private void awaitVersionInEveryFile(long version) {
@@ -210,6 +331,13 @@ class ClusterServiceIT {
                 .alias("c stops when deleted")
                 .until(() -> workers("4").isEmpty());
         awaitVersionInEveryFile(3);
+        awaitOneWorker("2");
+        awaitOneWorker("3");
+
+        addAndRemoveAFourthNode();
+        long version = ConfigFile.load(nodeFile("n1")).version();
+        assertEquals(7, version, "3, and two versions each for the addition and the removal (made, committed)");
+        awaitVersionInEveryFile(version);
         ProcessHandle workerA = awaitOneWorker("2");
         ProcessHandle workerB = awaitOneWorker("3");
 
@@ -223,7 +351,7 @@ class ClusterServiceIT {
             node.destroy(); // SIGTERM: hand over, exit 0
             assertTrue(node.waitFor(Distribution.WAIT.toSeconds(), TimeUnit.SECONDS), n + " ends");
             assertEquals(0, node.exitValue(), Files.readString(dir.resolve(n + ".log")));
-            assertEquals(3, ConfigFile.load(nodeFile(n)).version(), n + " restarts from version 3, kept in its file");
+            assertEquals(version, ConfigFile.load(nodeFile(n)).version(), n + " restarts from the newest version");
             daemon(n);
             workerA = awaitOneWorker("2");
             workerB = awaitOneWorker("3");
@@ -247,8 +375,8 @@ class ClusterServiceIT {
         assertEquals(1, workers("2").size());
         assertEquals(1, workers("3").size());
         Optional<String> mismatch = NODES.stream()
-                .filter(n -> ConfigFile.load(nodeFile(n)).version() != 3)
+                .filter(n -> ConfigFile.load(nodeFile(n)).version() != version)
                 .findFirst();
-        assertTrue(mismatch.isEmpty(), "every file still holds version 3: " + mismatch);
+        assertTrue(mismatch.isEmpty(), "every file still holds version " + version + ": " + mismatch);
     }
 }

@@ -15,6 +15,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.hastack.core.internal.Durations;
 import io.hastack.core.internal.Names;
+import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
@@ -148,9 +149,11 @@ public final class AdminServer implements AutoCloseable {
      * An API for {@code node}, which was started from the configuration file {@code configFile}:
      * as {@link #AdminServer(HaNode, AdminSettings)}, and it also serves the running configuration
      * as that file ({@code GET /api/v1/config/file}) and takes a changed file ({@code POST
-     * /api/v1/config/validate}, {@code PUT /api/v1/config}). The file is read once, now: its parts
-     * that cannot change at run time (the cluster's name, key file, nodes and their addresses, the
-     * membership, the quorum device, the admin section) are what a changed file must keep.
+     * /api/v1/config/validate}, {@code PUT /api/v1/config}). The file is read once, now; with the
+     * version the node holds written into it ({@link ConfigWriter}), it is what a changed file must
+     * keep the parts of that cannot change at run time (the cluster's name, key file, membership,
+     * quorum device, admin section) or through a file (the nodes and their addresses, which change
+     * through {@code POST /api/v1/nodes/{node}/add|remove}).
      *
      * @throws IllegalArgumentException as {@link #AdminServer(HaNode, AdminSettings)}
      * @throws ConfigException naming the place if the file cannot be read
@@ -371,6 +374,8 @@ public final class AdminServer implements AutoCloseable {
         route("POST", "/nodes/{node}/standby", Set.of(), r -> nodeFlag(r, "standby"));
         route("POST", "/nodes/{node}/maintenance", Set.of(), r -> nodeFlag(r, "maintenance"));
         route("POST", "/nodes/{node}/declare-dead", Set.of(), this::declareDead);
+        route("POST", "/nodes/{node}/add", Set.of(), this::addNode);
+        route("POST", "/nodes/{node}/remove", Set.of(), this::removeNode);
         route("POST", "/cluster/maintenance", Set.of(), this::clusterMaintenance);
         route("POST", "/groups/{group}/move", Set.of(), r -> move(r, false));
         route("POST", "/groups/{group}/ban", Set.of(), r -> move(r, true));
@@ -959,6 +964,136 @@ public final class AdminServer implements AutoCloseable {
         return o;
     }
 
+    // ---- the node list (Admin.addNode, Admin.removeNode) ----
+
+    /**
+     * {@code POST nodes/{node}/add}: adds {@code node} at the end of the node list, at the address
+     * in the body ({@code host:port}, required when the nodes have addresses, as a file's nodes
+     * do). Answers once the coordinator made the new version; the change is committed once every
+     * node of the old list holds it.
+     */
+    private JsonNode addNode(Request r) {
+        String name = r.params().get("node");
+        NodeId added = id("node", name, NodeId::of);
+        Optional<String> given = new Fields(r.body(), Set.of("address")).optionalText("address");
+        io.hastack.core.model.ClusterConfig config = node.config();
+        if (config.nodes().contains(added)) {
+            throw new ApiException(
+                    409, "node", "node " + added + " is in the node list " + config.nodes() + " already");
+        }
+        Optional<String> address = given.map(text -> {
+            try {
+                return ConfigFile.normalizeAddress(text);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "address", e.getMessage());
+            }
+        });
+        if (!config.addresses().isEmpty() && address.isEmpty()) {
+            throw new ApiException(
+                    400,
+                    "address",
+                    "missing field 'address': node " + added + " needs the host:port its membership listens on"
+                            + " (the other nodes are at " + config.addresses().values() + ")");
+        }
+        if (config.addresses().isEmpty() && address.isPresent()) {
+            throw new ApiException(
+                    400,
+                    "address",
+                    "the nodes have no addresses (their membership finds them itself): leave 'address' out");
+        }
+        if (address.isPresent()) {
+            config.addresses().forEach((n, a) -> {
+                if (a.equals(address.get())) {
+                    throw new ApiException(409, "address", "address " + a + " is node " + n + "'s");
+                }
+            });
+        }
+        requireRunning();
+        VersionedConfig before = node.configuration();
+        VersionedConfig after =
+                configured(conflict("node", () -> node.admin().addNode(added, address)), "adding node " + added, r);
+        LOG.info(
+                "{}: admin API: node {} added at {}: {} (from {})",
+                node.id(),
+                added,
+                address.orElse("no address"),
+                after,
+                remote(r));
+        ObjectNode o = nodeChange(added, before, after);
+        address.ifPresent(a -> o.put("address", a));
+        return o;
+    }
+
+    /**
+     * {@code POST nodes/{node}/remove}: removes {@code node} from the node list; it must not be a
+     * member (stop it first), nor the node serving the request, nor named by a location constraint.
+     */
+    private JsonNode removeNode(Request r) {
+        NodeId removed = knownNode(r.params().get("node"), "node", 404);
+        new Fields(r.body(), Set.of());
+        if (removed.equals(node.id())) {
+            throw new ApiException(
+                    409,
+                    "node",
+                    "node " + removed + " serves this request and cannot remove itself: stop it (SIGTERM hands its"
+                            + " groups over), then remove it through another node's API");
+        }
+        requireRunning();
+        VersionedConfig before = node.configuration();
+        VersionedConfig after =
+                configured(conflict("node", () -> node.admin().removeNode(removed)), "removing node " + removed, r);
+        LOG.info("{}: admin API: node {} removed: {} (from {})", node.id(), removed, after, remote(r));
+        return nodeChange(removed, before, after);
+    }
+
+    private static ObjectNode nodeChange(NodeId changed, VersionedConfig before, VersionedConfig after) {
+        ObjectNode o = Json.F.objectNode();
+        o.put("node", changed.value());
+        o.put("version", after.version());
+        o.put("hash", after.hash());
+        o.put("previousVersion", before.version());
+        o.set("nodes", Json.ids(after.config().nodes()));
+        o.set("previousNodes", Json.ids(after.config().previousNodes()));
+        return o;
+    }
+
+    /** Calls the Admin; its refusal of the change at once (the cluster's state forbids it) is a 409 at {@code field}. */
+    private static <T> T conflict(String field, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(409, field, e.getMessage());
+        }
+    }
+
+    /**
+     * Waits for a configuration change: a refusal by an agent or the coordinator is a 409 with its
+     * reason, a failure or no answer within {@link #COMMAND_TIMEOUT} a 503.
+     */
+    private VersionedConfig configured(CompletableFuture<VersionedConfig> future, String what, Request r) {
+        try {
+            return future.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, null, what + " was interrupted on node " + node.id());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HaConfigurationException refused) {
+                LOG.info("{}: admin API: {} refused: {} (from {})", node.id(), what, refused.getMessage(), remote(r));
+                throw new ApiException(409, null, refused.getMessage());
+            }
+            throw new ApiException(
+                    503,
+                    null,
+                    what + " failed on node " + node.id() + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new ApiException(
+                    503,
+                    null,
+                    "node " + node.id() + " did not finish " + what + " within " + COMMAND_TIMEOUT.toSeconds()
+                            + " s; it may have been made: read GET " + PREFIX + "/config");
+        }
+    }
+
     // ---- the configuration (docs/design/replicated-config.md) ----
 
     /**
@@ -1004,7 +1139,7 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * The configuration file in the body, read with {@link ConfigFile}; it must keep what cannot
-     * change at run time.
+     * change at run time, or through a file.
      */
     private ClusterFile proposedFile(Request r) {
         RunningFile running = runningFile();
@@ -1014,31 +1149,58 @@ public final class AdminServer implements AutoCloseable {
         } catch (ConfigException e) {
             throw new ApiException(400, e.path().isEmpty() ? "body" : e.path(), e.getMessage());
         }
-        requireFixedPartsKept(running, proposed);
+        requireFixedPartsKept(running, current(running), proposed);
         return proposed;
     }
 
-    /** Refuses (409) a file that changes what the running cluster cannot change without a restart. */
-    private static void requireFixedPartsKept(RunningFile running, ClusterFile proposed) {
-        ClusterFile was = running.parsed();
+    /**
+     * The running file as it is now: the file the node started from with the version it holds
+     * (whose node list may have changed since it started).
+     */
+    private ClusterFile current(RunningFile running) {
+        String text =
+                ConfigWriter.render(running.path().toString(), running.text(), node.configuration(), running.base());
+        return ConfigFile.parse(running.path().toString(), text, running.base());
+    }
+
+    /**
+     * The model of {@code proposed} as a change proposes it: the list a change of the node list
+     * being committed changes from is the cluster's to set, so the file's {@code previous-nodes}
+     * is replaced by the running one's.
+     */
+    private ClusterConfig proposedConfig(ClusterFile proposed) {
+        List<NodeId> previous = node.config().previousNodes();
+        ClusterConfig c = proposed.config();
+        return c.previousNodes().equals(previous)
+                ? c
+                : admin(
+                        "previous-nodes",
+                        () -> c.toBuilder().previousNodes(previous).build());
+    }
+
+    /**
+     * Refuses (409) a file that changes what the running cluster cannot change without a restart,
+     * or the node list (which changes through its own endpoints, one node at a time).
+     */
+    private static void requireFixedPartsKept(RunningFile running, ClusterFile was, ClusterFile proposed) {
         String restart = ": it cannot change at run time; change it in every node's file and restart the nodes"
                 + " one at a time";
-        if (!proposed.nodes().equals(was.nodes())
-                || !List.copyOf(proposed.nodes().keySet())
-                        .equals(List.copyOf(was.nodes().keySet()))) {
+        if (!proposed.config().nodes().equals(was.config().nodes())
+                || !proposed.config().addresses().equals(was.config().addresses())) {
             throw new ApiException(
                     409,
                     "nodes",
-                    "the node list cannot change at run time: the running file " + running.path() + " has "
+                    "the node list cannot change through a configuration file: the running configuration has "
                             + addresses(was) + ", this file " + addresses(proposed)
-                            + "; change it in every node's file and restart the nodes one at a time");
+                            + "; add or remove one node at a time with 'hastack node add NAME --address HOST:PORT'"
+                            + " or 'hastack node remove NAME' (POST " + PREFIX + "/nodes/{node}/add or /remove)");
         }
         if (!proposed.cluster().equals(was.cluster())) {
             throw new ApiException(
                     409,
                     "cluster",
                     "the cluster's name is '" + proposed.cluster() + "' here but '" + was.cluster()
-                            + "' in the running file" + restart);
+                            + "' in the running file " + running.path() + restart);
         }
         if (!proposed.keyFile().equals(was.keyFile())) {
             throw new ApiException(
@@ -1046,7 +1208,7 @@ public final class AdminServer implements AutoCloseable {
                     "key-file",
                     "the key file is " + proposed.keyFile().map(Path::toString).orElse("none (insecure)")
                             + " here but " + was.keyFile().map(Path::toString).orElse("none (insecure)")
-                            + " in the running file" + restart);
+                            + " in the running file " + running.path() + restart);
         }
         if (!proposed.membership().equals(was.membership())) {
             throw new ApiException(
@@ -1062,7 +1224,7 @@ public final class AdminServer implements AutoCloseable {
 
     private static String addresses(ClusterFile f) {
         List<String> list = new ArrayList<>();
-        f.nodes().forEach((n, a) -> list.add(n.value() + "=" + a.getHostString() + ":" + a.getPort()));
+        f.config().addresses().forEach((n, a) -> list.add(n.value() + "=" + a));
         return list.toString();
     }
 
@@ -1079,11 +1241,11 @@ public final class AdminServer implements AutoCloseable {
         o.put("valid", true);
         o.put("version", running.version());
         o.put("hash", proposed.config().hash());
-        o.put("changed", !proposed.config().equals(running.config()));
+        o.put("changed", !proposedConfig(proposed).equals(running.config()));
         ArrayNode checked = o.putArray("checked");
         checked.add("the file (syntax, fields, values, references)");
-        checked.add("the parts that cannot change at run time (cluster, key file, nodes and addresses,"
-                + " membership, quorum device, admin)");
+        checked.add("the parts that cannot change at run time or through a file (cluster, key file, nodes and"
+                + " addresses, membership, quorum device, admin)");
         checked.add("this node's agents accept every resource the file adds or changes; its size and fence"
                 + " on-fail settings");
         List<String> problems = await(node.admin().validate(proposed.config()), "validate");
@@ -1128,36 +1290,9 @@ public final class AdminServer implements AutoCloseable {
         }
         requireRunning();
         long baseVersion = base;
-        CompletableFuture<VersionedConfig> future =
-                admin("body", () -> node.admin().configure(proposed.config(), baseVersion));
-        VersionedConfig after;
-        try {
-            after = future.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, null, "the configuration change was interrupted on node " + node.id());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HaConfigurationException refused) {
-                LOG.info(
-                        "{}: admin API: configuration change refused: {} (from {})",
-                        node.id(),
-                        refused.getMessage(),
-                        remote(r));
-                throw new ApiException(409, null, refused.getMessage());
-            }
-            throw new ApiException(
-                    503,
-                    null,
-                    "the configuration change failed on node " + node.id() + ": "
-                            + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            throw new ApiException(
-                    503,
-                    null,
-                    "node " + node.id() + " did not finish the configuration change within "
-                            + COMMAND_TIMEOUT.toSeconds() + " s; it may have been made: read GET " + PREFIX
-                            + "/config");
-        }
+        ClusterConfig config = proposedConfig(proposed);
+        VersionedConfig after = configured(
+                admin("body", () -> node.admin().configure(config, baseVersion)), "the configuration change", r);
         boolean changed = after.version() != before.version();
         LOG.info(
                 "{}: admin API: configuration {} (from {})",

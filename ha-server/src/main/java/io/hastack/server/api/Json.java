@@ -110,6 +110,9 @@ final class Json {
         ArrayNode notes = o.putArray("notes");
         s.notes().forEach(notes::add);
         o.put("configHash", s.config().hash());
+        o.put("configVersion", s.configVersion());
+        o.set("nodeList", ids(s.config().nodes()));
+        o.set("previousNodes", ids(s.config().previousNodes()));
         o.put("maintenanceMode", s.config().maintenanceMode());
         o.putObject("api").set("refused", refusals(apiRefusals));
         return o;
@@ -149,6 +152,9 @@ final class Json {
         ObjectNode o = F.objectNode();
         o.put("hash", c.hash());
         o.set("nodes", ids(c.nodes()));
+        o.set("previousNodes", ids(c.previousNodes()));
+        ObjectNode addresses = o.putObject("addresses");
+        c.addresses().forEach((n, a) -> addresses.put(n.value(), a));
         ObjectNode options = o.putObject("options");
         options.put("noQuorumPolicy", c.noQuorumPolicy().name().toLowerCase(Locale.ROOT));
         options.put("migrationThreshold", c.migrationThreshold());
@@ -324,7 +330,7 @@ final class Json {
         return c.getType() == Duration.class;
     }
 
-    private static ArrayNode ids(Collection<NodeId> ids) {
+    static ArrayNode ids(Collection<NodeId> ids) {
         ArrayNode a = F.arrayNode();
         ids.forEach(n -> a.add(n.value()));
         return a;

@@ -72,7 +72,9 @@ final class ConfigEdit {
                 .failureTimeout(c.failureTimeout())
                 .maintenanceMode(c.maintenanceMode())
                 .waitForAll(c.waitForAll())
-                .lastManStanding(c.lastManStanding().orElse(null));
+                .lastManStanding(c.lastManStanding().orElse(null))
+                .previousNodes(c.previousNodes());
+        c.addresses().forEach(b::address);
         groups.forEach(b::group);
         c.locations().stream().filter(l -> keep.test(l.id())).forEach(b::location);
         c.colocations().stream().filter(l -> keep.test(l.id())).forEach(b::colocation);

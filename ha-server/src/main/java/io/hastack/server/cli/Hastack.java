@@ -396,13 +396,15 @@ public final class Hastack implements Callable<Integer> {
     @Command(
             name = "node",
             mixinStandardHelpOptions = true,
-            description = "Node commands: standby, maintenance, declare-dead.",
+            description = "Node commands: standby, maintenance, declare-dead; add and remove a node.",
             subcommands = {
                 NodeStandby.class,
                 NodeUnstandby.class,
                 NodeMaintenance.class,
                 NodeUnmaintenance.class,
-                NodeDeclareDead.class
+                NodeDeclareDead.class,
+                NodeAdd.class,
+                NodeRemove.class
             })
     static final class Node extends Group {}
 
@@ -504,6 +506,90 @@ public final class Hastack implements Callable<Integer> {
             JsonNode a = root().client().post("/nodes/" + seg(node) + "/declare-dead", body().put("reason", reason));
             return root().print(a, node + ": declared dead; told " + a.path("sentTo") + "\n");
         }
+    }
+
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Adds NODE at the end of the cluster's node list, reached at --address (Admin.addNode). The"
+                        + " coordinator refuses it while another change of the node list is being committed, or"
+                        + " if the members are not a strict majority of both lists.",
+                "Once the change is committed (hastack status no longer shows 'node list: changing'), every node's"
+                        + " file lists NODE: start NODE with a copy of one (hastack config show > cluster.yaml)."
+            })
+    static final class NodeAdd extends Sub {
+        @Parameters(paramLabel = "NODE", description = "The new node's name.")
+        String node;
+
+        @Option(
+                names = "--address",
+                paramLabel = "HOST:PORT",
+                required = true,
+                description = "Where the new node's membership listens (its entry under 'nodes' in the file),"
+                        + " e.g. 10.0.0.4:7800.")
+        String address;
+
+        @Override
+        public Integer call() {
+            nodeName(spec, node);
+            String normalized;
+            try {
+                normalized = io.hastack.server.config.ConfigFile.normalizeAddress(address);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--address: " + e.getMessage());
+            }
+            JsonNode a = root().client().post("/nodes/" + seg(node) + "/add", body().put("address", normalized));
+            return root().print(
+                            a,
+                            "added node " + node + " at " + normalized + ": " + nodeList(a) + "then start " + node
+                                    + " with a copy of a node's configuration file (hastack config show), once the"
+                                    + " change is committed\n");
+        }
+    }
+
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Removes NODE from the cluster's node list (Admin.removeNode). Stop NODE first (SIGTERM hands its"
+                        + " groups over), and run this against another node's API.",
+                "Refused while NODE is a member, for a cluster of two nodes, while a location constraint names"
+                        + " NODE (remove it first), and while another change of the node list is being committed."
+            })
+    static final class NodeRemove extends Sub {
+        @Parameters(paramLabel = "NODE", description = "The node, stopped.")
+        String node;
+
+        @Override
+        public Integer call() {
+            nodeName(spec, node);
+            JsonNode a = root().client().post("/nodes/" + seg(node) + "/remove", body());
+            return root().print(a, "removed node " + node + ": " + nodeList(a));
+        }
+    }
+
+    /** Refuses a node name the cluster could never hold, before asking the node (a usage error). */
+    private static void nodeName(CommandSpec spec, String name) {
+        try {
+            io.hastack.core.model.NodeId.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "NODE '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** The version an add or remove made and the node list it holds, one line each. */
+    private static String nodeList(JsonNode a) {
+        List<String> nodes = new ArrayList<>();
+        a.path("nodes").forEach(n -> nodes.add(n.asText()));
+        List<String> previous = new ArrayList<>();
+        a.path("previousNodes").forEach(n -> previous.add(n.asText()));
+        return "configuration version " + a.path("version").asLong() + " (hash "
+                + a.path("hash").asText() + ")\n"
+                + "  node list " + nodes
+                + (previous.isEmpty()
+                        ? "\n"
+                        : ", changing from " + previous + " until every node of both lists holds this version\n");
     }
 
     @Command(

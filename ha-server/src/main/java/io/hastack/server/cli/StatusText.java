@@ -34,8 +34,16 @@ final class StatusText {
         lines.add("lease:   " + s.path("lease").asText());
         lines.add("refused: " + refusals(s.path("refused")) + "; admin API: "
                 + refusals(s.path("api").path("refused")));
-        lines.add("config:  " + s.path("configHash").asText()
+        lines.add("config:  "
+                + (s.has("configVersion")
+                        ? "version " + s.path("configVersion").asLong() + " (hash "
+                                + s.path("configHash").asText() + ")"
+                        : s.path("configHash").asText())
                 + (s.path("maintenanceMode").asBoolean() ? ", maintenance mode (configured)" : ""));
+        if (!s.path("previousNodes").isEmpty()) {
+            lines.add("node list: changing from " + join(s.path("previousNodes")) + " to " + join(s.path("nodeList"))
+                    + "; committed once every node of both lists holds this version");
+        }
         lines.add("");
         lines.add(String.format("%-20s %-16s %s", "NODE", "STATUS", "FAILURES"));
         for (JsonNode n : s.path("nodes")) {

@@ -5,6 +5,7 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.ColocationConstraint;
 import io.hastack.core.model.LocationConstraint;
 import io.hastack.core.model.NoQuorumPolicy;
+import io.hastack.core.model.NodeChange;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
@@ -127,6 +128,7 @@ public final class ConfigFile {
                         "key-file",
                         "insecure",
                         "nodes",
+                        "previous-nodes",
                         "membership",
                         "quorum",
                         "admin",
@@ -162,6 +164,9 @@ public final class ConfigFile {
 
         ClusterConfig.Builder config = ClusterConfig.builder();
         Map<NodeId, InetSocketAddress> nodes = nodes(top.get("nodes"), config);
+        if (top.containsKey("previous-nodes")) {
+            previousNodes(top.get("previous-nodes"), List.copyOf(nodes.keySet()), config);
+        }
         ClusterFile.Membership membership =
                 top.containsKey("membership") ? membership(top.get("membership")) : ClusterFile.Membership.PRESET;
         Optional<ClusterFile.Device> device = Optional.empty();
@@ -221,38 +226,94 @@ public final class ConfigFile {
             throw error(node, "nodes", "no nodes: list every node's name and address (name: host:port)");
         }
         Map<NodeId, InetSocketAddress> nodes = new LinkedHashMap<>();
-        Set<InetSocketAddress> seen = new LinkedHashSet<>();
+        Map<NodeId, String> texts = new LinkedHashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
         for (Map.Entry<String, Node> e : entries.entrySet()) {
             String path = "nodes." + e.getKey();
             NodeId id = at(keyNode(node, e.getKey()), path, () -> NodeId.of(e.getKey()));
-            InetSocketAddress address = address(e.getValue(), path);
-            if (!seen.add(address)) {
-                throw error(
-                        e.getValue(),
-                        path,
-                        "address " + address.getHostString() + ":" + address.getPort() + " is given to two nodes");
+            String text = at(e.getValue(), path, () -> normalizeAddress(string(e.getValue(), path)));
+            if (!seen.add(text)) {
+                throw error(e.getValue(), path, "address " + text + " is given to two nodes");
             }
-            nodes.put(id, address);
+            nodes.put(id, unresolved(text));
+            texts.put(id, text);
         }
         at(node, "nodes", () -> config.nodes(entries.keySet().toArray(String[]::new)));
+        texts.forEach(config::address);
         return nodes;
     }
 
-    private InetSocketAddress address(Node node, String path) {
-        String text = string(node, path);
+    /**
+     * The list the node list changes from while a change of it is being committed: written by the
+     * node (a user does not write it), each name once, and the node list one node added at its end
+     * or one node removed.
+     */
+    private void previousNodes(Node node, List<NodeId> nodes, ClusterConfig.Builder config) {
+        List<Node> items = sequence(node, "previous-nodes");
+        List<NodeId> previous = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "previous-nodes[" + i + "]";
+            String name = string(items.get(i), path);
+            NodeId id = at(items.get(i), path, () -> NodeId.of(name));
+            if (previous.contains(id)) {
+                throw error(items.get(i), path, "node '" + name + "' is listed twice");
+            }
+            previous.add(id);
+        }
+        if (!previous.isEmpty() && NodeChange.between(previous, nodes).isEmpty()) {
+            throw error(
+                    node,
+                    "previous-nodes",
+                    "the node list " + nodes + " must differ from the previous node list " + previous
+                            + " by one node added at its end or one node removed; previous-nodes is written by"
+                            + " the node while a change of the node list is being committed: remove it if you"
+                            + " edited the file");
+        }
+        at(node, "previous-nodes", () -> config.previousNodes(previous));
+    }
+
+    /**
+     * A node's address, {@code host:port}, as the file and the replicated configuration ({@link
+     * ClusterConfig#addresses()}) write it: white space around the host and port removed, the host
+     * in lower case, an IPv6 literal in brackets, the port without leading zeros; so that every node
+     * reading the same address writes the same text.
+     *
+     * @throws IllegalArgumentException if {@code text} is not {@code host:port}, the port is out of
+     *     range 1-65435 (failure detection uses port + 100), or the host is a wildcard
+     */
+    public static String normalizeAddress(String text) {
         Matcher m = ADDRESS.matcher(text.strip());
         if (!m.matches()) {
-            throw error(node, path, "'" + text + "' is not an address: write host:port, e.g. 10.0.0.1:7800");
+            throw new IllegalArgumentException("'" + text + "' is not an address: write host:port, e.g. 10.0.0.1:7800");
         }
         int port = Integer.parseInt(m.group(2));
         if (port < 1 || port > 65435) {
-            throw error(node, path, "port " + port + " is out of range 1-65435 (failure detection uses port + 100)");
+            throw new IllegalArgumentException(
+                    "port " + port + " is out of range 1-65435 (failure detection uses port + 100)");
         }
-        String host = m.group(1).strip();
+        String host = m.group(1).strip().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1).strip();
+        }
+        if (host.isEmpty() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not an address: write host:port, e.g. 10.0.0.1:7800 ([::1]:7800 for IPv6)");
+        }
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
-            throw error(node, path, "'" + host + "' is a wildcard: give the address the other nodes reach it at");
+            throw new IllegalArgumentException(
+                    "'" + host + "' is a wildcard: give the address the other nodes reach it at");
         }
-        return InetSocketAddress.createUnresolved(host, port);
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** {@code text} ({@link #normalizeAddress}) as an unresolved socket address, an IPv6 host without brackets. */
+    private static InetSocketAddress unresolved(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = text.substring(0, colon);
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return InetSocketAddress.createUnresolved(host, Integer.parseInt(text.substring(colon + 1)));
     }
 
     private ClusterFile.Membership membership(Node node) {

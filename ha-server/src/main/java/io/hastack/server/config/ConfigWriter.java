@@ -3,6 +3,7 @@ package io.hastack.server.config;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.ColocationConstraint;
 import io.hastack.core.model.LocationConstraint;
+import io.hastack.core.model.NodeId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
@@ -23,11 +24,13 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Writes a configuration version back into a cluster's configuration file: the model's parts
- * ({@code version}, {@code lineage}, {@code options}, the quorum policy fields, {@code groups},
- * {@code constraints}) are replaced, every other part of the file (cluster, key file, nodes,
- * membership, the quorum device, ...) is kept as data. Comments are not kept. The result is read
- * back with {@link ConfigFile} before it is returned, so a file is never written that would start a
- * node with another model. Stateless.
+ * ({@code version}, {@code lineage}, {@code nodes} with their addresses, {@code previous-nodes},
+ * {@code options}, the quorum policy fields, {@code groups}, {@code constraints}) are replaced,
+ * every other part of the file (cluster, key file, membership, the quorum device, the admin
+ * section, ...) is kept as data, except that {@code admin.node-ports} loses the entries of nodes no
+ * longer in the node list. Comments are not kept. The result is read back with {@link ConfigFile}
+ * before it is returned, so a file is never written that would start a node with another model.
+ * Stateless.
  */
 public final class ConfigWriter {
     private ConfigWriter() {}
@@ -35,24 +38,41 @@ public final class ConfigWriter {
     /**
      * {@code original} (a file {@link ConfigFile} reads) with the model of {@code v}.
      *
+     * @throws IllegalArgumentException if {@code v} has no node addresses ({@link
+     *     ClusterConfig#addresses()}): the file names every node's address
      * @throws IllegalStateException if the result would not read back as {@code v} (a bug)
      */
     @SuppressWarnings("unchecked")
     public static String render(String name, String original, VersionedConfig v, java.nio.file.Path base) {
+        ClusterConfig c = v.config();
+        if (c.addresses().isEmpty()) {
+            throw new IllegalArgumentException("configuration " + v + " has no node addresses: a configuration"
+                    + " file names every node's host:port (ClusterConfig.Builder.address)");
+        }
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(10);
         Object loaded = new Yaml(new SafeConstructor(options)).load(original);
         Map<String, Object> top = new LinkedHashMap<>((Map<String, Object>) loaded);
-        ClusterConfig c = v.config();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("version", v.version());
         if (!v.lineage().isEmpty()) {
             out.put("lineage", v.lineage());
         }
         for (Map.Entry<String, Object> e : top.entrySet()) {
-            if (!List.of("version", "lineage", "options", "groups", "constraints", "quorum")
-                    .contains(e.getKey())) {
-                out.put(e.getKey(), e.getValue());
+            switch (e.getKey()) {
+                case "version", "lineage", "options", "groups", "constraints", "quorum", "previous-nodes" -> {}
+                case "nodes" -> {
+                    Map<String, Object> nodes = new LinkedHashMap<>();
+                    c.nodes().forEach(n -> nodes.put(n.value(), c.addresses().get(n)));
+                    out.put("nodes", nodes);
+                    if (!c.previousNodes().isEmpty()) {
+                        out.put(
+                                "previous-nodes",
+                                c.previousNodes().stream().map(NodeId::value).toList());
+                    }
+                }
+                case "admin" -> out.put("admin", admin(e.getValue(), c));
+                default -> out.put(e.getKey(), e.getValue());
             }
         }
         Map<String, Object> quorum = new LinkedHashMap<>();
@@ -127,6 +147,26 @@ public final class ConfigWriter {
                     "configuration " + v + " written to " + name + " reads back as " + back.versioned());
         }
         return text;
+    }
+
+    /** The file's admin section without the node ports of nodes no longer in {@code c}'s node list. */
+    private static Object admin(Object admin, ClusterConfig c) {
+        if (!(admin instanceof Map<?, ?> a) || !(a.get("node-ports") instanceof Map<?, ?> ports)) {
+            return admin;
+        }
+        Map<Object, Object> kept = new LinkedHashMap<>();
+        ports.forEach((node, port) -> {
+            if (c.nodes().stream().anyMatch(n -> n.value().equals(String.valueOf(node)))) {
+                kept.put(node, port);
+            }
+        });
+        Map<Object, Object> out = new LinkedHashMap<>(a);
+        if (kept.isEmpty()) {
+            out.remove("node-ports");
+        } else {
+            out.put("node-ports", kept);
+        }
+        return out;
     }
 
     private static Map<String, Object> resource(ResourceSpec r) {

@@ -332,7 +332,7 @@ class HastackConfigCliTest {
                 bad(List.of("constraint", "add", "ban", "--group", "web", "--node", "n9"), 1, "no node 'n9'"),
                 bad(List.of("constraint", "remove", "nosuch"), 1, "no constraint 'nosuch' is configured"),
                 bad(List.of("config", "validate", "BAD"), 1, "bad.yaml:12:9: groups.web.resources[0].agnet"),
-                bad(List.of("config", "apply", "OTHER"), 1, "the node list cannot change at run time"),
+                bad(List.of("config", "apply", "OTHER"), 1, "the node list cannot change through a configuration file"),
                 bad(List.of("config", "validate", "OTHER"), 1, "[nodes]"),
                 bad(List.of("config", "apply", "GOOD", "--base-version", "99"), 1, "read it again"),
                 bad(List.of("config", "apply", "GOOD", "--base-version", "-3"), 1, "[base-version]"));

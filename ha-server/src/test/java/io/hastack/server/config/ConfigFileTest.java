@@ -335,6 +335,43 @@ class ConfigFileTest {
                         head + "admin:\n  token-file: t\n  node-ports:\n    n3: 7871\n",
                         9,
                         "admin.node-ports.n3: no node 'n3' in 'nodes'"),
+                bad("previous nodes not a list", head + "previous-nodes: n1\n", 6, "expected a list"),
+                bad("previous node blank", head + "previous-nodes: [n1, '']\n", 6, "previous-nodes[1]: has no value"),
+                bad("previous node name invalid", head + "previous-nodes: [n1, 'n 2']\n", 6, "previous-nodes[1]"),
+                bad(
+                        "previous node twice",
+                        head + "previous-nodes:\n  - n1\n  - n1\n",
+                        8,
+                        "previous-nodes[1]: node 'n1' is listed twice"),
+                bad(
+                        "previous nodes the same as the nodes",
+                        head + "previous-nodes: [n1, n2]\n",
+                        6,
+                        "by one node added at its end or one node removed"),
+                bad(
+                        "previous nodes two nodes away",
+                        head + "previous-nodes: [n1, n2, n3, n4]\n",
+                        6,
+                        "previous-nodes: the node list [n1, n2] must differ"),
+                bad(
+                        "a node added not at the end",
+                        head + "previous-nodes: [n2]\n",
+                        6,
+                        "remove it if you edited the file"),
+                bad("previous nodes reordered", """
+                        cluster: c
+                        key-file: /k
+                        nodes:
+                          n1: 10.0.0.1:7800
+                          n2: 10.0.0.2:7800
+                          n3: 10.0.0.3:7800
+                        previous-nodes: [n2, n1]
+                        """, 7, "one node added at its end"),
+                bad(
+                        "two nodes one address, written apart",
+                        "cluster: c\nkey-file: /k\nnodes:\n  n1: Host.Example:7800\n  n2: ' host.example:07800'\n",
+                        5,
+                        "address host.example:7800 is given to two nodes"),
                 bad(
                         "anchors bomb",
                         "a: &a [x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
@@ -355,6 +392,56 @@ class ConfigFileTest {
         assertTrue(
                 e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(fragment.toLowerCase(java.util.Locale.ROOT)),
                 name + ": " + e.getMessage());
+    }
+
+    @Test
+    void theNodesAddressesAreReplicatedAsNormalizedText() {
+        ClusterFile f = ConfigFile.parse("cluster.yaml", """
+                cluster: c
+                insecure: true
+                nodes:
+                  n1: ' Node1.Example:07800'
+                  n2: '[::1]:7801'
+                  n3: ::2:7802
+                """, BASE);
+        assertEquals(
+                java.util.Map.of(
+                        NodeId.of("n1"),
+                        "node1.example:7800",
+                        NodeId.of("n2"),
+                        "[::1]:7801",
+                        NodeId.of("n3"),
+                        "[::2]:7802"),
+                f.config().addresses());
+        assertEquals(
+                List.of("n1", "n2", "n3"),
+                f.config().addresses().keySet().stream().map(NodeId::value).toList(),
+                "in node-list order");
+        assertEquals("::1", f.nodes().get(NodeId.of("n2")).getHostString(), "the daemon binds the host");
+        assertEquals(List.of(), f.config().previousNodes());
+    }
+
+    @Test
+    void previousNodesNameTheListAChangeBeingCommittedChangesFrom() {
+        String nodes = """
+                cluster: c
+                insecure: true
+                nodes:
+                  n1: 10.0.0.1:7800
+                  n2: 10.0.0.2:7800
+                  n3: 10.0.0.3:7800
+                """;
+        ClusterFile added = ConfigFile.parse("cluster.yaml", nodes + "previous-nodes: [n1, n2]\n", BASE);
+        assertEquals(List.of(NodeId.of("n1"), NodeId.of("n2")), added.config().previousNodes());
+        assertEquals(
+                Optional.of(new io.hastack.core.model.NodeChange(NodeId.of("n3"), true)),
+                added.config().nodeChange());
+        ClusterFile removed = ConfigFile.parse("cluster.yaml", nodes + "previous-nodes: [n1, n4, n2, n3]\n", BASE);
+        assertEquals(
+                Optional.of(new io.hastack.core.model.NodeChange(NodeId.of("n4"), false)),
+                removed.config().nodeChange());
+        ClusterFile none = ConfigFile.parse("cluster.yaml", nodes + "previous-nodes: []\n", BASE);
+        assertEquals(Optional.empty(), none.config().nodeChange());
     }
 
     @Test

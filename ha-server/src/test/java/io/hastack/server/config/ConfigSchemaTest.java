@@ -54,7 +54,13 @@ class ConfigSchemaTest {
         ClusterFile f = ConfigFile.parse("example", example, BASE);
         VersionedConfig v = f.versioned().next(f.config()).next(f.config());
         String written = ConfigWriter.render("example", example, v, BASE);
-        for (String yaml : List.of(example, packaged, written)) {
+        VersionedConfig adding = v.next(f.config().toBuilder()
+                .nodes("node1", "node2", "node3", "node4")
+                .address(io.hastack.core.model.NodeId.of("node4"), "10.0.0.4:7800")
+                .previousNodes(f.config().nodes())
+                .build());
+        String changingNodes = ConfigWriter.render("example", example, adding, BASE);
+        for (String yaml : List.of(example, packaged, written, changingNodes)) {
             assertEquals(List.of(), errors(yaml), yaml);
         }
     }
@@ -94,6 +100,9 @@ class ConfigSchemaTest {
                         HEAD + GROUP + "constraints:\n  - order: {id: o, first: g, then: g, kind: maybe}\n"),
                 Arguments.of("negative version", HEAD + "version: -1\n"),
                 Arguments.of("lineage not hashes", HEAD + "version: 1\nlineage: [XYZ]\n"),
+                Arguments.of("previous nodes not a list", HEAD + "previous-nodes: n1\n"),
+                Arguments.of("previous node name invalid", HEAD + "previous-nodes: [n1, 'n 2']\n"),
+                Arguments.of("previous node twice", HEAD + "previous-nodes: [n1, n1]\n"),
                 Arguments.of("admin without token file", HEAD + "admin: {port: 7870}\n"),
                 Arguments.of("admin port out of range", HEAD + "admin: {port: 70000, token-file: t}\n"));
     }

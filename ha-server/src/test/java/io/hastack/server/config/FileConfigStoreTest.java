@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.ColocationConstraint;
 import io.hastack.core.model.LocationConstraint;
+import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
@@ -37,6 +38,9 @@ class FileConfigStoreTest {
         ClusterFile before = ConfigFile.load(file);
         ClusterConfig changed = ClusterConfig.builder()
                 .nodes("node1", "node2", "node3")
+                .address(NodeId.of("node1"), "10.0.0.1:7800")
+                .address(NodeId.of("node2"), "10.0.0.2:7800")
+                .address(NodeId.of("node3"), "10.0.0.3:7800")
                 .migrationThreshold(4)
                 .lastManStanding(Duration.ofSeconds(30))
                 .group(ResourceGroup.of(
@@ -79,5 +83,80 @@ class FileConfigStoreTest {
             assertEquals(2, files.count(), "the file and the copy, nothing else");
         }
         assertEquals(before.versioned(), ConfigFile.load(file).versioned(), "the file itself is untouched");
+    }
+
+    @Test
+    void aChangeOfTheNodeListIsWrittenIntoTheNodesSection() throws Exception {
+        Path file = dir.resolve("cluster.yaml");
+        Files.writeString(file, """
+                cluster: c
+                insecure: true
+                nodes:
+                  n1: 127.0.0.1:7800
+                  n2: 127.0.0.1:7801
+                  n3: 127.0.0.1:7802
+                admin:
+                  token-file: admin.token
+                  node-ports: {n2: 7871, n3: 7872}
+                """);
+        ClusterFile before = ConfigFile.load(file);
+        FileConfigStore store = new FileConfigStore(file);
+
+        // A node added: the nodes section lists it, at its address, and the list it changes from.
+        ClusterConfig added = before.config().toBuilder()
+                .nodes("n1", "n2", "n3", "n4")
+                .address(NodeId.of("n4"), "127.0.0.1:7803")
+                .previousNodes(before.config().nodes())
+                .build();
+        VersionedConfig v1 = before.versioned().next(added);
+        store.save(v1);
+        ClusterFile adding = ConfigFile.load(file);
+        assertEquals(v1, adding.versioned());
+        assertEquals(
+                java.util.List.of("n1", "n2", "n3", "n4"),
+                adding.nodes().keySet().stream().map(NodeId::value).toList());
+        assertEquals(7803, adding.nodes().get(NodeId.of("n4")).getPort());
+        assertTrue(Files.readString(file).contains("previous-nodes:\n- n1\n- n2\n- n3\n"), Files.readString(file));
+
+        // Committed: previous-nodes is gone; a restarted node starts with four nodes.
+        VersionedConfig v2 =
+                v1.next(added.toBuilder().previousNodes(java.util.List.of()).build());
+        store.save(v2);
+        ClusterFile committed = ConfigFile.load(file);
+        assertEquals(v2, committed.versioned());
+        assertTrue(!Files.readString(file).contains("previous-nodes"), Files.readString(file));
+        assertEquals(4, committed.nodes().size());
+
+        // A node removed: its address and its admin port go too; the rest of the admin section stays.
+        ClusterConfig removed = added.toBuilder()
+                .nodes("n1", "n2", "n4")
+                .address(NodeId.of("n3"), null)
+                .previousNodes(added.nodes())
+                .build();
+        VersionedConfig v3 = v2.next(removed);
+        store.save(v3);
+        ClusterFile after = ConfigFile.load(file);
+        assertEquals(v3, after.versioned());
+        assertEquals(
+                java.util.List.of("n1", "n2", "n4"),
+                after.nodes().keySet().stream().map(NodeId::value).toList());
+        assertEquals(
+                java.util.Map.of(NodeId.of("n2"), 7871),
+                after.admin().orElseThrow().nodePorts());
+        assertEquals(
+                before.admin().orElseThrow().tokenFile(),
+                after.admin().orElseThrow().tokenFile());
+    }
+
+    @Test
+    void aVersionWithoutAddressesIsNotWrittenIntoAFile() throws Exception {
+        Path file = documentedExample();
+        ClusterFile before = ConfigFile.load(file);
+        VersionedConfig bare = before.versioned()
+                .next(ClusterConfig.builder().nodes("node1", "node2", "node3").build());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> ConfigWriter.render(file.toString(), Files.readString(file), bare, dir));
+        assertTrue(e.getMessage().contains("has no node addresses"), e.getMessage());
     }
 }
