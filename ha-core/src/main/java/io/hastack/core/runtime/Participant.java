@@ -141,6 +141,10 @@ final class Participant implements Messages.Handler {
     private long proposalSequence;
     /** The coordinator's latest whole-cluster picture (for status only). */
     private Messages.StatusShare shared;
+    /** A picture shared for a view this member has not installed yet, with who shared it. */
+    private Messages.StatusShare earlyShare;
+
+    private NodeId earlyShareFrom;
 
     private record Proposal(
             NodeId coordinator, CompletableFuture<VersionedConfig> result, Messages.ConfigProposal message) {}
@@ -219,6 +223,10 @@ final class Participant implements Messages.Handler {
             port.send(pendingProbe.from(), report(v.id()));
         }
         pendingProbe = null;
+        if (earlyShare != null && earlyShare.view().equals(v.id()) && earlyShareFrom.equals(v.coordinator())) {
+            shared = earlyShare; // the coordinator shares a picture again only when it changes
+        }
+        earlyShare = null;
         Map<NodeId, Messages.LeasePing> waiting = new HashMap<>(pendingPings);
         pendingPings.clear();
         waiting.forEach(this::leasePing);
@@ -863,6 +871,9 @@ final class Participant implements Messages.Handler {
     public void statusShare(NodeId from, Messages.StatusShare share) {
         if (view != null && from.equals(view.coordinator()) && share.view().equals(view.id())) {
             shared = share;
+        } else if (view == null || !share.view().equals(view.id())) {
+            earlyShare = share; // for a view this member installs next, perhaps
+            earlyShareFrom = from;
         }
     }
 

@@ -188,6 +188,22 @@ class ParticipantTest {
     }
 
     @Test
+    void aPictureSharedBeforeItsViewIsInstalledIsShownOnceItIs() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        View next = view(6, N1, N2);
+        Messages.StatusShare early = new Messages.StatusShare(next.id(), 0, List.of(), List.of("from n1"));
+        participant.statusShare(N1, early); // the coordinator installed view 6 first
+        assertEquals(Optional.empty(), participant.sharedStatus(), "not this member's view yet");
+        install(next, Quorum.QUORATE);
+        assertEquals(Optional.of(early), participant.sharedStatus(), "the coordinator does not send it again");
+
+        View seventh = new View(new ViewId(N3, 7), List.of(N2, N3), false); // coordinated by n2
+        participant.statusShare(N3, new Messages.StatusShare(seventh.id(), 0, List.of(), List.of()));
+        install(seventh, Quorum.QUORATE);
+        assertEquals(Optional.empty(), participant.sharedStatus());
+    }
+
+    @Test
     void aPlanForAViewNotInstalledYetWaitsForIt() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);
         View next = view(6, N1, N2);
