@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * parameter restarts it, a deleted group stops; a fourth node is added with {@code bin/hastack node
  * add}, started from a copy of a node's file and given a group, then stopped and removed with {@code
  * bin/hastack node remove}; then every node is restarted in turn (SIGTERM, start again from its file,
- * which holds the newest version) while the groups keep running: a group not on the restarting node
+ * which holds the newest version, with the launcher of a second installation, as an upgrade does) while the groups keep running: a group not on the restarting node
  * is never restarted (same process throughout). Runs in {@code mvn verify} after {@code package}.
  */
 @Tag("integration")
@@ -43,6 +43,9 @@ class ClusterServiceIT {
     Path dir;
 
     private Distribution dist;
+    /** A second installation, unpacked as an upgrade unpacks the new archive: the rolling restart starts nodes from it. */
+    private Distribution upgrade;
+
     private final Map<String, Process> daemons = new LinkedHashMap<>();
     private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
     private final String marker = "7" + (System.nanoTime() % 100_000);
@@ -52,6 +55,7 @@ class ClusterServiceIT {
     @BeforeEach
     void setUp() throws Exception {
         dist = new Distribution(dir);
+        upgrade = new Distribution(Files.createDirectory(dir.resolve("upgrade")));
         ClusterKey.generate().writeTo(dir.resolve("cluster.key"));
         token = dir.resolve("admin.token");
         Files.writeString(token, "service-token-" + UUID.randomUUID() + "\n");
@@ -77,6 +81,7 @@ class ClusterServiceIT {
 
     @AfterEach
     void tearDown() {
+        upgrade.close();
         dist.close();
         workers(null).forEach(ProcessHandle::destroyForcibly);
     }
@@ -106,9 +111,13 @@ class ClusterServiceIT {
     }
 
     private Process daemon(String node) throws Exception {
-        Process p = dist.start(
-                dir.resolve(node + ".log"),
-                dist.bin("hastack-node"),
+        return daemon(dist, node);
+    }
+
+    private Process daemon(Distribution from, String node) throws Exception {
+        Process p = from.start(
+                dir.resolve(node + (from == dist ? "" : "-upgraded") + ".log"),
+                from.bin("hastack-node"),
                 "--config",
                 nodeFile(node).toString(),
                 "--node",
@@ -352,7 +361,7 @@ class ClusterServiceIT {
             assertTrue(node.waitFor(Distribution.WAIT.toSeconds(), TimeUnit.SECONDS), n + " ends");
             assertEquals(0, node.exitValue(), Files.readString(dir.resolve(n + ".log")));
             assertEquals(version, ConfigFile.load(nodeFile(n)).version(), n + " restarts from the newest version");
-            daemon(n);
+            daemon(upgrade, n); // from the other installation, with the same file
             workerA = awaitOneWorker("2");
             workerB = awaitOneWorker("3");
             for (Map.Entry<String, ProcessHandle> e : before.entrySet()) {
