@@ -49,6 +49,11 @@ public final class PausableAgentExecutor implements AgentExecutor {
         return after(() -> delegate.forceStop(agent, spec, node, epoch));
     }
 
+    @Override
+    public CompletableFuture<OperationResult> reload(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
+        return after(() -> delegate.reload(agent, spec, node, epoch));
+    }
+
     private CompletableFuture<OperationResult> after(Supplier<CompletableFuture<OperationResult>> call) {
         return gate().thenCompose(v -> call.get());
     }

@@ -34,6 +34,21 @@ public interface AgentExecutor extends AutoCloseable {
      */
     CompletableFuture<OperationResult> forceStop(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch);
 
+    /**
+     * Calls {@code agent}'s {@link io.hastack.core.spi.agent.Reloadable#reload} with the new {@code
+     * spec} and its start timeout; the result says {@code ERR_UNIMPLEMENTED} if the agent cannot
+     * reload (also the default, for an executor that does not run reloads).
+     */
+    default CompletableFuture<OperationResult> reload(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
+        return CompletableFuture.completedFuture(new OperationResult(
+                spec.id(),
+                Operation.START,
+                OperationResult.Completion.ANSWERED,
+                io.hastack.core.spi.agent.AgentOutcome.of(
+                        io.hastack.core.spi.agent.AgentResult.ERR_UNIMPLEMENTED, "this executor does not reload"),
+                java.time.Duration.ZERO));
+    }
+
     /** Stops accepting calls and interrupts the ones still running. */
     @Override
     void close();

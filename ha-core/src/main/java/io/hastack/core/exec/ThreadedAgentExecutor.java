@@ -82,6 +82,16 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                         : AgentOutcome.of(AgentResult.ERR_UNIMPLEMENTED, "agent cannot force a stop"));
     }
 
+    @Override
+    public CompletableFuture<OperationResult> reload(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
+        return run(
+                agent,
+                Call.of(spec, node, Operation.START, epoch),
+                ctx -> agent instanceof io.hastack.core.spi.agent.Reloadable r
+                        ? r.reload(ctx)
+                        : AgentOutcome.of(AgentResult.ERR_UNIMPLEMENTED, "agent cannot reload"));
+    }
+
     private CompletableFuture<OperationResult> run(
             ResourceAgent agent, Call call, Function<AgentContext, AgentOutcome> body) {
         ResourceSpec spec = call.spec();

@@ -254,13 +254,19 @@ public sealed interface EventData {
      * @param removed resources gone
      * @param restarted resources stopped because their agent or parameters changed
      */
-    record ConfigApplied(long version, List<ResourceId> added, List<ResourceId> removed, List<ResourceId> restarted)
+    record ConfigApplied(
+            long version,
+            List<ResourceId> added,
+            List<ResourceId> removed,
+            List<ResourceId> restarted,
+            List<ResourceId> reloaded)
             implements EventData {
         /** Copies the lists. */
         public ConfigApplied {
             added = List.copyOf(added);
             removed = List.copyOf(removed);
             restarted = List.copyOf(restarted);
+            reloaded = List.copyOf(reloaded);
         }
 
         @Override

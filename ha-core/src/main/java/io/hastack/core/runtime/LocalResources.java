@@ -17,6 +17,7 @@ import io.hastack.core.spi.agent.AgentMetadata;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.CloneInstance;
 import io.hastack.core.spi.agent.ForceStoppable;
+import io.hastack.core.spi.agent.Reloadable;
 import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.core.spi.agent.UnknownParameter;
 import io.hastack.core.spi.plan.Action;
@@ -162,11 +163,16 @@ final class LocalResources {
      *     applied while any is left
      */
     record Change(
-            List<ResourceId> added, List<ResourceId> removed, List<ResourceId> restarted, List<ResourceId> blocked) {
+            List<ResourceId> added,
+            List<ResourceId> removed,
+            List<ResourceId> restarted,
+            List<ResourceId> reloaded,
+            List<ResourceId> blocked) {
         Change {
             added = List.copyOf(added);
             removed = List.copyOf(removed);
             restarted = List.copyOf(restarted);
+            reloaded = List.copyOf(reloaded);
             blocked = List.copyOf(blocked);
         }
     }
@@ -200,12 +206,12 @@ final class LocalResources {
     private void apply(ClusterConfig next, boolean leaveRunning, CompletableFuture<Change> done) {
         List<ResourceId> removed = new ArrayList<>();
         List<ResourceId> restarted = new ArrayList<>();
+        List<ResourceId> reloading = new ArrayList<>();
         for (Local l : resources.values()) {
             Optional<ResourceSpec> spec = next.resource(l.spec.id());
             if (spec.isEmpty()) {
                 removed.add(l.spec.id());
             } else if (!spec.get().agentType().equals(l.spec.agentType())
-                    || !spec.get().parameters().equals(l.spec.parameters())
                     || !next.groupOf(l.spec.id()).equals(config.groupOf(l.spec.id()))
                     || !cloneInstance(
                                     next,
@@ -213,6 +219,12 @@ final class LocalResources {
                                             .orElseThrow())
                             .equals(l.clone)) {
                 restarted.add(l.spec.id());
+            } else if (!spec.get().parameters().equals(l.spec.parameters())) {
+                if (!leaveRunning && reloadable(l, spec.get())) {
+                    reloading.add(l.spec.id());
+                } else {
+                    restarted.add(l.spec.id());
+                }
             }
         }
         List<ResourceId> retiring = new ArrayList<>(removed);
@@ -233,7 +245,7 @@ final class LocalResources {
                             .filter(id -> resources.get(id).state.isActive())
                             .toList();
                     if (!blocked.isEmpty()) {
-                        done.complete(new Change(List.of(), removed, restarted, blocked));
+                        done.complete(new Change(List.of(), removed, restarted, List.of(), blocked));
                         return;
                     }
                     List<Local> fresh = swap(next, retiring);
@@ -242,13 +254,77 @@ final class LocalResources {
                             .filter(id -> !restarted.contains(id))
                             .toList();
                     listener.stateChanged();
-                    var unused = probe(fresh)
-                            .whenComplete((v, e) -> done.complete(new Change(added, removed, restarted, List.of())));
+                    var unused = reloadEach(reloading, 0)
+                            .thenCompose(v -> probe(fresh))
+                            .whenComplete((v, e) ->
+                                    done.complete(new Change(added, removed, restarted, reloading, List.of())));
                 })
                 .exceptionally(e -> {
                     done.completeExceptionally(e);
                     return null;
                 });
+    }
+
+    /**
+     * True if {@code l} runs here, is managed, and its agent can take the parameters of {@code next}
+     * by a reload: every parameter set, changed or removed is one it reloads.
+     */
+    private static boolean reloadable(Local l, ResourceSpec next) {
+        if (!(l.agent instanceof Reloadable r) || l.state != ResourceState.RUNNING || !l.spec.managed()) {
+            return false;
+        }
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        next.parameters().forEach((k, v) -> {
+            if (!v.equals(l.spec.parameters().get(k))) {
+                changed.add(k);
+            }
+        });
+        l.spec.parameters().keySet().stream()
+                .filter(k -> !next.parameters().containsKey(k))
+                .forEach(changed::add);
+        return r.reloadableParameters().containsAll(changed);
+    }
+
+    /**
+     * Reloads {@code ids}, one after the other, with their new specs; a failed reload counts as a
+     * failed start and leaves the resource failed, for the coordinator to recover.
+     */
+    private CompletableFuture<Void> reloadEach(List<ResourceId> ids, int i) {
+        if (i >= ids.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Local l = resources.get(ids.get(i));
+        if (l == null || l.state != ResourceState.RUNNING) {
+            return reloadEach(ids, i + 1);
+        }
+        long generation = ++l.generation;
+        CompletableFuture<OperationResult> call = executor.reload(l.agent, l.spec, node, l.epoch);
+        l.inFlight = call;
+        return call.thenComposeAsync(
+                result -> {
+                    if (l.generation == generation && result.succeeded()) {
+                        // The configuration's CONFIG_APPLIED event lists what was reloaded.
+                        LOG.info("{}: reloaded {} with its new parameters", node, l.spec.id());
+                        scheduleMonitor(l);
+                    } else if (l.generation == generation) {
+                        int count = recordFailure(l, Operation.START);
+                        l.state = ResourceState.FAILED;
+                        LOG.warn(
+                                "{}: reload of {} failed (failure {}): {}", node, l.spec.id(), count, result.outcome());
+                        listener.event(
+                                new EventData.ActionFailed(
+                                        io.hastack.core.spi.plan.ActionType.START,
+                                        l.spec.id(),
+                                        Optional.of(result.outcome()),
+                                        false),
+                                l.spec.id().value(),
+                                "reload of " + l.spec.id() + " on " + node + " failed: " + result.outcome()
+                                        + "; it is recovered as after a failed start");
+                        listener.stateChanged();
+                    }
+                    return reloadEach(ids, i + 1);
+                },
+                loop);
     }
 
     /**

@@ -950,7 +950,7 @@ final class Participant implements Messages.Handler {
                                 + RECONFIGURE_RETRY.toSeconds() + " s";
                         LOG.error(detail);
                         port.event(
-                                new EventData.ConfigApplied(next.version(), List.of(), List.of(), List.of()),
+                                new EventData.ConfigApplied(next.version(), List.of(), List.of(), List.of(), List.of()),
                                 "version " + next.version(),
                                 detail);
                         port.schedule(
@@ -969,10 +969,15 @@ final class Participant implements Messages.Handler {
                     applying--;
                     port.event(
                             new EventData.ConfigApplied(
-                                    next.version(), change.added(), change.removed(), change.restarted()),
+                                    next.version(),
+                                    change.added(),
+                                    change.removed(),
+                                    change.restarted(),
+                                    change.reloaded()),
                             "version " + next.version(),
                             self + " applied configuration " + next + ": added " + change.added() + ", removed "
-                                    + change.removed() + ", restarted " + change.restarted());
+                                    + change.removed() + ", restarted " + change.restarted() + ", reloaded "
+                                    + change.reloaded());
                     sendReport();
                     retryDeferred(); // a plan that waited for the configuration to be applied
                 },

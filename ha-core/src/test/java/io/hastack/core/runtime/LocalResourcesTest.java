@@ -94,6 +94,51 @@ class LocalResourcesTest {
     }
 
     @Test
+    void aChangeOfReloadableParametersReloadsTheRunningResourceAndNothingElseStops() {
+        LocalResources resources = local(twoInAGroup(
+                ResourceSpec.builder("a", "test").param("level", "1").param("path", "/x")));
+        run(resources, start(A), start(B));
+        executor.log.clear();
+
+        CompletableFuture<LocalResources.Change> reloaded = resources.reconfigure(
+                twoInAGroup(
+                        ResourceSpec.builder("a", "test").param("level", "2").param("path", "/x")),
+                () -> false);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(A), reloaded.join().reloaded());
+        assertEquals(List.of(), reloaded.join().restarted());
+        assertEquals(List.of("reload a"), executor.log, "no stop of a, nor of b that follows it");
+        assertEquals("2", executor.reloads.get(0).parameters().get("level"), "reloaded with the new value");
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(A));
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(B));
+
+        // A parameter the agent cannot reload restarts it, and what follows it stops first.
+        executor.log.clear();
+        CompletableFuture<LocalResources.Change> restarted = resources.reconfigure(
+                twoInAGroup(
+                        ResourceSpec.builder("a", "test").param("level", "2").param("path", "/y")),
+                () -> false);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(A), restarted.join().restarted());
+        assertEquals(List.of("stop b", "stop a", "monitor a"), executor.log, "stopped in order, then probed");
+
+        // A failed reload leaves the resource failed, counted as a failed start, for recovery.
+        run(resources, start(A), start(B));
+        executor.answer("reload", "a", AgentOutcome.failed("bad level"));
+        CompletableFuture<LocalResources.Change> failed = resources.reconfigure(
+                twoInAGroup(
+                        ResourceSpec.builder("a", "test").param("level", "3").param("path", "/y")),
+                () -> false);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(A), failed.join().reloaded());
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
+        assertEquals(Operation.START, resources.failures().get(A).operation());
+        assertTrue(
+                executor.details.stream().anyMatch(d -> d.contains("reload of a on n1 failed: ")),
+                executor.details.toString());
+    }
+
+    @Test
     void aFailedStartIsFailedWithAFailureAndEndsItsBatch() {
         executor.answer("start", "a", AgentOutcome.failed("port in use"));
         LocalResources resources = local(twoInAGroup(ResourceSpec.builder("a", "test")));

@@ -65,11 +65,36 @@ class ScriptedExecutor implements AgentExecutor {
                 spec.id(), Operation.STOP, OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
     }
 
+    /** The specs reloads were called with, in order. */
+    final List<ResourceSpec> reloads = new CopyOnWriteArrayList<>();
+
+    @Override
+    public CompletableFuture<OperationResult> reload(ResourceAgent agent, ResourceSpec spec, NodeId node, long epoch) {
+        String key = "reload " + spec.id();
+        log.add(key);
+        reloads.add(spec);
+        return CompletableFuture.completedFuture(new OperationResult(
+                spec.id(), Operation.START, OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
+    }
+
     @Override
     public void close() {}
 
-    /** An agent that is never called: the executor answers for it. */
-    static final class Unused implements ResourceAgent {
+    /**
+     * An agent that is never called: the executor answers for it. It reloads parameter {@code
+     * level} (Pacemaker's reloadable parameter).
+     */
+    static final class Unused implements ResourceAgent, io.hastack.core.spi.agent.Reloadable {
+        @Override
+        public java.util.Set<String> reloadableParameters() {
+            return java.util.Set.of("level");
+        }
+
+        @Override
+        public AgentOutcome reload(AgentContext c) {
+            return AgentOutcome.success();
+        }
+
         @Override
         public AgentMetadata metadata() {
             return new AgentMetadata("test", "", List.of());

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * executable gives {@link AgentResult#ERR_INSTALLED} naming it. When the executor's timeout
  * interrupts a call, the script and everything it started in the foreground are killed.
  */
-public final class OcfAgent implements ResourceAgent {
+public final class OcfAgent implements ResourceAgent, io.hastack.core.spi.agent.Reloadable {
     /** Where Debian's {@code resource-agents} package installs OCF agents. */
     public static final Path DEFAULT_OCF_ROOT = Path.of("/usr/lib/ocf");
 
@@ -134,6 +134,28 @@ public final class OcfAgent implements ResourceAgent {
         return names;
     }
 
+    /** How the script reloads, read with its meta-data; empty until then, or if it cannot. */
+    private volatile java.util.Optional<OcfMetadata.Reload> reload = java.util.Optional.empty();
+
+    /**
+     * The parameters a {@code reload-agent} (those marked reloadable) or a {@code reload} (those not
+     * marked unique) applies, as the meta-data advertises; empty if it advertises neither.
+     */
+    @Override
+    public java.util.Set<String> reloadableParameters() {
+        metadata();
+        return reload.map(OcfMetadata.Reload::parameters).orElse(java.util.Set.of());
+    }
+
+    /** Runs the script's {@code reload-agent} or {@code reload} with the new parameters. */
+    @Override
+    public AgentOutcome reload(AgentContext ctx) {
+        metadata();
+        return reload.map(r -> call(ctx, r.action()))
+                .orElseGet(() -> AgentOutcome.of(
+                        AgentResult.ERR_UNIMPLEMENTED, typeName(provider, type) + " advertises no reload"));
+    }
+
     @Override
     public AgentMetadata metadata() {
         AgentMetadata m = metadata;
@@ -152,7 +174,9 @@ public final class OcfAgent implements ResourceAgent {
             return new AgentMetadata(typeName(provider, type), "meta-data unavailable: " + r.lastLine(), List.of());
         }
         try {
-            return OcfMetadata.parse(typeName(provider, type), split.stdout());
+            AgentMetadata parsed = OcfMetadata.parse(typeName(provider, type), split.stdout());
+            reload = OcfMetadata.reload(split.stdout());
+            return parsed;
         } catch (IllegalArgumentException e) {
             LOG.warn("{}", e.getMessage());
             return new AgentMetadata(typeName(provider, type), "meta-data unreadable: " + e.getMessage(), List.of());

@@ -34,34 +34,7 @@ final class OcfMetadata {
      * @throws IllegalArgumentException if it is not a resource-agent document
      */
     static AgentMetadata parse(String typeName, String xml) {
-        // Agents may print warnings (stderr is merged into the output) before the document.
-        int begin = xml.indexOf("<?xml");
-        if (begin < 0) {
-            begin = xml.indexOf("<resource-agent");
-        }
-        if (begin > 0) {
-            xml = xml.substring(begin);
-        }
-        Document doc;
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            f.setXIncludeAware(false);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
-            doc = b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalArgumentException(typeName + ": meta-data is not valid XML: " + e.getMessage(), e);
-        }
-        Element root = doc.getDocumentElement();
-        if (!root.getTagName().equals("resource-agent")) {
-            throw new IllegalArgumentException(
-                    typeName + ": meta-data root is <" + root.getTagName() + ">, not <resource-agent>");
-        }
+        Element root = root(typeName, xml);
         List<AgentMetadata.Parameter> parameters = new ArrayList<>();
         NodeList ps = root.getElementsByTagName("parameter");
         for (int i = 0; i < ps.getLength(); i++) {
@@ -91,6 +64,85 @@ final class OcfMetadata {
         }
         String description = text(root, "shortdesc");
         return new AgentMetadata(typeName, description, parameters, timeouts);
+    }
+
+    /**
+     * The {@code <resource-agent>} element of {@code xml}, parsed without external entities.
+     *
+     * @throws IllegalArgumentException if it is not a resource-agent document
+     */
+    private static Element root(String typeName, String xml) {
+        // Agents may print warnings (stderr is merged into the output) before the document.
+        int begin = xml.indexOf("<?xml");
+        if (begin < 0) {
+            begin = xml.indexOf("<resource-agent");
+        }
+        if (begin > 0) {
+            xml = xml.substring(begin);
+        }
+        Document doc;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            f.setXIncludeAware(false);
+            f.setExpandEntityReferences(false);
+            DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(null);
+            doc = b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(typeName + ": meta-data is not valid XML: " + e.getMessage(), e);
+        }
+        Element root = doc.getDocumentElement();
+        if (!root.getTagName().equals("resource-agent")) {
+            throw new IllegalArgumentException(
+                    typeName + ": meta-data root is <" + root.getTagName() + ">, not <resource-agent>");
+        }
+        return root;
+    }
+
+    /**
+     * How the agent reloads, as Pacemaker reads it: with a {@code reload-agent} action (OCF 1.1),
+     * the parameters marked {@code reloadable="1"}; else with a {@code reload} action (the older
+     * convention), the parameters not marked {@code unique="1"}. Empty if it advertises neither.
+     *
+     * @param action the action to run
+     * @param parameters the parameters a reload applies
+     */
+    record Reload(String action, java.util.Set<String> parameters) {
+        Reload {
+            parameters = java.util.Set.copyOf(parameters);
+        }
+    }
+
+    /** The agent's {@link Reload}, from the meta-data {@code xml} that {@link #parse} accepted. */
+    static java.util.Optional<Reload> reload(String xml) {
+        Element root;
+        try {
+            root = root("meta-data", xml);
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> actions = new java.util.HashSet<>();
+        NodeList as = root.getElementsByTagName("action");
+        for (int i = 0; i < as.getLength(); i++) {
+            actions.add(((Element) as.item(i)).getAttribute("name"));
+        }
+        boolean agent = actions.contains("reload-agent");
+        if (!agent && !actions.contains("reload")) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        NodeList ps = root.getElementsByTagName("parameter");
+        for (int i = 0; i < ps.getLength(); i++) {
+            Element p = (Element) ps.item(i);
+            if (agent ? isTrue(p.getAttribute("reloadable")) : !isTrue(p.getAttribute("unique"))) {
+                names.add(p.getAttribute("name"));
+            }
+        }
+        return java.util.Optional.of(new Reload(agent ? "reload-agent" : "reload", names));
     }
 
     private static boolean isTrue(String v) {

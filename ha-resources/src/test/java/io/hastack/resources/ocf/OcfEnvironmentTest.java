@@ -271,6 +271,45 @@ class OcfEnvironmentTest {
                 invalid.outcome().message());
     }
 
+    /**
+     * Debian's Dummy advertises {@code reload}: a change of its non-unique parameter {@code fake}
+     * is applied by a reload, its unique {@code state} is not (Pacemaker's rule for such agents).
+     */
+    @Tag("integration")
+    @Test
+    void debiansDummyReloadsItsNonUniqueParameter() {
+        Prerequisites.requireExecutable(
+                OcfAgent.DEFAULT_OCF_ROOT.resolve("resource.d/heartbeat/Dummy"), "resource-agents");
+        OcfAgent agent = new OcfAgent(OcfAgent.DEFAULT_OCF_ROOT, "heartbeat", "Dummy");
+        assertEquals(Set.of("fake"), agent.reloadableParameters());
+        ResourceSpec.Builder spec = ResourceSpec.builder("d", "ocf:heartbeat:Dummy")
+                .param("state", root.resolve("dummy.state").toString());
+        ResourceSpec before = spec.param("fake", "one").build();
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(before, N1, Operation.START, 0)).outcome().result());
+        ResourceSpec after = spec.param("fake", "two").build();
+        OperationResult reload = executor.reload(agent, after, N1, 0).join();
+        assertEquals(AgentResult.SUCCESS, reload.outcome().result(), reload.toString());
+        assertEquals(
+                AgentResult.SUCCESS,
+                call(agent, Call.of(after, N1, Operation.MONITOR, 0)).outcome().result());
+    }
+
+    @Test
+    void reloadAgentMarksItsReloadableParametersAndPlainReloadItsNonUniqueOnes() {
+        String agent11 = "<resource-agent name='x'><parameters>"
+                + "<parameter name='port' unique='1'/><parameter name='level' reloadable='1'/>"
+                + "<parameter name='path'/></parameters><actions><action name='reload-agent'/>"
+                + "<action name='reload'/></actions></resource-agent>";
+        assertEquals(Optional.of(new OcfMetadata.Reload("reload-agent", Set.of("level"))), OcfMetadata.reload(agent11));
+        String agent10 = agent11.replace("<action name='reload-agent'/>", "");
+        assertEquals(
+                Optional.of(new OcfMetadata.Reload("reload", Set.of("level", "path"))), OcfMetadata.reload(agent10));
+        assertEquals(Optional.empty(), OcfMetadata.reload(agent10.replace("<action name='reload'/>", "")));
+        assertEquals(Optional.empty(), OcfMetadata.reload("not xml"));
+    }
+
     /** Starts the Reason agent in {@code mode}. */
     private OperationResult startReason(OcfAgent agent, String mode) {
         ResourceSpec spec =
