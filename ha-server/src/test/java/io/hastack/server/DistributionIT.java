@@ -75,6 +75,24 @@ class DistributionIT {
         assertTrue(node.output().contains("node nosuch is not in 'nodes'"), node.output());
     }
 
+    /**
+     * The shipped systemd unit passes {@code systemd-analyze verify} once its {@code /opt/hastack}
+     * points at this installation (systemd checks that the command exists): keys, values and the
+     * instance name all parse. Running it under systemd needs a booted systemd, which the tests do not have.
+     */
+    @Test
+    void theSystemdUnitVerifies() throws Exception {
+        io.hastack.testsupport.Prerequisites.requireCommand("systemd-analyze", "systemd");
+        String unit = Files.readString(home.resolve("conf/hastack-node@.service"));
+        assertTrue(
+                unit.contains("ExecStart=/opt/hastack/bin/hastack-node --config /etc/hastack/cluster.yaml --node %i"));
+        Path instance = dir.resolve("hastack-node@node1.service");
+        Files.writeString(instance, unit.replace("/opt/hastack", home.toString()));
+        Distribution.Result verify = run("systemd-analyze", "verify", instance.toString());
+        assertEquals(0, verify.code(), verify.output());
+        assertEquals("", verify.output().strip(), "no warning about the unit");
+    }
+
     @Test
     void aNodeFromTheDistributionServesTheApiThatTheCliReads() throws Exception {
         int port = io.hastack.testsupport.Ports.freeWithNeighbour(100);

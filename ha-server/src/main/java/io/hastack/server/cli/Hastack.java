@@ -293,7 +293,7 @@ public final class Hastack implements Callable<Integer> {
         boolean watch;
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             Hastack root = root();
             ApiClient client = root.client();
             if (!watch) {
@@ -311,7 +311,11 @@ public final class Hastack implements Callable<Integer> {
                 }
                 out.print((root.json ? "" : "\033[H\033[2J") + Instant.now() + "\n" + screen);
                 out.flush();
-                TimeUnit.SECONDS.sleep(1);
+                try {
+                    TimeUnit.SECONDS.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // asked to end: the watch ends quietly
+                }
             }
             return EXIT_OK;
         }

@@ -87,6 +87,36 @@ class HastackCliTest {
         return r;
     }
 
+    /** {@code status --watch} redraws the whole status in place, again and again, until interrupted (Ctrl-C). */
+    @Test
+    void statusWatchRedrawsInPlaceUntilInterrupted() throws Exception {
+        String coordinator = api.coordinator();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] args = {
+            "--url",
+            api.servers.get(coordinator).uri().toString(),
+            "--token-file",
+            api.tokenFile.toString(),
+            "status",
+            "--watch"
+        };
+        Thread watch = new Thread(() -> Hastack.run(args, Map.of(), new PrintWriter(out), new PrintWriter(err)));
+        watch.start();
+        String clear = "\033[H\033[2J";
+        await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> out.toString().split(java.util.regex.Pattern.quote(clear), -1).length > 3);
+        watch.interrupt();
+        watch.join(java.time.Duration.ofSeconds(10).toMillis());
+        assertTrue(!watch.isAlive(), "the watch ends when interrupted");
+        String[] screens = out.toString().split(java.util.regex.Pattern.quote(clear));
+        for (int i = 1; i < screens.length - 1; i++) {
+            assertTrue(screens[i].contains("Cluster status from " + coordinator), screens[i]);
+            assertTrue(screens[i].contains("RUNNING@" + api.runningOn("w")), screens[i]);
+        }
+        assertEquals("", err.toString().strip());
+    }
+
     @Test
     void statusFitsEightyColumnsAndJsonIsTheApisAnswer() throws IOException {
         String coordinator = api.coordinator();
