@@ -67,6 +67,7 @@ public final class NodeDaemon {
         }
         HaNode node;
         Optional<AdminServer> admin;
+        Optional<io.hastack.resources.alert.Alerts> alerts;
         try {
             Path config = Path.of(opts.get("config"));
             ClusterFile file = ConfigFile.load(config);
@@ -75,6 +76,11 @@ public final class NodeDaemon {
             // Before the start: a bad token file or keystore is a configuration error (exit 2), and
             // the API's history keeps the node's first events.
             admin = file.admin().map(a -> new AdminServer(built, settings(a, built.id()), config));
+            alerts = file.alerts().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(io.hastack.resources.alert.Alerts.forNode(built, file.alerts()));
+            // Registered before the start, so that the node's first events alert too.
+            alerts.ifPresent(a -> built.addListener(a, Runnable::run));
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("hastack-node: " + e.getMessage());
             System.exit(EXIT_CONFIG);
@@ -108,6 +114,7 @@ public final class NodeDaemon {
                             LOG.info("{}: stopping: handing the resources over", opts.get("node"));
                             node.close();
                             api.ifPresent(AdminServer::close);
+                            alerts.ifPresent(io.hastack.resources.alert.Alerts::close);
                             stopped.countDown();
                             // A JVM ended by a signal exits with 128 + the signal, even after a
                             // clean hand-over; the hand-over is done, so say so.

@@ -72,10 +72,19 @@ class ClusterServiceIT {
             adminPorts.put(n, admin);
             ports.append("    ").append(n).append(": ").append(admin).append('\n');
         }
+        // An alert agent, as Pacemaker runs them: every daemon appends its resource events here.
+        Path alert = dir.resolve("alert.sh");
+        Files.writeString(
+                alert,
+                "#!/bin/sh\necho \"$CRM_alert_node $CRM_alert_kind $CRM_alert_task $CRM_alert_rsc $CRM_alert_desc\""
+                        + " >> \"$CRM_alert_recipient\"\n");
+        Files.setPosixFilePermissions(alert, PosixFilePermissions.fromString("rwx------"));
         head = "cluster: service-" + UUID.randomUUID() + "\n"
                 + "key-file: " + dir.resolve("cluster.key") + "\n"
                 + nodes
                 + "membership: {heartbeat-interval: 200ms, heartbeat-timeout: 1500ms}\n"
+                + "alerts:\n  log:\n    path: " + alert + "\n    recipients: [" + dir.resolve("alerts.log") + "]\n"
+                + "    select: [resource]\n"
                 + "admin:\n  token-file: " + token + "\n" + ports;
     }
 
@@ -327,6 +336,11 @@ class ClusterServiceIT {
         apply("n2", Map.of("a", "1"));
         ProcessHandle a = awaitOneWorker("1");
         awaitVersionInEveryFile(1);
+        String owner = ownerOf(a);
+        await().atMost(Distribution.WAIT)
+                .alias("the daemon's alert agent to log the start")
+                .until(() -> Files.exists(dir.resolve("alerts.log"))
+                        && Files.readString(dir.resolve("alerts.log")).contains(owner + " resource start a-worker OK"));
 
         apply("n3", Map.of("a", "2", "b", "3", "c", "4"));
         await().atMost(Distribution.WAIT).until(() -> workers("1").isEmpty());

@@ -34,12 +34,14 @@ public record ClusterFile(
         Optional<Admin> admin,
         ClusterConfig config,
         long version,
-        java.util.List<String> lineage) {
+        java.util.List<String> lineage,
+        java.util.List<io.hastack.resources.alert.AlertSpec> alerts) {
 
-    /** Copies the node map, keeping its order, and the lineage. */
+    /** Copies the node map, keeping its order, the lineage and the alerts. */
     public ClusterFile {
         nodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         lineage = java.util.List.copyOf(lineage);
+        alerts = java.util.List.copyOf(alerts);
     }
 
     /** The model with its version and lineage, as a node starts from it. */

@@ -132,6 +132,7 @@ public final class ConfigFile {
                         "membership",
                         "quorum",
                         "admin",
+                        "alerts",
                         "options",
                         "groups",
                         "constraints",
@@ -217,7 +218,9 @@ public final class ConfigFile {
                                 + "); it is written by the node: remove it if you edited the file");
             }
         }
-        return new ClusterFile(cluster, keyFile, nodes, membership, device, admin, built, version, lineage);
+        List<io.hastack.resources.alert.AlertSpec> alerts =
+                top.containsKey("alerts") ? alerts(top.get("alerts"), base) : List.of();
+        return new ClusterFile(cluster, keyFile, nodes, membership, device, admin, built, version, lineage, alerts);
     }
 
     private Map<NodeId, InetSocketAddress> nodes(Node node, ClusterConfig.Builder config) {
@@ -430,6 +433,90 @@ public final class ConfigFile {
             }
         }
         return new ClusterFile.Admin(bind, port, tokenFile, tls, nodePorts);
+    }
+
+    /**
+     * The {@code alerts} section: per alert id, an executable {@code path} (run as Pacemaker runs
+     * alert agents) or a {@code webhook} URL, and optional {@code recipients}, {@code timeout},
+     * {@code timestamp-format} and {@code select}.
+     */
+    private List<io.hastack.resources.alert.AlertSpec> alerts(Node node, Path base) {
+        Map<String, Node> entries = mapping(node, "alerts", null, Set.of());
+        List<io.hastack.resources.alert.AlertSpec> out = new ArrayList<>();
+        for (Map.Entry<String, Node> e : entries.entrySet()) {
+            String p = "alerts." + e.getKey();
+            Node at = e.getValue();
+            if (!e.getKey().matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,62}")) {
+                throw error(
+                        keyNode(node, e.getKey()),
+                        p,
+                        "'" + e.getKey() + "' is not an alert id: use letters, digits, '_', '.' or '-'");
+            }
+            Map<String, Node> a = mapping(
+                    at, p, Set.of("path", "webhook", "recipients", "timeout", "timestamp-format", "select"), Set.of());
+            if (a.containsKey("path") == a.containsKey("webhook")) {
+                throw error(
+                        at,
+                        p,
+                        "give either 'path' (an executable, as Pacemaker's alert agents) or 'webhook' (an"
+                                + " http or https URL), not " + (a.containsKey("path") ? "both" : "neither"));
+            }
+            io.hastack.resources.alert.AlertSpec.Target target;
+            if (a.containsKey("path")) {
+                target = new io.hastack.resources.alert.AlertSpec.Executable(path(a.get("path"), p + ".path", base));
+            } else {
+                String url = string(a.get("webhook"), p + ".webhook");
+                target = at(
+                        a.get("webhook"),
+                        p + ".webhook",
+                        () -> new io.hastack.resources.alert.AlertSpec.Webhook(java.net.URI.create(url.strip())));
+            }
+            List<String> recipients = new ArrayList<>();
+            if (a.containsKey("recipients")) {
+                if (a.containsKey("webhook")) {
+                    throw error(
+                            a.get("recipients"),
+                            p + ".recipients",
+                            "a webhook has no recipients: its URL is the recipient");
+                }
+                List<Node> rs = sequence(a.get("recipients"), p + ".recipients");
+                for (int i = 0; i < rs.size(); i++) {
+                    recipients.add(string(rs.get(i), p + ".recipients[" + i + "]"));
+                }
+            }
+            Duration timeout = a.containsKey("timeout")
+                    ? duration(a.get("timeout"), p + ".timeout")
+                    : io.hastack.resources.alert.AlertSpec.DEFAULT_TIMEOUT;
+            String format = a.containsKey("timestamp-format")
+                    ? string(a.get("timestamp-format"), p + ".timestamp-format")
+                    : io.hastack.resources.alert.AlertSpec.DEFAULT_TIMESTAMP_FORMAT;
+            Set<io.hastack.resources.alert.AlertSpec.Kind> select = new LinkedHashSet<>();
+            if (a.containsKey("select")) {
+                List<Node> ks = sequence(a.get("select"), p + ".select");
+                if (ks.isEmpty()) {
+                    throw error(
+                            a.get("select"),
+                            p + ".select",
+                            "an empty select gets nothing: leave it out to get every kind");
+                }
+                for (int i = 0; i < ks.size(); i++) {
+                    select.add(choice(
+                            ks.get(i), p + ".select[" + i + "]", io.hastack.resources.alert.AlertSpec.Kind.class));
+                }
+            }
+            Node where = a.containsKey("timestamp-format")
+                    ? a.get("timestamp-format")
+                    : a.containsKey("timeout") ? a.get("timeout") : at;
+            String wherePath = a.containsKey("timestamp-format")
+                    ? p + ".timestamp-format"
+                    : a.containsKey("timeout") ? p + ".timeout" : p;
+            out.add(at(
+                    where,
+                    wherePath,
+                    () -> new io.hastack.resources.alert.AlertSpec(
+                            e.getKey(), target, recipients, timeout, format, select)));
+        }
+        return out;
     }
 
     private int port(Node node, String path) {

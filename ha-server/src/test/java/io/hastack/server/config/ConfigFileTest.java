@@ -118,6 +118,47 @@ class ConfigFileTest {
                         11,
                         "is not a target role"),
                 bad("negative version", head + "version: -3\n", 6, "must not be negative"),
+                bad(
+                        "alert with path and webhook",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    webhook: http://h/x\n",
+                        8,
+                        "alerts.a: give either 'path'"),
+                bad("alert with neither", head + "alerts:\n  a:\n    timeout: 5s\n", 8, "not neither"),
+                bad(
+                        "alert webhook not http",
+                        head + "alerts:\n  a:\n    webhook: ftp://h/x\n",
+                        8,
+                        "alerts.a.webhook: webhook ftp://h/x must be an http or https URL"),
+                bad(
+                        "alert select unknown kind",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    select: [node, attribute]\n",
+                        9,
+                        "alerts.a.select[1]: 'attribute' is not one of [node, fencing, resource]"),
+                bad(
+                        "alert empty select",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    select: []\n",
+                        9,
+                        "an empty select gets nothing"),
+                bad(
+                        "alert timeout zero",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    timeout: 0s\n",
+                        9,
+                        "alerts.a.timeout: alert a: timeout must be from 1 ms to 1 h"),
+                bad(
+                        "alert timestamp format unsupported",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    timestamp-format: '%H %Q'\n",
+                        9,
+                        "%Q is not supported"),
+                bad(
+                        "alert webhook with recipients",
+                        head + "alerts:\n  a:\n    webhook: http://h/x\n    recipients: [x]\n",
+                        9,
+                        "a webhook has no recipients"),
+                bad(
+                        "alert unknown field",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    fitler: x\n",
+                        9,
+                        "unknown field 'fitler'"),
                 bad("version not a number", head + "version: new\n", 6, "version"),
                 bad("lineage not hashes", head + "version: 2\nlineage: [nothex!]\n", 7, "is not a configuration hash"),
                 bad(
@@ -445,6 +486,42 @@ class ConfigFileTest {
     }
 
     @Test
+    void alertsAreReadWithPacemakersDefaults() {
+        ClusterFile f = ConfigFile.parse("cluster.yaml", """
+                cluster: c
+                insecure: true
+                nodes:
+                  n1: 10.0.0.1:7800
+                alerts:
+                  file-log:
+                    path: /usr/share/pacemaker/alerts/alert_file.sh.sample
+                    recipients: [/var/log/hastack-alerts.log]
+                  hook:
+                    webhook: https://ops.example.com/hastack
+                    timeout: 5s
+                    timestamp-format: '%F %T'
+                    select: [node, fencing]
+                """, BASE);
+        io.hastack.resources.alert.AlertSpec file = f.alerts().get(0);
+        assertEquals("file-log", file.id());
+        assertEquals(
+                new io.hastack.resources.alert.AlertSpec.Executable(
+                        java.nio.file.Path.of("/usr/share/pacemaker/alerts/alert_file.sh.sample")),
+                file.target());
+        assertEquals(List.of("/var/log/hastack-alerts.log"), file.recipients());
+        assertEquals(io.hastack.resources.alert.AlertSpec.DEFAULT_TIMEOUT, file.timeout());
+        assertEquals("%H:%M:%S.%06N", file.timestampFormat());
+        assertEquals(java.util.Set.of(io.hastack.resources.alert.AlertSpec.Kind.values()), file.select());
+        io.hastack.resources.alert.AlertSpec hook = f.alerts().get(1);
+        assertEquals(java.time.Duration.ofSeconds(5), hook.timeout());
+        assertEquals(
+                java.util.Set.of(
+                        io.hastack.resources.alert.AlertSpec.Kind.NODE,
+                        io.hastack.resources.alert.AlertSpec.Kind.FENCING),
+                hook.select());
+    }
+
+    @Test
     void theCorpusHasAtLeastFortyFiles() {
         assertTrue(badFiles().count() >= 40);
     }
@@ -510,5 +587,6 @@ class ConfigFileTest {
                 Optional.of(Path.of("/etc/hastack/zk.cred")),
                 ((ClusterFile.ZooKeeperDevice) f.device().orElseThrow()).credentialsFile());
         assertEquals(7870, f.admin().orElseThrow().port());
+        assertEquals(2, f.alerts().size());
     }
 }

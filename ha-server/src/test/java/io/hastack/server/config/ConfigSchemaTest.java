@@ -104,7 +104,14 @@ class ConfigSchemaTest {
                 Arguments.of("previous node name invalid", HEAD + "previous-nodes: [n1, 'n 2']\n"),
                 Arguments.of("previous node twice", HEAD + "previous-nodes: [n1, n1]\n"),
                 Arguments.of("admin without token file", HEAD + "admin: {port: 7870}\n"),
-                Arguments.of("admin port out of range", HEAD + "admin: {port: 70000, token-file: t}\n"));
+                Arguments.of("admin port out of range", HEAD + "admin: {port: 70000, token-file: t}\n"),
+                Arguments.of(
+                        "alert with path and webhook",
+                        HEAD + "alerts:\n  a: {path: /bin/true, webhook: 'http://h/'}\n"),
+                Arguments.of("alert with neither", HEAD + "alerts:\n  a: {timeout: 5s}\n"),
+                Arguments.of(
+                        "alert selecting attributes", HEAD + "alerts:\n  a: {path: /bin/true, select: [attribute]}\n"),
+                Arguments.of("alert webhook not http", HEAD + "alerts:\n  a: {webhook: 'ftp://h/'}\n"));
     }
 
     @ParameterizedTest(name = "{0}")
