@@ -68,6 +68,7 @@ public final class NodeDaemon {
         HaNode node;
         Optional<AdminServer> admin;
         Optional<io.hastack.resources.alert.Alerts> alerts;
+        NodeMetrics metrics;
         try {
             Path config = Path.of(opts.get("config"));
             ClusterFile file = ConfigFile.load(config);
@@ -75,7 +76,10 @@ public final class NodeDaemon {
             node = built;
             // Before the start: a bad token file or keystore is a configuration error (exit 2), and
             // the API's history keeps the node's first events.
-            admin = file.admin().map(a -> new AdminServer(built, settings(a, built.id()), config));
+            NodeMetrics meters = new NodeMetrics(built);
+            metrics = meters;
+            admin = file.admin()
+                    .map(a -> new AdminServer(built, settings(a, built.id()), config).metrics(meters::scrape));
             alerts = file.alerts().isEmpty()
                     ? Optional.empty()
                     : Optional.of(io.hastack.resources.alert.Alerts.forNode(built, file.alerts()));
@@ -115,6 +119,7 @@ public final class NodeDaemon {
                             node.close();
                             api.ifPresent(AdminServer::close);
                             alerts.ifPresent(io.hastack.resources.alert.Alerts::close);
+                            metrics.close();
                             stopped.countDown();
                             // A JVM ended by a signal exits with 128 + the signal, even after a
                             // clean hand-over; the hand-over is done, so say so.

@@ -121,6 +121,22 @@ class DistributionIT {
         Distribution.Result wrong = run(bin("hastack"), "--url", url, "--token-file", wrongToken.toString(), "status");
         assertEquals(1, wrong.code(), wrong.output());
 
+        // The daemon's meters, in Prometheus' text format, behind the same token.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest.Builder scrape =
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/metrics"));
+        java.net.http.HttpResponse<String> denied =
+                http.send(scrape.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, denied.statusCode(), denied.body());
+        String bearer = "Bearer " + Files.readString(token).strip();
+        java.net.http.HttpResponse<String> metrics = http.send(
+                scrape.header("Authorization", bearer).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertTrue(metrics.body().contains("hastack_quorate{node=\"n1\"} 1.0"), metrics.body());
+        assertTrue(metrics.body().contains("hastack_lease_held{node=\"n1\"}"), metrics.body());
+        assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "the JVM's meters too");
+
         node.destroy(); // SIGTERM
         assertTrue(node.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, node.exitValue(), Files.readString(log));

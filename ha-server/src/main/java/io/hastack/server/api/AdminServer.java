@@ -132,6 +132,8 @@ public final class AdminServer implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
     private volatile boolean closed;
+    /** The metrics in Prometheus' text format, if this node serves them ({@link #metrics}). */
+    private volatile java.util.function.Supplier<String> metrics;
 
     /**
      * An API for {@code node}; reads the token file and the keystore, and records the node's events
@@ -368,6 +370,7 @@ public final class AdminServer implements AutoCloseable {
         yamlRoute("POST", "/config/validate", Set.of(), this::validateConfig);
         yamlRoute("PUT", "/config", Set.of("base-version"), this::putConfig);
         route("GET", "/history", Set.of("limit"), this::history);
+        route("GET", "/metrics", Set.of(), this::scrape);
         route("GET", "/events", Set.of(), this::stream);
         route("GET", "/why/{group}", Set.of(), this::why);
         route("POST", "/simulate", Set.of(), this::simulate);
@@ -382,6 +385,30 @@ public final class AdminServer implements AutoCloseable {
         route("POST", "/groups/{group}/clear", Set.of(), this::clear);
         route("POST", "/resources/{resource}/cleanup", Set.of(), this::cleanup);
         route("POST", "/resources/cleanup", Set.of(), this::cleanup);
+    }
+
+    /**
+     * Serves {@code scrape} (the node's meters in Prometheus' text format, {@code docs/metrics.md})
+     * at {@code GET /api/v1/metrics}, behind the same token as the rest; until then that answers 404.
+     */
+    public AdminServer metrics(java.util.function.Supplier<String> scrape) {
+        this.metrics = Objects.requireNonNull(scrape, "scrape");
+        return this;
+    }
+
+    private JsonNode scrape(Request r) throws IOException {
+        java.util.function.Supplier<String> m = metrics;
+        if (m == null) {
+            throw new ApiException(404, null, "node " + node.id() + " serves no metrics (hastack-node does)");
+        }
+        byte[] bytes = m.get().getBytes(StandardCharsets.UTF_8);
+        HttpExchange ex = r.exchange();
+        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+        return null;
     }
 
     private void handle(HttpExchange ex) {
