@@ -140,5 +140,42 @@ class DistributionIT {
         node.destroy(); // SIGTERM
         assertTrue(node.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, node.exitValue(), Files.readString(log));
+
+        // Started again, the node's history holds its first life's events too (kept beside its file).
+        assertTrue(Files.exists(dir.resolve("n1.history.jsonl")));
+        Process again =
+                start(dir.resolve("n1-again.log"), bin("hastack-node"), "--config", config.toString(), "--node", "n1");
+        java.net.http.HttpRequest history = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/api/v1/history?limit=1000"))
+                .header("Authorization", bearer)
+                .build();
+        java.util.concurrent.atomic.AtomicReference<String> seen =
+                new java.util.concurrent.atomic.AtomicReference<>("");
+        try {
+            awaitTwoLives(http, history, seen);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "history: " + seen.get() + "\nlog: " + Files.readString(dir.resolve("n1-again.log")) + "\nfile: "
+                            + Files.readString(dir.resolve("n1.history.jsonl")),
+                    e);
+        }
+        again.destroy();
+        assertTrue(again.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    private static void awaitTwoLives(
+            java.net.http.HttpClient http,
+            java.net.http.HttpRequest history,
+            java.util.concurrent.atomic.AtomicReference<String> seen) {
+        await().atMost(WAIT).alias("two lives in the history").until(() -> {
+            try {
+                String body = http.send(history, java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+                seen.set(body);
+                return body.split("\"type\"\\s*:\\s*\"JOINED\"", -1).length - 1 >= 2;
+            } catch (java.io.IOException e) {
+                return false; // not listening yet
+            }
+        });
     }
 }

@@ -119,7 +119,7 @@ public final class AdminServer implements AutoCloseable {
     private final byte[] tokenDigest;
     private final Optional<SSLContext> ssl;
     private final InetAddress bindAddress;
-    private final EventLog events = new EventLog(HISTORY);
+    private final EventLog events;
     private final Refusals refusals;
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -144,7 +144,7 @@ public final class AdminServer implements AutoCloseable {
      *     not resolve, or that is not a loopback address without TLS
      */
     public AdminServer(HaNode node, AdminSettings settings) {
-        this(node, settings, Optional.empty());
+        this(node, settings, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -161,11 +161,24 @@ public final class AdminServer implements AutoCloseable {
      * @throws ConfigException naming the place if the file cannot be read
      */
     public AdminServer(HaNode node, AdminSettings settings, Path configFile) {
-        this(node, settings, Optional.of(RunningFile.read(Objects.requireNonNull(configFile, "configFile"))));
+        this(
+                node,
+                settings,
+                Optional.of(RunningFile.read(Objects.requireNonNull(configFile, "configFile"))),
+                Optional.of(historyFile(configFile, node)));
     }
 
-    private AdminServer(HaNode node, AdminSettings settings, Optional<RunningFile> file) {
+    /**
+     * Where the node's event history is kept across restarts: {@code <node>.history.jsonl} beside its
+     * configuration file (the directory the node writes its file in).
+     */
+    public static Path historyFile(Path configFile, HaNode node) {
+        return configFile.toAbsolutePath().resolveSibling(node.id().value() + ".history.jsonl");
+    }
+
+    private AdminServer(HaNode node, AdminSettings settings, Optional<RunningFile> file, Optional<Path> history) {
         this.file = file;
+        this.events = new EventLog(HISTORY, history);
         this.node = Objects.requireNonNull(node, "node");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tokenDigest = sha256(readToken(settings.tokenFile()));
@@ -744,7 +757,8 @@ public final class AdminServer implements AutoCloseable {
                     EventLog.Recorded e = next.get();
                     write(
                             out,
-                            "id: " + e.seq() + "\nevent: " + e.event().type() + "\ndata: "
+                            "id: " + e.seq() + "\nevent: "
+                                    + e.json().path("type").asText() + "\ndata: "
                                     + mapper.writeValueAsString(Json.event(e)) + "\n\n");
                 }
             }

@@ -13,11 +13,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's events as the API serves them: the last {@code capacity} in a ring (newest last),
- * each numbered, and handed to every open event stream. Thread-safe; {@link #onEvent} never blocks:
- * a stream that falls {@value #STREAM_BACKLOG} events behind is ended (its client reconnects and
- * reads the history).
+ * each numbered and rendered as JSON, and handed to every open event stream. With a file, every
+ * event is also appended to it as one JSON line, and a new log starts with the last {@code
+ * capacity} lines of the file, so the history survives a restart of the node; the file is cut
+ * back to {@code capacity} lines (atomically) whenever it holds twice as many. Thread-safe; {@link
+ * #onEvent} never blocks on a stream: one that falls {@value #STREAM_BACKLOG} events behind is ended
+ * (its client reconnects and reads the history).
  */
 final class EventLog implements HaEventListener {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLog.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     /** Events a stream may fall behind before it is ended. */
     static final int STREAM_BACKLOG = 1024;
 
@@ -25,37 +31,103 @@ final class EventLog implements HaEventListener {
      * An event and its number in this log (from 1, in order).
      *
      * @param seq the number
-     * @param event the event
+     * @param json the event as the API serves it ({@link Json#event(long, HaEvent)})
      */
-    record Recorded(long seq, HaEvent event) {}
+    record Recorded(long seq, com.fasterxml.jackson.databind.node.ObjectNode json) {}
 
     private final int capacity;
     private final ArrayDeque<Recorded> ring = new ArrayDeque<>();
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private long seq;
+    private final Optional<java.nio.file.Path> file;
+    /** Lines in the file (after the last cut). */
+    private long lines;
 
     EventLog(int capacity) {
+        this(capacity, Optional.empty());
+    }
+
+    /** A log kept in {@code file} too (created if missing), starting with the events it holds. */
+    EventLog(int capacity, Optional<java.nio.file.Path> file) {
         if (capacity < 1) {
             throw new IllegalArgumentException("event history capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
+        this.file = file;
+        file.ifPresent(this::load);
+    }
+
+    private void load(java.nio.file.Path f) {
+        if (!java.nio.file.Files.exists(f)) {
+            return;
+        }
+        List<String> all;
+        try {
+            all = java.nio.file.Files.readAllLines(f, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot read the event history {}: {}; it starts empty", f, e.toString());
+            return;
+        }
+        lines = all.size();
+        int skipped = 0;
+        for (String line : all.subList(Math.max(0, all.size() - capacity), all.size())) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(line);
+                if (!(n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || !o.has("type")) {
+                    skipped++;
+                    continue;
+                }
+                o.put("seq", ++seq);
+                ring.addLast(new Recorded(seq, o));
+            } catch (java.io.IOException e) {
+                skipped++;
+            }
+        }
+        if (skipped > 0) {
+            LOG.warn("{}: {} lines of the event history were not events; skipped", f, skipped);
+        }
     }
 
     @Override
     public void onEvent(HaEvent event) {
         Recorded r;
         synchronized (this) {
-            r = new Recorded(++seq, event);
+            r = new Recorded(++seq, Json.event(seq, event));
             if (ring.size() == capacity) {
                 ring.removeFirst();
             }
             ring.addLast(r);
+            file.ifPresent(f -> append(f, r));
         }
         for (Stream s : streams) {
             if (!s.queue.offer(r)) {
                 s.overflowed = true;
                 end(s);
             }
+        }
+    }
+
+    /** Appends {@code r} to {@code f}, and cuts {@code f} back to the ring when it holds twice as many. */
+    private void append(java.nio.file.Path f, Recorded r) {
+        try {
+            if (lines >= 2L * capacity) {
+                StringBuilder kept = new StringBuilder();
+                for (Recorded k : ring) {
+                    kept.append(MAPPER.writeValueAsString(k.json())).append('\n');
+                }
+                io.hastack.core.internal.AtomicFiles.replace(f, kept.toString());
+                lines = ring.size();
+                return;
+            }
+            java.nio.file.Files.writeString(
+                    f,
+                    MAPPER.writeValueAsString(r.json()) + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            lines++;
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot keep an event in the history {}: {}", f, e.toString());
         }
     }
 

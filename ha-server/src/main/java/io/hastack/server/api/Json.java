@@ -245,16 +245,21 @@ final class Json {
         }
     }
 
-    /** An event and its number: {@code {"seq", "time", "node", "type", "subject", "detail", "data"}}. */
+    /** A recorded event as the API serves it (a copy). */
     static ObjectNode event(EventLog.Recorded r) {
+        return r.json().deepCopy();
+    }
+
+    /** An event and its number: {@code {"seq", "time", "node", "type", "subject", "detail", "data"}}. */
+    static ObjectNode event(long seq, io.hastack.core.runtime.HaEvent e) {
         ObjectNode o = F.objectNode();
-        o.put("seq", r.seq());
-        o.put("time", r.event().time().toString());
-        o.put("node", r.event().node().value());
-        o.put("type", r.event().type().name());
-        o.put("subject", r.event().subject());
-        o.put("detail", r.event().detail());
-        o.set("data", value(r.event().data(), 0));
+        o.put("seq", seq);
+        o.put("time", e.time().toString());
+        o.put("node", e.node().value());
+        o.put("type", e.type().name());
+        o.put("subject", e.subject());
+        o.put("detail", e.detail());
+        o.set("data", value(e.data(), 0));
         return o;
     }
 
