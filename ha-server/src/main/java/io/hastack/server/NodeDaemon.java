@@ -73,6 +73,14 @@ public final class NodeDaemon {
             Path config = Path.of(opts.get("config"));
             ClusterFile file = ConfigFile.load(config);
             HaNode built = build(file, config, opts.get("node"));
+            for (io.hastack.core.runtime.ConfigLint.Finding f :
+                    io.hastack.server.config.Lint.of(file, StandardAgents.registry())) {
+                if (f.warning()) {
+                    LOG.warn("{}: {} (hastack config lint)", opts.get("node"), f);
+                } else {
+                    LOG.info("{}: {}", opts.get("node"), f);
+                }
+            }
             node = built;
             // Before the start: a bad token file or keystore is a configuration error (exit 2), and
             // the API's history keeps the node's first events.

@@ -174,7 +174,8 @@ final class ConfigCommands {
             name = "config",
             mixinStandardHelpOptions = true,
             description = "The running configuration: show, validate, diff, apply.",
-            subcommands = {ConfigShow.class, ConfigValidate.class, ConfigDiff.class, ConfigApply.class})
+            subcommands = {ConfigShow.class, ConfigValidate.class, ConfigDiff.class, ConfigApply.class, ConfigLint.class
+            })
     static final class Config extends Hastack.Group {}
 
     @Command(
@@ -209,6 +210,39 @@ final class ConfigCommands {
                             file + ": valid; it " + (a.path("changed").asBoolean() ? "changes" : "does not change")
                                     + " the running configuration (version "
                                     + a.path("version").asLong() + ")\n");
+        }
+    }
+
+    @Command(
+            name = "lint",
+            mixinStandardHelpOptions = true,
+            description = "Checks a configuration against the timings it runs with: each group's worst-case"
+                    + " recovery time (detection, verification, lease wait, starts; or a failing resource's"
+                    + " monitor, stops and starts) against its 'rto', and the timeouts that contradict each"
+                    + " other. Without FILE, the running configuration. Exits with 0 without warnings, 1 with.")
+    static final class ConfigLint extends Hastack.Sub {
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "A whole configuration file.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            ClusterFile f = file != null
+                    ? parse(file, read(file), Hastack.EXIT_USAGE)
+                    : ConfigFile.parse(
+                            "the running configuration",
+                            root().client().get("/config/file").path("yaml").asText(),
+                            null);
+            List<io.hastack.core.runtime.ConfigLint.Finding> findings =
+                    io.hastack.server.config.Lint.of(f, io.hastack.resources.StandardAgents.registry());
+            StringBuilder out = new StringBuilder();
+            findings.forEach(x -> out.append(x).append('\n'));
+            long warnings = findings.stream()
+                    .filter(io.hastack.core.runtime.ConfigLint.Finding::warning)
+                    .count();
+            out.append(warnings == 0 ? "no warnings\n" : warnings + " warning" + (warnings == 1 ? "" : "s") + "\n");
+            spec.commandLine().getOut().print(out);
+            spec.commandLine().getOut().flush();
+            return warnings == 0 ? Hastack.EXIT_OK : Hastack.EXIT_REFUSED;
         }
     }
 

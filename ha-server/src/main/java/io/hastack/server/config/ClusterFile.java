@@ -35,13 +35,15 @@ public record ClusterFile(
         ClusterConfig config,
         long version,
         java.util.List<String> lineage,
-        java.util.List<io.hastack.resources.alert.AlertSpec> alerts) {
+        java.util.List<io.hastack.resources.alert.AlertSpec> alerts,
+        Map<io.hastack.core.model.GroupId, Duration> rto) {
 
-    /** Copies the node map, keeping its order, the lineage and the alerts. */
+    /** Copies the node map, keeping its order, the lineage, the alerts and the recovery targets. */
     public ClusterFile {
         nodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         lineage = java.util.List.copyOf(lineage);
         alerts = java.util.List.copyOf(alerts);
+        rto = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rto));
     }
 
     /** The model with its version and lineage, as a node starts from it. */

@@ -133,6 +133,7 @@ public final class ConfigFile {
                         "quorum",
                         "admin",
                         "alerts",
+                        "rto",
                         "options",
                         "groups",
                         "constraints",
@@ -220,7 +221,26 @@ public final class ConfigFile {
         }
         List<io.hastack.resources.alert.AlertSpec> alerts =
                 top.containsKey("alerts") ? alerts(top.get("alerts"), base) : List.of();
-        return new ClusterFile(cluster, keyFile, nodes, membership, device, admin, built, version, lineage, alerts);
+        Map<io.hastack.core.model.GroupId, Duration> rto = new LinkedHashMap<>();
+        if (top.containsKey("rto")) {
+            for (Map.Entry<String, Node> e :
+                    mapping(top.get("rto"), "rto", null, Set.of()).entrySet()) {
+                String p = "rto." + e.getKey();
+                io.hastack.core.model.GroupId g =
+                        at(keyNode(top.get("rto"), e.getKey()), p, () -> io.hastack.core.model.GroupId.of(e.getKey()));
+                Duration d = duration(e.getValue(), p);
+                if (d.isZero()) {
+                    throw error(
+                            e.getValue(),
+                            p,
+                            "a recovery time objective of 0 cannot be met: give the time a failover"
+                                    + " of the group may take, e.g. 2s");
+                }
+                rto.put(g, d);
+            }
+        }
+        return new ClusterFile(
+                cluster, keyFile, nodes, membership, device, admin, built, version, lineage, alerts, rto);
     }
 
     private Map<NodeId, InetSocketAddress> nodes(Node node, ClusterConfig.Builder config) {

@@ -71,6 +71,50 @@ class HastackConfigCliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    @org.junit.jupiter.api.Test
+    void configLintNamesEachGroupsBudgetAndTheContradictions() throws Exception {
+        Path clean = dir.resolve("lint-clean.yaml");
+        java.nio.file.Files.writeString(clean, """
+                cluster: c
+                insecure: true
+                nodes: {n1: 127.0.0.1:7801, n2: 127.0.0.1:7802, n3: 127.0.0.1:7803}
+                rto: {web: 1m}
+                groups:
+                  web:
+                    resources:
+                      - id: w
+                        agent: process
+                        monitor-interval: 10s
+                        timeouts: {start: 2s, stop: 2s, monitor: 5s}
+                        params: {argv.0: sleep, argv.1: '100'}
+                """);
+        Run good = at("n1", "config", "lint", clean.toString());
+        assertEquals(0, good.code(), good.toString());
+        assertTrue(good.out().startsWith("group web: worst-case recovery 19 s (rto 60 s): node failure"), good.out());
+        assertTrue(good.out().endsWith("no warnings\n"), good.out());
+
+        Path bad = dir.resolve("lint-bad.yaml");
+        java.nio.file.Files.writeString(
+                bad,
+                java.nio.file.Files.readString(clean)
+                        .replace("rto: {web: 1m}", "rto: {web: 5s, gone: 1s}")
+                        .replace("monitor-interval: 10s", "monitor-interval: 2s"));
+        Run warned = at("n1", "config", "lint", bad.toString());
+        assertEquals(1, warned.code(), warned.toString());
+        assertTrue(warned.out().contains("warning: group web: worst-case recovery"), warned.out());
+        assertTrue(warned.out().contains("exceeds its rto 5 s"), warned.out());
+        assertTrue(
+                warned.out()
+                        .contains("warning: resource w: monitor-interval 2 s is shorter than its monitor timeout 5 s"),
+                warned.out());
+        assertTrue(warned.out().contains("warning: rto.gone: no group gone is configured"), warned.out());
+        assertTrue(warned.out().endsWith("3 warnings\n"), warned.out());
+
+        Run running = at("n1", "config", "lint");
+        assertTrue(running.code() == 0 || running.code() == 1, running.toString());
+        assertTrue(running.out().contains("worst-case recovery"), "the running configuration: " + running.out());
+    }
+
     private static Run ok(String node, String... args) {
         Run r = at(node, args);
         assertEquals(0, r.code(), r.toString());

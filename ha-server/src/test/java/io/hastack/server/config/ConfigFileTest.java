@@ -119,6 +119,13 @@ class ConfigFileTest {
                         "is not a target role"),
                 bad("negative version", head + "version: -3\n", 6, "must not be negative"),
                 bad(
+                        "rto of zero",
+                        head + "rto: {web: 0s}\n",
+                        6,
+                        "rto.web: a recovery time objective of 0 cannot be met"),
+                bad("rto not a duration", head + "rto: {web: soon}\n", 6, "rto.web"),
+                bad("rto of a bad group name", head + "rto: {'a b': 1s}\n", 6, "rto.a b"),
+                bad(
                         "alert with path and webhook",
                         head + "alerts:\n  a:\n    path: /bin/true\n    webhook: http://h/x\n",
                         8,
