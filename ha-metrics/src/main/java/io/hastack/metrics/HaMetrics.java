@@ -43,6 +43,10 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
     private final Map<ResourceId, List<Meter>> resourceMeters = new HashMap<>();
     private final AtomicLong longestPauseNanos = new AtomicLong();
     private final AtomicReference<Instant> memberLostAt = new AtomicReference<>();
+    /** When the failover this node sees began (its first suspicion or loss), or null between failovers. */
+    private Instant failoverStart;
+
+    private final Set<String> phasesSeen = new java.util.HashSet<>();
 
     /** The meters of {@code node}. */
     public HaMetrics(HaNode node) {
@@ -139,6 +143,7 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
         }
         String self = node.id().value();
         EventData d = event.data();
+        failoverPhases(r, self, event);
         if (d instanceof EventData.ViewInstalled v) {
             Counter.builder("hastack.view.changes")
                     .description("views installed")
@@ -208,6 +213,66 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
                     .record(p.stall());
         } else if (d instanceof EventData.ConfigApplied) {
             refreshResources();
+        }
+    }
+
+    /**
+     * The phases of a failover as this node sees them, each timed from its start (the node's first
+     * suspicion of a member, or the view that lost one): {@code detected}, {@code view}, {@code
+     * quorum} (when the decision changed), {@code plan} (the first plan with actions, on the
+     * coordinator), {@code start} (the first start here), {@code converged}; the lease wait the
+     * coordinator announced is {@code hastack.failover.lease.wait}. A failover ends when the
+     * cluster converges, or is forgotten after {@link #TAKEOVER_WINDOW}.
+     */
+    private synchronized void failoverPhases(MeterRegistry r, String self, HaEvent event) {
+        EventData d = event.data();
+        Instant t = event.time();
+        if (failoverStart != null && Duration.between(failoverStart, t).compareTo(TAKEOVER_WINDOW) > 0) {
+            failoverStart = null;
+        }
+        boolean lost = d instanceof EventData.ViewInstalled v && !v.left().isEmpty();
+        if (failoverStart == null && (d instanceof EventData.MemberSuspected || lost)) {
+            failoverStart = t;
+            phasesSeen.clear();
+            Counter.builder("hastack.failovers")
+                    .description("failovers this node saw begin (a member suspected or lost)")
+                    .tag("node", self)
+                    .register(r)
+                    .increment();
+            phase(r, self, "detected", t);
+        }
+        if (failoverStart == null) {
+            return;
+        }
+        if (lost) {
+            phase(r, self, "view", t);
+        } else if (d instanceof EventData.QuorumGained || d instanceof EventData.QuorumLost) {
+            phase(r, self, "quorum", t);
+        } else if (d instanceof EventData.PlanComputed p && !p.actions().isEmpty()) {
+            phase(r, self, "plan", t);
+        } else if (d instanceof EventData.ActionSucceeded a && a.action() == ActionType.START) {
+            phase(r, self, "start", t);
+        } else if (d instanceof EventData.TakeoverWait w) {
+            Timer.builder("hastack.failover.lease.wait")
+                    .description("how long the coordinator held every start for a lease to expire")
+                    .tag("node", self)
+                    .register(r)
+                    .record(w.holdFor());
+        } else if (d instanceof EventData.Converged) {
+            phase(r, self, "converged", t);
+            failoverStart = null;
+        }
+    }
+
+    private void phase(MeterRegistry r, String self, String phase, Instant at) {
+        if (phasesSeen.add(phase)) {
+            Timer.builder("hastack.failover.phase")
+                    .description("time from the start of a failover this node saw to each of its phases")
+                    .tag("node", self)
+                    .tag("phase", phase)
+                    .publishPercentileHistogram()
+                    .register(r)
+                    .record(Duration.between(failoverStart, at));
         }
     }
 

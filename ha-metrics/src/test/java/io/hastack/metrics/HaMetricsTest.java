@@ -90,5 +90,16 @@ class HaMetricsTest {
         assertEquals(2, gauge(r, "hastack.view.members"));
         assertEquals(1, gauge(r, "hastack.lease.held"));
         assertEquals(0, gauge(r, "hastack.resource.failures", "resource", "web"));
+
+        // The failover's phases as the survivor saw them, each after the one before.
+        double last = -1;
+        for (String phase : List.of("view", "start")) {
+            Timer t = r.get("hastack.failover.phase").tags("phase", phase).timer();
+            assertEquals(1, t.count(), phase);
+            double ms = t.totalTime(TimeUnit.MILLISECONDS);
+            assertTrue(ms >= last, phase + " at " + ms + " ms, after " + last);
+            last = ms;
+        }
+        assertEquals(1, r.get("hastack.failovers").counter().count());
     }
 }

@@ -73,6 +73,9 @@ class NodeMetricsTest {
                             .find(),
                     "the start (w's, and d's if it ran there too): " + text);
             assertTrue(text.contains("hastack_view_members{" + node + "} 1.0"), text);
+            assertTrue(
+                    text.contains("hastack_failover_phase_seconds_count{" + node + ",phase=\"start\"} 1"),
+                    "the failover's phases: " + text);
             assertTrue(text.contains("hastack_quorate{" + node + "} 1.0"), "the tie is won: " + text);
             assertTrue(text.contains("# HELP hastack_takeover_seconds"), "documented meters carry their help");
 
