@@ -63,28 +63,16 @@ class HastackCliTest {
         api.close();
     }
 
-    /** What a run printed and how it ended. */
-    record Run(int code, String out, String err) {}
-
-    private static Run run(Map<String, String> env, List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Hastack.run(args.toArray(String[]::new), env, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(Map<String, String> env, List<String> args) {
+        return CliRun.run(env, args);
     }
 
-    /** {@code hastack --url <node's API> --token-file <the token> args...}. */
-    private static Run at(String node, String... args) {
-        List<String> all = new ArrayList<>(
-                List.of("--url", api.servers.get(node).uri().toString(), "--token-file", api.tokenFile.toString()));
-        all.addAll(List.of(args));
-        return run(Map.of(), all);
+    private static CliRun at(String node, String... args) {
+        return CliRun.at(api, node, args);
     }
 
-    private static Run ok(String node, String... args) {
-        Run r = at(node, args);
-        assertEquals(0, r.code(), r.toString());
-        return r;
+    private static CliRun ok(String node, String... args) {
+        return CliRun.ok(api, node, args);
     }
 
     /** {@code status --watch} redraws the whole status in place, again and again, until interrupted (Ctrl-C). */
@@ -120,33 +108,33 @@ class HastackCliTest {
     @Test
     void statusFitsEightyColumnsAndJsonIsTheApisAnswer() throws IOException {
         String coordinator = api.coordinator();
-        Run text = ok(coordinator, "status");
+        CliRun text = ok(coordinator, "status");
         assertTrue(text.out().startsWith("Cluster status from " + coordinator + " (coordinator)"), text.out());
         assertTrue(text.out().contains("web"), text.out());
         assertTrue(text.out().contains("RUNNING@" + api.runningOn("w")), text.out());
         text.out().lines().forEach(l -> assertTrue(l.length() <= 80, "longer than 80 columns: " + l));
 
-        Run json = ok(coordinator, "status", "--json");
+        CliRun json = ok(coordinator, "status", "--json");
         JsonNode s = new ObjectMapper().readTree(json.out());
         assertEquals(coordinator, s.path("node").asText());
         assertEquals(2, s.path("nodes").size());
 
-        Run history = ok(coordinator, "history", "--limit", "3");
+        CliRun history = ok(coordinator, "history", "--limit", "3");
         // One event a line, wrapped at 80 columns with an indent.
         assertTrue(history.out().lines().filter(l -> !l.startsWith(" ")).count() <= 3, history.out());
 
-        Run why = ok(coordinator, "why", "web");
+        CliRun why = ok(coordinator, "why", "web");
         assertTrue(why.out().contains("SCORE"), why.out());
 
         // What if the node that runs the group failed? The coordinator simulates, nothing changes.
         String before = api.fingerprint();
         String active = api.runningOn("w");
-        Run sim = ok(coordinator, "simulate", "node-fails " + active, "--scores");
+        CliRun sim = ok(coordinator, "simulate", "node-fails " + active, "--scores");
         assertTrue(sim.out().contains("after node " + active + " fails:"), sim.out());
         assertTrue(sim.out().contains("start w on " + ApiCluster.other(active)), sim.out());
         assertTrue(sim.out().contains("scores:"), sim.out());
         assertEquals(before, api.fingerprint(), "a simulation changes nothing");
-        Run elsewhere = at(ApiCluster.other(coordinator), "simulate", "node-fails " + active);
+        CliRun elsewhere = at(ApiCluster.other(coordinator), "simulate", "node-fails " + active);
         assertEquals(Hastack.EXIT_REFUSED, elsewhere.code(), elsewhere.toString());
         assertTrue(elsewhere.err().contains("ask " + coordinator), elsewhere.err());
     }
@@ -156,7 +144,7 @@ class HastackCliTest {
         String active = api.runningOn("w");
         String other = ApiCluster.other(active);
 
-        Run move = ok("n1", "resource", "move", "web", other, "--lifetime", "10m");
+        CliRun move = ok("n1", "resource", "move", "web", other, "--lifetime", "10m");
         assertTrue(move.out().startsWith("moved web to " + other + " until "), move.out());
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> api.cluster.witness.runningOn("w").equals(Set.of(NodeId.of(other))));
@@ -165,7 +153,7 @@ class HastackCliTest {
                 .until(() -> !api.cluster.node(api.coordinator()).snapshotText().contains("move web"));
 
         // Standby at the node's own endpoint moves its groups away; unstandby lets them come back.
-        Run standby = ok(other, "node", "standby", other);
+        CliRun standby = ok(other, "node", "standby", other);
         assertTrue(standby.out().contains(other + ": standby on"), standby.out());
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> api.cluster.witness.runningOn("w").equals(Set.of(NodeId.of(active))));
@@ -176,7 +164,7 @@ class HastackCliTest {
                 .until(() -> api.cluster.coordinatorStatus().nodes().stream()
                         .allMatch(n -> n.status() == io.hastack.core.spi.plan.NodeStatus.ONLINE));
 
-        Run cleanup = ok("n1", "resource", "cleanup", "w");
+        CliRun cleanup = ok("n1", "resource", "cleanup", "w");
         assertTrue(cleanup.out().startsWith("cleanup of w sent to"), cleanup.out());
         ok("n1", "resource", "cleanup");
         ok("n2", "cluster", "maintenance", "on");
@@ -219,15 +207,15 @@ class HastackCliTest {
 
     @Test
     void helpAndCompletion() {
-        Run help = run(Map.of(), List.of("--help"));
+        CliRun help = run(Map.of(), List.of("--help"));
         assertEquals(0, help.code());
         assertTrue(help.out().contains("Exit codes:"), help.out());
         assertTrue(help.out().contains("cannot reach the node"), help.out());
-        Run sub = run(Map.of(), List.of("resource", "move", "--help"));
+        CliRun sub = run(Map.of(), List.of("resource", "move", "--help"));
         assertEquals(0, sub.code());
         assertTrue(sub.out().contains("--lifetime"), sub.out());
         assertTrue(sub.out().contains("Exit codes:"), sub.out());
-        Run completion = run(Map.of(), List.of("completion"));
+        CliRun completion = run(Map.of(), List.of("completion"));
         assertEquals(0, completion.code());
         assertTrue(completion.out().contains("complete -F"), completion.out());
     }
@@ -297,7 +285,7 @@ class HastackCliTest {
                 all.add(a.replace("CLOSED", String.valueOf(closedPort)));
             }
         }
-        Run r = run(Map.of(), all);
+        CliRun r = run(Map.of(), all);
         assertEquals(code, r.code(), r.toString());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(before, api.fingerprint(), "the cluster changed after hastack " + args);
@@ -305,12 +293,12 @@ class HastackCliTest {
 
     @Test
     void theEnvironmentGivesTheDefaults() {
-        Run missing = run(
+        CliRun missing = run(
                 Map.of("HASTACK_URL", api.servers.get("n1").uri().toString(), "HASTACK_TOKEN_FILE", "/no/such"),
                 List.of("status"));
         assertEquals(2, missing.code(), missing.toString());
         assertTrue(missing.err().contains("/no/such (from HASTACK_TOKEN_FILE)"), missing.err());
-        Run fromEnv = run(
+        CliRun fromEnv = run(
                 Map.of(
                         "HASTACK_URL",
                         api.servers.get("n1").uri().toString(),
@@ -318,7 +306,7 @@ class HastackCliTest {
                         api.tokenFile.toString()),
                 List.of("status"));
         assertEquals(0, fromEnv.code(), fromEnv.toString());
-        Run defaults = run(Map.of(), List.of("status"));
+        CliRun defaults = run(Map.of(), List.of("status"));
         assertTrue(defaults.code() == 2 || defaults.code() == 3, defaults.toString());
         assertTrue(
                 defaults.err().contains(Hastack.DEFAULT_TOKEN_FILE + " (from the default)")

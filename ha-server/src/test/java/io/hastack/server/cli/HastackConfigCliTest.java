@@ -8,13 +8,10 @@ import io.hastack.core.model.NodeId;
 import io.hastack.server.api.ApiCluster;
 import io.hastack.testkit.InProcessCluster;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -58,17 +55,8 @@ class HastackConfigCliTest {
         }
     }
 
-    /** What a run printed and how it ended. */
-    record Run(int code, String out, String err) {}
-
-    private static Run at(String node, String... args) {
-        List<String> all = new ArrayList<>(
-                List.of("--url", api.servers.get(node).uri().toString(), "--token-file", api.tokenFile.toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Hastack.run(all.toArray(String[]::new), Map.of(), new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun at(String node, String... args) {
+        return CliRun.at(api, node, args);
     }
 
     @org.junit.jupiter.api.Test
@@ -88,7 +76,7 @@ class HastackConfigCliTest {
                         timeouts: {start: 2s, stop: 2s, monitor: 5s}
                         params: {argv.0: sleep, argv.1: '100'}
                 """);
-        Run good = at("n1", "config", "lint", clean.toString());
+        CliRun good = at("n1", "config", "lint", clean.toString());
         assertEquals(0, good.code(), good.toString());
         assertTrue(good.out().startsWith("group web: worst-case recovery 19 s (rto 60 s): node failure"), good.out());
         assertTrue(good.out().endsWith("no warnings\n"), good.out());
@@ -99,7 +87,7 @@ class HastackConfigCliTest {
                 java.nio.file.Files.readString(clean)
                         .replace("rto: {web: 1m}", "rto: {web: 5s, gone: 1s}")
                         .replace("monitor-interval: 10s", "monitor-interval: 2s"));
-        Run warned = at("n1", "config", "lint", bad.toString());
+        CliRun warned = at("n1", "config", "lint", bad.toString());
         assertEquals(1, warned.code(), warned.toString());
         assertTrue(warned.out().contains("warning: group web: worst-case recovery"), warned.out());
         assertTrue(warned.out().contains("exceeds its rto 5 s"), warned.out());
@@ -110,15 +98,13 @@ class HastackConfigCliTest {
         assertTrue(warned.out().contains("warning: rto.gone: no group gone is configured"), warned.out());
         assertTrue(warned.out().endsWith("3 warnings\n"), warned.out());
 
-        Run running = at("n1", "config", "lint");
+        CliRun running = at("n1", "config", "lint");
         assertTrue(running.code() == 0 || running.code() == 1, running.toString());
         assertTrue(running.out().contains("worst-case recovery"), "the running configuration: " + running.out());
     }
 
-    private static Run ok(String node, String... args) {
-        Run r = at(node, args);
-        assertEquals(0, r.code(), r.toString());
-        return r;
+    private static CliRun ok(String node, String... args) {
+        return CliRun.ok(api, node, args);
     }
 
     private static long starts(String resource) {
@@ -137,7 +123,7 @@ class HastackConfigCliTest {
     @Test
     void resourcesGroupsAndConstraintsChangeTheRunningCluster() {
         long v = version();
-        Run created = ok(
+        CliRun created = ok(
                 "n2",
                 "resource",
                 "create",
@@ -160,7 +146,7 @@ class HastackConfigCliTest {
                 .until(() -> api.cluster.witness.runningOn("c").size() == 1);
         assertEquals(1, starts("c"), "started once");
 
-        Run shown = ok("n1", "resource", "show", "c");
+        CliRun shown = ok("n1", "resource", "show", "c");
         assertTrue(shown.out().contains("group cache, 1 of 1"), shown.out());
         assertTrue(shown.out().contains("params: flavour=plain"), shown.out());
         assertTrue(shown.out().contains("timeouts: start=30s"), shown.out());
@@ -175,15 +161,15 @@ class HastackConfigCliTest {
 
         // A ban moves the group away from its node.
         String on = api.runningOn("c");
-        Run ban = ok("n1", "constraint", "add", "ban", "--group", "cache", "--node", on);
+        CliRun ban = ok("n1", "constraint", "add", "ban", "--group", "cache", "--node", on);
         assertTrue(ban.out().startsWith("added constraint ban-cache-" + on + ": "), ban.out());
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> api.cluster.witness.runningOn("c").equals(Set.of(NodeId.of(ApiCluster.other(on)))));
-        Run list = ok("n2", "constraint", "list");
+        CliRun list = ok("n2", "constraint", "list");
         assertTrue(list.out().contains("ban-cache-" + on + "  ban       cache from " + on), list.out());
 
         // Disabled, it stops (target-role=stopped); enabled, it runs again.
-        Run disabled = ok("n2", "resource", "disable", "c");
+        CliRun disabled = ok("n2", "resource", "disable", "c");
         assertTrue(disabled.out().startsWith("disabled c: configuration version"), disabled.out());
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> api.cluster.witness.runningOn("c").isEmpty());
@@ -194,7 +180,7 @@ class HastackConfigCliTest {
 
         // Deleting its only resource deletes the group and the constraints naming it.
         long before = version();
-        Run deleted = ok("n2", "resource", "delete", "c");
+        CliRun deleted = ok("n2", "resource", "delete", "c");
         assertTrue(
                 deleted.out()
                         .startsWith("deleted resource c; deleted group cache (it became empty) and the"
@@ -222,7 +208,7 @@ class HastackConfigCliTest {
                         .map(r -> r.id().value())
                         .toList()
                         .equals(List.of("x1", "x2", "x0")));
-        Run groupGone = ok("n2", "group", "delete", "pair");
+        CliRun groupGone = ok("n2", "group", "delete", "pair");
         assertTrue(
                 groupGone.out().contains("deleted group pair and the constraints naming it [order-web-pair]"),
                 groupGone.out());
@@ -233,9 +219,9 @@ class HastackConfigCliTest {
 
     @Test
     void configShowValidateDiffApplyRoundTrip() throws IOException {
-        Run shown = ok("n1", "config", "show");
+        CliRun shown = ok("n1", "config", "show");
         Path file = Files.writeString(dir.resolve("shown.yaml"), shown.out());
-        Run same = ok("n2", "config", "diff", file.toString());
+        CliRun same = ok("n2", "config", "diff", file.toString());
         assertTrue(same.out().contains("holds the running configuration"), same.out());
         assertTrue(ok("n2", "config", "validate", file.toString()).out().contains("does not change"));
 
@@ -243,19 +229,19 @@ class HastackConfigCliTest {
         String changed = shown.out()
                 .replace("groups:\n", "groups:\n  extra:\n    resources:\n    - id: e\n      agent: witness\n");
         Files.writeString(file, changed);
-        Run diff = at("n1", "config", "diff", file.toString());
+        CliRun diff = at("n1", "config", "diff", file.toString());
         assertEquals(1, diff.code(), diff.toString());
         assertTrue(diff.out().contains("\n+group extra\n+  resource e agent=witness"), diff.out());
         assertTrue(ok("n1", "config", "validate", file.toString()).out().contains("changes the running"));
 
-        Run applied = ok("n2", "config", "apply", file.toString(), "--base-version", String.valueOf(v));
+        CliRun applied = ok("n2", "config", "apply", file.toString(), "--base-version", String.valueOf(v));
         assertTrue(
                 applied.out().matches("configuration version " + (v + 1) + " \\(hash [0-9a-f]+\\)\\n"), applied.out());
         awaitVersion(v + 1);
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> api.cluster.witness.runningOn("e").size() == 1);
         assertEquals(0, at("n1", "config", "diff", file.toString()).code());
-        Run again = ok("n1", "config", "apply", file.toString());
+        CliRun again = ok("n1", "config", "apply", file.toString());
         assertTrue(again.out().endsWith(", unchanged\n"), again.out());
 
         // Back to the first file: e stops.
@@ -400,7 +386,7 @@ class HastackConfigCliTest {
                         default -> a;
                     });
         }
-        Run r = at("n1", all.toArray(String[]::new));
+        CliRun r = at("n1", all.toArray(String[]::new));
         assertEquals(code, r.code(), r.toString());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(before, api.fingerprint(), "the cluster changed after hastack " + args);
@@ -419,11 +405,11 @@ class HastackConfigCliTest {
                 List.of("constraint", "list"))) {
             List<String> args = new ArrayList<>(cmd);
             args.add("--help");
-            Run help = at("n1", args.toArray(String[]::new));
+            CliRun help = at("n1", args.toArray(String[]::new));
             assertEquals(0, help.code(), help.toString());
             assertTrue(help.out().contains("Exit codes:"), help.out());
         }
-        Run completion = at("n1", "completion");
+        CliRun completion = at("n1", "completion");
         assertTrue(completion.out().contains("constraint"), "completion knows the new commands");
         assertTrue(completion.out().contains("--monitor-interval"), "completion knows their options");
     }

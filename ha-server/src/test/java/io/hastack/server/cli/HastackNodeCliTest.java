@@ -11,13 +11,9 @@ import io.hastack.server.config.ClusterFile;
 import io.hastack.server.config.ConfigFile;
 import io.hastack.testkit.InProcessCluster;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,23 +49,12 @@ class HastackNodeCliTest {
         }
     }
 
-    /** What a run printed and how it ended. */
-    record Run(int code, String out, String err) {}
-
-    private static Run at(String node, String... args) {
-        List<String> all = new ArrayList<>(
-                List.of("--url", api.servers.get(node).uri().toString(), "--token-file", api.tokenFile.toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Hastack.run(all.toArray(String[]::new), Map.of(), new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun at(String node, String... args) {
+        return CliRun.at(api, node, args);
     }
 
-    private static Run ok(String node, String... args) {
-        Run r = at(node, args);
-        assertEquals(0, r.code(), r.toString());
-        return r;
+    private static CliRun ok(String node, String... args) {
+        return CliRun.ok(api, node, args);
     }
 
     /** True once n1 and n2 hold {@code nodes} with the change committed (no previous node list). */
@@ -83,7 +68,7 @@ class HastackNodeCliTest {
 
     @Test
     void aNodeIsAddedGivenAGroupStoppedAndRemoved() throws IOException {
-        Run added = ok("n2", "node", "add", "n3", "--address", " 127.0.0.1:17803 ");
+        CliRun added = ok("n2", "node", "add", "n3", "--address", " 127.0.0.1:17803 ");
         assertTrue(added.out().startsWith("added node n3 at 127.0.0.1:17803: configuration version "), added.out());
         assertTrue(added.out().contains("node list [n1, n2, n3]"), added.out());
         await().atMost(InProcessCluster.WAIT)
@@ -113,7 +98,7 @@ class HastackNodeCliTest {
         ok("n1", "resource", "clear", "web");
 
         // A live member is not removed.
-        Run live = at("n1", "node", "remove", "n3");
+        CliRun live = at("n1", "node", "remove", "n3");
         assertEquals(1, live.code(), live.toString());
         assertTrue(live.err().contains("stop it first"), live.err());
 
@@ -124,13 +109,13 @@ class HastackNodeCliTest {
                 .until(() -> api.cluster.witness.runningOn("w").size() == 1);
         ok("n1", "constraint", "add", "avoid", "--group", "db", "--node", "n3", "--score", "10");
         long before = api.cluster.node("n1").configuration().version();
-        Run named = at("n2", "node", "remove", "n3");
+        CliRun named = at("n2", "node", "remove", "n3");
         assertEquals(1, named.code(), named.toString());
         assertTrue(named.err().contains("location constraint avoid-db-n3 names node n3"), named.err());
         assertEquals(before, api.cluster.node("n1").configuration().version(), "nothing changed");
         ok("n1", "constraint", "remove", "avoid-db-n3");
 
-        Run removed = ok("n2", "node", "remove", "n3");
+        CliRun removed = ok("n2", "node", "remove", "n3");
         assertTrue(removed.out().startsWith("removed node n3: configuration version "), removed.out());
         await().atMost(InProcessCluster.WAIT)
                 .alias("the removal committed on n1 and n2")
@@ -138,7 +123,7 @@ class HastackNodeCliTest {
         assertEquals(
                 Set.of(NodeId.of("n1"), NodeId.of("n2")),
                 api.cluster.node("n2").config().addresses().keySet());
-        Run status = ok("n1", "status");
+        CliRun status = ok("n1", "status");
         assertTrue(!status.out().contains("node list: changing"), status.out());
     }
 
@@ -173,7 +158,7 @@ class HastackNodeCliTest {
     @MethodSource("badInvocations")
     void aBadInvocationEndsWithItsExitCodeAndChangesNothing(List<String> args, int code, String message) {
         String before = api.fingerprint();
-        Run r = at("n1", args.toArray(String[]::new));
+        CliRun r = at("n1", args.toArray(String[]::new));
         assertEquals(code, r.code(), r.toString());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(before, api.fingerprint(), "the cluster changed after hastack " + args);
@@ -195,7 +180,7 @@ class HastackNodeCliTest {
     @Test
     void nodeAddAndRemoveHaveHelp() {
         for (String cmd : List.of("add", "remove")) {
-            Run help = at("n1", "node", cmd, "--help");
+            CliRun help = at("n1", "node", cmd, "--help");
             assertEquals(0, help.code(), help.toString());
             assertTrue(help.out().contains("Exit codes:"), help.out());
         }
