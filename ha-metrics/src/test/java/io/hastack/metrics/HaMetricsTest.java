@@ -80,6 +80,10 @@ class HaMetricsTest {
                 .tags("operation", "start", "result", "success")
                 .timer();
         assertEquals(1, starts.count());
+        InProcessCluster.waitUntil(
+                () -> r.find("hastack.takeover").tags("resource", "web").timer() != null,
+                "the takeover timer; meters: "
+                        + r.getMeters().stream().map(m -> m.getId().toString()).toList());
         Timer takeover = r.get("hastack.takeover").tags("resource", "web").timer();
         assertEquals(1, takeover.count());
         assertTrue(

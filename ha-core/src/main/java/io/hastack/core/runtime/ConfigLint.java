@@ -28,16 +28,21 @@ public final class ConfigLint {
     /**
      * The timings a configuration runs with.
      *
-     * @param heartbeatTimeout the silence after which a member is suspected (also the lease time
-     *     unless {@code leaseTime} says otherwise)
+     * @param heartbeatInterval how often members heartbeat (and the failure detector looks)
+     * @param heartbeatTimeout the silence after which a member is suspected
      * @param verifyTimeout how long a suspicion is verified
      * @param leaseTime how long a node's membership lease lasts (its pause bound)
      * @param fenceTimeout how long a fence may take; empty without a fence device
      */
     public record Timings(
-            Duration heartbeatTimeout, Duration verifyTimeout, Duration leaseTime, Optional<Duration> fenceTimeout) {
+            Duration heartbeatInterval,
+            Duration heartbeatTimeout,
+            Duration verifyTimeout,
+            Duration leaseTime,
+            Optional<Duration> fenceTimeout) {
         /** Checks the fields. */
         public Timings {
+            Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
             Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
             Objects.requireNonNull(verifyTimeout, "verifyTimeout");
             Objects.requireNonNull(leaseTime, "leaseTime");
@@ -62,8 +67,9 @@ public final class ConfigLint {
     /**
      * A group's worst-case recovery time, in its parts.
      *
-     * @param nodeFailure a node that hangs: detection + verification + lease wait + fence + the
-     *     group's starts, one after the other
+     * @param nodeFailure a node that hangs: the later of its detection (heartbeat timeout and
+     *     interval, then verification) and the lease wait (which runs from the node's last grant,
+     *     so alongside the detection), then the fence and the group's starts, one after the other
      * @param resourceFailure a resource that fails in place: the monitor interval and timeout + the
      *     group's stops + its starts
      */
@@ -89,9 +95,9 @@ public final class ConfigLint {
         List<Finding> out = new ArrayList<>();
         for (ResourceGroup g : config.groups()) {
             Budget b = budget(g, timings, advised);
-            String parts = "node failure " + ms(b.nodeFailure()) + " (detection " + ms(timings.heartbeatTimeout())
-                    + " + verification " + ms(timings.verifyTimeout()) + " + lease wait " + ms(leaseWait(timings))
-                    + timings.fenceTimeout().map(f -> " + fence " + ms(f)).orElse("") + " + starts "
+            String parts = "node failure " + ms(b.nodeFailure()) + " (the later of detection " + ms(detection(timings))
+                    + " and the lease wait " + ms(leaseWait(timings)) + ", then"
+                    + timings.fenceTimeout().map(f -> " fence " + ms(f) + " +").orElse("") + " starts "
                     + ms(sum(g, Operation.START, advised)) + "), resource failure " + ms(b.resourceFailure());
             Duration target = rto.get(g.id());
             if (target != null && b.worst().compareTo(target) > 0) {
@@ -137,8 +143,9 @@ public final class ConfigLint {
                     true,
                     subject,
                     "monitor-interval " + ms(r.monitorInterval()) + " is shorter than its monitor timeout "
-                            + ms(monitor) + ": a slow monitor is still running when the next is due; make the interval"
-                            + " longer than the timeout"));
+                            + ms(monitor) + ": a hung monitor is noticed only after the timeout, so a failure can go"
+                            + " unseen for longer than the interval promises; make the interval at least the"
+                            + " timeout, or the timeout shorter"));
         }
         Duration failureTimeout = config.failureTimeout(r);
         if (!failureTimeout.isZero()) {
@@ -177,9 +184,9 @@ public final class ConfigLint {
     public static Budget budget(
             ResourceGroup g, Timings timings, Function<ResourceSpec, Map<Operation, Duration>> advised) {
         Duration starts = sum(g, Operation.START, advised);
-        Duration node = timings.heartbeatTimeout()
-                .plus(timings.verifyTimeout())
-                .plus(leaseWait(timings))
+        Duration detection = detection(timings);
+        Duration lease = leaseWait(timings);
+        Duration node = (detection.compareTo(lease) >= 0 ? detection : lease)
                 .plus(timings.fenceTimeout().orElse(Duration.ZERO))
                 .plus(starts);
         Duration slowestDetection = Duration.ZERO;
@@ -192,6 +199,11 @@ public final class ConfigLint {
         Duration resource =
                 slowestDetection.plus(sum(g, Operation.STOP, advised)).plus(starts);
         return new Budget(node, resource);
+    }
+
+    /** How long a hung node takes to be removed: the heartbeat timeout, one more look, the verification. */
+    static Duration detection(Timings timings) {
+        return timings.heartbeatTimeout().plus(timings.heartbeatInterval()).plus(timings.verifyTimeout());
     }
 
     /** What the coordinator waits for a node removed on suspicion: its lease, the drift and the margin. */

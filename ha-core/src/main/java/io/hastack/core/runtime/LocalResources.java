@@ -287,7 +287,8 @@ final class LocalResources {
 
     /**
      * Reloads {@code ids}, one after the other, with their new specs; a failed reload counts as a
-     * failed start and leaves the resource failed, for the coordinator to recover.
+     * failed monitor does (Pacemaker's default on-fail for a reload is restart): the resource is
+     * failed here, and its monitor's on-fail decides what follows.
      */
     private CompletableFuture<Void> reloadEach(List<ResourceId> ids, int i) {
         if (i >= ids.size()) {
@@ -298,7 +299,10 @@ final class LocalResources {
             return reloadEach(ids, i + 1);
         }
         long generation = ++l.generation;
-        CompletableFuture<OperationResult> call = executor.reload(l.agent, l.spec, node, l.epoch);
+        // Never two calls into one agent at once: wait for a monitor that may be running.
+        CompletableFuture<OperationResult> call = l.inFlight
+                .handleAsync((ignored, error) -> null, loop)
+                .thenCompose(v -> executor.reload(l.agent, l.spec, node, l.epoch));
         l.inFlight = call;
         return call.thenComposeAsync(
                 result -> {
@@ -307,7 +311,7 @@ final class LocalResources {
                         LOG.info("{}: reloaded {} with its new parameters", node, l.spec.id());
                         scheduleMonitor(l);
                     } else if (l.generation == generation) {
-                        int count = recordFailure(l, Operation.START);
+                        int count = recordFailure(l, Operation.MONITOR);
                         l.state = ResourceState.FAILED;
                         LOG.warn(
                                 "{}: reload of {} failed (failure {}): {}", node, l.spec.id(), count, result.outcome());
@@ -319,7 +323,7 @@ final class LocalResources {
                                         false),
                                 l.spec.id().value(),
                                 "reload of " + l.spec.id() + " on " + node + " failed: " + result.outcome()
-                                        + "; it is recovered as after a failed start");
+                                        + "; it is recovered as after a failed monitor");
                         listener.stateChanged();
                     }
                     return reloadEach(ids, i + 1);

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class ConfigLintTest {
     private static final ConfigLint.Timings TIMINGS = new ConfigLint.Timings(
-            Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofSeconds(3), Optional.empty());
+            Duration.ofMillis(500),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(3),
+            Optional.empty());
 
     /** A resource with every timeout set and nothing to warn about. */
     private static ResourceSpec.Builder clean(String id) {
@@ -54,13 +58,16 @@ class ConfigLintTest {
                 .build();
         List<ConfigLint.Finding> all = check(c, TIMINGS, Map.of(GroupId.of("web"), Duration.ofSeconds(30)));
         assertEquals(List.of(), warnings(all));
-        // 3 s + 0.2 s + lease wait (3 s * 1.01 + 0.3 s) + two starts of 2 s = 10.53 s; a resource that
-        // fails in place: 10 s + 5 s + two stops + two starts = 23 s.
+        // The later of detection (3 s + 0.5 s + 0.2 s) and the lease wait (3 s * 1.01 + 0.3 s), then two
+        // starts of 2 s = 7.7 s; a resource that fails in place: 10 s + 5 s + two stops + two starts = 23 s.
         ConfigLint.Budget b = ConfigLint.budget(c.groups().get(0), TIMINGS, r -> Map.of());
-        assertEquals(Duration.ofMillis(10_530), b.nodeFailure());
+        assertEquals(Duration.ofMillis(7_700), b.nodeFailure());
         assertEquals(Duration.ofSeconds(23), b.resourceFailure());
         assertTrue(
-                all.get(0).message().startsWith("worst-case recovery 23 s (rto 30 s): node failure 10530 ms"),
+                all.get(0)
+                        .message()
+                        .startsWith(
+                                "worst-case recovery 23 s (rto 30 s): node failure 7700 ms (the later of detection 3700 ms and the lease wait 3330 ms"),
                 all.get(0).message());
     }
 
@@ -79,6 +86,7 @@ class ConfigLintTest {
     @Test
     void aFenceAddsItsTimeout() {
         ConfigLint.Timings fenced = new ConfigLint.Timings(
+                Duration.ofMillis(500),
                 Duration.ofSeconds(3),
                 Duration.ofMillis(200),
                 Duration.ofSeconds(3),
@@ -112,7 +120,11 @@ class ConfigLintTest {
     @Test
     void aHeartbeatTimeoutBelowALikelyGcPause() {
         ConfigLint.Timings fast = new ConfigLint.Timings(
-                Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500), Optional.empty());
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                Optional.empty());
         List<ConfigLint.Finding> w =
                 warnings(check(one(clean("db").timeout(Operation.STOP, Duration.ofMillis(400))), fast, Map.of()));
         assertEquals(1, w.size(), w.toString());

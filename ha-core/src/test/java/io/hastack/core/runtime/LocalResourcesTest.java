@@ -122,7 +122,7 @@ class LocalResourcesTest {
         assertEquals(List.of(A), restarted.join().restarted());
         assertEquals(List.of("stop b", "stop a", "monitor a"), executor.log, "stopped in order, then probed");
 
-        // A failed reload leaves the resource failed, counted as a failed start, for recovery.
+        // A failed reload leaves the resource failed, counted as a failed monitor, for recovery.
         run(resources, start(A), start(B));
         executor.answer("reload", "a", AgentOutcome.failed("bad level"));
         CompletableFuture<LocalResources.Change> failed = resources.reconfigure(
@@ -132,7 +132,7 @@ class LocalResourcesTest {
         time.runFor(Duration.ofMillis(10));
         assertEquals(List.of(A), failed.join().reloaded());
         assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
-        assertEquals(Operation.START, resources.failures().get(A).operation());
+        assertEquals(Operation.MONITOR, resources.failures().get(A).operation());
         assertTrue(
                 executor.details.stream().anyMatch(d -> d.contains("reload of a on n1 failed: ")),
                 executor.details.toString());

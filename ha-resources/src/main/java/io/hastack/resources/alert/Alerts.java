@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -37,11 +35,34 @@ public final class Alerts implements HaEventListener, AutoCloseable {
     private final Supplier<ClusterConfig> config;
     private final String version;
     private final ZoneId zone;
-    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "ha-alert");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Alert calls at once, at most; more wait in a queue of {@link #BACKLOG}, beyond which they are dropped. */
+    static final int PARALLEL = 8;
+
+    /** Calls that may wait. */
+    static final int BACKLOG = 1000;
+
+    private final AtomicLong dropped = new AtomicLong();
+    private final java.util.concurrent.ThreadPoolExecutor calls = new java.util.concurrent.ThreadPoolExecutor(
+            PARALLEL,
+            PARALLEL,
+            30,
+            TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(BACKLOG),
+            r -> {
+                Thread t = new Thread(r, "ha-alert");
+                t.setDaemon(true);
+                return t;
+            },
+            (task, pool) -> {
+                if (!pool.isShutdown() && dropped.incrementAndGet() % 100 == 1) {
+                    LOG.warn("alerts fall behind: {} calls waiting; {} dropped so far", BACKLOG, dropped.get());
+                }
+            });
+
+    {
+        calls.allowCoreThreadTimeOut(true);
+    }
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sequence = new AtomicLong();
@@ -66,12 +87,15 @@ public final class Alerts implements HaEventListener, AutoCloseable {
         return new Alerts(specs, () -> node.configuration().config(), ZoneId.systemDefault());
     }
 
-    /** Calls that ended well, failed (an exit status other than 0, an HTTP error), and timed out. */
-    public record Counts(long delivered, long failed, long timedOut) {}
+    /**
+     * Calls that ended well, failed (an exit status other than 0, an HTTP error), timed out, and
+     * were dropped because too many waited.
+     */
+    public record Counts(long delivered, long failed, long timedOut, long dropped) {}
 
     /** What the calls so far came to. */
     public Counts counts() {
-        return new Counts(delivered.get(), failed.get(), timedOut.get());
+        return new Counts(delivered.get(), failed.get(), timedOut.get(), dropped.get());
     }
 
     @Override
@@ -103,11 +127,7 @@ public final class Alerts implements HaEventListener, AutoCloseable {
     }
 
     private void submit(Runnable call) {
-        try {
-            calls.execute(call);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("alerts are closed; dropping one");
-        }
+        calls.execute(call); // beyond the backlog, or once closed: dropped by the pool's handler
     }
 
     private void run(AlertSpec spec, AlertSpec.Executable exe, String recipient, Map<String, String> env) {
@@ -155,21 +175,31 @@ public final class Alerts implements HaEventListener, AutoCloseable {
                 delivered.incrementAndGet();
             } else {
                 failed.incrementAndGet();
-                LOG.warn("alert {} (webhook {}) answered HTTP {}", spec.id(), hook.url(), response.statusCode());
+                LOG.warn("alert {} (webhook {}) answered HTTP {}", spec.id(), shown(hook), response.statusCode());
             }
         } catch (java.net.http.HttpTimeoutException e) {
             timedOut.incrementAndGet();
             LOG.warn(
                     "alert {} (webhook {}) did not answer within {} ms",
                     spec.id(),
-                    hook.url(),
+                    shown(hook),
                     spec.timeout().toMillis());
         } catch (java.io.IOException e) {
             failed.incrementAndGet();
-            LOG.warn("alert {} (webhook {}) failed: {}", spec.id(), hook.url(), e.toString());
+            LOG.warn(
+                    "alert {} (webhook {}) failed: {}",
+                    spec.id(),
+                    shown(hook),
+                    e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The webhook without its query and user information, which may hold a secret, for logs. */
+    private static String shown(AlertSpec.Webhook hook) {
+        java.net.URI u = hook.url();
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + u.getPath();
     }
 
     /** {@code s} as a JSON string. */
@@ -195,11 +225,16 @@ public final class Alerts implements HaEventListener, AutoCloseable {
         return b.append('"').toString();
     }
 
-    /** Waits for running calls up to the longest timeout (as Pacemaker drains them at shutdown), then stops. */
+    /**
+     * Waits a little for running calls (as Pacemaker drains them at shutdown, but at most 5 s, so that
+     * a hung alert does not hold a node's shutdown), then stops them.
+     */
     @Override
     public void close() {
         calls.shutdown();
-        long wait = specs.stream().mapToLong(s -> s.timeout().toMillis()).max().orElse(0) + 1000;
+        long wait = Math.min(
+                5000,
+                specs.stream().mapToLong(x -> x.timeout().toMillis()).max().orElse(0) + 1000);
         try {
             if (!calls.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
                 calls.shutdownNow();

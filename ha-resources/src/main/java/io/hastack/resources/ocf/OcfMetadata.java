@@ -104,9 +104,11 @@ final class OcfMetadata {
     }
 
     /**
-     * How the agent reloads, as Pacemaker reads it: with a {@code reload-agent} action (OCF 1.1),
-     * the parameters marked {@code reloadable="1"}; else with a {@code reload} action (the older
-     * convention), the parameters not marked {@code unique="1"}. Empty if it advertises neither.
+     * How the agent reloads, as Pacemaker reads it: an agent of OCF 1.1 or later (its {@code
+     * <version>}) with a {@code reload-agent} action reloads the parameters marked {@code
+     * reloadable="1"} (its {@code reload} re-reads the service's own configuration, and changes no
+     * parameter); an older one with a {@code reload} action (the older convention) reloads the
+     * parameters not marked {@code unique="1"}. Empty otherwise.
      *
      * @param action the action to run
      * @param parameters the parameters a reload applies
@@ -130,8 +132,11 @@ final class OcfMetadata {
         for (int i = 0; i < as.getLength(); i++) {
             actions.add(((Element) as.item(i)).getAttribute("name"));
         }
-        boolean agent = actions.contains("reload-agent");
-        if (!agent && !actions.contains("reload")) {
+        NodeList versions = root.getElementsByTagName("version");
+        boolean ocf11 = versions.getLength() > 0
+                && atLeast11(versions.item(0).getTextContent().strip());
+        boolean agent = ocf11 && actions.contains("reload-agent");
+        if (!agent && (ocf11 || !actions.contains("reload"))) {
             return java.util.Optional.empty();
         }
         java.util.Set<String> names = new java.util.HashSet<>();
@@ -143,6 +148,18 @@ final class OcfMetadata {
             }
         }
         return java.util.Optional.of(new Reload(agent ? "reload-agent" : "reload", names));
+    }
+
+    /** True if the OCF version {@code v} ({@code major.minor}) is 1.1 or later. */
+    private static boolean atLeast11(String v) {
+        String[] parts = v.split("\\.");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major > 1 || (major == 1 && minor >= 1);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isTrue(String v) {

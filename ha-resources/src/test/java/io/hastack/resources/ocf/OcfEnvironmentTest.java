@@ -298,14 +298,20 @@ class OcfEnvironmentTest {
 
     @Test
     void reloadAgentMarksItsReloadableParametersAndPlainReloadItsNonUniqueOnes() {
-        String agent11 = "<resource-agent name='x'><parameters>"
+        String agent11 = "<resource-agent name='x'><version>1.1</version><parameters>"
                 + "<parameter name='port' unique='1'/><parameter name='level' reloadable='1'/>"
                 + "<parameter name='path'/></parameters><actions><action name='reload-agent'/>"
                 + "<action name='reload'/></actions></resource-agent>";
         assertEquals(Optional.of(new OcfMetadata.Reload("reload-agent", Set.of("level"))), OcfMetadata.reload(agent11));
-        String agent10 = agent11.replace("<action name='reload-agent'/>", "");
+        String agent10 = agent11.replace("<version>1.1</version>", "<version>1.0</version>");
         assertEquals(
-                Optional.of(new OcfMetadata.Reload("reload", Set.of("level", "path"))), OcfMetadata.reload(agent10));
+                Optional.of(new OcfMetadata.Reload("reload", Set.of("level", "path"))),
+                OcfMetadata.reload(agent10),
+                "OCF 1.0: reload-agent is not read; reload reloads what is not unique");
+        assertEquals(
+                Optional.empty(),
+                OcfMetadata.reload(agent11.replace("<action name='reload-agent'/>", "")),
+                "OCF 1.1: reload re-reads the service's configuration and reloads no parameter");
         assertEquals(Optional.empty(), OcfMetadata.reload(agent10.replace("<action name='reload'/>", "")));
         assertEquals(Optional.empty(), OcfMetadata.reload("not xml"));
     }

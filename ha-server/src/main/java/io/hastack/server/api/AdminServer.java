@@ -331,6 +331,7 @@ public final class AdminServer implements AutoCloseable {
             s = server;
         }
         events.endAll();
+        events.close();
         if (s != null) {
             s.stop(1);
             executor.shutdownNow();

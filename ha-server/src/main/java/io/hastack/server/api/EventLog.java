@@ -40,8 +40,28 @@ final class EventLog implements HaEventListener {
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private long seq;
     private final Optional<java.nio.file.Path> file;
-    /** Lines in the file (after the last cut). */
-    private long lines;
+    /** Lines in the file (after the last cut); only the writer thread touches it after the load. */
+    private volatile long lines;
+    /**
+     * Writes the file off the thread that delivers events (the node's): a slow disk must never
+     * delay the node. Events beyond its backlog are not written, and counted.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor writer = new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(STREAM_BACKLOG),
+            r -> {
+                Thread t = new Thread(r, "ha-history-writer");
+                t.setDaemon(true);
+                return t;
+            },
+            (task, pool) -> {
+                // dropped: counted below
+            });
+
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     EventLog(int capacity) {
         this(capacity, Optional.empty());
@@ -97,7 +117,16 @@ final class EventLog implements HaEventListener {
                 ring.removeFirst();
             }
             ring.addLast(r);
-            file.ifPresent(f -> append(f, r));
+            file.ifPresent(f -> {
+                if (writer.getQueue().remainingCapacity() == 0) {
+                    if (dropped.incrementAndGet() % 100 == 1) {
+                        LOG.warn("the event history {} falls behind the events: {} not written", f, dropped.get());
+                    }
+                } else {
+                    List<Recorded> snapshot = lines + 1 >= 2L * capacity ? List.copyOf(ring) : List.of();
+                    writer.execute(() -> append(f, r, snapshot));
+                }
+            });
         }
         for (Stream s : streams) {
             if (!s.queue.offer(r)) {
@@ -107,27 +136,58 @@ final class EventLog implements HaEventListener {
         }
     }
 
-    /** Appends {@code r} to {@code f}, and cuts {@code f} back to the ring when it holds twice as many. */
-    private void append(java.nio.file.Path f, Recorded r) {
+    /**
+     * Appends {@code r} to {@code f}, or cuts {@code f} back to {@code ring} (the ring as it was with
+     * {@code r}, given when the file holds twice the capacity). On the writer thread.
+     */
+    private void append(java.nio.file.Path f, Recorded r, List<Recorded> ring) {
         try {
-            if (lines >= 2L * capacity) {
+            if (lines >= 2L * capacity && !ring.isEmpty()) {
                 StringBuilder kept = new StringBuilder();
                 for (Recorded k : ring) {
                     kept.append(MAPPER.writeValueAsString(k.json())).append('\n');
                 }
                 io.hastack.core.internal.AtomicFiles.replace(f, kept.toString());
+                restrict(f);
                 lines = ring.size();
                 return;
             }
+            boolean created = !java.nio.file.Files.exists(f);
             java.nio.file.Files.writeString(
                     f,
                     MAPPER.writeValueAsString(r.json()) + "\n",
                     java.nio.charset.StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
+            if (created) {
+                restrict(f);
+            }
             lines++;
         } catch (java.io.IOException e) {
             LOG.warn("cannot keep an event in the history {}: {}", f, e.toString());
+        }
+    }
+
+    /** The history names nodes and resources: readable by the node's account only. */
+    private static void restrict(java.nio.file.Path f) {
+        try {
+            java.nio.file.Files.setPosixFilePermissions(
+                    f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot restrict {}: {}", f, e.toString());
+        }
+    }
+
+    /** Writes what is queued (for at most a few seconds) and stops the writer. */
+    void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+                writer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            writer.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

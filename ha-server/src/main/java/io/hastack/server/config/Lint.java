@@ -21,6 +21,8 @@ public final class Lint {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
     /** The preset's verification timeout. */
     static final Duration VERIFY_TIMEOUT = Duration.ofMillis(200);
+    /** The preset's heartbeat interval. */
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(500);
 
     private Lint() {}
 
@@ -28,9 +30,18 @@ public final class Lint {
     public static List<ConfigLint.Finding> of(ClusterFile file, AgentRegistry agents) {
         Duration heartbeat = file.membership().heartbeatTimeout().orElse(HEARTBEAT_TIMEOUT);
         ConfigLint.Timings timings = new ConfigLint.Timings(
-                heartbeat, file.membership().verifyTimeout().orElse(VERIFY_TIMEOUT), heartbeat, Optional.empty());
-        List<ConfigLint.Finding> out =
-                new ArrayList<>(ConfigLint.check(file.config(), timings, file.rto(), spec -> advised(agents, spec)));
+                file.membership().heartbeatInterval().orElse(HEARTBEAT_INTERVAL),
+                heartbeat,
+                file.membership().verifyTimeout().orElse(VERIFY_TIMEOUT),
+                heartbeat,
+                Optional.empty());
+        // One agent per type: an OCF agent runs its meta-data script once.
+        Map<String, Map<Operation, Duration>> byType = new java.util.HashMap<>();
+        List<ConfigLint.Finding> out = new ArrayList<>(ConfigLint.check(
+                file.config(),
+                timings,
+                file.rto(),
+                spec -> byType.computeIfAbsent(spec.agentType(), t -> advised(agents, spec))));
         for (GroupId g : file.rto().keySet()) {
             if (file.config().group(g).isEmpty()) {
                 out.add(new ConfigLint.Finding(

@@ -37,6 +37,7 @@ class EventLogTest {
         for (int i = 1; i <= 3; i++) {
             first.onEvent(joined(i));
         }
+        first.close(); // written off the delivering thread: wait for it
         EventLog second = new EventLog(4, Optional.of(file));
         List<EventLog.Recorded> kept = second.last(10);
         assertEquals(3, kept.size());
@@ -49,6 +50,10 @@ class EventLogTest {
         for (int i = 4; i <= 20; i++) {
             second.onEvent(joined(i));
         }
+        second.close();
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertTrue(Files.readAllLines(file).size() <= 8, "cut back whenever it holds twice the capacity");
         EventLog third = new EventLog(4, Optional.of(file));
         assertEquals(

@@ -7,7 +7,7 @@ import java.util.Set;
  * {@code reload-agent}): when a configuration change alters only parameters named by {@link
  * #reloadableParameters()} of a resource that runs here, the node calls {@link #reload} with the new
  * parameters instead of stopping and starting it (and what depends on it). A failed reload counts as
- * a failed start: the resource is recovered as after any failure.
+ * a failed monitor (Pacemaker's default on-fail for a reload is restart).
  */
 public interface Reloadable {
     /** The parameters a reload can apply; empty if the agent cannot reload. */
