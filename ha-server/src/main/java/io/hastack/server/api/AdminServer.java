@@ -80,8 +80,11 @@ import org.slf4j.LoggerFactory;
  * docs/design/admin-api.md} says why it is built this way): JSON under {@code /api/v1/} on the
  * JDK's HTTP server, HTTPS with a PKCS12 keystore when {@link AdminSettings#tls()} is set. Every
  * request must carry {@code Authorization: Bearer <token>} with the token from {@link
- * AdminSettings#tokenFile()}; any other is answered 401 and counted ({@link #refusals()}). A bad
- * request is answered with {@code {"error": ..., "field": ...}} and changes nothing.
+ * AdminSettings#tokenFile()}, or the session cookie of the web console ({@link Console}: its
+ * pages at {@code /}, a login with the token at {@code POST /login}; with the cookie, a request
+ * other than GET must carry {@code X-Hastack-Console: 1}, else 403); any other is answered 401 and
+ * counted ({@link #refusals()}). A bad request is answered with {@code {"error": ..., "field":
+ * ...}} and changes nothing.
  *
  * <p>The constructor reads the token and the keystore and starts recording the node's events (so
  * create it before the node starts, to keep its first events); {@link #start()} listens; {@link
@@ -128,6 +131,9 @@ public final class AdminServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     /** The configuration file the node was started from, as read when this server was created. */
     private final Optional<RunningFile> file;
+
+    /** The web console's pages, login and sessions. */
+    private final Console console;
 
     private HttpServer server;
     private ExecutorService executor;
@@ -194,6 +200,7 @@ public final class AdminServer implements AutoCloseable {
                     + " the network in clear, or bind to 127.0.0.1");
         }
         this.refusals = new Refusals("admin API of " + node.id(), LOG, 10_000);
+        this.console = new Console(this::tokenMatches, refusals, ssl.isPresent(), System::nanoTime);
         routes();
         node.addListener(events, Runnable::run);
     }
@@ -428,6 +435,10 @@ public final class AdminServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try {
             try {
+                if (Console.isConsolePath(ex.getRequestURI().getPath())) {
+                    console.handle(ex);
+                    return;
+                }
                 authenticate(ex);
                 List<String> segments = segments(ex.getRequestURI().getPath());
                 Map<String, String> params = new LinkedHashMap<>();
@@ -453,9 +464,34 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the request through with a bearer token or, without an Authorization header, with a
+     * console session (a request other than GET must then carry {@link Console#HEADER}: a form on
+     * another site cannot set it).
+     */
     private void authenticate(HttpExchange ex) {
         List<String> headers = ex.getRequestHeaders().get("Authorization");
         if (headers == null || headers.isEmpty()) {
+            Console.Session session = console.session(ex);
+            if (session == Console.Session.VALID) {
+                if (!ex.getRequestMethod().equals("GET")
+                        && !"1".equals(ex.getRequestHeaders().getFirst(Console.HEADER))) {
+                    throw new ApiException(
+                            403,
+                            Console.HEADER,
+                            "a " + ex.getRequestMethod() + " with the console's session cookie must carry the header '"
+                                    + Console.HEADER + ": 1' (the console sends it; a form on another site"
+                                    + " cannot): refused as a possible cross-site request");
+                }
+                return;
+            }
+            if (session == Console.Session.UNKNOWN) {
+                refuse(
+                        ex,
+                        "unknown session",
+                        "the console's session is unknown or has expired: log in again at /, or send"
+                                + " 'Authorization: Bearer <token>'");
+            }
             refuse(
                     ex,
                     "no token",
@@ -471,9 +507,14 @@ public final class AdminServer implements AutoCloseable {
                 || value.substring(7).isBlank()) {
             refuse(ex, "malformed header", "the Authorization header is not 'Bearer <token>'");
         }
-        if (!MessageDigest.isEqual(sha256(value.substring(7).strip()), tokenDigest)) {
+        if (!tokenMatches(value.substring(7).strip())) {
             refuse(ex, "wrong token", "the token is wrong: use the one in the node's admin token file");
         }
+    }
+
+    /** Whether {@code token} is the API's: SHA-256 digests compared in constant time. */
+    private boolean tokenMatches(String token) {
+        return MessageDigest.isEqual(sha256(token), tokenDigest);
     }
 
     private void refuse(HttpExchange ex, String reason, String message) {
@@ -643,7 +684,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** The body's bytes, at most {@code limit} (413 beyond). */
-    private static byte[] bytes(HttpExchange ex, int limit) throws IOException {
+    static byte[] bytes(HttpExchange ex, int limit) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         long declared = -1;
         if (length != null) {

@@ -191,7 +191,8 @@ class BadRequestsTest {
                 // Paths and methods
                 bad("GET", "/api/v1/stats", null, 404, "path", "did you mean /api/v1/status?"),
                 bad("GET", "/api/v2/status", null, 404, "path", "no endpoint /api/v2/status"),
-                bad("GET", "/", null, 404, "path", "no endpoint /"),
+                // "/" is the web console (ConsoleTest)
+                bad("GET", "/index.html", null, 404, "path", "no endpoint /index.html"),
                 bad("GET", "/api/v1/status/", null, 404, "path", "no endpoint /api/v1/status/"),
                 bad("GET", "/api/v1/groups//move", null, 404, "path", "no endpoint"),
                 bad("POST", "/api/v1/status", "{}", 405, "method", "POST is not allowed on /api/v1/status: use GET"),

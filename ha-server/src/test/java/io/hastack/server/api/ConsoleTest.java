@@ -1,0 +1,290 @@
+package io.hastack.server.api;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.runtime.HaNode;
+import io.hastack.server.config.ConfigFile;
+import io.hastack.testkit.InProcessCluster;
+import io.hastack.testsupport.Prerequisites;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console in a real headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}, driven by Selenium): a three-node in-process cluster, each node serving the
+ * admin API; the browser logs in on one node's console, watches the group fail over when its node
+ * crashes, and puts the survivor in standby from the page. A screenshot of each step goes to {@code
+ * target/console/}.
+ */
+@Tag("functional")
+class ConsoleTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String TOKEN = "console-token-0123456789abcdef";
+    private static final Path SHOTS = Path.of("target", "console");
+    private static final List<String> NODES = List.of("n1", "n2", "n3");
+
+    /** One group, {@code webshop} (resource {@code shop}), on the witness agent. */
+    private static final String FILE = """
+            cluster: console-test
+            insecure: true
+            nodes:
+              n1: 127.0.0.1:17811
+              n2: 127.0.0.1:17812
+              n3: 127.0.0.1:17813
+            groups:
+              webshop:
+                resources:
+                  - id: shop
+                    agent: witness
+                    monitor-interval: 200ms
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final InProcessCluster cluster = new InProcessCluster();
+    private final Map<String, AdminServer> servers = new LinkedHashMap<>();
+    private WebDriver browser;
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+        servers.values().forEach(AdminServer::close);
+        cluster.close();
+    }
+
+    @Test
+    void logsInWatchesAFailoverAndPutsANodeInStandby() throws IOException {
+        Prerequisites.requireExecutable(CHROMIUM, "chromium");
+        Prerequisites.requireExecutable(CHROMEDRIVER, "chromium-driver");
+        startCluster();
+        String first = runningOn();
+        // The browser is on a survivor's console, the coordinator's if it survives (it plans).
+        String coordinator = cluster.coordinatorStatus().node().value();
+        String viewer = !coordinator.equals(first)
+                ? coordinator
+                : NODES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();
+        String base = servers.get(viewer).uri().toString();
+        browser = chromium();
+
+        // a. Without a session: the login page, and no cluster data.
+        browser.get(base + "/");
+        assertEquals(1, browser.findElements(By.id("token")).size(), "the login page's token field");
+        assertFalse(browser.getPageSource().contains("webshop"), browser.getPageSource());
+        assertTrue(browser.findElements(By.cssSelector("[data-group]")).isEmpty());
+        screenshot("01-login");
+        browser.findElement(By.id("token")).sendKeys("not-the-token-at-all");
+        browser.findElement(By.id("login-button")).click();
+        assertTrue(browser.findElement(By.id("login-error")).getText().contains("token is wrong"));
+        assertFalse(browser.getPageSource().contains("webshop"), browser.getPageSource());
+        assertEquals(1L, servers.get(viewer).refusals().counts().get("wrong token"));
+
+        // b. Logged in: the group on its node.
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.id("login-button")).click();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> groupNode().equals(first));
+        assertEquals(
+                "online",
+                browser.findElement(By.cssSelector("#nodes tr[data-node='" + first + "'] .status"))
+                        .getText());
+        screenshot("02-logged-in");
+
+        // c. Its node crashes: the group on a survivor, the node offline, the failover's timeline.
+        cluster.crash(first);
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> !groupNode().isEmpty()
+                        && !groupNode().equals(first)
+                        && browser.findElements(By.cssSelector("#timeline .phase"))
+                                        .size()
+                                >= 3
+                        && !browser.findElement(By.id("slowest"))
+                                .getDomAttribute("data-phase")
+                                .isEmpty());
+        String survivor = groupNode();
+        assertNotEquals(first, survivor);
+        assertEquals(runningOn(), survivor);
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> browser.findElement(By.cssSelector("#nodes tr[data-node='" + first + "'] .status"))
+                        .getText()
+                        .equals("offline"));
+        String start = browser.findElement(By.cssSelector("#timeline .phase")).getDomAttribute("data-phase");
+        assertTrue(Set.of("MEMBER_SUSPECTED", "VIEW_INSTALLED").contains(start), start);
+        String slowest = browser.findElement(By.id("slowest")).getText();
+        assertTrue(slowest.startsWith("Slowest phase: "), slowest);
+        screenshot("03-failover");
+
+        // d. Standby of the survivor from the page: the group moves to the third node.
+        String third = NODES.stream()
+                .filter(n -> !n.equals(first) && !n.equals(survivor))
+                .findFirst()
+                .orElseThrow();
+        browser.findElement(By.cssSelector("button.standby[data-node='" + survivor + "']"))
+                .click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.alertIsPresent())
+                .accept();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> groupNode().equals(third)
+                        && browser.findElement(By.cssSelector("#nodes tr[data-node='" + survivor + "'] .status"))
+                                .getText()
+                                .equals("standby"));
+        assertEquals(third, runningOn());
+        screenshot("04-standby");
+    }
+
+    @Test
+    void aSessionCookieOpensTheApiButACommandNeedsTheConsoleHeader() throws IOException, InterruptedException {
+        startCluster();
+        String node = NODES.get(0);
+        String base = servers.get(node).uri().toString();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> login = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, login.statusCode(), login.body());
+        assertEquals("/", login.headers().firstValue("Location").orElseThrow());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
+        assertFalse(setCookie.contains("Secure"), "no TLS here: " + setCookie);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        HttpRequest.Builder status =
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/status")).header("Cookie", cookie);
+        assertEquals(
+                200,
+                http.send(status.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        // A command with the cookie alone (a cross-site form could send it): refused, nothing done.
+        HttpRequest.Builder standby = HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes/" + node + "/standby"))
+                .header("Cookie", cookie)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"on\": true}"));
+        HttpResponse<String> forged = http.send(standby.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, forged.statusCode(), forged.body());
+        assertTrue(forged.body().contains(Console.HEADER), forged.body());
+        assertEquals(
+                "online",
+                Json.status(cluster.node(node).status().nodes().stream()
+                        .filter(n -> n.node().value().equals(node))
+                        .findFirst()
+                        .orElseThrow()
+                        .status()));
+        HttpResponse<String> real =
+                http.send(standby.header(Console.HEADER, "1").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, real.statusCode(), real.body());
+
+        // After the logout the cookie opens nothing, and the refusal is counted.
+        HttpResponse<String> logout = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/logout"))
+                        .header("Cookie", cookie)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, logout.statusCode());
+        HttpResponse<String> after = http.send(status.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, after.statusCode(), after.body());
+        assertEquals(1L, servers.get(node).refusals().counts().get("unknown session"));
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/"))
+                        .header("Cookie", cookie)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, page.statusCode());
+        assertTrue(page.body().contains("name=\"token\"") && !page.body().contains("webshop"), page.body());
+    }
+
+    /** The node the page shows the group on ({@code data-node}), empty if none. */
+    private String groupNode() {
+        WebElement group = browser.findElement(By.cssSelector("div.group[data-group='webshop']"));
+        String node = group.getDomAttribute("data-node");
+        return node == null ? "" : node;
+    }
+
+    private String runningOn() {
+        Set<NodeId> on = cluster.witness.runningOn("shop");
+        assertEquals(1, on.size(), "shop runs on " + on);
+        return on.iterator().next().value();
+    }
+
+    private void startCluster() throws IOException {
+        Path tokenFile = dir.resolve("admin.token");
+        Files.writeString(tokenFile, TOKEN + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        Path configFile = dir.resolve("cluster.yaml");
+        Files.writeString(configFile, FILE, StandardCharsets.UTF_8);
+        ClusterConfig config = ConfigFile.load(configFile).config();
+        for (String n : NODES) {
+            HaNode node = cluster.start(n, config);
+            AdminServer server =
+                    new AdminServer(node, AdminSettings.of(tokenFile).withPort(0), configFile);
+            server.start();
+            servers.put(n, server);
+        }
+        cluster.awaitView(NODES.size());
+        await().atMost(InProcessCluster.WAIT)
+                .until(() -> cluster.witness.runningOn("shop").size() == 1);
+    }
+
+    /** Debian's headless Chromium through its chromedriver: Selenium Manager downloads nothing. */
+    private static WebDriver chromium() {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,800");
+        return new ChromeDriver(service, options);
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.createDirectories(SHOTS);
+        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
