@@ -41,7 +41,7 @@ final class EventLog implements HaEventListener {
     private long seq;
     private final Optional<java.nio.file.Path> file;
     /** Lines in the file (after the last cut); only the writer thread touches it after the load. */
-    private volatile long lines;
+    private final java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Writes the file off the thread that delivers events (the node's): a slow disk must never
      * delay the node. Events beyond its backlog are not written, and counted.
@@ -88,7 +88,7 @@ final class EventLog implements HaEventListener {
             LOG.warn("cannot read the event history {}: {}; it starts empty", f, e.toString());
             return;
         }
-        lines = all.size();
+        lines.set(all.size());
         int skipped = 0;
         for (String line : all.subList(Math.max(0, all.size() - capacity), all.size())) {
             try {
@@ -123,7 +123,7 @@ final class EventLog implements HaEventListener {
                         LOG.warn("the event history {} falls behind the events: {} not written", f, dropped.get());
                     }
                 } else {
-                    List<Recorded> snapshot = lines + 1 >= 2L * capacity ? List.copyOf(ring) : List.of();
+                    List<Recorded> snapshot = lines.get() + 1 >= 2L * capacity ? List.copyOf(ring) : List.of();
                     writer.execute(() -> append(f, r, snapshot));
                 }
             });
@@ -142,14 +142,14 @@ final class EventLog implements HaEventListener {
      */
     private void append(java.nio.file.Path f, Recorded r, List<Recorded> ring) {
         try {
-            if (lines >= 2L * capacity && !ring.isEmpty()) {
+            if (lines.get() >= 2L * capacity && !ring.isEmpty()) {
                 StringBuilder kept = new StringBuilder();
                 for (Recorded k : ring) {
                     kept.append(MAPPER.writeValueAsString(k.json())).append('\n');
                 }
                 io.hastack.core.internal.AtomicFiles.replace(f, kept.toString());
                 restrict(f);
-                lines = ring.size();
+                lines.set(ring.size());
                 return;
             }
             boolean created = !java.nio.file.Files.exists(f);
@@ -162,7 +162,7 @@ final class EventLog implements HaEventListener {
             if (created) {
                 restrict(f);
             }
-            lines++;
+            lines.incrementAndGet();
         } catch (java.io.IOException e) {
             LOG.warn("cannot keep an event in the history {}: {}", f, e.toString());
         }
