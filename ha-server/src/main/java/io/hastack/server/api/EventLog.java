@@ -63,6 +63,9 @@ final class EventLog implements HaEventListener {
 
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
+    /** The last {@code capacity} events written, in order: the writer thread's own, for a cut-back. */
+    private final ArrayDeque<Recorded> written = new ArrayDeque<>();
+
     EventLog(int capacity) {
         this(capacity, Optional.empty());
     }
@@ -99,6 +102,7 @@ final class EventLog implements HaEventListener {
                 }
                 o.put("seq", ++seq);
                 ring.addLast(new Recorded(seq, o));
+                written.addLast(new Recorded(seq, o)); // before any write: the writer starts after this
             } catch (java.io.IOException e) {
                 skipped++;
             }
@@ -123,8 +127,7 @@ final class EventLog implements HaEventListener {
                         LOG.warn("the event history {} falls behind the events: {} not written", f, dropped.get());
                     }
                 } else {
-                    List<Recorded> snapshot = lines.get() + 1 >= 2L * capacity ? List.copyOf(ring) : List.of();
-                    writer.execute(() -> append(f, r, snapshot));
+                    writer.execute(() -> append(f, r));
                 }
             });
         }
@@ -137,19 +140,24 @@ final class EventLog implements HaEventListener {
     }
 
     /**
-     * Appends {@code r} to {@code f}, or cuts {@code f} back to {@code ring} (the ring as it was with
-     * {@code r}, given when the file holds twice the capacity). On the writer thread.
+     * Appends {@code r} to {@code f}, or, when {@code f} holds twice the capacity, replaces it with
+     * the last {@code capacity} events written. On the writer thread, which alone touches {@link
+     * #written} and the file.
      */
-    private void append(java.nio.file.Path f, Recorded r, List<Recorded> ring) {
+    private void append(java.nio.file.Path f, Recorded r) {
+        written.addLast(r);
+        if (written.size() > capacity) {
+            written.removeFirst();
+        }
         try {
-            if (lines.get() >= 2L * capacity && !ring.isEmpty()) {
+            if (lines.get() + 1 >= 2L * capacity) {
                 StringBuilder kept = new StringBuilder();
-                for (Recorded k : ring) {
+                for (Recorded k : written) {
                     kept.append(MAPPER.writeValueAsString(k.json())).append('\n');
                 }
                 io.hastack.core.internal.AtomicFiles.replace(f, kept.toString());
                 restrict(f);
-                lines.set(ring.size());
+                lines.set(written.size());
                 return;
             }
             boolean created = !java.nio.file.Files.exists(f);
