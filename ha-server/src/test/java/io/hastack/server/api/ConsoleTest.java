@@ -41,6 +41,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -175,6 +176,91 @@ class ConsoleTest {
     }
 
     @Test
+    void showsWhyAGroupRunsWhereItRunsMovesItAndCleansUpAResource() throws IOException {
+        Prerequisites.requireExecutable(CHROMIUM, "chromium");
+        Prerequisites.requireExecutable(CHROMEDRIVER, "chromium-driver");
+        startCluster();
+        String coordinator = cluster.coordinatorStatus().node().value();
+        browser = chromium();
+        login(coordinator);
+        String first = runningOn();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> groupNode().equals(first));
+
+        // a. A click on the group: the coordinator's scores for every node, and the group's history.
+        browser.findElement(By.cssSelector("button.group-name[data-group='webshop']"))
+                .click();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() ->
+                        browser.findElements(By.cssSelector("#scores tbody tr")).size() == NODES.size()
+                                && !browser.findElements(
+                                                By.cssSelector("#group-history li[data-type='ACTION_SUCCEEDED']"))
+                                        .isEmpty());
+        String runs = browser.findElement(By.cssSelector("#detail p")).getText();
+        assertEquals("Runs on " + first, runs);
+        String score = browser.findElement(By.cssSelector("#scores tr[data-node='" + first + "'] .score"))
+                .getText();
+        assertFalse(score.isEmpty(), "the running node's score");
+        screenshot("05-why");
+
+        // b. The move list offers the other online nodes only; a move from the page, confirmed.
+        List<String> offered =
+                browser.findElements(By.cssSelector("select.move-target[data-group='webshop'] option")).stream()
+                        .map(o -> o.getDomAttribute("value"))
+                        .sorted()
+                        .toList();
+        List<String> others =
+                NODES.stream().filter(n -> !n.equals(first)).sorted().toList();
+        assertEquals(others, offered);
+        String target = others.get(0);
+        new Select(browser.findElement(By.cssSelector("select.move-target[data-group='webshop']")))
+                .selectByValue(target);
+        browser.findElement(By.cssSelector("button.move[data-group='webshop']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.alertIsPresent())
+                .accept();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> groupNode().equals(target) && runningOn().equals(target));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Done: Move webshop to " + target));
+        screenshot("06-moved");
+
+        // c. A monitor failure counted on the target; cleanup from the page forgets it.
+        cluster.witness.failMonitor(NodeId.of(target), "shop", true);
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> failuresShown(target).contains("shop: "));
+        cluster.witness.failMonitor(NodeId.of(target), "shop", false);
+        screenshot("07-failure");
+        browser.findElement(By.cssSelector("button.cleanup[data-resource='shop']"))
+                .click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.alertIsPresent())
+                .accept();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> failuresShown(target).isEmpty()
+                        && cluster.coordinatorStatus().nodes().stream()
+                                .allMatch(n -> n.failCounts().isEmpty()));
+        screenshot("08-cleaned-up");
+
+        // d. The page works against any node; a member that does not plan says whom to ask for scores.
+        String member =
+                NODES.stream().filter(n -> !n.equals(coordinator)).findFirst().orElseThrow();
+        login(member);
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> groupNode().equals(runningOn()));
+        browser.findElement(By.cssSelector("button.group-name[data-group='webshop']"))
+                .click();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> browser.findElement(By.id("why-error")).getText().contains("ask " + coordinator));
+    }
+
+    @Test
     void aSessionCookieOpensTheApiButACommandNeedsTheConsoleHeader() throws IOException, InterruptedException {
         startCluster();
         String node = NODES.get(0);
@@ -236,6 +322,23 @@ class ConsoleTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, page.statusCode());
         assertTrue(page.body().contains("name=\"token\"") && !page.body().contains("webshop"), page.body());
+    }
+
+    /** Opens {@code node}'s console and logs in with the token. */
+    private void login(String node) {
+        browser.get(servers.get(node).uri() + "/");
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.id("login-button")).click();
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> !browser.findElements(By.cssSelector("div.group[data-group='webshop']"))
+                        .isEmpty());
+    }
+
+    /** The failures the page shows for {@code node}. */
+    private String failuresShown(String node) {
+        return browser.findElement(By.cssSelector("#nodes tr[data-node='" + node + "'] .failures"))
+                .getText();
     }
 
     /** The node the page shows the group on ({@code data-node}), empty if none. */

@@ -4,12 +4,32 @@
 'use strict';
 
 const HEADERS = {'X-Hastack-Console': '1'};
-// The phases of a failover, in order, after the first sign of it (a suspicion or a view without
-// the node). Missing ones (no quorum change, no takeover wait, a start on another node) are skipped.
-const PHASES = ['VIEW_INSTALLED', 'QUORUM_GAINED', 'TAKEOVER_WAIT', 'PLAN_COMPUTED', 'ACTION_SUCCEEDED', 'CONVERGED'];
+// What marks a phase of a failover after its first sign (a suspicion, or a view some node left),
+// and the name the chart gives it. Every stop and start is a phase of its own; a phase that did not
+// happen (no quorum change, no lease wait, no fence, a start on another node) is not drawn.
+function phaseOf(e) {
+  const d = e.data || {};
+  switch (e.type) {
+    case 'MEMBER_SUSPECTED': return 'detected ' + e.subject;
+    case 'DEATH_CONFIRMED': return 'verified ' + e.subject;
+    case 'VIEW_INSTALLED': return 'new view';
+    case 'QUORUM_GAINED': case 'QUORUM_LOST': return 'quorum decided';
+    case 'TAKEOVER_WAIT': return 'lease wait';
+    case 'NODE_FENCED': return 'fenced ' + e.subject;
+    case 'PLAN_COMPUTED': return 'plan';
+    case 'ACTION_SUCCEEDED':
+      return d.action === 'START' || d.action === 'STOP' ? d.action.toLowerCase() + ' ' + e.subject : null;
+    case 'SERVICE_ANSWERING': return 'service answering';
+    case 'CONVERGED': return 'converged';
+    default: return null;
+  }
+}
 
 let shown = '';
 let shownTimeline = '';
+let shownDetail = '';
+// The group whose scores and history are shown, if one was clicked.
+let selected = null;
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -110,10 +130,13 @@ function draw(m) {
         el('td', {}, button));
   }));
 
-  const online = m.nodes.filter((n) => n.status !== 'offline').map((n) => n.name);
+  // A group can move only to a node that can run it: online (not standby, maintenance, fenced or
+  // without quorum), and not where it runs already.
+  const online = m.nodes.filter((n) => n.status === 'online').map((n) => n.name);
   document.getElementById('groups').replaceChildren(...m.groups.map((g) => {
+    const targets = online.filter((n) => !g.runningOn.includes(n));
     const select = el('select', {class: 'move-target', 'data-group': g.id},
-        ...online.map((n) => el('option', {value: n, text: n})));
+        ...targets.map((n) => el('option', {value: n, text: n})));
     const move = el('button', {
       class: 'move', 'data-group': g.id, text: 'move to…',
       onclick: () => command('Move ' + g.id + ' to ' + select.value + '?',
@@ -129,9 +152,16 @@ function draw(m) {
           onclick: () => command('Clean up ' + r.id + ' (forget its failures)?',
               'POST', '/resources/' + encodeURIComponent(r.id) + '/cleanup'),
         })))));
-    return el('div', {class: 'group', 'data-group': g.id, 'data-node': g.runningOn.join(',')},
+    if (targets.length === 0) {
+      select.disabled = true;
+      move.disabled = true;
+      move.title = 'no other online node';
+    }
+    return el('div', {class: 'group' + (g.id === selected ? ' selected' : ''), 'data-group': g.id,
+      'data-node': g.runningOn.join(',')},
         el('div', {class: 'group-head'},
-            el('strong', {text: g.id}),
+            el('button', {class: 'group-name', 'data-group': g.id, text: g.id, title: 'why it runs there, and its history',
+              onclick: () => select_(g.id)}),
             el('span', {class: 'runs-on', text: g.runningOn.length ? 'on ' + g.runningOn.join(', ') : 'not running'}),
             select, move),
         resources);
@@ -140,8 +170,9 @@ function draw(m) {
   document.getElementById('notes').replaceChildren(...m.notes.map((n) => el('li', {text: n})));
 }
 
-// The latest failover this node saw: its first sign (a suspicion, or a view some node left), then
-// each later phase once, in order; times in ms since the first sign.
+// The latest failover in the history: its first sign (a suspicion, or a view some node left),
+// earlier signs of the same failover included, then every later phase until the cluster converged;
+// times in ms since the first sign.
 function failover(events) {
   const starts = (e) => e.type === 'MEMBER_SUSPECTED'
       || (e.type === 'VIEW_INSTALLED' && e.data && Array.isArray(e.data.left) && e.data.left.length > 0);
@@ -153,20 +184,25 @@ function failover(events) {
     else if (events[j].type === 'VIEW_INSTALLED') break;
   }
   const t0 = Date.parse(events[start].time);
-  const phases = [{name: events[start].type === 'MEMBER_SUSPECTED' ? 'MEMBER_SUSPECTED' : 'VIEW_INSTALLED',
-    ms: 0, detail: events[start].detail}];
-  let at = start + 1;
-  for (const name of PHASES) {
-    if (name === phases[0].name) continue;
-    for (let i = at; i < events.length; i++) {
-      const e = events[i];
-      if (e.type === name && (name !== 'ACTION_SUCCEEDED' || (e.data && e.data.action === 'START'))) {
-        phases.push({name, ms: Date.parse(e.time) - t0, detail: e.detail});
-        at = i + 1;
-        break;
-      }
+  const phases = [];
+  const seen = new Set();
+  for (let i = start; i < events.length; i++) {
+    const e = events[i];
+    const name = phaseOf(e);
+    // Once: the first plan, view, quorum decision; every stop, start and fence.
+    if (name === null || seen.has(name)) continue;
+    seen.add(name);
+    const ms = Date.parse(e.time) - t0;
+    phases.push({name, ms, type: e.type, detail: e.detail});
+    if (e.type === 'TAKEOVER_WAIT' && e.data && typeof e.data.holdFor === 'number') {
+      // The wait is announced when it begins: its end is a phase of its own.
+      phases.push({name: 'lease expired', ms: ms + e.data.holdFor, type: 'TAKEOVER_WAIT_END',
+        detail: 'starts held ' + e.data.holdFor + ' ms'});
+      seen.add('lease expired');
     }
+    if (e.type === 'CONVERGED') break;
   }
+  phases.sort((a, b) => a.ms - b.ms);
   let slowest = null;
   for (let i = 1; i < phases.length; i++) {
     const gap = phases[i].ms - phases[i - 1].ms;
@@ -190,32 +226,94 @@ function drawTimeline(t) {
   }
   const total = Math.max(1, t.phases[t.phases.length - 1].ms);
   const rows = t.phases.map((p, i) => el('div', {
-    class: 'phase' + (t.slowest && t.slowest.index === i ? ' slowest' : ''), 'data-phase': p.name, title: p.detail,
+    class: 'phase' + (t.slowest && t.slowest.index === i ? ' slowest' : ''), 'data-phase': p.type,
+    'data-name': p.name, title: p.detail,
   },
   el('span', {class: 'phase-name', text: p.name}),
   bar(Math.round(600 * p.ms / total)),
   el('span', {class: 'phase-ms', text: '+' + p.ms + ' ms'})));
   const s = t.slowest;
-  const slowest = s ? el('p', {id: 'slowest', 'data-phase': t.phases[s.index].name,
+  const slowest = s ? el('p', {id: 'slowest', 'data-phase': t.phases[s.index].type,
     text: 'Slowest phase: ' + t.phases[s.index - 1].name + ' → ' + t.phases[s.index].name + ', ' + s.gap + ' ms'})
     : el('p', {id: 'slowest', text: 'Only the first sign is in the history.'});
   box.replaceChildren(el('p', {class: 'when', text: 'Started ' + t.when}), ...rows, slowest);
 }
 
+function select_(group) {
+  selected = selected === group ? null : group;
+  shown = '';
+  shownDetail = '';
+  poll();
+}
+
+// The events of a group: those about it or one of its resources, newest first.
+function groupHistory(events, group, resources) {
+  const subjects = new Set([group, ...resources]);
+  return events.filter((e) => subjects.has(e.subject)
+      || (e.data && (e.data.group === group || subjects.has(e.data.resource)))).reverse().slice(0, 30);
+}
+
+// Why a group runs where it runs: the scores of each node (GET /why/{group}, answered by the
+// coordinator, which plans), and its history as this node saw it.
+function drawDetail(d) {
+  const box = document.getElementById('detail');
+  if (!d) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.hidden = false;
+  const parts = [el('h2', {text: 'Group ' + d.group}),
+    el('button', {id: 'detail-close', text: 'close', onclick: () => select_(d.group)})];
+  if (d.why.error) {
+    parts.push(el('p', {id: 'why-error', class: 'error', text: 'Scores: ' + d.why.error}));
+  } else {
+    parts.push(el('p', {text: d.why.runningOn.length ? 'Runs on ' + d.why.runningOn.join(', ') : 'Not running'}));
+    parts.push(el('table', {id: 'scores'},
+        el('thead', {}, el('tr', {}, el('th', {text: 'node'}), el('th', {text: 'score'}), el('th', {text: 'why'}))),
+        el('tbody', {}, ...d.why.scores.map((s) => el('tr', {'data-node': s.node, class: s.eligible ? '' : 'ineligible'},
+            el('td', {text: s.node}),
+            el('td', {class: 'score', text: s.score}),
+            el('td', {text: s.parts.join('; ')}))))));
+    if (d.why.pending.length) {
+      parts.push(el('p', {text: 'Pending: ' + d.why.pending.join('; ')}));
+    }
+    parts.push(...d.why.notes.map((n) => el('p', {class: 'note', text: n})));
+  }
+  parts.push(el('h3', {text: 'History (newest first, as ' + d.node + ' saw it)'}));
+  parts.push(d.history.length === 0 ? el('p', {class: 'none', text: 'No event of this group in the history.'})
+    : el('ul', {id: 'group-history'}, ...d.history.map((e) => el('li', {'data-type': e.type},
+        e.time.replace('T', ' ').replace('Z', '') + ' ' + e.node + ' ' + e.type + ' ' + e.subject
+        + (e.detail ? ': ' + e.detail : '')))));
+  box.replaceChildren(...parts);
+}
+
 async function poll() {
   try {
-    const [status, history] = await Promise.all([api('GET', '/status'), api('GET', '/history?limit=200')]);
+    const group = selected;
+    const [status, history, why] = await Promise.all([api('GET', '/status'), api('GET', '/history?limit=200'),
+      group === null ? Promise.resolve(null)
+        : api('GET', '/why/' + encodeURIComponent(group)).catch((e) => ({error: e.message}))]);
     const m = model(status);
+    m.selected = selected;
     const key = JSON.stringify(m);
     if (key !== shown) {
       draw(m);
       shown = key;
     }
-    const t = failover(history.events || history);
+    const events = history.events || history;
+    const t = failover(events);
     const tkey = JSON.stringify(t);
     if (tkey !== shownTimeline) {
       drawTimeline(t);
       shownTimeline = tkey;
+    }
+    const g = group === null ? null : m.groups.find((x) => x.id === group);
+    const d = g ? {group, node: m.node, why, history: groupHistory(events, group, g.resources.map((r) => r.id))} : null;
+    const dkey = JSON.stringify(d);
+    if (dkey !== shownDetail) {
+      drawDetail(d);
+      shownDetail = dkey;
     }
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (e) {
