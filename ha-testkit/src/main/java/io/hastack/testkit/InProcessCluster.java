@@ -68,6 +68,11 @@ public final class InProcessCluster implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Nodes whose store fails to write ({@link #storeFails}). */
+    private final Map<
+                    io.hastack.core.model.GroupId,
+                    java.util.function.Function<NodeId, io.hastack.core.spi.check.ServiceCheck>>
+            serviceChecks = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Set<NodeId> failingStores = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Nodes whose store says it forgets across restarts ({@link #storeForgets}). */
     private final Set<NodeId> forgetfulStores = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -119,6 +124,16 @@ public final class InProcessCluster implements AutoCloseable {
         }
         device = new FileQuorumDevice(shared);
         this.deviceFactory = deviceFactory != null ? deviceFactory : id -> device;
+    }
+
+    /**
+     * Gives every node started from now on a service check of {@code group}: {@code check} makes
+     * each node's own ({@link HaNode.Builder#serviceCheck}).
+     */
+    public void serviceCheck(
+            io.hastack.core.model.GroupId group,
+            java.util.function.Function<NodeId, io.hastack.core.spi.check.ServiceCheck> check) {
+        serviceChecks.put(group, check);
     }
 
     /**
@@ -186,6 +201,7 @@ public final class InProcessCluster implements AutoCloseable {
         if (fenceDevice != null) {
             builder.fenceDevice(fenceDevice);
         }
+        serviceChecks.forEach((group, check) -> builder.serviceCheck(group, check.apply(id)));
         HaNode node = builder.build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         memberships.put(id, membership);

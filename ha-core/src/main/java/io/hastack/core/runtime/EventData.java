@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
@@ -452,6 +453,27 @@ public sealed interface EventData {
         @Override
         public Type type() {
             return Type.TAKEOVER_WAIT;
+        }
+    }
+
+    /**
+     * {@code group}'s service answered a check ({@code target}) after the group started here.
+     *
+     * @param group the group
+     * @param target what was checked (a URL)
+     * @param afterStart from the success of the group's last start here to the first answer
+     */
+    record ServiceAnswering(GroupId group, String target, Duration afterStart) implements EventData {
+        /** Checks the fields. */
+        public ServiceAnswering {
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(afterStart, "afterStart");
+        }
+
+        @Override
+        public Type type() {
+            return Type.SERVICE_ANSWERING;
         }
     }
 }

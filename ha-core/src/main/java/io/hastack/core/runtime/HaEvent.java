@@ -100,6 +100,11 @@ public record HaEvent(Instant time, NodeId node, EventData data, String subject,
         TAKEOVER_WAIT,
         /** The plan is empty: every group is where it should be (or cannot run, see the notes). */
         CONVERGED,
+        /**
+         * A group's service check answered after the group started on this node (subject: the group;
+         * detail: what was checked, and how long after the start).
+         */
+        SERVICE_ANSWERING,
         /** The node handed its resources over and is leaving. */
         LEFT
     }

@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.OnFail;
 import io.hastack.core.model.Operation;
@@ -16,6 +17,7 @@ import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.UnknownParameter;
+import io.hastack.core.spi.check.ServiceCheck;
 import io.hastack.core.spi.config.ConfigStore;
 import io.hastack.core.spi.fence.FenceDevice;
 import io.hastack.core.spi.membership.Membership;
@@ -24,7 +26,9 @@ import io.hastack.core.spi.plan.Planner;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -92,7 +96,8 @@ public final class HaNode implements AutoCloseable {
                 b.ticker,
                 b.settings,
                 b.device,
-                b.fenceDevice);
+                b.fenceDevice,
+                b.checks);
         this.self = node.self();
     }
 
@@ -345,8 +350,20 @@ public final class HaNode implements AutoCloseable {
         private NodeSettings settings = NodeSettings.defaults();
         private QuorumDevice device;
         private FenceDevice fenceDevice;
+        private final Map<GroupId, ServiceCheck> checks = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * A check of whether {@code group}'s service answers its clients, asked after the group
+         * started on this node until it answers: the answer is a {@code SERVICE_ANSWERING} event, the
+         * last phase of a failover's timeline. It observes only; a group without one has no such
+         * phase.
+         */
+        public Builder serviceCheck(GroupId group, ServiceCheck check) {
+            checks.put(Objects.requireNonNull(group, "group"), Objects.requireNonNull(check, "check"));
+            return this;
+        }
 
         /**
          * The fence device of stop escalation: when a member's stop fails and cannot be forced, the

@@ -4,8 +4,10 @@ import com.google.common.base.Ticker;
 import io.hastack.core.exec.AgentExecutor;
 import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceSpec;
+import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.VersionedConfig;
 import io.hastack.core.plan.SnapshotText;
 import io.hastack.core.runtime.Messages.Message;
@@ -15,6 +17,7 @@ import io.hastack.core.simulate.SimEvent;
 import io.hastack.core.simulate.Simulator;
 import io.hastack.core.spi.agent.AgentRegistry;
 import io.hastack.core.spi.agent.UnknownParameter;
+import io.hastack.core.spi.check.ServiceCheck;
 import io.hastack.core.spi.config.ConfigStore;
 import io.hastack.core.spi.fence.FenceDevice;
 import io.hastack.core.spi.fence.FenceResult;
@@ -23,6 +26,7 @@ import io.hastack.core.spi.membership.MembershipListener;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.plan.ClusterSnapshot;
 import io.hastack.core.spi.plan.NodeInfo;
 import io.hastack.core.spi.plan.Planner;
@@ -31,6 +35,7 @@ import io.hastack.core.watchdog.NodeWatchdog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -110,6 +115,7 @@ final class NodeRuntime {
 
     private final Ticker ticker;
     private final Optional<NodeWatchdog> watchdog;
+    private final ServiceChecks serviceChecks;
 
     /**
      * Wires the parts of node {@code membership.localNode()}; nothing runs until {@link #validate()}.
@@ -127,7 +133,8 @@ final class NodeRuntime {
             Ticker ticker,
             NodeSettings settings,
             QuorumDevice device,
-            FenceDevice fenceDevice) {
+            FenceDevice fenceDevice,
+            Map<GroupId, ServiceCheck> checks) {
         this.live = new LiveConfig(initial);
         this.membership = membership;
         this.self = membership.localNode();
@@ -146,6 +153,13 @@ final class NodeRuntime {
         }
         this.planner = planner;
         this.loop = new EventLoop(self.value(), () -> departing);
+        this.serviceChecks = new ServiceChecks(
+                self.value(),
+                checks,
+                (group, target, after) -> loop.post(() -> emit(
+                        new EventData.ServiceAnswering(group, target, after),
+                        group.value(),
+                        group + " answers " + target + ", " + after.toMillis() + " ms after its last start here")));
         this.fencing =
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()
@@ -693,6 +707,27 @@ final class NodeRuntime {
             publish(); // a listener that asks for the status on hearing of an event sees what it tells
         }
         events.dispatch(new HaEvent(clock.instant(), self, data, subject, detail));
+        if (data instanceof EventData.ActionSucceeded a && serviceChecks.any()) {
+            checkService(a);
+        }
+    }
+
+    /** After a start that completed a group here, its service check; after a stop, the check ends. */
+    private void checkService(EventData.ActionSucceeded a) {
+        Optional<GroupId> group = live.config().groupOf(a.resource());
+        if (group.isEmpty()) {
+            return;
+        }
+        if (a.action() == ActionType.START) {
+            NodeInfo own = participant.ownInfo();
+            boolean all = live.config().group(group.get()).orElseThrow().resources().stream()
+                    .allMatch(r -> own.state(r.id()) == ResourceState.RUNNING);
+            if (all) {
+                serviceChecks.started(group.get());
+            }
+        } else if (a.action() == ActionType.STOP) {
+            serviceChecks.stopped(group.get());
+        }
     }
 
     /** Stops every thread of the node: the loop, the pause detector, quorum and fence calls, the agents. */
@@ -701,6 +736,7 @@ final class NodeRuntime {
         pauseDetector.stop();
         loop.shutdown();
         quorumCalls.shutdownNow();
+        serviceChecks.close();
         fencing.shutdown();
         executor.close();
     }

@@ -1,0 +1,113 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.model.GroupId;
+import io.hastack.core.spi.check.ServiceCheck;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link ServiceCheck}s of groups that started on this node: once the group's last
+ * resource started here, its check is asked every {@link #EVERY} on a thread of its own until it
+ * answers (then {@code answered} is told how long after the start) or {@link #WINDOW} ends (then a
+ * warning is logged). A stop of the group here, or a new start, cancels the check under way. The
+ * node's thread calls {@link #started} and {@link #stopped}; nothing here blocks it.
+ */
+final class ServiceChecks {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceChecks.class);
+    /** How long after a start a check is asked before it is given up. */
+    static final Duration WINDOW = Duration.ofSeconds(30);
+    /** The pause between two asks. */
+    static final Duration EVERY = Duration.ofMillis(10);
+    /** How long one ask may take. */
+    static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Told when a group's service answered. */
+    interface Answered {
+        void answered(GroupId group, String target, Duration afterStart);
+    }
+
+    private final String node;
+    private final Map<GroupId, ServiceCheck> checks;
+    private final Answered answered;
+    private final ExecutorService runner;
+    /** The check under way per group; the node's thread only. */
+    private final Map<GroupId, Future<?>> running = new HashMap<>();
+
+    ServiceChecks(String node, Map<GroupId, ServiceCheck> checks, Answered answered) {
+        this.node = node;
+        this.checks = Map.copyOf(checks);
+        this.answered = answered;
+        this.runner = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ha-service-check-" + node);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Whether any group has a check. */
+    boolean any() {
+        return !checks.isEmpty();
+    }
+
+    /** {@code group} runs here now, its last start just succeeded: asks its check, if it has one. */
+    void started(GroupId group) {
+        ServiceCheck check = checks.get(group);
+        if (check == null) {
+            return;
+        }
+        stopped(group);
+        long t0 = System.nanoTime();
+        running.put(group, runner.submit(() -> ask(group, check, t0)));
+    }
+
+    /** {@code group} stops or stopped here: its check under way, if any, ends. */
+    void stopped(GroupId group) {
+        Future<?> under = running.remove(group);
+        if (under != null) {
+            under.cancel(true);
+        }
+    }
+
+    private void ask(GroupId group, ServiceCheck check, long t0) {
+        long deadline = t0 + WINDOW.toNanos();
+        Exception last = null;
+        while (!Thread.currentThread().isInterrupted() && System.nanoTime() - deadline < 0) {
+            boolean ok;
+            try {
+                ok = check.answers(ASK_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                ok = false;
+                last = e;
+            }
+            if (ok) {
+                answered.answered(group, check.target(), Duration.ofNanos(System.nanoTime() - t0));
+                return;
+            }
+            LockSupport.parkNanos(EVERY.toNanos());
+        }
+        if (!Thread.currentThread().isInterrupted()) {
+            LOG.warn(
+                    "{}: group {} started here, but its service check {} did not answer within {} s{}",
+                    node,
+                    group,
+                    check.target(),
+                    WINDOW.toSeconds(),
+                    last == null ? "" : " (last: " + last + ")");
+        }
+    }
+
+    /** Ends every check under way. */
+    void close() {
+        runner.shutdownNow();
+    }
+}
