@@ -188,6 +188,9 @@ public final class NodeDaemon {
                 .agents(StandardAgents.registry())
                 .settings(settings.build());
         file.device().map(NodeDaemon::device).ifPresent(builder::quorumDevice);
+        file.checks()
+                .forEach((group, url) ->
+                        builder.serviceCheck(group, new io.hastack.resources.check.HttpServiceCheck(url)));
         return builder.build();
     }
 

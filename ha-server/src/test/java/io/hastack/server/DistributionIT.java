@@ -100,11 +100,23 @@ class DistributionIT {
         Path token = dir.resolve("admin.token");
         Files.writeString(token, "distribution-token-" + UUID.randomUUID() + "\n");
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        // The group's service check asks this server (the worker itself serves nothing).
+        com.sun.net.httpserver.HttpServer service = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        service.createContext("/health", ex -> {
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        service.start();
         Path config = dir.resolve("cluster.yaml");
         Files.writeString(
                 config,
                 "cluster: dist-" + UUID.randomUUID() + "\ninsecure: true\nnodes:\n  n1: 127.0.0.1:" + port + "\n"
-                        + "admin:\n  port: " + adminPort + "\n  token-file: admin.token\n");
+                        + "admin:\n  port: " + adminPort + "\n  token-file: admin.token\n"
+                        + "groups:\n  g:\n    resources:\n      - {id: worker, agent: process,"
+                        + " params: {argv.0: sleep, argv.1: '3600'}}\n"
+                        + "checks: {g: 'http://127.0.0.1:"
+                        + service.getAddress().getPort() + "/health'}\n");
         Path log = dir.resolve("n1.log");
         Process node = start(log, bin("hastack-node"), "--config", config.toString(), "--node", "n1");
 
@@ -136,6 +148,18 @@ class DistributionIT {
         assertTrue(metrics.body().contains("hastack_quorate{node=\"n1\"} 1.0"), metrics.body());
         assertTrue(metrics.body().contains("hastack_lease_held{node=\"n1\"}"), metrics.body());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "the JVM's meters too");
+
+        // The group started; its service check answered, and the history says so.
+        java.net.http.HttpRequest answered = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/api/v1/history?limit=1000"))
+                .header("Authorization", bearer)
+                .build();
+        await().atMost(WAIT)
+                .alias("SERVICE_ANSWERING in the history; the log: " + log)
+                .until(() -> http.send(answered, java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body()
+                        .matches("(?s).*\"type\"\\s*:\\s*\"SERVICE_ANSWERING\",\\s*\"subject\"\\s*:\\s*\"g\".*"));
+        service.stop(0);
 
         node.destroy(); // SIGTERM
         assertTrue(node.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));

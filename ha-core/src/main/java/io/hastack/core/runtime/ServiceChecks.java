@@ -63,6 +63,7 @@ final class ServiceChecks {
             return;
         }
         stopped(group);
+        LOG.debug("{}: group {} started here: asking {}", node, group, check.target());
         long t0 = System.nanoTime();
         running.put(group, runner.submit(() -> ask(group, check, t0)));
     }
@@ -90,6 +91,7 @@ final class ServiceChecks {
                 last = e;
             }
             if (ok) {
+                LOG.info("{}: group {} answers {}", node, group, check.target());
                 answered.answered(group, check.target(), Duration.ofNanos(System.nanoTime() - t0));
                 return;
             }

@@ -24,6 +24,10 @@ import java.util.Optional;
  * @param version the configuration version (field {@code version}, 0 if left out); a node that
  *     takes a newer version from the cluster writes it back here
  * @param lineage the hashes of the versions before it, newest first (written by the node)
+ * @param alerts the alert agents (section {@code alerts})
+ * @param rto the recovery time objectives per group (section {@code rto})
+ * @param checks the URL each group's service answers on (section {@code checks}): asked after the
+ *     group started, it times the failover's "service answering" phase
  */
 public record ClusterFile(
         String cluster,
@@ -36,14 +40,19 @@ public record ClusterFile(
         long version,
         java.util.List<String> lineage,
         java.util.List<io.hastack.resources.alert.AlertSpec> alerts,
-        Map<io.hastack.core.model.GroupId, Duration> rto) {
+        Map<io.hastack.core.model.GroupId, Duration> rto,
+        Map<io.hastack.core.model.GroupId, java.net.URI> checks) {
 
-    /** Copies the node map, keeping its order, the lineage, the alerts and the recovery targets. */
+    /**
+     * Copies the node map, keeping its order, the lineage, the alerts, the recovery targets and the
+     * service checks.
+     */
     public ClusterFile {
         nodes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         lineage = java.util.List.copyOf(lineage);
         alerts = java.util.List.copyOf(alerts);
         rto = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rto));
+        checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(checks));
     }
 
     /** The model with its version and lineage, as a node starts from it. */

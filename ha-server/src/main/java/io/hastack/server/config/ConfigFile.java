@@ -134,6 +134,7 @@ public final class ConfigFile {
                         "admin",
                         "alerts",
                         "rto",
+                        "checks",
                         "options",
                         "groups",
                         "constraints",
@@ -239,8 +240,24 @@ public final class ConfigFile {
                 rto.put(g, d);
             }
         }
+        Map<io.hastack.core.model.GroupId, java.net.URI> checks = new LinkedHashMap<>();
+        if (top.containsKey("checks")) {
+            for (Map.Entry<String, Node> e :
+                    mapping(top.get("checks"), "checks", null, Set.of()).entrySet()) {
+                String p = "checks." + e.getKey();
+                io.hastack.core.model.GroupId g = at(
+                        keyNode(top.get("checks"), e.getKey()), p, () -> io.hastack.core.model.GroupId.of(e.getKey()));
+                String url = string(e.getValue(), p).strip();
+                java.net.URI uri = at(e.getValue(), p, () -> {
+                    java.net.URI u = java.net.URI.create(url);
+                    new io.hastack.resources.check.HttpServiceCheck(u); // checks it
+                    return u;
+                });
+                checks.put(g, uri);
+            }
+        }
         return new ClusterFile(
-                cluster, keyFile, nodes, membership, device, admin, built, version, lineage, alerts, rto);
+                cluster, keyFile, nodes, membership, device, admin, built, version, lineage, alerts, rto, checks);
     }
 
     private Map<NodeId, InetSocketAddress> nodes(Node node, ClusterConfig.Builder config) {

@@ -48,6 +48,12 @@ public final class Lint {
                         true, "rto." + g, "no group " + g + " is configured: remove the target, or fix its name"));
             }
         }
+        for (GroupId g : file.checks().keySet()) {
+            if (file.config().group(g).isEmpty()) {
+                out.add(new ConfigLint.Finding(
+                        true, "checks." + g, "no group " + g + " is configured: remove the check, or fix its name"));
+            }
+        }
         return out;
     }
 

@@ -2,6 +2,7 @@ package io.hastack.server.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
@@ -85,7 +86,9 @@ class HastackConfigCliTest {
         java.nio.file.Files.writeString(
                 bad,
                 java.nio.file.Files.readString(clean)
-                        .replace("rto: {web: 1m}", "rto: {web: 5s, gone: 1s}")
+                        .replace(
+                                "rto: {web: 1m}",
+                                "rto: {web: 5s, gone: 1s}\nchecks: {web: 'http://127.0.0.1:8080/', lost: 'http://127.0.0.1:8081/'}")
                         .replace("monitor-interval: 10s", "monitor-interval: 2s"));
         CliRun warned = at("n1", "config", "lint", bad.toString());
         assertEquals(1, warned.code(), warned.toString());
@@ -96,7 +99,9 @@ class HastackConfigCliTest {
                         .contains("warning: resource w: monitor-interval 2 s is shorter than its monitor timeout 5 s"),
                 warned.out());
         assertTrue(warned.out().contains("warning: rto.gone: no group gone is configured"), warned.out());
-        assertTrue(warned.out().endsWith("3 warnings\n"), warned.out());
+        assertTrue(warned.out().contains("warning: checks.lost: no group lost is configured"), warned.out());
+        assertFalse(warned.out().contains("checks.web"), warned.out());
+        assertTrue(warned.out().endsWith("4 warnings\n"), warned.out());
 
         CliRun running = at("n1", "config", "lint");
         assertTrue(running.code() == 0 || running.code() == 1, running.toString());

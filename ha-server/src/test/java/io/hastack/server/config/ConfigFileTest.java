@@ -126,6 +126,22 @@ class ConfigFileTest {
                 bad("rto not a duration", head + "rto: {web: soon}\n", 6, "rto.web"),
                 bad("rto of a bad group name", head + "rto: {'a b': 1s}\n", 6, "rto.a b"),
                 bad(
+                        "check not http",
+                        head + "checks: {web: 'ftp://h/x'}\n",
+                        6,
+                        "checks.web: 'ftp://h/x' is not an http"),
+                bad(
+                        "check without host",
+                        head + "checks: {web: 'http:///x'}\n",
+                        6,
+                        "checks.web: 'http:///x' names no host"),
+                bad(
+                        "check with a password",
+                        head + "checks: {web: 'http://u:secret@h/'}\n",
+                        6,
+                        "checks.web: 'h': a user"),
+                bad("check of a bad group name", head + "checks: {'a b': 'http://h/'}\n", 6, "checks.a b"),
+                bad(
                         "alert with path and webhook",
                         head + "alerts:\n  a:\n    path: /bin/true\n    webhook: http://h/x\n",
                         8,

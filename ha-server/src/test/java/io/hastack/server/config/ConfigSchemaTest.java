@@ -111,7 +111,10 @@ class ConfigSchemaTest {
                 Arguments.of("alert with neither", HEAD + "alerts:\n  a: {timeout: 5s}\n"),
                 Arguments.of(
                         "alert selecting attributes", HEAD + "alerts:\n  a: {path: /bin/true, select: [attribute]}\n"),
-                Arguments.of("alert webhook not http", HEAD + "alerts:\n  a: {webhook: 'ftp://h/'}\n"));
+                Arguments.of("alert webhook not http", HEAD + "alerts:\n  a: {webhook: 'ftp://h/'}\n"),
+                Arguments.of("check not http", HEAD + "checks: {g: 'ftp://h/'}\n"),
+                Arguments.of("check with a password", HEAD + "checks: {g: 'http://u:pw@h/'}\n"),
+                Arguments.of("check not a URL string", HEAD + "checks: {g: {url: 'http://h/'}}\n"));
     }
 
     @ParameterizedTest(name = "{0}")
