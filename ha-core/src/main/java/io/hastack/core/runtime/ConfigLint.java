@@ -4,6 +4,7 @@ import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.Operation;
 import io.hastack.core.model.ResourceGroup;
+import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,12 +123,40 @@ public final class ConfigLint {
                             + ", shorter than a full GC pause of a loaded JVM: such a pause would remove the node and"
                             + " fail its groups over; raise it, or keep the heap small and the GC concurrent"));
         }
+        Map<ResourceId, Duration> longStops = new java.util.LinkedHashMap<>();
         for (ResourceGroup g : config.groups()) {
             for (ResourceSpec r : g.resources()) {
-                contradictions(config, r, timings, advised.apply(r), out);
+                contradictions(config, r, timings, advised.apply(r), out, longStops);
             }
         }
+        if (!longStops.isEmpty()) {
+            out.add(longStops(longStops, timings));
+        }
         return out;
+    }
+
+    /**
+     * One warning for every stop timeout longer than the lease (Pacemaker's default of 20 s is, so
+     * a resource left at the defaults would otherwise warn once each).
+     */
+    private static Finding longStops(Map<ResourceId, Duration> longStops, Timings timings) {
+        List<String> ids = longStops.keySet().stream().map(ResourceId::value).toList();
+        String subject = ids.size() == 1
+                ? "resource " + ids.get(0)
+                : "resources " + String.join(", ", ids.subList(0, Math.min(5, ids.size())))
+                        + (ids.size() > 5 ? " and " + (ids.size() - 5) + " more" : "");
+        Duration longest = longStops.values().stream().max(Duration::compareTo).orElseThrow();
+        boolean same = longStops.values().stream().allMatch(longest::equals);
+        return new Finding(
+                true,
+                subject,
+                (same
+                                ? "stop timeout " + ms(longest) + (ids.size() == 1 ? " is" : " of each is")
+                                : "stop timeouts up to " + ms(longest) + " are")
+                        + " longer than the membership lease " + ms(timings.leaseTime())
+                        + ": a node cut off while stopping one loses its lease first, and its watchdog kills the"
+                        + " resource without the orderly stop; shorten the stop timeouts (timeouts: {stop: ...}) or"
+                        + " accept the kill");
     }
 
     private static void contradictions(
@@ -135,7 +164,8 @@ public final class ConfigLint {
             ResourceSpec r,
             Timings timings,
             Map<Operation, Duration> advised,
-            List<Finding> out) {
+            List<Finding> out,
+            Map<ResourceId, Duration> longStops) {
         String subject = "resource " + r.id();
         Duration monitor = r.timeout(Operation.MONITOR, advised);
         if (r.monitorInterval().compareTo(monitor) < 0) {
@@ -164,12 +194,7 @@ public final class ConfigLint {
         }
         Duration stop = r.timeout(Operation.STOP, advised);
         if (stop.compareTo(timings.leaseTime()) > 0) {
-            out.add(new Finding(
-                    true,
-                    subject,
-                    "stop timeout " + ms(stop) + " is longer than the membership lease " + ms(timings.leaseTime())
-                            + ": a node cut off while stopping it loses its lease first, and its watchdog kills the"
-                            + " resource without the orderly stop; shorten the stop or accept the kill"));
+            longStops.put(r.id(), stop);
         }
         if (config.migrationThreshold(r) == 1 && failureTimeout.isZero()) {
             out.add(new Finding(

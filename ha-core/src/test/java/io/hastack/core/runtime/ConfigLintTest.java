@@ -140,6 +140,26 @@ class ConfigLintTest {
     }
 
     @Test
+    void longStopTimeoutsWarnOnceForAllTheirResources() {
+        ClusterConfig config = ClusterConfig.builder()
+                .nodes("n1", "n2", "n3")
+                .group(ResourceGroup.of(
+                        "g",
+                        clean("a")
+                                .timeout(Operation.STOP, Duration.ofSeconds(20))
+                                .build(),
+                        clean("b")
+                                .timeout(Operation.STOP, Duration.ofSeconds(20))
+                                .build(),
+                        clean("c").build()))
+                .build();
+        List<ConfigLint.Finding> w = warnings(check(config, TIMINGS, Map.of()));
+        assertEquals(1, w.size(), w.toString());
+        assertEquals("resources a, b", w.get(0).subject());
+        assertTrue(w.get(0).message().startsWith("stop timeout 20 s of each is longer than the membership lease 3 s"));
+    }
+
+    @Test
     void aMigrationThresholdOfOneWithoutFailureTimeout() {
         List<ConfigLint.Finding> w = warnings(check(one(clean("db").migrationThreshold(1)), TIMINGS, Map.of()));
         assertEquals(1, w.size(), w.toString());
