@@ -87,7 +87,9 @@ public final class NodeDaemon {
             NodeMetrics meters = new NodeMetrics(built);
             metrics = meters;
             admin = file.admin()
-                    .map(a -> new AdminServer(built, settings(a, built.id()), config).metrics(meters::scrape));
+                    .map(a -> new AdminServer(built, settings(a, built.id()), config)
+                            .metrics(meters::scrape)
+                            .peers(peer -> adminEndpoint(a, built, peer)));
             alerts = file.alerts().isEmpty()
                     ? Optional.empty()
                     : Optional.of(io.hastack.resources.alert.Alerts.forNode(built, file.alerts()));
@@ -143,6 +145,25 @@ public final class NodeDaemon {
     }
 
     /** The admin API's settings for {@code self} from the file's {@code admin} section. */
+    /**
+     * Where {@code peer}'s admin API is: the host of its cluster address (as the node holds the
+     * replicated node list now), its port from the admin section, https with TLS.
+     */
+    static Optional<java.net.URI> adminEndpoint(ClusterFile.Admin admin, HaNode node, NodeId peer) {
+        String address = node.configuration().config().addresses().get(peer);
+        if (address == null) {
+            return Optional.empty();
+        }
+        int colon = address.lastIndexOf(':');
+        String host = colon < 0 ? address : address.substring(0, colon);
+        try {
+            return Optional.of(new java.net.URI(
+                    admin.tls().isPresent() ? "https" : "http", null, host, admin.portOf(peer), "/", null, null));
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
     static AdminSettings settings(ClusterFile.Admin admin, NodeId self) {
         AdminSettings settings =
                 new AdminSettings(admin.bind(), admin.portOf(self), admin.tokenFile(), Optional.empty());

@@ -138,6 +138,10 @@ public final class AdminServer implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
     private volatile boolean closed;
+    /** The other nodes' histories, for the cluster's timeline ({@link #peers}). */
+    private final PeerHistories peerHistories;
+    /** Where the other nodes' APIs are ({@link #peers}); none known by default. */
+    private volatile java.util.function.Function<NodeId, Optional<java.net.URI>> peers = n -> Optional.empty();
     /** The metrics in Prometheus' text format, if this node serves them ({@link #metrics}). */
     private volatile java.util.function.Supplier<String> metrics;
 
@@ -201,6 +205,7 @@ public final class AdminServer implements AutoCloseable {
         }
         this.refusals = new Refusals("admin API of " + node.id(), LOG, 10_000);
         this.console = new Console(this::tokenMatches, refusals, ssl.isPresent(), System::nanoTime);
+        this.peerHistories = new PeerHistories(n -> peers.apply(n), () -> readToken(settings.tokenFile()), ssl);
         routes();
         node.addListener(events, Runnable::run);
     }
@@ -253,8 +258,13 @@ public final class AdminServer implements AutoCloseable {
             store.load(in, password);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
+            // Trusting the keystore's own certificates lets this node read the others' histories
+            // when they share the certificate, or it names every node's address.
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, null);
+            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException(
@@ -391,6 +401,7 @@ public final class AdminServer implements AutoCloseable {
         yamlRoute("POST", "/config/validate", Set.of(), this::validateConfig);
         yamlRoute("PUT", "/config", Set.of("base-version"), this::putConfig);
         route("GET", "/history", Set.of("limit"), this::history);
+        route("GET", "/timeline", Set.of("limit"), this::timeline);
         route("GET", "/metrics", Set.of(), this::scrape);
         route("GET", "/events", Set.of(), this::stream);
         route("GET", "/why/{group}", Set.of(), this::why);
@@ -406,6 +417,17 @@ public final class AdminServer implements AutoCloseable {
         route("POST", "/groups/{group}/clear", Set.of(), this::clear);
         route("POST", "/resources/{resource}/cleanup", Set.of(), this::cleanup);
         route("POST", "/resources/cleanup", Set.of(), this::cleanup);
+    }
+
+    /**
+     * Where the other nodes' admin APIs are ({@code http(s)://host:port}, empty if not known), so
+     * that {@code GET /api/v1/timeline} merges their histories into this node's (read with this
+     * node's token; over TLS, their certificates must be among this node's keystore's). Until then
+     * the timeline holds this node's events only.
+     */
+    public AdminServer peers(java.util.function.Function<NodeId, Optional<java.net.URI>> endpoints) {
+        this.peers = Objects.requireNonNull(endpoints, "endpoints");
+        return this;
     }
 
     /**
@@ -740,18 +762,7 @@ public final class AdminServer implements AutoCloseable {
     // ---- the endpoints ----
 
     private JsonNode history(Request r) {
-        int limit = DEFAULT_LIMIT;
-        String text = r.query().get("limit");
-        if (text != null) {
-            try {
-                limit = Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "limit", "'" + text + "' is not a whole number (1-" + HISTORY + ")");
-            }
-            if (limit < 1 || limit > HISTORY) {
-                throw new ApiException(400, "limit", "limit " + limit + " is out of range 1-" + HISTORY);
-            }
-        }
+        int limit = limit(r);
         ObjectNode o = Json.F.objectNode();
         o.put("node", node.id().value());
         o.put("capacity", HISTORY);
@@ -849,6 +860,58 @@ public final class AdminServer implements AutoCloseable {
         o.put("steps", sim.steps().size());
         o.put("text", sim.render(scores));
         return o;
+    }
+
+    /** The {@code limit} query parameter: 1 to {@value #HISTORY}, {@value #DEFAULT_LIMIT} if left out. */
+    private static int limit(Request r) {
+        int limit = DEFAULT_LIMIT;
+        String text = r.query().get("limit");
+        if (text != null) {
+            try {
+                limit = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "limit", "'" + text + "' is not a whole number (1-" + HISTORY + ")");
+            }
+            if (limit < 1 || limit > HISTORY) {
+                throw new ApiException(400, "limit", "limit " + limit + " is out of range 1-" + HISTORY);
+            }
+        }
+        return limit;
+    }
+
+    /**
+     * The cluster's history: this node's last {@code limit} events and those of every other node
+     * in the node list that answers ({@link PeerHistories}), merged by time; {@code nodes} says, per
+     * node, {@code ok} or why its events are missing. Times are each node's clock.
+     */
+    private JsonNode timeline(Request r) {
+        int limit = limit(r);
+        List<NodeId> others = node.configuration().config().nodes().stream()
+                .filter(n -> !n.equals(node.id()))
+                .toList();
+        Map<NodeId, PeerHistories.Answer> answers = peerHistories.read(others, limit);
+        List<ObjectNode> all = new ArrayList<>();
+        events.last(limit).forEach(e -> all.add(Json.event(e)));
+        ObjectNode o = Json.F.objectNode();
+        o.put("node", node.id().value());
+        ObjectNode sources = o.putObject("nodes");
+        sources.put(node.id().value(), "ok");
+        answers.forEach((n, a) -> {
+            sources.put(n.value(), a.problem().orElse("ok"));
+            all.addAll(a.events());
+        });
+        all.sort(Comparator.comparing((ObjectNode e) -> eventTime(e)));
+        ArrayNode list = o.putArray("events");
+        all.forEach(list::add);
+        return o;
+    }
+
+    private static java.time.Instant eventTime(ObjectNode e) {
+        try {
+            return java.time.Instant.parse(e.path("time").asText());
+        } catch (java.time.format.DateTimeParseException x) {
+            return java.time.Instant.EPOCH;
+        }
     }
 
     private JsonNode why(Request r) {

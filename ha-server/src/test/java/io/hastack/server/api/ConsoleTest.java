@@ -131,6 +131,7 @@ class ConsoleTest {
 
         // c. Its node crashes: the group on a survivor, the node offline, the failover's timeline.
         cluster.crash(first);
+        servers.remove(first).close(); // its node crashed: its API is gone with it
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() -> !groupNode().isEmpty()
@@ -155,11 +156,31 @@ class ConsoleTest {
         assertTrue(slowest.startsWith("Slowest phase: "), slowest);
         screenshot("03-failover");
 
-        // d. Standby of the survivor from the page: the group moves to the third node.
+        // The cluster's timeline, on the console of the node that did not take the group: the
+        // survivor's start and its service's answer are in it, after the view that lost the node.
         String third = NODES.stream()
                 .filter(n -> !n.equals(first) && !n.equals(survivor))
                 .findFirst()
                 .orElseThrow();
+        login(third);
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> !browser.findElements(By.cssSelector("#timeline .phase[data-phase='SERVICE_ANSWERING']"))
+                        .isEmpty());
+        List<String> phases = browser.findElements(By.cssSelector("#timeline .phase")).stream()
+                .map(p -> p.getDomAttribute("data-name"))
+                .toList();
+        assertTrue(phases.contains("start shop on " + survivor), phases.toString());
+        assertTrue(phases.contains("service answering on " + survivor), phases.toString());
+        assertTrue(phases.indexOf("new view") < phases.indexOf("start shop on " + survivor), phases.toString());
+        assertTrue(
+                browser.findElement(By.id("timeline-missing")).getText().contains(first + ": unreachable"),
+                "the crashed node's console is closed too");
+        screenshot("03-failover");
+
+        screenshot("03b-cluster-timeline");
+
+        // d. Standby of the survivor from the (third node's) page: the group moves to the third node.
         browser.findElement(By.cssSelector("button.standby[data-node='" + survivor + "']"))
                 .click();
         new WebDriverWait(browser, Duration.ofSeconds(10))
@@ -361,6 +382,19 @@ class ConsoleTest {
         Path configFile = dir.resolve("cluster.yaml");
         Files.writeString(configFile, FILE, StandardCharsets.UTF_8);
         ClusterConfig config = ConfigFile.load(configFile).config();
+        // The "service" answers on a node once shop runs there (as an HTTP check would).
+        cluster.serviceCheck(
+                io.hastack.core.model.GroupId.of("webshop"), node -> new io.hastack.core.spi.check.ServiceCheck() {
+                    @Override
+                    public String target() {
+                        return "witness:" + node;
+                    }
+
+                    @Override
+                    public boolean answers(Duration timeout) {
+                        return cluster.witness.runningOn("shop").contains(node);
+                    }
+                });
         for (String n : NODES) {
             HaNode node = cluster.start(n, config);
             AdminServer server =
@@ -368,6 +402,10 @@ class ConsoleTest {
             server.start();
             servers.put(n, server);
         }
+        // Each console merges the others' histories into its timeline.
+        Map<String, URI> uris = new LinkedHashMap<>();
+        servers.forEach((n, server) -> uris.put(n, server.uri()));
+        servers.values().forEach(server -> server.peers(peer -> java.util.Optional.ofNullable(uris.get(peer.value()))));
         cluster.awaitView(NODES.size());
         await().atMost(InProcessCluster.WAIT)
                 .until(() -> cluster.witness.runningOn("shop").size() == 1);

@@ -18,8 +18,9 @@ function phaseOf(e) {
     case 'NODE_FENCED': return 'fenced ' + e.subject;
     case 'PLAN_COMPUTED': return 'plan';
     case 'ACTION_SUCCEEDED':
-      return d.action === 'START' || d.action === 'STOP' ? d.action.toLowerCase() + ' ' + e.subject : null;
-    case 'SERVICE_ANSWERING': return 'service answering';
+      return d.action === 'START' || d.action === 'STOP'
+        ? d.action.toLowerCase() + ' ' + e.subject + ' on ' + e.node : null;
+    case 'SERVICE_ANSWERING': return 'service answering on ' + e.node;
     case 'CONVERGED': return 'converged';
     default: return null;
   }
@@ -186,11 +187,13 @@ function failover(events) {
   const t0 = Date.parse(events[start].time);
   const phases = [];
   const seen = new Set();
+  let converged = false;
   for (let i = start; i < events.length; i++) {
     const e = events[i];
     const name = phaseOf(e);
-    // Once: the first plan, view, quorum decision; every stop, start and fence.
-    if (name === null || seen.has(name)) continue;
+    // Once: the first plan, view, quorum decision; every stop, start and fence. After the cluster
+    // converged, only the service's answer (its check asks after the start).
+    if (name === null || seen.has(name) || (converged && e.type !== 'SERVICE_ANSWERING')) continue;
     seen.add(name);
     const ms = Date.parse(e.time) - t0;
     phases.push({name, ms, type: e.type, detail: e.detail});
@@ -200,7 +203,7 @@ function failover(events) {
         detail: 'starts held ' + e.data.holdFor + ' ms'});
       seen.add('lease expired');
     }
-    if (e.type === 'CONVERGED') break;
+    if (e.type === 'CONVERGED') converged = true;
   }
   phases.sort((a, b) => a.ms - b.ms);
   let slowest = null;
@@ -236,7 +239,9 @@ function drawTimeline(t) {
   const slowest = s ? el('p', {id: 'slowest', 'data-phase': t.phases[s.index].type,
     text: 'Slowest phase: ' + t.phases[s.index - 1].name + ' → ' + t.phases[s.index].name + ', ' + s.gap + ' ms'})
     : el('p', {id: 'slowest', text: 'Only the first sign is in the history.'});
-  box.replaceChildren(el('p', {class: 'when', text: 'Started ' + t.when}), ...rows, slowest);
+  const missing = t.missing && t.missing.length
+    ? [el('p', {id: 'timeline-missing', class: 'error', text: 'Without the events of ' + t.missing.join('; ')})] : [];
+  box.replaceChildren(el('p', {class: 'when', text: 'Started ' + t.when}), ...rows, slowest, ...missing);
 }
 
 function select_(group) {
@@ -280,7 +285,7 @@ function drawDetail(d) {
     }
     parts.push(...d.why.notes.map((n) => el('p', {class: 'note', text: n})));
   }
-  parts.push(el('h3', {text: 'History (newest first, as ' + d.node + ' saw it)'}));
+  parts.push(el('h3', {text: 'History (newest first, every node that answered)'}));
   parts.push(d.history.length === 0 ? el('p', {class: 'none', text: 'No event of this group in the history.'})
     : el('ul', {id: 'group-history'}, ...d.history.map((e) => el('li', {'data-type': e.type},
         e.time.replace('T', ' ').replace('Z', '') + ' ' + e.node + ' ' + e.type + ' ' + e.subject
@@ -291,7 +296,7 @@ function drawDetail(d) {
 async function poll() {
   try {
     const group = selected;
-    const [status, history, why] = await Promise.all([api('GET', '/status'), api('GET', '/history?limit=200'),
+    const [status, history, why] = await Promise.all([api('GET', '/status'), api('GET', '/timeline?limit=200'),
       group === null ? Promise.resolve(null)
         : api('GET', '/why/' + encodeURIComponent(group)).catch((e) => ({error: e.message}))]);
     const m = model(status);
@@ -303,6 +308,7 @@ async function poll() {
     }
     const events = history.events || history;
     const t = failover(events);
+    if (t) t.missing = Object.entries(history.nodes || {}).filter(([, v]) => v !== 'ok').map(([n, v]) => n + ': ' + v);
     const tkey = JSON.stringify(t);
     if (tkey !== shownTimeline) {
       drawTimeline(t);
