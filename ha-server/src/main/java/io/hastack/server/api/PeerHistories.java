@@ -23,8 +23,8 @@ import javax.net.ssl.SSLContext;
  * The other nodes' event histories, read from their admin APIs ({@code GET /api/v1/history}) with
  * this node's token, all at once, each within {@link #TIMEOUT}: what {@code GET /api/v1/timeline}
  * merges into one cluster-wide history. A node that cannot be asked (not in the map, unreachable,
- * another token, a certificate this node does not trust) is named with the reason, and the rest
- * is answered without it.
+ * another token, a certificate this node does not trust, plain HTTP to another host, which would
+ * send the token in clear) is named with the reason, and the rest is answered without it.
  */
 final class PeerHistories {
     /** How long each node may take to answer. */
@@ -76,6 +76,16 @@ final class PeerHistories {
                                 new Answer(List.of(), Optional.of("its admin address is not known here"))));
                 continue;
             }
+            if (!"https".equalsIgnoreCase(base.get().getScheme())
+                    && !loopback(base.get().getHost())) {
+                asked.put(
+                        n,
+                        CompletableFuture.completedFuture(new Answer(
+                                List.of(),
+                                Optional.of("its API at " + base.get() + " is plain HTTP on another host: the token"
+                                        + " would cross the network in clear (configure admin.tls)"))));
+                continue;
+            }
             HttpRequest request = HttpRequest.newBuilder(base.get().resolve("/api/v1/history?limit=" + limit))
                     .timeout(TIMEOUT)
                     .header("Authorization", bearer)
@@ -93,6 +103,15 @@ final class PeerHistories {
         Map<NodeId, Answer> out = new LinkedHashMap<>();
         asked.forEach((n, f) -> out.put(n, f.join()));
         return out;
+    }
+
+    /** Whether {@code host} is this machine's loopback (a name is looked up). */
+    private static boolean loopback(String host) {
+        try {
+            return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private Answer answer(NodeId node, URI base, HttpResponse<String> r) {
