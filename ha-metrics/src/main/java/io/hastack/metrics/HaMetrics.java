@@ -7,8 +7,13 @@ import io.hastack.core.runtime.EventData;
 import io.hastack.core.runtime.HaEvent;
 import io.hastack.core.runtime.HaEventListener;
 import io.hastack.core.runtime.HaNode;
+import io.hastack.core.runtime.MessageCounts;
+import io.hastack.core.runtime.MessageKind;
+import io.hastack.core.runtime.MonitorListener;
+import io.hastack.core.runtime.MonitorResult;
 import io.hastack.core.spi.plan.ActionType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,39 +29,48 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The meters of one node, named and tagged as {@code docs/metrics.md} lists them: gauges read the
  * node's status when scraped (quorum, lease, coordinator, view, configuration version, each
- * resource's state and failure count here); counters and timers follow its events (actions by
- * operation and result with their durations, failed monitors, view changes, fences, quorum and lease
- * losses, plans, pauses, and the takeover time: from the view that lost a member to a start here).
- * Bind it to a registry ({@link #bindTo}), then register it with {@link HaNode#addListener} (any
- * executor: it only counts).
+ * resource's state and failure count here), and counters its message counts ({@link
+ * HaNode#messageCounts()}, by kind and direction); counters and timers follow its events (actions
+ * by operation and result with their durations, failed monitors, view changes, fences, quorum and
+ * lease losses, plans and planning time, pauses, the phases of a failover, and the takeover time:
+ * from the view that lost a member to a start here) and its monitor results (monitor latency).
+ * Bind it to a registry ({@link #bindTo}), then register it with {@link HaNode#addListener} and
+ * {@link HaNode#addMonitorListener} (any executor: it only counts).
  */
-public final class HaMetrics implements MeterBinder, HaEventListener {
+public final class HaMetrics implements MeterBinder, HaEventListener, MonitorListener {
     /** Takeovers are counted from a lost member to a start here within this long. */
     static final Duration TAKEOVER_WINDOW = Duration.ofMinutes(5);
 
     private final HaNode node;
-    private MeterRegistry registry;
+    /** The registry bound to, or null before {@link #bindTo}; written after {@link #phases}. */
+    private volatile MeterRegistry registry;
+
     private final Map<ResourceId, List<Meter>> resourceMeters = new HashMap<>();
     private final AtomicLong longestPauseNanos = new AtomicLong();
     private final AtomicReference<Instant> memberLostAt = new AtomicReference<>();
-    /** When the failover this node sees began (its first suspicion or loss), or null between failovers. */
-    private Instant failoverStart;
-
-    private final Set<String> phasesSeen = new java.util.HashSet<>();
+    /** The failover phases, once bound. */
+    private volatile FailoverPhases phases;
 
     /** The meters of {@code node}. */
     public HaMetrics(HaNode node) {
         this.node = node;
     }
 
+    /**
+     * Registers the node's gauges and message counters in {@code r}, and records the meters that
+     * follow its events and monitors there from now on. Bind once: a second registry replaces the
+     * first for those (use a composite registry for several).
+     */
     @Override
     public synchronized void bindTo(MeterRegistry r) {
-        this.registry = r;
         String self = node.id().value();
+        this.phases = new FailoverPhases(r, self);
+        this.registry = r;
         Gauge.builder("hastack.quorate", node, n -> n.status().quorum().startsWith("quorate") ? 1 : 0)
                 .description("1 if this node's partition has quorum")
                 .tag("node", self)
@@ -85,7 +99,47 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
                 .baseUnit("seconds")
                 .tag("node", self)
                 .register(r);
+        messages(r, self);
         refreshResources();
+    }
+
+    /**
+     * One counter of messages and one of their bytes for every kind of message and direction, read
+     * from the node's counts when scraped: a bounded set of tags ({@link MessageKind}).
+     */
+    private void messages(MeterRegistry r, String self) {
+        for (MessageKind kind : MessageKind.values()) {
+            messages(r, self, "sent", kind.tag(), c -> c.sent(kind));
+            messages(r, self, "received", kind.tag(), c -> c.received(kind));
+        }
+        messages(r, self, "received", "invalid", MessageCounts::invalid);
+    }
+
+    private void messages(
+            MeterRegistry r,
+            String self,
+            String direction,
+            String kind,
+            Function<MessageCounts, MessageCounts.Traffic> traffic) {
+        FunctionCounter.builder(
+                        "hastack.messages",
+                        node,
+                        n -> traffic.apply(n.messageCounts()).messages())
+                .description("cluster messages this node sent to or received from the others, by kind")
+                .tag("node", self)
+                .tag("direction", direction)
+                .tag("kind", kind)
+                .register(r);
+        FunctionCounter.builder(
+                        "hastack.message.bytes",
+                        node,
+                        n -> traffic.apply(n.messageCounts()).bytes())
+                .description("the bytes on the wire of those messages")
+                .baseUnit("bytes")
+                .tag("node", self)
+                .tag("direction", direction)
+                .tag("kind", kind)
+                .register(r);
     }
 
     /** Registers the state and failure gauges of resources new in the configuration; removes gone ones. */
@@ -103,6 +157,10 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
                 return false;
             }
             e.getValue().forEach(r::remove);
+            r.find("hastack.monitor.latency")
+                    .tag("resource", e.getKey().value())
+                    .meters()
+                    .forEach(r::remove);
             return true;
         });
         String self = node.id().value();
@@ -143,7 +201,7 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
         }
         String self = node.id().value();
         EventData d = event.data();
-        failoverPhases(r, self, event);
+        phases.onEvent(event);
         if (d instanceof EventData.ViewInstalled v) {
             Counter.builder("hastack.view.changes")
                     .description("views installed")
@@ -204,6 +262,11 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
                     .tag("node", self)
                     .register(r)
                     .increment(p.actions().size());
+            if (!p.actions().isEmpty()) {
+                planTime(r, self, "actions").record(p.took());
+            }
+        } else if (d instanceof EventData.Converged c) {
+            planTime(r, self, "empty").record(c.took());
         } else if (d instanceof EventData.PauseDetected p) {
             longestPauseNanos.accumulateAndGet(p.stall().toNanos(), Math::max);
             Timer.builder("hastack.pauses")
@@ -217,63 +280,45 @@ public final class HaMetrics implements MeterBinder, HaEventListener {
     }
 
     /**
-     * The phases of a failover as this node sees them, each timed from its start (the node's first
-     * suspicion of a member, or the view that lost one): {@code detected}, {@code view}, {@code
-     * quorum} (when the decision changed), {@code plan} (the first plan with actions, on the
-     * coordinator), {@code start} (the first start here), {@code converged}; the lease wait the
-     * coordinator announced is {@code hastack.failover.lease.wait}. A failover ends when the
-     * cluster converges, or is forgotten after {@link #TAKEOVER_WINDOW}.
+     * Records how {@code result}'s monitor ended and how long it took, as {@code
+     * hastack.monitor.latency} (tagged with its resource and result).
      */
-    private synchronized void failoverPhases(MeterRegistry r, String self, HaEvent event) {
-        EventData d = event.data();
-        Instant t = event.time();
-        if (failoverStart != null && Duration.between(failoverStart, t).compareTo(TAKEOVER_WINDOW) > 0) {
-            failoverStart = null;
-        }
-        boolean lost = d instanceof EventData.ViewInstalled v && !v.left().isEmpty();
-        if (failoverStart == null && (d instanceof EventData.MemberSuspected || lost)) {
-            failoverStart = t;
-            phasesSeen.clear();
-            Counter.builder("hastack.failovers")
-                    .description("failovers this node saw begin (a member suspected or lost)")
-                    .tag("node", self)
-                    .register(r)
-                    .increment();
-            phase(r, self, "detected", t);
-        }
-        if (failoverStart == null) {
+    @Override
+    public void monitorCompleted(MonitorResult result) {
+        MeterRegistry r = registry;
+        if (r == null) {
             return;
         }
-        if (lost) {
-            phase(r, self, "view", t);
-        } else if (d instanceof EventData.QuorumGained || d instanceof EventData.QuorumLost) {
-            phase(r, self, "quorum", t);
-        } else if (d instanceof EventData.PlanComputed p && !p.actions().isEmpty()) {
-            phase(r, self, "plan", t);
-        } else if (d instanceof EventData.ActionSucceeded a && a.action() == ActionType.START) {
-            phase(r, self, "start", t);
-        } else if (d instanceof EventData.TakeoverWait w) {
-            Timer.builder("hastack.failover.lease.wait")
-                    .description("how long the coordinator held every start for a lease to expire")
-                    .tag("node", self)
-                    .register(r)
-                    .record(w.holdFor());
-        } else if (d instanceof EventData.Converged) {
-            phase(r, self, "converged", t);
-            failoverStart = null;
-        }
+        Timer.builder("hastack.monitor.latency")
+                .description("recurring monitors of the resources here, by result, with how long the agent took")
+                .tag("node", node.id().value())
+                .tag("resource", result.resource().value())
+                .tag("result", monitorResult(result.status()))
+                .register(r)
+                .record(result.took());
     }
 
-    private void phase(MeterRegistry r, String self, String phase, Instant at) {
-        if (phasesSeen.add(phase)) {
-            Timer.builder("hastack.failover.phase")
-                    .description("time from the start of a failover this node saw to each of its phases")
-                    .tag("node", self)
-                    .tag("phase", phase)
-                    .publishPercentileHistogram()
-                    .register(r)
-                    .record(Duration.between(failoverStart, at));
-        }
+    private static String monitorResult(MonitorResult.Status status) {
+        return switch (status) {
+            case OK -> "success";
+            case FAILED -> "failure";
+            case TIMED_OUT -> "timeout";
+        };
+    }
+
+    /**
+     * The planner's time for a run that made a plan with actions ({@code actions}; a run that only
+     * fences or holds its starts is not timed, so that a run told as several events counts once), or
+     * an empty plan that converged ({@code empty}; later empty plans, which tell nothing new, make
+     * no event).
+     */
+    private static Timer planTime(MeterRegistry r, String self, String plan) {
+        return Timer.builder("hastack.plan.time")
+                .description("how long the planner took, for plans with actions and the plan that converged")
+                .tag("node", self)
+                .tag("plan", plan)
+                .publishPercentileHistogram()
+                .register(r);
     }
 
     private static Timer action(MeterRegistry r, String self, ActionType type, String result) {

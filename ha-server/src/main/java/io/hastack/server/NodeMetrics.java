@@ -45,7 +45,10 @@ public final class NodeMetrics implements AutoCloseable {
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    /** Binds {@code node}'s meters and the JVM's to both registries, and follows the node's events. */
+    /**
+     * Binds {@code node}'s meters and the JVM's to both registries, and follows the node's events and
+     * monitor results.
+     */
     public NodeMetrics(HaNode node) {
         this(node, true);
     }
@@ -66,6 +69,7 @@ public final class NodeMetrics implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
         }
         node.addListener(metrics, Runnable::run);
+        node.addMonitorListener(metrics, Runnable::run);
     }
 
     /** The meters in Prometheus' text format. */

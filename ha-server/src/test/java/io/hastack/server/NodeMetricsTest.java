@@ -79,6 +79,32 @@ class NodeMetricsTest {
             assertTrue(text.contains("hastack_quorate{" + node + "} 1.0"), "the tie is won: " + text);
             assertTrue(text.contains("# HELP hastack_takeover_seconds"), "documented meters carry their help");
 
+            // Monitor latency, planning time and message counts (issue 16).
+            String monitorLatency =
+                    "hastack_monitor_latency_seconds_count{" + node + ",resource=\"w\",result=\"success\"}";
+            InProcessCluster.waitUntil(
+                    () -> scrape(api, survivor).contains(monitorLatency), "a monitor of w on " + survivor);
+            String later = scrape(api, survivor);
+            assertTrue(
+                    later.contains("hastack_plan_time_seconds_count{" + node + ",plan=\"actions\"} "),
+                    "the takeover was planned there: " + later);
+            for (String direction : List.of("sent", "received")) {
+                assertTrue(
+                        java.util.regex.Pattern.compile("hastack_messages_total\\{direction=\"" + direction
+                                        + "\",kind=\"[a-z_]+\"," + node + "} [1-9]")
+                                .matcher(later)
+                                .find(),
+                        "messages " + direction + ": " + later);
+                assertTrue(
+                        java.util.regex.Pattern.compile("hastack_message_bytes_total\\{direction=\"" + direction
+                                        + "\",kind=\"[a-z_]+\"," + node + "} [1-9]")
+                                .matcher(later)
+                                .find(),
+                        "bytes " + direction + ": " + later);
+            }
+            assertTrue(
+                    later.contains("hastack_messages_total{direction=\"received\",kind=\"invalid\"," + node + "} 0.0"));
+
             int port = io.hastack.testsupport.Ports.freeWithNeighbour(1);
             Registry rmi = LocateRegistry.createRegistry(port);
             JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
@@ -110,6 +136,10 @@ class NodeMetricsTest {
         } finally {
             meters.forEach(NodeMetrics::close);
         }
+    }
+
+    private static String scrape(ApiCluster api, String node) {
+        return api.send(api.request(node, "/api/v1/metrics").GET().build()).body();
     }
 
     private static InProcessCluster cluster(ApiCluster api) {

@@ -362,7 +362,12 @@ final class Coordinator {
             round.transition = null;
         }
         VersionedConfig planConfig = live.get();
-        Plan planned = planner.plan(snapshot(), clock.instant());
+        ClusterSnapshot snapshot = snapshot();
+        Instant now = clock.instant();
+        // The planner's own time, by the real monotonic clock (not the port's, which tests drive).
+        long planStart = System.nanoTime();
+        Plan planned = planner.plan(snapshot, now);
+        Duration took = Duration.ofNanos(System.nanoTime() - planStart);
         Map<NodeId, Long> waiting = takeover.pending(port.nanoTime());
         boolean held = !waiting.isEmpty() && planned.actions().stream().anyMatch(a -> a.type() == ActionType.START);
         Plan plan = held ? holdStarts(planned, waiting) : planned;
@@ -380,7 +385,7 @@ final class Coordinator {
         plan.recheckAt().ifPresent(this::scheduleRecheck);
         for (Fence f : plan.fences()) {
             port.event(
-                    new EventData.PlanComputed(view.id(), List.of(f), List.of(), plan.notes()),
+                    new EventData.PlanComputed(view.id(), List.of(f), List.of(), plan.notes(), took),
                     view.id().toString(),
                     f.describe());
             fence(f.node(), f.reason());
@@ -397,7 +402,7 @@ final class Coordinator {
             if (!round.converged) {
                 round.converged = true;
                 port.event(
-                        new EventData.Converged(view.id(), plan.notes()),
+                        new EventData.Converged(view.id(), plan.notes(), took),
                         view.id().toString(),
                         plan.summary().strip());
                 announcePlacement();
@@ -412,7 +417,7 @@ final class Coordinator {
         Plan toSend = plan;
         CompletableFuture<?> unused = port.stampEpochs(plan.actions()).whenComplete((stamped, error) -> {
             try {
-                send(id, toSend, stamped, error, planConfig);
+                send(id, toSend, stamped, error, planConfig, took);
             } catch (RuntimeException e) {
                 // whenComplete would swallow it and leave the transition waiting forever.
                 LOG.error("{}: sending {} failed; planning again", self, id, e);
@@ -552,7 +557,8 @@ final class Coordinator {
 
     /** Sends each node its stamped actions of plan {@code id}, unless the view moved on or stamping failed. */
     @SuppressWarnings("ReferenceEquality") // identity: is the configuration still the one planned with?
-    private void send(PlanId id, Plan plan, List<Action> stamped, Throwable error, VersionedConfig planConfig) {
+    private void send(
+            PlanId id, Plan plan, List<Action> stamped, Throwable error, VersionedConfig planConfig, Duration took) {
         if (!id.equals(round.transition)) {
             return; // the view changed meanwhile; the new one re-plans
         }
@@ -571,7 +577,7 @@ final class Coordinator {
         Plan sent = new Plan(plan.viewId(), stamped, plan.notes());
         LOG.info("{} {}:\n{}", self, id, sent.summary());
         port.event(
-                new EventData.PlanComputed(id.view(), List.of(), stamped, plan.notes()),
+                new EventData.PlanComputed(id.view(), List.of(), stamped, plan.notes(), took),
                 id.toString(),
                 sent.summary().strip());
         for (NodeId node : sent.nodes()) {

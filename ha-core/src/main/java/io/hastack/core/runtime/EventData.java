@@ -100,14 +100,18 @@ public sealed interface EventData {
      * @param fences the nodes to fence
      * @param actions the actions sent to the nodes (with their epochs)
      * @param notes the planner's notes
+     * @param took how long the planner took to make the plan (the pure planner call, by the real
+     *     monotonic clock); a plan that fences and acts is told as several events, one per fence and
+     *     one for the actions, each with the time of the one planner call
      */
-    record PlanComputed(ViewId view, List<Fence> fences, List<Action> actions, List<String> notes)
+    record PlanComputed(ViewId view, List<Fence> fences, List<Action> actions, List<String> notes, Duration took)
             implements EventData {
-        /** Copies the lists. */
+        /** Copies the lists and checks the time. */
         public PlanComputed {
             fences = List.copyOf(fences);
             actions = List.copyOf(actions);
             notes = List.copyOf(notes);
+            Objects.requireNonNull(took, "took");
         }
 
         @Override
@@ -121,11 +125,13 @@ public sealed interface EventData {
      *
      * @param view the view
      * @param notes the planner's notes
+     * @param took how long the planner took to make the empty plan (as {@link PlanComputed#took})
      */
-    record Converged(ViewId view, List<String> notes) implements EventData {
-        /** Copies the notes. */
+    record Converged(ViewId view, List<String> notes, Duration took) implements EventData {
+        /** Copies the notes and checks the time. */
         public Converged {
             notes = List.copyOf(notes);
+            Objects.requireNonNull(took, "took");
         }
 
         @Override

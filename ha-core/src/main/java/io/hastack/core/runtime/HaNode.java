@@ -135,6 +135,25 @@ public final class HaNode implements AutoCloseable {
     }
 
     /**
+     * Adds {@code listener}, called on {@code executor} with how each later recurring monitor of this
+     * node's resources ended (its status and how long the agent took), in order: what monitor
+     * latency is measured from. Not events: they would flood the event history. {@link
+     * MoreExecutors#directExecutor()} runs it on the node's event thread: keep it short.
+     */
+    public void addMonitorListener(MonitorListener listener, Executor executor) {
+        node.addMonitorListener(listener, executor);
+    }
+
+    /**
+     * The cluster messages this node has sent to and received from the other nodes since it was
+     * built, by kind, with their bytes: an immutable snapshot of counters kept as they go (no event
+     * per message). Any thread; never blocks.
+     */
+    public MessageCounts messageCounts() {
+        return node.messageCounts();
+    }
+
+    /**
      * Validates every resource, probes which ones already run on this node, and joins the cluster.
      *
      * @throws IllegalStateException if the node was started before

@@ -58,6 +58,9 @@ final class LocalResources {
 
         /** Something worth an {@link HaEvent} happened. */
         void event(EventData data, String subject, String detail);
+
+        /** A recurring monitor ended, and its result was taken (not ignored as stale). */
+        default void monitored(MonitorResult result) {}
     }
 
     private static final class Local {
@@ -865,6 +868,7 @@ final class LocalResources {
                             if (l.generation != generation || l.state != ResourceState.RUNNING) {
                                 return;
                             }
+                            listener.monitored(MonitorResult.of(clock.instant(), l.spec.id(), result));
                             if (result.succeeded()) {
                                 scheduleMonitor(l);
                                 return;

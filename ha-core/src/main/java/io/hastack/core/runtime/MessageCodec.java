@@ -94,11 +94,14 @@ final class MessageCodec {
     }
 
     /**
-     * One kind of message on the wire: its tag, its class, how its body is written and read. Every
-     * kind is in {@link #KINDS}; adding a message means adding one line there (a test checks that
-     * every permitted subclass of {@link Message} has one).
+     * One kind of message on the wire: its tag, its public {@link MessageKind} (what metrics count
+     * it as), its class, how its body is written and read. Every kind is in {@link #KINDS}; adding a
+     * message means adding one line there and a constant to {@link MessageKind} (a test checks that
+     * every permitted subclass of {@link Message} has a line, and every {@link MessageKind} one
+     * message).
      */
-    private record Kind<M extends Message>(int tag, Class<M> type, Writer<M> writer, Reader<M> reader) {
+    private record Kind<M extends Message>(
+            int tag, MessageKind kind, Class<M> type, Writer<M> writer, Reader<M> reader) {
         void write(DataOutputStream out, Message message) throws IOException {
             out.writeByte(tag);
             writer.write(out, type.cast(message));
@@ -106,13 +109,24 @@ final class MessageCodec {
     }
 
     private static final List<Kind<?>> KINDS = List.of(
-            new Kind<>(1, Probe.class, (out, m) -> writeView(out, m.view()), in -> new Probe(readView(in))),
-            new Kind<>(2, NodeReport.class, MessageCodec::writeReport, MessageCodec::readReport),
-            new Kind<>(3, Execute.class, MessageCodec::writeExecute, MessageCodec::readExecute),
             new Kind<>(
-                    4, LeaveGranted.class, (out, m) -> writeView(out, m.view()), in -> new LeaveGranted(readView(in))),
+                    1,
+                    MessageKind.PROBE,
+                    Probe.class,
+                    (out, m) -> writeView(out, m.view()),
+                    in -> new Probe(readView(in))),
+            new Kind<>(
+                    2, MessageKind.NODE_REPORT, NodeReport.class, MessageCodec::writeReport, MessageCodec::readReport),
+            new Kind<>(3, MessageKind.EXECUTE, Execute.class, MessageCodec::writeExecute, MessageCodec::readExecute),
+            new Kind<>(
+                    4,
+                    MessageKind.LEAVE_GRANTED,
+                    LeaveGranted.class,
+                    (out, m) -> writeView(out, m.view()),
+                    in -> new LeaveGranted(readView(in))),
             new Kind<>(
                     5,
+                    MessageKind.CLEANUP,
                     Cleanup.class,
                     (out, m) -> out.writeUTF(
                             m.resource() == null ? "" : m.resource().value()),
@@ -120,10 +134,16 @@ final class MessageCodec {
                         String r = in.readUTF();
                         return new Cleanup(r.isEmpty() ? null : ResourceId.of(r));
                     }),
-            new Kind<>(6, MoveOrder.class, MessageCodec::writeMove, MessageCodec::readMove),
-            new Kind<>(7, Placement.class, MessageCodec::writePlacement, MessageCodec::readPlacement),
+            new Kind<>(6, MessageKind.MOVE_ORDER, MoveOrder.class, MessageCodec::writeMove, MessageCodec::readMove),
+            new Kind<>(
+                    7,
+                    MessageKind.PLACEMENT,
+                    Placement.class,
+                    MessageCodec::writePlacement,
+                    MessageCodec::readPlacement),
             new Kind<>(
                     8,
+                    MessageKind.MAINTENANCE_ORDER,
                     MaintenanceOrder.class,
                     (out, m) -> {
                         out.writeBoolean(m.on());
@@ -132,6 +152,7 @@ final class MessageCodec {
                     in -> new MaintenanceOrder(in.readBoolean(), Instant.ofEpochMilli(in.readLong()))),
             new Kind<>(
                     9,
+                    MessageKind.LEASE_PING,
                     LeasePing.class,
                     (out, m) -> {
                         writeView(out, m.view());
@@ -141,6 +162,7 @@ final class MessageCodec {
                     in -> new LeasePing(readView(in), in.readLong(), in.readLong())),
             new Kind<>(
                     10,
+                    MessageKind.LEASE_PONG,
                     LeasePong.class,
                     (out, m) -> {
                         writeView(out, m.view());
@@ -149,6 +171,7 @@ final class MessageCodec {
                     in -> new LeasePong(readView(in), in.readLong())),
             new Kind<>(
                     11,
+                    MessageKind.DEATH_NOTICE,
                     DeathNotice.class,
                     (out, m) -> {
                         out.writeUTF(m.node().value());
@@ -157,6 +180,7 @@ final class MessageCodec {
                     in -> new DeathNotice(NodeId.of(in.readUTF()), in.readUTF())),
             new Kind<>(
                     12,
+                    MessageKind.CONFIG_PROPOSAL,
                     ConfigProposal.class,
                     (out, m) -> {
                         out.writeLong(m.request());
@@ -167,6 +191,7 @@ final class MessageCodec {
                     in -> new ConfigProposal(in.readLong(), in.readLong(), in.readUTF(), ConfigCodec.readConfig(in))),
             new Kind<>(
                     13,
+                    MessageKind.CONFIG_VERDICT,
                     ConfigVerdict.class,
                     (out, m) -> {
                         out.writeLong(m.request());
@@ -177,17 +202,25 @@ final class MessageCodec {
                     in -> new ConfigVerdict(in.readLong(), in.readLong(), in.readUTF(), in.readBoolean())),
             new Kind<>(
                     14,
+                    MessageKind.CONFIG_INSTALL,
                     ConfigInstall.class,
                     (out, m) -> ConfigCodec.write(out, m.config()),
                     in -> new ConfigInstall(ConfigCodec.read(in))),
             new Kind<>(
                     15,
+                    MessageKind.CONFIG_REQUEST,
                     ConfigRequest.class,
                     (out, m) -> out.writeLong(m.version()),
                     in -> new ConfigRequest(in.readLong())),
-            new Kind<>(16, StatusShare.class, MessageCodec::writeStatusShare, MessageCodec::readStatusShare),
+            new Kind<>(
+                    16,
+                    MessageKind.STATUS_SHARE,
+                    StatusShare.class,
+                    MessageCodec::writeStatusShare,
+                    MessageCodec::readStatusShare),
             new Kind<>(
                     17,
+                    MessageKind.NODE_ORDER,
                     NodeOrder.class,
                     (out, m) -> {
                         out.writeUTF(m.node().value());
@@ -200,8 +233,14 @@ final class MessageCodec {
 
     static {
         for (Kind<?> k : KINDS) {
-            if (BY_TYPE.put(k.type(), k) != null || BY_TAG.put(k.tag(), k) != null) {
-                throw new ExceptionInInitializerError("message kind " + k.type() + " or tag " + k.tag() + " twice");
+            if (BY_TYPE.put(k.type(), k) != null
+                    || BY_TAG.put(k.tag(), k) != null
+                    || BY_TYPE.values().stream()
+                                    .filter(o -> o.kind() == k.kind())
+                                    .count()
+                            > 1) {
+                throw new ExceptionInInitializerError(
+                        "message kind " + k.type() + ", tag " + k.tag() + " or " + k.kind() + " twice");
             }
         }
     }
@@ -209,6 +248,26 @@ final class MessageCodec {
     /** The classes of message this codec writes and reads. */
     static Set<Class<?>> kinds() {
         return Set.copyOf(BY_TYPE.keySet());
+    }
+
+    /** The kind of every class of message, as the codec's table names them. */
+    static Map<Class<?>, MessageKind> kindsByType() {
+        Map<Class<?>, MessageKind> out = new HashMap<>();
+        BY_TYPE.forEach((type, k) -> out.put(type, k.kind()));
+        return Map.copyOf(out);
+    }
+
+    /**
+     * The kind of {@code message}.
+     *
+     * @throws IllegalArgumentException if the codec has no encoding for it
+     */
+    static MessageKind kindOf(Message message) {
+        Kind<?> kind = BY_TYPE.get(message.getClass());
+        if (kind == null) {
+            throw new IllegalArgumentException("no encoding for " + message);
+        }
+        return kind.kind();
     }
 
     /**

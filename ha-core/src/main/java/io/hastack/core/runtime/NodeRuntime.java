@@ -87,7 +87,11 @@ final class NodeRuntime {
     private volatile ViewId sendingView;
 
     private final EventLoop loop;
-    private final EventDispatcher events = new EventDispatcher();
+    private final EventDispatcher<HaEvent> events = new EventDispatcher<>();
+    private final EventDispatcher<MonitorResult> monitors = new EventDispatcher<>();
+    /** The cluster messages sent and received, by kind. */
+    private final MessageTraffic traffic = new MessageTraffic();
+
     private final QuorumKeeper quorum;
     private final ExecutorService quorumCalls;
     private final FenceRunner fencing;
@@ -451,6 +455,11 @@ final class NodeRuntime {
                         public void event(EventData data, String subject, String detail) {
                             emit(data, subject, detail);
                         }
+
+                        @Override
+                        public void monitored(MonitorResult result) {
+                            monitors.dispatch(result);
+                        }
                     },
                     live.get().version() > 0);
         } catch (RuntimeException e) {
@@ -472,7 +481,17 @@ final class NodeRuntime {
 
     /** Adds {@code listener} for every later event, on {@code executor}, in order. */
     void addListener(HaEventListener listener, Executor executor) {
-        events.add(listener, executor);
+        events.add(listener, listener::onEvent, executor);
+    }
+
+    /** Adds {@code listener} for every later recurring monitor result, on {@code executor}, in order. */
+    void addMonitorListener(MonitorListener listener, Executor executor) {
+        monitors.add(listener, listener::monitorCompleted, executor);
+    }
+
+    /** The cluster messages sent and received so far; any thread. */
+    MessageCounts messageCounts() {
+        return traffic.snapshot();
     }
 
     /**
@@ -671,12 +690,14 @@ final class NodeRuntime {
         try {
             frame = codec.decode(payload);
         } catch (MalformedMessageException e) {
+            traffic.invalid(payload == null ? 0 : payload.length);
             refusals.refuse(
                     e.reason(),
                     "frame from " + from + " (" + (payload == null ? 0 : payload.length) + " bytes): "
                             + e.getMessage());
             return;
         }
+        traffic.received(MessageCodec.kindOf(frame.message()), payload.length);
         Optional<FrameFilter.Refusal> refused = frames.check(from, frame);
         if (refused.isPresent()) {
             refusals.refuse(refused.get().reason(), refused.get().detail());
@@ -699,14 +720,18 @@ final class NodeRuntime {
                     node);
             return;
         }
-        membership.send(node, codec.encode(frames.stamp(node, view, message)));
+        byte[] frame = codec.encode(frames.stamp(node, view, message));
+        membership.send(node, frame);
+        traffic.sent(MessageCodec.kindOf(message), frame.length);
     }
 
     private void emit(EventData data, String subject, String detail) {
         if (loop.inLoop()) {
             publish(); // a listener that asks for the status on hearing of an event sees what it tells
         }
-        events.dispatch(new HaEvent(clock.instant(), self, data, subject, detail));
+        HaEvent event = new HaEvent(clock.instant(), self, data, subject, detail);
+        LOG.debug("{}", event);
+        events.dispatch(event);
         if (data instanceof EventData.ActionSucceeded a && serviceChecks.any()) {
             checkService(a);
         }

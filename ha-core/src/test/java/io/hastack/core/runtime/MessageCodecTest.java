@@ -160,6 +160,21 @@ class MessageCodecTest {
         assertEquals(permitted, samples().stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()));
     }
 
+    /** Every {@link MessageKind} names exactly one kind of message, so that counts by kind add up. */
+    @Test
+    void everyMessageKindNamesOneMessage() {
+        java.util.Map<Class<?>, MessageKind> kinds = MessageCodec.kindsByType();
+        assertEquals(java.util.Set.of(Message.class.getPermittedSubclasses()), kinds.keySet());
+        assertEquals(
+                java.util.EnumSet.allOf(MessageKind.class),
+                java.util.EnumSet.copyOf(kinds.values()),
+                "a kind without a message");
+        assertEquals(MessageKind.values().length, kinds.size(), "a kind named twice: " + kinds);
+        for (Message sample : samples()) {
+            assertEquals(kinds.get(sample.getClass()), MessageCodec.kindOf(sample));
+        }
+    }
+
     @Test
     void unknownReportFlagsAreRejected() {
         MessageCodec codec = new MessageCodec(null);
