@@ -320,7 +320,8 @@ final class LocalResources {
                                         io.hastack.core.spi.plan.ActionType.START,
                                         l.spec.id(),
                                         Optional.of(result.outcome()),
-                                        false),
+                                        false,
+                                        timedOut(result)),
                                 l.spec.id().value(),
                                 "reload of " + l.spec.id() + " on " + node + " failed: " + result.outcome()
                                         + "; it is recovered as after a failed monitor");
@@ -782,7 +783,11 @@ final class LocalResources {
                                 LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
                                 listener.event(
                                         new EventData.ActionFailed(
-                                                action.type(), l.spec.id(), Optional.of(result.outcome()), !start),
+                                                action.type(),
+                                                l.spec.id(),
+                                                Optional.of(result.outcome()),
+                                                !start,
+                                                timedOut(result)),
                                         l.spec.id().value(),
                                         verb + " " + l.spec.id() + " on " + node + " failed: " + result.outcome()
                                                 + (start ? "" : "; the resource is blocked"));
@@ -827,7 +832,11 @@ final class LocalResources {
                                 l.state = ResourceState.BLOCKED;
                                 listener.event(
                                         new EventData.ActionFailed(
-                                                ActionType.STOP, l.spec.id(), Optional.of(forced.outcome()), true),
+                                                ActionType.STOP,
+                                                l.spec.id(),
+                                                Optional.of(forced.outcome()),
+                                                true,
+                                                timedOut(forced)),
                                         l.spec.id().value(),
                                         "stop " + l.spec.id() + " on " + node
                                                 + " failed: " + failedStop.outcome() + "; forced stop: "
@@ -845,6 +854,10 @@ final class LocalResources {
                     }
                     return null;
                 });
+    }
+
+    private static boolean timedOut(OperationResult result) {
+        return result.completion() == OperationResult.Completion.TIMED_OUT;
     }
 
     private void scheduleMonitor(Local l) {
@@ -880,7 +893,8 @@ final class LocalResources {
                                     policy.externalName(),
                                     result.outcome());
                             listener.event(
-                                    new EventData.MonitorFailed(l.spec.id(), count, policy, result.outcome()),
+                                    new EventData.MonitorFailed(
+                                            l.spec.id(), count, policy, result.outcome(), timedOut(result)),
                                     l.spec.id().value(),
                                     "monitor of " + l.spec.id() + " on " + node + " failed (failure " + count
                                             + ", on-fail=" + policy.externalName() + "): " + result.outcome());
