@@ -134,23 +134,33 @@ public record AlertSpec(
         Objects.requireNonNull(attributes, "attributes");
         Map<String, String> copy = new LinkedHashMap<>();
         attributes.forEach((name, value) -> {
-            if (name == null || !ATTRIBUTE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("alert " + id + ": attribute '" + name
-                        + "' is not a variable name: use letters, digits and '_', not starting with a digit");
-            }
-            if (name.startsWith("CRM_")) {
-                throw new IllegalArgumentException("alert " + id + ": attribute '" + name
-                        + "' starts with CRM_, which is Pacemaker's and set for each event");
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("alert " + id + ": attribute '" + name + "' has no value");
-            }
-            if (value.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException(
-                        "alert " + id + ": attribute '" + name + "' holds a NUL character, which no environment can");
-            }
+            checkAttribute(id, name, value);
             copy.put(name, value);
         });
         return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Checks one attribute of alert {@code id}: its name is a variable name ({@code
+     * [A-Za-z_][A-Za-z0-9_]*}) not starting with {@code CRM_}, its value is not null and holds no NUL.
+     *
+     * @throws IllegalArgumentException naming the alert and the attribute, and why
+     */
+    public static void checkAttribute(String id, String name, String value) {
+        if (name == null || !ATTRIBUTE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("alert " + id + ": attribute '" + name
+                    + "' is not a variable name: use letters, digits and '_', not starting with a digit");
+        }
+        if (name.startsWith("CRM_")) {
+            throw new IllegalArgumentException("alert " + id + ": attribute '" + name
+                    + "' starts with CRM_, which is Pacemaker's and set for each event");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("alert " + id + ": attribute '" + name + "' has no value");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    "alert " + id + ": attribute '" + name + "' holds a NUL character, which no environment can");
+        }
     }
 }

@@ -111,7 +111,18 @@ class ConfigSchemaTest {
                 Arguments.of("alert with neither", HEAD + "alerts:\n  a: {timeout: 5s}\n"),
                 Arguments.of(
                         "alert selecting attributes", HEAD + "alerts:\n  a: {path: /bin/true, select: [attribute]}\n"),
-                Arguments.of("alert webhook not http", HEAD + "alerts:\n  a: {webhook: 'ftp://h/'}\n"));
+                Arguments.of("alert webhook not http", HEAD + "alerts:\n  a: {webhook: 'ftp://h/'}\n"),
+                Arguments.of(
+                        "alert attribute not a variable name",
+                        HEAD + "alerts:\n  a: {path: /bin/true, attributes: {trap-options: x}}\n"),
+                Arguments.of(
+                        "alert attribute of Pacemaker's",
+                        HEAD + "alerts:\n  a: {path: /bin/true, attributes: {CRM_alert_node: x}}\n"),
+                Arguments.of(
+                        "alert attributes not a mapping", HEAD + "alerts:\n  a: {path: /bin/true, attributes: [x]}\n"),
+                Arguments.of(
+                        "alert attribute not a value",
+                        HEAD + "alerts:\n  a: {path: /bin/true, attributes: {x: [y]}}\n"));
     }
 
     @ParameterizedTest(name = "{0}")
