@@ -259,7 +259,9 @@ class InProcessFailoverTest {
         assertTrue(
                 cluster.eventsOf(HaEvent.Type.ACTION_FAILED).stream()
                         .anyMatch(e -> e.detail().contains("start app on n1 failed")
-                                && e.detail().contains("timed out")),
+                                && e.detail().contains("timed out")
+                                && e.data() instanceof io.hastack.core.runtime.EventData.ActionFailed f
+                                && f.timedOut()),
                 cluster.eventsOf(HaEvent.Type.ACTION_FAILED).toString());
         // The agent thread is still stuck in start, yet n1 answers and coordinates.
         ClusterStatus status = cluster.node("n1").status();

@@ -177,9 +177,17 @@ public sealed interface EventData {
      * @param outcome what the agent said (for a stop that could not be forced either, what the
      *     forced stop said); empty if no agent was called
      * @param blocked true if the resource is now blocked (its stop failed)
+     * @param timedOut true if the agent did not answer within the operation's timeout (then {@code
+     *     outcome} is the executor's generic error naming the timeout)
      */
-    record ActionFailed(ActionType action, ResourceId resource, Optional<AgentOutcome> outcome, boolean blocked)
+    record ActionFailed(
+            ActionType action, ResourceId resource, Optional<AgentOutcome> outcome, boolean blocked, boolean timedOut)
             implements EventData {
+        /** A failure that was not a timeout. */
+        public ActionFailed(ActionType action, ResourceId resource, Optional<AgentOutcome> outcome, boolean blocked) {
+            this(action, resource, outcome, blocked, false);
+        }
+
         @Override
         public Type type() {
             return Type.ACTION_FAILED;
@@ -215,8 +223,16 @@ public sealed interface EventData {
      * @param failures its failure count now
      * @param policy what the monitor's on-fail policy does about it
      * @param outcome what the agent said
+     * @param timedOut true if the monitor did not answer within its timeout (then {@code outcome} is
+     *     the executor's generic error naming the timeout)
      */
-    record MonitorFailed(ResourceId resource, int failures, OnFail policy, AgentOutcome outcome) implements EventData {
+    record MonitorFailed(ResourceId resource, int failures, OnFail policy, AgentOutcome outcome, boolean timedOut)
+            implements EventData {
+        /** A failure that was not a timeout. */
+        public MonitorFailed(ResourceId resource, int failures, OnFail policy, AgentOutcome outcome) {
+            this(resource, failures, policy, outcome, false);
+        }
+
         @Override
         public Type type() {
             return Type.MONITOR_FAILED;

@@ -323,7 +323,8 @@ final class LocalResources {
                                         io.hastack.core.spi.plan.ActionType.START,
                                         l.spec.id(),
                                         Optional.of(result.outcome()),
-                                        false),
+                                        false,
+                                        timedOut(result)),
                                 l.spec.id().value(),
                                 "reload of " + l.spec.id() + " on " + node + " failed: " + result.outcome()
                                         + "; it is recovered as after a failed monitor");
@@ -785,7 +786,11 @@ final class LocalResources {
                                 LOG.warn("{} of {} on {} failed: {}", verb, l.spec.id(), node, result.outcome());
                                 listener.event(
                                         new EventData.ActionFailed(
-                                                action.type(), l.spec.id(), Optional.of(result.outcome()), !start),
+                                                action.type(),
+                                                l.spec.id(),
+                                                Optional.of(result.outcome()),
+                                                !start,
+                                                timedOut(result)),
                                         l.spec.id().value(),
                                         verb + " " + l.spec.id() + " on " + node + " failed: " + result.outcome()
                                                 + (start ? "" : "; the resource is blocked"));
@@ -830,7 +835,11 @@ final class LocalResources {
                                 l.state = ResourceState.BLOCKED;
                                 listener.event(
                                         new EventData.ActionFailed(
-                                                ActionType.STOP, l.spec.id(), Optional.of(forced.outcome()), true),
+                                                ActionType.STOP,
+                                                l.spec.id(),
+                                                Optional.of(forced.outcome()),
+                                                true,
+                                                timedOut(forced)),
                                         l.spec.id().value(),
                                         "stop " + l.spec.id() + " on " + node
                                                 + " failed: " + failedStop.outcome() + "; forced stop: "
@@ -848,6 +857,10 @@ final class LocalResources {
                     }
                     return null;
                 });
+    }
+
+    private static boolean timedOut(OperationResult result) {
+        return result.completion() == OperationResult.Completion.TIMED_OUT;
     }
 
     private void scheduleMonitor(Local l) {
@@ -884,7 +897,8 @@ final class LocalResources {
                                     policy.externalName(),
                                     result.outcome());
                             listener.event(
-                                    new EventData.MonitorFailed(l.spec.id(), count, policy, result.outcome()),
+                                    new EventData.MonitorFailed(
+                                            l.spec.id(), count, policy, result.outcome(), timedOut(result)),
                                     l.spec.id().value(),
                                     "monitor of " + l.spec.id() + " on " + node + " failed (failure " + count
                                             + ", on-fail=" + policy.externalName() + "): " + result.outcome());

@@ -52,9 +52,22 @@ public record Alert(AlertSpec.Kind kind, NodeId node, Map<String, String> fields
             out.add(fencing(event, f.node(), 1, "Error (" + f.failure() + ")"));
         } else if (d instanceof EventData.ActionSucceeded a && task(a.action()).isPresent()) {
             out.add(resource(
-                    event, a.resource(), task(a.action()).get(), Duration.ZERO, Optional.of(a.outcome()), a.took()));
+                    event,
+                    a.resource(),
+                    task(a.action()).get(),
+                    Duration.ZERO,
+                    Optional.of(a.outcome()),
+                    false,
+                    a.took()));
         } else if (d instanceof EventData.ActionFailed a && task(a.action()).isPresent()) {
-            out.add(resource(event, a.resource(), task(a.action()).get(), Duration.ZERO, a.outcome(), Duration.ZERO));
+            out.add(resource(
+                    event,
+                    a.resource(),
+                    task(a.action()).get(),
+                    Duration.ZERO,
+                    a.outcome(),
+                    a.timedOut(),
+                    Duration.ZERO));
         } else if (d instanceof EventData.MonitorFailed m) {
             out.add(resource(
                     event,
@@ -62,6 +75,7 @@ public record Alert(AlertSpec.Kind kind, NodeId node, Map<String, String> fields
                     "monitor",
                     monitorInterval.apply(m.resource()),
                     Optional.of(m.outcome()),
+                    m.timedOut(),
                     Duration.ZERO));
         }
         return out;
@@ -86,24 +100,45 @@ public record Alert(AlertSpec.Kind kind, NodeId node, Map<String, String> fields
         return new Alert(AlertSpec.Kind.FENCING, target, f, event.time());
     }
 
-    /** An operation's alert: an absent outcome is a timeout (Pacemaker's status 2). */
+    /**
+     * An operation's alert, with Pacemaker's operation status ({@code CRM_alert_status}): 0 (done: the
+     * agent answered, {@code desc} says what), 2 (timed out: {@code desc} "Timed Out"), or 4 (error:
+     * no agent was called, {@code desc} "Error").
+     */
     private static Alert resource(
             HaEvent event,
             ResourceId r,
             String task,
             Duration interval,
             Optional<AgentOutcome> outcome,
+            boolean timedOut,
             Duration took) {
+        ExecStatus status = timedOut ? ExecStatus.TIMED_OUT : outcome.isPresent() ? ExecStatus.DONE : ExecStatus.ERROR;
         Map<String, String> f = new LinkedHashMap<>();
         f.put("rsc", r.value());
         f.put("task", task);
         f.put("interval", Long.toString(interval.toMillis()));
         f.put("rc", Integer.toString(outcome.map(o -> o.result().ocfCode()).orElse(1)));
         f.put("target_rc", "0");
-        f.put("status", outcome.isPresent() ? "0" : "2");
+        f.put("status", Integer.toString(status.code));
         f.put("exec_time", Long.toString(took.toMillis()));
-        f.put("desc", outcome.map(o -> describe(o.result())).orElse("Timed Out"));
+        f.put("desc", status == ExecStatus.DONE ? describe(outcome.orElseThrow().result()) : status.description);
         return new Alert(AlertSpec.Kind.RESOURCE, event.node(), f, event.time());
+    }
+
+    /** Pacemaker's operation status ({@code enum pcmk_exec_status}), the values alerts can carry. */
+    private enum ExecStatus {
+        DONE(0, "complete"),
+        TIMED_OUT(2, "Timed Out"),
+        ERROR(4, "Error");
+
+        final int code;
+        final String description;
+
+        ExecStatus(int code, String description) {
+            this.code = code;
+            this.description = description;
+        }
     }
 
     /** Pacemaker's text for an OCF result. */

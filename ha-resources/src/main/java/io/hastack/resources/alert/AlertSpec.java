@@ -3,10 +3,14 @@ package io.hastack.resources.alert;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One alert, as Pacemaker's {@code <alert>}: what to call, for whom, for which kinds of event.
@@ -18,9 +22,19 @@ import java.util.Set;
  * @param timeout how long one call may take before it is killed (Pacemaker's default: 30 s)
  * @param timestampFormat the format of {@code CRM_alert_timestamp} ({@link AlertTime})
  * @param select the kinds of event it gets (Pacemaker's {@code select_*}; all by default)
+ * @param attributes Pacemaker's {@code <instance_attributes>}: variables added to the executable's
+ *     environment (e.g. {@code email_sender}, {@code trap_options}), over those the node inherited;
+ *     names as in a shell ({@code [A-Za-z_][A-Za-z0-9_]*}) and not starting with {@code CRM_}
+ *     (Pacemaker's own), values without NUL; in the order given; a webhook ignores them
  */
 public record AlertSpec(
-        String id, Target target, List<String> recipients, Duration timeout, String timestampFormat, Set<Kind> select) {
+        String id,
+        Target target,
+        List<String> recipients,
+        Duration timeout,
+        String timestampFormat,
+        Set<Kind> select,
+        Map<String, String> attributes) {
 
     /** Pacemaker's default timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -65,7 +79,13 @@ public record AlertSpec(
         }
     }
 
-    /** Validates and copies. */
+    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * Validates and copies.
+     *
+     * @throws IllegalArgumentException naming the alert and the field (or attribute) that is wrong
+     */
     public AlertSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
@@ -77,10 +97,70 @@ public record AlertSpec(
         Objects.requireNonNull(timestampFormat, "timestampFormat");
         AlertTime.check(timestampFormat);
         select = select.isEmpty() ? Set.copyOf(EnumSet.allOf(Kind.class)) : Set.copyOf(select);
+        attributes = checked(id, attributes);
     }
 
-    /** An alert with Pacemaker's defaults: no recipient, 30 s, the default format, every kind. */
+    /** An alert without attributes. */
+    public AlertSpec(
+            String id,
+            Target target,
+            List<String> recipients,
+            Duration timeout,
+            String timestampFormat,
+            Set<Kind> select) {
+        this(id, target, recipients, timeout, timestampFormat, select, Map.of());
+    }
+
+    /** An alert with Pacemaker's defaults: no recipient, 30 s, the default format, every kind, no attribute. */
     public static AlertSpec of(String id, Target target) {
-        return new AlertSpec(id, target, List.of(), DEFAULT_TIMEOUT, DEFAULT_TIMESTAMP_FORMAT, Set.of());
+        return new AlertSpec(id, target, List.of(), DEFAULT_TIMEOUT, DEFAULT_TIMESTAMP_FORMAT, Set.of(), Map.of());
+    }
+
+    /** This alert with {@code recipients} instead of its own. */
+    public AlertSpec withRecipients(List<String> recipients) {
+        return new AlertSpec(id, target, recipients, timeout, timestampFormat, select, attributes);
+    }
+
+    /**
+     * This alert with {@code attributes} instead of its own.
+     *
+     * @throws IllegalArgumentException as the constructor
+     */
+    public AlertSpec withAttributes(Map<String, String> attributes) {
+        return new AlertSpec(id, target, recipients, timeout, timestampFormat, select, attributes);
+    }
+
+    private static Map<String, String> checked(String id, Map<String, String> attributes) {
+        Objects.requireNonNull(attributes, "attributes");
+        Map<String, String> copy = new LinkedHashMap<>();
+        attributes.forEach((name, value) -> {
+            checkAttribute(id, name, value);
+            copy.put(name, value);
+        });
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Checks one attribute of alert {@code id}: its name is a variable name ({@code
+     * [A-Za-z_][A-Za-z0-9_]*}) not starting with {@code CRM_}, its value is not null and holds no NUL.
+     *
+     * @throws IllegalArgumentException naming the alert and the attribute, and why
+     */
+    public static void checkAttribute(String id, String name, String value) {
+        if (name == null || !ATTRIBUTE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("alert " + id + ": attribute '" + name
+                    + "' is not a variable name: use letters, digits and '_', not starting with a digit");
+        }
+        if (name.startsWith("CRM_")) {
+            throw new IllegalArgumentException("alert " + id + ": attribute '" + name
+                    + "' starts with CRM_, which is Pacemaker's and set for each event");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("alert " + id + ": attribute '" + name + "' has no value");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    "alert " + id + ": attribute '" + name + "' holds a NUL character, which no environment can");
+        }
     }
 }

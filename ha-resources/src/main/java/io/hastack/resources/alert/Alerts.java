@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the configured alerts for a node's events, as Pacemaker's executor does: each alert that
  * selects the event's kind is called once per recipient (an executable, without a shell, with the
- * event in {@code CRM_alert_*}; see {@link Alert#environment}), or the event is posted as JSON to
+ * event in {@code CRM_alert_*}, see {@link Alert#environment}, and the alert's {@link
+ * AlertSpec#attributes()} in its environment, over the node's own), or the event is posted as JSON to
  * its webhook. Calls run on threads of their own, in parallel, never on the node's: a call that
  * outlives its timeout is killed with its descendants; a failure or timeout is logged and counted,
  * and nothing else happens. Register it with {@link HaNode#addListener} (any executor: it only
@@ -118,7 +120,8 @@ public final class Alerts implements HaEventListener, AutoCloseable {
                     AlertSpec.Executable exe = (AlertSpec.Executable) spec.target();
                     for (String recipient : spec.recipients().isEmpty() ? List.of("") : spec.recipients()) {
                         long seq = sequence.incrementAndGet();
-                        Map<String, String> env = alert.environment(spec, recipient, seq, version, nodeId, zone);
+                        Map<String, String> env = new LinkedHashMap<>(spec.attributes());
+                        env.putAll(alert.environment(spec, recipient, seq, version, nodeId, zone));
                         submit(() -> run(spec, exe, recipient, env));
                     }
                 }

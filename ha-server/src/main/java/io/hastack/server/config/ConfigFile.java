@@ -475,7 +475,8 @@ public final class ConfigFile {
     /**
      * The {@code alerts} section: per alert id, an executable {@code path} (run as Pacemaker runs
      * alert agents) or a {@code webhook} URL, and optional {@code recipients}, {@code timeout},
-     * {@code timestamp-format} and {@code select}.
+     * {@code timestamp-format}, {@code select} and (for a path) {@code attributes}, the variables
+     * added to its environment (Pacemaker's instance attributes).
      */
     private List<io.hastack.resources.alert.AlertSpec> alerts(Node node, Path base) {
         Map<String, Node> entries = mapping(node, "alerts", null, Set.of());
@@ -490,7 +491,10 @@ public final class ConfigFile {
                         "'" + e.getKey() + "' is not an alert id: use letters, digits, '_', '.' or '-'");
             }
             Map<String, Node> a = mapping(
-                    at, p, Set.of("path", "webhook", "recipients", "timeout", "timestamp-format", "select"), Set.of());
+                    at,
+                    p,
+                    Set.of("path", "webhook", "recipients", "timeout", "timestamp-format", "select", "attributes"),
+                    Set.of());
             if (a.containsKey("path") == a.containsKey("webhook")) {
                 throw error(
                         at,
@@ -541,6 +545,26 @@ public final class ConfigFile {
                             ks.get(i), p + ".select[" + i + "]", io.hastack.resources.alert.AlertSpec.Kind.class));
                 }
             }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            if (a.containsKey("attributes")) {
+                if (a.containsKey("webhook")) {
+                    throw error(
+                            a.get("attributes"),
+                            p + ".attributes",
+                            "a webhook has no attributes: they are an executable's environment variables");
+                }
+                Node attrs = a.get("attributes");
+                for (Map.Entry<String, Node> v :
+                        mapping(attrs, p + ".attributes", null, Set.of()).entrySet()) {
+                    String ap = p + ".attributes." + v.getKey();
+                    String value = string(v.getValue(), ap);
+                    at(keyNode(attrs, v.getKey()), ap, () -> {
+                        io.hastack.resources.alert.AlertSpec.checkAttribute(e.getKey(), v.getKey(), value);
+                        return null;
+                    });
+                    attributes.put(v.getKey(), value);
+                }
+            }
             Node where = a.containsKey("timestamp-format")
                     ? a.get("timestamp-format")
                     : a.containsKey("timeout") ? a.get("timeout") : at;
@@ -551,7 +575,7 @@ public final class ConfigFile {
                     where,
                     wherePath,
                     () -> new io.hastack.resources.alert.AlertSpec(
-                            e.getKey(), target, recipients, timeout, format, select)));
+                            e.getKey(), target, recipients, timeout, format, select, attributes)));
         }
         return out;
     }

@@ -178,6 +178,32 @@ class ConfigFileTest {
                         9,
                         "a webhook has no recipients"),
                 bad(
+                        "alert attribute not a variable name",
+                        head + "alerts:\n  snmp:\n    path: /bin/true\n    attributes:\n      trap_version: 2c\n"
+                                + "      trap-options: -On\n",
+                        11,
+                        "alerts.snmp.attributes.trap-options: alert snmp: attribute 'trap-options' is not a variable"),
+                bad(
+                        "alert attribute of Pacemaker's",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    attributes: {CRM_alert_node: x}\n",
+                        9,
+                        "attribute 'CRM_alert_node' starts with CRM_"),
+                bad(
+                        "alert attribute without value",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    attributes:\n      email_sender:\n",
+                        10,
+                        "alerts.a.attributes.email_sender: has no value"),
+                bad(
+                        "alert attributes not a mapping",
+                        head + "alerts:\n  a:\n    path: /bin/true\n    attributes: [email_sender]\n",
+                        9,
+                        "alerts.a.attributes: expected a mapping"),
+                bad(
+                        "alert webhook with attributes",
+                        head + "alerts:\n  a:\n    webhook: http://h/x\n    attributes: {x: y}\n",
+                        9,
+                        "a webhook has no attributes"),
+                bad(
                         "alert unknown field",
                         head + "alerts:\n  a:\n    path: /bin/true\n    fitler: x\n",
                         9,
@@ -519,6 +545,14 @@ class ConfigFileTest {
                   file-log:
                     path: /usr/share/pacemaker/alerts/alert_file.sh.sample
                     recipients: [/var/log/hastack-alerts.log]
+                  snmp:
+                    path: /usr/share/pacemaker/alerts/alert_snmp.sh.sample
+                    recipients: [192.168.1.2]
+                    attributes:
+                      trap_options: -m +PACEMAKER-MIB
+                      trap_version: 2c
+                      trap_port: 162
+                      HOME: /var/lib/hastack
                   hook:
                     webhook: https://ops.example.com/hastack
                     timeout: 5s
@@ -535,7 +569,15 @@ class ConfigFileTest {
         assertEquals(io.hastack.resources.alert.AlertSpec.DEFAULT_TIMEOUT, file.timeout());
         assertEquals("%H:%M:%S.%06N", file.timestampFormat());
         assertEquals(java.util.Set.of(io.hastack.resources.alert.AlertSpec.Kind.values()), file.select());
-        io.hastack.resources.alert.AlertSpec hook = f.alerts().get(1);
+        assertEquals(java.util.Map.of(), file.attributes());
+        io.hastack.resources.alert.AlertSpec snmp = f.alerts().get(1);
+        assertEquals(
+                List.of("trap_options=-m +PACEMAKER-MIB", "trap_version=2c", "trap_port=162", "HOME=/var/lib/hastack"),
+                snmp.attributes().entrySet().stream()
+                        .map(a -> a.getKey() + "=" + a.getValue())
+                        .toList(),
+                "every value as written, in order");
+        io.hastack.resources.alert.AlertSpec hook = f.alerts().get(2);
         assertEquals(java.time.Duration.ofSeconds(5), hook.timeout());
         assertEquals(
                 java.util.Set.of(

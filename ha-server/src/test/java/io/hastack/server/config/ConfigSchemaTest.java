@@ -114,7 +114,18 @@ class ConfigSchemaTest {
                 Arguments.of("alert webhook not http", HEAD + "alerts:\n  a: {webhook: 'ftp://h/'}\n"),
                 Arguments.of("check not http", HEAD + "checks: {g: 'ftp://h/'}\n"),
                 Arguments.of("check with a password", HEAD + "checks: {g: 'http://u:pw@h/'}\n"),
-                Arguments.of("check not a URL string", HEAD + "checks: {g: {url: 'http://h/'}}\n"));
+                Arguments.of("check not a URL string", HEAD + "checks: {g: {url: 'http://h/'}}\n"),
+                Arguments.of(
+                        "alert attribute not a variable name",
+                        HEAD + "alerts:\n  a: {path: /bin/true, attributes: {trap-options: x}}\n"),
+                Arguments.of(
+                        "alert attribute of Pacemaker's",
+                        HEAD + "alerts:\n  a: {path: /bin/true, attributes: {CRM_alert_node: x}}\n"),
+                Arguments.of(
+                        "alert attributes not a mapping", HEAD + "alerts:\n  a: {path: /bin/true, attributes: [x]}\n"),
+                Arguments.of(
+                        "alert attribute not a value",
+                        HEAD + "alerts:\n  a: {path: /bin/true, attributes: {x: [y]}}\n"));
     }
 
     @ParameterizedTest(name = "{0}")
