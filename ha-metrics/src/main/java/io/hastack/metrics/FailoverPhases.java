@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code lease} (the end of the coordinator's lease wait: its announced end, or the confirmation of
  * the last node it waited for if that came first), {@code fence} (a node fenced), {@code plan} (the
  * first plan with actions, on the coordinator), {@code stop} (the first stop here), {@code start}
- * (the first start here), {@code converged}. The lease wait itself is also {@code hastack.failover.lease.wait}. A
+ * (the first start here), {@code converged}, {@code answering} (the group's service check answered
+ * here after the start, even after convergence: {@code SERVICE_ANSWERING}). The lease wait itself is also {@code hastack.failover.lease.wait}. A
  * failover ends when the cluster converges, or is forgotten after {@link HaMetrics#TAKEOVER_WINDOW}.
  * Thread-safe; fed one event at a time, in order.
  */
@@ -34,6 +35,11 @@ final class FailoverPhases {
     private List<NodeId> members = List.of();
     /** When the failover this node sees began, or null between failovers. */
     private Instant start;
+    /**
+     * When the last failover that ended here began, until its service answered: the answer comes
+     * after the start, often after the cluster converged. Null if none is awaited.
+     */
+    private Instant ended;
 
     private final Set<String> seen = new HashSet<>();
     /** When the lease wait the coordinator announced ends, if one is under way; else null. */
@@ -53,6 +59,14 @@ final class FailoverPhases {
         Instant t = event.time();
         if (start != null && Duration.between(start, t).compareTo(HaMetrics.TAKEOVER_WINDOW) > 0) {
             end();
+        }
+        if (d instanceof EventData.ServiceAnswering) {
+            Instant from = start != null ? start : ended;
+            if (from != null && Duration.between(from, t).compareTo(HaMetrics.TAKEOVER_WINDOW) <= 0) {
+                record("answering", from, t);
+            }
+            ended = null;
+            return;
         }
         boolean lost = d instanceof EventData.ViewInstalled v && !v.left().isEmpty();
         boolean deathOfMember = d instanceof EventData.DeathConfirmed c && members.contains(c.node());
@@ -138,6 +152,9 @@ final class FailoverPhases {
     }
 
     private void end() {
+        if (start != null) {
+            ended = start;
+        }
         start = null;
         seen.clear();
         leaseEnds = null;
@@ -146,13 +163,17 @@ final class FailoverPhases {
 
     private void phase(String phase, Instant at) {
         if (seen.add(phase)) {
-            Timer.builder("hastack.failover.phase")
-                    .description("time from the start of a failover this node saw to each of its phases")
-                    .tag("node", self)
-                    .tag("phase", phase)
-                    .publishPercentileHistogram()
-                    .register(registry)
-                    .record(Duration.between(start, at));
+            record(phase, start, at);
         }
+    }
+
+    private void record(String phase, Instant from, Instant at) {
+        Timer.builder("hastack.failover.phase")
+                .description("time from the start of a failover this node saw to each of its phases")
+                .tag("node", self)
+                .tag("phase", phase)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.between(from, at));
     }
 }

@@ -83,6 +83,11 @@ class FailoverPhasesTest {
         assertEquals(820, phase("stop"));
         assertEquals(830, phase("start"));
         assertEquals(840, phase("converged"));
+        assertEquals(-1, phase("answering"), "no answer yet");
+        at(1900, new EventData.ServiceAnswering(GroupId.of("g"), "http://127.0.0.1:8080/", Duration.ofMillis(70)));
+        assertEquals(900, phase("answering"), "the service's answer after convergence ends its failover");
+        at(2500, new EventData.ServiceAnswering(GroupId.of("g"), "http://127.0.0.1:8080/", Duration.ofMillis(5)));
+        assertEquals(900, phase("answering"), "a later answer (a restart in place) is not this failover's");
         assertEquals(-1, phase("quorum"), "the decision did not change");
         assertEquals(4000, registry.get("hastack.failover.lease.wait").timer().totalTime(TimeUnit.MILLISECONDS));
         assertEquals(1, registry.get("hastack.failovers").counter().count());
