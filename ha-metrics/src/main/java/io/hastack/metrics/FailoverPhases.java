@@ -61,9 +61,13 @@ final class FailoverPhases {
             end();
         }
         if (d instanceof EventData.ServiceAnswering) {
-            Instant from = start != null ? start : ended;
-            if (from != null && Duration.between(from, t).compareTo(HaMetrics.TAKEOVER_WINDOW) <= 0) {
-                record("answering", from, t);
+            // The answer of a start of this failover here: while it runs, or after it converged.
+            if (start != null) {
+                if (seen.contains("start")) {
+                    phase("answering", t);
+                }
+            } else if (ended != null && Duration.between(ended, t).compareTo(HaMetrics.TAKEOVER_WINDOW) <= 0) {
+                record("answering", ended, t);
             }
             ended = null;
             return;
@@ -152,9 +156,8 @@ final class FailoverPhases {
     }
 
     private void end() {
-        if (start != null) {
-            ended = start;
-        }
+        // A failover that started something here awaits its service's answer.
+        ended = start != null && seen.contains("start") && !seen.contains("answering") ? start : null;
         start = null;
         seen.clear();
         leaseEnds = null;

@@ -114,6 +114,17 @@ class FailoverPhasesTest {
     }
 
     @Test
+    void anAnswerAfterAFailoverThatStartedNothingHereIsNotItsPhase() {
+        at(0, new EventData.ViewInstalled(BEFORE, List.of(N1, N2, N3), List.of(), List.of()));
+        at(1000, new EventData.MemberSuspected(N1));
+        at(1300, new EventData.ViewInstalled(AFTER, List.of(N2, N3), List.of(N1), List.of()));
+        at(1310, plan());
+        at(1340, new EventData.Converged(AFTER, List.of(), Duration.ZERO));
+        at(1400, new EventData.ServiceAnswering(GroupId.of("g"), "http://127.0.0.1:8080/", Duration.ofMillis(5)));
+        assertEquals(-1, phase("answering"), "the start was elsewhere; this answer is of something else");
+    }
+
+    @Test
     void aLateDeathNoticeOfANodeNoLongerInTheViewStartsNoFailover() {
         at(0, new EventData.ViewInstalled(AFTER, List.of(N2, N3), List.of(), List.of()));
         at(100, new EventData.DeathConfirmed(N1, "declared dead by n3"));

@@ -144,7 +144,6 @@ public final class NodeDaemon {
         }
     }
 
-    /** The admin API's settings for {@code self} from the file's {@code admin} section. */
     /**
      * Where {@code peer}'s admin API is: the host of its cluster address (as the node holds the
      * replicated node list now), its port from the admin section, https with TLS.
@@ -164,6 +163,7 @@ public final class NodeDaemon {
         }
     }
 
+    /** The admin API's settings for {@code self} from the file's {@code admin} section. */
     static AdminSettings settings(ClusterFile.Admin admin, NodeId self) {
         AdminSettings settings =
                 new AdminSettings(admin.bind(), admin.portOf(self), admin.tokenFile(), Optional.empty());

@@ -67,12 +67,13 @@ public final class InProcessCluster implements AutoCloseable {
     private final Map<NodeId, List<io.hastack.core.model.VersionedConfig>> discarded =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Nodes whose store fails to write ({@link #storeFails}). */
+    /** The service checks nodes started from now on get ({@link #serviceCheck}). */
     private final Map<
                     io.hastack.core.model.GroupId,
                     java.util.function.Function<NodeId, io.hastack.core.spi.check.ServiceCheck>>
             serviceChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Nodes whose store fails to write ({@link #storeFails}). */
     private final Set<NodeId> failingStores = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Nodes whose store says it forgets across restarts ({@link #storeForgets}). */
     private final Set<NodeId> forgetfulStores = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -114,6 +114,11 @@ public sealed interface EventData {
             Objects.requireNonNull(took, "took");
         }
 
+        /** A plan whose planning time is not known (zero), as before it was measured. */
+        public PlanComputed(ViewId view, List<Fence> fences, List<Action> actions, List<String> notes) {
+            this(view, fences, actions, notes, Duration.ZERO);
+        }
+
         @Override
         public Type type() {
             return Type.PLAN_COMPUTED;
@@ -132,6 +137,11 @@ public sealed interface EventData {
         public Converged {
             notes = List.copyOf(notes);
             Objects.requireNonNull(took, "took");
+        }
+
+        /** An empty plan whose planning time is not known (zero), as before it was measured. */
+        public Converged(ViewId view, List<String> notes) {
+            this(view, notes, Duration.ZERO);
         }
 
         @Override

@@ -160,10 +160,15 @@ final class NodeRuntime {
         this.serviceChecks = new ServiceChecks(
                 self.value(),
                 checks,
-                (group, target, after) -> loop.post(() -> emit(
-                        new EventData.ServiceAnswering(group, target, after),
-                        group.value(),
-                        group + " answers " + target + ", " + after.toMillis() + " ms after its last start here")));
+                (group, check, target, after) -> loop.post(() -> {
+                    if (serviceChecks.current(group, check)) { // not stopped or started again meanwhile
+                        emit(
+                                new EventData.ServiceAnswering(group, target, after),
+                                group.value(),
+                                group + " answers " + target + ", " + after.toMillis()
+                                        + " ms after its last start here");
+                    }
+                }));
         this.fencing =
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()

@@ -14,23 +14,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link ServiceCheck}s of groups that started on this node: once the group's last
- * resource started here, its check is asked every {@link #EVERY} on a thread of its own until it
- * answers (then {@code answered} is told how long after the start) or {@link #WINDOW} ends (then a
- * warning is logged). A stop of the group here, or a new start, cancels the check under way. The
- * node's thread calls {@link #started} and {@link #stopped}; nothing here blocks it.
+ * resource started here, its check is asked on a thread of its own, first after {@link #FIRST},
+ * then at growing intervals up to {@link #EVERY}, until it answers (then {@code answered} is told
+ * how long after the start) or {@link #WINDOW} ends (then a warning is logged). A stop of the group
+ * here, or a new start, cancels the check under way, and an answer that arrives after that is
+ * dropped ({@link #current}). The node's thread calls {@link #started}, {@link #stopped} and
+ * {@link #current}; nothing here blocks it.
  */
 final class ServiceChecks {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceChecks.class);
     /** How long after a start a check is asked before it is given up. */
     static final Duration WINDOW = Duration.ofSeconds(30);
-    /** The pause between two asks. */
-    static final Duration EVERY = Duration.ofMillis(10);
+    /** The pause after the first ask; it doubles after each, up to {@link #EVERY}. */
+    static final Duration FIRST = Duration.ofMillis(10);
+    /** The longest pause between two asks. */
+    static final Duration EVERY = Duration.ofMillis(250);
     /** How long one ask may take. */
     static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);
 
-    /** Told when a group's service answered. */
+    /** Told when a group's service answered, by the check numbered {@code check} ({@link #current}). */
     interface Answered {
-        void answered(GroupId group, String target, Duration afterStart);
+        void answered(GroupId group, long check, String target, Duration afterStart);
     }
 
     private final String node;
@@ -39,6 +43,9 @@ final class ServiceChecks {
     private final ExecutorService runner;
     /** The check under way per group; the node's thread only. */
     private final Map<GroupId, Future<?>> running = new HashMap<>();
+    /** The number of the latest check per group; the node's thread only. */
+    private final Map<GroupId, Long> latest = new HashMap<>();
+    private long checks;
 
     ServiceChecks(String node, Map<GroupId, ServiceCheck> checks, Answered answered) {
         this.node = node;
@@ -65,19 +72,31 @@ final class ServiceChecks {
         stopped(group);
         LOG.debug("{}: group {} started here: asking {}", node, group, check.target());
         long t0 = System.nanoTime();
-        running.put(group, runner.submit(() -> ask(group, check, t0)));
+        long number = ++checks;
+        latest.put(group, number);
+        running.put(group, runner.submit(() -> ask(group, number, check, t0)));
     }
 
     /** {@code group} stops or stopped here: its check under way, if any, ends. */
     void stopped(GroupId group) {
+        latest.remove(group);
         Future<?> under = running.remove(group);
         if (under != null) {
             under.cancel(true);
         }
     }
 
-    private void ask(GroupId group, ServiceCheck check, long t0) {
+    /**
+     * Whether check {@code check} of {@code group} is still the one under way: no stop and no new
+     * start of the group here since it began (its answer is this start's).
+     */
+    boolean current(GroupId group, long check) {
+        return latest.getOrDefault(group, -1L) == check;
+    }
+
+    private void ask(GroupId group, long number, ServiceCheck check, long t0) {
         long deadline = t0 + WINDOW.toNanos();
+        long pause = FIRST.toNanos();
         Exception last = null;
         while (!Thread.currentThread().isInterrupted() && System.nanoTime() - deadline < 0) {
             boolean ok;
@@ -92,10 +111,11 @@ final class ServiceChecks {
             }
             if (ok) {
                 LOG.info("{}: group {} answers {}", node, group, check.target());
-                answered.answered(group, check.target(), Duration.ofNanos(System.nanoTime() - t0));
+                answered.answered(group, number, check.target(), Duration.ofNanos(System.nanoTime() - t0));
                 return;
             }
-            LockSupport.parkNanos(EVERY.toNanos());
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, EVERY.toNanos());
         }
         if (!Thread.currentThread().isInterrupted()) {
             LOG.warn(

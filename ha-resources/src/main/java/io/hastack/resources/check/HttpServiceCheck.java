@@ -25,6 +25,20 @@ public final class HttpServiceCheck implements ServiceCheck {
      *     password in the URL (they would be logged)
      */
     public HttpServiceCheck(URI url) {
+        validate(url);
+        this.url = url;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(1))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Checks {@code url} as {@link #HttpServiceCheck(URI)} does, without making a client.
+     *
+     * @throws IllegalArgumentException as {@link #HttpServiceCheck(URI)}
+     */
+    public static void validate(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("'" + url + "' is not an http or https URL");
@@ -33,19 +47,19 @@ public final class HttpServiceCheck implements ServiceCheck {
             throw new IllegalArgumentException("'" + url + "' names no host");
         }
         if (url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("'" + url.getHost()
-                    + "': a user or password in a check URL would be logged and shown: leave it out");
+            throw new IllegalArgumentException(
+                    "'" + url.getHost() + "': a user or password in a check URL would be logged and shown: leave it out");
         }
-        this.url = url;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(1))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
+    /**
+     * The URL without its query, which may hold a secret (it goes into events, logs and the
+     * history), nor its fragment.
+     */
     @Override
     public String target() {
-        return url.toString();
+        return url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?…");
     }
 
     @Override

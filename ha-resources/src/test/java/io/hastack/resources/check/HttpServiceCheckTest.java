@@ -61,6 +61,15 @@ class HttpServiceCheckTest {
     }
 
     @Test
+    void theTargetShownKeepsTheQueryOut() throws Exception {
+        URI url = URI.create(serve() + "?key=secret-value");
+        HttpServiceCheck check = new HttpServiceCheck(url);
+        assertTrue(check.answers(TIMEOUT), "the query is sent");
+        assertFalse(check.target().contains("secret"), check.target());
+        assertTrue(check.target().endsWith("/health?…"), check.target());
+    }
+
+    @Test
     void refusesWhatIsNotAnHttpUrl() {
         for (String bad : new String[] {"ftp://h/x", "file:///etc/passwd", "http:///nohost", "/relative"}) {
             IllegalArgumentException e =

@@ -55,8 +55,30 @@ final class PeerHistories {
         this.http = b.build();
     }
 
-    /** The last {@code limit} events of each of {@code nodes}, by node, in their order. */
+    /** The last answers, reused for {@link #FRESH} by requests for the same nodes and limit. */
+    private record Cached(List<NodeId> nodes, int limit, long at, Map<NodeId, Answer> answers) {}
+
+    /** How long answers are reused: every open console asks every second. */
+    static final Duration FRESH = Duration.ofMillis(900);
+
+    private volatile Cached cached;
+
+    /**
+     * The last {@code limit} events of each of {@code nodes}, by node, in their order; the answers
+     * of less than {@link #FRESH} ago if the same were asked.
+     */
     Map<NodeId, Answer> read(List<NodeId> nodes, int limit) {
+        Cached c = cached;
+        long now = System.nanoTime();
+        if (c != null && c.limit() == limit && c.nodes().equals(nodes) && now - c.at() < FRESH.toNanos()) {
+            return c.answers();
+        }
+        Map<NodeId, Answer> answers = ask(nodes, limit);
+        cached = new Cached(List.copyOf(nodes), limit, now, answers);
+        return answers;
+    }
+
+    private Map<NodeId, Answer> ask(List<NodeId> nodes, int limit) {
         Map<NodeId, CompletableFuture<Answer>> asked = new LinkedHashMap<>();
         String bearer;
         try {
@@ -95,6 +117,9 @@ final class PeerHistories {
                     n,
                     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                             .thenApply(r -> answer(n, base.get(), r))
+                            // The request's timeout ends with the headers: a peer stalled in its body
+                            // must not hold this thread.
+                            .orTimeout(2 * TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                             .exceptionally(e -> new Answer(
                                     List.of(),
                                     Optional.of("unreachable at " + base.get() + ": "
@@ -102,13 +127,26 @@ final class PeerHistories {
         }
         Map<NodeId, Answer> out = new LinkedHashMap<>();
         asked.forEach((n, f) -> out.put(n, f.join()));
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 
-    /** Whether {@code host} is this machine's loopback (a name is looked up). */
-    private static boolean loopback(String host) {
+    /**
+     * Whether {@code host} is a loopback address written as such ({@code 127.x}, {@code ::1}, {@code
+     * localhost}): nothing is looked up, so no name can be made to point elsewhere later.
+     */
+    static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !h.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false; // a name: not looked up
+        }
         try {
-            return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+            return java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
         } catch (java.net.UnknownHostException e) {
             return false;
         }

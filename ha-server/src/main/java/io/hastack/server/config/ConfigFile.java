@@ -250,7 +250,7 @@ public final class ConfigFile {
                 String url = string(e.getValue(), p).strip();
                 java.net.URI uri = at(e.getValue(), p, () -> {
                     java.net.URI u = java.net.URI.create(url);
-                    new io.hastack.resources.check.HttpServiceCheck(u); // checks it
+                    io.hastack.resources.check.HttpServiceCheck.validate(u);
                     return u;
                 });
                 checks.put(g, uri);

@@ -172,12 +172,11 @@ class ConsoleTest {
                 .toList();
         assertTrue(phases.contains("start shop on " + survivor), phases.toString());
         assertTrue(phases.contains("service answering on " + survivor), phases.toString());
+        assertTrue(phases.contains("new view"), phases.toString());
         assertTrue(phases.indexOf("new view") < phases.indexOf("start shop on " + survivor), phases.toString());
         assertTrue(
                 browser.findElement(By.id("timeline-missing")).getText().contains(first + ": unreachable"),
                 "the crashed node's console is closed too");
-        screenshot("03-failover");
-
         screenshot("03b-cluster-timeline");
 
         // d. Standby of the survivor from the (third node's) page: the group moves to the third node.
@@ -279,6 +278,58 @@ class ConsoleTest {
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() -> browser.findElement(By.id("why-error")).getText().contains("ask " + coordinator));
+    }
+
+    /**
+     * The page's reading of a failover from events (its function {@code failover}, run in the
+     * browser on made-up events of three nodes): the lease wait cut short by the fence, a start that
+     * the taking node's clock put just after the coordinator's convergence, the answer of the node
+     * that started; not the answer of a node that started nothing, nor a start long after.
+     */
+    @Test
+    void theTimelineIsReadFromEveryNodesEvents() throws IOException {
+        Prerequisites.requireExecutable(CHROMIUM, "chromium");
+        Prerequisites.requireExecutable(CHROMEDRIVER, "chromium-driver");
+        startCluster();
+        browser = chromium();
+        login(NODES.get(0));
+        String t0 = "2026-11-30T06:00:00";
+        String events = "["
+                + event(t0 + ".000Z", "n2", "VIEW_INSTALLED", "v2", "{\"left\": []}") + ","
+                + event(t0 + ".500Z", "n2", "MEMBER_SUSPECTED", "n1", "{}") + ","
+                + event(t0 + ".800Z", "n2", "VIEW_INSTALLED", "v3", "{\"left\": [\"n1\"]}") + ","
+                + event(t0 + ".810Z", "n2", "TAKEOVER_WAIT", "v3", "{\"holdForMs\": 4000, \"nodes\": [\"n1\"]}")
+                + "," + event("2026-11-30T06:00:01.300Z", "n2", "NODE_FENCED", "n1", "{}") + ","
+                + event("2026-11-30T06:00:01.310Z", "n2", "PLAN_COMPUTED", "v3", "{}") + ","
+                + event("2026-11-30T06:00:01.340Z", "n2", "CONVERGED", "v3", "{}") + ","
+                + event("2026-11-30T06:00:01.345Z", "n3", "ACTION_SUCCEEDED", "web", "{\"action\": \"START\"}") + ","
+                + event("2026-11-30T06:00:01.400Z", "n3", "SERVICE_ANSWERING", "g", "{}") + ","
+                + event("2026-11-30T06:00:01.450Z", "n2", "SERVICE_ANSWERING", "g", "{}") + ","
+                + event("2026-11-30T06:00:09.000Z", "n3", "ACTION_SUCCEEDED", "other", "{\"action\": \"START\"}")
+                + "]";
+        Object read = ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return JSON.stringify(failover(JSON.parse(arguments[0])))", events);
+        com.fasterxml.jackson.databind.JsonNode t =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.valueOf(read));
+        Map<String, Long> phases = new LinkedHashMap<>();
+        t.path("phases").forEach(p -> phases.put(p.path("name").asText(), p.path("ms").asLong()));
+        Map<String, Long> expected = new LinkedHashMap<>();
+        expected.put("detected n1", 0L);
+        expected.put("new view", 300L);
+        expected.put("lease wait", 310L);
+        expected.put("fenced n1", 800L);
+        expected.put("lease expired", 800L);
+        expected.put("plan", 810L);
+        expected.put("converged", 840L);
+        expected.put("start web on n3", 845L);
+        expected.put("service answering on n3", 900L);
+        assertEquals(expected, phases);
+        assertEquals(3, t.path("slowest").path("index").asInt(), "lease wait → fenced n1, 490 ms: " + t);
+    }
+
+    private static String event(String time, String node, String type, String subject, String data) {
+        return "{\"time\": \"" + time + "\", \"node\": \"" + node + "\", \"type\": \"" + type
+                + "\", \"subject\": \"" + subject + "\", \"detail\": \"\", \"data\": " + data + "}";
     }
 
     @Test

@@ -92,6 +92,28 @@ class PeerHistoriesTest {
     }
 
     @Test
+    void loopbackIsReadFromTheAddressNotLookedUp() {
+        for (String h : List.of("127.0.0.1", "127.1.2.3", "[::1]", "::1", "localhost", "LOCALHOST")) {
+            assertTrue(PeerHistories.loopback(h), h);
+        }
+        for (String h : List.of("10.0.0.2", "[2001:db8::1]", "loopback.example.com", "127.0.0.1.example.com")) {
+            assertTrue(!PeerHistories.loopback(h), h);
+        }
+    }
+
+    @Test
+    void answersOfLessThanASecondAgoAreReused() throws Exception {
+        URI n2 = peer(200, "{\"node\": \"n2\", \"events\": []}");
+        PeerHistories peers =
+                new PeerHistories(n -> Optional.of(n2), () -> TOKEN, Optional.empty());
+        peers.read(List.of(NodeId.of("n2")), 100);
+        peers.read(List.of(NodeId.of("n2")), 100);
+        assertEquals(1, asked.get(), "one request for two reads");
+        peers.read(List.of(NodeId.of("n2")), 50);
+        assertEquals(2, asked.get(), "another limit is asked again");
+    }
+
+    @Test
     void neverSendsTheTokenInClearToAnotherHost() {
         String problem = read(Map.of(NodeId.of("n2"), URI.create("http://192.0.2.7:7870")))
                 .get(NodeId.of("n2"))

@@ -74,7 +74,7 @@ async function command(question, method, path, body) {
   } catch (e) {
     message(e.message, true);
   }
-  poll();
+  pollNow();
 }
 
 // The view shown: only what is drawn, so that a redraw happens when it changes, and buttons and
@@ -187,23 +187,42 @@ function failover(events) {
   const t0 = Date.parse(events[start].time);
   const phases = [];
   const seen = new Set();
-  let converged = false;
+  let convergedAt = null;
+  // Per node, when it last started something in this failover: its service's answer belongs here.
+  const startedOn = new Map();
+  // The lease wait the coordinator announced: it ends when announced, or once every node it waits
+  // for is confirmed dead or fenced (the coordinator then releases the starts at once).
+  let lease = null;
   for (let i = start; i < events.length; i++) {
     const e = events[i];
-    const name = phaseOf(e);
-    // Once: the first plan, view, quorum decision; every stop, start and fence. After the cluster
-    // converged, only the service's answer (its check asks after the start).
-    if (name === null || seen.has(name) || (converged && e.type !== 'SERVICE_ANSWERING')) continue;
-    seen.add(name);
     const ms = Date.parse(e.time) - t0;
-    phases.push({name, ms, type: e.type, detail: e.detail});
-    if (e.type === 'TAKEOVER_WAIT' && e.data && typeof e.data.holdFor === 'number') {
-      // The wait is announced when it begins: its end is a phase of its own.
-      phases.push({name: 'lease expired', ms: ms + e.data.holdFor, type: 'TAKEOVER_WAIT_END',
-        detail: 'starts held ' + e.data.holdFor + ' ms'});
-      seen.add('lease expired');
+    if (lease && (e.type === 'NODE_FENCED' || e.type === 'DEATH_CONFIRMED') && lease.nodes.delete(e.subject)
+        && lease.nodes.size === 0 && ms < lease.end) {
+      lease.end = ms;
     }
-    if (e.type === 'CONVERGED') converged = true;
+    const name = phaseOf(e);
+    // Once: the first plan, view, quorum decision; every stop, start and fence.
+    if (name === null || seen.has(name)) continue;
+    if (e.type === 'SERVICE_ANSWERING') {
+      // Only the answer of a node that started something in this failover, within the check's window.
+      if (!startedOn.has(e.node) || ms - startedOn.get(e.node) > 30000) continue;
+    } else if (convergedAt !== null) {
+      // After convergence, only a stop or start that another node's clock put a moment late.
+      if (e.type !== 'ACTION_SUCCEEDED' || ms - convergedAt > 2000) continue;
+    }
+    seen.add(name);
+    phases.push({name, ms, type: e.type, detail: e.detail});
+    if (e.type === 'ACTION_SUCCEEDED' && e.data && e.data.action === 'START') startedOn.set(e.node, ms);
+    if (e.type === 'TAKEOVER_WAIT' && lease === null && e.data && typeof e.data.holdForMs === 'number') {
+      lease = {end: ms + e.data.holdForMs, hold: e.data.holdForMs,
+        nodes: new Set(Array.isArray(e.data.nodes) ? e.data.nodes : [])};
+    }
+    if (e.type === 'CONVERGED' && convergedAt === null) convergedAt = ms;
+  }
+  if (lease) {
+    phases.push({name: 'lease expired', ms: lease.end, type: 'TAKEOVER_WAIT_END',
+      detail: 'starts held ' + (lease.end - phases.find((p) => p.type === 'TAKEOVER_WAIT').ms) + ' ms of the '
+        + lease.hold + ' announced'});
   }
   phases.sort((a, b) => a.ms - b.ms);
   let slowest = null;
@@ -248,7 +267,7 @@ function select_(group) {
   selected = selected === group ? null : group;
   shown = '';
   shownDetail = '';
-  poll();
+  pollNow();
 }
 
 // The events of a group: those about it or one of its resources, newest first.
@@ -296,9 +315,13 @@ function drawDetail(d) {
 async function poll() {
   try {
     const group = selected;
-    const [status, history, why] = await Promise.all([api('GET', '/status'), api('GET', '/timeline?limit=200'),
-      group === null ? Promise.resolve(null)
-        : api('GET', '/why/' + encodeURIComponent(group)).catch((e) => ({error: e.message}))]);
+    // The status is drawn as soon as it is here; the timeline (other nodes' histories, which may be
+    // slow to answer during a failover) and the group's scores follow.
+    const timeline = api('GET', '/timeline?limit=200');
+    const why = group === null ? Promise.resolve(null)
+      : api('GET', '/why/' + encodeURIComponent(group)).catch((e) => ({error: e.message}));
+    timeline.catch(() => {});
+    const status = await api('GET', '/status');
     const m = model(status);
     m.selected = selected;
     const key = JSON.stringify(m);
@@ -306,6 +329,7 @@ async function poll() {
       draw(m);
       shown = key;
     }
+    const history = await timeline;
     const events = history.events || history;
     const t = failover(events);
     if (t) t.missing = Object.entries(history.nodes || {}).filter(([, v]) => v !== 'ok').map(([n, v]) => n + ': ' + v);
@@ -315,7 +339,8 @@ async function poll() {
       shownTimeline = tkey;
     }
     const g = group === null ? null : m.groups.find((x) => x.id === group);
-    const d = g ? {group, node: m.node, why, history: groupHistory(events, group, g.resources.map((r) => r.id))} : null;
+    const d = g ? {group, node: m.node, why: await why,
+      history: groupHistory(events, group, g.resources.map((r) => r.id))} : null;
     const dkey = JSON.stringify(d);
     if (dkey !== shownDetail) {
       drawDetail(d);
@@ -327,7 +352,24 @@ async function poll() {
   }
 }
 
+// One poll at a time: the next begins a second after the last one ended, so answers never arrive
+// out of order and a slow node does not pile requests up.
+let polling = false;
+async function pollNow() {
+  if (polling) return;
+  polling = true;
+  try {
+    await poll();
+  } finally {
+    polling = false;
+  }
+}
+
+async function pollForever() {
+  await pollNow();
+  window.setTimeout(pollForever, 1000);
+}
+
 document.addEventListener('DOMContentLoaded', () => {
-  poll();
-  window.setInterval(poll, 1000);
+  pollForever();
 });
