@@ -100,8 +100,9 @@ class ServiceCheckTest {
                 .atMost(InProcessCluster.WAIT)
                 .until(() -> new java.util.ArrayList<>(cluster.events)
                                 .stream()
-                                .filter(e -> e.node().equals(survivor) && e.type() == HaEvent.Type.SERVICE_ANSWERING)
-                                .count()
+                                        .filter(e ->
+                                                e.node().equals(survivor) && e.type() == HaEvent.Type.SERVICE_ANSWERING)
+                                        .count()
                         == 1);
     }
 

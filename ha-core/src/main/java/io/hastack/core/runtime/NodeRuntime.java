@@ -160,15 +160,7 @@ final class NodeRuntime {
         this.serviceChecks = new ServiceChecks(
                 self.value(),
                 checks,
-                (group, check, target, after) -> loop.post(() -> {
-                    if (serviceChecks.current(group, check)) { // not stopped or started again meanwhile
-                        emit(
-                                new EventData.ServiceAnswering(group, target, after),
-                                group.value(),
-                                group + " answers " + target + ", " + after.toMillis()
-                                        + " ms after its last start here");
-                    }
-                }));
+                (group, check, target, after) -> loop.post(() -> serviceAnswered(group, check, target, after)));
         this.fencing =
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()
@@ -739,6 +731,16 @@ final class NodeRuntime {
         events.dispatch(event);
         if (data instanceof EventData.ActionSucceeded a && serviceChecks.any()) {
             checkService(a);
+        }
+    }
+
+    /** A service check answered: recorded unless the group stopped or started again meanwhile. */
+    private void serviceAnswered(GroupId group, long check, String target, Duration after) {
+        if (serviceChecks.current(group, check)) {
+            emit(
+                    new EventData.ServiceAnswering(group, target, after),
+                    group.value(),
+                    group + " answers " + target + ", " + after.toMillis() + " ms after its last start here");
         }
     }
 

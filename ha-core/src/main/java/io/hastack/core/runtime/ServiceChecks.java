@@ -45,7 +45,8 @@ final class ServiceChecks {
     private final Map<GroupId, Future<?>> running = new HashMap<>();
     /** The number of the latest check per group; the node's thread only. */
     private final Map<GroupId, Long> latest = new HashMap<>();
-    private long checks;
+    /** The number of the last check begun; the node's thread only. */
+    private long begun;
 
     ServiceChecks(String node, Map<GroupId, ServiceCheck> checks, Answered answered) {
         this.node = node;
@@ -72,7 +73,7 @@ final class ServiceChecks {
         stopped(group);
         LOG.debug("{}: group {} started here: asking {}", node, group, check.target());
         long t0 = System.nanoTime();
-        long number = ++checks;
+        long number = ++begun;
         latest.put(group, number);
         running.put(group, runner.submit(() -> ask(group, number, check, t0)));
     }

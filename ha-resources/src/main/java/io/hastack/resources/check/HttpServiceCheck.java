@@ -47,8 +47,8 @@ public final class HttpServiceCheck implements ServiceCheck {
             throw new IllegalArgumentException("'" + url + "' names no host");
         }
         if (url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(
-                    "'" + url.getHost() + "': a user or password in a check URL would be logged and shown: leave it out");
+            throw new IllegalArgumentException("'" + url.getHost()
+                    + "': a user or password in a check URL would be logged and shown: leave it out");
         }
     }
 

@@ -312,7 +312,8 @@ class ConsoleTest {
         com.fasterxml.jackson.databind.JsonNode t =
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.valueOf(read));
         Map<String, Long> phases = new LinkedHashMap<>();
-        t.path("phases").forEach(p -> phases.put(p.path("name").asText(), p.path("ms").asLong()));
+        t.path("phases")
+                .forEach(p -> phases.put(p.path("name").asText(), p.path("ms").asLong()));
         Map<String, Long> expected = new LinkedHashMap<>();
         expected.put("detected n1", 0L);
         expected.put("new view", 300L);
@@ -328,8 +329,8 @@ class ConsoleTest {
     }
 
     private static String event(String time, String node, String type, String subject, String data) {
-        return "{\"time\": \"" + time + "\", \"node\": \"" + node + "\", \"type\": \"" + type
-                + "\", \"subject\": \"" + subject + "\", \"detail\": \"\", \"data\": " + data + "}";
+        return "{\"time\": \"" + time + "\", \"node\": \"" + node + "\", \"type\": \"" + type + "\", \"subject\": \""
+                + subject + "\", \"detail\": \"\", \"data\": " + data + "}";
     }
 
     @Test

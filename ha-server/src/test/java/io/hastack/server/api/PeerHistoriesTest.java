@@ -104,8 +104,7 @@ class PeerHistoriesTest {
     @Test
     void answersOfLessThanASecondAgoAreReused() throws Exception {
         URI n2 = peer(200, "{\"node\": \"n2\", \"events\": []}");
-        PeerHistories peers =
-                new PeerHistories(n -> Optional.of(n2), () -> TOKEN, Optional.empty());
+        PeerHistories peers = new PeerHistories(n -> Optional.of(n2), () -> TOKEN, Optional.empty());
         peers.read(List.of(NodeId.of("n2")), 100);
         peers.read(List.of(NodeId.of("n2")), 100);
         assertEquals(1, asked.get(), "one request for two reads");
