@@ -38,8 +38,8 @@ import java.util.stream.IntStream;
  * CuratorCandidate} JVMs around a {@link org.apache.curator.framework.recipes.leader.LeaderLatch}
  * on a {@link BenchZooKeeper} in its own JVM, starting the same group through the same agents. Each
  * trial starts a fresh cluster (a fresh latch path on the one ZooKeeper), waits for a steady state
- * (one view or all latch nodes, every resource started, the page answering), injects the fault and
- * records the phases ({@link Phases}) and the moment the service answers again; trials alternate
+ * (one view or all latch nodes, every resource started, the page answering), waits a random 0-1 s
+ * (so that the fault lands anywhere in a monitor interval), injects the fault and records the phases ({@link Phases}) and the moment the service answers again; trials alternate
  * between the stacks (and which goes first).
  *
  * <p>Flags: {@code --trials N} (default 30) per scenario and stack; {@code --scenarios
@@ -60,6 +60,7 @@ public final class FailoverComparison {
     private final Options options;
     private final Path logs;
     private final List<Trial> trials = new ArrayList<>();
+    private final java.util.Random random = new java.util.Random();
     private NodeProcess zooKeeper;
     private String connectString;
 
@@ -240,6 +241,9 @@ public final class FailoverComparison {
         String variant = nodes + " nodes, " + resources + " resources";
         try (Cluster c = launch(stack, nodes, resources)) {
             c.awaitSteady();
+            // A random moment within a monitor interval and a heartbeat, so that neither the
+            // monitors' nor the heartbeats' schedule lines up with the fault in every trial.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1000)));
             NodeProcess victim = c.node(c.active());
             Map<String, Long> checks = new LinkedHashMap<>();
             long faultAt;

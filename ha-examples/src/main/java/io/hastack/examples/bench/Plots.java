@@ -33,6 +33,20 @@ public final class Plots {
 
     private Plots() {}
 
+    /**
+     * Draws the plots again from CSV files that {@link FailoverComparison} wrote, e.g. to combine
+     * several runs: {@code Plots OUT_DIR TRIALS.csv...}.
+     */
+    public static void main(String[] args) throws IOException {
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            trials.addAll(Results.parseCsv(Files.readString(Path.of(args[i]))));
+        }
+        write(trials, Path.of(args[0]));
+        System.out.println(
+                "plots of " + trials.size() + " trials in " + Path.of(args[0]).toAbsolutePath());
+    }
+
     /** Writes {@code phases-<scenario>.png} per failover scenario in {@code trials} and {@code scaling.png}. */
     public static void write(List<Trial> trials, Path dir) {
         for (Scenario s : List.of(Scenario.KILL, Scenario.STOP, Scenario.PROC, Scenario.SHUTDOWN)) {
@@ -62,7 +76,7 @@ public final class Plots {
         int rows = series.values().stream().mapToInt(List::size).sum() + series.size();
         int width = 1100;
         int left = 190;
-        int right = 40;
+        int right = 130;
         int top = 50;
         int rowHeight = 22;
         int height = top + rows * rowHeight + 50;
@@ -92,7 +106,7 @@ public final class Plots {
                 g.setColor(Color.BLACK);
                 g.drawLine(x50, y + rowHeight / 2, x99, y + rowHeight / 2);
                 g.drawLine(x99, y + 5, x99, y + rowHeight - 5);
-                g.drawString(s.p50() + " / " + s.p99(), Math.min(x99 + 6, width - right - 60), y + 15);
+                g.drawString(s.p50() + " / " + s.p99(), x99 + 6, y + 15);
                 y += rowHeight;
             }
         }

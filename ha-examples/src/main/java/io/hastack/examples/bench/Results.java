@@ -190,6 +190,83 @@ public final class Results {
         }
     }
 
+    /**
+     * The trials in {@code csv} as {@link #csv} wrote them (a trial's rows are consecutive).
+     *
+     * @throws IllegalArgumentException if a row does not have the eight columns or names an unknown
+     *     stack or scenario
+     */
+    public static List<Trial> parseCsv(String csv) {
+        List<Trial> out = new ArrayList<>();
+        List<String> lines = csv.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        String key = null;
+        List<String> first = null;
+        Map<String, Long> phases = new LinkedHashMap<>();
+        Map<String, Long> checks = new LinkedHashMap<>();
+        for (String line : lines) {
+            List<String> f = split(line);
+            if (f.size() != 8) {
+                throw new IllegalArgumentException("expected 8 columns, got " + f.size() + ": " + line);
+            }
+            String k = String.join("\u0000", f.subList(0, 4));
+            if (!k.equals(key)) {
+                if (first != null) {
+                    out.add(trial(first, phases, checks));
+                }
+                key = k;
+                first = f;
+                phases = new LinkedHashMap<>();
+                checks = new LinkedHashMap<>();
+            }
+            if (f.get(4).equals("phase")) {
+                phases.put(f.get(5), Long.parseLong(f.get(6)));
+            } else if (f.get(4).equals("check")) {
+                checks.put(f.get(5), Long.parseLong(f.get(6)));
+            }
+        }
+        if (first != null) {
+            out.add(trial(first, phases, checks));
+        }
+        return out;
+    }
+
+    private static Trial trial(List<String> f, Map<String, Long> phases, Map<String, Long> checks) {
+        Phases.Stack stack = java.util.Arrays.stream(Phases.Stack.values())
+                .filter(s -> s.label().equals(f.get(0)))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown stack " + f.get(0)));
+        return new Trial(stack, Scenario.of(f.get(1)), f.get(2), Integer.parseInt(f.get(3)), phases, checks, f.get(7));
+    }
+
+    /** One CSV row's fields, RFC 4180 quotes removed. */
+    static List<String> split(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        fields.add(cur.toString());
+        return fields;
+    }
+
     /** RFC 4180 quoting where needed. */
     static String quote(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n")) {

@@ -147,6 +147,21 @@ class FailoverComparisonTest {
     }
 
     @Test
+    void csvReadsBackAsTheSameTrials() {
+        Trial ok = new Trial(
+                Phases.Stack.CURATOR,
+                Scenario.KILL,
+                "2 nodes, 2 resources",
+                3,
+                Map.of("detected", 2015L),
+                Map.of("two_workers_ms", 12L),
+                "");
+        Trial failed = new Trial(
+                Phases.Stack.HA_STACK, Scenario.KILL, "2 nodes, 2 resources", 4, Map.of(), Map.of(), "a, \"b\"");
+        assertEquals(List.of(ok, failed), Results.parseCsv(Results.csv(List.of(ok, failed))));
+    }
+
+    @Test
     void heapIsSummedOverTheGenerationsWithoutMetaspace() {
         String jcmd = """
                 12345:
