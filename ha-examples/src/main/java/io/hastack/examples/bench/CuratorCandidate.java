@@ -65,6 +65,12 @@ public final class CuratorCandidate {
         t.setDaemon(true);
         return t;
     });
+    /** Re-registers the latch watch, off ZooKeeper's event thread. */
+    private final java.util.concurrent.ExecutorService watches = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "candidate-latch-watch");
+        t.setDaemon(true);
+        return t;
+    });
     /** Whether this candidate should run the group; read and written on {@link #actions} only. */
     private boolean leader;
     /** The latch's child count when last read, on ZooKeeper's event thread. */
@@ -167,7 +173,19 @@ public final class CuratorCandidate {
      * (its session expired, or it left): one event per decrease of the count.
      */
     private void watchLatch(CuratorFramework client, String path, int known) throws Exception {
-        CuratorWatcher watcher = (WatchedEvent e) -> watchLatch(client, path, -2);
+        // Never a blocking call on ZooKeeper's event thread: it would hold back the connection
+        // events LeaderLatch and Curator act on. Connection events (type None) are not changes.
+        CuratorWatcher watcher = (WatchedEvent e) -> {
+            if (e.getType() != org.apache.zookeeper.Watcher.Event.EventType.None) {
+                watches.execute(() -> {
+                    try {
+                        watchLatch(client, path, -2);
+                    } catch (Exception failed) { // Curator's API throws Exception
+                        event("WATCH_FAILED", path, String.valueOf(failed));
+                    }
+                });
+            }
+        };
         List<String> children = client.getChildren().usingWatcher(watcher).forPath(path);
         int previous = known == -2 ? lastCount : known;
         if (previous >= 0 && children.size() < previous) {
