@@ -48,16 +48,12 @@ public final class Results {
     }
 
     /**
-     * Per phase, in the order the phases first appear, the summary over {@code trials} of the
-     * trials that saw it.
+     * Per phase, the summary over {@code trials} of the trials that saw it, in the order of the
+     * medians (a timeline; ties in the order the phases first appear), the service last.
      */
     public static List<Summary> summarize(List<Trial> trials) {
         Set<String> names = new LinkedHashSet<>();
         trials.forEach(t -> names.addAll(t.phases().keySet()));
-        // the service (end to end) last
-        if (names.remove(Phases.SERVICE)) {
-            names.add(Phases.SERVICE);
-        }
         List<Summary> out = new ArrayList<>();
         for (String name : names) {
             List<Long> values = trials.stream()
@@ -71,6 +67,9 @@ public final class Results {
                     percentile(values, 99),
                     values.stream().mapToLong(Long::longValue).max().orElseThrow()));
         }
+        // a stable sort: ties keep the order of first appearance
+        out.sort(java.util.Comparator.comparing((Summary x) -> x.phase().equals(Phases.SERVICE))
+                .thenComparingLong(Summary::p50));
         return out;
     }
 

@@ -147,6 +147,21 @@ class FailoverComparisonTest {
     }
 
     @Test
+    void summariesReadAsATimelineWhateverOrderThePhasesWereSeenIn() {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        phases.put("view", 115L);
+        phases.put("plan", 5L);
+        phases.put(Phases.SERVICE, 124L);
+        phases.put("stop confirmed", 24L);
+        Trial t = new Trial(Phases.Stack.HA_STACK, Scenario.SHUTDOWN, "2 nodes, 2 resources", 1, phases, Map.of(), "");
+        assertEquals(
+                List.of("plan", "stop confirmed", "view", Phases.SERVICE),
+                Results.summarize(List.of(t)).stream()
+                        .map(Results.Summary::phase)
+                        .toList());
+    }
+
+    @Test
     void csvReadsBackAsTheSameTrials() {
         Trial ok = new Trial(
                 Phases.Stack.CURATOR,
