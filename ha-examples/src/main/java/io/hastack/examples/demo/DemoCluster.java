@@ -118,14 +118,32 @@ public final class DemoCluster {
     }
 
     private static ClusterConfig workerAndWeb(int webPort, List<String> nodes) {
-        ResourceSpec worker = ResourceSpec.builder("worker", ProcessAgent.TYPE)
-                .params(ProcessAgent.params(List.of("sleep", "86400"), Map.of()))
-                .monitorInterval(Duration.ofSeconds(1))
-                .timeout(Operation.STOP, Duration.ofSeconds(5))
-                .build();
+        return workersAndWeb(webPort, nodes, 2);
+    }
+
+    /**
+     * The benchmark's group of {@code resources} resources for the cluster of {@code nodes}: {@code
+     * resources - 1} workers ({@code worker}, then {@code worker2}, {@code worker3}, ...), each a
+     * {@code sleep 86400} process, then {@code web}; with 2 it is {@link #config(int)}'s group.
+     *
+     * @throws IllegalArgumentException if {@code resources} is below 1
+     */
+    public static ClusterConfig workersAndWeb(int webPort, List<String> nodes, int resources) {
+        if (resources < 1) {
+            throw new IllegalArgumentException("resources must be at least 1 (the web server), was " + resources);
+        }
+        List<ResourceSpec> group = new ArrayList<>();
+        for (int i = 1; i < resources; i++) {
+            group.add(ResourceSpec.builder(i == 1 ? "worker" : "worker" + i, ProcessAgent.TYPE)
+                    .params(ProcessAgent.params(List.of("sleep", "86400"), Map.of()))
+                    .monitorInterval(Duration.ofSeconds(1))
+                    .timeout(Operation.STOP, Duration.ofSeconds(5))
+                    .build());
+        }
+        group.add(web("web", webPort));
         return ClusterConfig.builder()
                 .nodes(nodes.toArray(String[]::new))
-                .group(ResourceGroup.of(GROUP, worker, web("web", webPort)))
+                .group(new ResourceGroup(io.hastack.core.model.GroupId.of(GROUP), group))
                 .build();
     }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
  *
  * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks);
  * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group;
- * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default), and
+ * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default),
+ * {@code --resources N} runs {@link DemoCluster#workersAndWeb}'s group of N resources (benchmarks), and
  * {@code --quorum-device none} runs without the file quorum device; {@code --host A} listens on
  * address A instead of 127.0.0.1 and {@code --peer-hosts A1,A2} gives the peers' addresses, one per
  * port of {@code --peers}. {@code --key FILE} is the cluster key file (every node the same; {@link
@@ -95,7 +96,11 @@ public final class DemoNode {
         JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"), stack.build());
         List<String> nodes = List.of(opts.getOrDefault("nodes", "node1,node2").split(","));
         HaNode.Builder builder = HaNode.builder()
-                .config(DemoCluster.config(webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared")), nodes))
+                .config(
+                        opts.containsKey("resources")
+                                ? DemoCluster.workersAndWeb(webPort, nodes, Integer.parseInt(opts.get("resources")))
+                                : DemoCluster.config(
+                                        webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared")), nodes))
                 .membership(membership)
                 .agents(StandardAgents.registry())
                 .settings(settings.build());

@@ -100,15 +100,8 @@ public final class NodeProcess implements AutoCloseable {
             Files.deleteIfExists(log);
             List<String> peers = peerPorts.stream().map(String::valueOf).toList();
             List<String> command = new java.util.ArrayList<>(prefix);
+            command.addAll(java(DemoNode.class.getName()));
             command.addAll(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xms64m",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-Djava.net.preferIPv4Stack=true",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DemoNode.class.getName(),
                     "--name",
                     name,
                     "--cluster",
@@ -130,6 +123,43 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
         }
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args} in a JVM of its own, with this JVM's class path and
+     * the node JVMs' options, as a process named {@code name}, its stderr in {@code logDir}/{@code
+     * name}.log: for programs that print events as {@link DemoNode} does ({@code
+     * EVENT|epochMillis|TYPE|subject|detail}), such as a benchmark's baseline.
+     *
+     * @throws UncheckedIOException if the JVM cannot be started
+     */
+    public static NodeProcess launchMain(String name, String mainClass, List<String> args, Path logDir) {
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            Files.deleteIfExists(log);
+            List<String> command = new ArrayList<>(java(mainClass));
+            command.addAll(args);
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return new NodeProcess(name, p, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + " (" + mainClass + ")", e);
+        }
+    }
+
+    /** The command line of a node JVM up to and including its main class. */
+    private static List<String> java(String mainClass) {
+        return List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.net.preferIPv4Stack=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass);
     }
 
     /**
@@ -269,6 +299,11 @@ public final class NodeProcess implements AutoCloseable {
         } finally {
             signal("CONT");
         }
+    }
+
+    /** Sends {@code line} to the JVM's stdin (e.g. {@code quit}) without waiting for anything. */
+    public void send(String line) {
+        stdin.println(line);
     }
 
     /** Kills the JVM with SIGKILL, as {@link Process#destroyForcibly()} does on Unix. */
