@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeDaemonTest {
     private static final Duration WAIT = Timing.seconds(60);
 
-    @TempDir
+    /** Kept after a failure, with each daemon's log. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private final List<Process> daemons = new ArrayList<>();

@@ -365,7 +365,30 @@ public final class JGroupsMembership implements Membership {
                         node,
                         "its end closed the established failure-detection connection (FD_SOCK2): its process exited");
             }
+            removeNow(a);
         });
+    }
+
+    /**
+     * Hands the confirmed exit of {@code member} to GMS as a suspicion VERIFY_SUSPECT2 already
+     * verified, as VERIFY_SUSPECT2 itself passes one up after its timeout: the coordinator (or the
+     * member next in line, if the coordinator exited) removes it without the second check. The
+     * evidence is stronger than an unanswered verification (its port refuses connections: the
+     * process is gone); it is the evidence that already counts as a death for the lease ({@code
+     * docs/safety.md}). VERIFY_SUSPECT2 still verifies the suspicion FD_SOCK2 raised; its verdict
+     * comes after the view and is ignored then.
+     */
+    private void removeNow(Address member) {
+        JChannel ch = channel;
+        VERIFY_SUSPECT2 verify = ch == null ? null : ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
+        org.jgroups.stack.Protocol above = verify == null ? null : verify.getUpProtocol();
+        if (above != null) {
+            LOG.info(
+                    "{}: {} exited (its failure-detection port refuses): removing it without verification",
+                    self,
+                    member);
+            above.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.List.of(member)));
+        }
     }
 
     /** Asks VERIFY_SUSPECT2 to check {@code member} now (a joiner claims its name). */

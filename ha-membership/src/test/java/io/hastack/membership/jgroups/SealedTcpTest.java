@@ -184,6 +184,38 @@ class SealedTcpTest {
         assertEquals(2, size(n1));
     }
 
+    @Test
+    void aConfirmedExitIsRemovedWithoutWaitingForVerification() throws Exception {
+        // Heartbeat and verification so slow that only the confirmed exit can remove the member in time.
+        Duration slow = Duration.ofMinutes(2);
+        int p1 = freePort();
+        int p2 = freePort();
+        List<InetSocketAddress> hosts = List.of(at(p1), at(p2));
+        List<String> nodes = List.of("n1", "n2");
+        JGroupsMembership n1 = start(
+                "n1",
+                JGroupsConfig.tcp(at(p1), hosts, key).toBuilder()
+                        .heartbeat(Duration.ofMillis(500), slow)
+                        .verifyTimeout(slow)
+                        .build(),
+                nodes);
+        JGroupsMembership n2 = start(
+                "n2",
+                JGroupsConfig.tcp(at(p2), hosts, key).toBuilder()
+                        .heartbeat(Duration.ofMillis(500), slow)
+                        .verifyTimeout(slow)
+                        .build(),
+                nodes);
+        await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
+
+        // n2's process "exits": its protocols stop and its sockets close, with no leave message.
+        n2.channel().getProtocolStack().stopStack(cluster);
+        await().atMost(WAIT).until(() -> size(n1) == 1);
+        Crash crash = crashes.take();
+        assertEquals(NodeId.of("n1"), crash.reporter());
+        assertEquals(NodeId.of("n2"), crash.node());
+    }
+
     private static ClosedConnectionWatch watch(JGroupsMembership m) {
         return m.channel().getProtocolStack().findProtocol(ClosedConnectionWatch.class);
     }
