@@ -80,6 +80,8 @@ final class Distribution implements AutoCloseable {
 
     @Override
     public void close() {
+        // The node's children (its resources' processes) first: killing the node alone orphans them.
+        processes.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         processes.forEach(Process::destroyForcibly);
     }
 }

@@ -156,6 +156,7 @@ class DistributionIT {
                 .build();
         await().atMost(WAIT)
                 .alias("SERVICE_ANSWERING in the history; the log: " + log)
+                .ignoreExceptions()
                 .until(() -> http.send(answered, java.net.http.HttpResponse.BodyHandlers.ofString())
                         .body()
                         .matches("(?s).*\"type\"\\s*:\\s*\"SERVICE_ANSWERING\",\\s*\"subject\"\\s*:\\s*\"g\".*"));

@@ -91,6 +91,12 @@ class NodeDaemonTest {
         return daemons.stream().filter(d -> d.pid() == parent).findFirst();
     }
 
+    /** The last 80 lines of {@code log}: what a failure shows of a daemon's log. */
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    }
+
     private String log(String node) throws Exception {
         Path f = dir.resolve(node + ".log");
         return Files.exists(f) ? Files.readString(f) : "";
@@ -119,9 +125,16 @@ class NodeDaemonTest {
         first.destroy(); // SIGTERM: hand over, then exit
         assertTrue(first.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the daemon ends after its hand-over");
         assertEquals(0, first.exitValue(), log(first == a ? "n1" : "n2"));
-        await().atMost(WAIT)
-                .alias("the worker under the other daemon; logs in " + dir)
-                .until(() -> owner().equals(Optional.of(other)));
+        try {
+            await().atMost(WAIT)
+                    .alias("the worker under the other daemon; logs in " + dir)
+                    .until(() -> owner().equals(Optional.of(other)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    e.getMessage() + "; workers " + workers().size() + "\n--- n1:\n" + tail(log("n1")) + "\n--- n2:\n"
+                            + tail(log("n2")),
+                    e);
+        }
         assertTrue(other.isAlive());
     }
 

@@ -56,22 +56,27 @@ class NodeMetricsTest {
             HttpResponse<String> scrape =
                     api.send(api.request(survivor, "/api/v1/metrics").GET().build());
             assertEquals(200, scrape.statusCode(), scrape.body());
-            String text = scrape.body();
             String node = "node=\"" + survivor + "\"";
+            // The witness sees w running before the node's event thread records the start: the
+            // scrape is taken again until it has the failover's lines.
+            String running = "hastack_resource_state{" + node + ",resource=\"w\",state=\"running\"} 1.0";
+            String takenOver = "hastack_takeover_seconds_count{" + node + ",resource=\"w\"} 1";
+            String startPhase = "hastack_failover_phase_seconds_count{" + node + ",phase=\"start\"} 1";
+            java.util.regex.Pattern started = java.util.regex.Pattern.compile(
+                    "hastack_actions_seconds_count\\{" + node + ",operation=\"start\",result=\"success\"} [1-9]");
+            java.util.concurrent.atomic.AtomicReference<String> last =
+                    new java.util.concurrent.atomic.AtomicReference<>("");
             InProcessCluster.waitUntil(
-                    () -> api.send(api.request(survivor, "/api/v1/metrics")
-                                    .GET()
-                                    .build())
-                            .body()
-                            .contains("hastack_resource_state{" + node + ",resource=\"w\",state=\"running\"} 1.0"),
-                    "the scrape to show w running on " + survivor);
-            assertTrue(text.contains("hastack_takeover_seconds_count{" + node + ",resource=\"w\"} 1"), text);
-            assertTrue(
-                    java.util.regex.Pattern.compile("hastack_actions_seconds_count\\{" + node
-                                    + ",operation=\"start\",result=\"success\"} [1-9]")
-                            .matcher(text)
-                            .find(),
-                    "the start (w's, and d's if it ran there too): " + text);
+                    () -> {
+                        String body = scrape(api, survivor);
+                        last.set(body);
+                        return body.contains(running)
+                                && body.contains(takenOver)
+                                && body.contains(startPhase)
+                                && started.matcher(body).find();
+                    },
+                    "the scrape to show w running on " + survivor + " after its takeover and start");
+            String text = last.get();
             assertTrue(text.contains("hastack_view_members{" + node + "} 1.0"), text);
             assertTrue(
                     text.contains("hastack_failover_phase_seconds_count{" + node + ",phase=\"start\"} 1"),

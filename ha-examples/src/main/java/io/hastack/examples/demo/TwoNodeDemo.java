@@ -122,7 +122,7 @@ public final class TwoNodeDemo {
             System.out.println("        "
                     + fetch(webPort).orElse("").lines().skip(1).findFirst().orElse(""));
             System.out.println("      Failover timeline (ms after the SIGKILL):");
-            printTimeline(survivor, killedAt, answeredAt, after);
+            printTimeline(victim, survivor, killedAt, answeredAt, after);
 
             progress(5, "Final status, from " + survivor.name() + ":");
             String status = survivor.status(PHASE_TIMEOUT)
@@ -135,58 +135,95 @@ public final class TwoNodeDemo {
         }
     }
 
-    private void printTimeline(NodeProcess survivor, long killedAt, long answeredAt, String server) {
+    /**
+     * Prints the failover's phases as the benchmark reads them ({@link
+     * io.hastack.examples.bench.Phases}), in ms after the SIGKILL, each with what its event said, and
+     * names the slowest step (the longest wait between two phases).
+     */
+    private void printTimeline(
+            NodeProcess victim, NodeProcess survivor, long killedAt, long answeredAt, String server) {
         // Events arrive through a pipe; give the last ones a moment to be read.
         awaitEvent(
                 survivor,
                 List.of(survivor),
                 e -> e.epochMillis() >= killedAt && e.type().equals("CONVERGED"),
                 "the survivor to converge");
+        List<NodeProcess.Event> events = new java.util.ArrayList<>(victim.events());
+        events.addAll(survivor.events());
+        java.util.Map<String, Long> phases = io.hastack.examples.bench.Phases.extract(
+                io.hastack.examples.bench.Phases.Stack.HA_STACK,
+                io.hastack.examples.bench.Scenario.KILL,
+                events,
+                victim.name(),
+                survivor.name(),
+                killedAt,
+                resources);
+        phases.put(io.hastack.examples.bench.Phases.SERVICE, answeredAt - killedAt);
         Predicate<NodeProcess.Event> afterKill = e -> e.epochMillis() >= killedAt;
-        row(
-                survivor.firstEvent(afterKill.and(e -> e.type().equals("MEMBER_SUSPECTED"))),
-                killedAt,
-                "failure detected",
-                e -> survivor.name() + "'s failure detector suspects " + e.subject());
-        row(
-                survivor.firstEvent(afterKill.and(e -> e.type().equals("VIEW_INSTALLED"))),
-                killedAt,
-                "new view installed",
-                NodeProcess.Event::detail);
-        row(
-                survivor.firstEvent(afterKill.and(e -> e.type().equals("QUORUM_GAINED"))),
-                killedAt,
-                "quorum decided",
-                NodeProcess.Event::detail);
-        row(
-                survivor.firstEvent(afterKill.and(e -> e.type().equals("PLAN_COMPUTED"))),
-                killedAt,
-                "plan computed",
-                e -> e.detail().replace(";", " |"));
-        for (String resource : resources) {
-            row(
-                    survivor.firstEvent(afterKill.and(e -> e.type().equals("ACTION_SUCCEEDED")
-                            && e.subject().equals(resource)
-                            && e.detail().startsWith("start"))),
-                    killedAt,
-                    resource + " started",
-                    NodeProcess.Event::detail);
+        String previous = "the SIGKILL";
+        long previousAt = 0;
+        String slowest = "";
+        long slowestMs = -1;
+        for (java.util.Map.Entry<String, Long> phase : phases.entrySet()) {
+            String name = phase.getKey();
+            String label = label(name);
+            String detail = switch (name) {
+                case "detected" ->
+                    survivor.firstEvent(afterKill.and(type("MEMBER_SUSPECTED")))
+                            .map(e -> survivor.name() + "'s failure detector suspects " + e.subject())
+                            .orElse("");
+                case "verified" ->
+                    survivor.firstEvent(afterKill.and(type("DEATH_CONFIRMED")))
+                            .map(NodeProcess.Event::detail)
+                            .orElse("");
+                case "view" -> detail(survivor, afterKill.and(type("VIEW_INSTALLED")));
+                case "quorum" -> detail(survivor, afterKill.and(type("QUORUM_GAINED")));
+                case "lease wait end" -> detail(survivor, afterKill.and(type("TAKEOVER_WAIT")));
+                case "plan" ->
+                    detail(survivor, afterKill.and(type("PLAN_COMPUTED"))).replace(";", " |");
+                case "first action" -> detail(survivor, afterKill.and(type("ACTION_STARTED")));
+                case io.hastack.examples.bench.Phases.SERVICE -> "GET / is served by " + server;
+                default ->
+                    name.startsWith("start ")
+                            ? detail(
+                                    survivor,
+                                    afterKill.and(e -> e.type().equals("ACTION_SUCCEEDED")
+                                            && e.subject().equals(name.substring("start ".length()))
+                                            && e.detail().startsWith("start")))
+                            : "";
+            };
+            long at = phase.getValue();
+            System.out.printf("        %6d  %-20s %s%n", at, label, detail);
+            if (at - previousAt > slowestMs) {
+                slowestMs = at - previousAt;
+                slowest = label + ", " + slowestMs + " ms after " + previous;
+            }
+            previous = label;
+            previousAt = Math.max(previousAt, at);
         }
-        System.out.printf(
-                "        %6d  %-20s %s%n", answeredAt - killedAt, "web page answers", "GET / is served by " + server);
+        System.out.println("        Slowest step: " + slowest);
     }
 
-    private static void row(
-            Optional<NodeProcess.Event> event,
-            long killedAt,
-            String label,
-            java.util.function.Function<NodeProcess.Event, String> text) {
-        if (event.isPresent()) {
-            System.out.printf(
-                    "        %6d  %-20s %s%n", event.get().epochMillis() - killedAt, label, text.apply(event.get()));
-        } else {
-            System.out.printf("        %6s  %-20s %s%n", "-", label, "(not observed)");
-        }
+    private static String label(String phase) {
+        return switch (phase) {
+            case "detected" -> "failure detected";
+            case "verified" -> "death confirmed";
+            case "view" -> "new view installed";
+            case "quorum" -> "quorum decided";
+            case "lease wait end" -> "lease wait ends";
+            case "plan" -> "plan computed";
+            case "first action" -> "first action begins";
+            case io.hastack.examples.bench.Phases.SERVICE -> "web page answers";
+            default -> phase.startsWith("start ") ? phase.substring("start ".length()) + " started" : phase;
+        };
+    }
+
+    private static Predicate<NodeProcess.Event> type(String type) {
+        return e -> e.type().equals(type);
+    }
+
+    private static String detail(NodeProcess node, Predicate<NodeProcess.Event> filter) {
+        return node.firstEvent(filter).map(NodeProcess.Event::detail).orElse("");
     }
 
     /** Ends the demo at once if a node in {@code alive} exited or the cluster says the group cannot run. */

@@ -40,6 +40,7 @@ final class PeerHistories {
     private final Function<NodeId, Optional<URI>> endpoints;
     private final Supplier<String> token;
     private final HttpClient http;
+    private final java.util.function.LongSupplier nanoTime;
     private final ObjectMapper mapper = new ObjectMapper();
 
     /**
@@ -48,8 +49,18 @@ final class PeerHistories {
      * ssl} (the certificates in this node's keystore).
      */
     PeerHistories(Function<NodeId, Optional<URI>> endpoints, Supplier<String> token, Optional<SSLContext> ssl) {
+        this(endpoints, token, ssl, System::nanoTime);
+    }
+
+    /** As above, with the clock that ages the reused answers ({@link System#nanoTime()}; tests). */
+    PeerHistories(
+            Function<NodeId, Optional<URI>> endpoints,
+            Supplier<String> token,
+            Optional<SSLContext> ssl,
+            java.util.function.LongSupplier nanoTime) {
         this.endpoints = endpoints;
         this.token = token;
+        this.nanoTime = nanoTime;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT);
         ssl.ifPresent(b::sslContext);
         this.http = b.build();
@@ -69,7 +80,7 @@ final class PeerHistories {
      */
     Map<NodeId, Answer> read(List<NodeId> nodes, int limit) {
         Cached c = cached;
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (c != null && c.limit() == limit && c.nodes().equals(nodes) && now - c.at() < FRESH.toNanos()) {
             return c.answers();
         }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -95,6 +96,7 @@ class ConsoleTest {
     void logsInWatchesAFailoverAndPutsANodeInStandby() throws IOException {
         Prerequisites.requireExecutable(CHROMIUM, "chromium");
         Prerequisites.requireExecutable(CHROMEDRIVER, "chromium-driver");
+        browser = chromium(); // first: a cold start of Chromium must not stall the running nodes
         startCluster();
         String first = runningOn();
         // The browser is on a survivor's console, the coordinator's if it survives (it plans).
@@ -103,7 +105,6 @@ class ConsoleTest {
                 ? coordinator
                 : NODES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();
         String base = servers.get(viewer).uri().toString();
-        browser = chromium();
 
         // a. Without a session: the login page, and no cluster data.
         browser.get(base + "/");
@@ -125,8 +126,8 @@ class ConsoleTest {
                 .until(() -> groupNode().equals(first));
         assertEquals(
                 "online",
-                browser.findElement(By.cssSelector("#nodes tr[data-node='" + first + "'] .status"))
-                        .getText());
+                stable(() -> browser.findElement(By.cssSelector("#nodes tr[data-node='" + first + "'] .status"))
+                        .getText()));
         screenshot("02-logged-in");
 
         // c. Its node crashes: the group on a survivor, the node offline, the failover's timeline.
@@ -144,15 +145,18 @@ class ConsoleTest {
                                 .isEmpty());
         String survivor = groupNode();
         assertNotEquals(first, survivor);
-        assertEquals(runningOn(), survivor);
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> runningOn().equals(survivor));
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() -> browser.findElement(By.cssSelector("#nodes tr[data-node='" + first + "'] .status"))
                         .getText()
                         .equals("offline"));
-        String start = browser.findElement(By.cssSelector("#timeline .phase")).getDomAttribute("data-phase");
+        String start = stable(
+                () -> browser.findElement(By.cssSelector("#timeline .phase")).getDomAttribute("data-phase"));
         assertTrue(Set.of("MEMBER_SUSPECTED", "VIEW_INSTALLED").contains(start), start);
-        String slowest = browser.findElement(By.id("slowest")).getText();
+        String slowest = stable(() -> browser.findElement(By.id("slowest")).getText());
         assertTrue(slowest.startsWith("Slowest phase: "), slowest);
         screenshot("03-failover");
 
@@ -167,21 +171,21 @@ class ConsoleTest {
                 .ignoreExceptions()
                 .until(() -> !browser.findElements(By.cssSelector("#timeline .phase[data-phase='SERVICE_ANSWERING']"))
                         .isEmpty());
-        List<String> phases = browser.findElements(By.cssSelector("#timeline .phase")).stream()
+        List<String> phases = stable(() -> browser.findElements(By.cssSelector("#timeline .phase")).stream()
                 .map(p -> p.getDomAttribute("data-name"))
-                .toList();
+                .toList());
         assertTrue(phases.contains("start shop on " + survivor), phases.toString());
         assertTrue(phases.contains("service answering on " + survivor), phases.toString());
         assertTrue(phases.contains("new view"), phases.toString());
         assertTrue(phases.indexOf("new view") < phases.indexOf("start shop on " + survivor), phases.toString());
         assertTrue(
-                browser.findElement(By.id("timeline-missing")).getText().contains(first + ": unreachable"),
+                stable(() -> browser.findElement(By.id("timeline-missing")).getText())
+                        .contains(first + ": unreachable"),
                 "the crashed node's console is closed too");
         screenshot("03b-cluster-timeline");
 
         // d. Standby of the survivor from the (third node's) page: the group moves to the third node.
-        browser.findElement(By.cssSelector("button.standby[data-node='" + survivor + "']"))
-                .click();
+        click(By.cssSelector("button.standby[data-node='" + survivor + "']"));
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.alertIsPresent())
                 .accept();
@@ -191,7 +195,9 @@ class ConsoleTest {
                         && browser.findElement(By.cssSelector("#nodes tr[data-node='" + survivor + "'] .status"))
                                 .getText()
                                 .equals("standby"));
-        assertEquals(third, runningOn());
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> runningOn().equals(third));
         screenshot("04-standby");
     }
 
@@ -199,9 +205,9 @@ class ConsoleTest {
     void showsWhyAGroupRunsWhereItRunsMovesItAndCleansUpAResource() throws IOException {
         Prerequisites.requireExecutable(CHROMIUM, "chromium");
         Prerequisites.requireExecutable(CHROMEDRIVER, "chromium-driver");
+        browser = chromium(); // first: a cold start of Chromium must not stall the running nodes
         startCluster();
         String coordinator = cluster.coordinatorStatus().node().value();
-        browser = chromium();
         login(coordinator);
         String first = runningOn();
         await().atMost(InProcessCluster.WAIT)
@@ -209,8 +215,7 @@ class ConsoleTest {
                 .until(() -> groupNode().equals(first));
 
         // a. A click on the group: the coordinator's scores for every node, and the group's history.
-        browser.findElement(By.cssSelector("button.group-name[data-group='webshop']"))
-                .click();
+        click(By.cssSelector("button.group-name[data-group='webshop']"));
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() ->
@@ -218,33 +223,40 @@ class ConsoleTest {
                                 && !browser.findElements(
                                                 By.cssSelector("#group-history li[data-type='ACTION_SUCCEEDED']"))
                                         .isEmpty());
-        String runs = browser.findElement(By.cssSelector("#detail p")).getText();
+        String runs =
+                stable(() -> browser.findElement(By.cssSelector("#detail p")).getText());
         assertEquals("Runs on " + first, runs);
-        String score = browser.findElement(By.cssSelector("#scores tr[data-node='" + first + "'] .score"))
-                .getText();
+        String score = stable(() -> browser.findElement(By.cssSelector("#scores tr[data-node='" + first + "'] .score"))
+                .getText());
         assertFalse(score.isEmpty(), "the running node's score");
         screenshot("05-why");
 
         // b. The move list offers the other online nodes only; a move from the page, confirmed.
-        List<String> offered =
-                browser.findElements(By.cssSelector("select.move-target[data-group='webshop'] option")).stream()
+        List<String> offered = stable(
+                () -> browser.findElements(By.cssSelector("select.move-target[data-group='webshop'] option")).stream()
                         .map(o -> o.getDomAttribute("value"))
                         .sorted()
-                        .toList();
+                        .toList());
         List<String> others =
                 NODES.stream().filter(n -> !n.equals(first)).sorted().toList();
         assertEquals(others, offered);
         String target = others.get(0);
-        new Select(browser.findElement(By.cssSelector("select.move-target[data-group='webshop']")))
-                .selectByValue(target);
-        browser.findElement(By.cssSelector("button.move[data-group='webshop']")).click();
+        // Selected and clicked in one go: a redraw in between would reset the selection.
+        stable(() -> {
+            new Select(browser.findElement(By.cssSelector("select.move-target[data-group='webshop']")))
+                    .selectByValue(target);
+            browser.findElement(By.cssSelector("button.move[data-group='webshop']"))
+                    .click();
+            return true;
+        });
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.alertIsPresent())
                 .accept();
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() -> groupNode().equals(target) && runningOn().equals(target));
-        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Done: Move webshop to " + target));
+        assertTrue(stable(() -> browser.findElement(By.id("message")).getText())
+                .startsWith("Done: Move webshop to " + target));
         screenshot("06-moved");
 
         // c. A monitor failure counted on the target; cleanup from the page forgets it.
@@ -254,8 +266,7 @@ class ConsoleTest {
                 .until(() -> failuresShown(target).contains("shop: "));
         cluster.witness.failMonitor(NodeId.of(target), "shop", false);
         screenshot("07-failure");
-        browser.findElement(By.cssSelector("button.cleanup[data-resource='shop']"))
-                .click();
+        click(By.cssSelector("button.cleanup[data-resource='shop']"));
         new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.alertIsPresent())
                 .accept();
@@ -273,8 +284,7 @@ class ConsoleTest {
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() -> groupNode().equals(runningOn()));
-        browser.findElement(By.cssSelector("button.group-name[data-group='webshop']"))
-                .click();
+        click(By.cssSelector("button.group-name[data-group='webshop']"));
         await().atMost(InProcessCluster.WAIT)
                 .ignoreExceptions()
                 .until(() -> browser.findElement(By.id("why-error")).getText().contains("ask " + coordinator));
@@ -290,8 +300,8 @@ class ConsoleTest {
     void theTimelineIsReadFromEveryNodesEvents() throws IOException {
         Prerequisites.requireExecutable(CHROMIUM, "chromium");
         Prerequisites.requireExecutable(CHROMEDRIVER, "chromium-driver");
-        startCluster();
         browser = chromium();
+        startCluster();
         login(NODES.get(0));
         String t0 = "2026-11-30T06:00:00";
         String events = "["
@@ -395,6 +405,24 @@ class ConsoleTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, page.statusCode());
         assertTrue(page.body().contains("name=\"token\"") && !page.body().contains("webshop"), page.body());
+    }
+
+    /**
+     * What {@code read} gives, read again if the page redrew an element under it: the page redraws
+     * its status every second, and an element found before a redraw is stale after it.
+     */
+    private static <T> T stable(java.util.concurrent.Callable<T> read) {
+        return await().atMost(InProcessCluster.WAIT)
+                .ignoreException(StaleElementReferenceException.class)
+                .until(read, v -> true);
+    }
+
+    /** Clicks the element {@code by} finds, found again if a redraw made it stale before the click. */
+    private void click(By by) {
+        stable(() -> {
+            browser.findElement(by).click();
+            return true;
+        });
     }
 
     /** Opens {@code node}'s console and logs in with the token. */

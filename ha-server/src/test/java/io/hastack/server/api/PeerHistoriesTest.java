@@ -104,12 +104,17 @@ class PeerHistoriesTest {
     @Test
     void answersOfLessThanASecondAgoAreReused() throws Exception {
         URI n2 = peer(200, "{\"node\": \"n2\", \"events\": []}");
-        PeerHistories peers = new PeerHistories(n -> Optional.of(n2), () -> TOKEN, Optional.empty());
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        PeerHistories peers = new PeerHistories(n -> Optional.of(n2), () -> TOKEN, Optional.empty(), clock::get);
         peers.read(List.of(NodeId.of("n2")), 100);
+        clock.addAndGet(PeerHistories.FRESH.toNanos() - 1);
         peers.read(List.of(NodeId.of("n2")), 100);
         assertEquals(1, asked.get(), "one request for two reads");
         peers.read(List.of(NodeId.of("n2")), 50);
         assertEquals(2, asked.get(), "another limit is asked again");
+        clock.addAndGet(PeerHistories.FRESH.toNanos());
+        peers.read(List.of(NodeId.of("n2")), 50);
+        assertEquals(3, asked.get(), "an answer older than FRESH is not reused");
     }
 
     @Test
