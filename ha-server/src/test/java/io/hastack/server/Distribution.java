@@ -80,8 +80,10 @@ final class Distribution implements AutoCloseable {
 
     @Override
     public void close() {
-        // The node's children (its resources' processes) first: killing the node alone orphans them.
-        processes.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
+        // The node first (so that it restarts nothing), then what it had started, seen before.
+        List<ProcessHandle> children =
+                processes.stream().flatMap(Process::descendants).toList();
         processes.forEach(Process::destroyForcibly);
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 }

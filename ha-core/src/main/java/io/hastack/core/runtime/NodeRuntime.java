@@ -291,6 +291,11 @@ final class NodeRuntime {
             }
 
             @Override
+            public void removeConfirmed(NodeId node) {
+                membership.removeConfirmed(node);
+            }
+
+            @Override
             public void leaseUntil(OptionalLong nanoTime) {
                 leaseUntil = nanoTime.orElse(Long.MIN_VALUE);
                 watchdog.ifPresent(w -> w.leaseUntil(nanoTime, ticker.read()));

@@ -98,6 +98,13 @@ final class Participant implements Messages.Handler {
         default void leaseUntil(OptionalLong nanoTime) {}
 
         /**
+         * {@code node}'s death is confirmed by another member (it saw the process exit) or an
+         * operator: the membership may remove it without verifying ({@link
+         * io.hastack.core.spi.membership.Membership#removeConfirmed}); the default does nothing.
+         */
+        default void removeConfirmed(NodeId node) {}
+
+        /**
          * Keeps {@code config}, which this member takes now, for its next start ({@link
          * io.hastack.core.spi.config.ConfigStore#save}); the default keeps nothing.
          *
@@ -350,6 +357,9 @@ final class Participant implements Messages.Handler {
     @Override
     public void deathNotice(NodeId from, Messages.DeathNotice notice) {
         deathConfirmed(notice.node(), "declared dead by " + from + ": " + notice.reason());
+        if (!notice.node().equals(self)) {
+            port.removeConfirmed(notice.node());
+        }
     }
 
     /**

@@ -51,6 +51,7 @@ class ParticipantTest {
     private final List<String> calls = executor.log;
 
     private final List<Message> sent = new ArrayList<>();
+    private final List<NodeId> removedConfirmed = new ArrayList<>();
     private final List<java.util.Map.Entry<NodeId, Message>> sentTo = new ArrayList<>();
     private final List<HaEvent.Type> events = new ArrayList<>();
     private final List<String> details = new ArrayList<>();
@@ -147,6 +148,11 @@ class ParticipantTest {
             @Override
             public void schedule(Runnable task, Duration delay) {
                 time.at(delay.toNanos(), task);
+            }
+
+            @Override
+            public void removeConfirmed(NodeId node) {
+                removedConfirmed.add(node);
             }
 
             @Override
@@ -393,5 +399,15 @@ class ParticipantTest {
                 sent.stream()
                         .anyMatch(m -> m instanceof NodeReport r && r.view().equals(next.id())),
                 "answered in view 6: " + sent);
+    }
+
+    @Test
+    void aDeathNoticeLetsTheMembershipRemoveTheDeadNodeWithoutVerification() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        participant.deathNotice(N3, new Messages.DeathNotice(N1, "its process exited"));
+        assertEquals(List.of(N1), removedConfirmed, "the dead node is handed to the membership");
+        assertTrue(events.contains(Type.DEATH_CONFIRMED));
+        participant.deathNotice(N3, new Messages.DeathNotice(N2, "a notice about this node"));
+        assertEquals(List.of(N1), removedConfirmed, "a notice about itself removes nothing");
     }
 }

@@ -18,8 +18,8 @@ import org.jgroups.stack.IpAddress;
 
 /**
  * FD_SOCK2 that also says when the member it watches has surely exited: the established
- * connection to it was closed, and its failure-detection port now refuses connections (its kernel
- * closed its listening socket: the process is gone). A frozen process or a cut-off host produces
+ * connection to it was closed, and its failure-detection port and its transport's port now refuse
+ * connections (its kernel closed its listening sockets: the process is gone). A frozen process or a cut-off host produces
  * neither; nor can anyone who merely reaches the port: FD_SOCK2 trusts the address a connecting
  * client claims, so a stranger could replace the watched connection and close it, but it cannot
  * make the member's own port refuse connections while the member runs. FD_SOCK2 suspects a member
@@ -105,8 +105,11 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
      */
     private void confirmExit(Address member, IpAddress port) {
         try {
+            InetSocketAddress transport = transportOf(member, port);
             for (int attempt = 0; attempt < CHECK_ATTEMPTS && !shutting_down; attempt++) {
-                if (refuses(member, new InetSocketAddress(port.getIpAddress(), port.getPort()))) {
+                // Both of its listening sockets: a firewall rule rejecting one port is no exit.
+                if (refuses(member, new InetSocketAddress(port.getIpAddress(), port.getPort()))
+                        && refuses(member, transport)) {
                     sink.accept(member);
                     return;
                 }
@@ -118,6 +121,18 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
         } finally {
             checked.incrementAndGet();
         }
+    }
+
+    /**
+     * The address of {@code member}'s transport (its cluster port), as this node's transport knows
+     * it; else the failure-detection port less this protocol's offset, where the stack put it.
+     */
+    private InetSocketAddress transportOf(Address member, IpAddress fdPort) {
+        org.jgroups.PhysicalAddress known = getTransport().getPhysicalAddressFromCache(member);
+        if (known instanceof IpAddress ip) {
+            return new InetSocketAddress(ip.getIpAddress(), ip.getPort());
+        }
+        return new InetSocketAddress(fdPort.getIpAddress(), fdPort.getPort() - getOffset());
     }
 
     private boolean refuses(Address member, InetSocketAddress port) {

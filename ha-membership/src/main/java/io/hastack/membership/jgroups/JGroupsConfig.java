@@ -36,8 +36,9 @@ import org.jgroups.stack.Protocol;
  * <p>Failure detection has two paths. A crashed process closes its sockets, which FD_SOCK2 sees at
  * once; a hung or unreachable one stops heartbeating, which FD_ALL3 notices after {@link
  * #heartbeatTimeout()}. VERIFY_SUSPECT2 double-checks a suspicion for {@link #verifyTimeout()}
- * before the member is removed, unless the exit is confirmed (the closed connection's port then
- * refuses connections: {@code ClosedConnectionWatch}), which removes it at once. The heartbeat timeout is also the longest pause (GC, SIGSTOP) a
+ * before the member is removed, unless the exit is confirmed (after the closed connection, the
+ * member's ports refuse connections: {@code ClosedConnectionWatch}) or declared: then the member
+ * that decides the removal removes it at once ({@link JGroupsMembership#removeConfirmed}). The heartbeat timeout is also the longest pause (GC, SIGSTOP) a
  * member survives without being removed.
  *
  * <p>Security (see {@code docs/security.md}): with the cluster key, every message of every protocol

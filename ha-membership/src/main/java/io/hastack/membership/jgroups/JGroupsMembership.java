@@ -370,24 +370,45 @@ public final class JGroupsMembership implements Membership {
     }
 
     /**
-     * Hands the confirmed exit of {@code member} to GMS as a suspicion VERIFY_SUSPECT2 already
-     * verified, as VERIFY_SUSPECT2 itself passes one up after its timeout: the coordinator (or the
-     * member next in line, if the coordinator exited) removes it without the second check. The
-     * evidence is stronger than an unanswered verification (its port refuses connections: the
-     * process is gone); it is the evidence that already counts as a death for the lease ({@code
-     * docs/safety.md}). VERIFY_SUSPECT2 still verifies the suspicion FD_SOCK2 raised; its verdict
-     * comes after the view and is ignored then.
+     * Hands the confirmed death of {@code member} to GMS as a suspicion VERIFY_SUSPECT2 already
+     * verified, as VERIFY_SUSPECT2 itself passes one up after its timeout, if this node is the
+     * coordinator or the one next in line without {@code member}: it then removes the member
+     * without the second check. The evidence (its ports refused connections after its connection
+     * closed, seen here or by the member whose {@code DeathNotice} says so, or an operator's
+     * declaration) is stronger than an unanswered verification, and is what already counts as a
+     * death for the lease ({@code docs/safety.md}). Any other member leaves it to the one that
+     * decides: GMS keeps a participant's suspicions until the next view, and one kept here,
+     * unverified, would be acted on if this node became coordinator later.
      */
     private void removeNow(Address member) {
         JChannel ch = channel;
-        VERIFY_SUSPECT2 verify = ch == null ? null : ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
+        org.jgroups.View v = ch == null ? null : ch.getView();
+        if (v == null || !v.containsMember(member) || member.equals(ch.getAddress())) {
+            return;
+        }
+        // JGroups' coordinator is the first member of the view, and stays first without the member.
+        Address next = v.getMembers().stream()
+                .filter(m -> !m.equals(member))
+                .findFirst()
+                .orElse(null);
+        VERIFY_SUSPECT2 verify = ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
         org.jgroups.stack.Protocol above = verify == null ? null : verify.getUpProtocol();
-        if (above != null) {
-            LOG.info(
-                    "{}: {} exited (its failure-detection port refuses): removing it without verification",
-                    self,
-                    member);
+        if (above != null && ch.getAddress().equals(next)) {
+            LOG.info("{}: {}'s death is confirmed: removing it without verification", self, member);
             above.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.List.of(member)));
+        }
+    }
+
+    /**
+     * Removes {@code node}, whose death another member confirmed (it saw the process exit: its
+     * {@code DeathNotice}, sealed like every message) or an operator declared, without
+     * verification, if this node decides the removal ({@link #removeNow}).
+     */
+    @Override
+    public void removeConfirmed(NodeId node) {
+        Address target = addresses.get(node);
+        if (target != null && !node.equals(self)) {
+            removeNow(target);
         }
     }
 

@@ -187,7 +187,7 @@ class SealedTcpTest {
     @Test
     void aConfirmedExitIsRemovedWithoutWaitingForVerification() throws Exception {
         // Heartbeat and verification so slow that only the confirmed exit can remove the member in time.
-        Duration slow = Duration.ofMinutes(2);
+        Duration slow = WAIT.multipliedBy(4);
         int p1 = freePort();
         int p2 = freePort();
         List<InetSocketAddress> hosts = List.of(at(p1), at(p2));
@@ -214,6 +214,46 @@ class SealedTcpTest {
         Crash crash = crashes.take();
         assertEquals(NodeId.of("n1"), crash.reporter());
         assertEquals(NodeId.of("n2"), crash.node());
+    }
+
+    @Test
+    void aDeathConfirmedByAnotherMemberIsRemovedByTheNextInLineWithoutVerification() throws Exception {
+        Duration slow = WAIT.multipliedBy(4);
+        List<Integer> ports = List.of(freePort(), freePort(), freePort());
+        List<InetSocketAddress> hosts = ports.stream().map(SealedTcpTest::at).toList();
+        List<String> nodes = List.of("n1", "n2", "n3");
+        List<JGroupsMembership> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(start(
+                    nodes.get(i),
+                    JGroupsConfig.tcp(hosts.get(i), hosts, key).toBuilder()
+                            .heartbeat(Duration.ofMillis(500), slow)
+                            .verifyTimeout(slow)
+                            .build(),
+                    nodes));
+            JGroupsMembership joined = members.get(i);
+            await().atMost(WAIT).until(() -> size(joined) == members.size());
+        }
+        await().atMost(WAIT).until(() -> members.stream().allMatch(m -> size(m) == 3));
+        // The view's order: the coordinator first; FD_SOCK2 watches each member from the one before it.
+        List<NodeId> order = members.get(0).currentView().orElseThrow().members();
+        NodeId coordinator = order.get(0);
+        NodeId next = order.get(1);
+        NodeId watcher = order.get(2);
+        JGroupsMembership dead = members.get(nodes.indexOf(coordinator.value()));
+        JGroupsMembership nextInLine = members.get(nodes.indexOf(next.value()));
+        JGroupsMembership third = members.get(nodes.indexOf(watcher.value()));
+
+        // The coordinator "exits". The member that watched it sees it, but does not decide the removal.
+        dead.channel().getProtocolStack().stopStack(cluster);
+        Crash crash = crashes.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        assertEquals(new Crash(watcher, coordinator, crash.at()), crash);
+        assertEquals(3, size(nextInLine), "no view yet: the next in line verifies, slowly");
+
+        // Its DeathNotice reaches the next in line (here, by hand): it removes the coordinator at once.
+        nextInLine.removeConfirmed(coordinator);
+        await().atMost(WAIT).until(() -> size(nextInLine) == 2 && size(third) == 2);
+        assertEquals(next, nextInLine.currentView().orElseThrow().members().get(0), "the next in line coordinates");
     }
 
     private static ClosedConnectionWatch watch(JGroupsMembership m) {

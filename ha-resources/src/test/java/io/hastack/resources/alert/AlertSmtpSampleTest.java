@@ -54,15 +54,21 @@ class AlertSmtpSampleTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        if (failover != null) {
-            failover.alerts.forEach(Alerts::close);
-        }
-        cluster.close();
-        if (postfix != null) {
-            postfix.close();
-        }
-        if (smtp != null) {
-            smtp.close();
+        try {
+            if (failover != null) {
+                failover.alerts.forEach(Alerts::close);
+            }
+            cluster.close();
+        } finally {
+            try {
+                if (postfix != null) {
+                    postfix.close();
+                }
+            } finally {
+                if (smtp != null) {
+                    smtp.close();
+                }
+            }
         }
     }
 
@@ -272,7 +278,8 @@ class AlertSmtpSampleTest {
             UserPrincipal owner =
                     dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postfix");
             Files.setOwner(data, owner);
-            Files.copy(Path.of("/etc/postfix/master.cf"), dir.resolve("master.cf"));
+            // Debian's pristine master.cf: the system's may be changed, or absent ("No configuration").
+            Files.copy(Path.of("/usr/share/postfix/master.cf.dist"), dir.resolve("master.cf"));
             Files.writeString(
                     dir.resolve("main.cf"),
                     String.join(
@@ -296,15 +303,16 @@ class AlertSmtpSampleTest {
                     .redirectOutput(dir.resolve("postfix.log").toFile())
                     .start();
             PrivatePostfix postfix = new PrivatePostfix(dir, master);
-            InProcessCluster.waitUntil(
-                    () -> !master.isAlive() || postfix.status() == 0,
-                    "Postfix to start (its log: " + postfix.log() + ")");
-            if (!master.isAlive()) {
-                String log = postfix.log();
-                postfix.close();
-                throw new IllegalStateException("Postfix did not start: " + log);
+            try {
+                InProcessCluster.waitUntil(() -> !master.isAlive() || postfix.status() == 0, "Postfix to start");
+                if (!master.isAlive()) {
+                    throw new IllegalStateException("Postfix did not start: " + postfix.log());
+                }
+                return postfix;
+            } catch (RuntimeException | Error e) {
+                postfix.close(); // nothing of it may outlive the test
+                throw e;
             }
-            return postfix;
         }
 
         Path config() {
@@ -313,17 +321,26 @@ class AlertSmtpSampleTest {
 
         private int status() {
             try {
-                Process p = new ProcessBuilder(POSTFIX.toString(), "-c", dir.toString(), "status")
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-                return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+                return postfix("status");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
             }
+        }
+
+        /** Runs {@code postfix -c DIR command}: its exit status, or -1 if it took over 30 s (then killed). */
+        private int postfix(String command) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(POSTFIX.toString(), "-c", dir.toString(), command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (p.waitFor(30, TimeUnit.SECONDS)) {
+                return p.exitValue();
+            }
+            p.destroyForcibly();
+            return -1;
         }
 
         String log() {
@@ -338,31 +355,35 @@ class AlertSmtpSampleTest {
         @Override
         public void close() throws IOException {
             List<ProcessHandle> daemons = master.descendants().toList();
+            boolean outlived = false;
             try {
                 if (master.isAlive()) {
-                    new ProcessBuilder(POSTFIX.toString(), "-c", dir.toString(), "stop")
-                            .redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                            .start()
-                            .waitFor(30, TimeUnit.SECONDS);
+                    postfix("stop");
                 }
                 if (!master.waitFor(30, TimeUnit.SECONDS)) {
-                    daemons.forEach(ProcessHandle::destroyForcibly);
-                    master.destroyForcibly().waitFor();
+                    master.destroyForcibly();
                 }
                 for (ProcessHandle d : daemons) {
-                    d.onExit().get(30, TimeUnit.SECONDS);
+                    try {
+                        d.onExit().get(30, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        outlived = true;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("a Postfix daemon outlived its master", e);
             } finally {
+                // Whatever happened above: nothing of this instance outlives the test.
+                master.destroyForcibly();
+                daemons.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
                 try (Stream<Path> all = Files.walk(dir)) {
                     for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(p);
                     }
                 }
+            }
+            if (outlived) {
+                throw new IllegalStateException("a Postfix daemon outlived its master by 30 s");
             }
         }
     }

@@ -50,6 +50,15 @@ public interface Membership extends AutoCloseable {
     default void suspect(NodeId node) {}
 
     /**
+     * {@code node}'s death is confirmed (another member saw its process exit, or an operator or
+     * host monitor declared it dead): this member may remove it from the view without the
+     * verification a suspicion gets, if it is the one that would decide the removal (the
+     * coordinator, or the member next in line when the coordinator is the dead one). Does nothing
+     * by default.
+     */
+    default void removeConfirmed(NodeId node) {}
+
+    /**
      * Only nodes named in {@code nodes} may be members: the membership refuses any other name, and a
      * second address claiming a name that is a member, and reports both in {@link #refused()}.
      * Called before {@link #start} and when the configured node list changes. Does nothing by
