@@ -98,29 +98,62 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
     }
 
     /**
-     * Tells the sink of {@code member} if its failure-detection port {@code port} refuses a
-     * connection. A process being killed may close the watched connection a moment before its
-     * listening socket, so an accepted connection is tried again a few times, {@value
-     * #CHECK_PAUSE_MILLIS} ms apart; a running (or frozen) process accepts every time.
+     * Tells the sink of {@code member} if its failure-detection port {@code port} and its
+     * transport's port refuse connections ({@link #bothRefuse}).
      */
     private void confirmExit(Address member, IpAddress port) {
         try {
-            InetSocketAddress transport = transportOf(member, port);
-            for (int attempt = 0; attempt < CHECK_ATTEMPTS && !shutting_down; attempt++) {
-                // Both of its listening sockets: a firewall rule rejecting one port is no exit.
-                if (refuses(member, new InetSocketAddress(port.getIpAddress(), port.getPort()))
-                        && refuses(member, transport)) {
-                    sink.accept(member);
-                    return;
-                }
-                Thread.sleep(CHECK_PAUSE_MILLIS);
+            if (bothRefuse(
+                    member, new InetSocketAddress(port.getIpAddress(), port.getPort()), transportOf(member, port))) {
+                sink.accept(member);
+            } else {
+                log.debug("%s: %s's ports %s still accept connections: not an exit", local_addr, member, port);
             }
-            log.debug("%s: %s's port %s still accepts connections: not an exit", local_addr, member, port);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             checked.incrementAndGet();
         }
+    }
+
+    /**
+     * True if {@code member}, at the transport address this node knows for it now, has exited: its
+     * transport's port and its failure-detection port (the transport's plus this protocol's
+     * offset) both refuse connections ({@link #bothRefuse}). False if its address is not known.
+     * Blocks for up to a few seconds; not on a protocol or event thread.
+     */
+    boolean exited(Address member) throws InterruptedException {
+        org.jgroups.PhysicalAddress known = getTransport().getPhysicalAddressFromCache(member);
+        if (!(known instanceof IpAddress ip)) {
+            return false;
+        }
+        InetSocketAddress transport = new InetSocketAddress(ip.getIpAddress(), ip.getPort());
+        InetSocketAddress fd = new InetSocketAddress(ip.getIpAddress(), ip.getPort() + getOffset());
+        return bothRefuse(member, fd, transport);
+    }
+
+    /**
+     * True if both ports refuse a connection: the kernel closed both listening sockets, so the
+     * process is gone (a firewall rule rejecting one port is no exit). A process being killed may
+     * close the watched connection, and one socket, a moment before the other, so an accepted
+     * connection is tried again, {@value #CHECK_PAUSE_MILLIS} ms apart: the failure-detection port
+     * {@value #CHECK_ATTEMPTS} times, then the transport's as many times more; a running (or
+     * frozen) process accepts every time.
+     */
+    private boolean bothRefuse(Address member, InetSocketAddress fd, InetSocketAddress transport)
+            throws InterruptedException {
+        boolean fdRefused = false;
+        for (int attempt = 0; attempt < 2 * CHECK_ATTEMPTS && !shutting_down; attempt++) {
+            fdRefused = fdRefused || refuses(member, fd);
+            if (fdRefused && refuses(member, transport)) {
+                return true;
+            }
+            if (!fdRefused && attempt + 1 >= CHECK_ATTEMPTS) {
+                return false;
+            }
+            Thread.sleep(CHECK_PAUSE_MILLIS);
+        }
+        return false;
     }
 
     /**

@@ -46,6 +46,14 @@ public final class JGroupsMembership implements Membership {
     private final JGroupsConfig config;
     private final Object deliveryLock = new Object();
     private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
+    /** Where confirmed deaths are checked and handed to GMS: off the event and exit-check threads. */
+    private final java.util.concurrent.ExecutorService removals =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hastack-removal");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final Refusals refusals;
     private volatile Set<NodeId> admitted = Set.of();
     /** Where the nodes are (TCP): the configured initial hosts until {@link #locate} replaces them. */
@@ -365,50 +373,85 @@ public final class JGroupsMembership implements Membership {
                         node,
                         "its end closed the established failure-detection connection (FD_SOCK2): its process exited");
             }
-            removeNow(a);
+            removal(() -> removeNow(a));
         });
     }
 
     /**
-     * Hands the confirmed death of {@code member} to GMS as a suspicion VERIFY_SUSPECT2 already
-     * verified, as VERIFY_SUSPECT2 itself passes one up after its timeout, if this node is the
-     * coordinator or the one next in line without {@code member}: it then removes the member
-     * without the second check. The evidence (its ports refused connections after its connection
-     * closed, seen here or by the member whose {@code DeathNotice} says so, or an operator's
-     * declaration) is stronger than an unanswered verification, and is what already counts as a
-     * death for the lease ({@code docs/safety.md}). Any other member leaves it to the one that
-     * decides: GMS keeps a participant's suspicions until the next view, and one kept here,
-     * unverified, would be acted on if this node became coordinator later.
+     * Hands the confirmed exit of {@code member} to GMS as a suspicion VERIFY_SUSPECT2 already
+     * verified, as VERIFY_SUSPECT2 itself passes one up after its timeout, if this node decides the
+     * removal ({@link #decides}): it then removes the member without the second check. The evidence
+     * (its ports refused connections after its connection closed) is stronger than an unanswered
+     * verification, and is what already counts as a death for the lease ({@code docs/safety.md}).
+     * Any other member leaves it to the one that decides: GMS keeps a participant's suspicions until
+     * the next view, and one kept here, unverified, would be acted on if this node became
+     * coordinator later. On {@link #removals}: GMS may install the view in the calling thread.
      */
     private void removeNow(Address member) {
         JChannel ch = channel;
-        org.jgroups.View v = ch == null ? null : ch.getView();
-        if (v == null || !v.containsMember(member) || member.equals(ch.getAddress())) {
-            return;
-        }
-        // JGroups' coordinator is the first member of the view, and stays first without the member.
-        Address next = v.getMembers().stream()
-                .filter(m -> !m.equals(member))
-                .findFirst()
-                .orElse(null);
-        VERIFY_SUSPECT2 verify = ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
+        VERIFY_SUSPECT2 verify = ch == null ? null : ch.getProtocolStack().findProtocol(VERIFY_SUSPECT2.class);
         org.jgroups.stack.Protocol above = verify == null ? null : verify.getUpProtocol();
-        if (above != null && ch.getAddress().equals(next)) {
-            LOG.info("{}: {}'s death is confirmed: removing it without verification", self, member);
+        if (above != null && decides(member)) {
+            LOG.info("{}: {} exited (its ports refuse connections): removing it without verification", self, member);
             above.up(new org.jgroups.Event(org.jgroups.Event.SUSPECT, java.util.List.of(member)));
         }
     }
 
     /**
-     * Removes {@code node}, whose death another member confirmed (it saw the process exit: its
-     * {@code DeathNotice}, sealed like every message) or an operator declared, without
-     * verification, if this node decides the removal ({@link #removeNow}).
+     * True if this node decides the removal of {@code member}, a member of its view other than
+     * itself: it is the first member of the view once {@code member} is left out (JGroups'
+     * coordinator is the first member, and GMS keeps the order), so the coordinator, or the member
+     * next in line if {@code member} coordinates.
+     */
+    private boolean decides(Address member) {
+        JChannel ch = channel;
+        org.jgroups.View v = ch == null ? null : ch.getView();
+        if (v == null || !v.containsMember(member) || member.equals(ch.getAddress())) {
+            return false;
+        }
+        Address first = v.getMembers().stream()
+                .filter(m -> !m.equals(member))
+                .findFirst()
+                .orElse(null);
+        return ch.getAddress().equals(first);
+    }
+
+    /**
+     * Another member says {@code node} died (its {@code DeathNotice}: it saw the process exit, or
+     * an operator declared it dead). If this node decides the removal, it checks the node's ports
+     * itself, at the address the node has now (a notice may be late, the node back as a new
+     * incarnation, or only the other member's path to it broken): if both refuse, the node is
+     * removed without verification ({@link #removeNow}); otherwise VERIFY_SUSPECT2 checks it, and a
+     * node that answers stays. Off the calling thread.
      */
     @Override
     public void removeConfirmed(NodeId node) {
         Address target = addresses.get(node);
-        if (target != null && !node.equals(self)) {
-            removeNow(target);
+        if (target == null || node.equals(self) || !decides(target)) {
+            return;
+        }
+        removal(() -> {
+            JChannel ch = channel;
+            ClosedConnectionWatch watch =
+                    ch == null ? null : ch.getProtocolStack().findProtocol(ClosedConnectionWatch.class);
+            try {
+                if (watch != null && watch.exited(target)) {
+                    removeNow(target);
+                } else {
+                    verify(target);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Runs {@code task} on {@link #removals}; nothing once this membership is closed. */
+    private void removal(Runnable task) {
+        try {
+            removals.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            LOG.debug("{}: closed; no removal", self);
         }
     }
 
@@ -496,6 +539,7 @@ public final class JGroupsMembership implements Membership {
 
     @Override
     public void close() {
+        removals.shutdownNow();
         JChannel ch = channel;
         if (ch != null) {
             ch.close();

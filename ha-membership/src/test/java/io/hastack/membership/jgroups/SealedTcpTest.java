@@ -211,7 +211,8 @@ class SealedTcpTest {
         // n2's process "exits": its protocols stop and its sockets close, with no leave message.
         n2.channel().getProtocolStack().stopStack(cluster);
         await().atMost(WAIT).until(() -> size(n1) == 1);
-        Crash crash = crashes.take();
+        Crash crash = crashes.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        org.junit.jupiter.api.Assertions.assertNotNull(crash, "n1 saw n2 exit");
         assertEquals(NodeId.of("n1"), crash.reporter());
         assertEquals(NodeId.of("n2"), crash.node());
     }
@@ -247,10 +248,12 @@ class SealedTcpTest {
         // The coordinator "exits". The member that watched it sees it, but does not decide the removal.
         dead.channel().getProtocolStack().stopStack(cluster);
         Crash crash = crashes.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        org.junit.jupiter.api.Assertions.assertNotNull(crash, "the watcher saw the exit");
         assertEquals(new Crash(watcher, coordinator, crash.at()), crash);
         assertEquals(3, size(nextInLine), "no view yet: the next in line verifies, slowly");
 
-        // Its DeathNotice reaches the next in line (here, by hand): it removes the coordinator at once.
+        // Its DeathNotice reaches the next in line (here, by hand), which finds both ports refusing
+        // too and removes the coordinator at once.
         nextInLine.removeConfirmed(coordinator);
         await().atMost(WAIT).until(() -> size(nextInLine) == 2 && size(third) == 2);
         assertEquals(next, nextInLine.currentView().orElseThrow().members().get(0), "the next in line coordinates");

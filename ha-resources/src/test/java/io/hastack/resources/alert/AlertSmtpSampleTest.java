@@ -310,8 +310,9 @@ class AlertSmtpSampleTest {
                 }
                 return postfix;
             } catch (RuntimeException | Error e) {
+                String log = postfix.log();
                 postfix.close(); // nothing of it may outlive the test
-                throw e;
+                throw new IllegalStateException("Postfix did not start; its log: " + log, e);
             }
         }
 
