@@ -186,26 +186,12 @@ class SealedTcpTest {
 
     @Test
     void aConfirmedExitIsRemovedWithoutWaitingForVerification() throws Exception {
-        // Heartbeat and verification so slow that only the confirmed exit can remove the member in time.
-        Duration slow = WAIT.multipliedBy(4);
         int p1 = freePort();
         int p2 = freePort();
         List<InetSocketAddress> hosts = List.of(at(p1), at(p2));
         List<String> nodes = List.of("n1", "n2");
-        JGroupsMembership n1 = start(
-                "n1",
-                JGroupsConfig.tcp(at(p1), hosts, key).toBuilder()
-                        .heartbeat(Duration.ofMillis(500), slow)
-                        .verifyTimeout(slow)
-                        .build(),
-                nodes);
-        JGroupsMembership n2 = start(
-                "n2",
-                JGroupsConfig.tcp(at(p2), hosts, key).toBuilder()
-                        .heartbeat(Duration.ofMillis(500), slow)
-                        .verifyTimeout(slow)
-                        .build(),
-                nodes);
+        JGroupsMembership n1 = startSlow("n1", at(p1), hosts, nodes);
+        JGroupsMembership n2 = startSlow("n2", at(p2), hosts, nodes);
         await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
 
         // n2's process "exits": its protocols stop and its sockets close, with no leave message.
@@ -219,19 +205,12 @@ class SealedTcpTest {
 
     @Test
     void aDeathConfirmedByAnotherMemberIsRemovedByTheNextInLineWithoutVerification() throws Exception {
-        Duration slow = WAIT.multipliedBy(4);
         List<Integer> ports = List.of(freePort(), freePort(), freePort());
         List<InetSocketAddress> hosts = ports.stream().map(SealedTcpTest::at).toList();
         List<String> nodes = List.of("n1", "n2", "n3");
         List<JGroupsMembership> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            members.add(start(
-                    nodes.get(i),
-                    JGroupsConfig.tcp(hosts.get(i), hosts, key).toBuilder()
-                            .heartbeat(Duration.ofMillis(500), slow)
-                            .verifyTimeout(slow)
-                            .build(),
-                    nodes));
+            members.add(startSlow(nodes.get(i), hosts.get(i), hosts, nodes));
             JGroupsMembership joined = members.get(i);
             await().atMost(WAIT).until(() -> size(joined) == members.size());
         }
@@ -257,6 +236,22 @@ class SealedTcpTest {
         nextInLine.removeConfirmed(coordinator);
         await().atMost(WAIT).until(() -> size(nextInLine) == 2 && size(third) == 2);
         assertEquals(next, nextInLine.currentView().orElseThrow().members().get(0), "the next in line coordinates");
+    }
+
+    /**
+     * A member whose heartbeat timeout and verification are so slow (four times the test's wait)
+     * that only a confirmed exit can remove a member within the wait.
+     */
+    private JGroupsMembership startSlow(
+            String name, InetSocketAddress bind, List<InetSocketAddress> hosts, List<String> nodes) {
+        Duration slow = WAIT.multipliedBy(4);
+        return start(
+                name,
+                JGroupsConfig.tcp(bind, hosts, key).toBuilder()
+                        .heartbeat(Duration.ofMillis(500), slow)
+                        .verifyTimeout(slow)
+                        .build(),
+                nodes);
     }
 
     private static ClosedConnectionWatch watch(JGroupsMembership m) {
