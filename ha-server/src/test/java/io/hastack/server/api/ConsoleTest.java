@@ -114,7 +114,10 @@ class ConsoleTest {
         screenshot("01-login");
         browser.findElement(By.id("token")).sendKeys("not-the-token-at-all");
         browser.findElement(By.id("login-button")).click();
-        assertTrue(browser.findElement(By.id("login-error")).getText().contains("token is wrong"));
+        // The click submits a form: the answer is a new page, which may load after click() returns.
+        await().atMost(InProcessCluster.WAIT)
+                .ignoreExceptions()
+                .until(() -> browser.findElement(By.id("login-error")).getText().contains("token is wrong"));
         assertFalse(browser.getPageSource().contains("webshop"), browser.getPageSource());
         assertEquals(1L, servers.get(viewer).refusals().counts().get("wrong token"));
 
