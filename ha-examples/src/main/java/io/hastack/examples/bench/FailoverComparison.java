@@ -47,7 +47,10 @@ import java.util.stream.IntStream;
  * (default 100) and {@code --pause-ms MS} (default 800) for {@code pauses}; {@code --idle-s S}
  * (default 60) for {@code idle}; {@code --scale-nodes 2,3,5,9}, {@code --scale-resources
  * 1,10,100} and {@code --scale-trials N} (default: {@code --trials}) for {@code scale}, HA Stack
- * only; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code --out DIR}
+ * only; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code
+ * --ha-heartbeat-ms INTERVAL,TIMEOUT}, {@code --ha-verify-ms N} and {@code --ha-lease-ms N} for
+ * HA Stack's timings (the TCP preset's 500,3000 and 200, and a lease equal to the heartbeat timeout,
+ * when left out); {@code --out DIR}
  * (default {@code target/bench}) for the CSV of the raw trials ({@code trials.csv}, rewritten
  * after every trial) and the plots.
  */
@@ -83,6 +86,7 @@ public final class FailoverComparison {
      * @param sessionMs Curator's session timeout
      * @param connectionMs Curator's connection timeout
      * @param tickMs ZooKeeper's tickTime
+     * @param haArgs HA Stack's timing flags for every {@link io.hastack.examples.demo.DemoNode}
      * @param out where the CSV and plots go
      */
     record Options(
@@ -97,6 +101,7 @@ public final class FailoverComparison {
             int sessionMs,
             int connectionMs,
             int tickMs,
+            List<String> haArgs,
             Path out) {
 
         static Options parse(String[] args) {
@@ -119,11 +124,20 @@ public final class FailoverComparison {
                     "session-ms",
                     "connection-ms",
                     "tick-ms",
+                    "ha-heartbeat-ms",
+                    "ha-verify-ms",
+                    "ha-lease-ms",
                     "out");
             o.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown flag --" + k + "; known: " + known);
             });
             int trials = Integer.parseInt(o.getOrDefault("trials", "30"));
+            List<String> haArgs = new ArrayList<>();
+            for (String flag : List.of("heartbeat-ms", "verify-ms", "lease-ms")) {
+                if (o.containsKey("ha-" + flag)) {
+                    haArgs.addAll(List.of("--" + flag, o.get("ha-" + flag)));
+                }
+            }
             return new Options(
                     trials,
                     Arrays.stream(o.getOrDefault("scenarios", "kill,stop,proc,shutdown")
@@ -139,6 +153,7 @@ public final class FailoverComparison {
                     Integer.parseInt(o.getOrDefault("session-ms", "2000")),
                     Integer.parseInt(o.getOrDefault("connection-ms", "1000")),
                     Integer.parseInt(o.getOrDefault("tick-ms", "200")),
+                    List.copyOf(haArgs),
                     Path.of(o.getOrDefault("out", "target/bench")));
         }
 
@@ -283,13 +298,32 @@ public final class FailoverComparison {
                     long resumedAt = System.currentTimeMillis();
                     c.observe(Duration.ofSeconds(4), overlap);
                     checks.put("two_workers_ms", overlap.millis);
-                    // what the resumed node started (it printed nothing while frozen)
+                    // What the resumed node started on its stale view (it printed nothing while
+                    // frozen): starts after SIGCONT and before it installed a view again (Curator:
+                    // before it held the latch again). HA Stack's
+                    // resumed node may start the group lawfully once merged (the survivor could not
+                    // run the page while the frozen JVM held its port); those are counted apart.
+                    long rejoined = victim.events().stream()
+                            .filter(e -> e.epochMillis() >= resumedAt
+                                    && (e.type().equals("VIEW_INSTALLED")
+                                            || e.type().equals("LEADER")))
+                            .mapToLong(NodeProcess.Event::epochMillis)
+                            .min()
+                            .orElse(Long.MAX_VALUE);
+                    List<NodeProcess.Event> resumedStarts = victim.events().stream()
+                            .filter(e -> e.epochMillis() >= resumedAt
+                                    && e.type().equals("ACTION_SUCCEEDED")
+                                    && e.detail().startsWith("start "))
+                            .toList();
                     checks.put(
                             "resumed_starts",
-                            victim.events().stream()
-                                    .filter(e -> e.epochMillis() >= resumedAt
-                                            && e.type().equals("ACTION_SUCCEEDED")
-                                            && e.detail().startsWith("start "))
+                            resumedStarts.stream()
+                                    .filter(e -> e.epochMillis() < rejoined)
+                                    .count());
+                    checks.put(
+                            "starts_after_rejoin",
+                            resumedStarts.stream()
+                                    .filter(e -> e.epochMillis() >= rejoined)
                                     .count());
                 }
                 default -> throw new IllegalArgumentException("not a failover scenario: " + s);
@@ -367,13 +401,28 @@ public final class FailoverComparison {
                                     ? 1L
                                     : 0L);
                     checks.put(
+                            "active_restarted",
+                            after.stream()
+                                            .anyMatch(e -> e.node().equals(active)
+                                                    && e.type().equals("ACTION_SUCCEEDED")
+                                                    && e.detail().startsWith("start "))
+                                    ? 1L
+                                    : 0L);
+                    checks.put(
+                            "suspicions",
+                            after.stream()
+                                    .filter(e -> e.type().equals("MEMBER_SUSPECTED"))
+                                    .count());
+                    checks.put(
                             "view_changes",
                             after.stream()
                                     .filter(e -> e.type().equals("VIEW_INSTALLED")
                                             || e.type().equals("LATCH_NODE_DELETED"))
                                     .count());
                     record(new Trial(stack, Scenario.PAUSES, variant, i, Map.of(), checks, ""));
-                    if (checks.get("failovers") > 0 || checks.get("active_gave_up") > 0) {
+                    if (checks.get("failovers") > 0
+                            || checks.get("active_gave_up") > 0
+                            || checks.get("active_restarted") > 0) {
                         // let the cluster settle before the next pause
                         LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
                         c.awaitSteady(faultAt);
@@ -518,7 +567,9 @@ public final class FailoverComparison {
         List<NodeProcess> launched = new ArrayList<>();
         if (stack == Phases.Stack.HA_STACK) {
             List<Integer> peers = ports.subList(0, nodes);
-            List<String> args = List.of("--nodes", String.join(",", names), "--resources", Integer.toString(resources));
+            List<String> args = new ArrayList<>(
+                    List.of("--nodes", String.join(",", names), "--resources", Integer.toString(resources)));
+            args.addAll(options.haArgs());
             for (int i = 0; i < nodes; i++) {
                 launched.add(NodeProcess.launch(
                         names.get(i), "bench-" + id, peers.get(i), peers, web, dir, dir.resolve("shared"), args));

@@ -27,7 +27,10 @@ import java.util.concurrent.Executors;
  * One demo node in its own JVM:
  * {@code DemoNode --name node1 --cluster NAME --port 7800 --peers 7800,7801 --web-port 8080 --shared DIR}.
  *
- * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout (benchmarks);
+ * <p>Optional {@code --verify-ms N} overrides the JGroups VERIFY_SUSPECT2 timeout, {@code
+ * --heartbeat-ms INTERVAL,TIMEOUT} the heartbeat interval and timeout, and {@code --lease-ms N}
+ * the lease time and pause bound ({@link NodeSettings.Builder#pauseBound}; the heartbeat timeout by
+ * default) (benchmarks);
  * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group;
  * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default),
  * {@code --resources N} runs {@link DemoCluster#workersAndWeb}'s group of N resources (benchmarks), and
@@ -92,6 +95,19 @@ public final class DemoNode {
         }
         if (opts.containsKey("verify-ms")) {
             stack.verifyTimeout(java.time.Duration.ofMillis(Long.parseLong(opts.get("verify-ms"))));
+        }
+        if (opts.containsKey("heartbeat-ms")) {
+            String[] heartbeat = opts.get("heartbeat-ms").split(",");
+            if (heartbeat.length != 2) {
+                throw new IllegalArgumentException(
+                        "--heartbeat-ms takes INTERVAL,TIMEOUT in ms (e.g. 100,1000), got " + opts.get("heartbeat-ms"));
+            }
+            stack.heartbeat(
+                    java.time.Duration.ofMillis(Long.parseLong(heartbeat[0].trim())),
+                    java.time.Duration.ofMillis(Long.parseLong(heartbeat[1].trim())));
+        }
+        if (opts.containsKey("lease-ms")) {
+            settings.pauseBound(java.time.Duration.ofMillis(Long.parseLong(opts.get("lease-ms"))));
         }
         JGroupsMembership membership = new JGroupsMembership(NodeId.of(name), require(opts, "cluster"), stack.build());
         List<String> nodes = List.of(opts.getOrDefault("nodes", "node1,node2").split(","));
