@@ -202,6 +202,7 @@ public final class NodeDaemon {
                     m.heartbeatTimeout().orElse(Duration.ofSeconds(3)));
         }
         m.verifyTimeout().ifPresent(stack::verifyTimeout);
+        m.lease().ifPresent(settings::pauseBound);
         HaNode.Builder builder = HaNode.builder()
                 .config(file.versioned())
                 .configStore(new FileConfigStore(config))

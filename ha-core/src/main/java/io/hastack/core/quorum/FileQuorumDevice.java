@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -85,6 +87,24 @@ public final class FileQuorumDevice implements QuorumDevice {
             Map<ResourceId, Long> epochs = new TreeMap<>(state.epochs());
             epochs.put(resource, next);
             return new Outcome<>(next, new State(state.winner(), epochs));
+        });
+    }
+
+    /** All in one update: one durable write for the whole plan. */
+    @Override
+    public List<Long> nextEpochs(List<ResourceId> resources) {
+        if (resources.isEmpty()) {
+            return List.of();
+        }
+        return update(state -> {
+            Map<ResourceId, Long> epochs = new TreeMap<>(state.epochs());
+            List<Long> taken = new ArrayList<>(resources.size());
+            for (ResourceId r : resources) {
+                long next = epochs.getOrDefault(r, 0L) + 1;
+                epochs.put(r, next);
+                taken.add(next);
+            }
+            return new Outcome<>(List.copyOf(taken), new State(state.winner(), epochs));
         });
     }
 

@@ -3,10 +3,12 @@ package io.hastack.core.runtime;
 import io.hastack.core.internal.Votes;
 import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -320,9 +322,19 @@ final class QuorumKeeper {
         QuorumDevice d = device.get();
         deviceCalls.execute(() -> {
             try {
+                List<ResourceId> starts = actions.stream()
+                        .filter(a -> a.type() == ActionType.START)
+                        .map(Action::resource)
+                        .toList();
+                List<Long> epochs = d.nextEpochs(starts);
+                if (epochs.size() != starts.size()) {
+                    throw new QuorumDeviceException(
+                            d.describe() + " gave " + epochs.size() + " epochs for " + starts.size() + " starts", null);
+                }
                 List<Action> stamped = new ArrayList<>();
+                int next = 0;
                 for (Action a : actions) {
-                    stamped.add(a.type() == ActionType.START ? a.withEpoch(d.nextEpoch(a.resource())) : a);
+                    stamped.add(a.type() == ActionType.START ? a.withEpoch(epochs.get(next++)) : a);
                 }
                 host.post(() -> result.complete(stamped));
             } catch (RuntimeException e) {

@@ -136,6 +136,54 @@ public abstract class QuorumDeviceContract {
     }
 
     /**
+     * A plan's epochs, taken together by two instances at once while single epochs are taken too:
+     * every epoch of a resource is handed out once, each caller sees its own increase, a resource
+     * named twice in one call gets two, and the order of the answer is the order asked.
+     */
+    @Test
+    public void epochsTakenTogetherAreFreshAndInTheOrderAsked() throws Exception {
+        ResourceId db = ResourceId.of("db");
+        ResourceId web = ResourceId.of("web");
+        String store = newStore();
+        List<QuorumDevice> devices = List.of(device(store), device(store));
+        assertEquals(List.of(), devices.get(0).nextEpochs(List.of()));
+        assertEquals(List.of(1L, 1L, 2L), devices.get(0).nextEpochs(List.of(db, web, db)));
+        java.util.Map<ResourceId, Set<Long>> seen =
+                java.util.Map.of(db, ConcurrentHashMap.newKeySet(), web, ConcurrentHashMap.newKeySet());
+        seen.get(db).addAll(List.of(1L, 2L));
+        seen.get(web).add(1L);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            QuorumDevice d = devices.get(t % 2);
+            boolean batches = t < 2;
+            work.add(CompletableFuture.runAsync(
+                    () -> {
+                        long lastDb = 0;
+                        for (int i = 0; i < 25; i++) {
+                            List<Long> got = batches ? d.nextEpochs(List.of(web, db)) : List.of(0L, d.nextEpoch(db));
+                            if (batches && !seen.get(web).add(got.get(0))) {
+                                problems.add("web epoch " + got.get(0) + " handed out twice");
+                            }
+                            if (!seen.get(db).add(got.get(1))) {
+                                problems.add("db epoch " + got.get(1) + " handed out twice");
+                            }
+                            if (got.get(1) <= lastDb) {
+                                problems.add("db epoch " + got.get(1) + " after " + lastDb + " to one caller");
+                            }
+                            lastDb = got.get(1);
+                        }
+                    },
+                    pool));
+        }
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals(2 + 100, seen.get(db).size());
+        assertEquals(1 + 50, seen.get(web).size());
+        assertEquals(List.of(52L, 103L), device(store).nextEpochs(List.of(web, db)), "survives new instances");
+    }
+
+    /**
      * A node that is shut down or crashes interrupts its device calls (its executor is shut down
      * now). An interrupted call may fail, but it must never lose or damage what the device holds:
      * the epochs handed out before it and the winning partition.

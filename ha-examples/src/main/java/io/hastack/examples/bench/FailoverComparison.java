@@ -46,8 +46,7 @@ import java.util.stream.IntStream;
  * kill,stop,proc,shutdown,pauses,scale,idle} (default the first four); {@code --pauses N}
  * (default 100) and {@code --pause-ms MS} (default 800) for {@code pauses}; {@code --idle-s S}
  * (default 60) for {@code idle}; {@code --scale-nodes 2,3,5,9}, {@code --scale-resources
- * 1,10,100} and {@code --scale-trials N} (default: {@code --trials}) for {@code scale}, HA Stack
- * only; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code
+ * 1,10,100} and {@code --scale-trials N} (default: {@code --trials}) for {@code scale}; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code
  * --ha-heartbeat-ms INTERVAL,TIMEOUT}, {@code --ha-verify-ms N} and {@code --ha-lease-ms N} for
  * HA Stack's timings (the TCP preset's 500,3000 and 200, and a lease equal to the heartbeat timeout,
  * when left out); {@code --out DIR}
@@ -180,10 +179,11 @@ public final class FailoverComparison {
     private void run() {
         Options o = options;
         System.out.printf(
-                "FailoverComparison %s, %d trials per scenario and stack; Curator: session %d ms, connection %d ms,"
-                        + " tickTime %d ms; output in %s%n",
+                "FailoverComparison %s, %d trials per scenario and stack; HA Stack: %s; Curator: session %d ms,"
+                        + " connection %d ms, tickTime %d ms; output in %s%n",
                 Instant.now(),
                 o.trials(),
+                o.haArgs().isEmpty() ? "the TCP preset's timings" : String.join(" ", o.haArgs()),
                 o.sessionMs(),
                 o.connectionMs(),
                 o.tickMs(),
@@ -440,7 +440,7 @@ public final class FailoverComparison {
     // ---------------------------------------------------------------- scenario 6
 
     private void scale() {
-        System.out.printf("%n== scale: SIGKILL of the active JVM, HA Stack, more nodes and more resources%n");
+        System.out.printf("%n== scale: SIGKILL of the active JVM, more nodes and more resources%n");
         List<int[]> points = new ArrayList<>();
         options.scaleNodes().forEach(n -> points.add(new int[] {n, 2}));
         options.scaleResources().stream()
@@ -448,11 +448,14 @@ public final class FailoverComparison {
                 .forEach(r -> points.add(new int[] {2, r}));
         for (int[] p : points) {
             for (int i = 1; i <= options.scaleTrials(); i++) {
-                record(trial(Phases.Stack.HA_STACK, Scenario.SCALE, p[0], p[1], i));
+                List<Phases.Stack> order = i % 2 == 1
+                        ? List.of(Phases.Stack.HA_STACK, Phases.Stack.CURATOR)
+                        : List.of(Phases.Stack.CURATOR, Phases.Stack.HA_STACK);
+                for (Phases.Stack stack : order) {
+                    record(trial(stack, Scenario.SCALE, p[0], p[1], i));
+                }
             }
-            String variant = p[0] + " nodes, " + p[1] + " resources";
-            System.out.print(Results.table(
-                    "HA Stack, scale, " + variant, series(Phases.Stack.HA_STACK, Scenario.SCALE, variant)));
+            printSummary(Scenario.SCALE, p[0] + " nodes, " + p[1] + " resources");
         }
     }
 

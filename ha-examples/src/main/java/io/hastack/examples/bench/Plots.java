@@ -64,7 +64,7 @@ public final class Plots {
             }
         }
         List<Trial> scale = trials.stream()
-                .filter(t -> t.scenario() == Scenario.SCALE && t.succeeded())
+                .filter(t -> t.scenario() == Scenario.SCALE && t.stack() == Phases.Stack.HA_STACK && t.succeeded())
                 .toList();
         if (!scale.isEmpty()) {
             save(scaling(scale), dir.resolve("scaling.png"));

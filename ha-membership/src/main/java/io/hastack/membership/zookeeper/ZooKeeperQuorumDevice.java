@@ -7,7 +7,10 @@ import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.ACL;
@@ -169,6 +173,63 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
         }
         throw new QuorumDeviceException(
                 "taking an epoch for " + resource + " on " + describe() + " kept conflicting", null);
+    }
+
+    /**
+     * Reads each resource's epoch, then writes them all in one transaction (one entry in
+     * ZooKeeper's log), each write conditional on the version read; on a conflict, again.
+     */
+    @Override
+    public List<Long> nextEpochs(List<ResourceId> resources) {
+        if (resources.isEmpty()) {
+            return List.of();
+        }
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Map<ResourceId, Versioned> current = new LinkedHashMap<>();
+            for (ResourceId r : resources) {
+                if (!current.containsKey(r)) {
+                    current.put(r, read(epochsPath + "/" + r.value()));
+                }
+            }
+            Map<ResourceId, Long> last = new LinkedHashMap<>();
+            current.forEach((r, v) -> last.put(r, v == null ? 0L : Long.parseLong(v.data())));
+            List<Long> taken = new ArrayList<>(resources.size());
+            for (ResourceId r : resources) {
+                taken.add(last.merge(r, 1L, Long::sum));
+            }
+            List<CuratorOp> ops = new ArrayList<>();
+            try {
+                for (Map.Entry<ResourceId, Versioned> e : current.entrySet()) {
+                    String path = epochsPath + "/" + e.getKey().value();
+                    byte[] data = Long.toString(last.get(e.getKey())).getBytes(StandardCharsets.UTF_8);
+                    if (e.getValue() == null) {
+                        ensureParent(epochsPath);
+                        ops.add(client.transactionOp().create().forPath(path, data));
+                    } else {
+                        ops.add(client.transactionOp()
+                                .setData()
+                                .withVersion(e.getValue().version())
+                                .forPath(path, data));
+                    }
+                }
+                client.transaction().forOperations(ops);
+                return List.copyOf(taken);
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+                // another node took an epoch meanwhile: read again
+            } catch (Exception e) {
+                throw failure("taking epochs for " + current.keySet(), e);
+            }
+        }
+        throw new QuorumDeviceException(
+                "taking epochs for " + resources + " on " + describe() + " kept conflicting", null);
+    }
+
+    private void ensureParent(String path) throws Exception {
+        try {
+            client.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
+        } catch (KeeperException.NodeExistsException e) {
+            // there already
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hastack.membership.zookeeper;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,10 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
                 ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10), auth)) {
             assertTrue(device.claimTie(Set.of(NodeId.of("n1"))));
             assertTrue(device.nextEpoch(io.hastack.core.model.ResourceId.of("web")) > 0);
+            // created by a transaction (nextEpochs), with the same ACL
+            assertEquals(
+                    java.util.List.of(1L),
+                    device.nextEpochs(java.util.List.of(io.hastack.core.model.ResourceId.of("db"))));
         }
         // Another client, unauthenticated or with other credentials, can neither read nor claim.
         for (ZooKeeperAuth other : new ZooKeeperAuth[] {null, ZooKeeperAuth.of("mallory", "another-password!")}) {
@@ -91,6 +96,10 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
                 QuorumDeviceException e =
                         assertThrows(QuorumDeviceException.class, () -> device.claimTie(Set.of(NodeId.of("n2"))));
                 assertTrue(e.getMessage().contains("NoAuth"), e.getMessage());
+                QuorumDeviceException epochs = assertThrows(
+                        QuorumDeviceException.class,
+                        () -> device.nextEpochs(java.util.List.of(io.hastack.core.model.ResourceId.of("db"))));
+                assertTrue(epochs.getMessage().contains("NoAuth"), epochs.getMessage());
             }
         }
         // The cluster's own identity still can: n1 holds the tie.

@@ -66,13 +66,17 @@ public record ClusterFile(
      * @param heartbeatInterval how often members heartbeat
      * @param heartbeatTimeout the silence after which a member is suspected
      * @param verifyTimeout how long a suspicion is verified
+     * @param lease the lease time and pause bound ({@code NodeSettings.Builder.pauseBound}); the
+     *     heartbeat timeout when empty
      */
     public record Membership(
             Optional<Duration> heartbeatInterval,
             Optional<Duration> heartbeatTimeout,
-            Optional<Duration> verifyTimeout) {
+            Optional<Duration> verifyTimeout,
+            Optional<Duration> lease) {
         /** No timing set. */
-        public static final Membership PRESET = new Membership(Optional.empty(), Optional.empty(), Optional.empty());
+        public static final Membership PRESET =
+                new Membership(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**

@@ -358,11 +358,20 @@ public final class ConfigFile {
 
     private ClusterFile.Membership membership(Node node) {
         Map<String, Node> m = mapping(
-                node, "membership", Set.of("heartbeat-interval", "heartbeat-timeout", "verify-timeout"), Set.of());
+                node,
+                "membership",
+                Set.of("heartbeat-interval", "heartbeat-timeout", "verify-timeout", "lease"),
+                Set.of());
+        Optional<Duration> lease = optionalDuration(m, "lease", "membership");
+        lease.ifPresent(d -> at(
+                m.get("lease"),
+                "membership.lease",
+                () -> io.hastack.core.internal.Durations.PAUSE_BOUND.require("membership.lease", d)));
         return new ClusterFile.Membership(
                 optionalDuration(m, "heartbeat-interval", "membership"),
                 optionalDuration(m, "heartbeat-timeout", "membership"),
-                optionalDuration(m, "verify-timeout", "membership"));
+                optionalDuration(m, "verify-timeout", "membership"),
+                lease);
     }
 
     private Optional<Duration> optionalDuration(Map<String, Node> m, String key, String parent) {

@@ -33,7 +33,7 @@ public final class Lint {
                 file.membership().heartbeatInterval().orElse(HEARTBEAT_INTERVAL),
                 heartbeat,
                 file.membership().verifyTimeout().orElse(VERIFY_TIMEOUT),
-                heartbeat,
+                file.membership().lease().orElse(heartbeat),
                 Optional.empty());
         // One agent per type: an OCF agent runs its meta-data script once.
         Map<String, Map<Operation, Duration>> byType = new java.util.HashMap<>();

@@ -103,6 +103,15 @@ class HastackConfigCliTest {
         assertFalse(warned.out().contains("checks.web"), warned.out());
         assertTrue(warned.out().endsWith("4 warnings\n"), warned.out());
 
+        // The lease wait is the configured lease's (1 % drift and a tenth more), not the heartbeat's.
+        Path leased = dir.resolve("lint-lease.yaml");
+        java.nio.file.Files.writeString(
+                leased,
+                java.nio.file.Files.readString(clean)
+                        .replace("insecure: true", "insecure: true\nmembership: {lease: 10s}"));
+        CliRun lease = at("n1", "config", "lint", leased.toString());
+        assertTrue(lease.out().contains("the lease wait 11100 ms"), lease.toString());
+
         CliRun running = at("n1", "config", "lint");
         assertTrue(running.code() == 0 || running.code() == 1, running.toString());
         assertTrue(running.out().contains("worst-case recovery"), "the running configuration: " + running.out());

@@ -37,6 +37,7 @@ class ConfigFileTest {
               heartbeat-interval: 500ms
               heartbeat-timeout: 3s
               verify-timeout: 200ms
+              lease: 3500ms
             quorum:
               no-quorum-policy: freeze
               wait-for-all: true
@@ -85,6 +86,7 @@ class ConfigFileTest {
                 f.nodes().keySet().stream().map(NodeId::value).toList());
         assertEquals(7800, f.nodes().get(NodeId.of("node2")).getPort());
         assertEquals(Optional.of(Duration.ofSeconds(3)), f.membership().heartbeatTimeout());
+        assertEquals(Optional.of(Duration.ofMillis(3500)), f.membership().lease());
         assertEquals(
                 Optional.of(new ClusterFile.ZooKeeperDevice(
                         "zk1:2181,zk2:2181", "/hastack/shop", Optional.of(Path.of("/etc/hastack/zk.cred")))),
@@ -243,6 +245,7 @@ class ConfigFileTest {
                         "is given to two nodes"),
                 bad("bad duration", head + "membership:\n  heartbeat-timeout: 3 seconds\n", 7, "is not a duration"),
                 bad("unknown membership field", head + "membership:\n  hearbeat-timeout: 3s\n", 7, "did you mean"),
+                bad("lease too short", head + "membership:\n  lease: 100ms\n", 7, "membership.lease"),
                 bad("bad policy", head + "quorum:\n  no-quorum-policy: panic\n", 7, "is not one of [stop, freeze"),
                 bad("lms too long", head + "quorum:\n  last-man-standing: 30d\n", 7, "last"),
                 bad(

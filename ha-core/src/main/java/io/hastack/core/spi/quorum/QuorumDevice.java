@@ -2,6 +2,8 @@ package io.hastack.core.spi.quorum;
 
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,6 +41,24 @@ public interface QuorumDevice extends AutoCloseable {
      * @throws QuorumDeviceException if the device cannot be reached
      */
     long nextEpoch(ResourceId resource);
+
+    /**
+     * The next fencing epoch of each of {@code resources}, as {@link #nextEpoch} hands them out: the
+     * i-th of the result is {@code resources.get(i)}'s, and a resource named twice gets two, the
+     * later one greater. A plan's starts take their epochs in one call, so that a device can take
+     * them in one durable write (the file device) or one transaction (ZooKeeper) rather than one per
+     * start. By default, one {@link #nextEpoch} after another; a failure part way may leave some
+     * epochs taken and unused, which is harmless (epochs only have to increase).
+     *
+     * @throws QuorumDeviceException if the device cannot be reached
+     */
+    default List<Long> nextEpochs(List<ResourceId> resources) {
+        List<Long> epochs = new ArrayList<>(resources.size());
+        for (ResourceId r : resources) {
+            epochs.add(nextEpoch(r));
+        }
+        return List.copyOf(epochs);
+    }
 
     /** A short description for logs and status, e.g. {@code file /shared/ha}. */
     String describe();
