@@ -202,7 +202,11 @@ public abstract class QuorumDeviceContract {
                 () -> {
                     for (int i = 0; i < interruptRounds() && problems.isEmpty(); i++) {
                         try {
-                            long e = d.nextEpoch(r);
+                            // both ways of taking epochs: one, and a plan's (with another resource)
+                            long e = i % 2 == 0
+                                    ? d.nextEpoch(r)
+                                    : d.nextEpochs(List.of(ResourceId.of("other"), r))
+                                            .get(1);
                             if (e <= highest.get()) {
                                 problems.add("epoch " + e + " handed out after " + highest.get());
                             }

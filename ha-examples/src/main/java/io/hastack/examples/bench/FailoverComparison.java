@@ -134,7 +134,14 @@ public final class FailoverComparison {
             List<String> haArgs = new ArrayList<>();
             for (String flag : List.of("heartbeat-ms", "verify-ms", "lease-ms")) {
                 if (o.containsKey("ha-" + flag)) {
-                    haArgs.addAll(List.of("--" + flag, o.get("ha-" + flag)));
+                    String value = o.get("ha-" + flag);
+                    int parts = flag.equals("heartbeat-ms") ? 2 : 1;
+                    if (!value.matches("\\d+" + (parts == 2 ? ",\\d+" : ""))) {
+                        throw new IllegalArgumentException("--ha-" + flag + " takes "
+                                + (parts == 2 ? "INTERVAL,TIMEOUT in ms (e.g. 100,1000)" : "ms") + ", got '" + value
+                                + "'");
+                    }
+                    haArgs.addAll(List.of("--" + flag, value));
                 }
             }
             return new Options(
@@ -288,24 +295,27 @@ public final class FailoverComparison {
                     faultAt = System.currentTimeMillis();
                     victim.signal("STOP");
                     Overlap overlap = new Overlap();
+                    long resumedAt;
                     try {
                         survivor = c.awaitWorkerOnOtherThan(victim.name(), overlap);
                         service = System.currentTimeMillis() - faultAt;
                         c.observe(Duration.ofSeconds(1), overlap);
                     } finally {
+                        resumedAt = System.currentTimeMillis(); // frozen until the signal: nothing earlier
                         victim.signal("CONT");
                     }
-                    long resumedAt = System.currentTimeMillis();
                     c.observe(Duration.ofSeconds(4), overlap);
                     checks.put("two_workers_ms", overlap.millis);
                     // What the resumed node started on its stale view (it printed nothing while
-                    // frozen): starts after SIGCONT and before it installed a view again (Curator:
-                    // before it held the latch again). HA Stack's
-                    // resumed node may start the group lawfully once merged (the survivor could not
-                    // run the page while the frozen JVM held its port); those are counted apart.
+                    // frozen): starts after SIGCONT and before it was back in a view with the
+                    // survivor (Curator: before it held the latch again). HA Stack's resumed node
+                    // may start the group lawfully once merged (the survivor could not run the
+                    // page while the frozen JVM held its port); those are counted apart.
+                    String other = survivor;
                     long rejoined = victim.events().stream()
                             .filter(e -> e.epochMillis() >= resumedAt
-                                    && (e.type().equals("VIEW_INSTALLED")
+                                    && ((e.type().equals("VIEW_INSTALLED")
+                                                    && viewMembers(e.detail()).contains(other))
                                             || e.type().equals("LEADER")))
                             .mapToLong(NodeProcess.Event::epochMillis)
                             .min()
@@ -357,6 +367,19 @@ public final class FailoverComparison {
             }
             lastSample = now;
         }
+    }
+
+    /** The members of a {@code VIEW_INSTALLED} event's view: its detail's first {@code [a, b]}. */
+    static List<String> viewMembers(String detail) {
+        int open = detail.indexOf('[');
+        int close = detail.indexOf(']', open + 1);
+        if (open < 0 || close < 0) {
+            return List.of();
+        }
+        return Arrays.stream(detail.substring(open + 1, close).split(","))
+                .map(String::trim)
+                .filter(m -> !m.isEmpty())
+                .toList();
     }
 
     // ---------------------------------------------------------------- scenario 5

@@ -191,6 +191,25 @@ class FailoverComparisonTest {
     }
 
     @Test
+    void haStackTimingsPassToEveryNodeAndABadOneIsRefused() {
+        FailoverComparison.Options o = FailoverComparison.Options.parse(
+                new String[] {"--ha-heartbeat-ms", "100,1000", "--ha-lease-ms", "1200", "--ha-verify-ms", "100"});
+        assertEquals(List.of("--heartbeat-ms", "100,1000", "--verify-ms", "100", "--lease-ms", "1200"), o.haArgs());
+        assertEquals(List.of(), FailoverComparison.Options.parse(new String[0]).haArgs());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> FailoverComparison.Options.parse(new String[] {"--ha-heartbeat-ms", "1000"}));
+        assertTrue(e.getMessage().contains("INTERVAL,TIMEOUT"), e.getMessage());
+    }
+
+    @Test
+    void aViewsMembersAreReadFromItsEventsDetail() {
+        assertEquals(List.of("node1", "node2"), FailoverComparison.viewMembers("merged view node1#3 [node1, node2]"));
+        assertEquals(List.of("node2"), FailoverComparison.viewMembers("view node2#2 [node2]; left: [node1]"));
+        assertEquals(List.of(), FailoverComparison.viewMembers("no view here"));
+    }
+
+    @Test
     void scenariosAreNamedByTheirFlags() {
         assertEquals(Scenario.SHUTDOWN, Scenario.of(" Shutdown"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.of("reboot"));

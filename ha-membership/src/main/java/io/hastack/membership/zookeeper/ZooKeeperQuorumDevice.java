@@ -170,6 +170,7 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             if (compareAndSet(path, Long.toString(next), current.version())) {
                 return next;
             }
+            backOff();
         }
         throw new QuorumDeviceException(
                 "taking an epoch for " + resource + " on " + describe() + " kept conflicting", null);
@@ -215,13 +216,19 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
                 client.transaction().forOperations(ops);
                 return List.copyOf(taken);
             } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
-                // another node took an epoch meanwhile: read again
+                backOff(); // another node took an epoch meanwhile: read again
             } catch (Exception e) {
                 throw failure("taking epochs for " + current.keySet(), e);
             }
         }
         throw new QuorumDeviceException(
                 "taking epochs for " + resources + " on " + describe() + " kept conflicting", null);
+    }
+
+    /** After a conflict: up to 2 ms at random, so that callers that keep colliding spread out. */
+    private static void backOff() {
+        java.util.concurrent.locks.LockSupport.parkNanos(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong(2_000_000L));
     }
 
     private void ensureParent(String path) throws Exception {

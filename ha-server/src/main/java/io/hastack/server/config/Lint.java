@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * {@link ConfigLint} for a configuration file: the timings its membership section gives (the
- * JGroups preset's where it gives none: a 3 s heartbeat timeout, which is also the lease, and 200 ms
- * of verification), its {@code rto} targets, and the timeouts the agents of {@code agents} advise.
+ * JGroups preset's where it gives none: a 3 s heartbeat timeout, which is also the lease unless
+ * {@code lease} is set, and 200 ms of verification), its {@code rto} targets, and the timeouts the agents of {@code agents} advise.
  */
 public final class Lint {
     /** The preset's heartbeat timeout (JGroupsConfig's TCP preset). */

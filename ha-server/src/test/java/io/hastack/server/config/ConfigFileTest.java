@@ -245,7 +245,7 @@ class ConfigFileTest {
                         "is given to two nodes"),
                 bad("bad duration", head + "membership:\n  heartbeat-timeout: 3 seconds\n", 7, "is not a duration"),
                 bad("unknown membership field", head + "membership:\n  hearbeat-timeout: 3s\n", 7, "did you mean"),
-                bad("lease too short", head + "membership:\n  lease: 100ms\n", 7, "membership.lease"),
+                bad("lease too short", head + "membership:\n  lease: 100ms\n", 7, "500 ms"),
                 bad("bad policy", head + "quorum:\n  no-quorum-policy: panic\n", 7, "is not one of [stop, freeze"),
                 bad("lms too long", head + "quorum:\n  last-man-standing: 30d\n", 7, "last"),
                 bad(
