@@ -950,6 +950,14 @@ final class LocalResources {
     CompletableFuture<Void> stopAll(String reason, boolean force) {
         List<Action> stops = StopOrder.stopEverything(
                 config, node, id -> resources.get(id).state.isActive(), reason);
+        // The node stops them itself: a monitor already under way whose answer comes before the
+        // resource's own stop (its process killed by the node's watchdog after a lapsed lease, say)
+        // is no failure of the resource, as Pacemaker does not count a stop it ordered.
+        // Only those it stops: an unmanaged resource, left running, keeps its monitor.
+        stops.stream()
+                .map(a -> resources.get(a.resource()))
+                .filter(l -> l != null && l.state == ResourceState.RUNNING)
+                .forEach(l -> l.generation++);
         CompletableFuture<Void> done = new CompletableFuture<>();
         // Keep going after a failed stop: every resource gets its own chance.
         stopEach(stops, 0, done, force);

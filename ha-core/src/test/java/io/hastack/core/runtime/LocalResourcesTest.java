@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -176,6 +177,34 @@ class LocalResourcesTest {
         assertEquals(ResourceState.RUNNING, ignoring.activeStates().get(A), "on-fail=ignore keeps it running");
         assertEquals(1, ignoring.failures().get(A).count(), "but counts the failure");
         assertTrue(lenient.log.stream().filter("monitor a"::equals).count() >= 2, "and monitors on");
+    }
+
+    /**
+     * The node stops everything itself (a lapsed lease): a monitor that was under way and fails
+     * before the resource's own stop (the watchdog killed its process) counts no failure.
+     */
+    @Test
+    void aMonitorThatFailsWhileTheNodeStopsEverythingCountsNoFailure() {
+        LocalResources resources =
+                local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
+        run(resources, start(A), start(B));
+        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
+        time.runFor(Duration.ofMillis(1_100));
+        assertTrue(executor.log.contains("monitor a"), executor.log.toString());
+        CompletableFuture<AgentOutcome> stopOfB = executor.hold("stop", "b");
+        CompletableFuture<Void> stopped = resources.stopAll("node n1 stalled for 2300 ms");
+        time.runFor(Duration.ofMillis(10));
+        assertTrue(executor.log.contains("stop b"), executor.log.toString());
+
+        monitorOfA.complete(AgentOutcome.failed("pid 7 exited on its own with 137"));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(null, resources.failures().get(A), "no failure counted");
+        assertFalse(executor.events.contains(Type.MONITOR_FAILED), executor.events.toString());
+
+        stopOfB.complete(AgentOutcome.success());
+        time.runFor(Duration.ofMillis(10));
+        assertTrue(stopped.isDone());
+        assertEquals(Map.of(), resources.activeStates());
     }
 
     @Test

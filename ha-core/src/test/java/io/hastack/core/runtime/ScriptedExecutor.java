@@ -42,6 +42,19 @@ class ScriptedExecutor implements AgentExecutor {
         return this;
     }
 
+    private final Map<String, CompletableFuture<AgentOutcome>> held = new HashMap<>();
+
+    /** The next call of {@code operation} on {@code resource} answers when the test completes this. */
+    synchronized CompletableFuture<AgentOutcome> hold(String operation, String resource) {
+        CompletableFuture<AgentOutcome> answer = new CompletableFuture<>();
+        held.put(operation + " " + resource, answer);
+        return answer;
+    }
+
+    private synchronized CompletableFuture<AgentOutcome> takeHeld(String key) {
+        return held.remove(key);
+    }
+
     private synchronized AgentOutcome next(String key) {
         Deque<AgentOutcome> q = script.get(key);
         return q == null || q.isEmpty() ? AgentOutcome.success() : q.poll();
@@ -52,6 +65,11 @@ class ScriptedExecutor implements AgentExecutor {
         calls.add(call);
         String key = call.operation().externalName() + " " + call.spec().id();
         log.add(key);
+        CompletableFuture<AgentOutcome> later = takeHeld(key);
+        if (later != null) {
+            return later.thenApply(o -> new OperationResult(
+                    call.spec().id(), call.operation(), OperationResult.Completion.ANSWERED, o, Duration.ZERO));
+        }
         return CompletableFuture.completedFuture(new OperationResult(
                 call.spec().id(), call.operation(), OperationResult.Completion.ANSWERED, next(key), Duration.ZERO));
     }
