@@ -298,7 +298,11 @@ final class NodeRuntime {
             @Override
             public void leaseUntil(OptionalLong nanoTime) {
                 leaseUntil = nanoTime.orElse(Long.MIN_VALUE);
-                watchdog.ifPresent(w -> w.leaseUntil(nanoTime, ticker.read()));
+                watchdog.ifPresent(w -> {
+                    if (w.leaseUntil(nanoTime, ticker.read())) {
+                        loop.post(participant::watchdogFired);
+                    }
+                });
             }
 
             @Override
