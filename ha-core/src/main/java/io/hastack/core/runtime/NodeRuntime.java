@@ -298,11 +298,7 @@ final class NodeRuntime {
             @Override
             public void leaseUntil(OptionalLong nanoTime) {
                 leaseUntil = nanoTime.orElse(Long.MIN_VALUE);
-                watchdog.ifPresent(w -> {
-                    if (w.leaseUntil(nanoTime, ticker.read())) {
-                        loop.post(participant::watchdogFired);
-                    }
-                });
+                watchdog.ifPresent(w -> w.leaseUntil(nanoTime, ticker.read()));
             }
 
             @Override

@@ -1097,30 +1097,6 @@ final class Participant implements Messages.Handler {
                 "stopping every resource of " + self);
     }
 
-    /**
-     * The node's watchdog outlived its deadline before the lease was renewed (a stall that ended
-     * just before the lease's own end: the watchdog acts a guard earlier), so it killed this node's
-     * processes: stop what is left here, as after a pause, so that the stops are this node's own
-     * and a failed monitor of a killed process counts no failure; the coordinator starts them again.
-     */
-    void watchdogFired() {
-        String detail = "outlived its watchdog's deadline: the watchdog killed its processes before the lease was"
-                + " renewed; stopping every local resource";
-        LOG.warn("{}: {}", self, detail);
-        if (demoted || !resources.anyActive()) {
-            return;
-        }
-        demoted = true;
-        Callbacks.whenDone(
-                resources.stopAll("node " + self + " " + detail, true),
-                (v, e) -> {
-                    demoted = false;
-                    sendReport();
-                },
-                LOG,
-                "stopping every resource of " + self);
-    }
-
     /** This member hands over and leaves: the coordinator moves its groups away, then grants the leave. */
     void leave() {
         leaving = true;

@@ -26,8 +26,6 @@ public final class NodeWatchdog implements AutoCloseable {
     private final String name;
     private boolean broken;
     private String last = "";
-    /** When the watchdog kills unless told otherwise, on this JVM's monotonic clock; MAX_VALUE: never. */
-    private long deadline = Long.MAX_VALUE;
 
     private NodeWatchdog(String name, Process process, Duration guard) {
         this.name = name;
@@ -86,15 +84,8 @@ public final class NodeWatchdog implements AutoCloseable {
 
     /**
      * The lease now holds until {@code until} (monotonic nanos, as {@code now}), or not at all (empty).
-     *
-     * @return true if {@code until} is a lease but the deadline the watchdog was given last had
-     *     passed by {@code now}: it killed (or is about to kill) the node's processes although the
-     *     node never saw its lease lapse (a stall that ended just before the lease's end, since the
-     *     watchdog acts a guard earlier)
      */
-    public synchronized boolean leaseUntil(OptionalLong until, long now) {
-        // Only news if the node thinks its lease holds: when it says it lapsed, it stops everything itself.
-        boolean passed = !broken && until.isPresent() && deadline != Long.MAX_VALUE && now - deadline > 0;
+    public synchronized void leaseUntil(OptionalLong until, long now) {
         String line;
         if (until.isEmpty()) {
             line = "none";
@@ -104,13 +95,8 @@ public final class NodeWatchdog implements AutoCloseable {
             long millis = Duration.ofNanos(until.getAsLong() - now).minus(guard).toMillis();
             line = millis <= 0 ? "none" : "lease " + millis;
         }
-        deadline = line.startsWith("lease ") && !line.equals("lease 86400000")
-                ? now
-                        + Duration.ofMillis(Long.parseLong(line.substring("lease ".length())))
-                                .toNanos()
-                : Long.MAX_VALUE;
         if (broken || (line.equals("none") && last.equals("none"))) {
-            return passed;
+            return;
         }
         last = line;
         try {
@@ -125,7 +111,6 @@ public final class NodeWatchdog implements AutoCloseable {
                     process.pid(),
                     e.getMessage());
         }
-        return passed;
     }
 
     /** Ends the watchdog cleanly: it exits without killing anything (the node has stopped its resources). */
