@@ -953,7 +953,6 @@ final class LocalResources {
         // The node stops them itself: a monitor already under way whose answer comes before the
         // resource's own stop (its process killed by the node's watchdog after a lapsed lease, say)
         // is no failure of the resource, as Pacemaker does not count a stop it ordered.
-        // Only those it stops: an unmanaged resource, left running, keeps its monitor.
         stops.stream()
                 .map(a -> resources.get(a.resource()))
                 .filter(l -> l != null && l.state == ResourceState.RUNNING)
