@@ -369,6 +369,11 @@ public final class FailoverComparison {
         }
     }
 
+    /** 1 if any of {@code events} matches, else 0: a yes/no check of a trial. */
+    private static long any(List<NodeProcess.Event> events, java.util.function.Predicate<NodeProcess.Event> match) {
+        return events.stream().anyMatch(match) ? 1L : 0L;
+    }
+
     /** The members of a {@code VIEW_INSTALLED} event's view: its detail's first {@code [a, b]}. */
     static List<String> viewMembers(String detail) {
         int open = detail.indexOf('[');
@@ -402,35 +407,15 @@ public final class FailoverComparison {
                             .filter(e -> e.epochMillis() >= faultAt)
                             .toList();
                     Map<String, Long> checks = new LinkedHashMap<>();
-                    checks.put(
-                            "failovers",
-                            after.stream()
-                                            .anyMatch(e -> !e.node().equals(active)
-                                                    && e.type().equals("ACTION_SUCCEEDED")
-                                                    && e.detail().startsWith("start "))
-                                    ? 1L
-                                    : 0L);
-                    checks.put(
-                            "active_gave_up",
-                            after.stream()
-                                            .anyMatch(e -> e.node().equals(active)
-                                                    && List.of(
-                                                                    "LEASE_LOST",
-                                                                    "PAUSE_DETECTED",
-                                                                    "NOT_LEADER",
-                                                                    "CONNECTION_SUSPENDED",
-                                                                    "CONNECTION_LOST")
-                                                            .contains(e.type()))
-                                    ? 1L
-                                    : 0L);
+                    java.util.function.Predicate<NodeProcess.Event> start = e ->
+                            e.type().equals("ACTION_SUCCEEDED") && e.detail().startsWith("start ");
+                    List<String> gaveUp = List.of(
+                            "LEASE_LOST", "PAUSE_DETECTED", "NOT_LEADER", "CONNECTION_SUSPENDED", "CONNECTION_LOST");
+                    checks.put("failovers", any(after, start.and(e -> !e.node().equals(active))));
+                    checks.put("active_gave_up", any(after, e -> e.node().equals(active) && gaveUp.contains(e.type())));
                     checks.put(
                             "active_restarted",
-                            after.stream()
-                                            .anyMatch(e -> e.node().equals(active)
-                                                    && e.type().equals("ACTION_SUCCEEDED")
-                                                    && e.detail().startsWith("start "))
-                                    ? 1L
-                                    : 0L);
+                            any(after, start.and(e -> e.node().equals(active))));
                     checks.put(
                             "suspicions",
                             after.stream()
