@@ -303,6 +303,7 @@ public final class ClusterConfig {
             sb.append("group ")
                     .append(g.id())
                     .append(g.isClone() ? " clone-max=" + g.cloneMax() : "")
+                    .append(g.ordered() ? "" : " ordered=false")
                     .append('\n');
             for (ResourceSpec r : g.resources()) {
                 sb.append("  ").append(r.canonicalText()).append('\n');

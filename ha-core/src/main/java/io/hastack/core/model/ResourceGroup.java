@@ -6,8 +6,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An ordered list of resources that run together on one node: started in list order, stopped in
- * reverse order, and moved as a unit. A resource on its own is a group of one.
+ * A list of resources that run together on one node: started in list order, stopped in reverse
+ * order, and moved as a unit. A resource on its own is a group of one.
+ *
+ * <p>An <b>unordered</b> group ({@code ordered = false}, Pacemaker's group meta-attribute {@code
+ * ordered=false}, or a colocated resource set with {@code sequential=false}) still runs on one node
+ * and moves as a unit, but its members do not depend on one another: they start and stop in
+ * parallel, and a member that fails or is disabled is restarted or stopped alone, without the
+ * members listed after it.
  *
  * <p>A <b>clone</b> ({@code cloneMax > 0}) runs one copy of the group on each of up to
  * {@code cloneMax} nodes at once, like a Pacemaker clone with {@code clone-node-max=1}: for example a
@@ -16,8 +22,10 @@ import java.util.Set;
  * @param id the group's identifier, unique in the cluster
  * @param resources the members in start order; at least one, identifiers unique
  * @param cloneMax 0 for an exclusive group, else the most nodes a clone runs on at once
+ * @param ordered true (the default) if each member starts after the one before it and stops before
+ *     it; false if the members are independent of one another
  */
-public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneMax) {
+public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneMax, boolean ordered) {
     /** Runs on as many nodes as there are (a clone's {@code cloneMax} when unbounded). */
     public static final int EVERY_NODE = Integer.MAX_VALUE;
 
@@ -67,9 +75,22 @@ public record ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneM
         return members(id, java.util.Arrays.asList(resources));
     }
 
-    /** An exclusive group. */
+    /** An ordered group: exclusive if {@code cloneMax} is 0, else a clone. */
+    public ResourceGroup(GroupId id, List<ResourceSpec> resources, int cloneMax) {
+        this(id, resources, cloneMax, true);
+    }
+
+    /** An exclusive, ordered group. */
     public ResourceGroup(GroupId id, List<ResourceSpec> resources) {
         this(id, resources, 0);
+    }
+
+    /**
+     * This group with its members independent of one another: they start and stop in parallel,
+     * and one restarts or stops without the others (see the type's description).
+     */
+    public ResourceGroup unordered() {
+        return new ResourceGroup(id, resources, cloneMax, false);
     }
 
     /** A clone of {@code resources} on up to {@code cloneMax} nodes ({@link #EVERY_NODE} for all). */

@@ -323,6 +323,10 @@ public final class DefaultPlanner implements Planner {
             List<Action> stops,
             List<Action> starts,
             List<String> notes) {
+        if (!group.ordered()) {
+            onTargetUnordered(ctx, group, label, target, stops, starts, notes);
+            return;
+        }
         List<ResourceSpec> resources = group.resources();
         // A disabled member (target-role=stopped) stops, with every member after it; only the
         // members before it run.
@@ -409,6 +413,66 @@ public final class DefaultPlanner implements Planner {
                             ? startReason
                             : label + " starts in order after "
                                     + resources.get(i - 1).id()));
+        }
+    }
+
+    /**
+     * {@link #onTarget} for an unordered group: its members do not depend on one another, so each
+     * member that is not running starts (a failed one is stopped first) and a disabled one stops,
+     * alone; no member waits for or restarts with another.
+     */
+    private static void onTargetUnordered(
+            PlanContext ctx,
+            ResourceGroup group,
+            String label,
+            NodeId target,
+            List<Action> stops,
+            List<Action> starts,
+            List<String> notes) {
+        List<ResourceSpec> resources = group.resources();
+        boolean anyRunning = resources.stream().anyMatch(r -> ctx.state(target, r.id()) == ResourceState.RUNNING);
+        String placed = departedFrom(ctx, group)
+                .filter(n -> !group.isClone())
+                .map(n -> label + " moves " + n + " -> " + target + ": " + n + " left the cluster")
+                .orElse(label + " is placed on " + target);
+        for (ResourceSpec r : StopOrder.members(group)) {
+            if (!r.enabled() && r.managed() && ctx.state(target, r.id()).isActive()) {
+                stops.add(new Action(
+                        ActionType.STOP, target, group.id(), r.id(), r.id() + " is disabled (target-role=stopped)"));
+            }
+        }
+        for (ResourceSpec r : resources) {
+            ResourceState state = ctx.state(target, r.id());
+            if (!r.enabled()) {
+                notes.add(label + ": " + r.id() + " is disabled (target-role=stopped); the other members run");
+                continue;
+            }
+            if (state == ResourceState.RUNNING) {
+                continue;
+            }
+            if (!r.managed()) {
+                notes.add(label + " cannot start " + r.id() + " on " + target + ": it is unmanaged and " + state);
+                continue;
+            }
+            String reason;
+            if (state == ResourceState.FAILED) {
+                int count = ctx.failCount(target, r);
+                String how = count == 0
+                        ? "its failures have expired or were not counted"
+                        : "failure " + count + " of " + ctx.config.migrationThreshold(r) + " before the group moves";
+                stops.add(new Action(
+                        ActionType.STOP,
+                        target,
+                        group.id(),
+                        r.id(),
+                        "recover " + r.id() + " on " + target + ": it failed (" + how + ")"));
+                reason = "restart " + r.id() + " in place after its failure (" + how + ")";
+            } else if (anyRunning) {
+                reason = label + " continues on " + target + " with " + r.id() + " (unordered: it waits for no member)";
+            } else {
+                reason = placed + " (unordered: its members start in parallel)";
+            }
+            starts.add(new Action(ActionType.START, target, group.id(), r.id(), reason));
         }
     }
 

@@ -110,6 +110,7 @@ final class ConfigCodec {
         for (ResourceGroup g : c.groups()) {
             out.writeUTF(g.id().value());
             out.writeInt(g.isClone() ? g.cloneMax() : 0);
+            out.writeBoolean(g.ordered());
             out.writeInt(g.resources().size());
             for (ResourceSpec r : g.resources()) {
                 writeResource(out, r);
@@ -192,13 +193,15 @@ final class ConfigCodec {
         for (int i = 0; i < groups; i++) {
             String id = in.readUTF();
             int cloneMax = in.readInt();
+            boolean ordered = in.readBoolean();
             int resources = count(in);
             List<ResourceSpec> specs = new ArrayList<>(resources);
             for (int j = 0; j < resources; j++) {
                 specs.add(readResource(in));
             }
             ResourceSpec[] array = specs.toArray(ResourceSpec[]::new);
-            b.group(cloneMax > 0 ? ResourceGroup.clone(id, cloneMax, array) : ResourceGroup.of(id, array));
+            ResourceGroup group = cloneMax > 0 ? ResourceGroup.clone(id, cloneMax, array) : ResourceGroup.of(id, array);
+            b.group(ordered ? group : group.unordered());
         }
         int locations = count(in);
         for (int i = 0; i < locations; i++) {

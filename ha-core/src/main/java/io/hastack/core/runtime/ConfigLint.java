@@ -221,8 +221,10 @@ public final class ConfigLint {
                 slowestDetection = d;
             }
         }
-        Duration resource =
-                slowestDetection.plus(sum(g, Operation.STOP, advised)).plus(starts);
+        // A failed member of an unordered group restarts alone; of an ordered one, with the members after it.
+        Duration resource = g.ordered()
+                ? slowestDetection.plus(sum(g, Operation.STOP, advised)).plus(starts)
+                : slowestDetection.plus(longest(g, Operation.STOP, advised)).plus(longest(g, Operation.START, advised));
         return new Budget(node, resource);
     }
 
@@ -237,13 +239,32 @@ public final class ConfigLint {
         return Duration.ofNanos((long) (lease.toNanos() * (1 + Takeover.DRIFT))).plus(Takeover.margin(lease));
     }
 
+    /**
+     * How long {@code op} on every member of {@code g} can take: the sum of their timeouts in an
+     * ordered group; in an unordered one, whose members run in parallel ({@link
+     * LocalResources#PARALLEL_LIMIT} at once on this machine), the longest timeout once per round.
+     */
     private static Duration sum(
             ResourceGroup g, Operation op, Function<ResourceSpec, Map<Operation, Duration>> advised) {
+        if (!g.ordered()) {
+            int rounds = (g.resources().size() + LocalResources.PARALLEL_LIMIT - 1) / LocalResources.PARALLEL_LIMIT;
+            return longest(g, op, advised).multipliedBy(rounds);
+        }
         Duration total = Duration.ZERO;
         for (ResourceSpec r : g.resources()) {
             total = total.plus(r.timeout(op, advised.apply(r)));
         }
         return total;
+    }
+
+    private static Duration longest(
+            ResourceGroup g, Operation op, Function<ResourceSpec, Map<Operation, Duration>> advised) {
+        Duration most = Duration.ZERO;
+        for (ResourceSpec r : g.resources()) {
+            Duration t = r.timeout(op, advised.apply(r));
+            most = t.compareTo(most) > 0 ? t : most;
+        }
+        return most;
     }
 
     private static String ms(Duration d) {

@@ -27,11 +27,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -337,7 +339,7 @@ final class LocalResources {
 
     /**
      * {@code retiring} and what depends on it in the applied configuration: the resources after one
-     * of them in its group, and the groups that a mandatory order makes follow its group (and so
+     * of them in its group (none in an unordered group), and the groups that a mandatory order makes follow its group (and so
      * on): they stop first, as Pacemaker restarts what depends on a restarted resource.
      */
     private java.util.Set<ResourceId> dependents(List<ResourceId> retiring) {
@@ -346,7 +348,8 @@ final class LocalResources {
         for (ResourceGroup g : config.groups()) {
             boolean after = false;
             for (ResourceSpec r : g.resources()) {
-                after |= retiring.contains(r.id());
+                // In an unordered group no member depends on another: only the retiring one stops.
+                after = g.ordered() ? after || retiring.contains(r.id()) : retiring.contains(r.id());
                 if (after) {
                     out.add(r.id());
                     touched.add(g.id());
@@ -653,9 +656,17 @@ final class LocalResources {
     }
 
     /**
-     * Runs {@code actions} one after the other; stops at the first failure, or before an action
-     * when {@code stillValid} turns false (the view changed). Calls {@code done} on the event thread
-     * when finished or abandoned.
+     * The most calls of one parallel batch under way at once: twice the processors, as Pacemaker's
+     * {@code node-action-limit} by default.
+     */
+    static final int PARALLEL_LIMIT = 2 * Runtime.getRuntime().availableProcessors();
+
+    /**
+     * Runs {@code actions} in their order; stops at the first failure, or before an action when
+     * {@code stillValid} turns false (the view changed). Consecutive starts (or stops) of members of
+     * one unordered group run in parallel, at most {@link #PARALLEL_LIMIT} at once; the next action
+     * waits for all of them, and a failure among them ends the list once the others have finished.
+     * Calls {@code done} on the event thread when finished or abandoned.
      */
     void execute(List<Action> actions, BooleanSupplier stillValid, Runnable done) {
         step(actions, 0, stillValid, done, false);
@@ -666,6 +677,111 @@ final class LocalResources {
             done.run();
             return;
         }
+        int end = batchEnd(actions, index);
+        if (end - index > 1) {
+            new Batch(actions, index, end, stillValid, () -> step(actions, end, stillValid, done, force), done, force)
+                    .launch();
+            return;
+        }
+        one(actions, index, stillValid, () -> step(actions, index + 1, stillValid, done, force), done, force);
+    }
+
+    /**
+     * The end (exclusive) of the batch that begins at {@code index}: the actions of the same type on
+     * distinct members of the same unordered group that follow it; else just the action itself.
+     */
+    private int batchEnd(List<Action> actions, int index) {
+        Action first = actions.get(index);
+        if (config.group(first.group()).map(ResourceGroup::ordered).orElse(true)) {
+            return index + 1;
+        }
+        Set<ResourceId> members = new HashSet<>();
+        members.add(first.resource());
+        int end = index + 1;
+        while (end < actions.size()
+                && actions.get(end).type() == first.type()
+                && actions.get(end).group().equals(first.group())
+                && members.add(actions.get(end).resource())) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * One parallel batch: actions {@code from} to {@code to} (exclusive) of a list, at most
+     * {@link #PARALLEL_LIMIT} under way at once. After a failure (or an abandoned action) no more are
+     * begun; once every begun action has ended, the batch goes on with {@code next} if all
+     * succeeded, else with {@code abandon}. Confined to the event thread.
+     */
+    private final class Batch {
+        private final List<Action> actions;
+        private final int to;
+        private final BooleanSupplier stillValid;
+        private final Runnable next;
+        private final Runnable abandon;
+        private final boolean force;
+        private int following;
+        private int underWay;
+        private boolean failed;
+        private boolean ended;
+
+        Batch(
+                List<Action> actions,
+                int from,
+                int to,
+                BooleanSupplier stillValid,
+                Runnable next,
+                Runnable abandon,
+                boolean force) {
+            this.actions = actions;
+            this.following = from;
+            this.to = to;
+            this.stillValid = stillValid;
+            this.next = next;
+            this.abandon = abandon;
+            this.force = force;
+        }
+
+        void launch() {
+            while (!failed && !ended && underWay < PARALLEL_LIMIT && following < to) {
+                int index = following++;
+                underWay++;
+                one(actions, index, stillValid, this::succeeded, this::gaveUp, force);
+            }
+        }
+
+        private void succeeded() {
+            underWay--;
+            launch();
+            endIfDone();
+        }
+
+        private void gaveUp() {
+            underWay--;
+            failed = true;
+            endIfDone();
+        }
+
+        private void endIfDone() {
+            if (!ended && underWay == 0 && (failed || following == to)) {
+                ended = true;
+                (failed ? abandon : next).run();
+            }
+        }
+    }
+
+    /**
+     * Runs the action at {@code index} of {@code actions} once no call into its agent is under way:
+     * {@code next} after it succeeded; {@code abandon} if it failed, or was abandoned (the
+     * resource is gone, or {@code stillValid} turned false).
+     */
+    private void one(
+            List<Action> actions,
+            int index,
+            BooleanSupplier stillValid,
+            Runnable next,
+            Runnable abandon,
+            boolean force) {
         Action action = actions.get(index);
         Local l = resources.get(action.resource());
         if (l == null) {
@@ -673,14 +789,14 @@ final class LocalResources {
                     new EventData.ActionFailed(action.type(), action.resource(), Optional.empty(), false),
                     action.resource().value(),
                     "no such resource on " + node + "; abandoning " + (actions.size() - index) + " action(s)");
-            done.run();
+            abandon.run();
             return;
         }
         l.generation++;
         if (force && action.type() == ActionType.STOP) {
             // A forced stop does not wait for a monitor (or a hung call) in flight: the others may
             // start the resource as soon as this node's lease has expired.
-            run(l, action, () -> step(actions, index + 1, stillValid, done, force), done, force);
+            run(l, action, next, abandon, force);
             return;
         }
         // Never two calls into one agent at once: wait for a monitor that may be running.
@@ -694,7 +810,7 @@ final class LocalResources {
                                 action.resource().value(),
                                 "the configuration changed; abandoning " + (actions.size() - index)
                                         + " action(s) of the plan");
-                        done.run();
+                        abandon.run();
                         return;
                     }
                     if (!stillValid.getAsBoolean()) {
@@ -703,15 +819,15 @@ final class LocalResources {
                                         Optional.empty(), Optional.of(action.resource()), "the view changed"),
                                 action.resource().value(),
                                 "the view changed; abandoning " + (actions.size() - index) + " action(s) of the plan");
-                        done.run();
+                        abandon.run();
                         return;
                     }
-                    run(l, action, () -> step(actions, index + 1, stillValid, done, force), done, force);
+                    run(l, action, next, abandon, force);
                 })
                 .exceptionally(e -> {
                     if (!closing(e, "starting " + action.describe())) {
                         LOG.error("{}: starting {} failed; ending its batch", node, action.describe(), e);
-                        done.run();
+                        abandon.run();
                     }
                     return null;
                 });

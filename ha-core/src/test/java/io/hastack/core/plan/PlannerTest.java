@@ -235,6 +235,50 @@ class PlannerTest {
         assertEquals(List.of("start app@n1", "start web@n1"), steps(enabled));
     }
 
+    private static final ClusterConfig UNORDERED = ClusterConfig.builder()
+            .group(ResourceGroup.of("workers", spec("w1"), spec("w2"), spec("w3"))
+                    .unordered())
+            .build();
+
+    @Test
+    void anUnorderedGroupStartsTogetherOnOneNodeAndRestartsOnlyTheMemberThatFailed() {
+        Plan fresh = plan(UNORDERED, node("n1"), node("n2"));
+        assertEquals(List.of("start w1@n1", "start w2@n1", "start w3@n1"), steps(fresh));
+        assertTrue(fresh.actions().stream().allMatch(a -> a.reason().contains("start in parallel")), fresh.summary());
+
+        Plan failed = plan(UNORDERED, node("n1").running("w1", "w3").failed("w2", 1), node("n2"));
+        assertEquals(List.of("stop w2@n1", "start w2@n1"), steps(failed), "w3 keeps running");
+        assertEquals(
+                "restart w2 in place after its failure (failure 1 of 3 before the group moves)",
+                failed.actions().get(1).reason());
+
+        Plan partly = plan(UNORDERED, node("n1").running("w2"), node("n2"));
+        assertEquals(List.of("start w1@n1", "start w3@n1"), steps(partly), "it stays where w2 runs");
+
+        Plan moved = plan(UNORDERED, node("n1").running("w1", "w2").failed("w3", 3), node("n2"));
+        assertEquals(List.of("stop w3@n1", "stop w2@n1", "stop w1@n1"), steps(moved), "it moves as a unit");
+    }
+
+    @Test
+    void aDisabledMemberOfAnUnorderedGroupStopsAlone() {
+        ClusterConfig config = ClusterConfig.builder()
+                .group(ResourceGroup.of(
+                                "workers",
+                                spec("w1"),
+                                ResourceSpec.builder("w2", "test")
+                                        .enabled(false)
+                                        .build(),
+                                spec("w3"))
+                        .unordered())
+                .build();
+        assertEquals(List.of("stop w2@n1"), steps(plan(config, node("n1").running("w1", "w2", "w3"), node("n2"))));
+        Plan fresh = plan(config, node("n1"), node("n2"));
+        assertEquals(List.of("start w1@n1", "start w3@n1"), steps(fresh));
+        assertTrue(
+                fresh.notes().stream().anyMatch(n -> n.contains("w2 is disabled")),
+                fresh.notes().toString());
+    }
+
     @Test
     void leavesAGroupAloneThatRunsOnANodeWithAnotherConfiguration() {
         Plan plan =

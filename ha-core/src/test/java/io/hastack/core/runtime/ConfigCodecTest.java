@@ -60,7 +60,8 @@ class ConfigCodecTest {
                 .group(ResourceGroup.clone(
                         "mon", 2, ResourceSpec.builder("agent", "process").build()))
                 .group(ResourceGroup.of(
-                        "db", ResourceSpec.builder("pg", "pgsql").build()))
+                                "db", ResourceSpec.builder("pg", "pgsql").build())
+                        .unordered())
                 .location(LocationConstraint.prefer("web-n1", "web", "n1", 200))
                 .location(LocationConstraint.ban("db-not-n3", "db", "n3"))
                 .location(LocationConstraint.avoid("web-not-n2", "web", "n2", 40))

@@ -72,6 +72,32 @@ class ConfigLintTest {
     }
 
     @Test
+    void anUnorderedGroupStartsItsMembersInParallelAndRestartsAFailedOneAlone() {
+        ResourceGroup g = ResourceGroup.of(
+                        "workers",
+                        clean("a").build(),
+                        clean("b").build(),
+                        clean("c").build())
+                .unordered();
+        ConfigLint.Budget b = ConfigLint.budget(g, TIMINGS, r -> Map.of());
+        int rounds = (3 + LocalResources.PARALLEL_LIMIT - 1) / LocalResources.PARALLEL_LIMIT;
+        // Detection 3.7 s, then the starts in parallel: 2 s per round of PARALLEL_LIMIT starts.
+        assertEquals(Duration.ofMillis(3_700).plusSeconds(2L * rounds), b.nodeFailure());
+        // A member that fails: 10 s + 5 s to see it, then its own stop and start (2 s + 2 s).
+        assertEquals(Duration.ofSeconds(19), b.resourceFailure());
+        ConfigLint.Budget ordered = ConfigLint.budget(
+                ResourceGroup.of(
+                        "workers",
+                        clean("a").build(),
+                        clean("b").build(),
+                        clean("c").build()),
+                TIMINGS,
+                r -> Map.of());
+        assertEquals(Duration.ofMillis(9_700), ordered.nodeFailure(), "three starts one after the other");
+        assertEquals(Duration.ofSeconds(27), ordered.resourceFailure());
+    }
+
+    @Test
     void aBudgetOverItsRtoIsAWarningNamingItsParts() {
         ClusterConfig c = one(clean("db").timeout(Operation.START, Duration.ofSeconds(60)));
         List<ConfigLint.Finding> w = warnings(check(c, TIMINGS, Map.of(GroupId.of("web"), Duration.ofSeconds(5))));

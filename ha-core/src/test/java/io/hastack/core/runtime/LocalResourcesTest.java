@@ -429,4 +429,117 @@ class LocalResourcesTest {
         assertEquals(0, done.get(), "the batch of a stopped node is not ended on a foreign thread");
         assertEquals(before, events.get(), "no event emitted after the node stopped");
     }
+
+    private static ClusterConfig members(int count, boolean ordered) {
+        ResourceSpec[] specs = new ResourceSpec[count];
+        for (int i = 0; i < count; i++) {
+            specs[i] = ResourceSpec.builder("m" + i, "test").build();
+        }
+        ResourceGroup g = ResourceGroup.of("g", specs);
+        return ClusterConfig.builder()
+                .nodes("n1")
+                .group(ordered ? g : g.unordered())
+                .build();
+    }
+
+    private static Action start(int member) {
+        return start(ResourceId.of("m" + member));
+    }
+
+    @Test
+    void theStartsOfAnUnorderedGroupRunAtOnceAndTheNextActionWaitsForAllOfThem() {
+        LocalResources resources = local(members(3, false));
+        CompletableFuture<AgentOutcome> m0 = executor.hold("start", "m0");
+        CompletableFuture<AgentOutcome> m1 = executor.hold("start", "m1");
+        AtomicInteger done = new AtomicInteger();
+        resources.execute(
+                List.of(start(0), start(1), stop(ResourceId.of("m2")), start(2)), () -> true, done::incrementAndGet);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start m0", "start m1"), executor.log, "both starts under way, the stop waits");
+
+        m1.complete(AgentOutcome.success());
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start m0", "start m1"), executor.log, "the stop waits for m0 too");
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(ResourceId.of("m1")));
+
+        m0.complete(AgentOutcome.success());
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start m0", "start m1", "stop m2", "start m2"), executor.log);
+        assertEquals(1, done.get(), "the list ends once");
+    }
+
+    private static ClusterConfig unorderedPair(String path) {
+        return ClusterConfig.builder()
+                .nodes("n1")
+                .group(ResourceGroup.of(
+                                "g",
+                                ResourceSpec.builder("a", "test")
+                                        .param("path", path)
+                                        .build(),
+                                ResourceSpec.builder("b", "test").build())
+                        .unordered())
+                .build();
+    }
+
+    @Test
+    void aParameterChangeInAnUnorderedGroupRestartsOnlyThatMember() {
+        ClusterConfig before = unorderedPair("/x");
+        LocalResources resources = local(before);
+        run(resources, start(A), start(B));
+        executor.log.clear();
+        CompletableFuture<LocalResources.Change> restarted = resources.reconfigure(unorderedPair("/y"), () -> false);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of(A), restarted.join().restarted());
+        assertEquals(List.of("stop a", "monitor a"), executor.log, "b, listed after a, keeps running");
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(B));
+    }
+
+    @Test
+    void theStartsOfAnOrderedGroupRunOneAfterTheOther() {
+        LocalResources resources = local(members(2, true));
+        CompletableFuture<AgentOutcome> m0 = executor.hold("start", "m0");
+        AtomicInteger done = new AtomicInteger();
+        resources.execute(List.of(start(0), start(1)), () -> true, done::incrementAndGet);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start m0"), executor.log, "m1 waits for m0");
+        m0.complete(AgentOutcome.success());
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(List.of("start m0", "start m1"), executor.log);
+        assertEquals(1, done.get());
+    }
+
+    @Test
+    void aParallelBatchHasAtMostTheLimitUnderWayAndEndsAfterAFailureOnceTheOthersHaveEnded() {
+        int count = LocalResources.PARALLEL_LIMIT + 2;
+        LocalResources resources = local(members(count, false));
+        List<CompletableFuture<AgentOutcome>> held = new java.util.ArrayList<>();
+        List<Action> actions = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(executor.hold("start", "m" + i));
+            actions.add(start(i));
+        }
+        actions.add(stop(ResourceId.of("m0")));
+        AtomicInteger done = new AtomicInteger();
+        resources.execute(actions, () -> true, done::incrementAndGet);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(LocalResources.PARALLEL_LIMIT, executor.log.size(), executor.log.toString());
+
+        held.get(0).complete(AgentOutcome.success());
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(LocalResources.PARALLEL_LIMIT + 1, executor.log.size(), "one ended, the next began");
+
+        held.get(1).complete(AgentOutcome.failed("no"));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(LocalResources.PARALLEL_LIMIT + 1, executor.log.size(), "after a failure no more begin");
+        assertEquals(0, done.get(), "the batch waits for the starts under way");
+
+        for (int i = 2; i <= LocalResources.PARALLEL_LIMIT; i++) {
+            held.get(i).complete(AgentOutcome.success());
+        }
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(1, done.get(), "ended once, after every start under way had ended");
+        assertFalse(executor.log.contains("stop m0"), "the action after the failed batch is abandoned");
+        assertFalse(executor.log.contains("start m" + (count - 1)), "the last start never began");
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(ResourceId.of("m1")));
+    }
 }

@@ -49,7 +49,9 @@ import java.util.stream.IntStream;
  * 1,10,100} and {@code --scale-trials N} (default: {@code --trials}) for {@code scale}; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code
  * --ha-heartbeat-ms INTERVAL,TIMEOUT}, {@code --ha-verify-ms N} and {@code --ha-lease-ms N} for
  * HA Stack's timings (the TCP preset's 500,3000 and 200, and a lease equal to the heartbeat timeout,
- * when left out); {@code --out DIR}
+ * when left out); {@code --ha-workers parallel} to put HA Stack's workers in an unordered group that
+ * the page is ordered after (they start in parallel; {@code ordered}, the default, starts the
+ * workers and the page as one ordered group); {@code --out DIR}
  * (default {@code target/bench}) for the CSV of the raw trials ({@code trials.csv}, rewritten
  * after every trial) and the plots.
  */
@@ -126,6 +128,7 @@ public final class FailoverComparison {
                     "ha-heartbeat-ms",
                     "ha-verify-ms",
                     "ha-lease-ms",
+                    "ha-workers",
                     "out");
             o.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown flag --" + k + "; known: " + known);
@@ -143,6 +146,13 @@ public final class FailoverComparison {
                     }
                     haArgs.addAll(List.of("--" + flag, value));
                 }
+            }
+            if (o.containsKey("ha-workers")) {
+                String value = o.get("ha-workers");
+                if (!value.equals("ordered") && !value.equals("parallel")) {
+                    throw new IllegalArgumentException("--ha-workers takes ordered or parallel, got '" + value + "'");
+                }
+                haArgs.addAll(List.of("--workers", value));
             }
             return new Options(
                     trials,

@@ -118,17 +118,20 @@ public final class DemoCluster {
     }
 
     private static ClusterConfig workerAndWeb(int webPort, List<String> nodes) {
-        return workersAndWeb(webPort, nodes, 2);
+        return workersAndWeb(webPort, nodes, 2, false);
     }
 
     /**
      * The benchmark's group of {@code resources} resources for the cluster of {@code nodes}: {@code
      * resources - 1} workers ({@code worker}, then {@code worker2}, {@code worker3}, ...), each a
-     * {@code sleep 86400} process, then {@code web}; with 2 it is {@link #config(int)}'s group.
+     * {@code sleep 86400} process, then {@code web}; with 2 it is {@link #config(int)}'s group. With
+     * {@code parallel}, the workers form an unordered group of their own, {@code workers}, which
+     * starts them in parallel, and {@code web} is a group that is kept with them and started after
+     * them (a colocation and a mandatory order).
      *
      * @throws IllegalArgumentException if {@code resources} is below 1
      */
-    public static ClusterConfig workersAndWeb(int webPort, List<String> nodes, int resources) {
+    public static ClusterConfig workersAndWeb(int webPort, List<String> nodes, int resources, boolean parallel) {
         if (resources < 1) {
             throw new IllegalArgumentException("resources must be at least 1 (the web server), was " + resources);
         }
@@ -139,6 +142,16 @@ public final class DemoCluster {
                     .monitorInterval(Duration.ofSeconds(1))
                     .timeout(Operation.STOP, Duration.ofSeconds(5))
                     .build());
+        }
+        if (parallel && resources > 1) {
+            return ClusterConfig.builder()
+                    .nodes(nodes.toArray(String[]::new))
+                    .group(new ResourceGroup(io.hastack.core.model.GroupId.of("workers"), group).unordered())
+                    .group(ResourceGroup.of(GROUP, web("web", webPort)))
+                    .colocation(io.hastack.core.model.ColocationConstraint.together(
+                            "web-with-workers", GROUP, "workers", io.hastack.core.model.Score.INFINITY))
+                    .order(io.hastack.core.model.OrderConstraint.mandatory("workers-then-web", "workers", GROUP))
+                    .build();
         }
         group.add(web("web", webPort));
         return ClusterConfig.builder()

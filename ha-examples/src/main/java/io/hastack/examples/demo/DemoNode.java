@@ -114,7 +114,11 @@ public final class DemoNode {
         HaNode.Builder builder = HaNode.builder()
                 .config(
                         opts.containsKey("resources")
-                                ? DemoCluster.workersAndWeb(webPort, nodes, Integer.parseInt(opts.get("resources")))
+                                ? DemoCluster.workersAndWeb(
+                                        webPort,
+                                        nodes,
+                                        Integer.parseInt(opts.get("resources")),
+                                        "parallel".equals(opts.get("workers")))
                                 : DemoCluster.config(
                                         webPort, DataStack.fromArgs(opts), Path.of(require(opts, "shared")), nodes))
                 .membership(membership)

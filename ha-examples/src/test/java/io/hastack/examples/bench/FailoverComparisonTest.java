@@ -1,9 +1,20 @@
 package io.hastack.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
+import io.hastack.core.model.NodeId;
+import io.hastack.core.plan.DefaultPlanner;
+import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.ClusterSnapshot;
+import io.hastack.core.spi.plan.NodeInfo;
+import io.hastack.core.spi.plan.NodeStatus;
+import io.hastack.core.spi.plan.Plan;
+import io.hastack.examples.demo.DemoCluster;
 import io.hastack.examples.demo.NodeProcess.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,6 +211,33 @@ class FailoverComparisonTest {
                 IllegalArgumentException.class,
                 () -> FailoverComparison.Options.parse(new String[] {"--ha-heartbeat-ms", "1000"}));
         assertTrue(e.getMessage().contains("INTERVAL,TIMEOUT"), e.getMessage());
+        assertEquals(
+                List.of("--workers", "parallel"),
+                FailoverComparison.Options.parse(new String[] {"--ha-workers", "parallel"})
+                        .haArgs());
+        IllegalArgumentException workers = assertThrows(
+                IllegalArgumentException.class,
+                () -> FailoverComparison.Options.parse(new String[] {"--ha-workers", "fast"}));
+        assertTrue(workers.getMessage().contains("ordered or parallel"), workers.getMessage());
+    }
+
+    @Test
+    void parallelWorkersStartInOneBatchAndThePageAfterThemInTheSamePlan() {
+        ClusterConfig config = DemoCluster.workersAndWeb(8080, List.of("node1", "node2"), 4, true);
+        Plan plan = new DefaultPlanner()
+                .plan(
+                        new ClusterSnapshot(
+                                config,
+                                new ViewId(NodeId.of("node1"), 1),
+                                List.of(
+                                        new NodeInfo(NodeId.of("node1"), NodeStatus.ONLINE, Map.of(), Map.of()),
+                                        new NodeInfo(NodeId.of("node2"), NodeStatus.ONLINE, Map.of(), Map.of()))),
+                        java.time.Instant.EPOCH);
+        assertEquals(
+                List.of("worker@node1", "worker2@node1", "worker3@node1", "web@node1"),
+                plan.actions().stream().map(a -> a.resource() + "@" + a.node()).toList(),
+                plan.summary());
+        assertFalse(config.group(GroupId.of("workers")).orElseThrow().ordered());
     }
 
     @Test

@@ -176,6 +176,7 @@ final class Json {
             } else {
                 j.putNull("cloneMax");
             }
+            j.put("ordered", g.ordered());
             ArrayNode resources = j.putArray("resources");
             for (ResourceSpec r : g.resources()) {
                 resources.add(resource(r));

@@ -105,7 +105,7 @@ final class ConfigEdit {
         for (ResourceGroup g : c.groups()) {
             List<ResourceSpec> specs = new ArrayList<>();
             g.resources().forEach(r -> specs.add(r.id().equals(spec.id()) ? spec : r));
-            groups.add(new ResourceGroup(g.id(), specs, g.cloneMax()));
+            groups.add(new ResourceGroup(g.id(), specs, g.cloneMax(), g.ordered()));
         }
         return rebuild(c, groups, id -> true);
     }
@@ -140,7 +140,7 @@ final class ConfigEdit {
                 at = i + 1;
             }
             specs.add(at, spec);
-            groups.add(new ResourceGroup(g.id(), specs, g.cloneMax()));
+            groups.add(new ResourceGroup(g.id(), specs, g.cloneMax(), g.ordered()));
         }
         if (!found) {
             if (after.isPresent()) {
@@ -186,7 +186,7 @@ final class ConfigEdit {
                 List<ResourceSpec> specs = each.resources().stream()
                         .filter(r -> !r.id().equals(id))
                         .toList();
-                groups.add(new ResourceGroup(each.id(), specs, each.cloneMax()));
+                groups.add(new ResourceGroup(each.id(), specs, each.cloneMax(), each.ordered()));
             } else {
                 groups.add(each);
             }

@@ -626,7 +626,8 @@ public final class ConfigFile {
         Set<String> resources = new LinkedHashSet<>();
         for (Map.Entry<String, Node> e : groups.entrySet()) {
             String path = "groups." + e.getKey();
-            Map<String, Node> g = mapping(e.getValue(), path, Set.of("resources", "clone-max"), Set.of("resources"));
+            Map<String, Node> g =
+                    mapping(e.getValue(), path, Set.of("resources", "clone-max", "ordered"), Set.of("resources"));
             Node list = g.get("resources");
             List<Node> items = sequence(list, path + ".resources");
             if (items.isEmpty()) {
@@ -644,13 +645,16 @@ public final class ConfigFile {
                 specs.add(spec);
             }
             ResourceSpec[] array = specs.toArray(ResourceSpec[]::new);
-            ResourceGroup group;
+            ResourceGroup declared;
             if (g.containsKey("clone-max")) {
                 int max = integer(g.get("clone-max"), path + ".clone-max");
-                group = at(g.get("clone-max"), path + ".clone-max", () -> ResourceGroup.clone(e.getKey(), max, array));
+                declared =
+                        at(g.get("clone-max"), path + ".clone-max", () -> ResourceGroup.clone(e.getKey(), max, array));
             } else {
-                group = at(keyNode(node, e.getKey()), path, () -> ResourceGroup.of(e.getKey(), array));
+                declared = at(keyNode(node, e.getKey()), path, () -> ResourceGroup.of(e.getKey(), array));
             }
+            boolean ordered = !g.containsKey("ordered") || bool(g.get("ordered"), path + ".ordered");
+            ResourceGroup group = ordered ? declared : declared.unordered();
             at(keyNode(node, e.getKey()), path, () -> config.group(group));
             ids.add(e.getKey());
         }

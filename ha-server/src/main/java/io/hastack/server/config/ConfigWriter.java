@@ -95,6 +95,9 @@ public final class ConfigWriter {
             if (g.isClone()) {
                 group.put("clone-max", g.cloneMax());
             }
+            if (!g.ordered()) {
+                group.put("ordered", false);
+            }
             List<Object> resources = new ArrayList<>();
             g.resources().forEach(r -> resources.add(resource(r)));
             group.put("resources", resources);

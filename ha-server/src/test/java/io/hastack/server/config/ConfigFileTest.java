@@ -1,6 +1,7 @@
 package io.hastack.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,7 @@ class ConfigFileTest {
                     params:
                       port: "8080"
               db-group:
+                ordered: false
                 resources:
                   - id: db
                     agent: postgresql
@@ -102,6 +104,8 @@ class ConfigFileTest {
                 Optional.of("/opt/app/bin/server"),
                 Optional.ofNullable(app.parameters().get("argv.0")));
         assertEquals(Optional.of(GroupId.of("web-group")), f.config().groupOf(ResourceId.of("web")));
+        assertTrue(f.config().group(GroupId.of("web-group")).orElseThrow().ordered(), "ordered by default");
+        assertFalse(f.config().group(GroupId.of("db-group")).orElseThrow().ordered(), "ordered: false");
         assertEquals(1, f.config().locations().size());
         assertEquals(1, f.config().colocations().size());
         assertEquals(1, f.config().orders().size());
@@ -282,6 +286,12 @@ class ConfigFileTest {
                 bad("bad stickiness", head + "options:\n  stickiness: lots\n", 7, "stickiness"),
                 bad("groups a list", head + "groups: [a]\n", 6, "expected a mapping"),
                 bad("group without resources", head + "groups:\n  g: {}\n", 7, "missing 'resources'"),
+                bad(
+                        "group ordered not a boolean",
+                        head
+                                + "groups:\n  g:\n    ordered: sometimes\n    resources:\n      - {id: r, agent: process}\n",
+                        8,
+                        "groups.g.ordered"),
                 bad(
                         "group with empty resources",
                         head + "groups:\n  g:\n    resources: []\n",

@@ -65,6 +65,18 @@ class ConfigSchemaTest {
         }
     }
 
+    @Test
+    void anUnorderedGroupIsWrittenValidAndReadBackUnordered() {
+        String text =
+                HEAD + "groups:\n  g:\n    ordered: false\n    resources:\n      - id: r\n        agent: process\n";
+        ClusterFile f = ConfigFile.parse("unordered", text, BASE);
+        String written = ConfigWriter.render("unordered", text, f.versioned().next(f.config()), BASE);
+        assertEquals(List.of(), errors(written), written);
+        ClusterFile back = ConfigFile.parse("written", written, BASE);
+        assertEquals(f.config().groups(), back.config().groups());
+        assertFalse(back.config().groups().get(0).ordered(), written);
+    }
+
     private static final String HEAD = "cluster: c\nkey-file: k\nnodes:\n  n1: 10.0.0.1:7800\n";
     private static final String GROUP = "groups:\n  g:\n    resources:\n      - id: r\n        agent: process\n";
 
@@ -73,6 +85,10 @@ class ConfigSchemaTest {
         return Stream.of(
                 Arguments.of("unknown top field", HEAD + "gruops: {}\n"),
                 Arguments.of("missing nodes", "cluster: c\nkey-file: k\n"),
+                Arguments.of(
+                        "group ordered not a boolean",
+                        HEAD
+                                + "groups:\n  g:\n    ordered: sometimes\n    resources:\n      - {id: r, agent: process}\n"),
                 Arguments.of("bad cluster name", "cluster: 'a b'\nkey-file: k\nnodes:\n  n1: 10.0.0.1:7800\n"),
                 Arguments.of("address without port", "cluster: c\nkey-file: k\nnodes:\n  n1: 10.0.0.1\n"),
                 Arguments.of("unknown membership field", HEAD + "membership: {heartbeat: 1s}\n"),
