@@ -711,8 +711,19 @@ public final class FailoverComparison {
                         WAIT,
                         n.name() + " to see every node; logs in " + dir);
             }
-            await(() -> servedBy().isPresent(), WAIT, "the page; logs in " + dir);
-            String active = active();
+            // The node that answered: the page may stop again at once while the start-up settles.
+            java.util.concurrent.atomic.AtomicReference<String> answered =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            await(
+                    () -> servedBy()
+                            .map(n -> {
+                                answered.set(n);
+                                return true;
+                            })
+                            .orElse(false),
+                    WAIT,
+                    "the page; logs in " + dir);
+            String active = answered.get();
             await(
                     () -> resources.stream()
                             .allMatch(r -> allEvents().stream()

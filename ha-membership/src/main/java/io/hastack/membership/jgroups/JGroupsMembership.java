@@ -65,6 +65,23 @@ public final class JGroupsMembership implements Membership {
     private volatile View view;
     private MembershipListener listener;
 
+    /**
+     * How long a view that lists a member whose name has not arrived yet is held back, waiting for
+     * the name; then it is installed without that member. Package-private for tests.
+     */
+    volatile java.time.Duration nameWait = java.time.Duration.ofSeconds(5);
+
+    /** How often a held view looks for the names it waits for. */
+    private static final long NAME_CHECK_MS = 10;
+
+    /** The logical name of an address, or null if it has not arrived (JGroups' name cache; tests hide names). */
+    volatile java.util.function.Function<Address, String> names = NameCache::get;
+
+    /** The view held back for a name, if any, and since when (monotonic nanos); under {@link #deliveryLock}. */
+    private org.jgroups.View held;
+
+    private long heldSince;
+
     /** A membership for node {@code self} in cluster {@code clusterName}, built as {@code config} says. */
     public JGroupsMembership(NodeId self, String clusterName, JGroupsConfig config) {
         this.self = Objects.requireNonNull(self, "self");
@@ -256,7 +273,79 @@ public final class JGroupsMembership implements Membership {
         }
     }
 
+    /**
+     * A view from JGroups. One that lists a member whose logical name has not reached this node yet
+     * (under load the view can come before the discovery answer that names the member) is held
+     * back until the name arrives, for at most {@link #nameWait}: installed without that member,
+     * the member would stay out of this node's view until the next view change.
+     */
     private void installed(org.jgroups.View v) {
+        synchronized (deliveryLock) {
+            held = null;
+            List<Address> unnamed = unnamed(v);
+            if (unnamed.isEmpty()) {
+                deliver(v);
+                return;
+            }
+            held = v;
+            heldSince = System.nanoTime();
+            LOG.info(
+                    "{}: view {} lists {} whose name has not arrived yet; holding the view back until it has (at most"
+                            + " {} ms)",
+                    self,
+                    v.getViewId(),
+                    unnamed,
+                    nameWait.toMillis());
+            checkNamesLater(v);
+        }
+    }
+
+    private List<Address> unnamed(org.jgroups.View v) {
+        return v.getMembers().stream().filter(a -> names.apply(a) == null).toList();
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // the check reschedules itself or ends; nothing waits for it
+    private void checkNamesLater(org.jgroups.View v) {
+        JChannel ch = channel;
+        if (ch == null || ch.isClosed()) {
+            return;
+        }
+        ch.getProtocolStack()
+                .getTransport()
+                .getTimer()
+                .schedule(() -> checkNames(v), NAME_CHECK_MS, java.util.concurrent.TimeUnit.MILLISECONDS, false);
+    }
+
+    /** Installs the held view {@code v} once every name has arrived or the wait is over. */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the view held back?
+    private void checkNames(org.jgroups.View v) {
+        synchronized (deliveryLock) {
+            if (held != v) {
+                return; // installed, or a later view replaced it
+            }
+            List<Address> unnamed = unnamed(v);
+            long waited = System.nanoTime() - heldSince;
+            if (unnamed.isEmpty()) {
+                held = null;
+                LOG.info("{}: the names in view {} arrived after {} ms", self, v.getViewId(), waited / 1_000_000);
+                deliver(v);
+            } else if (waited >= nameWait.toNanos()) {
+                held = null;
+                LOG.warn(
+                        "{}: the names of {} in view {} did not arrive within {} ms; installing the view without them",
+                        self,
+                        unnamed,
+                        v.getViewId(),
+                        nameWait.toMillis());
+                deliver(v);
+            } else {
+                checkNamesLater(v);
+            }
+        }
+    }
+
+    /** Installs {@code v} as a view of configured nodes; called under {@link #deliveryLock}. */
+    private void deliver(org.jgroups.View v) {
         // A node restarted under its name can join before its old incarnation is removed. JGroups
         // lists joiners last, so the later address of a name is the newer incarnation; this node's
         // own name always maps to its own address.
@@ -268,7 +357,7 @@ public final class JGroupsMembership implements Membership {
             if (named.isEmpty()) {
                 refusals.refuse(
                         "unknown member",
-                        "view " + v.getViewId() + " lists " + a + " (name " + NameCache.get(a)
+                        "view " + v.getViewId() + " lists " + a + " (name " + names.apply(a)
                                 + "), which is not a configured node: left out of this node's view");
                 continue;
             }
@@ -300,12 +389,10 @@ public final class JGroupsMembership implements Membership {
         }
         NodeId creator = admittedNode(v.getViewId().getCreator()).orElse(members.get(0));
         View mapped = new View(new ViewId(creator, v.getViewId().getId()), members, v instanceof MergeView);
-        synchronized (deliveryLock) {
-            addresses.keySet().retainAll(current.keySet());
-            addresses.putAll(current);
-            view = mapped;
-            listener.viewChanged(mapped);
-        }
+        addresses.keySet().retainAll(current.keySet());
+        addresses.putAll(current);
+        view = mapped;
+        listener.viewChanged(mapped);
     }
 
     private void received(Message msg) {
@@ -314,7 +401,7 @@ public final class JGroupsMembership implements Membership {
         if (named.isEmpty()) {
             refusals.refuse(
                     "unknown sender",
-                    "message from " + src + " (name " + (src == null ? null : NameCache.get(src))
+                    "message from " + src + " (name " + (src == null ? null : names.apply(src))
                             + "), which is not a configured node");
             return;
         }
@@ -484,9 +571,10 @@ public final class JGroupsMembership implements Membership {
      * name if nothing was admitted).
      */
     private Optional<NodeId> admittedNode(Address a) {
-        String name = NameCache.get(a);
+        String name = names.apply(a);
         if (name == null) {
-            name = a.toString();
+            // A UUID prints its cached name if it has one: without one, its raw form (never a node id).
+            name = a instanceof org.jgroups.util.UUID u ? u.toStringLong() : a.toString();
         }
         NodeId node;
         try {
