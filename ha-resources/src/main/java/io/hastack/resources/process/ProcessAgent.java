@@ -73,12 +73,24 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessAgent.class);
     /** Where util-linux's setpriv is, if installed; also used by {@link UserAccess}. */
     static final Optional<Path> SETPRIV = locate("setpriv");
-    /** Spawns every child; never ends (a task's exception is caught by its Future). */
-    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ha-process-spawner");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Spawns every child, as many at once as an unordered group starts (twice the processors). Its
+     * threads never end (a fixed pool; a task's exception is caught by its Future): a child's
+     * parent-death signal ({@code setpriv --pdeathsig}) fires when the <em>thread</em> that spawned
+     * it ends, so a pool whose idle threads time out would kill the children they spawned.
+     */
+    private static final ExecutorService SPAWNER = Executors.newFixedThreadPool(
+            2 * Runtime.getRuntime().availableProcessors(), new java.util.concurrent.ThreadFactory() {
+                private final java.util.concurrent.atomic.AtomicInteger count =
+                        new java.util.concurrent.atomic.AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable r) {
+                    Thread t = new Thread(r, "ha-process-spawner-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }
+            });
 
     static {
         if (SETPRIV.isEmpty()) {
