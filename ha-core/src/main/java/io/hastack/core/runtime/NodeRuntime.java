@@ -196,6 +196,11 @@ final class NodeRuntime {
             public void schedule(Runnable task, Duration delay) {
                 loop.schedule(task, delay);
             }
+
+            @Override
+            public boolean leaseConfirmedIn(View view) {
+                return view.equals(participant.view()) && participant.leaseConfirmed();
+            }
         });
         this.resources = createResources(agents);
         this.coordinator = new Coordinator(self, live, planner, clock, bound, new Coordinator.Port() {
@@ -293,6 +298,14 @@ final class NodeRuntime {
             @Override
             public void removeConfirmed(NodeId node) {
                 membership.removeConfirmed(node);
+            }
+
+            @Override
+            public void leaseConfirmed() {
+                View v = participant.view();
+                if (v != null) {
+                    quorum.leaseConfirmed(v);
+                }
             }
 
             @Override

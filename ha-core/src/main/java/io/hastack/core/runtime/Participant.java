@@ -105,6 +105,12 @@ final class Participant implements Messages.Handler {
         default void removeConfirmed(NodeId node) {}
 
         /**
+         * This member holds its lease by the answers of the others (or alone by quorum), not only
+         * carried over from a view it ran alone in: the quorum keeper may record the majority now.
+         */
+        default void leaseConfirmed() {}
+
+        /**
          * Keeps {@code config}, which this member takes now, for its next start ({@link
          * io.hastack.core.spi.config.ConfigStore#save}); the default keeps nothing.
          *
@@ -192,8 +198,20 @@ final class Participant implements Messages.Handler {
     private final long startedAt;
     /** Members whose lease requests had another lease time (logged once each). */
     private final Set<NodeId> mismatchedLease = new java.util.HashSet<>();
-    /** Lease requests from members of a view this member has not installed yet, by sender. */
+    /**
+     * Lease requests from members of a view this member has not installed yet, or held back while
+     * it carries its lease ({@link #carrying}), by sender.
+     */
     private final Map<NodeId, Messages.LeasePing> pendingPings = new HashMap<>();
+
+    /**
+     * True while this member carries the lease it held alone, by the tie-break of a two-node
+     * cluster, into the view its peer joined, until the peer's answers give it a lease of its own
+     * (see {@code docs/design/leases.md}, "A peer that joins"): without this, the peer's return
+     * would stop everything this member runs. Meanwhile it grants no lease, so the peer cannot
+     * record the new majority on the quorum device, and the device keeps the tie for this member.
+     */
+    private boolean carrying;
 
     Participant(
             NodeId self,
@@ -221,6 +239,10 @@ final class Participant implements Messages.Handler {
      * and this member asks the others for its lease at once; the caller decides quorum for it next.
      */
     void viewInstalled(View v) {
+        carrying = aloneByTie() && v.contains(self) && v.members().size() == 2;
+        if (carrying) {
+            LOG.info("{} carries the lease it held alone into {} until its peer answers", self, v);
+        }
         view = v;
         failProposals("the view changed to " + v + " before the coordinator answered; the change may have"
                 + " been made: read the configuration version and retry");
@@ -263,7 +285,29 @@ final class Participant implements Messages.Handler {
 
     /** True if this member holds its membership lease now. */
     boolean leaseHeld() {
-        return lease.held(port::sustains);
+        return lease.held(port::sustains) || carried();
+    }
+
+    /** True if this member holds its lease by the others' answers (or alone by quorum), not carried. */
+    boolean leaseConfirmed() {
+        return !carrying && lease.held(port::sustains);
+    }
+
+    /**
+     * True if this member held its lease alone in a single-member view of a two-node cluster, by
+     * the quorum device's tie-break (a lease without end: the device gives the tie to no one else).
+     */
+    private boolean aloneByTie() {
+        return view != null
+                && view.members().equals(List.of(self))
+                && live.config().nodes().size() == 2
+                && live.config().noQuorumPolicy() != NoQuorumPolicy.IGNORE
+                && lease.expiry(port::sustains).orElse(0) == Long.MAX_VALUE;
+    }
+
+    /** True while the carried lease holds: the view is the one carried into and is not known to lack quorum. */
+    private boolean carried() {
+        return carrying && port.quorum() != Quorum.NOT_QUORATE;
     }
 
     /** The lease in words, for status: held or not, and whom this member heard from lately. */
@@ -280,6 +324,12 @@ final class Participant implements Messages.Handler {
     void checkLease() {
         OptionalLong until = lease.expiry(port::sustains);
         long now = port.nanoTime();
+        if (until.isPresent() && !carrying) {
+            port.leaseConfirmed();
+        }
+        if (carried()) {
+            until = OptionalLong.of(Long.MAX_VALUE);
+        }
         boolean held = until.isPresent() && (until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - now > 0);
         port.leaseUntil(held ? until : OptionalLong.empty());
         if (held && until.getAsLong() != Long.MAX_VALUE && until.getAsLong() != checkScheduledFor) {
@@ -338,6 +388,11 @@ final class Participant implements Messages.Handler {
             }
             return;
         }
+        if (carrying) {
+            // No lease for the peer while this member carries its own: answered once it holds one.
+            pendingPings.put(from, ping);
+            return;
+        }
         Optional<Messages.LeasePong> pong = lease.grant(from, ping);
         if (pong.isPresent()) {
             port.send(from, pong.get());
@@ -350,6 +405,15 @@ final class Participant implements Messages.Handler {
     @Override
     public void leasePong(NodeId from, Messages.LeasePong pong) {
         if (lease.answered(from, pong)) {
+            if (carrying && lease.held(port::sustains)) {
+                // The peer answered in the view carried into (whose quorum is decided by now): this
+                // member's own lease from here on; it grants the peer's requests again.
+                carrying = false;
+                LOG.info("{} holds its own lease in {}; it carries the earlier one no more", self, view);
+                Map<NodeId, Messages.LeasePing> held = new HashMap<>(pendingPings);
+                pendingPings.clear();
+                held.forEach(this::leasePing);
+            }
             checkLease();
         }
     }

@@ -49,6 +49,15 @@ final class QuorumKeeper {
 
         /** Runs {@code task} on the event thread after {@code delay}. */
         void schedule(Runnable task, Duration delay);
+
+        /**
+         * True if this node holds its lease in {@code view} by the answers of its members (not
+         * carried over from a view it ran alone in): a majority is recorded on the device only
+         * then. By default, always.
+         */
+        default boolean leaseConfirmedIn(View view) {
+            return true;
+        }
     }
 
     private final NodeId self;
@@ -65,6 +74,10 @@ final class QuorumKeeper {
     private List<NodeId> expected;
     /** True until this node has seen every configured node in one view, with wait_for_all. */
     private boolean waitingForAll;
+    /** The majority waiting to be recorded on the device, and its view; null if none waits. */
+    private Set<NodeId> toRecord;
+
+    private View recordView;
 
     /**
      * @param deviceCalls where the device is called (it may block); nothing runs there without a
@@ -161,11 +174,43 @@ final class QuorumKeeper {
         evaluate(view);
     }
 
+    /**
+     * This node holds its lease in {@code v} by its members' answers: a majority of {@code v}
+     * waiting to be recorded is recorded now. (Recorded before, a member that joined a peer still
+     * carrying its lease alone could win a later tie against it: see {@code docs/design/leases.md}.)
+     */
+    void leaseConfirmed(View v) {
+        if (toRecord != null && v.equals(recordView)) {
+            record();
+        }
+    }
+
+    private void record() {
+        Set<NodeId> partition = toRecord;
+        View v = recordView;
+        toRecord = null;
+        QuorumDevice d = device.orElseThrow();
+        deviceCalls.execute(() -> {
+            try {
+                d.recordMajority(partition);
+                host.post(() -> host.recorded(v, "majority " + partition + " recorded on " + d.describe()));
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "{}: could not record the majority {} on {}: {}",
+                        self,
+                        partition,
+                        d.describe(),
+                        e.getMessage());
+            }
+        });
+    }
+
     /** Decides quorum for {@code v}: at once for a majority or minority, through the device for a tie. */
     @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
     void evaluate(View v) {
         view = v;
         byTie = false;
+        toRecord = null;
         // A node that returns counts again (last_man_standing only drops nodes that are away).
         if (!v.members().stream().filter(live.config().nodes()::contains).allMatch(expected::contains)) {
             expected = live.config().nodes().stream()
@@ -217,19 +262,13 @@ final class QuorumKeeper {
                     Quorum.QUORATE,
                     "quorate: " + votes + (dropped ? " (last-man-standing counts " + expected + ")" : ""));
             scheduleLastManStanding(v);
-            device.ifPresent(d -> deviceCalls.execute(() -> {
-                try {
-                    d.recordMajority(votes.present());
-                    host.post(() -> host.recorded(v, "majority " + votes.present() + " recorded on " + d.describe()));
-                } catch (RuntimeException e) {
-                    LOG.warn(
-                            "{}: could not record the majority {} on {}: {}",
-                            self,
-                            votes,
-                            d.describe(),
-                            e.getMessage());
+            if (device.isPresent()) {
+                toRecord = votes.present();
+                recordView = v;
+                if (host.leaseConfirmedIn(v)) {
+                    record();
                 }
-            }));
+            }
         } else if (votes.isTie() && device.isPresent() && !dropped) {
             QuorumDevice d = device.get();
             set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
