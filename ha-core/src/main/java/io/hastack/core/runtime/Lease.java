@@ -53,6 +53,8 @@ final class Lease {
     private final Map<NodeId, Long> heard = new HashMap<>();
     /** For each node: when this node last granted it a lease. */
     private final Map<NodeId, Long> granted = new HashMap<>();
+    /** The members that answered a request of the current view. */
+    private final Set<NodeId> answeredInView = new HashSet<>();
 
     /**
      * @param time how long an answered request keeps the lease
@@ -83,6 +85,7 @@ final class Lease {
     void viewInstalled(View v) {
         view = v;
         sent.clear();
+        answeredInView.clear();
     }
 
     /** True if {@code ping} was sent in a view this node has not installed yet. */
@@ -126,7 +129,26 @@ final class Lease {
             return false;
         }
         heard.merge(from, at, Math::max);
+        answeredInView.add(from);
         return true;
+    }
+
+    /**
+     * True if the lease holds by answers to requests of the current view alone (or this node alone
+     * sustains quorum): what is heard from earlier views, which keeps a lease across a view change,
+     * does not count. A majority is recorded on the quorum device only then.
+     */
+    boolean heldInView(Predicate<Set<NodeId>> sustains) {
+        long now = nanos.getAsLong();
+        Set<NodeId> members = new HashSet<>();
+        members.add(self);
+        answeredInView.forEach(node -> {
+            Long at = heard.get(node);
+            if (at != null && at + time.toNanos() - now > 0) {
+                members.add(node);
+            }
+        });
+        return sustains.test(members);
     }
 
     /**

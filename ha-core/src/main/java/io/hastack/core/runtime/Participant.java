@@ -213,6 +213,9 @@ final class Participant implements Messages.Handler {
      */
     private boolean carrying;
 
+    /** Until when (monotonic nanos) the carried lease holds at most: one lease time after the view. */
+    private long carryUntil;
+
     Participant(
             NodeId self,
             LiveConfig live,
@@ -241,7 +244,12 @@ final class Participant implements Messages.Handler {
     void viewInstalled(View v) {
         carrying = aloneByTie() && v.contains(self) && v.members().size() == 2;
         if (carrying) {
-            LOG.info("{} carries the lease it held alone into {} until its peer answers", self, v);
+            carryUntil = port.nanoTime() + lease.time().toNanos();
+            LOG.info(
+                    "{} carries the lease it held alone into {} until its peer answers (at most {} ms)",
+                    self,
+                    v,
+                    lease.time().toMillis());
         }
         view = v;
         failProposals("the view changed to " + v + " before the coordinator answered; the change may have"
@@ -288,9 +296,12 @@ final class Participant implements Messages.Handler {
         return lease.held(port::sustains) || carried();
     }
 
-    /** True if this member holds its lease by the others' answers (or alone by quorum), not carried. */
+    /**
+     * True if this member holds its lease by the answers of its current view's members (or alone by
+     * quorum), not carried and not by answers from an earlier view.
+     */
     boolean leaseConfirmed() {
-        return !carrying && lease.held(port::sustains);
+        return !carrying && lease.heldInView(port::sustains);
     }
 
     /**
@@ -305,9 +316,16 @@ final class Participant implements Messages.Handler {
                 && lease.expiry(port::sustains).orElse(0) == Long.MAX_VALUE;
     }
 
-    /** True while the carried lease holds: the view is the one carried into and is not known to lack quorum. */
+    /**
+     * True while the carried lease holds: in the view carried into, for at most one lease time, while
+     * that view is not known to lack quorum and the node list is still the same two nodes.
+     */
     private boolean carried() {
-        return carrying && port.quorum() != Quorum.NOT_QUORATE;
+        return carrying
+                && port.nanoTime() - carryUntil < 0
+                && port.quorum() != Quorum.NOT_QUORATE
+                && live.config().nodes().size() == 2
+                && live.config().previousNodes().isEmpty();
     }
 
     /** The lease in words, for status: held or not, and whom this member heard from lately. */
@@ -324,11 +342,11 @@ final class Participant implements Messages.Handler {
     void checkLease() {
         OptionalLong until = lease.expiry(port::sustains);
         long now = port.nanoTime();
-        if (until.isPresent() && !carrying) {
+        if (until.isPresent() && leaseConfirmed()) {
             port.leaseConfirmed();
         }
-        if (carried()) {
-            until = OptionalLong.of(Long.MAX_VALUE);
+        if (carried() && (until.isEmpty() || until.getAsLong() - carryUntil < 0)) {
+            until = OptionalLong.of(carryUntil);
         }
         boolean held = until.isPresent() && (until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - now > 0);
         port.leaseUntil(held ? until : OptionalLong.empty());
@@ -405,7 +423,7 @@ final class Participant implements Messages.Handler {
     @Override
     public void leasePong(NodeId from, Messages.LeasePong pong) {
         if (lease.answered(from, pong)) {
-            if (carrying && lease.held(port::sustains)) {
+            if (carrying && lease.heldInView(port::sustains)) {
                 // The peer answered in the view carried into (whose quorum is decided by now): this
                 // member's own lease from here on; it grants the peer's requests again.
                 carrying = false;

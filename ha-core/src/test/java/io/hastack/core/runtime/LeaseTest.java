@@ -110,4 +110,21 @@ class LeaseTest {
         advance(T.multipliedBy(3));
         assertEquals(Map.of(), lease.grantAges(T.multipliedBy(3)), "forgotten once older than the horizon");
     }
+
+    @Test
+    void answersFromAnEarlierViewKeepTheLeaseButDoNotConfirmItInTheNewView() {
+        lease.viewInstalled(view(1, N1, N2, N3));
+        LeasePing ping = lease.request().orElseThrow();
+        assertTrue(lease.answered(N2, new LeasePong(ping.view(), ping.sequence())));
+        assertTrue(lease.heldInView(LeaseTest::majority));
+
+        lease.viewInstalled(view(2, N1, N2, N3));
+        assertTrue(lease.held(LeaseTest::majority), "n2's answer in view 1 still holds the lease");
+        assertFalse(lease.heldInView(LeaseTest::majority), "but no one has answered in view 2 yet");
+        LeasePing again = lease.request().orElseThrow();
+        assertTrue(lease.answered(N3, new LeasePong(again.view(), again.sequence())));
+        assertTrue(lease.heldInView(LeaseTest::majority), "n3 answered in view 2");
+        advance(T);
+        assertFalse(lease.heldInView(LeaseTest::majority), "an answer older than the lease time counts no more");
+    }
 }

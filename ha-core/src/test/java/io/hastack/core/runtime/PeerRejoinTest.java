@@ -106,8 +106,8 @@ class PeerRejoinTest {
         });
     }
 
-    @Test
-    void aPeerThatReturnsDoesNotStopWhatTheNodeRanAloneAndCannotTakeTheTieUntilItAnswers() {
+    /** Starts n1 with a file device on {@link #device}. */
+    private void startNode() {
         node = HaNode.builder()
                 .config(ClusterConfig.builder()
                         .nodes("n1", "n2")
@@ -126,18 +126,26 @@ class PeerRejoinTest {
                 .build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
+    }
 
-        // n1 alone: it wins the tie and starts the group.
+    /** n1 alone: it wins the tie and starts the group. */
+    private void aloneAndRunning() {
+        startNode();
         membership.install(new View(new ViewId(N1, 1), List.of(N1), false));
         await().atMost(WAIT).until(running::get);
         await().atMost(WAIT).until(() -> seen(HaEvent.Type.CONVERGED));
+    }
+
+    @Test
+    void aPeerThatReturnsDoesNotStopWhatTheNodeRanAloneAndCannotTakeTheTieUntilItAnswers() {
+        aloneAndRunning();
 
         // n2 returns but does not answer n1's lease requests yet; it asks n1 for a lease.
         membership.answerLeases = false;
         View both = new View(new ViewId(N1, 2), List.of(N1, N2), false);
         membership.install(both);
         membership.deliverFrom(N2, new Messages.LeasePing(both.id(), 1, LEASE.toMillis()));
-        await().during(LEASE.multipliedBy(2))
+        await().during(LEASE.dividedBy(2))
                 .atMost(WAIT)
                 .until(() -> running.get() && !seen(HaEvent.Type.LEASE_LOST) && !answeredN2());
         assertEquals(List.of("start"), List.copyOf(calls), "nothing stopped");
@@ -154,5 +162,32 @@ class PeerRejoinTest {
         assertTrue(
                 new FileQuorumDevice(device).claimTie(Set.of(N2)),
                 "with the majority of both recorded, n2 could take the tie (after waiting for n1's lease)");
+    }
+
+    @Test
+    void aPeerThatNeverAnswersEndsTheCarriedLeaseAfterOneLeaseTime() {
+        aloneAndRunning();
+        membership.answerLeases = false;
+        membership.install(new View(new ViewId(N1, 2), List.of(N1, N2), false));
+        await().atMost(WAIT).until(() -> seen(HaEvent.Type.LEASE_LOST) && !running.get());
+        assertEquals(List.of("start", "stop"), List.copyOf(calls), "stopped once the carried lease ended");
+        assertFalse(new FileQuorumDevice(device).claimTie(Set.of(N2)), "nothing recorded without a lease");
+    }
+
+    @Test
+    void answersFromTheViewBeforeDoNotLetAMemberRecordTheMajorityOfTheNext() {
+        startNode();
+        View first = new View(new ViewId(N2, 1), List.of(N2, N1), false);
+        membership.install(first);
+        await().atMost(WAIT).until(() -> seen(HaEvent.Type.QUORUM_RECORDED));
+        events.clear();
+
+        // A new view of the same two nodes whose other member does not answer: n1 still holds its
+        // lease by n2's answers in the view before, but records nothing for the new view.
+        membership.answerLeases = false;
+        membership.install(new View(new ViewId(N2, 2), List.of(N2, N1), false));
+        await().during(LEASE.dividedBy(2)).atMost(WAIT).until(() -> !seen(HaEvent.Type.QUORUM_RECORDED));
+        membership.answerLeases = true;
+        await().atMost(WAIT).until(() -> seen(HaEvent.Type.QUORUM_RECORDED));
     }
 }
