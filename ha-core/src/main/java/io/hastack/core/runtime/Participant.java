@@ -216,6 +216,9 @@ final class Participant implements Messages.Handler {
     /** Until when (monotonic nanos) the carried lease holds at most: one lease time after the view. */
     private long carryUntil;
 
+    /** The node list the lease was carried under: a change of it ends the carry. */
+    private List<NodeId> carryNodes = List.of();
+
     Participant(
             NodeId self,
             LiveConfig live,
@@ -245,6 +248,7 @@ final class Participant implements Messages.Handler {
         carrying = aloneByTie() && v.contains(self) && v.members().size() == 2;
         if (carrying) {
             carryUntil = port.nanoTime() + lease.time().toNanos();
+            carryNodes = live.config().nodes();
             LOG.info(
                     "{} carries the lease it held alone into {} until its peer answers (at most {} ms)",
                     self,
@@ -324,8 +328,17 @@ final class Participant implements Messages.Handler {
         return carrying
                 && port.nanoTime() - carryUntil < 0
                 && port.quorum() != Quorum.NOT_QUORATE
-                && live.config().nodes().size() == 2
+                && live.config().nodes().equals(carryNodes)
                 && live.config().previousNodes().isEmpty();
+    }
+
+    /** Ends the carry for good in this view and answers the peer's requests held back meanwhile. */
+    private void endCarry(String why) {
+        carrying = false;
+        LOG.info("{} carries its earlier lease no more in {}: {}", self, view, why);
+        Map<NodeId, Messages.LeasePing> held = new HashMap<>(pendingPings);
+        pendingPings.clear();
+        held.forEach(this::leasePing);
     }
 
     /** The lease in words, for status: held or not, and whom this member heard from lately. */
@@ -340,12 +353,16 @@ final class Participant implements Messages.Handler {
      * already count this member as gone. Schedules the next look for when the lease would lapse.
      */
     void checkLease() {
+        if (carrying && !carried()) {
+            endCarry("its time is up, or the view's quorum or the node list changed");
+        }
         OptionalLong until = lease.expiry(port::sustains);
         long now = port.nanoTime();
         if (until.isPresent() && leaseConfirmed()) {
             port.leaseConfirmed();
         }
-        if (carried() && (until.isEmpty() || until.getAsLong() - carryUntil < 0)) {
+        if (carried()
+                && (until.isEmpty() || (until.getAsLong() != Long.MAX_VALUE && until.getAsLong() - carryUntil < 0))) {
             until = OptionalLong.of(carryUntil);
         }
         boolean held = until.isPresent() && (until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - now > 0);
@@ -426,11 +443,7 @@ final class Participant implements Messages.Handler {
             if (carrying && lease.heldInView(port::sustains)) {
                 // The peer answered in the view carried into (whose quorum is decided by now): this
                 // member's own lease from here on; it grants the peer's requests again.
-                carrying = false;
-                LOG.info("{} holds its own lease in {}; it carries the earlier one no more", self, view);
-                Map<NodeId, Messages.LeasePing> held = new HashMap<>(pendingPings);
-                pendingPings.clear();
-                held.forEach(this::leasePing);
+                endCarry("it holds its own lease, by its peer's answer");
             }
             checkLease();
         }
@@ -1016,6 +1029,7 @@ final class Participant implements Messages.Handler {
         applying++;
         if (nodesChange) {
             port.nodesChanged(previous.config(), next.config());
+            checkLease(); // a carried lease ends with the node list it was carried under
         }
         port.event(
                 new EventData.ConfigInstalled(next.version(), next.hash(), from),
