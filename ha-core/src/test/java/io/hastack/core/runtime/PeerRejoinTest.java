@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A two-node cluster whose node n1 runs alone, by the quorum device's tie-break, when its peer n2
  * returns: n1 keeps its group running (it carries its lease into the new view until n2 answers)
  * instead of stopping everything; meanwhile it grants n2 no lease, so the device still gives the
- * tie to n1 alone; once n2 answers, n1 answers n2 and records the new majority. One real node (n1)
- * with a file quorum device; n2 is scripted.
+ * tie to n1 alone; once n2 answers, n1 answers n2 and records the new majority. Also, a node that
+ * joins warms its planner for being alone, acting on nothing. One real node (n1) with a file quorum
+ * device; n2 is scripted.
  */
 @Tag("unit")
 class PeerRejoinTest {
@@ -192,5 +193,41 @@ class PeerRejoinTest {
         await().during(LEASE.dividedBy(2)).atMost(WAIT).until(() -> !seen(HaEvent.Type.QUORUM_RECORDED));
         membership.answerLeases = true;
         await().atMost(WAIT).until(() -> seen(HaEvent.Type.QUORUM_RECORDED));
+    }
+
+    @Test
+    void aJoiningNodeWarmsItsPlannerForBeingAloneAndActsOnNothing() {
+        java.util.concurrent.atomic.AtomicInteger plans = new java.util.concurrent.atomic.AtomicInteger();
+        io.hastack.core.plan.DefaultPlanner real = new io.hastack.core.plan.DefaultPlanner();
+        node = HaNode.builder()
+                .config(ClusterConfig.builder()
+                        .nodes("n1", "n2")
+                        .group(ResourceGroup.of(
+                                "g", ResourceSpec.builder("r", "flag").build()))
+                        .build())
+                .membership(membership)
+                .agents(AgentRegistry.builder()
+                        .register("flag", s -> new FlagAgent())
+                        .build())
+                .settings(NodeSettings.builder()
+                        .clusterKey(membership.key)
+                        .pauseBound(LEASE)
+                        .build())
+                .planner((snapshot, now) -> {
+                    plans.incrementAndGet();
+                    io.hastack.core.spi.plan.Plan p = real.plan(snapshot, now);
+                    assertEquals(
+                            List.of(N1),
+                            snapshot.nodes().stream().map(n -> n.node()).toList());
+                    return p;
+                })
+                .build();
+        node.addListener(events::add, MoreExecutors.directExecutor());
+        node.start();
+        // No view yet: nothing coordinates, yet the planner is run (for n1 alone) and nothing acts on it.
+        await().atMost(WAIT).until(() -> plans.get() >= 20);
+        assertEquals(List.of(), List.copyOf(calls), "nothing started");
+        assertFalse(seen(HaEvent.Type.PLAN_COMPUTED));
+        assertTrue(membership.sent.isEmpty(), "nothing sent");
     }
 }
