@@ -384,17 +384,7 @@ public final class DefaultPlanner implements Planner {
         }
         String startReason;
         if (failed) {
-            int count = ctx.failCount(target, broken);
-            String how = count == 0
-                    ? "its failures have expired or were not counted"
-                    : "failure " + count + " of " + ctx.config.migrationThreshold(broken) + " before the group moves";
-            stops.add(new Action(
-                    ActionType.STOP,
-                    target,
-                    group.id(),
-                    broken.id(),
-                    "recover " + broken.id() + " on " + target + ": it failed (" + how + ")"));
-            startReason = "restart " + broken.id() + " in place after its failure (" + how + ")";
+            startReason = recover(ctx, group, target, broken, stops);
         } else if (first > 0) {
             startReason = label + " continues on " + target + " from " + broken.id();
         } else {
@@ -456,17 +446,7 @@ public final class DefaultPlanner implements Planner {
             }
             String reason;
             if (state == ResourceState.FAILED) {
-                int count = ctx.failCount(target, r);
-                String how = count == 0
-                        ? "its failures have expired or were not counted"
-                        : "failure " + count + " of " + ctx.config.migrationThreshold(r) + " before the group moves";
-                stops.add(new Action(
-                        ActionType.STOP,
-                        target,
-                        group.id(),
-                        r.id(),
-                        "recover " + r.id() + " on " + target + ": it failed (" + how + ")"));
-                reason = "restart " + r.id() + " in place after its failure (" + how + ")";
+                reason = recover(ctx, group, target, r, stops);
             } else if (anyRunning) {
                 reason = label + " continues on " + target + " with " + r.id() + " (unordered: it waits for no member)";
             } else {
@@ -474,6 +454,25 @@ public final class DefaultPlanner implements Planner {
             }
             starts.add(new Action(ActionType.START, target, group.id(), r.id(), reason));
         }
+    }
+
+    /**
+     * Stops {@code failed}, which failed on {@code target}, to recover it there; returns the reason of
+     * its start again.
+     */
+    private static String recover(
+            PlanContext ctx, ResourceGroup group, NodeId target, ResourceSpec failed, List<Action> stops) {
+        int count = ctx.failCount(target, failed);
+        String how = count == 0
+                ? "its failures have expired or were not counted"
+                : "failure " + count + " of " + ctx.config.migrationThreshold(failed) + " before the group moves";
+        stops.add(new Action(
+                ActionType.STOP,
+                target,
+                group.id(),
+                failed.id(),
+                "recover " + failed.id() + " on " + target + ": it failed (" + how + ")"));
+        return "restart " + failed.id() + " in place after its failure (" + how + ")";
     }
 
     /** A departed node that last reported a member of {@code group} active, if any. */

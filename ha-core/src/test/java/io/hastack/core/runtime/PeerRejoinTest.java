@@ -109,7 +109,12 @@ class PeerRejoinTest {
 
     /** Starts n1 with a file device on {@link #device}. */
     private void startNode() {
-        node = HaNode.builder()
+        startNode(new io.hastack.core.plan.DefaultPlanner(), true);
+    }
+
+    /** Starts n1 with {@code planner}, and a file device on {@link #device} if {@code withDevice}. */
+    private void startNode(io.hastack.core.spi.plan.Planner planner, boolean withDevice) {
+        HaNode.Builder builder = HaNode.builder()
                 .config(ClusterConfig.builder()
                         .nodes("n1", "n2")
                         .group(ResourceGroup.of(
@@ -123,8 +128,11 @@ class PeerRejoinTest {
                         .clusterKey(membership.key)
                         .pauseBound(LEASE)
                         .build())
-                .quorumDevice(new FileQuorumDevice(device))
-                .build();
+                .planner(planner);
+        if (withDevice) {
+            builder.quorumDevice(new FileQuorumDevice(device));
+        }
+        node = builder.build();
         node.addListener(events::add, MoreExecutors.directExecutor());
         node.start();
     }
@@ -199,31 +207,15 @@ class PeerRejoinTest {
     void aJoiningNodeWarmsItsPlannerForBeingAloneAndActsOnNothing() {
         java.util.concurrent.atomic.AtomicInteger plans = new java.util.concurrent.atomic.AtomicInteger();
         io.hastack.core.plan.DefaultPlanner real = new io.hastack.core.plan.DefaultPlanner();
-        node = HaNode.builder()
-                .config(ClusterConfig.builder()
-                        .nodes("n1", "n2")
-                        .group(ResourceGroup.of(
-                                "g", ResourceSpec.builder("r", "flag").build()))
-                        .build())
-                .membership(membership)
-                .agents(AgentRegistry.builder()
-                        .register("flag", s -> new FlagAgent())
-                        .build())
-                .settings(NodeSettings.builder()
-                        .clusterKey(membership.key)
-                        .pauseBound(LEASE)
-                        .build())
-                .planner((snapshot, now) -> {
+        startNode(
+                (snapshot, now) -> {
                     plans.incrementAndGet();
-                    io.hastack.core.spi.plan.Plan p = real.plan(snapshot, now);
                     assertEquals(
                             List.of(N1),
                             snapshot.nodes().stream().map(n -> n.node()).toList());
-                    return p;
-                })
-                .build();
-        node.addListener(events::add, MoreExecutors.directExecutor());
-        node.start();
+                    return real.plan(snapshot, now);
+                },
+                false);
         // No view yet: nothing coordinates, yet the planner is run (for n1 alone) and nothing acts on it.
         await().atMost(WAIT).until(() -> plans.get() >= 20);
         assertEquals(List.of(), List.copyOf(calls), "nothing started");
