@@ -83,6 +83,9 @@ class HaMetricsTest {
         assertEquals(0, gauge(before, "hastack.resource.state", "resource", "web", "state", "stopped"));
         assertEquals(1, gauge(before, "hastack.quorate"));
         assertEquals(3, gauge(before, "hastack.view.members"));
+        // The placement's converging run follows the start's report: let it happen before the crash
+        // (CI failed at "each run to converge" when the crash came first).
+        InProcessCluster.waitUntil(() -> planRuns(registries, "empty") >= 1, "the placement to converge");
 
         cluster.crash(active.value());
         InProcessCluster.waitUntil(
