@@ -61,6 +61,7 @@ public final class NodeWatchdog implements AutoCloseable {
                 "-Xss256k",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData", // no hsperfdata file and no sampler thread waking 20 times a second
                 "-cp",
                 classes,
                 Watchdog.class.getName(),

@@ -8,21 +8,29 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The watchdog process: {@code java -cp ha-core.jar io.hastack.core.watchdog.Watchdog NODE_PID}. It
  * reads the node's lease from its standard input, one line per renewal ({@code lease MILLIS}: the
  * lease holds for that much longer; {@code none}: it does not hold, which after a lease that held
- * counts as its end; {@code exit}: the node closes
- * cleanly, exit without killing anything), and every {@value #TICK_MS} ms
- * notes the node's descendants. When a lease that held runs out without renewal, it kills (SIGKILL)
- * every descendant of the node but itself, once; when its input ends (the node exited), it kills
- * what it last saw and exits. Plain JDK, no logging library: it must start fast and stay small.
+ * counts as its end; {@code exit}: the node closes cleanly, exit without killing anything), and
+ * notes the node's descendants: every {@value #BUSY_MS} ms while they change, every {@value
+ * #QUIET_MS} ms once they have not changed for {@value #SETTLE_MS} ms. When a lease that held runs
+ * out without renewal, it kills (SIGKILL) every descendant of the node but itself, once, those it
+ * finds then and those it noted; when its input ends (the node exited), it kills what it last noted
+ * and what is still found under the node, and exits. Between those it sleeps until the next look or
+ * the lease's end, whichever comes first, or until the node writes. Plain JDK, no logging library:
+ * it must start fast and stay small.
  */
 public final class Watchdog {
-    /** How often the watchdog looks at the clock and the node's descendants. */
-    static final int TICK_MS = 10;
+    /** How often the watchdog notes the node's descendants while they change. */
+    static final int BUSY_MS = 10;
+
+    /** How often it notes them once they are steady. */
+    static final int QUIET_MS = 500;
+
+    /** How long the descendants must stay the same before the watchdog looks only every {@link #QUIET_MS}. */
+    static final int SETTLE_MS = 2_000;
 
     private Watchdog() {}
 
@@ -46,29 +54,50 @@ public final class Watchdog {
         Thread reader = new Thread(() -> read(state), "watchdog-input");
         reader.setDaemon(true);
         reader.start();
-        Map<Long, ProcessHandle> seen = new HashMap<>();
         long self = ProcessHandle.current().pid();
+        Map<Long, ProcessHandle> seen = descendants(node.get(), self);
+        long changed = System.nanoTime();
+        long nextLook = changed;
         while (true) {
-            seen.clear();
-            node.get().descendants().filter(p -> p.pid() != self).forEach(p -> seen.put(p.pid(), p));
             long now = System.nanoTime();
+            if (now - nextLook >= 0) {
+                Map<Long, ProcessHandle> found = descendants(node.get(), self);
+                if (!found.keySet().equals(seen.keySet())) {
+                    changed = now;
+                }
+                seen = found;
+                boolean settled = now - changed >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+                nextLook = now + TimeUnit.MILLISECONDS.toNanos(settled ? QUIET_MS : BUSY_MS);
+            }
             if (state.exiting()) {
                 return;
             }
             boolean ended = state.ended();
             if (ended || state.expired(now)) {
-                if (!seen.isEmpty()) {
+                // Frozen node: its tree is intact, look again. Dead node: what is still attached.
+                Map<Long, ProcessHandle> doomed = new HashMap<>(seen);
+                doomed.putAll(descendants(node.get(), self));
+                if (!doomed.isEmpty()) {
                     System.err.println("watchdog: node " + nodePid
                             + (ended ? " is gone" : " did not renew its lease")
-                            + "; killing its processes " + seen.keySet());
+                            + "; killing its processes " + doomed.keySet());
                 }
-                seen.values().forEach(ProcessHandle::destroyForcibly);
+                doomed.values().forEach(ProcessHandle::destroyForcibly);
                 if (ended) {
                     return;
                 }
+                seen = Map.of();
+                changed = now;
+                nextLook = now;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TICK_MS));
+            state.awaitChange(nextLook);
         }
+    }
+
+    private static Map<Long, ProcessHandle> descendants(ProcessHandle node, long self) {
+        Map<Long, ProcessHandle> found = new HashMap<>();
+        node.descendants().filter(p -> p.pid() != self).forEach(p -> found.put(p.pid(), p));
+        return found;
     }
 
     private static void read(State state) {
@@ -103,6 +132,7 @@ public final class Watchdog {
 
         synchronized void exit() {
             exiting = true;
+            notifyAll();
         }
 
         synchronized boolean exiting() {
@@ -112,6 +142,7 @@ public final class Watchdog {
         synchronized void lease(long untilNanos) {
             holding = true;
             until = untilNanos;
+            notifyAll();
         }
 
         /** The node says its lease lapsed: what it runs is killed now, as at an expiry. */
@@ -119,11 +150,25 @@ public final class Watchdog {
             if (holding) {
                 holding = false;
                 lapsed = true;
+                notifyAll();
             }
         }
 
         synchronized void end() {
             ended = true;
+            notifyAll();
+        }
+
+        /**
+         * Waits until the node writes something, the lease ends or {@code deadline} (monotonic
+         * nanos), whichever comes first.
+         */
+        synchronized void awaitChange(long deadline) throws InterruptedException {
+            long wake = holding && until - deadline < 0 ? until : deadline;
+            long wait = wake - System.nanoTime();
+            if (wait > 0 && !exiting && !ended && !lapsed) {
+                TimeUnit.NANOSECONDS.timedWait(this, wait);
+            }
         }
 
         synchronized boolean ended() {

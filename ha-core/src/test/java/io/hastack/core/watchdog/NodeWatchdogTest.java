@@ -3,7 +3,13 @@ package io.hastack.core.watchdog;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Tag;
@@ -57,6 +63,73 @@ class NodeWatchdogTest {
                     p.waitFor();
                 }
             }
+        }
+    }
+
+    /**
+     * The node dies (SIGKILL) with a child that has no parent-death signal: the watchdog kills the
+     * child it noted, though the child was started after the watchdog had settled into looking
+     * only every {@link Watchdog#QUIET_MS} ms.
+     */
+    @Test
+    void killsTheChildrenOfANodeThatDiedThoughTheyCameWhileItLookedRarely() throws Exception {
+        Process node = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WatchedNode.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        long child = -1;
+        long watchdog = -1;
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            watchdog = pidAfter(out.readLine(), "watchdog ");
+            // Long enough for the watchdog to settle (SETTLE_MS without a change) and look rarely.
+            await().during(Duration.ofMillis(Watchdog.SETTLE_MS + Watchdog.QUIET_MS))
+                    .atMost(WAIT)
+                    .until(node::isAlive);
+            OutputStream in = node.getOutputStream();
+            in.write("spawn\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            child = pidAfter(out.readLine(), "child ");
+            long spawned = child;
+            // One quiet look (and a busy one after the change) later, the child is noted.
+            await().during(Duration.ofMillis(2L * Watchdog.QUIET_MS))
+                    .atMost(WAIT)
+                    .until(() -> alive(spawned));
+            node.destroyForcibly();
+            node.waitFor();
+            await().atMost(WAIT)
+                    .alias("the dead node's child to be killed by the watchdog")
+                    .until(() -> !alive(spawned));
+            long dog = watchdog;
+            await().atMost(WAIT).alias("the watchdog to exit").until(() -> !alive(dog));
+        } finally {
+            node.destroyForcibly();
+            for (long pid : new long[] {child, watchdog}) {
+                if (pid > 0) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    private static long pidAfter(String line, String prefix) {
+        if (line == null || !line.startsWith(prefix)) {
+            throw new AssertionError("expected '" + prefix + "PID' from the stand-in node, got " + line);
+        }
+        return Long.parseLong(line.substring(prefix.length()));
+    }
+
+    /** Running: exists and is not a zombie (an orphan is reaped by whatever adopted it, maybe never). */
+    private static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
         }
     }
 }

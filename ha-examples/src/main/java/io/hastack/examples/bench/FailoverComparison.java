@@ -1,5 +1,6 @@
 package io.hastack.examples.bench;
 
+import io.hastack.core.watchdog.Watchdog;
 import io.hastack.examples.demo.DemoPage;
 import io.hastack.examples.demo.NodeProcess;
 import java.io.IOException;
@@ -490,7 +491,13 @@ public final class FailoverComparison {
                     measured.add(zooKeeper);
                 }
                 Map<String, Long> before = new LinkedHashMap<>();
-                measured.forEach(n -> before.put(n.name(), cpuTicks(n.pid())));
+                Map<String, Long> watchdogs = new LinkedHashMap<>();
+                for (NodeProcess n : measured) {
+                    before.put(n.name(), cpuTicks(n.pid()));
+                    watchdogOf(n.pid()).ifPresent(w -> watchdogs.put(n.name(), w));
+                }
+                Map<String, Long> watchdogBefore = new LinkedHashMap<>();
+                watchdogs.forEach((name, pid) -> watchdogBefore.put(name, cpuTicks(pid)));
                 long begin = System.nanoTime();
                 LockSupport.parkNanos(Duration.ofSeconds(options.idleSeconds()).toNanos());
                 long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
@@ -502,12 +509,30 @@ public final class FailoverComparison {
                     checks.put("cpu_permille_of_core", ticks * 10 * 1000 / elapsedMs);
                     heap(n.pid()).forEach(checks::put);
                     checks.put("rss_kb", rssKb(n.pid()));
+                    Long watchdog = watchdogs.get(n.name());
+                    if (watchdog != null) { // the node's watchdog JVM: part of what the node costs
+                        long wTicks = cpuTicks(watchdog) - watchdogBefore.get(n.name());
+                        checks.put("watchdog_cpu_permille_of_core", wTicks * 10 * 1000 / elapsedMs);
+                        checks.put("watchdog_rss_kb", rssKb(watchdog));
+                    }
                     record(new Trial(stack, Scenario.IDLE, n.name(), number++, Map.of(), checks, ""));
                 }
             } catch (RuntimeException e) {
                 record(new Trial(stack, Scenario.IDLE, "3 nodes", 0, Map.of(), Map.of(), e.getMessage()));
             }
         }
+    }
+
+    /** The process id of the node watchdog JVM that {@code nodePid} started, if it runs one. */
+    private static Optional<Long> watchdogOf(long nodePid) {
+        return ProcessHandle.of(nodePid).stream()
+                .flatMap(ProcessHandle::children)
+                .filter(c -> c.info()
+                        .arguments()
+                        .map(a -> Arrays.asList(a).contains(Watchdog.class.getName()))
+                        .orElse(false))
+                .map(ProcessHandle::pid)
+                .findFirst();
     }
 
     /** utime + stime of {@code pid}, in clock ticks, from /proc. */

@@ -156,6 +156,7 @@ public final class NodeProcess implements AutoCloseable {
                 "-Xms64m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData", // no hsperfdata file and no sampler thread waking 20 times a second
                 "-Djava.net.preferIPv4Stack=true",
                 "-cp",
                 System.getProperty("java.class.path"),
