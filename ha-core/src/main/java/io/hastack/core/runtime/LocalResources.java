@@ -63,6 +63,15 @@ final class LocalResources {
 
         /** A recurring monitor ended, and its result was taken (not ignored as stale). */
         default void monitored(MonitorResult result) {}
+
+        /**
+         * How many times the node watchdog has killed this node's processes so far (it does when
+         * the lease it was told runs out, which a stall can cause without the node ever seeing its
+         * lease lapse); 0 without a watchdog.
+         */
+        default long watchdogKills() {
+            return 0;
+        }
     }
 
     private static final class Local {
@@ -80,6 +89,8 @@ final class LocalResources {
         long epoch;
         /** Bumped whenever an action begins, so that an older monitor's result is ignored. */
         long generation;
+        /** {@link Listener#watchdogKills()} when this resource was last known to run (see {@code scheduleMonitor}). */
+        long watchdogKillsBefore;
 
         CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
@@ -304,6 +315,7 @@ final class LocalResources {
             return reloadEach(ids, i + 1);
         }
         long generation = ++l.generation;
+        long killsBefore = listener.watchdogKills();
         // Never two calls into one agent at once: wait for a monitor that may be running.
         CompletableFuture<OperationResult> call = l.inFlight
                 .handleAsync((ignored, error) -> null, loop)
@@ -314,7 +326,7 @@ final class LocalResources {
                     if (l.generation == generation && result.succeeded()) {
                         // The configuration's CONFIG_APPLIED event lists what was reloaded.
                         LOG.info("{}: reloaded {} with its new parameters", node, l.spec.id());
-                        scheduleMonitor(l);
+                        scheduleMonitor(l, killsBefore);
                     } else if (l.generation == generation) {
                         int count = recordFailure(l, Operation.MONITOR);
                         l.state = ResourceState.FAILED;
@@ -546,13 +558,14 @@ final class LocalResources {
     private CompletableFuture<Void> probe(List<Local> locals) {
         List<CompletableFuture<Void>> probes = new ArrayList<>();
         for (Local l : locals) {
+            long killsBefore = listener.watchdogKills();
             probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR))
                     .thenAcceptAsync(
                             r -> {
                                 switch (r.outcome().result()) {
                                     case SUCCESS -> {
                                         l.state = ResourceState.RUNNING;
-                                        scheduleMonitor(l);
+                                        scheduleMonitor(l, killsBefore);
                                         LOG.info("probe: {} already runs on {}; adopting it", l.spec.id(), node);
                                     }
                                     case NOT_RUNNING -> l.state = ResourceState.STOPPED;
@@ -588,6 +601,7 @@ final class LocalResources {
                 continue;
             }
             long generation = ++l.generation;
+            long killsBefore = listener.watchdogKills();
             probes.add(executor.call(l.agent, l.call(node, Operation.MONITOR))
                     .thenAcceptAsync(
                             r -> {
@@ -601,7 +615,7 @@ final class LocalResources {
                                     default -> ResourceState.FAILED;
                                 };
                                 if (l.state == ResourceState.RUNNING) {
-                                    scheduleMonitor(l);
+                                    scheduleMonitor(l, killsBefore);
                                 }
                                 LOG.info(
                                         "cleanup of {} on {}: {} -> {} ({})",
@@ -636,6 +650,13 @@ final class LocalResources {
             }
         });
         return Collections.unmodifiableMap(failures);
+    }
+
+    /** The failures counted for {@code l} now (0 once they expired). */
+    private int failureCount(Local l) {
+        return l.failure == null || l.failure.expired(config.failureTimeout(l.spec), clock.instant())
+                ? 0
+                : l.failure.count();
     }
 
     /**
@@ -856,6 +877,7 @@ final class LocalResources {
         }
         listener.event(new EventData.ActionStarted(action), l.spec.id().value(), action.describe());
         listener.stateChanged();
+        long killsBefore = listener.watchdogKills();
         CompletableFuture<OperationResult> call = force && !start && l.agent instanceof ForceStoppable
                 ? executor.forceStop(l.agent, l.spec, node, l.epoch)
                 : executor.call(l.agent, l.call(node, action.type().operation()));
@@ -873,7 +895,7 @@ final class LocalResources {
                             if (start) {
                                 if (ok) {
                                     l.state = ResourceState.RUNNING;
-                                    scheduleMonitor(l);
+                                    scheduleMonitor(l, killsBefore);
                                 } else {
                                     // The planner applies the start's on-fail policy (migrate by default, as
                                     // Pacemaker's
@@ -980,7 +1002,16 @@ final class LocalResources {
     }
 
     private void scheduleMonitor(Local l) {
+        scheduleMonitor(l, listener.watchdogKills());
+    }
+
+    /**
+     * Schedules {@code l}'s next monitor; {@code watchdogKills} is the watchdog's kill count when
+     * {@code l} was last known to run (for a monitor's success: when that monitor was called).
+     */
+    private void scheduleMonitor(Local l, long watchdogKills) {
         long generation = l.generation;
+        l.watchdogKillsBefore = watchdogKills;
         ScheduledFuture<?> unused = loop.schedule(
                 () -> monitor(l, generation), l.spec.monitorInterval().toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -989,6 +1020,7 @@ final class LocalResources {
         if (l.generation != generation || l.state != ResourceState.RUNNING) {
             return;
         }
+        long killsBefore = listener.watchdogKills();
         CompletableFuture<OperationResult> call =
                 executor.call(l.agent, l.call(node, Operation.MONITOR).recurring());
         l.inFlight = call;
@@ -999,25 +1031,35 @@ final class LocalResources {
                             }
                             listener.monitored(MonitorResult.of(clock.instant(), l.spec.id(), result));
                             if (result.succeeded()) {
-                                scheduleMonitor(l);
+                                // It ran when this monitor was called; a kill reported since may
+                                // have come after that (the answer waited out a stall).
+                                scheduleMonitor(l, killsBefore);
                                 return;
                             }
-                            int count = recordFailure(l, Operation.MONITOR);
+                            // The node's own watchdog killed its processes since this monitor was
+                            // scheduled (a stall it never saw as a lapse): no failure of the resource,
+                            // as Pacemaker does not count a stop it ordered. It is still recovered.
+                            boolean killedByWatchdog = listener.watchdogKills() > l.watchdogKillsBefore;
+                            int count = killedByWatchdog ? failureCount(l) : recordFailure(l, Operation.MONITOR);
+                            String counted = killedByWatchdog
+                                    ? "not counted: the node watchdog killed this node's processes, " + count
+                                            + " failure(s) of " + config.migrationThreshold(l.spec)
+                                    : count + " of " + config.migrationThreshold(l.spec);
                             OnFail policy = config.onFail(l.spec, Operation.MONITOR);
                             LOG.warn(
-                                    "monitor of {} on {} failed ({} of {}, on-fail={}): {}",
+                                    "monitor of {} on {} failed ({}, on-fail={}): {}",
                                     l.spec.id(),
                                     node,
-                                    count,
-                                    config.migrationThreshold(l.spec),
+                                    counted,
                                     policy.externalName(),
                                     result.outcome());
                             listener.event(
                                     new EventData.MonitorFailed(
                                             l.spec.id(), count, policy, result.outcome(), timedOut(result)),
                                     l.spec.id().value(),
-                                    "monitor of " + l.spec.id() + " on " + node + " failed (failure " + count
-                                            + ", on-fail=" + policy.externalName() + "): " + result.outcome());
+                                    "monitor of " + l.spec.id() + " on " + node + " failed ("
+                                            + (killedByWatchdog ? counted : "failure " + count) + ", on-fail="
+                                            + policy.externalName() + "): " + result.outcome());
                             if (policy == OnFail.IGNORE) {
                                 scheduleMonitor(l); // pretend it succeeded: keep running and monitoring
                             } else {

@@ -475,6 +475,11 @@ final class NodeRuntime {
                         public void monitored(MonitorResult result) {
                             monitors.dispatch(result);
                         }
+
+                        @Override
+                        public long watchdogKills() {
+                            return watchdog.map(NodeWatchdog::killsReported).orElse(0L);
+                        }
                     },
                     live.get().version() > 0);
         } catch (RuntimeException e) {

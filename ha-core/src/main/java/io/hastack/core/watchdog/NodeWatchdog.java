@@ -1,6 +1,8 @@
 package io.hastack.core.watchdog;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ public final class NodeWatchdog implements AutoCloseable {
     private final String name;
     private boolean broken;
     private String last = "";
+    private final AtomicLong kills = new AtomicLong();
 
     private NodeWatchdog(String name, Process process, Duration guard) {
         this.name = name;
@@ -68,13 +72,45 @@ public final class NodeWatchdog implements AutoCloseable {
                 Long.toString(ProcessHandle.current().pid()));
         try {
             Process p = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             LOG.info("{}: node watchdog started (pid {})", name, p.pid());
-            return new NodeWatchdog(name, p, guard);
+            NodeWatchdog watchdog = new NodeWatchdog(name, p, guard);
+            Thread reader = new Thread(watchdog::readReports, "ha-watchdog-reports-" + name);
+            reader.setDaemon(true);
+            reader.start();
+            return watchdog;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the node watchdog " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How many times the watchdog has told this node that it is killing the node's processes
+     * (because the lease it was told ran out), as read so far by the thread that reads its reports.
+     */
+    public long killsReported() {
+        return kills.get();
+    }
+
+    /** Reads the watchdog's reports as they come, so that its output never fills up. */
+    private void readReports() {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("killing ")) {
+                    kills.incrementAndGet();
+                    LOG.warn(
+                            "{}: the node watchdog killed this node's processes ({}): the lease it was told ran out",
+                            name,
+                            line.substring("killing ".length()));
+                } else {
+                    LOG.info("{}: the node watchdog said: {}", name, line);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: reading the watchdog's reports: {}", name, e.getMessage());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The watchdog process: {@code java -cp ha-core.jar io.hastack.core.watchdog.Watchdog NODE_PID}. It
@@ -18,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * #QUIET_MS} ms once they have not changed for {@value #SETTLE_MS} ms. When a lease that held runs
  * out without renewal, it kills (SIGKILL) every descendant of the node but itself, once, those it
  * finds then and those it noted; when its input ends (the node exited), it kills what it last noted
- * and what is still found under the node, and exits. Between those it sleeps until the next look or
- * the lease's end, whichever comes first, or until the node writes. Plain JDK, no logging library:
- * it must start fast and stay small.
+ * (and what is still found under the node, if it still runs), and exits. Between those it sleeps until the next look or
+ * the lease's end, whichever comes first, or until the node writes. Before it kills on a lease's
+ * end it tells the node on its standard output ({@code killing PID...}): a node that stalled
+ * without noticing its lease run out then knows why its processes are gone. Plain JDK, no logging
+ * library: it must start fast and stay small.
  */
 public final class Watchdog {
     /** How often the watchdog notes the node's descendants while they change. */
@@ -67,20 +70,30 @@ public final class Watchdog {
                 }
                 seen = found;
                 boolean settled = now - changed >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
-                nextLook = now + TimeUnit.MILLISECONDS.toNanos(settled ? QUIET_MS : BUSY_MS);
+                // From the look's end: a slow look (a loaded host) still leaves a pause after it.
+                nextLook = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settled ? QUIET_MS : BUSY_MS);
             }
             if (state.exiting()) {
                 return;
             }
             boolean ended = state.ended();
             if (ended || state.expired(now)) {
-                // Frozen node: its tree is intact, look again. Dead node: what is still attached.
+                // Frozen node: its tree is intact, look again. A dead node's children have been
+                // adopted elsewhere, and its pid may be reused: only what was noted.
                 Map<Long, ProcessHandle> doomed = new HashMap<>(seen);
-                doomed.putAll(descendants(node.get(), self));
+                if (node.get().isAlive()) {
+                    doomed.putAll(descendants(node.get(), self));
+                }
                 if (!doomed.isEmpty()) {
                     System.err.println("watchdog: node " + nodePid
                             + (ended ? " is gone" : " did not renew its lease")
                             + "; killing its processes " + doomed.keySet());
+                    if (!ended) {
+                        // Told before the kill, so the node can read it before it sees a process gone.
+                        System.out.println("killing "
+                                + doomed.keySet().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+                        System.out.flush();
+                    }
                 }
                 doomed.values().forEach(ProcessHandle::destroyForcibly);
                 if (ended) {
@@ -177,9 +190,12 @@ public final class Watchdog {
 
         /** True once, when a lease that held has run out or the node said it lapsed. */
         synchronized boolean expired(long now) {
-            if (lapsed || (holding && now - until >= 0)) {
+            if (lapsed) {
+                lapsed = false; // a lease that came after the lapse still holds
+                return true;
+            }
+            if (holding && now - until >= 0) {
                 holding = false;
-                lapsed = false;
                 return true;
             }
             return false;

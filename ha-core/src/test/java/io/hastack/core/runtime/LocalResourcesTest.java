@@ -207,6 +207,63 @@ class LocalResourcesTest {
         assertEquals(Map.of(), resources.activeStates());
     }
 
+    /**
+     * The node stalled without seeing its lease lapse, but its watchdog killed its processes: the
+     * monitor's failure that follows is no failure of the resource (not counted against its
+     * migration threshold), and the resource is still failed here so that it is recovered.
+     */
+    @Test
+    void aMonitorThatFailsAfterTheWatchdogKilledTheNodesProcessesCountsNoFailure() {
+        LocalResources resources =
+                local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
+        run(resources, start(A), start(B));
+        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
+        time.runFor(Duration.ofMillis(1_100));
+        assertTrue(executor.log.contains("monitor a"), executor.log.toString());
+
+        executor.watchdogKills.incrementAndGet();
+        monitorOfA.complete(AgentOutcome.failed("pid 7 exited on its own with 137"));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(null, resources.failures().get(A), "no failure counted");
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A), "but failed here, to be recovered");
+        assertTrue(
+                executor.details.stream().anyMatch(d -> d.contains("not counted: the node watchdog killed")),
+                executor.details.toString());
+
+        // b was last known to run before the kill: its first failure after it is not counted either.
+        executor.answer("monitor", "b", AgentOutcome.failed("pid 8 was killed"));
+        time.runFor(ResourceSpec.DEFAULT_MONITOR_INTERVAL);
+        assertEquals(null, resources.failures().get(B), "b's failure after the kill is not counted");
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(B));
+
+        // Started again after the kill, then failing: counted as before.
+        run(resources, stop(A), stop(B));
+        run(resources, start(A), start(B));
+        executor.answer("monitor", "a", AgentOutcome.failed("pid 9 exited on its own with 1"));
+        time.runFor(Duration.ofMillis(1_100));
+        assertEquals(1, resources.failures().get(A).count(), "a failure with no kill since the start is counted");
+    }
+
+    /**
+     * A monitor that succeeded was called before the kill (its answer waited out the stall): the
+     * kill counts from that call, so the failure after it is still not counted.
+     */
+    @Test
+    void aKillAfterASuccessfulMonitorWasCalledStillExcusesTheNextFailure() {
+        LocalResources resources =
+                local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
+        run(resources, start(A));
+        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
+        time.runFor(Duration.ofMillis(1_100));
+        executor.watchdogKills.incrementAndGet(); // during the stall, after the monitor was called
+        monitorOfA.complete(AgentOutcome.success());
+        time.runFor(Duration.ofMillis(10));
+        executor.answer("monitor", "a", AgentOutcome.failed("pid 7 was killed"));
+        time.runFor(Duration.ofMillis(1_100));
+        assertEquals(null, resources.failures().get(A), "not counted");
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
+    }
+
     @Test
     void aFailedStopIsForcedAndStopsIfTheForceWorks() {
         executor.answer("stop", "a", AgentOutcome.failed("timed out"));

@@ -30,6 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 class ScriptedExecutor implements AgentExecutor {
     /** Every call, in order. */
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** What the node watchdog reports as its kills so far ({@code LocalResources.Listener#watchdogKills}). */
+    final java.util.concurrent.atomic.AtomicLong watchdogKills = new java.util.concurrent.atomic.AtomicLong();
     /** Every call as "operation resource" ({@code force-stop r} for forced stops). */
     final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -164,6 +166,11 @@ class ScriptedExecutor implements AgentExecutor {
                         Type type = data.type();
                         events.add(type);
                         details.add(detail);
+                    }
+
+                    @Override
+                    public long watchdogKills() {
+                        return watchdogKills.get();
                     }
                 },
                 false);

@@ -36,6 +36,7 @@ class NodeWatchdogTest {
             await().atMost(WAIT)
                     .alias("the child to be killed when the lease ran out")
                     .until(() -> !expired.isAlive());
+            await().atMost(WAIT).alias("the watchdog to report the kill").until(() -> watchdog.killsReported() == 1);
 
             lapsed = child();
             watchdog.leaseUntil(
@@ -46,6 +47,8 @@ class NodeWatchdogTest {
             await().atMost(WAIT)
                     .alias("the child to be killed when the node said its lease lapsed")
                     .until(() -> !lapsedChild.isAlive());
+
+            await().atMost(WAIT).until(() -> watchdog.killsReported() == 2);
 
             kept = child();
             watchdog.leaseUntil(
@@ -106,6 +109,47 @@ class NodeWatchdogTest {
                     .until(() -> !alive(spawned));
             long dog = watchdog;
             await().atMost(WAIT).alias("the watchdog to exit").until(() -> !alive(dog));
+        } finally {
+            node.destroyForcibly();
+            for (long pid : new long[] {child, watchdog}) {
+                if (pid > 0) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    /**
+     * A child started while the watchdog looks only rarely, and the lease lapses at once: the
+     * watchdog looks again before it kills, so the child it had not noted yet dies too.
+     */
+    @Test
+    void looksAgainWhenTheLeaseEndsSoThatAChildItHadNotNotedYetDiesToo() throws Exception {
+        Process node = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WatchedNode.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        long child = -1;
+        long watchdog = -1;
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            watchdog = pidAfter(out.readLine(), "watchdog ");
+            await().during(Duration.ofMillis(Watchdog.SETTLE_MS + Watchdog.QUIET_MS))
+                    .atMost(WAIT)
+                    .until(node::isAlive);
+            OutputStream in = node.getOutputStream();
+            in.write("spawn\nlapse\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            child = pidAfter(out.readLine(), "child ");
+            long spawned = child;
+            await().atMost(WAIT)
+                    .alias("the child the watchdog had not noted yet to be killed at the lapse")
+                    .until(() -> !alive(spawned));
+            assertTrue(node.isAlive(), "the node itself is not killed");
         } finally {
             node.destroyForcibly();
             for (long pid : new long[] {child, watchdog}) {

@@ -9,7 +9,8 @@ import java.util.OptionalLong;
 /**
  * A stand-in node JVM for {@link NodeWatchdogTest}: starts its watchdog with a lease of one
  * minute, then, for every {@code spawn} line on its standard input, starts {@code sleep 120} (no
- * parent-death signal) and prints {@code child PID}. The test kills it with SIGKILL.
+ * parent-death signal) and prints {@code child PID}; on {@code lapse} it tells the watchdog that
+ * its lease lapsed. The test kills it with SIGKILL.
  */
 final class WatchedNode {
     private WatchedNode() {}
@@ -25,6 +26,8 @@ final class WatchedNode {
             if (line.equals("spawn")) {
                 Process child = new ProcessBuilder("sleep", "120").start();
                 System.out.println("child " + child.pid());
+            } else if (line.equals("lapse")) {
+                watchdog.leaseUntil(OptionalLong.empty(), System.nanoTime());
             }
         }
     }
