@@ -179,6 +179,14 @@ class LocalResourcesTest {
         assertTrue(lenient.log.stream().filter("monitor a"::equals).count() >= 2, "and monitors on");
     }
 
+    /** Holds a's next monitor (every second) and runs until it is under way; complete it to answer. */
+    private CompletableFuture<AgentOutcome> monitorOfAUnderWay() {
+        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
+        time.runFor(Duration.ofMillis(1_100));
+        assertTrue(executor.log.contains("monitor a"), executor.log.toString());
+        return monitorOfA;
+    }
+
     /**
      * The node stops everything itself (a lapsed lease): a monitor that was under way and fails
      * before the resource's own stop (the watchdog killed its process) counts no failure.
@@ -188,9 +196,7 @@ class LocalResourcesTest {
         LocalResources resources =
                 local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
         run(resources, start(A), start(B));
-        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
-        time.runFor(Duration.ofMillis(1_100));
-        assertTrue(executor.log.contains("monitor a"), executor.log.toString());
+        CompletableFuture<AgentOutcome> monitorOfA = monitorOfAUnderWay();
         CompletableFuture<AgentOutcome> stopOfB = executor.hold("stop", "b");
         CompletableFuture<Void> stopped = resources.stopAll("node n1 stalled for 2300 ms");
         time.runFor(Duration.ofMillis(10));
@@ -217,9 +223,7 @@ class LocalResourcesTest {
         LocalResources resources =
                 local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
         run(resources, start(A), start(B));
-        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
-        time.runFor(Duration.ofMillis(1_100));
-        assertTrue(executor.log.contains("monitor a"), executor.log.toString());
+        CompletableFuture<AgentOutcome> monitorOfA = monitorOfAUnderWay();
 
         executor.watchdogKills.incrementAndGet();
         monitorOfA.complete(AgentOutcome.failed("pid 7 exited on its own with 137"));
@@ -253,8 +257,7 @@ class LocalResourcesTest {
         LocalResources resources =
                 local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
         run(resources, start(A));
-        CompletableFuture<AgentOutcome> monitorOfA = executor.hold("monitor", "a");
-        time.runFor(Duration.ofMillis(1_100));
+        CompletableFuture<AgentOutcome> monitorOfA = monitorOfAUnderWay();
         executor.watchdogKills.incrementAndGet(); // during the stall, after the monitor was called
         monitorOfA.complete(AgentOutcome.success());
         time.runFor(Duration.ofMillis(10));

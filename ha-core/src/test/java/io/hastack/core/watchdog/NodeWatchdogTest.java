@@ -76,46 +76,19 @@ class NodeWatchdogTest {
      */
     @Test
     void killsTheChildrenOfANodeThatDiedThoughTheyCameWhileItLookedRarely() throws Exception {
-        Process node = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        WatchedNode.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        long child = -1;
-        long watchdog = -1;
-        try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-            watchdog = pidAfter(out.readLine(), "watchdog ");
-            // Long enough for the watchdog to settle (SETTLE_MS without a change) and look rarely.
-            await().during(Duration.ofMillis(Watchdog.SETTLE_MS + Watchdog.QUIET_MS))
-                    .atMost(WAIT)
-                    .until(node::isAlive);
-            OutputStream in = node.getOutputStream();
-            in.write("spawn\n".getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            child = pidAfter(out.readLine(), "child ");
-            long spawned = child;
+        try (StandIn node = new StandIn()) {
+            node.awaitSettled();
+            long child = node.send("spawn\n");
             // One quiet look (and a busy one after the change) later, the child is noted.
             await().during(Duration.ofMillis(2L * Watchdog.QUIET_MS))
                     .atMost(WAIT)
-                    .until(() -> alive(spawned));
-            node.destroyForcibly();
-            node.waitFor();
+                    .until(() -> alive(child));
+            node.process.destroyForcibly();
+            node.process.waitFor();
             await().atMost(WAIT)
                     .alias("the dead node's child to be killed by the watchdog")
-                    .until(() -> !alive(spawned));
-            long dog = watchdog;
-            await().atMost(WAIT).alias("the watchdog to exit").until(() -> !alive(dog));
-        } finally {
-            node.destroyForcibly();
-            for (long pid : new long[] {child, watchdog}) {
-                if (pid > 0) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
+                    .until(() -> !alive(child));
+            await().atMost(WAIT).alias("the watchdog to exit").until(() -> !alive(node.watchdog));
         }
     }
 
@@ -125,33 +98,60 @@ class NodeWatchdogTest {
      */
     @Test
     void looksAgainWhenTheLeaseEndsSoThatAChildItHadNotNotedYetDiesToo() throws Exception {
-        Process node = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        WatchedNode.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        long child = -1;
-        long watchdog = -1;
-        try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-            watchdog = pidAfter(out.readLine(), "watchdog ");
-            await().during(Duration.ofMillis(Watchdog.SETTLE_MS + Watchdog.QUIET_MS))
-                    .atMost(WAIT)
-                    .until(node::isAlive);
-            OutputStream in = node.getOutputStream();
-            in.write("spawn\nlapse\n".getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            child = pidAfter(out.readLine(), "child ");
-            long spawned = child;
+        try (StandIn node = new StandIn()) {
+            node.awaitSettled();
+            long child = node.send("spawn\nlapse\n");
             await().atMost(WAIT)
                     .alias("the child the watchdog had not noted yet to be killed at the lapse")
-                    .until(() -> !alive(spawned));
-            assertTrue(node.isAlive(), "the node itself is not killed");
-        } finally {
-            node.destroyForcibly();
+                    .until(() -> !alive(child));
+            assertTrue(node.process.isAlive(), "the node itself is not killed");
+        }
+    }
+
+    /** A {@link WatchedNode} JVM with its watchdog; closing kills it, its child and its watchdog. */
+    private static final class StandIn implements AutoCloseable {
+        final Process process;
+        final long watchdog;
+        private final BufferedReader out;
+        private long child = -1;
+
+        StandIn() throws IOException {
+            process = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            WatchedNode.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            try {
+                watchdog = pidAfter(out.readLine(), "watchdog ");
+            } catch (IOException | RuntimeException | Error e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** Long enough for the watchdog to settle ({@link Watchdog#SETTLE_MS} without a change) and look rarely. */
+        void awaitSettled() {
+            await().during(Duration.ofMillis(Watchdog.SETTLE_MS + Watchdog.QUIET_MS))
+                    .atMost(WAIT)
+                    .until(process::isAlive);
+        }
+
+        /** Sends {@code lines} (the first one {@code spawn}); returns the child's pid. */
+        long send(String lines) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write(lines.getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            child = pidAfter(out.readLine(), "child ");
+            return child;
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
             for (long pid : new long[] {child, watchdog}) {
                 if (pid > 0) {
                     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);

@@ -52,7 +52,9 @@ import java.util.stream.IntStream;
  * HA Stack's timings (the TCP preset's 500,3000 and 200, and a lease equal to the heartbeat timeout,
  * when left out); {@code --ha-workers parallel} to put HA Stack's workers in an unordered group that
  * the page is ordered after (they start in parallel; {@code ordered}, the default, starts the
- * workers and the page as one ordered group); {@code --out DIR}
+ * workers and the page as one ordered group); {@code --ha-device zookeeper} to give HA Stack the
+ * ZooKeeper quorum device on the baseline's ZooKeeper instead of the file one ({@code file}, the
+ * default); {@code --out DIR}
  * (default {@code target/bench}) for the CSV of the raw trials ({@code trials.csv}, rewritten
  * after every trial) and the plots.
  */
@@ -77,6 +79,7 @@ public final class FailoverComparison {
     /**
      * The command line.
      *
+     * @param haOnZooKeeper HA Stack on the ZooKeeper quorum device (the baseline's ZooKeeper) instead of the file one
      * @param trials trials per scenario and stack
      * @param scenarios the scenarios, in order
      * @param pauses pauses in {@link Scenario#PAUSES}
@@ -92,6 +95,7 @@ public final class FailoverComparison {
      * @param out where the CSV and plots go
      */
     record Options(
+            boolean haOnZooKeeper,
             int trials,
             List<Scenario> scenarios,
             int pauses,
@@ -130,6 +134,7 @@ public final class FailoverComparison {
                     "ha-verify-ms",
                     "ha-lease-ms",
                     "ha-workers",
+                    "ha-device",
                     "out");
             o.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown flag --" + k + "; known: " + known);
@@ -155,7 +160,12 @@ public final class FailoverComparison {
                 }
                 haArgs.addAll(List.of("--workers", value));
             }
+            String device = o.getOrDefault("ha-device", "file");
+            if (!device.equals("file") && !device.equals("zookeeper")) {
+                throw new IllegalArgumentException("--ha-device takes file or zookeeper, got '" + device + "'");
+            }
             return new Options(
+                    device.equals("zookeeper"),
                     trials,
                     Arrays.stream(o.getOrDefault("scenarios", "kill,stop,proc,shutdown")
                                     .split(","))
@@ -201,7 +211,8 @@ public final class FailoverComparison {
                         + " connection %d ms, tickTime %d ms; output in %s%n",
                 Instant.now(),
                 o.trials(),
-                o.haArgs().isEmpty() ? "the TCP preset's timings" : String.join(" ", o.haArgs()),
+                (o.haArgs().isEmpty() ? "the TCP preset's timings" : String.join(" ", o.haArgs()))
+                        + (o.haOnZooKeeper() ? ", the ZooKeeper quorum device" : ", the file quorum device"),
                 o.sessionMs(),
                 o.connectionMs(),
                 o.tickMs(),
@@ -616,6 +627,9 @@ public final class FailoverComparison {
             List<String> args = new ArrayList<>(
                     List.of("--nodes", String.join(",", names), "--resources", Integer.toString(resources)));
             args.addAll(options.haArgs());
+            if (options.haOnZooKeeper()) {
+                args.addAll(List.of("--quorum-device", "zookeeper", "--zookeeper", zooKeeper()));
+            }
             for (int i = 0; i < nodes; i++) {
                 launched.add(NodeProcess.launch(
                         names.get(i), "bench-" + id, peers.get(i), peers, web, dir, dir.resolve("shared"), args));

@@ -8,6 +8,7 @@ import io.hastack.core.runtime.NodeSettings;
 import io.hastack.core.security.ClusterKey;
 import io.hastack.membership.jgroups.JGroupsConfig;
 import io.hastack.membership.jgroups.JGroupsMembership;
+import io.hastack.membership.zookeeper.ZooKeeperQuorumDevice;
 import io.hastack.resources.StandardAgents;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +36,8 @@ import java.util.concurrent.Executors;
  * {@code --data-stack ...} ({@link DataStack#args()}) runs the file system + database + web group;
  * {@code --nodes node1,node2,node3} names the cluster's nodes (node1 and node2 by default),
  * {@code --resources N} runs {@link DemoCluster#workersAndWeb}'s group of N resources (benchmarks), and
- * {@code --quorum-device none} runs without the file quorum device; {@code --host A} listens on
+ * {@code --quorum-device none} runs without the file quorum device, {@code --quorum-device zookeeper
+ * --zookeeper HOST:PORT} with the ZooKeeper one (under {@code /hastack/CLUSTER}); {@code --host A} listens on
  * address A instead of 127.0.0.1 and {@code --peer-hosts A1,A2} gives the peers' addresses, one per
  * port of {@code --peers}. {@code --key FILE} is the cluster key file (every node the same; {@link
  * NodeProcess#clusterKey} generates one), which seals the membership's traffic and authenticates
@@ -124,8 +127,15 @@ public final class DemoNode {
                 .membership(membership)
                 .agents(StandardAgents.registry())
                 .settings(settings.build());
-        if (!"none".equals(opts.get("quorum-device"))) {
-            builder.quorumDevice(new FileQuorumDevice(Path.of(require(opts, "shared"))));
+        switch (opts.getOrDefault("quorum-device", "file")) {
+            case "file" -> builder.quorumDevice(new FileQuorumDevice(Path.of(require(opts, "shared"))));
+            case "zookeeper" ->
+                builder.quorumDevice(ZooKeeperQuorumDevice.connect(
+                        require(opts, "zookeeper"), "/hastack/" + require(opts, "cluster"), Duration.ofSeconds(30)));
+            case "none" -> {}
+            default ->
+                throw new IllegalArgumentException(
+                        "--quorum-device takes file, zookeeper or none, got '" + opts.get("quorum-device") + "'");
         }
         HaNode node = builder.build();
         node.addListener(e -> print(out, e), Executors.newSingleThreadExecutor(r -> {

@@ -219,6 +219,13 @@ class FailoverComparisonTest {
                 IllegalArgumentException.class,
                 () -> FailoverComparison.Options.parse(new String[] {"--ha-workers", "fast"}));
         assertTrue(workers.getMessage().contains("ordered or parallel"), workers.getMessage());
+        assertTrue(FailoverComparison.Options.parse(new String[] {"--ha-device", "zookeeper"})
+                .haOnZooKeeper());
+        assertFalse(FailoverComparison.Options.parse(new String[0]).haOnZooKeeper(), "the file device by default");
+        IllegalArgumentException device = assertThrows(
+                IllegalArgumentException.class,
+                () -> FailoverComparison.Options.parse(new String[] {"--ha-device", "etcd"}));
+        assertTrue(device.getMessage().contains("file or zookeeper"), device.getMessage());
     }
 
     @Test
