@@ -102,7 +102,8 @@ public final class NodeWatchdog implements AutoCloseable {
                 if (line.startsWith("killing ")) {
                     kills.incrementAndGet();
                     LOG.warn(
-                            "{}: the node watchdog killed this node's processes ({}): the lease it was told ran out",
+                            "{}: the node watchdog killed this node's processes ({}): the lease it was told ran out"
+                                    + " or lapsed",
                             name,
                             line.substring("killing ".length()));
                 } else {

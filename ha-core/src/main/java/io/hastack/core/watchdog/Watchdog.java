@@ -65,6 +65,14 @@ public final class Watchdog {
             long now = System.nanoTime();
             if (now - nextLook >= 0) {
                 Map<Long, ProcessHandle> found = descendants(node.get(), self);
+                // What was noted and still runs stays noted: once the node has died, a look finds
+                // nothing under it (its children were adopted elsewhere) before the end of its
+                // input is seen. isAlive compares start times, so a reused pid is not kept.
+                for (Map.Entry<Long, ProcessHandle> e : seen.entrySet()) {
+                    if (!found.containsKey(e.getKey()) && e.getValue().isAlive()) {
+                        found.put(e.getKey(), e.getValue());
+                    }
+                }
                 if (!found.keySet().equals(seen.keySet())) {
                     changed = now;
                 }

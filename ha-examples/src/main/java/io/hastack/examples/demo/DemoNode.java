@@ -127,11 +127,16 @@ public final class DemoNode {
                 .membership(membership)
                 .agents(StandardAgents.registry())
                 .settings(settings.build());
-        switch (opts.getOrDefault("quorum-device", "file")) {
+        String device = opts.getOrDefault("quorum-device", "file");
+        if (opts.containsKey("zookeeper") && !device.equals("zookeeper")) {
+            throw new IllegalArgumentException(
+                    "--zookeeper is only for --quorum-device zookeeper (the device is " + device + ")");
+        }
+        switch (device) {
             case "file" -> builder.quorumDevice(new FileQuorumDevice(Path.of(require(opts, "shared"))));
             case "zookeeper" ->
                 builder.quorumDevice(ZooKeeperQuorumDevice.connect(
-                        require(opts, "zookeeper"), "/hastack/" + require(opts, "cluster"), Duration.ofSeconds(30)));
+                        require(opts, "zookeeper"), "/hastack/" + require(opts, "cluster"), Duration.ofSeconds(10)));
             case "none" -> {}
             default ->
                 throw new IllegalArgumentException(
@@ -181,7 +186,8 @@ public final class DemoNode {
         String v = opts.get(name);
         if (v == null) {
             throw new IllegalArgumentException("missing --" + name
-                    + "; usage: DemoNode --name N --cluster C --port P --peers P1,P2 --web-port W --shared DIR");
+                    + "; usage: DemoNode --name N --cluster C --port P --peers P1,P2 --web-port W --shared DIR"
+                    + " [--quorum-device file|zookeeper|none] [--zookeeper HOST:PORT]");
         }
         return v;
     }

@@ -232,7 +232,7 @@ public final class JGroupsConfig {
         // How often lost messages are asked for again and acknowledgements go out. 500 ms (JGroups'
         // default for UNICAST3) would wake an idle node 16 times a second less, but measured with
         // the fast timings it made a node's watchdog kill its processes in every 950 ms pause (the
-        // node's lease, as it tells the watchdog, ran shorter; docs/performance.md, run 24): kept.
+        // watchdog's deadline passed before the next renewal reached it; docs/performance.md, scenario 7).
         stack.add(new NAKACK2().setXmitInterval(RETRANSMIT_MS).setValue("use_mcast_xmit", false));
         stack.add(new UNICAST3().setXmitInterval(RETRANSMIT_MS));
         stack.add(new STABLE().setDesiredAverageGossip(5000).setMaxBytes(1_000_000));

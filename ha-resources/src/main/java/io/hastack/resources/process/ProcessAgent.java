@@ -9,7 +9,6 @@ import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,13 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>The child dies with the node: it is started through util-linux's {@code setpriv --pdeathsig
  * KILL} (no shell), so when the node's JVM dies, even by SIGKILL, the kernel kills the child too
  * and the group can safely start elsewhere. Linux sends that signal when the <em>thread</em> that
- * spawned the child ends, so every child is spawned from one thread that lives as long as the JVM.
+ * spawned the child ends, so every child is spawned from a fixed pool of threads that live as long
+ * as the JVM.
  * Without {@code setpriv} the child is started directly and would outlive a crashed node (a
  * warning says so). Processes that daemonize (fork and let the parent exit) escape both: run
  * services in the foreground.
@@ -102,56 +100,7 @@ public final class ProcessAgent implements ResourceAgent, ForceStoppable {
         }
     }
 
-    /** Whether the spawning path of this JVM was warmed ({@link #warmUp()}). */
-    private static final AtomicBoolean WARMED = new AtomicBoolean();
-
-    /** The warm-up's exit code (-1 if it could not run). */
-    private static final CompletableFuture<Integer> WARM_UP = new CompletableFuture<>();
-
     private volatile Process process;
-
-    /** An agent; the first one created in this JVM warms the spawning path ({@link #warmUp()}). */
-    public ProcessAgent() {
-        if (WARMED.compareAndSet(false, true)) {
-            SPAWNER.execute(ProcessAgent::warmUp);
-        }
-    }
-
-    /**
-     * Spawns one process that exits at once ({@code true}, through {@code setpriv} as a start does)
-     * and waits for it. A JVM's first spawn takes ~20 ms longer than the next ones (class loading,
-     * the JDK's spawn helper and its reaper thread): without this, a standby node's first start in a
-     * failover would pay it.
-     */
-    private static void warmUp() {
-        List<String> command = new ArrayList<>();
-        SETPRIV.ifPresent(s -> command.addAll(List.of(s.toString(), "--pdeathsig", "KILL", "--")));
-        command.add("true");
-        int exit = -1;
-        try {
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            if (p.waitFor(10, TimeUnit.SECONDS)) {
-                exit = p.exitValue();
-            } else {
-                p.destroyForcibly();
-            }
-        } catch (IOException e) {
-            LOG.debug("warming the process spawner with {} failed: {}", command, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            WARM_UP.complete(exit);
-        }
-    }
-
-    /** Completes with the warm-up's exit code once the first agent of this JVM has warmed the spawner. */
-    static CompletableFuture<Integer> warmedUp() {
-        return WARM_UP;
-    }
 
     /** Parameters for running {@code argv} with extra environment {@code env}. */
     public static Map<String, String> params(List<String> argv, Map<String, String> env) {

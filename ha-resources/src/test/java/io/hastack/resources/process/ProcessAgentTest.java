@@ -49,18 +49,6 @@ class ProcessAgentTest {
         };
     }
 
-    /**
-     * The first agent of a JVM spawns one process that exits at once, through setpriv as a start
-     * does, so that a standby node's first start in a failover is not the JVM's first spawn.
-     */
-    @Test
-    void theFirstAgentWarmsTheSpawner() throws Exception {
-        assertEquals(
-                0,
-                ProcessAgent.warmedUp().get(30, java.util.concurrent.TimeUnit.SECONDS),
-                "the warm-up ran and exited 0");
-    }
-
     @Test
     void startMonitorStopFollowTheOcfRules() {
         params = ProcessAgent.params(List.of("sleep", "600"), Map.of());
