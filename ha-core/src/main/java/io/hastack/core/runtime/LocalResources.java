@@ -72,6 +72,15 @@ final class LocalResources {
         default long watchdogKills() {
             return 0;
         }
+
+        /**
+         * Completes once every kill the node watchdog reported before this call is counted in
+         * {@link #watchdogKills()} (a round trip to the watchdog, bounded by a timeout); at once
+         * without a watchdog.
+         */
+        default CompletableFuture<Void> watchdogCaughtUp() {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private static final class Local {
@@ -1036,36 +1045,21 @@ final class LocalResources {
                                 scheduleMonitor(l, killsBefore);
                                 return;
                             }
-                            // The node's own watchdog killed its processes since this monitor was
-                            // scheduled (a stall it never saw as a lapse): no failure of the resource,
-                            // as Pacemaker does not count a stop it ordered. It is still recovered.
-                            boolean killedByWatchdog = listener.watchdogKills() > l.watchdogKillsBefore;
-                            int count = killedByWatchdog ? failureCount(l) : recordFailure(l, Operation.MONITOR);
-                            String counted = killedByWatchdog
-                                    ? "not counted: the node watchdog killed this node's processes, " + count
-                                            + " failure(s) of " + config.migrationThreshold(l.spec)
-                                    : count + " of " + config.migrationThreshold(l.spec);
-                            OnFail policy = config.onFail(l.spec, Operation.MONITOR);
-                            LOG.warn(
-                                    "monitor of {} on {} failed ({}, on-fail={}): {}",
-                                    l.spec.id(),
-                                    node,
-                                    counted,
-                                    policy.externalName(),
-                                    result.outcome());
-                            listener.event(
-                                    new EventData.MonitorFailed(
-                                            l.spec.id(), count, policy, result.outcome(), timedOut(result)),
-                                    l.spec.id().value(),
-                                    "monitor of " + l.spec.id() + " on " + node + " failed ("
-                                            + (killedByWatchdog ? counted : "failure " + count) + ", on-fail="
-                                            + policy.externalName() + "): " + result.outcome());
-                            if (policy == OnFail.IGNORE) {
-                                scheduleMonitor(l); // pretend it succeeded: keep running and monitoring
+                            // Right after a stall the watchdog's report of a kill and this answer
+                            // arrive together: decide once every report sent before is counted.
+                            CompletableFuture<Void> caughtUp = listener.watchdogCaughtUp();
+                            if (caughtUp.isDone()) {
+                                monitorFailed(l, result);
                             } else {
-                                l.state = ResourceState.FAILED;
+                                CompletableFuture<Object> unused = caughtUp.handleAsync(
+                                        (ignored, error) -> {
+                                            if (l.generation == generation && l.state == ResourceState.RUNNING) {
+                                                monitorFailed(l, result);
+                                            }
+                                            return null;
+                                        },
+                                        loop);
                             }
-                            listener.stateChanged();
                         },
                         loop)
                 .exceptionally(e -> {
@@ -1074,6 +1068,39 @@ final class LocalResources {
                     }
                     return null;
                 });
+    }
+
+    /** A recurring monitor of {@code l} failed: counts it (unless the watchdog caused it) and applies on-fail. */
+    private void monitorFailed(Local l, OperationResult result) {
+        // The node's own watchdog killed its processes since this monitor was
+        // scheduled (a stall it never saw as a lapse): no failure of the resource,
+        // as Pacemaker does not count a stop it ordered. It is still recovered.
+        boolean killedByWatchdog = listener.watchdogKills() > l.watchdogKillsBefore;
+        int count = killedByWatchdog ? failureCount(l) : recordFailure(l, Operation.MONITOR);
+        String counted = killedByWatchdog
+                ? "not counted: the node watchdog killed this node's processes, " + count + " failure(s) of "
+                        + config.migrationThreshold(l.spec)
+                : count + " of " + config.migrationThreshold(l.spec);
+        OnFail policy = config.onFail(l.spec, Operation.MONITOR);
+        LOG.warn(
+                "monitor of {} on {} failed ({}, on-fail={}): {}",
+                l.spec.id(),
+                node,
+                counted,
+                policy.externalName(),
+                result.outcome());
+        listener.event(
+                new EventData.MonitorFailed(l.spec.id(), count, policy, result.outcome(), timedOut(result)),
+                l.spec.id().value(),
+                "monitor of " + l.spec.id() + " on " + node + " failed ("
+                        + (killedByWatchdog ? counted : "failure " + count) + ", on-fail="
+                        + policy.externalName() + "): " + result.outcome());
+        if (policy == OnFail.IGNORE) {
+            scheduleMonitor(l); // pretend it succeeded: keep running and monitoring
+        } else {
+            l.state = ResourceState.FAILED;
+        }
+        listener.stateChanged();
     }
 
     /**

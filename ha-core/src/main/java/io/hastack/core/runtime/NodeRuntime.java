@@ -480,6 +480,12 @@ final class NodeRuntime {
                         public long watchdogKills() {
                             return watchdog.map(NodeWatchdog::killsReported).orElse(0L);
                         }
+
+                        @Override
+                        public CompletableFuture<Void> watchdogCaughtUp() {
+                            return watchdog.map(NodeWatchdog::caughtUp)
+                                    .orElseGet(() -> CompletableFuture.completedFuture(null));
+                        }
                     },
                     live.get().version() > 0);
         } catch (RuntimeException e) {

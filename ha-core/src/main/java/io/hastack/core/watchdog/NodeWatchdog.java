@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,11 @@ public final class NodeWatchdog implements AutoCloseable {
     private boolean broken;
     private String last = "";
     private final AtomicLong kills = new AtomicLong();
+    /** The {@link #caughtUp()} calls whose {@code ping} is not answered yet, oldest first. */
+    private final Queue<CompletableFuture<Void>> pings = new ConcurrentLinkedQueue<>();
+
+    /** How long {@link #caughtUp()} waits for the watchdog's answer at most. */
+    static final long CATCH_UP_MS = 200;
 
     private NodeWatchdog(String name, Process process, Duration guard) {
         this.name = name;
@@ -93,13 +102,46 @@ public final class NodeWatchdog implements AutoCloseable {
         return kills.get();
     }
 
+    /**
+     * Completes once every report the watchdog wrote before it read this call's {@code ping} is
+     * counted in {@link #killsReported()}: the watchdog answers {@code pong} on the same output, after
+     * them. At once if the watchdog is gone; after {@value #CATCH_UP_MS} ms at most.
+     */
+    public CompletableFuture<Void> caughtUp() {
+        return caughtUp(CATCH_UP_MS);
+    }
+
+    /** As {@link #caughtUp()}, waiting at most {@code timeoutMs}. */
+    synchronized CompletableFuture<Void> caughtUp(long timeoutMs) {
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        if (broken) {
+            answered.complete(null);
+            return answered;
+        }
+        pings.add(answered); // before the write: the answer may come at once
+        try {
+            in.write("ping\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+        } catch (IOException e) {
+            broken = true; // gone: nothing will answer, now or later
+            answered.complete(null);
+            return answered;
+        }
+        return answered.completeOnTimeout(null, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
     /** Reads the watchdog's reports as they come, so that its output never fills up. */
     private void readReports() {
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
             while ((line = out.readLine()) != null) {
-                if (line.startsWith("killing ")) {
+                if (line.equals("pong")) {
+                    CompletableFuture<Void> answered = pings.poll();
+                    if (answered != null) {
+                        answered.complete(null);
+                    }
+                } else if (line.startsWith("killing ")) {
                     kills.incrementAndGet();
                     LOG.warn(
                             "{}: the node watchdog killed this node's processes ({}): the lease it was told ran out"
@@ -112,6 +154,10 @@ public final class NodeWatchdog implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("{}: reading the watchdog's reports: {}", name, e.getMessage());
+        }
+        CompletableFuture<Void> unanswered;
+        while ((unanswered = pings.poll()) != null) {
+            unanswered.complete(null); // the watchdog is gone: nothing more will be reported
         }
     }
 

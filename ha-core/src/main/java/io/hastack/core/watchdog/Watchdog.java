@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * (and what is still found under the node, if it still runs), and exits. Between those it sleeps until the next look or
  * the lease's end, whichever comes first, or until the node writes. Before it kills on a lease's
  * end it tells the node on its standard output ({@code killing PID...}): a node that stalled
- * without noticing its lease run out then knows why its processes are gone. Plain JDK, no logging
+ * without noticing its lease run out then knows why its processes are gone. It answers {@code ping}
+ * with {@code pong} on the same output, after every report written before. Plain JDK, no logging
  * library: it must start fast and stay small.
  */
 public final class Watchdog {
@@ -131,6 +132,10 @@ public final class Watchdog {
                     return;
                 } else if (line.equals("none")) {
                     state.none();
+                } else if (line.equals("ping")) {
+                    // After every report written so far: the node then knows it has read them all.
+                    System.out.println("pong");
+                    System.out.flush();
                 } else if (line.startsWith("lease ") && line.substring(6).matches("[0-9]{1,12}")) {
                     state.lease(now + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(line.substring(6))));
                 } else {

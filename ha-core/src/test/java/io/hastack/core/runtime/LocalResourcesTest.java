@@ -249,6 +249,31 @@ class LocalResourcesTest {
     }
 
     /**
+     * Right after a stall the watchdog's report and the monitor's failure arrive together: the
+     * failure is decided once the node has read every report the watchdog sent before (a round
+     * trip to the watchdog), so a report read after the answer still counts.
+     */
+    @Test
+    void aMonitorFailureWaitsForTheWatchdogsReportsBeforeItIsCounted() {
+        LocalResources resources =
+                local(twoInAGroup(ResourceSpec.builder("a", "test").monitorInterval(Duration.ofSeconds(1))));
+        run(resources, start(A), start(B));
+        CompletableFuture<AgentOutcome> monitorOfA = monitorOfAUnderWay();
+        CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+        executor.watchdogCaughtUp = caughtUp;
+        monitorOfA.complete(AgentOutcome.failed("pid 7 exited on its own with 137"));
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(ResourceState.RUNNING, resources.activeStates().get(A), "not decided yet");
+        assertFalse(executor.events.contains(Type.MONITOR_FAILED), executor.events.toString());
+
+        executor.watchdogKills.incrementAndGet(); // the report, read after the answer
+        caughtUp.complete(null);
+        time.runFor(Duration.ofMillis(10));
+        assertEquals(null, resources.failures().get(A), "not counted");
+        assertEquals(ResourceState.FAILED, resources.activeStates().get(A));
+    }
+
+    /**
      * A monitor that succeeded was called before the kill (its answer waited out the stall): the
      * kill counts from that call, so the failure after it is still not counted.
      */

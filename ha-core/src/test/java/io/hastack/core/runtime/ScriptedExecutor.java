@@ -32,6 +32,8 @@ class ScriptedExecutor implements AgentExecutor {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     /** What the node watchdog reports as its kills so far ({@code LocalResources.Listener#watchdogKills}). */
     final java.util.concurrent.atomic.AtomicLong watchdogKills = new java.util.concurrent.atomic.AtomicLong();
+    /** What {@code LocalResources.Listener#watchdogCaughtUp} returns (done: no report in flight). */
+    volatile CompletableFuture<Void> watchdogCaughtUp = CompletableFuture.completedFuture(null);
     /** Every call as "operation resource" ({@code force-stop r} for forced stops). */
     final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -171,6 +173,11 @@ class ScriptedExecutor implements AgentExecutor {
                     @Override
                     public long watchdogKills() {
                         return watchdogKills.get();
+                    }
+
+                    @Override
+                    public CompletableFuture<Void> watchdogCaughtUp() {
+                        return watchdogCaughtUp;
                     }
                 },
                 false);
