@@ -360,13 +360,16 @@ public final class FailoverComparison {
                 }
                 default -> throw new IllegalArgumentException("not a failover scenario: " + s);
             }
-            // Events come through pipes: give the survivor's last start a moment to arrive.
+            // Events come through pipes: give the survivor's last start a moment to arrive. The
+            // page may answer before its start's success is printed, so wait for that, not for the
+            // start's beginning (whose detail starts the same way).
             String last = c.resources().get(c.resources().size() - 1);
             String on = survivor;
             awaitQuietly(
                     () -> c.allEvents().stream()
-                            .anyMatch(e ->
-                                    e.epochMillis() >= faultAt && e.detail().startsWith("start " + last + " on " + on)),
+                            .anyMatch(e -> e.epochMillis() >= faultAt
+                                    && e.type().equals("ACTION_SUCCEEDED")
+                                    && e.detail().startsWith("start " + last + " on " + on)),
                     Duration.ofSeconds(3));
             Map<String, Long> phases =
                     Phases.extract(stack, s, c.allEvents(), victim.name(), survivor, faultAt, c.resources());
@@ -685,14 +688,16 @@ public final class FailoverComparison {
     private static final class Cluster implements AutoCloseable {
         private final Phases.Stack stack;
         private final List<NodeProcess> nodes;
-        private final int web;
+        /** One client for the whole trial: a new one per poll cost the machine 2-3 ms of CPU each time. */
+        private final DemoPage page;
+
         private final List<String> resources;
         private final Path dir;
 
         Cluster(Phases.Stack stack, List<NodeProcess> nodes, int web, List<String> resources, Path dir) {
             this.stack = stack;
             this.nodes = List.copyOf(nodes);
-            this.web = web;
+            this.page = new DemoPage(web);
             this.resources = List.copyOf(resources);
             this.dir = dir;
         }
@@ -723,7 +728,7 @@ public final class FailoverComparison {
         }
 
         Optional<String> servedBy() {
-            return new DemoPage(web).servedBy();
+            return page.servedBy();
         }
 
         /** Every node in one membership, every resource started on the active node, the page answering. */

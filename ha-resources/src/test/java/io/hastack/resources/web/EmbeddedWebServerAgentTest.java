@@ -9,6 +9,7 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.core.spi.agent.AgentOutcome;
 import io.hastack.core.spi.agent.AgentResult;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +74,31 @@ class EmbeddedWebServerAgentTest {
         }
         assertEquals(AgentResult.NOT_RUNNING, agent.monitor(ctx("n1", params)).result());
         assertEquals(AgentResult.SUCCESS, agent.stop(ctx("n1", params)).result());
+    }
+
+    @Test
+    void aStandbysProbeWarmsTheHttpCodeOnAPortOfItsOwnAndStartsNothing() throws Exception {
+        int port = freePort();
+        Map<String, String> params = Map.of("port", Integer.toString(port));
+        EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
+        AgentContext probe = new AgentContext(
+                NodeId.of("n2"),
+                ResourceId.of("web"),
+                Operation.MONITOR,
+                params,
+                Duration.ofSeconds(10),
+                System.nanoTime(),
+                7);
+        assertTrue(probe.isProbe());
+        assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
+        // The throwaway server answered the agent's own client.
+        AgentOutcome warmed = EmbeddedWebServerAgent.warmedUp().get(30, TimeUnit.SECONDS);
+        assertEquals(AgentResult.SUCCESS, warmed.result(), warmed.message());
+        // It left nothing running: the resource is still stopped here and its port is free.
+        assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, taken.getLocalPort());
+        }
     }
 
     @Test
