@@ -37,6 +37,8 @@ import org.apache.zookeeper.data.Stat;
  * cannot succeed on a stale version. Nothing here is ephemeral or leased, so a crashed node holds
  * nothing its survivor must wait for.
  *
+ * <p>Needs ZooKeeper 3.6 or later: a plan's epochs are read in one read-only multi.
+ *
  * <p>When ZooKeeper cannot be reached within the client's connection timeout, calls throw {@link
  * QuorumDeviceException}; the runtime then treats a tie as lost (safe) and a majority as quorate
  * (it needs no device).
@@ -184,7 +186,8 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
     /**
      * Reads every resource's epoch in one request (a read-only multi: ZooKeeper 3.6 or later), then
      * writes them all in one transaction (one entry in ZooKeeper's log), each write conditional on
-     * the version read; on a conflict, again. Two round trips, however many resources.
+     * the version read; on a conflict, again. Two round trips, however many resources (a third, to
+     * create their parent, when a counter is new).
      */
     @Override
     public List<Long> nextEpochs(List<ResourceId> resources) {
@@ -201,11 +204,13 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             }
             List<CuratorOp> ops = new ArrayList<>();
             try {
+                if (current.containsValue(null)) {
+                    ensureParent(epochsPath); // once: a new counter needs its parent
+                }
                 for (Map.Entry<ResourceId, Versioned> e : current.entrySet()) {
                     String path = epochsPath + "/" + e.getKey().value();
                     byte[] data = Long.toString(last.get(e.getKey())).getBytes(StandardCharsets.UTF_8);
                     if (e.getValue() == null) {
-                        ensureParent(epochsPath);
                         ops.add(client.transactionOp().create().forPath(path, data));
                     } else {
                         ops.add(client.transactionOp()
@@ -270,6 +275,11 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             results = RetryLoop.callWithRetry(
                     client.getZookeeperClient(),
                     () -> client.getZookeeperClient().getZooKeeper().multi(reads));
+        } catch (KeeperException.UnimplementedException e) {
+            throw new QuorumDeviceException(
+                    describe() + ": reading the epochs of " + distinct + " failed: the server does not know a"
+                            + " read-only multi; the ZooKeeper quorum device needs ZooKeeper 3.6 or later",
+                    e);
         } catch (Exception e) {
             throw failure("reading the epochs of " + distinct, e);
         }
@@ -285,7 +295,8 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             } else if (result instanceof OpResult.ErrorResult error
                     && error.getErr() == KeeperException.Code.NONODE.intValue()) {
                 current.put(distinct.get(i), null);
-            } else if (result instanceof OpResult.ErrorResult error) {
+            } else if (result instanceof OpResult.ErrorResult error
+                    && KeeperException.Code.get(error.getErr()) != null) {
                 throw failure(
                         "reading the epoch of " + distinct.get(i),
                         KeeperException.create(

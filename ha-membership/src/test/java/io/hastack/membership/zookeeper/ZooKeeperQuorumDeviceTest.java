@@ -111,6 +111,28 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
     }
 
     @Test
+    void aDeviceOnANamespacedClientKeepsItsEpochsInThatNamespace() throws Exception {
+        try (org.apache.curator.framework.CuratorFramework client =
+                org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                        server.getConnectString(), new org.apache.curator.retry.RetryNTimes(2, 100))) {
+            client.start();
+            assertTrue(client.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS));
+            String store = newStore();
+            QuorumDevice device = new ZooKeeperQuorumDevice(client.usingNamespace("tenant"), store);
+            io.hastack.core.model.ResourceId db = io.hastack.core.model.ResourceId.of("db");
+            io.hastack.core.model.ResourceId web = io.hastack.core.model.ResourceId.of("web");
+            assertEquals(java.util.List.of(1L, 1L), device.nextEpochs(java.util.List.of(db, web)));
+            // The second batch reads what the first wrote (a read outside the namespace would find nothing).
+            assertEquals(java.util.List.of(2L, 2L), device.nextEpochs(java.util.List.of(web, db)));
+            assertEquals(
+                    "2",
+                    new String(
+                            client.getData().forPath("/tenant" + store + "/epochs/db"),
+                            java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void badCredentialsAreRefusedNamingTheProblem() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ZooKeeperAuth.of("a:b", "long-enough-pass"))
                 .getMessage()

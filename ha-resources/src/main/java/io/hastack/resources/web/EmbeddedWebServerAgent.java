@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Parameters: {@code port} (required), {@code bind} (default {@code 127.0.0.1}), {@code title}
  * (text at the top of the page, default {@code HA Stack}).
  *
- * <p>The first probe that finds the server stopped (a standby node's) warms the JVM's HTTP server
+ * <p>The first probe that finds the server stopped (any node's at its join, a standby's too) warms the JVM's HTTP server
  * and client code once, on a thread of its own: a throwaway server on an ephemeral loopback port
  * answers one request and stops. A failover's start and the page's first request then run warm
  * code ({@code docs/performance.md}, scenario 1).
@@ -62,16 +63,25 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedWebServerAgent.class);
 
-    /** Set once a warm-up of the JVM's HTTP code has begun. */
-    private static final AtomicBoolean WARMING = new AtomicBoolean();
+    /** The JVM's warm-up: one for every agent of this type, since what it warms is the JVM's code. */
+    private static final Warming JVM_WIDE = new Warming();
 
-    /** The warm-up's answer from its throwaway server, once it has one. */
-    private static final CompletableFuture<AgentOutcome> WARMED = new CompletableFuture<>();
+    private final Warming warming;
 
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile HttpServer server;
     private volatile Instant startedAt;
+
+    /** An agent whose first probe warms the JVM's HTTP code, unless another agent's did. */
+    public EmbeddedWebServerAgent() {
+        this(JVM_WIDE);
+    }
+
+    /** An agent that warms through {@code warming} (tests give it one of its own). */
+    EmbeddedWebServerAgent(Warming warming) {
+        this.warming = warming;
+    }
 
     @Override
     public AgentMetadata metadata() {
@@ -153,7 +163,7 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
     public AgentOutcome monitor(AgentContext ctx) {
         HttpServer s = server;
         if (s == null) {
-            if (ctx.isProbe() && WARMING.compareAndSet(false, true)) {
+            if (ctx.isProbe() && warming.begin()) {
                 warmUp();
             }
             return AgentOutcome.notRunning("not started on this node");
@@ -164,7 +174,14 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
     }
 
     private AgentOutcome get(InetSocketAddress address, Duration budget) {
-        URI uri = URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/health");
+        URI uri;
+        try {
+            // This constructor brackets an IPv6 literal; string concatenation did not.
+            uri = new URI(
+                    "http", null, address.getAddress().getHostAddress(), address.getPort(), "/health", null, null);
+        } catch (java.net.URISyntaxException e) {
+            return AgentOutcome.failed("cannot address " + address + ": " + e.getMessage());
+        }
         try {
             HttpResponse<Void> response = client.send(
                     HttpRequest.newBuilder(uri).timeout(budget).GET().build(), HttpResponse.BodyHandlers.discarding());
@@ -190,29 +207,55 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
         // The node's agent threads go on at once; the warm-up's CPU is spent long before a failover.
         Thread warm = new Thread(
                 () -> {
+                    InetSocketAddress at = null;
+                    AgentOutcome answer;
                     try {
                         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
                         try {
                             s.createContext("/health", exchange -> respond(exchange, 200, "ok\n"));
                             s.start();
-                            AgentOutcome answer = get(s.getAddress(), Duration.ofSeconds(5));
-                            LOG.debug("warmed the embedded web server's code: {}", answer);
-                            WARMED.complete(answer);
+                            at = s.getAddress();
+                            answer = get(at, Duration.ofSeconds(5));
                         } finally {
                             s.stop(0);
                         }
+                        LOG.debug("warmed the embedded web server's code on {}: {}", at, answer);
                     } catch (IOException | RuntimeException e) {
                         LOG.debug("warming the embedded web server's code failed: {}", e.toString());
-                        WARMED.complete(AgentOutcome.failed("warm-up failed: " + e));
+                        answer = AgentOutcome.failed("warm-up failed: " + e);
                     }
+                    warming.done(new Warmed(answer, Optional.ofNullable(at)));
                 },
                 "ha-embedded-web-warm-up");
         warm.setDaemon(true);
         warm.start();
     }
 
-    /** The warm-up's answer (for tests): completes once the first probe's warm-up has answered. */
-    static CompletableFuture<AgentOutcome> warmedUp() {
-        return WARMED;
+    /**
+     * What a warm-up did.
+     *
+     * @param answer its throwaway server's answer to its request
+     * @param address where that server listened (stopped by the time this is known), if it did
+     */
+    record Warmed(AgentOutcome answer, Optional<InetSocketAddress> address) {}
+
+    /** One warm-up: whether it has begun, and what it did once it has ended. */
+    static final class Warming {
+        private final AtomicBoolean begun = new AtomicBoolean();
+        private final CompletableFuture<Warmed> done = new CompletableFuture<>();
+
+        /** True for the first caller only: that one warms. */
+        boolean begin() {
+            return begun.compareAndSet(false, true);
+        }
+
+        void done(Warmed warmed) {
+            done.complete(warmed);
+        }
+
+        /** Completes once the warm-up has ended, its throwaway server stopped. */
+        CompletableFuture<Warmed> ended() {
+            return done.copy();
+        }
     }
 }

@@ -1,6 +1,9 @@
 package io.hastack.resources.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
@@ -10,7 +13,9 @@ import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.core.spi.agent.AgentOutcome;
 import io.hastack.core.spi.agent.AgentResult;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,10 +82,11 @@ class EmbeddedWebServerAgentTest {
     }
 
     @Test
-    void aStandbysProbeWarmsTheHttpCodeOnAPortOfItsOwnAndStartsNothing() throws Exception {
+    void aStandbysProbeWarmsTheHttpCodeOnAPortOfItsOwnOnceAndLeavesNothingListening() throws Exception {
         int port = freePort();
         Map<String, String> params = Map.of("port", Integer.toString(port));
-        EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent();
+        EmbeddedWebServerAgent.Warming warming = new EmbeddedWebServerAgent.Warming();
+        EmbeddedWebServerAgent agent = new EmbeddedWebServerAgent(warming);
         AgentContext probe = new AgentContext(
                 NodeId.of("n2"),
                 ResourceId.of("web"),
@@ -91,10 +97,16 @@ class EmbeddedWebServerAgentTest {
                 7);
         assertTrue(probe.isProbe());
         assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
-        // The throwaway server answered the agent's own client.
-        AgentOutcome warmed = EmbeddedWebServerAgent.warmedUp().get(30, TimeUnit.SECONDS);
-        assertEquals(AgentResult.SUCCESS, warmed.result(), warmed.message());
-        // It left nothing running: the resource is still stopped here and its port is free.
+        // The throwaway server answered the agent's own client, then stopped.
+        EmbeddedWebServerAgent.Warmed warmed = warming.ended().get(30, TimeUnit.SECONDS);
+        assertEquals(
+                AgentResult.SUCCESS, warmed.answer().result(), warmed.answer().message());
+        InetSocketAddress used = warmed.address().orElseThrow();
+        assertTrue(used.getAddress().isLoopbackAddress(), used.toString());
+        assertNotEquals(port, used.getPort(), "the warm-up must not use the resource's port");
+        assertThrows(java.net.ConnectException.class, () -> new Socket(used.getAddress(), used.getPort()).close());
+        // It warms once: a later probe finds the resource stopped and starts nothing more.
+        assertFalse(warming.begin());
         assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(port, taken.getLocalPort());
