@@ -97,6 +97,14 @@ class HaMetricsTest {
         InProcessCluster.waitUntil(
                 () -> gauge(r, "hastack.resource.state", "resource", "web", "state", "running") == 1,
                 "the survivor's gauge to show web running");
+        // The gauge reads the published status, which comes before the event reaches the listener:
+        // wait for the start's timer too (CI failed here once with "no meter 'hastack.actions'").
+        InProcessCluster.waitUntil(
+                () -> r.find("hastack.actions")
+                                .tags("operation", "start", "result", "success")
+                                .timer()
+                        != null,
+                "the survivor's start timer");
         Timer starts = r.get("hastack.actions")
                 .tags("operation", "start", "result", "success")
                 .timer();

@@ -1,7 +1,6 @@
 package io.hastack.resources.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,9 +95,14 @@ class EmbeddedWebServerAgentTest {
                 System.nanoTime(),
                 7);
         assertTrue(probe.isProbe());
-        assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
-        // The throwaway server answered the agent's own client, then stopped.
-        EmbeddedWebServerAgent.Warmed warmed = warming.ended().get(30, TimeUnit.SECONDS);
+        EmbeddedWebServerAgent.Warmed warmed;
+        // The resource's port stays taken meanwhile, so that the warm-up cannot happen to get it.
+        try (ServerSocket held = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, held.getLocalPort());
+            assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
+            // The throwaway server answered the agent's own client, then stopped.
+            warmed = warming.ended().get(30, TimeUnit.SECONDS);
+        }
         assertEquals(
                 AgentResult.SUCCESS, warmed.answer().result(), warmed.answer().message());
         InetSocketAddress used = warmed.address().orElseThrow();
@@ -106,8 +110,8 @@ class EmbeddedWebServerAgentTest {
         assertNotEquals(port, used.getPort(), "the warm-up must not use the resource's port");
         assertThrows(java.net.ConnectException.class, () -> new Socket(used.getAddress(), used.getPort()).close());
         // It warms once: a later probe finds the resource stopped and starts nothing more.
-        assertFalse(warming.begin());
         assertEquals(AgentResult.NOT_RUNNING, agent.monitor(probe).result());
+        assertEquals(1, warming.runs());
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(port, taken.getLocalPort());
         }
