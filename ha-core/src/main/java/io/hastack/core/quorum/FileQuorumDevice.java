@@ -6,6 +6,7 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
+import io.hastack.core.spi.quorum.TieClaim;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -71,6 +72,30 @@ public final class FileQuorumDevice implements QuorumDevice {
                 case LOSES -> new Outcome<>(false, null);
                 case TAKE -> new Outcome<>(true, new State(partition, state.epochs()));
             };
+        });
+    }
+
+    /** The claim and its epochs in one update: one durable write. */
+    @Override
+    public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+        return update(state -> {
+            boolean empty = state.winner().isEmpty();
+            TieRule.Decision decision = empty ? TieRule.Decision.TAKE : TieRule.decide(state.winner(), partition);
+            if (decision == TieRule.Decision.LOSES) {
+                return new Outcome<>(TieClaim.LOST, null);
+            }
+            if (resources.isEmpty() && decision == TieRule.Decision.HOLDS) {
+                return new Outcome<>(TieClaim.held(Map.of()), null);
+            }
+            Map<ResourceId, Long> epochs = new TreeMap<>(state.epochs());
+            Map<ResourceId, Long> taken = new TreeMap<>();
+            for (ResourceId r : resources) {
+                long next = epochs.getOrDefault(r, 0L) + 1;
+                epochs.put(r, next);
+                taken.put(r, next);
+            }
+            Set<NodeId> winner = decision == TieRule.Decision.TAKE ? partition : state.winner();
+            return new Outcome<>(TieClaim.held(taken), new State(winner, epochs));
         });
     }
 

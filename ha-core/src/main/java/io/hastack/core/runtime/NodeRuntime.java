@@ -6,6 +6,7 @@ import io.hastack.core.exec.ThreadedAgentExecutor;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
 import io.hastack.core.model.ResourceState;
 import io.hastack.core.model.VersionedConfig;
@@ -34,6 +35,7 @@ import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.watchdog.NodeWatchdog;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,6 +112,12 @@ final class NodeRuntime {
      * thread.
      */
     private volatile Published published;
+
+    /**
+     * The cluster picture (every member's resources) as published before the current view was
+     * installed: what ran on the members that left it. On the event thread.
+     */
+    private List<NodeInfo> pictureBeforeView = List.of();
     /** The picture this node last shared as coordinator; event thread only. */
     private Messages.StatusShare lastShared;
     /** Set once the node has handed over (or given up) or was halted: later views are ignored. */
@@ -200,6 +208,22 @@ final class NodeRuntime {
             @Override
             public boolean leaseConfirmedIn(View view) {
                 return view.equals(participant.view()) && participant.leaseConfirmed();
+            }
+
+            @Override
+            public Set<ResourceId> startsExpectedIn(View view) {
+                // What the picture before the view showed active on members that are not in it.
+                Set<ResourceId> expected = new HashSet<>();
+                for (NodeInfo n : pictureBeforeView) {
+                    if (!view.contains(n.node())) {
+                        n.states().forEach((r, s) -> {
+                            if (s.isActive()) {
+                                expected.add(r);
+                            }
+                        });
+                    }
+                }
+                return expected;
             }
         });
         this.resources = createResources(agents);
@@ -713,6 +737,7 @@ final class NodeRuntime {
             return;
         }
         View previous = participant.view();
+        pictureBeforeView = published.status().nodes();
         frames.viewInstalled(v);
         sendingView = v.id();
         participant.viewInstalled(v);

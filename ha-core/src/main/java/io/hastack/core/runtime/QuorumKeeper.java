@@ -9,9 +9,12 @@ import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
+import io.hastack.core.spi.quorum.TieClaim;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +61,16 @@ final class QuorumKeeper {
         default boolean leaseConfirmedIn(View view) {
             return true;
         }
+
+        /**
+         * The resources this node expects to start as the coordinator of {@code view} once it is
+         * quorate (what ran on members that left): a tie claim takes their epochs with it, so that
+         * the plan needs no second call to the device. A guess: epochs taken and not used are
+         * harmless. By default, none.
+         */
+        default Set<ResourceId> startsExpectedIn(View view) {
+            return Set.of();
+        }
     }
 
     private final NodeId self;
@@ -78,6 +91,12 @@ final class QuorumKeeper {
     private Set<NodeId> toRecord;
 
     private View recordView;
+
+    /**
+     * Epochs the device took with the tie claim for the current view, each used by at most one
+     * start of the current view's plans; cleared with every new view.
+     */
+    private final Map<ResourceId, Long> claimedEpochs = new HashMap<>();
 
     /**
      * @param deviceCalls where the device is called (it may block); nothing runs there without a
@@ -211,6 +230,7 @@ final class QuorumKeeper {
         view = v;
         byTie = false;
         toRecord = null;
+        claimedEpochs.clear();
         // A node that returns counts again (last_man_standing only drops nodes that are away).
         if (!v.members().stream().filter(live.config().nodes()::contains).allMatch(expected::contains)) {
             expected = live.config().nodes().stream()
@@ -272,23 +292,43 @@ final class QuorumKeeper {
         } else if (votes.isTie() && device.isPresent() && !dropped) {
             QuorumDevice d = device.get();
             set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
+            Set<ResourceId> expectedStarts =
+                    v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
             deviceCalls.execute(() -> {
                 Quorum result;
                 String decided;
+                Map<ResourceId, Long> epochs = Map.of();
                 try {
-                    boolean won = d.claimTie(votes.present());
+                    TieClaim claim = claim(d, votes.present(), expectedStarts);
+                    boolean won = claim.held();
+                    epochs = claim.epochs();
                     result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
                     decided = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost") + " on "
-                            + d.describe();
+                            + d.describe()
+                            + (epochs.isEmpty()
+                                    ? ""
+                                    : " with the epochs of "
+                                            + epochs.keySet().stream()
+                                                    .map(ResourceId::value)
+                                                    .sorted()
+                                                    .toList());
                 } catch (RuntimeException e) {
                     result = Quorum.NOT_QUORATE;
                     decided = "no quorum: " + votes + ", tie-break failed: " + e.getMessage();
                 }
                 Quorum r = result;
                 String t = decided;
+                Map<ResourceId, Long> taken = epochs;
                 host.post(() -> {
                     if (view == v) {
                         byTie = r == Quorum.QUORATE;
+                        if (byTie) {
+                            taken.forEach((resource, epoch) -> {
+                                if (expectedStarts.contains(resource)) {
+                                    claimedEpochs.put(resource, epoch);
+                                }
+                            });
+                        }
                     }
                     set(v, r, t);
                     if (view == v && r == Quorum.QUORATE) {
@@ -303,6 +343,27 @@ final class QuorumKeeper {
                             ? " (a tie among the votes last-man-standing left is not broken by the device)"
                             : " and no quorum device to break the tie";
             set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + why);
+        }
+    }
+
+    /**
+     * Claims the tie for {@code partition}, with the epochs of {@code starts} if any; if the device
+     * fails on the combined call, claims the tie alone (the plan then takes its epochs itself).
+     */
+    private TieClaim claim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts) {
+        if (starts.isEmpty()) {
+            return d.claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+        }
+        try {
+            return d.claimTieTakingEpochs(partition, starts);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "{}: claiming the tie with the epochs of {} on {} failed ({}); claiming it alone",
+                    self,
+                    starts,
+                    d.describe(),
+                    e.getMessage());
+            return d.claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
         }
     }
 
@@ -358,24 +419,37 @@ final class QuorumKeeper {
             result.complete(actions);
             return result;
         }
+        // Starts whose epoch the tie claim of this view took: each used once, by the first start.
+        List<Action> withClaimed = new ArrayList<>(actions.size());
+        List<Integer> unstamped = new ArrayList<>();
+        for (Action a : actions) {
+            Long claimed = a.type() == ActionType.START ? claimedEpochs.remove(a.resource()) : null;
+            if (a.type() == ActionType.START && claimed == null) {
+                unstamped.add(withClaimed.size());
+            }
+            withClaimed.add(claimed == null ? a : a.withEpoch(claimed));
+        }
+        if (unstamped.isEmpty()) {
+            result.complete(List.copyOf(withClaimed));
+            return result;
+        }
         QuorumDevice d = device.get();
         deviceCalls.execute(() -> {
             try {
-                List<ResourceId> starts = actions.stream()
-                        .filter(a -> a.type() == ActionType.START)
-                        .map(Action::resource)
+                List<ResourceId> starts = unstamped.stream()
+                        .map(i -> withClaimed.get(i).resource())
                         .toList();
                 List<Long> epochs = d.nextEpochs(starts);
                 if (epochs.size() != starts.size()) {
                     throw new QuorumDeviceException(
                             d.describe() + " gave " + epochs.size() + " epochs for " + starts.size() + " starts", null);
                 }
-                List<Action> stamped = new ArrayList<>();
-                int next = 0;
-                for (Action a : actions) {
-                    stamped.add(a.type() == ActionType.START ? a.withEpoch(epochs.get(next++)) : a);
+                List<Action> stamped = new ArrayList<>(withClaimed);
+                for (int k = 0; k < unstamped.size(); k++) {
+                    int i = unstamped.get(k);
+                    stamped.set(i, stamped.get(i).withEpoch(epochs.get(k)));
                 }
-                host.post(() -> result.complete(stamped));
+                host.post(() -> result.complete(List.copyOf(stamped)));
             } catch (RuntimeException e) {
                 host.post(() -> result.completeExceptionally(e));
             }

@@ -8,8 +8,10 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
+import io.hastack.core.spi.quorum.TieClaim;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +99,66 @@ public abstract class QuorumDeviceContract {
                 assertTrue(a.get(30, TimeUnit.SECONDS) ^ b.get(30, TimeUnit.SECONDS), "round " + round);
             }
         }
+    }
+
+    @Test
+    public void aTieClaimTakesTheEpochsItNamesOnlyWhenItHolds() throws Exception {
+        ResourceId db = ResourceId.of("db");
+        ResourceId web = ResourceId.of("web");
+        String store = newStore();
+        QuorumDevice a = device(store);
+        QuorumDevice b = device(store);
+        assertEquals(List.of(1L), a.nextEpochs(List.of(db)));
+        a.recordMajority(AB);
+        assertEquals(TieClaim.held(Map.of(db, 2L, web, 1L)), a.claimTieTakingEpochs(A, Set.of(db, web)), "b crashed");
+        assertEquals(TieClaim.LOST, b.claimTieTakingEpochs(B, Set.of(db)), "b is disjoint from the winner {a}");
+        assertEquals(3L, b.nextEpoch(db), "the lost claim took no epoch");
+        assertEquals(TieClaim.held(Map.of(db, 4L)), a.claimTieTakingEpochs(A, Set.of(db)), "a still holds it");
+        assertEquals(TieClaim.held(Map.of()), a.claimTieTakingEpochs(A, Set.of()), "no epochs asked, none taken");
+        b.recordMajority(AB);
+        assertEquals(TieClaim.held(Map.of(web, 2L)), b.claimTieTakingEpochs(B, Set.of(web)), "b takes it over");
+        assertFalse(a.claimTie(A), "the claim with epochs replaced the winner by {b}");
+        assertEquals(List.of(5L, 3L), device(store).nextEpochs(List.of(db, web)), "survives new instances");
+    }
+
+    @Test
+    public void exactlyOneHalfWinsATieClaimedWithEpochsAndNoEpochIsHandedOutTwice() throws Exception {
+        ResourceId db = ResourceId.of("db");
+        for (int round = 0; round < Math.min(splitRounds(), 20); round++) {
+            String store = newStore();
+            try (QuorumDevice recorder = open(store);
+                    QuorumDevice left = open(store);
+                    QuorumDevice right = open(store)) {
+                recorder.recordMajority(AB);
+                CountDownLatch go = new CountDownLatch(1);
+                CompletableFuture<TieClaim> a = CompletableFuture.supplyAsync(
+                        () -> awaitThen(go, () -> left.claimTieTakingEpochs(A, Set.of(db))), pool);
+                CompletableFuture<TieClaim> b = CompletableFuture.supplyAsync(
+                        () -> awaitThen(go, () -> right.claimTieTakingEpochs(B, Set.of(db))), pool);
+                CompletableFuture<List<Long>> plain = CompletableFuture.supplyAsync(
+                        () -> awaitThen(go, () -> recorder.nextEpochs(List.of(db))), pool);
+                go.countDown();
+                TieClaim left1 = a.get(30, TimeUnit.SECONDS);
+                TieClaim right1 = b.get(30, TimeUnit.SECONDS);
+                assertTrue(left1.held() ^ right1.held(), "round " + round + ": " + left1 + ", " + right1);
+                TieClaim won = left1.held() ? left1 : right1;
+                long plainEpoch = plain.get(30, TimeUnit.SECONDS).get(0);
+                assertTrue(won.epochs().get(db) != plainEpoch, "round " + round + ": epoch " + plainEpoch + " twice");
+                assertEquals(
+                        Set.of(1L, 2L),
+                        Set.of(won.epochs().get(db), plainEpoch),
+                        "round " + round + ": the loser took none");
+            }
+        }
+    }
+
+    private static <T> T awaitThen(CountDownLatch go, java.util.function.Supplier<T> call) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return call.get();
     }
 
     private static boolean await(CountDownLatch go, java.util.function.BooleanSupplier claim) {

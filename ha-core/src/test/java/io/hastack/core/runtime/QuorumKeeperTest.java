@@ -5,19 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.ClusterConfig;
+import io.hastack.core.model.GroupId;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.quorum.FileQuorumDevice;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
+import io.hastack.core.spi.plan.Action;
+import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.quorum.QuorumDevice;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which sets of members sustain quorum (the lease's rule), around a tie-break. */
 class QuorumKeeperTest {
@@ -158,5 +167,108 @@ class QuorumKeeperTest {
         k.nodesChanged(committed, shrinking);
         assertEquals(Quorum.NOT_QUORATE, k.state());
         assertFalse(k.sustains(Set.of(N1, N2)));
+    }
+
+    /** A host whose posts run at once and that expects {@code expected} to start. */
+    private static QuorumKeeper.Host expecting(Set<ResourceId> expected, List<View> asked) {
+        return new QuorumKeeper.Host() {
+            @Override
+            public void post(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public void decided(View view, Quorum previous, Quorum now, String text) {}
+
+            @Override
+            public void recorded(View view, String detail) {}
+
+            @Override
+            public void schedule(Runnable task, Duration delay) {}
+
+            @Override
+            public Set<ResourceId> startsExpectedIn(View view) {
+                asked.add(view);
+                return expected;
+            }
+        };
+    }
+
+    private static Action start(String resource) {
+        return new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of(resource), "test");
+    }
+
+    private static long epoch(CompletableFuture<List<Action>> stamped, String resource) throws Exception {
+        return stamped.get(5, TimeUnit.SECONDS).stream()
+                .filter(a -> a.resource().equals(ResourceId.of(resource)))
+                .findFirst()
+                .orElseThrow()
+                .epoch();
+    }
+
+    @Test
+    void aCoordinatorsTieClaimTakesTheEpochsOfWhatRanOnTheDepartedAndItsPlanUsesEachOnce(@TempDir Path dir)
+            throws Exception {
+        ResourceId db = ResourceId.of("db");
+        ResourceId web = ResourceId.of("web");
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            assertEquals(List.of(1L), file.nextEpochs(List.of(db)));
+            List<View> asked = new ArrayList<>();
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    expecting(Set.of(db, web), asked));
+            View alone = view(2, N1);
+            k.evaluate(alone); // n2 crashed: n1 claims the tie as its partition's coordinator
+            assertEquals(List.of(alone), asked);
+            assertEquals(1, deviceCalls.size(), "one device call: the claim with its epochs");
+            runDeviceCalls();
+            assertEquals(Quorum.QUORATE, k.state());
+
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db"), start("web")));
+            assertTrue(first.isDone() && deviceCalls.isEmpty(), "every start had its epoch from the claim");
+            assertEquals(2L, epoch(first, "db"));
+            assertEquals(1L, epoch(first, "web"));
+
+            CompletableFuture<List<Action>> second = k.stampEpochs(List.of(start("db"), start("other")));
+            assertFalse(second.isDone(), "a claimed epoch serves one start only: the device is asked again");
+            runDeviceCalls();
+            assertEquals(3L, epoch(second, "db"));
+            assertEquals(1L, epoch(second, "other"));
+
+            // What a claim took and no plan used is forgotten with its view.
+            k.evaluate(view(3, N1));
+            runDeviceCalls(); // claims again, taking db 4 and web 2
+            k.evaluate(view(4, N1, N2));
+            CompletableFuture<List<Action>> later = k.stampEpochs(List.of(start("web")));
+            assertFalse(later.isDone(), "the new view's plan asks the device");
+            runDeviceCalls();
+            assertEquals(3L, epoch(later, "web"));
+            assertEquals(List.of(5L), file.nextEpochs(List.of(db)));
+        }
+    }
+
+    @Test
+    void aMemberThatDoesNotCoordinateItsPartitionClaimsTheTieWithoutEpochs(@TempDir Path dir) throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2, NodeId.of("n3"), NodeId.of("n4")));
+            List<View> asked = new ArrayList<>();
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder()
+                            .nodes("n1", "n2", "n3", "n4")
+                            .build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    expecting(Set.of(ResourceId.of("db")), asked));
+            k.evaluate(view(2, N2, N1)); // half of the votes; n2 coordinates
+            runDeviceCalls();
+            assertEquals(Quorum.QUORATE, k.state());
+            assertEquals(List.of(), asked, "only a coordinator stamps epochs");
+            assertEquals(List.of(1L), file.nextEpochs(List.of(ResourceId.of("db"))), "no epoch taken");
+        }
     }
 }

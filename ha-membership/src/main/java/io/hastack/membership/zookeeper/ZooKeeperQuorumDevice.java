@@ -5,6 +5,7 @@ import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
+import io.hastack.core.spi.quorum.TieClaim;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,24 +203,8 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             for (ResourceId r : resources) {
                 taken.add(last.merge(r, 1L, Long::sum));
             }
-            List<CuratorOp> ops = new ArrayList<>();
             try {
-                if (current.containsValue(null)) {
-                    ensureParent(epochsPath); // once: a new counter needs its parent
-                }
-                for (Map.Entry<ResourceId, Versioned> e : current.entrySet()) {
-                    String path = epochsPath + "/" + e.getKey().value();
-                    byte[] data = Long.toString(last.get(e.getKey())).getBytes(StandardCharsets.UTF_8);
-                    if (e.getValue() == null) {
-                        ops.add(client.transactionOp().create().forPath(path, data));
-                    } else {
-                        ops.add(client.transactionOp()
-                                .setData()
-                                .withVersion(e.getValue().version())
-                                .forPath(path, data));
-                    }
-                }
-                client.transaction().forOperations(ops);
+                client.transaction().forOperations(epochWrites(current, last));
                 return List.copyOf(taken);
             } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
                 backOff(); // another node took an epoch meanwhile: read again
@@ -229,6 +214,91 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
         }
         throw new QuorumDeviceException(
                 "taking epochs for " + resources + " on " + describe() + " kept conflicting", null);
+    }
+
+    /**
+     * The claim and the epochs in one transaction (one entry in ZooKeeper's log, one durable write),
+     * after one read-only multi of the winner and the counters: two round trips where a claim and
+     * a plan's epochs apart take four.
+     */
+    @Override
+    public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+        if (resources.isEmpty()) {
+            return claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+        }
+        List<ResourceId> named = List.copyOf(resources);
+        List<String> paths = new ArrayList<>();
+        paths.add(winnerPath);
+        named.forEach(r -> paths.add(epochsPath + "/" + r.value()));
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            List<Versioned> read = readAll(paths, "the winner and the epochs of " + named);
+            Versioned winner = read.get(0);
+            TieRule.Decision decision =
+                    winner == null ? TieRule.Decision.TAKE : TieRule.decide(decode(winner.data()), partition);
+            if (decision == TieRule.Decision.LOSES) {
+                return TieClaim.LOST;
+            }
+            Map<ResourceId, Versioned> current = new LinkedHashMap<>();
+            Map<ResourceId, Long> taken = new LinkedHashMap<>();
+            for (int i = 0; i < named.size(); i++) {
+                Versioned v = read.get(i + 1);
+                current.put(named.get(i), v);
+                taken.put(named.get(i), (v == null ? 0L : Long.parseLong(v.data())) + 1);
+            }
+            try {
+                List<CuratorOp> ops = new ArrayList<>();
+                // Holding (confirm the read) or taking over (replace the winner): both conditional on
+                // the version read, as in claimTie.
+                if (winner == null) {
+                    ensureParent(ZKPaths.getPathAndNode(winnerPath).getPath());
+                    ops.add(client.transactionOp().create().forPath(winnerPath, bytes(encode(partition))));
+                } else {
+                    String data = decision == TieRule.Decision.HOLDS ? winner.data() : encode(partition);
+                    ops.add(client.transactionOp()
+                            .setData()
+                            .withVersion(winner.version())
+                            .forPath(winnerPath, bytes(data)));
+                }
+                ops.addAll(epochWrites(current, taken));
+                client.transaction().forOperations(ops);
+                return TieClaim.held(taken);
+            } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+                backOff(); // the winner or a counter changed meanwhile: read again
+            } catch (Exception e) {
+                throw failure("claiming the tie with the epochs of " + named, e);
+            }
+        }
+        throw new QuorumDeviceException("claiming the tie on " + describe() + " kept conflicting", null);
+    }
+
+    /**
+     * One transaction operation per counter in {@code current} (null: none yet), writing its value
+     * in {@code next}, each conditional on the version read; creates the counters' parent first if
+     * a counter is new.
+     */
+    private List<CuratorOp> epochWrites(Map<ResourceId, Versioned> current, Map<ResourceId, Long> next)
+            throws Exception {
+        if (current.containsValue(null)) {
+            ensureParent(epochsPath); // once: a new counter needs its parent
+        }
+        List<CuratorOp> ops = new ArrayList<>();
+        for (Map.Entry<ResourceId, Versioned> e : current.entrySet()) {
+            String path = epochsPath + "/" + e.getKey().value();
+            byte[] data = bytes(Long.toString(next.get(e.getKey())));
+            if (e.getValue() == null) {
+                ops.add(client.transactionOp().create().forPath(path, data));
+            } else {
+                ops.add(client.transactionOp()
+                        .setData()
+                        .withVersion(e.getValue().version())
+                        .forPath(path, data));
+            }
+        }
+        return ops;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** After a conflict: up to 2 ms at random, so that callers that keep colliding spread out. */
@@ -262,13 +332,27 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
 
     /**
      * The epoch counter of each of {@code resources} (once each, in their order), null for one that
-     * has none yet, read in one request: a read-only multi, whose reads each answer for themselves
-     * (a missing counter is an error result of its own, not the whole request's).
+     * has none yet, read in one request.
      */
     private Map<ResourceId, Versioned> readEpochs(List<ResourceId> resources) {
         List<ResourceId> distinct = List.copyOf(new LinkedHashSet<>(resources));
-        List<Op> reads = distinct.stream()
-                .map(r -> Op.getData(ZKPaths.fixForNamespace(client.getNamespace(), epochsPath + "/" + r.value())))
+        List<Versioned> read =
+                readAll(distinct.stream().map(r -> epochsPath + "/" + r.value()).toList(), "the epochs of " + distinct);
+        Map<ResourceId, Versioned> current = new LinkedHashMap<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            current.put(distinct.get(i), read.get(i));
+        }
+        return current;
+    }
+
+    /**
+     * The data and version of each of {@code paths}, null for one that does not exist, read in one
+     * request: a read-only multi, whose reads each answer for themselves (a missing znode is an
+     * error result of its own, not the whole request's).
+     */
+    private List<Versioned> readAll(List<String> paths, String what) {
+        List<Op> reads = paths.stream()
+                .map(p -> Op.getData(ZKPaths.fixForNamespace(client.getNamespace(), p)))
                 .toList();
         List<OpResult> results;
         try {
@@ -277,36 +361,32 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
                     () -> client.getZookeeperClient().getZooKeeper().multi(reads));
         } catch (KeeperException.UnimplementedException e) {
             throw new QuorumDeviceException(
-                    describe() + ": reading the epochs of " + distinct + " failed: the server does not know a"
-                            + " read-only multi; the ZooKeeper quorum device needs ZooKeeper 3.6 or later",
+                    describe() + ": reading " + what + " failed: the server does not know a read-only multi;"
+                            + " the ZooKeeper quorum device needs ZooKeeper 3.6 or later",
                     e);
         } catch (Exception e) {
-            throw failure("reading the epochs of " + distinct, e);
+            throw failure("reading " + what, e);
         }
-        Map<ResourceId, Versioned> current = new LinkedHashMap<>();
-        for (int i = 0; i < distinct.size(); i++) {
+        List<Versioned> current = new ArrayList<>(paths.size());
+        for (int i = 0; i < paths.size(); i++) {
             OpResult result = results.get(i);
             if (result instanceof OpResult.GetDataResult data) {
-                current.put(
-                        distinct.get(i),
-                        new Versioned(
-                                new String(data.getData(), StandardCharsets.UTF_8),
-                                data.getStat().getVersion()));
+                current.add(new Versioned(
+                        new String(data.getData(), StandardCharsets.UTF_8),
+                        data.getStat().getVersion()));
             } else if (result instanceof OpResult.ErrorResult error
                     && error.getErr() == KeeperException.Code.NONODE.intValue()) {
-                current.put(distinct.get(i), null);
+                current.add(null);
             } else if (result instanceof OpResult.ErrorResult error
                     && KeeperException.Code.get(error.getErr()) != null) {
                 throw failure(
-                        "reading the epoch of " + distinct.get(i),
+                        "reading " + paths.get(i),
                         KeeperException.create(
                                 KeeperException.Code.get(error.getErr()),
                                 reads.get(i).getPath()));
             } else {
                 throw new QuorumDeviceException(
-                        describe() + ": reading the epoch of " + distinct.get(i) + " failed: unexpected answer "
-                                + result,
-                        null);
+                        describe() + ": reading " + paths.get(i) + " failed: unexpected answer " + result, null);
             }
         }
         return current;

@@ -3,7 +3,9 @@ package io.hastack.core.spi.quorum;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,6 +28,39 @@ public interface QuorumDevice extends AutoCloseable {
      * @throws QuorumDeviceException if the device cannot be reached (treat as lost)
      */
     boolean claimTie(Set<NodeId> partition);
+
+    /**
+     * Claims the tie as {@link #claimTie} does and, if it holds, takes the next epoch of each of
+     * {@code resources} (named once each) as {@link #nextEpochs} would, so that the coordinator of a
+     * partition that wins a tie can start what it expects to start without a second call to the
+     * device: a device may do both in one durable write or one transaction. Epochs taken and not
+     * used are harmless (epochs only have to increase). By default, {@link #claimTie} and then, if
+     * it holds, {@link #nextEpochs}; a failure of the latter leaves the tie held without epochs.
+     *
+     * @throws QuorumDeviceException if the device cannot be reached (treat the tie as lost)
+     */
+    default TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+        if (!claimTie(partition)) {
+            return TieClaim.LOST;
+        }
+        if (resources.isEmpty()) {
+            return TieClaim.held(Map.of());
+        }
+        List<ResourceId> named = List.copyOf(resources);
+        try {
+            List<Long> epochs = nextEpochs(named);
+            if (epochs.size() != named.size()) {
+                return TieClaim.held(Map.of()); // a device that miscounts: the plan asks again
+            }
+            Map<ResourceId, Long> taken = new HashMap<>();
+            for (int i = 0; i < named.size(); i++) {
+                taken.put(named.get(i), epochs.get(i));
+            }
+            return TieClaim.held(taken);
+        } catch (QuorumDeviceException e) {
+            return TieClaim.held(Map.of()); // the plan asks for its epochs again
+        }
+    }
 
     /**
      * Records {@code partition}, which has a majority, as the winning partition.
