@@ -72,6 +72,13 @@ final class Coordinator {
          */
         CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
 
+        /**
+         * The starts of the current view are held (a departed node's lease may still run): epochs
+         * taken ahead of them, with a tie claim, are dropped, since a node that still holds its
+         * lease may take later ones meanwhile. By default, nothing to drop.
+         */
+        default void startsHeld() {}
+
         /** The monotonic clock, in nanoseconds. */
         long nanoTime();
 
@@ -374,6 +381,9 @@ final class Coordinator {
         List<NodeId> transitioning = configTransitioning();
         boolean configHeld =
                 !transitioning.isEmpty() && plan.actions().stream().anyMatch(a -> a.type() == ActionType.START);
+        if (held) {
+            port.startsHeld();
+        }
         if (configHeld) {
             plan = withoutStarts(
                     plan,

@@ -254,6 +254,11 @@ final class NodeRuntime {
             }
 
             @Override
+            public void startsHeld() {
+                quorum.dropClaimedEpochs();
+            }
+
+            @Override
             public void schedule(Runnable task, Duration delay) {
                 loop.schedule(task, delay);
             }

@@ -99,6 +99,12 @@ final class QuorumKeeper {
     private final Map<ResourceId, Long> claimedEpochs = new HashMap<>();
 
     /**
+     * Counts the evaluations: a device answer applies only to the evaluation that asked (the same
+     * view may be evaluated again, e.g. after a node list change, while a claim is on its way).
+     */
+    private long evaluation;
+
+    /**
      * @param deviceCalls where the device is called (it may block); nothing runs there without a
      *     device
      */
@@ -231,6 +237,7 @@ final class QuorumKeeper {
         byTie = false;
         toRecord = null;
         claimedEpochs.clear();
+        long asked = ++evaluation;
         // A node that returns counts again (last_man_standing only drops nodes that are away).
         if (!v.members().stream().filter(live.config().nodes()::contains).allMatch(expected::contains)) {
             expected = live.config().nodes().stream()
@@ -307,11 +314,8 @@ final class QuorumKeeper {
                             + d.describe()
                             + (epochs.isEmpty()
                                     ? ""
-                                    : " with the epochs of "
-                                            + epochs.keySet().stream()
-                                                    .map(ResourceId::value)
-                                                    .sorted()
-                                                    .toList());
+                                    : " with the epochs of " + epochs.size()
+                                            + (epochs.size() == 1 ? " resource" : " resources"));
                 } catch (RuntimeException e) {
                     result = Quorum.NOT_QUORATE;
                     decided = "no quorum: " + votes + ", tie-break failed: " + e.getMessage();
@@ -320,6 +324,9 @@ final class QuorumKeeper {
                 String t = decided;
                 Map<ResourceId, Long> taken = epochs;
                 host.post(() -> {
+                    if (evaluation != asked) {
+                        return; // evaluated again meanwhile: a newer decision (or claim) owns the state
+                    }
                     if (view == v) {
                         byTie = r == Quorum.QUORATE;
                         if (byTie) {
@@ -347,8 +354,9 @@ final class QuorumKeeper {
     }
 
     /**
-     * Claims the tie for {@code partition}, with the epochs of {@code starts} if any; if the device
-     * fails on the combined call, claims the tie alone (the plan then takes its epochs itself).
+     * Claims the tie for {@code partition}, with the epochs of {@code starts} if any; if the
+     * combined call fails other than by the device's own error (a bug, bad data), claims the tie
+     * alone (the plan then takes its epochs itself).
      */
     private TieClaim claim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts) {
         if (starts.isEmpty()) {
@@ -356,6 +364,8 @@ final class QuorumKeeper {
         }
         try {
             return d.claimTieTakingEpochs(partition, starts);
+        } catch (QuorumDeviceException e) {
+            throw e; // unreachable or kept conflicting: a plain claim would fail the same way, later
         } catch (RuntimeException e) {
             LOG.warn(
                     "{}: claiming the tie with the epochs of {} on {} failed ({}); claiming it alone",
@@ -407,6 +417,14 @@ final class QuorumKeeper {
         state = now;
         text = newText;
         host.decided(forView, previous, now, newText);
+    }
+
+    /** Drops the epochs a tie claim took for the current view: its starts are held. */
+    void dropClaimedEpochs() {
+        if (!claimedEpochs.isEmpty()) {
+            LOG.debug("{}: the starts are held; dropping the epochs taken with the tie claim", self);
+            claimedEpochs.clear();
+        }
     }
 
     /**

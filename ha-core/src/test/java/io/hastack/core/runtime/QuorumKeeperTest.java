@@ -15,6 +15,8 @@ import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.QuorumDeviceException;
+import io.hastack.core.spi.quorum.TieClaim;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -239,15 +241,24 @@ class QuorumKeeperTest {
             assertEquals(3L, epoch(second, "db"));
             assertEquals(1L, epoch(second, "other"));
 
+            // Held starts drop what the claim took: a node that still holds its lease may take later ones.
+            k.evaluate(view(5, N1));
+            runDeviceCalls(); // db 4, web 2
+            k.dropClaimedEpochs();
+            CompletableFuture<List<Action>> held = k.stampEpochs(List.of(start("db")));
+            assertFalse(held.isDone(), "after a hold the plan asks the device");
+            runDeviceCalls();
+            assertEquals(5L, epoch(held, "db"));
+
             // What a claim took and no plan used is forgotten with its view.
-            k.evaluate(view(3, N1));
-            runDeviceCalls(); // claims again, taking db 4 and web 2
-            k.evaluate(view(4, N1, N2));
+            k.evaluate(view(6, N1));
+            runDeviceCalls(); // claims again, taking db 6 and web 3
+            k.evaluate(view(7, N1, N2));
             CompletableFuture<List<Action>> later = k.stampEpochs(List.of(start("web")));
             assertFalse(later.isDone(), "the new view's plan asks the device");
             runDeviceCalls();
-            assertEquals(3L, epoch(later, "web"));
-            assertEquals(List.of(5L), file.nextEpochs(List.of(db)));
+            assertEquals(4L, epoch(later, "web"));
+            assertEquals(List.of(7L), file.nextEpochs(List.of(db)));
         }
     }
 
@@ -270,5 +281,83 @@ class QuorumKeeperTest {
             assertEquals(List.of(), asked, "only a coordinator stamps epochs");
             assertEquals(List.of(1L), file.nextEpochs(List.of(ResourceId.of("db"))), "no epoch taken");
         }
+    }
+
+    @Test
+    void aClaimsAnswerForAnEarlierEvaluationOfTheSameViewIsIgnored(@TempDir Path dir) throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    expecting(Set.of(ResourceId.of("db")), new ArrayList<>()));
+            View alone = view(2, N1);
+            k.evaluate(alone);
+            k.evaluate(alone); // evaluated again (e.g. after a node list change) while the claim is on its way
+            assertEquals(2, deviceCalls.size());
+            deviceCalls.poll().run(); // the first claim's answer (db 1) arrives
+            assertEquals(Quorum.UNDECIDED, k.state(), "an answer to an evaluation that is gone decides nothing");
+            deviceCalls.poll().run(); // the second's (db 2)
+            assertEquals(Quorum.QUORATE, k.state());
+            CompletableFuture<List<Action>> stamped = k.stampEpochs(List.of(start("db")));
+            assertTrue(stamped.isDone());
+            assertEquals(2L, epoch(stamped, "db"), "the epoch of the answer that counts");
+        }
+    }
+
+    @Test
+    void aCombinedClaimThatFailsOnBadDataFallsBackToThePlainClaimButAnUnreachableDeviceLosesTheTie() {
+        List<String> calls = new ArrayList<>();
+        RuntimeException[] failure = {new IllegalStateException("counter 'x' is not a number")};
+        QuorumDevice failing = new QuorumDevice() {
+            @Override
+            public boolean claimTie(Set<NodeId> partition) {
+                calls.add("claimTie");
+                return true;
+            }
+
+            @Override
+            public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+                calls.add("claimTieTakingEpochs");
+                throw failure[0];
+            }
+
+            @Override
+            public void recordMajority(Set<NodeId> partition) {}
+
+            @Override
+            public long nextEpoch(ResourceId resource) {
+                return 7;
+            }
+
+            @Override
+            public String describe() {
+                return "failing device";
+            }
+
+            @Override
+            public void close() {}
+        };
+        QuorumKeeper k = new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                Optional.of(failing),
+                deviceCalls::add,
+                expecting(Set.of(ResourceId.of("db")), new ArrayList<>()));
+        k.evaluate(view(2, N1));
+        runDeviceCalls();
+        assertEquals(Quorum.QUORATE, k.state());
+        assertEquals(List.of("claimTieTakingEpochs", "claimTie"), calls);
+        assertFalse(k.stampEpochs(List.of(start("db"))).isDone(), "no epoch was claimed: the plan asks");
+
+        deviceCalls.clear(); // the stamp's call
+        calls.clear();
+        failure[0] = new QuorumDeviceException("ZooKeeper did not answer", null);
+        k.evaluate(view(3, N1));
+        runDeviceCalls();
+        assertEquals(Quorum.NOT_QUORATE, k.state(), "an unreachable device is a lost tie");
+        assertEquals(List.of("claimTieTakingEpochs"), calls, "no second wait on a plain claim");
     }
 }

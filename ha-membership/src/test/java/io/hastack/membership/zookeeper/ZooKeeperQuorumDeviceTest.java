@@ -124,8 +124,23 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
             assertEquals(java.util.List.of(1L, 1L), device.nextEpochs(java.util.List.of(db, web)));
             // The second batch reads what the first wrote (a read outside the namespace would find nothing).
             assertEquals(java.util.List.of(2L, 2L), device.nextEpochs(java.util.List.of(web, db)));
+            // A tie claim with epochs reads the winner and the counters in the namespace too.
+            java.util.Set<io.hastack.core.model.NodeId> a = java.util.Set.of(io.hastack.core.model.NodeId.of("a"));
             assertEquals(
-                    "2",
+                    io.hastack.core.spi.quorum.TieClaim.held(java.util.Map.of(db, 3L)),
+                    device.claimTieTakingEpochs(a, java.util.Set.of(db)));
+            assertEquals(
+                    io.hastack.core.spi.quorum.TieClaim.held(java.util.Map.of(db, 4L)),
+                    device.claimTieTakingEpochs(a, java.util.Set.of(db)),
+                    "holds: the winner it wrote is read back from the namespace");
+            assertEquals(
+                    "a",
+                    new String(
+                            client.getData().forPath("/tenant" + store + "/winner"),
+                            java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(java.util.List.of(5L), device.nextEpochs(java.util.List.of(db)));
+            assertEquals(
+                    "5",
                     new String(
                             client.getData().forPath("/tenant" + store + "/epochs/db"),
                             java.nio.charset.StandardCharsets.UTF_8));
