@@ -73,11 +73,11 @@ final class Coordinator {
         CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
 
         /**
-         * The starts of the current view are held (a departed node's lease may still run): epochs
-         * taken ahead of them, with a tie claim, are dropped, since a node that still holds its
-         * lease may take later ones meanwhile. By default, nothing to drop.
+         * The first plan of the view is not sent at once, or another node's lease may still run:
+         * epochs taken ahead of it, with a tie claim, are dropped (a node that still holds its lease
+         * may take later ones meanwhile; a later plan takes fresh ones). By default, none to drop.
          */
-        default void startsHeld() {}
+        default void dropClaimedEpochs() {}
 
         /** The monotonic clock, in nanoseconds. */
         long nanoTime();
@@ -341,6 +341,11 @@ final class Coordinator {
         maybePlan();
     }
 
+    /** True if {@code node}'s death is confirmed (and the confirmation still holds). */
+    boolean deathConfirmed(NodeId node) {
+        return takeover.confirmation(node).isPresent();
+    }
+
     /**
      * {@code node}'s death is confirmed ({@code evidence}): what it ran may start elsewhere without
      * waiting for its lease.
@@ -381,8 +386,10 @@ final class Coordinator {
         List<NodeId> transitioning = configTransitioning();
         boolean configHeld =
                 !transitioning.isEmpty() && plan.actions().stream().anyMatch(a -> a.type() == ActionType.START);
-        if (held) {
-            port.startsHeld();
+        if (!waiting.isEmpty() || configHeld || plan.actions().isEmpty()) {
+            // Epochs taken ahead (with a tie claim) serve only a first plan sent at once, with no
+            // lease of another node still running: such a node could take later ones meanwhile.
+            port.dropClaimedEpochs();
         }
         if (configHeld) {
             plan = withoutStarts(

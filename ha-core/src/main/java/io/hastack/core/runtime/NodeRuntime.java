@@ -212,10 +212,11 @@ final class NodeRuntime {
 
             @Override
             public Set<ResourceId> startsExpectedIn(View view) {
-                // What the picture before the view showed active on members that are not in it.
+                // What the picture before the view showed active on members that left it, and whose
+                // death is confirmed: no other node can take an epoch between the claim and the plan.
                 Set<ResourceId> expected = new HashSet<>();
                 for (NodeInfo n : pictureBeforeView) {
-                    if (!view.contains(n.node())) {
+                    if (!view.contains(n.node()) && coordinator.deathConfirmed(n.node())) {
                         n.states().forEach((r, s) -> {
                             if (s.isActive()) {
                                 expected.add(r);
@@ -254,7 +255,7 @@ final class NodeRuntime {
             }
 
             @Override
-            public void startsHeld() {
+            public void dropClaimedEpochs() {
                 quorum.dropClaimedEpochs();
             }
 

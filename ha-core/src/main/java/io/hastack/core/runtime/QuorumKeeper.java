@@ -419,7 +419,7 @@ final class QuorumKeeper {
         host.decided(forView, previous, now, newText);
     }
 
-    /** Drops the epochs a tie claim took for the current view: its starts are held. */
+    /** Drops the epochs a tie claim took for the current view (its first plan is not sent at once). */
     void dropClaimedEpochs() {
         if (!claimedEpochs.isEmpty()) {
             LOG.debug("{}: the starts are held; dropping the epochs taken with the tie claim", self);
@@ -433,19 +433,22 @@ final class QuorumKeeper {
      */
     CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
         CompletableFuture<List<Action>> result = new CompletableFuture<>();
+        // The epochs the tie claim of this view took serve this plan only (the view's first), each
+        // one start; the rest are dropped (a stamp failing below drops them too: harmless).
+        Map<ResourceId, Long> claimed = new HashMap<>(claimedEpochs);
+        claimedEpochs.clear();
         if (device.isEmpty() || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
             result.complete(actions);
             return result;
         }
-        // Starts whose epoch the tie claim of this view took: each used once, by the first start.
         List<Action> withClaimed = new ArrayList<>(actions.size());
         List<Integer> unstamped = new ArrayList<>();
         for (Action a : actions) {
-            Long claimed = a.type() == ActionType.START ? claimedEpochs.remove(a.resource()) : null;
-            if (a.type() == ActionType.START && claimed == null) {
+            Long epoch = a.type() == ActionType.START ? claimed.remove(a.resource()) : null;
+            if (a.type() == ActionType.START && epoch == null) {
                 unstamped.add(withClaimed.size());
             }
-            withClaimed.add(claimed == null ? a : a.withEpoch(claimed));
+            withClaimed.add(epoch == null ? a : a.withEpoch(epoch));
         }
         if (unstamped.isEmpty()) {
             result.complete(List.copyOf(withClaimed));

@@ -495,6 +495,11 @@ final class SimulatedCluster {
                         }
 
                         @Override
+                        public void dropClaimedEpochs() {
+                            record(id + " drops the epochs taken ahead");
+                        }
+
+                        @Override
                         public CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
                             List<Action> stamped = new ArrayList<>();
                             actions.forEach(a -> stamped.add(a.type() == ActionType.START ? a.withEpoch(++epochs) : a));

@@ -92,11 +92,23 @@ class TwoProcessFailoverTest {
                     .until(() -> servedBy(web).isPresent());
             NodeProcess victim = servedBy(web).orElseThrow().equals("node1") ? a : b;
             NodeProcess survivor = victim == a ? b : a;
+            // The survivor's picture shows the group on the victim (what its tie claim takes epochs for).
+            await().atMost(WAIT)
+                    .until(() -> survivor.status(Duration.ofSeconds(10))
+                            .orElse("")
+                            .lines()
+                            .anyMatch(l -> l.contains(" db ") && l.contains("RUNNING@" + victim.name())));
             victim.kill();
             await().atMost(WAIT)
                     .alias("the page from " + survivor.name() + "; logs in " + logs)
                     .until(() -> servedBy(web).equals(Optional.of(survivor.name())));
             String status = survivor.status(Duration.ofSeconds(10)).orElse("");
+            // A SIGKILL is a confirmed death: the survivor's tie claim took its plan's epochs.
+            assertTrue(
+                    status.lines()
+                            .anyMatch(l ->
+                                    l.contains("quorum:") && l.contains("tie won") && l.contains("with the epochs of")),
+                    status);
             assertTrue(
                     status.contains(" db ")
                             && status.lines()

@@ -29,6 +29,8 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link QuorumDevice} on ZooKeeper. Under {@code basePath} it keeps the last winning partition
@@ -45,6 +47,7 @@ import org.apache.zookeeper.data.Stat;
  * (it needs no device).
  */
 public final class ZooKeeperQuorumDevice implements QuorumDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperQuorumDevice.class);
     private static final int MAX_ATTEMPTS = 100;
 
     private final CuratorFramework client;
@@ -226,6 +229,39 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
         if (resources.isEmpty()) {
             return claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
         }
+        try {
+            return claimWithEpochs(partition, resources);
+        } catch (QuorumDeviceException e) {
+            if (unreachable(e)) {
+                throw e; // a plain claim would wait and fail the same way
+            }
+            // Something about the epochs alone (an ACL, a damaged counter): the tie must not be lost
+            // for it; the plan takes its epochs itself and fails there, clearly.
+            LOG.warn(
+                    "{}: claiming the tie with the epochs of {} failed ({}); claiming it alone",
+                    describe(),
+                    resources,
+                    e.getMessage());
+            return claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+        }
+    }
+
+    /** True if {@code e} says the device could not be reached in time (or kept conflicting). */
+    private static boolean unreachable(QuorumDeviceException e) {
+        Throwable cause = e.getCause();
+        if (cause == null || cause instanceof InterruptedException) {
+            return true;
+        }
+        if (cause instanceof KeeperException k) {
+            return switch (k.code()) {
+                case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED -> true;
+                default -> false;
+            };
+        }
+        return false;
+    }
+
+    private TieClaim claimWithEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
         List<ResourceId> named = List.copyOf(resources);
         List<String> paths = new ArrayList<>();
         paths.add(winnerPath);
@@ -243,7 +279,7 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             for (int i = 0; i < named.size(); i++) {
                 Versioned v = read.get(i + 1);
                 current.put(named.get(i), v);
-                taken.put(named.get(i), (v == null ? 0L : Long.parseLong(v.data())) + 1);
+                taken.put(named.get(i), (v == null ? 0L : counter(named.get(i), v)) + 1);
             }
             try {
                 List<CuratorOp> ops = new ArrayList<>();
@@ -295,6 +331,15 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             }
         }
         return ops;
+    }
+
+    private long counter(ResourceId resource, Versioned v) {
+        try {
+            return Long.parseLong(v.data());
+        } catch (NumberFormatException e) {
+            throw new QuorumDeviceException(
+                    describe() + ": the epoch counter of " + resource + " holds '" + v.data() + "', not a number", e);
+        }
     }
 
     private static byte[] bytes(String text) {

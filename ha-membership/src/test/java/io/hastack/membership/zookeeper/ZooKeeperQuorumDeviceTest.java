@@ -111,6 +111,34 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
     }
 
     @Test
+    void aTieClaimWhoseEpochsAreRefusedStillWinsTheTieAndLeavesTheEpochsToThePlan() throws Exception {
+        ZooKeeperAuth auth = ZooKeeperAuth.of("hastack", "a-long-enough-password");
+        String store = newStore();
+        try (org.apache.curator.framework.CuratorFramework raw =
+                org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                        server.getConnectString(), new org.apache.curator.retry.RetryNTimes(2, 100))) {
+            raw.start();
+            assertTrue(raw.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS));
+            raw.create().creatingParentsIfNeeded().forPath(store + "/epochs");
+            // db's counter belongs to another identity: the cluster's may neither read nor write it.
+            raw.create()
+                    .withACL(ZooKeeperAuth.of("mallory", "another-password!").acl())
+                    .forPath(store + "/epochs/db", "4".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try (QuorumDevice device =
+                ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10), auth)) {
+            io.hastack.core.model.ResourceId db = io.hastack.core.model.ResourceId.of("db");
+            assertEquals(
+                    io.hastack.core.spi.quorum.TieClaim.held(java.util.Map.of()),
+                    device.claimTieTakingEpochs(Set.of(NodeId.of("n1")), Set.of(db)));
+            org.junit.jupiter.api.Assertions.assertFalse(device.claimTie(Set.of(NodeId.of("n2"))), "n1 holds it");
+            QuorumDeviceException e =
+                    assertThrows(QuorumDeviceException.class, () -> device.nextEpochs(java.util.List.of(db)));
+            assertTrue(e.getMessage().contains("NoAuth"), "the plan's own call says why: " + e.getMessage());
+        }
+    }
+
+    @Test
     void aDeviceOnANamespacedClientKeepsItsEpochsInThatNamespace() throws Exception {
         try (org.apache.curator.framework.CuratorFramework client =
                 org.apache.curator.framework.CuratorFrameworkFactory.newClient(
