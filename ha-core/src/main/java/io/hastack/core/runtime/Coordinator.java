@@ -73,7 +73,8 @@ final class Coordinator {
         CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
 
         /**
-         * The first plan of the view is not sent at once, or another node's lease may still run:
+         * A plan (the first after a tie claim: the view's first, unless the view was evaluated
+         * again) is not sent at once, or another node's lease may still run:
          * epochs taken ahead of it, with a tie claim, are dropped (a node that still holds its lease
          * may take later ones meanwhile; a later plan takes fresh ones). By default, none to drop.
          */

@@ -212,11 +212,17 @@ final class NodeRuntime {
 
             @Override
             public Set<ResourceId> startsExpectedIn(View view) {
-                // What the picture before the view showed active on members that left it, and whose
-                // death is confirmed: no other node can take an epoch between the claim and the plan.
+                // What the picture before the view showed active on members that left it, if the
+                // death of every one of them is confirmed: a departed node that is only suspected
+                // might still take epochs in its old view (for any resource) while its lease runs.
                 Set<ResourceId> expected = new HashSet<>();
                 for (NodeInfo n : pictureBeforeView) {
-                    if (!view.contains(n.node()) && coordinator.deathConfirmed(n.node())) {
+                    if (!view.contains(n.node()) && !coordinator.deathConfirmed(n.node())) {
+                        return Set.of();
+                    }
+                }
+                for (NodeInfo n : pictureBeforeView) {
+                    if (!view.contains(n.node())) {
                         n.states().forEach((r, s) -> {
                             if (s.isActive()) {
                                 expected.add(r);

@@ -94,7 +94,8 @@ final class QuorumKeeper {
 
     /**
      * Epochs the device took with the tie claim for the current view, each used by at most one
-     * start of the current view's plans; cleared with every new view.
+     * start of the first plan after the claim (the view's first, unless the view was evaluated
+     * again); cleared by that plan, by a first plan that is not sent at once, and by every new view.
      */
     private final Map<ResourceId, Long> claimedEpochs = new HashMap<>();
 

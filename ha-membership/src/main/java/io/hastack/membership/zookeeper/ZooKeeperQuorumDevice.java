@@ -246,15 +246,18 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
         }
     }
 
-    /** True if {@code e} says the device could not be reached in time (or kept conflicting). */
+    /**
+     * True if {@code e} says the device could not be reached in time (a plain claim would wait and
+     * fail again); anything else (an ACL, bad data, conflicts) may spare the plain claim.
+     */
     private static boolean unreachable(QuorumDeviceException e) {
         Throwable cause = e.getCause();
-        if (cause == null || cause instanceof InterruptedException) {
+        if (cause instanceof InterruptedException) {
             return true;
         }
         if (cause instanceof KeeperException k) {
             return switch (k.code()) {
-                case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED -> true;
+                case CONNECTIONLOSS, SESSIONEXPIRED, OPERATIONTIMEOUT, SESSIONMOVED, REQUESTTIMEOUT -> true;
                 default -> false;
             };
         }

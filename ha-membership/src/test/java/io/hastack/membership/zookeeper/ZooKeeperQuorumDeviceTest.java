@@ -112,8 +112,23 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
 
     @Test
     void aTieClaimWhoseEpochsAreRefusedStillWinsTheTieAndLeavesTheEpochsToThePlan() throws Exception {
+        refusedEpochs(false);
+        refusedEpochs(true);
+    }
+
+    /**
+     * db's counter belongs to another identity; with {@code readable}, the cluster's may read it but
+     * not write it (refused in the transaction, not the read).
+     */
+    private void refusedEpochs(boolean readable) throws Exception {
         ZooKeeperAuth auth = ZooKeeperAuth.of("hastack", "a-long-enough-password");
         String store = newStore();
+        java.util.List<org.apache.zookeeper.data.ACL> acl = new java.util.ArrayList<>(
+                ZooKeeperAuth.of("mallory", "another-password!").acl());
+        if (readable) {
+            acl.add(new org.apache.zookeeper.data.ACL(
+                    org.apache.zookeeper.ZooDefs.Perms.READ, auth.acl().get(0).getId()));
+        }
         try (org.apache.curator.framework.CuratorFramework raw =
                 org.apache.curator.framework.CuratorFrameworkFactory.newClient(
                         server.getConnectString(), new org.apache.curator.retry.RetryNTimes(2, 100))) {
@@ -122,7 +137,7 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
             raw.create().creatingParentsIfNeeded().forPath(store + "/epochs");
             // db's counter belongs to another identity: the cluster's may neither read nor write it.
             raw.create()
-                    .withACL(ZooKeeperAuth.of("mallory", "another-password!").acl())
+                    .withACL(acl)
                     .forPath(store + "/epochs/db", "4".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         try (QuorumDevice device =
@@ -135,6 +150,21 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
             QuorumDeviceException e =
                     assertThrows(QuorumDeviceException.class, () -> device.nextEpochs(java.util.List.of(db)));
             assertTrue(e.getMessage().contains("NoAuth"), "the plan's own call says why: " + e.getMessage());
+        }
+        try (org.apache.curator.framework.CuratorFramework mallory =
+                org.apache.curator.framework.CuratorFrameworkFactory.builder()
+                        .connectString(server.getConnectString())
+                        .retryPolicy(new org.apache.curator.retry.RetryNTimes(2, 100))
+                        .authorization(
+                                "digest",
+                                ZooKeeperAuth.of("mallory", "another-password!").authBytes())
+                        .build()) {
+            mallory.start();
+            assertEquals(
+                    "4",
+                    new String(
+                            mallory.getData().forPath(store + "/epochs/db"), java.nio.charset.StandardCharsets.UTF_8),
+                    "the refused transaction wrote nothing");
         }
     }
 
