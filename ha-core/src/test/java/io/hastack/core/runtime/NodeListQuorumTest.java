@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeChange;
 import io.hastack.core.model.NodeId;
-import io.hastack.core.model.ResourceId;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
-import io.hastack.core.spi.quorum.QuorumDevice;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,47 +55,10 @@ class NodeListQuorumTest {
 
     /** Decides quorum for a partition of {@code members} holding {@code config}, by the real keeper. */
     private static Outcome decide(ClusterConfig config, Set<NodeId> members) {
-        boolean[] claimed = {false};
-        QuorumDevice device = new QuorumDevice() {
-            @Override
-            public boolean claimTie(Set<NodeId> partition) {
-                claimed[0] = true;
-                return true; // the worst case: the device grants every claim it can
-            }
-
-            @Override
-            public void recordMajority(Set<NodeId> partition) {}
-
-            @Override
-            public long nextEpoch(ResourceId resource) {
-                return 1;
-            }
-
-            @Override
-            public String describe() {
-                return "granting device";
-            }
-
-            @Override
-            public void close() {}
-        };
+        ScriptedQuorumDevice device = new ScriptedQuorumDevice(); // the worst case: it grants every claim
         NodeId self = members.iterator().next();
         QuorumKeeper keeper = new QuorumKeeper(
-                self, LiveConfig.of(config), Optional.of(device), Runnable::run, new QuorumKeeper.Host() {
-                    @Override
-                    public void post(Runnable task) {
-                        task.run();
-                    }
-
-                    @Override
-                    public void decided(View view, Quorum previous, Quorum now, String text) {}
-
-                    @Override
-                    public void recorded(View view, String detail) {}
-
-                    @Override
-                    public void schedule(Runnable task, Duration delay) {}
-                });
+                self, LiveConfig.of(config), Optional.of(device), Runnable::run, new ImmediateQuorumHost());
         List<NodeId> sorted = members.stream()
                 .sorted(java.util.Comparator.comparing(NodeId::value))
                 .toList();
@@ -108,7 +68,7 @@ class NodeListQuorumTest {
             return Outcome.NOT_QUORATE;
         }
         assertTrue(keeper.sustains(members), "a quorate partition sustains its own lease");
-        return claimed[0] ? Outcome.TIE : Outcome.MAJORITY;
+        return !device.calls.isEmpty() ? Outcome.TIE : Outcome.MAJORITY;
     }
 
     @Test

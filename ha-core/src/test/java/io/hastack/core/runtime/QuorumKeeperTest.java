@@ -14,9 +14,7 @@ import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
-import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
-import io.hastack.core.spi.quorum.TieClaim;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -38,51 +36,14 @@ class QuorumKeeperTest {
     /** Device calls wait here until the test runs them; the host's posts run at once. */
     private final Deque<Runnable> deviceCalls = new ArrayDeque<>();
 
-    private boolean tieWon = true;
-
-    private final QuorumDevice device = new QuorumDevice() {
-        @Override
-        public boolean claimTie(Set<NodeId> partition) {
-            return tieWon;
-        }
-
-        @Override
-        public void recordMajority(Set<NodeId> partition) {}
-
-        @Override
-        public long nextEpoch(ResourceId resource) {
-            return 1;
-        }
-
-        @Override
-        public String describe() {
-            return "test device";
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final ScriptedQuorumDevice device = new ScriptedQuorumDevice();
 
     private final QuorumKeeper keeper = new QuorumKeeper(
             N1,
             LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
             Optional.of(device),
             deviceCalls::add,
-            new QuorumKeeper.Host() {
-                @Override
-                public void post(Runnable task) {
-                    task.run();
-                }
-
-                @Override
-                public void decided(View view, Quorum previous, Quorum now, String text) {}
-
-                @Override
-                public void recorded(View view, String detail) {}
-
-                @Override
-                public void schedule(Runnable task, Duration delay) {}
-            });
+            new ImmediateQuorumHost());
 
     private static View view(long seq, NodeId... members) {
         return new View(new ViewId(members[0], seq), List.of(members), false);
@@ -113,7 +74,7 @@ class QuorumKeeperTest {
 
     @Test
     void aLostTieSustainsNothing() {
-        tieWon = false;
+        device.tieWon = false;
         keeper.evaluate(view(1, N1));
         runDeviceCalls();
         assertEquals(Quorum.NOT_QUORATE, keeper.state());
@@ -171,31 +132,6 @@ class QuorumKeeperTest {
         assertFalse(k.sustains(Set.of(N1, N2)));
     }
 
-    /** A host whose posts run at once and that expects {@code expected} to start. */
-    private static QuorumKeeper.Host expecting(Set<ResourceId> expected, List<View> asked) {
-        return new QuorumKeeper.Host() {
-            @Override
-            public void post(Runnable task) {
-                task.run();
-            }
-
-            @Override
-            public void decided(View view, Quorum previous, Quorum now, String text) {}
-
-            @Override
-            public void recorded(View view, String detail) {}
-
-            @Override
-            public void schedule(Runnable task, Duration delay) {}
-
-            @Override
-            public Set<ResourceId> startsExpectedIn(View view) {
-                asked.add(view);
-                return expected;
-            }
-        };
-    }
-
     private static Action start(String resource) {
         return new Action(ActionType.START, N1, GroupId.of("g"), ResourceId.of(resource), "test");
     }
@@ -222,7 +158,7 @@ class QuorumKeeperTest {
                     LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
                     Optional.of(file),
                     deviceCalls::add,
-                    expecting(Set.of(db, web), asked));
+                    new ImmediateQuorumHost(Set.of(db, web), asked));
             View alone = view(2, N1);
             k.evaluate(alone); // n2 crashed: n1 claims the tie as its partition's coordinator
             assertEquals(List.of(alone), asked);
@@ -273,7 +209,7 @@ class QuorumKeeperTest {
                             .build()),
                     Optional.of(file),
                     deviceCalls::add,
-                    expecting(Set.of(ResourceId.of("db")), asked));
+                    new ImmediateQuorumHost(Set.of(ResourceId.of("db")), asked));
             k.evaluate(view(2, N2, N1)); // half of the votes; n2 coordinates
             runDeviceCalls();
             assertEquals(Quorum.QUORATE, k.state());
@@ -291,7 +227,7 @@ class QuorumKeeperTest {
                     LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
                     Optional.of(file),
                     deviceCalls::add,
-                    expecting(Set.of(ResourceId.of("db")), new ArrayList<>()));
+                    new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
             View alone = view(2, N1);
             k.evaluate(alone);
             k.evaluate(alone); // evaluated again (e.g. after a node list change) while the claim is on its way
@@ -308,43 +244,15 @@ class QuorumKeeperTest {
 
     @Test
     void aCombinedClaimThatFailsOnBadDataFallsBackToThePlainClaimButAnUnreachableDeviceLosesTheTie() {
-        List<String> calls = new ArrayList<>();
-        RuntimeException[] failure = {new IllegalStateException("counter 'x' is not a number")};
-        QuorumDevice failing = new QuorumDevice() {
-            @Override
-            public boolean claimTie(Set<NodeId> partition) {
-                calls.add("claimTie");
-                return true;
-            }
-
-            @Override
-            public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
-                calls.add("claimTieTakingEpochs");
-                throw failure[0];
-            }
-
-            @Override
-            public void recordMajority(Set<NodeId> partition) {}
-
-            @Override
-            public long nextEpoch(ResourceId resource) {
-                return 7;
-            }
-
-            @Override
-            public String describe() {
-                return "failing device";
-            }
-
-            @Override
-            public void close() {}
-        };
+        ScriptedQuorumDevice failing = new ScriptedQuorumDevice();
+        failing.combinedFailure = new IllegalStateException("counter 'x' is not a number");
+        List<String> calls = failing.calls;
         QuorumKeeper k = new QuorumKeeper(
                 N1,
                 LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
                 Optional.of(failing),
                 deviceCalls::add,
-                expecting(Set.of(ResourceId.of("db")), new ArrayList<>()));
+                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
         k.evaluate(view(2, N1));
         runDeviceCalls();
         assertEquals(Quorum.QUORATE, k.state());
@@ -353,7 +261,7 @@ class QuorumKeeperTest {
 
         deviceCalls.clear(); // the stamp's call
         calls.clear();
-        failure[0] = new QuorumDeviceException("ZooKeeper did not answer", null);
+        failing.combinedFailure = new QuorumDeviceException("ZooKeeper did not answer", null);
         k.evaluate(view(3, N1));
         runDeviceCalls();
         assertEquals(Quorum.NOT_QUORATE, k.state(), "an unreachable device is a lost tie");

@@ -1,0 +1,56 @@
+package io.hastack.core.runtime;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.quorum.QuorumDevice;
+import io.hastack.core.spi.quorum.TieClaim;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A quorum device whose answers a test sets: whether a tie claim holds, what a claim with epochs
+ * throws; it records the calls (for the rules a real device follows, see {@code
+ * QuorumDeviceContract} and the tests on {@code FileQuorumDevice}).
+ */
+final class ScriptedQuorumDevice implements QuorumDevice {
+    /** Every claim call, by name, in order. */
+    final List<String> calls = new ArrayList<>();
+
+    /** What a tie claim answers. */
+    boolean tieWon = true;
+
+    /** If set, what a claim with epochs throws. */
+    RuntimeException combinedFailure;
+
+    @Override
+    public boolean claimTie(Set<NodeId> partition) {
+        calls.add("claimTie");
+        return tieWon;
+    }
+
+    @Override
+    public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+        calls.add("claimTieTakingEpochs");
+        if (combinedFailure != null) {
+            throw combinedFailure;
+        }
+        return QuorumDevice.super.claimTieTakingEpochs(partition, resources);
+    }
+
+    @Override
+    public void recordMajority(Set<NodeId> partition) {}
+
+    @Override
+    public long nextEpoch(ResourceId resource) {
+        return 1;
+    }
+
+    @Override
+    public String describe() {
+        return "scripted device";
+    }
+
+    @Override
+    public void close() {}
+}
