@@ -420,10 +420,15 @@ final class QuorumKeeper {
         host.decided(forView, previous, now, newText);
     }
 
-    /** Drops the epochs a tie claim took for the current view (its first plan is not sent at once). */
+    /**
+     * Drops the epochs a tie claim took for the current view: the first plan after it waits (for a
+     * lease or a configuration transition) or sends nothing.
+     */
     void dropClaimedEpochs() {
         if (!claimedEpochs.isEmpty()) {
-            LOG.debug("{}: the starts are held; dropping the epochs taken with the tie claim", self);
+            LOG.debug(
+                    "{}: the first plan after the tie claim is not sent at once; dropping the epochs taken with it",
+                    self);
             claimedEpochs.clear();
         }
     }
