@@ -78,25 +78,46 @@ public final class FileQuorumDevice implements QuorumDevice {
     /** The claim and its epochs in one update: one durable write. */
     @Override
     public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
-        return update(state -> {
-            boolean empty = state.winner().isEmpty();
-            TieRule.Decision decision = empty ? TieRule.Decision.TAKE : TieRule.decide(state.winner(), partition);
-            if (decision == TieRule.Decision.LOSES) {
-                return new Outcome<>(TieClaim.LOST, null);
-            }
-            if (resources.isEmpty() && decision == TieRule.Decision.HOLDS) {
-                return new Outcome<>(TieClaim.held(Map.of()), null);
-            }
-            Map<ResourceId, Long> epochs = new TreeMap<>(state.epochs());
-            Map<ResourceId, Long> taken = new TreeMap<>();
-            for (ResourceId r : resources) {
-                long next = epochs.getOrDefault(r, 0L) + 1;
-                epochs.put(r, next);
-                taken.put(r, next);
-            }
-            Set<NodeId> winner = decision == TieRule.Decision.TAKE ? partition : state.winner();
-            return new Outcome<>(TieClaim.held(taken), new State(winner, epochs));
-        });
+        return update(state -> claimOutcome(state, partition, resources));
+    }
+
+    /**
+     * Takes the lock, reads the file and decides a claim with epochs as {@link
+     * #claimTieTakingEpochs} does, formatting the state it would write, and writes nothing.
+     */
+    @Override
+    public void warmUp(Set<NodeId> partition, Set<ResourceId> resources) {
+        try {
+            update(state -> {
+                Outcome<TieClaim> claim = claimOutcome(state, partition, resources);
+                if (claim.next() != null) {
+                    String unused = format(claim.next());
+                }
+                return new Outcome<>(null, null);
+            });
+        } catch (QuorumDeviceException e) {
+            // nothing was written; the real claim reports the same failure
+        }
+    }
+
+    private static Outcome<TieClaim> claimOutcome(State state, Set<NodeId> partition, Set<ResourceId> resources) {
+        boolean empty = state.winner().isEmpty();
+        TieRule.Decision decision = empty ? TieRule.Decision.TAKE : TieRule.decide(state.winner(), partition);
+        if (decision == TieRule.Decision.LOSES) {
+            return new Outcome<>(TieClaim.LOST, null);
+        }
+        if (resources.isEmpty() && decision == TieRule.Decision.HOLDS) {
+            return new Outcome<>(TieClaim.held(Map.of()), null);
+        }
+        Map<ResourceId, Long> epochs = new TreeMap<>(state.epochs());
+        Map<ResourceId, Long> taken = new TreeMap<>();
+        for (ResourceId r : resources) {
+            long next = epochs.getOrDefault(r, 0L) + 1;
+            epochs.put(r, next);
+            taken.put(r, next);
+        }
+        Set<NodeId> winner = decision == TieRule.Decision.TAKE ? partition : state.winner();
+        return new Outcome<>(TieClaim.held(taken), new State(winner, epochs));
     }
 
     @Override

@@ -595,10 +595,11 @@ final class NodeRuntime {
         joinMembership();
     }
 
-    /** Tells the listeners that the node has joined, and warms the planner. */
+    /** Tells the listeners that the node has joined, and warms the planner and the quorum device's claim. */
     void joined() {
         emit(new EventData.Joined(live.get().hash()), self.value(), "joined with configuration " + live.get());
         warmPlanner();
+        quorum.warmUpDevice();
     }
 
     /** How many plans {@link #warmPlanner} makes. */

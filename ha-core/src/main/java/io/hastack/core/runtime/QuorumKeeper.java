@@ -119,6 +119,33 @@ final class QuorumKeeper {
         this.waitingForAll = live.config().waitForAll();
     }
 
+    /**
+     * Has the device run a claim's code once without changing anything ({@link
+     * QuorumDevice#warmUp}), on the device's thread, after the calls already asked for: a node that
+     * has not claimed a tie yet would otherwise load and compile that code in its first failover.
+     */
+    void warmUpDevice() {
+        if (device.isEmpty()) {
+            return;
+        }
+        QuorumDevice d = device.get();
+        Set<ResourceId> resources = live.config().groups().stream()
+                .flatMap(g -> g.resources().stream())
+                .map(io.hastack.core.model.ResourceSpec::id)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        try {
+            deviceCalls.execute(() -> {
+                try {
+                    d.warmUp(Set.of(self), resources);
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: warming up {} failed: {}", self, d.describe(), e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("{}: not warming up {}: the node is stopping", self, d.describe());
+        }
+    }
+
     /** The nodes whose votes count now (fewer than the node list after last_man_standing dropped some). */
     List<NodeId> expected() {
         return expected;

@@ -122,6 +122,34 @@ public abstract class QuorumDeviceContract {
     }
 
     @Test
+    public void aWarmUpOnAFreshDeviceClaimsNothingAndTakesNoEpoch() throws Exception {
+        ResourceId db = ResourceId.of("db");
+        String store = newStore();
+        device(store).warmUp(A, Set.of(db));
+        assertEquals(
+                TieClaim.held(Map.of(db, 1L)),
+                device(store).claimTieTakingEpochs(B, Set.of(db)),
+                "b, disjoint from a, wins the first claim and the first epoch: the warm-up wrote neither");
+    }
+
+    @Test
+    public void aWarmUpChangesNeitherTheWinnerNorTheEpochs() throws Exception {
+        ResourceId db = ResourceId.of("db");
+        ResourceId web = ResourceId.of("web");
+        String store = newStore();
+        QuorumDevice a = device(store);
+        QuorumDevice b = device(store);
+        a.recordMajority(AB);
+        assertEquals(TieClaim.held(Map.of(db, 1L, web, 1L)), a.claimTieTakingEpochs(A, Set.of(db, web)));
+        // Warm-ups by both sides, with a partition that would take the tie over and one that loses.
+        b.warmUp(B, Set.of(db, web));
+        b.warmUp(AB, Set.of(db));
+        a.warmUp(A, Set.of(web));
+        assertEquals(TieClaim.LOST, b.claimTieTakingEpochs(B, Set.of(db)), "the winner is still {a}");
+        assertEquals(TieClaim.held(Map.of(db, 2L, web, 2L)), a.claimTieTakingEpochs(A, Set.of(db, web)));
+    }
+
+    @Test
     public void aTieClaimWithEpochsOnAFreshDeviceWins() throws Exception {
         ResourceId db = ResourceId.of("db");
         String store = newStore();

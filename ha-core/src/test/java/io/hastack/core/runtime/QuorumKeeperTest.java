@@ -267,4 +267,38 @@ class QuorumKeeperTest {
         assertEquals(Quorum.NOT_QUORATE, k.state(), "an unreachable device is a lost tie");
         assertEquals(List.of("claimTieTakingEpochs"), calls, "no second wait on a plain claim");
     }
+
+    @Test
+    void theDeviceWarmsUpAClaimOfThisNodeWithEveryResourceOnItsOwnThreadAndAFailureThereIsHarmless() {
+        ScriptedQuorumDevice d = new ScriptedQuorumDevice();
+        d.warmUpFailure = new IllegalStateException("a device that throws after all");
+        QuorumKeeper k = new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder()
+                        .nodes("n1", "n2")
+                        .group(io.hastack.core.model.ResourceGroup.of(
+                                "g",
+                                io.hastack.core.model.ResourceSpec.builder("db", "process")
+                                        .build(),
+                                io.hastack.core.model.ResourceSpec.builder("web", "process")
+                                        .build()))
+                        .build()),
+                Optional.of(d),
+                deviceCalls::add,
+                new ImmediateQuorumHost());
+        k.warmUpDevice();
+        assertEquals(List.of(), d.calls, "nothing runs on the caller's (event) thread");
+        runDeviceCalls();
+        assertEquals(List.of("warmUp [n1] [db, web]"), d.calls);
+        assertEquals(Quorum.UNDECIDED, k.state(), "a warm-up decides nothing");
+
+        QuorumKeeper none = new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                Optional.empty(),
+                deviceCalls::add,
+                new ImmediateQuorumHost());
+        none.warmUpDevice();
+        assertTrue(deviceCalls.isEmpty(), "no device, nothing to warm");
+    }
 }

@@ -23,6 +23,19 @@ final class ScriptedQuorumDevice implements QuorumDevice {
     /** If set, what a claim with epochs throws. */
     RuntimeException combinedFailure;
 
+    /** If set, what a warm-up throws (a device that breaks its promise not to). */
+    RuntimeException warmUpFailure;
+
+    @Override
+    public void warmUp(Set<NodeId> partition, Set<ResourceId> resources) {
+        calls.add("warmUp " + new java.util.TreeSet<>(partition) + " "
+                + new java.util.TreeSet<>(
+                        resources.stream().map(ResourceId::value).toList()));
+        if (warmUpFailure != null) {
+            throw warmUpFailure;
+        }
+    }
+
     @Override
     public boolean claimTie(Set<NodeId> partition) {
         calls.add("claimTie");

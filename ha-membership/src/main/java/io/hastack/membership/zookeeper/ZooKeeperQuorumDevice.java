@@ -266,41 +266,17 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
 
     private TieClaim claimWithEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
         List<ResourceId> named = List.copyOf(resources);
-        List<String> paths = new ArrayList<>();
-        paths.add(winnerPath);
-        named.forEach(r -> paths.add(epochsPath + "/" + r.value()));
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            List<Versioned> read = readAll(paths, "the winner and the epochs of " + named);
-            Versioned winner = read.get(0);
-            TieRule.Decision decision =
-                    winner == null ? TieRule.Decision.TAKE : TieRule.decide(decode(winner.data()), partition);
-            if (decision == TieRule.Decision.LOSES) {
+            ClaimRead read = readClaim(partition, named);
+            if (read.decision() == TieRule.Decision.LOSES) {
                 return TieClaim.LOST;
             }
-            Map<ResourceId, Versioned> current = new LinkedHashMap<>();
-            Map<ResourceId, Long> taken = new LinkedHashMap<>();
-            for (int i = 0; i < named.size(); i++) {
-                Versioned v = read.get(i + 1);
-                current.put(named.get(i), v);
-                taken.put(named.get(i), (v == null ? 0L : counter(named.get(i), v)) + 1);
-            }
             try {
-                List<CuratorOp> ops = new ArrayList<>();
-                // Holding (confirm the read) or taking over (replace the winner): both conditional on
-                // the version read, as in claimTie.
-                if (winner == null) {
+                if (read.winner() == null) {
                     ensureParent(ZKPaths.getPathAndNode(winnerPath).getPath());
-                    ops.add(client.transactionOp().create().forPath(winnerPath, bytes(encode(partition))));
-                } else {
-                    String data = decision == TieRule.Decision.HOLDS ? winner.data() : encode(partition);
-                    ops.add(client.transactionOp()
-                            .setData()
-                            .withVersion(winner.version())
-                            .forPath(winnerPath, bytes(data)));
                 }
-                ops.addAll(epochWrites(current, taken));
-                client.transaction().forOperations(ops);
-                return TieClaim.held(taken);
+                client.transaction().forOperations(claimWrites(partition, read));
+                return TieClaim.held(read.taken());
             } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
                 backOff(); // the winner or a counter changed meanwhile: read again
             } catch (Exception e) {
@@ -308,6 +284,82 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             }
         }
         throw new QuorumDeviceException("claiming the tie on " + describe() + " kept conflicting", null);
+    }
+
+    /**
+     * What a claim with epochs read: the winner (null: none yet) and its decision for the claiming
+     * partition, each resource's counter (null: none yet), and the epochs the claim would take.
+     */
+    private record ClaimRead(
+            Versioned winner,
+            TieRule.Decision decision,
+            Map<ResourceId, Versioned> current,
+            Map<ResourceId, Long> taken) {}
+
+    /** The winner and the counters of {@code named}, in one read-only multi, and what a claim for {@code partition} decides. */
+    private ClaimRead readClaim(Set<NodeId> partition, List<ResourceId> named) {
+        List<String> paths = new ArrayList<>();
+        paths.add(winnerPath);
+        named.forEach(r -> paths.add(epochsPath + "/" + r.value()));
+        List<Versioned> read = readAll(paths, "the winner and the epochs of " + named);
+        Versioned winner = read.get(0);
+        TieRule.Decision decision =
+                winner == null ? TieRule.Decision.TAKE : TieRule.decide(decode(winner.data()), partition);
+        Map<ResourceId, Versioned> current = new LinkedHashMap<>();
+        Map<ResourceId, Long> taken = new LinkedHashMap<>();
+        for (int i = 0; i < named.size(); i++) {
+            Versioned v = read.get(i + 1);
+            current.put(named.get(i), v);
+            taken.put(named.get(i), (v == null ? 0L : counter(named.get(i), v)) + 1);
+        }
+        return new ClaimRead(winner, decision, current, taken);
+    }
+
+    /**
+     * The claim's transaction after {@code read} (which did not lose): the winner's write, holding
+     * (confirm the read) or taking over (replace the winner), and the counters' writes, each
+     * conditional on the version read, as in claimTie. Creates the counters' parent first if a
+     * counter is new (not the winner's: the caller does).
+     */
+    private List<CuratorOp> claimWrites(Set<NodeId> partition, ClaimRead read) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        Versioned winner = read.winner();
+        if (winner == null) {
+            ops.add(client.transactionOp().create().forPath(winnerPath, bytes(encode(partition))));
+        } else {
+            String data = read.decision() == TieRule.Decision.HOLDS ? winner.data() : encode(partition);
+            ops.add(client.transactionOp()
+                    .setData()
+                    .withVersion(winner.version())
+                    .forPath(winnerPath, bytes(data)));
+        }
+        ops.addAll(epochWrites(read.current(), read.taken()));
+        return ops;
+    }
+
+    /**
+     * Reads what a claim with epochs reads (one read-only multi), builds its transaction without
+     * sending it, and sends instead a transaction that only checks the winner's version: ZooKeeper
+     * logs it and no znode changes. While the winner or a counter does not exist yet, it reads only
+     * (building the writes would create their parents).
+     */
+    @Override
+    public void warmUp(Set<NodeId> partition, Set<ResourceId> resources) {
+        try {
+            ClaimRead read = readClaim(partition, List.copyOf(resources));
+            if (read.winner() == null || read.current().containsValue(null)) {
+                return;
+            }
+            List<CuratorOp> unused = claimWrites(partition, read);
+            client.transaction()
+                    .forOperations(List.of(client.transactionOp()
+                            .check()
+                            .withVersion(read.winner().version())
+                            .forPath(winnerPath)));
+        } catch (Exception e) {
+            // A changed winner (the check's version), an unreachable device, a refused ACL: nothing changed.
+            LOG.debug("{}: warming up the claim's code failed (harmless): {}", describe(), e.toString());
+        }
     }
 
     /**

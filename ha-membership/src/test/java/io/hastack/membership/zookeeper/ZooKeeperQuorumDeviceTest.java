@@ -77,6 +77,59 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
     }
 
     @Test
+    void aWarmUpSendsOneTransactionThatChangesNoZnode() throws Exception {
+        String store = newStore();
+        io.hastack.core.model.ResourceId db = io.hastack.core.model.ResourceId.of("db");
+        try (QuorumDevice device = open(store);
+                org.apache.curator.framework.CuratorFramework raw =
+                        org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                                server.getConnectString(), new org.apache.curator.retry.RetryOneTime(100))) {
+            raw.start();
+            assertTrue(device.claimTieTakingEpochs(Set.of(NodeId.of("a")), Set.of(db))
+                    .held());
+            org.apache.zookeeper.data.Stat winner = raw.checkExists().forPath(store + "/winner");
+            org.apache.zookeeper.data.Stat epoch = raw.checkExists().forPath(store + "/epochs/db");
+            // Transactions are numbered (zxid): two znodes created around the warm-up show whether it sent one.
+            raw.create().forPath(store + "/probe-1");
+            long zxidBefore = raw.checkExists().forPath(store + "/probe-1").getCzxid();
+            device.warmUp(Set.of(NodeId.of("b")), Set.of(db));
+            raw.create().forPath(store + "/probe-2");
+            long zxidAfter = raw.checkExists().forPath(store + "/probe-2").getCzxid();
+            assertTrue(
+                    zxidAfter >= zxidBefore + 2,
+                    "a transaction in between, the warm-up's check: " + zxidBefore + " -> " + zxidAfter);
+            assertEquals(winner, raw.checkExists().forPath(store + "/winner"), "the winner is untouched");
+            assertEquals(epoch, raw.checkExists().forPath(store + "/epochs/db"), "the counter is untouched");
+        }
+    }
+
+    @Test
+    void aWarmUpThatCannotReadOrWriteNeitherThrowsNorWrites() throws Exception {
+        ZooKeeperAuth auth = ZooKeeperAuth.of("hastack", "a-long-enough-password");
+        String store = newStore();
+        io.hastack.core.model.ResourceId db = io.hastack.core.model.ResourceId.of("db");
+        try (QuorumDevice owner =
+                ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10), auth)) {
+            assertTrue(owner.claimTieTakingEpochs(Set.of(NodeId.of("a")), Set.of(db))
+                    .held());
+            try (QuorumDevice stranger = open(store)) {
+                stranger.warmUp(Set.of(NodeId.of("b")), Set.of(db)); // refused (NoAuth): logged, not thrown
+            }
+            assertEquals(2L, owner.nextEpoch(db));
+        }
+        try (TestingServer doomed = new TestingServer(true)) {
+            QuorumDevice device =
+                    ZooKeeperQuorumDevice.connect(doomed.getConnectString(), "/hastack/z", Duration.ofSeconds(2));
+            try {
+                doomed.stop();
+                device.warmUp(Set.of(NodeId.of("a")), Set.of(db)); // unreachable: logged, not thrown
+            } finally {
+                device.close();
+            }
+        }
+    }
+
+    @Test
     void withCredentialsTheDevicesZnodesAreClosedToEveryOtherClient() throws Exception {
         ZooKeeperAuth auth = ZooKeeperAuth.of("hastack", "a-long-enough-password");
         String store = newStore();

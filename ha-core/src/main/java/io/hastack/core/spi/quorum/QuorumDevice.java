@@ -63,6 +63,15 @@ public interface QuorumDevice extends AutoCloseable {
     }
 
     /**
+     * Runs as much of a {@link #claimTieTakingEpochs claim} for {@code partition} with the epochs of
+     * {@code resources} as it can without changing what the device holds (no claim, no epoch), so
+     * that a process's first real claim, usually in a failover, does not also load and compile its
+     * code. The runtime calls it once, off its event thread, after the node joined. Never throws;
+     * by default, nothing.
+     */
+    default void warmUp(Set<NodeId> partition, Set<ResourceId> resources) {}
+
+    /**
      * Records {@code partition}, which has a majority, as the winning partition.
      *
      * @throws QuorumDeviceException if the device cannot be reached
