@@ -751,6 +751,8 @@ final class NodeRuntime {
         }
         View previous = participant.view();
         pictureBeforeView = published.status().nodes();
+        // A tie's claim first: it runs on the device's thread while this thread takes the view in.
+        quorum.claimAhead(v);
         frames.viewInstalled(v);
         sendingView = v.id();
         participant.viewInstalled(v);

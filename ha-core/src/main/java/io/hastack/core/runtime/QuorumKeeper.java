@@ -99,6 +99,12 @@ final class QuorumKeeper {
      */
     private final Map<ResourceId, Long> claimedEpochs = new HashMap<>();
 
+    /** A tie claim sent to the device as its view arrived, before {@link #evaluate}; see {@link #claimAhead}. */
+    private record Ahead(View view, Set<NodeId> partition, CompletableFuture<TieClaim> claim) {}
+
+    /** The claim {@link #claimAhead} sent for the view that arrives now; null if none. */
+    private Ahead ahead;
+
     /**
      * Counts the evaluations: a device answer applies only to the evaluation that asked (the same
      * view may be evaluated again, e.g. after a node list change, while a claim is on its way).
@@ -266,11 +272,11 @@ final class QuorumKeeper {
         toRecord = null;
         claimedEpochs.clear();
         long asked = ++evaluation;
-        // A node that returns counts again (last_man_standing only drops nodes that are away).
-        if (!v.members().stream().filter(live.config().nodes()::contains).allMatch(expected::contains)) {
-            expected = live.config().nodes().stream()
-                    .filter(n -> expected.contains(n) || v.contains(n))
-                    .toList();
+        Ahead sent = ahead;
+        ahead = null;
+        List<NodeId> counted = expectedIn(v);
+        if (!counted.equals(expected)) {
+            expected = counted;
             LOG.info("{}: votes count again for {} of the node list: {}", self, expected.size(), expected);
         }
         Votes votes = Votes.of(expected, v.members());
@@ -327,14 +333,20 @@ final class QuorumKeeper {
         } else if (votes.isTie() && device.isPresent() && !dropped) {
             QuorumDevice d = device.get();
             set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
+            // Only epochs of what this (later, authoritative) look expects are kept below: an
+            // ahead claim's look can only have expected more (a confirmation of death is only
+            // dropped when the view is taken in), never other ones.
             Set<ResourceId> expectedStarts =
                     v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
-            deviceCalls.execute(() -> {
+            CompletableFuture<TieClaim> asking =
+                    sent != null && sent.view() == v && sent.partition().equals(votes.present())
+                            ? sent.claim()
+                            : sendClaim(d, votes.present(), expectedStarts);
+            CompletableFuture<TieClaim> unused = asking.whenComplete((claim, error) -> {
                 Quorum result;
                 String decided;
                 Map<ResourceId, Long> epochs = Map.of();
-                try {
-                    TieClaim claim = claim(d, votes.present(), expectedStarts);
+                if (error == null) {
                     boolean won = claim.held();
                     epochs = claim.epochs();
                     result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
@@ -344,9 +356,9 @@ final class QuorumKeeper {
                                     ? ""
                                     : " with the epochs of " + epochs.size()
                                             + (epochs.size() == 1 ? " resource" : " resources"));
-                } catch (RuntimeException e) {
+                } else {
                     result = Quorum.NOT_QUORATE;
-                    decided = "no quorum: " + votes + ", tie-break failed: " + e.getMessage();
+                    decided = "no quorum: " + votes + ", tie-break failed: " + error.getMessage();
                 }
                 Quorum r = result;
                 String t = decided;
@@ -379,6 +391,67 @@ final class QuorumKeeper {
                             : " and no quorum device to break the tie";
             set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + why);
         }
+    }
+
+    /**
+     * Sends the tie claim for {@code v} to the device at once if {@link #evaluate evaluate(v)} will
+     * make one: the node calls this as the view arrives, before it takes the view in (its
+     * coordinator's bookkeeping, its status, the view's event), so that the claim, the longest step
+     * of a two-node failover after the view, runs meanwhile. Changes nothing here: {@code
+     * evaluate(v)} still decides, and uses this claim's answer if it asks the device the same for
+     * the same view; otherwise the claim is one a partition of exactly half may make at any time
+     * (the device's rule keeps the halves of a split apart), and its epochs go unused (harmless).
+     */
+    void claimAhead(View v) {
+        ahead = null;
+        Optional<Set<NodeId>> partition = tieToClaim(v);
+        if (partition.isPresent()) {
+            Set<ResourceId> starts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
+            ahead = new Ahead(v, partition.get(), sendClaim(device.orElseThrow(), partition.get(), starts));
+        }
+    }
+
+    /**
+     * The partition whose tie {@link #evaluate evaluate(v)} would ask the device to break, decided
+     * by the same rules without changing anything; empty if it would decide without the device.
+     */
+    private Optional<Set<NodeId>> tieToClaim(View v) {
+        if (device.isEmpty()
+                || live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE
+                || (waitingForAll && !v.members().containsAll(live.config().nodes()))
+                || !jointMajority(v.members())) {
+            return Optional.empty();
+        }
+        List<NodeId> counted = expectedIn(v);
+        Votes votes = Votes.of(counted, v.members());
+        boolean dropped = counted.size() < live.config().nodes().size();
+        return !votes.isMajority() && votes.isTie() && !dropped ? Optional.of(votes.present()) : Optional.empty();
+    }
+
+    /**
+     * The nodes whose votes count in {@code v}: {@link #expected}, and a node of the list that
+     * returns in {@code v} counts again (last_man_standing only drops nodes that are away).
+     */
+    private List<NodeId> expectedIn(View v) {
+        if (v.members().stream().filter(live.config().nodes()::contains).allMatch(expected::contains)) {
+            return expected;
+        }
+        return live.config().nodes().stream()
+                .filter(n -> expected.contains(n) || v.contains(n))
+                .toList();
+    }
+
+    /** Claims the tie for {@code partition} on the device's thread; completes there, exceptionally if the claim fails. */
+    private CompletableFuture<TieClaim> sendClaim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts) {
+        CompletableFuture<TieClaim> answer = new CompletableFuture<>();
+        deviceCalls.execute(() -> {
+            try {
+                answer.complete(claim(d, partition, starts));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     /**

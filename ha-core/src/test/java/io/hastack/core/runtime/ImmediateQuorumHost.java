@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * A quorum keeper's host for tests: posts run at once, nothing is scheduled, and it expects the
- * same resources to start in every view it is asked about.
+ * same resources to start in every view it is asked about. A test may override what it needs.
  */
-final class ImmediateQuorumHost implements QuorumKeeper.Host {
+class ImmediateQuorumHost implements QuorumKeeper.Host {
     private final Set<ResourceId> expected;
     private final List<View> asked;
 

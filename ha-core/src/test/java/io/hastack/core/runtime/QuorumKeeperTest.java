@@ -301,4 +301,113 @@ class QuorumKeeperTest {
         none.warmUpDevice();
         assertTrue(deviceCalls.isEmpty(), "no device, nothing to warm");
     }
+
+    @Test
+    void aTieClaimSentAheadAsTheViewArrivesIsTheOneItsEvaluationUsesWhenEverItAnswers(@TempDir Path dir)
+            throws Exception {
+        ResourceId db = ResourceId.of("db");
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            List<Quorum> decided = new ArrayList<>();
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    new ImmediateQuorumHost(Set.of(db), new ArrayList<>()) {
+                        @Override
+                        public void decided(View view, Quorum previous, Quorum now, String text) {
+                            decided.add(now);
+                        }
+                    });
+            View alone = view(2, N1);
+            k.claimAhead(alone);
+            assertEquals(1, deviceCalls.size(), "the claim is sent as the view arrives");
+            assertEquals(List.of(), decided, "and decides nothing yet");
+            k.evaluate(alone);
+            assertEquals(1, deviceCalls.size(), "the evaluation sends no second claim");
+            assertEquals(List.of(Quorum.UNDECIDED), decided);
+            runDeviceCalls();
+            assertEquals(List.of(Quorum.UNDECIDED, Quorum.QUORATE), decided);
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db")));
+            assertTrue(first.isDone() && deviceCalls.isEmpty(), "the start has its epoch from the ahead claim");
+            assertEquals(1L, epoch(first, "db"));
+
+            // An answer that arrives before the evaluation is kept for it.
+            decided.clear();
+            View again = view(3, N1);
+            k.claimAhead(again);
+            runDeviceCalls();
+            assertEquals(List.of(), decided);
+            k.evaluate(again);
+            assertEquals(List.of(Quorum.UNDECIDED, Quorum.QUORATE), decided);
+            assertTrue(deviceCalls.isEmpty());
+            assertEquals(List.of(3L), file.nextEpochs(List.of(db)), "one epoch taken per claim");
+        }
+    }
+
+    @Test
+    void anAheadClaimServesOnlyItsOwnViewAndNoneIsSentForAMajority(@TempDir Path dir) throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(
+                            ClusterConfig.builder().nodes("n1", "n2", "n3").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    new ImmediateQuorumHost());
+            k.claimAhead(view(2, N1, N2));
+            assertTrue(deviceCalls.isEmpty(), "2 of 3 votes: a majority, no claim ahead");
+            k.claimAhead(view(3, N1));
+            assertTrue(deviceCalls.isEmpty(), "1 of 3: a minority, no claim ahead");
+        }
+        try (FileQuorumDevice file = new FileQuorumDevice(dir.resolve("two"))) {
+            file.recordMajority(Set.of(N1, N2));
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    new ImmediateQuorumHost());
+            k.claimAhead(view(2, N1));
+            k.evaluate(view(3, N1)); // another view than the one claimed ahead for
+            assertEquals(2, deviceCalls.size(), "the evaluation of another view claims for itself");
+            deviceCalls.poll().run(); // the ahead claim's answer
+            assertEquals(Quorum.UNDECIDED, k.state(), "the ahead claim decides nothing for another view");
+            deviceCalls.poll().run();
+            assertEquals(Quorum.QUORATE, k.state());
+        }
+    }
+
+    @Test
+    void anAheadClaimsEpochsServeOnlyIfTheEvaluationStillExpectsThoseStarts(@TempDir Path dir) throws Exception {
+        ResourceId db = ResourceId.of("db");
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            List<Set<ResourceId>> answers = new ArrayList<>(List.of(Set.of(db), Set.of()));
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    new ImmediateQuorumHost() {
+                        @Override
+                        public Set<ResourceId> startsExpectedIn(View view) {
+                            // As the view arrives, n2's death is confirmed; once the view is taken
+                            // in, the confirmation has been dropped (too old, say): no starts expected.
+                            return answers.remove(0);
+                        }
+                    });
+            View alone = view(2, N1);
+            k.claimAhead(alone);
+            k.evaluate(alone);
+            runDeviceCalls();
+            assertEquals(Quorum.QUORATE, k.state(), "the tie holds either way");
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db")));
+            assertFalse(first.isDone(), "the epoch taken ahead goes unused: the plan asks the device");
+            runDeviceCalls();
+            assertEquals(2L, epoch(first, "db"));
+        }
+    }
 }
