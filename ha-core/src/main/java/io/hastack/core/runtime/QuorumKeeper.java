@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides, for every view, whether this node's partition has quorum, and talks to the quorum
  * device: tie claims, majority records and fencing epochs. Thread-free: it is confined to the
- * node's event thread, device calls (which may block) go to the executor it is given, and their
+ * node's event thread (but {@link #warmUpDevice}, which reads only what never changes and may run
+ * on any thread), device calls (which may block) go to the executor it is given, and their
  * results come back through {@link Host#post}; the simulation harness gives it virtual time for
  * both. See {@code docs/safety.md} for the rules.
  */
@@ -338,51 +339,65 @@ final class QuorumKeeper {
             // dropped when the view is taken in), never other ones.
             Set<ResourceId> expectedStarts =
                     v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
-            CompletableFuture<TieClaim> asking =
-                    sent != null && sent.view() == v && sent.partition().equals(votes.present())
-                            ? sent.claim()
-                            : sendClaim(d, votes.present(), expectedStarts);
-            CompletableFuture<TieClaim> unused = asking.whenComplete((claim, error) -> {
-                Quorum result;
-                String decided;
-                Map<ResourceId, Long> epochs = Map.of();
-                if (error == null) {
-                    boolean won = claim.held();
-                    epochs = claim.epochs();
-                    result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
-                    decided = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost") + " on "
-                            + d.describe()
-                            + (epochs.isEmpty()
-                                    ? ""
-                                    : " with the epochs of " + epochs.size()
-                                            + (epochs.size() == 1 ? " resource" : " resources"));
-                } else {
-                    result = Quorum.NOT_QUORATE;
-                    decided = "no quorum: " + votes + ", tie-break failed: " + error.getMessage();
-                }
-                Quorum r = result;
-                String t = decided;
-                Map<ResourceId, Long> taken = epochs;
-                host.post(() -> {
-                    if (evaluation != asked) {
-                        return; // evaluated again meanwhile: a newer decision (or claim) owns the state
-                    }
-                    if (view == v) {
-                        byTie = r == Quorum.QUORATE;
-                        if (byTie) {
-                            taken.forEach((resource, epoch) -> {
-                                if (expectedStarts.contains(resource)) {
-                                    claimedEpochs.put(resource, epoch);
-                                }
-                            });
+            boolean adopt = sent != null && sent.view() == v && sent.partition().equals(votes.present());
+            if (sent != null && !adopt) {
+                LOG.warn(
+                        "{}: the tie claim sent ahead for {} ({}) is not the one {} asks for ({}); claiming again",
+                        self,
+                        sent.view(),
+                        sent.partition(),
+                        v,
+                        votes.present());
+            }
+            CompletableFuture<TieClaim> asking = adopt ? sent.claim() : sendClaim(d, votes.present(), expectedStarts);
+            CompletableFuture<Void> unused = asking.<Void>handle((claim, error) -> {
+                        Quorum result;
+                        String decided;
+                        Map<ResourceId, Long> epochs = Map.of();
+                        if (error == null) {
+                            boolean won = claim.held();
+                            epochs = claim.epochs();
+                            result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
+                            decided = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost")
+                                    + " on "
+                                    + d.describe()
+                                    + (epochs.isEmpty()
+                                            ? ""
+                                            : " with the epochs of " + epochs.size()
+                                                    + (epochs.size() == 1 ? " resource" : " resources"));
+                        } else {
+                            result = Quorum.NOT_QUORATE;
+                            decided = "no quorum: " + votes + ", tie-break failed: " + error.getMessage();
                         }
-                    }
-                    set(v, r, t);
-                    if (view == v && r == Quorum.QUORATE) {
-                        scheduleLastManStanding(v);
-                    }
-                });
-            });
+                        Quorum r = result;
+                        String t = decided;
+                        Map<ResourceId, Long> taken = epochs;
+                        host.post(() -> {
+                            if (evaluation != asked) {
+                                return; // evaluated again meanwhile: a newer decision (or claim) owns the state
+                            }
+                            if (view == v) {
+                                byTie = r == Quorum.QUORATE;
+                                if (byTie) {
+                                    taken.forEach((resource, epoch) -> {
+                                        if (expectedStarts.contains(resource)) {
+                                            claimedEpochs.put(resource, epoch);
+                                        }
+                                    });
+                                }
+                            }
+                            set(v, r, t);
+                            if (view == v && r == Quorum.QUORATE) {
+                                scheduleLastManStanding(v);
+                            }
+                        });
+                        return null;
+                    })
+                    .exceptionally(e -> {
+                        // A bug in handling the answer: the view would stay undecided without a word.
+                        LOG.error("{}: handling the tie claim's answer for {} failed", self, v, e);
+                        return null;
+                    });
         } else {
             String why = !votes.isTie()
                     ? ""
@@ -403,6 +418,9 @@ final class QuorumKeeper {
      * (the device's rule keeps the halves of a split apart), and its epochs go unused (harmless).
      */
     void claimAhead(View v) {
+        if (ahead != null) {
+            LOG.warn("{}: the tie claim sent ahead for {} was never evaluated", self, ahead.view());
+        }
         ahead = null;
         Optional<Set<NodeId>> partition = tieToClaim(v);
         if (partition.isPresent()) {
@@ -446,7 +464,11 @@ final class QuorumKeeper {
         CompletableFuture<TieClaim> answer = new CompletableFuture<>();
         deviceCalls.execute(() -> {
             try {
-                answer.complete(claim(d, partition, starts));
+                TieClaim claim = claim(d, partition, starts);
+                if (claim == null) {
+                    throw new IllegalStateException(d.describe() + " answered no claim");
+                }
+                answer.complete(claim);
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }

@@ -287,7 +287,7 @@ class QuorumKeeperTest {
                 deviceCalls::add,
                 new ImmediateQuorumHost());
         k.warmUpDevice();
-        assertEquals(List.of(), d.calls, "nothing runs on the caller's (event) thread");
+        assertEquals(List.of(), d.calls, "nothing runs on the caller's thread");
         runDeviceCalls();
         assertEquals(List.of("warmUp [n1] [db, web]"), d.calls);
         assertEquals(Quorum.UNDECIDED, k.state(), "a warm-up decides nothing");
@@ -408,6 +408,55 @@ class QuorumKeeperTest {
             assertFalse(first.isDone(), "the epoch taken ahead goes unused: the plan asks the device");
             runDeviceCalls();
             assertEquals(2L, epoch(first, "db"));
+        }
+    }
+
+    @Test
+    void aClaimAnsweredWithNothingIsALostTieWithItsReasonNotASilentlyUndecidedView() {
+        ScriptedQuorumDevice broken = new ScriptedQuorumDevice();
+        broken.answersNull = true;
+        List<String> texts = new ArrayList<>();
+        QuorumKeeper k = new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                Optional.of(broken),
+                deviceCalls::add,
+                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()) {
+                    @Override
+                    public void decided(View view, Quorum previous, Quorum now, String text) {
+                        texts.add(text);
+                    }
+                });
+        View alone = view(2, N1);
+        k.claimAhead(alone);
+        k.evaluate(alone);
+        runDeviceCalls();
+        assertEquals(Quorum.NOT_QUORATE, k.state());
+        assertTrue(texts.get(texts.size() - 1).contains("answered no claim"), texts.toString());
+    }
+
+    @Test
+    void anAdoptedAheadClaimsAnswerIsIgnoredOnceTheViewIsEvaluatedAgain(@TempDir Path dir) throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
+            View alone = view(2, N1);
+            k.claimAhead(alone);
+            k.evaluate(alone); // adopts the claim sent ahead (db 1)
+            k.evaluate(alone); // evaluated again (a node list change) while it is on its way: claims again (db 2)
+            assertEquals(2, deviceCalls.size());
+            deviceCalls.poll().run();
+            assertEquals(Quorum.UNDECIDED, k.state(), "the ahead claim's answer belongs to an evaluation that is gone");
+            deviceCalls.poll().run();
+            assertEquals(Quorum.QUORATE, k.state());
+            CompletableFuture<List<Action>> stamped = k.stampEpochs(List.of(start("db")));
+            assertTrue(stamped.isDone());
+            assertEquals(2L, epoch(stamped, "db"), "the epoch of the answer that counts");
         }
     }
 }

@@ -23,6 +23,9 @@ final class ScriptedQuorumDevice implements QuorumDevice {
     /** If set, what a claim with epochs throws. */
     RuntimeException combinedFailure;
 
+    /** If true, a claim with epochs answers null (a broken device). */
+    boolean answersNull;
+
     /** If set, what a warm-up throws (a device that breaks its promise not to). */
     RuntimeException warmUpFailure;
 
@@ -47,6 +50,9 @@ final class ScriptedQuorumDevice implements QuorumDevice {
         calls.add("claimTieTakingEpochs");
         if (combinedFailure != null) {
             throw combinedFailure;
+        }
+        if (answersNull) {
+            return null;
         }
         return QuorumDevice.super.claimTieTakingEpochs(partition, resources);
     }

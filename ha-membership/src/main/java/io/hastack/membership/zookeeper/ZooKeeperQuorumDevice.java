@@ -340,17 +340,23 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
     /**
      * Reads what a claim with epochs reads (one read-only multi), builds its transaction without
      * sending it, and sends instead a transaction that only checks the winner's version: ZooKeeper
-     * logs it and no znode changes. While the winner or a counter does not exist yet, it reads only
-     * (building the writes would create their parents).
+     * logs it and no znode changes. The transaction it builds leaves out the counters that do not
+     * exist yet (building their writes would create their parent); with no winner yet it sends
+     * nothing.
      */
     @Override
     public void warmUp(Set<NodeId> partition, Set<ResourceId> resources) {
         try {
             ClaimRead read = readClaim(partition, List.copyOf(resources));
-            if (read.winner() == null || read.current().containsValue(null)) {
+            Map<ResourceId, Versioned> existing = new LinkedHashMap<>(read.current());
+            existing.values().removeIf(Objects::isNull);
+            Map<ResourceId, Long> taken = new LinkedHashMap<>(read.taken());
+            taken.keySet().retainAll(existing.keySet());
+            List<CuratorOp> unused =
+                    claimWrites(partition, new ClaimRead(read.winner(), read.decision(), existing, taken));
+            if (read.winner() == null) {
                 return;
             }
-            List<CuratorOp> unused = claimWrites(partition, read);
             client.transaction()
                     .forOperations(List.of(client.transactionOp()
                             .check()

@@ -92,7 +92,8 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
             // Transactions are numbered (zxid): two znodes created around the warm-up show whether it sent one.
             raw.create().forPath(store + "/probe-1");
             long zxidBefore = raw.checkExists().forPath(store + "/probe-1").getCzxid();
-            device.warmUp(Set.of(NodeId.of("b")), Set.of(db));
+            // "fresh" has no counter yet: its write is left out, the rest is warmed and checked.
+            device.warmUp(Set.of(NodeId.of("b")), Set.of(db, io.hastack.core.model.ResourceId.of("fresh")));
             raw.create().forPath(store + "/probe-2");
             long zxidAfter = raw.checkExists().forPath(store + "/probe-2").getCzxid();
             assertTrue(
@@ -100,6 +101,7 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
                     "a transaction in between, the warm-up's check: " + zxidBefore + " -> " + zxidAfter);
             assertEquals(winner, raw.checkExists().forPath(store + "/winner"), "the winner is untouched");
             assertEquals(epoch, raw.checkExists().forPath(store + "/epochs/db"), "the counter is untouched");
+            assertEquals(null, raw.checkExists().forPath(store + "/epochs/fresh"), "no counter created");
         }
     }
 
