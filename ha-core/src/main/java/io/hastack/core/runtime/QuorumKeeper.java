@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides, for every view, whether this node's partition has quorum, and talks to the quorum
  * device: tie claims, majority records and fencing epochs. Thread-free: it is confined to the
- * node's event thread (but {@link #warmUpDevice}, which reads only what never changes and may run
- * on any thread), device calls (which may block) go to the executor it is given, and their
+ * node's event thread (but {@link #warmUpDevice}, which reads only thread-safe state and may run on
+ * any thread), device calls (which may block) go to the executor it is given, and their
  * results come back through {@link Host#post}; the simulation harness gives it virtual time for
  * both. See {@code docs/safety.md} for the rules.
  */
@@ -266,15 +266,28 @@ final class QuorumKeeper {
     }
 
     /** Decides quorum for {@code v}: at once for a majority or minority, through the device for a tie. */
-    @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
     void evaluate(View v) {
+        Ahead sent = ahead;
+        ahead = null;
+        if (!decide(v, sent) && sent != null) {
+            LOG.warn(
+                    "{}: the tie claim sent ahead for {} ({}) is not the one the evaluation of {} asks for; its"
+                            + " answer is ignored",
+                    self,
+                    sent.view(),
+                    sent.partition(),
+                    v);
+        }
+    }
+
+    /** {@link #evaluate}'s work; true if it took the answer of {@code sent}, the claim sent ahead (null: none). */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
+    private boolean decide(View v, Ahead sent) {
         view = v;
         byTie = false;
         toRecord = null;
         claimedEpochs.clear();
         long asked = ++evaluation;
-        Ahead sent = ahead;
-        ahead = null;
         List<NodeId> counted = expectedIn(v);
         if (!counted.equals(expected)) {
             expected = counted;
@@ -290,7 +303,7 @@ final class QuorumKeeper {
                         votes);
             }
             set(v, Quorum.QUORATE, "quorate by no-quorum-policy=ignore: " + votes);
-            return;
+            return false;
         }
         if (waitingForAll) {
             if (v.members().containsAll(live.config().nodes())) {
@@ -305,7 +318,7 @@ final class QuorumKeeper {
                         Quorum.NOT_QUORATE,
                         "no quorum: wait-for-all: every configured node must be seen in one view first; not yet seen"
                                 + " with the others: " + missing);
-                return;
+                return false;
             }
         }
         if (!jointMajority(v.members())) {
@@ -316,7 +329,7 @@ final class QuorumKeeper {
                             + live.config().nodes() + ", and "
                             + Votes.of(live.config().previousNodes(), v.members())
                             + " of the old list is not a strict majority");
-            return;
+            return false;
         }
         if (votes.isMajority()) {
             set(
@@ -340,15 +353,6 @@ final class QuorumKeeper {
             Set<ResourceId> expectedStarts =
                     v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
             boolean adopt = sent != null && sent.view() == v && sent.partition().equals(votes.present());
-            if (sent != null && !adopt) {
-                LOG.warn(
-                        "{}: the tie claim sent ahead for {} ({}) is not the one {} asks for ({}); claiming again",
-                        self,
-                        sent.view(),
-                        sent.partition(),
-                        v,
-                        votes.present());
-            }
             CompletableFuture<TieClaim> asking = adopt ? sent.claim() : sendClaim(d, votes.present(), expectedStarts);
             CompletableFuture<Void> unused = asking.<Void>handle((claim, error) -> {
                         Quorum result;
@@ -394,10 +398,16 @@ final class QuorumKeeper {
                         return null;
                     })
                     .exceptionally(e -> {
-                        // A bug in handling the answer: the view would stay undecided without a word.
+                        // A bug in handling the answer: say so, and do not leave the view undecided.
                         LOG.error("{}: handling the tie claim's answer for {} failed", self, v, e);
+                        host.post(() -> {
+                            if (evaluation == asked) {
+                                set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + ", tie-break failed: " + e);
+                            }
+                        });
                         return null;
                     });
+            return adopt;
         } else {
             String why = !votes.isTie()
                     ? ""
@@ -406,6 +416,7 @@ final class QuorumKeeper {
                             : " and no quorum device to break the tie";
             set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + why);
         }
+        return false;
     }
 
     /**
@@ -462,17 +473,21 @@ final class QuorumKeeper {
     /** Claims the tie for {@code partition} on the device's thread; completes there, exceptionally if the claim fails. */
     private CompletableFuture<TieClaim> sendClaim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts) {
         CompletableFuture<TieClaim> answer = new CompletableFuture<>();
-        deviceCalls.execute(() -> {
-            try {
-                TieClaim claim = claim(d, partition, starts);
-                if (claim == null) {
-                    throw new IllegalStateException(d.describe() + " answered no claim");
+        try {
+            deviceCalls.execute(() -> {
+                try {
+                    TieClaim claim = claim(d, partition, starts);
+                    if (claim == null) {
+                        throw new IllegalStateException(d.describe() + " answered no claim");
+                    }
+                    answer.complete(claim);
+                } catch (RuntimeException | Error e) {
+                    answer.completeExceptionally(e); // decided as a failed tie-break, never left undecided
                 }
-                answer.complete(claim);
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            answer.completeExceptionally(new IllegalStateException("the node is stopping", e));
+        }
         return answer;
     }
 

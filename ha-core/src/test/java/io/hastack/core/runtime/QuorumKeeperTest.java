@@ -459,4 +459,33 @@ class QuorumKeeperTest {
             assertEquals(2L, epoch(stamped, "db"), "the epoch of the answer that counts");
         }
     }
+
+    @Test
+    void aClaimThatFailsWithAnErrorOrIsRefusedByAStoppingExecutorIsALostTieNotAnUndecidedView() {
+        ScriptedQuorumDevice broken = new ScriptedQuorumDevice();
+        broken.combinedError = new NoClassDefFoundError("org/apache/zookeeper/Op");
+        QuorumKeeper k = new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                Optional.of(broken),
+                deviceCalls::add,
+                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
+        View alone = view(2, N1);
+        k.claimAhead(alone);
+        k.evaluate(alone);
+        runDeviceCalls();
+        assertEquals(Quorum.NOT_QUORATE, k.state());
+
+        QuorumKeeper stopping = new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                Optional.of(new ScriptedQuorumDevice()),
+                task -> {
+                    throw new java.util.concurrent.RejectedExecutionException("shut down");
+                },
+                new ImmediateQuorumHost());
+        stopping.claimAhead(alone); // does not throw into the view's handling
+        stopping.evaluate(alone);
+        assertEquals(Quorum.NOT_QUORATE, stopping.state());
+    }
 }

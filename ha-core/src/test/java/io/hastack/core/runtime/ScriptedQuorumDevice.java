@@ -23,6 +23,9 @@ final class ScriptedQuorumDevice implements QuorumDevice {
     /** If set, what a claim with epochs throws. */
     RuntimeException combinedFailure;
 
+    /** If set, what a claim with epochs throws as an error (a broken device, a missing class). */
+    Error combinedError;
+
     /** If true, a claim with epochs answers null (a broken device). */
     boolean answersNull;
 
@@ -53,6 +56,9 @@ final class ScriptedQuorumDevice implements QuorumDevice {
         }
         if (answersNull) {
             return null;
+        }
+        if (combinedError != null) {
+            throw combinedError;
         }
         return QuorumDevice.super.claimTieTakingEpochs(partition, resources);
     }

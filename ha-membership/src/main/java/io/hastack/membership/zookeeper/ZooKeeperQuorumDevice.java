@@ -341,8 +341,7 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
      * Reads what a claim with epochs reads (one read-only multi), builds its transaction without
      * sending it, and sends instead a transaction that only checks the winner's version: ZooKeeper
      * logs it and no znode changes. The transaction it builds leaves out the counters that do not
-     * exist yet (building their writes would create their parent); with no winner yet it sends
-     * nothing.
+     * exist yet (building their writes would create their parent); with no winner yet it only reads.
      */
     @Override
     public void warmUp(Set<NodeId> partition, Set<ResourceId> resources) {
@@ -352,11 +351,11 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
             existing.values().removeIf(Objects::isNull);
             Map<ResourceId, Long> taken = new LinkedHashMap<>(read.taken());
             taken.keySet().retainAll(existing.keySet());
+            if (read.winner() == null) {
+                return; // building the winner's create would have Curator create a namespace's root
+            }
             List<CuratorOp> unused =
                     claimWrites(partition, new ClaimRead(read.winner(), read.decision(), existing, taken));
-            if (read.winner() == null) {
-                return;
-            }
             client.transaction()
                     .forOperations(List.of(client.transactionOp()
                             .check()

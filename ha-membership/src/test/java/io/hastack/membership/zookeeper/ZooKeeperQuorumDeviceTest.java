@@ -106,6 +106,26 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
     }
 
     @Test
+    void aWarmUpCreatesNoParentOrNamespaceForWhatDoesNotExistYet() throws Exception {
+        String store = newStore();
+        io.hastack.core.model.ResourceId fresh = io.hastack.core.model.ResourceId.of("fresh");
+        try (QuorumDevice device = open(store);
+                org.apache.curator.framework.CuratorFramework raw =
+                        org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                                server.getConnectString(), new org.apache.curator.retry.RetryOneTime(100))) {
+            raw.start();
+            assertTrue(device.claimTie(Set.of(NodeId.of("a")))); // a winner, and no counter at all
+            device.warmUp(Set.of(NodeId.of("b")), Set.of(fresh));
+            assertEquals(null, raw.checkExists().forPath(store + "/epochs"), "no counters' parent created");
+            String tenant = "/warm-" + System.nanoTime();
+            try (QuorumDevice namespaced = new ZooKeeperQuorumDevice(raw.usingNamespace(tenant.substring(1)), "/ha")) {
+                namespaced.warmUp(Set.of(NodeId.of("a")), Set.of(fresh)); // nothing there yet: it only reads
+            }
+            assertEquals(null, raw.checkExists().forPath(tenant), "no namespace root created");
+        }
+    }
+
+    @Test
     void aWarmUpThatCannotReadOrWriteNeitherThrowsNorWrites() throws Exception {
         ZooKeeperAuth auth = ZooKeeperAuth.of("hastack", "a-long-enough-password");
         String store = newStore();
