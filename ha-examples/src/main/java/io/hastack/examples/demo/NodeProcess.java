@@ -338,17 +338,40 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Where {@link #freePorts} starts looking below the ephemeral range. */
+    private static final int FIXED_PORTS_FROM = 10_000;
+
     /**
      * Finds {@code count} free TCP ports on 127.0.0.1 whose port + 100 (FD_SOCK2's) is free too.
-     * Another program may still take one before the node binds it; callers retry on failure.
+     * They are chosen at random below the kernel's ephemeral range ({@code
+     * /proc/sys/net/ipv4/ip_local_port_range}) when there is room: a port from that range can be
+     * taken before the node binds it by any outgoing connection's source port or any server on
+     * port 0 (nine node JVMs make ~150 connections, and the embedded web agent's warm-up listens on
+     * port 0), which once kept a benchmark's page from starting. Without that file, ports from the
+     * ephemeral range. Another program may still take one before the node binds it; callers retry
+     * on failure.
      */
     @SuppressWarnings("try") // the partner socket only proves the port is free
     public static List<Integer> freePorts(int count) {
         List<Integer> ports = new ArrayList<>();
         List<ServerSocket> held = new ArrayList<>();
+        int below = ephemeralLow();
+        java.util.Random random = java.util.concurrent.ThreadLocalRandom.current();
         try {
-            while (ports.size() < count) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            for (int attempt = 0; ports.size() < count; attempt++) {
+                ServerSocket s;
+                if (below - 101 > FIXED_PORTS_FROM && attempt < 10_000) {
+                    try {
+                        s = new ServerSocket(
+                                FIXED_PORTS_FROM + random.nextInt(below - 101 - FIXED_PORTS_FROM),
+                                1,
+                                java.net.InetAddress.getLoopbackAddress());
+                    } catch (IOException taken) {
+                        continue;
+                    }
+                } else {
+                    s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                }
                 held.add(s);
                 int p = s.getLocalPort();
                 if (p + 100 > 65535) {
@@ -375,6 +398,17 @@ public final class NodeProcess implements AutoCloseable {
                     // closing a probe socket
                 }
             }
+        }
+    }
+
+    /** The lowest port of the kernel's ephemeral range, or 0 if it cannot be read (not Linux). */
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 }
