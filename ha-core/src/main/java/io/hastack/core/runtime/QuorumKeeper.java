@@ -371,7 +371,8 @@ final class QuorumKeeper {
                                                     + (epochs.size() == 1 ? " resource" : " resources"));
                         } else {
                             result = Quorum.NOT_QUORATE;
-                            decided = "no quorum: " + votes + ", tie-break failed: " + error.getMessage();
+                            decided = "no quorum: " + votes + ", tie-break failed: "
+                                    + (error.getMessage() != null ? error.getMessage() : error.toString());
                         }
                         Quorum r = result;
                         String t = decided;
@@ -402,6 +403,8 @@ final class QuorumKeeper {
                         LOG.error("{}: handling the tie claim's answer for {} failed", self, v, e);
                         host.post(() -> {
                             if (evaluation == asked) {
+                                byTie = false;
+                                claimedEpochs.clear();
                                 set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + ", tie-break failed: " + e);
                             }
                         });
@@ -482,6 +485,9 @@ final class QuorumKeeper {
                     }
                     answer.complete(claim);
                 } catch (RuntimeException | Error e) {
+                    if (e instanceof Error) {
+                        LOG.error("{}: claiming the tie on {} failed", self, d.describe(), e);
+                    }
                     answer.completeExceptionally(e); // decided as a failed tie-break, never left undecided
                 }
             });

@@ -341,12 +341,15 @@ public final class NodeProcess implements AutoCloseable {
     /** Where {@link #freePorts} starts looking below the ephemeral range. */
     private static final int FIXED_PORTS_FROM = 10_000;
 
+    /** Where it stops at the latest: Kubernetes' NodePort range begins at 30000. */
+    private static final int FIXED_PORTS_TO = 30_000;
+
     /**
      * Finds {@code count} free TCP ports on 127.0.0.1 whose port + 100 (FD_SOCK2's) is free too.
-     * They are chosen at random below the kernel's ephemeral range ({@code
-     * /proc/sys/net/ipv4/ip_local_port_range}) when there is room: a port from that range can be
-     * taken before the node binds it by any outgoing connection's source port or any server on
-     * port 0 (nine node JVMs make ~150 connections, and the embedded web agent's warm-up listens on
+     * They are chosen at random from 10000 up to the kernel's ephemeral range ({@code
+     * /proc/sys/net/ipv4/ip_local_port_range}) or 30000 (Kubernetes' NodePorts), whichever is
+     * lower, when there is room: a port from the ephemeral range can be taken before the node binds
+     * it by any outgoing connection's source port or any server on port 0 (nine node JVMs make ~150 connections, and the embedded web agent's warm-up listens on
      * port 0), which once kept a benchmark's page from starting. Without that file, ports from the
      * ephemeral range. Another program may still take one before the node binds it; callers retry
      * on failure.
@@ -355,7 +358,7 @@ public final class NodeProcess implements AutoCloseable {
     public static List<Integer> freePorts(int count) {
         List<Integer> ports = new ArrayList<>();
         List<ServerSocket> held = new ArrayList<>();
-        int below = ephemeralLow();
+        int below = Math.min(ephemeralLow(), FIXED_PORTS_TO + 101);
         java.util.Random random = java.util.concurrent.ThreadLocalRandom.current();
         try {
             for (int attempt = 0; ports.size() < count; attempt++) {
