@@ -14,6 +14,7 @@ import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +39,7 @@ class QuorumKeeperTest {
 
     private final ScriptedQuorumDevice device = new ScriptedQuorumDevice();
 
-    private final QuorumKeeper keeper = new QuorumKeeper(
-            N1,
-            LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-            Optional.of(device),
-            deviceCalls::add,
-            new ImmediateQuorumHost());
+    private final QuorumKeeper keeper = twoNodeKeeper(device, new ImmediateQuorumHost());
 
     private static View view(long seq, NodeId... members) {
         return new View(new ViewId(members[0], seq), List.of(members), false);
@@ -53,6 +49,16 @@ class QuorumKeeperTest {
         while (!deviceCalls.isEmpty()) {
             deviceCalls.poll().run();
         }
+    }
+
+    /** n1's keeper in the cluster n1, n2 on {@code device}, its device calls queued in {@link #deviceCalls}. */
+    private QuorumKeeper twoNodeKeeper(QuorumDevice device, QuorumKeeper.Host host) {
+        return new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
+                Optional.of(device),
+                deviceCalls::add,
+                host);
     }
 
     @Test
@@ -153,12 +159,7 @@ class QuorumKeeperTest {
             file.recordMajority(Set.of(N1, N2));
             assertEquals(List.of(1L), file.nextEpochs(List.of(db)));
             List<View> asked = new ArrayList<>();
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost(Set.of(db, web), asked));
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost(Set.of(db, web), asked));
             View alone = view(2, N1);
             k.evaluate(alone); // n2 crashed: n1 claims the tie as its partition's coordinator
             assertEquals(List.of(alone), asked);
@@ -222,12 +223,8 @@ class QuorumKeeperTest {
     void aClaimsAnswerForAnEarlierEvaluationOfTheSameViewIsIgnored(@TempDir Path dir) throws Exception {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             file.recordMajority(Set.of(N1, N2));
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
+            QuorumKeeper k =
+                    twoNodeKeeper(file, new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
             View alone = view(2, N1);
             k.evaluate(alone);
             k.evaluate(alone); // evaluated again (e.g. after a node list change) while the claim is on its way
@@ -247,12 +244,8 @@ class QuorumKeeperTest {
         ScriptedQuorumDevice failing = new ScriptedQuorumDevice();
         failing.combinedFailure = new IllegalStateException("counter 'x' is not a number");
         List<String> calls = failing.calls;
-        QuorumKeeper k = new QuorumKeeper(
-                N1,
-                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                Optional.of(failing),
-                deviceCalls::add,
-                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
+        QuorumKeeper k =
+                twoNodeKeeper(failing, new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
         k.evaluate(view(2, N1));
         runDeviceCalls();
         assertEquals(Quorum.QUORATE, k.state());
@@ -309,17 +302,12 @@ class QuorumKeeperTest {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             file.recordMajority(Set.of(N1, N2));
             List<Quorum> decided = new ArrayList<>();
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost(Set.of(db), new ArrayList<>()) {
-                        @Override
-                        public void decided(View view, Quorum previous, Quorum now, String text) {
-                            decided.add(now);
-                        }
-                    });
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost(Set.of(db), new ArrayList<>()) {
+                @Override
+                public void decided(View view, Quorum previous, Quorum now, String text) {
+                    decided.add(now);
+                }
+            });
             View alone = view(2, N1);
             k.claimAhead(alone);
             assertEquals(1, deviceCalls.size(), "the claim is sent as the view arrives");
@@ -364,12 +352,7 @@ class QuorumKeeperTest {
         }
         try (FileQuorumDevice file = new FileQuorumDevice(dir.resolve("two"))) {
             file.recordMajority(Set.of(N1, N2));
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost());
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost());
             k.claimAhead(view(2, N1));
             k.evaluate(view(3, N1)); // another view than the one claimed ahead for
             assertEquals(2, deviceCalls.size(), "the evaluation of another view claims for itself");
@@ -386,19 +369,14 @@ class QuorumKeeperTest {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             file.recordMajority(Set.of(N1, N2));
             List<Set<ResourceId>> answers = new ArrayList<>(List.of(Set.of(db), Set.of()));
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost() {
-                        @Override
-                        public Set<ResourceId> startsExpectedIn(View view) {
-                            // As the view arrives, n2's death is confirmed; once the view is taken
-                            // in, the confirmation has been dropped (too old, say): no starts expected.
-                            return answers.remove(0);
-                        }
-                    });
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost() {
+                @Override
+                public Set<ResourceId> startsExpectedIn(View view) {
+                    // As the view arrives, n2's death is confirmed; once the view is taken
+                    // in, the confirmation has been dropped (too old, say): no starts expected.
+                    return answers.remove(0);
+                }
+            });
             View alone = view(2, N1);
             k.claimAhead(alone);
             k.evaluate(alone);
@@ -416,17 +394,12 @@ class QuorumKeeperTest {
         ScriptedQuorumDevice broken = new ScriptedQuorumDevice();
         broken.answersNull = true;
         List<String> texts = new ArrayList<>();
-        QuorumKeeper k = new QuorumKeeper(
-                N1,
-                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                Optional.of(broken),
-                deviceCalls::add,
-                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()) {
-                    @Override
-                    public void decided(View view, Quorum previous, Quorum now, String text) {
-                        texts.add(text);
-                    }
-                });
+        QuorumKeeper k = twoNodeKeeper(broken, new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()) {
+            @Override
+            public void decided(View view, Quorum previous, Quorum now, String text) {
+                texts.add(text);
+            }
+        });
         View alone = view(2, N1);
         k.claimAhead(alone);
         k.evaluate(alone);
@@ -439,12 +412,8 @@ class QuorumKeeperTest {
     void anAdoptedAheadClaimsAnswerIsIgnoredOnceTheViewIsEvaluatedAgain(@TempDir Path dir) throws Exception {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             file.recordMajority(Set.of(N1, N2));
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
+            QuorumKeeper k =
+                    twoNodeKeeper(file, new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
             View alone = view(2, N1);
             k.claimAhead(alone);
             k.evaluate(alone); // adopts the claim sent ahead (db 1)
@@ -464,12 +433,7 @@ class QuorumKeeperTest {
     void aClaimThatFailsWithAnErrorOrIsRefusedByAStoppingExecutorIsALostTieNotAnUndecidedView() {
         ScriptedQuorumDevice broken = new ScriptedQuorumDevice();
         broken.combinedError = new NoClassDefFoundError("org/apache/zookeeper/Op");
-        QuorumKeeper k = new QuorumKeeper(
-                N1,
-                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2").build()),
-                Optional.of(broken),
-                deviceCalls::add,
-                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
+        QuorumKeeper k = twoNodeKeeper(broken, new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()));
         View alone = view(2, N1);
         k.claimAhead(alone);
         k.evaluate(alone);

@@ -42,6 +42,15 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
         return 15; // each round opens three ZooKeeper sessions
     }
 
+    /** A plain, started client of the test server, to look at the znodes as they are. */
+    private static org.apache.curator.framework.CuratorFramework rawClient() {
+        org.apache.curator.framework.CuratorFramework raw =
+                org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                        server.getConnectString(), new org.apache.curator.retry.RetryOneTime(100));
+        raw.start();
+        return raw;
+    }
+
     @Override
     protected QuorumDevice open(String store) {
         return ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10));
@@ -81,10 +90,7 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
         String store = newStore();
         io.hastack.core.model.ResourceId db = io.hastack.core.model.ResourceId.of("db");
         try (QuorumDevice device = open(store);
-                org.apache.curator.framework.CuratorFramework raw =
-                        org.apache.curator.framework.CuratorFrameworkFactory.newClient(
-                                server.getConnectString(), new org.apache.curator.retry.RetryOneTime(100))) {
-            raw.start();
+                org.apache.curator.framework.CuratorFramework raw = rawClient()) {
             assertTrue(device.claimTieTakingEpochs(Set.of(NodeId.of("a")), Set.of(db))
                     .held());
             org.apache.zookeeper.data.Stat winner = raw.checkExists().forPath(store + "/winner");
@@ -110,10 +116,7 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
         String store = newStore();
         io.hastack.core.model.ResourceId fresh = io.hastack.core.model.ResourceId.of("fresh");
         try (QuorumDevice device = open(store);
-                org.apache.curator.framework.CuratorFramework raw =
-                        org.apache.curator.framework.CuratorFrameworkFactory.newClient(
-                                server.getConnectString(), new org.apache.curator.retry.RetryOneTime(100))) {
-            raw.start();
+                org.apache.curator.framework.CuratorFramework raw = rawClient()) {
             assertTrue(device.claimTie(Set.of(NodeId.of("a")))); // a winner, and no counter at all
             device.warmUp(Set.of(NodeId.of("b")), Set.of(fresh));
             assertEquals(null, raw.checkExists().forPath(store + "/epochs"), "no counters' parent created");
