@@ -39,7 +39,9 @@ import java.util.stream.IntStream;
  * CuratorCandidate} JVMs around a {@link org.apache.curator.framework.recipes.leader.LeaderLatch}
  * on a {@link BenchZooKeeper} in its own JVM, starting the same group through the same agents. Each
  * trial starts a fresh cluster (a fresh latch path on the one ZooKeeper), waits for a steady state
- * (one view or all latch nodes, every resource started, the page answering), waits a random 0-1 s
+ * (one view or all latch nodes, every resource started, the page answering), waits until the
+ * fresh JVMs' start-up work has settled (the machine at most 35 % busy over 1 s, at most 30 s:
+ * {@link MachineLoad}; recorded as {@code settle_ms} and {@code busy_permille_before}), waits a random 0-1 s
  * (so that the fault lands anywhere in a monitor interval), injects the fault and records the phases ({@link Phases}) and the moment the service answers again; trials alternate
  * between the stacks (and which goes first).
  *
@@ -60,6 +62,15 @@ import java.util.stream.IntStream;
  */
 public final class FailoverComparison {
     private static final Duration WAIT = Duration.ofSeconds(90);
+
+    /**
+     * Before its fault a trial waits until the machine's processors have been at most this busy
+     * (all of them together) over {@link #SETTLE_WINDOW}, for at most {@link #SETTLE_TIMEOUT}.
+     */
+    static final double SETTLE_BUSY = 0.35;
+
+    static final Duration SETTLE_WINDOW = Duration.ofSeconds(1);
+    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FAULT_WAIT = Duration.ofSeconds(30);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final String WORKER_COMMAND = "sleep 86400";
@@ -285,11 +296,21 @@ public final class FailoverComparison {
         String variant = nodes + " nodes, " + resources + " resources";
         try (Cluster c = launch(stack, nodes, resources)) {
             c.awaitSteady();
+            // Start-up work (class loading, JIT compilation in every fresh JVM) goes on for seconds
+            // after the cluster converges: the fault is meant for a cluster in its steady state.
+            MachineLoad.Settle settle = MachineLoad.awaitQuiet(SETTLE_BUSY, SETTLE_WINDOW, SETTLE_TIMEOUT);
+            if (!settle.settled()) {
+                System.out.printf(
+                        "  (the machine did not settle below %.0f%% busy within %d s: %.0f%%; the fault goes ahead)%n",
+                        SETTLE_BUSY * 100, SETTLE_TIMEOUT.toSeconds(), settle.busy() * 100);
+            }
             // A random moment within a monitor interval and a heartbeat, so that neither the
             // monitors' nor the heartbeats' schedule lines up with the fault in every trial.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1000)));
             NodeProcess victim = c.node(c.active());
             Map<String, Long> checks = new LinkedHashMap<>();
+            checks.put("settle_ms", settle.waitedMillis());
+            checks.put("busy_permille_before", Math.round(settle.busy() * 1000));
             long faultAt;
             String survivor;
             long service;
