@@ -40,15 +40,17 @@ import java.util.stream.IntStream;
  * on a {@link BenchZooKeeper} in its own JVM, starting the same group through the same agents. Each
  * trial starts a fresh cluster (a fresh latch path on the one ZooKeeper), waits for a steady state
  * (one view or all latch nodes, every resource started, the page answering), waits until the
- * fresh JVMs' start-up work has settled (the machine at most 35 % busy over 1 s, at most 30 s:
- * {@link MachineLoad}; recorded as {@code settle_ms} and {@code busy_permille_before}), waits a random 0-1 s
+ * fresh JVMs' start-up work has settled (the machine at most 35 % busy over 1 s, or at one level
+ * over 3 s, at most 30 s: {@link MachineLoad}; recorded as {@code settle_ms} and {@code
+ * busy_permille_before}), waits a random 0-1 s
  * (so that the fault lands anywhere in a monitor interval), injects the fault and records the phases ({@link Phases}) and the moment the service answers again; trials alternate
  * between the stacks (and which goes first).
  *
  * <p>Flags: {@code --trials N} (default 30) per scenario and stack; {@code --scenarios
  * kill,stop,proc,shutdown,pauses,scale,idle} (default the first four); {@code --pauses N}
  * (default 100) and {@code --pause-ms MS} (default 800) for {@code pauses}; {@code --idle-s S}
- * (default 60) for {@code idle}; {@code --scale-nodes 2,3,5,9}, {@code --scale-resources
+ * (default 60) and {@code --idle-warm-s W} (default 5: the wait, after the machine settled, before
+ * measuring) for {@code idle}; {@code --scale-nodes 2,3,5,9}, {@code --scale-resources
  * 1,10,100} and {@code --scale-trials N} (default: {@code --trials}) for {@code scale}; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code
  * --ha-heartbeat-ms INTERVAL,TIMEOUT}, {@code --ha-verify-ms N} and {@code --ha-lease-ms N} for
  * HA Stack's timings (the TCP preset's 500,3000 and 200, and a lease equal to the heartbeat timeout,
@@ -65,7 +67,8 @@ public final class FailoverComparison {
 
     /**
      * Before its fault a trial waits until the machine's processors have been at most this busy
-     * (all of them together) over {@link #SETTLE_WINDOW}, for at most {@link #SETTLE_TIMEOUT}.
+     * (all of them together) over {@link #SETTLE_WINDOW}, or at one steady level over three such
+     * windows ({@link MachineLoad#PLATEAU}), for at most {@link #SETTLE_TIMEOUT}.
      */
     static final double SETTLE_BUSY = 0.35;
 
@@ -96,6 +99,8 @@ public final class FailoverComparison {
      * @param pauses pauses in {@link Scenario#PAUSES}
      * @param pauseMs each pause's length
      * @param idleSeconds how long {@link Scenario#IDLE} measures
+     * @param idleWarmSeconds how long {@link Scenario#IDLE} waits after the steady state and the
+     *     machine's settling, before it measures
      * @param scaleNodes node counts for {@link Scenario#SCALE}
      * @param scaleResources resource counts for {@link Scenario#SCALE}
      * @param scaleTrials trials per point of {@link Scenario#SCALE}
@@ -112,6 +117,7 @@ public final class FailoverComparison {
             int pauses,
             long pauseMs,
             int idleSeconds,
+            int idleWarmSeconds,
             List<Integer> scaleNodes,
             List<Integer> scaleResources,
             int scaleTrials,
@@ -135,6 +141,7 @@ public final class FailoverComparison {
                     "pauses",
                     "pause-ms",
                     "idle-s",
+                    "idle-warm-s",
                     "scale-nodes",
                     "scale-resources",
                     "scale-trials",
@@ -185,6 +192,7 @@ public final class FailoverComparison {
                     Integer.parseInt(o.getOrDefault("pauses", "100")),
                     Long.parseLong(o.getOrDefault("pause-ms", "800")),
                     Integer.parseInt(o.getOrDefault("idle-s", "60")),
+                    Integer.parseInt(o.getOrDefault("idle-warm-s", "5")),
                     ints(o.getOrDefault("scale-nodes", "2,3,5,9")),
                     ints(o.getOrDefault("scale-resources", "1,10,100")),
                     Integer.parseInt(o.getOrDefault("scale-trials", Integer.toString(trials))),
@@ -298,19 +306,13 @@ public final class FailoverComparison {
             c.awaitSteady();
             // Start-up work (class loading, JIT compilation in every fresh JVM) goes on for seconds
             // after the cluster converges: the fault is meant for a cluster in its steady state.
-            MachineLoad.Settle settle = MachineLoad.awaitQuiet(SETTLE_BUSY, SETTLE_WINDOW, SETTLE_TIMEOUT);
-            if (!settle.settled()) {
-                System.out.printf(
-                        "  (the machine did not settle below %.0f%% busy within %d s: %.0f%%; the fault goes ahead)%n",
-                        SETTLE_BUSY * 100, SETTLE_TIMEOUT.toSeconds(), settle.busy() * 100);
-            }
+            MachineLoad.Settle settle = settle();
             // A random moment within a monitor interval and a heartbeat, so that neither the
             // monitors' nor the heartbeats' schedule lines up with the fault in every trial.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1000)));
             NodeProcess victim = c.node(c.active());
             Map<String, Long> checks = new LinkedHashMap<>();
-            checks.put("settle_ms", settle.waitedMillis());
-            checks.put("busy_permille_before", Math.round(settle.busy() * 1000));
+            settled(settle, checks);
             long faultAt;
             String survivor;
             long service;
@@ -516,11 +518,16 @@ public final class FailoverComparison {
     // ---------------------------------------------------------------- scenario 7
 
     private void idle() {
-        System.out.printf("%n== idle: three-node clusters, idle for %d s%n", options.idleSeconds());
+        System.out.printf(
+                "%n== idle: three-node clusters, idle for %d s, measured %d s after the machine settled%n",
+                options.idleSeconds(), options.idleWarmSeconds());
         for (Phases.Stack stack : List.of(Phases.Stack.HA_STACK, Phases.Stack.CURATOR)) {
             try (Cluster c = launch(stack, 3, 2)) {
                 c.awaitSteady();
-                LockSupport.parkNanos(Duration.ofSeconds(5).toNanos()); // let start-up work settle
+                // let start-up work settle: the JVMs' JIT compilers go on for a while after that
+                MachineLoad.Settle settle = settle();
+                LockSupport.parkNanos(
+                        Duration.ofSeconds(options.idleWarmSeconds()).toNanos());
                 List<NodeProcess> measured = new ArrayList<>(c.nodes());
                 if (stack == Phases.Stack.CURATOR) {
                     measured.add(zooKeeper);
@@ -540,6 +547,7 @@ public final class FailoverComparison {
                 for (NodeProcess n : measured) {
                     long ticks = cpuTicks(n.pid()) - before.get(n.name());
                     Map<String, Long> checks = new LinkedHashMap<>();
+                    settled(settle, checks);
                     // ticks are 10 ms (USER_HZ 100): per mille of one core
                     checks.put("cpu_permille_of_core", ticks * 10 * 1000 / elapsedMs);
                     heap(n.pid()).forEach(checks::put);
@@ -555,6 +563,25 @@ public final class FailoverComparison {
             } catch (RuntimeException e) {
                 record(new Trial(stack, Scenario.IDLE, "3 nodes", 0, Map.of(), Map.of(), e.getMessage()));
             }
+        }
+    }
+
+    /** Waits until the machine settles after a cluster's start (see {@link #SETTLE_BUSY}); says so if it did not. */
+    private static MachineLoad.Settle settle() {
+        MachineLoad.Settle settle = MachineLoad.awaitQuiet(SETTLE_BUSY, SETTLE_WINDOW, SETTLE_TIMEOUT);
+        if (settle.measured() && !settle.settled()) {
+            System.out.printf(
+                    "  (the machine did not settle within %d s: %.0f%% busy; the fault goes ahead)%n",
+                    SETTLE_TIMEOUT.toSeconds(), settle.busy() * 100);
+        }
+        return settle;
+    }
+
+    /** Records how long a trial waited for the machine to settle, and how busy it was then. */
+    private static void settled(MachineLoad.Settle settle, Map<String, Long> checks) {
+        if (settle.measured()) {
+            checks.put("settle_ms", settle.waitedMillis());
+            checks.put("busy_permille_before", Math.round(settle.busy() * 1000));
         }
     }
 

@@ -1,17 +1,20 @@
 package io.hastack.examples.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * How busy this machine's processors are, from the first line of {@code /proc/stat}: a benchmark
@@ -21,7 +24,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class MachineLoad {
     private static final Path STAT = Path.of("/proc/stat");
-    private static final Duration SAMPLE = Duration.ofMillis(100);
 
     private MachineLoad() {}
 
@@ -37,13 +39,26 @@ final class MachineLoad {
     /**
      * The outcome of a wait.
      *
-     * @param settled true if the machine was at most the asked share busy over a whole window
+     * @param settled true if the machine settled: a window at most the asked share busy, or three
+     *     windows in a row within {@link #PLATEAU} of each other (the steady level of what runs)
      * @param waitedMillis how long the wait took
-     * @param busy the busy share (0 to 1) of the last whole window measured, -1 if none was
+     * @param busy the busy share (0 to 1) of the last window, -1 if the load could not be read
      */
-    record Settle(boolean settled, long waitedMillis, double busy) {}
+    record Settle(boolean settled, long waitedMillis, double busy) {
+        /** True if the load could be read at all. */
+        boolean measured() {
+            return busy >= 0;
+        }
+    }
 
-    /** Parses the aggregate {@code cpu} line of {@code /proc/stat}. */
+    /** Three windows whose busy shares differ by at most this are a steady level. */
+    static final double PLATEAU = 0.03;
+
+    /**
+     * Parses the aggregate {@code cpu} line of {@code /proc/stat}: user, nice, system, idle, iowait,
+     * irq, softirq and steal; guest and guest_nice are left out on purpose, as user and nice include
+     * them already.
+     */
     static Ticks parse(String cpuLine) {
         String[] f = cpuLine.trim().split("\\s+");
         if (f.length < 5 || !f[0].equals("cpu")) {
@@ -52,8 +67,7 @@ final class MachineLoad {
         long[] v = Arrays.stream(f, 1, Math.min(f.length, 9))
                 .mapToLong(Long::parseLong)
                 .toArray();
-        // user nice system idle iowait irq softirq steal: idle and iowait are not busy
-        long idle = v[3] + (v.length > 4 ? v[4] : 0);
+        long idle = v[3] + (v.length > 4 ? v[4] : 0); // idle and iowait are not busy
         long total = Arrays.stream(v).sum();
         return new Ticks(total - idle, total);
     }
@@ -63,49 +77,62 @@ final class MachineLoad {
         if (!Files.isReadable(STAT)) {
             return Optional.empty();
         }
-        try {
-            List<String> lines = Files.readAllLines(STAT);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(parse(lines.get(0)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + STAT, e);
+        try (BufferedReader r = Files.newBufferedReader(STAT)) {
+            String line = r.readLine();
+            return line == null ? Optional.empty() : Optional.of(parse(line));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty(); // a benchmark that cannot read the load does not wait for it
         }
-    }
-
-    private static long[] second(Deque<long[]> samples) {
-        return samples.stream().skip(1).findFirst().orElseThrow();
     }
 
     /**
-     * Waits until the machine has been at most {@code maxBusy} (0 to 1) busy over a whole {@code
-     * window}, or {@code timeout} has passed.
+     * Waits, one whole {@code window} at a time, until the machine settles (see {@link Settle}) or
+     * {@code timeout} has passed.
      */
     static Settle awaitQuiet(double maxBusy, Duration window, Duration timeout) {
-        long start = System.nanoTime();
-        Deque<long[]> samples = new ArrayDeque<>(); // {nanoTime, busy, total}
-        double last = -1;
+        return awaitQuiet(maxBusy, window, timeout, MachineLoad::read, System::nanoTime, LockSupport::parkNanos);
+    }
+
+    /** As {@link #awaitQuiet(double, Duration, Duration)}, with its readings, clock and sleep given. */
+    static Settle awaitQuiet(
+            double maxBusy,
+            Duration window,
+            Duration timeout,
+            Supplier<Optional<Ticks>> reader,
+            LongSupplier nanoTime,
+            LongConsumer sleep) {
+        long start = nanoTime.getAsLong();
+        Optional<Ticks> first = reader.get();
+        if (first.isEmpty()) {
+            return new Settle(false, 0, -1);
+        }
+        Ticks before = first.get();
+        List<Double> windows = new ArrayList<>();
         while (true) {
-            Optional<Ticks> now = read();
-            long t = System.nanoTime();
-            long waited = TimeUnit.NANOSECONDS.toMillis(t - start);
+            sleep.accept(window.toNanos());
+            Optional<Ticks> now = reader.get();
+            long waited = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - start);
             if (now.isEmpty()) {
                 return new Settle(false, waited, -1);
             }
-            samples.addLast(new long[] {t, now.get().busy(), now.get().total()});
-            // keep the newest sample that starts a whole window, and those after it
-            while (samples.size() > 1 && t - second(samples)[0] >= window.toNanos()) {
-                samples.removeFirst();
+            double busy = now.get().busySince(before);
+            before = now.get();
+            windows.add(busy);
+            if (busy <= maxBusy || plateau(windows)) {
+                return new Settle(true, waited, busy);
             }
-            long[] first = samples.peekFirst();
-            if (t - first[0] >= window.toNanos()) {
-                last = now.get().busySince(new Ticks(first[1], first[2]));
-                if (last <= maxBusy) {
-                    return new Settle(true, waited, last);
-                }
+            if (waited >= timeout.toMillis()) {
+                return new Settle(false, waited, busy);
             }
-            if (t - start >= timeout.toNanos()) {
-                return new Settle(false, waited, last);
-            }
-            LockSupport.parkNanos(SAMPLE.toNanos());
         }
+    }
+
+    /** True if the last three windows' busy shares are within {@link #PLATEAU} of each other. */
+    private static boolean plateau(List<Double> windows) {
+        if (windows.size() < 3) {
+            return false;
+        }
+        List<Double> last = windows.subList(windows.size() - 3, windows.size());
+        return Collections.max(last) - Collections.min(last) <= PLATEAU;
     }
 }

@@ -405,11 +405,12 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /** The lowest port of the kernel's ephemeral range, or 0 if it cannot be read (not Linux). */
-    private static int ephemeralLow() {
-        try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim();
-            return Integer.parseInt(range.split("\\s+")[0]);
+    static int ephemeralLow() {
+        // One read from offset 0: a sysctl file answers a read at a later offset with end of file,
+        // and Files.readString, told the size is 0, reads one byte first (it got "3" of "32768").
+        try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = r.readLine();
+            return range == null ? 0 : Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -229,6 +229,18 @@ class FailoverComparisonTest {
     }
 
     @Test
+    void theIdleScenarioWaitsFiveSecondsAfterTheMachineSettledUnlessTold() {
+        assertEquals(5, FailoverComparison.Options.parse(new String[0]).idleWarmSeconds());
+        assertEquals(
+                120,
+                FailoverComparison.Options.parse(new String[] {"--idle-warm-s", "120"})
+                        .idleWarmSeconds());
+        assertThrows(
+                NumberFormatException.class,
+                () -> FailoverComparison.Options.parse(new String[] {"--idle-warm-s", "long"}));
+    }
+
+    @Test
     void parallelWorkersStartInOneBatchAndThePageAfterThemInTheSamePlan() {
         ClusterConfig config = DemoCluster.workersAndWeb(8080, List.of("node1", "node2"), 4, true);
         Plan plan = new DefaultPlanner()
