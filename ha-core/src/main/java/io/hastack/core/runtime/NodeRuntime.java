@@ -120,6 +120,15 @@ final class NodeRuntime {
     private List<NodeInfo> pictureBeforeView = List.of();
     /** The picture this node last shared as coordinator; event thread only. */
     private Messages.StatusShare lastShared;
+    /** When (ticker nanos) it was shared; event thread only. */
+    private long lastShareAt;
+    /** True while a later share is scheduled; event thread only. */
+    private boolean shareScheduled;
+    /** True while the scheduled share runs: it sends whatever the ticker says. Event thread only. */
+    private boolean shareDue;
+
+    /** The coordinator shares its picture with the members at most this often. */
+    static final Duration SHARE_INTERVAL = Duration.ofMillis(200);
     /** Set once the node has handed over (or given up) or was halted: later views are ignored. */
     private volatile boolean departing;
     /** Until when (monotonic nanos) the lease holds, as the event thread last saw; {@link Long#MIN_VALUE}: not held. */
@@ -466,7 +475,11 @@ final class NodeRuntime {
 
     /**
      * As coordinator: sends every other member the whole-cluster picture when it changed, so that
-     * any node answers a status query for the whole cluster.
+     * any node answers a status query for the whole cluster; at most once per {@link
+     * #SHARE_INTERVAL}, the last change within it at its end. (A failover changes the picture with
+     * every member's report: sent each time, the shares were a fifth of the messages the members
+     * received during a 9-node failover, and their sends sat on the coordinator's event thread
+     * between the view and the plan.)
      */
     private void share(List<NodeInfo> nodes, List<String> notes) {
         View view = participant.view();
@@ -478,7 +491,27 @@ final class NodeRuntime {
         if (share.equals(lastShared)) {
             return;
         }
+        long now = ticker.read();
+        long since = now - lastShareAt;
+        if (!shareDue && lastShared != null && since >= 0 && since < SHARE_INTERVAL.toNanos()) {
+            if (!shareScheduled) {
+                shareScheduled = true;
+                loop.schedule(
+                        () -> {
+                            shareScheduled = false;
+                            shareDue = true;
+                            try {
+                                publish();
+                            } finally {
+                                shareDue = false;
+                            }
+                        },
+                        Duration.ofNanos(SHARE_INTERVAL.toNanos() - since));
+            }
+            return;
+        }
         lastShared = share;
+        lastShareAt = now;
         for (NodeId member : view.members()) {
             if (!member.equals(self)) {
                 sendTo(member, share);
