@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The coordinator shares its whole-cluster picture with the members at most once per 200 ms, and
- * the last change of a burst still reaches them: a group's move changes the picture with every
+ * Within a view the coordinator shares its whole-cluster picture with the members at most once
+ * per 200 ms ({@code NodeRuntime.SHARE_INTERVAL}), and the last change of a burst still reaches
+ * them: a group's move changes the picture with every
  * state change and report, which used to send a share each time.
  */
 @Tag("functional")
@@ -75,8 +76,8 @@ class StatusShareTest {
                         .map(n -> cluster.node(n).status())
                         .allMatch(s -> s.runningOn(ResourceId.of("web")).equals(List.of(from))));
 
-        long before = sharesSent(coordinator);
         long start = System.nanoTime();
+        long before = sharesSent(coordinator);
         coordinator.admin().move(GroupId.of("web-group"), to).get(InProcessCluster.WAIT.toSeconds(), TimeUnit.SECONDS);
         // The move's last picture reaches every member, by a share at the end of its interval.
         await().atMost(InProcessCluster.WAIT)
@@ -84,10 +85,11 @@ class StatusShareTest {
                         .map(n -> cluster.node(n).status())
                         .allMatch(s -> List.of("a", "b", "c", "web").stream()
                                 .allMatch(r -> s.runningOn(ResourceId.of(r)).equals(List.of(to)))));
-        long elapsed = System.nanoTime() - start;
         long sent = sharesSent(coordinator) - before;
-        // Two members, at most one share each per interval begun, plus the one at the start.
-        long bound = 2 * (elapsed / INTERVAL.toNanos() + 2);
+        long elapsed = System.nanoTime() - start;
+        // Two members, at most one share each per interval begun, plus the one at the start, and
+        // one more for a scheduled share that a busy event thread ran late.
+        long bound = 2 * (elapsed / INTERVAL.toNanos() + 3);
         assertTrue(sent <= bound, sent + " shares in " + elapsed / 1_000_000 + " ms; at most " + bound);
         assertTrue(sent >= 2, "the move's picture was shared: " + sent);
     }

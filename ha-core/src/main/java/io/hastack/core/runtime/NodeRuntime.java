@@ -475,15 +475,16 @@ final class NodeRuntime {
 
     /**
      * As coordinator: sends every other member the whole-cluster picture when it changed, so that
-     * any node answers a status query for the whole cluster; at most once per {@link
-     * #SHARE_INTERVAL}, the last change within it at its end. (A failover changes the picture with
+     * any node answers a status query for the whole cluster: a new view's first picture at once
+     * (members show only themselves until it arrives), later changes in that view at most once per
+     * {@link #SHARE_INTERVAL}, the last change within it at its end. (A failover changes the picture with
      * every member's report: sent each time, the shares were a fifth of the messages the members
      * received during a 9-node failover, and their sends sat on the coordinator's event thread
      * between the view and the plan.)
      */
     private void share(List<NodeInfo> nodes, List<String> notes) {
         View view = participant.view();
-        if (view == null || !loop.inLoop()) {
+        if (view == null || !loop.inLoop() || departing) {
             return;
         }
         Messages.StatusShare share =
@@ -493,13 +494,16 @@ final class NodeRuntime {
         }
         long now = ticker.read();
         long since = now - lastShareAt;
-        if (!shareDue && lastShared != null && since >= 0 && since < SHARE_INTERVAL.toNanos()) {
+        boolean sameView = lastShared != null && lastShared.view().equals(share.view());
+        if (!shareDue && sameView && since >= 0 && since < SHARE_INTERVAL.toNanos()) {
             if (!shareScheduled) {
                 shareScheduled = true;
+                long sharedAt = lastShareAt;
                 loop.schedule(
                         () -> {
                             shareScheduled = false;
-                            shareDue = true;
+                            // a share that went out meanwhile starts the interval again
+                            shareDue = lastShareAt == sharedAt;
                             try {
                                 publish();
                             } finally {
