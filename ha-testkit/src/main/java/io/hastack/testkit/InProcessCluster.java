@@ -403,6 +403,25 @@ public final class InProcessCluster implements AutoCloseable {
         return new ArrayList<>(events).stream().filter(e -> e.type() == type).toList();
     }
 
+    /**
+     * A test's tear-down: closes the cluster, after checking that its witness saw no safety
+     * violation ({@link Witness#violations()}); the cluster is closed even when the check fails.
+     *
+     * @throws AssertionError listing the violations, if there were any
+     */
+    public void closeAfterCheckingTheWitness() {
+        try {
+            List<String> violations = witness.violations();
+            if (!violations.isEmpty()) {
+                throw new AssertionError("the witness saw " + violations.size()
+                        + " safety violation(s) (a resource active twice, or an epoch handed out twice): "
+                        + violations);
+            }
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
         witness.releaseAll();

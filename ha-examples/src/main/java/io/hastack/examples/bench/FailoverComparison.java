@@ -306,7 +306,7 @@ public final class FailoverComparison {
             c.awaitSteady();
             // Start-up work (class loading, JIT compilation in every fresh JVM) goes on for seconds
             // after the cluster converges: the fault is meant for a cluster in its steady state.
-            MachineLoad.Settle settle = settle();
+            MachineLoad.Settle settle = settle("the fault goes ahead");
             // A random moment within a monitor interval and a heartbeat, so that neither the
             // monitors' nor the heartbeats' schedule lines up with the fault in every trial.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1000)));
@@ -525,7 +525,7 @@ public final class FailoverComparison {
             try (Cluster c = launch(stack, 3, 2)) {
                 c.awaitSteady();
                 // let start-up work settle: the JVMs' JIT compilers go on for a while after that
-                MachineLoad.Settle settle = settle();
+                MachineLoad.Settle settle = settle("the measurement goes ahead");
                 LockSupport.parkNanos(
                         Duration.ofSeconds(options.idleWarmSeconds()).toNanos());
                 List<NodeProcess> measured = new ArrayList<>(c.nodes());
@@ -566,13 +566,16 @@ public final class FailoverComparison {
         }
     }
 
-    /** Waits until the machine settles after a cluster's start (see {@link #SETTLE_BUSY}); says so if it did not. */
-    private static MachineLoad.Settle settle() {
+    /**
+     * Waits until the machine settles after a cluster's start (see {@link #SETTLE_BUSY}); if it did
+     * not, says so and {@code then}, what the caller does next all the same.
+     */
+    private static MachineLoad.Settle settle(String then) {
         MachineLoad.Settle settle = MachineLoad.awaitQuiet(SETTLE_BUSY, SETTLE_WINDOW, SETTLE_TIMEOUT);
         if (settle.measured() && !settle.settled()) {
             System.out.printf(
-                    "  (the machine did not settle within %d s: %.0f%% busy; the fault goes ahead)%n",
-                    SETTLE_TIMEOUT.toSeconds(), settle.busy() * 100);
+                    "  (the machine did not settle within %d s: %.0f%% busy; %s)%n",
+                    SETTLE_TIMEOUT.toSeconds(), settle.busy() * 100, then);
         }
         return settle;
     }
