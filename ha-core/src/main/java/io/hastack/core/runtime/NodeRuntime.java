@@ -187,7 +187,7 @@ final class NodeRuntime {
                         NodeWatchdog.start(self.value(), Takeover.margin(bound).dividedBy(2)))
                 : Optional.empty();
         this.pauseDetector = new PauseDetector(
-                self.value(), bound, Duration.ofMillis(100), ticker::read, gap -> loop.post(() -> onPause(gap)));
+                self.value(), bound, PauseDetector.tickFor(bound), ticker::read, gap -> loop.post(() -> onPause(gap)));
         this.quorumCalls = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ha-quorum-device-" + self);
             t.setDaemon(true);
@@ -858,7 +858,11 @@ final class NodeRuntime {
             return;
         }
         byte[] frame = codec.encode(frames.stamp(node, view, message));
-        membership.send(node, frame);
+        if (message instanceof Messages.LeasePing || message instanceof Messages.LeasePong) {
+            membership.sendPeriodic(node, frame); // five per lease time: no acknowledgement each
+        } else {
+            membership.send(node, frame);
+        }
         traffic.sent(MessageCodec.kindOf(message), frame.length);
     }
 

@@ -245,6 +245,40 @@ class HaNodeTest {
         assertEquals(java.util.Optional.of(current), node.status().view(), "published after the view's turn");
     }
 
+    /**
+     * Lease requests and answers, five per lease time to every member, go without acknowledgement
+     * ({@code Membership.sendPeriodic}); a lost one costs nothing. Everything else stays reliable.
+     */
+    @Test
+    void sendsLeaseRequestsAndAnswersAsPeriodicMessagesAndNothingElse() throws Exception {
+        start(config(ResourceSpec.builder("r", "recording").build()));
+        View current = view(5, N1, N2);
+        membership.install(current);
+        ScriptedMembership.Sent request = membership.periodic.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(request, "the node asks for its lease");
+        Messages.LeasePing own = (Messages.LeasePing) membership.read(request.payload());
+        assertEquals(current.id(), own.view());
+
+        membership.deliverFrom(N1, new Messages.LeasePing(current.id(), 7, own.leaseMillis()));
+        Messages.LeasePong answer = null;
+        while (answer == null) {
+            ScriptedMembership.Sent next = membership.periodic.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(next, "the node answers N1's request");
+            if (membership.read(next.payload()) instanceof Messages.LeasePong pong) {
+                answer = pong;
+                assertEquals(N1, next.to());
+            }
+        }
+        assertEquals(new Messages.LeasePong(current.id(), 7), answer);
+        assertEquals(0, membership.leaseMessagesSentReliably.get(), "no lease message was sent reliably");
+        for (ScriptedMembership.Sent sent : membership.periodic) {
+            Messages.Message m = membership.read(sent.payload());
+            assertTrue(
+                    m instanceof Messages.LeasePing || m instanceof Messages.LeasePong,
+                    "only lease messages are periodic: " + m);
+        }
+    }
+
     @Test
     void refusesAPlanFromAnEarlierViewAndRunsOneFromItsOwn() throws Exception {
         start(config(ResourceSpec.builder("r", "recording").build()));

@@ -22,6 +22,12 @@ final class ScriptedMembership implements Membership {
     record Sent(NodeId to, byte[] payload) {}
 
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+    /** What the node sent with {@link #sendPeriodic}, lease requests included. */
+    final BlockingQueue<Sent> periodic = new LinkedBlockingQueue<>();
+    /** Lease requests and answers the node sent reliably, with {@link #send}: none should be. */
+    final java.util.concurrent.atomic.AtomicInteger leaseMessagesSentReliably =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final NodeId self;
     private volatile MembershipListener listener;
     private volatile View view;
@@ -83,8 +89,22 @@ final class ScriptedMembership implements Membership {
 
     @Override
     public void send(NodeId node, byte[] payload) {
+        carry(node, payload, false);
+    }
+
+    @Override
+    public void sendPeriodic(NodeId node, byte[] payload) {
+        periodic.add(new Sent(node, payload));
+        carry(node, payload, true);
+    }
+
+    private void carry(NodeId node, byte[] payload, boolean isPeriodic) {
         try {
-            if (read(payload) instanceof Messages.LeasePing ping) {
+            Messages.Message message = read(payload);
+            if (!isPeriodic && (message instanceof Messages.LeasePing || message instanceof Messages.LeasePong)) {
+                leaseMessagesSentReliably.incrementAndGet();
+            }
+            if (message instanceof Messages.LeasePing ping) {
                 View v = view;
                 if (answerLeases && v != null && v.contains(node) && ping.view().equals(v.id())) {
                     deliverFrom(node, new Messages.LeasePong(ping.view(), ping.sequence()));

@@ -74,6 +74,49 @@ class NodeWatchdogTest {
     }
 
     /**
+     * Every answer of a lease round re-checks the lease and usually finds the same end: the
+     * watchdog is told each end once (a line wakes it), each change, and each lapse; the end it
+     * was told once still kills the child when it comes.
+     */
+    @Test
+    void tellsTheWatchdogEachLeaseEndOnceAndStillKillsWhenItComes() throws Exception {
+        NodeWatchdog watchdog = NodeWatchdog.start("test", Duration.ZERO);
+        Process child = child();
+        try {
+            long later = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            for (int i = 0; i < 3; i++) {
+                watchdog.leaseUntil(OptionalLong.of(later), System.nanoTime());
+            }
+            assertEquals(1, watchdog.linesWritten(), "the same end three times is one line");
+            watchdog.leaseUntil(OptionalLong.of(later + 1), System.nanoTime());
+            assertEquals(2, watchdog.linesWritten(), "a later end is a new line");
+            watchdog.leaseUntil(OptionalLong.empty(), System.nanoTime());
+            watchdog.leaseUntil(OptionalLong.empty(), System.nanoTime());
+            assertEquals(3, watchdog.linesWritten(), "the lapse is one line");
+            await().atMost(WAIT).alias("the child to be killed at the lapse").until(() -> !child.isAlive());
+            watchdog.caughtUp(WAIT.toMillis()).get();
+
+            long soon = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            watchdog.leaseUntil(OptionalLong.of(soon), System.nanoTime());
+            Process next = child();
+            try {
+                watchdog.leaseUntil(OptionalLong.of(soon), System.nanoTime());
+                assertEquals(4, watchdog.linesWritten(), "the end after a lapse is told again, once");
+                await().atMost(WAIT)
+                        .alias("the child to be killed when the end told once comes")
+                        .until(() -> !next.isAlive());
+            } finally {
+                next.destroyForcibly();
+                next.waitFor();
+            }
+        } finally {
+            watchdog.close();
+            child.destroyForcibly();
+            child.waitFor();
+        }
+    }
+
+    /**
      * The node dies (SIGKILL) with a child that has no parent-death signal: the watchdog kills the
      * child it noted, though the child was started after the watchdog had settled into looking
      * only every {@link Watchdog#QUIET_MS} ms.

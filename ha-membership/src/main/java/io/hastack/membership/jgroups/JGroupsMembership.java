@@ -607,6 +607,20 @@ public final class JGroupsMembership implements Membership {
         transmit(new BytesMessage(target, payload), node.value());
     }
 
+    /**
+     * Sends {@code payload} with JGroups' {@code NO_RELIABILITY}: past UNICAST3, so no sequence
+     * number, acknowledgement or retransmission; sealed and numbered against replay like any other.
+     */
+    @Override
+    public void sendPeriodic(NodeId node, byte[] payload) {
+        Address target = addresses.get(node);
+        if (target == null) {
+            LOG.warn("{}: not sending to {}: not a member of the current view", self, node);
+            return;
+        }
+        transmit(new BytesMessage(target, payload).setFlag(Message.Flag.NO_RELIABILITY), node.value());
+    }
+
     @Override
     public void broadcast(byte[] payload) {
         transmit(new BytesMessage(null, payload), "all");

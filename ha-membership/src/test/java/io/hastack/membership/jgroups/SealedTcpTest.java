@@ -96,6 +96,9 @@ class SealedTcpTest {
         await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
         n1.send(NodeId.of("n2"), "hello".getBytes(StandardCharsets.UTF_8));
         await().atMost(WAIT).until(() -> received.get(NodeId.of("n2")).contains("n1:hello"));
+        // A periodic message (the lease's) goes without UNICAST3 but through the seal all the same.
+        n2.sendPeriodic(NodeId.of("n1"), "lease?".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> received.get(NodeId.of("n1")).contains("n2:lease?"));
 
         // Another key, at a configured node's name and an address it will try: never in a view.
         List<InetSocketAddress> withStray = List.of(at(p1), at(p2), at(stray));
