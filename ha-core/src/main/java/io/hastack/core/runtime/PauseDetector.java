@@ -34,9 +34,8 @@ final class PauseDetector {
     /**
      * How often the detector ticks for {@code bound}: a tenth of it, at least 100 ms. A stall is
      * seen as up to one tick longer than it was, so stalls from 0.9 of the bound on may count as
-     * too long; the lease lapses earlier (at about 3/4 of its time, {@code docs/design/leases.md}),
-     * so that costs nothing, and an idle node wakes 3 times a second instead of 10 with the TCP
-     * preset's 3 s.
+     * too long (on the safe side: the node stops its resources), and an idle node wakes 3 times a
+     * second instead of 10 with the TCP preset's 3 s.
      */
     static Duration tickFor(Duration bound) {
         Duration tenth = bound.dividedBy(10);

@@ -179,9 +179,13 @@ public final class NodeWatchdog implements AutoCloseable {
      * The lease now holds until {@code until} (monotonic nanos, as {@code now}), or not at all (empty).
      */
     public synchronized void leaseUntil(OptionalLong until, long now) {
-        if (until.isPresent() && until.getAsLong() == lastUntil && last.startsWith("lease ")) {
+        if (until.isPresent()
+                && until.getAsLong() != Long.MAX_VALUE
+                && until.getAsLong() == lastUntil
+                && last.startsWith("lease ")) {
             // The same end again (every answer to a round re-checks the lease): the watchdog has it
-            // already, and a line it need not read wakes it for nothing.
+            // already, and a line it need not read wakes it for nothing. A lease without end is told
+            // each time: the watchdog reads it as a day from its receipt, so it must hear it again.
             return;
         }
         String line;

@@ -75,8 +75,9 @@ class NodeWatchdogTest {
 
     /**
      * Every answer of a lease round re-checks the lease and usually finds the same end: the
-     * watchdog is told each end once (a line wakes it), each change, and each lapse; the end it
-     * was told once still kills the child when it comes.
+     * watchdog is told each end once (a line wakes it), each change, and each lapse; a lease
+     * without end, which the watchdog reads as a day from its receipt, every time; the end it was
+     * told once still kills the child when it comes.
      */
     @Test
     void tellsTheWatchdogEachLeaseEndOnceAndStillKillsWhenItComes() throws Exception {
@@ -96,12 +97,16 @@ class NodeWatchdogTest {
             await().atMost(WAIT).alias("the child to be killed at the lapse").until(() -> !child.isAlive());
             watchdog.caughtUp(WAIT.toMillis()).get();
 
-            long soon = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            watchdog.leaseUntil(OptionalLong.of(soon), System.nanoTime());
+            watchdog.leaseUntil(OptionalLong.of(Long.MAX_VALUE), System.nanoTime());
+            watchdog.leaseUntil(OptionalLong.of(Long.MAX_VALUE), System.nanoTime());
+            assertEquals(5, watchdog.linesWritten(), "a lease without end (read as a day) is told every time");
+
             Process next = child();
             try {
+                long soon = System.nanoTime() + Duration.ofMillis(300).toNanos();
                 watchdog.leaseUntil(OptionalLong.of(soon), System.nanoTime());
-                assertEquals(4, watchdog.linesWritten(), "the end after a lapse is told again, once");
+                watchdog.leaseUntil(OptionalLong.of(soon), System.nanoTime());
+                assertEquals(6, watchdog.linesWritten(), "a new end is told once");
                 await().atMost(WAIT)
                         .alias("the child to be killed when the end told once comes")
                         .until(() -> !next.isAlive());

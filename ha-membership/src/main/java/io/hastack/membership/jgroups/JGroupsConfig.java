@@ -202,8 +202,10 @@ public final class JGroupsConfig {
             // Regular messages go up on the connection's own receiver thread instead of being handed
             // to the thread pool: one thread wake-up less per message received (an idle node's pool
             // threads woke ~30 times a second, ~9 with this) and no handoff on the way to the node's
-            // event loop. Nothing above blocks on it: the node only queues what it receives.
-            // Out-of-band messages (GMS, VERIFY_SUSPECT2, retransmissions) still go to the pool.
+            // event loop. Nothing above blocks on it: the node only queues what it receives, and the
+            // handlers of JGroups' regular messages (heartbeats, VERIFY_SUSPECT2's checks, MERGE3's
+            // information) do not block. Out-of-band messages (GMS's views and joins, STABLE's
+            // gossip) still go to the pool.
             tcp.setMessageProcessingPolicy("direct");
             stack.add(tcp.setValue("tcp_nodelay", true));
         } else {

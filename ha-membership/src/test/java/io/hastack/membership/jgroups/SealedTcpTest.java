@@ -96,9 +96,21 @@ class SealedTcpTest {
         await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
         n1.send(NodeId.of("n2"), "hello".getBytes(StandardCharsets.UTF_8));
         await().atMost(WAIT).until(() -> received.get(NodeId.of("n2")).contains("n1:hello"));
-        // A periodic message (the lease's) goes without UNICAST3 but through the seal all the same.
-        n2.sendPeriodic(NodeId.of("n1"), "lease?".getBytes(StandardCharsets.UTF_8));
-        await().atMost(WAIT).until(() -> received.get(NodeId.of("n1")).contains("n2:lease?"));
+        // Periodic messages (the lease's) go past UNICAST3 but through the seal all the same.
+        org.jgroups.protocols.UNICAST3 unicast =
+                n2.channel().getProtocolStack().findProtocol(org.jgroups.protocols.UNICAST3.class);
+        org.jgroups.Address toN1 = n2.addressOf(NodeId.of("n1")).orElseThrow();
+        java.util.function.LongSupplier reliableToN1 = () -> {
+            org.jgroups.util.Table<org.jgroups.Message> window = unicast.getSendWindow(toN1);
+            return window == null ? 0 : window.getHighestReceived(); // the last sequence number sent
+        };
+        long reliableBefore = reliableToN1.getAsLong();
+        for (int i = 0; i < 20; i++) {
+            n2.sendPeriodic(NodeId.of("n1"), ("lease " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(WAIT).until(() -> received.get(NodeId.of("n1")).contains("n2:lease 19"));
+        long reliableSent = reliableToN1.getAsLong() - reliableBefore;
+        assertTrue(reliableSent < 20, "periodic messages must not go through UNICAST3: " + reliableSent + " for 20");
 
         // Another key, at a configured node's name and an address it will try: never in a view.
         List<InetSocketAddress> withStray = List.of(at(p1), at(p2), at(stray));

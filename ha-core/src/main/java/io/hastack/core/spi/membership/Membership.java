@@ -33,10 +33,11 @@ public interface Membership extends AutoCloseable {
     /**
      * Sends {@code payload}, one of a periodic series that its next message supersedes, to {@code
      * node}: like {@link #send}, but without acknowledgement or retransmission, so it may be lost
-     * (in practice only with a broken connection) and may overtake a message sent before it that
-     * had to be sent again. The membership lease's requests and answers go this way: five per lease
-     * time, a lost one costs nothing (see {@code docs/design/leases.md}), and an acknowledgement per
-     * message would double what an idle cluster sends. Reliable by default.
+     * (with a broken connection, or one that cannot be made yet at a join or merge) and may overtake
+     * a message sent before it that had to be sent again. The membership lease's requests and
+     * answers go this way: five per lease time, a lost one costs nothing but a later renewal (see
+     * {@code docs/design/leases.md}), and an acknowledgement for each made an idle node send and
+     * receive about 60 % more messages. Reliable by default.
      */
     default void sendPeriodic(NodeId node, byte[] payload) {
         send(node, payload);
