@@ -22,7 +22,6 @@ import org.jgroups.protocols.SHARED_LOOPBACK_PING;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
-import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
@@ -235,7 +234,7 @@ public final class JGroupsConfig {
         }
         stack.add(new FD_ALL3().setTimeout(heartbeatTimeout.toMillis()).setInterval(heartbeatInterval.toMillis()));
         stack.add(new SuspectTap());
-        stack.add(new VERIFY_SUSPECT2().setTimeout(verifyTimeout.toMillis()));
+        stack.add(new QuietVerifySuspect().setTimeout(verifyTimeout.toMillis()));
         stack.add(new BARRIER());
         // How often lost messages are asked for again and acknowledgements go out. 500 ms (JGroups'
         // default for UNICAST3) would wake an idle node 16 times a second less, but measured with

@@ -36,8 +36,8 @@ public interface Membership extends AutoCloseable {
      * (with a broken connection, or one that cannot be made yet at a join or merge) and may overtake
      * a message sent before it that had to be sent again. The membership lease's requests and
      * answers go this way: five per lease time, a lost one costs nothing but a later renewal (see
-     * {@code docs/design/leases.md}), and an acknowledgement for each made an idle node send and
-     * receive about 60 % more messages. Reliable by default.
+     * {@code docs/design/leases.md}), and an acknowledgement for each made an idle node send about
+     * 60 % and receive about 40 % more messages. Reliable by default.
      */
     default void sendPeriodic(NodeId node, byte[] payload) {
         send(node, payload);

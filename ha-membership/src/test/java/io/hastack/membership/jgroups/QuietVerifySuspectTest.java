@@ -1,0 +1,74 @@
+package io.hastack.membership.jgroups;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hastack.core.model.NodeId;
+import io.hastack.core.security.ClusterKey;
+import io.hastack.core.spi.membership.MembershipListener;
+import io.hastack.core.spi.membership.View;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The suspicion check looks at its suspects only while it has some: none while the cluster is
+ * quiet, from a suspicion until it is answered (the member stays) or due (the member goes).
+ */
+@Tag("functional")
+class QuietVerifySuspectTest {
+    private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(30);
+    private final ClusterKey key = ClusterKey.generate();
+    private final String cluster = "quiet-verify-" + System.nanoTime();
+    private final List<JGroupsMembership> started = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        started.forEach(JGroupsMembership::close);
+    }
+
+    private JGroupsMembership start(String name) {
+        JGroupsMembership m = new JGroupsMembership(NodeId.of(name), cluster, JGroupsConfig.inProcess(key));
+        m.admit(List.of(NodeId.of("n1"), NodeId.of("n2")));
+        m.start(new MembershipListener() {});
+        started.add(m);
+        return m;
+    }
+
+    private static String timerTasks(JGroupsMembership m) {
+        return m.channel().getProtocolStack().getTransport().getTimer().dumpTimerTasks();
+    }
+
+    private static int size(JGroupsMembership m) {
+        return m.currentView().map(View::members).map(List::size).orElse(0);
+    }
+
+    @Test
+    void looksOnlyWhileSomeoneIsSuspectedAndRemovesAMemberThatDoesNotAnswer() {
+        JGroupsMembership n1 = start("n1");
+        JGroupsMembership n2 = start("n2");
+        await().atMost(WAIT).until(() -> size(n1) == 2 && size(n2) == 2);
+        QuietVerifySuspect check = n1.channel().getProtocolStack().findProtocol(QuietVerifySuspect.class);
+        assertNotNull(check, "the stack uses the quiet check");
+        assertFalse(check.looking(), "no looks while nobody is suspected");
+        String idleTasks = timerTasks(n1);
+        assertFalse(idleTasks.contains(check.toString()), "no timer task of " + check + ": " + idleTasks);
+        long startsBefore = check.lookStarts();
+
+        n1.suspect(NodeId.of("n2"));
+        assertTrue(check.lookStarts() > startsBefore, "the suspicion started the looks");
+        await().atMost(WAIT).alias("the looks to stop once n2 answered").until(() -> !check.looking());
+        assertEquals(2, size(n1), "a member that answers stays");
+
+        JGroupsFaults.of(n2).mute(true);
+        n1.suspect(NodeId.of("n2"));
+        await().atMost(WAIT).alias("n2, silent, to be removed").until(() -> size(n1) == 1);
+        await().atMost(WAIT).alias("the looks to stop once n2 is gone").until(() -> !check.looking());
+    }
+}
