@@ -599,12 +599,7 @@ public final class JGroupsMembership implements Membership {
 
     @Override
     public void send(NodeId node, byte[] payload) {
-        Address target = addresses.get(node);
-        if (target == null) {
-            LOG.warn("{}: not sending to {}: not a member of the current view", self, node);
-            return;
-        }
-        transmit(new BytesMessage(target, payload), node.value());
+        unicast(node, payload, false);
     }
 
     /**
@@ -613,12 +608,20 @@ public final class JGroupsMembership implements Membership {
      */
     @Override
     public void sendPeriodic(NodeId node, byte[] payload) {
+        unicast(node, payload, true);
+    }
+
+    private void unicast(NodeId node, byte[] payload, boolean periodic) {
         Address target = addresses.get(node);
         if (target == null) {
             LOG.warn("{}: not sending to {}: not a member of the current view", self, node);
             return;
         }
-        transmit(new BytesMessage(target, payload).setFlag(Message.Flag.NO_RELIABILITY), node.value());
+        Message message = new BytesMessage(target, payload);
+        if (periodic) {
+            message.setFlag(Message.Flag.NO_RELIABILITY);
+        }
+        transmit(message, node.value());
     }
 
     @Override
