@@ -188,8 +188,13 @@ final class Participant implements Messages.Handler {
     private final Lease lease;
     /** Whether the lease held when last checked. */
     private boolean leaseHeld;
-    /** The lease expiry the last check scheduled a check for. */
-    private long checkScheduledFor;
+    /**
+     * Whether a check of the lease is scheduled, and for when: the earliest expiry it was scheduled
+     * for that has not run yet. One pending check is enough, since it schedules the next when it runs.
+     */
+    private boolean checkPending;
+
+    private long checkPendingFor;
     /** A probe for a view this member has not installed yet: answered once it is. */
     private Deferred pendingProbe;
 
@@ -347,6 +352,14 @@ final class Participant implements Messages.Handler {
                 + lease.time().toMillis() + " ms";
     }
 
+    /** The check scheduled for the expiry {@code at}: no longer pending, unless an earlier one is. */
+    private void scheduledCheck(long at) {
+        if (checkPending && checkPendingFor == at) {
+            checkPending = false;
+        }
+        checkLease();
+    }
+
     /**
      * Looks at the lease: a lease gained lets the coordinator plan and deferred plans run; a lease
      * lost stops everything here at once (forced where the agent can), since the others may
@@ -367,9 +380,13 @@ final class Participant implements Messages.Handler {
         }
         boolean held = until.isPresent() && (until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - now > 0);
         port.leaseUntil(held ? until : OptionalLong.empty());
-        if (held && until.getAsLong() != Long.MAX_VALUE && until.getAsLong() != checkScheduledFor) {
-            checkScheduledFor = until.getAsLong();
-            port.schedule(this::checkLease, Duration.ofNanos(until.getAsLong() - now + 1_000_000));
+        if (held && until.getAsLong() != Long.MAX_VALUE && (!checkPending || until.getAsLong() - checkPendingFor < 0)) {
+            // A later expiry needs no check of its own: the pending one, earlier, schedules it when
+            // it runs. Each answer moves the expiry, so this saves the event loop a wake-up per answer.
+            long at = until.getAsLong();
+            checkPending = true;
+            checkPendingFor = at;
+            port.schedule(() -> scheduledCheck(at), Duration.ofNanos(at - now + 1_000_000));
         }
         if (held == leaseHeld) {
             return;

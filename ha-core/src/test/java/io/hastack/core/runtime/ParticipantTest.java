@@ -333,6 +333,30 @@ class ParticipantTest {
     }
 
     @Test
+    void answersThatMoveTheLeaseOnScheduleNoCheckOfTheirOwnAndTheLeaseStillLapsesOnTime() {
+        aloneSustains = false;
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        answerLatestPing(N1);
+        assertTrue(participant.leaseHeld());
+        int pending = time.pending();
+        Duration renew = LEASE.dividedBy(5);
+        for (int i = 0; i < 20; i++) { // four leases' worth of requests, each answered
+            time.runFor(renew);
+            answerLatestPing(N1);
+        }
+        assertTrue(
+                time.pending() <= pending,
+                "20 answers moved the lease, and " + (time.pending() - pending) + " more tasks wait");
+        // The last answer was to a request sent just now: the lease ends a lease's time from it.
+        time.runFor(LEASE.minusMillis(20));
+        assertTrue(participant.leaseHeld(), "the lease holds until the last answered request's time is up");
+        assertTrue(!events.contains(Type.LEASE_LOST), events.toString());
+        time.runFor(Duration.ofMillis(40));
+        assertTrue(!participant.leaseHeld(), "and lapses then");
+        assertTrue(events.contains(Type.LEASE_LOST), events.toString());
+    }
+
+    @Test
     void anAnswerToARequestOfAnotherViewOrAnUnknownRequestDoesNotCount() {
         aloneSustains = false;
         install(view(5, N1, N2, N3), Quorum.QUORATE);

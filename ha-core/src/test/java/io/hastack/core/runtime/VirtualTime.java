@@ -131,6 +131,11 @@ final class VirtualTime extends AbstractExecutorService implements ScheduledExec
         return queue.isEmpty();
     }
 
+    /** How many tasks are waiting to run. */
+    int pending() {
+        return (int) queue.stream().filter(t -> !t.cancelled).count();
+    }
+
     private void runNext() {
         Task t = queue.poll();
         nowNanos = Math.max(nowNanos, t.due);
