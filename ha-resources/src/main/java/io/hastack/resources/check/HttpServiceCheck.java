@@ -12,10 +12,13 @@ import java.util.Locale;
 /**
  * A service answers when a GET of its URL gets a status below 400 (a redirect counts: the server
  * answered). The URL's scheme is {@code http} or {@code https} (a certificate the JVM does not
- * trust is not answering); nothing else is sent, and the body is discarded.
+ * trust is not answering); nothing else is sent, and the body is not read. An {@code http} URL is
+ * got on the calling thread ({@link HttpGet}), an {@code https} one with the JDK's {@code
+ * HttpClient}.
  */
 public final class HttpServiceCheck implements ServiceCheck {
     private final URI url;
+    /** For an {@code https} URL; null for an {@code http} one. */
     private final HttpClient http;
 
     /**
@@ -27,10 +30,12 @@ public final class HttpServiceCheck implements ServiceCheck {
     public HttpServiceCheck(URI url) {
         validate(url);
         this.url = url;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(1))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = HttpGet.handles(url)
+                ? null
+                : HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(1))
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
     }
 
     /**
@@ -64,6 +69,9 @@ public final class HttpServiceCheck implements ServiceCheck {
 
     @Override
     public boolean answers(Duration timeout) throws IOException, InterruptedException {
+        if (http == null) {
+            return HttpGet.get(url, timeout, false).status() < 400;
+        }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() < 400;
     }

@@ -3,6 +3,7 @@ package io.hastack.resources.service;
 import io.hastack.core.spi.agent.AgentContext;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
+import io.hastack.resources.check.HttpGet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,17 +15,22 @@ import java.util.Optional;
 
 /**
  * An HTTP health check: GET {@code status-url}; healthy if the status is {@code expect-status}
- * (200 by default) and, if {@code expect-body} is set, the body contains it.
+ * (200 by default) and, if {@code expect-body} is set, the body contains it (within its first
+ * {@value HttpGet#MAX_BODY} bytes for an {@code http} URL, got on the calling thread by {@link
+ * HttpGet}; an {@code https} one is got with the JDK's {@code HttpClient}).
  *
  * @param url the URL to get
  * @param status the status that means healthy
  * @param body text the body must contain, if present
  */
 record HealthCheck(URI url, int status, Optional<String> body) {
-    private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /** The client for {@code https} URLs, made at the first (its selector thread lives as long as the JVM). */
+    private static final class Https {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
 
     /** The check configured by {@code ctx}'s parameters. */
     static HealthCheck of(AgentContext ctx) {
@@ -55,12 +61,23 @@ record HealthCheck(URI url, int status, Optional<String> body) {
             return Optional.of("no time left to check " + url);
         }
         try {
-            HttpResponse<String> r = CLIENT.send(
-                    HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != status) {
-                return Optional.of("GET " + url + " answered " + r.statusCode() + ", expected " + status);
+            int answered;
+            String text;
+            if (HttpGet.handles(url)) { // on this thread, without HttpClient's hand-offs between threads
+                HttpGet.Answer a = HttpGet.get(url, timeout, body.isPresent());
+                answered = a.status();
+                text = a.body();
+            } else {
+                HttpResponse<String> r = Https.CLIENT.send(
+                        HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                answered = r.statusCode();
+                text = r.body();
             }
-            if (body.isPresent() && !r.body().contains(body.get())) {
+            if (answered != status) {
+                return Optional.of("GET " + url + " answered " + answered + ", expected " + status);
+            }
+            if (body.isPresent() && !text.contains(body.get())) {
                 return Optional.of("GET " + url + " answered " + status + " without '" + body.get() + "'");
             }
             return Optional.empty();

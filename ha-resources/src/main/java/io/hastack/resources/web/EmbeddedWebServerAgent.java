@@ -10,6 +10,7 @@ import io.hastack.core.spi.agent.LeaseCheck;
 import io.hastack.core.spi.agent.ResourceAgent;
 import io.hastack.resources.Parameters;
 import io.hastack.resources.Parameters.InvalidParameterException;
+import io.hastack.resources.check.HttpGet;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -17,9 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,8 +66,6 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
 
     private final Warming warming;
 
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile HttpServer server;
     private volatile Instant startedAt;
 
@@ -183,22 +179,17 @@ public final class EmbeddedWebServerAgent implements ResourceAgent {
             return AgentOutcome.failed("cannot address " + address + ": " + e.getMessage());
         }
         try {
-            HttpResponse<Void> response = client.send(
-                    HttpRequest.newBuilder(uri).timeout(budget).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200
-                    ? AgentOutcome.success()
-                    : AgentOutcome.failed("GET " + uri + " returned " + response.statusCode());
+            // On this thread, without HttpClient's hand-offs between its own threads (HttpGet).
+            int status = HttpGet.get(uri, budget, false).status();
+            return status == 200 ? AgentOutcome.success() : AgentOutcome.failed("GET " + uri + " returned " + status);
         } catch (IOException e) {
             return AgentOutcome.failed("GET " + uri + " failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return AgentOutcome.failed("monitor interrupted");
         }
     }
 
     /**
      * Serves one request from a throwaway server on an ephemeral loopback port, then stops it, on a
-     * daemon thread: the classes and first-run paths of the JDK's HTTP server and client are then
+     * daemon thread: the classes and first-run paths of the JDK's HTTP server and of the check's client ({@link HttpGet}) are then
      * loaded before this node has to start the real server in a failover. Measured in fresh JVMs with
      * the node's options ({@code StepCosts --what first-request} in ha-examples): the first server
      * answered its first page 57 ms p50 after it listened, one after a warm-up 6 ms. A failure only

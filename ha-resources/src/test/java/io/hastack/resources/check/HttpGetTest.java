@@ -1,0 +1,171 @@
+package io.hastack.resources.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link HttpGet} against the JDK's HTTP server and against raw sockets that answer badly. */
+class HttpGetTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private HttpServer server;
+    private final List<AutoCloseable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop(0);
+        }
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    private URI serve(String path, int status, byte[] body) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(path, ex -> {
+            requests.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " Host="
+                    + ex.getRequestHeaders().getFirst("Host"));
+            if (status == 302) {
+                ex.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
+            }
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            ex.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    /** A server that accepts one connection, reads the request's first line, and sends {@code answer} (if any). */
+    private int raw(byte[] answer, boolean thenClose) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        closing.add(socket);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Socket s = socket.accept();
+                        closing.add(s);
+                        BufferedReader in = new BufferedReader(
+                                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                        requests.add(in.readLine());
+                        if (answer != null) {
+                            s.getOutputStream().write(answer);
+                            s.getOutputStream().flush();
+                        }
+                        if (thenClose) {
+                            s.close();
+                        }
+                    } catch (IOException e) {
+                        requests.add("server failed: " + e);
+                    }
+                },
+                "raw-http-server");
+        t.setDaemon(true);
+        t.start();
+        return socket.getLocalPort();
+    }
+
+    @Test
+    void getsTheStatusAndTheBodyAndSendsThePathQueryAndHost() throws Exception {
+        URI url = serve("/health", 200, "all good\n".getBytes(StandardCharsets.UTF_8));
+        URI withQuery = URI.create(url + "?deep=1");
+        HttpGet.Answer answer = HttpGet.get(withQuery, TIMEOUT, true);
+        assertEquals(new HttpGet.Answer(200, "all good\n"), answer);
+        assertEquals("GET /health?deep=1 Host=127.0.0.1:" + url.getPort(), requests.poll(10, TimeUnit.SECONDS));
+        assertEquals(new HttpGet.Answer(200, ""), HttpGet.get(url, TIMEOUT, false), "the body only when asked");
+    }
+
+    @Test
+    void reportsAnErrorStatusAndDoesNotFollowARedirect() throws Exception {
+        URI failing = serve("/down", 503, new byte[0]);
+        assertEquals(503, HttpGet.get(failing, TIMEOUT, true).status());
+        server.stop(0);
+        URI moved = serve("/moved", 302, new byte[0]);
+        assertEquals(302, HttpGet.get(moved, TIMEOUT, false).status(), "a redirect is the answer");
+    }
+
+    @Test
+    void cutsALongBody() throws Exception {
+        byte[] big = new byte[HttpGet.MAX_BODY + 100_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        URI url = serve("/big", 200, big);
+        assertEquals(HttpGet.MAX_BODY, HttpGet.get(url, TIMEOUT, true).body().length());
+    }
+
+    @Test
+    void aServerThatIsNotHttpOrClosesOrSaysTooMuchGetsAClearError() throws Exception {
+        int ssh = raw("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII), true);
+        IOException notHttp = assertThrows(
+                IOException.class, () -> HttpGet.get(URI.create("http://127.0.0.1:" + ssh + "/x"), TIMEOUT, false));
+        assertEquals(
+                "GET http://127.0.0.1:" + ssh + "/x: not an HTTP answer: 'SSH-2.0-OpenSSH_9.2'", notHttp.getMessage());
+        assertEquals("GET /x HTTP/1.0", requests.poll(10, TimeUnit.SECONDS));
+
+        int silent = raw(null, true);
+        IOException closed = assertThrows(
+                IOException.class, () -> HttpGet.get(URI.create("http://127.0.0.1:" + silent + "/"), TIMEOUT, false));
+        assertTrue(closed.getMessage().contains("closed the connection without answering"), closed.getMessage());
+
+        byte[] endless = ("HTTP/1.1 200 OK\r\nX-Pad: " + "a".repeat(HttpGet.MAX_HEAD) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        int chatty = raw(endless, true);
+        IOException tooLong = assertThrows(
+                IOException.class, () -> HttpGet.get(URI.create("http://127.0.0.1:" + chatty + "/"), TIMEOUT, false));
+        assertTrue(tooLong.getMessage().contains("head is over " + HttpGet.MAX_HEAD + " bytes"), tooLong.getMessage());
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutAndAClosedPortRefuses() throws Exception {
+        int mute = raw(null, false);
+        SocketTimeoutException timeout = assertThrows(
+                SocketTimeoutException.class,
+                () -> HttpGet.get(URI.create("http://127.0.0.1:" + mute + "/"), Duration.ofMillis(300), false));
+        assertEquals("GET http://127.0.0.1:" + mute + "/: no answer within 300 ms", timeout.getMessage());
+
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        int port = closedPort;
+        assertThrows(
+                ConnectException.class,
+                () -> HttpGet.get(URI.create("http://127.0.0.1:" + port + "/"), TIMEOUT, false));
+    }
+
+    @Test
+    void takesOnlyPlainHttpUrlsWithAHost() {
+        assertTrue(HttpGet.handles(URI.create("http://localhost/")));
+        assertTrue(!HttpGet.handles(URI.create("https://localhost/")));
+        assertTrue(!HttpGet.handles(URI.create("file:///etc/passwd")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> HttpGet.get(URI.create("https://localhost/"), TIMEOUT, false));
+        assertEquals("'https://localhost/' is not an http URL with a host", e.getMessage());
+    }
+}
