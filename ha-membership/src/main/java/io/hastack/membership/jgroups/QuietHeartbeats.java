@@ -22,16 +22,23 @@ import org.jgroups.protocols.FD_ALL3;
  * FD_ALL3's protocol id, so its heartbeats are the same on the wire.
  */
 final class QuietHeartbeats extends FD_ALL3 {
-    /** The other members of the view. Guarded by {@code this}. */
+    /**
+     * Guards the round's state. Not {@code this}: FD_ALL3 holds its monitor while it takes its
+     * {@code lock} ({@code stop()}), and the first beat runs under that lock (a task due at once runs
+     * on the thread that schedules it), so the two in the other order would deadlock.
+     */
+    private final Object roundLock = new Object();
+
+    /** The other members of the view. Guarded by {@link #roundLock}. */
     private Set<Address> others = Set.of();
 
     /**
      * The other members sent a message since the last heartbeat time or the last complete round,
-     * whichever was later. Guarded by {@code this}.
+     * whichever was later. Guarded by {@link #roundLock}.
      */
     private final Set<Address> sentTo = new HashSet<>();
 
-    /** Rounds that reached every other member (tests). Guarded by {@code this}. */
+    /** Rounds that reached every other member (tests). Guarded by {@link #roundLock}. */
     private long rounds;
 
     QuietHeartbeats() {
@@ -42,7 +49,7 @@ final class QuietHeartbeats extends FD_ALL3 {
     public Object down(Message msg) {
         Address to = msg.getDest();
         if (to != null) {
-            synchronized (this) {
+            synchronized (roundLock) {
                 if (others.contains(to) && sentTo.add(to) && sentTo.size() == others.size()) {
                     sentTo.clear();
                     rounds++;
@@ -71,7 +78,7 @@ final class QuietHeartbeats extends FD_ALL3 {
      * beat (the stack's timer; tests call it too).
      */
     void beat() {
-        synchronized (this) {
+        synchronized (roundLock) {
             sentTo.clear(); // a round counts only if complete between two beats
         }
         if (mcast_sent.compareAndSet(true, false)) {
@@ -84,18 +91,34 @@ final class QuietHeartbeats extends FD_ALL3 {
 
     @Override
     protected void handleViewChange(View v) {
-        super.handleViewChange(v);
         Set<Address> now = new HashSet<>(v.getMembers());
         now.remove(local_addr);
-        synchronized (this) {
+        synchronized (roundLock) { // before the heartbeats start: a round counts only the new members
             others = Set.copyOf(now);
             sentTo.clear();
         }
+        super.handleViewChange(v);
+        synchronized (roundLock) {
+            sentTo.clear(); // nor what went to them while the view changed
+        }
+    }
+
+    /** Stops as FD_ALL3 does, and forgets the round: a restarted channel begins with a heartbeat. */
+    @Override
+    public synchronized void stop() {
+        super.stop();
+        synchronized (roundLock) {
+            others = Set.of();
+            sentTo.clear();
+        }
+        mcast_sent.set(false);
     }
 
     /** How many rounds of messages reached every other member (tests). */
-    synchronized long rounds() {
-        return rounds;
+    long rounds() {
+        synchronized (roundLock) {
+            return rounds;
+        }
     }
 
     /** Whether the next heartbeat is skipped, as it stands (tests). */

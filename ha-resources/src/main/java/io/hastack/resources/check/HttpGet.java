@@ -9,10 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A GET of a plain {@code http} URL, done on the calling thread: one connection, an HTTP/1.0
@@ -30,13 +33,16 @@ public final class HttpGet {
     /** The most bytes of body read; a longer body is cut there. */
     public static final int MAX_BODY = 1024 * 1024;
 
+    private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([^\";\\s]+)");
+
     private HttpGet() {}
 
     /**
      * What the server answered.
      *
      * @param status the status code
-     * @param body the body as UTF-8, cut at {@link #MAX_BODY} bytes; empty if it was not asked for
+     * @param body the body in the charset its {@code Content-Type} names (UTF-8 if none), cut at
+     *     {@link #MAX_BODY} bytes; empty if it was not asked for
      */
     public record Answer(int status, String body) {}
 
@@ -51,26 +57,29 @@ public final class HttpGet {
      * GETs {@code url}, all within {@code timeout}.
      *
      * @param readBody whether to read the body too
-     * @throws IOException naming the URL (without its query) and what went wrong: no connection, no
-     *     answer in time, not an HTTP answer, a head over {@link #MAX_HEAD} bytes
+     * @throws IOException naming the URL (without its query) and what went wrong: no answer in time,
+     *     not an HTTP answer, a head over {@link #MAX_HEAD} bytes; or, as the JDK reports them, a
+     *     refused connection or an unknown host (the time a name takes to resolve is not counted)
      * @throws IllegalArgumentException if {@code url} is not an {@code http} URL with a host
      */
     public static Answer get(URI url, Duration timeout, boolean readBody) throws IOException {
         if (!handles(url)) {
             throw new IllegalArgumentException("'" + url + "' is not an http URL with a host");
         }
-        String shown = "http://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
+        URI ascii = URI.create(url.toASCIIString()); // a path or query outside ASCII, %-encoded as UTF-8
+        String host = ascii.getHost();
+        String authority = host + (ascii.getPort() < 0 ? "" : ":" + ascii.getPort()); // no user or password
+        String shown = "http://" + authority + (ascii.getRawPath() == null ? "" : ascii.getRawPath());
         long deadline = System.nanoTime() + timeout.toNanos();
-        String host = url.getHost();
         String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        int port = url.getPort() < 0 ? 80 : url.getPort();
-        String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        int port = ascii.getPort() < 0 ? 80 : ascii.getPort();
+        String target = (ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath())
+                + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery());
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, port), remainingMillis(deadline, shown));
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.0\r\nHost: " + host + (url.getPort() < 0 ? "" : ":" + port)
+            out.write(("GET " + target + " HTTP/1.0\r\nHost: " + authority
                             + "\r\nUser-Agent: ha-stack\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -81,7 +90,8 @@ public final class HttpGet {
                 return new Answer(status, "");
             }
             long length = contentLength(head).orElse((long) MAX_BODY);
-            return new Answer(status, readBody(socket, in, (int) Math.min(length, MAX_BODY), deadline, shown));
+            return new Answer(
+                    status, readBody(socket, in, (int) Math.min(length, MAX_BODY), charset(head), deadline, shown));
         } catch (SocketTimeoutException e) {
             SocketTimeoutException late =
                     new SocketTimeoutException("GET " + shown + ": no answer within " + timeout.toMillis() + " ms");
@@ -163,8 +173,27 @@ public final class HttpGet {
         return Optional.empty();
     }
 
-    private static String readBody(Socket socket, InputStream in, int most, long deadline, String shown)
-            throws IOException {
+    /** The charset the {@code Content-Type} header names, else UTF-8 (also for one this JVM lacks). */
+    static Charset charset(String head) {
+        for (String line : head.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-type")) {
+                Matcher m = CHARSET.matcher(line.substring(colon + 1));
+                if (m.find()) {
+                    try {
+                        return Charset.forName(m.group(1));
+                    } catch (IllegalArgumentException e) { // illegal or unsupported: read as UTF-8
+                        return StandardCharsets.UTF_8;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static String readBody(
+            Socket socket, InputStream in, int most, Charset charset, long deadline, String shown) throws IOException {
         byte[] body = new byte[Math.min(most, 8192)];
         int n = 0;
         while (n < most) {
@@ -178,6 +207,6 @@ public final class HttpGet {
             }
             n += read;
         }
-        return new String(body, 0, n, StandardCharsets.UTF_8);
+        return new String(body, 0, n, charset);
     }
 }

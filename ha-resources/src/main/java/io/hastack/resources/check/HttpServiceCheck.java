@@ -70,7 +70,11 @@ public final class HttpServiceCheck implements ServiceCheck {
     @Override
     public boolean answers(Duration timeout) throws IOException, InterruptedException {
         if (http == null) {
-            return HttpGet.get(url, timeout, false).status() < 400;
+            boolean answered = HttpGet.get(url, timeout, false).status() < 400;
+            if (Thread.interrupted()) { // a socket's read ignores an interrupt: honour it once done
+                throw new InterruptedException("interrupted while asking " + target());
+            }
+            return answered;
         }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() < 400;

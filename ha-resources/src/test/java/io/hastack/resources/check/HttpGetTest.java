@@ -44,10 +44,20 @@ class HttpGetTest {
     }
 
     private URI serve(String path, int status, byte[] body) throws IOException {
+        return serve(path, status, body, null);
+    }
+
+    private URI serve(String path, int status, byte[] body, String contentType) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext(path, ex -> {
-            requests.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " Host="
-                    + ex.getRequestHeaders().getFirst("Host"));
+            requests.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath()
+                    + (ex.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : "?" + ex.getRequestURI().getRawQuery())
+                    + " Host=" + ex.getRequestHeaders().getFirst("Host"));
+            if (contentType != null) {
+                ex.getResponseHeaders().add("Content-Type", contentType);
+            }
             if (status == 302) {
                 ex.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
             }
@@ -109,6 +119,18 @@ class HttpGetTest {
         server.stop(0);
         URI moved = serve("/moved", 302, new byte[0]);
         assertEquals(302, HttpGet.get(moved, TIMEOUT, false).status(), "a redirect is the answer");
+    }
+
+    @Test
+    void readsTheBodyInItsCharsetAndSendsAPathOutsideAsciiEncoded() throws Exception {
+        URI url = serve("/", 200, "café".getBytes(StandardCharsets.ISO_8859_1), "text/plain; charset=\"ISO-8859-1\"");
+        assertEquals(
+                "café", HttpGet.get(URI.create(url + "menü?q=ä"), TIMEOUT, true).body());
+        assertEquals("GET /men%C3%BC?q=%C3%A4 Host=127.0.0.1:" + url.getPort(), requests.poll(10, TimeUnit.SECONDS));
+        assertEquals(
+                StandardCharsets.UTF_8,
+                HttpGet.charset("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=nonesuch\r\n"));
+        assertEquals(StandardCharsets.UTF_8, HttpGet.charset("HTTP/1.1 200 OK\r\n"));
     }
 
     @Test
