@@ -52,7 +52,19 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
         this.lease = java.util.Objects.requireNonNull(lease, "lease");
         AtomicInteger n = new AtomicInteger();
         this.calls = Executors.newCachedThreadPool(r -> daemon(r, "ha-agent-" + name + "-" + n.incrementAndGet()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ha-agent-timer-" + name));
+        java.util.concurrent.ScheduledThreadPoolExecutor timeouts =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> daemon(r, "ha-agent-timer-" + name));
+        // A call that answers in time cancels its timeout, which then leaves the queue: the timer
+        // wakes only for calls that time out, not once for every call (every monitor).
+        timeouts.setRemoveOnCancelPolicy(true);
+        this.timer = timeouts;
+    }
+
+    /** How many timeouts wait on the timer (tests): one per call still running. */
+    int pendingTimeouts() {
+        return ((java.util.concurrent.ScheduledThreadPoolExecutor) timer)
+                .getQueue()
+                .size();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -164,7 +176,7 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
             AgentContext ctx, CompletableFuture<OperationResult> result, CompletableFuture<Future<?>> task) {
         Operation operation = ctx.operation();
         Duration timeout = ctx.timeout();
-        Future<?> unused = timer.schedule(
+        Future<?> timing = timer.schedule(
                 () -> {
                     OperationResult timedOut = new OperationResult(
                             ctx.resource(),
@@ -185,6 +197,7 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
                 // The spec's timeouts are bounded (at most 24 h); saturate anyway, for any other source.
                 io.hastack.core.internal.Durations.toNanosSaturated(timeout),
                 TimeUnit.NANOSECONDS);
+        CompletableFuture<OperationResult> unused = result.whenComplete((r, e) -> timing.cancel(false));
     }
 
     /** The spec's own timeout, else the agent's advised one, else the default; never throws. */

@@ -37,6 +37,7 @@ final class Lease {
 
     private final NodeId self;
     private final Duration time;
+    private final Duration renewInterval;
     private final LongSupplier nanos;
     private View view;
     private long sequence;
@@ -63,6 +64,7 @@ final class Lease {
     Lease(NodeId self, Duration time, LongSupplier nanos) {
         this.self = self;
         this.time = time;
+        this.renewInterval = time.dividedBy(5); // once: Duration divides through BigDecimal
         this.nanos = nanos;
     }
 
@@ -73,7 +75,7 @@ final class Lease {
 
     /** How often to ask: five times per lease time, so that a lost answer or two costs nothing. */
     Duration renewInterval() {
-        return time.dividedBy(5);
+        return renewInterval;
     }
 
     /**

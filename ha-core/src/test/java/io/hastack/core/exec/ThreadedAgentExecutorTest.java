@@ -116,6 +116,22 @@ class ThreadedAgentExecutorTest {
     }
 
     @Test
+    void aCallThatAnswersInTimeLeavesNoTimeoutBehind() throws Exception {
+        ResourceSpec monitored = ResourceSpec.builder("r1", "hanging")
+                .timeout(Operation.MONITOR, Duration.ofSeconds(90)) // longer than the wait below
+                .build();
+        for (int i = 0; i < 20; i++) {
+            OperationResult r = executor.call(new HangingAgent(), monitored, NODE, Operation.MONITOR, 0)
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(OperationResult.Completion.ANSWERED, r.completion(), r.toString());
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .alias("the answered calls' timeouts to leave the timer")
+                .until(() -> executor.pendingTimeouts() == 0);
+    }
+
+    @Test
     void anExceptionBecomesAFailedResultNamingIt() throws Exception {
         OperationResult r = executor.call(new HangingAgent(), spec(Duration.ofSeconds(5)), NODE, Operation.STOP, 0)
                 .get(30, TimeUnit.SECONDS);
