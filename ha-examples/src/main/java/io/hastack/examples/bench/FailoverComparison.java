@@ -543,6 +543,7 @@ public final class FailoverComparison {
                 long begin = System.nanoTime();
                 LockSupport.parkNanos(Duration.ofSeconds(options.idleSeconds()).toNanos());
                 long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+                String active = c.servedBy().orElse(""); // asked after the measurement: 1 for the node serving the page
                 int number = 1;
                 for (NodeProcess n : measured) {
                     long ticks = cpuTicks(n.pid()) - before.get(n.name());
@@ -550,6 +551,7 @@ public final class FailoverComparison {
                     settled(settle, checks);
                     // ticks are 10 ms (USER_HZ 100): per mille of one core
                     checks.put("cpu_permille_of_core", ticks * 10 * 1000 / elapsedMs);
+                    checks.put("active", n.name().equals(active) ? 1L : 0L);
                     heap(n.pid()).forEach(checks::put);
                     checks.put("rss_kb", rssKb(n.pid()));
                     Long watchdog = watchdogs.get(n.name());
