@@ -55,12 +55,14 @@ public final class ThreadedAgentExecutor implements AgentExecutor {
         java.util.concurrent.ScheduledThreadPoolExecutor timeouts =
                 new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> daemon(r, "ha-agent-timer-" + name));
         // A call that answers in time cancels its timeout, which then leaves the queue: the timer
-        // wakes only for calls that time out, not once for every call (every monitor).
+        // no longer runs every call's timeout task for nothing when it falls due, nor holds its
+        // state that long (a spec's timeout may be hours). Its wake-ups stay about the same: with
+        // an empty queue, each call's timeout wakes it on arrival instead.
         timeouts.setRemoveOnCancelPolicy(true);
         this.timer = timeouts;
     }
 
-    /** How many timeouts wait on the timer (tests): one per call still running. */
+    /** How many timeouts wait on the timer (tests): one per call still running and not timed out. */
     int pendingTimeouts() {
         return ((java.util.concurrent.ScheduledThreadPoolExecutor) timer)
                 .getQueue()

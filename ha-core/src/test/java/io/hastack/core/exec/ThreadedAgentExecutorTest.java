@@ -129,6 +129,21 @@ class ThreadedAgentExecutorTest {
                 .atMost(Duration.ofSeconds(30))
                 .alias("the answered calls' timeouts to leave the timer")
                 .until(() -> executor.pendingTimeouts() == 0);
+        // A call still running keeps its timeout, until it answers.
+        java.util.concurrent.CompletableFuture<OperationResult> hanging =
+                executor.call(new HangingAgent(), spec(Duration.ofSeconds(90)), NODE, Operation.START, 0);
+        org.awaitility.Awaitility.await() // scheduled on the call's thread, once it runs
+                .atMost(Duration.ofSeconds(30))
+                .alias("the running start's timeout to wait on the timer")
+                .until(() -> executor.pendingTimeouts() == 1);
+        release.countDown();
+        assertEquals(
+                OperationResult.Completion.ANSWERED,
+                hanging.get(30, TimeUnit.SECONDS).completion());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .alias("the start's timeout to leave the timer once it answered")
+                .until(() -> executor.pendingTimeouts() == 0);
     }
 
     @Test

@@ -18,9 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A GET of a plain {@code http} URL, done on the calling thread: one connection, an HTTP/1.0
- * request (so the answer comes neither chunked nor kept alive), the status line, the headers, and
- * if asked for, the body up to {@value #MAX_BODY} bytes. Monitors check a service every second or
+ * A GET of a plain {@code http} URL, done on the calling thread: one connection, an HTTP/1.1
+ * request that asks the server to close it after the answer, the status line, the headers, and if
+ * asked for, the body (by its {@code Content-Length}, in chunks, or to the connection's end) up to
+ * {@value #MAX_BODY} bytes. HTTP/1.1 and not 1.0, which would spare the chunks: some servers refuse
+ * 1.0 (H2's web console answers it 400). Monitors check a service every second or
  * few: the JDK's {@code HttpClient} hands each request between threads of its own (its selector and
  * its executor), which woke an idle node ~18 times a second for one check a second; this wakes
  * none. Redirects are not followed (a redirect is an answer). {@code https} is not its job: the
@@ -79,7 +81,7 @@ public final class HttpGet {
             socket.connect(new InetSocketAddress(address, port), remainingMillis(deadline, shown));
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.0\r\nHost: " + authority
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: " + authority
                             + "\r\nUser-Agent: ha-stack\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -89,9 +91,13 @@ public final class HttpGet {
             if (!readBody) {
                 return new Answer(status, "");
             }
-            long length = contentLength(head).orElse((long) MAX_BODY);
-            return new Answer(
-                    status, readBody(socket, in, (int) Math.min(length, MAX_BODY), charset(head), deadline, shown));
+            Reader reader = new Reader(socket, in, deadline, shown);
+            byte[] body = header(head, "transfer-encoding")
+                            .map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
+                            .orElse(false)
+                    ? reader.chunks()
+                    : reader.bytes((int) Math.min(contentLength(head).orElse((long) MAX_BODY), MAX_BODY));
+            return new Answer(status, new String(body, charset(head)));
         } catch (SocketTimeoutException e) {
             SocketTimeoutException late =
                     new SocketTimeoutException("GET " + shown + ": no answer within " + timeout.toMillis() + " ms");
@@ -156,57 +162,135 @@ public final class HttpGet {
         throw new IOException("GET " + shown + ": not an HTTP answer: '" + quoted + "'");
     }
 
-    /** The {@code Content-Length} header's value, if there is one and it is a number. */
-    private static Optional<Long> contentLength(String head) {
+    /** The value of the head's first header called {@code name} (lower case), trimmed. */
+    private static Optional<String> header(String head, String name) {
         for (String line : head.split("\r?\n")) {
             int colon = line.indexOf(':');
             if (colon > 0
-                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
-                try {
-                    long length = Long.parseLong(line.substring(colon + 1).trim());
-                    return length < 0 ? Optional.empty() : Optional.of(length);
-                } catch (NumberFormatException e) {
-                    return Optional.empty();
-                }
+                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+                return Optional.of(line.substring(colon + 1).trim());
             }
         }
         return Optional.empty();
     }
 
+    /** The {@code Content-Length} header's value, if there is one and it is a number. */
+    private static Optional<Long> contentLength(String head) {
+        return header(head, "content-length").flatMap(v -> {
+            try {
+                long length = Long.parseLong(v);
+                return length < 0 ? Optional.empty() : Optional.of(length);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /** The charset the {@code Content-Type} header names, else UTF-8 (also for one this JVM lacks). */
     static Charset charset(String head) {
-        for (String line : head.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0
-                    && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-type")) {
-                Matcher m = CHARSET.matcher(line.substring(colon + 1));
-                if (m.find()) {
-                    try {
-                        return Charset.forName(m.group(1));
-                    } catch (IllegalArgumentException e) { // illegal or unsupported: read as UTF-8
-                        return StandardCharsets.UTF_8;
+        Optional<Matcher> named =
+                header(head, "content-type").map(CHARSET::matcher).filter(Matcher::find);
+        if (named.isEmpty()) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(named.get().group(1));
+        } catch (IllegalArgumentException e) { // illegal or unsupported: read as UTF-8
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    /** Reads a body within the deadline. */
+    private static final class Reader {
+        private final Socket socket;
+        private final InputStream in;
+        private final long deadline;
+        private final String shown;
+
+        Reader(Socket socket, InputStream in, long deadline, String shown) {
+            this.socket = socket;
+            this.in = in;
+            this.deadline = deadline;
+            this.shown = shown;
+        }
+
+        /** Up to {@code most} bytes, fewer if the connection ends first. */
+        byte[] bytes(int most) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(most, 8192));
+            copy(body, most);
+            return body.toByteArray();
+        }
+
+        /**
+         * A chunked body, up to {@link #MAX_BODY} bytes: each chunk's size in hexadecimal on a line
+         * of its own (extensions after a ';' ignored), the chunk, a line end; a size of 0 ends it.
+         */
+        byte[] chunks() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+            while (body.size() < MAX_BODY) {
+                String line = line();
+                if (line == null) {
+                    break; // the connection ended: what came so far
+                }
+                int semicolon = line.indexOf(';');
+                String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).trim();
+                long size;
+                try {
+                    size = Long.parseLong(hex, 16);
+                } catch (NumberFormatException e) {
+                    String quoted = hex.length() > 40 ? hex.substring(0, 40) + "…" : hex;
+                    throw new IOException("GET " + shown + ": a chunk's size is not hexadecimal: '" + quoted + "'", e);
+                }
+                if (size < 0) {
+                    throw new IOException("GET " + shown + ": a chunk's size is negative: '" + hex + "'");
+                }
+                if (size == 0) {
+                    break;
+                }
+                int want = (int) Math.min(size, MAX_BODY - body.size());
+                if (copy(body, want) < want || want < size) {
+                    break; // the connection ended, or the body is cut here
+                }
+                line(); // the line end after the chunk
+            }
+            return body.toByteArray();
+        }
+
+        /** Copies up to {@code most} bytes to {@code to}; how many came before the connection ended. */
+        private int copy(ByteArrayOutputStream to, int most) throws IOException {
+            byte[] buffer = new byte[Math.min(Math.max(most, 1), 8192)];
+            int copied = 0;
+            while (copied < most) {
+                socket.setSoTimeout(remainingMillis(deadline, shown));
+                int read = in.read(buffer, 0, Math.min(buffer.length, most - copied));
+                if (read < 0) {
+                    break;
+                }
+                to.write(buffer, 0, read);
+                copied += read;
+            }
+            return copied;
+        }
+
+        /** A line without its end, at most 1 KiB; null if the connection ended before it began. */
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            while (true) {
+                socket.setSoTimeout(remainingMillis(deadline, shown));
+                int b = in.read();
+                if (b < 0) {
+                    return line.length() == 0 ? null : line.toString();
+                }
+                if (b == '\n') {
+                    return line.toString();
+                }
+                if (b != '\r') {
+                    if (line.length() >= 1024) {
+                        throw new IOException("GET " + shown + ": a chunk's size line is over 1024 bytes");
                     }
+                    line.append((char) b);
                 }
             }
         }
-        return StandardCharsets.UTF_8;
-    }
-
-    private static String readBody(
-            Socket socket, InputStream in, int most, Charset charset, long deadline, String shown) throws IOException {
-        byte[] body = new byte[Math.min(most, 8192)];
-        int n = 0;
-        while (n < most) {
-            if (n == body.length) {
-                body = java.util.Arrays.copyOf(body, Math.min(most, body.length * 2));
-            }
-            socket.setSoTimeout(remainingMillis(deadline, shown));
-            int read = in.read(body, n, body.length - n);
-            if (read < 0) {
-                break;
-            }
-            n += read;
-        }
-        return new String(body, 0, n, charset);
     }
 }

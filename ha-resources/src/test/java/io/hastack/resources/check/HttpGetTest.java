@@ -43,6 +43,9 @@ class HttpGetTest {
         }
     }
 
+    /** Whether {@link #serve} sends its bodies in chunks. */
+    private volatile boolean chunked;
+
     private URI serve(String path, int status, byte[] body) throws IOException {
         return serve(path, status, body, null);
     }
@@ -61,7 +64,8 @@ class HttpGetTest {
             if (status == 302) {
                 ex.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
             }
-            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            // a negative length: none; 0: chunked (the JDK's server); else Content-Length
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : chunked ? 0 : body.length);
             if (body.length > 0) {
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
@@ -134,6 +138,33 @@ class HttpGetTest {
     }
 
     @Test
+    void readsAChunkedBodyAndCutsALongOne() throws Exception {
+        chunked = true;
+        URI url = serve("/chunks", 200, "hello in chunks".getBytes(StandardCharsets.UTF_8));
+        assertEquals(new HttpGet.Answer(200, "hello in chunks"), HttpGet.get(url, TIMEOUT, true));
+        server.stop(0);
+        byte[] big = new byte[HttpGet.MAX_BODY + 100_000];
+        java.util.Arrays.fill(big, (byte) 'y');
+        URI long_ = serve("/long", 200, big);
+        assertEquals(HttpGet.MAX_BODY, HttpGet.get(long_, TIMEOUT, true).body().length());
+    }
+
+    @Test
+    void aChunkSizeThatIsNotHexadecimalGetsAClearError() throws Exception {
+        byte[] answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        int port = raw(answer, true);
+        IOException e = assertThrows(
+                IOException.class, () -> HttpGet.get(URI.create("http://127.0.0.1:" + port + "/c"), TIMEOUT, true));
+        assertEquals("GET http://127.0.0.1:" + port + "/c: a chunk's size is not hexadecimal: 'zz'", e.getMessage());
+        assertEquals(
+                200,
+                HttpGet.get(URI.create("http://127.0.0.1:" + raw(answer, true) + "/c"), TIMEOUT, false)
+                        .status(),
+                "the status alone does not read the body");
+    }
+
+    @Test
     void cutsALongBody() throws Exception {
         byte[] big = new byte[HttpGet.MAX_BODY + 100_000];
         java.util.Arrays.fill(big, (byte) 'x');
@@ -148,7 +179,7 @@ class HttpGetTest {
                 IOException.class, () -> HttpGet.get(URI.create("http://127.0.0.1:" + ssh + "/x"), TIMEOUT, false));
         assertEquals(
                 "GET http://127.0.0.1:" + ssh + "/x: not an HTTP answer: 'SSH-2.0-OpenSSH_9.2'", notHttp.getMessage());
-        assertEquals("GET /x HTTP/1.0", requests.poll(10, TimeUnit.SECONDS));
+        assertEquals("GET /x HTTP/1.1", requests.poll(10, TimeUnit.SECONDS), "1.1: some servers refuse 1.0");
 
         int silent = raw(null, true);
         IOException closed = assertThrows(
