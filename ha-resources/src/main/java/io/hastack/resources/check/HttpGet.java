@@ -82,19 +82,26 @@ public final class HttpGet {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + target + " HTTP/1.1\r\nHost: " + authority
-                            + "\r\nUser-Agent: ha-stack\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                            + "\r\nUser-Agent: ha-stack\r\nAccept: */*\r\nAccept-Encoding: identity"
+                            + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String head = readHead(socket, in, deadline, shown);
-            int status = status(head, shown);
-            if (!readBody) {
+            String head;
+            int status;
+            do { // an interim answer (100 Continue, 103 Early Hints) comes before the final one
+                head = readHead(socket, in, deadline, shown);
+                status = status(head, shown);
+            } while (status >= 100 && status < 200 && status != 101);
+            if (status == 101) {
+                throw new IOException(
+                        "GET " + shown + ": the server switched protocols (101), which was not asked for");
+            }
+            if (!readBody || status == 204 || status == 304) { // 204 and 304 never have a body
                 return new Answer(status, "");
             }
             Reader reader = new Reader(socket, in, deadline, shown);
-            byte[] body = header(head, "transfer-encoding")
-                            .map(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))
-                            .orElse(false)
+            byte[] body = chunked(head, shown)
                     ? reader.chunks()
                     : reader.bytes((int) Math.min(contentLength(head).orElse((long) MAX_BODY), MAX_BODY));
             return new Answer(status, new String(body, charset(head)));
@@ -172,6 +179,24 @@ public final class HttpGet {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the body comes in chunks: its {@code Transfer-Encoding} is {@code chunked}.
+     *
+     * @throws IOException for any other transfer coding (none was asked for)
+     */
+    private static boolean chunked(String head, String shown) throws IOException {
+        Optional<String> codings = header(head, "transfer-encoding");
+        if (codings.isEmpty()) {
+            return false;
+        }
+        String value = codings.get().toLowerCase(Locale.ROOT);
+        if (!value.strip().equals("chunked")) {
+            throw new IOException("GET " + shown + ": a transfer coding this check does not read: '"
+                    + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
+        }
+        return true;
     }
 
     /** The {@code Content-Length} header's value, if there is one and it is a number. */

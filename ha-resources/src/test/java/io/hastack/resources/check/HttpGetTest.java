@@ -146,7 +146,46 @@ class HttpGetTest {
         byte[] big = new byte[HttpGet.MAX_BODY + 100_000];
         java.util.Arrays.fill(big, (byte) 'y');
         URI long_ = serve("/long", 200, big);
-        assertEquals(HttpGet.MAX_BODY, HttpGet.get(long_, TIMEOUT, true).body().length());
+        assertEquals(
+                "y".repeat(HttpGet.MAX_BODY), HttpGet.get(long_, TIMEOUT, true).body());
+
+        byte[] head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFF\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] oneHugeChunk = java.util.Arrays.copyOf(head, head.length + HttpGet.MAX_BODY + 10);
+        java.util.Arrays.fill(oneHugeChunk, head.length, oneHugeChunk.length, (byte) 'z');
+        int port = raw(oneHugeChunk, true);
+        assertEquals(
+                "z".repeat(HttpGet.MAX_BODY),
+                HttpGet.get(URI.create("http://127.0.0.1:" + port + "/"), TIMEOUT, true)
+                        .body(),
+                "cut inside a chunk larger than 2 GiB");
+    }
+
+    @Test
+    void skipsInterimAnswersAndReadsNoBodyWhereThereIsNone() throws Exception {
+        byte[] hinted = ("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                        + "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\ndown")
+                .getBytes(StandardCharsets.US_ASCII);
+        int port = raw(hinted, true);
+        assertEquals(
+                new HttpGet.Answer(503, "down"),
+                HttpGet.get(URI.create("http://127.0.0.1:" + port + "/"), TIMEOUT, true),
+                "the final answer, not the hint");
+
+        // A 204 ends at its head: no wait for a connection the server keeps open.
+        int open = raw("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII), false);
+        assertEquals(
+                new HttpGet.Answer(204, ""), HttpGet.get(URI.create("http://127.0.0.1:" + open + "/"), TIMEOUT, true));
+
+        int gzip = raw(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII),
+                true);
+        IOException e = assertThrows(
+                IOException.class, () -> HttpGet.get(URI.create("http://127.0.0.1:" + gzip + "/"), TIMEOUT, true));
+        assertEquals(
+                "GET http://127.0.0.1:" + gzip + "/: a transfer coding this check does not read: 'gzip, chunked'",
+                e.getMessage());
     }
 
     @Test
