@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -16,7 +17,9 @@ import java.util.stream.Collectors;
  * lease holds for that much longer; {@code none}: it does not hold, which after a lease that held
  * counts as its end; {@code exit}: the node closes cleanly, exit without killing anything), and
  * notes the node's descendants: every {@value #BUSY_MS} ms while they change, every {@value
- * #QUIET_MS} ms once they have not changed for {@value #SETTLE_MS} ms. When a lease that held runs
+ * #QUIET_MS} ms once they have not changed for {@value #SETTLE_MS} ms. A look walks every process
+ * of the machine only when a task was created since the last walk ({@link NewTasks}), or {@value
+ * #BACKSTOP_MS} ms after it; otherwise nothing can have joined the tree. When a lease that held runs
  * out without renewal, it kills (SIGKILL) every descendant of the node but itself, once, those it
  * finds then and those it noted; when its input ends (the node exited), it kills what it last noted
  * (and what is still found under the node, if it still runs), and exits. Between those it sleeps until the next look or
@@ -35,6 +38,11 @@ public final class Watchdog {
 
     /** How long the descendants must stay the same before the watchdog looks only every {@link #QUIET_MS}. */
     static final int SETTLE_MS = 2_000;
+
+    /** The longest time between two walks of the process list, though no task was created. */
+    static final int BACKSTOP_MS = 5_000;
+
+    private static final Pattern MILLIS = Pattern.compile("[0-9]{1,12}");
 
     private Watchdog() {}
 
@@ -57,15 +65,30 @@ public final class Watchdog {
         State state = new State();
         Thread reader = new Thread(() -> read(state), "watchdog-input");
         reader.setDaemon(true);
-        reader.start();
+        NewTasks tasks = new NewTasks(NewTasks.LAST_PID);
+        boolean marked = tasks.movesWith(reader);
+        if (!marked) {
+            System.err.println("watchdog: " + NewTasks.LAST_PID
+                    + " does not show new tasks here; walking every process at every look");
+        }
         long self = ProcessHandle.current().pid();
+        // Read before the walk: a task created during it moves the mark past this value.
+        long walkedAt = marked ? tasks.mark() : -1;
         Map<Long, ProcessHandle> seen = descendants(node.get(), self);
         long changed = System.nanoTime();
+        long lastWalk = changed;
         long nextLook = changed;
         while (true) {
             long now = System.nanoTime();
             if (now - nextLook >= 0) {
-                Map<Long, ProcessHandle> found = descendants(node.get(), self);
+                long mark = marked ? tasks.mark() : -1;
+                boolean walk =
+                        mark < 0 || mark != walkedAt || now - lastWalk >= TimeUnit.MILLISECONDS.toNanos(BACKSTOP_MS);
+                Map<Long, ProcessHandle> found = walk ? descendants(node.get(), self) : new HashMap<>(seen);
+                if (walk) {
+                    walkedAt = mark;
+                    lastWalk = now;
+                }
                 // What was noted and still runs stays noted: once the node has died, a look finds
                 // nothing under it (its children were adopted elsewhere) before the end of its
                 // input is seen. isAlive compares start times, so a reused pid is not kept.
@@ -93,6 +116,9 @@ public final class Watchdog {
                 if (node.get().isAlive()) {
                     doomed.putAll(descendants(node.get(), self));
                 }
+                // Noted between walks, some may have exited since (a dead one is not killed:
+                // destroyForcibly compares start times); named only if alive.
+                doomed.values().removeIf(p -> !p.isAlive());
                 if (!doomed.isEmpty()) {
                     System.err.println("watchdog: node " + nodePid
                             + (ended ? " is gone" : " did not renew its lease")
@@ -111,6 +137,7 @@ public final class Watchdog {
                 seen = Map.of();
                 changed = now;
                 nextLook = now;
+                walkedAt = -1; // the next look walks
             }
             state.awaitChange(nextLook);
         }
@@ -136,7 +163,8 @@ public final class Watchdog {
                     // After every report written so far: the node then knows it has read them all.
                     System.out.println("pong");
                     System.out.flush();
-                } else if (line.startsWith("lease ") && line.substring(6).matches("[0-9]{1,12}")) {
+                } else if (line.startsWith("lease ")
+                        && MILLIS.matcher(line).region(6, line.length()).matches()) {
                     state.lease(now + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(line.substring(6))));
                 } else {
                     System.err.println("watchdog: ignoring unknown line '" + line + "'");
@@ -149,7 +177,7 @@ public final class Watchdog {
     }
 
     /** What the node said last; shared by the reader and the main loop. */
-    private static final class State {
+    static final class State {
         private boolean holding;
         private boolean lapsed;
         private long until;
@@ -165,10 +193,18 @@ public final class Watchdog {
             return exiting;
         }
 
+        /**
+         * The lease now holds until {@code untilNanos}. Only an end sooner than the one the main
+         * loop may be waiting for wakes it: a later one is seen when it wakes anyway (at the next
+         * look or the old end), which saves it a wake-up per renewal.
+         */
         synchronized void lease(long untilNanos) {
+            boolean sooner = !holding || untilNanos - until < 0;
             holding = true;
             until = untilNanos;
-            notifyAll();
+            if (sooner) {
+                notifyAll();
+            }
         }
 
         /** The node says its lease lapsed: what it runs is killed now, as at an expiry. */
