@@ -6,11 +6,13 @@ import java.nio.file.Path;
 
 /**
  * Whether any process or thread was created since an earlier reading: Linux's {@code
- * /proc/sys/kernel/ns_last_pid} holds the id given last in the reader's pid namespace, and every
- * task created in that namespace or below it takes a new one. While the mark stays the same, no
- * process can have joined the node's tree, so the watchdog need not walk every process of the
- * machine to find out (about one millisecond of CPU a look). The kernel hands ids out in a ring
- * ({@code pid_max}): the mark comes back to the same value only after that many creations.
+ * /proc/sys/kernel/ns_last_pid} holds the id given last in the reader's pid namespace, and a
+ * task created in that namespace or below it (a fork, a thread) takes a new one. While the mark
+ * stays the same, a process joins the node's tree only in the rare ways {@code
+ * docs/design/watchdog-walks.md} lists (ids wrapping after about {@code pid_max} creations, an id
+ * chosen by a privileged process, an adoption by a pid-namespace init inside the tree), which the
+ * watchdog's periodic walk covers; so most looks need not walk every process of the machine
+ * (about one millisecond of CPU a look).
  */
 final class NewTasks {
     /** Linux's last id handed out in this pid namespace (needs {@code CONFIG_CHECKPOINT_RESTORE}). */

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * out without renewal, it kills (SIGKILL) every descendant of the node but itself, once, those it
  * finds then and those it noted; when its input ends (the node exited), it kills what it last noted
  * (and what is still found under the node, if it still runs), and exits. Between those it sleeps until the next look or
- * the lease's end, whichever comes first, or until the node writes. Before it kills on a lease's
+ * the lease's end, whichever comes first, or until the node writes a line that needs it sooner (a
+ * first lease, a sooner end, {@code none}, {@code exit}, the end of its input). Before it kills on a lease's
  * end it tells the node on its standard output ({@code killing PID...}): a node that stalled
  * without noticing its lease run out then knows why its processes are gone. It answers {@code ping}
  * with {@code pong} on the same output, after every report written before. Plain JDK, no logging
@@ -72,23 +73,17 @@ public final class Watchdog {
                     + " does not show new tasks here; walking every process at every look");
         }
         long self = ProcessHandle.current().pid();
-        // Read before the walk: a task created during it moves the mark past this value.
-        long walkedAt = marked ? tasks.mark() : -1;
-        Map<Long, ProcessHandle> seen = descendants(node.get(), self);
+        WalkRule walks = new WalkRule(TimeUnit.MILLISECONDS.toNanos(BACKSTOP_MS));
+        Map<Long, ProcessHandle> seen = Map.of();
         long changed = System.nanoTime();
-        long lastWalk = changed;
         long nextLook = changed;
         while (true) {
             long now = System.nanoTime();
             if (now - nextLook >= 0) {
+                // Read before the walk: a task created during it moves the mark past this value.
                 long mark = marked ? tasks.mark() : -1;
-                boolean walk =
-                        mark < 0 || mark != walkedAt || now - lastWalk >= TimeUnit.MILLISECONDS.toNanos(BACKSTOP_MS);
+                boolean walk = walks.mustWalk(mark, now);
                 Map<Long, ProcessHandle> found = walk ? descendants(node.get(), self) : new HashMap<>(seen);
-                if (walk) {
-                    walkedAt = mark;
-                    lastWalk = now;
-                }
                 // What was noted and still runs stays noted: once the node has died, a look finds
                 // nothing under it (its children were adopted elsewhere) before the end of its
                 // input is seen. isAlive compares start times, so a reused pid is not kept.
@@ -99,6 +94,7 @@ public final class Watchdog {
                 }
                 if (!found.keySet().equals(seen.keySet())) {
                     changed = now;
+                    walks.forget();
                 }
                 seen = found;
                 boolean settled = now - changed >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
@@ -137,7 +133,7 @@ public final class Watchdog {
                 seen = Map.of();
                 changed = now;
                 nextLook = now;
-                walkedAt = -1; // the next look walks
+                walks.forget();
             }
             state.awaitChange(nextLook);
         }

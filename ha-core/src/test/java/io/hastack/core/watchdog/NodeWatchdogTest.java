@@ -128,6 +128,11 @@ class NodeWatchdogTest {
      */
     @Test
     void killsTheChildrenOfANodeThatDiedThoughTheyCameWhileItLookedRarely() throws Exception {
+        // The child is noted by a look that walks because the child's creation moved the mark,
+        // not by the backstop's walk, only while the backstop comes after the node's death.
+        assertTrue(
+                Watchdog.BACKSTOP_MS > Watchdog.SETTLE_MS + 3 * Watchdog.QUIET_MS,
+                "the backstop comes after this test's spawn and kill");
         try (StandIn node = new StandIn()) {
             node.awaitSettled();
             long child = node.send("spawn\n");

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The watchdog's main loop waits on {@link Watchdog.State}; which of the node's lines wake it. */
 class WatchdogStateTest {
     private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(20);
-    private static final long MINUTE = Duration.ofMinutes(1).toNanos();
+    /** Far beyond any wait of these tests, however the timing factor scales them. */
+    private static final long HOUR = Duration.ofHours(1).toNanos();
 
     /** Starts a thread that waits as the main loop does, until {@code deadline}, and returns once it waits. */
     private static Thread waiting(Watchdog.State state, long deadline) {
@@ -31,10 +32,10 @@ class WatchdogStateTest {
     void aLeaseThatEndsSoonerWakesTheLoopALaterOneDoesNot() {
         Watchdog.State state = new Watchdog.State();
         long start = System.nanoTime();
-        state.lease(start + MINUTE);
-        Thread loop = waiting(state, start + 2 * MINUTE);
+        state.lease(start + HOUR);
+        Thread loop = waiting(state, start + 2 * HOUR);
 
-        state.lease(start + 2 * MINUTE); // a renewal: the loop sees it when it wakes anyway
+        state.lease(start + 2 * HOUR); // a renewal: the loop sees it when it wakes anyway
         await().during(Duration.ofMillis(300))
                 .atMost(WAIT)
                 .alias("the loop to sleep on through a later lease end")
@@ -42,7 +43,7 @@ class WatchdogStateTest {
 
         state.lease(System.nanoTime() + Duration.ofMillis(10).toNanos());
         await().atMost(WAIT)
-                .alias("a sooner lease end to wake the loop, which waited for a minute")
+                .alias("a sooner lease end to wake the loop, which waited for an hour")
                 .until(() -> loop.getState() == Thread.State.TERMINATED);
         await().atMost(WAIT).until(() -> state.expired(System.nanoTime()));
     }
@@ -50,9 +51,9 @@ class WatchdogStateTest {
     @Test
     void theFirstLeaseALapseAndTheEndOfInputWakeTheLoop() {
         Watchdog.State state = new Watchdog.State();
-        long far = System.nanoTime() + 2 * MINUTE;
+        long far = System.nanoTime() + 2 * HOUR;
         Thread first = waiting(state, far);
-        state.lease(System.nanoTime() + MINUTE);
+        state.lease(System.nanoTime() + HOUR);
         await().atMost(WAIT).alias("the first lease to wake the loop").until(() -> !first.isAlive());
 
         Thread lapse = waiting(state, far);
