@@ -121,13 +121,18 @@ class DistributionIT {
         Process node = start(log, bin("hastack-node"), "--config", config.toString(), "--node", "n1");
 
         String url = "http://127.0.0.1:" + adminPort;
-        await().atMost(WAIT)
-                .alias("hastack status from the node; its log: " + log)
-                .until(() -> {
+        java.util.concurrent.atomic.AtomicReference<String> lastStatus =
+                new java.util.concurrent.atomic.AtomicReference<>("(none)");
+        showingLog(
+                log,
+                node,
+                lastStatus,
+                () -> await().atMost(WAIT).alias("hastack status from the node").until(() -> {
                     Distribution.Result status =
                             run(bin("hastack"), "--url", url, "--token-file", token.toString(), "status");
+                    lastStatus.set("exit " + status.code() + ": " + status.output());
                     return status.code() == 0 && status.output().startsWith("Cluster status from n1 (coordinator)");
-                });
+                }));
         Path wrongToken = dir.resolve("wrong.token");
         Files.writeString(wrongToken, "not-the-token-0123456789\n");
         Distribution.Result wrong = run(bin("hastack"), "--url", url, "--token-file", wrongToken.toString(), "status");
@@ -154,12 +159,18 @@ class DistributionIT {
                         java.net.URI.create(url + "/api/v1/history?limit=1000"))
                 .header("Authorization", bearer)
                 .build();
-        await().atMost(WAIT)
-                .alias("SERVICE_ANSWERING in the history; the log: " + log)
-                .ignoreExceptions()
-                .until(() -> http.send(answered, java.net.http.HttpResponse.BodyHandlers.ofString())
-                        .body()
-                        .matches("(?s).*\"type\"\\s*:\\s*\"SERVICE_ANSWERING\",\\s*\"subject\"\\s*:\\s*\"g\".*"));
+        showingLog(
+                log,
+                node,
+                new java.util.concurrent.atomic.AtomicReference<>("(see the log)"),
+                () -> await().atMost(WAIT)
+                        .alias("SERVICE_ANSWERING in the history")
+                        .ignoreExceptions()
+                        .until(
+                                () -> http.send(answered, java.net.http.HttpResponse.BodyHandlers.ofString())
+                                        .body()
+                                        .matches(
+                                                "(?s).*\"type\"\\s*:\\s*\"SERVICE_ANSWERING\",\\s*\"subject\"\\s*:\\s*\"g\".*")));
         service.stop(0);
 
         node.destroy(); // SIGTERM
@@ -186,6 +197,34 @@ class DistributionIT {
         }
         again.destroy();
         assertTrue(again.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    /**
+     * Runs {@code wait}; if it times out, fails with what the node wrote to its log (kept in a
+     * temporary directory that is gone once the test ends), whether the node still runs, and {@code
+     * last}, what the test saw last.
+     */
+    private static void showingLog(
+            Path log, Process node, java.util.concurrent.atomic.AtomicReference<String> last, Runnable wait) {
+        try {
+            wait.run();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String state = node.isAlive() ? "still running" : "exited with " + node.exitValue();
+            throw new AssertionError(
+                    e.getMessage() + "\nlast seen: " + last.get() + "\nthe node " + state + "; its log (" + log + "):\n"
+                            + tail(log),
+                    e);
+        }
+    }
+
+    /** The last 200 lines of {@code log}, or why they cannot be read. */
+    private static String tail(Path log) {
+        try {
+            java.util.List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 200), lines.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(cannot read it: " + e + ")";
+        }
     }
 
     private static void awaitTwoLives(
