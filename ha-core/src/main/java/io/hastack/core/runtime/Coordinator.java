@@ -36,9 +36,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's half of a node: active while this node is the first member of the view. After
- * every view change it probes every member, then plans from their reports, sends each node its
+ * every view change it waits for a report of every member in that view, then plans from their
+ * reports, sends each node its
  * actions, waits until every node has finished (a transition) and plans again, until the plan is
  * empty. Confined to the node's event thread.
+ *
+ * <p>A member reports as soon as it has installed a view and decided its quorum; the coordinator
+ * probes, as it installs the view, only the members whose report for it has not arrived yet. A
+ * report for a view this node has not installed yet is kept, with when it arrived, and counts once
+ * the node installs that view (see {@code docs/design/reports-ahead.md}).
  *
  * <p>Only one transition runs at a time, so an action is never sent twice: reports that arrive
  * during a transition update the state, and the next plan sees them.
@@ -130,6 +136,15 @@ final class Coordinator {
     /** Departed nodes being fenced before their groups start elsewhere. */
     private final Set<NodeId> fencingDeparted = new HashSet<>();
 
+    /**
+     * Reports for views later than this node's, by member: each member's latest, with when it
+     * arrived (monotonic nanos); taken in by {@link #viewChanged} for the view they name.
+     */
+    private final Map<NodeId, Ahead> reportsAhead = new HashMap<>();
+
+    /** A report for a view not installed here yet, and when it arrived. */
+    private record Ahead(NodeReport report, long receivedAt) {}
+
     /** What a coordinator keeps for one view only: the probe round, the transition, quorum. */
     private static final class Round {
         final Set<NodeId> probed = new HashSet<>();
@@ -168,7 +183,10 @@ final class Coordinator {
         return view != null && view.coordinator().equals(self);
     }
 
-    /** A new view: forget the old transition and, if this node coordinates, probe every member. */
+    /**
+     * A new view: forget the old transition and, if this node coordinates, take in the reports that
+     * arrived for it ahead of it and probe every other member.
+     */
     void viewChanged(View newView) {
         boolean wasCoordinating = active();
         state.viewChanged(
@@ -181,14 +199,24 @@ final class Coordinator {
         takeover.viewInstalled(newView, port.nanoTime());
         fenced.retainAll(newView.members());
         fencing.retainAll(newView.members());
+        Map<NodeId, Ahead> arrived = new HashMap<>(reportsAhead);
+        reportsAhead
+                .values()
+                .removeIf(a -> a.report().view().sequence() <= newView.id().sequence());
         if (!active()) {
             return;
         }
+        arrived.forEach((member, a) -> {
+            if (a.report().view().equals(newView.id()) && newView.contains(member)) {
+                accept(member, a.report(), a.receivedAt());
+            }
+        });
         LOG.info(
-                "{} coordinates {}; probing {} member(s)",
+                "{} coordinates {}; {} member(s) reported ahead of it, probing {}",
                 self,
                 newView,
-                newView.members().size());
+                round.probed.size(),
+                newView.members().size() - round.probed.size());
         probe(newView);
     }
 
@@ -216,14 +244,25 @@ final class Coordinator {
         }
     }
 
-    /** A member reported its state. */
+    /**
+     * A member reported its state. A report for a view later than this node's (the member installed
+     * it first, and takes this node for its coordinator) is also kept for that view.
+     */
     void reportReceived(NodeId from, NodeReport report) {
+        if (view == null || report.view().sequence() > view.id().sequence()) {
+            reportsAhead.put(from, new Ahead(report, port.nanoTime()));
+        }
         if (!active() || !view.contains(from)) {
             return;
         }
+        accept(from, report, port.nanoTime());
+    }
+
+    /** Takes in {@code report} of {@code from}, a member of the view, received at {@code receivedAt}. */
+    private void accept(NodeId from, NodeReport report, long receivedAt) {
         state.report(from, report);
-        takeover.grantAges(report.grantAges(), port.nanoTime());
-        takeover.uptime(from, report.uptimeMillis(), port.nanoTime());
+        takeover.grantAges(report.grantAges(), receivedAt);
+        takeover.uptime(from, report.uptimeMillis(), receivedAt);
         if (report.view().equals(view.id())
                 && round.probed.add(from)
                 && round.probed.size() == view.members().size()) {
