@@ -246,11 +246,14 @@ final class Coordinator {
 
     /**
      * A member reported its state. A report for a view later than this node's (the member installed
-     * it first, and takes this node for its coordinator) is also kept for that view.
+     * it first, and takes this node for its coordinator) is kept for that view only: the round of
+     * this node's view is about to end, and the grants it names are of nodes that may still be in
+     * this view.
      */
     void reportReceived(NodeId from, NodeReport report) {
         if (view == null || report.view().sequence() > view.id().sequence()) {
             reportsAhead.put(from, new Ahead(report, port.nanoTime()));
+            return;
         }
         if (!active() || !view.contains(from)) {
             return;
@@ -427,7 +430,7 @@ final class Coordinator {
         boolean configHeld =
                 !transitioning.isEmpty() && plan.actions().stream().anyMatch(a -> a.type() == ActionType.START);
         if (!waiting.isEmpty() || configHeld || plan.actions().isEmpty()) {
-            // Epochs taken ahead (with a tie claim) serve only a first plan sent at once, with no
+            // Epochs taken ahead (with a tie claim, or for a majority) serve only a first plan sent at once, with no
             // lease of another node still running: such a node could take later ones meanwhile.
             port.dropClaimedEpochs();
         }
@@ -642,7 +645,7 @@ final class Coordinator {
         }
     }
 
-    /** Every member has answered the probe, or was fenced (a fenced node may never answer). */
+    /** Every member has reported in this view (unasked or probed), or was fenced (a fenced node may never answer). */
     private boolean allProbed() {
         return view.members().stream().allMatch(m -> round.probed.contains(m) || fenced.contains(m));
     }
@@ -733,7 +736,7 @@ final class Coordinator {
         return view == null ? new ArrayList<>() : state.nodes(view, fenced);
     }
 
-    /** The snapshot the coordinator would plan from now, once every member has answered its probe. */
+    /** The snapshot the coordinator would plan from now, once every member has reported in the view. */
     Optional<ClusterSnapshot> currentSnapshot() {
         return active() && allProbed() ? Optional.of(snapshot()) : Optional.empty();
     }

@@ -65,8 +65,9 @@ final class QuorumKeeper {
 
         /**
          * The resources this node expects to start as the coordinator of {@code view} once it is
-         * quorate (what ran on members that left): a tie claim takes their epochs with it, so that
-         * the plan needs no second call to the device. A guess: epochs taken and not used are
+         * quorate (what ran on members that left): a tie claim takes their epochs with it, and a
+         * majority asks for them as it is decided, so that the plan needs no call to the device of
+         * its own. A guess: epochs taken and not used are
          * harmless. By default, none.
          */
         default Set<ResourceId> startsExpectedIn(View view) {
@@ -99,6 +100,14 @@ final class QuorumKeeper {
      * again); cleared by that plan, by a first plan that is not sent at once, and by every new view.
      */
     private final Map<ResourceId, Long> claimedEpochs = new HashMap<>();
+
+    /**
+     * The epochs a coordinator quorate by majority asked the device for as it decided quorum, for
+     * the starts it expects ({@link #takeEpochsAhead}); the first plan of the evaluation waits for
+     * them and uses each once. Null if none were asked for, or once a plan took them or they were
+     * dropped.
+     */
+    private CompletableFuture<Map<ResourceId, Long>> epochsAhead;
 
     /** A tie claim sent to the device as its view arrived, before {@link #evaluate}; see {@link #claimAhead}. */
     private record Ahead(View view, Set<NodeId> partition, CompletableFuture<TieClaim> claim) {}
@@ -287,6 +296,7 @@ final class QuorumKeeper {
         byTie = false;
         toRecord = null;
         claimedEpochs.clear();
+        epochsAhead = null;
         long asked = ++evaluation;
         List<NodeId> counted = expectedIn(v);
         if (!counted.equals(expected)) {
@@ -332,6 +342,8 @@ final class QuorumKeeper {
             return false;
         }
         if (votes.isMajority()) {
+            // Before the decision is set: setting it may lead to a plan at once.
+            takeEpochsAhead(v);
             set(
                     v,
                     Quorum.QUORATE,
@@ -420,6 +432,55 @@ final class QuorumKeeper {
             set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + why);
         }
         return false;
+    }
+
+    /**
+     * As the coordinator of {@code v}, quorate by majority, asks the device at once for the epochs
+     * of the starts it expects (what ran on members that left, all of whose deaths are confirmed),
+     * as a tie claim takes them: its first plan then needs no device call of its own behind the
+     * majority's record, which waits for the lease's answers in {@code v} (see {@code
+     * docs/design/reports-ahead.md}). Epochs taken and not used are harmless.
+     */
+    private void takeEpochsAhead(View v) {
+        if (device.isEmpty() || !v.coordinator().equals(self)) {
+            return;
+        }
+        List<ResourceId> starts = host.startsExpectedIn(v).stream()
+                .sorted(java.util.Comparator.comparing(ResourceId::value))
+                .toList();
+        if (starts.isEmpty()) {
+            return;
+        }
+        QuorumDevice d = device.get();
+        CompletableFuture<Map<ResourceId, Long>> taken = new CompletableFuture<>();
+        try {
+            deviceCalls.execute(() -> {
+                try {
+                    List<Long> epochs = d.nextEpochs(starts);
+                    if (epochs.size() != starts.size()) {
+                        throw new QuorumDeviceException(
+                                d.describe() + " gave " + epochs.size() + " epochs for " + starts.size() + " starts",
+                                null);
+                    }
+                    Map<ResourceId, Long> byResource = new HashMap<>();
+                    for (int i = 0; i < starts.size(); i++) {
+                        byResource.put(starts.get(i), epochs.get(i));
+                    }
+                    taken.complete(Map.copyOf(byResource));
+                } catch (RuntimeException | Error e) {
+                    // The plan then asks the device itself, and fails as a plan does if it fails again.
+                    if (e instanceof Error) {
+                        LOG.error("{}: taking the epochs of {} ahead on {} failed", self, starts, d.describe(), e);
+                    } else {
+                        LOG.debug("{}: taking the epochs of {} ahead failed: {}", self, starts, e.getMessage());
+                    }
+                    taken.complete(Map.of());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return; // the node is stopping
+        }
+        epochsAhead = taken;
     }
 
     /**
@@ -564,10 +625,11 @@ final class QuorumKeeper {
     }
 
     /**
-     * Drops the epochs a tie claim took for the current view: the first plan after it waits (for a
-     * lease or a configuration transition) or sends nothing.
+     * Drops the epochs a tie claim took, or a majority took ahead, for the current view: the first
+     * plan after it waits (for a lease or a configuration transition) or sends nothing.
      */
     void dropClaimedEpochs() {
+        epochsAhead = null;
         if (!claimedEpochs.isEmpty()) {
             LOG.debug(
                     "{}: the first plan after the tie claim is not sent at once; dropping the epochs taken with it",
@@ -581,11 +643,34 @@ final class QuorumKeeper {
      * completes on the event thread, exceptionally if the device fails.
      */
     CompletableFuture<List<Action>> stampEpochs(List<Action> actions) {
-        CompletableFuture<List<Action>> result = new CompletableFuture<>();
-        // The epochs the tie claim of this view took serve this plan only (the view's first), each
-        // one start; the rest are dropped (a stamp failing below drops them too: harmless).
+        // The epochs the tie claim of this view took, or those taken ahead for its majority, serve
+        // this plan only (the evaluation's first), each one start; the rest are dropped (a stamp
+        // failing below drops them too: harmless).
         Map<ResourceId, Long> claimed = new HashMap<>(claimedEpochs);
         claimedEpochs.clear();
+        CompletableFuture<Map<ResourceId, Long>> ahead = epochsAhead;
+        epochsAhead = null;
+        if (ahead == null || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
+            return stamp(actions, claimed);
+        }
+        CompletableFuture<List<Action>> result = new CompletableFuture<>();
+        CompletableFuture<?> unused = ahead.thenAccept(epochs -> host.post(() -> {
+            Map<ResourceId, Long> all = new HashMap<>(claimed);
+            all.putAll(epochs);
+            CompletableFuture<?> unusedStamp = stamp(actions, all).whenComplete((stamped, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(stamped);
+                }
+            });
+        }));
+        return result;
+    }
+
+    /** Stamps the starts of {@code actions} with {@code claimed} epochs, or fresh ones from the device. */
+    private CompletableFuture<List<Action>> stamp(List<Action> actions, Map<ResourceId, Long> claimed) {
+        CompletableFuture<List<Action>> result = new CompletableFuture<>();
         if (device.isEmpty() || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
             result.complete(actions);
             return result;

@@ -189,12 +189,84 @@ class QuorumKeeperTest {
             // What a claim took and no plan used is forgotten with its view.
             k.evaluate(view(6, N1));
             runDeviceCalls(); // claims again, taking db 6 and web 4
+            // A majority (this host expects the same starts in every view): its epochs are asked
+            // for as it is decided (db 7, web 5), not taken from view 6's claim.
             k.evaluate(view(7, N1, N2));
             CompletableFuture<List<Action>> later = k.stampEpochs(List.of(start("web")));
-            assertFalse(later.isDone(), "the new view's plan asks the device");
+            assertFalse(later.isDone(), "the new view's plan waits for the device");
             runDeviceCalls();
             assertEquals(5L, epoch(later, "web"));
-            assertEquals(List.of(7L), file.nextEpochs(List.of(db)));
+            assertEquals(List.of(8L), file.nextEpochs(List.of(db)));
+        }
+    }
+
+    /** n1's keeper in the cluster n1, n2, n3 on {@code device}, expecting {@code expected} to start. */
+    private QuorumKeeper threeNodeKeeper(QuorumDevice device, Set<ResourceId> expected, List<View> asked) {
+        return new QuorumKeeper(
+                N1,
+                LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2", "n3").build()),
+                Optional.of(device),
+                deviceCalls::add,
+                new ImmediateQuorumHost(expected, asked));
+    }
+
+    @Test
+    void aCoordinatorQuorateByMajorityTakesTheEpochsOfWhatRanOnTheDepartedAheadOfItsRecordAndItsPlanUsesEachOnce(
+            @TempDir Path dir) throws Exception {
+        ResourceId db = ResourceId.of("db");
+        ResourceId web = ResourceId.of("web");
+        NodeId n3 = NodeId.of("n3");
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2, n3));
+            assertEquals(List.of(1L), file.nextEpochs(List.of(db)));
+            List<View> asked = new ArrayList<>();
+            QuorumKeeper k = threeNodeKeeper(file, Set.of(db, web), asked);
+            View majority = view(2, N1, N2); // n3 crashed: n1 coordinates 2 of 3 votes
+            k.evaluate(majority);
+            assertEquals(Quorum.QUORATE, k.state(), "a majority is decided at once");
+            assertEquals(List.of(majority), asked);
+            assertEquals(2, deviceCalls.size(), "the epochs ahead, then the majority's record");
+
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db"), start("web")));
+            assertFalse(first.isDone(), "the plan waits for the epochs on their way");
+            deviceCalls.poll().run(); // the epochs: db 2, web 1
+            assertTrue(first.isDone(), "the plan needs no device call of its own, nor the record");
+            assertEquals(2L, epoch(first, "db"));
+            assertEquals(1L, epoch(first, "web"));
+            runDeviceCalls(); // the record
+            assertEquals(List.of(3L), file.nextEpochs(List.of(db)), "one write took both epochs");
+
+            CompletableFuture<List<Action>> second = k.stampEpochs(List.of(start("web")));
+            assertFalse(second.isDone(), "epochs ahead serve the first plan only: the device is asked");
+            runDeviceCalls();
+            assertEquals(2L, epoch(second, "web"));
+
+            // A first plan that is not sent at once drops them; so does a new evaluation.
+            k.evaluate(view(3, N1, N2));
+            k.dropClaimedEpochs();
+            CompletableFuture<List<Action>> held = k.stampEpochs(List.of(start("db")));
+            runDeviceCalls(); // the epochs ahead (db 4, web 3), the record, then the held plan's own
+            assertEquals(5L, epoch(held, "db"));
+            k.evaluate(view(4, N1, N2));
+            k.evaluate(view(5, N1, N2));
+            CompletableFuture<List<Action>> later = k.stampEpochs(List.of(start("web")));
+            runDeviceCalls();
+            assertEquals(5L, epoch(later, "web"), "view 5's own epochs ahead (view 4's took 4)");
+        }
+    }
+
+    @Test
+    void aMemberThatDoesNotCoordinateOrAMajorityWithoutExpectedStartsTakesNoEpochsAhead(@TempDir Path dir)
+            throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            QuorumKeeper member = threeNodeKeeper(file, Set.of(ResourceId.of("db")), new ArrayList<>());
+            member.evaluate(new View(new ViewId(N2, 2), List.of(N2, N1), false)); // coordinated by n2
+            assertEquals(Quorum.QUORATE, member.state());
+            assertEquals(1, deviceCalls.size(), "the majority's record only");
+            deviceCalls.clear();
+            QuorumKeeper nothing = threeNodeKeeper(file, Set.of(), new ArrayList<>());
+            nothing.evaluate(view(3, N1, N2));
+            assertEquals(1, deviceCalls.size(), "nothing expected to start: the record only");
         }
     }
 
