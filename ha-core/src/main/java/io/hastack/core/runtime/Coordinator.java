@@ -36,15 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's half of a node: active while this node is the first member of the view. After
- * every view change it waits for a report of every member in that view, then plans from their
- * reports, sends each node its
+ * every view change it probes every member, then plans from their reports, sends each node its
  * actions, waits until every node has finished (a transition) and plans again, until the plan is
  * empty. Confined to the node's event thread.
- *
- * <p>A member reports as soon as it has installed a view and decided its quorum; the coordinator
- * probes, as it installs the view, only the members whose report for it has not arrived yet. A
- * report for a view this node has not installed yet is kept, with when it arrived, and counts once
- * the node installs that view (see {@code docs/design/reports-ahead.md}).
  *
  * <p>Only one transition runs at a time, so an action is never sent twice: reports that arrive
  * during a transition update the state, and the next plan sees them.
@@ -79,10 +73,11 @@ final class Coordinator {
         CompletableFuture<List<Action>> stampEpochs(List<Action> actions);
 
         /**
-         * A plan (the first after a tie claim: the view's first, unless the view was evaluated
-         * again) is not sent at once, or another node's lease may still run:
-         * epochs taken ahead of it, with a tie claim, are dropped (a node that still holds its lease
-         * may take later ones meanwhile; a later plan takes fresh ones). By default, none to drop.
+         * A plan (the first after a quorum decision: the view's first, unless the view was
+         * evaluated again) is not sent at once, or another node's lease may still run: epochs taken
+         * ahead of it, with a tie claim or for a majority as the view arrived, are dropped (a node
+         * that still holds its lease may take later ones meanwhile; a later plan takes fresh ones).
+         * By default, none to drop.
          */
         default void dropClaimedEpochs() {}
 
@@ -136,15 +131,6 @@ final class Coordinator {
     /** Departed nodes being fenced before their groups start elsewhere. */
     private final Set<NodeId> fencingDeparted = new HashSet<>();
 
-    /**
-     * Reports for views later than this node's, by member: each member's latest, with when it
-     * arrived (monotonic nanos); taken in by {@link #viewChanged} for the view they name.
-     */
-    private final Map<NodeId, Ahead> reportsAhead = new HashMap<>();
-
-    /** A report for a view not installed here yet, and when it arrived. */
-    private record Ahead(NodeReport report, long receivedAt) {}
-
     /** What a coordinator keeps for one view only: the probe round, the transition, quorum. */
     private static final class Round {
         final Set<NodeId> probed = new HashSet<>();
@@ -183,10 +169,7 @@ final class Coordinator {
         return view != null && view.coordinator().equals(self);
     }
 
-    /**
-     * A new view: forget the old transition and, if this node coordinates, take in the reports that
-     * arrived for it ahead of it and probe every other member.
-     */
+    /** A new view: forget the old transition and, if this node coordinates, probe every member. */
     void viewChanged(View newView) {
         boolean wasCoordinating = active();
         state.viewChanged(
@@ -199,24 +182,14 @@ final class Coordinator {
         takeover.viewInstalled(newView, port.nanoTime());
         fenced.retainAll(newView.members());
         fencing.retainAll(newView.members());
-        Map<NodeId, Ahead> arrived = new HashMap<>(reportsAhead);
-        reportsAhead
-                .values()
-                .removeIf(a -> a.report().view().sequence() <= newView.id().sequence());
         if (!active()) {
             return;
         }
-        arrived.forEach((member, a) -> {
-            if (a.report().view().equals(newView.id()) && newView.contains(member)) {
-                accept(member, a.report(), a.receivedAt());
-            }
-        });
         LOG.info(
-                "{} coordinates {}; {} member(s) reported ahead of it, probing {}",
+                "{} coordinates {}; probing {} member(s)",
                 self,
                 newView,
-                round.probed.size(),
-                newView.members().size() - round.probed.size());
+                newView.members().size());
         probe(newView);
     }
 
@@ -244,28 +217,14 @@ final class Coordinator {
         }
     }
 
-    /**
-     * A member reported its state. A report for a view later than this node's (the member installed
-     * it first, and takes this node for its coordinator) is kept for that view only: the round of
-     * this node's view is about to end, and the grants it names are of nodes that may still be in
-     * this view.
-     */
+    /** A member reported its state. */
     void reportReceived(NodeId from, NodeReport report) {
-        if (view == null || report.view().sequence() > view.id().sequence()) {
-            reportsAhead.put(from, new Ahead(report, port.nanoTime()));
-            return;
-        }
         if (!active() || !view.contains(from)) {
             return;
         }
-        accept(from, report, port.nanoTime());
-    }
-
-    /** Takes in {@code report} of {@code from}, a member of the view, received at {@code receivedAt}. */
-    private void accept(NodeId from, NodeReport report, long receivedAt) {
         state.report(from, report);
-        takeover.grantAges(report.grantAges(), receivedAt);
-        takeover.uptime(from, report.uptimeMillis(), receivedAt);
+        takeover.grantAges(report.grantAges(), port.nanoTime());
+        takeover.uptime(from, report.uptimeMillis(), port.nanoTime());
         if (report.view().equals(view.id())
                 && round.probed.add(from)
                 && round.probed.size() == view.members().size()) {
@@ -645,7 +604,7 @@ final class Coordinator {
         }
     }
 
-    /** Every member has reported in this view (unasked or probed), or was fenced (a fenced node may never answer). */
+    /** Every member has answered the probe, or was fenced (a fenced node may never answer). */
     private boolean allProbed() {
         return view.members().stream().allMatch(m -> round.probed.contains(m) || fenced.contains(m));
     }
@@ -736,7 +695,7 @@ final class Coordinator {
         return view == null ? new ArrayList<>() : state.nodes(view, fenced);
     }
 
-    /** The snapshot the coordinator would plan from now, once every member has reported in the view. */
+    /** The snapshot the coordinator would plan from now, once every member has answered its probe. */
     Optional<ClusterSnapshot> currentSnapshot() {
         return active() && allProbed() ? Optional.of(snapshot()) : Optional.empty();
     }

@@ -69,7 +69,7 @@ final class NodeRuntime {
      * @param status the cluster status as this node sees it
      * @param local this node's own resources
      * @param snapshot what the coordinator plans from, if this node coordinates and every member
-     *     has reported in the view
+     *     has answered its probe
      */
     private record Published(ClusterStatus status, NodeInfo local, Optional<ClusterSnapshot> snapshot) {}
 
@@ -760,7 +760,7 @@ final class NodeRuntime {
                 .snapshot()
                 .orElseThrow(() -> new IllegalStateException("node " + self
                         + " cannot write the cluster's snapshot: only the coordinator knows every member's"
-                        + " state, once all have reported in its view"));
+                        + " state, once all have answered its probe"));
         return SnapshotText.format(now, clock.instant());
     }
 
@@ -777,7 +777,7 @@ final class NodeRuntime {
                                 .view()
                                 .map(v -> " (" + v.coordinator() + ")")
                                 .orElse("")
-                        + " knows every member's state, once all have reported in its view"));
+                        + " knows every member's state, once all have answered its probe"));
         return new Simulator(planner).run(now, simEvents, clock.instant());
     }
 

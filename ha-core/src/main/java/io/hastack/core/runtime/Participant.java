@@ -197,8 +197,6 @@ final class Participant implements Messages.Handler {
     private long checkPendingFor;
     /** A probe for a view this member has not installed yet: answered once it is. */
     private Deferred pendingProbe;
-    /** The view of the last report this member sent; null before the first. */
-    private ViewId reportedIn;
 
     private boolean renewing;
     /** When this member started (monotonic nanos), for its reports' uptime. */
@@ -268,7 +266,7 @@ final class Participant implements Messages.Handler {
         lease.viewInstalled(v);
         coordinator.viewChanged(v);
         if (pendingProbe != null && pendingProbe.probe().view().equals(v.id())) {
-            sendReport(pendingProbe.from(), v.id());
+            port.send(pendingProbe.from(), report(v.id()));
         }
         pendingProbe = null;
         if (earlyShare != null && earlyShare.view().equals(v.id()) && earlyShareFrom.equals(v.coordinator())) {
@@ -524,11 +522,6 @@ final class Participant implements Messages.Handler {
         coordinator.quorumChanged(now == Quorum.QUORATE);
         checkLease(); // whatever the quorum, the votes that count may have changed with the view
         if (now == previous) {
-            if (view != null && forView.id().equals(view.id()) && !view.id().equals(reportedIn)) {
-                // The first decision in a new view: the coordinator needs a report in this view
-                // before it plans, and gets it without probing (docs/design/reports-ahead.md).
-                sendReport();
-            }
             return;
         }
         // The coordinator plans once this report (with the new quorum) reaches it.
@@ -575,7 +568,7 @@ final class Participant implements Messages.Handler {
     @Override
     public void probe(NodeId from, Probe probe) {
         if (view != null && probe.view().equals(view.id())) {
-            sendReport(from, probe.view());
+            port.send(from, report(probe.view()));
         } else if (view == null || probe.view().sequence() > view.id().sequence()) {
             pendingProbe = new Deferred(from, null, probe);
         }
@@ -1311,13 +1304,8 @@ final class Participant implements Messages.Handler {
     /** Reports to the coordinator of the current view, if any. */
     void sendReport() {
         if (view != null) {
-            sendReport(view.coordinator(), view.id());
+            port.send(view.coordinator(), report(view.id()));
         }
-    }
-
-    private void sendReport(NodeId to, ViewId viewId) {
-        port.send(to, report(viewId));
-        reportedIn = viewId;
     }
 
     /** The states of this member's resources and its status. */

@@ -98,16 +98,23 @@ final class QuorumKeeper {
      * Epochs the device took with the tie claim for the current view, each used by at most one
      * start of the first plan after the claim (the view's first, unless the view was evaluated
      * again); cleared by that plan, by a first plan that is not sent at once, and by every new view.
+     * (A majority's epochs taken ahead follow the same rules: {@link #epochsAhead}.)
      */
     private final Map<ResourceId, Long> claimedEpochs = new HashMap<>();
 
     /**
-     * The epochs a coordinator quorate by majority asked the device for as it decided quorum, for
-     * the starts it expects ({@link #takeEpochsAhead}); the first plan of the evaluation waits for
-     * them and uses each once. Null if none were asked for, or once a plan took them or they were
-     * dropped.
+     * The epochs a coordinator quorate by majority asked the device for, for the starts it expects
+     * ({@link #askEpochsAhead}), as the view arrived or else as it decided quorum; the first plan of
+     * the evaluation waits for them and uses each once. Null if none were asked for, or once a plan
+     * took them or they were dropped.
      */
     private CompletableFuture<Map<ResourceId, Long>> epochsAhead;
+
+    /** Epochs {@link #claimAhead} asked for as a majority view arrived, and that view. */
+    private record EpochsAhead(View view, CompletableFuture<Map<ResourceId, Long>> epochs) {}
+
+    /** The epochs {@link #claimAhead} asked for, for the majority view that arrives now; null if none. */
+    private EpochsAhead majorityAhead;
 
     /** A tie claim sent to the device as its view arrived, before {@link #evaluate}; see {@link #claimAhead}. */
     private record Ahead(View view, Set<NodeId> partition, CompletableFuture<TieClaim> claim) {}
@@ -278,7 +285,9 @@ final class QuorumKeeper {
     void evaluate(View v) {
         Ahead sent = ahead;
         ahead = null;
-        if (!decide(v, sent) && sent != null) {
+        EpochsAhead arrived = majorityAhead;
+        majorityAhead = null;
+        if (!decide(v, sent, arrived) && sent != null) {
             LOG.warn(
                     "{}: the tie claim sent ahead for {} ({}) is not the one the evaluation of {} asks for; its"
                             + " answer is ignored",
@@ -289,9 +298,13 @@ final class QuorumKeeper {
         }
     }
 
-    /** {@link #evaluate}'s work; true if it took the answer of {@code sent}, the claim sent ahead (null: none). */
+    /**
+     * {@link #evaluate}'s work; true if it took the answer of {@code sent}, the claim sent ahead
+     * (null: none). A majority takes {@code arrived}, the epochs asked for as {@code v} arrived
+     * (null: none), if they were asked for this very view.
+     */
     @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
-    private boolean decide(View v, Ahead sent) {
+    private boolean decide(View v, Ahead sent, EpochsAhead arrived) {
         view = v;
         byTie = false;
         toRecord = null;
@@ -342,8 +355,8 @@ final class QuorumKeeper {
             return false;
         }
         if (votes.isMajority()) {
-            // Before the decision is set: setting it may lead to a plan at once.
-            takeEpochsAhead(v);
+            // Before the record (below) on the device thread, so that the plan need not wait for it.
+            epochsAhead = arrived != null && arrived.view() == v ? adopt(arrived, v) : askEpochsAhead(v);
             set(
                     v,
                     Quorum.QUORATE,
@@ -435,21 +448,43 @@ final class QuorumKeeper {
     }
 
     /**
+     * The epochs asked for as {@code v} arrived, of the starts the node expects now (a second look
+     * can only expect the same or nothing: taking the view in can only drop a confirmation of
+     * death); null if it expects none now (those epochs go unused).
+     */
+    private CompletableFuture<Map<ResourceId, Long>> adopt(EpochsAhead arrived, View v) {
+        Set<ResourceId> now = Set.copyOf(host.startsExpectedIn(v));
+        if (now.isEmpty()) {
+            return null;
+        }
+        return arrived.epochs().thenApply(epochs -> {
+            Map<ResourceId, Long> kept = new HashMap<>(epochs);
+            kept.keySet().retainAll(now);
+            return Map.copyOf(kept);
+        });
+    }
+
+    /**
      * As the coordinator of {@code v}, quorate by majority, asks the device at once for the epochs
      * of the starts it expects (what ran on members that left, all of whose deaths are confirmed),
      * as a tie claim takes them: its first plan then needs no device call of its own behind the
-     * majority's record, which waits for the lease's answers in {@code v} (see {@code
-     * docs/design/reports-ahead.md}). Epochs taken and not used are harmless.
+     * majority's record, which waits for the lease's answers in {@code v} and, with several
+     * nodes, for the device's lock behind the other members' records (see {@code
+     * docs/design/quorum-device.md}). Epochs taken and not used are harmless. Returns null if it
+     * asks for none.
      */
-    private void takeEpochsAhead(View v) {
-        if (device.isEmpty() || !v.coordinator().equals(self)) {
-            return;
+    private CompletableFuture<Map<ResourceId, Long>> askEpochsAhead(View v) {
+        // A merged view's other members may still coordinate a quorate partition of their own
+        // until they install it, and take epochs meanwhile: the plan takes its own after their
+        // reports, as before.
+        if (device.isEmpty() || !v.coordinator().equals(self) || v.merged()) {
+            return null;
         }
         List<ResourceId> starts = host.startsExpectedIn(v).stream()
                 .sorted(java.util.Comparator.comparing(ResourceId::value))
                 .toList();
         if (starts.isEmpty()) {
-            return;
+            return null;
         }
         QuorumDevice d = device.get();
         CompletableFuture<Map<ResourceId, Long>> taken = new CompletableFuture<>();
@@ -478,9 +513,9 @@ final class QuorumKeeper {
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            return; // the node is stopping
+            return null; // the node is stopping
         }
-        epochsAhead = taken;
+        return taken;
     }
 
     /**
@@ -491,17 +526,37 @@ final class QuorumKeeper {
      * evaluate(v)} still decides, and uses this claim's answer if it asks the device the same for
      * the same view; otherwise the claim is one a partition of exactly half may make at any time
      * (the device's rule keeps the halves of a split apart), and its epochs go unused (harmless).
+     * For a view {@code evaluate(v)} will decide quorate by majority, it asks the device for the
+     * epochs of the starts this node expects as its coordinator instead (the same rules apply:
+     * {@code evaluate(v)} takes them only for the same view).
      */
     void claimAhead(View v) {
         if (ahead != null) {
             LOG.warn("{}: the tie claim sent ahead for {} was never evaluated", self, ahead.view());
         }
         ahead = null;
+        majorityAhead = null;
         Optional<Set<NodeId>> partition = tieToClaim(v);
         if (partition.isPresent()) {
             Set<ResourceId> starts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
             ahead = new Ahead(v, partition.get(), sendClaim(device.orElseThrow(), partition.get(), starts));
+        } else if (majorityAhead(v)) {
+            CompletableFuture<Map<ResourceId, Long>> epochs = askEpochsAhead(v);
+            if (epochs != null) {
+                majorityAhead = new EpochsAhead(v, epochs);
+            }
         }
+    }
+
+    /** True if {@link #evaluate evaluate(v)} would decide {@code v} quorate by majority, with a device. */
+    private boolean majorityAhead(View v) {
+        if (device.isEmpty()
+                || live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE
+                || (waitingForAll && !v.members().containsAll(live.config().nodes()))
+                || !jointMajority(v.members())) {
+            return false;
+        }
+        return Votes.of(expectedIn(v), v.members()).isMajority();
     }
 
     /**
@@ -648,13 +703,17 @@ final class QuorumKeeper {
         // failing below drops them too: harmless).
         Map<ResourceId, Long> claimed = new HashMap<>(claimedEpochs);
         claimedEpochs.clear();
-        CompletableFuture<Map<ResourceId, Long>> ahead = epochsAhead;
+        CompletableFuture<Map<ResourceId, Long>> takenAhead = epochsAhead;
         epochsAhead = null;
-        if (ahead == null || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
+        if (takenAhead == null || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {
+            return stamp(actions, claimed);
+        }
+        if (takenAhead.isDone()) {
+            claimed.putAll(takenAhead.join()); // never completed exceptionally
             return stamp(actions, claimed);
         }
         CompletableFuture<List<Action>> result = new CompletableFuture<>();
-        CompletableFuture<?> unused = ahead.thenAccept(epochs -> host.post(() -> {
+        CompletableFuture<?> unused = takenAhead.thenAccept(epochs -> host.post(() -> {
             Map<ResourceId, Long> all = new HashMap<>(claimed);
             all.putAll(epochs);
             CompletableFuture<?> unusedStamp = stamp(actions, all).whenComplete((stamped, error) -> {

@@ -431,33 +431,6 @@ class ParticipantTest {
                 "answered in view 6: " + sent);
     }
 
-    /** Reports in {@code viewId} sent to {@code to} so far. */
-    private long reportsIn(ViewId viewId, NodeId to) {
-        return sentTo.stream()
-                .filter(e -> e.getKey().equals(to)
-                        && e.getValue() instanceof NodeReport r
-                        && r.view().equals(viewId))
-                .count();
-    }
-
-    @Test
-    void itReportsToTheCoordinatorUnaskedOnceItHasDecidedQuorumInANewViewAndOnlyOnce() {
-        install(view(5, N1, N2, N3), Quorum.QUORATE);
-        View next = view(6, N1, N2);
-        participant.viewInstalled(next);
-        assertEquals(0, reportsIn(next.id(), N1), "not before its quorum is decided in view 6: " + sentTo);
-        participant.quorumDecided(next, Quorum.QUORATE, Quorum.QUORATE, "test quorum");
-        assertEquals(1, reportsIn(next.id(), N1), "its quorum did not change, yet the coordinator needs a report");
-        assertTrue(lastReport().quorate());
-        participant.quorumDecided(next, Quorum.QUORATE, Quorum.QUORATE, "test quorum");
-        assertEquals(1, reportsIn(next.id(), N1), "decided again in the same view: no report more");
-
-        View seventh = view(7, N1, N2);
-        participant.handle(N1, new Messages.Probe(seventh.id())); // the coordinator was there first
-        install(seventh, Quorum.QUORATE);
-        assertEquals(1, reportsIn(seventh.id(), N1), "the probe's answer is the view's report: " + sentTo);
-    }
-
     @Test
     void aDeathNoticeLetsTheMembershipRemoveTheDeadNodeWithoutVerification() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);

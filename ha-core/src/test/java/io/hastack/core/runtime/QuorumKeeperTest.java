@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -189,8 +190,9 @@ class QuorumKeeperTest {
             // What a claim took and no plan used is forgotten with its view.
             k.evaluate(view(6, N1));
             runDeviceCalls(); // claims again, taking db 6 and web 4
-            // A majority (this host expects the same starts in every view): its epochs are asked
-            // for as it is decided (db 7, web 5), not taken from view 6's claim.
+            // A majority (this host expects the same starts in every view, even with no one
+            // departed): its epochs are asked for as it is decided (db 7, web 5), not taken from
+            // view 6's claim; db's next epoch, 8, shows that the call was made.
             k.evaluate(view(7, N1, N2));
             CompletableFuture<List<Action>> later = k.stampEpochs(List.of(start("web")));
             assertFalse(later.isDone(), "the new view's plan waits for the device");
@@ -256,7 +258,61 @@ class QuorumKeeperTest {
     }
 
     @Test
-    void aMemberThatDoesNotCoordinateOrAMajorityWithoutExpectedStartsTakesNoEpochsAhead(@TempDir Path dir)
+    void aMajorityViewsEpochsAreAskedForAsItArrivesAndItsEvaluationTakesThoseItStillExpects(@TempDir Path dir)
+            throws Exception {
+        ResourceId db = ResourceId.of("db");
+        ResourceId web = ResourceId.of("web");
+        Set<ResourceId> expected = new HashSet<>(Set.of(db, web));
+        QuorumKeeper.Host host = new ImmediateQuorumHost() {
+            @Override
+            public Set<ResourceId> startsExpectedIn(View view) {
+                return Set.copyOf(expected);
+            }
+        };
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            QuorumKeeper k = new QuorumKeeper(
+                    N1,
+                    LiveConfig.of(
+                            ClusterConfig.builder().nodes("n1", "n2", "n3").build()),
+                    Optional.of(file),
+                    deviceCalls::add,
+                    host);
+            View majority = view(2, N1, N2);
+            k.claimAhead(majority);
+            assertEquals(1, deviceCalls.size(), "the epochs are asked for as the view arrives");
+            assertEquals(Quorum.UNDECIDED, k.state(), "and nothing is decided before the evaluation");
+            k.evaluate(majority);
+            assertEquals(2, deviceCalls.size(), "the evaluation takes them and adds only the record");
+            runDeviceCalls();
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db"), start("web")));
+            assertTrue(first.isDone(), "the first plan uses them: no device call of its own");
+            assertEquals(1L, epoch(first, "db"));
+            assertEquals(1L, epoch(first, "web"));
+
+            // Taking the view in dropped a confirmation of death: the second look expects nothing.
+            View next = view(3, N1, N2);
+            k.claimAhead(next); // db 2, web 2
+            expected.clear();
+            k.evaluate(next);
+            runDeviceCalls();
+            CompletableFuture<List<Action>> unexpected = k.stampEpochs(List.of(start("db")));
+            assertFalse(unexpected.isDone(), "epochs asked for but no longer expected go unused");
+            runDeviceCalls();
+            assertEquals(3L, epoch(unexpected, "db"));
+
+            // Asked for another view than the one evaluated: not taken.
+            expected.addAll(Set.of(db, web));
+            k.claimAhead(view(4, N1, N2)); // db 4, web 3
+            View other = view(5, N1, N2);
+            k.evaluate(other); // asks again: db 5, web 4
+            runDeviceCalls();
+            CompletableFuture<List<Action>> own = k.stampEpochs(List.of(start("web")));
+            assertEquals(4L, epoch(own, "web"), "the evaluated view's own epochs");
+        }
+    }
+
+    @Test
+    void aMemberThatDoesNotCoordinateAMajorityWithoutExpectedStartsOrAMergedViewTakesNoEpochsAhead(@TempDir Path dir)
             throws Exception {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             QuorumKeeper member = threeNodeKeeper(file, Set.of(ResourceId.of("db")), new ArrayList<>());
@@ -267,6 +323,14 @@ class QuorumKeeperTest {
             QuorumKeeper nothing = threeNodeKeeper(file, Set.of(), new ArrayList<>());
             nothing.evaluate(view(3, N1, N2));
             assertEquals(1, deviceCalls.size(), "nothing expected to start: the record only");
+            deviceCalls.clear();
+            QuorumKeeper merging = threeNodeKeeper(file, Set.of(ResourceId.of("db")), new ArrayList<>());
+            merging.evaluate(new View(new ViewId(N1, 4), List.of(N1, N2), true));
+            assertEquals(Quorum.QUORATE, merging.state());
+            assertEquals(
+                    1,
+                    deviceCalls.size(),
+                    "a merged view: n2 may still coordinate a partition of its own; the record only");
         }
     }
 

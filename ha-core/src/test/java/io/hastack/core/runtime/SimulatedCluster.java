@@ -82,11 +82,6 @@ final class SimulatedCluster {
     private final Map<NodeId, SimNode> live = new LinkedHashMap<>();
     private final Map<NodeId, Integer> deferralCounts = new HashMap<>();
     private Duration viewSkew = Duration.ZERO;
-    /** How much later than the other nodes the coordinator of a new view installs it. */
-    private Duration coordinatorLag = Duration.ZERO;
-    /** Probes sent, each as "from -> to", a node's probes to itself left out. */
-    private final List<String> probes = new ArrayList<>();
-
     private long viewSequence;
     private long epochs;
 
@@ -165,20 +160,6 @@ final class SimulatedCluster {
     SimulatedCluster viewSkew(Duration skew) {
         this.viewSkew = skew;
         return this;
-    }
-
-    /**
-     * From now on, the coordinator of each new view installs it {@code lag} after the other nodes
-     * (as a real membership's coordinator may, on a busy machine).
-     */
-    SimulatedCluster coordinatorLag(Duration lag) {
-        this.coordinatorLag = lag;
-        return this;
-    }
-
-    /** The probes sent so far, each as "from -> to"; a coordinator's probe of itself is left out. */
-    List<String> probes() {
-        return List.copyOf(probes);
     }
 
     /** The safe bound of every node's (emulated) pause detector. */
@@ -359,14 +340,7 @@ final class SimulatedCluster {
         record("view " + view.id() + " " + view.members());
         long skew = 0;
         for (SimNode n : live.values()) {
-            long lag = n.id.equals(view.coordinator()) ? coordinatorLag.toNanos() : 0;
-            if (lag > 0) {
-                time.at(lag, () -> {
-                    if (n.alive && live.get(n.id) == n) {
-                        n.viewChanged(view);
-                    }
-                });
-            } else if (skew == 0 || viewSkew.isZero()) {
+            if (skew == 0 || viewSkew.isZero()) {
                 n.viewChanged(view);
             } else {
                 time.at(skew, () -> {
@@ -602,9 +576,6 @@ final class SimulatedCluster {
 
         void send(NodeId to, Message message) {
             View sending = participant.view();
-            if (message instanceof Messages.Probe && !to.equals(id)) {
-                probes.add(id + " -> " + to);
-            }
             byte[] frame = codec.encode(frames.stamp(to, sending == null ? new ViewId(id, 0) : sending.id(), message));
             time.at(HOP.toNanos(), () -> {
                 SimNode target = live.get(to);

@@ -337,30 +337,6 @@ class SimulatedClusterTest {
         assertTrue(c.violations().isEmpty(), c.violations() + history(c));
     }
 
-    /**
-     * The coordinator installs a view after its members: their reports, sent as they decided quorum
-     * in it, are kept for it, so it plans without probing them, and only from reports in that view.
-     */
-    @Test
-    void membersThatInstallAViewBeforeItsCoordinatorReportAheadAndAreNotProbed() {
-        SimulatedCluster c = new SimulatedCluster(
-                        threeNodes()
-                                .group(ResourceGroup.of("web-group", spec("web").build()))
-                                .build(),
-                        23,
-                        false)
-                .start();
-        assertTrue(c.settle(SETTLE), history(c));
-        assertEquals(List.of(N1), c.whereRuns(WEB), history(c));
-        int probesBefore = c.probes().size();
-        c.coordinatorLag(Duration.ofMillis(20));
-        c.crash(N1); // n2 coordinates next and installs the view 20 ms after n3
-        assertTrue(c.settle(SETTLE), history(c));
-        assertEquals(List.of(), c.probes().subList(probesBefore, c.probes().size()), history(c));
-        assertEquals(1, c.whereRuns(WEB).size(), history(c));
-        assertTrue(c.violations().isEmpty(), c.violations() + history(c));
-    }
-
     @Test
     void withWaitForAllNothingRunsUntilEveryNodeWasSeenOnceAndThenAMajoritySuffices() {
         ClusterConfig plain = threeNodes()
