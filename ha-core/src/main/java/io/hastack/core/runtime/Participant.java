@@ -247,9 +247,14 @@ final class Participant implements Messages.Handler {
 
     /**
      * Installs {@code v}: the coordinator starts over, the lease counts answers in this view only,
-     * and this member asks the others for its lease at once; the caller decides quorum for it next.
+     * and this member asks the others for its lease at once, unless it holds the lease and the view
+     * only lost members (a failover): then its next regular request, at most one renew interval
+     * later, is the view's first. The caller decides quorum for it next.
      */
     void viewInstalled(View v) {
+        boolean shrank = view != null
+                && v.members().size() < view.members().size()
+                && view.members().containsAll(v.members());
         carrying = aloneByTie() && v.contains(self) && v.members().size() == 2;
         if (carrying) {
             carryUntil = port.nanoTime() + lease.time().toNanos();
@@ -276,12 +281,16 @@ final class Participant implements Messages.Handler {
         Map<NodeId, Messages.LeasePing> waiting = new HashMap<>(pendingPings);
         pendingPings.clear();
         waiting.forEach(this::leasePing);
-        if (renewing) {
-            requestLease();
-        } else {
+        if (!renewing) {
             renewing = true;
             renewLease();
+        } else if (!(shrank && leaseHeld)) {
+            requestLease();
         }
+        // Otherwise the lease it holds carries it (answers heard within the lease time count
+        // across views), and every member's round of requests and answers, the square of the
+        // members in messages, stays out of the failover's first moments, when the coordinator
+        // waits for the members' reports on the same cores (docs/design/leases.md).
         checkLease();
     }
 
