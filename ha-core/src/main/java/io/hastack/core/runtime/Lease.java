@@ -41,6 +41,10 @@ final class Lease {
     private final LongSupplier nanos;
     private View view;
     private long sequence;
+    /** When this node sent its latest request; meaningless until {@link #requested}. */
+    private long lastRequestAt;
+
+    private boolean requested;
     /** When this node sent each of its latest requests, by sequence. */
     private final Map<Long, Long> sent = new LinkedHashMap<>(OUTSTANDING, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -101,7 +105,9 @@ final class Lease {
             return Optional.empty();
         }
         long seq = ++sequence;
-        sent.put(seq, nanos.getAsLong());
+        lastRequestAt = nanos.getAsLong();
+        requested = true;
+        sent.put(seq, lastRequestAt);
         return Optional.of(new LeasePing(view.id(), seq, time.toMillis()));
     }
 
@@ -179,6 +185,20 @@ final class Lease {
             }
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * True if the answers to this node's latest request keep the lease on their own (or this node
+     * alone sustains quorum): no round of requests is in flight whose loss, at a view change, would
+     * leave the lease older than one renew interval at the next round.
+     */
+    boolean latestRoundHolds(Predicate<Set<NodeId>> sustains) {
+        OptionalLong until = expiry(sustains);
+        if (until.isEmpty()) {
+            return false;
+        }
+        return until.getAsLong() == Long.MAX_VALUE
+                || (requested && until.getAsLong() - (lastRequestAt + time.toNanos()) >= 0);
     }
 
     /** True if the lease holds now. */

@@ -788,7 +788,8 @@ final class NodeRuntime {
         }
         View previous = participant.view();
         pictureBeforeView = published.status().nodes();
-        // A tie's claim first: it runs on the device's thread while this thread takes the view in.
+        // A tie's claim (or a majority's epochs) first: it runs on the device's thread while this
+        // thread takes the view in.
         quorum.claimAhead(v);
         frames.viewInstalled(v);
         sendingView = v.id();

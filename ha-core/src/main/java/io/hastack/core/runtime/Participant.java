@@ -247,9 +247,10 @@ final class Participant implements Messages.Handler {
 
     /**
      * Installs {@code v}: the coordinator starts over, the lease counts answers in this view only,
-     * and this member asks the others for its lease at once, unless it holds the lease and the view
-     * only lost members (a failover): then its next regular request, at most one renew interval
-     * later, is the view's first. The caller decides quorum for it next.
+     * and this member asks the others for its lease at once, unless the view only lost members (a
+     * failover) and the answers to its latest request hold the lease: then its next regular
+     * request, at most one renew interval later, is the view's first, and the lease is never older
+     * than in between two regular rounds. The caller decides quorum for it next.
      */
     void viewInstalled(View v) {
         boolean shrank = view != null
@@ -284,7 +285,8 @@ final class Participant implements Messages.Handler {
         if (!renewing) {
             renewing = true;
             renewLease();
-        } else if (!(shrank && leaseHeld)) {
+        } else if (!(shrank && lease.latestRoundHolds(port::sustains))) {
+            // A round in flight is lost with the view (its answers carry the old one): ask again now.
             requestLease();
         }
         // Otherwise the lease it holds carries it (answers heard within the lease time count

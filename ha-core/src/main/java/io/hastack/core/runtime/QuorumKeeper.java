@@ -66,8 +66,8 @@ final class QuorumKeeper {
         /**
          * The resources this node expects to start as the coordinator of {@code view} once it is
          * quorate (what ran on members that left): a tie claim takes their epochs with it, and a
-         * majority asks for them as it is decided, so that the plan needs no call to the device of
-         * its own. A guess: epochs taken and not used are
+         * majority asks for them as the view arrives, so that the plan needs no call to the device
+         * of its own. A guess: epochs taken and not used are
          * harmless. By default, none.
          */
         default Set<ResourceId> startsExpectedIn(View view) {
