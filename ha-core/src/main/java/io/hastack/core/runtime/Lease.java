@@ -188,9 +188,10 @@ final class Lease {
     }
 
     /**
-     * True if the answers to this node's latest request keep the lease on their own (or this node
-     * alone sustains quorum): no round of requests is in flight whose loss, at a view change, would
-     * leave the lease older than one renew interval at the next round.
+     * True if the lease holds until the lease time after this node's latest request (enough of
+     * that request's answers have come, or this node alone sustains quorum): losing the answers
+     * still on their way, at a view change, would not leave the lease older than one renew
+     * interval and a round trip at the next round.
      */
     boolean latestRoundHolds(Predicate<Set<NodeId>> sustains) {
         OptionalLong until = expiry(sustains);

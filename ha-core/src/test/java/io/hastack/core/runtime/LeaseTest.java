@@ -51,6 +51,27 @@ class LeaseTest {
     }
 
     @Test
+    void theLatestRoundHoldsTheLeaseOnlyOnceEnoughOfItsAnswersHaveCome() {
+        NodeId n4 = NodeId.of("n4");
+        NodeId n5 = NodeId.of("n5");
+        java.util.function.Predicate<Set<NodeId>> threeOfFive = s -> s.size() >= 3;
+        lease.viewInstalled(view(1, N1, N2, N3, n4, n5));
+        assertFalse(lease.latestRoundHolds(threeOfFive), "nothing asked yet");
+        LeasePing first = lease.request().orElseThrow();
+        lease.answered(N2, new LeasePong(first.view(), first.sequence()));
+        lease.answered(N3, new LeasePong(first.view(), first.sequence()));
+        assertTrue(lease.latestRoundHolds(threeOfFive));
+        advance(T.dividedBy(5));
+        LeasePing second = lease.request().orElseThrow();
+        lease.answered(N2, new LeasePong(second.view(), second.sequence()));
+        assertTrue(lease.held(threeOfFive), "held by the first round's answers");
+        assertFalse(lease.latestRoundHolds(threeOfFive), "one answer of the latest round: still on its way");
+        lease.answered(n4, new LeasePong(second.view(), second.sequence()));
+        assertTrue(lease.latestRoundHolds(threeOfFive), "two answers and this node: the latest round holds");
+        assertTrue(lease.latestRoundHolds(s -> true), "this node alone sustains quorum");
+    }
+
+    @Test
     void anAnswerOnlyCountsForARequestOfTheCurrentViewFromAMemberOfIt() {
         lease.viewInstalled(view(1, N1, N2, N3));
         LeasePing old = lease.request().orElseThrow();

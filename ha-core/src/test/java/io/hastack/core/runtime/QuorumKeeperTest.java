@@ -204,12 +204,17 @@ class QuorumKeeperTest {
 
     /** n1's keeper in the cluster n1, n2, n3 on {@code device}, expecting {@code expected} to start. */
     private QuorumKeeper threeNodeKeeper(QuorumDevice device, Set<ResourceId> expected, List<View> asked) {
+        return threeNodeKeeper(device, new ImmediateQuorumHost(expected, asked));
+    }
+
+    /** n1's keeper in the cluster n1, n2, n3 on {@code device}, its device calls queued in {@link #deviceCalls}. */
+    private QuorumKeeper threeNodeKeeper(QuorumDevice device, QuorumKeeper.Host host) {
         return new QuorumKeeper(
                 N1,
                 LiveConfig.of(ClusterConfig.builder().nodes("n1", "n2", "n3").build()),
                 Optional.of(device),
                 deviceCalls::add,
-                new ImmediateQuorumHost(expected, asked));
+                host);
     }
 
     @Test
@@ -270,13 +275,7 @@ class QuorumKeeperTest {
             }
         };
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(
-                            ClusterConfig.builder().nodes("n1", "n2", "n3").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    host);
+            QuorumKeeper k = threeNodeKeeper(file, host);
             View majority = view(2, N1, N2);
             k.claimAhead(majority);
             assertEquals(1, deviceCalls.size(), "the epochs are asked for as the view arrives");
@@ -474,13 +473,7 @@ class QuorumKeeperTest {
     void anAheadClaimServesOnlyItsOwnViewAndNoneIsSentForAMajority(@TempDir Path dir) throws Exception {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             file.recordMajority(Set.of(N1, N2));
-            QuorumKeeper k = new QuorumKeeper(
-                    N1,
-                    LiveConfig.of(
-                            ClusterConfig.builder().nodes("n1", "n2", "n3").build()),
-                    Optional.of(file),
-                    deviceCalls::add,
-                    new ImmediateQuorumHost());
+            QuorumKeeper k = threeNodeKeeper(file, new ImmediateQuorumHost());
             k.claimAhead(view(2, N1, N2));
             assertTrue(deviceCalls.isEmpty(), "2 of 3 votes: a majority, no claim ahead");
             k.claimAhead(view(3, N1));
