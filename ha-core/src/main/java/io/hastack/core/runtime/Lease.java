@@ -41,10 +41,11 @@ final class Lease {
     private final LongSupplier nanos;
     private View view;
     private long sequence;
-    /** When this node sent its latest request; meaningless until {@link #requested}. */
+    /**
+     * When this node sent its latest request; meaningless before the first (then no answer was
+     * heard either, so nothing reads it).
+     */
     private long lastRequestAt;
-
-    private boolean requested;
     /** When this node sent each of its latest requests, by sequence. */
     private final Map<Long, Long> sent = new LinkedHashMap<>(OUTSTANDING, 0.75f, false) {
         private static final long serialVersionUID = 1L;
@@ -106,7 +107,6 @@ final class Lease {
         }
         long seq = ++sequence;
         lastRequestAt = nanos.getAsLong();
-        requested = true;
         sent.put(seq, lastRequestAt);
         return Optional.of(new LeasePing(view.id(), seq, time.toMillis()));
     }
@@ -198,8 +198,8 @@ final class Lease {
         if (until.isEmpty()) {
             return false;
         }
-        return until.getAsLong() == Long.MAX_VALUE
-                || (requested && until.getAsLong() - (lastRequestAt + time.toNanos()) >= 0);
+        // An expiry short of forever comes from answers heard, so a request was sent.
+        return until.getAsLong() == Long.MAX_VALUE || until.getAsLong() - (lastRequestAt + time.toNanos()) >= 0;
     }
 
     /** True if the lease holds now. */

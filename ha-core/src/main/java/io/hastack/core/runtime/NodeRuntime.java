@@ -122,6 +122,8 @@ final class NodeRuntime {
     private Messages.StatusShare lastShared;
     /** When (ticker nanos) it was shared; event thread only. */
     private long lastShareAt;
+    /** When (ticker nanos) the current view was installed; event thread only. */
+    private long viewAt;
     /** True while a later share is scheduled; event thread only. */
     private boolean shareScheduled;
     /** True while the scheduled share runs: it sends whatever the ticker says. Event thread only. */
@@ -475,12 +477,15 @@ final class NodeRuntime {
 
     /**
      * As coordinator: sends every other member the whole-cluster picture when it changed, so that
-     * any node answers a status query for the whole cluster: a new view's first picture at once
-     * (members show only themselves until it arrives), later changes in that view at most once per
-     * {@link #SHARE_INTERVAL}, the last change within it at its end. (A failover changes the picture with
-     * every member's report: sent each time, the shares were a fifth of the messages the members
-     * received during a 9-node failover, and their sends sat on the coordinator's event thread
-     * between the view and the plan.)
+     * any node answers a status query for the whole cluster: at most once per {@link
+     * #SHARE_INTERVAL}, counted from the view's installation or the latest share in it, the last
+     * change within an interval at its end. So a new view's first picture goes out one interval
+     * after the view (members show only themselves until it arrives), or, if a share from the
+     * previous view is still due, at that time. (A failover changes the
+     * picture with every member's report: sent each time, the shares were a fifth of the messages
+     * the members received during a 9-node failover, and their sends sat on the coordinator's event
+     * thread between the view and the plan; a new view's first, sent at once, sat between the view
+     * and the members' reports.)
      */
     private void share(List<NodeInfo> nodes, List<String> notes) {
         View view = participant.view();
@@ -493,9 +498,11 @@ final class NodeRuntime {
             return;
         }
         long now = ticker.read();
-        long since = now - lastShareAt;
         boolean sameView = lastShared != null && lastShared.view().equals(share.view());
-        if (!shareDue && sameView && since >= 0 && since < SHARE_INTERVAL.toNanos()) {
+        // A new view's first picture waits an interval from the view: it would go out between the
+        // probes and the members' reports, and the picture changes with each report anyway.
+        long since = now - (sameView ? lastShareAt : viewAt);
+        if (!shareDue && since >= 0 && since < SHARE_INTERVAL.toNanos()) {
             if (!shareScheduled) {
                 shareScheduled = true;
                 long sharedAt = lastShareAt;
@@ -793,6 +800,7 @@ final class NodeRuntime {
         quorum.claimAhead(v);
         frames.viewInstalled(v);
         sendingView = v.id();
+        viewAt = ticker.read();
         participant.viewInstalled(v);
         List<NodeId> left = previous == null
                 ? List.of()
