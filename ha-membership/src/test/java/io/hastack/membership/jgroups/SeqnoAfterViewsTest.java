@@ -82,6 +82,8 @@ class SeqnoAfterViewsTest {
                 sender.getId(),
                 "NAKACK2's id: the same messages on the wire");
         sender.setResendLastSeqno(false); // NAKACK2's own resend is lost too
+        // The announcements after the view n2 joined are over (they would repair what follows).
+        await().atMost(WAIT).until(() -> sender.pending() == 0);
         long before = sender.getCurrentSeqno();
 
         // n2's multicast leaves its stack numbered, and is lost on the way (as a merge's
@@ -95,6 +97,7 @@ class SeqnoAfterViewsTest {
         }
         assertEquals(before + 1, sender.getCurrentSeqno(), "the multicast was numbered");
         long announced = sender.announced();
+        assertEquals(0, sender.pending(), "no announcement to come before the next view");
 
         // A view change (n1 coordinates it, so its view is no multicast of n2's): n2 announces.
         JGroupsMembership n3 = start("n3", new MembershipListener() {});
