@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
-import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.MembershipListener;
-import io.hastack.core.spi.membership.View;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,29 +24,19 @@ import org.junit.jupiter.api.Test;
 class QuietHeartbeatsTest {
     private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(30);
     private static final byte[] PAYLOAD = "lease".getBytes(StandardCharsets.UTF_8);
-    private final ClusterKey key = ClusterKey.generate();
-    private final String cluster = "quiet-heartbeats-" + System.nanoTime();
-    private final List<JGroupsMembership> started = new ArrayList<>();
+    private final InProcessMembers members = new InProcessMembers("quiet-heartbeats");
 
     @AfterEach
     void tearDown() {
-        started.forEach(JGroupsMembership::close);
+        members.close();
     }
 
     private JGroupsMembership start(String name) {
-        JGroupsConfig config = JGroupsConfig.inProcess(key).toBuilder()
-                .heartbeat(Duration.ofMinutes(10), Duration.ofMinutes(20))
-                .mergeInterval(Duration.ofMinutes(10), Duration.ofMinutes(20))
-                .build();
-        JGroupsMembership m = new JGroupsMembership(NodeId.of(name), cluster, config);
-        m.admit(List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3")));
-        m.start(new MembershipListener() {});
-        started.add(m);
-        return m;
+        return members.start(name, members.quiet(), new MembershipListener() {});
     }
 
     private static int size(JGroupsMembership m) {
-        return m.currentView().map(View::members).map(List::size).orElse(0);
+        return InProcessMembers.size(m);
     }
 
     @Test

@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
-import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.MembershipListener;
-import io.hastack.core.spi.membership.View;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,21 +21,15 @@ import org.junit.jupiter.api.Test;
 @Tag("functional")
 class QuietVerifySuspectTest {
     private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(30);
-    private final ClusterKey key = ClusterKey.generate();
-    private final String cluster = "quiet-verify-" + System.nanoTime();
-    private final List<JGroupsMembership> started = new ArrayList<>();
+    private final InProcessMembers members = new InProcessMembers("quiet-verify");
 
     @AfterEach
     void tearDown() {
-        started.forEach(JGroupsMembership::close);
+        members.close();
     }
 
     private JGroupsMembership start(String name) {
-        JGroupsMembership m = new JGroupsMembership(NodeId.of(name), cluster, JGroupsConfig.inProcess(key));
-        m.admit(List.of(NodeId.of("n1"), NodeId.of("n2")));
-        m.start(new MembershipListener() {});
-        started.add(m);
-        return m;
+        return members.start(name, members.standard(), new MembershipListener() {});
     }
 
     private static String timerTasks(JGroupsMembership m) {
@@ -47,7 +37,7 @@ class QuietVerifySuspectTest {
     }
 
     private static int size(JGroupsMembership m) {
-        return m.currentView().map(View::members).map(List::size).orElse(0);
+        return InProcessMembers.size(m);
     }
 
     @Test

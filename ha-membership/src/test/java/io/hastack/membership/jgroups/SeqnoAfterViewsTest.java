@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.hastack.core.model.NodeId;
-import io.hastack.core.security.ClusterKey;
 import io.hastack.core.spi.membership.MembershipListener;
-import io.hastack.core.spi.membership.View;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,29 +29,19 @@ import org.junit.jupiter.api.Test;
 class SeqnoAfterViewsTest {
     private static final Duration WAIT = io.hastack.testsupport.Timing.seconds(30);
     private static final byte[] PAYLOAD = "lost around a view".getBytes(StandardCharsets.UTF_8);
-    private final ClusterKey key = ClusterKey.generate();
-    private final String cluster = "seqno-after-views-" + System.nanoTime();
-    private final List<JGroupsMembership> started = new ArrayList<>();
+    private final InProcessMembers members = new InProcessMembers("seqno-after-views");
 
     @AfterEach
     void tearDown() {
-        started.forEach(JGroupsMembership::close);
+        members.close();
     }
 
     private JGroupsMembership start(String name, MembershipListener listener) {
-        JGroupsConfig config = JGroupsConfig.inProcess(key).toBuilder()
-                .heartbeat(Duration.ofMinutes(10), Duration.ofMinutes(20))
-                .mergeInterval(Duration.ofMinutes(10), Duration.ofMinutes(20))
-                .build();
-        JGroupsMembership m = new JGroupsMembership(NodeId.of(name), cluster, config);
-        m.admit(List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3")));
-        m.start(listener);
-        started.add(m);
-        return m;
+        return members.start(name, members.quiet(), listener);
     }
 
     private static int size(JGroupsMembership m) {
-        return m.currentView().map(View::members).map(List::size).orElse(0);
+        return InProcessMembers.size(m);
     }
 
     private static void slowGossip(JGroupsMembership m) {
