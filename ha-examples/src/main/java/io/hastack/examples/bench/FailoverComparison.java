@@ -42,7 +42,8 @@ import java.util.stream.IntStream;
  * (one view or all latch nodes, every resource started, the page answering), waits until the
  * fresh JVMs' start-up work has settled (the machine at most 35 % busy over 1 s, or at one level
  * over 3 s, at most 30 s: {@link MachineLoad}; recorded as {@code settle_ms} and {@code
- * busy_permille_before}), waits a random 0-1 s
+ * busy_permille_before}), waits {@code --warm-s W} seconds more (default 0; nine JVMs on two
+ * cores are still compiling when the machine first drops below that bound), waits a random 0-1 s
  * (so that the fault lands anywhere in a monitor interval), injects the fault and records the phases ({@link Phases}) and the moment the service answers again; trials alternate
  * between the stacks (and which goes first).
  *
@@ -101,6 +102,8 @@ public final class FailoverComparison {
      * @param idleSeconds how long {@link Scenario#IDLE} measures
      * @param idleWarmSeconds how long {@link Scenario#IDLE} waits after the steady state and the
      *     machine's settling, before it measures
+     * @param warmSeconds how long each fault's trial waits after the steady state and the machine's
+     *     settling, before the fault (0: none)
      * @param scaleNodes node counts for {@link Scenario#SCALE}
      * @param scaleResources resource counts for {@link Scenario#SCALE}
      * @param scaleTrials trials per point of {@link Scenario#SCALE}
@@ -118,6 +121,7 @@ public final class FailoverComparison {
             long pauseMs,
             int idleSeconds,
             int idleWarmSeconds,
+            int warmSeconds,
             List<Integer> scaleNodes,
             List<Integer> scaleResources,
             int scaleTrials,
@@ -142,6 +146,7 @@ public final class FailoverComparison {
                     "pause-ms",
                     "idle-s",
                     "idle-warm-s",
+                    "warm-s",
                     "scale-nodes",
                     "scale-resources",
                     "scale-trials",
@@ -193,6 +198,7 @@ public final class FailoverComparison {
                     Long.parseLong(o.getOrDefault("pause-ms", "800")),
                     Integer.parseInt(o.getOrDefault("idle-s", "60")),
                     Integer.parseInt(o.getOrDefault("idle-warm-s", "5")),
+                    nonNegative("warm-s", o.getOrDefault("warm-s", "0")),
                     ints(o.getOrDefault("scale-nodes", "2,3,5,9")),
                     ints(o.getOrDefault("scale-resources", "1,10,100")),
                     Integer.parseInt(o.getOrDefault("scale-trials", Integer.toString(trials))),
@@ -201,6 +207,14 @@ public final class FailoverComparison {
                     Integer.parseInt(o.getOrDefault("tick-ms", "200")),
                     List.copyOf(haArgs),
                     Path.of(o.getOrDefault("out", "target/bench")));
+        }
+
+        private static int nonNegative(String flag, String value) {
+            if (!value.matches("\\d{1,5}")) {
+                throw new IllegalArgumentException(
+                        "--" + flag + " takes whole seconds (0 or more), got '" + value + "'");
+            }
+            return Integer.parseInt(value);
         }
 
         private static List<Integer> ints(String csv) {
@@ -227,7 +241,7 @@ public final class FailoverComparison {
         Options o = options;
         System.out.printf(
                 "FailoverComparison %s, %d trials per scenario and stack; HA Stack: %s; Curator: session %d ms,"
-                        + " connection %d ms, tickTime %d ms; output in %s%n",
+                        + " connection %d ms, tickTime %d ms; each fault %d s after the machine settled; output in %s%n",
                 Instant.now(),
                 o.trials(),
                 (o.haArgs().isEmpty() ? "the TCP preset's timings" : String.join(" ", o.haArgs()))
@@ -235,6 +249,7 @@ public final class FailoverComparison {
                 o.sessionMs(),
                 o.connectionMs(),
                 o.tickMs(),
+                o.warmSeconds(),
                 o.out().toAbsolutePath());
         for (Scenario s : o.scenarios()) {
             switch (s) {
@@ -307,6 +322,9 @@ public final class FailoverComparison {
             // Start-up work (class loading, JIT compilation in every fresh JVM) goes on for seconds
             // after the cluster converges: the fault is meant for a cluster in its steady state.
             MachineLoad.Settle settle = settle("the fault goes ahead");
+            // The settle's bound is reached while nine fresh JVMs on two cores are still compiling:
+            // a wait of its own lets them reach the level they keep (--warm-s).
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(options.warmSeconds()));
             // A random moment within a monitor interval and a heartbeat, so that neither the
             // monitors' nor the heartbeats' schedule lines up with the fault in every trial.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(1000)));

@@ -241,6 +241,21 @@ class FailoverComparisonTest {
     }
 
     @Test
+    void faultsComeAtOnceAfterTheSettleUnlessAWarmUpIsAskedForWhichMustBeWholeSeconds() {
+        assertEquals(0, FailoverComparison.Options.parse(new String[0]).warmSeconds());
+        assertEquals(
+                45,
+                FailoverComparison.Options.parse(new String[] {"--warm-s", "45"})
+                        .warmSeconds());
+        for (String bad : List.of("-1", "1.5", "soon", "")) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> FailoverComparison.Options.parse(new String[] {"--warm-s", bad}));
+            assertTrue(e.getMessage().contains("--warm-s"), e.getMessage());
+        }
+    }
+
+    @Test
     void parallelWorkersStartInOneBatchAndThePageAfterThemInTheSamePlan() {
         ClusterConfig config = DemoCluster.workersAndWeb(8080, List.of("node1", "node2"), 4, true);
         Plan plan = new DefaultPlanner()
