@@ -43,7 +43,8 @@ import java.util.stream.IntStream;
  * fresh JVMs' start-up work has settled (the machine at most 35 % busy over 1 s, or at one level
  * over 3 s, at most 30 s: {@link MachineLoad}; recorded as {@code settle_ms} and {@code
  * busy_permille_before}), waits {@code --warm-s W} seconds more (default 0; nine JVMs on two
- * cores are still compiling when the machine first drops below that bound), waits a random 0-1 s
+ * cores are still compiling when the machine first drops below that bound; not in {@code pauses}),
+ * waits a random 0-1 s
  * (so that the fault lands anywhere in a monitor interval), injects the fault and records the phases ({@link Phases}) and the moment the service answers again; trials alternate
  * between the stacks (and which goes first).
  *
@@ -51,7 +52,9 @@ import java.util.stream.IntStream;
  * kill,stop,proc,shutdown,pauses,scale,idle} (default the first four); {@code --pauses N}
  * (default 100) and {@code --pause-ms MS} (default 800) for {@code pauses}; {@code --idle-s S}
  * (default 60) and {@code --idle-warm-s W} (default 5: the wait, after the machine settled, before
- * measuring) for {@code idle}; {@code --scale-nodes 2,3,5,9}, {@code --scale-resources
+ * measuring) for {@code idle}; {@code --warm-s W} (default 0) for the trials of {@code kill}, {@code
+ * stop}, {@code proc}, {@code shutdown} and {@code scale}: the wait before each fault after the machine
+ * settled (their {@code settle_ms} and {@code busy_permille_before} are taken before it); {@code --scale-nodes 2,3,5,9}, {@code --scale-resources
  * 1,10,100} and {@code --scale-trials N} (default: {@code --trials}) for {@code scale}; {@code --session-ms 2000 --connection-ms 1000 --tick-ms 200} for Curator; {@code
  * --ha-heartbeat-ms INTERVAL,TIMEOUT}, {@code --ha-verify-ms N} and {@code --ha-lease-ms N} for
  * HA Stack's timings (the TCP preset's 500,3000 and 200, and a lease equal to the heartbeat timeout,
@@ -211,8 +214,7 @@ public final class FailoverComparison {
 
         private static int nonNegative(String flag, String value) {
             if (!value.matches("\\d{1,5}")) {
-                throw new IllegalArgumentException(
-                        "--" + flag + " takes whole seconds (0 or more), got '" + value + "'");
+                throw new IllegalArgumentException("--" + flag + " takes whole seconds (0-99999), got '" + value + "'");
             }
             return Integer.parseInt(value);
         }
@@ -241,7 +243,7 @@ public final class FailoverComparison {
         Options o = options;
         System.out.printf(
                 "FailoverComparison %s, %d trials per scenario and stack; HA Stack: %s; Curator: session %d ms,"
-                        + " connection %d ms, tickTime %d ms; each fault %d s after the machine settled; output in %s%n",
+                        + " connection %d ms, tickTime %d ms; --warm-s %d; output in %s%n",
                 Instant.now(),
                 o.trials(),
                 (o.haArgs().isEmpty() ? "the TCP preset's timings" : String.join(" ", o.haArgs()))
