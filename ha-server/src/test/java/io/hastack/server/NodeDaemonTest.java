@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class NodeDaemonTest {
     private static final Duration WAIT = Timing.seconds(60);
+
+    /** A coordinator's line for a view of both daemons. */
+    private static final Pattern ONE_VIEW = Pattern.compile("coordinates (?:merged )?view \\S+ \\[(n1, n2|n2, n1)\\]");
 
     /** Kept after a failure, with each daemon's log. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -116,6 +120,13 @@ class NodeDaemonTest {
                 + "        params: {argv.0: sleep, argv.1: '" + marker + "'}\n");
         Process a = daemon(config, "n1");
         Process b = daemon(config, "n2");
+        // Daemons started together may each form a cluster of their own (JGroups gives up joining
+        // after ten discovery rounds that find only other starting nodes) and merge a few seconds
+        // later. A hand-over needs the other daemon in the view, so wait for one view of both.
+        await().atMost(WAIT)
+                .alias("one view of n1 and n2; logs in " + dir)
+                .until(() -> ONE_VIEW.matcher(log("n1")).find()
+                        || ONE_VIEW.matcher(log("n2")).find());
         await().atMost(WAIT)
                 .alias("the worker running once under a daemon; logs in " + dir)
                 .until(() -> owner().isPresent());
