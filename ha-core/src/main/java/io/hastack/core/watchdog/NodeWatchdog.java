@@ -31,7 +31,9 @@ public final class NodeWatchdog implements AutoCloseable {
     private final OutputStream in;
     private final Duration guard;
     private final String name;
+    /** The watchdog is gone, or this side closed it: nothing more is written to it. */
     private boolean broken;
+
     private String last = "";
     /** The lease end the last "lease" line told, in the node's monotonic nanos; valid while {@code last} is one. */
     private long lastUntil;
@@ -227,6 +229,9 @@ public final class NodeWatchdog implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("{}: closing the watchdog's input: {}", name, e.getMessage());
         }
+        // Nothing is written after the close: the stopping node's last lease line (its event loop
+        // may still run) is no sign of a lost watchdog and must not be logged as one.
+        broken = true;
         try {
             if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -59,6 +59,9 @@ class NodeWatchdogTest {
                     OptionalLong.of(System.nanoTime() + Duration.ofMinutes(1).toNanos()), System.nanoTime());
             long pid = watchdog.pid();
             watchdog.close();
+            long lines = watchdog.linesWritten();
+            watchdog.leaseUntil(OptionalLong.empty(), System.nanoTime());
+            assertEquals(lines, watchdog.linesWritten(), "a lease line after the close is not written (nor an error)");
             await().atMost(WAIT)
                     .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
             assertTrue(kept.isAlive(), "a clean close kills nothing");
