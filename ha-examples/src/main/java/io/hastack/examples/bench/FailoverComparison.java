@@ -46,7 +46,9 @@ import java.util.stream.IntStream;
  * cores are still compiling when the machine first drops below that bound; not in {@code pauses}),
  * waits a random 0-1 s
  * (so that the fault lands anywhere in a monitor interval), injects the fault and records the phases ({@link Phases}) and the moment the service answers again; trials alternate
- * between the stacks (and which goes first).
+ * between the stacks (and which goes first). A SIGKILL's trials (kill, scale) also record {@value
+ * #EXITED}: when the killed JVM's standard output ended, i.e. when the kernel closed its files,
+ * which it does after freeing its memory; no peer can see the death earlier.
  *
  * <p>Flags: {@code --trials N} (default 30) per scenario and stack; {@code --scenarios
  * kill,stop,proc,shutdown,pauses,scale,idle} (default the first four); {@code --pauses N}
@@ -67,6 +69,9 @@ import java.util.stream.IntStream;
  * after every trial) and the plots.
  */
 public final class FailoverComparison {
+    /** The phase at which a killed JVM's output ended (its files closed). */
+    static final String EXITED = "exited";
+
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     /**
@@ -417,6 +422,11 @@ public final class FailoverComparison {
             Map<String, Long> phases =
                     Phases.extract(stack, s, c.allEvents(), victim.name(), survivor, faultAt, c.resources());
             phases.put(Phases.SERVICE, service);
+            if (s == Scenario.KILL || s == Scenario.SCALE) {
+                // When the killed JVM's output ended: the kernel closes a dying process's files after
+                // it frees its memory, and its peers see its connections close no earlier.
+                victim.outputClosedAt().ifPresent(at -> phases.put(EXITED, at - faultAt));
+            }
             return new Trial(stack, s, variant, number, phases, checks, "");
         } catch (RuntimeException e) {
             return new Trial(stack, s, variant, number, Map.of(), Map.of(), String.valueOf(e.getMessage()));

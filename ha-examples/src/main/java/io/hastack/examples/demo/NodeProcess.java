@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,6 +42,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final PrintWriter stdin;
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private volatile long outputClosedAt = -1;
     private final BlockingQueue<String> statusLines = new LinkedBlockingQueue<>();
     private final Path log;
 
@@ -200,9 +202,22 @@ public final class NodeProcess implements AutoCloseable {
                 }
                 w.flush();
             }
+            // The end of the output: the process closed its files, which the kernel does as it
+            // exits (after it freed the process's memory), unless a child inherited them.
+            outputClosedAt = System.currentTimeMillis();
         } catch (IOException | RuntimeException e) {
             // the process is gone; nothing more to read
         }
+    }
+
+    /**
+     * When (epoch ms) this JVM's standard output reached its end, as its reader saw it: the process
+     * exited and the kernel closed its files; empty while it runs (or if the output could not be
+     * read to its end).
+     */
+    public OptionalLong outputClosedAt() {
+        long at = outputClosedAt;
+        return at < 0 ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     /** The node's name. */

@@ -1,8 +1,10 @@
 package io.hastack.examples.demo;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hastack.testsupport.Timing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,10 +14,43 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The ports a node launcher hands out. */
+/** The ports a node launcher hands out, and when a killed node's output ends. */
 class NodeProcessTest {
+    /** Prints one event and waits to be killed. */
+    public static final class Waiter {
+        /** Entry point. */
+        public static void main(String[] args) {
+            System.out.println("EVENT|" + System.currentTimeMillis() + "|READY|waiter|waiting");
+            System.out.flush();
+            while (true) {
+                LockSupport.park();
+            }
+        }
+    }
+
+    @Test
+    void theEndOfAKilledJvmsOutputIsTimedAfterTheKillAndNotBefore(@TempDir Path dir) {
+        NodeProcess p = NodeProcess.launchMain("waiter", Waiter.class.getName(), List.of(), dir);
+        try {
+            await().atMost(Timing.seconds(60))
+                    .alias("the waiter's event")
+                    .until(() -> p.events().stream().anyMatch(e -> e.type().equals("READY")));
+            assertTrue(p.outputClosedAt().isEmpty(), "no end while it runs");
+            long before = System.currentTimeMillis();
+            p.kill();
+            await().atMost(Timing.seconds(60))
+                    .alias("the end of the killed JVM's output")
+                    .until(() -> p.outputClosedAt().isPresent());
+            assertTrue(p.outputClosedAt().getAsLong() >= before, "the end comes after the kill");
+        } finally {
+            p.kill();
+        }
+    }
+
     @Test
     void freePortsAreDistinctBindableWithTheirPartnersAndOutsideTheEphemeralRange() throws IOException {
         List<Integer> ports = NodeProcess.freePorts(12);
