@@ -322,9 +322,14 @@ public final class NodeProcess implements AutoCloseable {
         stdin.println(line);
     }
 
-    /** Kills the JVM with SIGKILL, as {@link Process#destroyForcibly()} does on Unix. */
+    /**
+     * Kills the JVM with SIGKILL, through its {@link ProcessHandle}: {@link Process#destroyForcibly()}
+     * would also close this side of its output's pipe at once, and the reader, unless blocked in a
+     * read just then, would fail instead of seeing the end that {@link #outputClosedAt()} times.
+     */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
+        stdin.close(); // nothing more is sent to a killed JVM
     }
 
     /** Asks the node to hand over and exit; kills it if it has not exited within {@code timeout}. */
