@@ -64,7 +64,12 @@ import java.util.stream.IntStream;
  * the page is ordered after (they start in parallel; {@code ordered}, the default, starts the
  * workers and the page as one ordered group); {@code --ha-device zookeeper} to give HA Stack the
  * ZooKeeper quorum device on the baseline's ZooKeeper instead of the file one ({@code file}, the
- * default); {@code --out DIR}
+ * default); {@code --ha-class-archive on} to run HA Stack's node JVMs with a class-data-sharing
+ * archive ({@code off}, the default): before its first trial the run trains one, untimed (a 2-node
+ * cluster whose survivor of a SIGKILL writes the classes it loaded, its failover's included, as it
+ * exits: {@code -XX:ArchiveClassesAtExit}), and every HA Stack node after it maps that archive
+ * ({@code -XX:SharedArchiveFile}, with {@code -Xshare:on}, so that a node that cannot use it fails
+ * to start instead of running without); its trials record {@code class_archive=1}; {@code --out DIR}
  * (default {@code target/bench}) for the CSV of the raw trials ({@code trials.csv}, rewritten
  * after every trial) and the plots.
  */
@@ -93,6 +98,8 @@ public final class FailoverComparison {
     private final java.util.Random random = new java.util.Random();
     private NodeProcess zooKeeper;
     private String connectString;
+    /** The HA Stack nodes' class-data archive once trained ({@code --ha-class-archive on}). */
+    private Path classArchive;
 
     private FailoverComparison(Options options) {
         this.options = options;
@@ -119,6 +126,7 @@ public final class FailoverComparison {
      * @param connectionMs Curator's connection timeout
      * @param tickMs ZooKeeper's tickTime
      * @param haArgs HA Stack's timing flags for every {@link io.hastack.examples.demo.DemoNode}
+     * @param haClassArchive whether HA Stack's node JVMs map a class-data archive trained first
      * @param out where the CSV and plots go
      */
     record Options(
@@ -137,6 +145,7 @@ public final class FailoverComparison {
             int connectionMs,
             int tickMs,
             List<String> haArgs,
+            boolean haClassArchive,
             Path out) {
 
         static Options parse(String[] args) {
@@ -166,6 +175,7 @@ public final class FailoverComparison {
                     "ha-lease-ms",
                     "ha-workers",
                     "ha-device",
+                    "ha-class-archive",
                     "out");
             o.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown flag --" + k + "; known: " + known);
@@ -195,6 +205,10 @@ public final class FailoverComparison {
             if (!device.equals("file") && !device.equals("zookeeper")) {
                 throw new IllegalArgumentException("--ha-device takes file or zookeeper, got '" + device + "'");
             }
+            String archive = o.getOrDefault("ha-class-archive", "off");
+            if (!archive.equals("on") && !archive.equals("off")) {
+                throw new IllegalArgumentException("--ha-class-archive takes on or off, got '" + archive + "'");
+            }
             return new Options(
                     device.equals("zookeeper"),
                     trials,
@@ -214,6 +228,7 @@ public final class FailoverComparison {
                     Integer.parseInt(o.getOrDefault("connection-ms", "1000")),
                     Integer.parseInt(o.getOrDefault("tick-ms", "200")),
                     List.copyOf(haArgs),
+                    archive.equals("on"),
                     Path.of(o.getOrDefault("out", "target/bench")));
         }
 
@@ -338,6 +353,9 @@ public final class FailoverComparison {
             NodeProcess victim = c.node(c.active());
             Map<String, Long> checks = new LinkedHashMap<>();
             settled(settle, checks);
+            if (stack == Phases.Stack.HA_STACK && classArchive != null) {
+                checks.put("class_archive", 1L);
+            }
             long faultAt;
             String survivor;
             long service;
@@ -701,6 +719,13 @@ public final class FailoverComparison {
     // ---------------------------------------------------------------- clusters
 
     private Cluster launch(Phases.Stack stack, int nodes, int resources) {
+        return stack == Phases.Stack.HA_STACK
+                ? launch(stack, nodes, resources, haJvmOptions())
+                : launch(stack, nodes, resources, List.of());
+    }
+
+    /** A cluster of {@code stack} whose HA Stack node JVMs have the options {@code jvm}. */
+    private Cluster launch(Phases.Stack stack, int nodes, int resources, List<String> jvm) {
         List<String> names =
                 IntStream.rangeClosed(1, nodes).mapToObj(i -> "node" + i).toList();
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -718,7 +743,16 @@ public final class FailoverComparison {
             }
             for (int i = 0; i < nodes; i++) {
                 launched.add(NodeProcess.launch(
-                        names.get(i), "bench-" + id, peers.get(i), peers, web, dir, dir.resolve("shared"), args));
+                        List.of(),
+                        jvm,
+                        names.get(i),
+                        "bench-" + id,
+                        peers.get(i),
+                        peers,
+                        web,
+                        dir,
+                        dir.resolve("shared"),
+                        args));
             }
         } else {
             String connect = zooKeeper();
@@ -743,6 +777,60 @@ public final class FailoverComparison {
         }
         resourceNames.add("web");
         return new Cluster(stack, launched, web, resourceNames, dir);
+    }
+
+    /**
+     * The HA Stack node JVMs' own options: none, or with {@code --ha-class-archive on} the class-data
+     * archive, trained first if it is not yet ({@link #trainClassArchive}).
+     */
+    private List<String> haJvmOptions() {
+        if (!options.haClassArchive()) {
+            return List.of();
+        }
+        if (classArchive == null) {
+            classArchive = trainClassArchive();
+        }
+        return List.of("-Xshare:on", "-XX:SharedArchiveFile=" + classArchive);
+    }
+
+    /**
+     * Trains the HA Stack nodes' class-data archive, untimed: a 2-node, 2-resource cluster whose
+     * nodes would write the classes they loaded as they exit ({@code -XX:ArchiveClassesAtExit}); the
+     * active node is killed (it writes nothing), and once the page answers from the survivor, the
+     * survivor is asked to quit and writes the archive, the classes of its failover included.
+     *
+     * @throws IllegalStateException if no archive was written
+     */
+    private Path trainClassArchive() {
+        Path archive = options.out().resolve("ha-node.jsa").toAbsolutePath();
+        System.out.printf(
+                "%n== class-data archive for HA Stack's nodes: one untimed SIGKILL failover; its survivor writes %s as"
+                        + " it exits%n",
+                archive);
+        try {
+            Files.deleteIfExists(archive);
+            String survivor;
+            Path dir;
+            try (Cluster c = launch(Phases.Stack.HA_STACK, 2, 2, List.of("-XX:ArchiveClassesAtExit=" + archive))) {
+                dir = c.dir;
+                c.awaitSteady();
+                NodeProcess victim = c.node(c.active());
+                victim.kill();
+                survivor = c.awaitPageFromOtherThan(victim.name());
+                if (!c.node(survivor).quit(WAIT)) {
+                    throw new IllegalStateException("the archive's survivor " + survivor + " did not quit within "
+                            + WAIT.toSeconds() + " s; logs in " + dir);
+                }
+            }
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalStateException("survivor " + survivor + " exited but wrote no class-data archive "
+                        + archive + "; logs in " + dir);
+            }
+            System.out.printf("  %s: %d KiB%n", archive, Files.size(archive) >> 10);
+            return archive;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot train the class-data archive " + archive, e);
+        }
     }
 
     private String zooKeeper() {

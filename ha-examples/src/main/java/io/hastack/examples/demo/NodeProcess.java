@@ -93,6 +93,24 @@ public final class NodeProcess implements AutoCloseable {
             Path logDir,
             Path shared,
             List<String> extraArgs) {
+        return launch(prefix, List.of(), name, cluster, port, peerPorts, webPort, logDir, shared, extraArgs);
+    }
+
+    /**
+     * As the other {@code launch}, with {@code jvmOptions} added to the node JVM's own options (e.g.
+     * {@code -XX:SharedArchiveFile=...}, a class-data-sharing archive).
+     */
+    public static NodeProcess launch(
+            List<String> prefix,
+            List<String> jvmOptions,
+            String name,
+            String cluster,
+            int port,
+            List<Integer> peerPorts,
+            int webPort,
+            Path logDir,
+            Path shared,
+            List<String> extraArgs) {
         try {
             Files.createDirectories(logDir);
             List<String> keyArgs = extraArgs.contains("--insecure")
@@ -102,7 +120,7 @@ public final class NodeProcess implements AutoCloseable {
             Files.deleteIfExists(log);
             List<String> peers = peerPorts.stream().map(String::valueOf).toList();
             List<String> command = new java.util.ArrayList<>(prefix);
-            command.addAll(java(DemoNode.class.getName()));
+            command.addAll(java(jvmOptions, DemoNode.class.getName()));
             command.addAll(List.of(
                     "--name",
                     name,
@@ -140,7 +158,7 @@ public final class NodeProcess implements AutoCloseable {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
             Files.deleteIfExists(log);
-            List<String> command = new ArrayList<>(java(mainClass));
+            List<String> command = new ArrayList<>(java(List.of(), mainClass));
             command.addAll(args);
             Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -151,18 +169,21 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** The command line of a node JVM up to and including its main class. */
-    private static List<String> java(String mainClass) {
-        return List.of(
+    /**
+     * The command line of a node JVM up to and including its main class, with {@code jvmOptions}
+     * after the common ones (so that they win where they overlap).
+     */
+    static List<String> java(List<String> jvmOptions, String mainClass) {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData", // no hsperfdata file and no sampler thread waking 20 times a second
-                "-Djava.net.preferIPv4Stack=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                mainClass);
+                "-Djava.net.preferIPv4Stack=true"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        return List.copyOf(command);
     }
 
     /**

@@ -229,6 +229,19 @@ class FailoverComparisonTest {
     }
 
     @Test
+    void aClassArchiveForHaStacksNodesIsAskedForByOnAndAnythingElseIsRefused() {
+        assertFalse(FailoverComparison.Options.parse(new String[0]).haClassArchive());
+        assertTrue(FailoverComparison.Options.parse(new String[] {"--ha-class-archive", "on"})
+                .haClassArchive());
+        assertFalse(FailoverComparison.Options.parse(new String[] {"--ha-class-archive", "off"})
+                .haClassArchive());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> FailoverComparison.Options.parse(new String[] {"--ha-class-archive", "yes"}));
+        assertTrue(e.getMessage().contains("--ha-class-archive"), e.getMessage());
+    }
+
+    @Test
     void theIdleScenarioWaitsFiveSecondsAfterTheMachineSettledUnlessTold() {
         assertEquals(5, FailoverComparison.Options.parse(new String[0]).idleWarmSeconds());
         assertEquals(

@@ -33,6 +33,18 @@ class NodeProcessTest {
     }
 
     @Test
+    void aNodeJvmsOwnOptionsComeAfterTheCommonOnesAndBeforeTheClassPath() {
+        List<String> command = NodeProcess.java(List.of("-XX:SharedArchiveFile=/tmp/a.jsa", "-Xshare:on"), "M");
+        int archive = command.indexOf("-XX:SharedArchiveFile=/tmp/a.jsa");
+        assertTrue(archive > command.indexOf("-XX:+UseSerialGC"), command.toString());
+        assertEquals("-Xshare:on", command.get(archive + 1));
+        assertEquals(
+                List.of("-cp", System.getProperty("java.class.path"), "M"),
+                command.subList(archive + 2, command.size()));
+        assertEquals(command.size() - 2, NodeProcess.java(List.of(), "M").size());
+    }
+
+    @Test
     void theEndOfAKilledJvmsOutputIsTimedAfterTheKillAndNotBefore(@TempDir Path dir) {
         NodeProcess p = NodeProcess.launchMain("waiter", Waiter.class.getName(), List.of(), dir);
         try {
