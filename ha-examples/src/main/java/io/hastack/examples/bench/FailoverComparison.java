@@ -64,7 +64,9 @@ import java.util.stream.IntStream;
  * the page is ordered after (they start in parallel; {@code ordered}, the default, starts the
  * workers and the page as one ordered group); {@code --ha-device zookeeper} to give HA Stack the
  * ZooKeeper quorum device on the baseline's ZooKeeper instead of the file one ({@code file}, the
- * default); {@code --ha-class-archive on} to run HA Stack's node JVMs with a class-data-sharing
+ * default); {@code --ha-jvm-options "OPTION ..."} to add JVM options (separated by spaces, each
+ * starting with {@code -}) to every HA Stack node JVM, after the demo's own (e.g. a heap or page
+ * size to try); {@code --ha-class-archive on} to run HA Stack's node JVMs with a class-data-sharing
  * archive ({@code off}, the default): before its first trial the run trains one, untimed (a 2-node
  * cluster whose survivor of a SIGKILL writes the classes it loaded, its failover's included, as it
  * exits: {@code -XX:ArchiveClassesAtExit}), and every HA Stack node after it maps that archive
@@ -78,6 +80,8 @@ public final class FailoverComparison {
     static final String EXITED = "exited";
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Long enough for every resource's monitor (every second) to run: the class-data archive's training. */
+    private static final Duration MONITORED = Duration.ofMillis(2500);
 
     /**
      * Before its fault a trial waits until the machine's processors have been at most this busy
@@ -126,6 +130,7 @@ public final class FailoverComparison {
      * @param connectionMs Curator's connection timeout
      * @param tickMs ZooKeeper's tickTime
      * @param haArgs HA Stack's timing flags for every {@link io.hastack.examples.demo.DemoNode}
+     * @param haJvmOptions JVM options added to every HA Stack node JVM's
      * @param haClassArchive whether HA Stack's node JVMs map a class-data archive trained first
      * @param out where the CSV and plots go
      */
@@ -145,6 +150,7 @@ public final class FailoverComparison {
             int connectionMs,
             int tickMs,
             List<String> haArgs,
+            List<String> haJvmOptions,
             boolean haClassArchive,
             Path out) {
 
@@ -176,6 +182,7 @@ public final class FailoverComparison {
                     "ha-workers",
                     "ha-device",
                     "ha-class-archive",
+                    "ha-jvm-options",
                     "out");
             o.keySet().stream().filter(k -> !known.contains(k)).findFirst().ifPresent(k -> {
                 throw new IllegalArgumentException("unknown flag --" + k + "; known: " + known);
@@ -209,6 +216,16 @@ public final class FailoverComparison {
             if (!archive.equals("on") && !archive.equals("off")) {
                 throw new IllegalArgumentException("--ha-class-archive takes on or off, got '" + archive + "'");
             }
+            List<String> jvmOptions = o.containsKey("ha-jvm-options")
+                    ? Arrays.stream(o.get("ha-jvm-options").trim().split("\\s+"))
+                            .filter(x -> !x.isEmpty())
+                            .toList()
+                    : List.of();
+            jvmOptions.stream().filter(x -> !x.startsWith("-")).findFirst().ifPresent(x -> {
+                throw new IllegalArgumentException(
+                        "--ha-jvm-options takes JVM options separated by spaces, each starting with '-', got '" + x
+                                + "'");
+            });
             return new Options(
                     device.equals("zookeeper"),
                     trials,
@@ -228,6 +245,7 @@ public final class FailoverComparison {
                     Integer.parseInt(o.getOrDefault("connection-ms", "1000")),
                     Integer.parseInt(o.getOrDefault("tick-ms", "200")),
                     List.copyOf(haArgs),
+                    jvmOptions,
                     archive.equals("on"),
                     Path.of(o.getOrDefault("out", "target/bench")));
         }
@@ -263,7 +281,8 @@ public final class FailoverComparison {
         Options o = options;
         System.out.printf(
                 "FailoverComparison %s, %d trials per scenario and stack; HA Stack: %s; Curator: session %d ms,"
-                        + " connection %d ms, tickTime %d ms; --warm-s %d; output in %s%n",
+                        + " connection %d ms, tickTime %d ms; --warm-s %d; HA Stack's node JVMs: %s, --ha-class-archive %s;"
+                        + " output in %s%n",
                 Instant.now(),
                 o.trials(),
                 (o.haArgs().isEmpty() ? "the TCP preset's timings" : String.join(" ", o.haArgs()))
@@ -272,7 +291,12 @@ public final class FailoverComparison {
                 o.connectionMs(),
                 o.tickMs(),
                 o.warmSeconds(),
+                o.haJvmOptions().isEmpty() ? "the demo's options" : "the demo's options and " + o.haJvmOptions(),
+                o.haClassArchive() ? "on" : "off",
                 o.out().toAbsolutePath());
+        if (o.haClassArchive()) {
+            classArchive = trainClassArchive();
+        }
         for (Scenario s : o.scenarios()) {
             switch (s) {
                 case KILL, STOP, PROC, SHUTDOWN -> compare(s);
@@ -353,9 +377,7 @@ public final class FailoverComparison {
             NodeProcess victim = c.node(c.active());
             Map<String, Long> checks = new LinkedHashMap<>();
             settled(settle, checks);
-            if (stack == Phases.Stack.HA_STACK && classArchive != null) {
-                checks.put("class_archive", 1L);
-            }
+            archived(stack, checks);
             long faultAt;
             String survivor;
             long service;
@@ -507,6 +529,7 @@ public final class FailoverComparison {
                             e.type().equals("ACTION_SUCCEEDED") && e.detail().startsWith("start ");
                     List<String> gaveUp = List.of(
                             "LEASE_LOST", "PAUSE_DETECTED", "NOT_LEADER", "CONNECTION_SUSPENDED", "CONNECTION_LOST");
+                    archived(stack, checks);
                     checks.put("failovers", any(after, start.and(e -> !e.node().equals(active))));
                     checks.put("active_gave_up", any(after, e -> e.node().equals(active) && gaveUp.contains(e.type())));
                     checks.put(
@@ -597,6 +620,7 @@ public final class FailoverComparison {
                     long ticks = cpuTicks(n.pid()) - before.get(n.name());
                     Map<String, Long> checks = new LinkedHashMap<>();
                     settled(settle, checks);
+                    archived(stack, checks);
                     // ticks are 10 ms (USER_HZ 100): per mille of one core
                     checks.put("cpu_permille_of_core", ticks * 10 * 1000 / elapsedMs);
                     checks.put("active", n.name().equals(active) ? 1L : 0L);
@@ -628,6 +652,13 @@ public final class FailoverComparison {
                     SETTLE_TIMEOUT.toSeconds(), settle.busy() * 100, then);
         }
         return settle;
+    }
+
+    /** Marks a trial of HA Stack's nodes with the class-data archive ({@code class_archive=1}). */
+    private void archived(Phases.Stack stack, Map<String, Long> checks) {
+        if (stack == Phases.Stack.HA_STACK && classArchive != null) {
+            checks.put("class_archive", 1L);
+        }
     }
 
     /** Records how long a trial waited for the machine to settle, and how busy it was then. */
@@ -780,26 +811,37 @@ public final class FailoverComparison {
     }
 
     /**
-     * The HA Stack node JVMs' own options: none, or with {@code --ha-class-archive on} the class-data
-     * archive, trained first if it is not yet ({@link #trainClassArchive}).
+     * The HA Stack node JVMs' own options: {@code --ha-jvm-options}, and with {@code
+     * --ha-class-archive on} the class-data archive the run trained before its first trial ({@link
+     * #classArchiveOptions}).
      */
     private List<String> haJvmOptions() {
-        if (!options.haClassArchive()) {
-            return List.of();
+        List<String> jvm = new ArrayList<>(options.haJvmOptions());
+        if (classArchive != null) {
+            jvm.addAll(classArchiveOptions(classArchive));
         }
-        if (classArchive == null) {
-            classArchive = trainClassArchive();
-        }
-        return List.of("-Xshare:on", "-XX:SharedArchiveFile=" + classArchive);
+        return List.copyOf(jvm);
+    }
+
+    /**
+     * The options of a node JVM that maps the class-data archive {@code archive}: {@code -Xshare:on},
+     * so that a JVM that cannot map it fails to start instead of running without it.
+     */
+    static List<String> classArchiveOptions(Path archive) {
+        return List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive.toAbsolutePath());
     }
 
     /**
      * Trains the HA Stack nodes' class-data archive, untimed: a 2-node, 2-resource cluster whose
      * nodes would write the classes they loaded as they exit ({@code -XX:ArchiveClassesAtExit}); the
-     * active node is killed (it writes nothing), and once the page answers from the survivor, the
-     * survivor is asked to quit and writes the archive, the classes of its failover included.
+     * active node is killed (it writes nothing), and once the survivor has converged (its starts
+     * done) and its monitors have run, it is asked to quit and writes the archive, the classes of
+     * its failover included. The run stops if this fails: its HA Stack trials would otherwise be a
+     * configuration other than the one asked for.
      *
-     * @throws IllegalStateException if no archive was written
+     * @throws IllegalStateException if the cluster does not fail over, the survivor does not exit
+     *     with status 0 within {@link #WAIT}, or the archive is missing or empty
+     * @throws java.io.UncheckedIOException if the archive's old copy cannot be removed
      */
     private Path trainClassArchive() {
         Path archive = options.out().resolve("ha-node.jsa").toAbsolutePath();
@@ -811,18 +853,29 @@ public final class FailoverComparison {
             Files.deleteIfExists(archive);
             String survivor;
             Path dir;
-            try (Cluster c = launch(Phases.Stack.HA_STACK, 2, 2, List.of("-XX:ArchiveClassesAtExit=" + archive))) {
+            List<String> jvm = new ArrayList<>(options.haJvmOptions());
+            jvm.add("-XX:ArchiveClassesAtExit=" + archive);
+            try (Cluster c = launch(Phases.Stack.HA_STACK, 2, 2, jvm)) {
                 dir = c.dir;
                 c.awaitSteady();
                 NodeProcess victim = c.node(c.active());
+                long faultAt = System.currentTimeMillis();
                 victim.kill();
                 survivor = c.awaitPageFromOtherThan(victim.name());
-                if (!c.node(survivor).quit(WAIT)) {
-                    throw new IllegalStateException("the archive's survivor " + survivor + " did not quit within "
-                            + WAIT.toSeconds() + " s; logs in " + dir);
+                NodeProcess last = c.node(survivor);
+                await(
+                        () -> last.firstEvent(e -> e.type().equals("CONVERGED") && e.epochMillis() >= faultAt)
+                                .isPresent(),
+                        WAIT,
+                        survivor + " converging after the failover; logs in " + dir);
+                LockSupport.parkNanos(MONITORED.toNanos()); // each resource's monitor runs on the survivor
+                if (!last.quit(WAIT) || last.exitCode().orElse(-1) != 0) {
+                    throw new IllegalStateException(
+                            "the archive's survivor " + survivor + " did not exit with status 0" + " within "
+                                    + WAIT.toSeconds() + " s of its quit (" + last.exitCode() + "); logs in " + dir);
                 }
             }
-            if (!Files.isRegularFile(archive)) {
+            if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
                 throw new IllegalStateException("survivor " + survivor + " exited but wrote no class-data archive "
                         + archive + "; logs in " + dir);
             }

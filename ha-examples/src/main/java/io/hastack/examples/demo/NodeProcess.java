@@ -353,6 +353,11 @@ public final class NodeProcess implements AutoCloseable {
         stdin.close(); // nothing more is sent to a killed JVM
     }
 
+    /** The JVM's exit status once it has exited; empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    }
+
     /** Asks the node to hand over and exit; kills it if it has not exited within {@code timeout}. */
     public boolean quit(Duration timeout) {
         stdin.println("quit");

@@ -239,6 +239,25 @@ class FailoverComparisonTest {
                 IllegalArgumentException.class,
                 () -> FailoverComparison.Options.parse(new String[] {"--ha-class-archive", "yes"}));
         assertTrue(e.getMessage().contains("--ha-class-archive"), e.getMessage());
+        assertEquals(
+                List.of(
+                        "-Xshare:on",
+                        "-XX:SharedArchiveFile=" + Path.of("out/ha-node.jsa").toAbsolutePath()),
+                FailoverComparison.classArchiveOptions(Path.of("out/ha-node.jsa")));
+    }
+
+    @Test
+    void jvmOptionsForHaStacksNodesAreSplitOnSpacesAndMustLookLikeOptions() {
+        assertEquals(List.of(), FailoverComparison.Options.parse(new String[0]).haJvmOptions());
+        assertEquals(
+                List.of("-XX:+UseTransparentHugePages", "-Xmn8m"),
+                FailoverComparison.Options.parse(
+                                new String[] {"--ha-jvm-options", " -XX:+UseTransparentHugePages  -Xmn8m "})
+                        .haJvmOptions());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> FailoverComparison.Options.parse(new String[] {"--ha-jvm-options", "-Xmn8m Xss1m"}));
+        assertTrue(e.getMessage().contains("'Xss1m'"), e.getMessage());
     }
 
     @Test

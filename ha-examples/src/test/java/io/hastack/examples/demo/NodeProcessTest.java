@@ -52,12 +52,17 @@ class NodeProcessTest {
                     .alias("the waiter's event")
                     .until(() -> p.events().stream().anyMatch(e -> e.type().equals("READY")));
             assertTrue(p.outputClosedAt().isEmpty(), "no end while it runs");
+            assertTrue(p.exitCode().isEmpty(), "no exit status while it runs");
             long before = System.currentTimeMillis();
             p.kill();
             await().atMost(Timing.seconds(60))
                     .alias("the end of the killed JVM's output")
                     .until(() -> p.outputClosedAt().isPresent());
             assertTrue(p.outputClosedAt().getAsLong() >= before, "the end comes after the kill");
+            await().atMost(Timing.seconds(60))
+                    .alias("the exit status")
+                    .until(() -> p.exitCode().isPresent());
+            assertEquals(128 + 9, p.exitCode().getAsInt(), "killed by SIGKILL");
         } finally {
             p.kill();
         }
