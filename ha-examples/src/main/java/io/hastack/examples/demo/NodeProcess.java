@@ -76,29 +76,14 @@ public final class NodeProcess implements AutoCloseable {
             Path logDir,
             Path shared,
             List<String> extraArgs) {
-        return launch(List.of(), name, cluster, port, peerPorts, webPort, logDir, shared, extraArgs);
+        return launch(List.of(), List.of(), name, cluster, port, peerPorts, webPort, logDir, shared, extraArgs);
     }
 
     /**
      * As the other {@code launch}, with the JVM's command line after {@code prefix} (e.g. {@code ip
-     * netns exec NS}, which execs the JVM in a network namespace).
-     */
-    public static NodeProcess launch(
-            List<String> prefix,
-            String name,
-            String cluster,
-            int port,
-            List<Integer> peerPorts,
-            int webPort,
-            Path logDir,
-            Path shared,
-            List<String> extraArgs) {
-        return launch(prefix, List.of(), name, cluster, port, peerPorts, webPort, logDir, shared, extraArgs);
-    }
-
-    /**
-     * As the other {@code launch}, with {@code jvmOptions} added to the node JVM's own options (e.g.
-     * {@code -XX:SharedArchiveFile=...}, a class-data-sharing archive).
+     * netns exec NS}, which execs the JVM in a network namespace), and {@code jvmOptions} added to
+     * the node JVM's own options (e.g. {@code -XX:SharedArchiveFile=...}, a class-data-sharing
+     * archive).
      */
     public static NodeProcess launch(
             List<String> prefix,

@@ -198,6 +198,7 @@ class LeaseFailoverTest {
                 args.addAll(extraArgs);
                 nodes.add(NodeProcess.launch(
                         net.prefix(i + 1),
+                        List.of(),
                         names.get(i),
                         cluster,
                         peers.get(i),
