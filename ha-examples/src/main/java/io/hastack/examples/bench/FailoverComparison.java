@@ -130,7 +130,7 @@ public final class FailoverComparison {
      * @param connectionMs Curator's connection timeout
      * @param tickMs ZooKeeper's tickTime
      * @param haArgs HA Stack's timing flags for every {@link io.hastack.examples.demo.DemoNode}
-     * @param haJvmOptions JVM options added to every HA Stack node JVM's
+     * @param haJvmOptions JVM options added to every HA Stack node JVM ({@code --ha-jvm-options})
      * @param haClassArchive whether HA Stack's node JVMs map a class-data archive trained first
      * @param out where the CSV and plots go
      */
@@ -871,7 +871,7 @@ public final class FailoverComparison {
                 LockSupport.parkNanos(MONITORED.toNanos()); // each resource's monitor runs on the survivor
                 if (!last.quit(WAIT) || last.exitCode().orElse(-1) != 0) {
                     throw new IllegalStateException(
-                            "the archive's survivor " + survivor + " did not exit with status 0" + " within "
+                            "the archive's survivor " + survivor + " did not exit with status 0 within "
                                     + WAIT.toSeconds() + " s of its quit (" + last.exitCode() + "); logs in " + dir);
                 }
             }
