@@ -14,7 +14,6 @@ import org.jgroups.JChannel;
 import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.FRAG2;
-import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
@@ -224,7 +223,9 @@ public final class JGroupsConfig {
         } else {
             stack.add(new SHARED_LOOPBACK_PING());
         }
-        stack.add(new MERGE3().setMinInterval(mergeMinInterval.toMillis()).setMaxInterval(mergeMaxInterval.toMillis()));
+        stack.add(new GatedMerge()
+                .setMinInterval(mergeMinInterval.toMillis())
+                .setMaxInterval(mergeMaxInterval.toMillis()));
         if (transport == Transport.TCP) {
             stack.add(new ClosedConnectionWatch()
                     .setBindAddress(bind.getAddress())

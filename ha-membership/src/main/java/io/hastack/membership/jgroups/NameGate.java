@@ -158,6 +158,45 @@ final class NameGate extends AUTH {
         return Optional.empty();
     }
 
+    /**
+     * Empty if merge information from {@code sender} may count: else why not. The sender's name (the
+     * one it gives, {@code claimed}, and the one it announced) and the name of the creator of the
+     * view it reports must not be outside the configured node list; a name not known yet passes.
+     */
+    Optional<String> mergeOutsider(Address sender, String claimed, Address creator) {
+        Set<NodeId> admitted = rules.admitted();
+        if (admitted.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String name : new String[] {claimed, NameCache.get(sender)}) {
+            if (name != null && !admits(admitted, name)) {
+                return Optional.of("node " + name + " is not in the configured node list " + admitted);
+            }
+        }
+        String made = creator == null || creator.equals(sender) ? null : NameCache.get(creator);
+        if (made != null && !admits(admitted, made)) {
+            return Optional.of(
+                    "its view was made by node " + made + ", which is not in the configured node list " + admitted);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean admits(Set<NodeId> admitted, String name) {
+        try {
+            return admitted.contains(NodeId.of(name));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Counts and logs (rate-limited) a refusal made outside a join or merge request. */
+    void count(String reason, String detail) {
+        Refusals r = refusals;
+        if (r != null) {
+            r.refuse(reason, detail);
+        }
+    }
+
     private static Optional<String[]> refuse(String reason, String detail) {
         return Optional.of(new String[] {reason, detail});
     }

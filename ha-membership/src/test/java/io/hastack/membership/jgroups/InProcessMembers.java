@@ -21,6 +21,11 @@ final class InProcessMembers implements AutoCloseable {
         this.cluster = prefix + "-" + System.nanoTime();
     }
 
+    /** The JGroups cluster name its members join. */
+    String cluster() {
+        return cluster;
+    }
+
     /** The in-process stack as the tests' nodes run it. */
     JGroupsConfig standard() {
         return JGroupsConfig.inProcess(key);
