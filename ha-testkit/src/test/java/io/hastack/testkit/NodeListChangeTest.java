@@ -1,5 +1,6 @@
 package io.hastack.testkit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,6 +153,90 @@ class NodeListChangeTest {
         assertEquals(
                 3, cluster.node("n1").status().view().orElseThrow().members().size());
         assertEquals(1, cluster.witness.runningOn("web").size());
+    }
+
+    /**
+     * Found by the nemesis: n2, cut off while n4 was added, merged with n1, which holds the new list
+     * of four, while n3 and n4 had won the tie of that list. Counting n1's vote by its old list of
+     * three, n2 held its lease by a majority and recorded {n1, n2} on the device; taking the new
+     * list, it then held the tie too, and both halves started the group. A member on a list the
+     * cluster has left gets no lease from one on the new list, so it records nothing.
+     */
+    @Test
+    void aNodeStillOnTheOldListMakesNoMajorityWithAMemberOnTheNewOne() throws Exception {
+        start(config("n1", "n2", "n3"), "n1", "n2", "n3");
+        VersionedConfig old = cluster.node("n2").configuration();
+        // n2 cannot keep the change, so it stays on the list of three; cut off, n1 and n3 commit the
+        // change without it.
+        cluster.storeFails("n2", true);
+        done(cluster.node("n1").admin().addNode(NodeId.of("n4"), Optional.empty()));
+        cluster.partition(java.util.Set.of("n2"));
+        List<NodeId> four = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"), NodeId.of("n4"));
+        InProcessCluster.waitUntil(
+                () -> List.of("n1", "n3").stream().map(cluster::node).allMatch(n -> {
+                    ClusterConfig c = n.configuration().config();
+                    return c.nodes().equals(four) && c.previousNodes().isEmpty();
+                }),
+                "n1 and n3 to commit the list of four without n2");
+        VersionedConfig committed = cluster.node("n1").configuration();
+        InProcessCluster.waitUntil(
+                () -> {
+                    try {
+                        cluster.start("n4", committed);
+                        return true;
+                    } catch (RuntimeException refused) {
+                        return false; // it asked n2, which does not admit it: ask again
+                    }
+                },
+                "n4 to join n1 and n3");
+        cluster.awaitViewOf("n1", 3);
+        awaitRunsOnce("web");
+        assertEquals(old, cluster.node("n2").configuration(), "n2 still holds the list of three");
+
+        // {n3, n4} | {n1} | {n2}: n3 and n4 win the tie of the list of four and run the group.
+        cluster.partition(java.util.Set.of("n3", "n4"));
+        cluster.awaitViewOf("n3", 2);
+        cluster.awaitViewOf("n1", 1);
+        InProcessCluster.waitUntil(
+                () -> cluster.node("n3").status().quorum().contains("tie won"),
+                "n3 and n4 to win the tie (" + cluster.node("n3").status().quorum() + ")");
+        InProcessCluster.waitUntil(
+                () -> cluster.witness.runningOn("web").size() == 1
+                        && java.util.Set.of(NodeId.of("n3"), NodeId.of("n4"))
+                                .containsAll(cluster.witness.runningOn("web")),
+                "web to run on n3 or n4");
+
+        // n1 (the list of four) and n2 (still three) merge: n2 counts 2 of 3, but n1 grants it no
+        // lease, so it neither acts nor records {n1, n2} as a majority on the device.
+        cluster.heal();
+        cluster.partition(java.util.Set.of("n3", "n4"));
+        cluster.awaitViewOf("n1", 2);
+        cluster.awaitViewOf("n2", 2);
+        await("n2, on the list of three, to stay without a lease for 2 s")
+                .during(Duration.ofSeconds(2))
+                .atMost(InProcessCluster.WAIT)
+                .until(() -> !cluster.node("n2").holdsLease()
+                        && cluster.node("n2").configuration().equals(old));
+
+        // Its store works again, and it is cut off and back (a new view, so that n1 sends its version
+        // again): it takes the list of four, and the tie stays with n3 and n4.
+        cluster.storeFails("n2", false);
+        cluster.partition(java.util.Set.of("n2"));
+        cluster.awaitViewOf("n1", 1);
+        cluster.heal();
+        cluster.partition(java.util.Set.of("n3", "n4"));
+        InProcessCluster.waitUntil(
+                () -> cluster.node("n2").configuration().config().nodes().equals(four),
+                "n2 to take the list of four from n1");
+        InProcessCluster.waitUntil(
+                () -> cluster.node("n1").status().quorum().startsWith("no quorum")
+                        && cluster.node("n2").status().quorum().startsWith("no quorum"),
+                "n1 and n2 to lose the tie (" + cluster.node("n1").status().quorum() + "; "
+                        + cluster.node("n2").status().quorum() + ")");
+        assertTrue(
+                cluster.node("n3").status().quorum().contains("tie won"),
+                cluster.node("n3").status().quorum());
+        assertEquals(1, cluster.witness.runningOn("web").size(), "web runs once: " + cluster.witness.history());
     }
 
     @Test

@@ -100,15 +100,18 @@ final class Lease {
         return view == null || ping.view().sequence() > view.id().sequence();
     }
 
-    /** A new lease request to send to every other member, or empty outside a view. */
-    Optional<LeasePing> request() {
+    /**
+     * A new lease request to send to every other member, or empty outside a view; it names the
+     * configuration version the node holds and that version's node list.
+     */
+    Optional<LeasePing> request(long configVersion, java.util.List<NodeId> nodes) {
         if (view == null) {
             return Optional.empty();
         }
         long seq = ++sequence;
         lastRequestAt = nanos.getAsLong();
         sent.put(seq, lastRequestAt);
-        return Optional.of(new LeasePing(view.id(), seq, time.toMillis()));
+        return Optional.of(new LeasePing(view.id(), seq, time.toMillis(), configVersion, nodes));
     }
 
     /**

@@ -73,7 +73,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class MessageCodec {
     /** 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame. */
-    static final int VERSION = 7;
+    static final int VERSION = 8;
 
     /** The longest frame read: far above any real message, far below what would hurt the heap. */
     static final int MAX_FRAME = 4 << 20;
@@ -158,8 +158,13 @@ final class MessageCodec {
                         writeView(out, m.view());
                         out.writeLong(m.sequence());
                         out.writeLong(m.leaseMillis());
+                        out.writeLong(m.configVersion());
+                        out.writeInt(m.nodes().size());
+                        for (NodeId n : m.nodes()) {
+                            out.writeUTF(n.value());
+                        }
                     },
-                    in -> new LeasePing(readView(in), in.readLong(), in.readLong())),
+                    in -> new LeasePing(readView(in), in.readLong(), in.readLong(), in.readLong(), readNodes(in))),
             new Kind<>(
                     10,
                     MessageKind.LEASE_PONG,
@@ -629,6 +634,15 @@ final class MessageCodec {
             throw new MalformedMessageException("implausible element count " + n);
         }
         return n;
+    }
+
+    private static List<NodeId> readNodes(DataInputStream in) throws IOException, MalformedMessageException {
+        int n = count(in);
+        List<NodeId> nodes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            nodes.add(NodeId.of(in.readUTF()));
+        }
+        return nodes;
     }
 
     private static void writeView(DataOutputStream out, ViewId view) throws IOException {

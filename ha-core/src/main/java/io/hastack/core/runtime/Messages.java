@@ -360,13 +360,23 @@ final class Messages {
      *     counts the lease from when it sent the request
      * @param leaseMillis the sender's lease time: a member whose own differs grants nothing, since
      *     the others' wait for an expired lease assumes one lease time everywhere
+     * @param configVersion the version of the configuration the sender holds
+     * @param nodes that version's node list: a member that holds a newer version whose node list
+     *     is neither this one nor the list it is changing from grants nothing, since the sender
+     *     would count votes by a list the cluster has left (see {@code
+     *     docs/design/node-list-changes.md})
      */
-    record LeasePing(ViewId view, long sequence, long leaseMillis) implements Message {
+    record LeasePing(ViewId view, long sequence, long leaseMillis, long configVersion, List<NodeId> nodes)
+            implements Message {
         LeasePing {
             Objects.requireNonNull(view, "view");
             if (leaseMillis <= 0) {
                 throw new IllegalArgumentException("lease time " + leaseMillis + " ms is not positive");
             }
+            if (configVersion < 0) {
+                throw new IllegalArgumentException("configuration version " + configVersion + " is negative");
+            }
+            nodes = List.copyOf(nodes);
         }
 
         @Override

@@ -203,6 +203,8 @@ final class Participant implements Messages.Handler {
     private final long startedAt;
     /** Members whose lease requests had another lease time (logged once each). */
     private final Set<NodeId> mismatchedLease = new java.util.HashSet<>();
+    /** Members told once per version that they hold a node list this node's version has left. */
+    private final Set<String> staleLists = new java.util.HashSet<>();
     /**
      * Lease requests from members of a view this member has not installed yet, or held back while
      * it carries its lease ({@link #carrying}), by sender.
@@ -306,7 +308,8 @@ final class Participant implements Messages.Handler {
     }
 
     private void requestLease() {
-        lease.request()
+        VersionedConfig mine = live.get();
+        lease.request(mine.version(), mine.config().nodes())
                 .ifPresent(ping ->
                         view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, ping)));
     }
@@ -451,6 +454,9 @@ final class Participant implements Messages.Handler {
             }
             return;
         }
+        if (countsByAnOldList(from, ping)) {
+            return;
+        }
         if (carrying) {
             // No lease for the peer while this member carries its own: answered once it holds one.
             pendingPings.put(from, ping);
@@ -463,6 +469,38 @@ final class Participant implements Messages.Handler {
             // The requester installed a view this member has not yet: answer once it has.
             pendingPings.put(from, ping);
         }
+    }
+
+    /**
+     * True if {@code from} asks for a lease holding an older configuration version whose node list
+     * this node's version has left (it is neither this node's list nor the one it is changing from):
+     * such a member would count this node's vote by the old list, so that, with a newer member in its
+     * view, a partition holding less than half of the old list could count itself a majority and
+     * record itself on the quorum device. Found by the nemesis: {n1 (new list), n2 (old)} recorded a
+     * majority of three over {n3, n4}'s tie won by the list of four, then held the tie itself. It
+     * gets no lease until it takes the newer version, which the partition's coordinator hands it.
+     */
+    private boolean countsByAnOldList(NodeId from, Messages.LeasePing ping) {
+        VersionedConfig mine = live.get();
+        if (ping.configVersion() >= mine.version()
+                || ping.nodes().equals(mine.config().nodes())
+                || ping.nodes().equals(mine.config().previousNodes())) {
+            return false;
+        }
+        if (staleLists.add(from + "@" + ping.configVersion())) {
+            LOG.warn(
+                    "{}: {} asks for a membership lease holding configuration version {} with the node list {},"
+                            + " but {} holds version {} with the node list {}: it gets none until it takes the"
+                            + " newer version",
+                    self,
+                    from,
+                    ping.configVersion(),
+                    ping.nodes(),
+                    self,
+                    mine.version(),
+                    mine.config().nodes());
+        }
+        return true;
     }
 
     @Override

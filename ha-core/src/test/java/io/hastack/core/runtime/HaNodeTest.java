@@ -301,7 +301,8 @@ class HaNodeTest {
         Messages.LeasePing own = (Messages.LeasePing) membership.read(request.payload());
         assertEquals(current.id(), own.view());
 
-        membership.deliverFrom(N1, new Messages.LeasePing(current.id(), 7, own.leaseMillis()));
+        membership.deliverFrom(
+                N1, new Messages.LeasePing(current.id(), 7, own.leaseMillis(), own.configVersion(), own.nodes()));
         Messages.LeasePong answer = null;
         while (answer == null) {
             ScriptedMembership.Sent next = membership.periodic.poll(WAIT_SECONDS, TimeUnit.SECONDS);

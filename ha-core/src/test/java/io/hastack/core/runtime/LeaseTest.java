@@ -40,7 +40,7 @@ class LeaseTest {
     @Test
     void theLeaseRunsFromWhenTheRequestWasSentNotFromWhenTheAnswerCame() {
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing ping = lease.request().orElseThrow();
+        LeasePing ping = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         advance(Duration.ofSeconds(2)); // the answer was held up (or this node was frozen)
         assertTrue(lease.answered(N2, new LeasePong(ping.view(), ping.sequence())));
         assertTrue(lease.held(LeaseTest::majority));
@@ -57,12 +57,12 @@ class LeaseTest {
         java.util.function.Predicate<Set<NodeId>> threeOfFive = s -> s.size() >= 3;
         lease.viewInstalled(view(1, N1, N2, N3, n4, n5));
         assertFalse(lease.latestRoundHolds(threeOfFive), "nothing asked yet");
-        LeasePing first = lease.request().orElseThrow();
+        LeasePing first = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         lease.answered(N2, new LeasePong(first.view(), first.sequence()));
         lease.answered(N3, new LeasePong(first.view(), first.sequence()));
         assertTrue(lease.latestRoundHolds(threeOfFive));
         advance(T.dividedBy(5));
-        LeasePing second = lease.request().orElseThrow();
+        LeasePing second = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         lease.answered(N2, new LeasePong(second.view(), second.sequence()));
         assertTrue(lease.held(threeOfFive), "held by the first round's answers");
         assertFalse(lease.latestRoundHolds(threeOfFive), "one answer of the latest round: still on its way");
@@ -74,10 +74,10 @@ class LeaseTest {
     @Test
     void anAnswerOnlyCountsForARequestOfTheCurrentViewFromAMemberOfIt() {
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing old = lease.request().orElseThrow();
+        LeasePing old = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         lease.viewInstalled(view(2, N1, N2, N3));
         assertFalse(lease.answered(N2, new LeasePong(old.view(), old.sequence())), "an answer in view 1");
-        LeasePing ping = lease.request().orElseThrow();
+        LeasePing ping = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         assertFalse(lease.answered(N2, new LeasePong(ping.view(), ping.sequence() + 1)), "an unknown request");
         assertFalse(lease.answered(NodeId.of("x"), new LeasePong(ping.view(), ping.sequence())), "a stranger");
         assertFalse(lease.answered(N1, new LeasePong(ping.view(), ping.sequence())), "itself");
@@ -90,9 +90,9 @@ class LeaseTest {
     void theExpiryIsWhenTheQuorumOfLatestAnswersLapses() {
         Predicate<Set<NodeId>> all = s -> s.size() == 3; // e.g. a tie-won view must hear everyone
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing first = lease.request().orElseThrow();
+        LeasePing first = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         advance(Duration.ofSeconds(1));
-        LeasePing second = lease.request().orElseThrow();
+        LeasePing second = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         lease.answered(N2, new LeasePong(first.view(), first.sequence()));
         lease.answered(N3, new LeasePong(second.view(), second.sequence()));
         long firstSent = now - Duration.ofSeconds(1).toNanos();
@@ -115,15 +115,22 @@ class LeaseTest {
     void itGrantsOnlyInItsOwnViewAndReportsGrantsToNodesThatLeftIt() {
         View v = view(4, N1, N2, N3);
         lease.viewInstalled(v);
-        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9, 3000)).isPresent());
+        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9, 3000, 0, List.of(N1, N2, N3)))
+                .isPresent());
         assertTrue(
-                lease.grant(N3, new LeasePing(view(3, N1, N2, N3).id(), 1, 3000))
+                lease.grant(N3, new LeasePing(view(3, N1, N2, N3).id(), 1, 3000, 0, List.of(N1, N2, N3)))
                         .isEmpty(),
                 "another view");
-        assertTrue(lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1, 3000)).isEmpty(), "not a member");
-        assertTrue(lease.grant(N3, new LeasePing(v.id(), 2, 5000)).isEmpty(), "another lease time");
-        assertTrue(lease.fromLaterView(new LeasePing(view(5, N1, N2).id(), 1, 3000)));
-        assertFalse(lease.fromLaterView(new LeasePing(view(3, N1, N2).id(), 1, 3000)));
+        assertTrue(
+                lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1, 3000, 0, List.of(N1, N2, N3)))
+                        .isEmpty(),
+                "not a member");
+        assertTrue(
+                lease.grant(N3, new LeasePing(v.id(), 2, 5000, 0, List.of(N1, N2, N3)))
+                        .isEmpty(),
+                "another lease time");
+        assertTrue(lease.fromLaterView(new LeasePing(view(5, N1, N2).id(), 1, 3000, 0, List.of(N1, N2, N3))));
+        assertFalse(lease.fromLaterView(new LeasePing(view(3, N1, N2).id(), 1, 3000, 0, List.of(N1, N2, N3))));
         assertEquals(Map.of(), lease.grantAges(T.multipliedBy(3)), "n2 is still in the view");
         advance(Duration.ofMillis(700));
         lease.viewInstalled(view(5, N1, N3));
@@ -135,14 +142,14 @@ class LeaseTest {
     @Test
     void answersFromAnEarlierViewKeepTheLeaseButDoNotConfirmItInTheNewView() {
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing ping = lease.request().orElseThrow();
+        LeasePing ping = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         assertTrue(lease.answered(N2, new LeasePong(ping.view(), ping.sequence())));
         assertTrue(lease.heldInView(LeaseTest::majority));
 
         lease.viewInstalled(view(2, N1, N2, N3));
         assertTrue(lease.held(LeaseTest::majority), "n2's answer in view 1 still holds the lease");
         assertFalse(lease.heldInView(LeaseTest::majority), "but no one has answered in view 2 yet");
-        LeasePing again = lease.request().orElseThrow();
+        LeasePing again = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
         assertTrue(lease.answered(N3, new LeasePong(again.view(), again.sequence())));
         assertTrue(lease.heldInView(LeaseTest::majority), "n3 answered in view 2");
         advance(T);

@@ -61,11 +61,14 @@ class ParticipantTest {
     private boolean aloneSustains = true;
 
     private static final Duration LEASE = Duration.ofSeconds(1);
+    /** The participant's configuration, which a test may move on. */
+    private LiveConfig live;
+
     private final Participant participant = participant();
 
     private Participant participant() {
         Participant[] self = new Participant[1];
-        LiveConfig live = LiveConfig.of(config);
+        live = LiveConfig.of(config);
         LocalResources resources = executor.local(N2, config, time, () -> self[0].sendReport());
         Coordinator coordinator =
                 new Coordinator(N2, live, new DefaultPlanner(), time.clock(), LEASE, new Coordinator.Port() {
@@ -443,19 +446,53 @@ class ParticipantTest {
     }
 
     @Test
+    void aMemberThatCountsVotesByANodeListTheClusterHasLeftGetsNoLease() {
+        install(view(5, N1, N2, N3), Quorum.QUORATE);
+        NodeId n4 = NodeId.of("n4");
+        List<NodeId> three = List.of(N1, N2, N3);
+        List<NodeId> four = List.of(N1, N2, N3, n4);
+        // n2 holds the joint version of adding n4: a member still on the list of three is granted
+        // (the joint rule needs a strict majority of that list anyway).
+        live.set(io.hastack.core.model.VersionedConfig.of(
+                5,
+                config.toBuilder()
+                        .nodes("n1", "n2", "n3", "n4")
+                        .previousNodes(three)
+                        .build()));
+        sent.clear();
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 1, 1000, 4, three));
+        assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 1)), sent, "the list being left");
+
+        // Committed: the list of three is gone; a member still holding it gets nothing.
+        live.set(io.hastack.core.model.VersionedConfig.of(
+                6, config.toBuilder().nodes("n1", "n2", "n3", "n4").build()));
+        sent.clear();
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 4, three));
+        assertEquals(List.of(), sent, "an old list the cluster has left");
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 5, four));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 4, 1000, 7, three));
+        assertEquals(
+                List.of(
+                        new Messages.LeasePong(view(5, N1, N2, N3).id(), 3),
+                        new Messages.LeasePong(view(5, N1, N2, N3).id(), 4)),
+                sent,
+                "an older version with the same list, and a newer version, are granted");
+    }
+
+    @Test
     void itGrantsLeasesOnlyInItsOwnViewAndReportsWhomItGrantedOnceTheyAreGone() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000));
+        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000, 0, List.of(N1, N2, N3)));
         assertEquals(List.of(), sent, "a request from an earlier view gets no answer");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 0, List.of(N1, N2, N3)));
         assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 2)), sent);
         time.runFor(Duration.ofMillis(300));
         install(view(6, N2, N3), Quorum.QUORATE);
         participant.sendReport();
         long age = lastReport().grantAges().get(N1);
         assertTrue(age >= 300 && age < 400, "granted " + age + " ms ago");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 0, List.of(N1, N2, N3)));
         assertTrue(
                 sent.stream().filter(m -> m instanceof Messages.LeasePong).count() == 1,
                 "no grant to a node outside the view: " + sent);
