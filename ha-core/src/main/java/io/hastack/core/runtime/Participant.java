@@ -1089,6 +1089,9 @@ final class Participant implements Messages.Handler {
                             + " the coordinator sends it again",
                     self,
                     next);
+            // Its next report, still naming the version it holds, has the coordinator send it again
+            // (at most once per CONFIG_RESEND): otherwise only a change of state or view would.
+            port.schedule(this::sendReport, Coordinator.CONFIG_RESEND.plusMillis(100));
             return;
         }
         live.set(next);
