@@ -102,16 +102,22 @@ final class Lease {
 
     /**
      * A new lease request to send to every other member, or empty outside a view; it names the
-     * configuration version the node holds and that version's node list.
+     * configuration version {@code config} the node holds, its hash and its node list.
      */
-    Optional<LeasePing> request(long configVersion, java.util.List<NodeId> nodes) {
+    Optional<LeasePing> request(io.hastack.core.model.VersionedConfig config) {
         if (view == null) {
             return Optional.empty();
         }
         long seq = ++sequence;
         lastRequestAt = nanos.getAsLong();
         sent.put(seq, lastRequestAt);
-        return Optional.of(new LeasePing(view.id(), seq, time.toMillis(), configVersion, nodes));
+        return Optional.of(new LeasePing(
+                view.id(),
+                seq,
+                time.toMillis(),
+                config.version(),
+                config.hash(),
+                config.config().nodes()));
     }
 
     /**

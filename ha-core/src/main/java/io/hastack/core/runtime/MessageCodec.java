@@ -72,7 +72,10 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link #MAX_FRAME} is rejected before it is read. Thread-safe.
  */
 final class MessageCodec {
-    /** 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame. */
+    /**
+     * 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame; 8: a lease
+     * request names the sender's configuration version, its hash and its node list.
+     */
     static final int VERSION = 8;
 
     /** The longest frame read: far above any real message, far below what would hurt the heap. */
@@ -159,12 +162,14 @@ final class MessageCodec {
                         out.writeLong(m.sequence());
                         out.writeLong(m.leaseMillis());
                         out.writeLong(m.configVersion());
+                        out.writeUTF(m.configHash());
                         out.writeInt(m.nodes().size());
                         for (NodeId n : m.nodes()) {
                             out.writeUTF(n.value());
                         }
                     },
-                    in -> new LeasePing(readView(in), in.readLong(), in.readLong(), in.readLong(), readNodes(in))),
+                    in -> new LeasePing(
+                            readView(in), in.readLong(), in.readLong(), in.readLong(), in.readUTF(), readNodes(in))),
             new Kind<>(
                     10,
                     MessageKind.LEASE_PONG,

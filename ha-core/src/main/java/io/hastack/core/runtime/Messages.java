@@ -361,12 +361,14 @@ final class Messages {
      * @param leaseMillis the sender's lease time: a member whose own differs grants nothing, since
      *     the others' wait for an expired lease assumes one lease time everywhere
      * @param configVersion the version of the configuration the sender holds
-     * @param nodes that version's node list: a member that holds a newer version whose node list
-     *     is neither this one nor the list it is changing from grants nothing, since the sender
-     *     would count votes by a list the cluster has left (see {@code
+     * @param configHash that version's hash
+     * @param nodes that version's node list: a member whose version was made from the sender's (its
+     *     lineage holds it) and has another node list grants nothing, since the sender would count
+     *     votes by a list the cluster is leaving or has left (see {@code
      *     docs/design/node-list-changes.md})
      */
-    record LeasePing(ViewId view, long sequence, long leaseMillis, long configVersion, List<NodeId> nodes)
+    record LeasePing(
+            ViewId view, long sequence, long leaseMillis, long configVersion, String configHash, List<NodeId> nodes)
             implements Message {
         LeasePing {
             Objects.requireNonNull(view, "view");
@@ -376,6 +378,7 @@ final class Messages {
             if (configVersion < 0) {
                 throw new IllegalArgumentException("configuration version " + configVersion + " is negative");
             }
+            Objects.requireNonNull(configHash, "configHash");
             nodes = List.copyOf(nodes);
         }
 

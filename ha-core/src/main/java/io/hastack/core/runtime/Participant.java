@@ -203,6 +203,15 @@ final class Participant implements Messages.Handler {
     private final long startedAt;
     /** Members whose lease requests had another lease time (logged once each). */
     private final Set<NodeId> mismatchedLease = new java.util.HashSet<>();
+    /** How long a node waits before it tries again to take a version its store refused. */
+    static final Duration RETAKE = Duration.ofSeconds(1);
+
+    /** The version this node's store last refused to keep (null: none pending), and from whom. */
+    private VersionedConfig refusedToTake;
+
+    private NodeId refusedFrom;
+    private boolean retakeScheduled;
+
     /** Members told once per version that they hold a node list this node's version has left. */
     private final Set<String> staleLists = new java.util.HashSet<>();
     /**
@@ -308,8 +317,7 @@ final class Participant implements Messages.Handler {
     }
 
     private void requestLease() {
-        VersionedConfig mine = live.get();
-        lease.request(mine.version(), mine.config().nodes())
+        lease.request(live.get())
                 .ifPresent(ping ->
                         view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, ping)));
     }
@@ -472,19 +480,23 @@ final class Participant implements Messages.Handler {
     }
 
     /**
-     * True if {@code from} asks for a lease holding an older configuration version whose node list
-     * this node's version has left (it is neither this node's list nor the one it is changing from):
-     * such a member would count this node's vote by the old list, so that, with a newer member in its
-     * view, a partition holding less than half of the old list could count itself a majority and
-     * record itself on the quorum device. Found by the nemesis: {n1 (new list), n2 (old)} recorded a
+     * True if {@code from} asks for a lease holding an older configuration version, one that this
+     * node's was made from (its lineage holds it: not a file edited by hand, nor versions changed
+     * apart, which the coordinator reports instead), with another node list than this node's: such a member would count this node's vote by its old list alone, so
+     * that, with a newer member in its view, a partition holding less than half of the old list could
+     * count itself a majority and record itself on the quorum device. (The old list being this node's
+     * previous list, in a joint version, is no exception: the joint rule binds this node, not the
+     * sender, who counts by the old list only.) Found by the nemesis: {n1 (new list), n2 (old)} recorded a
      * majority of three over {n3, n4}'s tie won by the list of four, then held the tie itself. It
      * gets no lease until it takes the newer version, which the partition's coordinator hands it.
      */
     private boolean countsByAnOldList(NodeId from, Messages.LeasePing ping) {
         VersionedConfig mine = live.get();
-        if (ping.configVersion() >= mine.version()
-                || ping.nodes().equals(mine.config().nodes())
-                || ping.nodes().equals(mine.config().previousNodes())) {
+        long back = mine.version() - ping.configVersion();
+        if (back <= 0
+                || back > mine.lineage().size()
+                || !mine.lineage().get((int) back - 1).equals(ping.configHash())
+                || ping.nodes().equals(mine.config().nodes())) {
             return false;
         }
         if (staleLists.add(from + "@" + ping.configVersion())) {
@@ -1084,14 +1096,22 @@ final class Participant implements Messages.Handler {
         if (!port.storeConfig(next) && nodesChange) {
             // A node that forgot a change of the node list could start again with the old list and
             // count votes by it: it does not take the change until it can keep it.
-            LOG.error(
-                    "{} does not take {}: it changes the node list and could not be kept for the next start;"
-                            + " the coordinator sends it again",
-                    self,
-                    next);
-            // Its next report, still naming the version it holds, has the coordinator send it again
-            // (at most once per CONFIG_RESEND): otherwise only a change of state or view would.
-            port.schedule(this::sendReport, Coordinator.CONFIG_RESEND.plusMillis(100));
+            if (!next.equals(refusedToTake)) {
+                LOG.error(
+                        "{} does not take {}: it changes the node list and could not be kept for the next"
+                                + " start; it tries again every {} ms until its store keeps it",
+                        self,
+                        next,
+                        RETAKE.toMillis());
+            }
+            // Tried again by itself: the coordinator sends a version again only on a report, and a
+            // coordinator that asked a member for it would not ask again. One retry at a time.
+            refusedToTake = next;
+            refusedFrom = from;
+            if (!retakeScheduled) {
+                retakeScheduled = true;
+                port.schedule(this::retake, RETAKE);
+            }
             return;
         }
         live.set(next);
@@ -1107,6 +1127,20 @@ final class Participant implements Messages.Handler {
         sendReport();
         apply(next);
         coordinator.configChanged(next);
+    }
+
+    /** Takes the version its store refused again, unless a version as new was taken meanwhile. */
+    private void retake() {
+        retakeScheduled = false;
+        VersionedConfig refused = refusedToTake;
+        if (refused == null || live.get().version() >= refused.version()) {
+            refusedToTake = null;
+            return;
+        }
+        take(refused, refusedFrom);
+        if (refusedToTake != null && refusedToTake.equals(live.get())) {
+            refusedToTake = null;
+        }
     }
 
     private void apply(VersionedConfig next) {

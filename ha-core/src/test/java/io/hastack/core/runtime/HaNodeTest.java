@@ -302,7 +302,9 @@ class HaNodeTest {
         assertEquals(current.id(), own.view());
 
         membership.deliverFrom(
-                N1, new Messages.LeasePing(current.id(), 7, own.leaseMillis(), own.configVersion(), own.nodes()));
+                N1,
+                new Messages.LeasePing(
+                        current.id(), 7, own.leaseMillis(), own.configVersion(), own.configHash(), own.nodes()));
         Messages.LeasePong answer = null;
         while (answer == null) {
             ScriptedMembership.Sent next = membership.periodic.poll(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -21,6 +21,11 @@ class LeaseTest {
     private static final NodeId N2 = NodeId.of("n2");
     private static final NodeId N3 = NodeId.of("n3");
     private static final Duration T = Duration.ofSeconds(3);
+    /** The configuration the node's requests name (the grant rules for it are Participant's). */
+    private static final io.hastack.core.model.VersionedConfig CONFIG =
+            io.hastack.core.model.VersionedConfig.initial(io.hastack.core.model.ClusterConfig.builder()
+                    .nodes("n1", "n2", "n3")
+                    .build());
     /** Two of three configured nodes are a majority. */
     private static boolean majority(Set<NodeId> s) {
         return s.size() >= 2;
@@ -40,7 +45,7 @@ class LeaseTest {
     @Test
     void theLeaseRunsFromWhenTheRequestWasSentNotFromWhenTheAnswerCame() {
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing ping = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing ping = lease.request(CONFIG).orElseThrow();
         advance(Duration.ofSeconds(2)); // the answer was held up (or this node was frozen)
         assertTrue(lease.answered(N2, new LeasePong(ping.view(), ping.sequence())));
         assertTrue(lease.held(LeaseTest::majority));
@@ -57,12 +62,12 @@ class LeaseTest {
         java.util.function.Predicate<Set<NodeId>> threeOfFive = s -> s.size() >= 3;
         lease.viewInstalled(view(1, N1, N2, N3, n4, n5));
         assertFalse(lease.latestRoundHolds(threeOfFive), "nothing asked yet");
-        LeasePing first = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing first = lease.request(CONFIG).orElseThrow();
         lease.answered(N2, new LeasePong(first.view(), first.sequence()));
         lease.answered(N3, new LeasePong(first.view(), first.sequence()));
         assertTrue(lease.latestRoundHolds(threeOfFive));
         advance(T.dividedBy(5));
-        LeasePing second = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing second = lease.request(CONFIG).orElseThrow();
         lease.answered(N2, new LeasePong(second.view(), second.sequence()));
         assertTrue(lease.held(threeOfFive), "held by the first round's answers");
         assertFalse(lease.latestRoundHolds(threeOfFive), "one answer of the latest round: still on its way");
@@ -74,10 +79,10 @@ class LeaseTest {
     @Test
     void anAnswerOnlyCountsForARequestOfTheCurrentViewFromAMemberOfIt() {
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing old = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing old = lease.request(CONFIG).orElseThrow();
         lease.viewInstalled(view(2, N1, N2, N3));
         assertFalse(lease.answered(N2, new LeasePong(old.view(), old.sequence())), "an answer in view 1");
-        LeasePing ping = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing ping = lease.request(CONFIG).orElseThrow();
         assertFalse(lease.answered(N2, new LeasePong(ping.view(), ping.sequence() + 1)), "an unknown request");
         assertFalse(lease.answered(NodeId.of("x"), new LeasePong(ping.view(), ping.sequence())), "a stranger");
         assertFalse(lease.answered(N1, new LeasePong(ping.view(), ping.sequence())), "itself");
@@ -90,9 +95,9 @@ class LeaseTest {
     void theExpiryIsWhenTheQuorumOfLatestAnswersLapses() {
         Predicate<Set<NodeId>> all = s -> s.size() == 3; // e.g. a tie-won view must hear everyone
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing first = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing first = lease.request(CONFIG).orElseThrow();
         advance(Duration.ofSeconds(1));
-        LeasePing second = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing second = lease.request(CONFIG).orElseThrow();
         lease.answered(N2, new LeasePong(first.view(), first.sequence()));
         lease.answered(N3, new LeasePong(second.view(), second.sequence()));
         long firstSent = now - Duration.ofSeconds(1).toNanos();
@@ -115,22 +120,22 @@ class LeaseTest {
     void itGrantsOnlyInItsOwnViewAndReportsGrantsToNodesThatLeftIt() {
         View v = view(4, N1, N2, N3);
         lease.viewInstalled(v);
-        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9, 3000, 0, List.of(N1, N2, N3)))
+        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9, 3000, 0, "h0", List.of(N1, N2, N3)))
                 .isPresent());
         assertTrue(
-                lease.grant(N3, new LeasePing(view(3, N1, N2, N3).id(), 1, 3000, 0, List.of(N1, N2, N3)))
+                lease.grant(N3, new LeasePing(view(3, N1, N2, N3).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3)))
                         .isEmpty(),
                 "another view");
         assertTrue(
-                lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1, 3000, 0, List.of(N1, N2, N3)))
+                lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1, 3000, 0, "h0", List.of(N1, N2, N3)))
                         .isEmpty(),
                 "not a member");
         assertTrue(
-                lease.grant(N3, new LeasePing(v.id(), 2, 5000, 0, List.of(N1, N2, N3)))
+                lease.grant(N3, new LeasePing(v.id(), 2, 5000, 0, "h0", List.of(N1, N2, N3)))
                         .isEmpty(),
                 "another lease time");
-        assertTrue(lease.fromLaterView(new LeasePing(view(5, N1, N2).id(), 1, 3000, 0, List.of(N1, N2, N3))));
-        assertFalse(lease.fromLaterView(new LeasePing(view(3, N1, N2).id(), 1, 3000, 0, List.of(N1, N2, N3))));
+        assertTrue(lease.fromLaterView(new LeasePing(view(5, N1, N2).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3))));
+        assertFalse(lease.fromLaterView(new LeasePing(view(3, N1, N2).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3))));
         assertEquals(Map.of(), lease.grantAges(T.multipliedBy(3)), "n2 is still in the view");
         advance(Duration.ofMillis(700));
         lease.viewInstalled(view(5, N1, N3));
@@ -142,14 +147,14 @@ class LeaseTest {
     @Test
     void answersFromAnEarlierViewKeepTheLeaseButDoNotConfirmItInTheNewView() {
         lease.viewInstalled(view(1, N1, N2, N3));
-        LeasePing ping = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing ping = lease.request(CONFIG).orElseThrow();
         assertTrue(lease.answered(N2, new LeasePong(ping.view(), ping.sequence())));
         assertTrue(lease.heldInView(LeaseTest::majority));
 
         lease.viewInstalled(view(2, N1, N2, N3));
         assertTrue(lease.held(LeaseTest::majority), "n2's answer in view 1 still holds the lease");
         assertFalse(lease.heldInView(LeaseTest::majority), "but no one has answered in view 2 yet");
-        LeasePing again = lease.request(0, List.of(N1, N2, N3)).orElseThrow();
+        LeasePing again = lease.request(CONFIG).orElseThrow();
         assertTrue(lease.answered(N3, new LeasePong(again.view(), again.sequence())));
         assertTrue(lease.heldInView(LeaseTest::majority), "n3 answered in view 2");
         advance(T);

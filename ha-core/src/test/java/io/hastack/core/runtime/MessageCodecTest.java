@@ -86,7 +86,8 @@ class MessageCodecTest {
                         Messages.MaintenanceOrder.NONE,
                         Map.of(),
                         0L),
-                new Messages.LeasePing(VIEW, 7, 3000, 12, List.of(NodeId.of("node1"), NodeId.of("node2"))),
+                new Messages.LeasePing(
+                        VIEW, 7, 3000, 12, "1a2b3c4d5e6f", List.of(NodeId.of("node1"), NodeId.of("node2"))),
                 new Messages.LeasePong(VIEW, Long.MAX_VALUE),
                 new Messages.DeathNotice(NodeId.of("node2"), "host monitor: powered off"),
                 new Messages.MaintenanceOrder(false, Instant.ofEpochMilli(1234)),

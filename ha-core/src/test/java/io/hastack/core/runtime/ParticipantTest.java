@@ -451,48 +451,55 @@ class ParticipantTest {
         NodeId n4 = NodeId.of("n4");
         List<NodeId> three = List.of(N1, N2, N3);
         List<NodeId> four = List.of(N1, N2, N3, n4);
-        // n2 holds the joint version of adding n4: a member still on the list of three is granted
-        // (the joint rule needs a strict majority of that list anyway).
-        live.set(io.hastack.core.model.VersionedConfig.of(
-                5,
-                config.toBuilder()
-                        .nodes("n1", "n2", "n3", "n4")
-                        .previousNodes(three)
-                        .build()));
-        sent.clear();
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 1, 1000, 4, three));
-        assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 1)), sent, "the list being left");
+        // n2 made the versions of adding n4: the joint one, then the committed one.
+        io.hastack.core.model.VersionedConfig old = live.get();
+        io.hastack.core.model.VersionedConfig joint = old.next(config.toBuilder()
+                .nodes("n1", "n2", "n3", "n4")
+                .previousNodes(three)
+                .build());
+        io.hastack.core.model.VersionedConfig committed =
+                joint.next(config.toBuilder().nodes("n1", "n2", "n3", "n4").build());
+        ViewId v = view(5, N1, N2, N3).id();
 
-        // Committed: the list of three is gone; a member still holding it gets nothing.
-        live.set(io.hastack.core.model.VersionedConfig.of(
-                6, config.toBuilder().nodes("n1", "n2", "n3", "n4").build()));
+        // On the joint version: a member still on the list of three gets nothing (it counts by
+        // that list alone; the joint rule binds n2, not it); one on the joint version does.
+        live.set(joint);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 4, three));
+        participant.handle(N1, new Messages.LeasePing(v, 1, 1000, old.version(), old.hash(), three));
+        assertEquals(List.of(), sent, "the list being left");
+        participant.handle(N1, new Messages.LeasePing(v, 2, 1000, joint.version(), joint.hash(), four));
+        assertEquals(List.of(new Messages.LeasePong(v, 2)), sent, "the joint version");
+
+        // Committed: still nothing for the list of three; the joint version, a newer version, and an
+        // older one this node's was not made from (a file edited by hand: the coordinator reports
+        // it) are granted.
+        live.set(committed);
+        sent.clear();
+        participant.handle(N1, new Messages.LeasePing(v, 3, 1000, old.version(), old.hash(), three));
         assertEquals(List.of(), sent, "an old list the cluster has left");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 5, four));
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 4, 1000, 7, three));
+        participant.handle(N1, new Messages.LeasePing(v, 4, 1000, joint.version(), joint.hash(), four));
+        participant.handle(N1, new Messages.LeasePing(v, 5, 1000, 7, "e1e2e3e4e5e6", three));
+        participant.handle(N1, new Messages.LeasePing(v, 6, 1000, old.version(), "e1e2e3e4e5e6", three));
         assertEquals(
-                List.of(
-                        new Messages.LeasePong(view(5, N1, N2, N3).id(), 3),
-                        new Messages.LeasePong(view(5, N1, N2, N3).id(), 4)),
+                List.of(new Messages.LeasePong(v, 4), new Messages.LeasePong(v, 5), new Messages.LeasePong(v, 6)),
                 sent,
-                "an older version with the same list, and a newer version, are granted");
+                "an older version with the same list, a newer version, and one from another lineage");
     }
 
     @Test
     void itGrantsLeasesOnlyInItsOwnViewAndReportsWhomItGrantedOnceTheyAreGone() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000, 0, List.of(N1, N2, N3)));
+        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000, 0, "h0", List.of(N1, N2, N3)));
         assertEquals(List.of(), sent, "a request from an earlier view gets no answer");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 0, List.of(N1, N2, N3)));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 0, "h0", List.of(N1, N2, N3)));
         assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 2)), sent);
         time.runFor(Duration.ofMillis(300));
         install(view(6, N2, N3), Quorum.QUORATE);
         participant.sendReport();
         long age = lastReport().grantAges().get(N1);
         assertTrue(age >= 300 && age < 400, "granted " + age + " ms ago");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 0, List.of(N1, N2, N3)));
+        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 0, "h0", List.of(N1, N2, N3)));
         assertTrue(
                 sent.stream().filter(m -> m instanceof Messages.LeasePong).count() == 1,
                 "no grant to a node outside the view: " + sent);
