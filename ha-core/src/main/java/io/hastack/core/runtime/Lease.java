@@ -102,7 +102,8 @@ final class Lease {
 
     /**
      * A new lease request to send to every other member, or empty outside a view; it names the
-     * configuration version {@code config} the node holds, its hash and its node list.
+     * configuration version {@code config} the node holds: its hash, its node list and the list
+     * before the change it commits.
      */
     Optional<LeasePing> request(io.hastack.core.model.VersionedConfig config) {
         if (view == null) {
@@ -117,7 +118,8 @@ final class Lease {
                 time.toMillis(),
                 config.version(),
                 config.hash(),
-                config.config().nodes()));
+                config.config().nodes(),
+                config.config().previousNodes()));
     }
 
     /**

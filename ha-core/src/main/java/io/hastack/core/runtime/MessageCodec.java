@@ -74,7 +74,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class MessageCodec {
     /**
      * 5: the envelope (sender, recipient, incarnation, sequence, view) in every frame; 8: a lease
-     * request names the sender's configuration version, its hash and its node list.
+     * request names the sender's configuration version, its hash, its node list and the list
+     * before the change it commits.
      */
     static final int VERSION = 8;
 
@@ -163,13 +164,17 @@ final class MessageCodec {
                         out.writeLong(m.leaseMillis());
                         out.writeLong(m.configVersion());
                         out.writeUTF(m.configHash());
-                        out.writeInt(m.nodes().size());
-                        for (NodeId n : m.nodes()) {
-                            out.writeUTF(n.value());
-                        }
+                        writeNodes(out, m.nodes());
+                        writeNodes(out, m.previousNodes());
                     },
                     in -> new LeasePing(
-                            readView(in), in.readLong(), in.readLong(), in.readLong(), in.readUTF(), readNodes(in))),
+                            readView(in),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readUTF(),
+                            readNodes(in),
+                            readNodes(in))),
             new Kind<>(
                     10,
                     MessageKind.LEASE_PONG,
@@ -639,6 +644,13 @@ final class MessageCodec {
             throw new MalformedMessageException("implausible element count " + n);
         }
         return n;
+    }
+
+    private static void writeNodes(DataOutputStream out, List<NodeId> nodes) throws IOException {
+        out.writeInt(nodes.size());
+        for (NodeId n : nodes) {
+            out.writeUTF(n.value());
+        }
     }
 
     private static List<NodeId> readNodes(DataInputStream in) throws IOException, MalformedMessageException {

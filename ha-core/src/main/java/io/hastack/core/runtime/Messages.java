@@ -362,13 +362,22 @@ final class Messages {
      *     the others' wait for an expired lease assumes one lease time everywhere
      * @param configVersion the version of the configuration the sender holds
      * @param configHash that version's hash
-     * @param nodes that version's node list: a member whose version was made from the sender's (its
-     *     lineage holds it) and has another node list grants nothing, since the sender would count
-     *     votes by a list the cluster is leaving or has left (see {@code
+     * @param nodes that version's node list
+     * @param previousNodes the list before the change it is committing (empty unless it is a joint
+     *     version): a member whose version was made from the sender's (its lineage holds it) grants
+     *     nothing unless the sender counts votes at least as strictly as it does (the same node list,
+     *     and the same list before the change if this member's version is a joint one), since the
+     *     sender would count votes by a list the cluster is leaving or has left (see {@code
      *     docs/design/node-list-changes.md})
      */
     record LeasePing(
-            ViewId view, long sequence, long leaseMillis, long configVersion, String configHash, List<NodeId> nodes)
+            ViewId view,
+            long sequence,
+            long leaseMillis,
+            long configVersion,
+            String configHash,
+            List<NodeId> nodes,
+            List<NodeId> previousNodes)
             implements Message {
         LeasePing {
             Objects.requireNonNull(view, "view");
@@ -380,6 +389,7 @@ final class Messages {
             }
             Objects.requireNonNull(configHash, "configHash");
             nodes = List.copyOf(nodes);
+            previousNodes = List.copyOf(previousNodes);
         }
 
         @Override

@@ -482,21 +482,27 @@ final class Participant implements Messages.Handler {
     /**
      * True if {@code from} asks for a lease holding an older configuration version, one that this
      * node's was made from (its lineage holds it: not a file edited by hand, nor versions changed
-     * apart, which the coordinator reports instead), with another node list than this node's: such a member would count this node's vote by its old list alone, so
-     * that, with a newer member in its view, a partition holding less than half of the old list could
-     * count itself a majority and record itself on the quorum device. (The old list being this node's
-     * previous list, in a joint version, is no exception: the joint rule binds this node, not the
-     * sender, who counts by the old list only.) Found by the nemesis: {n1 (new list), n2 (old)} recorded a
-     * majority of three over {n3, n4}'s tie won by the list of four, then held the tie itself. It
-     * gets no lease until it takes the newer version, which the partition's coordinator hands it.
+     * apart, which the coordinator reports instead), by which it counts votes less strictly than
+     * this node's version does: another node list, or, while this node holds a joint version, not
+     * the same joint rule. Such a member would count this node's vote by its old list alone, so
+     * that, with a newer member in its view, a partition holding less than half of the old list
+     * could count itself a majority and record itself on the quorum device. Found by the nemesis:
+     * {n1 (new list), n2 (old)} recorded a majority of three over {n3, n4}'s tie won by the list of
+     * four, then held the tie itself; a review found the same with n1 on the joint version, and
+     * after adding and removing a node (the old list is the new one again). It gets no lease until it
+     * takes the newer version, which the partition's coordinator hands it. (A sender on the joint
+     * version, asking a member on the committed one, is granted: it counts more strictly.)
      */
     private boolean countsByAnOldList(NodeId from, Messages.LeasePing ping) {
         VersionedConfig mine = live.get();
         long back = mine.version() - ping.configVersion();
+        ClusterConfig c = mine.config();
+        boolean asStrict = ping.nodes().equals(c.nodes())
+                && (c.previousNodes().isEmpty() || ping.previousNodes().equals(c.previousNodes()));
         if (back <= 0
                 || back > mine.lineage().size()
                 || !mine.lineage().get((int) back - 1).equals(ping.configHash())
-                || ping.nodes().equals(mine.config().nodes())) {
+                || asStrict) {
             return false;
         }
         if (staleLists.add(from + "@" + ping.configVersion())) {
@@ -766,7 +772,7 @@ final class Participant implements Messages.Handler {
         }
         VersionedConfig next = mine.next(withPreviousNodes(mine.config(), proposal.config()));
         LOG.info("{} makes the configuration change proposed by {} {}", self, from, next);
-        take(next, from);
+        take(next, from, false);
         if (!live.get().equals(next)) {
             port.send(
                     from,
@@ -817,7 +823,7 @@ final class Participant implements Messages.Handler {
                 self,
                 pending.get().describe(),
                 next);
-        take(next, self);
+        take(next, self, false);
     }
 
     /**
@@ -1006,7 +1012,7 @@ final class Participant implements Messages.Handler {
             if (refuseNodeListStep(from, mine, offered)) {
                 return;
             }
-            take(offered, from);
+            take(offered, from, true);
             return;
         }
         boolean differs = offered.version() == mine.version() && !offered.hash().equals(mine.hash());
@@ -1014,7 +1020,7 @@ final class Participant implements Messages.Handler {
             if (refuseNodeListStep(from, mine, offered)) {
                 return;
             }
-            take(offered, from);
+            take(offered, from, true);
         } else {
             LOG.debug("{} ignores {} from {} (it holds {})", self, offered, from, mine);
         }
@@ -1077,8 +1083,10 @@ final class Participant implements Messages.Handler {
      * Takes {@code next}: keeps it for the next start, holds it (the reports say so at once, flagged
      * as being applied), tells the coordinator half, and applies it to the local resources; reports
      * again once applied. A held version changed apart from {@code next} is reported as discarded.
+     * A change of the node list that the store cannot keep is not taken; if {@code retryIfRefused}
+     * (a version another node made), it is tried again every {@link #RETAKE}.
      */
-    private void take(VersionedConfig next, NodeId from) {
+    private void take(VersionedConfig next, NodeId from, boolean retryIfRefused) {
         VersionedConfig previous = live.get();
         if (!next.contains(previous)) {
             String detail = "configuration " + previous + " held by " + self + " was changed apart from " + next
@@ -1096,16 +1104,26 @@ final class Participant implements Messages.Handler {
         if (!port.storeConfig(next) && nodesChange) {
             // A node that forgot a change of the node list could start again with the old list and
             // count votes by it: it does not take the change until it can keep it.
+            if (!retryIfRefused) {
+                // A version this node made (a proposal it coordinates, a commit) is not tried again:
+                // the proposer was told it failed, and a commit is made again at the next report.
+                LOG.error(
+                        "{} does not take {}: it changes the node list and could not be kept for the next start",
+                        self,
+                        next);
+                return;
+            }
             if (!next.equals(refusedToTake)) {
                 LOG.error(
-                        "{} does not take {}: it changes the node list and could not be kept for the next"
-                                + " start; it tries again every {} ms until its store keeps it",
+                        "{} does not take {} from {}: it changes the node list and could not be kept for the"
+                                + " next start; it tries again every {} ms until its store keeps it",
                         self,
                         next,
+                        from,
                         RETAKE.toMillis());
             }
-            // Tried again by itself: the coordinator sends a version again only on a report, and a
-            // coordinator that asked a member for it would not ask again. One retry at a time.
+            // Tried again by this node: the coordinator sends a version again only on a report, and
+            // a coordinator that asked a member for it would not ask again. One retry at a time.
             refusedToTake = next;
             refusedFrom = from;
             if (!retakeScheduled) {
@@ -1137,7 +1155,7 @@ final class Participant implements Messages.Handler {
             refusedToTake = null;
             return;
         }
-        take(refused, refusedFrom);
+        take(refused, refusedFrom, true);
         if (refusedToTake != null && refusedToTake.equals(live.get())) {
             refusedToTake = null;
         }

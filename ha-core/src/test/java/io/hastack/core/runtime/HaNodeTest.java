@@ -304,7 +304,13 @@ class HaNodeTest {
         membership.deliverFrom(
                 N1,
                 new Messages.LeasePing(
-                        current.id(), 7, own.leaseMillis(), own.configVersion(), own.configHash(), own.nodes()));
+                        current.id(),
+                        7,
+                        own.leaseMillis(),
+                        own.configVersion(),
+                        own.configHash(),
+                        own.nodes(),
+                        own.previousNodes()));
         Messages.LeasePong answer = null;
         while (answer == null) {
             ScriptedMembership.Sent next = membership.periodic.poll(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -120,22 +120,27 @@ class LeaseTest {
     void itGrantsOnlyInItsOwnViewAndReportsGrantsToNodesThatLeftIt() {
         View v = view(4, N1, N2, N3);
         lease.viewInstalled(v);
-        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9, 3000, 0, "h0", List.of(N1, N2, N3)))
+        assertTrue(lease.grant(N2, new LeasePing(v.id(), 9, 3000, 0, "h0", List.of(N1, N2, N3), List.of()))
                 .isPresent());
         assertTrue(
-                lease.grant(N3, new LeasePing(view(3, N1, N2, N3).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3)))
+                lease.grant(
+                                N3,
+                                new LeasePing(
+                                        view(3, N1, N2, N3).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3), List.of()))
                         .isEmpty(),
                 "another view");
         assertTrue(
-                lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1, 3000, 0, "h0", List.of(N1, N2, N3)))
+                lease.grant(NodeId.of("x"), new LeasePing(v.id(), 1, 3000, 0, "h0", List.of(N1, N2, N3), List.of()))
                         .isEmpty(),
                 "not a member");
         assertTrue(
-                lease.grant(N3, new LeasePing(v.id(), 2, 5000, 0, "h0", List.of(N1, N2, N3)))
+                lease.grant(N3, new LeasePing(v.id(), 2, 5000, 0, "h0", List.of(N1, N2, N3), List.of()))
                         .isEmpty(),
                 "another lease time");
-        assertTrue(lease.fromLaterView(new LeasePing(view(5, N1, N2).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3))));
-        assertFalse(lease.fromLaterView(new LeasePing(view(3, N1, N2).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3))));
+        assertTrue(lease.fromLaterView(
+                new LeasePing(view(5, N1, N2).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3), List.of())));
+        assertFalse(lease.fromLaterView(
+                new LeasePing(view(3, N1, N2).id(), 1, 3000, 0, "h0", List.of(N1, N2, N3), List.of())));
         assertEquals(Map.of(), lease.grantAges(T.multipliedBy(3)), "n2 is still in the view");
         advance(Duration.ofMillis(700));
         lease.viewInstalled(view(5, N1, N3));

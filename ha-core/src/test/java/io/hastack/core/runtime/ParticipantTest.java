@@ -465,41 +465,56 @@ class ParticipantTest {
         // that list alone; the joint rule binds n2, not it); one on the joint version does.
         live.set(joint);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(v, 1, 1000, old.version(), old.hash(), three));
+        participant.handle(N1, new Messages.LeasePing(v, 1, 1000, old.version(), old.hash(), three, List.of()));
         assertEquals(List.of(), sent, "the list being left");
-        participant.handle(N1, new Messages.LeasePing(v, 2, 1000, joint.version(), joint.hash(), four));
+        participant.handle(N1, new Messages.LeasePing(v, 2, 1000, joint.version(), joint.hash(), four, three));
         assertEquals(List.of(new Messages.LeasePong(v, 2)), sent, "the joint version");
 
-        // Committed: still nothing for the list of three; the joint version, a newer version, and an
-        // older one this node's was not made from (a file edited by hand: the coordinator reports
-        // it) are granted.
+        // Committed: still nothing for the list of three; the joint version (it counts more
+        // strictly), a newer version, and an older one this node's was not made from (a file edited
+        // by hand: the coordinator reports it) are granted.
         live.set(committed);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(v, 3, 1000, old.version(), old.hash(), three));
+        participant.handle(N1, new Messages.LeasePing(v, 3, 1000, old.version(), old.hash(), three, List.of()));
         assertEquals(List.of(), sent, "an old list the cluster has left");
-        participant.handle(N1, new Messages.LeasePing(v, 4, 1000, joint.version(), joint.hash(), four));
-        participant.handle(N1, new Messages.LeasePing(v, 5, 1000, 7, "e1e2e3e4e5e6", three));
-        participant.handle(N1, new Messages.LeasePing(v, 6, 1000, old.version(), "e1e2e3e4e5e6", three));
+        participant.handle(N1, new Messages.LeasePing(v, 4, 1000, joint.version(), joint.hash(), four, three));
+        participant.handle(N1, new Messages.LeasePing(v, 5, 1000, 7, "e1e2e3e4e5e6", three, List.of()));
+        participant.handle(N1, new Messages.LeasePing(v, 6, 1000, old.version(), "e1e2e3e4e5e6", three, List.of()));
         assertEquals(
                 List.of(new Messages.LeasePong(v, 4), new Messages.LeasePong(v, 5), new Messages.LeasePong(v, 6)),
                 sent,
-                "an older version with the same list, a newer version, and one from another lineage");
+                "the joint version, a newer version, and one from another lineage");
+
+        // n4 removed again (joint: three, changing from four): the old list of three is this node's
+        // list again, but its holder counts without the joint rule, so it still gets nothing.
+        io.hastack.core.model.VersionedConfig removing = committed.next(
+                config.toBuilder().nodes("n1", "n2", "n3").previousNodes(four).build());
+        live.set(removing);
+        sent.clear();
+        participant.handle(N1, new Messages.LeasePing(v, 7, 1000, old.version(), old.hash(), three, List.of()));
+        assertEquals(List.of(), sent, "the same list without the joint rule");
+        participant.handle(
+                N1, new Messages.LeasePing(v, 8, 1000, committed.version(), committed.hash(), four, List.of()));
+        assertEquals(List.of(), sent, "the list being left");
     }
 
     @Test
     void itGrantsLeasesOnlyInItsOwnViewAndReportsWhomItGrantedOnceTheyAreGone() {
         install(view(5, N1, N2, N3), Quorum.QUORATE);
         sent.clear();
-        participant.handle(N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000, 0, "h0", List.of(N1, N2, N3)));
+        participant.handle(
+                N1, new Messages.LeasePing(view(4, N1, N2, N3).id(), 1, 1000, 0, "h0", List.of(N1, N2, N3), List.of()));
         assertEquals(List.of(), sent, "a request from an earlier view gets no answer");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 0, "h0", List.of(N1, N2, N3)));
+        participant.handle(
+                N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 2, 1000, 0, "h0", List.of(N1, N2, N3), List.of()));
         assertEquals(List.of(new Messages.LeasePong(view(5, N1, N2, N3).id(), 2)), sent);
         time.runFor(Duration.ofMillis(300));
         install(view(6, N2, N3), Quorum.QUORATE);
         participant.sendReport();
         long age = lastReport().grantAges().get(N1);
         assertTrue(age >= 300 && age < 400, "granted " + age + " ms ago");
-        participant.handle(N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 0, "h0", List.of(N1, N2, N3)));
+        participant.handle(
+                N1, new Messages.LeasePing(view(5, N1, N2, N3).id(), 3, 1000, 0, "h0", List.of(N1, N2, N3), List.of()));
         assertTrue(
                 sent.stream().filter(m -> m instanceof Messages.LeasePong).count() == 1,
                 "no grant to a node outside the view: " + sent);

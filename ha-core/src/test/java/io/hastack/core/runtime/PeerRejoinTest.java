@@ -153,7 +153,8 @@ class PeerRejoinTest {
         membership.answerLeases = false;
         View both = new View(new ViewId(N1, 2), List.of(N1, N2), false);
         membership.install(both);
-        membership.deliverFrom(N2, new Messages.LeasePing(both.id(), 1, LEASE.toMillis(), 0, "h0", List.of(N1, N2)));
+        membership.deliverFrom(
+                N2, new Messages.LeasePing(both.id(), 1, LEASE.toMillis(), 0, "h0", List.of(N1, N2), List.of()));
         await().during(LEASE.dividedBy(2))
                 .atMost(WAIT)
                 .until(() -> running.get() && !seen(HaEvent.Type.LEASE_LOST) && !answeredN2());
@@ -179,7 +180,8 @@ class PeerRejoinTest {
         membership.answerLeases = false;
         View both = new View(new ViewId(N1, 2), List.of(N1, N2), false);
         membership.install(both);
-        membership.deliverFrom(N2, new Messages.LeasePing(both.id(), 1, LEASE.toMillis(), 0, "h0", List.of(N1, N2)));
+        membership.deliverFrom(
+                N2, new Messages.LeasePing(both.id(), 1, LEASE.toMillis(), 0, "h0", List.of(N1, N2), List.of()));
         await().atMost(WAIT).until(() -> seen(HaEvent.Type.LEASE_LOST) && !running.get());
         assertEquals(List.of("start", "stop"), List.copyOf(calls), "stopped once the carried lease ended");
         await().atMost(WAIT).until(this::answeredN2); // the carry is over: n2 may hold a lease now
