@@ -212,7 +212,7 @@ final class Participant implements Messages.Handler {
     private NodeId refusedFrom;
     private boolean retakeScheduled;
 
-    /** Members told once per version that they hold a node list this node's version has left. */
+    /** Members told once per version that they count votes by an older, less strict node list. */
     private final Set<String> staleLists = new java.util.HashSet<>();
     /**
      * Lease requests from members of a view this member has not installed yet, or held back while
@@ -507,16 +507,18 @@ final class Participant implements Messages.Handler {
         }
         if (staleLists.add(from + "@" + ping.configVersion())) {
             LOG.warn(
-                    "{}: {} asks for a membership lease holding configuration version {} with the node list {},"
-                            + " but {} holds version {} with the node list {}: it gets none until it takes the"
+                    "{}: {} asks for a membership lease holding configuration version {} with the node list {}{},"
+                            + " but {} holds version {} with the node list {}{}: it gets none until it takes the"
                             + " newer version",
                     self,
                     from,
                     ping.configVersion(),
                     ping.nodes(),
+                    ping.previousNodes().isEmpty() ? "" : " (changing from " + ping.previousNodes() + ")",
                     self,
                     mine.version(),
-                    mine.config().nodes());
+                    c.nodes(),
+                    c.previousNodes().isEmpty() ? "" : " (changing from " + c.previousNodes() + ")");
         }
         return true;
     }
