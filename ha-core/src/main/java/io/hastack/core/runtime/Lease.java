@@ -153,6 +153,38 @@ final class Lease {
     }
 
     /**
+     * Until when (monotonic nanoseconds) every one of {@code members} but this node has answered a
+     * request of the current view within the lease time: the lease time after the earliest of the
+     * latest requests they answered ({@link Long#MAX_VALUE} if {@code members} is this node
+     * alone); empty if one of them has not answered, or not within the lease time.
+     */
+    OptionalLong answeredInViewUntil(Set<NodeId> members) {
+        if (view == null) {
+            return OptionalLong.empty();
+        }
+        long until = Long.MAX_VALUE;
+        for (NodeId m : members) {
+            if (m.equals(self)) {
+                continue;
+            }
+            Long at = heard.get(m);
+            if (!view.contains(m) || !answeredInView.contains(m) || at == null) {
+                return OptionalLong.empty();
+            }
+            long expires = at + time.toNanos();
+            if (until == Long.MAX_VALUE || expires - until < 0) {
+                until = expires;
+            }
+        }
+        return until == Long.MAX_VALUE || until - nanos.getAsLong() > 0 ? OptionalLong.of(until) : OptionalLong.empty();
+    }
+
+    /** True if this node sent a request in the current view. */
+    boolean askedInView() {
+        return !sent.isEmpty();
+    }
+
+    /**
      * True if the lease holds by answers to requests of the current view alone (or this node alone
      * sustains quorum): what is heard from earlier views, which keeps a lease across a view change,
      * does not count. A majority is recorded on the quorum device only then.

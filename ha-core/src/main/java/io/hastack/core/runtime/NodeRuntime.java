@@ -222,6 +222,23 @@ final class NodeRuntime {
             }
 
             @Override
+            public OptionalLong answeredUntil(View view, Set<NodeId> members) {
+                return members.stream().allMatch(self::equals)
+                        ? OptionalLong.of(Long.MAX_VALUE)
+                        : participant.answeredInView(view, members);
+            }
+
+            @Override
+            public long nanoTime() {
+                return ticker.read();
+            }
+
+            @Override
+            public void askForAnswers(View view) {
+                participant.askForAnswers(view);
+            }
+
+            @Override
             public Set<ResourceId> startsExpectedIn(View view) {
                 // What the picture before the view showed active on members that left it, if the
                 // death of every one of them is confirmed: a departed node that is only suspected
@@ -352,6 +369,14 @@ final class NodeRuntime {
                 View v = participant.view();
                 if (v != null) {
                     quorum.leaseConfirmed(v);
+                }
+            }
+
+            @Override
+            public void leaseAnswered() {
+                View v = participant.view();
+                if (v != null) {
+                    quorum.membersAnswered(v);
                 }
             }
 

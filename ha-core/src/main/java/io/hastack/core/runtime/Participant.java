@@ -110,6 +110,9 @@ final class Participant implements Messages.Handler {
          */
         default void leaseConfirmed() {}
 
+        /** A member answered a lease request of the current view. By default, nothing. */
+        default void leaseAnswered() {}
+
         /**
          * Keeps {@code config}, which this member takes now, for its next start ({@link
          * io.hastack.core.spi.config.ConfigStore#save}); the default keeps nothing.
@@ -322,6 +325,22 @@ final class Participant implements Messages.Handler {
                         view.members().stream().filter(m -> !m.equals(self)).forEach(m -> port.send(m, ping)));
     }
 
+    /**
+     * Until when (monotonic nanoseconds) every one of {@code members} but this member has answered a
+     * lease request of the current view {@code v} within the lease time; empty if one has not, or
+     * {@code v} is not the current view. See {@link Lease#answeredInViewUntil}.
+     */
+    OptionalLong answeredInView(View v, Set<NodeId> members) {
+        return v.equals(view) ? lease.answeredInViewUntil(members) : OptionalLong.empty();
+    }
+
+    /** Asks the other members of the current view {@code v} for a lease now, unless it did in {@code v}. */
+    void askForAnswers(View v) {
+        if (v.equals(view) && !lease.askedInView()) {
+            requestLease();
+        }
+    }
+
     /** True if this member holds its membership lease now. */
     boolean leaseHeld() {
         return lease.held(port::sustains) || carried();
@@ -532,6 +551,7 @@ final class Participant implements Messages.Handler {
                 endCarry("it holds its own lease, by its peer's answer");
             }
             checkLease();
+            port.leaseAnswered();
         }
     }
 

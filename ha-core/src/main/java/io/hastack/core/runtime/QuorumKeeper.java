@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -73,6 +74,28 @@ final class QuorumKeeper {
         default Set<ResourceId> startsExpectedIn(View view) {
             return Set.of();
         }
+
+        /**
+         * Until when (monotonic nanoseconds, {@link #nanoTime}) every one of {@code members} but this
+         * node has answered, within the lease time, a lease request this node sent in {@code view}
+         * (so each of them installed that very view); {@link Long#MAX_VALUE} if {@code members} is
+         * this node alone; empty if one of them has not. A tie is claimed for a partition of more
+         * than one node only while this holds. By default, forever.
+         */
+        default OptionalLong answeredUntil(View view, Set<NodeId> members) {
+            return OptionalLong.of(Long.MAX_VALUE);
+        }
+
+        /** The monotonic clock of {@link #answeredUntil}, in nanoseconds; read on any thread. */
+        default long nanoTime() {
+            return System.nanoTime();
+        }
+
+        /**
+         * A tie claim for {@code view} waits for its members' answers: ask them for a lease now if
+         * no request of {@code view} was sent yet. By default, nothing.
+         */
+        default void askForAnswers(View view) {}
     }
 
     private final NodeId self;
@@ -121,6 +144,12 @@ final class QuorumKeeper {
 
     /** The claim {@link #claimAhead} sent for the view that arrives now; null if none. */
     private Ahead ahead;
+
+    /** A tie claim that waits for the answers of its partition's members in its view. */
+    private record WaitingTie(View view, Votes votes, long evaluation) {}
+
+    /** The tie claim of the current view that waits for its members' answers; null if none. */
+    private WaitingTie waitingTie;
 
     /**
      * Counts the evaluations: a device answer applies only to the evaluation that asked (the same
@@ -308,6 +337,7 @@ final class QuorumKeeper {
         view = v;
         byTie = false;
         toRecord = null;
+        waitingTie = null;
         claimedEpochs.clear();
         epochsAhead = null;
         long asked = ++evaluation;
@@ -370,71 +400,22 @@ final class QuorumKeeper {
                 }
             }
         } else if (votes.isTie() && device.isPresent() && !dropped) {
-            QuorumDevice d = device.get();
-            set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
-            // Only epochs of what this (later, authoritative) look expects are kept below: an
-            // ahead claim's look can only have expected more (a confirmation of death is only
-            // dropped when the view is taken in), never other ones.
-            Set<ResourceId> expectedStarts =
-                    v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
             boolean adopt = sent != null && sent.view() == v && sent.partition().equals(votes.present());
-            CompletableFuture<TieClaim> asking = adopt ? sent.claim() : sendClaim(d, votes.present(), expectedStarts);
-            CompletableFuture<Void> unused = asking.<Void>handle((claim, error) -> {
-                        Quorum result;
-                        String decided;
-                        Map<ResourceId, Long> epochs = Map.of();
-                        if (error == null) {
-                            boolean won = claim.held();
-                            epochs = claim.epochs();
-                            result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
-                            decided = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost")
-                                    + " on "
-                                    + d.describe()
-                                    + (epochs.isEmpty()
-                                            ? ""
-                                            : " with the epochs of " + epochs.size()
-                                                    + (epochs.size() == 1 ? " resource" : " resources"));
-                        } else {
-                            result = Quorum.NOT_QUORATE;
-                            decided = "no quorum: " + votes + ", tie-break failed: "
-                                    + (error.getMessage() != null ? error.getMessage() : error.toString());
-                        }
-                        Quorum r = result;
-                        String t = decided;
-                        Map<ResourceId, Long> taken = epochs;
-                        host.post(() -> {
-                            if (evaluation != asked) {
-                                return; // evaluated again meanwhile: a newer decision (or claim) owns the state
-                            }
-                            if (view == v) {
-                                byTie = r == Quorum.QUORATE;
-                                if (byTie) {
-                                    taken.forEach((resource, epoch) -> {
-                                        if (expectedStarts.contains(resource)) {
-                                            claimedEpochs.put(resource, epoch);
-                                        }
-                                    });
-                                }
-                            }
-                            set(v, r, t);
-                            if (view == v && r == Quorum.QUORATE) {
-                                scheduleLastManStanding(v);
-                            }
-                        });
-                        return null;
-                    })
-                    .exceptionally(e -> {
-                        // A bug in handling the answer: say so, and do not leave the view undecided.
-                        LOG.error("{}: handling the tie claim's answer for {} failed", self, v, e);
-                        host.post(() -> {
-                            if (evaluation == asked) {
-                                byTie = false;
-                                claimedEpochs.clear();
-                                set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + ", tie-break failed: " + e);
-                            }
-                        });
-                        return null;
-                    });
+            OptionalLong answered = host.answeredUntil(v, votes.present());
+            if (!adopt && answered.isEmpty()) {
+                // A view this node installed alone may overlap one its members are in already: a
+                // claim for it could take the tie from a partition that holds it, to hand it on to
+                // a later partition of this node's (see docs/design/quorum-device.md).
+                waitingTie = new WaitingTie(v, votes, asked);
+                set(
+                        v,
+                        Quorum.UNDECIDED,
+                        "undecided: " + votes + ", waiting for every member of the view to answer a lease request"
+                                + " before asking " + device.get().describe() + " to break the tie");
+                host.askForAnswers(v);
+                return false;
+            }
+            breakTie(v, votes, adopt ? sent : null, asked, answered.orElse(Long.MAX_VALUE));
             return adopt;
         } else {
             String why = !votes.isTie()
@@ -445,6 +426,122 @@ final class QuorumKeeper {
             set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + why);
         }
         return false;
+    }
+
+    /**
+     * Every member of {@code v} (the current view) has answered a lease request of it: a tie claim
+     * that waited for them is sent now.
+     */
+    void membersAnswered(View v) {
+        WaitingTie w = waitingTie;
+        if (w == null || !w.view().equals(v) || w.evaluation() != evaluation) {
+            return;
+        }
+        OptionalLong answered = host.answeredUntil(v, w.votes().present());
+        if (answered.isEmpty()) {
+            return;
+        }
+        waitingTie = null;
+        LOG.info(
+                "{}: every member of {} answered a lease request in it; claiming the tie for {}",
+                self,
+                v,
+                w.votes().present());
+        breakTie(w.view(), w.votes(), null, w.evaluation(), answered.getAsLong());
+    }
+
+    /**
+     * Asks the device to break the tie of {@code v} for the partition of {@code votes}, or takes the
+     * answer of {@code sent}, the same claim sent ahead (null: none); decides {@code v} by the
+     * answer unless evaluated again since the evaluation {@code asked}. The claim is made only
+     * before {@code answeredUntil} (see {@link #sendClaim}); if the device thread reaches it later,
+     * the claim waits for fresh answers again.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity: is {@code v} still the current view?
+    private void breakTie(View v, Votes votes, Ahead sent, long asked, long answeredUntil) {
+        QuorumDevice d = device.orElseThrow();
+        set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
+        // Only epochs of what this (later, authoritative) look expects are kept below: an
+        // ahead claim's look can only have expected more (a confirmation of death is only
+        // dropped when the view is taken in), never other ones.
+        Set<ResourceId> expectedStarts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
+        CompletableFuture<TieClaim> asking =
+                sent != null ? sent.claim() : sendClaim(d, votes.present(), expectedStarts, answeredUntil);
+        CompletableFuture<Void> unused = asking.<Void>handle((claim, error) -> {
+                    if (error instanceof AnswersTooOld) {
+                        host.post(() -> {
+                            if (evaluation == asked && view == v) {
+                                waitingTie = new WaitingTie(v, votes, asked);
+                                set(
+                                        v,
+                                        Quorum.UNDECIDED,
+                                        "undecided: " + votes + ", waiting for every member of the view to answer a"
+                                                + " lease request again before asking " + d.describe()
+                                                + " to break the tie (" + error.getMessage() + ")");
+                                host.askForAnswers(v);
+                                membersAnswered(v);
+                            }
+                        });
+                        return null;
+                    }
+                    Quorum result;
+                    String decided;
+                    Map<ResourceId, Long> epochs = Map.of();
+                    if (error == null) {
+                        boolean won = claim.held();
+                        epochs = claim.epochs();
+                        result = won ? Quorum.QUORATE : Quorum.NOT_QUORATE;
+                        decided = (won ? "quorate: " : "no quorum: ") + votes + ", tie " + (won ? "won" : "lost")
+                                + " on "
+                                + d.describe()
+                                + (epochs.isEmpty()
+                                        ? ""
+                                        : " with the epochs of " + epochs.size()
+                                                + (epochs.size() == 1 ? " resource" : " resources"));
+                    } else {
+                        result = Quorum.NOT_QUORATE;
+                        decided = "no quorum: " + votes + ", tie-break failed: "
+                                + (error.getMessage() != null ? error.getMessage() : error.toString());
+                    }
+                    Quorum r = result;
+                    String t = decided;
+                    Map<ResourceId, Long> taken = epochs;
+                    host.post(() -> {
+                        if (evaluation != asked) {
+                            return; // evaluated again meanwhile: a newer decision (or claim) owns the state
+                        }
+                        if (view == v) {
+                            byTie = r == Quorum.QUORATE;
+                            if (byTie) {
+                                taken.forEach((resource, epoch) -> {
+                                    if (expectedStarts.contains(resource)) {
+                                        claimedEpochs.put(resource, epoch);
+                                    }
+                                });
+                            }
+                        }
+                        if (votes.present().size() > 1) {
+                            LOG.info("{}: {} (claimed for {} in {})", self, t, votes.present(), v);
+                        }
+                        set(v, r, t);
+                        if (view == v && r == Quorum.QUORATE) {
+                            scheduleLastManStanding(v);
+                        }
+                    });
+                    return null;
+                })
+                .exceptionally(e -> {
+                    // A bug in handling the answer: say so, and do not leave the view undecided.
+                    LOG.error("{}: handling the tie claim's answer for {} failed", self, v, e);
+                    host.post(() -> {
+                        if (evaluation == asked) {
+                            byTie = false;
+                            claimedEpochs.clear();
+                            set(v, Quorum.NOT_QUORATE, "no quorum: " + votes + ", tie-break failed: " + e);
+                        }
+                    });
+                    return null;
+                });
     }
 
     /**
@@ -528,7 +625,8 @@ final class QuorumKeeper {
      * (the device's rule keeps the halves of a split apart), and its epochs go unused (harmless).
      * For a view {@code evaluate(v)} will decide quorate by majority, it asks the device for the
      * epochs of the starts this node expects as its coordinator instead (the same rules apply:
-     * {@code evaluate(v)} takes them only for the same view).
+     * {@code evaluate(v)} takes them only for the same view). A tie of more than one node is never
+     * claimed ahead: its claim waits for the members' answers in the view ({@link #membersAnswered}).
      */
     void claimAhead(View v) {
         if (ahead != null) {
@@ -537,9 +635,11 @@ final class QuorumKeeper {
         ahead = null;
         majorityAhead = null;
         Optional<Set<NodeId>> partition = tieToClaim(v);
-        if (partition.isPresent()) {
+        OptionalLong answered = partition.isPresent() ? host.answeredUntil(v, partition.get()) : OptionalLong.empty();
+        if (answered.isPresent()) {
             Set<ResourceId> starts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
-            ahead = new Ahead(v, partition.get(), sendClaim(device.orElseThrow(), partition.get(), starts));
+            ahead = new Ahead(
+                    v, partition.get(), sendClaim(device.orElseThrow(), partition.get(), starts, answered.getAsLong()));
         } else if (majorityAhead(v)) {
             CompletableFuture<Map<ResourceId, Long>> epochs = askEpochsAhead(v);
             if (epochs != null) {
@@ -589,12 +689,32 @@ final class QuorumKeeper {
                 .toList();
     }
 
-    /** Claims the tie for {@code partition} on the device's thread; completes there, exceptionally if the claim fails. */
-    private CompletableFuture<TieClaim> sendClaim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts) {
+    /** The members' answers that let a tie claim be made were older than the lease time when it was due. */
+    private static final class AnswersTooOld extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AnswersTooOld(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Claims the tie for {@code partition} on the device's thread; completes there, exceptionally
+     * if the claim fails, or with {@link AnswersTooOld} (and no claim) if the device's thread takes
+     * it up at or after {@code answeredUntil}: a member's answer in the view is then older than the
+     * lease time, so that member may have moved on to another view whose partition holds the tie
+     * by now (which this claim would take: they share that member).
+     */
+    private CompletableFuture<TieClaim> sendClaim(
+            QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts, long answeredUntil) {
         CompletableFuture<TieClaim> answer = new CompletableFuture<>();
         try {
             deviceCalls.execute(() -> {
                 try {
+                    if (answeredUntil != Long.MAX_VALUE && host.nanoTime() - answeredUntil >= 0) {
+                        throw new AnswersTooOld("the answers of " + partition + " came more than the lease time ago"
+                                + " when the claim was due");
+                    }
                     TieClaim claim = claim(d, partition, starts);
                     if (claim == null) {
                         throw new IllegalStateException(d.describe() + " answered no claim");

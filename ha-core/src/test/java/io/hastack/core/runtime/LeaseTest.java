@@ -165,4 +165,33 @@ class LeaseTest {
         advance(T);
         assertFalse(lease.heldInView(LeaseTest::majority), "an answer older than the lease time counts no more");
     }
+
+    @Test
+    void answersInTheViewLastTheLeaseTimeFromTheEarliestOfTheLatestRequestsTheyAnswered() {
+        View v = view(1, N1, N2, N3);
+        lease.viewInstalled(v);
+        assertEquals(Long.MAX_VALUE, lease.answeredInViewUntil(Set.of(N1)).getAsLong(), "this node alone");
+        assertTrue(lease.answeredInViewUntil(Set.of(N1, N2)).isEmpty(), "n2 has not answered");
+        assertFalse(lease.askedInView());
+        LeasePing first = lease.request(CONFIG).orElseThrow();
+        assertTrue(lease.askedInView());
+        long firstAt = now;
+        advance(Duration.ofSeconds(1));
+        LeasePing second = lease.request(CONFIG).orElseThrow();
+        assertTrue(lease.answered(N2, new LeasePong(second.view(), second.sequence())));
+        assertTrue(lease.answered(N3, new LeasePong(first.view(), first.sequence())));
+        assertEquals(
+                firstAt + T.toNanos(),
+                lease.answeredInViewUntil(Set.of(N1, N2, N3)).getAsLong());
+        assertEquals(now + T.toNanos(), lease.answeredInViewUntil(Set.of(N2)).getAsLong());
+        assertTrue(lease.answeredInViewUntil(Set.of(N1, NodeId.of("n4"))).isEmpty(), "not a member");
+
+        advance(Duration.ofSeconds(2));
+        assertTrue(lease.answeredInViewUntil(Set.of(N1, N2, N3)).isEmpty(), "n3's answer is the lease time old");
+        assertTrue(lease.answeredInViewUntil(Set.of(N2)).isPresent());
+
+        lease.viewInstalled(view(2, N1, N2, N3));
+        assertTrue(lease.answeredInViewUntil(Set.of(N2)).isEmpty(), "answers of the view before do not count");
+        assertFalse(lease.askedInView());
+    }
 }

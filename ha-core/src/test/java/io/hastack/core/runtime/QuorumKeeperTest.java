@@ -581,4 +581,93 @@ class QuorumKeeperTest {
         stopping.evaluate(alone);
         assertEquals(Quorum.NOT_QUORATE, stopping.state());
     }
+
+    /**
+     * A tie of two nodes is claimed only once the other has answered a lease request in that very
+     * view: a view this node installed alone may overlap one the other is in already, and a claim
+     * for it could take the tie from the partition that holds it (found by the nemesis: n2 installed
+     * [n2, n3] while n3 was in [n3, n1], and its claim took the tie from {n1, n3}).
+     */
+    @Test
+    void aTieOfSeveralNodesIsClaimedOnlyOnceEveryMemberAnsweredInTheView() {
+        NodeId n3 = NodeId.of("n3");
+        java.util.Map<NodeId, Long> answeredUntil = new java.util.HashMap<>();
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        List<View> askedForAnswers = new ArrayList<>();
+        QuorumKeeper k = new QuorumKeeper(
+                N1,
+                LiveConfig.of(
+                        ClusterConfig.builder().nodes("n1", "n2", "n3", "n4").build()),
+                Optional.of(device),
+                deviceCalls::add,
+                new ImmediateQuorumHost() {
+                    @Override
+                    public java.util.OptionalLong answeredUntil(View view, Set<NodeId> members) {
+                        long until = Long.MAX_VALUE;
+                        for (NodeId m : members) {
+                            if (!m.equals(N1)) {
+                                Long at = answeredUntil.get(m);
+                                if (at == null || at <= clock.get()) {
+                                    return java.util.OptionalLong.empty();
+                                }
+                                until = Math.min(until, at);
+                            }
+                        }
+                        return java.util.OptionalLong.of(until);
+                    }
+
+                    @Override
+                    public long nanoTime() {
+                        return clock.get();
+                    }
+
+                    @Override
+                    public void askForAnswers(View view) {
+                        askedForAnswers.add(view);
+                    }
+                });
+        View pair = view(7, N1, n3);
+        k.claimAhead(pair);
+        k.evaluate(pair);
+        assertTrue(deviceCalls.isEmpty(), "nothing claimed, ahead or not, before n3 answered");
+        assertEquals(Quorum.UNDECIDED, k.state());
+        assertTrue(k.text().contains("waiting for every member"), k.text());
+        assertEquals(List.of(pair), askedForAnswers, "the members are asked at once");
+
+        k.membersAnswered(pair); // an answer came, but not n3's
+        assertTrue(deviceCalls.isEmpty());
+        answeredUntil.put(n3, 100L);
+        k.membersAnswered(view(6, N1, n3)); // an answer of another view changes nothing
+        assertTrue(deviceCalls.isEmpty());
+        k.membersAnswered(pair);
+        assertEquals(1, deviceCalls.size(), "claimed once n3 answered in the view");
+        k.membersAnswered(pair);
+        assertEquals(1, deviceCalls.size(), "claimed once");
+
+        // The device's thread takes the claim up only once n3's answer is older than the lease
+        // time (n3 may be in another view by then): no claim; it waits for a fresh answer.
+        clock.set(100);
+        runDeviceCalls();
+        assertEquals(List.of(), device.calls, "no claim on answers older than the lease time");
+        assertEquals(Quorum.UNDECIDED, k.state());
+        assertTrue(k.text().contains("again"), k.text());
+        assertEquals(List.of(pair, pair), askedForAnswers);
+        answeredUntil.put(n3, 300L);
+        k.membersAnswered(pair);
+        runDeviceCalls();
+        assertEquals(Quorum.QUORATE, k.state());
+        assertEquals(List.of("claimTie"), device.calls);
+
+        // A single-member tie needs no answers: claimed as the view arrives.
+        QuorumKeeper alone = twoNodeKeeper(device, new ImmediateQuorumHost() {
+            @Override
+            public java.util.OptionalLong answeredUntil(View view, Set<NodeId> members) {
+                return members.equals(Set.of(N1))
+                        ? java.util.OptionalLong.of(Long.MAX_VALUE)
+                        : java.util.OptionalLong.empty();
+            }
+        });
+        alone.claimAhead(view(2, N1));
+        assertEquals(1, deviceCalls.size(), "claimed ahead");
+    }
 }
