@@ -4,6 +4,7 @@ import io.hastack.core.internal.AtomicFiles;
 import io.hastack.core.internal.TieRule;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.quorum.ClaimTooLateException;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import io.hastack.core.spi.quorum.TieClaim;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -79,6 +81,21 @@ public final class FileQuorumDevice implements QuorumDevice {
     @Override
     public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
         return update(state -> claimOutcome(state, partition, resources));
+    }
+
+    /**
+     * The claim (and its epochs, if any) in one update, asking {@code inTime} under the lock, after
+     * the read: nothing else can change the winner until the write.
+     */
+    @Override
+    public TieClaim claimTieInTime(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
+        return update(state -> {
+            if (!inTime.getAsBoolean()) {
+                throw new ClaimTooLateException("the claim for " + partition + " on " + describe()
+                        + " was no longer in time once the device was read; nothing written");
+            }
+            return claimOutcome(state, partition, resources);
+        });
     }
 
     /**
@@ -178,6 +195,8 @@ public final class FileQuorumDevice implements QuorumDevice {
                 AtomicFiles.replace(file, format(outcome.next()));
             }
             return outcome.result();
+        } catch (ClaimTooLateException e) {
+            throw e; // nothing written
         } catch (IOException | RuntimeException e) {
             throw new QuorumDeviceException("quorum device " + file + ": " + e, e);
         } finally {

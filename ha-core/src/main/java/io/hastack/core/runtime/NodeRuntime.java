@@ -184,6 +184,14 @@ final class NodeRuntime {
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
+        // A tie claim stands on its members' answers in the view for the lease time, or for the
+        // membership's pause tolerance if shorter: no member can have removed this node (and moved
+        // on to another view) before that (docs/design/quorum-device.md).
+        long claimWindowShorter = membership
+                .pauseTolerance()
+                .filter(t -> t.compareTo(bound) < 0)
+                .map(t -> bound.minus(t).toNanos())
+                .orElse(0L);
         this.watchdog = settings.watchdog()
                 ? Optional.of(
                         NodeWatchdog.start(self.value(), Takeover.margin(bound).dividedBy(2)))
@@ -223,9 +231,12 @@ final class NodeRuntime {
 
             @Override
             public OptionalLong answeredUntil(View view, Set<NodeId> members) {
-                return members.stream().allMatch(self::equals)
-                        ? OptionalLong.of(Long.MAX_VALUE)
-                        : participant.answeredInView(view, members);
+                OptionalLong until = participant.answeredInView(view, members);
+                if (until.isEmpty()) {
+                    return until;
+                }
+                long shortened = until.getAsLong() - claimWindowShorter;
+                return shortened - ticker.read() > 0 ? OptionalLong.of(shortened) : OptionalLong.empty();
             }
 
             @Override

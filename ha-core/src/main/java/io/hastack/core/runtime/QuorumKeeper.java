@@ -7,6 +7,7 @@ import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.membership.View;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
+import io.hastack.core.spi.quorum.ClaimTooLateException;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import io.hastack.core.spi.quorum.TieClaim;
@@ -20,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,14 +78,16 @@ final class QuorumKeeper {
         }
 
         /**
-         * Until when (monotonic nanoseconds, {@link #nanoTime}) every one of {@code members} but this
-         * node has answered, within the lease time, a lease request this node sent in {@code view}
-         * (so each of them installed that very view); {@link Long#MAX_VALUE} if {@code members} is
-         * this node alone; empty if one of them has not. A tie is claimed for a partition of more
-         * than one node only while this holds. By default, forever.
+         * Until when (monotonic nanoseconds, {@link #nanoTime}) every one of {@code members} (this
+         * node among them) but this node has answered a lease request this node sent in {@code
+         * view} (so each of them installed that very view), counted from when the request was sent
+         * for the lease time, or the membership's pause tolerance if shorter; empty if one of them
+         * has not. A tie is claimed for a partition of more than one node only until then (a
+         * partition of this node alone claims without asking). By default, never: a host that
+         * claims ties for several nodes must say.
          */
         default OptionalLong answeredUntil(View view, Set<NodeId> members) {
-            return OptionalLong.of(Long.MAX_VALUE);
+            return OptionalLong.empty();
         }
 
         /** The monotonic clock of {@link #answeredUntil}, in nanoseconds; read on any thread. */
@@ -401,7 +405,7 @@ final class QuorumKeeper {
             }
         } else if (votes.isTie() && device.isPresent() && !dropped) {
             boolean adopt = sent != null && sent.view() == v && sent.partition().equals(votes.present());
-            OptionalLong answered = host.answeredUntil(v, votes.present());
+            OptionalLong answered = answeredUntil(v, votes.present());
             if (!adopt && answered.isEmpty()) {
                 // A view this node installed alone may overlap one its members are in already: a
                 // claim for it could take the tie from a partition that holds it, to hand it on to
@@ -437,7 +441,7 @@ final class QuorumKeeper {
         if (w == null || !w.view().equals(v) || w.evaluation() != evaluation) {
             return;
         }
-        OptionalLong answered = host.answeredUntil(v, w.votes().present());
+        OptionalLong answered = answeredUntil(v, w.votes().present());
         if (answered.isEmpty()) {
             return;
         }
@@ -468,7 +472,7 @@ final class QuorumKeeper {
         CompletableFuture<TieClaim> asking =
                 sent != null ? sent.claim() : sendClaim(d, votes.present(), expectedStarts, answeredUntil);
         CompletableFuture<Void> unused = asking.<Void>handle((claim, error) -> {
-                    if (error instanceof AnswersTooOld) {
+                    if (error instanceof ClaimTooLateException) {
                         host.post(() -> {
                             if (evaluation == asked && view == v) {
                                 waitingTie = new WaitingTie(v, votes, asked);
@@ -635,7 +639,7 @@ final class QuorumKeeper {
         ahead = null;
         majorityAhead = null;
         Optional<Set<NodeId>> partition = tieToClaim(v);
-        OptionalLong answered = partition.isPresent() ? host.answeredUntil(v, partition.get()) : OptionalLong.empty();
+        OptionalLong answered = partition.isPresent() ? answeredUntil(v, partition.get()) : OptionalLong.empty();
         if (answered.isPresent()) {
             Set<ResourceId> starts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
             ahead = new Ahead(
@@ -663,6 +667,11 @@ final class QuorumKeeper {
      * The partition whose tie {@link #evaluate evaluate(v)} would ask the device to break, decided
      * by the same rules without changing anything; empty if it would decide without the device.
      */
+    /** {@link Host#answeredUntil}, and forever for a partition of this node alone. */
+    private OptionalLong answeredUntil(View v, Set<NodeId> partition) {
+        return partition.equals(Set.of(self)) ? OptionalLong.of(Long.MAX_VALUE) : host.answeredUntil(v, partition);
+    }
+
     private Optional<Set<NodeId>> tieToClaim(View v) {
         if (device.isEmpty()
                 || live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE
@@ -689,21 +698,12 @@ final class QuorumKeeper {
                 .toList();
     }
 
-    /** The members' answers that let a tie claim be made were older than the lease time when it was due. */
-    private static final class AnswersTooOld extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        AnswersTooOld(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /**
      * Claims the tie for {@code partition} on the device's thread; completes there, exceptionally
-     * if the claim fails, or with {@link AnswersTooOld} (and no claim) if the device's thread takes
-     * it up at or after {@code answeredUntil}: a member's answer in the view is then older than the
-     * lease time, so that member may have moved on to another view whose partition holds the tie
-     * by now (which this claim would take: they share that member).
+     * if the claim fails, with {@link ClaimTooLateException} (and no claim) if the device reads the
+     * winning partition at or after {@code answeredUntil}: a member's answer in the view is then too
+     * old, so that member may have moved on to another view whose partition holds the tie by now
+     * (which this claim would take: they share that member).
      */
     private CompletableFuture<TieClaim> sendClaim(
             QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts, long answeredUntil) {
@@ -711,11 +711,9 @@ final class QuorumKeeper {
         try {
             deviceCalls.execute(() -> {
                 try {
-                    if (answeredUntil != Long.MAX_VALUE && host.nanoTime() - answeredUntil >= 0) {
-                        throw new AnswersTooOld("the answers of " + partition + " came more than the lease time ago"
-                                + " when the claim was due");
-                    }
-                    TieClaim claim = claim(d, partition, starts);
+                    BooleanSupplier inTime =
+                            () -> answeredUntil == Long.MAX_VALUE || host.nanoTime() - answeredUntil < 0;
+                    TieClaim claim = claim(d, partition, starts, inTime);
                     if (claim == null) {
                         throw new IllegalStateException(d.describe() + " answered no claim");
                     }
@@ -738,14 +736,14 @@ final class QuorumKeeper {
      * combined call fails other than by the device's own error (a bug, bad data), claims the tie
      * alone (the plan then takes its epochs itself).
      */
-    private TieClaim claim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts) {
+    private TieClaim claim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts, BooleanSupplier inTime) {
         if (starts.isEmpty()) {
-            return d.claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+            return d.claimTieInTime(partition, Set.of(), inTime);
         }
         try {
-            return d.claimTieTakingEpochs(partition, starts);
+            return d.claimTieInTime(partition, starts, inTime);
         } catch (QuorumDeviceException e) {
-            throw e; // unreachable or kept conflicting: a plain claim would fail the same way, later
+            throw e; // unreachable, kept conflicting or late: a plain claim would fail the same way, later
         } catch (RuntimeException e) {
             LOG.warn(
                     "{}: claiming the tie with the epochs of {} on {} failed ({}); claiming it alone",
@@ -753,7 +751,7 @@ final class QuorumKeeper {
                     starts,
                     d.describe(),
                     e.getMessage());
-            return d.claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+            return d.claimTieInTime(partition, Set.of(), inTime);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.quorum.ClaimTooLateException;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import io.hastack.core.spi.quorum.TieClaim;
@@ -72,6 +73,26 @@ public abstract class QuorumDeviceContract {
         assertTrue(device.claimTie(A), "a still holds it");
         device.recordMajority(AB);
         assertTrue(device.claimTie(B), "after the cluster was whole again, either side can take a new tie");
+    }
+
+    @Test
+    public void aClaimThatIsNoLongerInTimeChangesNothing() throws Exception {
+        String store = newStore();
+        QuorumDevice device = device(store);
+        Set<NodeId> bc = Set.of(NodeId.of("b"), NodeId.of("c"));
+        Set<NodeId> cd = Set.of(NodeId.of("c"), NodeId.of("d"));
+        ResourceId r = ResourceId.of("r");
+        device.recordMajority(AB);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                ClaimTooLateException.class, () -> device.claimTieInTime(bc, Set.of(), () -> false));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                ClaimTooLateException.class, () -> device.claimTieInTime(bc, Set.of(r), () -> false));
+        assertFalse(device(store).claimTie(cd), "the winner is still {a, b}, which {c, d} does not share");
+        assertEquals(1, device.nextEpoch(r), "the late claim took no epoch");
+
+        assertEquals(TieClaim.held(Map.of(r, 2L)), device.claimTieInTime(bc, Set.of(r), () -> true));
+        assertTrue(device(store).claimTie(cd), "{b, c} won: {c, d} shares c with it");
+        assertEquals(TieClaim.LOST, device.claimTieInTime(AB, Set.of(), () -> true), "disjoint from {c, d}");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hastack.core.runtime;
 
+import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.runtime.QuorumKeeper.Quorum;
 import io.hastack.core.spi.membership.View;
@@ -40,6 +41,12 @@ class ImmediateQuorumHost implements QuorumKeeper.Host {
 
     @Override
     public void schedule(Runnable task, Duration delay) {}
+
+    /** Every member answered in every view, for ever. */
+    @Override
+    public java.util.OptionalLong answeredUntil(View view, Set<NodeId> members) {
+        return java.util.OptionalLong.of(Long.MAX_VALUE);
+    }
 
     @Override
     public Set<ResourceId> startsExpectedIn(View view) {

@@ -112,6 +112,11 @@ class QuorumKeeperTest {
 
             @Override
             public void schedule(Runnable task, Duration delay) {}
+
+            @Override
+            public java.util.OptionalLong answeredUntil(View view, Set<NodeId> members) {
+                return java.util.OptionalLong.of(Long.MAX_VALUE); // n2 answered in the view
+            }
         });
         k.evaluate(view(1, N1, N2)); // 2 of the old 3 (a strict majority), half of the new 4: a tie
         assertEquals(Quorum.UNDECIDED, k.state());

@@ -3,6 +3,7 @@ package io.hastack.membership.zookeeper;
 import io.hastack.core.internal.TieRule;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
+import io.hastack.core.spi.quorum.ClaimTooLateException;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import io.hastack.core.spi.quorum.TieClaim;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.curator.RetryLoop;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -130,9 +132,33 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
 
     @Override
     public boolean claimTie(Set<NodeId> partition) {
+        return claimTie(partition, () -> true);
+    }
+
+    /**
+     * Asks {@code inTime} after every read of the winner, before the write that is conditional on
+     * it (a winner changed after the read fails that write, and the claim reads and asks again).
+     */
+    @Override
+    public TieClaim claimTieInTime(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
+        if (resources.isEmpty()) {
+            return claimTie(partition, inTime) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+        }
+        return claimTieTakingEpochs(partition, resources, inTime);
+    }
+
+    private void check(BooleanSupplier inTime, Set<NodeId> partition) {
+        if (!inTime.getAsBoolean()) {
+            throw new ClaimTooLateException("the claim for " + partition + " on " + describe()
+                    + " was no longer in time once the winner was read; nothing written");
+        }
+    }
+
+    private boolean claimTie(Set<NodeId> partition, BooleanSupplier inTime) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Versioned current = read(winnerPath);
             if (current == null) {
+                check(inTime, partition);
                 if (create(winnerPath, encode(partition))) {
                     return true;
                 }
@@ -143,6 +169,7 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
                 return false;
             }
             boolean ours = decision == TieRule.Decision.HOLDS;
+            check(inTime, partition);
             // Holding (confirm the read) or taking over (replace the winner): both conditional on
             // the version read.
             if (compareAndSet(winnerPath, ours ? current.data() : encode(partition), current.version())) {
@@ -226,14 +253,18 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
      */
     @Override
     public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+        return claimTieTakingEpochs(partition, resources, () -> true);
+    }
+
+    private TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
         if (resources.isEmpty()) {
-            return claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+            return claimTie(partition, inTime) ? TieClaim.held(Map.of()) : TieClaim.LOST;
         }
         try {
-            return claimWithEpochs(partition, resources);
+            return claimWithEpochs(partition, resources, inTime);
         } catch (QuorumDeviceException e) {
-            if (unreachable(e)) {
-                throw e; // a plain claim would wait and fail the same way
+            if (unreachable(e) || e instanceof ClaimTooLateException) {
+                throw e; // a plain claim would wait and fail the same way, or is late too
             }
             // Something about the epochs alone (an ACL, a damaged counter): the tie must not be lost
             // for it; the plan takes its epochs itself and fails there, clearly.
@@ -242,7 +273,7 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
                     describe(),
                     resources,
                     e.getMessage());
-            return claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+            return claimTie(partition, inTime) ? TieClaim.held(Map.of()) : TieClaim.LOST;
         }
     }
 
@@ -264,13 +295,14 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
         return false;
     }
 
-    private TieClaim claimWithEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
+    private TieClaim claimWithEpochs(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
         List<ResourceId> named = List.copyOf(resources);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             ClaimRead read = readClaim(partition, named);
             if (read.decision() == TieRule.Decision.LOSES) {
                 return TieClaim.LOST;
             }
+            check(inTime, partition);
             try {
                 if (read.winner() == null) {
                     ensureParent(ZKPaths.getPathAndNode(winnerPath).getPath());

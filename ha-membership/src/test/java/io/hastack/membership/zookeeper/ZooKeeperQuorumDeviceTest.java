@@ -9,6 +9,7 @@ import io.hastack.core.quorum.QuorumDeviceContract;
 import io.hastack.core.spi.quorum.QuorumDevice;
 import io.hastack.core.spi.quorum.QuorumDeviceException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +55,40 @@ class ZooKeeperQuorumDeviceTest extends QuorumDeviceContract {
     @Override
     protected QuorumDevice open(String store) {
         return ZooKeeperQuorumDevice.connect(server.getConnectString(), store, Duration.ofSeconds(10));
+    }
+
+    /**
+     * The claim asks whether it is still in time after it read the winner, before its conditional
+     * write: a winner changed in between fails that write, and the claim reads and asks again (asked
+     * once before the read, this claim would have taken the tie from {a, c}).
+     */
+    @Test
+    void aClaimAsksWhetherItIsInTimeAfterEachReadOfTheWinner() throws Exception {
+        String store = newStore();
+        try (QuorumDevice device = open(store);
+                QuorumDevice other = open(store)) {
+            NodeId a = NodeId.of("a");
+            NodeId b = NodeId.of("b");
+            NodeId c = NodeId.of("c");
+            device.recordMajority(Set.of(a, b));
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            for (Set<io.hastack.core.model.ResourceId> resources : List.of(
+                    Set.<io.hastack.core.model.ResourceId>of(), Set.of(io.hastack.core.model.ResourceId.of("r")))) {
+                device.recordMajority(Set.of(a, b));
+                asked.set(0);
+                assertThrows(
+                        io.hastack.core.spi.quorum.ClaimTooLateException.class,
+                        () -> device.claimTieInTime(Set.of(b, c), resources, () -> {
+                            if (asked.incrementAndGet() == 1) {
+                                other.recordMajority(Set.of(a, c)); // after this claim's read
+                                return true;
+                            }
+                            return false; // too late by the second read
+                        }));
+                assertEquals(2, asked.get(), "asked after each of the two reads");
+                assertTrue(other.claimTie(Set.of(a)), "the winner is still {a, c}");
+            }
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A third party every node can reach that breaks ties and hands out fencing epochs: the role of
@@ -60,6 +61,32 @@ public interface QuorumDevice extends AutoCloseable {
         } catch (QuorumDeviceException e) {
             return TieClaim.held(Map.of()); // the plan asks for its epochs again
         }
+    }
+
+    /**
+     * Claims as {@link #claimTieTakingEpochs} does (as {@link #claimTie} if {@code resources} is
+     * empty), but only while {@code inTime} holds: the device asks it after it has read the winning
+     * partition and before it writes, where nothing can change the winner unnoticed in between
+     * (under its lock, or before each write that is conditional on the version read). If it no
+     * longer holds, the device writes nothing and throws {@link ClaimTooLateException}. The runtime
+     * claims a tie for a partition of several nodes this way: the claim stands for members that
+     * answered in the claiming view, and only for so long (see {@code
+     * docs/design/quorum-device.md}). By default, asks {@code inTime} once before the claim, which
+     * leaves the device's own delays unchecked: a device that can ask between its read and its
+     * write should.
+     *
+     * @throws ClaimTooLateException if {@code inTime} did not hold when asked
+     * @throws QuorumDeviceException if the device cannot be reached (treat the tie as lost)
+     */
+    default TieClaim claimTieInTime(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
+        if (!inTime.getAsBoolean()) {
+            throw new ClaimTooLateException(
+                    "the claim for " + partition + " on " + describe() + " is no longer in time");
+        }
+        if (resources.isEmpty()) {
+            return claimTie(partition) ? TieClaim.held(Map.of()) : TieClaim.LOST;
+        }
+        return claimTieTakingEpochs(partition, resources);
     }
 
     /**
