@@ -184,11 +184,12 @@ final class NodeRuntime {
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
-        // A tie claim stands on its members' answers in the view for the lease time, or for the
-        // membership's pause tolerance if shorter: no member can have removed this node (and moved
-        // on to another view) before that (docs/design/quorum-device.md).
+        // A tie claim stands on its members' answers in the view for the lease time, or for as long
+        // as the membership says no member can remove this node (and move on to another view) if
+        // that is shorter (docs/design/quorum-device.md).
         long claimWindowShorter = membership
-                .pauseTolerance()
+                .quickestRemoval()
+                .or(membership::pauseTolerance)
                 .filter(t -> t.compareTo(bound) < 0)
                 .map(t -> bound.minus(t).toNanos())
                 .orElse(0L);
@@ -245,8 +246,8 @@ final class NodeRuntime {
             }
 
             @Override
-            public void askForAnswers(View view) {
-                participant.askForAnswers(view);
+            public void askForAnswers(View view, boolean again) {
+                participant.askForAnswers(view, again);
             }
 
             @Override

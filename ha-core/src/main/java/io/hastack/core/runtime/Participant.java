@@ -334,9 +334,12 @@ final class Participant implements Messages.Handler {
         return v.equals(view) ? lease.answeredInViewUntil(members) : OptionalLong.empty();
     }
 
-    /** Asks the other members of the current view {@code v} for a lease now, unless it did in {@code v}. */
-    void askForAnswers(View v) {
-        if (v.equals(view) && !lease.askedInView()) {
+    /**
+     * Asks the other members of the current view {@code v} for a lease now, unless it did in {@code
+     * v} already and not {@code again}.
+     */
+    void askForAnswers(View v, boolean again) {
+        if (v.equals(view) && (again || !lease.askedInView())) {
             requestLease();
         }
     }

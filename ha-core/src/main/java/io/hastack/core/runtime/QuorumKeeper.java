@@ -97,9 +97,10 @@ final class QuorumKeeper {
 
         /**
          * A tie claim for {@code view} waits for its members' answers: ask them for a lease now if
-         * no request of {@code view} was sent yet. By default, nothing.
+         * no request of {@code view} was sent yet, or {@code again} (the answers came too late for
+         * the claim). By default, nothing.
          */
-        default void askForAnswers(View view) {}
+        default void askForAnswers(View view, boolean again) {}
     }
 
     private final NodeId self;
@@ -416,7 +417,7 @@ final class QuorumKeeper {
                         Quorum.UNDECIDED,
                         "undecided: " + votes + ", waiting for every member of the view to answer a lease request"
                                 + " before asking " + device.get().describe() + " to break the tie");
-                host.askForAnswers(v);
+                host.askForAnswers(v, false);
                 return false;
             }
             breakTie(v, votes, adopt ? sent : null, asked, answered.orElse(Long.MAX_VALUE));
@@ -482,7 +483,7 @@ final class QuorumKeeper {
                                         "undecided: " + votes + ", waiting for every member of the view to answer a"
                                                 + " lease request again before asking " + d.describe()
                                                 + " to break the tie (" + error.getMessage() + ")");
-                                host.askForAnswers(v);
+                                host.askForAnswers(v, true);
                                 membersAnswered(v);
                             }
                         });
@@ -663,15 +664,15 @@ final class QuorumKeeper {
         return Votes.of(expectedIn(v), v.members()).isMajority();
     }
 
-    /**
-     * The partition whose tie {@link #evaluate evaluate(v)} would ask the device to break, decided
-     * by the same rules without changing anything; empty if it would decide without the device.
-     */
     /** {@link Host#answeredUntil}, and forever for a partition of this node alone. */
     private OptionalLong answeredUntil(View v, Set<NodeId> partition) {
         return partition.equals(Set.of(self)) ? OptionalLong.of(Long.MAX_VALUE) : host.answeredUntil(v, partition);
     }
 
+    /**
+     * The partition whose tie {@link #evaluate evaluate(v)} would ask the device to break, decided
+     * by the same rules without changing anything; empty if it would decide without the device.
+     */
     private Optional<Set<NodeId>> tieToClaim(View v) {
         if (device.isEmpty()
                 || live.config().noQuorumPolicy() == NoQuorumPolicy.IGNORE

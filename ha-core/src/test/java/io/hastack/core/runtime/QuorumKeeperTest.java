@@ -599,6 +599,7 @@ class QuorumKeeperTest {
         java.util.Map<NodeId, Long> answeredUntil = new java.util.HashMap<>();
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
         List<View> askedForAnswers = new ArrayList<>();
+        List<Boolean> asksAgain = new ArrayList<>();
         QuorumKeeper k = new QuorumKeeper(
                 N1,
                 LiveConfig.of(
@@ -627,8 +628,9 @@ class QuorumKeeperTest {
                     }
 
                     @Override
-                    public void askForAnswers(View view) {
+                    public void askForAnswers(View view, boolean again) {
                         askedForAnswers.add(view);
+                        asksAgain.add(again);
                     }
                 });
         View pair = view(7, N1, n3);
@@ -657,6 +659,7 @@ class QuorumKeeperTest {
         assertEquals(Quorum.UNDECIDED, k.state());
         assertTrue(k.text().contains("again"), k.text());
         assertEquals(List.of(pair, pair), askedForAnswers);
+        assertEquals(List.of(false, true), asksAgain, "asked again: the answers it has are too old");
         answeredUntil.put(n3, 300L);
         k.membersAnswered(pair);
         runDeviceCalls();

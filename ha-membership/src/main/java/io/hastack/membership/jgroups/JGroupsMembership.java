@@ -586,10 +586,25 @@ public final class JGroupsMembership implements Membership {
         return allowed.isEmpty() || allowed.contains(node) ? Optional.of(node) : Optional.empty();
     }
 
-    /** The heartbeat timeout: peers do not suspect a node that stalls for less. */
+    /**
+     * The heartbeat timeout: peers' heartbeats do not suspect a node that stalls for less (FD_SOCK2
+     * may, sooner: a failure-detection connection that closes, or that a peer opens and this node
+     * does not answer within FD_SOCK2's connect timeout; see {@link #quickestRemoval}).
+     */
     @Override
     public Optional<java.time.Duration> pauseTolerance() {
         return Optional.of(config.heartbeatTimeout());
+    }
+
+    /**
+     * The verification timeout: FD_SOCK2 suspects a member at once when its connection closes or
+     * does not answer, and VERIFY_SUSPECT2 then removes it if it does not answer within this time.
+     * (The removal without a verification, when the node's process is known to have exited, needs
+     * its ports to refuse connections, which a live, stalled process's do not.)
+     */
+    @Override
+    public Optional<java.time.Duration> quickestRemoval() {
+        return Optional.of(config.verifyTimeout());
     }
 
     @Override

@@ -56,6 +56,18 @@ public interface Membership extends AutoCloseable {
     }
 
     /**
+     * The shortest time in which another member may remove this node from its view after this node
+     * stops answering, by any path of the implementation's failure detection (a suspicion that needs
+     * no heartbeat timeout included), if the implementation knows it: a stall of this node shorter
+     * than that cannot get it removed. A tie claim for several nodes stands on its members' answers
+     * for no longer ({@code docs/design/quorum-device.md}). Unknown by default (the claim then uses
+     * {@link #pauseTolerance}, or else the lease time).
+     */
+    default Optional<java.time.Duration> quickestRemoval() {
+        return Optional.empty();
+    }
+
+    /**
      * Asks the membership to check {@code node} now, as if its failure detector suspected it (an
      * external monitor said it is dead): a node that does not answer is removed without waiting for
      * the heartbeat timeout. A hint: a node that answers stays. Does nothing by default.
