@@ -85,16 +85,17 @@ public final class FileQuorumDevice implements QuorumDevice {
 
     /**
      * The claim (and its epochs, if any) in one update, asking {@code inTime} under the lock, after
-     * the read: nothing else can change the winner until the write.
+     * the read, unless the claim loses: nothing else can change the winner until the write.
      */
     @Override
     public TieClaim claimTieInTime(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
         return update(state -> {
-            if (!inTime.getAsBoolean()) {
+            Outcome<TieClaim> outcome = claimOutcome(state, partition, resources);
+            if (outcome.result().held() && !inTime.getAsBoolean()) {
                 throw new ClaimTooLateException("the claim for " + partition + " on " + describe()
                         + " was no longer in time once the device was read; nothing written");
             }
-            return claimOutcome(state, partition, resources);
+            return outcome;
         });
     }
 

@@ -179,6 +179,19 @@ final class Lease {
         return until == Long.MAX_VALUE || until - nanos.getAsLong() > 0 ? OptionalLong.of(until) : OptionalLong.empty();
     }
 
+    /**
+     * True if every one of {@code members} but this node answered the latest request of the current
+     * view (none is outstanding).
+     */
+    boolean latestAnsweredInView(Set<NodeId> members) {
+        return view != null
+                && !sent.isEmpty()
+                && members.stream()
+                        .allMatch(m -> m.equals(self)
+                                || (answeredInView.contains(m)
+                                        && Long.valueOf(lastRequestAt).equals(heard.get(m))));
+    }
+
     /** True if this node sent a request in the current view. */
     boolean askedInView() {
         return !sent.isEmpty();

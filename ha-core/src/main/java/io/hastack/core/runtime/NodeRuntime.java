@@ -246,6 +246,11 @@ final class NodeRuntime {
             }
 
             @Override
+            public boolean latestAnsweredBy(View view, Set<NodeId> members) {
+                return participant.latestAnsweredInView(view, members);
+            }
+
+            @Override
             public void askForAnswers(View view, boolean again) {
                 participant.askForAnswers(view, again);
             }

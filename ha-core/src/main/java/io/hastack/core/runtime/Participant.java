@@ -335,6 +335,14 @@ final class Participant implements Messages.Handler {
     }
 
     /**
+     * True if every one of {@code members} but this member answered the latest lease request of the
+     * current view {@code v}.
+     */
+    boolean latestAnsweredInView(View v, Set<NodeId> members) {
+        return v.equals(view) && lease.latestAnsweredInView(members);
+    }
+
+    /**
      * Asks the other members of the current view {@code v} for a lease now, unless it did in {@code
      * v} already and not {@code again}.
      */

@@ -81,8 +81,8 @@ final class QuorumKeeper {
          * Until when (monotonic nanoseconds, {@link #nanoTime}) every one of {@code members} (this
          * node among them) but this node has answered a lease request this node sent in {@code
          * view} (so each of them installed that very view), counted from when the request was sent
-         * for the lease time, or the membership's pause tolerance if shorter; empty if one of them
-         * has not. A tie is claimed for a partition of more than one node only until then (a
+         * for as long as no member can have removed this node since (the membership's quickest
+         * removal, at most the lease time); empty if one of them has not. A tie is claimed for a partition of more than one node only until then (a
          * partition of this node alone claims without asking). By default, never: a host that
          * claims ties for several nodes must say.
          */
@@ -93,6 +93,14 @@ final class QuorumKeeper {
         /** The monotonic clock of {@link #answeredUntil}, in nanoseconds; read on any thread. */
         default long nanoTime() {
             return System.nanoTime();
+        }
+
+        /**
+         * True if every one of {@code members} but this node answered the latest lease request this
+         * node sent in {@code view}: no request is outstanding. By default, false.
+         */
+        default boolean latestAnsweredBy(View view, Set<NodeId> members) {
+            return false;
         }
 
         /**
@@ -444,15 +452,38 @@ final class QuorumKeeper {
         }
         OptionalLong answered = answeredUntil(v, w.votes().present());
         if (answered.isEmpty()) {
+            if (host.latestAnsweredBy(v, w.votes().present())) {
+                // Every member answered the latest request, but too late for a claim: ask again
+                // (one request at a time: only once all have answered the one before).
+                lateAnswers(v, "the answers to the latest lease request came too late for a claim");
+                host.askForAnswers(v, true);
+            }
             return;
         }
         waitingTie = null;
-        LOG.info(
+        LOG.debug(
                 "{}: every member of {} answered a lease request in it; claiming the tie for {}",
                 self,
                 v,
                 w.votes().present());
         breakTie(w.view(), w.votes(), null, w.evaluation(), answered.getAsLong());
+    }
+
+    /** The view for which a late claim was last logged, so that it is logged once per view. */
+    private View lateLogged;
+
+    /** A tie claim for {@code v} came too late ({@code why}): logged once per view. */
+    private void lateAnswers(View v, String why) {
+        if (!v.equals(lateLogged)) {
+            lateLogged = v;
+            LOG.warn(
+                    "{}: the tie claim for {} waits for fresh answers of its members ({}); if this repeats, round"
+                            + " trips or the quorum device take longer than the membership's quickest removal of a"
+                            + " node (its verification timeout)",
+                    self,
+                    v,
+                    why);
+        }
     }
 
     /**
@@ -483,6 +514,7 @@ final class QuorumKeeper {
                                         "undecided: " + votes + ", waiting for every member of the view to answer a"
                                                 + " lease request again before asking " + d.describe()
                                                 + " to break the tie (" + error.getMessage() + ")");
+                                lateAnswers(v, error.getMessage());
                                 host.askForAnswers(v, true);
                                 membersAnswered(v);
                             }
@@ -738,9 +770,6 @@ final class QuorumKeeper {
      * alone (the plan then takes its epochs itself).
      */
     private TieClaim claim(QuorumDevice d, Set<NodeId> partition, Set<ResourceId> starts, BooleanSupplier inTime) {
-        if (starts.isEmpty()) {
-            return d.claimTieInTime(partition, Set.of(), inTime);
-        }
         try {
             return d.claimTieInTime(partition, starts, inTime);
         } catch (QuorumDeviceException e) {

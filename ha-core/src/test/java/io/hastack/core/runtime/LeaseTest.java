@@ -185,6 +185,8 @@ class LeaseTest {
                 lease.answeredInViewUntil(Set.of(N1, N2, N3)).getAsLong());
         assertEquals(now + T.toNanos(), lease.answeredInViewUntil(Set.of(N2)).getAsLong());
         assertTrue(lease.answeredInViewUntil(Set.of(N1, NodeId.of("n4"))).isEmpty(), "not a member");
+        assertTrue(lease.latestAnsweredInView(Set.of(N1, N2)), "n2 answered the latest request");
+        assertFalse(lease.latestAnsweredInView(Set.of(N1, N2, N3)), "n3 answered only the one before");
 
         advance(Duration.ofSeconds(2));
         assertTrue(lease.answeredInViewUntil(Set.of(N1, N2, N3)).isEmpty(), "n3's answer is the lease time old");

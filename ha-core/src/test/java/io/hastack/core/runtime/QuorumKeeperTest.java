@@ -655,7 +655,7 @@ class QuorumKeeperTest {
         // time (n3 may be in another view by then): no claim; it waits for a fresh answer.
         clock.set(100);
         runDeviceCalls();
-        assertEquals(List.of(), device.calls, "no claim on answers older than the lease time");
+        assertEquals(List.of(), device.calls, "no claim on answers older than the window");
         assertEquals(Quorum.UNDECIDED, k.state());
         assertTrue(k.text().contains("again"), k.text());
         assertEquals(List.of(pair, pair), askedForAnswers);

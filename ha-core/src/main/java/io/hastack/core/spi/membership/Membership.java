@@ -48,8 +48,9 @@ public interface Membership extends AutoCloseable {
 
     /**
      * The longest stall of this node (GC pause, SIGSTOP) that cannot make the others remove it from
-     * the view, if the implementation knows it. A node that stalled longer must assume it was
-     * declared dead.
+     * the view by their heartbeats, if the implementation knows it. A node that stalled longer must
+     * assume it was declared dead. (A failure detector that suspects sooner may remove it sooner:
+     * {@link #quickestRemoval}.)
      */
     default Optional<java.time.Duration> pauseTolerance() {
         return Optional.empty();

@@ -19,7 +19,9 @@ import java.util.function.BooleanSupplier;
  * halves of a split are disjoint, so at most one wins; and a node that merely crashed holds no
  * lease, so its survivor wins at once. A partition with a majority {@link #recordMajority records}
  * itself as W. Calls block (bounded by the device's own timeouts); the runtime makes them off its
- * event thread. Implementations are thread-safe, and safe between processes.
+ * event thread. Implementations are thread-safe, and safe between processes. The runtime claims
+ * through {@link #claimTieInTime}, which a device should implement by asking between its read and
+ * its write.
  */
 public interface QuorumDevice extends AutoCloseable {
     /**
