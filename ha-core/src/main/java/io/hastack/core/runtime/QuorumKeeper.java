@@ -456,7 +456,6 @@ final class QuorumKeeper {
                 // Every member answered the latest request, but too late for a claim: ask again
                 // (one request at a time: only once all have answered the one before).
                 lateAnswers(v, "the answers to the latest lease request came too late for a claim");
-                host.askForAnswers(v, true);
             }
             return;
         }
@@ -469,13 +468,18 @@ final class QuorumKeeper {
         breakTie(w.view(), w.votes(), null, w.evaluation(), answered.getAsLong());
     }
 
-    /** The view for which a late claim was last logged, so that it is logged once per view. */
+    /** The view for which a late claim was last logged and asked again, so that it is once per view. */
     private View lateLogged;
 
-    /** A tie claim for {@code v} came too late ({@code why}): logged once per view. */
+    /**
+     * A tie claim for {@code v} came too late ({@code why}): logged, and the members asked again at
+     * once, once per view (after that, the lease's regular requests bring fresh answers: no storm of
+     * requests where round trips keep taking longer than the window).
+     */
     private void lateAnswers(View v, String why) {
         if (!v.equals(lateLogged)) {
             lateLogged = v;
+            host.askForAnswers(v, true);
             LOG.warn(
                     "{}: the tie claim for {} waits for fresh answers of its members ({}); if this repeats, round"
                             + " trips or the quorum device take longer than the membership's quickest removal of a"
@@ -515,7 +519,6 @@ final class QuorumKeeper {
                                                 + " lease request again before asking " + d.describe()
                                                 + " to break the tie (" + error.getMessage() + ")");
                                 lateAnswers(v, error.getMessage());
-                                host.askForAnswers(v, true);
                                 membersAnswered(v);
                             }
                         });

@@ -12,6 +12,7 @@ import io.hastack.core.spi.membership.ViewId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -82,5 +83,38 @@ class OverlappingViewTieTest {
         assertFalse(
                 new FileQuorumDevice(device).claimTie(Set.of(N1, N4)),
                 "the tie is {n2, n3}'s now: {n1, n4} shares no member with it");
+    }
+
+    /**
+     * The answers stand only for as long as the membership says no member can remove this node:
+     * with a window shorter than any round trip, no claim is ever made (and nothing changes on the
+     * device), however often the members answer.
+     */
+    @Test
+    void answersOlderThanTheMembershipsQuickestRemovalMakeNoClaim() {
+        new FileQuorumDevice(device).recordMajority(Set.of(N1, N3));
+        membership.quickestRemoval = Optional.of(Duration.ofNanos(1));
+        node = HaNode.builder()
+                .config(ClusterConfig.builder().nodes("n1", "n2", "n3", "n4").build())
+                .membership(membership)
+                .agents(io.hastack.core.spi.agent.AgentRegistry.builder().build())
+                .quorumDevice(new FileQuorumDevice(device))
+                .settings(NodeSettings.builder()
+                        .clusterKey(membership.key)
+                        .pauseBound(LEASE)
+                        .build())
+                .build();
+        node.start();
+        membership.install(new View(new ViewId(N2, 5), List.of(N2, N3), false));
+        await().atMost(WAIT)
+                .until(() -> node.status().quorum().contains("waiting for every member of the view to answer"));
+        int before = membership.periodic.size();
+        await().atMost(WAIT).until(() -> membership.periodic.size() >= before + 2); // two more rounds, answered
+        await().during(LEASE.dividedBy(2))
+                .atMost(WAIT)
+                .until(() -> node.status().quorum().startsWith("undecided"));
+        assertFalse(
+                new FileQuorumDevice(device).claimTie(Set.of(N2, N4)),
+                "the tie still belongs to {n1, n3}: {n2, n4} shares no member with it");
     }
 }

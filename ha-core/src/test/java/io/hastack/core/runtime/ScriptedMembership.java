@@ -34,6 +34,8 @@ final class ScriptedMembership implements Membership {
     volatile boolean started;
     volatile boolean refuseToStart;
     volatile boolean answerLeases = true;
+    /** What {@link #quickestRemoval} says; unknown unless set. */
+    volatile Optional<java.time.Duration> quickestRemoval = Optional.empty();
     /** The cluster key of the scripted cluster: give the node under test the same. */
     final ClusterKey key = ClusterKey.generate();
 
@@ -80,6 +82,11 @@ final class ScriptedMembership implements Membership {
         }
         listener = l;
         started = true;
+    }
+
+    @Override
+    public Optional<java.time.Duration> quickestRemoval() {
+        return quickestRemoval;
     }
 
     @Override
