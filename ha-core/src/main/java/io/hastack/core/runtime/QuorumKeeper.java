@@ -82,9 +82,9 @@ final class QuorumKeeper {
          * node among them) but this node has answered a lease request this node sent in {@code
          * view} (so each of them installed that very view), counted from when the request was sent
          * for as long as no member can have removed this node since (the membership's quickest
-         * removal, at most the lease time); empty if one of them has not. A tie is claimed for a partition of more than one node only until then (a
-         * partition of this node alone claims without asking). By default, never: a host that
-         * claims ties for several nodes must say.
+         * removal, at most the lease time); empty if one of them has not. A tie is claimed for a
+         * partition of more than one node only until then (a partition of this node alone claims
+         * without asking). By default, never: a host that claims ties for several nodes must say.
          */
         default OptionalLong answeredUntil(View view, Set<NodeId> members) {
             return OptionalLong.empty();
