@@ -50,4 +50,38 @@ class FileQuorumDeviceTest extends QuorumDeviceContract {
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
         assertTrue(Files.readString(dir.resolve("quorum-device")).isEmpty(), "the file is left as it was");
     }
+
+    /**
+     * The claim asks whether it is in time under the device's lock, after its read: a rival that
+     * writes meanwhile (another node's majority) waits until the claim has written, so the claim's
+     * answer is that of the winner it read. (Asked before the lock, the rival would not wait.)
+     */
+    @Test
+    void aClaimAsksWhetherItIsInTimeUnderTheLock() throws Exception {
+        NodeId a = NodeId.of("a");
+        NodeId b = NodeId.of("b");
+        NodeId c = NodeId.of("c");
+        NodeId d = NodeId.of("d");
+        new FileQuorumDevice(dir).recordMajority(Set.of(a, b));
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> rival =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean rivalWaited = new java.util.concurrent.atomic.AtomicBoolean();
+        io.hastack.core.spi.quorum.TieClaim claim = new FileQuorumDevice(dir)
+                .claimTieInTime(Set.of(b, c), Set.of(), () -> {
+                    rival.set(java.util.concurrent.CompletableFuture.runAsync(
+                            () -> new FileQuorumDevice(dir).recordMajority(Set.of(a, d))));
+                    try {
+                        rival.get().get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        rivalWaited.set(true);
+                    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return true;
+                });
+        rival.get().join();
+        assertTrue(rivalWaited.get(), "the rival's write waited for the claim's lock");
+        assertTrue(claim.held(), "the claim read {a, b}, which it shares b with, and took it");
+        assertTrue(new FileQuorumDevice(dir).claimTie(Set.of(d)), "the rival wrote {a, d} after it");
+    }
 }
