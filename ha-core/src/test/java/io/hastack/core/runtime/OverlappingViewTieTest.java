@@ -49,9 +49,8 @@ class OverlappingViewTieTest {
         }
     }
 
-    @Test
-    void aNodeClaimsTheTieOfItsViewOnlyOnceItsOtherMemberAnsweredInThatView() {
-        new FileQuorumDevice(device).recordMajority(Set.of(N1, N3)); // {n1, n3} won the tie before
+    /** Starts n2, of the nodes n1 to n4, with a file device on {@link #device}. */
+    private void startNode() {
         node = HaNode.builder()
                 .config(ClusterConfig.builder().nodes("n1", "n2", "n3", "n4").build())
                 .membership(membership)
@@ -63,6 +62,12 @@ class OverlappingViewTieTest {
                         .build())
                 .build();
         node.start();
+    }
+
+    @Test
+    void aNodeClaimsTheTieOfItsViewOnlyOnceItsOtherMemberAnsweredInThatView() {
+        new FileQuorumDevice(device).recordMajority(Set.of(N1, N3)); // {n1, n3} won the tie before
+        startNode();
 
         // n2's own view [n2, n3]: n3, in another view, answers none of n2's lease requests.
         membership.answerLeases = false;
@@ -94,17 +99,7 @@ class OverlappingViewTieTest {
     void answersOlderThanTheMembershipsQuickestRemovalMakeNoClaim() {
         new FileQuorumDevice(device).recordMajority(Set.of(N1, N3));
         membership.quickestRemoval = Optional.of(Duration.ofNanos(1));
-        node = HaNode.builder()
-                .config(ClusterConfig.builder().nodes("n1", "n2", "n3", "n4").build())
-                .membership(membership)
-                .agents(io.hastack.core.spi.agent.AgentRegistry.builder().build())
-                .quorumDevice(new FileQuorumDevice(device))
-                .settings(NodeSettings.builder()
-                        .clusterKey(membership.key)
-                        .pauseBound(LEASE)
-                        .build())
-                .build();
-        node.start();
+        startNode();
         membership.install(new View(new ViewId(N2, 5), List.of(N2, N3), false));
         await().atMost(WAIT)
                 .until(() -> node.status().quorum().contains("waiting for every member of the view to answer"));
