@@ -141,9 +141,6 @@ public final class ZooKeeperQuorumDevice implements QuorumDevice {
      */
     @Override
     public TieClaim claimTieInTime(Set<NodeId> partition, Set<ResourceId> resources, BooleanSupplier inTime) {
-        if (resources.isEmpty()) {
-            return claimTie(partition, inTime) ? TieClaim.held(Map.of()) : TieClaim.LOST;
-        }
         return claimTieTakingEpochs(partition, resources, inTime);
     }
 
