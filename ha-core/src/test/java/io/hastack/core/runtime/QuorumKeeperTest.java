@@ -402,6 +402,42 @@ class QuorumKeeperTest {
     }
 
     @Test
+    void thePlainClaimAfterAFailedCombinedOneIsMadeOnlyWhileTheMembersAnswersStand() {
+        NodeId n3 = NodeId.of("n3");
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        ScriptedQuorumDevice failing = new ScriptedQuorumDevice();
+        failing.combinedFailure = new IllegalStateException("counter 'x' is not a number");
+        // The combined claim fails by a bug after the answers' window closed.
+        failing.onCombined = () -> clock.set(100);
+        QuorumKeeper k = new QuorumKeeper(
+                N1,
+                LiveConfig.of(
+                        ClusterConfig.builder().nodes("n1", "n2", "n3", "n4").build()),
+                Optional.of(failing),
+                deviceCalls::add,
+                new ImmediateQuorumHost(Set.of(ResourceId.of("db")), new ArrayList<>()) {
+                    @Override
+                    public java.util.OptionalLong answeredUntil(View view, Set<NodeId> members) {
+                        return clock.get() < 100 ? java.util.OptionalLong.of(100) : java.util.OptionalLong.empty();
+                    }
+
+                    @Override
+                    public long nanoTime() {
+                        return clock.get();
+                    }
+                });
+        View pair = view(7, N1, n3);
+        k.evaluate(pair);
+        runDeviceCalls();
+        assertEquals(
+                List.of("claimTieTakingEpochs"),
+                failing.calls,
+                "the plain claim asked whether the answers still stand, and they did not");
+        assertEquals(Quorum.UNDECIDED, k.state());
+        assertTrue(k.text().contains("again"), k.text());
+    }
+
+    @Test
     void theDeviceWarmsUpAClaimOfThisNodeWithEveryResourceOnItsOwnThreadAndAFailureThereIsHarmless() {
         ScriptedQuorumDevice d = new ScriptedQuorumDevice();
         d.warmUpFailure = new IllegalStateException("a device that throws after all");

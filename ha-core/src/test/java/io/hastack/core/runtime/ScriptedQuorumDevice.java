@@ -23,6 +23,9 @@ final class ScriptedQuorumDevice implements QuorumDevice {
     /** If set, what a claim with epochs throws. */
     RuntimeException combinedFailure;
 
+    /** Runs as a claim with epochs begins (a test moves its clock there). */
+    Runnable onCombined = () -> {};
+
     /** If set, what a claim with epochs throws as an error (a broken device, a missing class). */
     Error combinedError;
 
@@ -51,6 +54,7 @@ final class ScriptedQuorumDevice implements QuorumDevice {
     @Override
     public TieClaim claimTieTakingEpochs(Set<NodeId> partition, Set<ResourceId> resources) {
         calls.add("claimTieTakingEpochs");
+        onCombined.run();
         if (combinedFailure != null) {
             throw combinedFailure;
         }
