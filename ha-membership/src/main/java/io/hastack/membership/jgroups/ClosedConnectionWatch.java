@@ -5,8 +5,9 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.View;
@@ -48,11 +49,16 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
     private volatile Consumer<Address> sink = a -> {};
     private final java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
     private volatile List<Address> viewMembers = List.of();
-    private final ExecutorService checks = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "hastack-exit-check");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Where closes are checked and exits reported (the sink runs here). Its thread starts with the
+     * protocol ({@link #start}), not at the first close, in the middle of a failover.
+     */
+    private final ThreadPoolExecutor checks =
+            new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "hastack-exit-check");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Tells {@code sink} of each member whose watched connection closed and whose port refuses. */
     void onClosed(Consumer<Address> sink) {
@@ -178,6 +184,12 @@ final class ClosedConnectionWatch extends FD_SOCK2 {
             log.debug("%s: %s's port %s did not answer (%s): not an exit", local_addr, member, port, other);
             return false;
         }
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        checks.prestartCoreThread();
     }
 
     @Override

@@ -46,9 +46,17 @@ public final class JGroupsMembership implements Membership {
     private final JGroupsConfig config;
     private final Object deliveryLock = new Object();
     private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
-    /** Where confirmed deaths are checked and handed to GMS: off the event and exit-check threads. */
-    private final java.util.concurrent.ExecutorService removals =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    /**
+     * Where confirmed deaths are checked and handed to GMS: off the event and exit-check threads.
+     * Its thread starts with the membership, not in the middle of the first failover.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor removals = new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            java.util.concurrent.TimeUnit.MILLISECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(),
+            r -> {
                 Thread t = new Thread(r, "hastack-removal");
                 t.setDaemon(true);
                 return t;
@@ -194,6 +202,7 @@ public final class JGroupsMembership implements Membership {
                     self,
                     clusterName);
         }
+        removals.prestartCoreThread();
         long deadline = System.nanoTime()
                 + config.heartbeatTimeout()
                         .plus(config.verifyTimeout())
@@ -453,6 +462,10 @@ public final class JGroupsMembership implements Membership {
         });
     }
 
+    /**
+     * The watch saw {@code a} exit: tells the node, then has {@link #removals} hand the removal to
+     * GMS ({@link #removeNow}). On the watch's check thread, which does not wait for GMS.
+     */
     private void crashed(Address a) {
         admittedNode(a).ifPresent(node -> {
             synchronized (deliveryLock) {
@@ -472,7 +485,8 @@ public final class JGroupsMembership implements Membership {
      * verification, and is what already counts as a death for the lease ({@code docs/safety.md}).
      * Any other member leaves it to the one that decides: GMS keeps a participant's suspicions until
      * the next view, and one kept here, unverified, would be acted on if this node became
-     * coordinator later. On {@link #removals}: GMS may install the view in the calling thread.
+     * coordinator later. On {@link #removals}: GMS may install the view, and wait for the other
+     * members' acknowledgements, in the calling thread.
      */
     private void removeNow(Address member) {
         JChannel ch = channel;
