@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * The coordinator's half of a node: active while this node is the first member of the view. After
  * every view change it probes every member, then plans from their reports, sends each node its
  * actions, waits until every node has finished (a transition) and plans again, until the plan is
- * empty. Confined to the node's event thread.
+ * empty. Confined to the node's event thread (or, for a {@link CoordinatorRehearsal}, to the
+ * thread that rehearses).
  *
  * <p>Only one transition runs at a time, so an action is never sent twice: reports that arrive
  * during a transition update the state, and the next plan sees them.
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
 final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
-    /** How the coordinator reaches the cluster. Called on the event thread. */
+    /** How the coordinator reaches the cluster. Called on the coordinator's thread. */
     interface Port {
         /** Sends {@code message} to {@code node} (possibly this node). */
         void send(NodeId node, Message message);
@@ -105,6 +106,8 @@ final class Coordinator {
     private final Planner planner;
     private final Clock clock;
     private final Port port;
+    /** Where it logs: the class's logger, or none for a rehearsal ({@link CoordinatorRehearsal}). */
+    private final Logger log;
 
     /** What is known of the cluster, across views; builds the snapshot. */
     private final ClusterState state;
@@ -154,6 +157,12 @@ final class Coordinator {
     }
 
     Coordinator(NodeId self, LiveConfig live, Planner planner, Clock clock, Duration leaseTime, Port port) {
+        this(self, live, planner, clock, leaseTime, port, LOG);
+    }
+
+    /** A coordinator that logs to {@code log}. */
+    Coordinator(NodeId self, LiveConfig live, Planner planner, Clock clock, Duration leaseTime, Port port, Logger log) {
+        this.log = log;
         this.self = self;
         this.live = live;
         this.planner = planner;
@@ -185,7 +194,7 @@ final class Coordinator {
         if (!active()) {
             return;
         }
-        LOG.info(
+        log.info(
                 "{} coordinates {}; probing {} member(s)",
                 self,
                 newView,
@@ -251,7 +260,7 @@ final class Coordinator {
             if (round.mismatchReported.add(from)) {
                 String detail = from + " is not in the configured node list "
                         + mine.config().nodes() + ": it has no vote and is not managed";
-                LOG.error(detail);
+                log.error(detail);
                 port.event(new EventData.ConfigMismatch(from, Optional.empty()), from.value(), detail);
             }
             return;
@@ -267,7 +276,7 @@ final class Coordinator {
         round.configSent.put(from, now);
         if (report.configVersion() > mine.version()) {
             round.configRequested.add(from + "@" + report.configVersion());
-            LOG.info(
+            log.info(
                     "{} holds configuration version {}, newer than {}'s {}; asking for it",
                     from,
                     report.configVersion(),
@@ -279,7 +288,7 @@ final class Coordinator {
         String detail = from + " holds configuration version " + report.configVersion() + " (hash "
                 + report.configHash() + "); sending it " + mine + ": it is not managed until it has taken it";
         if (round.mismatchReported.add(from)) {
-            LOG.info(detail);
+            log.info(detail);
             port.event(new EventData.ConfigMismatch(from, Optional.of(report.configHash())), from.value(), detail);
         }
         port.send(from, new ConfigInstall(mine));
@@ -410,7 +419,7 @@ final class Coordinator {
             fence(f.node(), f.reason());
         }
         if (!plan.notes().equals(notes)) {
-            plan.notes().forEach(n -> LOG.info("planner note: {}", n));
+            plan.notes().forEach(n -> log.info("planner note: {}", n));
         }
         notes = plan.notes();
         if (plan.actions().isEmpty() && (!plan.fences().isEmpty() || held)) {
@@ -439,7 +448,7 @@ final class Coordinator {
                 send(id, toSend, stamped, error, planConfig, took);
             } catch (RuntimeException e) {
                 // whenComplete would swallow it and leave the transition waiting forever.
-                LOG.error("{}: sending {} failed; planning again", self, id, e);
+                log.error("{}: sending {} failed; planning again", self, id, e);
                 if (id.equals(round.transition)) {
                     abandon(id);
                 }
@@ -473,9 +482,9 @@ final class Coordinator {
         if (!waiting.keySet().equals(takeoverNodes)) {
             takeoverNodes = Set.copyOf(waiting.keySet());
             if (departed.isEmpty()) {
-                LOG.info("{}: {}", self, note); // expected after a (re)start
+                log.info("{}: {}", self, note); // expected after a (re)start
             } else {
-                LOG.warn("{}: {}", self, note);
+                log.warn("{}: {}", self, note);
             }
             port.event(
                     new EventData.TakeoverWait(view.id(), List.copyOf(waiting.keySet()), wait),
@@ -543,7 +552,7 @@ final class Coordinator {
             fencingDeparted.remove(node);
             return;
         }
-        LOG.warn("{} fences {}: it was removed from the view on suspicion and may still run resources", self, node);
+        log.warn("{} fences {}: it was removed from the view on suspicion and may still run resources", self, node);
         Callbacks.whenDone(
                 attempt.get(),
                 (result, error) -> {
@@ -553,11 +562,11 @@ final class Coordinator {
                         deathConfirmed(node, "fenced: " + result.message());
                     } else {
                         String failure = error != null ? error.toString() : result.message();
-                        LOG.error("{}: fencing {} failed: {}; waiting for its lease instead", self, node, failure);
+                        log.error("{}: fencing {} failed: {}; waiting for its lease instead", self, node, failure);
                         port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
                     }
                 },
-                LOG,
+                log,
                 "fencing " + node);
     }
 
@@ -582,19 +591,19 @@ final class Coordinator {
             return; // the view changed meanwhile; the new one re-plans
         }
         if (live.get() != planConfig) {
-            LOG.info("{}: dropping {}: the configuration changed to {} while it was made", self, id, live.get());
+            log.info("{}: dropping {}: the configuration changed to {} while it was made", self, id, live.get());
             abandon(id);
             return;
         }
         if (error != null) {
             String note = "cannot obtain fencing epochs, starting nothing: " + error.getMessage();
-            LOG.warn("{}: {}", self, note);
+            log.warn("{}: {}", self, note);
             notes = List.of(note);
             abandon(id);
             return;
         }
         Plan sent = new Plan(plan.viewId(), stamped, plan.notes());
-        LOG.info("{} {}:\n{}", self, id, sent.summary());
+        log.info("{} {}:\n{}", self, id, sent.summary());
         port.event(
                 new EventData.PlanComputed(id.view(), List.of(), stamped, plan.notes(), took),
                 id.toString(),
@@ -623,9 +632,9 @@ final class Coordinator {
         if (attempt.isEmpty()) {
             return; // no fence device: the group stays blocked, and the plan notes say why
         }
-        LOG.warn("{} fences {}: {}", self, node, why);
+        log.warn("{} fences {}: {}", self, node, why);
         Callbacks.whenDone(
-                attempt.get(), (result, error) -> onFenced(node, fencingView, result, error), LOG, "fencing " + node);
+                attempt.get(), (result, error) -> onFenced(node, fencingView, result, error), log, "fencing " + node);
     }
 
     @SuppressWarnings("ReferenceEquality") // identity: is this still the view the fence was started in?
@@ -641,7 +650,7 @@ final class Coordinator {
             maybePlan();
         } else {
             String failure = error != null ? error.toString() : result.message();
-            LOG.error("{}: fencing {} failed: {}", self, node, failure);
+            log.error("{}: fencing {} failed: {}", self, node, failure);
             port.event(new EventData.FenceFailed(node, failure), node.value(), failure);
             port.schedule(
                     () -> {

@@ -78,6 +78,8 @@ final class NodeRuntime {
     private final AgentExecutor executor;
     private final Clock clock;
     private final Duration shutdownTimeout;
+    /** The membership lease time (the pause bound), which the coordinator's takeover waits on. */
+    private final Duration leaseTime;
     /** What {@link #validate()} warned about; written once by the starting thread. */
     private volatile List<UnknownParameter> parameterWarnings = List.of();
 
@@ -184,6 +186,7 @@ final class NodeRuntime {
                 new FenceRunner(self.value(), Optional.ofNullable(fenceDevice), settings.fenceTimeout(), loop::post);
         Duration bound = settings.pauseBound()
                 .orElseGet(() -> membership.pauseTolerance().orElse(Duration.ofSeconds(3)));
+        this.leaseTime = bound;
         // A tie claim stands on its members' answers in the view for the lease time, or for as long
         // as the membership says no member can remove this node (and move on to another view) if
         // that is shorter (docs/design/quorum-device.md).
@@ -697,7 +700,8 @@ final class NodeRuntime {
      * coordinated yet would otherwise make its first plan in a failover, loading and running the
      * planner's code for the first time (measured: ~30 ms for the first plan of a JVM with the
      * benchmark's options, under 1 ms for a warm one; see {@code docs/performance.md}). The planner
-     * is pure, so this is safe from any thread.
+     * is pure, so this is safe from any thread. Then, on the same thread, rehearses the
+     * coordinator's rounds as often ({@link CoordinatorRehearsal}).
      */
     private void warmPlanner() {
         ClusterConfig config = live.config();
@@ -714,6 +718,12 @@ final class NodeRuntime {
                         }
                     } catch (RuntimeException e) {
                         LOG.debug("{}: warming the planner failed: {}", self, e.toString());
+                    }
+                    try {
+                        List<Messages.Execute> unused =
+                                CoordinatorRehearsal.run(self, live, planner, clock, leaseTime, WARM_PLANS);
+                    } catch (RuntimeException e) {
+                        LOG.debug("{}: rehearsing the coordinator failed: {}", self, e.toString());
                     }
                 },
                 "ha-planner-warm-" + self);
