@@ -34,17 +34,21 @@ import org.slf4j.helpers.NOPLogger;
  * on none of it: its port sends, records, schedules and fences nothing, and it logs nothing. A node
  * that has not coordinated yet (every node but the first to start) otherwise runs the
  * coordinator's code for the first time in a failover, once the node that coordinated has died.
- * Each round: another configured node ran every resource (its placement) and its death is
- * confirmed; a view of this node alone arrives, quorate; this node reports nothing active; the
- * plan moves everything here and is dispatched; this node reports the plan done and everything
- * running; the next plan is empty. Then the coordinator's part of the status (its nodes, notes and
- * snapshot, and a status share compared with the last, as the node does). Not rehearsed: the
- * node's own event handling, the epochs (the port hands the plan back as it is), the messages'
- * encoding and the participant's side. The coordinator is confined to the calling thread and
- * shares nothing with the node's own but the configuration it reads and the planner, which is
- * pure; so this runs off the event thread.
+ * Each round: another configured node ran every resource (its placement), this node granted it a
+ * lease just now, and its death is confirmed; a view of this node alone arrives, quorate; this
+ * node reports nothing active; the plan (what the planner moves here) is dispatched; this node
+ * reports it done and its starts running, plan after plan, until the plan is empty. Then the
+ * coordinator's part of the status (its nodes, notes and snapshot, and a status share compared
+ * with the last, as the node does). Not rehearsed: the node's own event handling, the epochs (the
+ * port hands the plan back as it is), the messages' encoding and the participant's side. The
+ * coordinator is confined to the calling thread and shares nothing with the node's own but the
+ * configuration it reads, the clock and the planner, which is pure; so this runs off the event
+ * thread.
  */
 final class CoordinatorRehearsal {
+    /** How many plans in a row one rehearsal carries out before its plan must be empty. */
+    private static final int MAX_WAVES = 8;
+
     private CoordinatorRehearsal() {}
 
     /**
@@ -69,18 +73,24 @@ final class CoordinatorRehearsal {
                 c.placementReceived(new Placement(new ViewId(d, round), Map.of(d, all)));
                 c.deathConfirmed(d, "rehearsal: its process exited");
             });
+            // This node granted the departed one a lease just now: only the confirmed death lets the
+            // plan start at once.
+            Map<NodeId, Long> grantAges = departed.map(d -> Map.of(d, 0L)).orElse(Map.of());
             View alone = new View(new ViewId(self, i + 1L), List.of(self), false);
             c.viewChanged(alone);
             c.quorumChanged(true);
             int before = dispatched.size();
-            c.reportReceived(self, report(alone, held, null, Map.of(), leaseTime));
-            if (dispatched.size() > before) {
-                Execute plan = dispatched.get(dispatched.size() - 1);
-                Map<ResourceId, ResourceState> started = new HashMap<>();
+            c.reportReceived(self, report(alone, held, null, Map.of(), grantAges, leaseTime));
+            // A plan may start things in waves (an order whose first group is a clone): each done,
+            // until the plan is empty.
+            Map<ResourceId, ResourceState> started = new HashMap<>();
+            for (int wave = 0; wave < MAX_WAVES && dispatched.size() > before; wave++) {
+                before = dispatched.size();
+                Execute plan = dispatched.get(before - 1);
                 plan.actions().stream()
                         .filter(a -> a.type() == ActionType.START)
                         .forEach(a -> started.put(a.resource(), ResourceState.RUNNING));
-                c.reportReceived(self, report(alone, held, plan.plan(), started, leaseTime));
+                c.reportReceived(self, report(alone, held, plan.plan(), started, grantAges, leaseTime));
             }
             if (!c.converged()) {
                 throw new IllegalStateException("rehearsal round " + i + " of " + self + " did not converge");
@@ -95,14 +105,15 @@ final class CoordinatorRehearsal {
 
     /**
      * This node's report in {@code view}: quorate, {@code completed} done (null: none), {@code
-     * active} running, and up for longer than a lease and its margin (no lease of an earlier
-     * incarnation to wait for).
+     * active} running, leases granted {@code grantAges} ago, and up for longer than a lease and
+     * its margin (no lease of an earlier incarnation to wait for).
      */
     private static NodeReport report(
             View view,
             VersionedConfig held,
             PlanId completed,
             Map<ResourceId, ResourceState> active,
+            Map<NodeId, Long> grantAges,
             Duration leaseTime) {
         return new NodeReport(
                 view.id(),
@@ -114,7 +125,7 @@ final class CoordinatorRehearsal {
                 Map.of(),
                 List.of(),
                 MaintenanceOrder.NONE,
-                Map.of(),
+                grantAges,
                 leaseTime.multipliedBy(2).plus(Takeover.margin(leaseTime)).toMillis());
     }
 

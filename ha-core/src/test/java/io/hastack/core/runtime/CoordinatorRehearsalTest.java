@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hastack.core.model.ClusterConfig;
 import io.hastack.core.model.NodeId;
+import io.hastack.core.model.OrderConstraint;
 import io.hastack.core.model.ResourceGroup;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.model.ResourceSpec;
@@ -51,6 +52,31 @@ class CoordinatorRehearsalTest {
                     e.actions().get(0).reason().contains("moves n1 -> n2: n1 left the cluster"),
                     "a move from the node that died, as in a failover: " + e);
         }
+    }
+
+    @Test
+    void aPlanThatStartsInWavesIsCarriedOutUntilItIsEmpty() {
+        // A clone that another group is ordered after: the planner starts the second group in a
+        // later plan, once the clone runs.
+        LiveConfig waves = LiveConfig.of(ClusterConfig.builder()
+                .nodes("n1", "n2")
+                .group(ResourceGroup.clone(
+                        "agents",
+                        ResourceGroup.EVERY_NODE,
+                        ResourceSpec.builder("agent", "test").build()))
+                .group(ResourceGroup.of("g", ResourceSpec.builder("web", "test").build()))
+                .order(OrderConstraint.mandatory("agents-then-g", "agents", "g"))
+                .build());
+
+        List<Messages.Execute> dispatched = CoordinatorRehearsal.run(
+                N2, waves, new DefaultPlanner(), Clock.systemUTC(), Duration.ofMillis(1200), 1);
+
+        assertEquals(
+                List.of(List.of(ResourceId.of("agent")), List.of(ResourceId.of("web"))),
+                dispatched.stream()
+                        .map(e -> e.actions().stream().map(Action::resource).toList())
+                        .toList(),
+                "two waves, each carried out: " + dispatched);
     }
 
     @Test
