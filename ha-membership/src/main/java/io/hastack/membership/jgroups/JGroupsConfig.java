@@ -264,43 +264,6 @@ public final class JGroupsConfig {
         return stack;
     }
 
-    /**
-     * A stack for {@link GmsRehearsal}'s throwaway channels: JGroups' in-memory transport with a
-     * {@code DISCARD} to silence a channel, and above discovery the protocols of {@link
-     * #protocols} that take a view in, in the same order. Not the sealing layers, the failure
-     * detection connections or the name gate (they need sockets, a key or names, and a failover
-     * runs their view code no differently from a join). Timers that would act within a rehearsal
-     * are set far out, and the waits of a leaving coordinator short: a rehearsal's first channel
-     * leaves silenced.
-     */
-    List<Protocol> rehearsalProtocols() {
-        List<Protocol> stack = new ArrayList<>();
-        stack.add(new SHARED_LOOPBACK());
-        stack.add(new DISCARD());
-        stack.add(new SHARED_LOOPBACK_PING());
-        stack.add(new GatedMerge().setMinInterval(60_000).setMaxInterval(120_000));
-        stack.add(new QuietHeartbeats().setTimeout(120_000).setInterval(60_000));
-        stack.add(new SuspectTap());
-        stack.add(new QuietVerifySuspect().setTimeout(verifyTimeout.toMillis()));
-        stack.add(new BARRIER());
-        stack.add(new SeqnoAfterViews().setXmitInterval(RETRANSMIT_MS).setValue("use_mcast_xmit", false));
-        stack.add(new UNICAST3().setXmitInterval(RETRANSMIT_MS));
-        stack.add(new STABLE().setDesiredAverageGossip(5000).setMaxBytes(1_000_000));
-        stack.add(new GMS()
-                .setJoinTimeout(50)
-                .setLeaveTimeout(50)
-                .setViewAckCollectionTimeout(50)
-                .setMergeTimeout(2000)
-                .printLocalAddress(false));
-        stack.add(new FRAG2().setFragSize(60_000));
-        return stack;
-    }
-
-    /** True if this stack runs between processes (TCP), where {@link GmsRehearsal} is worth its cost. */
-    boolean betweenProcesses() {
-        return transport == Transport.TCP;
-    }
-
     @Override
     public String toString() {
         return "JGroupsConfig[" + transport + (transport == Transport.TCP ? " " + bind + " peers " + initialHosts : "")

@@ -62,12 +62,6 @@ public final class JGroupsMembership implements Membership {
                 return t;
             });
 
-    /** Whether a membership of this JVM has run {@link GmsRehearsal}: once per JVM. */
-    private static final java.util.concurrent.atomic.AtomicBoolean REHEARSED =
-            new java.util.concurrent.atomic.AtomicBoolean();
-    /** How many takeovers {@link GmsRehearsal} runs. */
-    static final int REHEARSAL_ROUNDS = 10;
-
     private final Refusals refusals;
     private volatile Set<NodeId> admitted = Set.of();
     /** Where the nodes are (TCP): the configured initial hosts until {@link #locate} replaces them. */
@@ -217,7 +211,6 @@ public final class JGroupsMembership implements Membership {
         while (true) {
             try {
                 connect();
-                rehearseOnce();
                 return;
             } catch (SecurityException e) {
                 channel = null;
@@ -238,32 +231,6 @@ public final class JGroupsMembership implements Membership {
                 }
             }
         }
-    }
-
-    /**
-     * After the first join of a TCP membership in this JVM, takes GMS's coordinator code through a
-     * crash on throwaway in-memory channels ({@link GmsRehearsal}), on a daemon thread of its own:
-     * the survivor of a crash otherwise runs that code for the first time in the failover. Once per
-     * JVM, since what it warms (loaded classes, resolved calls) is the JVM's.
-     */
-    private void rehearseOnce() {
-        if (!config.betweenProcesses() || !REHEARSED.compareAndSet(false, true)) {
-            return;
-        }
-        Thread t = new Thread(
-                () -> {
-                    long start = System.nanoTime();
-                    int rounds = GmsRehearsal.run(config, REHEARSAL_ROUNDS);
-                    LOG.debug(
-                            "{}: rehearsed GMS's takeover {} of {} times in {} ms",
-                            self,
-                            rounds,
-                            REHEARSAL_ROUNDS,
-                            (System.nanoTime() - start) / 1_000_000);
-                },
-                "hastack-gms-rehearsal");
-        t.setDaemon(true);
-        t.start();
     }
 
     private void connect() {
