@@ -434,5 +434,17 @@ public final class InProcessCluster implements AutoCloseable {
         }
         memberships.values().forEach(JGroupsMembership::close);
         devices.values().stream().filter(d -> d != device).distinct().forEach(QuorumDevice::close);
+        deleteShared();
+    }
+
+    /** Removes the shared device's directory (one per cluster, left in the temporary directory before). */
+    private void deleteShared() {
+        try (java.util.stream.Stream<Path> files = Files.walk(shared)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a file still being written by a halted node's device thread stays behind
+        }
     }
 }
