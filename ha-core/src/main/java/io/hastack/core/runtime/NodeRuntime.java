@@ -260,25 +260,7 @@ final class NodeRuntime {
 
             @Override
             public Set<ResourceId> startsExpectedIn(View view) {
-                // What the picture before the view showed active on members that left it, if the
-                // death of every one of them is confirmed: a departed node that is only suspected
-                // might still take epochs in its old view (for any resource) while its lease runs.
-                Set<ResourceId> expected = new HashSet<>();
-                for (NodeInfo n : pictureBeforeView) {
-                    if (!view.contains(n.node()) && !coordinator.deathConfirmed(n.node())) {
-                        return Set.of();
-                    }
-                }
-                for (NodeInfo n : pictureBeforeView) {
-                    if (!view.contains(n.node())) {
-                        n.states().forEach((r, s) -> {
-                            if (s.isActive()) {
-                                expected.add(r);
-                            }
-                        });
-                    }
-                }
-                return expected;
+                return startsExpected(pictureBeforeView, view);
             }
         });
         this.resources = createResources(agents);
@@ -753,7 +735,7 @@ final class NodeRuntime {
 
             @Override
             public void memberCrashed(NodeId node, String evidence) {
-                loop.post(() -> participant.crashObserved(node, evidence));
+                loop.post(() -> crashObserved(node, evidence));
             }
         });
     }
@@ -838,6 +820,47 @@ final class NodeRuntime {
                                 .orElse("")
                         + " knows every member's state, once all have answered its probe"));
         return new Simulator(planner).run(now, simEvents, clock.instant());
+    }
+
+    /**
+     * What {@code picture} showed active on nodes outside {@code view}, if the death of every one of
+     * them is confirmed: a departed node that is only suspected might still take epochs in its old
+     * view (for any resource) while its lease runs.
+     */
+    private Set<ResourceId> startsExpected(List<NodeInfo> picture, View view) {
+        Set<ResourceId> expected = new HashSet<>();
+        for (NodeInfo n : picture) {
+            if (!view.contains(n.node()) && !coordinator.deathConfirmed(n.node())) {
+                return Set.of();
+            }
+        }
+        for (NodeInfo n : picture) {
+            if (!view.contains(n.node())) {
+                n.states().forEach((r, s) -> {
+                    if (s.isActive()) {
+                        expected.add(r);
+                    }
+                });
+            }
+        }
+        return expected;
+    }
+
+    /**
+     * This node saw {@code node}'s process exit: the membership confirms the death and, in a
+     * two-node view, this node will be left alone in the next view. The tie claim of that view goes
+     * to the device now, while the membership forms the view ({@link QuorumKeeper#claimAtDeath}),
+     * with the starts the picture published now expects (the one the view's own look will use,
+     * unless a share arrives in between).
+     */
+    private void crashObserved(NodeId node, String evidence) {
+        participant.crashObserved(node, evidence);
+        View current = participant.view();
+        if (departing || current == null || !coordinator.deathConfirmed(node)) {
+            return;
+        }
+        List<NodeInfo> picture = published.status().nodes();
+        quorum.claimAtDeath(current, node, next -> startsExpected(picture, next));
     }
 
     private void onView(View v) {

@@ -5,6 +5,7 @@ import io.hastack.core.model.NoQuorumPolicy;
 import io.hastack.core.model.NodeId;
 import io.hastack.core.model.ResourceId;
 import io.hastack.core.spi.membership.View;
+import io.hastack.core.spi.membership.ViewId;
 import io.hastack.core.spi.plan.Action;
 import io.hastack.core.spi.plan.ActionType;
 import io.hastack.core.spi.quorum.ClaimTooLateException;
@@ -157,6 +158,22 @@ final class QuorumKeeper {
 
     /** The claim {@link #claimAhead} sent for the view that arrives now; null if none. */
     private Ahead ahead;
+
+    /**
+     * A tie claim sent at a confirmed death ({@link #claimAtDeath}) for the view expected to follow
+     * {@code after}; {@link #claimAhead} adopts it for that view if it comes next.
+     */
+    private record AtDeath(View after, long sentAt, Ahead claim) {}
+
+    /**
+     * How long after the death a claim sent at it can still serve the view that follows (which
+     * comes within tens of milliseconds when this node decides the removal): an older one is
+     * replaced at a later death, and not adopted.
+     */
+    private static final long AT_DEATH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /** The claim {@link #claimAtDeath} sent; null if none, or once a view arrived. */
+    private AtDeath atDeath;
 
     /** A tie claim that waits for the answers of its partition's members in its view. */
     private record WaitingTie(View view, Votes votes, long evaluation) {}
@@ -501,12 +518,18 @@ final class QuorumKeeper {
     private void breakTie(View v, Votes votes, Ahead sent, long asked, long answeredUntil) {
         QuorumDevice d = device.orElseThrow();
         set(v, Quorum.UNDECIDED, "undecided: " + votes + ", asking " + d.describe() + " to break the tie");
-        // Only epochs of what this (later, authoritative) look expects are kept below: an
-        // ahead claim's look can only have expected more (a confirmation of death is only
-        // dropped when the view is taken in), never other ones.
+        // Only epochs of what this (later, authoritative) look expects are kept below. A claim sent
+        // as the view arrived expected the same or more (a confirmation of death is only dropped
+        // when the view is taken in); one sent at a death looked at the picture then, which a share
+        // or report may have changed since: only the starts both looks expect keep an epoch.
         Set<ResourceId> expectedStarts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
         CompletableFuture<TieClaim> asking =
                 sent != null ? sent.claim() : sendClaim(d, votes.present(), expectedStarts, answeredUntil);
+        // An answer already here (a claim sent at the death, answered while the view formed) is
+        // acted on in this task, on the event thread, instead of behind the tasks the view queued
+        // meanwhile (the probe, the reports: ~10 ms in a two-node failover). A dependent action of
+        // a completed future runs in the thread that adds it, so only then does it run here.
+        boolean answeredAlready = asking.isDone();
         CompletableFuture<Void> unused = asking.<Void>handle((claim, error) -> {
                     if (error instanceof ClaimTooLateException) {
                         host.post(() -> {
@@ -546,7 +569,7 @@ final class QuorumKeeper {
                     Quorum r = result;
                     String t = decided;
                     Map<ResourceId, Long> taken = epochs;
-                    host.post(() -> {
+                    Runnable decision = () -> {
                         if (evaluation != asked) {
                             return; // evaluated again meanwhile: a newer decision (or claim) owns the state
                         }
@@ -567,7 +590,12 @@ final class QuorumKeeper {
                         if (view == v && r == Quorum.QUORATE) {
                             scheduleLastManStanding(v);
                         }
-                    });
+                    };
+                    if (answeredAlready) {
+                        decision.run();
+                    } else {
+                        host.post(decision);
+                    }
                     return null;
                 })
                 .exceptionally(e -> {
@@ -659,7 +687,9 @@ final class QuorumKeeper {
      * Sends the tie claim for {@code v} to the device at once if {@link #evaluate evaluate(v)} will
      * make one: the node calls this as the view arrives, before it takes the view in (its
      * coordinator's bookkeeping, its status, the view's event), so that the claim, the longest step
-     * of a two-node failover after the view, runs meanwhile. Changes nothing here: {@code
+     * of a two-node failover after the view, runs meanwhile; or, if a claim sent at a death
+     * ({@link #claimAtDeath}) was for this view ({@link #follows}), takes that one instead of
+     * sending another. Changes nothing here: {@code
      * evaluate(v)} still decides, and uses this claim's answer if it asks the device the same for
      * the same view; otherwise the claim is one a partition of exactly half may make at any time
      * (the device's rule keeps the halves of a split apart), and its epochs go unused (harmless).
@@ -674,9 +704,13 @@ final class QuorumKeeper {
         }
         ahead = null;
         majorityAhead = null;
+        AtDeath early = atDeath;
+        atDeath = null;
         Optional<Set<NodeId>> partition = tieToClaim(v);
         OptionalLong answered = partition.isPresent() ? answeredUntil(v, partition.get()) : OptionalLong.empty();
-        if (answered.isPresent()) {
+        if (answered.isPresent() && early != null && follows(early, v, partition.get())) {
+            ahead = new Ahead(v, partition.get(), early.claim().claim());
+        } else if (answered.isPresent()) {
             Set<ResourceId> starts = v.coordinator().equals(self) ? Set.copyOf(host.startsExpectedIn(v)) : Set.of();
             ahead = new Ahead(
                     v, partition.get(), sendClaim(device.orElseThrow(), partition.get(), starts, answered.getAsLong()));
@@ -686,6 +720,68 @@ final class QuorumKeeper {
                 majorityAhead = new EpochsAhead(v, epochs);
             }
         }
+    }
+
+    /**
+     * True if {@code v}, arriving now, is the view {@code early} was claimed for: it comes straight
+     * after the view the death was confirmed in (no view in between), with the same members, not
+     * merged, and its tie is claimed for the same partition.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity: no view was installed in between
+    private boolean follows(AtDeath early, View v, Set<NodeId> partition) {
+        CompletableFuture<TieClaim> claim = early.claim().claim();
+        boolean lostOrFailed = claim.isCompletedExceptionally()
+                || (claim.isDone() && !claim.join().held()); // a claim made now may still win
+        return early.after() == view
+                && fresh(early)
+                && !lostOrFailed
+                && !v.merged()
+                && v.members().equals(early.claim().view().members())
+                && partition.equals(early.claim().partition());
+    }
+
+    private boolean fresh(AtDeath early) {
+        return host.nanoTime() - early.sentAt() < AT_DEATH_NANOS;
+    }
+
+    /**
+     * The death of {@code dead}, a member of {@code current}, is confirmed (its process exited): if
+     * that leaves this node alone, the survivor of a two-node cluster, whose tie {@link #evaluate}
+     * will claim for it at once in the view that removes {@code dead}, sends that claim now, with
+     * the starts {@code startsIn} expects there, instead of when the view arrives. The claim then
+     * runs on the device's thread while the membership forms the view (in a two-node failover,
+     * ~20-30 ms from the confirmed death to the view), and {@link #claimAhead} adopts it if that view
+     * comes next ({@link #follows}); otherwise it goes unused. Either way it is a claim this node
+     * could make in that view: its partition is itself alone, which needs no member's answers, and
+     * {@code dead} has no partition left. Nothing is decided here.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity: the same view as the claim already sent
+    void claimAtDeath(View current, NodeId dead, java.util.function.Function<View, Set<ResourceId>> startsIn) {
+        if (current == null
+                || current != view
+                || dead.equals(self)
+                || !current.contains(dead)
+                || (atDeath != null && atDeath.after() == current && fresh(atDeath))) {
+            return;
+        }
+        List<NodeId> rest =
+                current.members().stream().filter(m -> !m.equals(dead)).toList();
+        if (!rest.equals(List.of(self))) {
+            return;
+        }
+        View next = new View(new ViewId(self, current.id().sequence() + 1), rest, false);
+        Optional<Set<NodeId>> partition = tieToClaim(next);
+        if (partition.isEmpty() || !partition.get().equals(Set.of(self))) {
+            return;
+        }
+        Set<ResourceId> starts = Set.copyOf(startsIn.apply(next));
+        atDeath = new AtDeath(
+                current,
+                host.nanoTime(),
+                new Ahead(
+                        next,
+                        partition.get(),
+                        sendClaim(device.orElseThrow(), partition.get(), starts, Long.MAX_VALUE)));
     }
 
     /** True if {@link #evaluate evaluate(v)} would decide {@code v} quorate by majority, with a device. */
@@ -854,6 +950,9 @@ final class QuorumKeeper {
         // failing below drops them too: harmless).
         Map<ResourceId, Long> claimed = new HashMap<>(claimedEpochs);
         claimedEpochs.clear();
+        // Epochs taken from now on are greater than those of a claim sent at a death before: that
+        // claim no longer serves the view that follows (its starts would carry the older ones).
+        atDeath = null;
         CompletableFuture<Map<ResourceId, Long>> takenAhead = epochsAhead;
         epochsAhead = null;
         if (takenAhead == null || actions.stream().noneMatch(a -> a.type() == ActionType.START)) {

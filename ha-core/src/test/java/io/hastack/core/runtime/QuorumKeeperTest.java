@@ -511,6 +511,179 @@ class QuorumKeeperTest {
     }
 
     @Test
+    void theTieClaimOfTheSurvivorOfTwoIsSentAtTheConfirmedDeathAndServesTheViewThatFollows(@TempDir Path dir)
+            throws Exception {
+        ResourceId db = ResourceId.of("db");
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            List<Quorum> decided = new ArrayList<>();
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost(Set.of(db), new ArrayList<>()) {
+                @Override
+                public void decided(View view, Quorum previous, Quorum now, String text) {
+                    decided.add(now);
+                }
+            });
+            View both = view(1, N1, N2);
+            k.evaluate(both);
+            runDeviceCalls();
+            decided.clear();
+
+            k.claimAtDeath(both, N2, next -> Set.of(db));
+            assertEquals(1, deviceCalls.size(), "the claim goes out at the death, before the view");
+            k.claimAtDeath(both, N2, next -> Set.of(db));
+            assertEquals(1, deviceCalls.size(), "once");
+            runDeviceCalls(); // it may answer before the view arrives
+            assertEquals(List.of(), decided, "and decides nothing by itself");
+            View alone = view(2, N1);
+            k.claimAhead(alone);
+            k.evaluate(alone);
+            assertTrue(deviceCalls.isEmpty(), "the view that follows uses it: no claim of its own");
+            assertEquals(List.of(Quorum.UNDECIDED, Quorum.QUORATE), decided);
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db")));
+            assertTrue(first.isDone() && deviceCalls.isEmpty(), "the start has its epoch from that claim");
+            assertEquals(2L, epoch(first, "db"), "that claim's (the first view, a majority, took 1 ahead)");
+        }
+    }
+
+    @Test
+    void aTieClaimAnsweredBeforeItsViewIsEvaluatedDecidesAtOnceAndALaterAnswerIsPostedToTheEventThread(
+            @TempDir Path dir) throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            Deque<Runnable> posted = new ArrayDeque<>();
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost() {
+                @Override
+                public void post(Runnable task) {
+                    posted.add(task); // as the event loop: after the task that posts
+                }
+            });
+            View both = view(1, N1, N2);
+            k.evaluate(both);
+            runDeviceCalls();
+            k.claimAtDeath(both, N2, next -> Set.of());
+            runDeviceCalls(); // answered while the view forms
+            View alone = view(2, N1);
+            k.claimAhead(alone);
+            k.evaluate(alone);
+            assertEquals(Quorum.QUORATE, k.state(), "decided in the evaluation's own task");
+            posted.clear();
+
+            View again = view(3, N1);
+            k.claimAhead(again);
+            k.evaluate(again);
+            runDeviceCalls(); // answered on the device's thread, after the evaluation
+            assertEquals(Quorum.UNDECIDED, k.state(), "not decided on the device's thread");
+            while (!posted.isEmpty()) {
+                posted.poll().run();
+            }
+            assertEquals(Quorum.QUORATE, k.state(), "but on the event thread, posted");
+        }
+    }
+
+    @Test
+    void aTieClaimSentAtADeathIsNotAdoptedOnceEpochsWereTakenSinceOrWhenItLostOrIsOld(@TempDir Path dir)
+            throws Exception {
+        ResourceId db = ResourceId.of("db");
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            long[] now = {0};
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost(Set.of(db), new ArrayList<>()) {
+                @Override
+                public long nanoTime() {
+                    return now[0];
+                }
+            });
+            View both = view(1, N1, N2);
+            k.evaluate(both);
+            runDeviceCalls();
+            CompletableFuture<List<Action>> unused = k.stampEpochs(List.of(start("db"))); // the epoch taken ahead (1)
+
+            k.claimAtDeath(both, N2, next -> Set.of(db)); // db 2
+            runDeviceCalls();
+            CompletableFuture<List<Action>> restart = k.stampEpochs(List.of(start("db"))); // db 3, in the old view
+            runDeviceCalls();
+            assertEquals(3L, epoch(restart, "db"));
+            View alone = view(2, N1);
+            k.claimAhead(alone);
+            assertEquals(1, deviceCalls.size(), "epochs taken since the death: the view claims for itself");
+            k.evaluate(alone);
+            runDeviceCalls();
+            CompletableFuture<List<Action>> first = k.stampEpochs(List.of(start("db")));
+            assertEquals(4L, epoch(first, "db"), "never the older epoch of the claim sent at the death");
+
+            View back = view(3, N1, N2);
+            k.evaluate(back);
+            runDeviceCalls();
+            k.claimAtDeath(back, N2, next -> Set.of(db));
+            assertEquals(1, deviceCalls.size());
+            now[0] += java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            k.claimAtDeath(back, N2, next -> Set.of(db));
+            assertEquals(2, deviceCalls.size(), "an old claim is replaced at a later death");
+            runDeviceCalls();
+            now[0] += java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            k.claimAhead(view(4, N1));
+            assertEquals(1, deviceCalls.size(), "nor adopted by a view that comes long after it");
+            runDeviceCalls();
+        }
+        ScriptedQuorumDevice losing = new ScriptedQuorumDevice();
+        QuorumKeeper k = twoNodeKeeper(losing, new ImmediateQuorumHost());
+        View both = view(1, N1, N2);
+        k.evaluate(both);
+        runDeviceCalls();
+        losing.tieWon = false;
+        k.claimAtDeath(both, N2, next -> Set.of());
+        runDeviceCalls();
+        losing.tieWon = true;
+        View alone = view(2, N1);
+        k.claimAhead(alone);
+        assertEquals(1, deviceCalls.size(), "a lost claim is not adopted: the view asks again");
+        k.evaluate(alone);
+        runDeviceCalls();
+        assertEquals(Quorum.QUORATE, k.state());
+    }
+
+    @Test
+    void aTieClaimSentAtADeathServesNoViewButTheOneThatFollowsAndNoneIsSentUnlessThisNodeIsLeftAlone(@TempDir Path dir)
+            throws Exception {
+        try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
+            file.recordMajority(Set.of(N1, N2));
+            QuorumKeeper k = twoNodeKeeper(file, new ImmediateQuorumHost());
+            View both = view(1, N1, N2);
+            k.evaluate(both);
+            runDeviceCalls();
+            k.claimAtDeath(both, N2, next -> Set.of());
+            assertEquals(1, deviceCalls.size());
+            View again = view(2, N1, N2); // another view came first (n2 was back, say)
+            k.claimAhead(again);
+            k.evaluate(again);
+            runDeviceCalls();
+            View alone = view(3, N1);
+            k.claimAhead(alone);
+            assertEquals(1, deviceCalls.size(), "the view after that claims for itself");
+            k.evaluate(alone);
+            runDeviceCalls();
+            assertEquals(Quorum.QUORATE, k.state());
+
+            k.claimAtDeath(both, N2, next -> Set.of());
+            assertTrue(deviceCalls.isEmpty(), "a death in a view that is no longer the current one claims nothing");
+        }
+        try (FileQuorumDevice file = new FileQuorumDevice(dir.resolve("three"))) {
+            file.recordMajority(Set.of(N1, N2));
+            QuorumKeeper k = threeNodeKeeper(file, new ImmediateQuorumHost());
+            View three = view(1, N1, N2, NodeId.of("n3"));
+            k.evaluate(three);
+            runDeviceCalls();
+            k.claimAtDeath(three, N2, next -> Set.of());
+            assertTrue(deviceCalls.isEmpty(), "n1 and n3 remain: this node is not left alone");
+            View two = view(2, N1, N2);
+            k.evaluate(two);
+            runDeviceCalls();
+            k.claimAtDeath(two, N2, next -> Set.of());
+            assertTrue(deviceCalls.isEmpty(), "1 of 3 votes left: a minority, no tie to claim");
+        }
+    }
+
+    @Test
     void anAheadClaimServesOnlyItsOwnViewAndNoneIsSentForAMajority(@TempDir Path dir) throws Exception {
         try (FileQuorumDevice file = new FileQuorumDevice(dir)) {
             file.recordMajority(Set.of(N1, N2));
