@@ -592,7 +592,13 @@ final class QuorumKeeper {
                         }
                     };
                     if (answeredAlready) {
-                        decision.run();
+                        try {
+                            decision.run();
+                        } catch (RuntimeException e) {
+                            // As the event loop treats a task that throws: the decision stands, and
+                            // the answer is not read as a failed tie-break.
+                            LOG.error("{}: acting on the tie's answer for {} failed", self, v, e);
+                        }
                     } else {
                         host.post(decision);
                     }
@@ -997,6 +1003,7 @@ final class QuorumKeeper {
             result.complete(List.copyOf(withClaimed));
             return result;
         }
+        atDeath = null; // epochs queued now are greater than a claim's sent at a death before
         QuorumDevice d = device.get();
         deviceCalls.execute(() -> {
             try {
